@@ -1,0 +1,1 @@
+"""Ingest: sources → fetch → extract, and the tasks that start the pipeline."""

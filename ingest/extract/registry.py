@@ -1,0 +1,65 @@
+"""Pick the extractor for a file from its content, checked against its name."""
+
+from pathlib import PurePosixPath
+
+import magic
+
+from ingest.extract.base import ExtractedDocument, Extractor
+from ingest.extract.html import HTMLExtractor
+from ingest.extract.pdf import PDFExtractor
+from vidensbank.errors import ExtractionError
+
+EXTRACTORS: tuple[Extractor, ...] = (PDFExtractor(), HTMLExtractor())
+
+# Danish names of content types a misnamed file often turns out to be.
+_KNOWN_TYPES = {
+    "application/zip": "en ZIP-fil",
+    "application/x-zip-compressed": "en ZIP-fil",
+    "application/gzip": "en gzip-komprimeret fil",
+    "application/msword": "et Word-dokument",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": "et Word-dokument",
+    "image/png": "et PNG-billede",
+    "image/jpeg": "et JPEG-billede",
+    "text/plain": "ren tekst",
+    "application/octet-stream": "ukendte binære data",
+}
+
+
+def sniff_mime(data: bytes) -> str:
+    return str(magic.from_buffer(data[:65536], mime=True))
+
+
+def _describe(mime: str) -> str:
+    return _KNOWN_TYPES.get(mime, f"af typen {mime}")
+
+
+def choose_extractor(data: bytes, filename: str) -> Extractor:
+    """The extractor whose MIME type the content has; the name only breaks ties for text.
+
+    A file whose name promises one format while its content is another ("rapport.pdf" that is
+    a ZIP archive) is refused with a message naming both.
+    """
+    if not data:
+        raise ExtractionError("empty", "Filen er tom (0 byte).")
+    mime = sniff_mime(data)
+    suffix = PurePosixPath(filename).suffix.lower()
+    by_name = next((e for e in EXTRACTORS if suffix in e.extensions), None)
+    by_content = next((e for e in EXTRACTORS if mime in e.mime_types), None)
+    if by_content is not None:
+        return by_content
+    if by_name is not None and mime.startswith("text/") and by_name.name == "html":
+        return by_name
+    if by_name is not None:
+        raise ExtractionError(
+            "wrong_type",
+            f"Filen hedder {suffix}, men indholdet er {_describe(mime)}. "
+            "Tjek, at det er den rigtige fil.",
+        )
+    raise ExtractionError(
+        "unsupported",
+        f"Filtypen understøttes ikke ({_describe(mime)}). Vidensbank læser PDF og HTML.",
+    )
+
+
+def extract(data: bytes, filename: str) -> ExtractedDocument:
+    return choose_extractor(data, filename).extract(data)

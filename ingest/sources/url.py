@@ -1,0 +1,52 @@
+"""Files fetched over HTTP(S): politely, with timeouts and retries on transient faults."""
+
+from pathlib import PurePosixPath
+from urllib.parse import urlsplit
+
+import httpx
+
+from ingest.sources.base import SourceItem
+from vidensbank.errors import DependencyUnavailableError, ExtractionError
+from vidensbank.settings import get_settings
+
+USER_AGENT = "Vidensbank/0.1 (+https://vidensbank.example/om)"
+
+
+def item_from_url(url: str) -> SourceItem:
+    name = PurePosixPath(urlsplit(url).path).name or "index.html"
+    return SourceItem(filename=name, location=url, source_uri=url)
+
+
+def fetch_url(url: str) -> bytes:
+    """The body of ``url``. A 4xx is the file's fault; network trouble and 5xx are transient."""
+    settings = get_settings()
+    transport = httpx.HTTPTransport(retries=2)
+    try:
+        with (
+            httpx.Client(
+                transport=transport,
+                timeout=settings.fetch_timeout,
+                follow_redirects=True,
+                headers={"User-Agent": USER_AGENT},
+            ) as client,
+            client.stream("GET", url) as response,
+        ):
+            if response.status_code >= 500:
+                raise DependencyUnavailableError(
+                    f"Serveren svarede {response.status_code} for {url}"
+                )
+            if response.status_code >= 400:
+                raise ExtractionError(
+                    "fetch_failed",
+                    f"Adressen kunne ikke hentes: serveren svarede {response.status_code}.",
+                )
+            chunks = []
+            size = 0
+            for chunk in response.iter_bytes():
+                size += len(chunk)
+                if size > settings.max_file_bytes:
+                    raise ExtractionError("too_large", "Filen er for stor til at blive indlæst.")
+                chunks.append(chunk)
+            return b"".join(chunks)
+    except httpx.TransportError as exc:
+        raise DependencyUnavailableError(f"Kunne ikke hente {url}: {exc}") from exc

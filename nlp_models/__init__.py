@@ -1,0 +1,1 @@
+"""Enrich: the Danish pipeline that finds entities and links them to the knowledge base."""

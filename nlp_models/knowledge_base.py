@@ -1,0 +1,60 @@
+"""The knowledge base: canonical records of organisations, places, laws, initiatives, people.
+
+Records live in YAML files under ``nlp_models/kb/`` (format in its README) and are loaded once
+per process.
+"""
+
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+from pydantic import BaseModel, Field
+
+
+class FormerName(BaseModel):
+    name: str
+    from_: int | None = Field(default=None, alias="from")
+    until: int | None = None
+
+
+class KBRecord(BaseModel):
+    id: str
+    type: str
+    name: str
+    aliases: list[str] = Field(default_factory=list)
+    abbreviations: list[str] = Field(default_factory=list)
+    former_names: list[FormerName] = Field(default_factory=list)
+    successor_of: list[str] = Field(default_factory=list)
+    parent: str | None = None
+    description: str | None = None
+    paragraph_pattern: bool = False
+
+    def surface_forms(self) -> list[str]:
+        """Every name the record is known by, canonical name first, without duplicates."""
+        forms = [self.name, *self.aliases, *self.abbreviations]
+        forms += [former.name for former in self.former_names]
+        return list(dict.fromkeys(form.strip() for form in forms if form.strip()))
+
+
+class KnowledgeBase:
+    def __init__(self, records: list[KBRecord]) -> None:
+        self.records = {record.id: record for record in records}
+
+    def get(self, kb_id: str) -> KBRecord | None:
+        return self.records.get(kb_id)
+
+    def __len__(self) -> int:
+        return len(self.records)
+
+
+def load_records(folder: Path) -> list[KBRecord]:
+    records: list[KBRecord] = []
+    for path in sorted(folder.glob("*.yaml")):
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or []
+        records.extend(KBRecord.model_validate(entry) for entry in data)
+    return records
+
+
+@lru_cache
+def load_knowledge_base(folder: Path) -> KnowledgeBase:
+    return KnowledgeBase(load_records(folder))

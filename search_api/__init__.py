@@ -1,0 +1,1 @@
+"""Index and query: the Elasticsearch side, and the JSON API on top of it."""

@@ -1,0 +1,60 @@
+"""Writing to the index: one document at a time from the pipeline, or everything on reindex."""
+
+import contextlib
+import logging
+from collections.abc import Iterator
+from typing import Any
+
+from elasticsearch import Elasticsearch, NotFoundError
+from elasticsearch.helpers import bulk
+
+from search_api.documents import to_index_document
+from search_api.elastic import elastic_errors
+from search_api.index import alias_name, create_versioned_index, ensure_index, swap_alias
+from vidensbank import repository
+from vidensbank.db import session_scope
+
+log = logging.getLogger(__name__)
+
+
+def index_document(client: Elasticsearch, body: dict[str, Any]) -> None:
+    """Index one document and wait until searches can see it."""
+    ensure_index(client)
+    with elastic_errors():
+        client.index(index=alias_name(), id=body["id"], document=body, refresh="wait_for")
+
+
+def delete_document(client: Elasticsearch, document_id: str) -> None:
+    with elastic_errors(), contextlib.suppress(NotFoundError):
+        client.delete(index=alias_name(), id=document_id, refresh="wait_for")
+
+
+def _actions(index: str) -> Iterator[dict[str, Any]]:
+    with session_scope() as session:
+        for document_id in list(repository.iter_indexable_document_ids(session)):
+            document = repository.get_document(session, document_id=document_id)
+            if document is not None:
+                yield {"_index": index, "_id": document.id, "_source": to_index_document(document)}
+            session.expunge_all()
+
+
+def reindex(client: Elasticsearch) -> tuple[str, int]:
+    """Build a new index from the database and swap the alias to it; return its name and size.
+
+    A half-built index is deleted when anything fails, and the alias keeps pointing at the old.
+    """
+    new_index = create_versioned_index(client)
+    try:
+        with elastic_errors():
+            count, _errors = bulk(client, _actions(new_index), chunk_size=50)
+            client.indices.refresh(index=new_index)
+        old = swap_alias(client, new_index)
+    except BaseException:
+        log.exception("reindex failed; deleting %s", new_index)
+        with elastic_errors():
+            client.indices.delete(index=new_index, ignore_unavailable=True)
+        raise
+    with elastic_errors():
+        for index in old:
+            client.indices.delete(index=index, ignore_unavailable=True)
+    return new_index, count

@@ -1,0 +1,92 @@
+"""What the API returns. The web pages render these same models."""
+
+import datetime as dt
+
+from pydantic import BaseModel
+
+
+class PageHit(BaseModel):
+    page: int
+    highlight: str  # HTML-escaped page text, with <mark> around the matched words
+
+
+class SearchResult(BaseModel):
+    id: str
+    title: str
+    publisher: str | None
+    kind: str | None
+    published: dt.date | None
+    filename: str
+    source_uri: str
+    score: float | None
+    hits: list[PageHit]
+
+
+class FacetValue(BaseModel):
+    value: str
+    count: int
+
+
+class SearchResponse(BaseModel):
+    total: int
+    results: list[SearchResult]
+    facets: dict[str, list[FacetValue]]
+
+
+class PageText(BaseModel):
+    number: int
+    text: str
+
+
+class EntityPublic(BaseModel):
+    text: str
+    label: str
+    canonical: str
+    kb_id: str | None
+    count: int
+    pages: list[int]
+
+
+class DocumentPublic(BaseModel):
+    id: str
+    title: str
+    publisher: str | None
+    kind: str | None
+    published: dt.date | None
+    filename: str
+    source_uri: str
+    authors: list[str]
+    status: str
+    pages: list[PageText]
+    entities: list[EntityPublic]
+
+
+class IngestItemPublic(BaseModel):
+    filename: str
+    source_uri: str
+    status: str
+    id: str | None
+    reason: str | None
+
+
+class IngestRunPublic(BaseModel):
+    run_id: str
+    created_at: dt.datetime
+    counts: dict[str, int]
+    documents: list[IngestItemPublic]
+
+
+class IngestRunList(BaseModel):
+    runs: list[IngestRunPublic]
+
+
+class ComponentHealth(BaseModel):
+    ok: bool
+    detail: str
+
+
+class Health(BaseModel):
+    ok: bool
+    elasticsearch: ComponentHealth
+    database: ComponentHealth
+    broker: ComponentHealth

@@ -1,0 +1,86 @@
+"""The running app over real HTTP, served by uvicorn as ``vidensbank serve`` serves it."""
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from tests.helpers import ingest
+from vidensbank.settings import PROJECT_ROOT
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def server(worker: Any, corpus: Path, run_dir: Path) -> Iterator[str]:
+    ingest(corpus)
+    port = free_port()
+    log = (run_dir / "api.log").open("ab")
+    process = subprocess.Popen(
+        [str(Path(sys.executable).parent / "vidensbank"), "serve", "--port", str(port)],
+        cwd=PROJECT_ROOT,
+        env=os.environ.copy(),
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            httpx.get(f"{url}/healthz", timeout=1)
+            break
+        except httpx.TransportError:
+            time.sleep(0.2)
+    yield url
+    process.terminate()
+    process.wait(timeout=30)
+
+
+def test_health_reports_each_component(server: str) -> None:
+    response = httpx.get(f"{server}/healthz")
+    body = response.json()
+    assert response.status_code == 200, body
+    assert body["ok"] is True
+    for part in ("elasticsearch", "database", "broker"):
+        assert body[part]["ok"] is True
+
+
+def test_search_page_in_danish(server: str) -> None:
+    response = httpx.get(server, params={"q": "inddragelse"})
+    assert response.status_code == 200
+    assert "resultater for »inddragelse«" in response.text
+    assert "<mark>" in response.text
+
+
+def test_five_megabyte_query_gets_a_danish_413(server: str) -> None:
+    # Sent by hand: HTTP clients refuse to build a URL this long, browsers and scripts do not.
+    host, port = server.removeprefix("http://").split(":")
+    with socket.create_connection((host, int(port)), timeout=60) as sock:
+        sock.sendall(
+            b"GET /api/search?q="
+            + b"a" * 5_000_000
+            + b" HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"
+        )
+        response = b""
+        while chunk := sock.recv(65536):
+            response += chunk
+    head, _, body = response.partition(b"\r\n\r\n")
+    assert head.startswith(b"HTTP/1.1 413")
+    assert "for lang" in json.loads(body)["error"]
+
+
+def test_openapi_describes_the_api(server: str) -> None:
+    paths = httpx.get(f"{server}/openapi.json").json()["paths"]
+    assert {"/api/search", "/api/documents/{document_id}", "/healthz"} <= set(paths)

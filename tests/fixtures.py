@@ -1,0 +1,112 @@
+"""Fixtures for integration and end-to-end tests.
+
+Real servers: the Elasticsearch node and Redis that scripts/start_services.sh starts, a real
+Celery worker process started here, and a SQLite file of the test run's own.
+"""
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import redis
+
+from search_api.elastic import get_client
+from tests.conftest import TEST_PREFIX
+from vidensbank.cli import main as cli_main
+from vidensbank.settings import PROJECT_ROOT, get_settings
+
+VENV_BIN = Path(sys.executable).parent
+
+
+def start_worker(
+    name: str, log_path: Path, concurrency: int = 2, env: dict[str, str] | None = None
+) -> subprocess.Popen[bytes]:
+    """A real Celery worker (on the test queue unless ``env`` names another); returns once it
+    answers a ping."""
+    from vidensbank.celery_app import app
+
+    log = log_path.open("ab")
+    process = subprocess.Popen(
+        [
+            str(VENV_BIN / "celery"),
+            "-A",
+            "vidensbank.celery_app",
+            "worker",
+            "--hostname",
+            f"{name}@%h",
+            "--concurrency",
+            str(concurrency),
+            "--loglevel",
+            "INFO",
+            "--without-gossip",
+            "--without-mingle",
+        ],
+        cwd=PROJECT_ROOT,
+        env=env or os.environ.copy(),
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"worker exited early; see {log_path}")
+        replies = app.control.ping(timeout=0.5)
+        if any(name in host for reply in replies for host in reply):
+            return process
+    process.kill()
+    raise RuntimeError(f"worker {name} did not come up; see {log_path}")
+
+
+def stop_worker(process: subprocess.Popen[bytes], sig: int = signal.SIGTERM) -> None:
+    if process.poll() is None:
+        os.killpg(process.pid, sig)
+        try:
+            process.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+
+
+@pytest.fixture(scope="session")
+def stack(run_dir: Path) -> Iterator[None]:
+    """Database and index created, servers reachable; cleaned up after the session."""
+    settings = get_settings()
+    client = get_client()
+    try:
+        client.cluster.health(wait_for_status="yellow", timeout="30s")
+        redis.Redis.from_url(settings.broker_url).ping()
+    except Exception as exc:
+        pytest.fail(
+            f"Elasticsearch or Redis is not running ({exc}); start them with "
+            "scripts/start_services.sh (scripts/test.sh does it for you)."
+        )
+    assert cli_main(["init"]) == 0
+    yield
+    client.indices.delete(index=f"{TEST_PREFIX}-*", ignore_unavailable=True)
+    redis.Redis.from_url(settings.broker_url).delete(settings.queue)
+
+
+@pytest.fixture(scope="session")
+def worker(stack: None, run_dir: Path) -> Iterator[subprocess.Popen[bytes]]:
+    process = start_worker("main", run_dir / "worker.log")
+    yield process
+    stop_worker(process)
+
+
+@pytest.fixture(scope="session")
+def corpus(run_dir: Path) -> Path:
+    """The bundled sample corpus, rendered into real PDF and HTML files."""
+    target = run_dir / "corpus"
+    subprocess.run(
+        [sys.executable, "-m", "sample_corpus.render", str(target)],
+        check=True,
+        cwd=PROJECT_ROOT,
+        capture_output=True,
+    )
+    return target

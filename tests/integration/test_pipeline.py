@@ -1,0 +1,213 @@
+"""The whole pipeline through the real queue, worker, database and Elasticsearch."""
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+
+from tests.helpers import ingest
+from vidensbank import repository
+from vidensbank.blobstore import content_hash
+from vidensbank.db import session_scope
+from vidensbank.models import IngestItem
+from web.app import app
+
+BROKEN = {
+    "krypteret-rapport.pdf": ("encrypted", "adgangskode"),
+    "afkortet-rapport.pdf": ("truncated", "afkortet"),
+    "tom-fil.pdf": ("empty", "tom"),
+    "zip-forklaedt.pdf": ("wrong_type", "ZIP"),
+    "kun-billeder.pdf": ("no_text", "OCR"),
+    "ødelagt-side.html": ("no_text", "brødtekst"),
+}
+
+
+@pytest.fixture(scope="module")
+def report(worker: Any, corpus: Path) -> dict[str, Any]:
+    return ingest(corpus)
+
+
+@pytest.fixture(scope="module")
+def api() -> TestClient:
+    return TestClient(app)
+
+
+def good_files(corpus: Path) -> set[str]:
+    return set(json.loads((corpus / "manifest.json").read_text(encoding="utf-8")))
+
+
+def test_report_follows_the_contract(report: dict[str, Any], corpus: Path) -> None:
+    assert set(report) == {"run_id", "documents"}
+    for document in report["documents"]:
+        assert set(document) == {"filename", "source_uri", "status", "id", "reason"}
+        assert document["status"] in {"indexed", "unchanged", "quarantined"}
+    by_name = {d["filename"]: d for d in report["documents"]}
+    assert good_files(corpus) | set(BROKEN) == set(by_name)
+    for name in good_files(corpus):
+        assert by_name[name]["status"] == "indexed", by_name[name]
+        assert by_name[name]["reason"] is None
+        assert by_name[name]["id"]
+    for name in BROKEN:
+        assert by_name[name]["status"] == "quarantined"
+
+
+@pytest.mark.parametrize("filename", sorted(BROKEN))
+def test_broken_file_is_quarantined_with_its_reason(report: dict[str, Any], filename: str) -> None:
+    code, words = BROKEN[filename]
+    with session_scope() as session:
+        run = repository.get_run(session, run_id=report["run_id"])
+        assert run is not None
+        item: IngestItem = next(i for i in run.items if i.filename == filename)
+        assert item.reason_code == code
+        assert item.reason is not None and words.lower() in item.reason.lower()
+
+
+def test_quarantined_original_is_kept(
+    report: dict[str, Any], corpus: Path, api: TestClient
+) -> None:
+    item = next(d for d in report["documents"] if d["filename"] == "krypteret-rapport.pdf")
+    response = api.get(f"/api/documents/{item['id']}/original")
+    assert response.status_code == 200
+    assert response.content == (corpus / "broken" / "krypteret-rapport.pdf").read_bytes()
+
+
+def test_second_ingest_reports_unchanged(report: dict[str, Any], corpus: Path) -> None:
+    again = ingest(corpus)
+    by_name = {d["filename"]: d for d in again["documents"]}
+    for name in good_files(corpus):
+        assert by_name[name]["status"] == "unchanged"
+        assert by_name[name]["id"] == next(
+            d["id"] for d in report["documents"] if d["filename"] == name
+        )
+    for name in BROKEN:
+        assert by_name[name]["status"] == "quarantined"
+
+
+def test_search_finds_danish_results_with_page_hits(
+    report: dict[str, Any], api: TestClient
+) -> None:
+    response = api.get("/api/search", params={"q": "inddragelse"})
+    assert response.status_code == 200
+    body = response.json()
+    assert body["total"] >= 5
+    first = body["results"][0]
+    assert set(first) == {
+        "id",
+        "title",
+        "publisher",
+        "kind",
+        "published",
+        "filename",
+        "source_uri",
+        "score",
+        "hits",
+    }
+    with_hits = [r for r in body["results"] if r["hits"]]
+    assert with_hits
+    assert all(isinstance(h["page"], int) for h in with_hits[0]["hits"])
+    assert "<mark>" in with_hits[0]["hits"][0]["highlight"]
+    assert {"publisher", "kind", "year"} <= set(body["facets"])
+
+
+def test_filters_narrow_results(report: dict[str, Any], api: TestClient) -> None:
+    everything = api.get("/api/search", params={"q": "børn"}).json()
+    vive = api.get("/api/search", params={"q": "børn", "publisher": "VIVE"}).json()
+    assert 0 < vive["total"] < everything["total"]
+    assert {r["publisher"] for r in vive["results"]} == {"VIVE"}
+    tools = api.get("/api/search", params={"kind": "værktøj", "size": 100}).json()
+    assert tools["total"] > 0 and {r["kind"] for r in tools["results"]} == {"værktøj"}
+
+
+def test_document_api_has_pages_and_entities(
+    report: dict[str, Any], corpus: Path, api: TestClient
+) -> None:
+    pdfs = [
+        d
+        for d in report["documents"]
+        if d["filename"].endswith(".pdf") and d["status"] == "indexed"
+    ]
+    document = max(
+        (api.get(f"/api/documents/{d['id']}").json() for d in pdfs), key=lambda d: len(d["pages"])
+    )
+    assert len(document["pages"]) > 2
+    assert [p["number"] for p in document["pages"]] == list(range(1, len(document["pages"]) + 1))
+    assert document["entities"], "a report with no entities at all"
+    for entity in document["entities"]:
+        assert set(entity) == {"text", "label", "canonical", "kb_id", "count", "pages"}
+    original = api.get(f"/api/documents/{document['id']}/original")
+    assert original.headers["content-type"] == "application/pdf"
+    assert content_hash(original.content) == content_hash(
+        (corpus / document["filename"]).read_bytes()
+    )
+
+
+def test_web_pages_render_the_same_data(report: dict[str, Any], api: TestClient) -> None:
+    page = api.get("/", params={"q": "inddragelse"})
+    assert page.status_code == 200
+    assert 'lang="da"' in page.text and "resultat" in page.text
+    first = api.get("/api/search", params={"q": "inddragelse"}).json()["results"][0]
+    assert f"/dokument/{first['id']}" in page.text
+
+    document = api.get(f"/dokument/{first['id']}")
+    assert document.status_code == 200 and "Side 1" in document.text
+
+    runs = api.get("/indlaesninger")
+    assert runs.status_code == 200
+    assert "krypteret-rapport.pdf" in runs.text and "adgangskode" in runs.text
+    assert api.get(f"/api/runs/{report['run_id']}").json()["run_id"] == report["run_id"]
+
+
+def test_text_from_documents_is_escaped(worker: Any, tmp_path: Path, api: TestClient) -> None:
+    hostile = tmp_path / "fjendtlig.html"
+    hostile.write_text(
+        "<html><head><title>&lt;script&gt;alert(1)&lt;/script&gt; om inddragelse</title></head>"
+        "<body><main><p>Inddragelse &lt;img src=x onerror=alert(2)&gt; af børn i "
+        "Skjoldhøj.</p></main></body></html>",
+        encoding="utf-8",
+    )
+    result = ingest(hostile)
+    document_id = result["documents"][0]["id"]
+    assert result["documents"][0]["status"] == "indexed"
+    page = api.get("/", params={"q": "Skjoldhøj"}).text
+    assert "<script>alert(1)" not in page and "&lt;script&gt;" in page
+    assert "<img src=x" not in page
+    document = api.get(f"/dokument/{document_id}").text
+    assert "<img src=x" not in document and "&lt;img src=x" in document
+
+
+def test_bad_requests_get_danish_4xx(report: dict[str, Any], api: TestClient) -> None:
+    cases = [
+        ("/api/documents/findes-ikke", 404, "findes ikke"),
+        ("/api/runs/findes-ikke", 404, "findes ikke"),
+        ("/api/search?size=10000", 400, "højst være 100"),
+        ("/api/search?page=abc", 400, "helt tal"),
+        ("/api/search?year=tyve", 400, "helt tal"),
+        ("/api/search?sort=tilfældig", 400, "sortering"),
+        ("/api/search?page=500&size=100", 400, "bladres"),
+        ("/api/ukendt", 404, "findes ikke"),
+    ]
+    for url, status, words in cases:
+        response = api.get(url)
+        assert response.status_code == status, url
+        assert response.json()["status"] == status
+        assert words.lower() in response.json()["error"].lower(), (url, response.json())
+    huge = api.get("/api/search", params={"q": "børn " * 1_000_000})
+    assert huge.status_code == 413 and "for lang" in huge.json()["error"]
+    page = api.get("/dokument/findes-ikke")
+    assert page.status_code == 404 and "Dokumentet findes ikke." in page.text
+
+
+def test_reindex_rebuilds_from_sql_and_swaps_alias(report: dict[str, Any], api: TestClient) -> None:
+    from search_api.elastic import get_client
+    from search_api.index import indices_behind_alias
+    from vidensbank.cli import main as cli_main
+
+    before = api.get("/api/search", params={"q": "inddragelse"}).json()["total"]
+    old = indices_behind_alias(get_client())
+    assert cli_main(["reindex"]) == 0
+    new = indices_behind_alias(get_client())
+    assert len(new) == 1 and new != old
+    assert not get_client().indices.exists(index=old[0])
+    assert api.get("/api/search", params={"q": "inddragelse"}).json()["total"] == before

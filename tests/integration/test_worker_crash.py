@@ -1,0 +1,56 @@
+"""A worker killed in the middle of an ingest loses no document."""
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import time
+from pathlib import Path
+from typing import Any
+
+from tests.fixtures import start_worker, stop_worker
+from tests.helpers import ingest_command
+from vidensbank.db import session_scope
+from vidensbank.models import IngestItem, ItemStatus
+from vidensbank.settings import PROJECT_ROOT
+
+
+def final_items() -> int:
+    with session_scope() as session:
+        return session.query(IngestItem).filter(IngestItem.status.in_(ItemStatus.FINAL)).count()
+
+
+def test_killed_worker_loses_nothing(stack: None, corpus: Path, run_dir: Path) -> None:
+    # Fresh copies without the manifest: new source identities, so nothing is "unchanged".
+    folder = run_dir / "crash-corpus"
+    folder.mkdir()
+    for path in sorted(corpus.glob("*.pdf")):
+        shutil.copy(path, folder / path.name)
+    expected = len(list(folder.iterdir()))
+    env = {**os.environ, "VB_QUEUE": f"{os.environ['VB_QUEUE']}-crash"}
+    first = start_worker("crash-a", run_dir / "crash-a.log", concurrency=1, env=env)
+    before = final_items()
+    cli = subprocess.Popen(
+        ingest_command(folder, timeout=600),
+        cwd=PROJECT_ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    deadline = time.monotonic() + 120
+    while final_items() - before < 3 and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert final_items() - before < expected, "ingest finished before the worker was killed"
+    stop_worker(first, signal.SIGKILL)
+
+    second = start_worker("crash-b", run_dir / "crash-b.log", concurrency=1, env=env)
+    try:
+        out, err = cli.communicate(timeout=600)
+    finally:
+        stop_worker(second)
+    assert cli.returncode == 0, err
+    report: dict[str, Any] = json.loads(out)
+    assert len(report["documents"]) == expected
+    assert {d["status"] for d in report["documents"]} == {"indexed"}

@@ -1,0 +1,57 @@
+from ingest.extract.cleanup import join_hyphenation, normalize_whitespace, remove_running_lines
+
+
+def test_line_end_hyphen_inside_a_word_is_joined() -> None:
+    assert join_hyphenation("det nye Part-\nnerskab om børn") == "det nye Partnerskab om børn"
+
+
+def test_hyphen_of_a_hyphenated_compound_stays() -> None:
+    assert join_hyphenation("vi holdt gå-\nhjem-møder") == "vi holdt gå-hjem-møder"
+
+
+def test_suspended_compound_before_og_keeps_hyphen_and_space() -> None:
+    text = "Det Nationale Forsknings-\nog Analysecenter for Velfærd"
+    assert join_hyphenation(text) == "Det Nationale Forsknings- og Analysecenter for Velfærd"
+
+
+def test_abbreviation_and_capitalised_right_part_keep_hyphen() -> None:
+    assert join_hyphenation("mange EU-\nborgere") == "mange EU-borgere"
+    assert join_hyphenation("Social-\nBoligstyrelsen") == "Social-Boligstyrelsen"
+    assert join_hyphenation("i årene 2021-\n2024") == "i årene 2021-\n2024"
+
+
+def test_danish_letters_are_word_characters() -> None:
+    assert join_hyphenation("børne-\ninddragelse og sam-\nvær") == "børneinddragelse og samvær"
+
+
+def test_hyphen_not_at_line_end_is_untouched() -> None:
+    assert join_hyphenation("Barnets Lov-forslaget") == "Barnets Lov-forslaget"
+
+
+def test_running_header_footer_and_page_numbers_are_removed() -> None:
+    topics = ["anbringelse", "efterværn", "underretning", "samvær", "handleplan"]
+    pages = [
+        f"Inddragelse af børn i egen sag\nOm {topic} i kommunerne.\n"
+        f"Mere om {topic}.\nVIVE – Det Nationale Forsknings- og Analysecenter for Velfærd\n"
+        f"Side {n} af 5"
+        for n, topic in enumerate(topics, start=1)
+    ]
+    cleaned = remove_running_lines(pages)
+    for topic, page in zip(topics, cleaned, strict=True):
+        assert page == f"Om {topic} i kommunerne.\nMere om {topic}."
+
+
+def test_a_heading_on_one_page_only_is_kept() -> None:
+    pages = ["Kapitel 1\nTekst a\nfod", "Tekst b\nmere\nfod", "Tekst c\nmere\nfod"]
+    cleaned = remove_running_lines(pages)
+    assert cleaned[0].startswith("Kapitel 1")
+    assert all("fod" not in page for page in cleaned)
+
+
+def test_short_documents_keep_every_line() -> None:
+    pages = ["Titel\nTekst", "Titel\nTekst"]
+    assert remove_running_lines(pages) == pages
+
+
+def test_normalize_whitespace_drops_soft_hyphens_and_blank_runs() -> None:
+    assert normalize_whitespace("a\u00adb   c\r\n\n\n\nd ") == "ab c\n\nd"

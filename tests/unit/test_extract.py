@@ -1,0 +1,159 @@
+"""Extractors on real files made here: PDFs with reportlab, HTML by hand."""
+
+import io
+import zipfile
+
+import pytest
+from pypdf import PdfReader, PdfWriter
+from reportlab.lib.pagesizes import A4
+from reportlab.pdfgen import canvas
+
+from ingest.extract import extract
+from ingest.extract.registry import choose_extractor
+from vidensbank.errors import ExtractionError
+
+
+def make_pdf(pages: list[list[str]], title: str = "Testrapport") -> bytes:
+    buffer = io.BytesIO()
+    pdf = canvas.Canvas(buffer, pagesize=A4, invariant=1)
+    pdf.setTitle(title)
+    pdf.setAuthor("Anne Jensen; Per Holm")
+    for lines in pages:
+        y = 800
+        for line in lines:
+            pdf.drawString(72, y, line)
+            y -= 16
+        pdf.showPage()
+    pdf.save()
+    return buffer.getvalue()
+
+
+TOPICS = ["efterværn", "samvær", "handleplaner", "underretninger"]
+REPORT = [
+    [
+        "Børn i anbringelse",
+        f"Kapitel {n}: inddragelse af børn i arbejdet med {topic}.",
+        f"Om {topic} i det nye Part-",
+        "nerskab og gå-",
+        f"hjem-møder om {topic} for plejefamilier.",
+        "VIVE – Det Nationale Forsknings- og Analysecenter for Velfærd",
+        f"Side {n}",
+    ]
+    for n, topic in enumerate(TOPICS, start=1)
+]
+
+
+def test_pdf_pages_are_numbered_and_cleaned() -> None:
+    document = extract(make_pdf(REPORT), "rapport.pdf")
+    assert document.extractor == "pdf"
+    assert [page.number for page in document.pages] == [1, 2, 3, 4]
+    first = document.pages[0].text
+    assert "Om efterværn i det nye Partnerskab og gå-hjem-møder om efterværn" in first
+    assert "inddragelse af børn i arbejdet med efterværn" in first
+    assert "Side 1" not in first
+    assert "Børn i anbringelse" not in first  # running header
+    assert "Velfærd" not in first  # running footer
+    assert document.metadata.title == "Testrapport"
+    assert document.metadata.authors == ["Anne Jensen", "Per Holm"]
+
+
+def test_encrypted_pdf_is_refused_with_reason() -> None:
+    writer = PdfWriter(clone_from=io.BytesIO(make_pdf(REPORT)))
+    writer.encrypt(user_password="hemmelig", algorithm="AES-128")
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    with pytest.raises(ExtractionError) as error:
+        extract(buffer.getvalue(), "krypteret.pdf")
+    assert error.value.code == "encrypted"
+    assert "adgangskode" in error.value.message
+
+
+def test_truncated_pdf_is_refused() -> None:
+    data = make_pdf(REPORT)
+    with pytest.raises(ExtractionError) as error:
+        extract(data[: len(data) * 2 // 5], "afkortet.pdf")
+    assert error.value.code == "truncated"
+
+
+def test_empty_file_is_refused() -> None:
+    with pytest.raises(ExtractionError) as error:
+        extract(b"", "tom.pdf")
+    assert error.value.code == "empty"
+    assert error.value.message == "Filen er tom (0 byte)."
+
+
+def test_zip_named_pdf_is_refused_naming_both_types() -> None:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("rapport.txt", "ikke en pdf")
+    with pytest.raises(ExtractionError) as error:
+        extract(buffer.getvalue(), "rapport.pdf")
+    assert error.value.code == "wrong_type"
+    assert ".pdf" in error.value.message and "ZIP" in error.value.message
+
+
+def test_pdf_without_text_is_refused() -> None:
+    buffer = io.BytesIO()
+    pdf = canvas.Canvas(buffer, pagesize=A4, invariant=1)
+    pdf.rect(100, 100, 200, 200, fill=1)
+    pdf.showPage()
+    pdf.save()
+    with pytest.raises(ExtractionError) as error:
+        extract(buffer.getvalue(), "scannet.pdf")
+    assert error.value.code == "no_text"
+    assert "OCR" in error.value.message
+
+
+def test_pdf_keeps_danish_letters() -> None:
+    data = make_pdf([["Ældre, øer og åer: Socialstyrelsens rådgivning"]])
+    assert "Ældre, øer og åer" in extract(data, "a.pdf").pages[0].text
+
+
+HTML = """<!doctype html><html lang="da"><head><meta charset="utf-8">
+<title>Dialogkort om trivsel | Børns Vilkår</title>
+<meta name="dcterms.publisher" content="Børns Vilkår">
+<meta name="dcterms.type" content="værktøj">
+<meta name="dcterms.date" content="2023-05-01">
+</head><body>
+<header><nav><a href="/">Forside</a> <a href="/om">Om os</a></nav></header>
+<main><h1>Dialogkort om trivsel</h1>
+<p>Formål: at give børn i alderen 6-12 år ord for deres <b>trivsel</b>.</p>
+<ul><li>Brug kortene i en rolig samtale.</li><li>Lad barnet vælge kort.</li></ul>
+<table><tr><th>Målgruppe</th><td>Børn 6-12 år</td></tr></table></main>
+<aside>Relaterede værktøjer</aside>
+<footer>Kontakt: Børns Vilkår, Trekronergade 26</footer>
+<script>var tracking = 1;</script>
+</body></html>"""
+
+
+def test_html_main_content_without_navigation_or_footer() -> None:
+    document = extract(HTML.encode(), "dialogkort.html")
+    text = document.pages[0].text
+    assert document.extractor == "html"
+    assert "Formål: at give børn i alderen 6-12 år ord for deres trivsel." in text
+    assert "Brug kortene i en rolig samtale.\nLad barnet vælge kort." in text
+    for boilerplate in ("Forside", "Om os", "Relaterede", "Trekronergade", "tracking"):
+        assert boilerplate not in text
+    assert document.metadata.publisher == "Børns Vilkår"
+    assert document.metadata.kind == "værktøj"
+    assert str(document.metadata.published) == "2023-05-01"
+
+
+def test_html_without_text_is_refused() -> None:
+    with pytest.raises(ExtractionError) as error:
+        extract(b"<html><body><nav>Menu</nav><script>x()</script></body></html>", "tom.html")
+    assert error.value.code == "no_text"
+
+
+def test_unsupported_type_is_refused() -> None:
+    with pytest.raises(ExtractionError) as error:
+        choose_extractor(b"\x89PNG\r\n\x1a\n" + b"\x00" * 100, "billede.png")
+    assert error.value.code == "unsupported"
+
+
+def test_content_decides_over_a_misleading_name() -> None:
+    assert choose_extractor(make_pdf([["tekst"]]), "rapport.html").name == "pdf"
+
+
+def test_pdf_reader_sees_what_make_pdf_wrote() -> None:
+    assert len(PdfReader(io.BytesIO(make_pdf(REPORT))).pages) == 4

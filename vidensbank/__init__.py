@@ -1,0 +1,1 @@
+"""Vidensbank core: what every step of the data flow shares."""

@@ -1,0 +1,119 @@
+"""Database access: keyword-only functions that take a session. Nothing else writes SQL."""
+
+import uuid
+from collections.abc import Iterator, Sequence
+from typing import Any
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.orm import Session, selectinload
+
+from vidensbank.models import Document, DocumentStatus, Entity, IngestItem, IngestRun, Page
+
+
+def create_run(session: Session, *, items: Sequence[dict[str, Any]]) -> IngestRun:
+    """A new ingest run with one pending item per file (keys of ``IngestItem``)."""
+    run = IngestRun(id=uuid.uuid4().hex)
+    run.items = [IngestItem(**item) for item in items]
+    session.add(run)
+    session.flush()
+    return run
+
+
+def get_run(session: Session, *, run_id: str) -> IngestRun | None:
+    return session.scalars(
+        select(IngestRun).where(IngestRun.id == run_id).options(selectinload(IngestRun.items))
+    ).first()
+
+
+def list_runs(session: Session, *, limit: int = 50) -> Sequence[IngestRun]:
+    return session.scalars(
+        select(IngestRun)
+        .order_by(IngestRun.created_at.desc())
+        .limit(limit)
+        .options(selectinload(IngestRun.items))
+    ).all()
+
+
+def get_item(session: Session, *, item_id: int) -> IngestItem | None:
+    return session.get(IngestItem, item_id)
+
+
+def finish_item(
+    session: Session,
+    *,
+    item_id: int,
+    status: str,
+    document_id: str | None = None,
+    reason_code: str | None = None,
+    reason: str | None = None,
+) -> None:
+    item = session.get(IngestItem, item_id)
+    if item is None:
+        return
+    item.status = status
+    item.document_id = document_id or item.document_id
+    item.reason_code = reason_code
+    item.reason = reason
+
+
+def get_document(session: Session, *, document_id: str) -> Document | None:
+    return session.scalars(
+        select(Document)
+        .where(Document.id == document_id)
+        .options(selectinload(Document.pages), selectinload(Document.entities))
+    ).first()
+
+
+def upsert_document(session: Session, *, document_id: str, **fields: Any) -> Document:
+    """Create the document row or update its fields; its pages and entities stay as they are."""
+    document = session.get(Document, document_id)
+    if document is None:
+        document = Document(id=document_id, **fields)
+        session.add(document)
+    else:
+        for name, value in fields.items():
+            setattr(document, name, value)
+    session.flush()
+    return document
+
+
+def replace_pages(session: Session, *, document_id: str, pages: Sequence[tuple[int, str]]) -> None:
+    session.execute(delete(Page).where(Page.document_id == document_id))
+    session.add_all(Page(document_id=document_id, number=n, text=t) for n, t in pages)
+    session.flush()
+
+
+def replace_entities(
+    session: Session, *, document_id: str, entities: Sequence[dict[str, Any]]
+) -> None:
+    session.execute(delete(Entity).where(Entity.document_id == document_id))
+    session.add_all(Entity(document_id=document_id, **entity) for entity in entities)
+    session.flush()
+
+
+def set_document_status(
+    session: Session,
+    *,
+    document_id: str,
+    status: str,
+    reason_code: str | None = None,
+    reason: str | None = None,
+) -> None:
+    document = session.get(Document, document_id)
+    if document is not None:
+        document.status = status
+        document.reason_code = reason_code
+        document.reason = reason
+
+
+def iter_indexable_document_ids(session: Session) -> Iterator[str]:
+    """Ids of every document that belongs in the search index."""
+    yield from session.scalars(
+        select(Document.id)
+        .where(Document.status.in_([DocumentStatus.ENRICHED, DocumentStatus.INDEXED]))
+        .order_by(Document.id)
+    )
+
+
+def count_documents(session: Session) -> int:
+    return session.scalar(select(func.count()).select_from(Document)) or 0

@@ -1,0 +1,1 @@
+"""Render: server-rendered Danish pages, and the ASGI app that serves them with the API."""

@@ -1,0 +1,56 @@
+"""The Jinja2 environment: autoescaping on, Danish date and label filters."""
+
+import datetime as dt
+from pathlib import Path
+
+from fastapi.templating import Jinja2Templates
+
+TEMPLATES_DIR = Path(__file__).parent / "templates"
+
+MONTHS = [
+    "januar",
+    "februar",
+    "marts",
+    "april",
+    "maj",
+    "juni",
+    "juli",
+    "august",
+    "september",
+    "oktober",
+    "november",
+    "december",
+]
+
+LABELS = {
+    "PER": "Person",
+    "ORG": "Organisation",
+    "LOC": "Sted",
+    "LAW": "Lov",
+    "INITIATIVE": "Indsats",
+    "DATE": "Dato",
+    "MONEY": "Beløb",
+}
+
+STATUSES = {
+    "pending": "venter",
+    "indexed": "indekseret",
+    "unchanged": "uændret",
+    "quarantined": "i karantæne",
+    "failed": "fejlet",
+}
+
+
+def danish_date(value: dt.date | dt.datetime | None) -> str:
+    if value is None:
+        return "ukendt dato"
+    text = f"{value.day}. {MONTHS[value.month - 1]} {value.year}"
+    if isinstance(value, dt.datetime):
+        text += f" kl. {value:%H:%M}"
+    return text
+
+
+templates = Jinja2Templates(directory=str(TEMPLATES_DIR))
+templates.env.filters["danish_date"] = danish_date
+templates.env.globals["LABELS"] = LABELS
+templates.env.globals["STATUSES"] = STATUSES
