@@ -44,7 +44,7 @@ MONEY_PATTERN = re.compile(
     )""",
     re.VERBOSE | re.IGNORECASE,
 )
-_PARAGRAPH = re.compile(r"\s*§§?\s?\d+\s?[a-z]?(?:,\s?stk\.\s?\d+)?")
+_PARAGRAPH = re.compile(r"\s*§§?\s?\d+(?:\s?[a-z]\b)?(?:,\s?stk\.\s?\d+)?")
 
 
 class Mention(BaseModel):
@@ -86,6 +86,9 @@ class EntityFinder:
         self.loose = PhraseMatcher(self.nlp.vocab, attr="LOWER")
         for record in kb.records.values():
             for form in record.surface_forms():
+                if len(form) < 2:
+                    # One-letter party letters ("S", "V") only make sense as "(S)" tags.
+                    continue
                 matcher = self.exact if form.isupper() or len(form) <= 3 else self.loose
                 docs = [self.nlp.make_doc(f) for f in _genitives(form)]
                 matcher.add(record.id, docs)

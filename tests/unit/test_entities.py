@@ -1,0 +1,60 @@
+"""The rule-based entity pass on the project's own knowledge base."""
+
+import pytest
+
+from nlp_models.entities import EntityFinder, get_finder, summarize
+from vidensbank.settings import PROJECT_ROOT
+
+
+@pytest.fixture(scope="module")
+def finder() -> EntityFinder:
+    return get_finder(PROJECT_ROOT / "nlp_models" / "kb")
+
+
+def found(finder: EntityFinder, text: str) -> list[tuple[str, str, str | None]]:
+    return [(m.text, m.label, m.kb_id) for m in finder.find(text)]
+
+
+def test_full_name_abbreviation_and_genitive_link_to_one_record(finder: EntityFinder) -> None:
+    mentions = found(finder, "Kommunernes Landsforening (KL) mener, at KL's rolle er vigtig.")
+    assert mentions == [
+        ("Kommunernes Landsforening", "ORG", "org.kl"),
+        ("KL", "ORG", "org.kl"),
+        ("KL's", "ORG", "org.kl"),
+    ]
+
+
+def test_former_name_links_to_the_current_record(finder: EntityFinder) -> None:
+    [(text, label, kb_id)] = found(finder, "Det viser Socialstyrelsens nye opgørelse.")
+    assert (text, label) == ("Socialstyrelsens", "ORG")
+    assert kb_id is not None and kb_id == found(finder, "Social- og Boligstyrelsen")[0][2]
+
+
+def test_law_with_paragraph_and_lower_case_law_name(finder: EntityFinder) -> None:
+    mentions = found(finder, "Efter Serviceloven § 52 a og barnets lov skal barnet høres.")
+    assert mentions[0][:2] == ("Serviceloven § 52 a", "LAW")
+    assert mentions[1][:2] == ("barnets lov", "LAW")
+
+
+def test_dates_and_amounts(finder: EntityFinder) -> None:
+    text = "Den 10-06-2021 og i 1. kvartal 2023 blev 39,7 mio. kr. og to milliarder kr. fordelt."
+    labels = [(t, label) for t, label, _ in found(finder, text)]
+    assert labels == [
+        ("10-06-2021", "DATE"),
+        ("1. kvartal 2023", "DATE"),
+        ("39,7 mio. kr.", "MONEY"),
+        ("to milliarder kr.", "MONEY"),
+    ]
+
+
+def test_lower_case_abbreviation_is_not_matched(finder: EntityFinder) -> None:
+    assert found(finder, "Mødet starter kl. 10.") == []
+
+
+def test_summary_groups_mentions_with_their_pages(finder: EntityFinder) -> None:
+    mentions = finder.find("KL og Aarhus Kommune", page=1) + finder.find(
+        "Kommunernes Landsforening", page=3
+    )
+    summary = {s.kb_id: s for s in summarize(mentions)}
+    assert summary["org.kl"].count == 2 and summary["org.kl"].pages == [1, 3]
+    assert summary["org.kl"].canonical == "Kommunernes Landsforening"
