@@ -1,13 +1,17 @@
 """Find the entities of a text and link them to the knowledge base.
 
-This first pass is rule- and knowledge-base driven: a phrase matcher over every name in the
-knowledge base (with genitive forms), and patterns for Danish dates and amounts. It runs on
-spaCy's Danish tokenizer, so the trained pipeline can take its place behind the same interface.
+Three sources of candidates are combined, so that each covers the others' gaps:
+- the statistical NER model the project trains on its own Danish sentences (``model/``);
+- a phrase matcher over every name in the knowledge base, with genitive forms;
+- patterns for Danish dates and amounts.
+Where candidates overlap, the more trusted source wins (knowledge base, then patterns, then the
+model), and within a source the longer span: the model fills the gaps the curated sources leave.
+Every mention is then linked to a record where one exists.
 """
 
 import re
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from functools import lru_cache
 from pathlib import Path
 
@@ -16,11 +20,10 @@ from pydantic import BaseModel
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
-from spacy.util import filter_spans
 
 from nlp_models.knowledge_base import KnowledgeBase, load_knowledge_base
-
-MODEL_VERSION = "rules-1"
+from nlp_models.linking import Linker
+from nlp_models.pipeline import MODEL_DIR, blank_danish
 
 _MONTHS = "januar|februar|marts|april|maj|juni|juli|august|september|oktober|november|december"
 _NUMBER_WORDS = "en|et|to|tre|fire|fem|seks|syv|otte|ni|ti|tolv|femten|tyve|halvtreds|hundrede"
@@ -45,6 +48,9 @@ MONEY_PATTERN = re.compile(
     re.VERBOSE | re.IGNORECASE,
 )
 _PARAGRAPH = re.compile(r"\s*§§?\s?\d+(?:\s?[a-z]\b)?(?:,\s?stk\.\s?\d+)?")
+
+# Sources of candidates, most trusted first.
+_KB, _PATTERN, _MODEL = 0, 1, 2
 
 
 class Mention(BaseModel):
@@ -76,10 +82,26 @@ def _genitives(form: str) -> list[str]:
     return [form, f"{form}s"]
 
 
+def _select(candidates: list[tuple[Span, int]]) -> list[Span]:
+    """Non-overlapping spans: by source trust, then longest first."""
+    chosen: list[Span] = []
+    taken: set[int] = set()
+    for span, _source in sorted(candidates, key=lambda c: (c[1], -(c[0].end - c[0].start))):
+        if not taken.intersection(range(span.start, span.end)):
+            chosen.append(span)
+            taken.update(range(span.start, span.end))
+    return sorted(chosen, key=lambda span: span.start)
+
+
 class EntityFinder:
-    def __init__(self, kb: KnowledgeBase) -> None:
+    def __init__(self, kb: KnowledgeBase, model_dir: Path | None = MODEL_DIR) -> None:
         self.kb = kb
-        self.nlp: Language = spacy.blank("da")
+        self.linker = Linker(kb)
+        has_model = model_dir is not None and (model_dir / "meta.json").is_file()
+        self.nlp: Language = (
+            spacy.load(model_dir) if model_dir is not None and has_model else blank_danish()
+        )
+        self.version = f"ner-{self.nlp.meta.get('version', '0')}" if has_model else "rules-1"
         # Abbreviations match case-sensitively ("KL", never "kl."), names in any case
         # ("barnets lov").
         self.exact = PhraseMatcher(self.nlp.vocab, attr="ORTH")
@@ -90,17 +112,15 @@ class EntityFinder:
                     # One-letter party letters ("S", "V") only make sense as "(S)" tags.
                     continue
                 matcher = self.exact if form.isupper() or len(form) <= 3 else self.loose
-                docs = [self.nlp.make_doc(f) for f in _genitives(form)]
-                matcher.add(record.id, docs)
+                matcher.add(record.id, [self.nlp.make_doc(f) for f in _genitives(form)])
 
     def _kb_spans(self, doc: Doc) -> list[Span]:
         spans = []
         for matcher in (self.exact, self.loose):
             for match_id, start, end in matcher(doc):
-                kb_id = self.nlp.vocab.strings[match_id]
-                record = self.kb.get(kb_id)
+                record = self.kb.get(self.nlp.vocab.strings[match_id])
                 if record is not None:
-                    spans.append(Span(doc, start, end, label=record.type, kb_id=kb_id))
+                    spans.append(Span(doc, start, end, label=record.type))
         return spans
 
     @staticmethod
@@ -112,32 +132,77 @@ class EntityFinder:
                 spans.append(span)
         return spans
 
-    def find(self, text: str, page: int = 1) -> list[Mention]:
-        doc = self.nlp.make_doc(text)
-        spans = filter_spans(
-            self._kb_spans(doc)
-            + self._pattern_spans(doc, MONEY_PATTERN, "MONEY")
-            + self._pattern_spans(doc, DATE_PATTERN, "DATE")
-        )
+    def spans(self, doc: Doc) -> list[Span]:
+        """The chosen entity spans of a processed doc (the model's run in ``doc.ents``)."""
+        candidates = [(span, _KB) for span in self._kb_spans(doc)]
+        candidates += [
+            (span, _PATTERN) for span in self._pattern_spans(doc, MONEY_PATTERN, "MONEY")
+        ]
+        candidates += [(span, _PATTERN) for span in self._pattern_spans(doc, DATE_PATTERN, "DATE")]
+        candidates += [(span, _MODEL) for span in doc.ents]
+        return _select(candidates)
+
+    def _mentions(self, doc: Doc, page: int) -> list[Mention]:
         mentions = []
-        for span in spans:
-            start, end = span.start_char, span.end_char
-            record = self.kb.get(span.kb_id_) if span.kb_id_ else None
+        text = doc.text
+        for span in self.spans(doc):
+            start, end, label = span.start_char, span.end_char, span.label_
             # "Serviceloven § 50": the paragraph reference belongs to the law mention.
-            if span.label_ == "LAW" and (paragraph := _PARAGRAPH.match(text, end)):
+            if label == "LAW" and (paragraph := _PARAGRAPH.match(text, end)):
                 end = paragraph.end()
+            surface = text[start:end]
+            record = self.linker.link(surface, label)
             mentions.append(
                 Mention(
-                    text=text[start:end],
-                    label=span.label_,
+                    text=surface,
+                    label=record.type if record else label,
                     kb_id=record.id if record else None,
-                    canonical=record.name if record else text[start:end],
+                    canonical=record.name if record else " ".join(surface.split()),
                     page=page,
                     start=start,
                     end=end,
                 )
             )
         return mentions
+
+    def find(self, text: str, page: int = 1) -> list[Mention]:
+        return self._mentions(self.nlp(text), page)
+
+    def find_in_pages(self, pages: Sequence[tuple[int, str]]) -> list[Mention]:
+        """Mentions of a whole document. An abbreviation defined in parentheses after a full
+        name ("Børne- og Ungeudvalget (BUU)") names the same entity wherever it is used later."""
+        mentions: list[Mention] = []
+        for (number, _text), doc in zip(
+            pages, self.nlp.pipe(text for _number, text in pages), strict=True
+        ):
+            mentions.extend(self._mentions(doc, number))
+        return _apply_definitions(mentions, [text for _number, text in pages])
+
+
+def _apply_definitions(mentions: list[Mention], texts: list[str]) -> list[Mention]:
+    by_page = dict(enumerate(texts, start=1))
+    definitions: dict[str, Mention] = {}
+    resolved = []
+    for previous, mention in zip([None, *mentions[:-1]], mentions, strict=True):
+        page_text = by_page.get(mention.page, "")
+        if (
+            previous is not None
+            and previous.page == mention.page
+            and mention.text.isupper()
+            and page_text[previous.end : mention.start].strip() == "("
+        ):
+            definitions.setdefault(mention.text, previous)
+        definition = definitions.get(mention.text)
+        if mention.kb_id is None and definition is not None:
+            mention = mention.model_copy(
+                update={
+                    "label": definition.label,
+                    "kb_id": definition.kb_id,
+                    "canonical": definition.canonical,
+                }
+            )
+        resolved.append(mention)
+    return resolved
 
 
 def summarize(mentions: Iterable[Mention]) -> list[EntitySummary]:
@@ -162,5 +227,5 @@ def summarize(mentions: Iterable[Mention]) -> list[EntitySummary]:
 
 @lru_cache
 def get_finder(kb_dir: Path) -> EntityFinder:
-    """One finder per worker process: building the matchers is the expensive part."""
+    """One finder per worker process: loading the model and building matchers is the cost."""
     return EntityFinder(load_knowledge_base(kb_dir))

@@ -1,6 +1,6 @@
 """The enrich step: find the entities of every page of a document and store them."""
 
-from nlp_models.entities import MODEL_VERSION, get_finder, summarize
+from nlp_models.entities import get_finder, summarize
 from vidensbank import repository
 from vidensbank.celery_app import PIPELINE_RETRY, PipelineTask, app, enqueue
 from vidensbank.db import session_scope
@@ -23,12 +23,12 @@ def enrich_entities(self: PipelineTask, item_id: int) -> None:
         document = repository.get_document(session, document_id=item.document_id)
         if document is None:
             return
-        mentions = [m for page in document.pages for m in finder.find(page.text, page.number)]
+        mentions = finder.find_in_pages([(page.number, page.text) for page in document.pages])
         repository.replace_entities(
             session,
             document_id=document.id,
             entities=[summary.model_dump() for summary in summarize(mentions)],
         )
-        document.model_version = MODEL_VERSION
+        document.model_version = finder.version
         document.status = DocumentStatus.ENRICHED
     enqueue("index.document", item_id)

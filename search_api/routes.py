@@ -9,6 +9,7 @@ from search_api import service
 from search_api.query import SearchParams
 from search_api.schemas import (
     DocumentPublic,
+    EntityPage,
     Health,
     IngestRunList,
     IngestRunPublic,
@@ -43,6 +44,11 @@ def api_original(document_id: str) -> FileResponse:
     return FileResponse(
         path, media_type=mime_type, filename=filename, content_disposition_type="inline"
     )
+
+
+@router.get("/api/entities/{kb_id}", response_model=EntityPage, tags=["vidensbase"])
+def api_entity(kb_id: str) -> EntityPage:
+    return service.get_entity(kb_id)
 
 
 @router.get("/api/runs", response_model=IngestRunList, tags=["indlæsning"])

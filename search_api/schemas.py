@@ -1,6 +1,7 @@
 """What the API returns. The web pages render these same models."""
 
 import datetime as dt
+from typing import Any
 
 from pydantic import BaseModel
 
@@ -90,3 +91,33 @@ class Health(BaseModel):
     elasticsearch: ComponentHealth
     database: ComponentHealth
     broker: ComponentHealth
+
+
+class EntityDocument(BaseModel):
+    id: str
+    title: str
+    publisher: str | None
+    kind: str | None
+    published: dt.date | None
+    count: int
+    pages: list[int]
+
+
+class RelatedEntity(BaseModel):
+    kb_id: str
+    canonical: str
+    label: str
+    documents: int
+
+
+class EntityPage(BaseModel):
+    kb_id: str
+    label: str
+    name: str
+    aliases: list[str]
+    former_names: list[dict[str, Any]]
+    description: str | None
+    parent: str | None
+    documents: list[EntityDocument]
+    co_occurring: list[RelatedEntity]
+    mentions_by_year: dict[str, int]

@@ -17,6 +17,8 @@ from search_api.query import MAX_RESULT_WINDOW, SearchParams, build_query
 from search_api.schemas import (
     ComponentHealth,
     DocumentPublic,
+    EntityDocument,
+    EntityPage,
     EntityPublic,
     FacetValue,
     Health,
@@ -25,6 +27,7 @@ from search_api.schemas import (
     IngestRunPublic,
     PageHit,
     PageText,
+    RelatedEntity,
     SearchResponse,
     SearchResult,
 )
@@ -182,3 +185,43 @@ def health() -> Health:
     return Health(
         ok=all(p.ok for p in parts), elasticsearch=parts[0], database=parts[1], broker=parts[2]
     )
+
+
+def get_entity(kb_id: str) -> EntityPage:
+    """A knowledge-base record with the documents that mention it and what it co-occurs with."""
+    with session_scope() as session:
+        record = repository.get_kb_record(session, kb_id=kb_id)
+        if record is None:
+            raise NotFoundError("Der findes ingen post med det id i vidensbasen.")
+        mentions = repository.documents_mentioning(session, kb_id=kb_id)
+        by_year: Counter[str] = Counter()
+        for document, entity in mentions:
+            by_year[str(document.published.year) if document.published else "ukendt"] += (
+                entity.count
+            )
+        return EntityPage(
+            kb_id=record.id,
+            label=record.type,
+            name=record.name,
+            aliases=record.aliases,
+            former_names=record.former_names,
+            description=record.description,
+            parent=record.parent,
+            documents=[
+                EntityDocument(
+                    id=document.id,
+                    title=document.title,
+                    publisher=document.publisher,
+                    kind=document.kind,
+                    published=document.published,
+                    count=entity.count,
+                    pages=entity.pages,
+                )
+                for document, entity in mentions
+            ],
+            co_occurring=[
+                RelatedEntity(kb_id=k, canonical=c, label=lab, documents=n)
+                for k, c, lab, n in repository.co_occurring_entities(session, kb_id=kb_id)
+            ],
+            mentions_by_year=dict(sorted(by_year.items())),
+        )

@@ -31,3 +31,12 @@ os.environ.update(
 @pytest.fixture(scope="session")
 def run_dir() -> Path:
     return RUN_DIR
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    from tests.quality import REPORTS
+
+    for title, lines in REPORTS.items():
+        terminalreporter.section(title)
+        for line in lines:
+            terminalreporter.line(line)

@@ -29,9 +29,29 @@ def cmd_init(_args: argparse.Namespace) -> int:
         Path(get_settings().database_url.removeprefix("sqlite:///")).parent.mkdir(
             parents=True, exist_ok=True
         )
+    from nlp_models.knowledge_base import load_records
+    from vidensbank import repository
+    from vidensbank.db import session_scope
+
     _migrate()
+    with session_scope() as session:
+        count = repository.replace_kb_records(
+            session,
+            records=[
+                {
+                    "id": r.id,
+                    "type": r.type,
+                    "name": r.name,
+                    "aliases": [*r.aliases, *(a for a in r.abbreviations if a not in r.aliases)],
+                    "former_names": [f.model_dump(by_alias=True) for f in r.former_names],
+                    "parent": r.parent,
+                    "description": r.description,
+                }
+                for r in load_records(get_settings().kb_dir)
+            ],
+        )
     ensure_index(get_client())
-    print("Databasen og søgeindekset er klar.", file=sys.stderr)
+    print(f"Databasen ({count} vidensbaseposter) og søgeindekset er klar.", file=sys.stderr)
     return 0
 
 
@@ -142,9 +162,7 @@ def cmd_entities(args: argparse.Namespace) -> int:
     path = Path(args.file)
     extracted = extract(path.read_bytes(), path.name)
     finder = get_finder(get_settings().kb_dir)
-    summaries = summarize(
-        m for page in extracted.pages for m in finder.find(page.text, page.number)
-    )
+    summaries = summarize(finder.find_in_pages([(p.number, p.text) for p in extracted.pages]))
     if args.json:
         print(
             json.dumps(

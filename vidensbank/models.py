@@ -129,3 +129,17 @@ class Entity(Base):
     pages: Mapped[list[int]] = mapped_column(JSON)
 
     document: Mapped[Document] = relationship(back_populates="entities")
+
+
+class KBRecordRow(Base):
+    """A knowledge-base record, loaded from ``nlp_models/kb/*.yaml`` by ``vidensbank init``."""
+
+    __tablename__ = "kb_records"
+
+    id: Mapped[str] = mapped_column(String(100), primary_key=True)
+    type: Mapped[str] = mapped_column(String(20), index=True)
+    name: Mapped[str] = mapped_column(Text)
+    aliases: Mapped[list[str]] = mapped_column(JSON, default=list)
+    former_names: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    parent: Mapped[str | None] = mapped_column(String(100), nullable=True)
+    description: Mapped[str | None] = mapped_column(Text, nullable=True)

@@ -7,7 +7,15 @@ from typing import Any
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session, selectinload
 
-from vidensbank.models import Document, DocumentStatus, Entity, IngestItem, IngestRun, Page
+from vidensbank.models import (
+    Document,
+    DocumentStatus,
+    Entity,
+    IngestItem,
+    IngestRun,
+    KBRecordRow,
+    Page,
+)
 
 
 def create_run(session: Session, *, items: Sequence[dict[str, Any]]) -> IngestRun:
@@ -117,3 +125,41 @@ def iter_indexable_document_ids(session: Session) -> Iterator[str]:
 
 def count_documents(session: Session) -> int:
     return session.scalar(select(func.count()).select_from(Document)) or 0
+
+
+def replace_kb_records(session: Session, *, records: Sequence[dict[str, Any]]) -> int:
+    """Make the table hold exactly these records (the YAML files are the source)."""
+    session.execute(delete(KBRecordRow))
+    session.add_all(KBRecordRow(**record) for record in records)
+    session.flush()
+    return len(records)
+
+
+def get_kb_record(session: Session, *, kb_id: str) -> KBRecordRow | None:
+    return session.get(KBRecordRow, kb_id)
+
+
+def documents_mentioning(session: Session, *, kb_id: str) -> Sequence[tuple[Document, Entity]]:
+    rows = session.execute(
+        select(Document, Entity)
+        .join(Entity, Entity.document_id == Document.id)
+        .where(Entity.kb_id == kb_id, Document.status == DocumentStatus.INDEXED)
+        .order_by(Document.published.desc(), Document.title)
+    ).all()
+    return [(document, entity) for document, entity in rows]
+
+
+def co_occurring_entities(
+    session: Session, *, kb_id: str, limit: int = 20
+) -> Sequence[tuple[str, str, str, int]]:
+    """Other linked entities in the documents that mention ``kb_id``, by shared documents."""
+    documents = select(Entity.document_id).where(Entity.kb_id == kb_id)
+    shared = func.count(func.distinct(Entity.document_id))
+    rows = session.execute(
+        select(Entity.kb_id, Entity.canonical, Entity.label, shared)
+        .where(Entity.document_id.in_(documents), Entity.kb_id.is_not(None), Entity.kb_id != kb_id)
+        .group_by(Entity.kb_id, Entity.canonical, Entity.label)
+        .order_by(shared.desc(), Entity.canonical)
+        .limit(limit)
+    ).all()
+    return [(str(k), str(c), str(lab), int(n)) for k, c, lab, n in rows]

@@ -49,6 +49,14 @@ def document_page(request: Request, document_id: str) -> HTMLResponse:
     )
 
 
+@router.get("/entitet/{kb_id}")
+def entity_page(request: Request, kb_id: str) -> HTMLResponse:
+    entity = service.get_entity(kb_id)
+    return templates.TemplateResponse(
+        request, "entity.html", {"entity": entity, "json_url": f"/api/entities/{kb_id}"}
+    )
+
+
 @router.get("/indlaesninger")
 def runs_page(request: Request) -> HTMLResponse:
     return templates.TemplateResponse(

@@ -143,6 +143,28 @@ def test_document_api_has_pages_and_entities(
     )
 
 
+def test_entity_page_lists_the_documents_that_mention_it(
+    report: dict[str, Any], api: TestClient
+) -> None:
+    document_ids = [d["id"] for d in report["documents"] if d["status"] == "indexed"]
+    linked = [
+        (document_id, entity)
+        for document_id in document_ids
+        for entity in api.get(f"/api/documents/{document_id}").json()["entities"]
+        if entity["kb_id"]
+    ]
+    assert linked, "no entity in the corpus was linked to the knowledge base"
+    document_id, entity = linked[0]
+    page = api.get(f"/api/entities/{entity['kb_id']}").json()
+    assert page["name"] == entity["canonical"]
+    assert document_id in {d["id"] for d in page["documents"]}
+    assert sum(page["mentions_by_year"].values()) >= entity["count"]
+    html = api.get(f"/entitet/{entity['kb_id']}")
+    assert html.status_code == 200 and f"/dokument/{document_id}" in html.text
+    missing = api.get("/api/entities/org.findes-ikke")
+    assert missing.status_code == 404 and "vidensbasen" in missing.json()["error"]
+
+
 def test_web_pages_render_the_same_data(report: dict[str, Any], api: TestClient) -> None:
     page = api.get("/", params={"q": "inddragelse"})
     assert page.status_code == 200

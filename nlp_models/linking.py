@@ -1,0 +1,52 @@
+"""Linking: which knowledge-base record a mention names, whatever its inflected form.
+
+Danish names are inflected: a genitive -s ("Socialstyrelsens", "KL's"), definite endings
+("Partnerskabet"), a paragraph reference after a law ("Serviceloven § 50"), and PDFs split
+names at line ends ("Ankesty- relsen"). Each form is normalised the same way before lookup.
+"""
+
+import re
+
+from nlp_models.knowledge_base import KBRecord, KnowledgeBase
+
+_PARAGRAPH_AFTER = re.compile(r"\s*(?:§§?|stk\.|nr\.)[\s\d,.a-z-]*$")
+_PARAGRAPH_BEFORE = re.compile(r"^(?:§§?\s?[\d\s,.a-z-]*?\s(?:i|efter|jf\.)\s)")
+_LINE_BREAK_HYPHEN = re.compile(r"(\w)- (?!og\b|eller\b)(\w)")
+
+
+def normalize(text: str) -> str:
+    text = _LINE_BREAK_HYPHEN.sub(r"\1\2", text)
+    return " ".join(text.lower().replace("’", "'").split())
+
+
+def _variants(form: str) -> list[str]:
+    """The lookup keys for a mention: as written, then without genitive or definite endings."""
+    keys = [form]
+    if form.endswith("'s"):
+        keys.append(form[:-2])
+    elif form.endswith(("'", "s")):
+        keys.append(form[:-1])
+    for ending in ("et", "en", "ene", "erne"):
+        if form.endswith(ending) and len(form) > len(ending) + 3:
+            keys.append(form[: -len(ending)])
+    return keys
+
+
+class Linker:
+    def __init__(self, kb: KnowledgeBase) -> None:
+        self.kb = kb
+        self.index: dict[str, str] = {}
+        for record in kb.records.values():
+            for form in record.surface_forms():
+                # The first record to claim a form keeps it; the KB keeps forms unique.
+                self.index.setdefault(normalize(form), record.id)
+
+    def link(self, text: str, label: str) -> KBRecord | None:
+        form = normalize(text)
+        if label == "LAW":
+            form = _PARAGRAPH_BEFORE.sub("", _PARAGRAPH_AFTER.sub("", form)).strip()
+        for key in _variants(form):
+            record_id = self.index.get(key)
+            if record_id is not None:
+                return self.kb.get(record_id)
+        return None

@@ -1,0 +1,23 @@
+"""The Danish spaCy base the project's pipeline is built on, and where the trained model lives."""
+
+from pathlib import Path
+
+import spacy
+from spacy.language import Language
+from spacy.tokenizer import Tokenizer
+from spacy.util import compile_infix_regex
+
+MODEL_DIR = Path(__file__).parent / "model"
+
+# Split hyphens between letters ("Børnene Først-reformen", "EU-borgere"), so a name inside a
+# hyphenated compound is a token sequence of its own.
+_HYPHEN_INFIX = r"(?<=[^\W\d_])-(?=[^\W\d_])"
+
+
+def blank_danish() -> Language:
+    nlp = spacy.blank("da")
+    infixes = [*(nlp.Defaults.infixes or []), _HYPHEN_INFIX]
+    tokenizer = nlp.tokenizer
+    assert isinstance(tokenizer, Tokenizer)
+    tokenizer.infix_finditer = compile_infix_regex(infixes).finditer
+    return nlp

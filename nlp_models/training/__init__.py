@@ -1,0 +1,1 @@
+"""Training and evaluation of the Danish entity pipeline on the project's own sentences."""

@@ -1,0 +1,80 @@
+"""What a user typed, parsed into words, phrases, alternatives and exclusions.
+
+The syntax is what people know from web search: ``"inddragelse af børn"`` is a phrase,
+``-plejefamilie`` excludes a word (``-"Barnets Lov"`` a phrase), and ``OR`` between two terms
+accepts either. Anything else is plain text, never query syntax: unbalanced quotes, stray
+dashes and operators are treated as words.
+"""
+
+import re
+
+from pydantic import BaseModel, Field
+
+_TOKEN = re.compile(r'(-?)"([^"]*)"|(\S+)')
+
+
+class Term(BaseModel):
+    text: str
+    phrase: bool = False
+
+
+class ParsedQuery(BaseModel):
+    words: list[str] = Field(default_factory=list)
+    phrases: list[str] = Field(default_factory=list)
+    alternatives: list[list[Term]] = Field(default_factory=list)
+    excluded: list[Term] = Field(default_factory=list)
+
+    @property
+    def positive_text(self) -> str:
+        """All the text the user wants to find, for highlighting and suggestions."""
+        parts = [*self.words, *self.phrases]
+        parts += [term.text for group in self.alternatives for term in group]
+        return " ".join(parts)
+
+    @property
+    def is_empty(self) -> bool:
+        return not (self.words or self.phrases or self.alternatives)
+
+
+def parse_query(text: str) -> ParsedQuery:
+    terms: list[tuple[Term, bool]] = []  # (term, excluded)
+    # An odd number of quotes: the last one is a typo, not the start of a phrase.
+    if text.count('"') % 2:
+        index = text.rfind('"')
+        text = text[:index] + " " + text[index + 1 :]
+    for match in _TOKEN.finditer(text):
+        if match.group(3) is not None:
+            word = match.group(3)
+            excluded = word.startswith("-") and len(word) > 1
+            word = word[1:] if excluded else word
+            word = word.strip("-")
+            if word:
+                terms.append((Term(text=word), excluded))
+        elif phrase := " ".join(match.group(2).split()):
+            terms.append((Term(text=phrase, phrase=" " in phrase), match.group(1) == "-"))
+
+    parsed = ParsedQuery()
+    index = 0
+    while index < len(terms):
+        term, excluded = terms[index]
+        if excluded:
+            parsed.excluded.append(term)
+            index += 1
+            continue
+        group = [term]
+        while (
+            index + 2 < len(terms)
+            and terms[index + 1][0].text == "OR"
+            and not terms[index + 1][0].phrase
+            and not terms[index + 2][1]
+        ):
+            group.append(terms[index + 2][0])
+            index += 2
+        index += 1
+        if len(group) > 1:
+            parsed.alternatives.append(group)
+        elif term.phrase:
+            parsed.phrases.append(term.text)
+        elif term.text != "OR":
+            parsed.words.append(term.text)
+    return parsed

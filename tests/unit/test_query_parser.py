@@ -1,0 +1,44 @@
+from search_api.query_parser import Term, parse_query
+
+
+def test_plain_words() -> None:
+    parsed = parse_query("anbragte unge")
+    assert parsed.words == ["anbragte", "unge"]
+    assert not (parsed.phrases or parsed.alternatives or parsed.excluded)
+
+
+def test_phrase_and_words() -> None:
+    parsed = parse_query('"inddragelse af børn" efterværn')
+    assert parsed.phrases == ["inddragelse af børn"]
+    assert parsed.words == ["efterværn"]
+
+
+def test_exclusion_of_word_and_phrase() -> None:
+    parsed = parse_query('anbringelse -plejefamilie -"Barnets Lov"')
+    assert parsed.words == ["anbringelse"]
+    assert parsed.excluded == [Term(text="plejefamilie"), Term(text="Barnets Lov", phrase=True)]
+
+
+def test_or_groups() -> None:
+    parsed = parse_query('samvær OR "kontakt med forældre" OR besøg underretning')
+    assert parsed.alternatives == [
+        [Term(text="samvær"), Term(text="kontakt med forældre", phrase=True), Term(text="besøg")]
+    ]
+    assert parsed.words == ["underretning"]
+
+
+def test_stray_syntax_is_plain_text() -> None:
+    assert parse_query("OR børn OR").words == ["børn"]
+    assert parse_query('"uafsluttet citat').words == ["uafsluttet", "citat"]
+    assert parse_query("- -- børne-inddragelse").words == ["børne-inddragelse"]
+    assert parse_query('{"query": 1}').words == ['{"query":', "1}"]
+
+
+def test_lower_case_or_is_a_word() -> None:
+    assert parse_query("børn or unge").words == ["børn", "or", "unge"]
+
+
+def test_empty_and_only_exclusions() -> None:
+    assert parse_query("").is_empty
+    parsed = parse_query("-børn")
+    assert parsed.is_empty and parsed.excluded == [Term(text="børn")]
