@@ -1,0 +1,157 @@
+# shellcheck shell=bash
+# Shared defaults and helpers for the Vidensbank service scripts.
+# Source it, do not execute it:  . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+#
+# Every VB_* default below can be overridden from the environment.
+
+# Repository root (the parent of scripts/), resolved to an absolute path.
+VB_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)"
+
+# Runtime directory for data, logs and pid files (git-ignored).
+: "${VB_VAR:=$VB_ROOT/var}"
+# Elasticsearch distribution version (integ-test-zip from Maven Central).
+: "${VB_ES_VERSION:=8.19.21}"
+: "${VB_ES_PORT:=9200}"
+: "${VB_REDIS_PORT:=6379}"
+# Unpacked Elasticsearch lives outside the checkout, shared by all worktrees.
+: "${VB_ES_HOME:=$HOME/.cache/vidensbank/elasticsearch-$VB_ES_VERSION}"
+# JVM heap for Elasticsearch (used for both -Xms and -Xmx).
+: "${VB_ES_HEAP:=1g}"
+# Unprivileged system user that runs Elasticsearch (it refuses to run as root).
+: "${VB_ES_USER:=vidensbank-es}"
+# Local Maven repository that holds the downloaded distribution zip.
+: "${VB_M2_REPO:=$HOME/.m2/repository}"
+# Space-separated paths of extra Elasticsearch plugin zips to install.
+: "${VB_ES_PLUGINS:=}"
+# Seconds to wait for a service to become healthy.
+: "${VB_ES_START_TIMEOUT:=120}"
+# Extra Elasticsearch settings, space-separated key=value pairs (passed as -E).
+: "${VB_ES_SETTINGS:=}"
+# Extra JVM options for Elasticsearch, appended to the heap options.
+: "${VB_ES_JAVA_OPTS:=}"
+
+export VB_ROOT VB_VAR VB_ES_VERSION VB_ES_PORT VB_REDIS_PORT VB_ES_HOME VB_ES_HEAP \
+    VB_ES_USER VB_M2_REPO VB_ES_PLUGINS VB_ES_START_TIMEOUT VB_ES_SETTINGS VB_ES_JAVA_OPTS
+
+# Per-instance runtime directories (data, logs, pid files).
+VB_ES_RUN="$VB_VAR/elasticsearch/$VB_ES_PORT"
+VB_REDIS_RUN="$VB_VAR/redis/$VB_REDIS_PORT"
+export VB_ES_RUN VB_REDIS_RUN
+
+# log MESSAGE...: print a prefixed message to stderr.
+log() {
+    printf '[%s] %s\n' "$(basename "$0")" "$*" >&2
+}
+
+# die MESSAGE...: log and exit non-zero.
+die() {
+    log "ERROR: $*"
+    exit 1
+}
+
+# run_quiet CMD...: run a command with its output captured; print the output
+# only if the command fails, and return its exit status.
+run_quiet() {
+    local out rc=0
+    out="$(mktemp)"
+    "$@" >"$out" 2>&1 || rc=$?
+    if [[ $rc -ne 0 ]]; then
+        log "command failed (exit $rc): $*"
+        tail -n 50 "$out" >&2
+    fi
+    rm -f "$out"
+    return "$rc"
+}
+
+# java_major JAVA_BIN: print the major version of a java binary (e.g. 17).
+java_major() {
+    local spec
+    spec="$("$1" -XshowSettings:properties -version 2>&1 |
+        sed -n 's/^ *java\.specification\.version = //p')" || return 1
+    # "1.8" style versions are older than 9.
+    case "$spec" in
+        1.*) echo "${spec#1.}" ;;
+        "") return 1 ;;
+        *) echo "$spec" ;;
+    esac
+}
+
+# find_java_home: print the home of a Java 17+ runtime, or return 1.
+# Order: $ES_JAVA_HOME, $JAVA_HOME, the java on PATH, /usr/lib/jvm/*.
+find_java_home() {
+    local candidates=() c major onpath
+    [[ -n "${ES_JAVA_HOME:-}" ]] && candidates+=("$ES_JAVA_HOME")
+    [[ -n "${JAVA_HOME:-}" ]] && candidates+=("$JAVA_HOME")
+    if onpath="$(command -v java 2>/dev/null)"; then
+        onpath="$(readlink -f "$onpath")"
+        candidates+=("${onpath%/bin/java}")
+    fi
+    for c in /usr/lib/jvm/*/; do
+        [[ -d "$c" ]] && candidates+=("${c%/}")
+    done
+    for c in "${candidates[@]}"; do
+        [[ -x "$c/bin/java" ]] || continue
+        major="$(java_major "$c/bin/java")" || continue
+        if [[ "$major" =~ ^[0-9]+$ ]] && ((major >= 17)); then
+            echo "$c"
+            return 0
+        fi
+    done
+    return 1
+}
+
+# port_open PORT: true if something accepts TCP connections on 127.0.0.1:PORT.
+port_open() {
+    (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
+}
+
+# pid_alive PIDFILE PATTERN: print the pid and succeed if PIDFILE names a
+# running process whose command line contains PATTERN (guards against reuse
+# of a stale pid by an unrelated process).
+pid_alive() {
+    local pidfile="$1" pattern="$2" pid
+    [[ -s "$pidfile" ]] || return 1
+    pid="$(tr -dc '0-9' <"$pidfile")"
+    [[ -n "$pid" && -r "/proc/$pid/cmdline" ]] || return 1
+    tr '\0' ' ' <"/proc/$pid/cmdline" | grep -qF -- "$pattern" || return 1
+    echo "$pid"
+}
+
+# es_healthy: true if the local Elasticsearch answers with status yellow/green.
+es_healthy() {
+    curl -fsS --max-time 5 \
+        "http://127.0.0.1:$VB_ES_PORT/_cluster/health?wait_for_status=yellow&timeout=1s" \
+        2>/dev/null | grep -Eq '"status":"(yellow|green)"'
+}
+
+# redis_healthy: true if the local redis answers PING.
+redis_healthy() {
+    [[ "$(redis-cli -h 127.0.0.1 -p "$VB_REDIS_PORT" ping 2>/dev/null)" == "PONG" ]]
+}
+
+# grant_traverse USER PATH: make every directory on PATH searchable by USER
+# (needed when it lies under a private home such as /root, mode 700). Only
+# directories USER cannot search yet are touched: with setfacl a per-user ACL
+# entry (x, or rx where USER could already read), otherwise o+x.
+grant_traverse() {
+    local user="$1" path="$2" dir="" part perm
+    local -a parts
+    IFS=/ read -ra parts <<<"${path#/}"
+    # Walk from / downwards so each check sees the grants made above it.
+    for part in "${parts[@]}"; do
+        [[ -n "$part" ]] || continue
+        dir="$dir/$part"
+        [[ -d "$dir" ]] || break
+        runuser -u "$user" -- test -x "$dir" && continue
+        if command -v setfacl >/dev/null 2>&1; then
+            # A named-user ACL entry replaces the "other" bits for that user,
+            # so keep read access where it already had it.
+            perm=x
+            if runuser -u "$user" -- test -r "$dir"; then perm=rx; fi
+            setfacl -m "u:$user:$perm" "$dir"
+        else
+            log "setfacl missing; adding o+x to $dir"
+            chmod o+x "$dir"
+        fi
+    done
+}
