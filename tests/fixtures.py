@@ -88,7 +88,9 @@ def stack(run_dir: Path) -> Iterator[None]:
         )
     assert cli_main(["init"]) == 0
     yield
-    client.indices.delete(index=f"{TEST_PREFIX}-*", ignore_unavailable=True)
+    # Deleting by wildcard is refused (action.destructive_requires_name), so name each index.
+    for index in client.indices.get(index=f"{TEST_PREFIX}-*"):
+        client.indices.delete(index=index)
     redis.Redis.from_url(settings.broker_url).delete(settings.queue)
 
 

@@ -215,7 +215,7 @@ def test_bad_requests_get_danish_4xx(report: dict[str, Any], api: TestClient) ->
         assert response.status_code == status, url
         assert response.json()["status"] == status
         assert words.lower() in response.json()["error"].lower(), (url, response.json())
-    huge = api.get("/api/search", params={"q": "børn " * 1_000_000})
+    huge = api.get("/api/search", params={"q": "a" * 20_000})
     assert huge.status_code == 413 and "for lang" in huge.json()["error"]
     page = api.get("/dokument/findes-ikke")
     assert page.status_code == 404 and "Dokumentet findes ikke." in page.text
