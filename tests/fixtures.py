@@ -11,12 +11,14 @@ import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 import redis
 
 from search_api.elastic import get_client
 from tests.conftest import TEST_PREFIX
+from tests.helpers import ingest
 from vidensbank.cli import main as cli_main
 from vidensbank.settings import PROJECT_ROOT, get_settings
 
@@ -112,3 +114,9 @@ def corpus(run_dir: Path) -> Path:
         capture_output=True,
     )
     return target
+
+
+@pytest.fixture(scope="session")
+def corpus_report(worker: subprocess.Popen[bytes], corpus: Path) -> dict[str, Any]:
+    """The report of the first ingest of the sample corpus in this test session."""
+    return ingest(corpus)

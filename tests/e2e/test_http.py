@@ -13,7 +13,6 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.helpers import ingest
 from vidensbank.settings import PROJECT_ROOT
 
 
@@ -24,8 +23,7 @@ def free_port() -> int:
 
 
 @pytest.fixture(scope="module")
-def server(worker: Any, corpus: Path, run_dir: Path) -> Iterator[str]:
-    ingest(corpus)
+def server(corpus_report: dict[str, Any], run_dir: Path) -> Iterator[str]:
     port = free_port()
     log = (run_dir / "api.log").open("ab")
     process = subprocess.Popen(
