@@ -83,6 +83,17 @@ for ext in aff dic; do
     fi
 done
 
+# --- 3b. Danish word list ------------------------------------------------
+# The project's decompounder (vb_decompound_da) reads Debian's wdanish list from the config dir;
+# Elasticsearch refuses to read files outside it.
+wsrc=/usr/share/dict/danish
+wdst="$VB_ES_HOME/config/vidensbank/danish_words.txt"
+[[ -r "$wsrc" ]] || die "$wsrc missing: run scripts/install_system.sh (wdanish)"
+if ! cmp -s "$wsrc" "$wdst"; then
+    install -d -o "$VB_ES_USER" -g "$VB_ES_USER" -m 0755 "$(dirname "$wdst")"
+    install -o "$VB_ES_USER" -g "$VB_ES_USER" -m 0644 "$wsrc" "$wdst"
+fi
+
 # --- 4. Extra plugins ------------------------------------------------------
 # A plugin is (re)installed when its name is not installed yet, or when the
 # zip's sha256 differs from the one recorded at its last install.

@@ -16,6 +16,10 @@ fi
 if ! command -v mvn >/dev/null 2>&1; then
     packages+=(maven)
 fi
+# A JDK (not only a runtime) builds the project's Elasticsearch analysis plugin.
+if ! command -v javac >/dev/null 2>&1; then
+    packages+=(openjdk-17-jdk-headless)
+fi
 
 # One dpkg-query call for all packages; collect the ones not installed.
 missing=()

@@ -23,5 +23,13 @@ def to_index_document(document: Document) -> dict[str, Any]:
             {"kb_id": e.kb_id, "canonical": e.canonical, "label": e.label}
             for e in document.entities
         ],
+        "body": "\n\n".join(page.text for page in document.pages),
+        "suggest": {
+            "input": list(
+                dict.fromkeys(
+                    [document.title, *(e.canonical for e in document.entities if e.kb_id)]
+                )
+            )
+        },
         "pages": [{"number": page.number, "text": page.text} for page in document.pages],
     }

@@ -9,64 +9,77 @@ from typing import Any
 
 from elasticsearch import Elasticsearch, NotFoundError
 
+from search_api.analysis import AnalysisOptions, analysis_settings, text_field
 from search_api.elastic import elastic_errors
 from vidensbank.settings import get_settings
 
-# The node from Maven Central's integ-test-zip has no analysis-common module, so the chain is
-# built from what core Elasticsearch has; README.md records the components the node offers.
-ANALYSIS: dict[str, Any] = {
-    "analyzer": {
-        "danish_text": {
-            "type": "custom",
-            "tokenizer": "standard",
-            "filter": ["lowercase"],
-        },
-    },
-}
 
-MAPPING: dict[str, Any] = {
-    "dynamic": "strict",
-    "properties": {
-        "id": {"type": "keyword"},
-        "title": {"type": "text", "analyzer": "danish_text"},
-        "publisher": {"type": "keyword"},
-        "kind": {"type": "keyword"},
-        "published": {"type": "date"},
-        "year": {"type": "integer"},
-        "filename": {"type": "keyword"},
-        "source_uri": {"type": "keyword"},
-        "authors": {"type": "text", "analyzer": "danish_text"},
-        "target_age": {"type": "keyword"},
-        "professional": {"type": "keyword"},
-        "entities": {
-            "properties": {
-                "kb_id": {"type": "keyword"},
-                "canonical": {"type": "keyword"},
-                "label": {"type": "keyword"},
-            }
-        },
-        "pages": {
-            "type": "nested",
-            "properties": {
-                "number": {"type": "integer"},
-                "text": {"type": "text", "analyzer": "danish_text"},
+def mapping(options: AnalysisOptions | None) -> dict[str, Any]:
+    """The mapping; ``options=None`` gives the plain ``standard`` analyzer (the baseline)."""
+    text = text_field(options)
+    return {
+        "dynamic": "strict",
+        "_meta": {"mapping_version": MAPPING_VERSION},
+        "properties": {
+            "id": {"type": "keyword"},
+            "title": text,
+            "body": text,
+            "authors": text,
+            "publisher": {"type": "keyword"},
+            "kind": {"type": "keyword"},
+            "published": {"type": "date"},
+            "year": {"type": "integer"},
+            "filename": {"type": "keyword"},
+            "source_uri": {"type": "keyword"},
+            "target_age": {"type": "keyword"},
+            "professional": {"type": "keyword"},
+            "entities": {
+                "properties": {
+                    "kb_id": {"type": "keyword"},
+                    "canonical": {"type": "keyword"},
+                    "label": {"type": "keyword"},
+                }
+            },
+            # Autocomplete over titles and entity names.
+            "suggest": {"type": "completion", "analyzer": "simple"},
+            "pages": {
+                "type": "nested",
+                "properties": {"number": {"type": "integer"}, "text": text},
             },
         },
-    },
-}
+    }
+
+
+def index_settings(options: AnalysisOptions | None) -> dict[str, Any]:
+    analysis = (
+        analysis_settings(options)
+        if options is not None
+        else {
+            "analyzer": {
+                "da_exact": {"type": "custom", "tokenizer": "standard", "filter": ["lowercase"]}
+            }
+        }
+    )
+    return {"number_of_shards": 1, "number_of_replicas": 0, "analysis": analysis}
+
+
+PRODUCTION = AnalysisOptions()
+
+# Raise when the mapping or analysis changes: `vidensbank init` then rebuilds the index.
+MAPPING_VERSION = 2
 
 
 def alias_name() -> str:
     return f"{get_settings().index_prefix}-documents"
 
 
-def create_versioned_index(client: Elasticsearch) -> str:
-    name = f"{alias_name()}-{time.time_ns()}"
+def create_versioned_index(
+    client: Elasticsearch, options: AnalysisOptions | None = PRODUCTION, name: str | None = None
+) -> str:
+    name = name or f"{alias_name()}-{time.time_ns()}"
     with elastic_errors():
         client.indices.create(
-            index=name,
-            settings={"number_of_shards": 1, "number_of_replicas": 0, "analysis": ANALYSIS},
-            mappings=MAPPING,
+            index=name, settings=index_settings(options), mappings=mapping(options)
         )
     return name
 
@@ -77,6 +90,16 @@ def indices_behind_alias(client: Elasticsearch) -> list[str]:
             return sorted(client.indices.get_alias(name=alias_name()).keys())
         except NotFoundError:
             return []
+
+
+def live_mapping_version(client: Elasticsearch) -> int | None:
+    """The mapping version of the index behind the alias (None when there is none)."""
+    indices = indices_behind_alias(client)
+    if not indices:
+        return None
+    with elastic_errors():
+        mappings = client.indices.get_mapping(index=indices[0])[indices[0]]["mappings"]
+    return int(mappings.get("_meta", {}).get("mapping_version", 1))
 
 
 def ensure_index(client: Elasticsearch) -> None:

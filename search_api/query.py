@@ -1,27 +1,48 @@
 """Search input, parsed once, and the Elasticsearch request built from it.
 
-``build_query`` is a pure function of ``SearchParams``: user text only ever becomes the text of
-a ``match`` query, never query syntax.
+``build_query`` is a pure function of the parameters and of the query's expansion (other names
+from the knowledge base, compound parts from the index's analyzer), so it is unit-tested on the
+dict it returns. User text only ever becomes the text of ``match`` queries, never query syntax.
 """
 
 from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
+from search_api.query_parser import ParsedQuery
+
 MAX_QUERY_LENGTH = 1000
 MAX_PAGE_SIZE = 100
 MAX_RESULT_WINDOW = 10_000
 
-TITLE_BOOST = 3.0
-AUTHORS_BOOST = 1.5
+# Fields and boosts: the title outweighs the body; the user's exact spelling and words close
+# together rank above looser matches; a typo-tolerant match only just counts.
+DOCUMENT_FIELDS = ["title^3", "body", "authors^1.5"]
+EXACT_FIELDS = ["title.exact^2", "body.exact"]
+PAGE_FIELDS = ["pages.text"]
+EXACT_BOOST = 0.5
+PROXIMITY_BOOST = 2.0
+PROXIMITY_SLOP = 3
+ALTERNATIVE_BOOST = 0.9
+PARTS_BOOST = 0.8
+FUZZY_BOOST = 0.2
+ENTITY_BOOST = 2.0
+PAGES_BOOST = 0.5
+# Enough of the query's words must match, but not every one of a long query.
+MINIMUM_SHOULD_MATCH = "3<75%"
+
 PAGE_HITS_PER_DOCUMENT = 3
 SNIPPET_SIZE = 220
 FACET_SIZE = 20
 
-FACETS: dict[str, str] = {"publisher": "publisher", "kind": "kind", "year": "year"}
-
-# Enough of the query's words must match, but not every little word ("af", "i").
-MINIMUM_SHOULD_MATCH = "2<75%"
+FILTERS: dict[str, str] = {
+    "publisher": "publisher",
+    "kind": "kind",
+    "year": "year",
+    "entity": "entities.kb_id",
+    "target_age": "target_age",
+    "professional": "professional",
+}
 
 
 class SearchParams(BaseModel):
@@ -33,37 +54,151 @@ class SearchParams(BaseModel):
     publisher: list[str] = Field(default_factory=list, description="Filtrér på udgiver")
     kind: list[str] = Field(default_factory=list, description="Filtrér på dokumenttype")
     year: list[int] = Field(default_factory=list, description="Filtrér på udgivelsesår")
+    entity: list[str] = Field(default_factory=list, description="Filtrér på vidensbase-id")
+    target_age: list[str] = Field(default_factory=list, description="Filtrér på målgruppe")
+    professional: list[str] = Field(default_factory=list, description="Filtrér på faggruppe")
     sort: Literal["relevance", "newest"] = Field(default="relevance", description="Sortering")
 
     @property
     def offset(self) -> int:
         return (self.page - 1) * self.size
 
+
+class QueryOptions(BaseModel):
+    """Query-time features; each can be switched off to measure what it adds."""
+
+    synonyms: bool = True
+    decompounding: bool = True
+    fuzzy: bool = True
+
+
+class Unit(BaseModel):
+    """One thing the user asked for: a word, a quoted phrase, or a name the KB knows."""
+
+    text: str
+    phrase: bool = False
+    alternatives: list[str] = Field(default_factory=list)
+    parts: list[str] = Field(default_factory=list)
+    kb_id: str | None = None
+
+
+class Expansion(BaseModel):
+    """The parsed query with what the service learned about each unit."""
+
+    units: list[Unit] = Field(default_factory=list)
+    any_of: list[list[Unit]] = Field(default_factory=list)
+    excluded: list[str] = Field(default_factory=list)
+
+    @classmethod
+    def plain(cls, parsed: ParsedQuery) -> "Expansion":
+        """Without knowledge base or analyzer: every word and phrase as it was typed."""
+        return cls(
+            units=[Unit(text=w) for w in parsed.words]
+            + [Unit(text=p, phrase=True) for p in parsed.phrases],
+            any_of=[[Unit(text=t.text, phrase=t.phrase) for t in g] for g in parsed.alternatives],
+            excluded=[t.text for t in parsed.excluded],
+        )
+
     @property
-    def text(self) -> str:
-        return " ".join(self.q.split())
+    def positive_text(self) -> str:
+        return " ".join(u.text for u in [*self.units, *(u for g in self.any_of for u in g)])
+
+    @property
+    def is_empty(self) -> bool:
+        return not (self.units or self.any_of)
 
 
-def _filters(params: SearchParams) -> list[dict[str, Any]]:
-    filters: list[dict[str, Any]] = []
-    for field, values in (
-        ("publisher", params.publisher),
-        ("kind", params.kind),
-        ("year", params.year),
-    ):
-        if values:
-            filters.append({"terms": {field: values}})
-    return filters
+def _match(text: str, fields: list[str], phrase: bool, **extra: Any) -> dict[str, Any]:
+    body: dict[str, Any] = {"query": text, "fields": fields, **extra}
+    if phrase:
+        body["type"] = "phrase"
+    else:
+        # A stop word ("til", "af") is no reason for a document not to match.
+        body["zero_terms_query"] = "all"
+        if " " in text:
+            body.update(type="cross_fields", operator="and")
+    return {"multi_match": body}
 
 
-def _text_query(text: str) -> dict[str, Any]:
-    pages = {
+def _exact(field: str) -> str:
+    """``title^3`` → ``title.exact^3``."""
+    name, _, boost = field.partition("^")
+    return f"{name}.exact^{boost}" if boost else f"{name}.exact"
+
+
+def unit_clause(
+    unit: Unit, fields: list[str], options: QueryOptions, *, entity_boost: bool = False
+) -> dict[str, Any]:
+    """A query that matches the unit as typed or in any of the ways Danish may write it."""
+    multiword = unit.phrase or unit.kb_id is not None
+    should: list[dict[str, Any]] = [_match(unit.text, fields, multiword and " " in unit.text)]
+    if options.synonyms:
+        should += [
+            _match(alt, fields, " " in alt, boost=ALTERNATIVE_BOOST) for alt in unit.alternatives
+        ]
+        if unit.kb_id and entity_boost:
+            should.append(
+                {"term": {"entities.kb_id": {"value": unit.kb_id, "boost": ENTITY_BOOST}}}
+            )
+    if options.decompounding and len(unit.parts) > 1:
+        should.append(
+            {"bool": {"must": [_match(p, fields, False) for p in unit.parts], "boost": PARTS_BOOST}}
+        )
+    if options.fuzzy and not unit.phrase and " " not in unit.text:
+        # On the exact spelling: edit distance means little between stems.
+        should.append(
+            _match(
+                unit.text,
+                [_exact(field) for field in fields],
+                False,
+                fuzziness="AUTO",
+                prefix_length=1,
+                max_expansions=20,
+                boost=FUZZY_BOOST,
+            )
+        )
+    return (
+        should[0] if len(should) == 1 else {"bool": {"should": should, "minimum_should_match": 1}}
+    )
+
+
+def _text_query(expansion: Expansion, fields: list[str], options: QueryOptions) -> dict[str, Any]:
+    must: list[dict[str, Any]] = []
+    if expansion.units:
+        must.append(
+            {
+                "bool": {
+                    "should": [
+                        unit_clause(u, fields, options, entity_boost=True) for u in expansion.units
+                    ],
+                    "minimum_should_match": MINIMUM_SHOULD_MATCH,
+                }
+            }
+        )
+    for group in expansion.any_of:
+        must.append(
+            {
+                "bool": {
+                    "should": [unit_clause(u, fields, options, entity_boost=True) for u in group],
+                    "minimum_should_match": 1,
+                }
+            }
+        )
+    return {"bool": {"must": must}}
+
+
+def _pages_clause(expansion: Expansion, options: QueryOptions) -> dict[str, Any]:
+    """Which pages match, with a highlighted snippet each; it adds to the score a little."""
+    units = [*expansion.units, *(u for g in expansion.any_of for u in g)]
+    return {
         "nested": {
             "path": "pages",
             "score_mode": "max",
+            "boost": PAGES_BOOST,
             "query": {
-                "match": {
-                    "pages.text": {"query": text, "minimum_should_match": MINIMUM_SHOULD_MATCH}
+                "bool": {
+                    "should": [unit_clause(u, PAGE_FIELDS, options) for u in units],
+                    "minimum_should_match": 1,
                 }
             },
             "inner_hits": {
@@ -73,43 +208,83 @@ def _text_query(text: str) -> dict[str, Any]:
                     "encoder": "html",
                     "pre_tags": ["<mark>"],
                     "post_tags": ["</mark>"],
+                    # The exact sub-field highlights what only a typo-tolerant match found.
                     "fields": {
-                        "pages.text": {"fragment_size": SNIPPET_SIZE, "number_of_fragments": 1}
+                        field: {"fragment_size": SNIPPET_SIZE, "number_of_fragments": 1}
+                        for field in ("pages.text", "pages.text.exact")
                     },
                 },
             },
         }
     }
-    metadata = {
-        "multi_match": {
-            "query": text,
-            "fields": [f"title^{TITLE_BOOST}", f"authors^{AUTHORS_BOOST}"],
-            "minimum_should_match": MINIMUM_SHOULD_MATCH,
-        }
-    }
-    return {"bool": {"should": [metadata, pages], "minimum_should_match": 1}}
 
 
-def build_query(params: SearchParams) -> dict[str, Any]:
-    """The body of an Elasticsearch ``_search`` request for these parameters."""
-    text = params.text
-    query: dict[str, Any] = {
-        "bool": {
-            "must": [_text_query(text)] if text else [{"match_all": {}}],
-            "filter": _filters(params),
-        }
-    }
-    sort: list[Any] = ["_score", {"published": {"order": "desc", "missing": "_last"}}]
-    if params.sort == "newest" or not text:
-        sort = [{"published": {"order": "desc", "missing": "_last"}}, "_score"]
-    return {
-        "query": query,
+def _filters(params: SearchParams) -> list[dict[str, Any]]:
+    filters: list[dict[str, Any]] = []
+    for name, field in FILTERS.items():
+        values = getattr(params, name)
+        if values:
+            filters.append({"terms": {field: values}})
+    return filters
+
+
+def build_query(
+    params: SearchParams, expansion: Expansion, options: QueryOptions | None = None
+) -> dict[str, Any]:
+    """The body of an Elasticsearch ``_search`` request."""
+    options = options or QueryOptions()
+    bool_query: dict[str, Any] = {"filter": _filters(params)}
+    if expansion.is_empty:
+        bool_query["must"] = [{"match_all": {}}]
+    else:
+        text = expansion.positive_text
+        bool_query["must"] = [_text_query(expansion, DOCUMENT_FIELDS, options)]
+        bool_query["should"] = [
+            _match(text, EXACT_FIELDS, False, boost=EXACT_BOOST),
+            _pages_clause(expansion, options),
+        ]
+        if len(text.split()) > 1:
+            bool_query["should"].append(
+                {
+                    "match_phrase": {
+                        "body": {"query": text, "slop": PROXIMITY_SLOP, "boost": PROXIMITY_BOOST}
+                    }
+                }
+            )
+    if expansion.excluded:
+        bool_query["must_not"] = [
+            _match(text, ["title", "body"], " " in text) for text in expansion.excluded
+        ]
+    newest = {"published": {"order": "desc", "missing": "_last"}}
+    relevance = params.sort == "relevance" and not expansion.is_empty
+    body: dict[str, Any] = {
+        "query": {"bool": bool_query},
         "from": params.offset,
         "size": params.size,
-        "sort": sort,
+        "sort": ["_score", newest] if relevance else [newest, "_score"],
         "track_total_hits": True,
-        "_source": {"excludes": ["pages", "entities"]},
+        "_source": {"excludes": ["pages", "body", "entities", "suggest"]},
         "aggs": {
-            name: {"terms": {"field": field, "size": FACET_SIZE}} for name, field in FACETS.items()
+            name: {"terms": {"field": field, "size": FACET_SIZE}} for name, field in FILTERS.items()
+        },
+    }
+    if not expansion.is_empty:
+        body["suggest"] = {
+            "text": expansion.positive_text,
+            "spelling": {
+                "term": {"field": "body.exact", "suggest_mode": "missing", "min_word_length": 4}
+            },
+        }
+    return body
+
+
+def autocomplete_query(prefix: str, size: int = 8) -> dict[str, Any]:
+    return {
+        "_source": False,
+        "suggest": {
+            "titles": {
+                "prefix": prefix,
+                "completion": {"field": "suggest", "size": size, "skip_duplicates": True},
+            }
         },
     }

@@ -8,6 +8,7 @@ from fastapi.responses import FileResponse, JSONResponse
 from search_api import service
 from search_api.query import SearchParams
 from search_api.schemas import (
+    Autocomplete,
     DocumentPublic,
     EntityPage,
     Health,
@@ -27,6 +28,13 @@ SearchQuery = Annotated[SearchParams, Query()]
 @router.get("/api/search", response_model=SearchResponse, tags=["søgning"])
 def api_search(params: SearchQuery) -> SearchResponse:
     return service.search(params)
+
+
+@router.get("/api/autocomplete", response_model=Autocomplete, tags=["søgning"])
+def api_autocomplete(
+    q: Annotated[str, Query(max_length=200, description="Begyndelsen af en titel eller et navn")],
+) -> Autocomplete:
+    return service.autocomplete(q)
 
 
 @router.get("/api/documents/{document_id}", response_model=DocumentPublic, tags=["dokumenter"])

@@ -25,6 +25,7 @@ class SearchResult(BaseModel):
 
 class FacetValue(BaseModel):
     value: str
+    label: str
     count: int
 
 
@@ -32,6 +33,11 @@ class SearchResponse(BaseModel):
     total: int
     results: list[SearchResult]
     facets: dict[str, list[FacetValue]]
+    did_you_mean: str | None  # the query with misspelt words replaced, when any were
+
+
+class Autocomplete(BaseModel):
+    suggestions: list[str]
 
 
 class PageText(BaseModel):

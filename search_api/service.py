@@ -12,9 +12,18 @@ from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
 from search_api.elastic import elastic_errors, get_client
+from search_api.expansion import expand, get_linker
 from search_api.index import alias_name
-from search_api.query import MAX_RESULT_WINDOW, SearchParams, build_query
+from search_api.query import (
+    MAX_RESULT_WINDOW,
+    QueryOptions,
+    SearchParams,
+    autocomplete_query,
+    build_query,
+)
+from search_api.query_parser import parse_query
 from search_api.schemas import (
+    Autocomplete,
     ComponentHealth,
     DocumentPublic,
     EntityDocument,
@@ -44,7 +53,14 @@ def _result(hit: dict[str, Any]) -> SearchResult:
     hits = [
         PageHit(
             page=page["_source"]["number"],
-            highlight=page.get("highlight", {}).get("pages.text", [""])[0],
+            highlight=next(
+                (
+                    fragments[0]
+                    for field in ("pages.text", "pages.text.exact")
+                    if (fragments := page.get("highlight", {}).get(field))
+                ),
+                "",
+            ),
         )
         for page in inner
     ]
@@ -61,26 +77,97 @@ def _result(hit: dict[str, Any]) -> SearchResult:
     )
 
 
-def search(params: SearchParams) -> SearchResponse:
+def analyze_parts(words: list[str], index: str | None = None) -> dict[str, list[str]]:
+    """The compound parts of each word, from the index's own decompounder."""
+    with elastic_errors():
+        tokens = get_client().indices.analyze(
+            index=index or alias_name(), analyzer="da_parts", text=words
+        )["tokens"]
+    parts: dict[str, list[str]] = {}
+    for word, position in zip(words, _first_positions(tokens), strict=False):
+        parts[word] = [
+            t["token"] for t in tokens if t["position"] == position and t["type"] == "<SUBWORD>"
+        ]
+    return parts
+
+
+def _first_positions(tokens: list[dict[str, Any]]) -> list[int]:
+    """The position of each input word: the positions of its non-subword tokens, in order."""
+    return [t["position"] for t in tokens if t["type"] != "<SUBWORD>"]
+
+
+def _did_you_mean(response: dict[str, Any], text: str) -> str | None:
+    """The query with each misspelt word replaced by the corpus' most frequent near word."""
+    corrected = text
+    changed = False
+    for entry in response.get("suggest", {}).get("spelling", []):
+        if entry["options"]:
+            best = max(entry["options"], key=lambda o: (o["freq"], o["score"]))["text"]
+            corrected = corrected.replace(entry["text"], best, 1)
+            changed = True
+    return corrected if changed else None
+
+
+def _facets(response: dict[str, Any]) -> dict[str, list[FacetValue]]:
+    kb = get_linker().kb
+    facets = {}
+    for name, agg in response.get("aggregations", {}).items():
+        values = []
+        for bucket in agg["buckets"]:
+            value = str(bucket["key"])
+            record = kb.get(value) if name == "entity" else None
+            values.append(
+                FacetValue(
+                    value=value, label=record.name if record else value, count=bucket["doc_count"]
+                )
+            )
+        facets[name] = values
+    return facets
+
+
+def search(
+    params: SearchParams,
+    *,
+    index: str | None = None,
+    options: QueryOptions | None = None,
+) -> SearchResponse:
+    """Search the live alias (or ``index``, for measurements) with all features on (or
+    ``options``)."""
     if params.offset + params.size > MAX_RESULT_WINDOW:
         raise BadRequestError(
             f"Der kan højst bladres {MAX_RESULT_WINDOW} resultater frem. Gør søgningen mere præcis."
         )
+    options = options or QueryOptions()
+    target = index or alias_name()
+    parsed = parse_query(params.q)
     with elastic_errors():
         try:
-            response = get_client().search(index=alias_name(), body=build_query(params))
+            expansion = expand(parsed, options, lambda words: analyze_parts(words, target))
+            response = (
+                get_client().search(index=target, body=build_query(params, expansion, options)).body
+            )
         except ESNotFoundError:
             # No index yet: nothing has been ingested.
-            return SearchResponse(total=0, results=[], facets={})
-    facets = {
-        name: [FacetValue(value=str(b["key"]), count=b["doc_count"]) for b in agg["buckets"]]
-        for name, agg in response.get("aggregations", {}).items()
-    }
+            return SearchResponse(total=0, results=[], facets={}, did_you_mean=None)
     return SearchResponse(
         total=response["hits"]["total"]["value"],
         results=[_result(hit) for hit in response["hits"]["hits"]],
-        facets=facets,
+        facets=_facets(response),
+        did_you_mean=_did_you_mean(response, params.q),
     )
+
+
+def autocomplete(prefix: str) -> Autocomplete:
+    prefix = " ".join(prefix.split())
+    if len(prefix) < 2:
+        return Autocomplete(suggestions=[])
+    with elastic_errors():
+        try:
+            response = get_client().search(index=alias_name(), body=autocomplete_query(prefix))
+        except ESNotFoundError:
+            return Autocomplete(suggestions=[])
+    options = response["suggest"]["titles"][0]["options"]
+    return Autocomplete(suggestions=list(dict.fromkeys(o["text"] for o in options)))
 
 
 def get_document(document_id: str) -> DocumentPublic:

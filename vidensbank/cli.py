@@ -23,7 +23,8 @@ def _migrate() -> None:
 def cmd_init(_args: argparse.Namespace) -> int:
     """Bring the database schema up to date and create the search index if it is missing."""
     from search_api.elastic import get_client
-    from search_api.index import ensure_index
+    from search_api.index import MAPPING_VERSION, ensure_index, live_mapping_version
+    from search_api.indexer import reindex
 
     if get_settings().database_url.startswith("sqlite:///"):
         Path(get_settings().database_url.removeprefix("sqlite:///")).parent.mkdir(
@@ -50,7 +51,12 @@ def cmd_init(_args: argparse.Namespace) -> int:
                 for r in load_records(get_settings().kb_dir)
             ],
         )
-    ensure_index(get_client())
+    client = get_client()
+    version = live_mapping_version(client)
+    if version is not None and version != MAPPING_VERSION:
+        index, indexed = reindex(client)
+        print(f"Søgeindekset er bygget om ({index}, {indexed} dokumenter).", file=sys.stderr)
+    ensure_index(client)
     print(f"Databasen ({count} vidensbaseposter) og søgeindekset er klar.", file=sys.stderr)
     return 0
 

@@ -1,39 +1,90 @@
+import json
+from typing import Any
+
 import pytest
 from pydantic import ValidationError
 
-from search_api.query import MAX_PAGE_SIZE, SearchParams, build_query
+from search_api.query import (
+    MAX_PAGE_SIZE,
+    Expansion,
+    QueryOptions,
+    SearchParams,
+    Unit,
+    build_query,
+)
+from search_api.query_parser import parse_query
 
 
-def test_text_goes_only_into_match_queries() -> None:
-    body = build_query(SearchParams(q='inddragelse "af børn" OR {"script": 1}'))
-    must = body["query"]["bool"]["must"][0]["bool"]["should"]
-    metadata, pages = must
-    assert metadata["multi_match"]["query"] == 'inddragelse "af børn" OR {"script": 1}'
-    assert (
-        pages["nested"]["query"]["match"]["pages.text"]["query"] == metadata["multi_match"]["query"]
-    )
+def body_for(q: str, options: QueryOptions | None = None, **params: object) -> dict[str, Any]:
+    search = SearchParams.model_validate({"q": q, **params})
+    return build_query(search, Expansion.plain(parse_query(q)), options)
+
+
+def test_user_text_only_becomes_match_text() -> None:
+    hostile = '{"script": "x"} inddragelse'
+    body = json.dumps(body_for(hostile))
+    assert '"script":' not in body.replace('\\"script\\"', "")
+    assert "query_string" not in body and "simple_query_string" not in body
 
 
 def test_empty_query_lists_newest_first() -> None:
-    body = build_query(SearchParams())
+    body = body_for("")
     assert body["query"]["bool"]["must"] == [{"match_all": {}}]
     assert next(iter(body["sort"][0])) == "published"
+    assert "suggest" not in body
 
 
 def test_filters_and_paging() -> None:
-    params = SearchParams(q="anbringelse", publisher=["VIVE"], year=[2021, 2022], page=3, size=20)
-    body = build_query(params)
-    assert {"terms": {"publisher": ["VIVE"]}} in body["query"]["bool"]["filter"]
-    assert {"terms": {"year": [2021, 2022]}} in body["query"]["bool"]["filter"]
+    body = body_for(
+        "anbringelse", publisher=["VIVE"], year=[2021, 2022], entity=["org.kl"], page=3, size=20
+    )
+    filters = body["query"]["bool"]["filter"]
+    assert {"terms": {"publisher": ["VIVE"]}} in filters
+    assert {"terms": {"year": [2021, 2022]}} in filters
+    assert {"terms": {"entities.kb_id": ["org.kl"]}} in filters
     assert body["from"] == 40 and body["size"] == 20
-    assert set(body["aggs"]) == {"publisher", "kind", "year"}
+    assert {"publisher", "kind", "year", "entity", "target_age", "professional"} <= set(
+        body["aggs"]
+    )
+
+
+def test_phrases_exclusions_and_or() -> None:
+    body = body_for('"inddragelse af børn" -plejefamilie samvær OR besøg')
+    must = body["query"]["bool"]["must"][0]["bool"]["must"]
+    assert len(must) == 2  # the words/phrases, and the OR group
+    text = json.dumps(must, ensure_ascii=False)
+    assert '"type": "phrase"' in text and "inddragelse af børn" in text
+    assert body["query"]["bool"]["must_not"][0]["multi_match"]["query"] == "plejefamilie"
+
+
+def test_alternatives_parts_and_fuzziness_widen_a_unit() -> None:
+    expansion = Expansion(
+        units=[
+            Unit(text="KL", alternatives=["Kommunernes Landsforening"], kb_id="org.kl"),
+            Unit(text="børneinddragelse", parts=["børn", "inddragelse"]),
+        ]
+    )
+    body = json.dumps(
+        build_query(SearchParams(q="KL børneinddragelse"), expansion), ensure_ascii=False
+    )
+    assert "Kommunernes Landsforening" in body and '"entities.kb_id"' in body
+    assert '"fuzziness": "AUTO"' in body
+    off = json.dumps(
+        build_query(
+            SearchParams(q="x"),
+            expansion,
+            QueryOptions(synonyms=False, decompounding=False, fuzzy=False),
+        )
+    )
+    assert "Kommunernes Landsforening" not in off and "fuzziness" not in off
+    assert '"query": "inddragelse"' not in off
 
 
 def test_page_hits_are_highlighted_with_html_escaping() -> None:
-    nested = build_query(SearchParams(q="børn"))["query"]["bool"]["must"][0]["bool"]["should"][1]
-    highlight = nested["nested"]["inner_hits"]["highlight"]
-    assert highlight["encoder"] == "html"
-    assert highlight["pre_tags"] == ["<mark>"]
+    should = body_for("børn")["query"]["bool"]["should"]
+    nested = next(clause["nested"] for clause in should if "nested" in clause)
+    highlight = nested["inner_hits"]["highlight"]
+    assert highlight["encoder"] == "html" and highlight["pre_tags"] == ["<mark>"]
 
 
 @pytest.mark.parametrize(
@@ -51,7 +102,3 @@ def test_page_hits_are_highlighted_with_html_escaping() -> None:
 def test_bad_parameters_are_refused(bad: dict[str, object]) -> None:
     with pytest.raises(ValidationError):
         SearchParams.model_validate(bad)
-
-
-def test_whitespace_is_collapsed() -> None:
-    assert SearchParams(q="  anbragte \n unge ").text == "anbragte unge"

@@ -1,0 +1,88 @@
+"""Expanding a parsed query: other names from the knowledge base, compound parts from the index.
+
+Synonyms come from the knowledge base at query time, so a change to the KB needs no reindex:
+"KL" also searches "Kommunernes Landsforening", "Socialstyrelsen" also "Social- og
+Boligstyrelsen", "VIVE" also its predecessors SFI and KORA. Compound parts come from the
+index's own decompounder (``_analyze`` with ``da_parts``), so "børneinddragelse" also finds
+"inddragelse af børn" without a second word list in Python.
+"""
+
+from collections.abc import Callable
+from functools import lru_cache
+
+from nlp_models.knowledge_base import KBRecord, KnowledgeBase, load_knowledge_base
+from nlp_models.linking import Linker, normalize
+from search_api.query import Expansion, QueryOptions, Unit
+from search_api.query_parser import ParsedQuery, Term
+from vidensbank.settings import get_settings
+
+MAX_NAME_WORDS = 6
+
+PartsLookup = Callable[[list[str]], dict[str, list[str]]]
+
+
+@lru_cache
+def get_linker() -> Linker:
+    return Linker(load_knowledge_base(get_settings().kb_dir))
+
+
+def _names(record: KBRecord, kb: KnowledgeBase) -> list[str]:
+    """Every name of the record and of the bodies it succeeded or was succeeded by."""
+    related = [kb.get(i) for i in record.successor_of]
+    related += [r for r in kb.records.values() if record.id in r.successor_of]
+    names = record.surface_forms()
+    for other in related:
+        if other is not None:
+            names += other.surface_forms()
+    return list(dict.fromkeys(names))
+
+
+def _unit_for(text: str, linker: Linker, phrase: bool = False) -> Unit:
+    record = linker.link(text, "")
+    if record is None:
+        return Unit(text=text, phrase=phrase)
+    typed = normalize(text)
+    alternatives = [n for n in _names(record, linker.kb) if normalize(n) != typed]
+    return Unit(text=text, phrase=phrase, alternatives=alternatives, kb_id=record.id)
+
+
+def _word_units(words: list[str], linker: Linker) -> list[Unit]:
+    """Words, with runs of words that name a KB record (longest first) kept together."""
+    units: list[Unit] = []
+    index = 0
+    while index < len(words):
+        for size in range(min(MAX_NAME_WORDS, len(words) - index), 0, -1):
+            text = " ".join(words[index : index + size])
+            if len(text) >= 2 and linker.link(text, "") is not None:
+                units.append(_unit_for(text, linker))
+                index += size
+                break
+        else:
+            units.append(Unit(text=words[index]))
+            index += 1
+    return units
+
+
+def expand(
+    parsed: ParsedQuery, options: QueryOptions, parts_lookup: PartsLookup | None = None
+) -> Expansion:
+    if not options.synonyms:
+        expansion = Expansion.plain(parsed)
+    else:
+        linker = get_linker()
+
+        def term_unit(term: Term) -> Unit:
+            return _unit_for(term.text, linker, term.phrase)
+
+        expansion = Expansion(
+            units=_word_units(parsed.words, linker)
+            + [term_unit(Term(text=p, phrase=True)) for p in parsed.phrases],
+            any_of=[[term_unit(t) for t in group] for group in parsed.alternatives],
+            excluded=[t.text for t in parsed.excluded],
+        )
+    if options.decompounding and parts_lookup is not None:
+        singles = [u for u in expansion.units if not u.phrase and " " not in u.text]
+        parts = parts_lookup([u.text for u in singles]) if singles else {}
+        for unit in singles:
+            unit.parts = parts.get(unit.text, [])
+    return expansion
