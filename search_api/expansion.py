@@ -2,9 +2,9 @@
 
 Synonyms come from the knowledge base at query time, so a change to the KB needs no reindex:
 "KL" also searches "Kommunernes Landsforening", "Socialstyrelsen" also "Social- og
-Boligstyrelsen", "VIVE" also its predecessors SFI and KORA. Compound parts come from the
-index's own decompounder (``_analyze`` with ``da_parts``), so "børneinddragelse" also finds
-"inddragelse af børn" without a second word list in Python.
+Boligstyrelsen", "VIVE" also (weighted lower) its predecessors SFI and KORA. Compound parts
+come from the index's own decompounder (``_analyze`` with ``da_parts``), so "børneinddragelse"
+also finds "inddragelse af børn" without a second word list in Python.
 """
 
 from collections.abc import Callable
@@ -26,15 +26,16 @@ def get_linker() -> Linker:
     return Linker(load_knowledge_base(get_settings().kb_dir))
 
 
-def _names(record: KBRecord, kb: KnowledgeBase) -> list[str]:
-    """Every name of the record and of the bodies it succeeded or was succeeded by."""
-    related = [kb.get(i) for i in record.successor_of]
-    related += [r for r in kb.records.values() if record.id in r.successor_of]
-    names = record.surface_forms()
-    for other in related:
-        if other is not None:
-            names += other.surface_forms()
-    return list(dict.fromkeys(names))
+def _predecessor_names(record: KBRecord, kb: KnowledgeBase) -> list[str]:
+    """Names of the bodies the record succeeded: "VIVE" also finds what SFI and KORA wrote.
+
+    Only this direction: whoever searches "SFI" wants SFI's reports, not all of VIVE's.
+    """
+    names: list[str] = []
+    for predecessor in (kb.get(i) for i in record.successor_of):
+        if predecessor is not None:
+            names += predecessor.surface_forms()
+    return names
 
 
 def _unit_for(text: str, linker: Linker, phrase: bool = False) -> Unit:
@@ -42,8 +43,13 @@ def _unit_for(text: str, linker: Linker, phrase: bool = False) -> Unit:
     if record is None:
         return Unit(text=text, phrase=phrase)
     typed = normalize(text)
-    alternatives = [n for n in _names(record, linker.kb) if normalize(n) != typed]
-    return Unit(text=text, phrase=phrase, alternatives=alternatives, kb_id=record.id)
+    return Unit(
+        text=text,
+        phrase=phrase,
+        alternatives=[n for n in record.surface_forms() if normalize(n) != typed],
+        related=_predecessor_names(record, linker.kb),
+        kb_id=record.id,
+    )
 
 
 def _word_units(words: list[str], linker: Linker) -> list[Unit]:

@@ -8,9 +8,16 @@ from typing import Any
 from elasticsearch import Elasticsearch, NotFoundError
 from elasticsearch.helpers import bulk
 
+from search_api.analysis import AnalysisOptions
 from search_api.documents import to_index_document
 from search_api.elastic import elastic_errors
-from search_api.index import alias_name, create_versioned_index, ensure_index, swap_alias
+from search_api.index import (
+    PRODUCTION,
+    alias_name,
+    create_versioned_index,
+    ensure_index,
+    swap_alias,
+)
 from vidensbank import repository
 from vidensbank.db import session_scope
 
@@ -38,22 +45,30 @@ def _actions(index: str) -> Iterator[dict[str, Any]]:
             session.expunge_all()
 
 
-def reindex(client: Elasticsearch) -> tuple[str, int]:
-    """Build a new index from the database and swap the alias to it; return its name and size.
-
-    A half-built index is deleted when anything fails, and the alias keeps pointing at the old.
-    """
-    new_index = create_versioned_index(client)
+def build_index(
+    client: Elasticsearch, options: AnalysisOptions | None = PRODUCTION, name: str | None = None
+) -> tuple[str, int]:
+    """A new index with every document from the database; deleted again if anything fails."""
+    new_index = create_versioned_index(client, options, name)
     try:
         with elastic_errors():
             count, _errors = bulk(client, _actions(new_index), chunk_size=50)
             client.indices.refresh(index=new_index)
-        old = swap_alias(client, new_index)
     except BaseException:
-        log.exception("reindex failed; deleting %s", new_index)
+        log.exception("building %s failed; deleting it", new_index)
         with elastic_errors():
             client.indices.delete(index=new_index, ignore_unavailable=True)
         raise
+    return new_index, count
+
+
+def reindex(client: Elasticsearch) -> tuple[str, int]:
+    """Build a new index from the database and swap the alias to it; return its name and size.
+
+    Searches keep using the old index until the swap, which is atomic.
+    """
+    new_index, count = build_index(client)
+    old = swap_alias(client, new_index)
     with elastic_errors():
         for index in old:
             client.indices.delete(index=index, ignore_unavailable=True)

@@ -24,9 +24,10 @@ EXACT_BOOST = 0.5
 PROXIMITY_BOOST = 2.0
 PROXIMITY_SLOP = 3
 ALTERNATIVE_BOOST = 0.9
+RELATED_BOOST = 0.3
 PARTS_BOOST = 0.8
 FUZZY_BOOST = 0.2
-ENTITY_BOOST = 2.0
+ENTITY_BOOST = 0.5
 PAGES_BOOST = 0.5
 # Enough of the query's words must match, but not every one of a long query.
 MINIMUM_SHOULD_MATCH = "3<75%"
@@ -78,6 +79,7 @@ class Unit(BaseModel):
     text: str
     phrase: bool = False
     alternatives: list[str] = Field(default_factory=list)
+    related: list[str] = Field(default_factory=list)
     parts: list[str] = Field(default_factory=list)
     kb_id: str | None = None
 
@@ -136,6 +138,7 @@ def unit_clause(
         should += [
             _match(alt, fields, " " in alt, boost=ALTERNATIVE_BOOST) for alt in unit.alternatives
         ]
+        should += [_match(rel, fields, " " in rel, boost=RELATED_BOOST) for rel in unit.related]
         if unit.kb_id and entity_boost:
             should.append(
                 {"term": {"entities.kb_id": {"value": unit.kb_id, "boost": ENTITY_BOOST}}}

