@@ -173,7 +173,7 @@ class EntityFinder:
         name ("Børne- og Ungeudvalget (BUU)") names the same entity wherever it is used later."""
         mentions: list[Mention] = []
         for (number, _text), doc in zip(
-            pages, self.nlp.pipe(text for _number, text in pages), strict=True
+            pages, self.nlp.pipe((text for _number, text in pages), batch_size=16), strict=True
         ):
             mentions.extend(self._mentions(doc, number))
         return _apply_definitions(mentions, [text for _number, text in pages])

@@ -30,7 +30,7 @@ FUZZY_BOOST = 0.2
 ENTITY_BOOST = 0.5
 PAGES_BOOST = 0.5
 # Enough of the query's words must match, but not every one of a long query.
-MINIMUM_SHOULD_MATCH = "3<75%"
+MINIMUM_SHOULD_MATCH = "1<75%"
 
 PAGE_HITS_PER_DOCUMENT = 3
 SNIPPET_SIZE = 220

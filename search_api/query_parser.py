@@ -46,8 +46,8 @@ def parse_query(text: str) -> ParsedQuery:
         if match.group(3) is not None:
             word = match.group(3)
             excluded = word.startswith("-") and len(word) > 1
-            word = word[1:] if excluded else word
-            word = word.strip("-")
+            # A trailing hyphen stays: "social- og boligstyrelsen" is a suspended compound.
+            word = word.lstrip("-")
             if word:
                 terms.append((Term(text=word), excluded))
         elif phrase := " ".join(match.group(2).split()):

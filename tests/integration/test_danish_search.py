@@ -1,0 +1,71 @@
+"""The acceptance queries of Danish search, in the web UI and the API, on the real index."""
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+
+from search_api.relevance import load_queries
+from web.app import app
+
+# Each finds documents that say it another way: a phrase for a compound, a full name for an
+# abbreviation, æ for ae, a typo, another inflection.
+ACCEPTANCE = ["inddragelse af børn", "KL", "aeldreministeriet", "socialstyrelssen", "anbragte unge"]
+
+
+@pytest.fixture(scope="module")
+def api(corpus_report: dict[str, Any]) -> TestClient:
+    return TestClient(app)
+
+
+@pytest.mark.parametrize("query", ACCEPTANCE)
+def test_acceptance_query_finds_a_highly_relevant_document(api: TestClient, query: str) -> None:
+    judged = next(q for q in load_queries() if q.query == query)
+    good = {slug for slug, grade in judged.judgements.items() if grade >= 2}
+    results = api.get("/api/search", params={"q": query}).json()["results"]
+    assert good & {Path(r["filename"]).stem for r in results[:10]}
+    page = api.get("/", params={"q": query})
+    assert page.status_code == 200 and 'class="result"' in page.text
+
+
+def test_long_reports_show_their_hit_pages_with_snippets(api: TestClient) -> None:
+    results = api.get("/api/search", params={"q": "anbringelse", "size": 50}).json()["results"]
+    deep = [h for r in results for h in r["hits"] if h["page"] > 3]
+    assert deep, "no hit beyond page 3 in any report"
+    assert all("<mark>" in h["highlight"] for h in deep)
+    html = api.get("/", params={"q": "anbringelse"}).text
+    assert "#side-" in html and "<mark>" in html
+
+
+def test_typo_gets_a_did_you_mean(api: TestClient) -> None:
+    body = api.get("/api/search", params={"q": "socialstyrelssen"}).json()
+    assert body["did_you_mean"] == "socialstyrelsen"
+    assert "Mente du" in api.get("/", params={"q": "socialstyrelssen"}).text
+
+
+def test_phrase_exclusion_and_or(api: TestClient) -> None:
+    def slugs(q: str) -> set[str]:
+        results = api.get("/api/search", params={"q": q, "size": 100}).json()["results"]
+        return {Path(r["filename"]).stem for r in results}
+
+    everything = slugs("efterværn")
+    without = slugs("efterværn -plejefamilie")
+    assert without < everything
+    assert slugs('"inddragelse af børn"') <= slugs("inddragelse børn")
+    assert slugs("efterværn OR bisidder") >= everything
+
+
+def test_facets_for_tools_and_entities(api: TestClient) -> None:
+    facets = api.get("/api/search", params={"q": "børn"}).json()["facets"]
+    assert facets["target_age"] and facets["professional"] and facets["entity"]
+    entity = facets["entity"][0]
+    assert entity["label"] != entity["value"]  # the KB name, not the id
+    filtered = api.get("/api/search", params={"q": "børn", "entity": entity["value"]}).json()
+    assert 0 < filtered["total"] <= entity["count"]
+
+
+def test_autocomplete_from_titles_and_entities(api: TestClient) -> None:
+    suggestions = api.get("/api/autocomplete", params={"q": "Inddra"}).json()["suggestions"]
+    assert suggestions and all(s.lower().startswith("inddra") for s in suggestions)
+    assert api.get("/api/autocomplete", params={"q": "x" * 201}).status_code == 413
