@@ -18,6 +18,7 @@ from pathlib import Path
 import spacy
 from pydantic import BaseModel
 from spacy.language import Language
+from spacy.lookups import load_lookups
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 
@@ -102,6 +103,8 @@ class EntityFinder:
             spacy.load(model_dir) if model_dir is not None and has_model else blank_danish()
         )
         self.version = f"ner-{self.nlp.meta.get('version', '0')}" if has_model else "rules-1"
+        # Every form in spaCy's Danish lemma table (lower case, from spacy-lookups-data).
+        self.common_words = load_lookups("da", ["lemma_lookup"]).get_table("lemma_lookup")
         # Abbreviations match case-sensitively ("KL", never "kl."), names in any case
         # ("barnets lov").
         self.exact = PhraseMatcher(self.nlp.vocab, attr="ORTH")
@@ -139,8 +142,22 @@ class EntityFinder:
             (span, _PATTERN) for span in self._pattern_spans(doc, MONEY_PATTERN, "MONEY")
         ]
         candidates += [(span, _PATTERN) for span in self._pattern_spans(doc, DATE_PATTERN, "DATE")]
-        candidates += [(span, _MODEL) for span in doc.ents]
+        candidates += [(span, _MODEL) for span in doc.ents if self._plausible(span)]
         return _select(candidates)
+
+    def _plausible(self, span: Span) -> bool:
+        """Whether a model-only span is worth keeping.
+
+        Dates and amounts come from the patterns alone: the model's guesses there were mostly
+        postcodes and URLs. A lone word that is an ordinary Danish word ("Formål", "Her") is a
+        heading or a sentence start far more often than a name on real pages, unless the knowledge
+        base knows it ("Lev", "Familiehusene").
+        """
+        if span.label_ in ("DATE", "MONEY"):
+            return False
+        if len(span) == 1 and span.text.lower() in self.common_words:
+            return self.linker.link(span.text, span.label_) is not None
+        return True
 
     def _mentions(self, doc: Doc, page: int) -> list[Mention]:
         mentions = []

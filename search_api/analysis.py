@@ -13,7 +13,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-# Relative to the Elasticsearch config dir; scripts/install_es_plugin.sh puts it there.
+# Relative to the Elasticsearch config dir; scripts/install_elasticsearch.sh puts it there.
 WORD_LIST_PATH = "vidensbank/danish_words.txt"
 
 

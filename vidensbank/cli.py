@@ -163,16 +163,18 @@ def cmd_reindex(_args: argparse.Namespace) -> int:
 def cmd_entities(args: argparse.Namespace) -> int:
     """Print the entities of a file without storing or indexing anything."""
     from ingest.extract import extract
+    from ingest.fetch import fetch
+    from ingest.sources import items_from_path
     from nlp_models.entities import get_finder, summarize
 
-    path = Path(args.file)
-    extracted = extract(path.read_bytes(), path.name)
+    [item] = items_from_path(Path(args.file))
+    extracted = extract(fetch(item), item.filename)
     finder = get_finder(get_settings().kb_dir)
     summaries = summarize(finder.find_in_pages([(p.number, p.text) for p in extracted.pages]))
     if args.json:
         print(
             json.dumps(
-                {"file": str(path), "entities": [s.model_dump() for s in summaries]},
+                {"file": item.location, "entities": [s.model_dump() for s in summaries]},
                 ensure_ascii=False,
             )
         )

@@ -15,9 +15,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * {@code vb_decompound_da}: a Danish decompounder. Unlike {@code vb_compound_da} (Lucene's
+ * {@code vb_decompound_da}: a Danish decompounder. Unlike Lucene's
  * DictionaryCompoundWordTokenFilter, which emits every word-list entry found anywhere in the
- * token) it only accepts a split of the <em>whole</em> token into 2..{@code max_parts} word-list
+ * token, it only accepts a split of the <em>whole</em> token into 2..{@code max_parts} word-list
  * parts, optionally joined by a linking letter (fuge-s, fuge-e), and emits the parts of the best
  * such split: "anbringelsessager" &rarr; anbringelsessager, anbringelse, sager. Tokens without a
  * full split pass through alone. See {@link DanishDecompounder} for the rules.

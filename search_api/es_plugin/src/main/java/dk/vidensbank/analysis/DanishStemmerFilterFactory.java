@@ -8,8 +8,8 @@ import org.tartarus.snowball.ext.DanishStemmer;
 
 /**
  * {@code vb_danish_stemmer}: Lucene's Snowball Danish stemmer (the same algorithm as the
- * {@code danish} analyzer of the analysis-common module). Tokens marked as keywords, e.g. by
- * {@code vb_keyword_repeat}, are left unstemmed. Expects lowercased input.
+ * {@code danish} analyzer of the analysis-common module). Tokens marked as keywords
+ * (KeywordAttribute) are left unstemmed. Expects lowercased input.
  */
 @NamedComponent("vb_danish_stemmer")
 public class DanishStemmerFilterFactory implements TokenFilterFactory {

@@ -19,7 +19,7 @@ public class ScandinavianNormalizationFilterFactory implements TokenFilterFactor
         return new ScandinavianNormalizationFilter(tokenStream);
     }
 
-    /** Character-level rewrite, so it also applies in normalizers and to wildcard/prefix query terms. */
+    /** Character-level rewrite, so it also applies to wildcard/prefix query terms of text fields. */
     @Override
     public TokenStream normalize(TokenStream tokenStream) {
         return create(tokenStream);

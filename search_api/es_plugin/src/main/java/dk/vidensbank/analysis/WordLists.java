@@ -60,14 +60,7 @@ final class WordLists {
     /**
      * Returns the (case-insensitive) word set of {@code file}. The file is re-read only when its
      * modification time or size changed, so an edited list takes effect when indices are
-     * re-opened, without a node restart.
-     */
-    static CharArraySet get(Path file) {
-        return get(file, "vb_compound_da", false);
-    }
-
-    /**
-     * Same as {@link #get(Path)}; {@code filterName} only appears in error messages. With
+     * re-opened, without a node restart. {@code filterName} only appears in error messages. With
      * {@code lowercaseOnly} the set leaves out every entry that contains an upper-case letter
      * (names and acronyms such as "Else", "Ted", "AAU"); matching still ignores case.
      */
@@ -90,13 +83,11 @@ final class WordLists {
         }
     }
 
-    /** One word per line, UTF-8 (malformed bytes are an error), blank lines and '#' lines skipped. */
-    static CharArraySet read(Path file) {
-        return read(file, false);
-    }
-
-    /** As {@link #read(Path)}; with {@code lowercaseOnly}, entries containing an upper-case letter are skipped. */
-    static CharArraySet read(Path file, boolean lowercaseOnly) {
+    /**
+     * One word per line, UTF-8 (malformed bytes are an error), blank lines and '#' lines skipped;
+     * with {@code lowercaseOnly}, entries containing an upper-case letter are skipped too.
+     */
+    private static CharArraySet read(Path file, boolean lowercaseOnly) {
         List<String> words = new ArrayList<>();
         try {
             for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
