@@ -10,6 +10,8 @@ also finds "inddragelse af børn" without a second word list in Python.
 from collections.abc import Callable
 from functools import lru_cache
 
+from pydantic import BaseModel
+
 from nlp_models.knowledge_base import KBRecord, KnowledgeBase, load_knowledge_base
 from nlp_models.linking import Linker, normalize
 from search_api.query import Expansion, QueryOptions, Unit
@@ -18,7 +20,13 @@ from vidensbank.settings import get_settings
 
 MAX_NAME_WORDS = 6
 
-PartsLookup = Callable[[list[str]], dict[str, list[str]]]
+
+class WordAnalysis(BaseModel):
+    parts: list[str]
+    stop: bool
+
+
+WordLookup = Callable[[list[str]], dict[str, WordAnalysis]]
 
 
 @lru_cache
@@ -70,7 +78,7 @@ def _word_units(words: list[str], linker: Linker) -> list[Unit]:
 
 
 def expand(
-    parsed: ParsedQuery, options: QueryOptions, parts_lookup: PartsLookup | None = None
+    parsed: ParsedQuery, options: QueryOptions, lookup: WordLookup | None = None
 ) -> Expansion:
     if not options.synonyms:
         expansion = Expansion.plain(parsed)
@@ -86,9 +94,18 @@ def expand(
             any_of=[[term_unit(t) for t in group] for group in parsed.alternatives],
             excluded=[t.text for t in parsed.excluded],
         )
-    if options.decompounding and parts_lookup is not None:
-        singles = [u for u in expansion.units if not u.phrase and " " not in u.text]
-        parts = parts_lookup([u.text for u in singles]) if singles else {}
+    singles = [u for u in expansion.units if not u.phrase and " " not in u.text]
+    analysis = lookup([u.text for u in singles]) if lookup is not None and singles else {}
+    if options.decompounding:
         for unit in singles:
-            unit.parts = parts.get(unit.text, [])
+            unit.parts = analysis[unit.text].parts if unit.text in analysis else []
+    # Stop words ("af", "til") would count towards how many of the words must match while
+    # matching every document, so they are left out (quoted phrases keep them).
+    content = [u for u in expansion.units if not (u in singles and _is_stop(u, analysis))]
+    if content:
+        expansion.units = content
     return expansion
+
+
+def _is_stop(unit: Unit, analysis: dict[str, WordAnalysis]) -> bool:
+    return unit.text in analysis and analysis[unit.text].stop

@@ -7,12 +7,13 @@ from collections import Counter
 from typing import Any
 
 import redis
+from elasticsearch import BadRequestError as ESBadRequestError
 from elasticsearch import NotFoundError as ESNotFoundError
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
 from search_api.elastic import elastic_errors, get_client
-from search_api.expansion import expand, get_linker
+from search_api.expansion import WordAnalysis, expand, get_linker
 from search_api.index import alias_name
 from search_api.query import (
     MAX_RESULT_WINDOW,
@@ -77,23 +78,28 @@ def _result(hit: dict[str, Any]) -> SearchResult:
     )
 
 
-def analyze_parts(words: list[str], index: str | None = None) -> dict[str, list[str]]:
-    """The compound parts of each word, from the index's own decompounder."""
+def analyze_words(words: list[str], index: str | None = None) -> dict[str, WordAnalysis]:
+    """What the index's own analyzers make of each query word: its compound parts, and
+    whether it is a stop word. Words the index has no Danish analyzers for are left alone."""
+    client = get_client()
+    target = index or alias_name()
+    analysis: dict[str, WordAnalysis] = {}
     with elastic_errors():
-        tokens = get_client().indices.analyze(
-            index=index or alias_name(), analyzer="da_parts", text=words
-        )["tokens"]
-    parts: dict[str, list[str]] = {}
-    for word, position in zip(words, _first_positions(tokens), strict=False):
-        parts[word] = [
-            t["token"] for t in tokens if t["position"] == position and t["type"] == "<SUBWORD>"
-        ]
-    return parts
+        for word in dict.fromkeys(words[:MAX_ANALYZED_WORDS]):
+            try:
+                parts = client.indices.analyze(index=target, analyzer="da_parts", text=word)
+                kept = client.indices.analyze(index=target, analyzer="da_search", text=word)
+            except ESBadRequestError:
+                # An index built with the plain standard analyzer (the measured baseline).
+                return {}
+            analysis[word] = WordAnalysis(
+                parts=[t["token"] for t in parts["tokens"] if t["type"] == "<SUBWORD>"],
+                stop=not kept["tokens"],
+            )
+    return analysis
 
 
-def _first_positions(tokens: list[dict[str, Any]]) -> list[int]:
-    """The position of each input word: the positions of its non-subword tokens, in order."""
-    return [t["position"] for t in tokens if t["type"] != "<SUBWORD>"]
+MAX_ANALYZED_WORDS = 12
 
 
 def _did_you_mean(response: dict[str, Any], text: str) -> str | None:
@@ -142,7 +148,7 @@ def search(
     parsed = parse_query(params.q)
     with elastic_errors():
         try:
-            expansion = expand(parsed, options, lambda words: analyze_parts(words, target))
+            expansion = expand(parsed, options, lambda words: analyze_words(words, target))
             response = (
                 get_client().search(index=target, body=build_query(params, expansion, options)).body
             )

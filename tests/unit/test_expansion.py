@@ -1,0 +1,52 @@
+"""Query expansion from the knowledge base, with the index's analysis given as data."""
+
+from search_api.expansion import WordAnalysis, expand
+from search_api.query import QueryOptions
+from search_api.query_parser import parse_query
+
+
+def lookup(words: list[str]) -> dict[str, WordAnalysis]:
+    known = {
+        "af": WordAnalysis(parts=[], stop=True),
+        "børneinddragelse": WordAnalysis(parts=["børn", "inddragelse"], stop=False),
+    }
+    return {w: known.get(w, WordAnalysis(parts=[], stop=False)) for w in words}
+
+
+def test_abbreviation_gets_the_full_name_and_kb_id() -> None:
+    [unit] = expand(parse_query("KL"), QueryOptions(), lookup).units
+    assert unit.kb_id == "org.kl" and "Kommunernes Landsforening" in unit.alternatives
+
+
+def test_former_name_and_multiword_name_are_one_unit() -> None:
+    units = expand(
+        parse_query("social- og boligstyrelsen tidlig opsporing"), QueryOptions(), lookup
+    ).units
+    assert units[0].text == "social- og boligstyrelsen"
+    assert "Socialstyrelsen" in units[0].alternatives
+    assert [u.text for u in units[1:]] == ["tidlig", "opsporing"]
+
+
+def test_successor_searches_predecessors_but_not_the_other_way() -> None:
+    [vive] = expand(parse_query("VIVE"), QueryOptions(), lookup).units
+    assert "SFI" in vive.related
+    [sfi] = expand(parse_query("SFI"), QueryOptions(), lookup).units
+    assert "VIVE" not in sfi.alternatives + sfi.related
+
+
+def test_compound_parts_and_stop_words() -> None:
+    units = expand(parse_query("børneinddragelse af"), QueryOptions(), lookup).units
+    assert [(u.text, u.parts) for u in units] == [("børneinddragelse", ["børn", "inddragelse"])]
+
+
+def test_switched_off_features_leave_the_words_as_typed() -> None:
+    options = QueryOptions(synonyms=False, decompounding=False)
+    units = expand(parse_query("KL børneinddragelse"), options, lookup).units
+    assert [(u.text, u.alternatives, u.parts) for u in units] == [
+        ("KL", [], []),
+        ("børneinddragelse", [], []),
+    ]
+
+
+def test_a_query_of_only_stop_words_keeps_them() -> None:
+    assert [u.text for u in expand(parse_query("af"), QueryOptions(), lookup).units] == ["af"]
