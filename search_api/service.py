@@ -11,6 +11,7 @@ from elasticsearch import BadRequestError as ESBadRequestError
 from elasticsearch import NotFoundError as ESNotFoundError
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session
 
 from search_api.elastic import elastic_errors, get_client
 from search_api.expansion import WordAnalysis, expand, get_linker
@@ -44,7 +45,7 @@ from search_api.schemas import (
 from vidensbank import repository
 from vidensbank.db import get_engine, session_scope
 from vidensbank.errors import BadRequestError, NotFoundError
-from vidensbank.models import IngestRun
+from vidensbank.models import Document, IngestRun
 from vidensbank.settings import get_settings
 
 
@@ -176,11 +177,16 @@ def autocomplete(prefix: str) -> Autocomplete:
     return Autocomplete(suggestions=list(dict.fromkeys(o["text"] for o in options)))
 
 
+def _document_or_404(session: Session, document_id: str) -> Document:
+    document = repository.get_document(session, document_id=document_id)
+    if document is None:
+        raise NotFoundError("Dokumentet findes ikke.")
+    return document
+
+
 def get_document(document_id: str) -> DocumentPublic:
     with session_scope() as session:
-        document = repository.get_document(session, document_id=document_id)
-        if document is None:
-            raise NotFoundError("Dokumentet findes ikke.")
+        document = _document_or_404(session, document_id)
         return DocumentPublic(
             id=document.id,
             title=document.title,
@@ -193,15 +199,8 @@ def get_document(document_id: str) -> DocumentPublic:
             status=document.status,
             pages=[PageText(number=p.number, text=p.text) for p in document.pages],
             entities=[
-                EntityPublic(
-                    text=e.text,
-                    label=e.label,
-                    canonical=e.canonical,
-                    kb_id=e.kb_id,
-                    count=e.count,
-                    pages=e.pages,
-                )
-                for e in document.entities
+                EntityPublic.model_validate(entity, from_attributes=True)
+                for entity in document.entities
             ],
         )
 
@@ -209,9 +208,7 @@ def get_document(document_id: str) -> DocumentPublic:
 def get_original(document_id: str) -> tuple[str, str, str]:
     """The content hash, MIME type and file name of a document's original."""
     with session_scope() as session:
-        document = repository.get_document(session, document_id=document_id)
-        if document is None:
-            raise NotFoundError("Dokumentet findes ikke.")
+        document = _document_or_404(session, document_id)
         return (
             document.content_hash,
             document.mime_type or "application/octet-stream",
