@@ -82,3 +82,12 @@ def test_five_megabyte_query_gets_a_danish_413(server: str) -> None:
 def test_openapi_describes_the_api(server: str) -> None:
     paths = httpx.get(f"{server}/openapi.json").json()["paths"]
     assert {"/api/search", "/api/documents/{document_id}", "/healthz"} <= set(paths)
+
+
+def test_search_page_offers_autocomplete_without_a_framework(server: str) -> None:
+    page = httpx.get(server).text
+    assert 'list="forslag"' in page and "/static/autocomplete.js" in page
+    script = httpx.get(f"{server}/static/autocomplete.js")
+    assert script.status_code == 200 and "/api/autocomplete" in script.text
+    suggestions = httpx.get(f"{server}/api/autocomplete", params={"q": "barn"}).json()
+    assert suggestions["suggestions"]
