@@ -7,7 +7,7 @@ set -euo pipefail
 
 # Always-required packages. acl provides setfacl, used to let the
 # Elasticsearch user traverse a private $HOME that holds $VB_ES_HOME.
-packages=(redis-server libmagic1 wdanish hunspell-da unzip curl procps acl)
+packages=(redis-server postgresql libmagic1 wdanish hunspell-da unzip curl procps acl)
 
 # Java 17+ (Elasticsearch 8 runtime) and Maven only when not already present.
 if ! find_java_home >/dev/null; then

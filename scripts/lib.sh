@@ -13,6 +13,9 @@ VB_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)"
 : "${VB_ES_VERSION:=8.19.21}"
 : "${VB_ES_PORT:=9200}"
 : "${VB_REDIS_PORT:=6379}"
+# PostgreSQL for the tests that check the schema and queries on it (5433: a system one may
+# hold 5432).
+: "${VB_PG_PORT:=5433}"
 # Unpacked Elasticsearch lives outside the checkout, shared by all worktrees.
 : "${VB_ES_HOME:=$HOME/.cache/vidensbank/elasticsearch-$VB_ES_VERSION}"
 # JVM heap for Elasticsearch (used for both -Xms and -Xmx).
@@ -36,7 +39,8 @@ export VB_ROOT VB_VAR VB_ES_VERSION VB_ES_PORT VB_REDIS_PORT VB_ES_HOME VB_ES_HE
 # Per-instance runtime directories (data, logs, pid files).
 VB_ES_RUN="$VB_VAR/elasticsearch/$VB_ES_PORT"
 VB_REDIS_RUN="$VB_VAR/redis/$VB_REDIS_PORT"
-export VB_ES_RUN VB_REDIS_RUN
+VB_PG_RUN="$VB_VAR/postgres/$VB_PG_PORT"
+export VB_ES_RUN VB_REDIS_RUN VB_PG_RUN VB_PG_PORT
 
 # log MESSAGE...: print a prefixed message to stderr.
 log() {

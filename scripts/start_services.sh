@@ -2,7 +2,9 @@
 # Start the local backing services on loopback, if not already running:
 #   redis          127.0.0.1:$VB_REDIS_PORT, state in $VB_VAR/redis/<port>/
 #   elasticsearch  127.0.0.1:$VB_ES_PORT,    state in $VB_VAR/elasticsearch/<port>/
-# Usage: start_services.sh [redis] [es]     (default: both)
+#   postgres       127.0.0.1:$VB_PG_PORT,    state in $VB_VAR/postgres/<port>/ (database
+#                  "vidensbank", user "vidensbank", trust on loopback: for tests only)
+# Usage: start_services.sh [redis] [es] [pg]     (default: all three)
 # A second run while both are up and healthy is a quick no-op.
 # Prerequisites: scripts/install_system.sh and scripts/install_elasticsearch.sh.
 set -euo pipefail
@@ -10,7 +12,7 @@ set -euo pipefail
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 services=("$@")
-[[ ${#services[@]} -gt 0 ]] || services=(redis es)
+[[ ${#services[@]} -gt 0 ]] || services=(redis es pg)
 
 # Serialize concurrent start/stop runs on the same $VB_VAR (e.g. parallel
 # test workers); the lock is released when the script exits.
@@ -150,10 +152,49 @@ start_es() {
     done
 }
 
+pg_bin() {
+    local bin
+    bin="$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)"
+    [[ -n "$bin" ]] || die "PostgreSQL server missing: run scripts/install_system.sh"
+    echo "$bin"
+}
+
+start_pg() {
+    local run="$VB_PG_RUN" bin i
+    bin="$(pg_bin)"
+    as_pg=(runuser -u postgres --)
+    if [[ -f "$run/data/postmaster.pid" ]] &&
+        "$bin/pg_isready" -q -h 127.0.0.1 -p "$VB_PG_PORT"; then
+        return 0
+    fi
+    if [[ ! -f "$run/data/PG_VERSION" ]]; then
+        install -d -o postgres -g postgres -m 0700 "$run" "$run/data"
+        # The checkout may lie below a private home directory.
+        grant_traverse postgres "$run"
+        "${as_pg[@]}" "$bin/initdb" -D "$run/data" -U vidensbank --auth=trust \
+            --encoding=UTF8 --locale=C.UTF-8 >"$run/initdb.log" 2>&1 ||
+            { tail -n 20 "$run/initdb.log" >&2; die "initdb failed"; }
+    fi
+    port_open "$VB_PG_PORT" &&
+        die "127.0.0.1:$VB_PG_PORT is taken by a process not started from $VB_VAR (set VB_PG_PORT or stop it)"
+    "${as_pg[@]}" "$bin/pg_ctl" -D "$run/data" -l "$run/postgres.log" -w -t 60 \
+        -o "-c listen_addresses=127.0.0.1 -p $VB_PG_PORT -k $run" start >/dev/null 9>&- ||
+        { tail -n 20 "$run/postgres.log" >&2; die "PostgreSQL failed to start"; }
+    for ((i = 0; i < 100; i++)); do
+        "$bin/pg_isready" -q -h 127.0.0.1 -p "$VB_PG_PORT" && break
+        sleep 0.1
+    done
+    if ! "$bin/psql" -h 127.0.0.1 -p "$VB_PG_PORT" -U vidensbank -d postgres -tAc \
+        "SELECT 1 FROM pg_database WHERE datname = 'vidensbank'" | grep -q 1; then
+        "$bin/createdb" -h 127.0.0.1 -p "$VB_PG_PORT" -U vidensbank vidensbank
+    fi
+}
+
 for svc in "${services[@]}"; do
     case "$svc" in
         redis) start_redis ;;
         es | elasticsearch) start_es ;;
-        *) die "unknown service '$svc' (expected: redis, es)" ;;
+        pg | postgres) start_pg ;;
+        *) die "unknown service '$svc' (expected: redis, es, pg)" ;;
     esac
 done

@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
 # Stop the services started by start_services.sh (found by their pid files
 # under $VB_VAR), cleanly, and wait for them to exit.
-# Usage: stop_services.sh [es] [redis]     (default: both)
+# Usage: stop_services.sh [es] [redis] [pg]     (default: all three)
 set -euo pipefail
 # shellcheck source=scripts/lib.sh
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 services=("$@")
-[[ ${#services[@]} -gt 0 ]] || services=(es redis)
+[[ ${#services[@]} -gt 0 ]] || services=(es redis pg)
 
 # Serialize concurrent start/stop runs on the same $VB_VAR (e.g. parallel
 # test workers); the lock is released when the script exits.
@@ -46,6 +46,13 @@ for svc in "${services[@]}"; do
         redis)
             stop_pid redis "$VB_REDIS_RUN/redis.pid" redis-server 30
             ;;
-        *) die "unknown service '$svc' (expected: es, redis)" ;;
+        pg | postgres)
+            if [[ -f "$VB_PG_RUN/data/postmaster.pid" ]]; then
+                bin="$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)"
+                runuser -u postgres -- "$bin/pg_ctl" -D "$VB_PG_RUN/data" -m fast -w stop \
+                    >/dev/null || log "PostgreSQL did not stop cleanly"
+            fi
+            ;;
+        *) die "unknown service '$svc' (expected: es, redis, pg)" ;;
     esac
 done

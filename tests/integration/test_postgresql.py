@@ -1,0 +1,132 @@
+"""The schema and the queries on PostgreSQL, as docker-compose runs them.
+
+Uses the PostgreSQL that scripts/start_services.sh starts on loopback, in a database of this
+test run's own.
+"""
+
+import datetime as dt
+import os
+from collections.abc import Iterator
+
+import psycopg
+import pytest
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import create_engine, inspect
+from sqlalchemy.orm import Session
+
+from tests.conftest import TEST_PREFIX
+from vidensbank import repository
+from vidensbank.models import DocumentStatus
+from vidensbank.settings import PROJECT_ROOT
+
+PORT = os.environ.get("VB_PG_PORT", "5433")
+SERVER = f"host=127.0.0.1 port={PORT} user=vidensbank dbname=postgres"
+DATABASE = TEST_PREFIX.replace("-", "_")
+URL = f"postgresql+psycopg://vidensbank@127.0.0.1:{PORT}/{DATABASE}"
+
+
+def alembic_config() -> Config:
+    config = Config()
+    config.set_main_option("script_location", str(PROJECT_ROOT / "migrations"))
+    config.set_main_option("sqlalchemy.url", URL)
+    return config
+
+
+@pytest.fixture(scope="module")
+def session() -> Iterator[Session]:
+    try:
+        admin = psycopg.connect(SERVER, autocommit=True)
+    except psycopg.OperationalError as exc:
+        pytest.fail(f"PostgreSQL is not running ({exc}); start it with scripts/start_services.sh")
+    admin.execute(f'CREATE DATABASE "{DATABASE}"')
+    command.upgrade(alembic_config(), "head")
+    engine = create_engine(URL)
+    with Session(engine) as session:
+        yield session
+    engine.dispose()
+    admin.execute(f'DROP DATABASE "{DATABASE}" WITH (FORCE)')
+    admin.close()
+
+
+def test_migrations_create_every_table(session: Session) -> None:
+    tables = set(inspect(session.get_bind()).get_table_names())
+    assert {"documents", "pages", "entities", "ingest_runs", "ingest_items", "kb_records"} <= tables
+
+
+def test_repository_round_trip(session: Session) -> None:
+    run = repository.create_run(
+        session,
+        items=[
+            {
+                "filename": "a.pdf",
+                "location": "/x/a.pdf",
+                "source_uri": "https://x/a",
+                "source_metadata": {"title": "Æble"},
+            }
+        ],
+    )
+    repository.upsert_document(
+        session,
+        document_id="d1",
+        source_uri="https://x/a",
+        filename="a.pdf",
+        title="Inddragelse af børn",
+        publisher="VIVE",
+        published=dt.date(2022, 3, 15),
+        content_hash="0" * 64,
+        status=DocumentStatus.INDEXED,
+    )
+    repository.replace_pages(session, document_id="d1", pages=[(1, "Side ét"), (2, "Side to")])
+    repository.replace_kb_records(
+        session,
+        records=[
+            {
+                "id": "org.kl",
+                "type": "ORG",
+                "name": "Kommunernes Landsforening",
+                "aliases": ["KL"],
+                "former_names": [],
+            }
+        ],
+    )
+    repository.replace_entities(
+        session,
+        document_id="d1",
+        entities=[
+            {
+                "text": "KL",
+                "label": "ORG",
+                "canonical": "Kommunernes Landsforening",
+                "kb_id": "org.kl",
+                "count": 2,
+                "pages": [1, 2],
+            },
+            {
+                "text": "VIVE",
+                "label": "ORG",
+                "canonical": "VIVE",
+                "kb_id": "org.vive",
+                "count": 1,
+                "pages": [1],
+            },
+        ],
+    )
+    session.commit()
+
+    document = repository.get_document(session, document_id="d1")
+    assert document is not None and [p.text for p in document.pages] == ["Side ét", "Side to"]
+    [(found, entity)] = repository.documents_mentioning(session, kb_id="org.kl")
+    assert found.id == "d1" and entity.pages == [1, 2]
+    assert repository.co_occurring_entities(session, kb_id="org.kl") == [
+        ("org.vive", "VIVE", "ORG", 1)
+    ]
+    [listed] = repository.list_runs(session)
+    assert listed.id == run.id and listed.items[0].source_metadata == {"title": "Æble"}
+
+
+def test_migrations_downgrade_cleanly(session: Session) -> None:
+    session.close()
+    command.downgrade(alembic_config(), "base")
+    assert set(inspect(session.get_bind()).get_table_names()) <= {"alembic_version"}
+    command.upgrade(alembic_config(), "head")
