@@ -12,7 +12,8 @@ COPY search_api/*.py search_api/
 COPY web web
 COPY migrations migrations
 COPY sample_corpus sample_corpus
-RUN pip install --no-cache-dir . && useradd --system --uid 10001 vidensbank \
+# Editable, so the migrations and the knowledge base are found beside the code (PROJECT_ROOT).
+RUN pip install --no-cache-dir -e . && useradd --system --uid 10001 vidensbank \
     && mkdir -p /data && chown vidensbank /data
 USER vidensbank
 ENV VB_BLOB_DIR=/data/blobs
