@@ -43,9 +43,6 @@ class KnowledgeBase:
     def get(self, kb_id: str) -> KBRecord | None:
         return self.records.get(kb_id)
 
-    def __len__(self) -> int:
-        return len(self.records)
-
 
 def load_records(folder: Path) -> list[KBRecord]:
     records: list[KBRecord] = []

@@ -25,13 +25,6 @@ class ParsedQuery(BaseModel):
     excluded: list[Term] = Field(default_factory=list)
 
     @property
-    def positive_text(self) -> str:
-        """All the text the user wants to find, for highlighting and suggestions."""
-        parts = [*self.words, *self.phrases]
-        parts += [term.text for group in self.alternatives for term in group]
-        return " ".join(parts)
-
-    @property
     def is_empty(self) -> bool:
         return not (self.words or self.phrases or self.alternatives)
 

@@ -123,10 +123,6 @@ def iter_indexable_document_ids(session: Session) -> Iterator[str]:
     )
 
 
-def count_documents(session: Session) -> int:
-    return session.scalar(select(func.count()).select_from(Document)) or 0
-
-
 def replace_kb_records(session: Session, *, records: Sequence[dict[str, Any]]) -> int:
     """Make the table hold exactly these records (the YAML files are the source)."""
     session.execute(delete(KBRecordRow))
