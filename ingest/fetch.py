@@ -1,25 +1,56 @@
-"""Fetch a source item's bytes from disk or over HTTP."""
+"""Fetch a source item's bytes from disk or over HTTP.
 
-from pathlib import Path
+A local file is opened without following links and read only when it is still the regular file
+the listing found: a file swapped for a link or a pipe after the run started is refused.
+"""
+
+import os
+import stat
 
 from ingest.sources import SourceItem, fetch_url
-from vidensbank.errors import ExtractionError
+from vidensbank.errors import ExtractionError, ReasonCode
+from vidensbank.identity import path_from_uri
 from vidensbank.settings import get_settings
+
+_TOO_LARGE = "Filen er for stor til at blive indlæst (højst {limit} MB)."
 
 
 def fetch(item: SourceItem) -> bytes:
     if item.location.startswith(("http://", "https://")):
         return fetch_url(item.location)
-    path = Path(item.location)
-    try:
-        if path.stat().st_size > get_settings().max_file_bytes:
-            raise ExtractionError("too_large", "Filen er for stor til at blive indlæst.")
-        return path.read_bytes()
-    except FileNotFoundError as exc:
-        raise ExtractionError("missing", f"Filen findes ikke: {item.location}") from exc
-    except IsADirectoryError as exc:
+    return _read_local(item.location)
+
+
+def _read_local(location: str) -> bytes:
+    limit = get_settings().max_file_bytes
+    path = path_from_uri(location)
+    if os.path.realpath(path) != str(path):
         raise ExtractionError(
-            "missing", f"Stien er en mappe, ikke en fil: {item.location}"
-        ) from exc
+            ReasonCode.OUTSIDE_ROOT,
+            "Filen er blevet erstattet af en genvej, efter indlæsningen begyndte, og er ikke læst.",
+        )
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+    except FileNotFoundError as exc:
+        raise ExtractionError(ReasonCode.MISSING, "Filen findes ikke (længere).") from exc
     except PermissionError as exc:
-        raise ExtractionError("unreadable", "Filen kan ikke læses (ingen adgang).") from exc
+        raise ExtractionError(
+            ReasonCode.UNREADABLE, "Filen kan ikke læses (ingen adgang)."
+        ) from exc
+    except OSError as exc:
+        raise ExtractionError(ReasonCode.UNREADABLE, "Filen kan ikke læses.") from exc
+    with os.fdopen(fd, "rb") as handle:
+        info = os.fstat(handle.fileno())
+        if not stat.S_ISREG(info.st_mode):
+            raise ExtractionError(
+                ReasonCode.NOT_REGULAR, "Stien er ikke en almindelig fil og er ikke læst."
+            )
+        if info.st_size > limit:
+            raise ExtractionError(ReasonCode.TOO_LARGE, _TOO_LARGE.format(limit=limit // 2**20))
+        try:
+            data = handle.read(limit + 1)
+        except OSError as exc:
+            raise ExtractionError(ReasonCode.UNREADABLE, "Filen kan ikke læses.") from exc
+    if len(data) > limit:
+        raise ExtractionError(ReasonCode.TOO_LARGE, _TOO_LARGE.format(limit=limit // 2**20))
+    return data

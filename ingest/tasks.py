@@ -2,7 +2,9 @@
 
 import logging
 
-from ingest.extract.registry import choose_extractor
+from celery.exceptions import SoftTimeLimitExceeded
+
+from ingest.extract.registry import choose_extractor, extract
 from ingest.fetch import fetch
 from ingest.metadata import resolve_metadata
 from ingest.sources import SourceItem
@@ -10,7 +12,7 @@ from vidensbank import repository
 from vidensbank.blobstore import BlobStore
 from vidensbank.celery_app import PIPELINE_RETRY, PipelineTask, app, enqueue
 from vidensbank.db import session_scope
-from vidensbank.errors import ExtractionError
+from vidensbank.errors import ExtractionError, too_slow
 from vidensbank.identity import document_id as make_document_id
 from vidensbank.models import Document, DocumentStatus, ItemStatus
 from vidensbank.settings import get_settings
@@ -28,6 +30,7 @@ def _quarantine(
 ) -> None:
     """Record why a file cannot be read; the original stays in the blob store."""
     with session_scope() as session:
+        was_indexed = False
         if key is not None:
             previous = session.get(Document, document_id)
             was_indexed = previous is not None and previous.status == DocumentStatus.INDEXED
@@ -44,8 +47,6 @@ def _quarantine(
                 reason=error.message,
             )
             repository.replace_pages(session, document_id=document_id, pages=[])
-        else:
-            was_indexed = False
         repository.finish_item(
             session,
             item_id=item_id,
@@ -95,9 +96,12 @@ def process_item(self: PipelineTask, item_id: int) -> None:
                     session, item_id=item_id, status=ItemStatus.UNCHANGED, document_id=document_id
                 )
                 return
-        extracted = extractor.extract(data)
+        extracted = extract(data, item.filename)
+    except SoftTimeLimitExceeded:
+        _quarantine(item_id, document_id, item, key, len(data), too_slow("læse filen"))
+        return
     except ExtractionError as error:
-        log.info("quarantined %s: %s", item.location, error.code)
+        log.info("quarantined item %s: %s", item_id, error.code)
         _quarantine(item_id, document_id, item, key, len(data), error)
         return
 
@@ -135,4 +139,4 @@ def process_item(self: PipelineTask, item_id: int) -> None:
         row = repository.get_item(session, item_id=item_id)
         if row is not None:
             row.document_id = document_id
-    enqueue("enrich.entities", item_id)
+    enqueue("enrich.entities", item_id, pages=len(extracted.pages))

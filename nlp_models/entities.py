@@ -159,7 +159,8 @@ class EntityFinder:
             return self.linker.link(span.text, span.label_) is not None
         return True
 
-    def _mentions(self, doc: Doc, page: int) -> list[Mention]:
+    def _mentions(self, doc: Doc, page: int, offset: int = 0) -> list[Mention]:
+        """The mentions of a processed text that starts ``offset`` characters into its page."""
         mentions = []
         text = doc.text
         for span in self.spans(doc):
@@ -176,8 +177,8 @@ class EntityFinder:
                     kb_id=record.id if record else None,
                     canonical=record.name if record else " ".join(surface.split()),
                     page=page,
-                    start=start,
-                    end=end,
+                    start=offset + start,
+                    end=offset + end,
                 )
             )
         return mentions
@@ -188,19 +189,48 @@ class EntityFinder:
     def find_in_pages(self, pages: Sequence[tuple[int, str]]) -> list[Mention]:
         """Mentions of a whole document. An abbreviation defined in parentheses after a full
         name ("Børne- og Ungeudvalget (BUU)") names the same entity wherever it is used later."""
+        chunks = [
+            (number, offset, piece)
+            for number, text in pages
+            for offset, piece in chunked(text, CHUNK_CHARS)
+        ]
         mentions: list[Mention] = []
-        for (number, _text), doc in zip(
-            pages, self.nlp.pipe((text for _number, text in pages), batch_size=16), strict=True
+        for (number, offset, _piece), doc in zip(
+            chunks, self.nlp.pipe((piece for _n, _o, piece in chunks), batch_size=16), strict=True
         ):
-            mentions.extend(self._mentions(doc, number))
+            mentions.extend(self._mentions(doc, number, offset))
         return _apply_definitions(mentions, [text for _number, text in pages])
+
+
+# spaCy refuses texts over a million characters and needs memory in proportion to the text;
+# longer pages are processed in pieces cut between paragraphs, or else between words.
+CHUNK_CHARS = 100_000
+
+
+def chunked(text: str, size: int) -> list[tuple[int, str]]:
+    """``text`` in pieces of at most ``size`` characters, each with its offset in ``text``."""
+    pieces = []
+    start = 0
+    while len(text) - start > size:
+        window = text[start : start + size]
+        cut = window.rfind("\n\n")
+        if cut < size // 2:
+            cut = max(window.rfind("\n"), window.rfind(" "))
+        if cut < size // 2:
+            cut = size
+        pieces.append((start, text[start : start + cut]))
+        start += cut
+    pieces.append((start, text[start:]))
+    return pieces
 
 
 def _apply_definitions(mentions: list[Mention], texts: list[str]) -> list[Mention]:
     by_page = dict(enumerate(texts, start=1))
     definitions: dict[str, Mention] = {}
     resolved = []
-    for previous, mention in zip([None, *mentions[:-1]], mentions, strict=True):
+    previous: Mention | None = None
+    for found in mentions:
+        mention = found
         page_text = by_page.get(mention.page, "")
         if (
             previous is not None
@@ -219,6 +249,7 @@ def _apply_definitions(mentions: list[Mention], texts: list[str]) -> list[Mentio
                 }
             )
         resolved.append(mention)
+        previous = found
     return resolved
 
 

@@ -8,6 +8,9 @@ set -euo pipefail
 # Always-required packages. acl provides setfacl, used to let the
 # Elasticsearch user traverse a private $HOME that holds $VB_ES_HOME.
 packages=(redis-server postgresql libmagic1 wdanish hunspell-da unzip curl procps acl)
+# Packages only the tests need (scripts/test.sh asks for Chromium, for the browser tests).
+read -r -a extra <<<"${VB_EXTRA_PACKAGES:-}"
+packages+=("${extra[@]}")
 
 # Java 17+ (Elasticsearch 8 runtime) and Maven only when not already present.
 if ! find_java_home >/dev/null; then

@@ -5,7 +5,8 @@ set -euo pipefail
 here="$(dirname "${BASH_SOURCE[0]}")"
 . "$here/lib.sh"
 
-"$here/setup.sh"
+# The browser tests drive Debian's Chromium (Playwright cannot download its own here).
+VB_EXTRA_PACKAGES="chromium" "$here/setup.sh"
 "$here/start_services.sh"
 
 bin="$VB_ROOT/.venv/bin"

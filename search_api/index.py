@@ -17,27 +17,30 @@ from vidensbank.settings import get_settings
 def mapping(options: AnalysisOptions | None) -> dict[str, Any]:
     """The mapping; ``options=None`` gives the plain ``standard`` analyzer (the baseline)."""
     text = text_field(options)
+    # A value over Lucene's term limit would fail the whole document; such a value is kept in
+    # the source but not indexed for filtering.
+    keyword = {"type": "keyword", "ignore_above": KEYWORD_MAX_CHARS}
     return {
         "dynamic": "strict",
         "_meta": {"mapping_version": MAPPING_VERSION},
         "properties": {
-            "id": {"type": "keyword"},
+            "id": keyword,
             "title": text,
             "body": text,
             "authors": text,
-            "publisher": {"type": "keyword"},
-            "kind": {"type": "keyword"},
+            "publisher": keyword,
+            "kind": keyword,
             "published": {"type": "date"},
             "year": {"type": "integer"},
-            "filename": {"type": "keyword"},
-            "source_uri": {"type": "keyword"},
-            "target_age": {"type": "keyword"},
-            "professional": {"type": "keyword"},
+            "filename": keyword,
+            "source_uri": keyword,
+            "target_age": keyword,
+            "professional": keyword,
             "entities": {
                 "properties": {
-                    "kb_id": {"type": "keyword"},
-                    "canonical": {"type": "keyword"},
-                    "label": {"type": "keyword"},
+                    "kb_id": keyword,
+                    "canonical": keyword,
+                    "label": keyword,
                 }
             },
             # Autocomplete over titles and entity names.
@@ -60,13 +63,21 @@ def index_settings(options: AnalysisOptions | None) -> dict[str, Any]:
             }
         }
     )
-    return {"number_of_shards": 1, "number_of_replicas": 0, "analysis": analysis}
+    return {
+        "number_of_shards": 1,
+        "number_of_replicas": 0,
+        # Every page is a nested object: a document may have as many as ingest accepts.
+        "mapping": {"nested_objects": {"limit": get_settings().max_pages}},
+        "analysis": analysis,
+    }
 
 
 PRODUCTION = AnalysisOptions()
 
 # Raise when the mapping or analysis changes: `vidensbank init` then rebuilds the index.
-MAPPING_VERSION = 2
+MAPPING_VERSION = 3
+# Lucene refuses a term over 32,766 bytes; a character takes at most 4 in UTF-8.
+KEYWORD_MAX_CHARS = 8000
 
 
 def alias_name() -> str:

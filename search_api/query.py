@@ -5,7 +5,7 @@ from the knowledge base, compound parts from the index's analyzer), so it is uni
 dict it returns. User text only ever becomes the text of ``match`` queries, never query syntax.
 """
 
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, Field
 
@@ -34,6 +34,7 @@ MINIMUM_SHOULD_MATCH = "1<75%"
 
 PAGE_HITS_PER_DOCUMENT = 3
 SNIPPET_SIZE = 220
+HIGHLIGHT_MAX_CHARS = 999_999
 FACET_SIZE = 20
 
 FILTERS: dict[str, str] = {
@@ -46,18 +47,32 @@ FILTERS: dict[str, str] = {
 }
 
 
+# Bounds of the filters: enough for any real search, small enough that no value or list of
+# values can reach a limit of Elasticsearch (terms of 32,766 bytes, 65,536 terms a query).
+MAX_FILTER_VALUES = 50
+MAX_FILTER_CHARS = 200
+FIRST_YEAR, LAST_YEAR = 1000, 9999
+
+FilterValue = Annotated[str, Field(min_length=1, max_length=MAX_FILTER_CHARS)]
+Year = Annotated[int, Field(ge=FIRST_YEAR, le=LAST_YEAR)]
+
+
+def _filter(description: str) -> Any:
+    return Field(default_factory=list, max_length=MAX_FILTER_VALUES, description=description)
+
+
 class SearchParams(BaseModel):
     """The query string of a search, validated: unknown filters are simply not accepted."""
 
     q: str = Field(default="", max_length=MAX_QUERY_LENGTH, description="Søgetekst")
-    page: int = Field(default=1, ge=1, description="Sidenummer, fra 1")
+    page: int = Field(default=1, ge=1, le=MAX_RESULT_WINDOW, description="Sidenummer, fra 1")
     size: int = Field(default=10, ge=1, le=MAX_PAGE_SIZE, description="Resultater pr. side")
-    publisher: list[str] = Field(default_factory=list, description="Filtrér på udgiver")
-    kind: list[str] = Field(default_factory=list, description="Filtrér på dokumenttype")
-    year: list[int] = Field(default_factory=list, description="Filtrér på udgivelsesår")
-    entity: list[str] = Field(default_factory=list, description="Filtrér på vidensbase-id")
-    target_age: list[str] = Field(default_factory=list, description="Filtrér på målgruppe")
-    professional: list[str] = Field(default_factory=list, description="Filtrér på faggruppe")
+    publisher: list[FilterValue] = _filter("Filtrér på udgiver")
+    kind: list[FilterValue] = _filter("Filtrér på dokumenttype")
+    year: list[Year] = _filter("Filtrér på udgivelsesår")
+    entity: list[FilterValue] = _filter("Filtrér på vidensbase-id")
+    target_age: list[FilterValue] = _filter("Filtrér på målgruppe")
+    professional: list[FilterValue] = _filter("Filtrér på faggruppe")
     sort: Literal["relevance", "newest"] = Field(default="relevance", description="Sortering")
 
     @property
@@ -209,6 +224,9 @@ def _pages_clause(expansion: Expansion, options: QueryOptions) -> dict[str, Any]
                 "_source": ["pages.number"],
                 "highlight": {
                     "encoder": "html",
+                    # A page longer than the highlighter reads is still found, with its snippet
+                    # taken from the part it reads.
+                    "max_analyzed_offset": HIGHLIGHT_MAX_CHARS,
                     "pre_tags": ["<mark>"],
                     "post_tags": ["</mark>"],
                     # The exact sub-field highlights what only a typo-tolerant match found.

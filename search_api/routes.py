@@ -1,6 +1,6 @@
 """The JSON API. Every web page has its twin here, returning the same model."""
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
 from fastapi.responses import FileResponse, JSONResponse
@@ -11,6 +11,7 @@ from search_api.schemas import (
     Autocomplete,
     DocumentPublic,
     EntityPage,
+    ErrorResponse,
     Health,
     IngestRunList,
     IngestRunPublic,
@@ -25,51 +26,118 @@ router = APIRouter()
 SearchQuery = Annotated[SearchParams, Query()]
 
 
-@router.get("/api/search", response_model=SearchResponse, tags=["søgning"])
+def errors(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    """The error responses a route can give, each with the one error shape and its meaning."""
+    return {
+        status: {"model": ErrorResponse, "description": ERROR_MEANINGS[status]}
+        for status in statuses
+    }
+
+
+ERROR_MEANINGS = {
+    400: "Ugyldig parameter; beskeden nævner hvilken.",
+    404: "Findes ikke.",
+    413: "Søgeteksten eller en værdi er for lang.",
+    503: "Søgemaskinen eller databasen svarer ikke lige nu.",
+}
+
+# Nothing in an original may run on the app's origin: a sandboxed document has an origin of
+# its own, and only a PDF opens in the browser (service.INLINE_TYPES); anything else (HTML,
+# SVG, files in quarantine) comes as a download.
+ORIGINAL_POLICY = "sandbox"
+
+
+@router.get(
+    "/api/search",
+    response_model=SearchResponse,
+    tags=["søgning"],
+    responses=errors(400, 413, 503),
+)
 def api_search(params: SearchQuery) -> SearchResponse:
     return service.search(params)
 
 
-@router.get("/api/autocomplete", response_model=Autocomplete, tags=["søgning"])
+@router.get(
+    "/api/autocomplete",
+    response_model=Autocomplete,
+    tags=["søgning"],
+    responses=errors(400, 413, 503),
+)
 def api_autocomplete(
     q: Annotated[str, Query(max_length=200, description="Begyndelsen af en titel eller et navn")],
 ) -> Autocomplete:
     return service.autocomplete(q)
 
 
-@router.get("/api/documents/{document_id}", response_model=DocumentPublic, tags=["dokumenter"])
+@router.get(
+    "/api/documents/{document_id}",
+    response_model=DocumentPublic,
+    tags=["dokumenter"],
+    responses=errors(404, 503),
+)
 def api_document(document_id: str) -> DocumentPublic:
     return service.get_document(document_id)
 
 
-@router.get("/api/documents/{document_id}/original", tags=["dokumenter"])
+@router.get(
+    "/api/documents/{document_id}/original",
+    tags=["dokumenter"],
+    response_class=FileResponse,
+    responses={
+        200: {
+            "description": "Originalfilen: en PDF vises i browseren, alt andet hentes som fil.",
+            "content": {"application/pdf": {}, "application/octet-stream": {}},
+        },
+        **errors(404, 503),
+    },
+)
 def api_original(document_id: str) -> FileResponse:
     key, mime_type, filename = service.get_original(document_id)
     path = BlobStore(get_settings().blob_dir).path_for(key)
     if not path.is_file():
         raise NotFoundError("Originalfilen findes ikke i arkivet.")
-    # Inline, so a PDF opens in the browser at the page named by #page=N.
+    inline = mime_type in service.INLINE_TYPES
     return FileResponse(
-        path, media_type=mime_type, filename=filename, content_disposition_type="inline"
+        path,
+        media_type=mime_type if inline else "application/octet-stream",
+        filename=filename,
+        # Inline, so a PDF opens in the browser at the page named by #page=N.
+        content_disposition_type="inline" if inline else "attachment",
+        headers={"Content-Security-Policy": ORIGINAL_POLICY},
     )
 
 
-@router.get("/api/entities/{kb_id}", response_model=EntityPage, tags=["vidensbase"])
+@router.get(
+    "/api/entities/{kb_id}",
+    response_model=EntityPage,
+    tags=["vidensbase"],
+    responses=errors(404, 503),
+)
 def api_entity(kb_id: str) -> EntityPage:
     return service.get_entity(kb_id)
 
 
-@router.get("/api/runs", response_model=IngestRunList, tags=["indlæsning"])
+@router.get("/api/runs", response_model=IngestRunList, tags=["indlæsning"], responses=errors(503))
 def api_runs() -> IngestRunList:
     return service.list_runs()
 
 
-@router.get("/api/runs/{run_id}", response_model=IngestRunPublic, tags=["indlæsning"])
+@router.get(
+    "/api/runs/{run_id}",
+    response_model=IngestRunPublic,
+    tags=["indlæsning"],
+    responses=errors(404, 503),
+)
 def api_run(run_id: str) -> IngestRunPublic:
     return service.get_run(run_id)
 
 
-@router.get("/healthz", response_model=Health, tags=["drift"])
+@router.get(
+    "/healthz",
+    response_model=Health,
+    tags=["drift"],
+    responses={503: {"model": Health, "description": "En af delene svarer ikke; se hvilken."}},
+)
 def healthz() -> JSONResponse:
     health = service.health()
     return JSONResponse(health.model_dump(), status_code=200 if health.ok else 503)

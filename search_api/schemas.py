@@ -3,7 +3,14 @@
 import datetime as dt
 from typing import Any
 
-from pydantic import BaseModel
+from pydantic import AwareDatetime, BaseModel
+
+
+class ErrorResponse(BaseModel):
+    """Every error under /api: a Danish message and the HTTP status."""
+
+    error: str
+    status: int
 
 
 class PageHit(BaseModel):
@@ -18,7 +25,7 @@ class SearchResult(BaseModel):
     kind: str | None
     published: dt.date | None
     filename: str
-    source_uri: str
+    source_uri: str | None  # the publisher's address; None for a file from a local folder
     score: float | None
     hits: list[PageHit]
 
@@ -61,7 +68,8 @@ class DocumentPublic(BaseModel):
     kind: str | None
     published: dt.date | None
     filename: str
-    source_uri: str
+    source_uri: str | None
+    opens_in_browser: bool  # whether the original opens in the browser or is downloaded
     authors: list[str]
     status: str
     pages: list[PageText]
@@ -70,7 +78,7 @@ class DocumentPublic(BaseModel):
 
 class IngestItemPublic(BaseModel):
     filename: str
-    source_uri: str
+    source_uri: str | None
     status: str
     id: str | None
     reason: str | None
@@ -78,7 +86,7 @@ class IngestItemPublic(BaseModel):
 
 class IngestRunPublic(BaseModel):
     run_id: str
-    created_at: dt.datetime
+    created_at: AwareDatetime
     counts: dict[str, int]
     documents: list[IngestItemPublic]
 

@@ -45,6 +45,7 @@ from search_api.schemas import (
 from vidensbank import repository
 from vidensbank.db import get_engine, session_scope
 from vidensbank.errors import BadRequestError, NotFoundError
+from vidensbank.identity import public_source_uri
 from vidensbank.models import Document, IngestRun
 from vidensbank.settings import get_settings
 
@@ -73,7 +74,7 @@ def _result(hit: dict[str, Any]) -> SearchResult:
         kind=source.get("kind"),
         published=source.get("published"),
         filename=source["filename"],
-        source_uri=source["source_uri"],
+        source_uri=public_source_uri(source["source_uri"]),
         score=hit.get("_score"),
         hits=hits,
     )
@@ -194,7 +195,8 @@ def get_document(document_id: str) -> DocumentPublic:
             kind=document.kind,
             published=document.published,
             filename=document.filename,
-            source_uri=document.source_uri,
+            source_uri=public_source_uri(document.source_uri),
+            opens_in_browser=document.mime_type in INLINE_TYPES,
             authors=document.authors or [],
             status=document.status,
             pages=[PageText(number=p.number, text=p.text) for p in document.pages],
@@ -203,6 +205,11 @@ def get_document(document_id: str) -> DocumentPublic:
                 for entity in document.entities
             ],
         )
+
+
+# Only a file that was read as a PDF opens in the browser; anything else is downloaded, so
+# nothing inside an original runs on the app's origin.
+INLINE_TYPES = frozenset({"application/pdf"})
 
 
 def get_original(document_id: str) -> tuple[str, str, str]:
@@ -224,7 +231,7 @@ def _run_public(run: IngestRun) -> IngestRunPublic:
         documents=[
             IngestItemPublic(
                 filename=item.filename,
-                source_uri=item.source_uri,
+                source_uri=public_source_uri(item.source_uri),
                 status=item.status,
                 id=item.document_id,
                 reason=item.reason,

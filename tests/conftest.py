@@ -24,6 +24,8 @@ os.environ.update(
         # A worker killed in a test hands its task back after this many seconds.
         "VB_BROKER_VISIBILITY_TIMEOUT": "10",
         "VB_TASK_MAX_RETRIES": "3",
+        # FastAPI's TestClient sends "testserver" as its host.
+        "VB_ALLOWED_HOSTS": "127.0.0.1,localhost,testserver",
     }
 )
 

@@ -6,6 +6,7 @@ Celery worker process started here, and a SQLite file of the test run's own.
 
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -13,6 +14,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 import redis
 
@@ -120,3 +122,33 @@ def corpus(run_dir: Path) -> Path:
 def corpus_report(worker: subprocess.Popen[bytes], corpus: Path) -> dict[str, Any]:
     """The report of the first ingest of the sample corpus in this test session."""
     return ingest(corpus)
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture(scope="session")
+def server(corpus_report: dict[str, Any], run_dir: Path) -> Iterator[str]:
+    port = free_port()
+    log = (run_dir / "api.log").open("ab")
+    process = subprocess.Popen(
+        [str(Path(sys.executable).parent / "vidensbank"), "serve", "--port", str(port)],
+        cwd=PROJECT_ROOT,
+        env=os.environ.copy(),
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            httpx.get(f"{url}/healthz", timeout=1)
+            break
+        except httpx.TransportError:
+            time.sleep(0.2)
+    yield url
+    process.terminate()
+    process.wait(timeout=30)

@@ -4,19 +4,43 @@ Tasks are acknowledged late and rejected when their worker dies, so a killed wor
 back to the queue instead of being lost; every task is idempotent, so running one twice is safe.
 Each step of the data flow keeps its tasks in its own ``tasks.py``; steps hand work on by task
 name, so no step imports a later one.
+
+Two more guards keep a run from being lost or stuck:
+- Every task has a time limit that grows with the document's pages and stays below the broker's
+  visibility timeout, so a long task is cut off (and its file quarantined) before the broker
+  would hand the same message to a second worker.
+- A Redis broker without persistence forgets its queue when it restarts. A marker key lives in
+  Redis beside the queue and vanishes with it; whoever finds it missing (a worker, every few
+  seconds, or ``vidensbank ingest``) puts every unfinished item from SQL back on the queue.
 """
 
+import logging
+import threading
+import time
 from typing import Any
 
+import redis
 from celery import Celery, Task
+from celery.signals import worker_ready
 from sqlalchemy.exc import OperationalError
 
 from vidensbank import repository
 from vidensbank.db import session_scope
 from vidensbank.errors import DependencyUnavailableError
+from vidensbank.models import ItemStatus
 from vidensbank.settings import get_settings
 
+log = logging.getLogger(__name__)
+
 TASK_MODULES = ["ingest.tasks", "nlp_models.tasks", "search_api.tasks"]
+FIRST_STEP = "ingest.process_item"
+
+# Time a task gets after its soft limit to record why it stopped, and the share of the
+# visibility timeout every limit stays under.
+_HARD_LIMIT_GRACE = 30.0
+_VISIBILITY_SHARE = 0.8
+# How often a worker checks that the broker still has its queue.
+QUEUE_CHECK_SECONDS = 5.0
 
 
 def create_app() -> Celery:
@@ -28,6 +52,7 @@ def create_app() -> Celery:
         task_reject_on_worker_lost=True,
         task_ignore_result=True,
         worker_prefetch_multiplier=1,
+        worker_max_memory_per_child=settings.worker_max_memory_mb * 1024,
         broker_connection_retry_on_startup=True,
         broker_transport_options={"visibility_timeout": settings.broker_visibility_timeout},
         worker_hijack_root_logger=False,
@@ -45,6 +70,21 @@ PIPELINE_RETRY: dict[str, Any] = {
     "retry_jitter": True,
     "max_retries": get_settings().task_max_retries,
 }
+
+
+def time_limits(pages: int | None) -> tuple[float, float]:
+    """Soft and hard time limits of a task on a document of ``pages`` pages (``None``: not yet
+    known, so the most any task may have)."""
+    settings = get_settings()
+    hard_cap = settings.broker_visibility_timeout * _VISIBILITY_SHARE
+    soft_cap = max(hard_cap - _HARD_LIMIT_GRACE, hard_cap / 2)
+    if pages is None:
+        soft = soft_cap
+    else:
+        soft = min(
+            settings.task_time_limit + settings.task_time_per_page * max(pages - 1, 0), soft_cap
+        )
+    return soft, min(soft + _HARD_LIMIT_GRACE, hard_cap)
 
 
 class PipelineTask(Task):
@@ -69,13 +109,64 @@ class PipelineTask(Task):
             repository.finish_item(
                 session,
                 item_id=item_id,
-                status="failed",
+                status=ItemStatus.FAILED,
                 reason_code="system",
                 reason=f"Systemfejl i trinnet {self.name}: {type(exc).__name__}. "
                 "Filen er gemt; kør indlæsningen igen, når fejlen er rettet.",
             )
 
 
-def enqueue(task_name: str, item_id: int) -> None:
+def enqueue(task_name: str, item_id: int, *, pages: int | None = None) -> None:
     """Hand an item on to the next step (call only after the step's commit)."""
-    app.send_task(task_name, args=[item_id], queue=get_settings().queue)
+    soft, hard = time_limits(pages)
+    app.send_task(
+        task_name,
+        args=[item_id],
+        queue=get_settings().queue,
+        soft_time_limit=soft,
+        time_limit=hard,
+    )
+
+
+def _marker_key() -> str:
+    return f"vidensbank:queue-alive:{get_settings().queue}"
+
+
+def recover_lost_queue() -> int:
+    """When the broker has lost the queue (its marker is gone), enqueue every unfinished item
+    again and return how many; otherwise 0. Running a task twice is harmless."""
+    settings = get_settings()
+    client = redis.Redis.from_url(settings.broker_url, socket_timeout=5)
+    try:
+        if not client.set(_marker_key(), "1", nx=True):
+            return 0
+    finally:
+        client.close()
+    with session_scope() as session:
+        item_ids = repository.unfinished_item_ids(session)
+    for item_id in item_ids:
+        enqueue(FIRST_STEP, item_id)
+    if item_ids:
+        log.warning(
+            "the broker had lost its queue; %d unfinished items queued again", len(item_ids)
+        )
+    return len(item_ids)
+
+
+def _watch_queue() -> None:
+    while True:
+        time.sleep(QUEUE_CHECK_SECONDS)
+        try:
+            recover_lost_queue()
+        except (redis.RedisError, OperationalError, OSError) as exc:
+            # The broker or the database is down; the next check tries again.
+            log.info("queue check skipped: %s", exc)
+
+
+@worker_ready.connect
+def _start_queue_watch(**_kwargs: Any) -> None:
+    try:
+        recover_lost_queue()
+    except (redis.RedisError, OperationalError, OSError) as exc:
+        log.info("queue check at start skipped: %s", exc)
+    threading.Thread(target=_watch_queue, name="queue-watch", daemon=True).start()

@@ -61,18 +61,6 @@ def cmd_init(_args: argparse.Namespace) -> int:
     return 0
 
 
-def _source_items(targets: list[str]) -> list[Any]:
-    from ingest.sources import item_from_url, items_from_path
-
-    items = []
-    for target in targets:
-        if target.startswith(("http://", "https://")):
-            items.append(item_from_url(target))
-        else:
-            items.extend(items_from_path(Path(target)))
-    return items
-
-
 def _report(run_id: str) -> dict[str, Any]:
     from search_api.service import get_run
 
@@ -85,35 +73,18 @@ def _report(run_id: str) -> dict[str, Any]:
 
 def cmd_ingest(args: argparse.Namespace) -> int:
     """Queue every file for the workers; with --wait, follow the run until each file is done."""
-    from vidensbank import repository
-    from vidensbank.celery_app import enqueue
-    from vidensbank.db import session_scope
+    from ingest.runs import list_sources, start_run
     from vidensbank.models import ItemStatus
 
-    sources = _source_items(args.targets)
+    sources = list_sources(args.targets)
     if not sources:
         print("Der blev ikke fundet nogen filer.", file=sys.stderr)
         return 1
-    with session_scope() as session:
-        run = repository.create_run(
-            session,
-            items=[
-                {
-                    "filename": s.filename,
-                    "location": s.location,
-                    "source_uri": s.source_uri,
-                    "source_metadata": s.metadata,
-                }
-                for s in sources
-            ],
-        )
-        run_id, item_ids = run.id, [item.id for item in run.items]
-    # Enqueued only after the commit, so a worker always finds the rows.
-    for item_id in item_ids:
-        enqueue("ingest.process_item", item_id)
+    run_id = start_run(sources)
 
     if not args.wait:
-        print(json.dumps({"run_id": run_id, "queued": len(item_ids)}) if args.json else run_id)
+        queued = sum(source.refusal is None for source in sources)
+        print(json.dumps({"run_id": run_id, "queued": queued}) if args.json else run_id)
         return 0
 
     deadline = time.monotonic() + args.timeout
@@ -166,8 +137,11 @@ def cmd_entities(args: argparse.Namespace) -> int:
     from ingest.fetch import fetch
     from ingest.sources import items_from_path
     from nlp_models.entities import get_finder, summarize
+    from vidensbank.errors import ExtractionError
 
     [item] = items_from_path(Path(args.file))
+    if item.refusal is not None:
+        raise ExtractionError(item.refusal.code, item.refusal.reason)
     extracted = extract(fetch(item), item.filename)
     finder = get_finder(get_settings().kb_dir)
     summaries = summarize(finder.find_in_pages([(p.number, p.text) for p in extracted.pages]))

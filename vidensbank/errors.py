@@ -4,6 +4,8 @@ Errors in the data (a file we cannot read, a bad request) are never retried; an 
 dependency is. Every error a user can see carries an HTTP status and a Danish message.
 """
 
+from enum import StrEnum
+
 
 class VidensbankError(Exception):
     """Base of all errors the project raises on purpose."""
@@ -35,11 +37,55 @@ class DependencyUnavailableError(VidensbankError):
     status = 503
 
 
+class ReasonCode(StrEnum):
+    """Why a file was quarantined: stable, machine-readable codes stored on items and documents.
+
+    The Danish message beside a code may name details (a field, a type); it never names a
+    server path.
+    """
+
+    # The path or the listing.
+    MISSING = "missing"
+    UNREADABLE = "unreadable"
+    NOT_REGULAR = "not_regular"
+    OUTSIDE_ROOT = "outside_root"
+    BAD_MANIFEST = "bad_manifest"
+    DUPLICATE = "duplicate"
+    # Fetching.
+    FETCH_FAILED = "fetch_failed"
+    TOO_LARGE = "too_large"
+    # The content.
+    EMPTY = "empty"
+    WRONG_TYPE = "wrong_type"
+    UNSUPPORTED = "unsupported"
+    TRUNCATED = "truncated"
+    ENCRYPTED = "encrypted"
+    CORRUPT = "corrupt"
+    NO_PAGES = "no_pages"
+    NO_TEXT = "no_text"
+    TOO_MANY_PAGES = "too_many_pages"
+    TOO_DEEP = "too_deep"
+    TOO_SLOW = "too_slow"
+
+
 class ExtractionError(VidensbankError):
-    """A file that cannot be read. ``code`` is stable and machine-readable."""
+    """A file that cannot be read: quarantined with ``code`` and the Danish message."""
 
     status = 422
 
-    def __init__(self, code: str, message: str) -> None:
+    def __init__(self, code: ReasonCode, message: str) -> None:
         super().__init__(message)
         self.code = code
+
+    def __reduce__(self) -> tuple[type["ExtractionError"], tuple[ReasonCode, str]]:
+        # Celery pickles exceptions between processes; keep both arguments.
+        return (type(self), (self.code, self.message))
+
+
+def too_slow(step: str) -> ExtractionError:
+    """The reason for a file whose task was stopped by its time limit while doing ``step``."""
+    return ExtractionError(
+        ReasonCode.TOO_SLOW,
+        f"Det tog for lang tid at {step}, så arbejdet blev stoppet ved tidsgrænsen. Filen er "
+        "for stor eller for kompleks til at blive indlæst.",
+    )

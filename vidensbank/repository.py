@@ -13,6 +13,7 @@ from vidensbank.models import (
     Entity,
     IngestItem,
     IngestRun,
+    ItemStatus,
     KBRecordRow,
     Page,
 )
@@ -40,6 +41,17 @@ def list_runs(session: Session, *, limit: int = 50) -> Sequence[IngestRun]:
         .limit(limit)
         .options(selectinload(IngestRun.items))
     ).all()
+
+
+def unfinished_item_ids(session: Session) -> list[int]:
+    """Items of any run that have not reached a final status."""
+    return list(
+        session.scalars(
+            select(IngestItem.id)
+            .where(IngestItem.status.not_in(ItemStatus.FINAL))
+            .order_by(IngestItem.id)
+        )
+    )
 
 
 def get_item(session: Session, *, item_id: int) -> IngestItem | None:

@@ -42,10 +42,21 @@ class Settings(BaseSettings):
     )
     queue: str = Field(default="vidensbank", description="Name of the Celery queue.")
     broker_visibility_timeout: int = Field(
-        default=300,
+        default=900,
         description=(
-            "Seconds before a task taken by a worker that died is handed to another worker."
+            "Seconds before a task taken by a worker that died is handed to another worker; "
+            "every task's time limit stays below it, so a running task is never handed out twice."
         ),
+    )
+    task_time_limit: float = Field(
+        default=120.0, description="Seconds a pipeline task may run for a one-page document."
+    )
+    task_time_per_page: float = Field(
+        default=0.5, description="Seconds a pipeline task may run longer for each further page."
+    )
+    worker_max_memory_mb: int = Field(
+        default=500,
+        description="A worker process that has grown past this is replaced after its task.",
     )
     task_max_retries: int = Field(
         default=8, description="Retries of a task whose dependency (ES, database) is down."
@@ -57,6 +68,16 @@ class Settings(BaseSettings):
     fetch_timeout: float = Field(default=30.0, description="Seconds before a URL fetch gives up.")
     max_file_bytes: int = Field(
         default=200 * 1024 * 1024, description="Largest file an ingest accepts, in bytes."
+    )
+    max_pages: int = Field(
+        default=50_000, description="Most pages of one document; the search index allows as many."
+    )
+    max_html_depth: int = Field(
+        default=512, description="Deepest nesting of elements an HTML file may have."
+    )
+    allowed_hosts: str = Field(
+        default="127.0.0.1,localhost",
+        description="Comma-separated host names the web app answers to (others get a 400).",
     )
 
 

@@ -1,28 +1,86 @@
 """The ASGI application: the JSON API and the web pages, served together."""
 
+import base64
+import hashlib
 import logging
+import re
 from pathlib import Path
+from typing import Any
 
 from fastapi import FastAPI
+from fastapi.openapi.docs import get_swagger_ui_html
+from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
+from fastapi_offline import FastAPIOffline
 
 from search_api.routes import router as api_router
 from web.errors import install_error_handlers
 from web.pages import router as pages_router
+from web.security import SecurityMiddleware
+
+# Swagger UI's files ship in the fastapi-offline package, so /docs works without the internet.
+DOCS_ASSETS = "/static-offline-docs"
+
+
+def _docs_page(app: FastAPI) -> HTMLResponse:
+    """Swagger UI from the app's own files. Its page starts the UI with one inline script,
+    which the page's policy allows by its hash and nothing else inline."""
+    page = get_swagger_ui_html(
+        openapi_url=str(app.openapi_url),
+        title="Vidensbank – API",
+        swagger_js_url=f"{DOCS_ASSETS}/swagger-ui-bundle.js",
+        swagger_css_url=f"{DOCS_ASSETS}/swagger-ui.css",
+        swagger_favicon_url=f"{DOCS_ASSETS}/favicon.png",
+    )
+    html = bytes(page.body).decode()
+    hashes = " ".join(
+        "'sha256-" + base64.b64encode(hashlib.sha256(script.encode()).digest()).decode() + "'"
+        for script in re.findall(r"<script>(.*?)</script>", html, re.S)
+    )
+    return HTMLResponse(
+        html,
+        headers={
+            "Content-Security-Policy": f"default-src 'self'; script-src 'self' {hashes}; "
+            "style-src 'self' 'unsafe-inline'; img-src 'self' data:; object-src 'none'; "
+            "base-uri 'none'; frame-ancestors 'none'"
+        },
+    )
+
+
+def _openapi_without_422(app: FastAPI) -> dict[str, Any]:
+    """The OpenAPI document, without the 422 FastAPI adds to every route with parameters: this
+    app answers invalid parameters with a 400 or 413 and a Danish message, documented per route."""
+    if app.openapi_schema is None:
+        schema = FastAPI.openapi(app)
+        for path in schema["paths"].values():
+            for operation in path.values():
+                operation.get("responses", {}).pop("422", None)
+        for name in ("HTTPValidationError", "ValidationError"):
+            schema.get("components", {}).get("schemas", {}).pop(name, None)
+        app.openapi_schema = schema
+    return app.openapi_schema
 
 
 def create_app() -> FastAPI:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
-    app = FastAPI(
+    app = FastAPIOffline(
         title="Vidensbank",
         description="Søgning i forskning, værktøjer og publikationer om børneinddragelse og "
         "udsatte børns liv.",
         version="0.1.0",
+        docs_url=None,
+        redoc_url=None,
+        static_url=DOCS_ASSETS,
     )
+    app.add_middleware(SecurityMiddleware)
     install_error_handlers(app)
     app.include_router(api_router)
     app.include_router(pages_router)
+    app.add_api_route(
+        "/docs", lambda: _docs_page(app), include_in_schema=False, response_class=HTMLResponse
+    )
     app.mount("/static", StaticFiles(directory=Path(__file__).parent / "static"), name="static")
+    app.openapi = lambda: _openapi_without_422(app)  # type: ignore[method-assign]
     return app
 
 

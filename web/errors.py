@@ -1,11 +1,13 @@
 """One error handler for both formats: JSON under /api and /healthz, a Danish page elsewhere."""
 
 import logging
+from collections.abc import Mapping
 from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
+from sqlalchemy.exc import OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from vidensbank.errors import VidensbankError
@@ -21,6 +23,9 @@ PARAMETER_NAMES = {
     "kind": "dokumenttype",
     "year": "år",
     "sort": "sortering",
+    "entity": "vidensbase-id",
+    "target_age": "målgruppe",
+    "professional": "faggruppe",
 }
 
 HTTP_MESSAGES = {
@@ -31,13 +36,17 @@ HTTP_MESSAGES = {
 
 def explain_validation_error(error: dict[str, Any]) -> tuple[int, str]:
     """A status and a Danish sentence for one pydantic validation error."""
-    field = str(error.get("loc", ["", "?"])[-1])
+    # The parameter is the last name in the location: ("query", "year", 0) is about "year".
+    field = next((str(p) for p in reversed(error.get("loc", ())) if isinstance(p, str)), "?")
     name = PARAMETER_NAMES.get(field, f"parameteren '{field}'")
     ctx = error.get("ctx", {})
     kind = error.get("type", "")
     if kind == "string_too_long":
         return 413, f"{name.capitalize()} er for lang (højst {ctx.get('max_length')} tegn)."
+    if kind == "too_long":
+        return 400, f"Der er for mange værdier af {name} (højst {ctx.get('max_length')})."
     messages = {
+        "string_too_short": f"{name.capitalize()} må ikke være tom.",
         "int_parsing": f"{name.capitalize()} skal være et helt tal.",
         "greater_than_equal": f"{name.capitalize()} skal være mindst {ctx.get('ge')}.",
         "less_than_equal": f"{name.capitalize()} må højst være {ctx.get('le')}.",
@@ -47,11 +56,19 @@ def explain_validation_error(error: dict[str, Any]) -> tuple[int, str]:
     return 400, messages.get(kind, f"{name.capitalize()} er ugyldig.")
 
 
-def _respond(request: Request, status: int, message: str) -> Response:
+def _respond(
+    request: Request, status: int, message: str, headers: Mapping[str, str] | None = None
+) -> Response:
     if request.url.path.startswith(("/api", "/healthz")):
-        return JSONResponse({"error": message, "status": status}, status_code=status)
+        return JSONResponse(
+            {"error": message, "status": status}, status_code=status, headers=headers
+        )
     return templates.TemplateResponse(
-        request, "error.html", {"message": message, "status": status}, status_code=status
+        request,
+        "error.html",
+        {"message": message, "status": status},
+        status_code=status,
+        headers=headers,
     )
 
 
@@ -73,7 +90,13 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
         message = HTTP_MESSAGES.get(exc.status_code, "Forespørgslen kunne ikke behandles.")
-        return _respond(request, exc.status_code, message)
+        # Keeps what the exception says of the response, such as the Allow of a 405.
+        return _respond(request, exc.status_code, message, exc.headers)
+
+    @app.exception_handler(OperationalError)
+    async def database_down(request: Request, exc: OperationalError) -> Response:
+        log.warning("database unavailable on %s: %s", request.url.path, exc)
+        return _respond(request, 503, "Databasen svarer ikke lige nu. Prøv igen om lidt.")
 
     @app.exception_handler(Exception)
     async def unexpected_error(request: Request, exc: Exception) -> Response:

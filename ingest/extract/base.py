@@ -1,9 +1,14 @@
 """What every extractor returns, and the interface it implements."""
 
 import datetime as dt
-from typing import ClassVar, Protocol
+from typing import Annotated, ClassVar, Protocol
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, BeforeValidator, Field
+
+
+def _clip(limit: int) -> BeforeValidator:
+    """A file's own metadata is whatever its maker typed: cut to what a column holds."""
+    return BeforeValidator(lambda value: value[:limit] if isinstance(value, str) else value)
 
 
 class ExtractedPage(BaseModel):
@@ -14,11 +19,14 @@ class ExtractedPage(BaseModel):
 class EmbeddedMetadata(BaseModel):
     """Metadata a file carries itself (PDF info dictionary, HTML meta tags)."""
 
-    title: str | None = None
-    publisher: str | None = None
-    kind: str | None = None
+    title: Annotated[str | None, _clip(1000)] = None
+    publisher: Annotated[str | None, _clip(200)] = None
+    kind: Annotated[str | None, _clip(100)] = None
     published: dt.date | None = None
-    authors: list[str] = Field(default_factory=list)
+    authors: Annotated[
+        list[Annotated[str, _clip(300)]],
+        BeforeValidator(lambda value: value[:200] if isinstance(value, list) else value),
+    ] = Field(default_factory=list)
 
 
 class ExtractedDocument(BaseModel):
@@ -31,6 +39,7 @@ class ExtractedDocument(BaseModel):
 
 class Extractor(Protocol):
     name: ClassVar[str]
+    label: ClassVar[str]  # the file in a Danish sentence: "PDF-filen"
     version: ClassVar[str]
     mime_types: ClassVar[frozenset[str]]
     extensions: ClassVar[frozenset[str]]

@@ -1,13 +1,16 @@
 """HTML main content: the page's text without navigation, header, footer and asides."""
 
 import datetime as dt
+import re
 from typing import ClassVar
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from ingest.extract import cleanup
 from ingest.extract.base import EmbeddedMetadata, ExtractedDocument, ExtractedPage
-from vidensbank.errors import ExtractionError
+from ingest.extract.encoding import decode_html
+from vidensbank.errors import ExtractionError, ReasonCode
+from vidensbank.settings import get_settings
 
 _BOILERPLATE = "script, style, noscript, template, nav, header, footer, aside, form, iframe"
 _MAIN_CANDIDATES = ("main", "article", "[role=main]", "body")
@@ -15,15 +18,91 @@ _BLOCKS = (
     "h1, h2, h3, h4, h5, h6, p, li, dt, dd, th, td, blockquote, pre, figcaption, div, section, br"
 )
 
+# Elements that never hold others, and those a parser closes by itself when the next one
+# starts: neither makes the tree deeper.
+_FLAT = frozenset(
+    [
+        "area",
+        "base",
+        "br",
+        "col",
+        "embed",
+        "hr",
+        "img",
+        "input",
+        "link",
+        "meta",
+        "source",
+        "track",
+        "wbr",
+        "p",
+        "li",
+        "dt",
+        "dd",
+        "tr",
+        "td",
+        "th",
+        "option",
+        "optgroup",
+        "thead",
+        "tbody",
+        "tfoot",
+        "colgroup",
+        "rt",
+        "rp",
+    ]
+)
+_TAG = re.compile(r"<(/?)([a-z][a-z0-9-]*)|<!--")
+_RAW_TEXT = ("script", "style", "textarea", "title")
+
+
+def nesting_depth(html: str, limit: int) -> int:
+    """How deep the elements of ``html`` nest, counted in one linear pass over its tags and
+    stopping at ``limit``. The parser's cost grows with the square of the depth, so this is
+    checked before parsing."""
+    text = html.lower()
+    depth = deepest = 0
+    position = 0
+    while (match := _TAG.search(text, position)) is not None:
+        position = match.end()
+        if match.group(0) == "<!--":
+            end = text.find("-->", position)
+            position = len(text) if end < 0 else end + 3
+            continue
+        closing, name = match.groups()
+        if name in _FLAT:
+            continue
+        if closing:
+            depth = max(depth - 1, 0)
+            continue
+        if name in _RAW_TEXT:
+            end = text.find(f"</{name}", position)
+            position = len(text) if end < 0 else end
+            continue
+        depth += 1
+        deepest = max(deepest, depth)
+        if deepest > limit:
+            break
+    return deepest
+
 
 class HTMLExtractor:
     name: ClassVar[str] = "html"
-    version: ClassVar[str] = "html-1"
+    label: ClassVar[str] = "HTML-siden"
+    version: ClassVar[str] = "html-2"
     mime_types: ClassVar[frozenset[str]] = frozenset({"text/html", "application/xhtml+xml"})
     extensions: ClassVar[frozenset[str]] = frozenset({".html", ".htm", ".xhtml"})
 
     def extract(self, data: bytes) -> ExtractedDocument:
-        tree = LexborHTMLParser(data)
+        html = decode_html(data)
+        limit = get_settings().max_html_depth
+        if nesting_depth(html, limit) > limit:
+            raise ExtractionError(
+                ReasonCode.TOO_DEEP,
+                f"HTML-siden er indlejret i mere end {limit} niveauer og kan ikke indlæses "
+                "sikkert. Tjek, at det er en rigtig webside.",
+            )
+        tree = LexborHTMLParser(html)
         metadata = _metadata(tree)
         for node in tree.css(_BOILERPLATE):
             node.decompose()
@@ -32,7 +111,7 @@ class HTMLExtractor:
         text = cleanup.join_hyphenation(cleanup.normalize_whitespace(text))
         if not text:
             raise ExtractionError(
-                "no_text", "HTML-siden indeholder ingen brødtekst, der kan indlæses."
+                ReasonCode.NO_TEXT, "HTML-siden indeholder ingen brødtekst, der kan indlæses."
             )
         return ExtractedDocument(
             mime_type="text/html",

@@ -3,69 +3,152 @@
 import datetime as dt
 import io
 import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import ClassVar
 
-from pypdf import PdfReader
-from pypdf.errors import PyPdfError
+from pypdf import PageObject, PdfReader
+from pypdf.errors import LimitReachedError
 
 from ingest.extract import cleanup
 from ingest.extract.base import EmbeddedMetadata, ExtractedDocument, ExtractedPage
-from vidensbank.errors import ExtractionError
+from vidensbank.errors import ExtractionError, ReasonCode
+from vidensbank.settings import get_settings
 
 log = logging.getLogger(__name__)
 
 # A PDF ends with %%EOF; writers may add a little trailing whitespace or junk after it.
 _EOF_WINDOW = 2048
+# Pages looked at for images when a PDF has no text at all.
+_IMAGE_PAGES = 50
+
+
+class _Repairs(logging.Handler):
+    """Counts what pypdf had to repair while reading: a sign that the file is damaged."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.count = 0
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.count += 1
+
+
+@contextmanager
+def _counting_repairs() -> Iterator[_Repairs]:
+    handler = _Repairs()
+    pypdf_log = logging.getLogger("pypdf")
+    pypdf_log.addHandler(handler)
+    try:
+        yield handler
+    finally:
+        pypdf_log.removeHandler(handler)
+
+
+def _has_images(pages: list[PageObject]) -> bool:
+    for page in pages[:_IMAGE_PAGES]:
+        try:
+            if len(page.images):
+                return True
+        except Exception:  # a damaged image dictionary is still no readable text
+            continue
+    return False
+
+
+def _has_drawings(pages: list[PageObject]) -> bool:
+    for page in pages[:_IMAGE_PAGES]:
+        try:
+            contents = page.get_contents()
+            if contents is not None and contents.get_data().strip():
+                return True
+        except Exception:  # a damaged content stream draws nothing readable
+            continue
+    return False
 
 
 class PDFExtractor:
     name: ClassVar[str] = "pdf"
-    version: ClassVar[str] = "pdf-1"
+    label: ClassVar[str] = "PDF-filen"
+    version: ClassVar[str] = "pdf-2"
     mime_types: ClassVar[frozenset[str]] = frozenset({"application/pdf"})
     extensions: ClassVar[frozenset[str]] = frozenset({".pdf"})
 
     def extract(self, data: bytes) -> ExtractedDocument:
         if b"%%EOF" not in data[-_EOF_WINDOW:]:
             raise ExtractionError(
-                "truncated",
+                ReasonCode.TRUNCATED,
                 "PDF-filen er afkortet: den slutter, før PDF'en er færdig. "
                 "Hent filen igen fra kilden.",
             )
-        try:
-            reader = PdfReader(io.BytesIO(data))
-            if reader.is_encrypted:
+        max_pages = get_settings().max_pages
+        with _counting_repairs() as repairs:
+            try:
+                reader = PdfReader(io.BytesIO(data))
+                if reader.is_encrypted:
+                    raise ExtractionError(
+                        ReasonCode.ENCRYPTED,
+                        "PDF-filen er beskyttet med adgangskode og kan ikke læses. "
+                        "Bed udgiveren om en ubeskyttet udgave.",
+                    )
+                pages = list(reader.pages)
+                if len(pages) > max_pages:
+                    raise ExtractionError(
+                        ReasonCode.TOO_MANY_PAGES,
+                        f"PDF-filen har {len(pages)} sider; Vidensbank indlæser højst "
+                        f"{max_pages} sider pr. dokument.",
+                    )
+                raw_pages = [page.extract_text() or "" for page in pages]
+                metadata = _metadata(reader)
+            except LimitReachedError as exc:
                 raise ExtractionError(
-                    "encrypted",
-                    "PDF-filen er beskyttet med adgangskode og kan ikke læses. "
-                    "Bed udgiveren om en ubeskyttet udgave.",
-                )
-            raw_pages = [page.extract_text() or "" for page in reader.pages]
-            metadata = _metadata(reader)
-        except PyPdfError as exc:
-            log.info("pypdf could not read the file: %s", exc)
-            raise ExtractionError("corrupt", "PDF-filen er beskadiget og kan ikke læses.") from exc
+                    ReasonCode.TOO_LARGE,
+                    "PDF-filen indeholder data, der pakker sig ud til langt mere, end en PDF "
+                    "med tekst fylder (en dekomprimeringsbombe), og er ikke læst.",
+                ) from exc
         if not raw_pages:
-            raise ExtractionError("no_pages", "PDF-filen har ingen sider.")
+            raise ExtractionError(ReasonCode.NO_PAGES, "PDF-filen har ingen sider.")
         if not any(text.strip() for text in raw_pages):
-            raise ExtractionError(
-                "no_text",
-                "PDF-filen indeholder ingen tekst, kun billeder. Den skal have tekstgenkendelse "
-                "(OCR), før den kan indlæses.",
-            )
+            raise _without_text(pages, repairs.count)
         texts = cleanup.remove_running_lines(
             [cleanup.normalize_whitespace(text) for text in raw_pages]
         )
-        pages = [
-            ExtractedPage(number=number, text=cleanup.join_hyphenation(text))
-            for number, text in enumerate(texts, start=1)
-        ]
         return ExtractedDocument(
             mime_type="application/pdf",
             extractor=self.name,
             extractor_version=self.version,
-            pages=pages,
+            pages=[
+                ExtractedPage(number=number, text=cleanup.join_hyphenation(text))
+                for number, text in enumerate(texts, start=1)
+            ],
             metadata=metadata,
         )
+
+
+def _without_text(pages: list[PageObject], repairs: int) -> ExtractionError:
+    """Why a PDF without text cannot be indexed: scanned, damaged, or simply blank.
+
+    Images are the sign of a scan. A file pypdf had to repair and that shows no images is
+    called damaged, not scanned; one that draws without text may hold text as outlines."""
+    if _has_images(pages):
+        return ExtractionError(
+            ReasonCode.NO_TEXT,
+            "PDF-filen indeholder ingen tekst, kun billeder. Den skal have tekstgenkendelse "
+            "(OCR), før den kan indlæses.",
+        )
+    if repairs:
+        return ExtractionError(
+            ReasonCode.CORRUPT,
+            "PDF-filen er beskadiget: der kunne hverken læses tekst eller billeder i den.",
+        )
+    if _has_drawings(pages):
+        return ExtractionError(
+            ReasonCode.NO_TEXT,
+            "PDF-filen indeholder ingen tekst, kun grafik. Er teksten tegnet som figurer, skal "
+            "den have tekstgenkendelse (OCR), før den kan indlæses.",
+        )
+    return ExtractionError(
+        ReasonCode.NO_TEXT, "PDF-filen indeholder hverken tekst eller billeder; siderne er tomme."
+    )
 
 
 def _metadata(reader: PdfReader) -> EmbeddedMetadata:
@@ -78,7 +161,7 @@ def _metadata(reader: PdfReader) -> EmbeddedMetadata:
             created = info.creation_date.date()
     except ValueError:
         created = None
-    authors = [a.strip() for a in (info.author or "").split(";") if a.strip()]
+    authors = [a.strip() for a in str(info.author or "").split(";") if a.strip()]
     return EmbeddedMetadata(
-        title=(info.title or "").strip() or None, published=created, authors=authors
+        title=str(info.title or "").strip() or None, published=created, authors=authors
     )

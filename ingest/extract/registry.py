@@ -1,13 +1,16 @@
-"""Pick the extractor for a file from its content, checked against its name."""
+"""Pick the extractor for a file from its content, checked against its name, and turn anything
+a parser raises into a quarantine reason: a file can be broken in more ways than any parser
+names, and none of them is a system failure."""
 
 from pathlib import PurePosixPath
 
 import magic
+from celery.exceptions import SoftTimeLimitExceeded
 
 from ingest.extract.base import ExtractedDocument, Extractor
 from ingest.extract.html import HTMLExtractor
 from ingest.extract.pdf import PDFExtractor
-from vidensbank.errors import ExtractionError
+from vidensbank.errors import ExtractionError, ReasonCode
 
 EXTRACTORS: tuple[Extractor, ...] = (PDFExtractor(), HTMLExtractor())
 
@@ -21,6 +24,7 @@ _KNOWN_TYPES = {
     "image/png": "et PNG-billede",
     "image/jpeg": "et JPEG-billede",
     "text/plain": "ren tekst",
+    "application/json": "JSON-data",
     "application/octet-stream": "ukendte binære data",
 }
 
@@ -40,7 +44,7 @@ def choose_extractor(data: bytes, filename: str) -> Extractor:
     a ZIP archive) is refused with a message naming both.
     """
     if not data:
-        raise ExtractionError("empty", "Filen er tom (0 byte).")
+        raise ExtractionError(ReasonCode.EMPTY, "Filen er tom (0 byte).")
     mime = sniff_mime(data)
     suffix = PurePosixPath(filename).suffix.lower()
     by_name = next((e for e in EXTRACTORS if suffix in e.extensions), None)
@@ -51,15 +55,33 @@ def choose_extractor(data: bytes, filename: str) -> Extractor:
         return by_name
     if by_name is not None:
         raise ExtractionError(
-            "wrong_type",
+            ReasonCode.WRONG_TYPE,
             f"Filen hedder {suffix}, men indholdet er {_describe(mime)}. "
             "Tjek, at det er den rigtige fil.",
         )
     raise ExtractionError(
-        "unsupported",
+        ReasonCode.UNSUPPORTED,
         f"Filtypen understøttes ikke ({_describe(mime)}). Vidensbank læser PDF og HTML.",
     )
 
 
 def extract(data: bytes, filename: str) -> ExtractedDocument:
-    return choose_extractor(data, filename).extract(data)
+    """The pages of a file, or ``ExtractionError`` with the reason it cannot be read."""
+    extractor = choose_extractor(data, filename)
+    try:
+        return extractor.extract(data)
+    except (ExtractionError, SoftTimeLimitExceeded):
+        raise
+    except RecursionError as exc:
+        raise ExtractionError(
+            ReasonCode.TOO_DEEP,
+            f"{extractor.label} er bygget så dybt indlejret, at den ikke kan læses sikkert.",
+        ) from exc
+    except MemoryError as exc:
+        raise ExtractionError(
+            ReasonCode.TOO_LARGE, f"{extractor.label} kræver for meget hukommelse at læse."
+        ) from exc
+    except Exception as exc:
+        raise ExtractionError(
+            ReasonCode.CORRUPT, f"{extractor.label} er beskadiget og kan ikke læses."
+        ) from exc

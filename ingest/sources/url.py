@@ -6,7 +6,7 @@ from urllib.parse import urlsplit
 import httpx
 
 from ingest.sources.base import SourceItem
-from vidensbank.errors import DependencyUnavailableError, ExtractionError
+from vidensbank.errors import DependencyUnavailableError, ExtractionError, ReasonCode
 from vidensbank.settings import get_settings
 
 USER_AGENT = "Vidensbank/0.1 (+https://vidensbank.example/om)"
@@ -37,7 +37,7 @@ def fetch_url(url: str) -> bytes:
                 )
             if response.status_code >= 400:
                 raise ExtractionError(
-                    "fetch_failed",
+                    ReasonCode.FETCH_FAILED,
                     f"Adressen kunne ikke hentes: serveren svarede {response.status_code}.",
                 )
             chunks = []
@@ -45,7 +45,9 @@ def fetch_url(url: str) -> bytes:
             for chunk in response.iter_bytes():
                 size += len(chunk)
                 if size > settings.max_file_bytes:
-                    raise ExtractionError("too_large", "Filen er for stor til at blive indlæst.")
+                    raise ExtractionError(
+                        ReasonCode.TOO_LARGE, "Filen er for stor til at blive indlæst."
+                    )
                 chunks.append(chunk)
             return b"".join(chunks)
     except httpx.TransportError as exc:

@@ -1,49 +1,9 @@
 """The running app over real HTTP, served by uvicorn as ``vidensbank serve`` serves it."""
 
 import json
-import os
 import socket
-import subprocess
-import sys
-import time
-from collections.abc import Iterator
-from pathlib import Path
-from typing import Any
 
 import httpx
-import pytest
-
-from vidensbank.settings import PROJECT_ROOT
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-@pytest.fixture(scope="module")
-def server(corpus_report: dict[str, Any], run_dir: Path) -> Iterator[str]:
-    port = free_port()
-    log = (run_dir / "api.log").open("ab")
-    process = subprocess.Popen(
-        [str(Path(sys.executable).parent / "vidensbank"), "serve", "--port", str(port)],
-        cwd=PROJECT_ROOT,
-        env=os.environ.copy(),
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            httpx.get(f"{url}/healthz", timeout=1)
-            break
-        except httpx.TransportError:
-            time.sleep(0.2)
-    yield url
-    process.terminate()
-    process.wait(timeout=30)
 
 
 def test_health_reports_each_component(server: str) -> None:

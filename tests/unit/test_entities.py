@@ -2,6 +2,7 @@
 
 import pytest
 
+from nlp_models import entities
 from nlp_models.entities import EntityFinder, get_finder, summarize
 from vidensbank.settings import PROJECT_ROOT
 
@@ -58,3 +59,16 @@ def test_summary_groups_mentions_with_their_pages(finder: EntityFinder) -> None:
     summary = {s.kb_id: s for s in summarize(mentions)}
     assert summary["org.kl"].count == 2 and summary["org.kl"].pages == [1, 3]
     assert summary["org.kl"].canonical == "Kommunernes Landsforening"
+
+
+def test_pages_without_a_single_name_give_no_entities(finder: EntityFinder) -> None:
+    assert finder.find_in_pages([(1, "Der er to sætninger her. Ingen af dem har navne.")]) == []
+
+
+def test_a_long_page_is_processed_in_pieces_with_offsets_on_the_page(
+    finder: EntityFinder, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(entities, "CHUNK_CHARS", 1000)
+    page = "Børnene leger i skolegården. " * 100 + "Til sidst skriver Socialstyrelsen."
+    [mention] = [m for m in finder.find_in_pages([(3, page)]) if m.kb_id]
+    assert (mention.page, mention.start) == (3, page.index("Socialstyrelsen"))

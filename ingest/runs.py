@@ -1,0 +1,85 @@
+"""Starting an ingest run: list the sources, record one item per entry, then queue them."""
+
+from collections.abc import Sequence
+from pathlib import Path
+
+import redis
+
+from ingest.sources import SourceItem, item_from_url, items_from_path
+from vidensbank import repository
+from vidensbank.celery_app import FIRST_STEP, enqueue, recover_lost_queue
+from vidensbank.db import session_scope
+from vidensbank.errors import DependencyUnavailableError, ExtractionError, ReasonCode
+from vidensbank.models import ItemStatus
+
+
+def list_sources(targets: Sequence[str]) -> list[SourceItem]:
+    """Every entry of the given paths and URLs, refused ones included, each identity once."""
+    items: list[SourceItem] = []
+    for target in targets:
+        if target.startswith(("http://", "https://")):
+            items.append(item_from_url(target))
+        else:
+            items.extend(items_from_path(Path(target)))
+    return _refuse_duplicates(items)
+
+
+def _refuse_duplicates(items: list[SourceItem]) -> list[SourceItem]:
+    """A second entry with the identity of an earlier one (two manifest entries with the same
+    ``source_url``) would overwrite the same document: it is refused, naming the first."""
+    first: dict[str, SourceItem] = {}
+    result = []
+    for item in items:
+        if item.refusal is None and (earlier := first.get(item.source_uri)) is not None:
+            item = item.refuse(
+                ExtractionError(
+                    ReasonCode.DUPLICATE,
+                    f"Filen har samme kilde som »{earlier.filename}« i denne indlæsning; "
+                    "kun den første er indlæst.",
+                )
+            )
+        elif item.refusal is None:
+            first[item.source_uri] = item
+        result.append(item)
+    return result
+
+
+def start_run(items: Sequence[SourceItem]) -> str:
+    """Record a run with one item per entry and queue the readable ones; return the run id.
+
+    Refused entries are final at once. Items are queued only after the commit, so a worker
+    always finds their rows; a queue the broker lost is refilled first.
+    """
+    try:
+        recover_lost_queue()
+    except redis.RedisError as exc:
+        raise DependencyUnavailableError(
+            "Køen (Redis) svarer ikke, så intet er sat i gang. Start den, og prøv igen."
+        ) from exc
+    with session_scope() as session:
+        run = repository.create_run(
+            session,
+            items=[
+                {
+                    "filename": s.filename,
+                    "location": s.location,
+                    "source_uri": s.source_uri,
+                    "source_metadata": s.metadata,
+                    **(
+                        {
+                            "status": ItemStatus.QUARANTINED,
+                            "reason_code": s.refusal.code,
+                            "reason": s.refusal.reason,
+                        }
+                        if s.refusal is not None
+                        else {"status": ItemStatus.PENDING}
+                    ),
+                }
+                for s in items
+            ],
+        )
+        run_id = run.id
+        queued = [item.id for item in run.items if item.status == ItemStatus.PENDING]
+    for item_id in queued:
+        enqueue(FIRST_STEP, item_id)
+    return run_id

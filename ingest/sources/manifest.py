@@ -1,0 +1,146 @@
+"""``manifest.json``: the publisher's metadata for the files of a folder, checked field by field.
+
+A mirror of the publisher's landing pages maps each file name to an entry. An entry that breaks
+the rules below refuses its file with a reason naming the field, instead of reaching the
+database or the index as a list where a title belongs.
+"""
+
+import datetime as dt
+import json
+import os
+import stat
+from typing import Annotated, Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from vidensbank.errors import ExtractionError, ReasonCode
+
+MANIFEST = "manifest.json"
+MAX_MANIFEST_BYTES = 20 * 1024 * 1024
+
+ShortText = Annotated[str, Field(min_length=1, max_length=300)]
+
+# Danish names of the manifest's fields, for the reasons a user reads.
+FIELD_NAMES = {
+    "title": "title (titel)",
+    "publisher": "publisher (udgiver)",
+    "kind": "kind (dokumenttype)",
+    "published": "published (udgivelsesdato)",
+    "authors": "authors (forfattere)",
+    "source_url": "source_url (kildeadresse)",
+    "target_age": "target_age (målgruppe)",
+    "professional": "professional (faggruppe)",
+}
+
+
+class ManifestEntry(BaseModel):
+    """What a publisher says of one file. The limits match the database columns and keep every
+    value well inside what the search index accepts."""
+
+    model_config = ConfigDict(extra="ignore", str_strip_whitespace=True)
+
+    title: str | None = Field(default=None, min_length=1, max_length=1000)
+    publisher: str | None = Field(default=None, min_length=1, max_length=200)
+    kind: str | None = Field(default=None, min_length=1, max_length=100)
+    published: dt.date | None = None
+    authors: list[ShortText] = Field(default_factory=list, max_length=200)
+    source_url: str | None = Field(
+        default=None, max_length=2000, pattern=r"^https?://[^\s]+$", description="http(s) URL"
+    )
+    target_age: str | None = Field(default=None, min_length=1, max_length=100)
+    professional: list[ShortText] = Field(default_factory=list, max_length=50)
+
+    @field_validator("authors", mode="before")
+    @classmethod
+    def _split_authors(cls, value: Any) -> Any:
+        # "Hansen, A.; Berg, M." is one string naming two people, not a list of letters.
+        if isinstance(value, str):
+            return [part for part in (p.strip() for p in value.split(";")) if part]
+        return value
+
+    @field_validator("published", mode="before")
+    @classmethod
+    def _iso_date(cls, value: Any) -> Any:
+        # A year alone, or a timestamp, is common in publishers' data.
+        if isinstance(value, int) and not isinstance(value, bool) and 1000 <= value <= 9999:
+            return dt.date(value, 1, 1)
+        if isinstance(value, str) and len(value) > 10 and value[10] in "T ":
+            return value[:10]
+        return value
+
+
+def explain(error: ValidationError) -> str:
+    """The first problem of an entry, in Danish, naming its field."""
+    first = error.errors()[0]
+    field = str(first["loc"][0]) if first["loc"] else "?"
+    name = FIELD_NAMES.get(field, field)
+    kind = first["type"]
+    if kind in ("string_too_long", "too_long"):
+        problem = "er for lang"
+    elif kind in ("string_type", "list_type", "date_type", "date_from_datetime_parsing"):
+        problem = "har en forkert type"
+    elif kind == "string_pattern_mismatch":
+        problem = "skal være en http- eller https-adresse"
+    elif kind.startswith("date"):
+        problem = "skal være en dato som 2021-05-11"
+    elif kind == "string_too_short":
+        problem = "er tom"
+    else:
+        problem = "er ugyldig"
+    return f"Manifestets felt {name} for filen {problem}."
+
+
+def read_manifest(folder_fd: int) -> dict[str, dict[str, Any]]:
+    """The entries of the manifest in an open folder (none when it has no manifest).
+
+    Read through the folder's descriptor without following a link, so a manifest that is a link
+    to a file elsewhere is refused rather than read.
+    """
+    try:
+        fd = os.open(MANIFEST, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK, dir_fd=folder_fd)
+    except FileNotFoundError:
+        return {}
+    except OSError as exc:
+        raise ExtractionError(
+            ReasonCode.BAD_MANIFEST,
+            "manifest.json kan ikke læses (det er en genvej eller ikke en almindelig fil).",
+        ) from exc
+    with os.fdopen(fd, "rb") as handle:
+        info = os.fstat(handle.fileno())
+        if not stat.S_ISREG(info.st_mode):
+            raise ExtractionError(
+                ReasonCode.BAD_MANIFEST, "manifest.json er ikke en almindelig fil."
+            )
+        if info.st_size > MAX_MANIFEST_BYTES:
+            raise ExtractionError(ReasonCode.BAD_MANIFEST, "manifest.json er for stor.")
+        raw = handle.read(MAX_MANIFEST_BYTES + 1)
+    try:
+        data = json.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError as exc:
+        raise ExtractionError(
+            ReasonCode.BAD_MANIFEST, "manifest.json er ikke gemt som UTF-8."
+        ) from exc
+    except json.JSONDecodeError as exc:
+        raise ExtractionError(
+            ReasonCode.BAD_MANIFEST,
+            f"manifest.json er ikke gyldig JSON (linje {exc.lineno}, kolonne {exc.colno}).",
+        ) from exc
+    if not isinstance(data, dict):
+        raise ExtractionError(
+            ReasonCode.BAD_MANIFEST,
+            "manifest.json skal være et objekt med et filnavn som nøgle for hver fil.",
+        )
+    return {str(name): entry for name, entry in data.items()}
+
+
+def parse_entry(entry: Any) -> dict[str, Any]:
+    """An entry as metadata for the pipeline, or ``ExtractionError`` naming the bad field."""
+    if not isinstance(entry, dict):
+        raise ExtractionError(
+            ReasonCode.BAD_MANIFEST, "Manifestets oplysninger om filen er ikke et objekt."
+        )
+    try:
+        parsed = ManifestEntry.model_validate(entry)
+    except ValidationError as exc:
+        raise ExtractionError(ReasonCode.BAD_MANIFEST, explain(exc)) from exc
+    return parsed.model_dump(mode="json", exclude_none=True, exclude_defaults=True)

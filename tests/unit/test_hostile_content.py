@@ -1,0 +1,64 @@
+"""Content that broke the pipeline before: encodings, deep nesting, long pages, no names."""
+
+import time
+
+import pytest
+
+from ingest.extract import extract
+from ingest.extract.encoding import decode_html
+from ingest.extract.html import nesting_depth
+from nlp_models.entities import CHUNK_CHARS, _apply_definitions, chunked
+from vidensbank.errors import ExtractionError
+
+DANISH = "Børn og unge i Århus får støtte"
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        f'<html><head><meta charset="windows-1252"></head><body><p>{DANISH}</p></body></html>'
+        .encode("cp1252"),
+        (
+            '<html><head><meta http-equiv="Content-Type" content="text/html; '
+            f'charset=iso-8859-1"></head><body><p>{DANISH}</p></body></html>'
+        ).encode("latin-1"),
+        f"<html><body><p>{DANISH}</p></body></html>".encode("utf-16"),
+        b"\xfe\xff" + f"<html><body><p>{DANISH}</p></body></html>".encode("utf-16-be"),
+        f"<html><body><p>{DANISH}</p></body></html>".encode("utf-8-sig"),
+        # Declared UTF-8 but written in cp1252: the declaration does not fit the bytes.
+        f'<meta charset="utf-8"><p>{DANISH} og deres forældre</p>'.encode("cp1252"),
+    ],
+)
+def test_html_in_any_common_encoding_reads_as_danish(data: bytes) -> None:
+    assert DANISH in decode_html(data)
+    [page] = extract(data, "side.html").pages
+    assert DANISH in page.text and "\ufffd" not in page.text
+
+
+def test_nesting_depth_is_counted_in_linear_time() -> None:
+    deep = "<div>" * 1_000_000 + "tekst"
+    started = time.monotonic()
+    assert nesting_depth(deep, 512) == 513
+    assert nesting_depth("<p>a<p>b<li>c<br><img>" * 10_000, 512) == 0
+    assert nesting_depth("<script>" + "<div>" * 5000 + "</script><div>x</div>", 512) == 1
+    assert time.monotonic() - started < 5
+
+
+def test_deeply_nested_html_is_refused_before_it_is_parsed() -> None:
+    started = time.monotonic()
+    with pytest.raises(ExtractionError) as error:
+        extract(("<html><body>" + "<div>" * 300_000 + "tekst").encode(), "dyb.html")
+    assert error.value.code == "too_deep"
+    assert time.monotonic() - started < 10
+
+
+def test_long_pages_are_cut_into_pieces_spacy_accepts() -> None:
+    text = ("Socialstyrelsen skriver om børn. " * 40_000) + "slutord"
+    pieces = chunked(text, CHUNK_CHARS)
+    assert all(len(piece) <= CHUNK_CHARS for _offset, piece in pieces)
+    assert "".join(piece for _offset, piece in pieces) == text
+    assert all(text[offset : offset + len(piece)] == piece for offset, piece in pieces)
+
+
+def test_a_document_without_names_has_no_entities() -> None:
+    assert _apply_definitions([], ["To sætninger uden navne. Her er den anden."]) == []

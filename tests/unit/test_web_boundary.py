@@ -1,0 +1,65 @@
+"""What the app answers before it touches a server: bad parameters, hosts and headers."""
+
+import pytest
+from fastapi.testclient import TestClient
+
+from web.app import app
+
+client = TestClient(app)
+
+
+@pytest.mark.parametrize(
+    ("query", "status", "words"),
+    [
+        ("year=2147483648", 400, "År må højst være 9999"),
+        ("year=abc", 400, "År skal være et helt tal"),
+        ("publisher=" + "x" * 40_000, 413, "Udgiver er for lang"),
+        ("&".join(["kind=rapport"] * 51), 400, "for mange værdier af dokumenttype"),
+        ("page=999999999999999999999", 400, "Sidenummeret"),
+    ],
+)
+def test_out_of_range_filters_get_a_danish_4xx_naming_the_parameter(
+    query: str, status: int, words: str
+) -> None:
+    response = client.get(f"/api/search?{query}")
+    assert response.status_code == status
+    assert words in response.json()["error"]
+    page = client.get(f"/?{query}")
+    assert page.status_code == status and words in page.text
+
+
+def test_every_response_carries_the_security_headers() -> None:
+    for path in ("/api/documents/findes-ikke", "/static/style.css", "/docs"):
+        response = client.get(path)
+        policy = response.headers["content-security-policy"]
+        assert "frame-ancestors 'none'" in policy
+        assert "'unsafe-inline'" not in policy.split("script-src")[1].split(";")[0]
+        assert response.headers["x-content-type-options"] == "nosniff"
+        assert response.headers["referrer-policy"] == "same-origin"
+
+
+def test_api_docs_load_from_the_app_itself() -> None:
+    page = client.get("/docs").text
+    assert "cdn.jsdelivr.net" not in page and "/static-offline-docs/swagger-ui-bundle.js" in page
+    assert client.get("/static-offline-docs/swagger-ui-bundle.js").status_code == 200
+
+
+def test_an_unknown_host_is_refused_not_reflected() -> None:
+    evil = TestClient(app, base_url="http://evil.example")
+    response = evil.get("/indlaesninger/", follow_redirects=False)
+    assert response.status_code == 400
+    assert "evil.example" not in response.headers.get("location", "")
+    assert "Værtsnavnet" in evil.get("/api/runs").json()["error"]
+
+
+def test_a_method_not_allowed_says_which_are() -> None:
+    response = client.request("TRACE", "/api/search")
+    assert response.status_code == 405
+    assert "GET" in response.headers["allow"]
+
+
+def test_openapi_lists_the_statuses_the_api_answers() -> None:
+    paths = client.get("/openapi.json").json()["paths"]
+    assert {"200", "400", "413", "503"} <= set(paths["/api/search"]["get"]["responses"])
+    assert {"200", "404", "503"} <= set(paths["/api/documents/{document_id}"]["get"]["responses"])
+    assert "422" not in paths["/api/search"]["get"]["responses"]
