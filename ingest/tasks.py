@@ -2,8 +2,6 @@
 
 import logging
 
-from celery.exceptions import SoftTimeLimitExceeded
-
 from ingest.extract.registry import choose_extractor, extract
 from ingest.fetch import fetch
 from ingest.metadata import resolve_metadata
@@ -12,7 +10,7 @@ from vidensbank import repository
 from vidensbank.blobstore import BlobStore
 from vidensbank.celery_app import PIPELINE_RETRY, PipelineTask, app, enqueue
 from vidensbank.db import session_scope
-from vidensbank.errors import ExtractionError, too_slow
+from vidensbank.errors import ExtractionError
 from vidensbank.identity import document_id as make_document_id
 from vidensbank.models import Document, DocumentStatus, ItemStatus
 from vidensbank.settings import get_settings
@@ -97,9 +95,6 @@ def process_item(self: PipelineTask, item_id: int) -> None:
                 )
                 return
         extracted = extract(data, item.filename)
-    except SoftTimeLimitExceeded:
-        _quarantine(item_id, document_id, item, key, len(data), too_slow("læse filen"))
-        return
     except ExtractionError as error:
         log.info("quarantined item %s: %s", item_id, error.code)
         _quarantine(item_id, document_id, item, key, len(data), error)

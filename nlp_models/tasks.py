@@ -1,14 +1,20 @@
 """The enrich step: find the entities of every page of a document and store them."""
 
-from celery.exceptions import SoftTimeLimitExceeded
+from celery.signals import worker_init
 
 from nlp_models.entities import get_finder, summarize
 from vidensbank import repository
 from vidensbank.celery_app import PIPELINE_RETRY, PipelineTask, app, enqueue
 from vidensbank.db import session_scope
-from vidensbank.errors import too_slow
 from vidensbank.models import Document, DocumentStatus, ItemStatus
 from vidensbank.settings import get_settings
+
+
+@worker_init.connect
+def _load_finder(**_kwargs: object) -> None:
+    """Load the model in the worker's main process, before it forks its children: they share
+    it, and no task's time limit pays for loading it."""
+    get_finder(get_settings().kb_dir)
 
 
 @app.task(
@@ -28,28 +34,7 @@ def enrich_entities(self: PipelineTask, item_id: int) -> None:
             return
         pages = [(page.number, page.text) for page in document.pages]
         document_id = document.id
-    try:
-        mentions = finder.find_in_pages(pages)
-    except SoftTimeLimitExceeded:
-        error = too_slow("finde navnene i teksten")
-        with session_scope() as session:
-            repository.set_document_status(
-                session,
-                document_id=document_id,
-                status=DocumentStatus.QUARANTINED,
-                reason_code=error.code,
-                reason=error.message,
-            )
-            repository.finish_item(
-                session,
-                item_id=item_id,
-                status=ItemStatus.QUARANTINED,
-                reason_code=error.code,
-                reason=error.message,
-            )
-        # Takes out of the index what an earlier ingest of the same source put there.
-        enqueue("index.document", item_id)
-        return
+    mentions = finder.find_in_pages(pages)
     with session_scope() as session:
         repository.replace_entities(
             session,

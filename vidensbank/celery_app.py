@@ -21,12 +21,13 @@ from typing import Any
 
 import redis
 from celery import Celery, Task
+from celery.exceptions import SoftTimeLimitExceeded, TimeLimitExceeded
 from celery.signals import worker_ready
 from sqlalchemy.exc import OperationalError
 
 from vidensbank import repository
 from vidensbank.db import session_scope
-from vidensbank.errors import DependencyUnavailableError
+from vidensbank.errors import DependencyUnavailableError, too_slow
 from vidensbank.models import ItemStatus
 from vidensbank.settings import get_settings
 
@@ -35,10 +36,16 @@ log = logging.getLogger(__name__)
 TASK_MODULES = ["ingest.tasks", "nlp_models.tasks", "search_api.tasks"]
 FIRST_STEP = "ingest.process_item"
 
-# Time a task gets after its soft limit to record why it stopped, and the share of the
-# visibility timeout every limit stays under.
-_HARD_LIMIT_GRACE = 30.0
+# The share of the visibility timeout every time limit stays under, and the share of that the
+# soft limit leaves to the task to record why it stopped.
 _VISIBILITY_SHARE = 0.8
+_GRACE_SHARE = 0.2
+# What each step was doing, for the reason of a file that ran out of time.
+STEP_NAMES = {
+    "ingest.process_item": "læse filen",
+    "enrich.entities": "finde navnene i teksten",
+    "index.document": "lægge dokumentet i søgeindekset",
+}
 # How often a worker checks that the broker still has its queue.
 QUEUE_CHECK_SECONDS = 5.0
 
@@ -77,14 +84,10 @@ def time_limits(pages: int | None) -> tuple[float, float]:
     known, so the most any task may have)."""
     settings = get_settings()
     hard_cap = settings.broker_visibility_timeout * _VISIBILITY_SHARE
-    soft_cap = max(hard_cap - _HARD_LIMIT_GRACE, hard_cap / 2)
-    if pages is None:
-        soft = soft_cap
-    else:
-        soft = min(
-            settings.task_time_limit + settings.task_time_per_page * max(pages - 1, 0), soft_cap
-        )
-    return soft, min(soft + _HARD_LIMIT_GRACE, hard_cap)
+    soft_cap = hard_cap * (1 - _GRACE_SHARE)
+    wanted = settings.task_time_limit + settings.task_time_per_page * max((pages or 1) - 1, 0)
+    soft = soft_cap if pages is None else min(wanted, soft_cap)
+    return soft, min(soft / (1 - _GRACE_SHARE), hard_cap)
 
 
 class PipelineTask(Task):
@@ -104,6 +107,14 @@ class PipelineTask(Task):
     ) -> None:
         item_id = args[0] if args else kwargs.get("item_id")
         if item_id is None:
+            return
+        if isinstance(exc, SoftTimeLimitExceeded | TimeLimitExceeded):
+            # The file took longer than its pages allow: its fault, not the system's.
+            error = too_slow(STEP_NAMES.get(self.name, "behandle filen"))
+            with session_scope() as session:
+                repository.quarantine_item(
+                    session, item_id=item_id, reason_code=error.code, reason=error.message
+                )
             return
         with session_scope() as session:
             repository.finish_item(
@@ -151,6 +162,18 @@ def recover_lost_queue() -> int:
             "the broker had lost its queue; %d unfinished items queued again", len(item_ids)
         )
     return len(item_ids)
+
+
+def why_stalled() -> str:
+    """A Danish sentence on why queued work does not move: no broker, or no worker on it."""
+    settings = get_settings()
+    try:
+        redis.Redis.from_url(settings.broker_url, socket_timeout=5).ping()
+    except redis.RedisError:
+        return "Køen (Redis) svarer ikke; filerne sættes i kø igen, når den er tilbage."
+    if not app.control.ping(timeout=2):
+        return f"Ingen worker lytter på køen »{settings.queue}«; start en, så fortsætter den."
+    return "Workerne arbejder stadig; følg indlæsningen på /indlaesninger."
 
 
 def _watch_queue() -> None:

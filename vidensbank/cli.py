@@ -113,9 +113,11 @@ def cmd_ingest(args: argparse.Namespace) -> int:
             reason = f" – {document['reason']}" if document["reason"] else ""
             print(f"{document['status']:<12} {document['filename']}{reason}")
     if done < len(statuses):
+        from vidensbank.celery_app import why_stalled
+
         print(
             f"Tidsgrænsen på {args.timeout} s blev nået; {len(statuses) - done} filer venter "
-            "stadig. Kører en worker?",
+            f"stadig. {why_stalled()}",
             file=sys.stderr,
         )
         return 2

@@ -76,6 +76,28 @@ def finish_item(
     item.reason = reason
 
 
+def quarantine_item(session: Session, *, item_id: int, reason_code: str, reason: str) -> None:
+    """Quarantine an item and, when it got that far, its document."""
+    item = session.get(IngestItem, item_id)
+    if item is None:
+        return
+    finish_item(
+        session,
+        item_id=item_id,
+        status=ItemStatus.QUARANTINED,
+        reason_code=reason_code,
+        reason=reason,
+    )
+    if item.document_id is not None:
+        set_document_status(
+            session,
+            document_id=item.document_id,
+            status=DocumentStatus.QUARANTINED,
+            reason_code=reason_code,
+            reason=reason,
+        )
+
+
 def get_document(session: Session, *, document_id: str) -> Document | None:
     return session.scalars(
         select(Document)
