@@ -125,6 +125,7 @@ def process_item(self: PipelineTask, item_id: int) -> None:
             reason_code=None,
             reason=None,
             extractor_version=extracted.extractor_version,
+            active_content=extracted.active_content,
         )
         repository.replace_pages(
             session,

@@ -27,24 +27,25 @@ SearchQuery = Annotated[SearchParams, Query()]
 
 
 def errors(*statuses: int) -> dict[int | str, dict[str, Any]]:
-    """The error responses a route can give, each with the one error shape and its meaning."""
+    """The error responses a route can give, each with the one error shape and its meaning.
+    Every route can answer 400: a request for an unknown host name gets it."""
     return {
         status: {"model": ErrorResponse, "description": ERROR_MEANINGS[status]}
-        for status in statuses
+        for status in sorted({400, *statuses})
     }
 
 
 ERROR_MEANINGS = {
-    400: "Ugyldig parameter; beskeden nævner hvilken.",
+    400: "Ugyldig parameter (beskeden nævner hvilken) eller ukendt værtsnavn.",
     404: "Findes ikke.",
     413: "Søgeteksten eller en værdi er for lang.",
     503: "Søgemaskinen eller databasen svarer ikke lige nu.",
 }
 
 # Nothing in an original may run on the app's origin: a sandboxed document has an origin of
-# its own, and only a PDF opens in the browser (service.INLINE_TYPES); anything else (HTML,
-# SVG, files in quarantine) comes as a download.
-ORIGINAL_POLICY = "sandbox"
+# its own, and only a PDF without scripts opens in the browser; anything else (HTML, SVG, a
+# PDF with JavaScript, files in quarantine) comes as a download.
+ORIGINAL_POLICY = "sandbox; frame-ancestors 'none'"
 
 
 @router.get(
@@ -92,11 +93,10 @@ def api_document(document_id: str) -> DocumentPublic:
     },
 )
 def api_original(document_id: str) -> FileResponse:
-    key, mime_type, filename = service.get_original(document_id)
+    key, mime_type, filename, inline = service.get_original(document_id)
     path = BlobStore(get_settings().blob_dir).path_for(key)
     if not path.is_file():
         raise NotFoundError("Originalfilen findes ikke i arkivet.")
-    inline = mime_type in service.INLINE_TYPES
     return FileResponse(
         path,
         media_type=mime_type if inline else "application/octet-stream",

@@ -196,7 +196,7 @@ def get_document(document_id: str) -> DocumentPublic:
             published=document.published,
             filename=document.filename,
             source_uri=public_source_uri(document.source_uri),
-            opens_in_browser=document.mime_type in INLINE_TYPES,
+            opens_in_browser=_opens_in_browser(document),
             authors=document.authors or [],
             status=document.status,
             pages=[PageText(number=p.number, text=p.text) for p in document.pages],
@@ -207,19 +207,25 @@ def get_document(document_id: str) -> DocumentPublic:
         )
 
 
-# Only a file that was read as a PDF opens in the browser; anything else is downloaded, so
-# nothing inside an original runs on the app's origin.
+# Only a file that was read as a PDF without scripts or actions opens in the browser; anything
+# else is downloaded, so nothing inside an original runs, on the app's origin or in a viewer.
 INLINE_TYPES = frozenset({"application/pdf"})
 
 
-def get_original(document_id: str) -> tuple[str, str, str]:
-    """The content hash, MIME type and file name of a document's original."""
+def _opens_in_browser(document: Document) -> bool:
+    return document.mime_type in INLINE_TYPES and not document.active_content
+
+
+def get_original(document_id: str) -> tuple[str, str, str, bool]:
+    """The content hash, MIME type and file name of a document's original, and whether it may
+    open in the browser."""
     with session_scope() as session:
         document = _document_or_404(session, document_id)
         return (
             document.content_hash,
             document.mime_type or "application/octet-stream",
             document.filename,
+            _opens_in_browser(document),
         )
 
 

@@ -20,12 +20,14 @@ def ingest_command(*targets: Path | str, timeout: float = 600) -> list[str]:
     ]
 
 
-def ingest(*targets: Path | str, timeout: float = 600) -> dict[str, Any]:
+def ingest(
+    *targets: Path | str, timeout: float = 600, env: dict[str, str] | None = None
+) -> dict[str, Any]:
     """Run ``vidensbank ingest --wait --json`` as a user would, and parse its output."""
     result = subprocess.run(
         ingest_command(*targets, timeout=timeout),
         cwd=PROJECT_ROOT,
-        env=os.environ.copy(),
+        env=env or os.environ.copy(),
         capture_output=True,
         text=True,
         timeout=timeout + 60,

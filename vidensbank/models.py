@@ -3,8 +3,19 @@
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import JSON, Date, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    DateTime,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.sql.expression import false
 from sqlalchemy.types import TypeDecorator
 
 
@@ -99,6 +110,12 @@ class Document(Base):
     reason: Mapped[str | None] = mapped_column(Text, nullable=True)
     extractor_version: Mapped[str | None] = mapped_column(String(40), nullable=True)
     model_version: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    active_content: Mapped[bool] = mapped_column(
+        Boolean,
+        default=False,
+        server_default=false(),
+        doc="The file carries scripts or actions (a PDF's JavaScript): it is only downloaded.",
+    )
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 

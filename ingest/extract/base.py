@@ -35,6 +35,9 @@ class ExtractedDocument(BaseModel):
     extractor_version: str
     pages: list[ExtractedPage]
     metadata: EmbeddedMetadata = Field(default_factory=EmbeddedMetadata)
+    # Scripts or actions a viewer would run (a PDF's JavaScript, launch actions): the original
+    # is then only offered as a download.
+    active_content: bool = False
 
 
 class Extractor(Protocol):

@@ -9,6 +9,7 @@ from typing import ClassVar
 
 from pypdf import PageObject, PdfReader
 from pypdf.errors import LimitReachedError
+from pypdf.generic import DictionaryObject, IndirectObject
 
 from ingest.extract import cleanup
 from ingest.extract.base import EmbeddedMetadata, ExtractedDocument, ExtractedPage
@@ -66,10 +67,49 @@ def _has_drawings(pages: list[PageObject]) -> bool:
     return False
 
 
+# Dictionary keys of what a viewer would run or open: scripts, actions on opening or on events,
+# launching programs, embedded files and forms that submit.
+_ACTIVE_KEYS = frozenset(
+    {
+        "/JS",
+        "/JavaScript",
+        "/OpenAction",
+        "/AA",
+        "/Launch",
+        "/RichMedia",
+        "/XFA",
+        "/EmbeddedFiles",
+        "/SubmitForm",
+        "/ImportData",
+    }
+)
+# A PDF with more objects than this is not searched for scripts: it is treated as having some.
+_MAX_SCANNED_OBJECTS = 500_000
+
+
+def _active_content(reader: PdfReader) -> bool:
+    """Whether any object of the file, compressed object streams included, holds a script or an
+    action. Names are compared as pypdf decodes them, so an escaped ``/J#53`` is found too."""
+    numbers = [
+        (number, generation) for generation, objects in reader.xref.items() for number in objects
+    ]
+    numbers += [(number, 0) for number in reader.xref_objStm]
+    if len(numbers) > _MAX_SCANNED_OBJECTS:
+        return True
+    for number, generation in numbers:
+        try:
+            obj = reader.get_object(IndirectObject(number, generation, reader))
+        except Exception:  # an unreadable object runs nothing
+            continue
+        if isinstance(obj, DictionaryObject) and not _ACTIVE_KEYS.isdisjoint(obj.keys()):
+            return True
+    return False
+
+
 class PDFExtractor:
     name: ClassVar[str] = "pdf"
     label: ClassVar[str] = "PDF-filen"
-    version: ClassVar[str] = "pdf-2"
+    version: ClassVar[str] = "pdf-3"
     mime_types: ClassVar[frozenset[str]] = frozenset({"application/pdf"})
     extensions: ClassVar[frozenset[str]] = frozenset({".pdf"})
 
@@ -99,6 +139,7 @@ class PDFExtractor:
                     )
                 raw_pages = [page.extract_text() or "" for page in pages]
                 metadata = _metadata(reader)
+                active = _active_content(reader)
             except LimitReachedError as exc:
                 raise ExtractionError(
                     ReasonCode.TOO_LARGE,
@@ -121,6 +162,7 @@ class PDFExtractor:
                 for number, text in enumerate(texts, start=1)
             ],
             metadata=metadata,
+            active_content=active,
         )
 
 

@@ -157,3 +157,15 @@ def test_content_decides_over_a_misleading_name() -> None:
 
 def test_pdf_reader_sees_what_make_pdf_wrote() -> None:
     assert len(PdfReader(io.BytesIO(make_pdf(REPORT))).pages) == 4
+
+
+def test_a_pdf_with_javascript_is_marked_active() -> None:
+    from pypdf.actions import JavaScript
+
+    plain = make_pdf([["Børn og unge"]])
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(plain)))
+    writer.add_open_action(JavaScript("app.alert('hej')"))
+    scripted = io.BytesIO()
+    writer.write(scripted)
+    assert extract(scripted.getvalue(), "script.pdf").active_content
+    assert not extract(plain, "ren.pdf").active_content
