@@ -11,6 +11,7 @@ from vidensbank.celery_app import FIRST_STEP, enqueue, recover_lost_queue
 from vidensbank.db import session_scope
 from vidensbank.errors import DependencyUnavailableError, ExtractionError, ReasonCode
 from vidensbank.models import ItemStatus
+from vidensbank.settings import get_settings
 
 
 def list_sources(targets: Sequence[str]) -> list[SourceItem]:
@@ -59,6 +60,7 @@ def start_run(items: Sequence[SourceItem]) -> str:
     with session_scope() as session:
         run = repository.create_run(
             session,
+            queue=get_settings().queue,
             items=[
                 {
                     "filename": s.filename,

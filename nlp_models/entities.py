@@ -196,15 +196,19 @@ class EntityFinder:
         ]
         mentions: list[Mention] = []
         for (number, offset, _piece), doc in zip(
-            chunks, self.nlp.pipe((piece for _n, _o, piece in chunks), batch_size=16), strict=True
+            chunks,
+            self.nlp.pipe((piece for _n, _o, piece in chunks), batch_size=PIPE_BATCH),
+            strict=True,
         ):
             mentions.extend(self._mentions(doc, number, offset))
         return _apply_definitions(mentions, [text for _number, text in pages])
 
 
-# spaCy refuses texts over a million characters and needs memory in proportion to the text;
-# longer pages are processed in pieces cut between paragraphs, or else between words.
-CHUNK_CHARS = 100_000
+# spaCy refuses texts over a million characters and needs memory in proportion to the text it
+# holds; longer pages are processed in pieces cut between paragraphs, or else between words,
+# and a few pieces at a time, so a worker's memory stays flat whatever the page length.
+CHUNK_CHARS = 20_000
+PIPE_BATCH = 8
 
 
 def chunked(text: str, size: int) -> list[tuple[int, str]]:

@@ -17,6 +17,8 @@ from typing import Any
 import httpx
 import pytest
 import redis
+from celery import Celery
+from celery.utils.nodenames import host_format
 
 from search_api.elastic import get_client
 from tests.conftest import TEST_PREFIX
@@ -30,10 +32,9 @@ VENV_BIN = Path(sys.executable).parent
 def start_worker(
     name: str, log_path: Path, concurrency: int = 2, env: dict[str, str] | None = None
 ) -> subprocess.Popen[bytes]:
-    """A real Celery worker (on the test queue unless ``env`` names another); returns once it
-    answers a ping."""
-    from vidensbank.celery_app import app
-
+    """A real Celery worker on the broker and queue ``env`` names (the test run's by default);
+    returns once it answers a ping on that broker."""
+    env = env or os.environ.copy()
     log = log_path.open("ab")
     process = subprocess.Popen(
         [
@@ -51,19 +52,23 @@ def start_worker(
             "--without-mingle",
         ],
         cwd=PROJECT_ROOT,
-        env=env or os.environ.copy(),
+        env=env,
         stdout=log,
         stderr=subprocess.STDOUT,
         start_new_session=True,
     )
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"worker exited early; see {log_path}")
-        replies = app.control.ping(timeout=0.5)
-        if any(name in host for reply in replies for host in reply):
-            return process
-    process.kill()
+    control = Celery(broker=env.get("VB_BROKER_URL", get_settings().broker_url))
+    destination = [host_format(f"{name}@%h")]
+    try:
+        deadline = time.monotonic() + 90
+        while time.monotonic() < deadline:
+            if process.poll() is not None:
+                raise RuntimeError(f"worker exited early; see {log_path}")
+            if control.control.ping(destination=destination, timeout=0.5):
+                return process
+    finally:
+        control.close()
+    stop_worker(process, signal.SIGKILL)
     raise RuntimeError(f"worker {name} did not come up; see {log_path}")
 
 

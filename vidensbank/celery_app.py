@@ -154,7 +154,7 @@ def recover_lost_queue() -> int:
     finally:
         client.close()
     with session_scope() as session:
-        item_ids = repository.unfinished_item_ids(session)
+        item_ids = repository.unfinished_item_ids(session, queue=settings.queue)
     for item_id in item_ids:
         enqueue(FIRST_STEP, item_id)
     if item_ids:

@@ -67,6 +67,9 @@ class IngestRun(Base):
 
     id: Mapped[str] = mapped_column(String(32), primary_key=True)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    queue: Mapped[str] = mapped_column(
+        String(200), doc="The Celery queue the run's items were put on."
+    )
     items: Mapped[list["IngestItem"]] = relationship(
         back_populates="run", order_by="IngestItem.id", cascade="all, delete-orphan"
     )

@@ -19,9 +19,9 @@ from vidensbank.models import (
 )
 
 
-def create_run(session: Session, *, items: Sequence[dict[str, Any]]) -> IngestRun:
-    """A new ingest run with one pending item per file (keys of ``IngestItem``)."""
-    run = IngestRun(id=uuid.uuid4().hex)
+def create_run(session: Session, *, queue: str, items: Sequence[dict[str, Any]]) -> IngestRun:
+    """A new ingest run with one item per file (keys of ``IngestItem``) on ``queue``."""
+    run = IngestRun(id=uuid.uuid4().hex, queue=queue)
     run.items = [IngestItem(**item) for item in items]
     session.add(run)
     session.flush()
@@ -43,12 +43,13 @@ def list_runs(session: Session, *, limit: int = 50) -> Sequence[IngestRun]:
     ).all()
 
 
-def unfinished_item_ids(session: Session) -> list[int]:
-    """Items of any run that have not reached a final status."""
+def unfinished_item_ids(session: Session, *, queue: str) -> list[int]:
+    """Items of the runs on ``queue`` that have not reached a final status."""
     return list(
         session.scalars(
             select(IngestItem.id)
-            .where(IngestItem.status.not_in(ItemStatus.FINAL))
+            .join(IngestRun)
+            .where(IngestRun.queue == queue, IngestItem.status.not_in(ItemStatus.FINAL))
             .order_by(IngestItem.id)
         )
     )

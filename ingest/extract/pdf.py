@@ -56,15 +56,32 @@ def _has_images(pages: list[PageObject]) -> bool:
     return False
 
 
-def _has_drawings(pages: list[PageObject]) -> bool:
+def _drawings(pages: list[PageObject]) -> bool | None:
+    """Whether the pages draw anything; ``None`` when a content stream cannot be read."""
+    drawn = False
     for page in pages[:_IMAGE_PAGES]:
         try:
             contents = page.get_contents()
-            if contents is not None and contents.get_data().strip():
-                return True
-        except Exception:  # a damaged content stream draws nothing readable
-            continue
-    return False
+            drawn = drawn or (contents is not None and bool(contents.get_data().strip()))
+        except Exception:  # any failure to read a content stream is damage
+            return None
+    return drawn
+
+
+def _beyond_limits(exc: LimitReachedError) -> ExtractionError:
+    """pypdf stops at its limits: a stream that inflates far beyond any real page, or a
+    structure that loops or nests without end."""
+    if "decompress" in str(exc).lower():
+        return ExtractionError(
+            ReasonCode.TOO_LARGE,
+            "PDF-filen indeholder data, der pakker sig ud til langt mere, end en PDF "
+            "med tekst fylder (en dekomprimeringsbombe), og er ikke læst.",
+        )
+    return ExtractionError(
+        ReasonCode.CORRUPT,
+        "PDF-filen er beskadiget: dens opbygning løber i ring eller er indlejret dybere, end "
+        "den kan læses.",
+    )
 
 
 # Dictionary keys of what a viewer would run or open: scripts, actions on opening or on events,
@@ -141,11 +158,7 @@ class PDFExtractor:
                 metadata = _metadata(reader)
                 active = _active_content(reader)
             except LimitReachedError as exc:
-                raise ExtractionError(
-                    ReasonCode.TOO_LARGE,
-                    "PDF-filen indeholder data, der pakker sig ud til langt mere, end en PDF "
-                    "med tekst fylder (en dekomprimeringsbombe), og er ikke læst.",
-                ) from exc
+                raise _beyond_limits(exc) from exc
         if not raw_pages:
             raise ExtractionError(ReasonCode.NO_PAGES, "PDF-filen har ingen sider.")
         if not any(text.strip() for text in raw_pages):
@@ -177,12 +190,13 @@ def _without_text(pages: list[PageObject], repairs: int) -> ExtractionError:
             "PDF-filen indeholder ingen tekst, kun billeder. Den skal have tekstgenkendelse "
             "(OCR), før den kan indlæses.",
         )
-    if repairs:
+    drawings = _drawings(pages)
+    if repairs or drawings is None:
         return ExtractionError(
             ReasonCode.CORRUPT,
             "PDF-filen er beskadiget: der kunne hverken læses tekst eller billeder i den.",
         )
-    if _has_drawings(pages):
+    if drawings:
         return ExtractionError(
             ReasonCode.NO_TEXT,
             "PDF-filen indeholder ingen tekst, kun grafik. Er teksten tegnet som figurer, skal "

@@ -57,6 +57,7 @@ def test_migrations_create_every_table(session: Session) -> None:
 def test_repository_round_trip(session: Session) -> None:
     run = repository.create_run(
         session,
+        queue="vidensbank",
         items=[
             {
                 "filename": "a.pdf",
@@ -123,6 +124,9 @@ def test_repository_round_trip(session: Session) -> None:
     ]
     [listed] = repository.list_runs(session)
     assert listed.id == run.id and listed.items[0].source_metadata == {"title": "Æble"}
+    assert listed.created_at.tzinfo is not None
+    assert repository.unfinished_item_ids(session, queue="vidensbank") == [run.items[0].id]
+    assert repository.unfinished_item_ids(session, queue="en-anden-kø") == []
 
 
 def test_migrations_downgrade_cleanly(session: Session) -> None:

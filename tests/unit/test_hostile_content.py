@@ -16,9 +16,9 @@ DANISH = "Børn og unge i Århus får støtte"
 @pytest.mark.parametrize(
     "data",
     [
-        f'<html><head><meta charset="windows-1252"></head><body><p>{DANISH}</p></body></html>'.encode(
-            "cp1252"
-        ),
+        (
+            f'<html><head><meta charset="windows-1252"></head><body><p>{DANISH}</p></body></html>'
+        ).encode("cp1252"),
         (
             '<html><head><meta http-equiv="Content-Type" content="text/html; '
             f'charset=iso-8859-1"></head><body><p>{DANISH}</p></body></html>'

@@ -1,4 +1,7 @@
-"""documents.active_content: a PDF that carries scripts or actions is downloaded, not shown
+"""documents.active_content and ingest_runs.queue
+
+A PDF that carries scripts or actions is downloaded, not shown; a run remembers the queue its
+items went to, so a worker that finds the queue lost refills it with that queue's items only.
 
 Revision ID: 0003
 Revises: 0002
@@ -21,8 +24,14 @@ def upgrade() -> None:
         "documents",
         sa.Column("active_content", sa.Boolean(), nullable=False, server_default=sa.false()),
     )
+    op.add_column(
+        "ingest_runs",
+        sa.Column("queue", sa.String(length=200), nullable=False, server_default="vidensbank"),
+    )
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("ingest_runs") as batch:
+        batch.drop_column("queue")
     with op.batch_alter_table("documents") as batch:
         batch.drop_column("active_content")
