@@ -2,7 +2,7 @@
 
 import contextlib
 import logging
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from typing import Any
 
 from elasticsearch import Elasticsearch, NotFoundError
@@ -36,9 +36,11 @@ def delete_document(client: Elasticsearch, document_id: str) -> None:
         client.delete(index=alias_name(), id=document_id, refresh="wait_for")
 
 
-def _actions(index: str) -> Iterator[dict[str, Any]]:
+def _actions(index: str, only: Collection[str] | None) -> Iterator[dict[str, Any]]:
     with session_scope() as session:
         for document_id in list(repository.iter_indexable_document_ids(session)):
+            if only is not None and document_id not in only:
+                continue
             document = repository.get_document(session, document_id=document_id)
             if document is not None:
                 yield {"_index": index, "_id": document.id, "_source": to_index_document(document)}
@@ -46,13 +48,17 @@ def _actions(index: str) -> Iterator[dict[str, Any]]:
 
 
 def build_index(
-    client: Elasticsearch, options: AnalysisOptions | None = PRODUCTION, name: str | None = None
+    client: Elasticsearch,
+    options: AnalysisOptions | None = PRODUCTION,
+    name: str | None = None,
+    only: Collection[str] | None = None,
 ) -> tuple[str, int]:
-    """A new index with every document from the database; deleted again if anything fails."""
+    """A new index with every document from the database (or those of them in ``only``, for
+    measurements on a fixed corpus); deleted again if anything fails."""
     new_index = create_versioned_index(client, options, name)
     try:
         with elastic_errors():
-            count, _errors = bulk(client, _actions(new_index), chunk_size=50)
+            count, _errors = bulk(client, _actions(new_index, only), chunk_size=50)
             client.indices.refresh(index=new_index)
     except BaseException:
         log.exception("building %s failed; deleting it", new_index)
