@@ -1,4 +1,9 @@
-"""The first step of the pipeline: fetch a file, keep the original, extract its pages."""
+"""The first steps: take a file of a run in (fetch, keep the original), and extract a document.
+
+``ingest.fetch_item`` works on a run's item: it stores the original and records the document it
+belongs to. ``extract.document`` works on the document alone, from its stored original, so it
+can run again for any document (a new extractor version) without a run.
+"""
 
 import logging
 
@@ -8,7 +13,7 @@ from ingest.metadata import resolve_metadata
 from ingest.sources import SourceItem
 from vidensbank import repository
 from vidensbank.blobstore import BlobStore
-from vidensbank.celery_app import PIPELINE_RETRY, PipelineTask, app, enqueue
+from vidensbank.celery_app import PIPELINE_RETRY, DocumentTask, ItemTask, app, enqueue
 from vidensbank.db import session_scope
 from vidensbank.errors import ExtractionError
 from vidensbank.identity import document_id as make_document_id
@@ -18,48 +23,8 @@ from vidensbank.settings import get_settings
 log = logging.getLogger(__name__)
 
 
-def _quarantine(
-    item_id: int,
-    document_id: str,
-    item: SourceItem,
-    key: str | None,
-    size: int,
-    error: ExtractionError,
-) -> None:
-    """Record why a file cannot be read; the original stays in the blob store."""
-    with session_scope() as session:
-        was_indexed = False
-        if key is not None:
-            previous = session.get(Document, document_id)
-            was_indexed = previous is not None and previous.status == DocumentStatus.INDEXED
-            repository.upsert_document(
-                session,
-                document_id=document_id,
-                source_uri=item.source_uri,
-                filename=item.filename,
-                title=str(item.metadata.get("title") or item.filename),
-                content_hash=key,
-                size=size,
-                status=DocumentStatus.QUARANTINED,
-                reason_code=error.code,
-                reason=error.message,
-            )
-            repository.replace_pages(session, document_id=document_id, pages=[])
-        repository.finish_item(
-            session,
-            item_id=item_id,
-            status=ItemStatus.QUARANTINED,
-            document_id=document_id if key is not None else None,
-            reason_code=error.code,
-            reason=error.message,
-        )
-    if was_indexed:
-        # The index step removes a document that can no longer be read from the index.
-        enqueue("index.document", item_id)
-
-
-@app.task(name="ingest.process_item", bind=True, base=PipelineTask, **PIPELINE_RETRY)
-def process_item(self: PipelineTask, item_id: int) -> None:
+@app.task(name="ingest.fetch_item", bind=True, base=ItemTask, **PIPELINE_RETRY)
+def fetch_item(self: ItemTask, item_id: int) -> None:
     with session_scope() as session:
         row = repository.get_item(session, item_id=item_id)
         if row is None or row.status in ItemStatus.FINAL:
@@ -71,47 +36,97 @@ def process_item(self: PipelineTask, item_id: int) -> None:
             metadata=row.source_metadata or {},
         )
     document_id = make_document_id(item.source_uri)
-    store = BlobStore(get_settings().blob_dir)
-
     try:
         data = fetch(item)
-    except ExtractionError as error:
-        _quarantine(item_id, document_id, item, None, 0, error)
-        return
-    key = store.put(data)
-
-    try:
         extractor = choose_extractor(data, item.filename)
-        with session_scope() as session:
-            existing = session.get(Document, document_id)
-            if (
-                existing is not None
-                and existing.status == DocumentStatus.INDEXED
-                and existing.content_hash == key
-                and existing.extractor_version == extractor.version
-            ):
-                repository.finish_item(
-                    session, item_id=item_id, status=ItemStatus.UNCHANGED, document_id=document_id
-                )
-                return
-        extracted = extract(data, item.filename)
     except ExtractionError as error:
-        log.info("quarantined item %s: %s", item_id, error.code)
-        _quarantine(item_id, document_id, item, key, len(data), error)
+        with session_scope() as session:
+            repository.quarantine_item(
+                session, item_id=item_id, reason_code=error.code, reason=error.message
+            )
+        return
+    key = BlobStore(get_settings().blob_dir).put(data)
+
+    with session_scope() as session:
+        existing = session.get(Document, document_id)
+        same_file = (
+            existing is not None
+            and existing.status != DocumentStatus.PENDING
+            and existing.content_hash == key
+            and existing.extractor_version == extractor.version
+            and existing.source_metadata == item.metadata
+        )
+        if not same_file:
+            repository.upsert_document(
+                session,
+                document_id=document_id,
+                source_uri=item.source_uri,
+                filename=item.filename,
+                title=str(item.metadata.get("title") or item.filename),
+                source_metadata=item.metadata,
+                content_hash=key,
+                size=len(data),
+                status=DocumentStatus.PENDING,
+            )
+        row = repository.get_item(session, item_id=item_id)
+        if row is not None:
+            row.document_id = document_id
+        if same_file and existing is not None and existing.status == DocumentStatus.QUARANTINED:
+            # The same unreadable file again: the reason it was refused still holds.
+            repository.settle_items(
+                session,
+                document_id=document_id,
+                status=ItemStatus.QUARANTINED,
+                reason_code=existing.reason_code,
+                reason=existing.reason,
+            )
+            return
+    # The same file already extracted goes straight to enrichment, which knows whether its
+    # model and knowledge base have changed since.
+    enqueue("enrich.document" if same_file else "extract.document", document_id)
+
+
+@app.task(name="extract.document", bind=True, base=DocumentTask, **PIPELINE_RETRY)
+def extract_document(self: DocumentTask, document_id: str) -> None:
+    with session_scope() as session:
+        document = session.get(Document, document_id)
+        if document is None:
+            return
+        key, filename, source = document.content_hash, document.filename, document.source_metadata
+        was_indexed = document.status == DocumentStatus.INDEXED
+    data = BlobStore(get_settings().blob_dir).get(key)
+    try:
+        extracted = extract(data, filename)
+    except ExtractionError as error:
+        log.info("quarantined document %s: %s", document_id, error.code)
+        with session_scope() as session:
+            repository.set_document_status(
+                session,
+                document_id=document_id,
+                status=DocumentStatus.QUARANTINED,
+                reason_code=error.code,
+                reason=error.message,
+            )
+            repository.replace_pages(session, document_id=document_id, pages=[])
+            repository.settle_items(
+                session,
+                document_id=document_id,
+                status=ItemStatus.QUARANTINED,
+                reason_code=error.code,
+                reason=error.message,
+            )
+        if was_indexed:
+            # The index step takes a document that can no longer be read out of the index.
+            enqueue("index.document", document_id)
         return
 
     metadata = resolve_metadata(
-        source=item.metadata,
-        embedded=extracted.metadata,
-        pages=extracted.pages,
-        filename=item.filename,
+        source=source, embedded=extracted.metadata, pages=extracted.pages, filename=filename
     )
     with session_scope() as session:
         repository.upsert_document(
             session,
             document_id=document_id,
-            source_uri=item.source_uri,
-            filename=item.filename,
             title=metadata.title,
             publisher=metadata.publisher,
             kind=metadata.kind,
@@ -119,8 +134,6 @@ def process_item(self: PipelineTask, item_id: int) -> None:
             authors=metadata.authors,
             extra=metadata.extra,
             mime_type=extracted.mime_type,
-            size=len(data),
-            content_hash=key,
             status=DocumentStatus.EXTRACTED,
             reason_code=None,
             reason=None,
@@ -132,7 +145,4 @@ def process_item(self: PipelineTask, item_id: int) -> None:
             document_id=document_id,
             pages=[(page.number, page.text) for page in extracted.pages],
         )
-        row = repository.get_item(session, item_id=item_id)
-        if row is not None:
-            row.document_id = document_id
-    enqueue("enrich.entities", item_id, pages=len(extracted.pages))
+    enqueue("enrich.document", document_id, pages=len(extracted.pages))

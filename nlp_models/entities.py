@@ -24,7 +24,7 @@ from spacy.tokens import Doc, Span
 
 from nlp_models.knowledge_base import KnowledgeBase, load_knowledge_base
 from nlp_models.linking import Linker
-from nlp_models.pipeline import MODEL_DIR, blank_danish
+from nlp_models.pipeline import MODEL_DIR, blank_danish, model_version
 
 _MONTHS = "januar|februar|marts|april|maj|juni|juli|august|september|oktober|november|december"
 _NUMBER_WORDS = "en|et|to|tre|fire|fem|seks|syv|otte|ni|ti|tolv|femten|tyve|halvtreds|hundrede"
@@ -102,7 +102,7 @@ class EntityFinder:
         self.nlp: Language = (
             spacy.load(model_dir) if model_dir is not None and has_model else blank_danish()
         )
-        self.version = f"ner-{self.nlp.meta.get('version', '0')}" if has_model else "rules-1"
+        self.version = model_version(model_dir) if model_dir is not None else "rules-1"
         # Every form in spaCy's Danish lemma table (lower case, from spacy-lookups-data).
         self.common_words = load_lookups("da", ["lemma_lookup"]).get_table("lemma_lookup")
         # Abbreviations match case-sensitively ("KL", never "kl."), names in any case

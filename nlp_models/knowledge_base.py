@@ -4,8 +4,10 @@ Records live in YAML files under ``nlp_models/kb/`` (format in its README) and a
 per process.
 """
 
+import hashlib
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 import yaml
 from pydantic import BaseModel, Field
@@ -55,3 +57,28 @@ def load_records(folder: Path) -> list[KBRecord]:
 @lru_cache
 def load_knowledge_base(folder: Path) -> KnowledgeBase:
     return KnowledgeBase(load_records(folder))
+
+
+@lru_cache
+def kb_version(folder: Path) -> str:
+    """A stamp of the knowledge base's contents: a document enriched with another is stale."""
+    digest = hashlib.sha256()
+    for path in sorted(folder.glob("*.yaml")):
+        digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    return f"kb-{digest.hexdigest()[:12]}"
+
+
+def kb_rows(folder: Path) -> list[dict[str, Any]]:
+    """The records as rows of the ``kb_records`` table, which entity pages read."""
+    return [
+        {
+            "id": r.id,
+            "type": r.type,
+            "name": r.name,
+            "aliases": [*r.aliases, *(a for a in r.abbreviations if a not in r.aliases)],
+            "former_names": [f.model_dump(by_alias=True) for f in r.former_names],
+            "parent": r.parent,
+            "description": r.description,
+        }
+        for r in load_records(folder)
+    ]

@@ -1,5 +1,7 @@
 """The Danish spaCy base the project's pipeline is built on, and where the trained model lives."""
 
+import json
+from functools import lru_cache
 from pathlib import Path
 
 import spacy
@@ -21,3 +23,12 @@ def blank_danish() -> Language:
     assert isinstance(tokenizer, Tokenizer)
     tokenizer.infix_finditer = compile_infix_regex(infixes).finditer
     return nlp
+
+
+@lru_cache
+def model_version(model_dir: Path = MODEL_DIR) -> str:
+    """The trained model's version stamp, read without loading it; ``rules-1`` without one."""
+    meta = model_dir / "meta.json"
+    if not meta.is_file():
+        return "rules-1"
+    return f"ner-{json.loads(meta.read_text(encoding='utf-8')).get('version', '0')}"

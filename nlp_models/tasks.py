@@ -1,10 +1,19 @@
-"""The enrich step: find the entities of every page of a document and store them."""
+"""The enrich step: find the entities of every page of a document and store them.
+
+It runs on a document, whichever way it came: a new file, the same file again (when nothing
+changed since, the run's items are told so), or ``vidensbank reenrich`` after the model or the
+knowledge base changed.
+"""
+
+from collections.abc import Sequence
 
 from celery.signals import worker_init
 
 from nlp_models.entities import get_finder, summarize
+from nlp_models.knowledge_base import kb_version
+from nlp_models.pipeline import model_version
 from vidensbank import repository
-from vidensbank.celery_app import PIPELINE_RETRY, PipelineTask, app, enqueue
+from vidensbank.celery_app import PIPELINE_RETRY, DocumentTask, app, enqueue
 from vidensbank.db import session_scope
 from vidensbank.models import Document, DocumentStatus, ItemStatus
 from vidensbank.settings import get_settings
@@ -17,34 +26,57 @@ def _load_finder(**_kwargs: object) -> None:
     get_finder(get_settings().kb_dir)
 
 
-@app.task(
-    name="enrich.entities",
-    bind=True,
-    base=PipelineTask,
-    **PIPELINE_RETRY,
-)
-def enrich_entities(self: PipelineTask, item_id: int) -> None:
-    finder = get_finder(get_settings().kb_dir)
+def current_versions() -> tuple[str, str]:
+    """The model and knowledge-base versions a document enriched now would carry."""
+    return model_version(), kb_version(get_settings().kb_dir)
+
+
+@app.task(name="enrich.document", bind=True, base=DocumentTask, **PIPELINE_RETRY)
+def enrich_document(self: DocumentTask, document_id: str) -> None:
+    model, kb = current_versions()
     with session_scope() as session:
-        item = repository.get_item(session, item_id=item_id)
-        if item is None or item.status in ItemStatus.FINAL or item.document_id is None:
+        document = repository.get_document(session, document_id=document_id)
+        if document is None or document.status in (
+            DocumentStatus.PENDING,
+            DocumentStatus.QUARANTINED,
+        ):
             return
-        document = repository.get_document(session, document_id=item.document_id)
-        if document is None:
+        if (
+            document.status == DocumentStatus.INDEXED
+            and document.model_version == model
+            and document.kb_version == kb
+        ):
+            repository.settle_items(session, document_id=document_id, status=ItemStatus.UNCHANGED)
             return
         pages = [(page.number, page.text) for page in document.pages]
-        document_id = document.id
-    mentions = finder.find_in_pages(pages)
+    mentions = get_finder(get_settings().kb_dir).find_in_pages(pages)
     with session_scope() as session:
         repository.replace_entities(
             session,
             document_id=document_id,
             entities=[summary.model_dump() for summary in summarize(mentions)],
         )
-        repository.set_document_status(
-            session, document_id=document_id, status=DocumentStatus.ENRICHED
+        repository.upsert_document(
+            session,
+            document_id=document_id,
+            status=DocumentStatus.ENRICHED,
+            model_version=model,
+            kb_version=kb,
         )
-        stored = session.get(Document, document_id)
-        if stored is not None:
-            stored.model_version = finder.version
-    enqueue("index.document", item_id, pages=len(pages))
+    enqueue("index.document", document_id, pages=len(pages))
+
+
+def reenrich(document_ids: Sequence[str] | None = None) -> int:
+    """Queue documents for enrichment again: these, or every stale one; return how many."""
+    if document_ids is None:
+        model, kb = current_versions()
+        with session_scope() as session:
+            document_ids = repository.stale_document_ids(
+                session, model_version=model, kb_version=kb
+            )
+    else:
+        with session_scope() as session:
+            document_ids = [i for i in document_ids if session.get(Document, i) is not None]
+    for document_id in document_ids:
+        enqueue("enrich.document", document_id)
+    return len(document_ids)

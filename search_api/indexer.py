@@ -12,10 +12,12 @@ from search_api.analysis import AnalysisOptions
 from search_api.documents import to_index_document
 from search_api.elastic import elastic_errors
 from search_api.index import (
+    MAPPING_VERSION,
     PRODUCTION,
     alias_name,
     create_versioned_index,
     ensure_index,
+    live_mapping_version,
     swap_alias,
 )
 from vidensbank import repository
@@ -25,15 +27,31 @@ log = logging.getLogger(__name__)
 
 
 def index_document(client: Elasticsearch, body: dict[str, Any]) -> None:
-    """Index one document and wait until searches can see it."""
+    """Index one document; searches see it after the next refresh (within a second)."""
     ensure_index(client)
     with elastic_errors():
-        client.index(index=alias_name(), id=body["id"], document=body, refresh="wait_for")
+        client.index(index=alias_name(), id=body["id"], document=body)
 
 
 def delete_document(client: Elasticsearch, document_id: str) -> None:
     with elastic_errors(), contextlib.suppress(NotFoundError):
-        client.delete(index=alias_name(), id=document_id, refresh="wait_for")
+        client.delete(index=alias_name(), id=document_id)
+
+
+def refresh(client: Elasticsearch) -> None:
+    """Make everything indexed so far searchable now."""
+    with elastic_errors(), contextlib.suppress(NotFoundError):
+        client.indices.refresh(index=alias_name())
+
+
+def index_documents(client: Elasticsearch, document_ids: Collection[str]) -> int:
+    """Index these documents from the database into the live index, in bulk, and make them
+    searchable; return how many were indexable (the others are left as they are)."""
+    ensure_index(client)
+    with elastic_errors():
+        count, _errors = bulk(client, _actions(alias_name(), set(document_ids)), chunk_size=50)
+    refresh(client)
+    return count
 
 
 def _actions(index: str, only: Collection[str] | None) -> Iterator[dict[str, Any]]:
@@ -79,3 +97,12 @@ def reindex(client: Elasticsearch) -> tuple[str, int]:
         for index in old:
             client.indices.delete(index=index, ignore_unavailable=True)
     return new_index, count
+
+
+def ensure_current(client: Elasticsearch) -> tuple[str, int] | None:
+    """Create the index if there is none; rebuild it when its mapping is older than the code's.
+    Returns the rebuilt index and its size, or ``None`` when nothing had to be rebuilt."""
+    version = live_mapping_version(client)
+    rebuilt = reindex(client) if version is not None and version != MAPPING_VERSION else None
+    ensure_index(client)
+    return rebuilt

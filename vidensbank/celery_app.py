@@ -28,13 +28,13 @@ from sqlalchemy.exc import OperationalError
 from vidensbank import repository
 from vidensbank.db import session_scope
 from vidensbank.errors import DependencyUnavailableError, too_slow
-from vidensbank.models import ItemStatus
+from vidensbank.models import DocumentStatus, ItemStatus
 from vidensbank.settings import get_settings
 
 log = logging.getLogger(__name__)
 
 TASK_MODULES = ["ingest.tasks", "nlp_models.tasks", "search_api.tasks"]
-FIRST_STEP = "ingest.process_item"
+FIRST_STEP = "ingest.fetch_item"
 
 # The share of the visibility timeout every time limit stays under, and the share of that the
 # soft limit leaves to the task to record why it stopped.
@@ -42,8 +42,9 @@ _VISIBILITY_SHARE = 0.8
 _GRACE_SHARE = 0.2
 # What each step was doing, for the reason of a file that ran out of time.
 STEP_NAMES = {
-    "ingest.process_item": "læse filen",
-    "enrich.entities": "finde navnene i teksten",
+    "ingest.fetch_item": "hente filen",
+    "extract.document": "læse filen",
+    "enrich.document": "finde navnene i teksten",
     "index.document": "lægge dokumentet i søgeindekset",
 }
 # How often a worker checks that the broker still has its queue.
@@ -90,12 +91,24 @@ def time_limits(pages: int | None) -> tuple[float, float]:
     return soft, min(soft / (1 - _GRACE_SHARE), hard_cap)
 
 
-class PipelineTask(Task):
-    """A step of the ingest pipeline; its only argument is the ingest item id.
+def _failure(task_name: str, exc: BaseException) -> tuple[str, str, str]:
+    """The status, code and Danish reason of a task that gave up.
 
-    When a task gives up (its retries are spent on a dependency that stays down, or an
-    unexpected error), the item is marked failed with the reason, so nothing is lost silently.
-    """
+    Stopped by its time limit, the file took longer than its pages allow: its fault, so it is
+    quarantined. Anything else (a dependency down through every retry, a bug) is a failure."""
+    if isinstance(exc, SoftTimeLimitExceeded | TimeLimitExceeded):
+        error = too_slow(STEP_NAMES.get(task_name, "behandle filen"))
+        return ItemStatus.QUARANTINED, error.code, error.message
+    return (
+        ItemStatus.FAILED,
+        "system",
+        f"Systemfejl i trinnet {task_name}: {type(exc).__name__}. "
+        "Filen er gemt; kør indlæsningen igen, når fejlen er rettet.",
+    )
+
+
+class ItemTask(Task):
+    """The step that takes a file of an ingest run in; its only argument is the item id."""
 
     def on_failure(
         self,
@@ -108,31 +121,49 @@ class PipelineTask(Task):
         item_id = args[0] if args else kwargs.get("item_id")
         if item_id is None:
             return
-        if isinstance(exc, SoftTimeLimitExceeded | TimeLimitExceeded):
-            # The file took longer than its pages allow: its fault, not the system's.
-            error = too_slow(STEP_NAMES.get(self.name, "behandle filen"))
-            with session_scope() as session:
-                repository.quarantine_item(
-                    session, item_id=item_id, reason_code=error.code, reason=error.message
-                )
-            return
+        status, code, reason = _failure(self.name, exc)
         with session_scope() as session:
             repository.finish_item(
-                session,
-                item_id=item_id,
-                status=ItemStatus.FAILED,
-                reason_code="system",
-                reason=f"Systemfejl i trinnet {self.name}: {type(exc).__name__}. "
-                "Filen er gemt; kør indlæsningen igen, når fejlen er rettet.",
+                session, item_id=item_id, status=status, reason_code=code, reason=reason
             )
 
 
-def enqueue(task_name: str, item_id: int, *, pages: int | None = None) -> None:
-    """Hand an item on to the next step (call only after the step's commit)."""
+class DocumentTask(Task):
+    """A step on a stored document (extract, enrich, index); its only argument is the document
+    id. When it gives up, the document's waiting items learn why, so nothing is lost silently."""
+
+    def on_failure(
+        self,
+        exc: BaseException,
+        task_id: str,
+        args: tuple[Any, ...],
+        kwargs: dict[str, Any],
+        einfo: Any,
+    ) -> None:
+        document_id = args[0] if args else kwargs.get("document_id")
+        if document_id is None:
+            return
+        status, code, reason = _failure(self.name, exc)
+        with session_scope() as session:
+            if status == ItemStatus.QUARANTINED:
+                repository.set_document_status(
+                    session,
+                    document_id=document_id,
+                    status=DocumentStatus.QUARANTINED,
+                    reason_code=code,
+                    reason=reason,
+                )
+            repository.settle_items(
+                session, document_id=document_id, status=status, reason_code=code, reason=reason
+            )
+
+
+def enqueue(task_name: str, key: int | str, *, pages: int | None = None) -> None:
+    """Hand an item or a document on to a step (call only after the step's commit)."""
     soft, hard = time_limits(pages)
     app.send_task(
         task_name,
-        args=[item_id],
+        args=[key],
         queue=get_settings().queue,
         soft_time_limit=soft,
         time_limit=hard,

@@ -21,42 +21,26 @@ def _migrate() -> None:
 
 
 def cmd_init(_args: argparse.Namespace) -> int:
-    """Bring the database schema up to date and create the search index if it is missing."""
+    """Bring the database schema up to date, load the knowledge base, and make sure the search
+    index exists with the code's mapping."""
+    from nlp_models.knowledge_base import kb_rows
     from search_api.elastic import get_client
-    from search_api.index import MAPPING_VERSION, ensure_index, live_mapping_version
-    from search_api.indexer import reindex
+    from search_api.indexer import ensure_current
+    from vidensbank import repository
+    from vidensbank.db import session_scope
 
     if get_settings().database_url.startswith("sqlite:///"):
         Path(get_settings().database_url.removeprefix("sqlite:///")).parent.mkdir(
             parents=True, exist_ok=True
         )
-    from nlp_models.knowledge_base import load_records
-    from vidensbank import repository
-    from vidensbank.db import session_scope
-
     _migrate()
     with session_scope() as session:
-        count = repository.replace_kb_records(
-            session,
-            records=[
-                {
-                    "id": r.id,
-                    "type": r.type,
-                    "name": r.name,
-                    "aliases": [*r.aliases, *(a for a in r.abbreviations if a not in r.aliases)],
-                    "former_names": [f.model_dump(by_alias=True) for f in r.former_names],
-                    "parent": r.parent,
-                    "description": r.description,
-                }
-                for r in load_records(get_settings().kb_dir)
-            ],
+        count = repository.replace_kb_records(session, records=kb_rows(get_settings().kb_dir))
+    rebuilt = ensure_current(get_client())
+    if rebuilt is not None:
+        print(
+            f"Søgeindekset er bygget om ({rebuilt[0]}, {rebuilt[1]} dokumenter).", file=sys.stderr
         )
-    client = get_client()
-    version = live_mapping_version(client)
-    if version is not None and version != MAPPING_VERSION:
-        index, indexed = reindex(client)
-        print(f"Søgeindekset er bygget om ({index}, {indexed} dokumenter).", file=sys.stderr)
-    ensure_index(client)
     print(f"Databasen ({count} vidensbaseposter) og søgeindekset er klar.", file=sys.stderr)
     return 0
 
@@ -106,6 +90,12 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         time.sleep(0.5)
     if show_progress:
         print(file=sys.stderr)
+    if done == len(statuses):
+        from search_api.elastic import get_client
+        from search_api.indexer import refresh
+
+        # Documents are indexed without waiting; the run is searchable from here on.
+        refresh(get_client())
     if args.json:
         print(json.dumps(report, ensure_ascii=False))
     else:
@@ -124,12 +114,31 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_reindex(_args: argparse.Namespace) -> int:
+def cmd_reindex(args: argparse.Namespace) -> int:
+    """Rebuild the whole index from SQL, or index only the documents named."""
     from search_api.elastic import get_client
-    from search_api.indexer import reindex
+    from search_api.indexer import index_documents, reindex
 
+    if args.ids:
+        count = index_documents(get_client(), args.ids)
+        print(
+            f"{count} af {len(args.ids)} dokumenter er lagt i søgeindekset igen.", file=sys.stderr
+        )
+        return 0 if count == len(args.ids) else 1
     index, count = reindex(get_client())
     print(f"Indekset {index} er bygget med {count} dokumenter og taget i brug.", file=sys.stderr)
+    return 0
+
+
+def cmd_reenrich(args: argparse.Namespace) -> int:
+    """Queue documents for the entity step again: those named, or every stale one."""
+    from nlp_models.tasks import reenrich
+
+    if bool(args.ids) == args.stale:
+        print("Angiv enten --stale eller et eller flere dokument-id'er.", file=sys.stderr)
+        return 2
+    count = reenrich(args.ids or None)
+    print(f"{count} dokumenter er sat i kø til at få fundet deres navne igen.", file=sys.stderr)
     return 0
 
 
@@ -191,9 +200,22 @@ def build_parser() -> argparse.ArgumentParser:
     ingest.add_argument("--timeout", type=float, default=3600, help="sekunder at vente højst")
     ingest.set_defaults(func=cmd_ingest)
 
-    commands.add_parser("reindex", help="byg søgeindekset igen fra databasen").set_defaults(
-        func=cmd_reindex
+    reindex = commands.add_parser(
+        "reindex", help="byg søgeindekset igen fra databasen, helt eller for enkelte dokumenter"
     )
+    reindex.add_argument("ids", nargs="*", metavar="ID", help="kun disse dokumenter")
+    reindex.set_defaults(func=cmd_reindex)
+
+    reenrich = commands.add_parser(
+        "reenrich", help="find navnene igen i forældede eller udvalgte dokumenter"
+    )
+    reenrich.add_argument("ids", nargs="*", metavar="ID", help="disse dokumenter")
+    reenrich.add_argument(
+        "--stale",
+        action="store_true",
+        help="alle dokumenter fundet med en anden model eller vidensbase",
+    )
+    reenrich.set_defaults(func=cmd_reenrich)
 
     entities = commands.add_parser("entities", help="vis navnene i en fil uden at indlæse den")
     entities.add_argument("file")

@@ -113,6 +113,10 @@ class Document(Base):
     reason: Mapped[str | None] = mapped_column(Text, nullable=True)
     extractor_version: Mapped[str | None] = mapped_column(String(40), nullable=True)
     model_version: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    kb_version: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    source_metadata: Mapped[dict[str, Any]] = mapped_column(
+        JSON, default=dict, doc="What the source said of the file; extraction reads it again."
+    )
     active_content: Mapped[bool] = mapped_column(
         Boolean,
         default=False,

@@ -78,10 +78,7 @@ def finish_item(
 
 
 def quarantine_item(session: Session, *, item_id: int, reason_code: str, reason: str) -> None:
-    """Quarantine an item and, when it got that far, its document."""
-    item = session.get(IngestItem, item_id)
-    if item is None:
-        return
+    """Quarantine an item that never got as far as a document."""
     finish_item(
         session,
         item_id=item_id,
@@ -89,14 +86,42 @@ def quarantine_item(session: Session, *, item_id: int, reason_code: str, reason:
         reason_code=reason_code,
         reason=reason,
     )
-    if item.document_id is not None:
-        set_document_status(
-            session,
-            document_id=item.document_id,
-            status=DocumentStatus.QUARANTINED,
-            reason_code=reason_code,
-            reason=reason,
+
+
+def settle_items(
+    session: Session,
+    *,
+    document_id: str,
+    status: str,
+    reason_code: str | None = None,
+    reason: str | None = None,
+) -> None:
+    """Give every unfinished item that brought in the document its final status: the steps
+    run on documents, and a run learns from here what became of its files."""
+    items = session.scalars(
+        select(IngestItem).where(
+            IngestItem.document_id == document_id, IngestItem.status.not_in(ItemStatus.FINAL)
         )
+    )
+    for item in items:
+        item.status = status
+        item.reason_code = reason_code
+        item.reason = reason
+
+
+def stale_document_ids(session: Session, *, model_version: str, kb_version: str) -> list[str]:
+    """Documents whose entities were found with another model or knowledge base."""
+    return list(
+        session.scalars(
+            select(Document.id)
+            .where(
+                Document.status.in_([DocumentStatus.ENRICHED, DocumentStatus.INDEXED]),
+                (Document.model_version.is_distinct_from(model_version))
+                | (Document.kb_version.is_distinct_from(kb_version)),
+            )
+            .order_by(Document.id)
+        )
+    )
 
 
 def get_document(session: Session, *, document_id: str) -> Document | None:
