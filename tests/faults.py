@@ -220,14 +220,16 @@ def fault_env(queue_suffix: str, **settings: str) -> dict[str, str]:
     return {**os.environ, "VB_QUEUE": f"{os.environ['VB_QUEUE']}-{queue_suffix}", **settings}
 
 
-def copy_corpus(corpus: Path, target: Path) -> int:
-    """Copy the sample corpus' PDF and HTML files, without the manifest (so each is a new source
-    identity), into ``target``; return the number of files."""
+def copy_corpus(corpus: Path, target: Path, copies: int = 1) -> int:
+    """Copy the sample corpus' PDF and HTML files ``copies`` times under distinct names, without
+    the manifest (so each is a new source identity), into ``target``; return the number of
+    files."""
     target.mkdir(parents=True)
     files = sorted(p for p in corpus.iterdir() if p.suffix in (".pdf", ".html"))
-    for path in files:
-        shutil.copy(path, target / path.name)
-    return len(files)
+    for copy in range(copies):
+        for path in files:
+            shutil.copy(path, target / (path.name if copy == 0 else f"{copy}-{path.name}"))
+    return len(files) * copies
 
 
 def item_statuses(folder: Path) -> Counter[str]:

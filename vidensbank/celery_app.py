@@ -62,6 +62,7 @@ def create_app() -> Celery:
         worker_prefetch_multiplier=1,
         worker_max_memory_per_child=settings.worker_max_memory_mb * 1024,
         broker_connection_retry_on_startup=True,
+        broker_transport="vidensbank.broker:Transport",
         broker_transport_options={"visibility_timeout": settings.broker_visibility_timeout},
         worker_hijack_root_logger=False,
     )

@@ -100,7 +100,8 @@ def test_killing_worker_children_loses_and_duplicates_nothing(
     stack: None, corpus: Path, run_dir: Path
 ) -> None:
     folder = run_dir / "kill-children"
-    expected = copy_corpus(corpus, folder)
+    # Enough files that the ingest outlasts 20 spaced kills.
+    expected = copy_corpus(corpus, folder, copies=4)
     env = fault_env("kill-children", VB_BROKER_VISIBILITY_TIMEOUT=VISIBILITY_TIMEOUT)
     log = run_dir / "kill-children.log"
     worker = start_worker("kill-children", log, concurrency=2, env=env)
