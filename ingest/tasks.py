@@ -13,7 +13,7 @@ from ingest.metadata import resolve_metadata
 from ingest.sources import SourceItem
 from vidensbank import repository
 from vidensbank.blobstore import BlobStore
-from vidensbank.celery_app import PIPELINE_RETRY, DocumentTask, ItemTask, app, enqueue
+from vidensbank.celery_app import PIPELINE_RETRY, DocumentTask, ItemTask, app, hand_on
 from vidensbank.db import session_scope
 from vidensbank.errors import ExtractionError
 from vidensbank.identity import document_id as make_document_id
@@ -83,7 +83,7 @@ def fetch_item(self: ItemTask, item_id: int) -> None:
             return
     # The same file already extracted goes straight to enrichment, which knows whether its
     # model and knowledge base have changed since.
-    enqueue("enrich.document" if same_file else "extract.document", document_id)
+    hand_on("enrich.document" if same_file else "extract.document", document_id)
 
 
 @app.task(name="extract.document", bind=True, base=DocumentTask, **PIPELINE_RETRY)
@@ -117,7 +117,7 @@ def extract_document(self: DocumentTask, document_id: str) -> None:
             )
         if was_indexed:
             # The index step takes a document that can no longer be read out of the index.
-            enqueue("index.document", document_id)
+            hand_on("index.document", document_id)
         return
 
     metadata = resolve_metadata(
@@ -145,4 +145,4 @@ def extract_document(self: DocumentTask, document_id: str) -> None:
             document_id=document_id,
             pages=[(page.number, page.text) for page in extracted.pages],
         )
-    enqueue("enrich.document", document_id, pages=len(extracted.pages))
+    hand_on("enrich.document", document_id)

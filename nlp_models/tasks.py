@@ -13,7 +13,7 @@ from nlp_models.entities import get_finder, summarize
 from nlp_models.knowledge_base import kb_version
 from nlp_models.pipeline import model_version
 from vidensbank import repository
-from vidensbank.celery_app import PIPELINE_RETRY, DocumentTask, app, enqueue
+from vidensbank.celery_app import PIPELINE_RETRY, DocumentTask, app, enqueue, hand_on
 from vidensbank.db import session_scope
 from vidensbank.models import Document, DocumentStatus, ItemStatus
 from vidensbank.settings import get_settings
@@ -35,7 +35,7 @@ def current_versions() -> tuple[str, str]:
 def enrich_document(self: DocumentTask, document_id: str) -> None:
     model, kb = current_versions()
     with session_scope() as session:
-        document = repository.get_document(session, document_id=document_id)
+        document = session.get(Document, document_id)
         if document is None or document.status in (
             DocumentStatus.PENDING,
             DocumentStatus.QUARANTINED,
@@ -48,7 +48,7 @@ def enrich_document(self: DocumentTask, document_id: str) -> None:
         ):
             repository.settle_items(session, document_id=document_id, status=ItemStatus.UNCHANGED)
             return
-        pages = [(page.number, page.text) for page in document.pages]
+        pages = repository.get_pages(session, document_id=document_id)
     mentions = get_finder(get_settings().kb_dir).find_in_pages(pages)
     with session_scope() as session:
         repository.replace_entities(
@@ -63,7 +63,7 @@ def enrich_document(self: DocumentTask, document_id: str) -> None:
             model_version=model,
             kb_version=kb,
         )
-    enqueue("index.document", document_id, pages=len(pages))
+    hand_on("index.document", document_id)
 
 
 def reenrich(document_ids: Sequence[str] | None = None) -> int:
@@ -77,6 +77,8 @@ def reenrich(document_ids: Sequence[str] | None = None) -> int:
     else:
         with session_scope() as session:
             document_ids = [i for i in document_ids if session.get(Document, i) is not None]
+    with session_scope() as session:
+        pages = repository.page_counts(session, document_ids=document_ids)
     for document_id in document_ids:
-        enqueue("enrich.document", document_id)
+        enqueue("enrich.document", document_id, pages=pages.get(document_id, 1))
     return len(document_ids)

@@ -124,9 +124,30 @@ class ItemTask(Task):
             return
         status, code, reason = _failure(self.name, exc)
         with session_scope() as session:
+            item = repository.get_item(session, item_id=item_id)
+            document_id = item.document_id if item is not None else None
+        if document_id is not None:
+            # The later steps ran inside this task: their document shares its fate.
+            _settle_document(document_id, status, code, reason)
+        with session_scope() as session:
             repository.finish_item(
                 session, item_id=item_id, status=status, reason_code=code, reason=reason
             )
+
+
+def _settle_document(document_id: str, status: str, code: str, reason: str) -> None:
+    with session_scope() as session:
+        if status == ItemStatus.QUARANTINED:
+            repository.set_document_status(
+                session,
+                document_id=document_id,
+                status=DocumentStatus.QUARANTINED,
+                reason_code=code,
+                reason=reason,
+            )
+        repository.settle_items(
+            session, document_id=document_id, status=status, reason_code=code, reason=reason
+        )
 
 
 class DocumentTask(Task):
@@ -144,19 +165,7 @@ class DocumentTask(Task):
         document_id = args[0] if args else kwargs.get("document_id")
         if document_id is None:
             return
-        status, code, reason = _failure(self.name, exc)
-        with session_scope() as session:
-            if status == ItemStatus.QUARANTINED:
-                repository.set_document_status(
-                    session,
-                    document_id=document_id,
-                    status=DocumentStatus.QUARANTINED,
-                    reason_code=code,
-                    reason=reason,
-                )
-            repository.settle_items(
-                session, document_id=document_id, status=status, reason_code=code, reason=reason
-            )
+        _settle_document(document_id, *_failure(self.name, exc))
 
 
 def enqueue(task_name: str, key: int | str, *, pages: int | None = None) -> None:
@@ -169,6 +178,17 @@ def enqueue(task_name: str, key: int | str, *, pages: int | None = None) -> None
         soft_time_limit=soft,
         time_limit=hard,
     )
+
+
+def hand_on(task_name: str, document_id: str) -> None:
+    """Run the next step on a document at once, in this worker process.
+
+    A document goes through extract, enrich and index inside the task that took it in, with no
+    trip through the queue between steps; each step is still a task of its own, which
+    ``vidensbank reenrich`` and a lost queue's recovery put on the queue alone. A failure in a
+    later step is the failure of the task that runs it, so nothing is lost.
+    """
+    app.tasks[task_name](document_id)
 
 
 def _marker_key() -> str:

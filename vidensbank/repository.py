@@ -4,7 +4,7 @@ import uuid
 from collections.abc import Iterator, Sequence
 from typing import Any
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, insert, select
 from sqlalchemy.orm import Session, selectinload
 
 from vidensbank.models import (
@@ -109,6 +109,16 @@ def settle_items(
         item.reason = reason
 
 
+def page_counts(session: Session, *, document_ids: Sequence[str]) -> dict[str, int]:
+    """How many pages each of these documents has."""
+    rows = session.execute(
+        select(Page.document_id, func.count())
+        .where(Page.document_id.in_(document_ids))
+        .group_by(Page.document_id)
+    ).all()
+    return {str(document_id): int(count) for document_id, count in rows}
+
+
 def stale_document_ids(session: Session, *, model_version: str, kb_version: str) -> list[str]:
     """Documents whose entities were found with another model or knowledge base."""
     return list(
@@ -122,6 +132,17 @@ def stale_document_ids(session: Session, *, model_version: str, kb_version: str)
             .order_by(Document.id)
         )
     )
+
+
+def get_pages(session: Session, *, document_id: str) -> list[tuple[int, str]]:
+    return [
+        (int(number), str(text))
+        for number, text in session.execute(
+            select(Page.number, Page.text)
+            .where(Page.document_id == document_id)
+            .order_by(Page.number)
+        )
+    ]
 
 
 def get_document(session: Session, *, document_id: str) -> Document | None:
@@ -146,17 +167,22 @@ def upsert_document(session: Session, *, document_id: str, **fields: Any) -> Doc
 
 
 def replace_pages(session: Session, *, document_id: str, pages: Sequence[tuple[int, str]]) -> None:
+    # One multi-row INSERT: a long report has hundreds of pages, and ORM objects cost per row.
     session.execute(delete(Page).where(Page.document_id == document_id))
-    session.add_all(Page(document_id=document_id, number=n, text=t) for n, t in pages)
-    session.flush()
+    if pages:
+        session.execute(
+            insert(Page), [{"document_id": document_id, "number": n, "text": t} for n, t in pages]
+        )
 
 
 def replace_entities(
     session: Session, *, document_id: str, entities: Sequence[dict[str, Any]]
 ) -> None:
     session.execute(delete(Entity).where(Entity.document_id == document_id))
-    session.add_all(Entity(document_id=document_id, **entity) for entity in entities)
-    session.flush()
+    if entities:
+        session.execute(
+            insert(Entity), [{"document_id": document_id, **entity} for entity in entities]
+        )
 
 
 def set_document_status(

@@ -42,7 +42,7 @@ def test_a_long_task_is_stopped_before_it_is_delivered_twice(stack: None, run_di
         item = session.get(IngestItem, _item_id(report["run_id"]))
         assert item is not None and item.reason_code == "too_slow"
         assert item.status == "quarantined"
-    received = re.findall(r"Task enrich\.document\[[^\]]+\] received", log.read_text())
+    received = re.findall(r"Task ingest\.fetch_item\[[^\]]+\] received", log.read_text())
     assert len(received) == 1, received
 
 
