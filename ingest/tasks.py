@@ -41,8 +41,12 @@ def fetch_item(self: ItemTask, item_id: int) -> None:
         extractor = choose_extractor(data, item.filename)
     except ExtractionError as error:
         with session_scope() as session:
-            repository.quarantine_item(
-                session, item_id=item_id, reason_code=error.code, reason=error.message
+            repository.finish_item(
+                session,
+                item_id=item_id,
+                status=ItemStatus.QUARANTINED,
+                reason_code=error.code,
+                reason=error.message,
             )
         return
     key = BlobStore(get_settings().blob_dir).put(data)
@@ -100,21 +104,10 @@ def extract_document(self: DocumentTask, document_id: str) -> None:
     except ExtractionError as error:
         log.info("quarantined document %s: %s", document_id, error.code)
         with session_scope() as session:
-            repository.set_document_status(
-                session,
-                document_id=document_id,
-                status=DocumentStatus.QUARANTINED,
-                reason_code=error.code,
-                reason=error.message,
+            repository.quarantine_document(
+                session, document_id=document_id, reason_code=error.code, reason=error.message
             )
             repository.replace_pages(session, document_id=document_id, pages=[])
-            repository.settle_items(
-                session,
-                document_id=document_id,
-                status=ItemStatus.QUARANTINED,
-                reason_code=error.code,
-                reason=error.message,
-            )
         if was_indexed:
             # The index step takes a document that can no longer be read out of the index.
             hand_on("index.document", document_id)

@@ -68,16 +68,14 @@ def enrich_document(self: DocumentTask, document_id: str) -> None:
 
 def reenrich(document_ids: Sequence[str] | None = None) -> int:
     """Queue documents for enrichment again: these, or every stale one; return how many."""
-    if document_ids is None:
-        model, kb = current_versions()
-        with session_scope() as session:
+    model, kb = current_versions()
+    with session_scope() as session:
+        if document_ids is None:
             document_ids = repository.stale_document_ids(
                 session, model_version=model, kb_version=kb
             )
-    else:
-        with session_scope() as session:
+        else:
             document_ids = [i for i in document_ids if session.get(Document, i) is not None]
-    with session_scope() as session:
         pages = repository.page_counts(session, document_ids=document_ids)
     for document_id in document_ids:
         enqueue("enrich.document", document_id, pages=pages.get(document_id, 1))

@@ -28,7 +28,7 @@ from sqlalchemy.exc import OperationalError
 from vidensbank import repository
 from vidensbank.db import session_scope
 from vidensbank.errors import DependencyUnavailableError, too_slow
-from vidensbank.models import DocumentStatus, ItemStatus
+from vidensbank.models import ItemStatus
 from vidensbank.settings import get_settings
 
 log = logging.getLogger(__name__)
@@ -138,16 +138,13 @@ class ItemTask(Task):
 def _settle_document(document_id: str, status: str, code: str, reason: str) -> None:
     with session_scope() as session:
         if status == ItemStatus.QUARANTINED:
-            repository.set_document_status(
-                session,
-                document_id=document_id,
-                status=DocumentStatus.QUARANTINED,
-                reason_code=code,
-                reason=reason,
+            repository.quarantine_document(
+                session, document_id=document_id, reason_code=code, reason=reason
             )
-        repository.settle_items(
-            session, document_id=document_id, status=status, reason_code=code, reason=reason
-        )
+        else:
+            repository.settle_items(
+                session, document_id=document_id, status=status, reason_code=code, reason=reason
+            )
 
 
 class DocumentTask(Task):

@@ -77,17 +77,6 @@ def finish_item(
     item.reason = reason
 
 
-def quarantine_item(session: Session, *, item_id: int, reason_code: str, reason: str) -> None:
-    """Quarantine an item that never got as far as a document."""
-    finish_item(
-        session,
-        item_id=item_id,
-        status=ItemStatus.QUARANTINED,
-        reason_code=reason_code,
-        reason=reason,
-    )
-
-
 def settle_items(
     session: Session,
     *,
@@ -107,6 +96,26 @@ def settle_items(
         item.status = status
         item.reason_code = reason_code
         item.reason = reason
+
+
+def quarantine_document(
+    session: Session, *, document_id: str, reason_code: str, reason: str
+) -> None:
+    """Quarantine a document and every unfinished item that brought it in, with one reason."""
+    set_document_status(
+        session,
+        document_id=document_id,
+        status=DocumentStatus.QUARANTINED,
+        reason_code=reason_code,
+        reason=reason,
+    )
+    settle_items(
+        session,
+        document_id=document_id,
+        status=ItemStatus.QUARANTINED,
+        reason_code=reason_code,
+        reason=reason,
+    )
 
 
 def page_counts(session: Session, *, document_ids: Sequence[str]) -> dict[str, int]:
