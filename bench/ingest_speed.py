@@ -225,15 +225,27 @@ class Isolation:
     def broker_url(self) -> str:
         return self.env.get("VB_BROKER_URL", "redis://127.0.0.1:6379/0")
 
-    def cleanup(self) -> None:
-        """Delete this run's indices (by name: wildcard deletes are refused) and its keys in
-        Redis (queue, bindings, markers: every key that contains the unique name)."""
+    def elasticsearch(self) -> Elasticsearch:
         url = self.env.get("VB_ELASTICSEARCH_URL", "http://127.0.0.1:9200")
         user = self.env.get("VB_ELASTICSEARCH_USERNAME")
         password = self.env.get("VB_ELASTICSEARCH_PASSWORD")
-        client = Elasticsearch(
+        return Elasticsearch(
             url, basic_auth=(user, password) if user and password else None, request_timeout=60
         )
+
+    def elasticsearch_cpu_seconds(self) -> float:
+        """CPU time the Elasticsearch node has used since it started (all its threads)."""
+        client = self.elasticsearch()
+        try:
+            nodes = client.nodes.stats(metric="process")["nodes"]
+        finally:
+            client.close()
+        return sum(node["process"]["cpu"]["total_in_millis"] for node in nodes.values()) / 1000
+
+    def cleanup(self) -> None:
+        """Delete this run's indices (by name: wildcard deletes are refused) and its keys in
+        Redis (queue, bindings, markers: every key that contains the unique name)."""
+        client = self.elasticsearch()
         try:
             for index in client.indices.get(index=f"{self.name}-*", expand_wildcards="all"):
                 client.indices.delete(index=index)
@@ -350,6 +362,7 @@ class PipelineResult:
     worker_busy_seconds: float | None
     first_task_after_s: float | None
     cli_done_after_last_task_s: float | None
+    elasticsearch_cpu_seconds: float
 
 
 def task_summary(
@@ -396,6 +409,7 @@ def run_pipeline(
     try:
         with RssSampler(worker.pid) as sampler:
             started = datetime.datetime.now()
+            es_cpu_before = isolation.elasticsearch_cpu_seconds()
             start = time.perf_counter()
             result = subprocess.run(
                 [str(VENV_BIN / "vidensbank"), "ingest", "--wait", "--json", str(files_dir)],
@@ -406,6 +420,7 @@ def run_pipeline(
                 check=False,
             )
             seconds = time.perf_counter() - start
+            es_cpu = isolation.elasticsearch_cpu_seconds() - es_cpu_before
     finally:
         stop_worker(worker)
     if result.returncode != 0:
@@ -427,6 +442,7 @@ def run_pipeline(
         worker_busy_seconds=round((last - first).total_seconds(), 2) if first and last else None,
         first_task_after_s=round((first - started).total_seconds(), 2) if first else None,
         cli_done_after_last_task_s=round((ended - last).total_seconds(), 2) if last else None,
+        elasticsearch_cpu_seconds=round(es_cpu, 2),
     )
 
 
@@ -522,6 +538,11 @@ def main() -> None:
                     "first_task_after_s": pipeline.first_task_after_s,
                     "cli_done_after_last_task_s": pipeline.cli_done_after_last_task_s,
                     "tasks": pipeline.tasks,
+                    # Elasticsearch indexes on the same cores as the workers.
+                    "elasticsearch_cpu_seconds": pipeline.elasticsearch_cpu_seconds,
+                    "elasticsearch_cpu_ms_per_file": round(
+                        1000 * pipeline.elasticsearch_cpu_seconds / len(files), 1
+                    ),
                 },
                 "ratio_pipeline_to_engines": round(engines.seconds / pipeline.seconds, 3),
             }
@@ -555,7 +576,7 @@ def print_table(report: dict[str, Any]) -> None:
     lines = [
         f"{corpus['files']} files, {corpus['pages']} pages, {corpus['words']} words",
         f"{'N':>2}  {'engines p/s':>11}  {'f/s':>6}  {'pipeline p/s':>12}  {'f/s':>6}  "
-        f"{'ratio':>5}  {'peak RSS MB':>11}",
+        f"{'ratio':>5}  {'peak RSS MB':>11}  {'ES CPU ms/file':>14}",
     ]
     for run in report["runs"].values():
         engines, pipeline = run["engines"], run["pipeline"]
@@ -563,7 +584,8 @@ def print_table(report: dict[str, Any]) -> None:
         lines.append(
             f"{run['processes']:>2}  {engines['pages_per_s']:>11.1f}  "
             f"{engines['files_per_s']:>6.2f}  {pipeline['pages_per_s']:>12.1f}  "
-            f"{pipeline['files_per_s']:>6.2f}  {run['ratio_pipeline_to_engines']:>5.2f}  {rss:>11}"
+            f"{pipeline['files_per_s']:>6.2f}  {run['ratio_pipeline_to_engines']:>5.2f}  "
+            f"{rss:>11}  {pipeline['elasticsearch_cpu_ms_per_file']:>14}"
         )
     speedups = report["speedup_2_over_1"]
     if speedups:

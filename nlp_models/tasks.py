@@ -56,12 +56,8 @@ def enrich_document(self: DocumentTask, document_id: str) -> None:
             document_id=document_id,
             entities=[summary.model_dump() for summary in summarize(mentions)],
         )
-        repository.upsert_document(
-            session,
-            document_id=document_id,
-            status=DocumentStatus.ENRICHED,
-            model_version=model,
-            kb_version=kb,
+        repository.mark_enriched(
+            session, document_id=document_id, model_version=model, kb_version=kb
         )
     hand_on("index.document", document_id)
 

@@ -27,10 +27,18 @@ log = logging.getLogger(__name__)
 
 
 def index_document(client: Elasticsearch, body: dict[str, Any]) -> None:
-    """Index one document; searches see it after the next refresh (within a second)."""
-    ensure_index(client)
-    with elastic_errors():
-        client.index(index=alias_name(), id=body["id"], document=body)
+    """Index one document; searches see it after the next refresh (within a second).
+
+    The write must go to the alias (never to an index Elasticsearch would create on the fly
+    under its name); only when there is no alias yet is the index created, so the common case
+    is one request."""
+    try:
+        with elastic_errors():
+            client.index(index=alias_name(), id=body["id"], document=body, require_alias=True)
+    except NotFoundError:
+        ensure_index(client)
+        with elastic_errors():
+            client.index(index=alias_name(), id=body["id"], document=body, require_alias=True)
 
 
 def delete_document(client: Elasticsearch, document_id: str) -> None:

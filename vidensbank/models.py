@@ -85,7 +85,7 @@ class IngestItem(Base):
     source_uri: Mapped[str] = mapped_column(Text, doc="The document's source identity.")
     source_metadata: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     status: Mapped[str] = mapped_column(String(20), default=ItemStatus.PENDING, index=True)
-    document_id: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    document_id: Mapped[str | None] = mapped_column(String(40), nullable=True, index=True)
     reason_code: Mapped[str | None] = mapped_column(String(40), nullable=True)
     reason: Mapped[str | None] = mapped_column(Text, nullable=True)
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)

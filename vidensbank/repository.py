@@ -4,7 +4,7 @@ import uuid
 from collections.abc import Iterator, Sequence
 from typing import Any
 
-from sqlalchemy import delete, func, insert, select
+from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.orm import Session, selectinload
 
 from vidensbank.models import (
@@ -87,15 +87,11 @@ def settle_items(
 ) -> None:
     """Give every unfinished item that brought in the document its final status: the steps
     run on documents, and a run learns from here what became of its files."""
-    items = session.scalars(
-        select(IngestItem).where(
-            IngestItem.document_id == document_id, IngestItem.status.not_in(ItemStatus.FINAL)
-        )
+    session.execute(
+        update(IngestItem)
+        .where(IngestItem.document_id == document_id, IngestItem.status.not_in(ItemStatus.FINAL))
+        .values(status=status, reason_code=reason_code, reason=reason)
     )
-    for item in items:
-        item.status = status
-        item.reason_code = reason_code
-        item.reason = reason
 
 
 def quarantine_document(
@@ -202,11 +198,22 @@ def set_document_status(
     reason_code: str | None = None,
     reason: str | None = None,
 ) -> None:
-    document = session.get(Document, document_id)
-    if document is not None:
-        document.status = status
-        document.reason_code = reason_code
-        document.reason = reason
+    session.execute(
+        update(Document)
+        .where(Document.id == document_id)
+        .values(status=status, reason_code=reason_code, reason=reason)
+    )
+
+
+def mark_enriched(
+    session: Session, *, document_id: str, model_version: str, kb_version: str
+) -> None:
+    """The document's entities are stored, found with this model and knowledge base."""
+    session.execute(
+        update(Document)
+        .where(Document.id == document_id)
+        .values(status=DocumentStatus.ENRICHED, model_version=model_version, kb_version=kb_version)
+    )
 
 
 def iter_indexable_document_ids(session: Session) -> Iterator[str]:
