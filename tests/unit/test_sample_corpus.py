@@ -14,7 +14,8 @@ import pytest
 from pypdf import PdfReader
 from pypdf.errors import PdfReadError
 
-from sample_corpus import render
+from sample_corpus import profiles, render, sources
+from sample_corpus.broken import USER_PASSWORD
 
 PUBLISHERS = {"VIVE", "Børns Vilkår", "Socialstyrelsen"}
 BROKEN_FILES = {
@@ -65,7 +66,7 @@ def test_enough_documents_from_all_publishers(manifest: dict[str, Any]) -> None:
     assert len(manifest) >= 44
     assert {entry["publisher"] for entry in manifest.values()} == PUBLISHERS
     kinds = {entry["kind"] for entry in manifest.values()}
-    assert kinds == set(render.KINDS)
+    assert kinds == set(profiles.KINDS)
     formats = {name.rsplit(".", 1)[1] for name in manifest}
     assert formats == {"pdf", "html"}
 
@@ -212,7 +213,7 @@ def test_broken_files(corpus: Path) -> None:
 
     encrypted = PdfReader(broken / "krypteret-rapport.pdf")
     assert encrypted.is_encrypted
-    assert encrypted.decrypt(render.USER_PASSWORD)
+    assert encrypted.decrypt(USER_PASSWORD)
     assert len(encrypted.pages) > 1
 
     truncated = (broken / "afkortet-rapport.pdf").read_bytes()
@@ -235,7 +236,7 @@ def test_broken_files(corpus: Path) -> None:
 
 
 def test_rendering_is_deterministic(tmp_path: Path) -> None:
-    docs = [d for d in render.load_documents() if not d.data.get("related")]
+    docs = [d for d in sources.load_documents() if not d.data.get("related")]
     sample = [d for d in docs if d.fmt == "pdf"][:3] + [d for d in docs if d.fmt == "html"][:1]
     render.render_corpus(tmp_path / "a", sample)
     render.render_corpus(tmp_path / "b", sample)
