@@ -14,6 +14,7 @@ import sys
 import tempfile
 from pathlib import Path
 
+QUERIES_PATH = Path(__file__).resolve().parent.parent / "tests" / "relevance" / "queries.yaml"
 RUN_DIR = Path(tempfile.mkdtemp(prefix="vidensbank-bench-"))
 PREFIX = f"bench-relevance-{os.getpid()}"
 # Settings are read once, so they are set before any project module is imported.
@@ -26,9 +27,9 @@ os.environ.update(
     }
 )
 
-from search_api.elastic import get_client  # noqa: E402
-from search_api.indexer import build_index  # noqa: E402
-from search_api.relevance import CONFIGURATIONS, load_queries, measure, search_run  # noqa: E402
+from search_api.index.elastic import get_client  # noqa: E402
+from search_api.index.indexer import build_index  # noqa: E402
+from search_api.query.relevance import CONFIGURATIONS, load_queries, measure, search_run  # noqa: E402
 
 BIN = Path(sys.executable).parent
 
@@ -67,7 +68,9 @@ def ingest_corpus() -> None:
 def main() -> None:
     ingest_corpus()
     client = get_client()
-    queries = load_queries()
+    queries = load_queries(
+        Path(__file__).resolve().parent.parent / "tests" / "relevance" / "queries.yaml"
+    )
     rows = []
     per_form: dict[str, dict[str, float]] = {}
     for name, (analysis, options) in CONFIGURATIONS.items():

@@ -6,12 +6,12 @@ from pathlib import Path
 import redis
 
 from ingest.sources import SourceItem, item_from_url, items_from_path
-from vidensbank import repository
 from vidensbank.celery_app import FIRST_STEP, enqueue, recover_lost_queue
-from vidensbank.db import session_scope
 from vidensbank.errors import DependencyUnavailableError, ExtractionError, ReasonCode
-from vidensbank.models import ItemStatus
 from vidensbank.settings import get_settings
+from vidensbank.store import runs as run_store
+from vidensbank.store.db import session_scope
+from vidensbank.store.runs import ItemStatus
 
 
 def list_sources(targets: Sequence[str]) -> list[SourceItem]:
@@ -58,7 +58,7 @@ def start_run(items: Sequence[SourceItem]) -> str:
             "Køen (Redis) svarer ikke, så intet er sat i gang. Start den, og prøv igen."
         ) from exc
     with session_scope() as session:
-        run = repository.create_run(
+        run = run_store.create_run(
             session,
             queue=get_settings().queue,
             items=[

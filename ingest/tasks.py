@@ -11,14 +11,16 @@ from ingest.extract.registry import choose_extractor, extract
 from ingest.fetch import fetch
 from ingest.metadata import resolve_metadata
 from ingest.sources import SourceItem
-from vidensbank import repository
-from vidensbank.blobstore import BlobStore
 from vidensbank.celery_app import PIPELINE_RETRY, DocumentTask, ItemTask, app, hand_on
-from vidensbank.db import session_scope
 from vidensbank.errors import ExtractionError
 from vidensbank.identity import document_id as make_document_id
-from vidensbank.models import Document, DocumentStatus, ItemStatus
 from vidensbank.settings import get_settings
+from vidensbank.store import documents as document_store
+from vidensbank.store import runs as run_store
+from vidensbank.store.blobs import BlobStore
+from vidensbank.store.db import session_scope
+from vidensbank.store.documents import Document, DocumentStatus
+from vidensbank.store.runs import ItemStatus
 
 log = logging.getLogger(__name__)
 
@@ -26,7 +28,7 @@ log = logging.getLogger(__name__)
 @app.task(name="ingest.fetch_item", bind=True, base=ItemTask, **PIPELINE_RETRY)
 def fetch_item(self: ItemTask, item_id: int) -> None:
     with session_scope() as session:
-        row = repository.get_item(session, item_id=item_id)
+        row = run_store.get_item(session, item_id=item_id)
         if row is None or row.status in ItemStatus.FINAL:
             return
         item = SourceItem(
@@ -41,7 +43,7 @@ def fetch_item(self: ItemTask, item_id: int) -> None:
         extractor = choose_extractor(data, item.filename)
     except ExtractionError as error:
         with session_scope() as session:
-            repository.finish_item(
+            run_store.finish_item(
                 session,
                 item_id=item_id,
                 status=ItemStatus.QUARANTINED,
@@ -61,7 +63,7 @@ def fetch_item(self: ItemTask, item_id: int) -> None:
             and existing.source_metadata == item.metadata
         )
         if not same_file:
-            repository.upsert_document(
+            document_store.upsert_document(
                 session,
                 document_id=document_id,
                 source_uri=item.source_uri,
@@ -72,12 +74,12 @@ def fetch_item(self: ItemTask, item_id: int) -> None:
                 size=len(data),
                 status=DocumentStatus.PENDING,
             )
-        row = repository.get_item(session, item_id=item_id)
+        row = run_store.get_item(session, item_id=item_id)
         if row is not None:
             row.document_id = document_id
         if same_file and existing is not None and existing.status == DocumentStatus.QUARANTINED:
             # The same unreadable file again: the reason it was refused still holds.
-            repository.settle_items(
+            run_store.settle_items(
                 session,
                 document_id=document_id,
                 status=ItemStatus.QUARANTINED,
@@ -104,10 +106,10 @@ def extract_document(self: DocumentTask, document_id: str) -> None:
     except ExtractionError as error:
         log.info("quarantined document %s: %s", document_id, error.code)
         with session_scope() as session:
-            repository.quarantine_document(
+            document_store.quarantine_document(
                 session, document_id=document_id, reason_code=error.code, reason=error.message
             )
-            repository.replace_pages(session, document_id=document_id, pages=[])
+            document_store.replace_pages(session, document_id=document_id, pages=[])
         if was_indexed:
             # The index step takes a document that can no longer be read out of the index.
             hand_on("index.document", document_id)
@@ -117,7 +119,7 @@ def extract_document(self: DocumentTask, document_id: str) -> None:
         source=source, embedded=extracted.metadata, pages=extracted.pages, filename=filename
     )
     with session_scope() as session:
-        repository.upsert_document(
+        document_store.upsert_document(
             session,
             document_id=document_id,
             title=metadata.title,
@@ -133,7 +135,7 @@ def extract_document(self: DocumentTask, document_id: str) -> None:
             extractor_version=extracted.extractor_version,
             active_content=extracted.active_content,
         )
-        repository.replace_pages(
+        document_store.replace_pages(
             session,
             document_id=document_id,
             pages=[(page.number, page.text) for page in extracted.pages],

@@ -12,11 +12,13 @@ from celery.signals import worker_init
 from nlp_models.entities import get_finder, summarize
 from nlp_models.knowledge_base import kb_version
 from nlp_models.pipeline import model_version
-from vidensbank import repository
 from vidensbank.celery_app import PIPELINE_RETRY, DocumentTask, app, enqueue, hand_on
-from vidensbank.db import session_scope
-from vidensbank.models import Document, DocumentStatus, ItemStatus
 from vidensbank.settings import get_settings
+from vidensbank.store import documents as document_store
+from vidensbank.store import runs as run_store
+from vidensbank.store.db import session_scope
+from vidensbank.store.documents import Document, DocumentStatus
+from vidensbank.store.runs import ItemStatus
 
 
 @worker_init.connect
@@ -46,17 +48,17 @@ def enrich_document(self: DocumentTask, document_id: str) -> None:
             and document.model_version == model
             and document.kb_version == kb
         ):
-            repository.settle_items(session, document_id=document_id, status=ItemStatus.UNCHANGED)
+            run_store.settle_items(session, document_id=document_id, status=ItemStatus.UNCHANGED)
             return
-        pages = repository.get_pages(session, document_id=document_id)
+        pages = document_store.get_pages(session, document_id=document_id)
     mentions = get_finder(get_settings().kb_dir).find_in_pages(pages)
     with session_scope() as session:
-        repository.replace_entities(
+        document_store.replace_entities(
             session,
             document_id=document_id,
             entities=[summary.model_dump() for summary in summarize(mentions)],
         )
-        repository.mark_enriched(
+        document_store.mark_enriched(
             session, document_id=document_id, model_version=model, kb_version=kb
         )
     hand_on("index.document", document_id)
@@ -67,12 +69,12 @@ def reenrich(document_ids: Sequence[str] | None = None) -> int:
     model, kb = current_versions()
     with session_scope() as session:
         if document_ids is None:
-            document_ids = repository.stale_document_ids(
+            document_ids = document_store.stale_document_ids(
                 session, model_version=model, kb_version=kb
             )
         else:
             document_ids = [i for i in document_ids if session.get(Document, i) is not None]
-        pages = repository.page_counts(session, document_ids=document_ids)
+        pages = document_store.page_counts(session, document_ids=document_ids)
     for document_id in document_ids:
         enqueue("enrich.document", document_id, pages=pages.get(document_id, 1))
     return len(document_ids)

@@ -8,7 +8,7 @@ here="$(dirname "${BASH_SOURCE[0]}")"
 . "$here/lib.sh"
 
 "$here/install_system.sh"
-plugin_zip="$("$VB_ROOT/search_api/es_plugin/build.sh")"
+plugin_zip="$("$VB_ROOT/search_api/index/es_plugin/build.sh")"
 marker="$VB_ES_HOME/.vidensbank-plugins/vidensbank-analysis-da"
 before="$(cat "$marker" 2>/dev/null || true)"
 VB_ES_PLUGINS="$plugin_zip" "$here/install_elasticsearch.sh"

@@ -23,13 +23,13 @@ import httpx
 import redis
 from sqlalchemy import ColumnElement, select
 
-from search_api.elastic import get_client
-from search_api.index import alias_name
+from search_api.index.elastic import get_client
+from search_api.index.lifecycle import alias_name
 from tests.fixtures import VENV_BIN, free_port, stop_worker
-from vidensbank import repository
-from vidensbank.db import session_scope
-from vidensbank.models import IngestItem, ItemStatus
 from vidensbank.settings import PROJECT_ROOT
+from vidensbank.store import runs as run_store
+from vidensbank.store.db import session_scope
+from vidensbank.store.runs import IngestItem, ItemStatus
 
 REDIS_SERVER = shutil.which("redis-server") or "/usr/bin/redis-server"
 
@@ -255,7 +255,7 @@ def fail_unfinished_items(folder: Path) -> int:
             )
         ).all()
         for item_id in ids:
-            repository.finish_item(
+            run_store.finish_item(
                 session,
                 item_id=item_id,
                 status=ItemStatus.FAILED,

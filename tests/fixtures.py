@@ -20,7 +20,7 @@ import redis
 from celery import Celery
 from celery.utils.nodenames import host_format
 
-from search_api.elastic import get_client
+from search_api.index.elastic import get_client
 from tests.conftest import TEST_PREFIX
 from tests.helpers import ingest
 from vidensbank.cli import main as cli_main

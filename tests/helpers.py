@@ -7,6 +7,8 @@ from typing import Any
 
 from vidensbank.settings import PROJECT_ROOT
 
+QUERIES_PATH = Path(__file__).parent / "relevance" / "queries.yaml"
+
 
 def ingest_command(*targets: Path | str, timeout: float = 600) -> list[str]:
     return [

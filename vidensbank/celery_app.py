@@ -25,15 +25,16 @@ from celery.exceptions import SoftTimeLimitExceeded, TimeLimitExceeded
 from celery.signals import worker_ready
 from sqlalchemy.exc import OperationalError
 
-from vidensbank import repository
-from vidensbank.db import session_scope
 from vidensbank.errors import DependencyUnavailableError, too_slow
-from vidensbank.models import ItemStatus
 from vidensbank.settings import get_settings
+from vidensbank.store import documents as document_store
+from vidensbank.store import runs as run_store
+from vidensbank.store.db import session_scope
+from vidensbank.store.runs import ItemStatus
 
 log = logging.getLogger(__name__)
 
-TASK_MODULES = ["ingest.tasks", "nlp_models.tasks", "search_api.tasks"]
+TASK_MODULES = ["ingest.tasks", "nlp_models.tasks", "search_api.index.tasks"]
 FIRST_STEP = "ingest.fetch_item"
 
 # The share of the visibility timeout every time limit stays under, and the share of that the
@@ -124,13 +125,13 @@ class ItemTask(Task):
             return
         status, code, reason = _failure(self.name, exc)
         with session_scope() as session:
-            item = repository.get_item(session, item_id=item_id)
+            item = run_store.get_item(session, item_id=item_id)
             document_id = item.document_id if item is not None else None
         if document_id is not None:
             # The later steps ran inside this task: their document shares its fate.
             _settle_document(document_id, status, code, reason)
         with session_scope() as session:
-            repository.finish_item(
+            run_store.finish_item(
                 session, item_id=item_id, status=status, reason_code=code, reason=reason
             )
 
@@ -138,11 +139,11 @@ class ItemTask(Task):
 def _settle_document(document_id: str, status: str, code: str, reason: str) -> None:
     with session_scope() as session:
         if status == ItemStatus.QUARANTINED:
-            repository.quarantine_document(
+            document_store.quarantine_document(
                 session, document_id=document_id, reason_code=code, reason=reason
             )
         else:
-            repository.settle_items(
+            run_store.settle_items(
                 session, document_id=document_id, status=status, reason_code=code, reason=reason
             )
 
@@ -203,7 +204,7 @@ def recover_lost_queue() -> int:
     finally:
         client.close()
     with session_scope() as session:
-        item_ids = repository.unfinished_item_ids(session, queue=settings.queue)
+        item_ids = run_store.unfinished_item_ids(session, queue=settings.queue)
     for item_id in item_ids:
         enqueue(FIRST_STEP, item_id)
     if item_ids:

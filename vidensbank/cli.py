@@ -7,35 +7,21 @@ import time
 from pathlib import Path
 from typing import Any
 
-from vidensbank.settings import PROJECT_ROOT, get_settings
-
-
-def _migrate() -> None:
-    from alembic import command
-    from alembic.config import Config
-
-    config = Config()
-    config.set_main_option("script_location", str(PROJECT_ROOT / "migrations"))
-    config.set_main_option("sqlalchemy.url", get_settings().database_url)
-    command.upgrade(config, "head")
+from vidensbank.settings import get_settings
 
 
 def cmd_init(_args: argparse.Namespace) -> int:
     """Bring the database schema up to date, load the knowledge base, and make sure the search
     index exists with the code's mapping."""
     from nlp_models.knowledge_base import kb_rows
-    from search_api.elastic import get_client
-    from search_api.indexer import ensure_current
-    from vidensbank import repository
-    from vidensbank.db import session_scope
+    from search_api.index.elastic import get_client
+    from search_api.index.indexer import ensure_current
+    from vidensbank.store import knowledge_base as kb_store
+    from vidensbank.store.db import migrate, session_scope
 
-    if get_settings().database_url.startswith("sqlite:///"):
-        Path(get_settings().database_url.removeprefix("sqlite:///")).parent.mkdir(
-            parents=True, exist_ok=True
-        )
-    _migrate()
+    migrate()
     with session_scope() as session:
-        count = repository.replace_kb_records(session, records=kb_rows(get_settings().kb_dir))
+        count = kb_store.replace_kb_records(session, records=kb_rows(get_settings().kb_dir))
     rebuilt = ensure_current(get_client())
     if rebuilt is not None:
         print(
@@ -46,7 +32,7 @@ def cmd_init(_args: argparse.Namespace) -> int:
 
 
 def _report(run_id: str) -> dict[str, Any]:
-    from search_api.service import get_run
+    from search_api.api.runs import get_run
 
     run = get_run(run_id)
     return {
@@ -58,7 +44,7 @@ def _report(run_id: str) -> dict[str, Any]:
 def cmd_ingest(args: argparse.Namespace) -> int:
     """Queue every file for the workers; with --wait, follow the run until each file is done."""
     from ingest.runs import list_sources, start_run
-    from vidensbank.models import ItemStatus
+    from vidensbank.store.runs import ItemStatus
 
     sources = list_sources(args.targets)
     if not sources:
@@ -91,8 +77,8 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     if show_progress:
         print(file=sys.stderr)
     if done == len(statuses):
-        from search_api.elastic import get_client
-        from search_api.indexer import refresh
+        from search_api.index.elastic import get_client
+        from search_api.index.indexer import refresh
 
         # Documents are indexed without waiting; the run is searchable from here on.
         refresh(get_client())
@@ -116,8 +102,8 @@ def cmd_ingest(args: argparse.Namespace) -> int:
 
 def cmd_reindex(args: argparse.Namespace) -> int:
     """Rebuild the whole index from SQL, or index only the documents named."""
-    from search_api.elastic import get_client
-    from search_api.indexer import index_documents, reindex
+    from search_api.index.elastic import get_client
+    from search_api.index.indexer import index_documents, reindex
 
     if args.ids:
         count = index_documents(get_client(), args.ids)

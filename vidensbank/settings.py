@@ -17,7 +17,7 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="VB_", extra="ignore")
 
     database_url: str = Field(
-        default=f"sqlite:///{PROJECT_ROOT / 'var' / 'vidensbank.db'}",
+        default=f"sqlite:///{PROJECT_ROOT / 'var' / 'vidensbank.store.db'}",
         description="SQLAlchemy URL of the database (SQLite file or postgresql+psycopg://…).",
     )
     blob_dir: Path = Field(

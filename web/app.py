@@ -13,7 +13,7 @@ from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
 from fastapi_offline import FastAPIOffline
 
-from search_api.routes import router as api_router
+from search_api.api.routes import router as api_router
 from web.errors import install_error_handlers
 from web.pages import router as pages_router
 from web.security import SecurityMiddleware

@@ -6,9 +6,10 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
-from search_api import service
-from search_api.query import SearchParams
-from search_api.routes import SearchQuery
+from search_api.api import documents, entities, runs
+from search_api.api.routes import SearchQuery
+from search_api.query import search
+from search_api.query.builder import SearchParams
 from web.templating import templates
 
 router = APIRouter(default_response_class=HTMLResponse, include_in_schema=False)
@@ -26,7 +27,7 @@ def search_url(params: SearchParams, **changes: Any) -> str:
 
 @router.get("/")
 def search_page(request: Request, params: SearchQuery) -> HTMLResponse:
-    response = service.search(params)
+    response = search.search(params)
     return templates.TemplateResponse(
         request,
         "search.html",
@@ -41,7 +42,7 @@ def search_page(request: Request, params: SearchQuery) -> HTMLResponse:
 
 @router.get("/dokument/{document_id}")
 def document_page(request: Request, document_id: str) -> HTMLResponse:
-    document = service.get_document(document_id)
+    document = documents.get_document(document_id)
     return templates.TemplateResponse(
         request,
         "document.html",
@@ -51,7 +52,7 @@ def document_page(request: Request, document_id: str) -> HTMLResponse:
 
 @router.get("/entitet/{kb_id}")
 def entity_page(request: Request, kb_id: str) -> HTMLResponse:
-    entity = service.get_entity(kb_id)
+    entity = entities.get_entity(kb_id)
     return templates.TemplateResponse(
         request, "entity.html", {"entity": entity, "json_url": f"/api/entities/{kb_id}"}
     )
@@ -60,12 +61,12 @@ def entity_page(request: Request, kb_id: str) -> HTMLResponse:
 @router.get("/indlaesninger")
 def runs_page(request: Request) -> HTMLResponse:
     return templates.TemplateResponse(
-        request, "runs.html", {"runs": service.list_runs().runs, "json_url": "/api/runs"}
+        request, "runs.html", {"runs": runs.list_runs().runs, "json_url": "/api/runs"}
     )
 
 
 @router.get("/indlaesninger/{run_id}")
 def run_page(request: Request, run_id: str) -> HTMLResponse:
     return templates.TemplateResponse(
-        request, "runs.html", {"runs": [service.get_run(run_id)], "json_url": f"/api/runs/{run_id}"}
+        request, "runs.html", {"runs": [runs.get_run(run_id)], "json_url": f"/api/runs/{run_id}"}
     )

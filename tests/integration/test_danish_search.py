@@ -6,7 +6,8 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from search_api.relevance import load_queries
+from search_api.query.relevance import load_queries
+from tests.helpers import QUERIES_PATH
 from web.app import app
 
 # Each finds documents that say it another way: a phrase for a compound, a full name for an
@@ -21,7 +22,7 @@ def api(corpus_report: dict[str, Any]) -> TestClient:
 
 @pytest.mark.parametrize("query", ACCEPTANCE)
 def test_acceptance_query_finds_a_highly_relevant_document(api: TestClient, query: str) -> None:
-    judged = next(q for q in load_queries() if q.query == query)
+    judged = next(q for q in load_queries(QUERIES_PATH) if q.query == query)
     good = {slug for slug, grade in judged.judgements.items() if grade >= 2}
     results = api.get("/api/search", params={"q": query}).json()["results"]
     assert good & {Path(r["filename"]).stem for r in results[:10]}

@@ -7,11 +7,11 @@ import time
 from pathlib import Path
 from typing import Any
 
-from search_api.elastic import get_client
-from search_api.index import alias_name
-from vidensbank.db import session_scope
-from vidensbank.models import Document, DocumentStatus
+from search_api.index.elastic import get_client
+from search_api.index.lifecycle import alias_name
 from vidensbank.settings import PROJECT_ROOT
+from vidensbank.store.db import session_scope
+from vidensbank.store.documents import Document, DocumentStatus
 
 VIDENSBANK = str(Path(sys.executable).parent / "vidensbank")
 

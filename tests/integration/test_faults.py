@@ -19,10 +19,10 @@ import psutil
 import pytest
 from celery.utils.nodenames import host_format
 
-from search_api.elastic import get_client
-from search_api.indexer import reindex
-from search_api.query import SearchParams
-from search_api.service import search
+from search_api.index.elastic import get_client
+from search_api.index.indexer import reindex
+from search_api.query.builder import SearchParams
+from search_api.query.search import search
 from tests.faults import (
     PrivateRedis,
     TcpProxy,
@@ -40,8 +40,8 @@ from tests.fixtures import start_worker, stop_worker
 from tests.helpers import ingest_command
 from tests.quality import REPORTS
 from vidensbank.celery_app import app
-from vidensbank.models import ItemStatus
 from vidensbank.settings import PROJECT_ROOT, get_settings
+from vidensbank.store.runs import ItemStatus
 
 # Killing a worker child hands its task straight back to the queue (reject on worker lost), so
 # the fault tests do not need the session's short visibility timeout; a long one keeps the task

@@ -39,10 +39,10 @@ from tests.hostile_files import (
     generate,
 )
 from tests.quality import report
-from vidensbank import repository
-from vidensbank.db import session_scope
 from vidensbank.identity import document_id, file_uri
 from vidensbank.settings import get_settings
+from vidensbank.store import runs as run_store
+from vidensbank.store.db import session_scope
 from web.app import app
 
 QUEUE = f"{TEST_PREFIX}-hostile"
@@ -214,7 +214,7 @@ def hostile_run(stack: None, corpus: Path, run_dir: Path) -> Iterator[HostileRun
             client.delete(*leftovers)
 
     with session_scope() as session:
-        ingest_run = repository.get_run(session, run_id=run_id)
+        ingest_run = run_store.get_run(session, run_id=run_id)
         assert ingest_run is not None
         outcomes = [
             Outcome(i.filename, i.status, i.reason_code, i.reason, i.document_id)

@@ -9,10 +9,10 @@ import pytest
 from fastapi.testclient import TestClient
 
 from tests.helpers import ingest
-from vidensbank import repository
-from vidensbank.blobstore import content_hash
-from vidensbank.db import session_scope
-from vidensbank.models import IngestItem
+from vidensbank.store import runs as run_store
+from vidensbank.store.blobs import content_hash
+from vidensbank.store.db import session_scope
+from vidensbank.store.runs import IngestItem
 from web.app import app
 
 BROKEN = {
@@ -58,7 +58,7 @@ def test_report_follows_the_contract(report: dict[str, Any], corpus: Path) -> No
 def test_broken_file_is_quarantined_with_its_reason(report: dict[str, Any], filename: str) -> None:
     code, words = BROKEN[filename]
     with session_scope() as session:
-        run = repository.get_run(session, run_id=report["run_id"])
+        run = run_store.get_run(session, run_id=report["run_id"])
         assert run is not None
         item: IngestItem = next(i for i in run.items if i.filename == filename)
         assert item.reason_code == code
@@ -225,8 +225,8 @@ def test_bad_requests_get_danish_4xx(report: dict[str, Any], api: TestClient) ->
 def test_reindex_swaps_alias_while_searches_keep_working(
     report: dict[str, Any], api: TestClient
 ) -> None:
-    from search_api.elastic import get_client
-    from search_api.index import indices_behind_alias
+    from search_api.index.elastic import get_client
+    from search_api.index.lifecycle import indices_behind_alias
     from vidensbank.cli import main as cli_main
 
     before = api.get("/api/search", params={"q": "inddragelse"}).json()["total"]

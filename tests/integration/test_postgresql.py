@@ -16,9 +16,11 @@ from sqlalchemy import create_engine, inspect
 from sqlalchemy.orm import Session
 
 from tests.conftest import TEST_PREFIX
-from vidensbank import repository
-from vidensbank.models import DocumentStatus
-from vidensbank.settings import PROJECT_ROOT
+from vidensbank.store import documents as document_store
+from vidensbank.store import knowledge_base as kb_store
+from vidensbank.store import runs as run_store
+from vidensbank.store.db import migration_config
+from vidensbank.store.documents import DocumentStatus
 
 PORT = os.environ.get("VB_PG_PORT", "5433")
 SERVER = f"host=127.0.0.1 port={PORT} user=vidensbank dbname=postgres"
@@ -27,10 +29,7 @@ URL = f"postgresql+psycopg://vidensbank@127.0.0.1:{PORT}/{DATABASE}"
 
 
 def alembic_config() -> Config:
-    config = Config()
-    config.set_main_option("script_location", str(PROJECT_ROOT / "migrations"))
-    config.set_main_option("sqlalchemy.url", URL)
-    return config
+    return migration_config(URL)
 
 
 @pytest.fixture(scope="module")
@@ -55,7 +54,7 @@ def test_migrations_create_every_table(session: Session) -> None:
 
 
 def test_repository_round_trip(session: Session) -> None:
-    run = repository.create_run(
+    run = run_store.create_run(
         session,
         queue="vidensbank",
         items=[
@@ -67,7 +66,7 @@ def test_repository_round_trip(session: Session) -> None:
             }
         ],
     )
-    repository.upsert_document(
+    document_store.upsert_document(
         session,
         document_id="d1",
         source_uri="https://x/a",
@@ -78,8 +77,8 @@ def test_repository_round_trip(session: Session) -> None:
         content_hash="0" * 64,
         status=DocumentStatus.INDEXED,
     )
-    repository.replace_pages(session, document_id="d1", pages=[(1, "Side ét"), (2, "Side to")])
-    repository.replace_kb_records(
+    document_store.replace_pages(session, document_id="d1", pages=[(1, "Side ét"), (2, "Side to")])
+    kb_store.replace_kb_records(
         session,
         records=[
             {
@@ -91,7 +90,7 @@ def test_repository_round_trip(session: Session) -> None:
             }
         ],
     )
-    repository.replace_entities(
+    document_store.replace_entities(
         session,
         document_id="d1",
         entities=[
@@ -115,18 +114,18 @@ def test_repository_round_trip(session: Session) -> None:
     )
     session.commit()
 
-    document = repository.get_document(session, document_id="d1")
+    document = document_store.get_document(session, document_id="d1")
     assert document is not None and [p.text for p in document.pages] == ["Side ét", "Side to"]
-    [(found, entity)] = repository.documents_mentioning(session, kb_id="org.kl")
+    [(found, entity)] = document_store.documents_mentioning(session, kb_id="org.kl")
     assert found.id == "d1" and entity.pages == [1, 2]
-    assert repository.co_occurring_entities(session, kb_id="org.kl") == [
+    assert document_store.co_occurring_entities(session, kb_id="org.kl") == [
         ("org.vive", "VIVE", "ORG", 1)
     ]
-    [listed] = repository.list_runs(session)
+    [listed] = run_store.list_runs(session)
     assert listed.id == run.id and listed.items[0].source_metadata == {"title": "Æble"}
     assert listed.created_at.tzinfo is not None
-    assert repository.unfinished_item_ids(session, queue="vidensbank") == [run.items[0].id]
-    assert repository.unfinished_item_ids(session, queue="en-anden-kø") == []
+    assert run_store.unfinished_item_ids(session, queue="vidensbank") == [run.items[0].id]
+    assert run_store.unfinished_item_ids(session, queue="en-anden-kø") == []
 
 
 def test_migrations_downgrade_cleanly(session: Session) -> None:

@@ -4,10 +4,10 @@ from typing import Any
 
 import pytest
 
-from search_api.elastic import get_client
-from search_api.index import alias_name
-from search_api.indexer import build_index
-from search_api.relevance import (
+from search_api.index.elastic import get_client
+from search_api.index.indexer import build_index
+from search_api.index.lifecycle import alias_name
+from search_api.query.relevance import (
     CONFIGURATIONS,
     JudgedQuery,
     Metrics,
@@ -15,6 +15,7 @@ from search_api.relevance import (
     measure,
     search_run,
 )
+from tests.helpers import QUERIES_PATH
 from tests.quality import report
 
 # Measured on 2026-11-24 (bench/RESULTS.md): nDCG@10 0.869, recall@20 0.889, MRR 0.931, and
@@ -28,7 +29,7 @@ MARGIN_OVER_STANDARD = 0.15
 
 @pytest.fixture(scope="module")
 def queries() -> list[JudgedQuery]:
-    return load_queries()
+    return load_queries(QUERIES_PATH)
 
 
 def measured(name: str, corpus_report: dict[str, Any], queries: list[JudgedQuery]) -> Metrics:

@@ -8,8 +8,8 @@ from pathlib import Path
 
 from tests.fixtures import start_worker, stop_worker
 from tests.helpers import ingest
-from vidensbank.db import session_scope
-from vidensbank.models import IngestItem
+from vidensbank.store.db import session_scope
+from vidensbank.store.runs import IngestItem
 
 VISIBILITY_TIMEOUT = 10
 

@@ -11,9 +11,9 @@ from typing import Any
 
 from tests.fixtures import start_worker, stop_worker
 from tests.helpers import ingest_command
-from vidensbank.db import session_scope
-from vidensbank.models import IngestItem, ItemStatus
 from vidensbank.settings import PROJECT_ROOT
+from vidensbank.store.db import session_scope
+from vidensbank.store.runs import IngestItem, ItemStatus
 
 
 def final_items() -> int:

@@ -1,8 +1,8 @@
 """Query expansion from the knowledge base, with the index's analysis given as data."""
 
-from search_api.expansion import WordAnalysis, expand
-from search_api.query import QueryOptions
-from search_api.query_parser import parse_query
+from search_api.query.builder import QueryOptions
+from search_api.query.expansion import WordAnalysis, expand
+from search_api.query.parser import parse_query
 
 
 def lookup(words: list[str]) -> dict[str, WordAnalysis]:

@@ -1,7 +1,7 @@
 from pathlib import Path
 
-from vidensbank.blobstore import BlobStore, content_hash
 from vidensbank.identity import document_id, file_uri
+from vidensbank.store.blobs import BlobStore, content_hash
 
 
 def test_document_id_depends_only_on_source_identity() -> None:

@@ -4,7 +4,7 @@ from typing import Any
 import pytest
 from pydantic import ValidationError
 
-from search_api.query import (
+from search_api.query.builder import (
     MAX_PAGE_SIZE,
     Expansion,
     QueryOptions,
@@ -12,7 +12,7 @@ from search_api.query import (
     Unit,
     build_query,
 )
-from search_api.query_parser import parse_query
+from search_api.query.parser import parse_query
 
 
 def body_for(q: str, options: QueryOptions | None = None, **params: object) -> dict[str, Any]:

@@ -1,4 +1,4 @@
-from search_api.query_parser import Term, parse_query
+from search_api.query.parser import Term, parse_query
 
 
 def test_plain_words() -> None:

@@ -2,7 +2,7 @@ import math
 
 import pytest
 
-from search_api.relevance import ndcg, recall, reciprocal_rank
+from search_api.query.relevance import ndcg, recall, reciprocal_rank
 
 
 def test_perfect_ranking_has_ndcg_one() -> None:

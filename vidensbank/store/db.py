@@ -1,13 +1,34 @@
-"""Engine and session factory, one per process and database URL."""
+"""The database: its migrations, and an engine and session factory per process and URL."""
 
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import lru_cache
+from pathlib import Path
 
+from alembic import command
+from alembic.config import Config
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
 from vidensbank.settings import get_settings
+
+MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+
+
+def migration_config(url: str | None = None) -> Config:
+    """Alembic's configuration for the migrations shipped in this package."""
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    config.set_main_option("sqlalchemy.url", url or get_settings().database_url)
+    return config
+
+
+def migrate(url: str | None = None) -> None:
+    """Bring the database schema up to date (a SQLite file's folder is made first)."""
+    url = url or get_settings().database_url
+    if url.startswith("sqlite:///"):
+        Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+    command.upgrade(migration_config(url), "head")
 
 
 @lru_cache

@@ -14,8 +14,8 @@ from pydantic import BaseModel
 
 from nlp_models.knowledge_base import KBRecord, KnowledgeBase, load_knowledge_base
 from nlp_models.linking import Linker, normalize
-from search_api.query import Expansion, QueryOptions, Unit
-from search_api.query_parser import ParsedQuery, Term
+from search_api.query.builder import Expansion, QueryOptions, Unit
+from search_api.query.parser import ParsedQuery, Term
 from vidensbank.settings import get_settings
 
 MAX_NAME_WORDS = 6

@@ -8,10 +8,10 @@ from typing import Any
 from elasticsearch import Elasticsearch, NotFoundError
 from elasticsearch.helpers import bulk
 
-from search_api.analysis import AnalysisOptions
-from search_api.documents import to_index_document
-from search_api.elastic import elastic_errors
-from search_api.index import (
+from search_api.index.analysis import AnalysisOptions
+from search_api.index.document import to_index_document
+from search_api.index.elastic import elastic_errors
+from search_api.index.lifecycle import (
     MAPPING_VERSION,
     PRODUCTION,
     alias_name,
@@ -20,8 +20,8 @@ from search_api.index import (
     live_mapping_version,
     swap_alias,
 )
-from vidensbank import repository
-from vidensbank.db import session_scope
+from vidensbank.store import documents as document_store
+from vidensbank.store.db import session_scope
 
 log = logging.getLogger(__name__)
 
@@ -64,10 +64,10 @@ def index_documents(client: Elasticsearch, document_ids: Collection[str]) -> int
 
 def _actions(index: str, only: Collection[str] | None) -> Iterator[dict[str, Any]]:
     with session_scope() as session:
-        for document_id in list(repository.iter_indexable_document_ids(session)):
+        for document_id in list(document_store.iter_indexable_document_ids(session)):
             if only is not None and document_id not in only:
                 continue
-            document = repository.get_document(session, document_id=document_id)
+            document = document_store.get_document(session, document_id=document_id)
             if document is not None:
                 yield {"_index": index, "_id": document.id, "_source": to_index_document(document)}
             session.expunge_all()

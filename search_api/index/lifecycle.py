@@ -9,8 +9,8 @@ from typing import Any
 
 from elasticsearch import Elasticsearch, NotFoundError
 
-from search_api.analysis import AnalysisOptions, analysis_settings, text_field
-from search_api.elastic import elastic_errors
+from search_api.index.analysis import AnalysisOptions, analysis_settings, text_field
+from search_api.index.elastic import elastic_errors
 from vidensbank.settings import get_settings
 
 

@@ -9,7 +9,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, Field
 
-from search_api.query_parser import ParsedQuery
+from search_api.query.parser import ParsedQuery
 
 MAX_QUERY_LENGTH = 1000
 MAX_PAGE_SIZE = 100

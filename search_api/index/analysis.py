@@ -1,7 +1,7 @@
 """The Danish analysis chain of the index, built from core Elasticsearch and our plugin.
 
 The node from Maven Central has no ``analysis-common`` module, so the Danish parts come from
-the project's own plugin (``search_api/es_plugin``), which registers Lucene's Danish Snowball
+the project's own plugin (``search_api/index/es_plugin``), which registers Lucene's Danish Snowball
 stemmer, Scandinavian normalisation and a Danish decompounder. Each feature can be switched
 off, which is how the relevance benchmark measures what each one adds.
 

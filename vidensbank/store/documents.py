@@ -1,97 +1,112 @@
-"""Database access: keyword-only functions that take a session. Nothing else writes SQL."""
+"""Documents, their pages and entities: the source of truth. The index is derived from these
+rows."""
 
-import uuid
+import datetime as dt
 from collections.abc import Iterator, Sequence
 from typing import Any
 
-from sqlalchemy import delete, func, insert, select, update
-from sqlalchemy.orm import Session, selectinload
-
-from vidensbank.models import (
-    Document,
-    DocumentStatus,
-    Entity,
-    IngestItem,
-    IngestRun,
-    ItemStatus,
-    KBRecordRow,
-    Page,
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    delete,
+    func,
+    insert,
+    select,
+    update,
 )
+from sqlalchemy.orm import Mapped, Session, mapped_column, relationship, selectinload
+from sqlalchemy.sql.expression import false
+
+from vidensbank.store.base import Base, UTCDateTime, utcnow
+from vidensbank.store.runs import ItemStatus, settle_items
 
 
-def create_run(session: Session, *, queue: str, items: Sequence[dict[str, Any]]) -> IngestRun:
-    """A new ingest run with one item per file (keys of ``IngestItem``) on ``queue``."""
-    run = IngestRun(id=uuid.uuid4().hex, queue=queue)
-    run.items = [IngestItem(**item) for item in items]
-    session.add(run)
-    session.flush()
-    return run
+class DocumentStatus:
+    """Where a document is in the pipeline. A failure is stored, never dropped."""
+
+    PENDING = "pending"
+    EXTRACTED = "extracted"
+    ENRICHED = "enriched"
+    INDEXED = "indexed"
+    QUARANTINED = "quarantined"
 
 
-def get_run(session: Session, *, run_id: str) -> IngestRun | None:
-    return session.scalars(
-        select(IngestRun).where(IngestRun.id == run_id).options(selectinload(IngestRun.items))
-    ).first()
+class Document(Base):
+    __tablename__ = "documents"
 
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    source_uri: Mapped[str] = mapped_column(Text, unique=True)
+    filename: Mapped[str] = mapped_column(String(500))
+    title: Mapped[str] = mapped_column(Text, default="")
+    publisher: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    kind: Mapped[str | None] = mapped_column(String(100), nullable=True)
+    published: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
+    authors: Mapped[list[str]] = mapped_column(JSON, default=list)
+    extra: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    mime_type: Mapped[str | None] = mapped_column(String(100), nullable=True)
+    size: Mapped[int] = mapped_column(Integer, default=0)
+    content_hash: Mapped[str] = mapped_column(String(64))
+    status: Mapped[str] = mapped_column(String(20), default=DocumentStatus.PENDING, index=True)
+    reason_code: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    reason: Mapped[str | None] = mapped_column(Text, nullable=True)
+    extractor_version: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    model_version: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    kb_version: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    source_metadata: Mapped[dict[str, Any]] = mapped_column(
+        JSON, default=dict, doc="What the source said of the file; extraction reads it again."
+    )
+    active_content: Mapped[bool] = mapped_column(
+        Boolean,
+        default=False,
+        server_default=false(),
+        doc="The file carries scripts or actions (a PDF's JavaScript): it is only downloaded.",
+    )
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
-def list_runs(session: Session, *, limit: int = 50) -> Sequence[IngestRun]:
-    return session.scalars(
-        select(IngestRun)
-        .order_by(IngestRun.created_at.desc())
-        .limit(limit)
-        .options(selectinload(IngestRun.items))
-    ).all()
-
-
-def unfinished_item_ids(session: Session, *, queue: str) -> list[int]:
-    """Items of the runs on ``queue`` that have not reached a final status."""
-    return list(
-        session.scalars(
-            select(IngestItem.id)
-            .join(IngestRun)
-            .where(IngestRun.queue == queue, IngestItem.status.not_in(ItemStatus.FINAL))
-            .order_by(IngestItem.id)
-        )
+    pages: Mapped[list["Page"]] = relationship(
+        back_populates="document", order_by="Page.number", cascade="all, delete-orphan"
+    )
+    entities: Mapped[list["Entity"]] = relationship(
+        back_populates="document", order_by="Entity.id", cascade="all, delete-orphan"
     )
 
 
-def get_item(session: Session, *, item_id: int) -> IngestItem | None:
-    return session.get(IngestItem, item_id)
+class Page(Base):
+    __tablename__ = "pages"
+    __table_args__ = (UniqueConstraint("document_id", "number"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    document_id: Mapped[str] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"))
+    number: Mapped[int] = mapped_column(Integer)
+    text: Mapped[str] = mapped_column(Text)
+
+    document: Mapped[Document] = relationship(back_populates="pages")
 
 
-def finish_item(
-    session: Session,
-    *,
-    item_id: int,
-    status: str,
-    document_id: str | None = None,
-    reason_code: str | None = None,
-    reason: str | None = None,
-) -> None:
-    item = session.get(IngestItem, item_id)
-    if item is None:
-        return
-    item.status = status
-    item.document_id = document_id or item.document_id
-    item.reason_code = reason_code
-    item.reason = reason
+class Entity(Base):
+    """One entity of a document: all its mentions grouped, with the pages they stand on."""
 
+    __tablename__ = "entities"
 
-def settle_items(
-    session: Session,
-    *,
-    document_id: str,
-    status: str,
-    reason_code: str | None = None,
-    reason: str | None = None,
-) -> None:
-    """Give every unfinished item that brought in the document its final status: the steps
-    run on documents, and a run learns from here what became of its files."""
-    session.execute(
-        update(IngestItem)
-        .where(IngestItem.document_id == document_id, IngestItem.status.not_in(ItemStatus.FINAL))
-        .values(status=status, reason_code=reason_code, reason=reason)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    document_id: Mapped[str] = mapped_column(
+        ForeignKey("documents.id", ondelete="CASCADE"), index=True
     )
+    text: Mapped[str] = mapped_column(Text)
+    label: Mapped[str] = mapped_column(String(20))
+    canonical: Mapped[str] = mapped_column(Text)
+    kb_id: Mapped[str | None] = mapped_column(String(100), nullable=True, index=True)
+    count: Mapped[int] = mapped_column(Integer)
+    pages: Mapped[list[int]] = mapped_column(JSON)
+
+    document: Mapped[Document] = relationship(back_populates="entities")
 
 
 def quarantine_document(
@@ -223,18 +238,6 @@ def iter_indexable_document_ids(session: Session) -> Iterator[str]:
         .where(Document.status.in_([DocumentStatus.ENRICHED, DocumentStatus.INDEXED]))
         .order_by(Document.id)
     )
-
-
-def replace_kb_records(session: Session, *, records: Sequence[dict[str, Any]]) -> int:
-    """Make the table hold exactly these records (the YAML files are the source)."""
-    session.execute(delete(KBRecordRow))
-    session.add_all(KBRecordRow(**record) for record in records)
-    session.flush()
-    return len(records)
-
-
-def get_kb_record(session: Session, *, kb_id: str) -> KBRecordRow | None:
-    return session.get(KBRecordRow, kb_id)
 
 
 def documents_mentioning(session: Session, *, kb_id: str) -> Sequence[tuple[Document, Entity]]:

@@ -3,8 +3,8 @@
 from alembic import context
 from sqlalchemy import engine_from_config, pool
 
-from vidensbank.models import Base
 from vidensbank.settings import get_settings
+from vidensbank.store.base import Base
 
 config = context.config
 if not config.get_main_option("sqlalchemy.url"):

@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Builds the vidensbank-analysis-da Elasticsearch plugin zip and prints its absolute path.
 #
-#   search_api/es_plugin/build.sh          build (or reuse) the zip
-#   search_api/es_plugin/build.sh -o       same, Maven strictly offline
-#   FORCE=1 search_api/es_plugin/build.sh  rebuild even if the zip looks up to date
+#   search_api/index/es_plugin/build.sh          build (or reuse) the zip
+#   search_api/index/es_plugin/build.sh -o       same, Maven strictly offline
+#   FORCE=1 search_api/index/es_plugin/build.sh  rebuild even if the zip looks up to date
 #
 # The first build downloads the Maven plugins and the provided jars from Maven Central into
 # ~/.m2. Every plugin version is pinned in pom.xml, so later builds need no network at all.

@@ -1,7 +1,7 @@
 """Search quality against judged queries: nDCG@10, recall@20 and MRR.
 
-The judged queries live in ``tests/relevance/queries.yaml`` (format in its README); a
-document is named by its slug, the file name without extension.
+The judged queries are the tests' (``tests/relevance/queries.yaml``, format in its README); the
+caller passes their file. A document is named by its slug, the file name without extension.
 """
 
 import math
@@ -11,12 +11,8 @@ from pathlib import Path
 import yaml
 from pydantic import BaseModel
 
-from search_api.analysis import AnalysisOptions
-from search_api.query import QueryOptions, SearchParams
-from vidensbank.settings import PROJECT_ROOT
-
-QUERIES_PATH = PROJECT_ROOT / "tests" / "relevance" / "queries.yaml"
-
+from search_api.index.analysis import AnalysisOptions
+from search_api.query.builder import QueryOptions, SearchParams
 
 # What the benchmark compares: the full Danish chain, the plain ``standard`` analyzer, and the
 # chain with one feature off at a time.
@@ -49,7 +45,7 @@ class Metrics(BaseModel):
     mrr: float
 
 
-def load_queries(path: Path = QUERIES_PATH) -> list[JudgedQuery]:
+def load_queries(path: Path) -> list[JudgedQuery]:
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
     return [JudgedQuery.model_validate(entry) for entry in data]
 
@@ -100,7 +96,7 @@ def measure(
 
 def search_run(index: str, options: QueryOptions) -> Callable[[str], list[str]]:
     """Rank the corpus for a query on ``index``: the slugs of the top 20 results."""
-    from search_api.service import search
+    from search_api.query.search import search
 
     def run(query: str) -> list[str]:
         results = search(SearchParams(q=query, size=20), index=index, options=options).results

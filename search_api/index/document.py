@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from vidensbank.models import Document
+from vidensbank.store.documents import Document
 
 
 def to_index_document(document: Document) -> dict[str, Any]:

@@ -4,19 +4,21 @@ Documents are indexed without waiting for a refresh: a run becomes searchable on
 is done (``vidensbank ingest --wait`` refreshes the index then), or within a second anyway.
 """
 
-from search_api import indexer
-from search_api.documents import to_index_document
-from search_api.elastic import get_client
-from vidensbank import repository
+from search_api.index import indexer
+from search_api.index.document import to_index_document
+from search_api.index.elastic import get_client
 from vidensbank.celery_app import PIPELINE_RETRY, DocumentTask, app
-from vidensbank.db import session_scope
-from vidensbank.models import DocumentStatus, ItemStatus
+from vidensbank.store import documents as document_store
+from vidensbank.store import runs as run_store
+from vidensbank.store.db import session_scope
+from vidensbank.store.documents import DocumentStatus
+from vidensbank.store.runs import ItemStatus
 
 
 @app.task(name="index.document", bind=True, base=DocumentTask, **PIPELINE_RETRY)
 def index_document(self: DocumentTask, document_id: str) -> None:
     with session_scope() as session:
-        document = repository.get_document(session, document_id=document_id)
+        document = document_store.get_document(session, document_id=document_id)
         if document is None:
             return
         if document.status == DocumentStatus.QUARANTINED:
@@ -32,7 +34,7 @@ def index_document(self: DocumentTask, document_id: str) -> None:
         return
     indexer.index_document(client, body)
     with session_scope() as session:
-        repository.set_document_status(
+        document_store.set_document_status(
             session, document_id=document_id, status=DocumentStatus.INDEXED
         )
-        repository.settle_items(session, document_id=document_id, status=ItemStatus.INDEXED)
+        run_store.settle_items(session, document_id=document_id, status=ItemStatus.INDEXED)

@@ -5,21 +5,21 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query
 from fastapi.responses import FileResponse, JSONResponse
 
-from search_api import service
-from search_api.query import SearchParams
-from search_api.schemas import (
-    Autocomplete,
+from search_api.api import documents, entities, health, runs
+from search_api.api.schemas import (
     DocumentPublic,
     EntityPage,
     ErrorResponse,
     Health,
     IngestRunList,
     IngestRunPublic,
-    SearchResponse,
 )
-from vidensbank.blobstore import BlobStore
+from search_api.query import search
+from search_api.query.builder import SearchParams
+from search_api.query.results import Autocomplete, SearchResponse
 from vidensbank.errors import NotFoundError
 from vidensbank.settings import get_settings
+from vidensbank.store.blobs import BlobStore
 
 router = APIRouter()
 
@@ -55,7 +55,7 @@ ORIGINAL_POLICY = "sandbox; frame-ancestors 'none'"
     responses=errors(400, 413, 503),
 )
 def api_search(params: SearchQuery) -> SearchResponse:
-    return service.search(params)
+    return search.search(params)
 
 
 @router.get(
@@ -67,7 +67,7 @@ def api_search(params: SearchQuery) -> SearchResponse:
 def api_autocomplete(
     q: Annotated[str, Query(max_length=200, description="Begyndelsen af en titel eller et navn")],
 ) -> Autocomplete:
-    return service.autocomplete(q)
+    return search.autocomplete(q)
 
 
 @router.get(
@@ -77,7 +77,7 @@ def api_autocomplete(
     responses=errors(404, 503),
 )
 def api_document(document_id: str) -> DocumentPublic:
-    return service.get_document(document_id)
+    return documents.get_document(document_id)
 
 
 @router.get(
@@ -93,7 +93,7 @@ def api_document(document_id: str) -> DocumentPublic:
     },
 )
 def api_original(document_id: str) -> FileResponse:
-    key, mime_type, filename, inline = service.get_original(document_id)
+    key, mime_type, filename, inline = documents.get_original(document_id)
     path = BlobStore(get_settings().blob_dir).path_for(key)
     if not path.is_file():
         raise NotFoundError("Originalfilen findes ikke i arkivet.")
@@ -114,12 +114,12 @@ def api_original(document_id: str) -> FileResponse:
     responses=errors(404, 503),
 )
 def api_entity(kb_id: str) -> EntityPage:
-    return service.get_entity(kb_id)
+    return entities.get_entity(kb_id)
 
 
 @router.get("/api/runs", response_model=IngestRunList, tags=["indlæsning"], responses=errors(503))
 def api_runs() -> IngestRunList:
-    return service.list_runs()
+    return runs.list_runs()
 
 
 @router.get(
@@ -129,7 +129,7 @@ def api_runs() -> IngestRunList:
     responses=errors(404, 503),
 )
 def api_run(run_id: str) -> IngestRunPublic:
-    return service.get_run(run_id)
+    return runs.get_run(run_id)
 
 
 @router.get(
@@ -139,5 +139,5 @@ def api_run(run_id: str) -> IngestRunPublic:
     responses={503: {"model": Health, "description": "En af delene svarer ikke; se hvilken."}},
 )
 def healthz() -> JSONResponse:
-    health = service.health()
-    return JSONResponse(health.model_dump(), status_code=200 if health.ok else 503)
+    report = health.health()
+    return JSONResponse(report.model_dump(), status_code=200 if report.ok else 503)

@@ -1,0 +1,1 @@
+"""The JSON API: routes and the public models of documents, entities, runs and health."""

@@ -1,0 +1,40 @@
+"""Whether the service's dependencies answer."""
+
+import redis
+from sqlalchemy import text
+from sqlalchemy.exc import SQLAlchemyError
+
+from search_api.api.schemas import ComponentHealth, Health
+from search_api.index.elastic import get_client
+from vidensbank.settings import get_settings
+from vidensbank.store.db import get_engine
+
+
+def health() -> Health:
+    def check_elasticsearch() -> ComponentHealth:
+        try:
+            status = get_client().options(request_timeout=5).cluster.health()["status"]
+        except Exception as exc:  # any failure means "not healthy"; the detail says which
+            return ComponentHealth(ok=False, detail=f"{type(exc).__name__}: {exc}"[:300])
+        return ComponentHealth(ok=status in ("green", "yellow"), detail=f"cluster {status}")
+
+    def check_database() -> ComponentHealth:
+        try:
+            with get_engine().connect() as connection:
+                connection.execute(text("SELECT 1"))
+        except SQLAlchemyError as exc:
+            return ComponentHealth(ok=False, detail=f"{type(exc).__name__}"[:300])
+        return ComponentHealth(ok=True, detail="ok")
+
+    def check_broker() -> ComponentHealth:
+        try:
+            client = redis.Redis.from_url(get_settings().broker_url, socket_timeout=5)
+            client.ping()
+        except redis.RedisError as exc:
+            return ComponentHealth(ok=False, detail=f"{type(exc).__name__}: {exc}"[:300])
+        return ComponentHealth(ok=True, detail="ok")
+
+    parts = check_elasticsearch(), check_database(), check_broker()
+    return Health(
+        ok=all(p.ok for p in parts), elasticsearch=parts[0], database=parts[1], broker=parts[2]
+    )

@@ -1,0 +1,1 @@
+"""The search index: analysis, mapping, lifecycle, the stored document and the index step."""

@@ -1,0 +1,39 @@
+"""What a search returns: results with their best pages, facets and spelling suggestions."""
+
+import datetime as dt
+
+from pydantic import BaseModel
+
+
+class PageHit(BaseModel):
+    page: int
+    highlight: str  # HTML-escaped page text, with <mark> around the matched words
+
+
+class SearchResult(BaseModel):
+    id: str
+    title: str
+    publisher: str | None
+    kind: str | None
+    published: dt.date | None
+    filename: str
+    source_uri: str | None  # the publisher's address; None for a file from a local folder
+    score: float | None
+    hits: list[PageHit]
+
+
+class FacetValue(BaseModel):
+    value: str
+    label: str
+    count: int
+
+
+class SearchResponse(BaseModel):
+    total: int
+    results: list[SearchResult]
+    facets: dict[str, list[FacetValue]]
+    did_you_mean: str | None  # the query with misspelt words replaced, when any were
+
+
+class Autocomplete(BaseModel):
+    suggestions: list[str]

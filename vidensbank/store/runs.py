@@ -1,0 +1,130 @@
+"""Ingest runs and their items: what each file of a run became. The steps run on documents;
+a run learns from its items what became of its files."""
+
+import datetime as dt
+import uuid
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import JSON, ForeignKey, Integer, String, Text, select, update
+from sqlalchemy.orm import Mapped, Session, mapped_column, relationship, selectinload
+
+from vidensbank.store.base import Base, UTCDateTime, utcnow
+
+
+class ItemStatus:
+    """What became of one file of an ingest run (the CLI contract's ``status``)."""
+
+    PENDING = "pending"
+    INDEXED = "indexed"
+    UNCHANGED = "unchanged"
+    QUARANTINED = "quarantined"
+    FAILED = "failed"
+
+    FINAL = frozenset({INDEXED, UNCHANGED, QUARANTINED, FAILED})
+
+
+class IngestRun(Base):
+    __tablename__ = "ingest_runs"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    queue: Mapped[str] = mapped_column(
+        String(200), doc="The Celery queue the run's items were put on."
+    )
+    items: Mapped[list["IngestItem"]] = relationship(
+        back_populates="run", order_by="IngestItem.id", cascade="all, delete-orphan"
+    )
+
+
+class IngestItem(Base):
+    __tablename__ = "ingest_items"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    run_id: Mapped[str] = mapped_column(ForeignKey("ingest_runs.id"), index=True)
+    filename: Mapped[str] = mapped_column(String(500))
+    location: Mapped[str] = mapped_column(Text, doc="Where the worker fetches the file from.")
+    source_uri: Mapped[str] = mapped_column(Text, doc="The document's source identity.")
+    source_metadata: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    status: Mapped[str] = mapped_column(String(20), default=ItemStatus.PENDING, index=True)
+    document_id: Mapped[str | None] = mapped_column(String(40), nullable=True, index=True)
+    reason_code: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    reason: Mapped[str | None] = mapped_column(Text, nullable=True)
+    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    run: Mapped[IngestRun] = relationship(back_populates="items")
+
+
+def create_run(session: Session, *, queue: str, items: Sequence[dict[str, Any]]) -> IngestRun:
+    """A new ingest run with one item per file (keys of ``IngestItem``) on ``queue``."""
+    run = IngestRun(id=uuid.uuid4().hex, queue=queue)
+    run.items = [IngestItem(**item) for item in items]
+    session.add(run)
+    session.flush()
+    return run
+
+
+def get_run(session: Session, *, run_id: str) -> IngestRun | None:
+    return session.scalars(
+        select(IngestRun).where(IngestRun.id == run_id).options(selectinload(IngestRun.items))
+    ).first()
+
+
+def list_runs(session: Session, *, limit: int = 50) -> Sequence[IngestRun]:
+    return session.scalars(
+        select(IngestRun)
+        .order_by(IngestRun.created_at.desc())
+        .limit(limit)
+        .options(selectinload(IngestRun.items))
+    ).all()
+
+
+def unfinished_item_ids(session: Session, *, queue: str) -> list[int]:
+    """Items of the runs on ``queue`` that have not reached a final status."""
+    return list(
+        session.scalars(
+            select(IngestItem.id)
+            .join(IngestRun)
+            .where(IngestRun.queue == queue, IngestItem.status.not_in(ItemStatus.FINAL))
+            .order_by(IngestItem.id)
+        )
+    )
+
+
+def get_item(session: Session, *, item_id: int) -> IngestItem | None:
+    return session.get(IngestItem, item_id)
+
+
+def finish_item(
+    session: Session,
+    *,
+    item_id: int,
+    status: str,
+    document_id: str | None = None,
+    reason_code: str | None = None,
+    reason: str | None = None,
+) -> None:
+    item = session.get(IngestItem, item_id)
+    if item is None:
+        return
+    item.status = status
+    item.document_id = document_id or item.document_id
+    item.reason_code = reason_code
+    item.reason = reason
+
+
+def settle_items(
+    session: Session,
+    *,
+    document_id: str,
+    status: str,
+    reason_code: str | None = None,
+    reason: str | None = None,
+) -> None:
+    """Give every unfinished item that brought in the document its final status: the steps
+    run on documents, and a run learns from here what became of its files."""
+    session.execute(
+        update(IngestItem)
+        .where(IngestItem.document_id == document_id, IngestItem.status.not_in(ItemStatus.FINAL))
+        .values(status=status, reason_code=reason_code, reason=reason)
+    )
