@@ -11,7 +11,7 @@ from vidensbank.errors import DependencyUnavailableError, ExtractionError, Reaso
 from vidensbank.settings import get_settings
 from vidensbank.store import runs as run_store
 from vidensbank.store.db import session_scope
-from vidensbank.store.runs import ItemStatus
+from vidensbank.store.runs import ItemStatus, NewItem
 
 
 def list_sources(targets: Sequence[str]) -> list[SourceItem]:
@@ -62,21 +62,14 @@ def start_run(items: Sequence[SourceItem]) -> str:
             session,
             queue=get_settings().queue,
             items=[
-                {
-                    "filename": s.filename,
-                    "location": s.location,
-                    "source_uri": s.source_uri,
-                    "source_metadata": s.metadata,
-                    **(
-                        {
-                            "status": ItemStatus.QUARANTINED,
-                            "reason_code": s.refusal.code,
-                            "reason": s.refusal.reason,
-                        }
-                        if s.refusal is not None
-                        else {"status": ItemStatus.PENDING}
-                    ),
-                }
+                NewItem(
+                    filename=s.filename,
+                    location=s.location,
+                    source_uri=s.source_uri,
+                    source_metadata=s.metadata,
+                    reason_code=s.refusal.code if s.refusal else None,
+                    reason=s.refusal.reason if s.refusal else None,
+                )
                 for s in items
             ],
         )

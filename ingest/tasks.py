@@ -19,7 +19,7 @@ from vidensbank.store import documents as document_store
 from vidensbank.store import runs as run_store
 from vidensbank.store.blobs import BlobStore
 from vidensbank.store.db import session_scope
-from vidensbank.store.documents import Document, DocumentStatus
+from vidensbank.store.documents import Document, DocumentStatus, Extraction
 from vidensbank.store.runs import ItemStatus
 
 log = logging.getLogger(__name__)
@@ -63,7 +63,7 @@ def fetch_item(self: ItemTask, item_id: int) -> None:
             and existing.source_metadata == item.metadata
         )
         if not same_file:
-            document_store.upsert_document(
+            document_store.record_file(
                 session,
                 document_id=document_id,
                 source_uri=item.source_uri,
@@ -72,7 +72,6 @@ def fetch_item(self: ItemTask, item_id: int) -> None:
                 source_metadata=item.metadata,
                 content_hash=key,
                 size=len(data),
-                status=DocumentStatus.PENDING,
             )
         row = run_store.get_item(session, item_id=item_id)
         if row is not None:
@@ -119,21 +118,20 @@ def extract_document(self: DocumentTask, document_id: str) -> None:
         source=source, embedded=extracted.metadata, pages=extracted.pages, filename=filename
     )
     with session_scope() as session:
-        document_store.upsert_document(
+        document_store.record_extraction(
             session,
             document_id=document_id,
-            title=metadata.title,
-            publisher=metadata.publisher,
-            kind=metadata.kind,
-            published=metadata.published,
-            authors=metadata.authors,
-            extra=metadata.extra,
-            mime_type=extracted.mime_type,
-            status=DocumentStatus.EXTRACTED,
-            reason_code=None,
-            reason=None,
-            extractor_version=extracted.extractor_version,
-            active_content=extracted.active_content,
+            extraction=Extraction(
+                title=metadata.title,
+                publisher=metadata.publisher,
+                kind=metadata.kind,
+                published=metadata.published,
+                authors=metadata.authors,
+                extra=metadata.extra,
+                mime_type=extracted.mime_type,
+                extractor_version=extracted.extractor_version,
+                active_content=extracted.active_content,
+            ),
         )
         document_store.replace_pages(
             session,

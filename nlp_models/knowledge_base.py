@@ -1,13 +1,13 @@
 """The knowledge base: canonical records of organisations, places, laws, initiatives, people.
 
-Records live in YAML files under ``nlp_models/kb/`` (format in its README) and are loaded once
-per process.
+Records live in YAML files under ``nlp_models/kb/`` (format in its README), shipped with the
+package, and are loaded once per process: entity finding, query expansion, facet labels and the
+entity pages all read them from here.
 """
 
 import hashlib
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
 
 import yaml
 from pydantic import BaseModel, Field
@@ -66,19 +66,3 @@ def kb_version(folder: Path) -> str:
     for path in sorted(folder.glob("*.yaml")):
         digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
     return f"kb-{digest.hexdigest()[:12]}"
-
-
-def kb_rows(folder: Path) -> list[dict[str, Any]]:
-    """The records as rows of the ``kb_records`` table, which entity pages read."""
-    return [
-        {
-            "id": r.id,
-            "type": r.type,
-            "name": r.name,
-            "aliases": [*r.aliases, *(a for a in r.abbreviations if a not in r.aliases)],
-            "former_names": [f.model_dump(by_alias=True) for f in r.former_names],
-            "parent": r.parent,
-            "description": r.description,
-        }
-        for r in load_records(folder)
-    ]

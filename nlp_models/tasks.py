@@ -17,7 +17,7 @@ from vidensbank.settings import get_settings
 from vidensbank.store import documents as document_store
 from vidensbank.store import runs as run_store
 from vidensbank.store.db import session_scope
-from vidensbank.store.documents import Document, DocumentStatus
+from vidensbank.store.documents import Document, DocumentStatus, EntityRow
 from vidensbank.store.runs import ItemStatus
 
 
@@ -56,7 +56,7 @@ def enrich_document(self: DocumentTask, document_id: str) -> None:
         document_store.replace_entities(
             session,
             document_id=document_id,
-            entities=[summary.model_dump() for summary in summarize(mentions)],
+            entities=[EntityRow(**summary.model_dump()) for summary in summarize(mentions)],
         )
         document_store.mark_enriched(
             session, document_id=document_id, model_version=model, kb_version=kb

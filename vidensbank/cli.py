@@ -11,23 +11,23 @@ from vidensbank.settings import get_settings
 
 
 def cmd_init(_args: argparse.Namespace) -> int:
-    """Bring the database schema up to date, load the knowledge base, and make sure the search
-    index exists with the code's mapping."""
-    from nlp_models.knowledge_base import kb_rows
+    """Bring the database schema up to date, check that the knowledge base loads, and make sure
+    the search index exists with the code's mapping."""
+    from nlp_models.knowledge_base import load_knowledge_base
     from search_api.index.elastic import get_client
     from search_api.index.indexer import ensure_current
-    from vidensbank.store import knowledge_base as kb_store
-    from vidensbank.store.db import migrate, session_scope
+    from vidensbank.store.db import migrate
 
     migrate()
-    with session_scope() as session:
-        count = kb_store.replace_kb_records(session, records=kb_rows(get_settings().kb_dir))
+    count = len(load_knowledge_base(get_settings().kb_dir).records)
     rebuilt = ensure_current(get_client())
     if rebuilt is not None:
         print(
             f"Søgeindekset er bygget om ({rebuilt[0]}, {rebuilt[1]} dokumenter).", file=sys.stderr
         )
-    print(f"Databasen ({count} vidensbaseposter) og søgeindekset er klar.", file=sys.stderr)
+    print(
+        f"Databasen, vidensbasen ({count} poster) og søgeindekset er klar.", file=sys.stderr
+    )
     return 0
 
 

@@ -67,6 +67,34 @@ class ReasonCode(StrEnum):
     TOO_DEEP = "too_deep"
     TOO_SLOW = "too_slow"
 
+    @property
+    def label(self) -> str:
+        """The code in a few Danish words, as the pages show it beside the full reason."""
+        return _REASON_LABELS[self]
+
+
+_REASON_LABELS = {
+    ReasonCode.MISSING: "findes ikke",
+    ReasonCode.UNREADABLE: "kan ikke læses",
+    ReasonCode.NOT_REGULAR: "ikke en almindelig fil",
+    ReasonCode.OUTSIDE_ROOT: "uden for mappen",
+    ReasonCode.BAD_MANIFEST: "fejl i manifest.json",
+    ReasonCode.DUPLICATE: "dublet",
+    ReasonCode.FETCH_FAILED: "kunne ikke hentes",
+    ReasonCode.TOO_LARGE: "for stor",
+    ReasonCode.EMPTY: "tom fil",
+    ReasonCode.WRONG_TYPE: "forkert filtype",
+    ReasonCode.UNSUPPORTED: "filtypen understøttes ikke",
+    ReasonCode.TRUNCATED: "afkortet",
+    ReasonCode.ENCRYPTED: "krypteret",
+    ReasonCode.CORRUPT: "ødelagt",
+    ReasonCode.NO_PAGES: "ingen sider",
+    ReasonCode.NO_TEXT: "ingen tekst",
+    ReasonCode.TOO_MANY_PAGES: "for mange sider",
+    ReasonCode.TOO_DEEP: "for dybt indlejret",
+    ReasonCode.TOO_SLOW: "for langsom",
+}
+
 
 class ExtractionError(VidensbankError):
     """A file that cannot be read: quarantined with ``code`` and the Danish message."""

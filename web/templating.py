@@ -5,6 +5,9 @@ from pathlib import Path
 
 from fastapi.templating import Jinja2Templates
 
+from vidensbank.errors import ReasonCode
+from vidensbank.store.runs import ItemStatus
+
 TEMPLATES_DIR = Path(__file__).parent / "templates"
 
 MONTHS = [
@@ -32,13 +35,11 @@ LABELS = {
     "MONEY": "Beløb",
 }
 
-STATUSES = {
-    "pending": "venter",
-    "indexed": "indekseret",
-    "unchanged": "uændret",
-    "quarantined": "i karantæne",
-    "failed": "fejlet",
-}
+# Item statuses and quarantine reasons in Danish, from the one place that defines each.
+STATUSES = {status.value: status.label for status in ItemStatus}
+REASONS = {code.value: code.label for code in ReasonCode}
+# Items whose document can be opened: it is in the index.
+SEARCHABLE = frozenset({ItemStatus.INDEXED.value, ItemStatus.UNCHANGED.value})
 
 
 def danish_date(value: dt.date | dt.datetime | None) -> str:
@@ -54,3 +55,5 @@ templates = Jinja2Templates(directory=str(TEMPLATES_DIR))
 templates.env.filters["danish_date"] = danish_date
 templates.env.globals["LABELS"] = LABELS
 templates.env.globals["STATUSES"] = STATUSES
+templates.env.globals["REASONS"] = REASONS
+templates.env.globals["SEARCHABLE"] = SEARCHABLE

@@ -2,23 +2,24 @@
 
 from collections import Counter
 
+from nlp_models.knowledge_base import load_knowledge_base
 from search_api.api.schemas import (
     EntityDocument,
     EntityPage,
     RelatedEntity,
 )
 from vidensbank.errors import NotFoundError
+from vidensbank.settings import get_settings
 from vidensbank.store import documents as document_store
-from vidensbank.store import knowledge_base as kb_store
 from vidensbank.store.db import session_scope
 
 
 def get_entity(kb_id: str) -> EntityPage:
     """A knowledge-base record with the documents that mention it and what it co-occurs with."""
+    record = load_knowledge_base(get_settings().kb_dir).get(kb_id)
+    if record is None:
+        raise NotFoundError("Der findes ingen post med det id i vidensbasen.")
     with session_scope() as session:
-        record = kb_store.get_kb_record(session, kb_id=kb_id)
-        if record is None:
-            raise NotFoundError("Der findes ingen post med det id i vidensbasen.")
         mentions = document_store.documents_mentioning(session, kb_id=kb_id)
         by_year: Counter[str] = Counter()
         for document, entity in mentions:
@@ -29,8 +30,8 @@ def get_entity(kb_id: str) -> EntityPage:
             kb_id=record.id,
             label=record.type,
             name=record.name,
-            aliases=record.aliases,
-            former_names=record.former_names,
+            aliases=list(dict.fromkeys([*record.aliases, *record.abbreviations])),
+            former_names=[former.model_dump(by_alias=True) for former in record.former_names],
             description=record.description,
             parent=record.parent,
             documents=[

@@ -25,6 +25,7 @@ def _run_public(run: IngestRun) -> IngestRunPublic:
                 source_uri=public_source_uri(item.source_uri),
                 status=item.status,
                 id=item.document_id,
+                reason_code=item.reason_code,
                 reason=item.reason,
             )
             for item in run.items

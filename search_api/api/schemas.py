@@ -47,6 +47,7 @@ class IngestItemPublic(BaseModel):
     source_uri: str | None
     status: str
     id: str | None
+    reason_code: str | None  # a stable code (README: "Hostile and broken input"), or "system"
     reason: str | None
 
 

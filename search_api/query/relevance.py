@@ -100,7 +100,6 @@ def search_run(index: str, options: QueryOptions) -> Callable[[str], list[str]]:
 
     def run(query: str) -> list[str]:
         results = search(SearchParams(q=query, size=20), index=index, options=options).results
-        # The same file ingested twice (from two folders) counts once.
-        return list(dict.fromkeys(Path(result.filename).stem for result in results))
+        return [Path(result.filename).stem for result in results]
 
     return run

@@ -42,7 +42,7 @@ def good_files(corpus: Path) -> set[str]:
 def test_report_follows_the_contract(report: dict[str, Any], corpus: Path) -> None:
     assert set(report) == {"run_id", "documents"}
     for document in report["documents"]:
-        assert set(document) == {"filename", "source_uri", "status", "id", "reason"}
+        assert set(document) == {"filename", "source_uri", "status", "id", "reason_code", "reason"}
         assert document["status"] in {"indexed", "unchanged", "quarantined"}
     by_name = {d["filename"]: d for d in report["documents"]}
     assert good_files(corpus) | set(BROKEN) == set(by_name)

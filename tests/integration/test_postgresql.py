@@ -17,10 +17,10 @@ from sqlalchemy.orm import Session
 
 from tests.conftest import TEST_PREFIX
 from vidensbank.store import documents as document_store
-from vidensbank.store import knowledge_base as kb_store
 from vidensbank.store import runs as run_store
 from vidensbank.store.db import migration_config
-from vidensbank.store.documents import DocumentStatus
+from vidensbank.store.documents import DocumentStatus, EntityRow, Extraction
+from vidensbank.store.runs import NewItem
 
 PORT = os.environ.get("VB_PG_PORT", "5433")
 SERVER = f"host=127.0.0.1 port={PORT} user=vidensbank dbname=postgres"
@@ -50,7 +50,7 @@ def session() -> Iterator[Session]:
 
 def test_migrations_create_every_table(session: Session) -> None:
     tables = set(inspect(session.get_bind()).get_table_names())
-    assert {"documents", "pages", "entities", "ingest_runs", "ingest_items", "kb_records"} <= tables
+    assert {"documents", "pages", "entities", "ingest_runs", "ingest_items"} <= tables
 
 
 def test_repository_round_trip(session: Session) -> None:
@@ -58,58 +58,56 @@ def test_repository_round_trip(session: Session) -> None:
         session,
         queue="vidensbank",
         items=[
-            {
-                "filename": "a.pdf",
-                "location": "/x/a.pdf",
-                "source_uri": "https://x/a",
-                "source_metadata": {"title": "Æble"},
-            }
+            NewItem(
+                filename="a.pdf",
+                location="/x/a.pdf",
+                source_uri="https://x/a",
+                source_metadata={"title": "Æble"},
+            )
         ],
     )
-    document_store.upsert_document(
+    document_store.record_file(
         session,
         document_id="d1",
         source_uri="https://x/a",
         filename="a.pdf",
-        title="Inddragelse af børn",
-        publisher="VIVE",
-        published=dt.date(2022, 3, 15),
+        title="a.pdf",
+        source_metadata={"title": "Æble"},
         content_hash="0" * 64,
-        status=DocumentStatus.INDEXED,
+        size=10,
     )
-    document_store.replace_pages(session, document_id="d1", pages=[(1, "Side ét"), (2, "Side to")])
-    kb_store.replace_kb_records(
+    document_store.record_extraction(
         session,
-        records=[
-            {
-                "id": "org.kl",
-                "type": "ORG",
-                "name": "Kommunernes Landsforening",
-                "aliases": ["KL"],
-                "former_names": [],
-            }
-        ],
+        document_id="d1",
+        extraction=Extraction(
+            title="Inddragelse af børn",
+            publisher="VIVE",
+            kind="rapport",
+            published=dt.date(2022, 3, 15),
+            authors=[],
+            extra={},
+            mime_type="application/pdf",
+            extractor_version="pdf-1",
+            active_content=False,
+        ),
     )
+    document_store.set_document_status(session, document_id="d1", status=DocumentStatus.INDEXED)
+    document_store.replace_pages(session, document_id="d1", pages=[(1, "Side ét"), (2, "Side to")])
     document_store.replace_entities(
         session,
         document_id="d1",
         entities=[
-            {
-                "text": "KL",
-                "label": "ORG",
-                "canonical": "Kommunernes Landsforening",
-                "kb_id": "org.kl",
-                "count": 2,
-                "pages": [1, 2],
-            },
-            {
-                "text": "VIVE",
-                "label": "ORG",
-                "canonical": "VIVE",
-                "kb_id": "org.vive",
-                "count": 1,
-                "pages": [1],
-            },
+            EntityRow(
+                text="KL",
+                label="ORG",
+                canonical="Kommunernes Landsforening",
+                kb_id="org.kl",
+                count=2,
+                pages=[1, 2],
+            ),
+            EntityRow(
+                text="VIVE", label="ORG", canonical="VIVE", kb_id="org.vive", count=1, pages=[1]
+            ),
         ],
     )
     session.commit()

@@ -3,6 +3,8 @@ rows."""
 
 import datetime as dt
 from collections.abc import Iterator, Sequence
+from dataclasses import asdict, dataclass
+from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import (
@@ -27,7 +29,7 @@ from vidensbank.store.base import Base, UTCDateTime, utcnow
 from vidensbank.store.runs import ItemStatus, settle_items
 
 
-class DocumentStatus:
+class DocumentStatus(StrEnum):
     """Where a document is in the pipeline. A failure is stored, never dropped."""
 
     PENDING = "pending"
@@ -35,6 +37,20 @@ class DocumentStatus:
     ENRICHED = "enriched"
     INDEXED = "indexed"
     QUARANTINED = "quarantined"
+
+    @property
+    def label(self) -> str:
+        """The status in Danish, as the pages show it."""
+        return _DOCUMENT_LABELS[self]
+
+
+_DOCUMENT_LABELS = {
+    DocumentStatus.PENDING: "venter",
+    DocumentStatus.EXTRACTED: "tekst udtrukket",
+    DocumentStatus.ENRICHED: "navne fundet",
+    DocumentStatus.INDEXED: "søgbar",
+    DocumentStatus.QUARANTINED: "i karantæne",
+}
 
 
 class Document(Base):
@@ -173,17 +189,60 @@ def get_document(session: Session, *, document_id: str) -> Document | None:
     ).first()
 
 
-def upsert_document(session: Session, *, document_id: str, **fields: Any) -> Document:
-    """Create the document row or update its fields; its pages and entities stay as they are."""
+def record_file(
+    session: Session,
+    *,
+    document_id: str,
+    source_uri: str,
+    filename: str,
+    title: str,
+    source_metadata: dict[str, Any],
+    content_hash: str,
+    size: int,
+) -> None:
+    """The document a file brings in, waiting for extraction (created, or reset when the file
+    changed); its pages and entities stay as they are until the next steps replace them."""
     document = session.get(Document, document_id)
     if document is None:
-        document = Document(id=document_id, **fields)
+        document = Document(id=document_id)
         session.add(document)
-    else:
-        for name, value in fields.items():
-            setattr(document, name, value)
+    document.source_uri = source_uri
+    document.filename = filename
+    document.title = title
+    document.source_metadata = source_metadata
+    document.content_hash = content_hash
+    document.size = size
+    document.status = DocumentStatus.PENDING
     session.flush()
-    return document
+
+
+@dataclass(frozen=True)
+class Extraction:
+    """What extraction learnt of a document besides its pages."""
+
+    title: str
+    publisher: str | None
+    kind: str | None
+    published: dt.date | None
+    authors: list[str]
+    extra: dict[str, Any]
+    mime_type: str
+    extractor_version: str
+    active_content: bool
+
+
+def record_extraction(session: Session, *, document_id: str, extraction: Extraction) -> None:
+    """The document was read: its metadata, and the status that hands it to enrichment."""
+    session.execute(
+        update(Document)
+        .where(Document.id == document_id)
+        .values(
+            **asdict(extraction),
+            status=DocumentStatus.EXTRACTED,
+            reason_code=None,
+            reason=None,
+        )
+    )
 
 
 def replace_pages(session: Session, *, document_id: str, pages: Sequence[tuple[int, str]]) -> None:
@@ -195,13 +254,24 @@ def replace_pages(session: Session, *, document_id: str, pages: Sequence[tuple[i
         )
 
 
-def replace_entities(
-    session: Session, *, document_id: str, entities: Sequence[dict[str, Any]]
-) -> None:
+@dataclass(frozen=True)
+class EntityRow:
+    """All mentions of one entity in one document: what the enrich step stores."""
+
+    text: str
+    label: str
+    canonical: str
+    kb_id: str | None
+    count: int
+    pages: list[int]
+
+
+def replace_entities(session: Session, *, document_id: str, entities: Sequence[EntityRow]) -> None:
     session.execute(delete(Entity).where(Entity.document_id == document_id))
     if entities:
         session.execute(
-            insert(Entity), [{"document_id": document_id, **entity} for entity in entities]
+            insert(Entity),
+            [{"document_id": document_id, **asdict(entity)} for entity in entities],
         )
 
 

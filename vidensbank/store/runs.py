@@ -4,6 +4,8 @@ a run learns from its items what became of its files."""
 import datetime as dt
 import uuid
 from collections.abc import Sequence
+from dataclasses import dataclass
+from enum import StrEnum, nonmember
 from typing import Any
 
 from sqlalchemy import JSON, ForeignKey, Integer, String, Text, select, update
@@ -12,7 +14,7 @@ from sqlalchemy.orm import Mapped, Session, mapped_column, relationship, selecti
 from vidensbank.store.base import Base, UTCDateTime, utcnow
 
 
-class ItemStatus:
+class ItemStatus(StrEnum):
     """What became of one file of an ingest run (the CLI contract's ``status``)."""
 
     PENDING = "pending"
@@ -21,7 +23,21 @@ class ItemStatus:
     QUARANTINED = "quarantined"
     FAILED = "failed"
 
-    FINAL = frozenset({INDEXED, UNCHANGED, QUARANTINED, FAILED})
+    FINAL = nonmember(frozenset({INDEXED, UNCHANGED, QUARANTINED, FAILED}))
+
+    @property
+    def label(self) -> str:
+        """The status in Danish, as the pages show it."""
+        return _ITEM_LABELS[self]
+
+
+_ITEM_LABELS = {
+    ItemStatus.PENDING: "venter",
+    ItemStatus.INDEXED: "indekseret",
+    ItemStatus.UNCHANGED: "uændret",
+    ItemStatus.QUARANTINED: "i karantæne",
+    ItemStatus.FAILED: "fejlet",
+}
 
 
 class IngestRun(Base):
@@ -55,10 +71,34 @@ class IngestItem(Base):
     run: Mapped[IngestRun] = relationship(back_populates="items")
 
 
-def create_run(session: Session, *, queue: str, items: Sequence[dict[str, Any]]) -> IngestRun:
-    """A new ingest run with one item per file (keys of ``IngestItem``) on ``queue``."""
+@dataclass(frozen=True)
+class NewItem:
+    """A file of a new run as its source listed it. One the listing already refused (a link out
+    of the folder, a bad manifest entry) carries its reason and is quarantined at once."""
+
+    filename: str
+    location: str
+    source_uri: str
+    source_metadata: dict[str, Any]
+    reason_code: str | None = None
+    reason: str | None = None
+
+
+def create_run(session: Session, *, queue: str, items: Sequence[NewItem]) -> IngestRun:
+    """A new ingest run on ``queue`` with one item per file."""
     run = IngestRun(id=uuid.uuid4().hex, queue=queue)
-    run.items = [IngestItem(**item) for item in items]
+    run.items = [
+        IngestItem(
+            filename=item.filename,
+            location=item.location,
+            source_uri=item.source_uri,
+            source_metadata=item.source_metadata,
+            status=ItemStatus.PENDING if item.reason_code is None else ItemStatus.QUARANTINED,
+            reason_code=item.reason_code,
+            reason=item.reason,
+        )
+        for item in items
+    ]
     session.add(run)
     session.flush()
     return run
