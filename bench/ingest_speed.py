@@ -215,7 +215,7 @@ class Isolation:
             {
                 "VB_QUEUE": name,
                 "VB_INDEX_PREFIX": name,
-                "VB_DATABASE_URL": f"sqlite:///{folder / 'vidensbank.store.db'}",
+                "VB_DATABASE_URL": f"sqlite:///{folder / 'vidensbank.db'}",
                 "VB_BLOB_DIR": str(folder / "blobs"),
             }
         )

@@ -17,7 +17,7 @@ TEST_PREFIX = f"vbtest-{os.getpid()}"
 
 os.environ.update(
     {
-        "VB_DATABASE_URL": f"sqlite:///{RUN_DIR / 'vidensbank.store.db'}",
+        "VB_DATABASE_URL": f"sqlite:///{RUN_DIR / 'vidensbank.db'}",
         "VB_BLOB_DIR": str(RUN_DIR / "blobs"),
         "VB_INDEX_PREFIX": TEST_PREFIX,
         "VB_QUEUE": TEST_PREFIX,
