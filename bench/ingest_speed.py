@@ -62,6 +62,8 @@ VENV_BIN = Path(sys.executable).parent
 # from the environment (this process's, so the engines' too, and the worker's and the CLI's),
 # so everything runs on the project's defaults apart from the isolation settings set here.
 CONNECTION_VARIABLES = {
+    "VB_ES_PORT",
+    "VB_REDIS_PORT",
     "VB_ELASTICSEARCH_URL",
     "VB_ELASTICSEARCH_USERNAME",
     "VB_ELASTICSEARCH_PASSWORD",

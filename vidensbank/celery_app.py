@@ -52,25 +52,37 @@ STEP_NAMES = {
 QUEUE_CHECK_SECONDS = 5.0
 
 
-def create_app() -> Celery:
+def _configuration() -> dict[str, Any]:
     settings = get_settings()
-    celery = Celery("vidensbank", broker=settings.broker_url, include=TASK_MODULES)
-    celery.conf.update(
-        task_default_queue=settings.queue,
-        task_acks_late=True,
-        task_reject_on_worker_lost=True,
-        task_ignore_result=True,
-        worker_prefetch_multiplier=1,
-        worker_max_memory_per_child=settings.worker_max_memory_mb * 1024,
-        broker_connection_retry_on_startup=True,
-        broker_transport="vidensbank.broker:Transport",
-        broker_transport_options={"visibility_timeout": settings.broker_visibility_timeout},
-        worker_hijack_root_logger=False,
-    )
-    return celery
+    return {
+        "broker_url": settings.broker_url,
+        "task_default_queue": settings.queue,
+        "task_acks_late": True,
+        "task_reject_on_worker_lost": True,
+        "task_ignore_result": True,
+        "worker_prefetch_multiplier": 1,
+        "worker_max_memory_per_child": settings.worker_max_memory_mb * 1024,
+        "broker_connection_retry_on_startup": True,
+        "broker_transport": "vidensbank.broker:Transport",
+        "broker_transport_options": {"visibility_timeout": settings.broker_visibility_timeout},
+        "worker_hijack_root_logger": False,
+    }
 
 
-app = create_app()
+app = Celery("vidensbank", include=TASK_MODULES)
+# Celery calls this the first time the app is used (a task sent, a worker started), not at
+# import, so whoever sets the environment before that is heard, whatever was imported first.
+app.add_defaults(_configuration)
+
+
+class PipelineTask(Task):
+    """A step of the pipeline. Its retry limit is read from the settings when a retry is due,
+    not when the task is declared at import."""
+
+    @property
+    def max_retries(self) -> int:
+        return get_settings().task_max_retries
+
 
 # How every pipeline task retries when a dependency is down; bad input is never retried.
 PIPELINE_RETRY: dict[str, Any] = {
@@ -78,7 +90,6 @@ PIPELINE_RETRY: dict[str, Any] = {
     "retry_backoff": 2,
     "retry_backoff_max": 300,
     "retry_jitter": True,
-    "max_retries": get_settings().task_max_retries,
 }
 
 
@@ -109,7 +120,7 @@ def _failure(task_name: str, exc: BaseException) -> tuple[str, str, str]:
     )
 
 
-class ItemTask(Task):
+class ItemTask(PipelineTask):
     """The step that takes a file of an ingest run in; its only argument is the item id."""
 
     def on_failure(
@@ -148,7 +159,7 @@ def _settle_document(document_id: str, status: str, code: str, reason: str) -> N
             )
 
 
-class DocumentTask(Task):
+class DocumentTask(PipelineTask):
     """A step on a stored document (extract, enrich, index); its only argument is the document
     id. When it gives up, the document's waiting items learn why, so nothing is lost silently."""
 

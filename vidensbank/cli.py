@@ -25,9 +25,7 @@ def cmd_init(_args: argparse.Namespace) -> int:
         print(
             f"Søgeindekset er bygget om ({rebuilt[0]}, {rebuilt[1]} dokumenter).", file=sys.stderr
         )
-    print(
-        f"Databasen, vidensbasen ({count} poster) og søgeindekset er klar.", file=sys.stderr
-    )
+    print(f"Databasen, vidensbasen ({count} poster) og søgeindekset er klar.", file=sys.stderr)
     return 0
 
 

@@ -1,31 +1,61 @@
 """One settings object, read from environment variables prefixed ``VB_``.
 
 Nothing else in the project reads ``os.environ``; every field is documented in the README
-(a test checks that).
+(a test checks that). No default depends on where the code is installed: runtime state goes
+under ``VB_VAR`` (the scripts set it to the checkout's ``var/``), the service URLs follow the
+ports the scripts start Elasticsearch and Redis on, and the knowledge base is the one shipped in
+the ``nlp_models`` package.
 """
 
 from functools import lru_cache
+from importlib.util import find_spec
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+# The checkout, when the code runs from one. The tests and benchmarks find their own files
+# through it; no setting's default uses it, since an installed package has no checkout.
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def _shipped_kb_dir() -> Path:
+    """The knowledge base shipped in the ``nlp_models`` package, located without importing the
+    package (the settings sit below every step)."""
+    spec = find_spec("nlp_models")
+    if spec is None or not spec.submodule_search_locations:
+        raise RuntimeError("the nlp_models package is not installed beside vidensbank")
+    return Path(next(iter(spec.submodule_search_locations))) / "kb"
 
 
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="VB_", extra="ignore")
 
+    # Fields whose defaults are computed from other fields come after those fields: a default
+    # factory sees only the fields validated before it.
+    var: Path = Field(
+        default=Path("var"),
+        validate_default=True,
+        description=(
+            "Runtime folder: the default home of the SQLite database and the blob store "
+            "(the scripts keep logs, pid files and service data there too)."
+        ),
+    )
     database_url: str = Field(
-        default=f"sqlite:///{PROJECT_ROOT / 'var' / 'vidensbank.store.db'}",
+        default_factory=lambda data: f"sqlite:///{data['var'] / 'vidensbank.db'}",
         description="SQLAlchemy URL of the database (SQLite file or postgresql+psycopg://…).",
     )
     blob_dir: Path = Field(
-        default=PROJECT_ROOT / "var" / "blobs",
+        default_factory=lambda data: data["var"] / "blobs",
         description="Folder of the content-addressed store of original files.",
     )
+    es_port: int = Field(
+        default=9200,
+        description="Port of the local Elasticsearch; the default Elasticsearch URL uses it.",
+    )
     elasticsearch_url: str = Field(
-        default="http://127.0.0.1:9200", description="Elasticsearch URL."
+        default_factory=lambda data: f"http://127.0.0.1:{data['es_port']}",
+        description="Elasticsearch URL.",
     )
     elasticsearch_username: str | None = Field(
         default=None, description="Elasticsearch user when security is on."
@@ -37,8 +67,12 @@ class Settings(BaseSettings):
         default="vidensbank",
         description="Prefix of index and alias names; tests use their own.",
     )
+    redis_port: int = Field(
+        default=6379, description="Port of the local Redis; the default broker URL uses it."
+    )
     broker_url: str = Field(
-        default="redis://127.0.0.1:6379/0", description="Celery broker URL (Redis)."
+        default_factory=lambda data: f"redis://127.0.0.1:{data['redis_port']}/0",
+        description="Celery broker URL (Redis).",
     )
     queue: str = Field(default="vidensbank", description="Name of the Celery queue.")
     broker_visibility_timeout: int = Field(
@@ -62,7 +96,7 @@ class Settings(BaseSettings):
         default=8, description="Retries of a task whose dependency (ES, database) is down."
     )
     kb_dir: Path = Field(
-        default=PROJECT_ROOT / "nlp_models" / "kb",
+        default_factory=_shipped_kb_dir,
         description="Folder of the knowledge base YAML files.",
     )
     fetch_timeout: float = Field(default=30.0, description="Seconds before a URL fetch gives up.")
@@ -79,6 +113,13 @@ class Settings(BaseSettings):
         default="127.0.0.1,localhost",
         description="Comma-separated host names the web app answers to (others get a 400).",
     )
+
+    @field_validator("var")
+    @classmethod
+    def _absolute(cls, value: Path) -> Path:
+        # Resolved once, against the working directory at start, so a process that changes
+        # directory later still finds its database and blobs.
+        return value.absolute()
 
 
 @lru_cache
