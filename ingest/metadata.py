@@ -6,7 +6,8 @@ says of itself (PDF info, HTML meta tags), then what the text shows.
 
 import datetime as dt
 import re
-from typing import Any
+from collections.abc import Callable, Mapping
+from typing import Any, NamedTuple
 
 from pydantic import BaseModel, Field
 
@@ -40,6 +41,63 @@ def _date(value: Any) -> dt.date | None:
     return None
 
 
+class AgeRange(NamedTuple):
+    """A target group's ages in whole years, both ends included."""
+
+    from_age: int
+    to_age: int | None  # None: no upper age ("14+ år")
+
+
+# Older than anyone a tool is written for: a larger number is a typo, not an age.
+MAX_AGE = 120
+_AGE = r"(\d{1,3})"
+# The forms a target age takes once "år" or "-årige" is dropped, and the ages each names:
+# "under 10 år" is 0-9, "over 14 år" is 15 and up.
+AGE_FORMS: list[tuple[re.Pattern[str], Callable[..., tuple[int, int | None]]]] = [
+    (re.compile(rf"{_AGE} ?(?:-|til) ?{_AGE}"), lambda a, b: (a, b)),
+    (re.compile(rf"{_AGE} ?(?:\+|og op|og opefter|og ældre)"), lambda a: (a, None)),
+    (re.compile(rf"(?:fra|mindst) {_AGE}"), lambda a: (a, None)),
+    (re.compile(rf"over {_AGE}"), lambda a: (a + 1, None)),
+    (re.compile(rf"under {_AGE}"), lambda a: (0, a - 1)),
+    (re.compile(rf"(?:op til|højst) {_AGE}"), lambda a: (0, a)),
+    (re.compile(_AGE), lambda a: (a, a)),
+]
+_UNIT = re.compile(r" ?-?(?:år|årige)$")
+
+
+def parse_age_range(text: str | None) -> AgeRange | None:
+    """The ages a target age such as "6-12 år", "14+ år" or "under 10 år" names; None when
+    the text is not one of the forms that name ages."""
+    if not text:
+        return None
+    normal = " ".join(text.lower().replace("–", "-").replace("—", "-").split())
+    normal = _UNIT.sub("", normal)
+    for pattern, ages in AGE_FORMS:
+        if match := pattern.fullmatch(normal):
+            from_age, to_age = ages(*(int(n) for n in match.groups()))
+            highest = from_age if to_age is None else to_age
+            if 0 <= from_age <= highest <= MAX_AGE:
+                return AgeRange(from_age, to_age)
+            return None
+    return None
+
+
+def _target_age(text: str) -> dict[str, Any]:
+    """The target age as given, for display, and the ages it names, for searching by age."""
+    ages = parse_age_range(text)
+    if ages is None:
+        return {"target_age": text}
+    return {"target_age": text, "target_age_from": ages.from_age, "target_age_to": ages.to_age}
+
+
+def stored_age_range(extra: Mapping[str, Any]) -> AgeRange | None:
+    """The ages of a document's target age, from what ``resolve_metadata`` stored; read from
+    the text for a document stored before the ages were kept as numbers."""
+    if extra.get("target_age_from") is not None:
+        return AgeRange(int(extra["target_age_from"]), extra.get("target_age_to"))
+    return parse_age_range(extra.get("target_age"))
+
+
 def _guess_publisher(pages: list[ExtractedPage]) -> str | None:
     text = "\n".join(page.text for page in pages[:2])
     counts = {
@@ -65,9 +123,11 @@ def resolve_metadata(
     pages: list[ExtractedPage],
     filename: str,
 ) -> DocumentMetadata:
-    extra = {
-        key: source[key] for key in ("target_age", "professional") if source.get(key) is not None
-    }
+    extra: dict[str, Any] = {}
+    if source.get("target_age") is not None:
+        extra.update(_target_age(source["target_age"]))
+    if source.get("professional") is not None:
+        extra["professional"] = source["professional"]
     return DocumentMetadata(
         title=source.get("title") or embedded.title or _first_line(pages) or filename,
         publisher=source.get("publisher") or embedded.publisher or _guess_publisher(pages),

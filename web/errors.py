@@ -10,6 +10,7 @@ from fastapi.responses import JSONResponse, Response
 from sqlalchemy.exc import OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from search_api.query.filters import FILTERS, FILTERS_BY_NAME, INVALID_VALUE
 from vidensbank.errors import VidensbankError
 from web.templating import templates
 
@@ -19,13 +20,8 @@ PARAMETER_NAMES = {
     "q": "søgeteksten",
     "page": "sidenummeret",
     "size": "antal resultater pr. side",
-    "publisher": "udgiver",
-    "kind": "dokumenttype",
-    "year": "år",
     "sort": "sortering",
-    "entity": "vidensbase-id",
-    "target_age": "målgruppe",
-    "professional": "faggruppe",
+    **{f.name: f.noun for f in FILTERS},
 }
 
 HTTP_MESSAGES = {
@@ -45,6 +41,9 @@ def explain_validation_error(error: dict[str, Any]) -> tuple[int, str]:
         return 413, f"{name.capitalize()} er for lang (højst {ctx.get('max_length')} tegn)."
     if kind == "too_long":
         return 400, f"Der er for mange værdier af {name} (højst {ctx.get('max_length')})."
+    search_filter = FILTERS_BY_NAME.get(field)
+    if kind == INVALID_VALUE and search_filter and search_filter.hint:
+        return 400, f"{name.capitalize()} skal være {search_filter.hint}."
     messages = {
         "string_too_short": f"{name.capitalize()} må ikke være tom.",
         "int_parsing": f"{name.capitalize()} skal være et helt tal.",

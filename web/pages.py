@@ -1,5 +1,6 @@
 """The Danish web pages. Each renders the model its JSON twin under /api returns."""
 
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
 
@@ -10,6 +11,7 @@ from search_api.api import documents, entities, runs
 from search_api.api.routes import SearchQuery
 from search_api.query import search
 from search_api.query.builder import SearchParams
+from search_api.query.filters import FILTERS, Filter
 from web.templating import templates
 
 router = APIRouter(default_response_class=HTMLResponse, include_in_schema=False)
@@ -25,6 +27,29 @@ def search_url(params: SearchParams, **changes: Any) -> str:
     )
 
 
+def without_url(params: SearchParams, search_filter: Filter, value: Any) -> str:
+    """The search page's URL for ``params`` without one value of one filter."""
+    rest = [v for v in params.values(search_filter) if str(v) != str(value)]
+    return search_url(params, **{search_filter.name: rest})
+
+
+@dataclass(frozen=True)
+class ActiveFilter:
+    """One value of a filter that is set, as the page lists it, with the way to remove it."""
+
+    filter: Filter
+    value: Any
+    label: str
+    remove_url: str
+
+
+def active_filters(params: SearchParams) -> list[ActiveFilter]:
+    return [
+        ActiveFilter(f, value, search.show_value(f, value), without_url(params, f, value))
+        for f, value in params.active_filters()
+    ]
+
+
 @router.get("/")
 def search_page(request: Request, params: SearchQuery) -> HTMLResponse:
     response = search.search(params)
@@ -34,7 +59,11 @@ def search_page(request: Request, params: SearchQuery) -> HTMLResponse:
         {
             "params": params,
             "response": response,
+            "filters": FILTERS,
+            "active_filters": active_filters(params),
+            "clear_url": search_url(params, **{f.name: [] for f in FILTERS}),
             "search_url": search_url,
+            "without_url": without_url,
             "json_url": "/api/search?" + str(request.url.query),
         },
     )

@@ -34,7 +34,10 @@ def mapping(options: AnalysisOptions | None) -> dict[str, Any]:
             "year": {"type": "integer"},
             "filename": keyword,
             "source_uri": keyword,
+            # The target age as given ("6-12 år"), for the facet, and the ages it names, so
+            # that a search for an age finds every document whose range holds it.
             "target_age": keyword,
+            "target_age_range": {"type": "integer_range"},
             "professional": keyword,
             "entities": {
                 "properties": {
@@ -75,7 +78,7 @@ def index_settings(options: AnalysisOptions | None) -> dict[str, Any]:
 PRODUCTION = AnalysisOptions()
 
 # Raise when the mapping or analysis changes: `vidensbank init` then rebuilds the index.
-MAPPING_VERSION = 3
+MAPPING_VERSION = 4
 # Lucene refuses a term over 32,766 bytes; a character takes at most 4 in UTF-8.
 KEYWORD_MAX_CHARS = 8000
 

@@ -5,10 +5,11 @@ from the knowledge base, compound parts from the index's analyzer), so it is uni
 dict it returns. User text only ever becomes the text of ``match`` queries, never query syntax.
 """
 
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, create_model
 
+from search_api.query.filters import FILTERS, Filter
 from search_api.query.parser import ParsedQuery
 
 MAX_QUERY_LENGTH = 1000
@@ -35,49 +36,40 @@ MINIMUM_SHOULD_MATCH = "1<75%"
 PAGE_HITS_PER_DOCUMENT = 3
 SNIPPET_SIZE = 220
 HIGHLIGHT_MAX_CHARS = 999_999
-FACET_SIZE = 20
-
-FILTERS: dict[str, str] = {
-    "publisher": "publisher",
-    "kind": "kind",
-    "year": "year",
-    "entity": "entities.kb_id",
-    "target_age": "target_age",
-    "professional": "professional",
-}
 
 
-# Bounds of the filters: enough for any real search, small enough that no value or list of
-# values can reach a limit of Elasticsearch (terms of 32,766 bytes, 65,536 terms a query).
-MAX_FILTER_VALUES = 50
-MAX_FILTER_CHARS = 200
-FIRST_YEAR, LAST_YEAR = 1000, 9999
-
-FilterValue = Annotated[str, Field(min_length=1, max_length=MAX_FILTER_CHARS)]
-Year = Annotated[int, Field(ge=FIRST_YEAR, le=LAST_YEAR)]
-
-
-def _filter(description: str) -> Any:
-    return Field(default_factory=list, max_length=MAX_FILTER_VALUES, description=description)
-
-
-class SearchParams(BaseModel):
-    """The query string of a search, validated: unknown filters are simply not accepted."""
+class SearchInput(BaseModel):
+    """The query string of a search apart from the filters, which ``SearchParams`` adds from
+    the filter table."""
 
     q: str = Field(default="", max_length=MAX_QUERY_LENGTH, description="Søgetekst")
     page: int = Field(default=1, ge=1, le=MAX_RESULT_WINDOW, description="Sidenummer, fra 1")
     size: int = Field(default=10, ge=1, le=MAX_PAGE_SIZE, description="Resultater pr. side")
-    publisher: list[FilterValue] = _filter("Filtrér på udgiver")
-    kind: list[FilterValue] = _filter("Filtrér på dokumenttype")
-    year: list[Year] = _filter("Filtrér på udgivelsesår")
-    entity: list[FilterValue] = _filter("Filtrér på vidensbase-id")
-    target_age: list[FilterValue] = _filter("Filtrér på målgruppe")
-    professional: list[FilterValue] = _filter("Filtrér på faggruppe")
     sort: Literal["relevance", "newest"] = Field(default="relevance", description="Sortering")
 
     @property
     def offset(self) -> int:
         return (self.page - 1) * self.size
+
+    def values(self, search_filter: Filter) -> list[Any]:
+        """The values of one filter (none when it is not set)."""
+        return list(getattr(self, search_filter.name))
+
+    def active_filters(self) -> list[tuple[Filter, Any]]:
+        """Each value of each filter that is set, in the table's order."""
+        return [(f, value) for f in FILTERS for value in self.values(f)]
+
+
+if TYPE_CHECKING:
+    # Type checkers see the fixed parameters; code reads a filter's through ``values``.
+    SearchParams = SearchInput
+else:
+    SearchParams = create_model(
+        "SearchParams",
+        __base__=SearchInput,
+        __doc__="The query string of a search, validated: unknown filters are simply not accepted.",
+        **{f.name: f.parameter() for f in FILTERS},
+    )
 
 
 class QueryOptions(BaseModel):
@@ -241,12 +233,8 @@ def _pages_clause(expansion: Expansion, options: QueryOptions) -> dict[str, Any]
 
 
 def _filters(params: SearchParams) -> list[dict[str, Any]]:
-    filters: list[dict[str, Any]] = []
-    for name, field in FILTERS.items():
-        values = getattr(params, name)
-        if values:
-            filters.append({"terms": {field: values}})
-    return filters
+    """Any of a filter's values, and every filter that is set."""
+    return [f.clause(values) for f in FILTERS if (values := params.values(f))]
 
 
 def build_query(
@@ -285,9 +273,7 @@ def build_query(
         "sort": ["_score", newest] if relevance else [newest, "_score"],
         "track_total_hits": True,
         "_source": {"excludes": ["pages", "body", "entities", "suggest"]},
-        "aggs": {
-            name: {"terms": {"field": field, "size": FACET_SIZE}} for name, field in FILTERS.items()
-        },
+        "aggs": {f.name: f.aggregation() for f in FILTERS},
     }
     if not expansion.is_empty:
         body["suggest"] = {

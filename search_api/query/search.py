@@ -17,6 +17,7 @@ from search_api.query.builder import (
     build_query,
 )
 from search_api.query.expansion import WordAnalysis, expand, get_linker
+from search_api.query.filters import FILTERS, Filter
 from search_api.query.parser import parse_query
 from search_api.query.results import Autocomplete, FacetValue, PageHit, SearchResponse, SearchResult
 from vidensbank.errors import BadRequestError
@@ -89,21 +90,29 @@ def _did_you_mean(response: dict[str, Any], text: str) -> str | None:
     return corrected if changed else None
 
 
+def show_value(search_filter: Filter, value: Any) -> str:
+    """A filter's value as the pages show it: a knowledge-base id by the record's name."""
+    if search_filter.labels_from_kb:
+        record = get_linker().kb.get(str(value))
+        if record:
+            return record.name
+    return search_filter.show(value)
+
+
 def _facets(response: dict[str, Any]) -> dict[str, list[FacetValue]]:
-    kb = get_linker().kb
-    facets = {}
-    for name, agg in response.get("aggregations", {}).items():
-        values = []
-        for bucket in agg["buckets"]:
-            value = str(bucket["key"])
-            record = kb.get(value) if name == "entity" else None
-            values.append(
-                FacetValue(
-                    value=value, label=record.name if record else value, count=bucket["doc_count"]
-                )
+    aggregations = response.get("aggregations", {})
+    return {
+        f.name: [
+            FacetValue(
+                value=str(bucket["key"]),
+                label=show_value(f, bucket["key"]),
+                count=bucket["doc_count"],
             )
-        facets[name] = values
-    return facets
+            for bucket in aggregations[f.name]["buckets"]
+        ]
+        for f in FILTERS
+        if f.name in aggregations
+    }
 
 
 def search(

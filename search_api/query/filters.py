@@ -1,0 +1,131 @@
+"""The search filters, each defined once.
+
+A filter's entry drives everything that names it: the query parameter and its validation
+(``SearchParams``), the Elasticsearch filter clause and the facet's aggregation
+(``build_query``), the facet's heading, the form's hidden fields and the list of active filters
+in the pages, and the Danish messages for a bad value. Every filter takes several values: a
+document matches when it has any of a filter's values, and every filter that is set.
+"""
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Annotated, Any
+
+from pydantic import AfterValidator, Field
+from pydantic_core import PydanticCustomError
+
+from ingest.metadata import AgeRange, parse_age_range
+
+# Bounds of the filters: enough for any real search, small enough that no value or list of
+# values can reach a limit of Elasticsearch (terms of 32,766 bytes, 65,536 terms a query).
+MAX_FILTER_VALUES = 50
+MAX_FILTER_CHARS = 200
+FIRST_YEAR, LAST_YEAR = 1000, 9999
+FACET_SIZE = 20
+# The error type of a value its filter does not accept; web/errors.py words it in Danish.
+INVALID_VALUE = "filter_value"
+
+Text = Annotated[str, Field(min_length=1, max_length=MAX_FILTER_CHARS)]
+Year = Annotated[int, Field(ge=FIRST_YEAR, le=LAST_YEAR)]
+
+
+@dataclass(frozen=True, kw_only=True)
+class Filter:
+    """A filter on a keyword (or number) field: a value matches the documents that have it."""
+
+    name: str  # the query parameter, and the key of the facet in a search response
+    field: str  # the index field filtered on and counted for the facet
+    label: str  # Danish: the facet's heading, and the name of an active filter
+    noun: str  # Danish: the filter named in a sentence ("Der er for mange værdier af …")
+    value: Any = Text  # the type of one value, with its validation
+    hint: str | None = None  # Danish: what a valid value looks like ("skal være …")
+    labels_from_kb: bool = False  # the values are knowledge-base ids, shown by their names
+
+    @property
+    def annotation(self) -> Any:
+        return self.value
+
+    @property
+    def description(self) -> str:
+        return f"Filtrér på {self.noun}" + (f": {self.hint}" if self.hint else "")
+
+    def parameter(self) -> tuple[Any, Any]:
+        """The filter's query parameter, as ``pydantic.create_model`` takes a field."""
+        # The type is built at run time, where a type checker cannot follow it.
+        values = list[self.annotation]  # type: ignore[name-defined]
+        return values, Field(
+            default_factory=list, max_length=MAX_FILTER_VALUES, description=self.description
+        )
+
+    def clause(self, values: Sequence[Any]) -> dict[str, Any]:
+        return {"terms": {self.field: list(values)}}
+
+    def aggregation(self) -> dict[str, Any]:
+        return {"terms": {"field": self.field, "size": FACET_SIZE}}
+
+    def show(self, value: Any) -> str:
+        """A value as the page shows it (knowledge-base names are looked up by the caller)."""
+        return str(value)
+
+
+@dataclass(frozen=True, kw_only=True)
+class RangeFilter(Filter):
+    """A filter on a field of number ranges. A value is a number or a range of numbers, in any
+    form ``parse`` reads, and matches the documents whose range holds all of it; the facet
+    counts the ranges as the documents give them, from ``facet_field``."""
+
+    parse: Callable[[str], AgeRange | None]
+    facet_field: str
+    unit: str  # Danish: shown after a bare number ("10" → "10 år")
+
+    @property
+    def annotation(self) -> Any:
+        return Annotated[self.value, AfterValidator(self._validate)]
+
+    def _validate(self, value: str) -> str:
+        if self.parse(value) is None:
+            raise PydanticCustomError(INVALID_VALUE, "not a number or range of numbers")
+        return value
+
+    def clause(self, values: Sequence[Any]) -> dict[str, Any]:
+        should = []
+        for numbers in (n for n in map(self.parse, values) if n is not None):
+            bounds: dict[str, Any] = {"gte": numbers.from_age, "relation": "contains"}
+            if numbers.to_age is not None:
+                bounds["lte"] = numbers.to_age
+            should.append({"range": {self.field: bounds}})
+        return {"bool": {"should": should, "minimum_should_match": 1}}
+
+    def aggregation(self) -> dict[str, Any]:
+        return {"terms": {"field": self.facet_field, "size": FACET_SIZE}}
+
+    def show(self, value: Any) -> str:
+        text = str(value).strip()
+        return f"{text} {self.unit}" if text.isdigit() else text
+
+
+# In the order the page shows the facets.
+FILTERS: tuple[Filter, ...] = (
+    Filter(name="publisher", field="publisher", label="Udgiver", noun="udgiver"),
+    Filter(name="kind", field="kind", label="Type", noun="dokumenttype"),
+    Filter(name="year", field="year", label="År", noun="år", value=Year, hint="et årstal"),
+    RangeFilter(
+        name="target_age",
+        field="target_age_range",
+        facet_field="target_age",
+        label="Målgruppe",
+        noun="målgruppe",
+        hint="en alder i år (fx 10) eller et aldersspænd (fx 6-12 år)",
+        parse=parse_age_range,
+        unit="år",
+    ),
+    Filter(name="professional", field="professional", label="Faggruppe", noun="faggruppe"),
+    Filter(
+        name="entity",
+        field="entities.kb_id",
+        label="Navne i teksten",
+        noun="vidensbase-id",
+        labels_from_kb=True,
+    ),
+)
+FILTERS_BY_NAME = {f.name: f for f in FILTERS}

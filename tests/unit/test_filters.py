@@ -1,0 +1,220 @@
+"""The filter table drives the parameters, the query, the facets, the form and the messages."""
+
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+import yaml
+from fastapi.testclient import TestClient
+from pydantic import ValidationError
+from selectolax.lexbor import LexborHTMLParser
+
+from ingest.metadata import AgeRange, parse_age_range, stored_age_range
+from search_api.query.builder import Expansion, SearchParams, build_query
+from search_api.query.filters import FILTERS, FILTERS_BY_NAME
+from search_api.query.parser import parse_query
+from search_api.query.results import FacetValue, SearchResponse
+from vidensbank.settings import PROJECT_ROOT
+from web.app import app
+from web.errors import PARAMETER_NAMES, explain_validation_error
+from web.pages import active_filters, search_url, without_url
+from web.templating import templates
+
+NAMES = ["publisher", "kind", "year", "target_age", "professional", "entity"]
+# One value of each filter, as the sample corpus has them.
+EVERY_FILTER: dict[str, list[Any]] = {
+    "publisher": ["Børns Vilkår"],
+    "kind": ["værktøj"],
+    "year": [2021],
+    "target_age": ["10"],
+    "professional": ["lærer", "pædagog"],
+    "entity": ["ini.boernetelefonen"],
+}
+
+
+def params(**values: Any) -> SearchParams:
+    return SearchParams.model_validate(values)
+
+
+def filter_clauses(**values: Any) -> list[dict[str, Any]]:
+    body = build_query(params(**values), Expansion.plain(parse_query("")))
+    return list(body["query"]["bool"]["filter"])
+
+
+def test_the_table_holds_the_six_filters_in_the_order_the_page_shows_them() -> None:
+    assert [f.name for f in FILTERS] == NAMES
+    assert all(f.label and f.noun for f in FILTERS)
+
+
+def test_every_filter_is_a_parameter_of_the_search_and_nothing_else_is() -> None:
+    assert set(SearchParams.model_fields) == {"q", "page", "size", "sort", *NAMES}
+    parameters = TestClient(app).get("/openapi.json").json()["paths"]["/api/search"]["get"]
+    described = {p["name"]: p for p in parameters["parameters"]}
+    for f in FILTERS:
+        assert described[f.name]["schema"]["type"] == "array", f.name
+        assert described[f.name]["description"].startswith(f"Filtrér på {f.noun}")
+
+
+def test_unknown_parameters_are_not_filters() -> None:
+    assert filter_clauses(author=["Hansen"]) == []
+
+
+def test_values_are_or_ed_within_a_filter_and_and_ed_across_filters() -> None:
+    clauses = filter_clauses(publisher=["VIVE", "Børns Vilkår"], year=[2021, 2022])
+    assert clauses == [
+        {"terms": {"publisher": ["VIVE", "Børns Vilkår"]}},
+        {"terms": {"year": [2021, 2022]}},
+    ]
+
+
+def test_every_filter_set_gives_one_clause_each() -> None:
+    clauses = filter_clauses(**EVERY_FILTER)
+    assert len(clauses) == len(FILTERS)
+    assert {"terms": {"entities.kb_id": ["ini.boernetelefonen"]}} in clauses
+    assert {"terms": {"professional": ["lærer", "pædagog"]}} in clauses
+
+
+def test_an_age_finds_the_documents_whose_target_age_holds_it() -> None:
+    [clause] = filter_clauses(target_age=["10"])
+    assert clause == {
+        "bool": {
+            "should": [
+                {"range": {"target_age_range": {"gte": 10, "lte": 10, "relation": "contains"}}}
+            ],
+            "minimum_should_match": 1,
+        }
+    }
+
+
+def test_a_range_of_ages_finds_the_target_ages_that_hold_all_of_it() -> None:
+    [clause] = filter_clauses(target_age=["6-12 år", "14+ år"])
+    assert [c["range"]["target_age_range"] for c in clause["bool"]["should"]] == [
+        {"gte": 6, "lte": 12, "relation": "contains"},
+        {"gte": 14, "relation": "contains"},
+    ]
+
+
+def test_every_filter_has_a_facet_and_target_age_counts_the_stated_ages() -> None:
+    aggs = build_query(params(), Expansion.plain(parse_query("")))["aggs"]
+    assert list(aggs) == NAMES
+    assert aggs["target_age"]["terms"]["field"] == "target_age"
+    assert aggs["entity"]["terms"]["field"] == "entities.kb_id"
+
+
+@pytest.mark.parametrize(
+    ("text", "ages"),
+    [
+        ("6-12 år", AgeRange(6, 12)),
+        ("0-6 år", AgeRange(0, 6)),
+        ("13-17 år", AgeRange(13, 17)),
+        ("14+ år", AgeRange(14, None)),
+        ("under 10 år", AgeRange(0, 9)),
+        ("over 14 år", AgeRange(15, None)),
+        ("fra 3 år", AgeRange(3, None)),
+        ("6 til 12 år", AgeRange(6, 12)),
+        ("6–12-årige", AgeRange(6, 12)),
+        (" 10  År ", AgeRange(10, 10)),
+        ("10", AgeRange(10, 10)),
+        ("12-6 år", None),
+        ("200 år", None),
+        ("under 0 år", None),
+        ("børn og unge", None),
+        ("", None),
+    ],
+)
+def test_target_ages_are_read_as_numbers(text: str, ages: AgeRange | None) -> None:
+    assert parse_age_range(text) == ages
+
+
+def test_every_target_age_of_the_sample_corpus_is_read_as_numbers() -> None:
+    found = set()
+    for path in (PROJECT_ROOT / "sample_corpus" / "documents").glob("*.yaml"):
+        target_age = yaml.safe_load(Path(path).read_text(encoding="utf-8")).get("target_age")
+        if target_age:
+            found.add(target_age)
+            assert parse_age_range(target_age) is not None, (path.name, target_age)
+    assert found
+
+
+def test_stored_ages_come_first_and_older_documents_fall_back_to_the_text() -> None:
+    assert stored_age_range(
+        {"target_age": "6-12 år", "target_age_from": 6, "target_age_to": 12}
+    ) == AgeRange(6, 12)
+    assert stored_age_range({"target_age": "14+ år"}) == AgeRange(14, None)
+    assert stored_age_range({"target_age": "alle aldre"}) is None
+    assert stored_age_range({}) is None
+
+
+@pytest.mark.parametrize("bad", ["ti år", "12-6", "200", ""])
+def test_a_target_age_that_names_no_ages_is_refused(bad: str) -> None:
+    with pytest.raises(ValidationError):
+        params(target_age=[bad])
+
+
+def test_every_filter_has_a_danish_name_in_messages() -> None:
+    assert {f.name: f.noun for f in FILTERS}.items() <= PARAMETER_NAMES.items()
+    assert explain_validation_error(
+        {"loc": ("query", "target_age", 0), "type": "filter_value"}
+    ) == (400, "Målgruppe skal være en alder i år (fx 10) eller et aldersspænd (fx 6-12 år).")
+
+
+def test_a_bad_target_age_gets_a_danish_400() -> None:
+    response = TestClient(app).get("/api/search", params={"target_age": "ti år"})
+    assert response.status_code == 400
+    assert response.json()["error"].startswith("Målgruppe skal være en alder i år")
+
+
+def test_removing_one_value_keeps_every_other_filter() -> None:
+    search = params(q="samtale", **EVERY_FILTER)
+    url = without_url(search, FILTERS_BY_NAME["professional"], "lærer")
+    assert "professional=p%C3%A6dagog" in url and "professional=l%C3%A6rer" not in url
+    assert all(f"{name}=" in url for name in NAMES)
+    assert "q=samtale" in url
+
+
+def rendered_search_page(search: SearchParams) -> LexborHTMLParser:
+    response = SearchResponse(
+        total=0,
+        results=[],
+        facets={"target_age": [FacetValue(value="6-12 år", label="6-12 år", count=4)]},
+        did_you_mean=None,
+    )
+    page = templates.get_template("search.html").render(
+        params=search,
+        response=response,
+        filters=FILTERS,
+        active_filters=active_filters(search),
+        clear_url=search_url(search, **{f.name: [] for f in FILTERS}),
+        search_url=search_url,
+        without_url=without_url,
+        json_url="/api/search",
+    )
+    return LexborHTMLParser(page)
+
+
+def test_the_form_carries_every_active_filter_and_the_page_lists_each() -> None:
+    page = rendered_search_page(params(q="samtale", **EVERY_FILTER))
+    expected = sorted((name, str(v)) for name, values in EVERY_FILTER.items() for v in values)
+    hidden = page.css("form[role=search] input[type=hidden]")
+    assert sorted((i.attributes["name"], i.attributes["value"]) for i in hidden) == expected
+    listed = page.css(".active-filters li")
+    assert sorted((li.attributes["data-filter"], li.attributes["data-value"]) for li in listed) == (
+        expected
+    )
+    labels = [" ".join(li.text().split()) for li in listed]
+    assert "Målgruppe: 10 år ✕" in labels and "Navne i teksten: BørneTelefonen ✕" in labels
+    for li in listed:
+        name, value = li.attributes["data-filter"], li.attributes["data-value"]
+        remove = li.css_first("a")
+        assert remove is not None
+        left = parse_qs(urlsplit(str(remove.attributes["href"])).query)
+        assert value not in left.get(str(name), [])
+        assert {n for n in NAMES if n != name} <= set(left) and left["q"] == ["samtale"]
+
+
+def test_a_facet_value_that_is_set_is_marked_and_removes_only_itself() -> None:
+    page = rendered_search_page(params(target_age=["6-12 år", "10"]))
+    [chosen] = page.css("aside a.chosen")
+    assert "6-12 år" in chosen.text()
+    assert chosen.attributes["href"] == "/?target_age=10"
