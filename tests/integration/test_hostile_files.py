@@ -7,7 +7,6 @@ fail or hang, no reason may show a server path, and no worker process may grow p
 """
 
 import json
-import os
 import shutil
 import signal
 import subprocess
@@ -19,12 +18,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
+import httpx
 import psutil
 import pytest
-import redis
-from fastapi.testclient import TestClient
 
-from tests.conftest import TEST_PREFIX
 from tests.fixtures import start_worker, stop_worker
 from tests.helpers import ingest_command
 from tests.hostile_files import (
@@ -39,13 +36,11 @@ from tests.hostile_files import (
     generate,
 )
 from tests.quality import report
+from tests.stacks import Stack, own_stack
 from vidensbank.identity import document_id, file_uri
 from vidensbank.settings import get_settings
 from vidensbank.store import runs as run_store
-from vidensbank.store.db import session_scope
-from web.app import app
 
-QUEUE = f"{TEST_PREFIX}-hostile"
 REDIS_DB = 13
 # The budget of the whole run on this 2-core machine; a file still pending then counts as hung.
 INGEST_TIMEOUT = 150
@@ -170,24 +165,28 @@ def summarize(run: HostileRun) -> list[str]:
 
 
 @pytest.fixture(scope="module")
-def hostile_run(stack: None, corpus: Path, run_dir: Path) -> Iterator[HostileRun]:
+def hostile_stack(stack: None, run_dir: Path) -> Iterator[Stack]:
+    # Kombu's Redis transport keeps the unacknowledged tasks of all queues of a database in one
+    # hash, and every worker on it hands back those older than its own visibility timeout (the
+    # session's worker: 30 s), so our slow tasks would run again and again. Hence a database of
+    # our own, besides a stack of our own.
+    broker = urlsplit(get_settings().broker_url)._replace(path=f"/{REDIS_DB}").geturl()
+    with own_stack(
+        "hostile", run_dir, VB_BROKER_URL=broker, VB_BROKER_VISIBILITY_TIMEOUT="600"
+    ) as own:
+        yield own
+
+
+@pytest.fixture(scope="module")
+def hostile_run(hostile_stack: Stack, corpus: Path, run_dir: Path) -> Iterator[HostileRun]:
     folder = run_dir / "fjendtlige" / "samling"
     started = time.monotonic()
     hostile = generate(folder)
     seconds_generating = time.monotonic() - started
     good = copy_good_files(corpus, folder)
 
-    # Kombu's Redis transport keeps the unacknowledged tasks of all queues of a database in one
-    # hash, and every worker on it hands back those older than its own visibility timeout (the
-    # session's worker: 30 s), so our slow tasks would run again and again. Hence a database of
-    # our own.
-    broker = urlsplit(get_settings().broker_url)._replace(path=f"/{REDIS_DB}").geturl()
-    env = os.environ | {
-        "VB_QUEUE": QUEUE,
-        "VB_BROKER_URL": broker,
-        "VB_BROKER_VISIBILITY_TIMEOUT": "600",
-    }
-    worker = start_worker(QUEUE, run_dir / "hostile-worker.log", concurrency=2, env=env)
+    env = hostile_stack.env
+    worker = start_worker("hostile", run_dir / "hostile-worker.log", concurrency=2, env=env)
     sampler = PeakRss(worker.pid)
     sampler.start()
     started = time.monotonic()
@@ -209,11 +208,8 @@ def hostile_run(stack: None, corpus: Path, run_dir: Path) -> Iterator[HostileRun
         peak_rss = sampler.stop()
         # A worker still busy after the timeout would hold up a warm shutdown.
         stop_worker(worker, signal.SIGTERM if finished else signal.SIGKILL)
-        client = redis.Redis.from_url(broker)
-        if leftovers := list(client.scan_iter(match=f"*{QUEUE}*")):
-            client.delete(*leftovers)
 
-    with session_scope() as session:
+    with hostile_stack.session() as session:
         ingest_run = run_store.get_run(session, run_id=run_id)
         assert ingest_run is not None
         outcomes = [
@@ -228,8 +224,13 @@ def hostile_run(stack: None, corpus: Path, run_dir: Path) -> Iterator[HostileRun
 
 
 @pytest.fixture(scope="module")
-def api() -> TestClient:
-    return TestClient(app)
+def api(hostile_stack: Stack, hostile_run: HostileRun, run_dir: Path) -> Iterator[httpx.Client]:
+    """The API of the hostile run's own stack, over HTTP."""
+    with (
+        hostile_stack.serve(run_dir / "hostile-api.log") as url,
+        httpx.Client(base_url=url) as client,
+    ):
+        yield client
 
 
 def test_every_hostile_file_ends_with_an_acceptable_outcome(hostile_run: HostileRun) -> None:
@@ -276,7 +277,7 @@ def test_worker_memory_stays_bounded(hostile_run: HostileRun) -> None:
 
 @pytest.mark.parametrize("name", sorted(MARKERS))
 def test_word_on_the_last_page_is_found(
-    hostile_run: HostileRun, api: TestClient, name: str
+    hostile_run: HostileRun, api: httpx.Client, name: str
 ) -> None:
     word, page = MARKERS[name]
     outcome = hostile_run.outcome(name)
@@ -290,7 +291,7 @@ def test_word_on_the_last_page_is_found(
 
 @pytest.mark.parametrize("name", DECLARED_ENCODINGS)
 def test_declared_encodings_are_decoded(
-    hostile_run: HostileRun, api: TestClient, name: str
+    hostile_run: HostileRun, api: httpx.Client, name: str
 ) -> None:
     outcome = hostile_run.outcome(name)
     assert outcome.status == "indexed", outcome
@@ -301,14 +302,14 @@ def test_declared_encodings_are_decoded(
 
 
 def test_authors_given_as_one_string_are_two_people(
-    hostile_run: HostileRun, api: TestClient
+    hostile_run: HostileRun, api: httpx.Client
 ) -> None:
     outcome = hostile_run.outcome(AUTHORS_AS_TEXT)
     assert outcome.status == "indexed", outcome
     assert api.get(f"/api/documents/{outcome.document_id}").json()["authors"] == AUTHORS
 
 
-def test_link_to_etc_passwd_creates_no_document(hostile_run: HostileRun, api: TestClient) -> None:
+def test_link_to_etc_passwd_creates_no_document(hostile_run: HostileRun, api: httpx.Client) -> None:
     outcome = hostile_run.outcome(PASSWD_LINK)
     assert (outcome.status, outcome.code, outcome.document_id) == (
         "quarantined",
@@ -321,7 +322,7 @@ def test_link_to_etc_passwd_creates_no_document(hostile_run: HostileRun, api: Te
 
 @pytest.mark.parametrize("name", NON_UTF8_NAMES)
 def test_names_that_are_not_utf8_are_shown_with_a_replacement_character(
-    hostile_run: HostileRun, api: TestClient, name: str
+    hostile_run: HostileRun, api: httpx.Client, name: str
 ) -> None:
     outcome = hostile_run.outcome(name)
     assert outcome.status == "indexed", outcome

@@ -5,10 +5,13 @@ import threading
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 from fastapi.testclient import TestClient
 
+from tests.fixtures import start_worker, stop_worker
 from tests.helpers import ingest
+from tests.stacks import own_stack
 from vidensbank.store import runs as run_store
 from vidensbank.store.blobs import content_hash
 from vidensbank.store.db import session_scope
@@ -182,7 +185,7 @@ def test_web_pages_render_the_same_data(report: dict[str, Any], api: TestClient)
     assert api.get(f"/api/runs/{report['run_id']}").json()["run_id"] == report["run_id"]
 
 
-def test_text_from_documents_is_escaped(worker: Any, tmp_path: Path, api: TestClient) -> None:
+def test_text_from_documents_is_escaped(stack: None, tmp_path: Path, run_dir: Path) -> None:
     hostile = tmp_path / "fjendtlig.html"
     hostile.write_text(
         "<html><head><title>&lt;script&gt;alert(1)&lt;/script&gt; om inddragelse</title></head>"
@@ -190,14 +193,20 @@ def test_text_from_documents_is_escaped(worker: Any, tmp_path: Path, api: TestCl
         "Skjoldhøj.</p></main></body></html>",
         encoding="utf-8",
     )
-    result = ingest(hostile)
-    document_id = result["documents"][0]["id"]
-    assert result["documents"][0]["status"] == "indexed"
-    page = api.get("/", params={"q": "Skjoldhøj"}).text
-    assert "<script>alert(1)" not in page and "&lt;script&gt;" in page
-    assert "<img src=x" not in page
-    document = api.get(f"/dokument/{document_id}").text
-    assert "<img src=x" not in document and "&lt;img src=x" in document
+    with own_stack("escape", run_dir) as own:
+        worker = start_worker("escape", run_dir / "escape-worker.log", concurrency=1, env=own.env)
+        try:
+            result = ingest(hostile, env=own.env)
+        finally:
+            stop_worker(worker)
+        document_id = result["documents"][0]["id"]
+        assert result["documents"][0]["status"] == "indexed"
+        with own.serve(run_dir / "escape-api.log") as url, httpx.Client(base_url=url) as api:
+            page = api.get("/", params={"q": "Skjoldhøj"}).text
+            assert "<script>alert(1)" not in page and "&lt;script&gt;" in page
+            assert "<img src=x" not in page
+            document = api.get(f"/dokument/{document_id}").text
+            assert "<img src=x" not in document and "&lt;img src=x" in document
 
 
 def test_bad_requests_get_danish_4xx(report: dict[str, Any], api: TestClient) -> None:

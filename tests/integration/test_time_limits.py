@@ -1,14 +1,13 @@
 """A task that runs longer than the broker's visibility timeout is cut off before the broker
 would hand its message to a second worker: it is received once, and its file quarantined."""
 
-import os
 import re
 import time
 from pathlib import Path
 
 from tests.fixtures import start_worker, stop_worker
 from tests.helpers import ingest
-from vidensbank.store.db import session_scope
+from tests.stacks import own_stack
 from vidensbank.store.runs import IngestItem
 
 VISIBILITY_TIMEOUT = 10
@@ -23,30 +22,20 @@ def test_a_long_task_is_stopped_before_it_is_delivered_twice(stack: None, run_di
         f"<html><body><p>{sentence * 40_000}</p></body></html>", encoding="utf-8"
     )
     log = run_dir / "time-limit-worker.log"
-    env = {
-        **os.environ,
-        "VB_QUEUE": f"{os.environ['VB_QUEUE']}-limits",
-        "VB_BROKER_VISIBILITY_TIMEOUT": str(VISIBILITY_TIMEOUT),
-    }
-    worker = start_worker("limits", log, concurrency=1, env=env)
-    try:
-        report = ingest(folder, timeout=120, env=env)
-        # Long enough for the broker to hand out an unacknowledged message again.
-        time.sleep(2.5 * VISIBILITY_TIMEOUT)
-    finally:
-        stop_worker(worker)
+    with own_stack("limits", run_dir, VB_BROKER_VISIBILITY_TIMEOUT=str(VISIBILITY_TIMEOUT)) as own:
+        worker = start_worker("limits", log, concurrency=1, env=own.env)
+        try:
+            report = ingest(folder, timeout=120, env=own.env)
+            # Long enough for the broker to hand out an unacknowledged message again.
+            time.sleep(2.5 * VISIBILITY_TIMEOUT)
+        finally:
+            stop_worker(worker)
 
-    [document] = report["documents"]
-    assert document["status"] == "quarantined", document
-    with session_scope() as session:
-        item = session.get(IngestItem, _item_id(report["run_id"]))
-        assert item is not None and item.reason_code == "too_slow"
-        assert item.status == "quarantined"
+        [document] = report["documents"]
+        assert document["status"] == "quarantined", document
+        with own.session() as session:
+            [item] = session.query(IngestItem).filter(IngestItem.run_id == report["run_id"]).all()
+            assert item.reason_code == "too_slow"
+            assert item.status == "quarantined"
     received = re.findall(r"Task ingest\.fetch_item\[[^\]]+\] received", log.read_text())
     assert len(received) == 1, received
-
-
-def _item_id(run_id: str) -> int:
-    with session_scope() as session:
-        [item_id] = session.query(IngestItem.id).filter(IngestItem.run_id == run_id).all()
-        return int(item_id[0])

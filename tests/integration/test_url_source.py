@@ -5,11 +5,12 @@ import http.server
 import threading
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 
+from tests.fixtures import start_worker, stop_worker
 from tests.helpers import ingest
+from tests.stacks import own_stack
 
 
 @pytest.fixture(scope="module")
@@ -23,15 +24,21 @@ def site(corpus: Path) -> Iterator[str]:
 
 
 def test_urls_are_fetched_and_indexed_and_a_missing_page_is_quarantined(
-    worker: Any, site: str
+    stack: None, site: str, run_dir: Path
 ) -> None:
     pdf = f"{site}/vive-2020-samvaer-under-anbringelse.pdf"
     html = f"{site}/bv-x-plakat-boernetelefonen.html"
     missing = f"{site}/findes-ikke.pdf"
-    report = ingest(pdf, html, missing)
+    with own_stack("urls", run_dir) as own:
+        worker = start_worker("urls", run_dir / "urls-worker.log", concurrency=1, env=own.env)
+        try:
+            report = ingest(pdf, html, missing, env=own.env)
+            again = ingest(pdf, env=own.env)
+        finally:
+            stop_worker(worker)
     by_uri = {d["source_uri"]: d for d in report["documents"]}
     assert by_uri[pdf]["status"] == "indexed"
     assert by_uri[html]["status"] == "indexed"
     assert by_uri[missing]["status"] == "quarantined"
     assert "404" in by_uri[missing]["reason"]
-    assert ingest(pdf)["documents"][0]["status"] == "unchanged"
+    assert again["documents"][0]["status"] == "unchanged"
