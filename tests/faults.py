@@ -26,7 +26,7 @@ from sqlalchemy import ColumnElement, select
 from search_api.index.elastic import get_client
 from search_api.index.lifecycle import alias_name
 from tests.fixtures import VENV_BIN, free_port, stop_worker
-from vidensbank.settings import PROJECT_ROOT
+from tests.helpers import PROJECT_ROOT
 from vidensbank.store import runs as run_store
 from vidensbank.store.db import session_scope
 from vidensbank.store.runs import IngestItem, ItemStatus

@@ -22,9 +22,9 @@ from celery.utils.nodenames import host_format
 
 from search_api.index.elastic import get_client
 from tests.conftest import TEST_PREFIX
-from tests.helpers import ingest
+from tests.helpers import PROJECT_ROOT, ingest
 from vidensbank.cli import main as cli_main
-from vidensbank.settings import PROJECT_ROOT, get_settings
+from vidensbank.settings import get_settings
 
 VENV_BIN = Path(sys.executable).parent
 

@@ -5,8 +5,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from vidensbank.settings import PROJECT_ROOT
-
+# The checkout the tests run from.
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
 QUERIES_PATH = Path(__file__).parent / "relevance" / "queries.yaml"
 
 

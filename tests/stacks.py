@@ -22,7 +22,8 @@ from sqlalchemy.orm import Session
 
 from tests.conftest import TEST_PREFIX
 from tests.fixtures import free_port
-from vidensbank.settings import PROJECT_ROOT, get_settings
+from tests.helpers import PROJECT_ROOT
+from vidensbank.settings import get_settings
 
 VIDENSBANK = str(Path(sys.executable).parent / "vidensbank")
 

@@ -14,10 +14,6 @@ from pathlib import Path
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-# The checkout, when the code runs from one. The tests and benchmarks find their own files
-# through it; no setting's default uses it, since an installed package has no checkout.
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
-
 
 def _shipped_kb_dir() -> Path:
     """The knowledge base shipped in the ``nlp_models`` package, located without importing the

@@ -22,7 +22,7 @@ from typing import Any
 
 import pytest
 
-from vidensbank.settings import PROJECT_ROOT
+from tests.helpers import PROJECT_ROOT
 
 PYPROJECT = tomllib.loads((PROJECT_ROOT / "pyproject.toml").read_text(encoding="utf-8"))
 # The folders the wheel is built from: the top-level packages pyproject.toml includes.

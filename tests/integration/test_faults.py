@@ -37,10 +37,10 @@ from tests.faults import (
     wait_for,
 )
 from tests.fixtures import start_worker, stop_worker
-from tests.helpers import ingest_command
+from tests.helpers import PROJECT_ROOT, ingest_command
 from tests.quality import REPORTS
 from vidensbank.celery_app import app
-from vidensbank.settings import PROJECT_ROOT, get_settings
+from vidensbank.settings import get_settings
 from vidensbank.store.runs import ItemStatus
 
 # Killing a worker child hands its task straight back to the queue (reject on worker lost), so

@@ -9,9 +9,8 @@ from pathlib import Path
 from typing import Any
 
 from tests.fixtures import start_worker, stop_worker
-from tests.helpers import ingest_command
+from tests.helpers import PROJECT_ROOT, ingest_command
 from tests.stacks import Stack, own_stack
-from vidensbank.settings import PROJECT_ROOT
 from vidensbank.store.runs import IngestItem, ItemStatus
 
 

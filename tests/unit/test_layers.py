@@ -5,7 +5,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from vidensbank.settings import PROJECT_ROOT
+from tests.helpers import PROJECT_ROOT
 
 PACKAGES = ("vidensbank", "ingest", "nlp_models", "search_api", "web")
 LINT_IMPORTS = Path(sys.executable).parent / "lint-imports"

@@ -15,7 +15,7 @@ from search_api.query.builder import Expansion, SearchParams, build_query
 from search_api.query.filters import FILTERS, FILTERS_BY_NAME
 from search_api.query.parser import parse_query
 from search_api.query.results import FacetValue, SearchResponse
-from vidensbank.settings import PROJECT_ROOT
+from tests.helpers import PROJECT_ROOT
 from web.app import app
 from web.errors import PARAMETER_NAMES, explain_validation_error
 from web.pages import active_filters, search_url, without_url

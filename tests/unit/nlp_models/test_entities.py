@@ -4,7 +4,7 @@ import pytest
 
 from nlp_models import entities
 from nlp_models.entities import EntityFinder, get_finder, summarize
-from vidensbank.settings import PROJECT_ROOT
+from tests.helpers import PROJECT_ROOT
 
 
 @pytest.fixture(scope="module")

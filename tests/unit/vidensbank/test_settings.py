@@ -1,6 +1,7 @@
 import yaml
 
-from vidensbank.settings import PROJECT_ROOT, Settings
+from tests.helpers import PROJECT_ROOT
+from vidensbank.settings import Settings
 
 
 def test_every_setting_is_documented_in_the_readme() -> None:
