@@ -9,7 +9,7 @@ from elasticsearch import Elasticsearch, NotFoundError
 from elasticsearch.helpers import bulk
 
 from search_api.index.analysis import AnalysisOptions
-from search_api.index.document import to_index_document
+from search_api.index.document import IndexDocument, to_index_document
 from search_api.index.elastic import elastic_errors
 from search_api.index.lifecycle import (
     MAPPING_VERSION,
@@ -26,19 +26,20 @@ from vidensbank.store.db import session_scope
 log = logging.getLogger(__name__)
 
 
-def index_document(client: Elasticsearch, body: dict[str, Any]) -> None:
+def index_document(client: Elasticsearch, document: IndexDocument) -> None:
     """Index one document; searches see it after the next refresh (within a second).
 
     The write must go to the alias (never to an index Elasticsearch would create on the fly
     under its name); only when there is no alias yet is the index created, so the common case
     is one request."""
+    body = document.source()
     try:
         with elastic_errors():
-            client.index(index=alias_name(), id=body["id"], document=body, require_alias=True)
+            client.index(index=alias_name(), id=document.id, document=body, require_alias=True)
     except NotFoundError:
         ensure_index(client)
         with elastic_errors():
-            client.index(index=alias_name(), id=body["id"], document=body, require_alias=True)
+            client.index(index=alias_name(), id=document.id, document=body, require_alias=True)
 
 
 def delete_document(client: Elasticsearch, document_id: str) -> None:
@@ -69,7 +70,8 @@ def _actions(index: str, only: Collection[str] | None) -> Iterator[dict[str, Any
                 continue
             document = document_store.get_document(session, document_id=document_id)
             if document is not None:
-                yield {"_index": index, "_id": document.id, "_source": to_index_document(document)}
+                source = to_index_document(document).source()
+                yield {"_index": index, "_id": document.id, "_source": source}
             session.expunge_all()
 
 
