@@ -1,0 +1,169 @@
+"""The out-of-domain entity test set is frozen, and both OOD pools are well-formed.
+
+``nlp_models/training/data/ood/`` was written and annotated by an independent annotator before
+any tuning (2026-12-01): its sources, its guidelines and its render script are fixed by the
+checksum below. ``data/ood_train/`` is a separate pool in the same format that may be trained
+on; it is checked for format only.
+"""
+
+import hashlib
+import importlib.util
+import json
+import sys
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import pytest
+import yaml
+
+from nlp_models.training.corpus import LABELS, parse_line
+from tests.helpers import PROJECT_ROOT
+
+DATA = PROJECT_ROOT / "nlp_models" / "training" / "data"
+OOD = DATA / "ood"
+OOD_TRAIN = DATA / "ood_train"
+KB_DIR = PROJECT_ROOT / "nlp_models" / "kb"
+
+# SHA-256 over the frozen files (see frozen_files), recorded when the set was frozen.
+FROZEN_SHA256 = "56f70ee377a2b6dd2c6471fd33ae7f31784ae265d425f0d12b818454a3ef96fa"
+FROZEN_DOCUMENTS = 26
+
+PREFIX_LABEL = {"org": "ORG", "loc": "LOC", "law": "LAW", "ini": "INITIATIVE", "per": "PER"}
+
+
+def frozen_files() -> list[Path]:
+    """The files that define the test set: the annotated sources, the guidelines, the renderer."""
+    return [*sorted(OOD.glob("*.txt")), OOD / "GUIDELINES.md", OOD / "render.py"]
+
+
+def checksum(files: list[Path]) -> str:
+    digest = hashlib.sha256()
+    for path in files:
+        digest.update(path.name.encode("utf-8") + b"\0")
+        digest.update(path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+@pytest.fixture(scope="module")
+def render() -> ModuleType:
+    spec = importlib.util.spec_from_file_location("ood_render", OOD / "render.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["ood_render"] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope="module")
+def kb_labels() -> dict[str, str]:
+    labels: dict[str, str] = {}
+    for path in sorted(KB_DIR.glob("*.yaml")):
+        for record in yaml.safe_load(path.read_text(encoding="utf-8")):
+            labels[record["id"]] = record["type"]
+    return labels
+
+
+def source_lines(folder: Path) -> list[tuple[str, str]]:
+    """(where, line) for every text line of every source file: not blank, not ``#``."""
+    lines = []
+    for path in sorted(folder.glob("*.txt")):
+        for number, raw in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+            line = raw.strip()
+            if line and not line.startswith("#"):
+                lines.append((f"{path.name}:{number}", line))
+    return lines
+
+
+def test_the_ood_test_set_is_frozen() -> None:
+    files = frozen_files()
+    assert len(files) == FROZEN_DOCUMENTS + 2, (
+        f"{OOD} holds {len(files) - 2} documents, not {FROZEN_DOCUMENTS}: the out-of-domain "
+        "test set is frozen. Do not add, remove or edit documents; a change needs a new set."
+    )
+    assert checksum(files) == FROZEN_SHA256, (
+        f"The out-of-domain test set in {OOD} (sources, GUIDELINES.md, render.py) is frozen: it "
+        "was written and annotated before tuning and is the fixed yardstick for it. Its checksum "
+        "no longer matches. Restore the files; a change to the set needs a new set (a new "
+        "folder, annotated independently, with its own checksum), never an edit of this one."
+    )
+
+
+@pytest.mark.parametrize("folder", [OOD, OOD_TRAIN], ids=["ood", "ood_train"])
+def test_every_line_parses_with_the_corpus_parser(folder: Path, render: ModuleType) -> None:
+    lines = source_lines(folder)
+    assert lines
+    for where, line in lines:
+        sentence = parse_line(line, where)
+        ours = render.parse_markup(line)
+        assert sentence.text == ours.text, where
+        assert [(e.start, e.end, e.label, e.kb_id) for e in sentence.entities] == [
+            (m.start, m.end, m.label, m.kb_id) for m in ours.mentions
+        ], where
+        for entity in sentence.entities:
+            assert entity.label in LABELS, where
+
+
+@pytest.mark.parametrize("folder", [OOD, OOD_TRAIN], ids=["ood", "ood_train"])
+def test_documents_follow_the_section_format(folder: Path, render: ModuleType) -> None:
+    documents = render.read_documents(folder)
+    assert documents
+    for document in documents:
+        kinds = [section.kind for section in document.sections]
+        assert "title" in kinds, document.slug
+        assert any(kind.startswith("chrome-") for kind in kinds), document.slug
+        for section in document.sections:
+            if section.chrome:
+                assert all(not line.mentions for line in section.lines), document.slug
+        if document.pdf:
+            assert document.running_header, document.slug
+
+
+@pytest.mark.parametrize("folder", [OOD, OOD_TRAIN], ids=["ood", "ood_train"])
+def test_every_kb_id_exists_with_the_label_of_its_record(
+    folder: Path, kb_labels: dict[str, str]
+) -> None:
+    for where, line in source_lines(folder):
+        for entity in parse_line(line, where).entities:
+            if entity.kb_id is None:
+                continue
+            assert entity.kb_id in kb_labels, f"{where}: no KB record {entity.kb_id}"
+            assert kb_labels[entity.kb_id] == entity.label, f"{where}: {entity.kb_id}"
+            assert PREFIX_LABEL[entity.kb_id.split(".")[0]] == entity.label, where
+
+
+def test_the_training_pool_is_separate_from_the_test_set(render: ModuleType) -> None:
+    test_docs = render.read_documents(OOD)
+    train_docs = render.read_documents(OOD_TRAIN)
+    assert not {d.slug for d in test_docs} & {d.slug for d in train_docs}
+
+    def content(documents: list[Any]) -> set[str]:
+        return {
+            line.text
+            for document in documents
+            for section in document.sections
+            if not section.chrome
+            for line in section.lines
+            if len(line.text) > 30
+        }
+
+    assert not content(test_docs) & content(train_docs)
+
+
+def test_render_writes_pages_and_gold_deterministically(render: ModuleType, tmp_path: Path) -> None:
+    documents = render.render_all(OOD, tmp_path / "a")
+    render.render_all(OOD, tmp_path / "b")
+    for document in documents:
+        html = (tmp_path / "a" / f"{document.slug}.html").read_text(encoding="utf-8")
+        assert "<main>" in html and "<nav" in html
+        gold = json.loads((tmp_path / "a" / f"{document.slug}.gold.json").read_text("utf-8"))
+        for mention in gold["mentions"]:
+            assert gold["text"][mention["start"] : mention["end"]] == mention["text"]
+        assert {(e["text"], e["label"], e["kb_id"]) for e in gold["entities"]} == {
+            (m["text"], m["label"], m["kb_id"]) for m in gold["mentions"]
+        }
+        if document.pdf:
+            pdf = (tmp_path / "a" / f"{document.slug}.pdf").read_bytes()
+            assert pdf.startswith(b"%PDF")
+            assert pdf == (tmp_path / "b" / f"{document.slug}.pdf").read_bytes()
+    assert sum(d.pdf for d in documents) >= 10
