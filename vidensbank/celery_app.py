@@ -108,15 +108,19 @@ def _failure(task_name: str, exc: BaseException) -> tuple[str, str, str]:
     """The status, code and Danish reason of a task that gave up.
 
     Stopped by its time limit, the file took longer than its pages allow: its fault, so it is
-    quarantined. Anything else (a dependency down through every retry, a bug) is a failure."""
+    quarantined. Anything else (a dependency down through every retry, a bug) is a failure. The
+    reason is for the people who ingest files, so it names no task or exception: Celery logs
+    those with the traceback in the worker's log ("Task … raised unexpected: …")."""
+    step = STEP_NAMES.get(task_name, "behandle filen")
     if isinstance(exc, SoftTimeLimitExceeded | TimeLimitExceeded):
-        error = too_slow(STEP_NAMES.get(task_name, "behandle filen"))
+        error = too_slow(step)
         return ItemStatus.QUARANTINED, error.code, error.message
     return (
         ItemStatus.FAILED,
         "system",
-        f"Systemfejl i trinnet {task_name}: {type(exc).__name__}. "
-        "Filen er gemt; kør indlæsningen igen, når fejlen er rettet.",
+        f"Vidensbank fik en fejl, da den skulle {step}. Fejlen ligger hos os, og filen er gemt, "
+        "så intet er tabt. Prøv at indlæse filen igen senere; sker det igen, så kontakt dem, der "
+        "driver Vidensbank.",
     )
 
 
