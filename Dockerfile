@@ -1,7 +1,14 @@
 # The image for the API and the workers in docker-compose.yml.
 # The package is built into a wheel and installed like any other (tests/e2e/test_wheel_install.py
 # builds and runs the same wheel): the image holds no checkout, and the migrations, knowledge base,
-# model, templates and static files come from the installed package.
+# model, templates and static files (Det Fælles Designsystem's among them) come from the installed
+# package.
+
+# Det Fælles Designsystem, fetched and checked by the same script as on a developer's machine.
+FROM node:20-bookworm-slim AS dkfds
+WORKDIR /src
+COPY scripts/lib.sh scripts/install_dkfds.sh scripts/
+RUN scripts/install_dkfds.sh /dkfds
 
 FROM python:3.11-slim-bookworm AS wheel
 WORKDIR /src
@@ -12,6 +19,7 @@ COPY ingest ingest
 COPY nlp_models nlp_models
 COPY search_api search_api
 COPY web web
+COPY --from=dkfds /dkfds web/static/dkfds
 COPY sample_corpus sample_corpus
 RUN pip wheel --no-cache-dir --no-deps --wheel-dir /wheels .
 

@@ -98,6 +98,24 @@ def stored_age_range(extra: Mapping[str, Any]) -> AgeRange | None:
     return parse_age_range(extra.get("target_age"))
 
 
+def _written_one_way(word: str) -> str:
+    """Lower case, but for an abbreviation ("AKT", "SSP")."""
+    return word if len(word) > 1 and word.isupper() else word.lower()
+
+
+def normalise_professionals(values: list[str]) -> list[str]:
+    """Professionals (faggrupper) written one way, whoever wrote them: "Lærer" and "lærer" are
+    one value, "AKT-lærer" keeps its abbreviation, spaces are single; the first spelling of a
+    value given twice is kept."""
+    written: dict[str, str] = {}
+    for value in values:
+        words = " ".join(value.split()).split(" ")
+        normal = " ".join("-".join(map(_written_one_way, word.split("-"))) for word in words)
+        if normal:
+            written.setdefault(normal.casefold(), normal)
+    return list(written.values())
+
+
 def _guess_publisher(pages: list[ExtractedPage]) -> str | None:
     text = "\n".join(page.text for page in pages[:2])
     counts = {
@@ -127,7 +145,7 @@ def resolve_metadata(
     if source.get("target_age") is not None:
         extra.update(_target_age(source["target_age"]))
     if source.get("professional") is not None:
-        extra["professional"] = source["professional"]
+        extra["professional"] = normalise_professionals(source["professional"])
     return DocumentMetadata(
         title=source.get("title") or embedded.title or _first_line(pages) or filename,
         publisher=source.get("publisher") or embedded.publisher or _guess_publisher(pages),

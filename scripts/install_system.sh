@@ -19,6 +19,10 @@ fi
 if ! command -v mvn >/dev/null 2>&1; then
     packages+=(maven)
 fi
+# npm fetches Det Fælles Designsystem (scripts/install_dkfds.sh).
+if ! command -v npm >/dev/null 2>&1; then
+    packages+=(npm)
+fi
 # A JDK (not only a runtime) builds the project's Elasticsearch analysis plugin.
 if ! command -v javac >/dev/null 2>&1; then
     packages+=(openjdk-17-jdk-headless)

@@ -26,6 +26,12 @@ VB_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)"
 : "${VB_M2_REPO:=$HOME/.m2/repository}"
 # Space-separated paths of extra Elasticsearch plugin zips to install.
 : "${VB_ES_PLUGINS:=}"
+# Det Fælles Designsystem (npm package dkfds), vendored into web/static/dkfds/ by
+# install_dkfds.sh; the SHA-512 (base64, as npm's "integrity") pins the package's bytes.
+: "${VB_DKFDS_VERSION:=11.2.0}"
+: "${VB_DKFDS_SHA512:=JuVf8NjEOeF+TKIhEFXa3BfZvk1ulQM8+XN+6QhgDo6kiwwvupyBY34YU4FglBeyFWHbE5mYDmnrcYTWOSKkEA==}"
+# The downloaded package, kept outside the checkout.
+: "${VB_DKFDS_CACHE:=$HOME/.cache/vidensbank/npm}"
 # Seconds to wait for a service to become healthy.
 : "${VB_ES_START_TIMEOUT:=120}"
 # Extra Elasticsearch settings, space-separated key=value pairs (passed as -E).
@@ -34,7 +40,8 @@ VB_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)"
 : "${VB_ES_JAVA_OPTS:=}"
 
 export VB_ROOT VB_VAR VB_ES_VERSION VB_ES_PORT VB_REDIS_PORT VB_ES_HOME VB_ES_HEAP \
-    VB_ES_USER VB_M2_REPO VB_ES_PLUGINS VB_ES_START_TIMEOUT VB_ES_SETTINGS VB_ES_JAVA_OPTS
+    VB_ES_USER VB_M2_REPO VB_ES_PLUGINS VB_ES_START_TIMEOUT VB_ES_SETTINGS VB_ES_JAVA_OPTS \
+    VB_DKFDS_VERSION VB_DKFDS_SHA512 VB_DKFDS_CACHE
 
 # Per-instance runtime directories (data, logs, pid files).
 VB_ES_RUN="$VB_VAR/elasticsearch/$VB_ES_PORT"

@@ -25,7 +25,7 @@ PARAMETER_NAMES = {
 }
 
 HTTP_MESSAGES = {
-    404: "Siden findes ikke.",
+    404: "Der er ingen side på den adresse.",
     405: "Den metode er ikke tilladt her.",
 }
 

@@ -7,6 +7,7 @@ from fastapi.templating import Jinja2Templates
 
 from vidensbank.errors import ReasonCode
 from vidensbank.store.runs import ItemStatus
+from web import charts
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
 
@@ -57,3 +58,4 @@ templates.env.globals["LABELS"] = LABELS
 templates.env.globals["STATUSES"] = STATUSES
 templates.env.globals["REASONS"] = REASONS
 templates.env.globals["SEARCHABLE"] = SEARCHABLE
+templates.env.globals.update(charts.TEMPLATE_GLOBALS)

@@ -10,7 +10,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from ingest.metadata import stored_age_range
+from ingest.metadata import normalise_professionals, stored_age_range
 from vidensbank.store.documents import Document
 
 
@@ -77,7 +77,8 @@ def to_index_document(document: Document) -> IndexDocument:
         authors=document.authors or [],
         target_age=extra.get("target_age"),
         target_age_range=_age_range(extra),
-        professional=extra.get("professional") or [],
+        # Written one way also for a document stored before ingest did it.
+        professional=normalise_professionals(extra.get("professional") or []),
         entities=[
             IndexedEntity(kb_id=e.kb_id, canonical=e.canonical, label=e.label)
             for e in document.entities

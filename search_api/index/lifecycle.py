@@ -38,7 +38,13 @@ def mapping(options: AnalysisOptions | None) -> dict[str, Any]:
             # that a search for an age finds every document whose range holds it.
             "target_age": keyword,
             "target_age_range": {"type": "integer_range"},
-            "professional": keyword,
+            # Filtered on without regard to case ("Lærer" finds "lærer"); the facet counts the
+            # values as ingest wrote them, one way each, so it shows "AKT-lærer" as written.
+            "professional": {
+                **keyword,
+                "normalizer": "lowercase",
+                "fields": {"as_written": keyword},
+            },
             "entities": {
                 "properties": {
                     "kb_id": keyword,
@@ -78,7 +84,7 @@ def index_settings(options: AnalysisOptions | None) -> dict[str, Any]:
 PRODUCTION = AnalysisOptions()
 
 # Raise when the mapping or analysis changes: `vidensbank init` then rebuilds the index.
-MAPPING_VERSION = 4
+MAPPING_VERSION = 5
 # Lucene refuses a term over 32,766 bytes; a character takes at most 4 in UTF-8.
 KEYWORD_MAX_CHARS = 8000
 

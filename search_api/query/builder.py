@@ -36,6 +36,8 @@ MINIMUM_SHOULD_MATCH = "1<75%"
 PAGE_HITS_PER_DOCUMENT = 3
 SNIPPET_SIZE = 220
 HIGHLIGHT_MAX_CHARS = 999_999
+# The name of the terms aggregation inside each facet's filter aggregation.
+FACET_VALUES = "values"
 
 
 class SearchInput(BaseModel):
@@ -232,9 +234,23 @@ def _pages_clause(expansion: Expansion, options: QueryOptions) -> dict[str, Any]
     }
 
 
-def _filters(params: SearchParams) -> list[dict[str, Any]]:
-    """Any of a filter's values, and every filter that is set."""
-    return [f.clause(values) for f in FILTERS if (values := params.values(f))]
+def _filters(params: SearchParams) -> dict[str, dict[str, Any]]:
+    """The clause of each filter that is set, by the filter's name: any of its values."""
+    return {f.name: f.clause(values) for f in FILTERS if (values := params.values(f))}
+
+
+def _facets(clauses: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    """Each facet counts the documents that every other filter lets through, so a filter's
+    values stay listed when one of them is chosen, and more can be added."""
+    facets: dict[str, Any] = {}
+    for f in FILTERS:
+        if (aggregation := f.aggregation()) is not None:
+            others = [clause for name, clause in clauses.items() if name != f.name]
+            facets[f.name] = {
+                "filter": {"bool": {"filter": others}},
+                "aggs": {FACET_VALUES: aggregation},
+            }
+    return facets
 
 
 def build_query(
@@ -242,7 +258,8 @@ def build_query(
 ) -> dict[str, Any]:
     """The body of an Elasticsearch ``_search`` request."""
     options = options or QueryOptions()
-    bool_query: dict[str, Any] = {"filter": _filters(params)}
+    clauses = _filters(params)
+    bool_query: dict[str, Any] = {}
     if expansion.is_empty:
         bool_query["must"] = [{"match_all": {}}]
     else:
@@ -273,8 +290,11 @@ def build_query(
         "sort": ["_score", newest] if relevance else [newest, "_score"],
         "track_total_hits": True,
         "_source": {"excludes": ["pages", "body", "entities", "suggest"]},
-        "aggs": {f.name: f.aggregation() for f in FILTERS},
+        "aggs": _facets(clauses),
     }
+    if clauses:
+        # After the facets are counted: the filters narrow the results, not the facets.
+        body["post_filter"] = {"bool": {"filter": list(clauses.values())}}
     if not expansion.is_empty:
         body["suggest"] = {
             "text": expansion.positive_text,

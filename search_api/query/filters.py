@@ -2,16 +2,17 @@
 
 A filter's entry drives everything that names it: the query parameter and its validation
 (``SearchParams``), the Elasticsearch filter clause and the facet's aggregation
-(``build_query``), the facet's heading, the form's hidden fields and the list of active filters
-in the pages, and the Danish messages for a bad value. Every filter takes several values: a
-document matches when it has any of a filter's values, and every filter that is set.
+(``build_query``), the facet's heading, the fields of the filter form and the list of active
+filters in the pages, and the Danish messages for a bad value. Every filter takes several values: a
+document matches when it has any of a filter's values, and every filter that is set. An empty
+value (what a form's empty field sends) is no value.
 """
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, Field
+from pydantic import AfterValidator, BeforeValidator, Field
 from pydantic_core import PydanticCustomError
 
 from ingest.metadata import AgeRange, parse_age_range
@@ -29,17 +30,27 @@ Text = Annotated[str, Field(min_length=1, max_length=MAX_FILTER_CHARS)]
 Year = Annotated[int, Field(ge=FIRST_YEAR, le=LAST_YEAR)]
 
 
+def _without_empty(values: Any) -> Any:
+    """A search form sends its empty fields too (``year_from=``): they set nothing."""
+    if isinstance(values, list):
+        return [v for v in values if not (isinstance(v, str) and not v.strip())]
+    return values
+
+
 @dataclass(frozen=True, kw_only=True)
 class Filter:
     """A filter on a keyword (or number) field: a value matches the documents that have it."""
 
     name: str  # the query parameter, and the key of the facet in a search response
-    field: str  # the index field filtered on and counted for the facet
+    field: str  # the index field filtered on and, unless facet_field says otherwise, counted
+    facet_field: str | None = None  # the index field the facet counts, when not ``field``
     label: str  # Danish: the facet's heading, and the name of an active filter
     noun: str  # Danish: the filter named in a sentence ("Der er for mange værdier af …")
     value: Any = Text  # the type of one value, with its validation
     hint: str | None = None  # Danish: what a valid value looks like ("skal være …")
     labels_from_kb: bool = False  # the values are knowledge-base ids, shown by their names
+    capitalised: bool = False  # shown with a capital first letter ("lærer" → "Lærer")
+    facet_order: Literal["count", "newest"] = "count"  # "newest": highest value first (years)
 
     @property
     def annotation(self) -> Any:
@@ -52,7 +63,10 @@ class Filter:
     def parameter(self) -> tuple[Any, Any]:
         """The filter's query parameter, as ``pydantic.create_model`` takes a field."""
         # The type is built at run time, where a type checker cannot follow it.
-        values = list[self.annotation]  # type: ignore[name-defined]
+        values = Annotated[
+            list[self.annotation],  # type: ignore[name-defined]
+            BeforeValidator(_without_empty),
+        ]
         return values, Field(
             default_factory=list, max_length=MAX_FILTER_VALUES, description=self.description
         )
@@ -60,12 +74,32 @@ class Filter:
     def clause(self, values: Sequence[Any]) -> dict[str, Any]:
         return {"terms": {self.field: list(values)}}
 
-    def aggregation(self) -> dict[str, Any]:
-        return {"terms": {"field": self.field, "size": FACET_SIZE}}
+    def aggregation(self) -> dict[str, Any] | None:
+        """The facet's aggregation; None for a filter without a facet."""
+        terms: dict[str, Any] = {"field": self.facet_field or self.field, "size": FACET_SIZE}
+        if self.facet_order == "newest":
+            terms["order"] = {"_key": "desc"}
+        return {"terms": terms}
 
     def show(self, value: Any) -> str:
         """A value as the page shows it (knowledge-base names are looked up by the caller)."""
-        return str(value)
+        text = str(value)
+        return text[:1].upper() + text[1:] if self.capitalised else text
+
+
+@dataclass(frozen=True, kw_only=True)
+class BoundFilter(Filter):
+    """One end of a range on a number field ("from year", "to year"), with no facet of its
+    own. Of several values the widest counts, as a document matches any of a filter's values."""
+
+    bound: Literal["gte", "lte"]
+
+    def clause(self, values: Sequence[Any]) -> dict[str, Any]:
+        edge = min(values) if self.bound == "gte" else max(values)
+        return {"range": {self.field: {self.bound: edge}}}
+
+    def aggregation(self) -> dict[str, Any] | None:
+        return None
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -75,7 +109,6 @@ class RangeFilter(Filter):
     counts the ranges as the documents give them, from ``facet_field``."""
 
     parse: Callable[[str], AgeRange | None]
-    facet_field: str
     unit: str  # Danish: shown after a bare number ("10" → "10 år")
 
     @property
@@ -96,9 +129,6 @@ class RangeFilter(Filter):
             should.append({"range": {self.field: bounds}})
         return {"bool": {"should": should, "minimum_should_match": 1}}
 
-    def aggregation(self) -> dict[str, Any]:
-        return {"terms": {"field": self.facet_field, "size": FACET_SIZE}}
-
     def show(self, value: Any) -> str:
         text = str(value).strip()
         return f"{text} {self.unit}" if text.isdigit() else text
@@ -107,8 +137,34 @@ class RangeFilter(Filter):
 # In the order the page shows the facets.
 FILTERS: tuple[Filter, ...] = (
     Filter(name="publisher", field="publisher", label="Udgiver", noun="udgiver"),
-    Filter(name="kind", field="kind", label="Type", noun="dokumenttype"),
-    Filter(name="year", field="year", label="År", noun="år", value=Year, hint="et årstal"),
+    Filter(name="kind", field="kind", label="Type", noun="dokumenttype", capitalised=True),
+    Filter(
+        name="year",
+        field="year",
+        label="År",
+        noun="år",
+        value=Year,
+        hint="et årstal",
+        facet_order="newest",
+    ),
+    BoundFilter(
+        name="year_from",
+        field="year",
+        label="Fra år",
+        noun="første år",
+        value=Year,
+        hint="et årstal",
+        bound="gte",
+    ),
+    BoundFilter(
+        name="year_to",
+        field="year",
+        label="Til år",
+        noun="sidste år",
+        value=Year,
+        hint="et årstal",
+        bound="lte",
+    ),
     RangeFilter(
         name="target_age",
         field="target_age_range",
@@ -119,7 +175,16 @@ FILTERS: tuple[Filter, ...] = (
         parse=parse_age_range,
         unit="år",
     ),
-    Filter(name="professional", field="professional", label="Faggruppe", noun="faggruppe"),
+    # The index folds case in this field (a filter for "Lærer" finds "lærer"), and ingest writes
+    # each value one way, so the facet counts one "lærer" (ingest.metadata.normalise_professionals).
+    Filter(
+        name="professional",
+        field="professional",
+        facet_field="professional.as_written",
+        label="Faggruppe",
+        noun="faggruppe",
+        capitalised=True,
+    ),
     Filter(
         name="entity",
         field="entities.kb_id",

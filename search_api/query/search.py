@@ -10,6 +10,7 @@ from elasticsearch import NotFoundError as ESNotFoundError
 from search_api.index.elastic import elastic_errors, get_client
 from search_api.index.lifecycle import alias_name
 from search_api.query.builder import (
+    FACET_VALUES,
     MAX_RESULT_WINDOW,
     QueryOptions,
     SearchParams,
@@ -108,7 +109,7 @@ def _facets(response: dict[str, Any]) -> dict[str, list[FacetValue]]:
                 label=show_value(f, bucket["key"]),
                 count=bucket["doc_count"],
             )
-            for bucket in aggregations[f.name]["buckets"]
+            for bucket in aggregations[f.name][FACET_VALUES]["buckets"]
         ]
         for f in FILTERS
         if f.name in aggregations

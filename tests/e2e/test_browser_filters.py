@@ -13,20 +13,11 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 
 import httpx
 import pytest
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page
 
 from search_api.query.filters import FILTERS
+from tests.e2e.browser import WIDTHS, chromium, page_at
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 # A tool of the sample corpus: Børns Vilkår's "Samtaleguide: Tal med barnet om underretningen"
 # (2021, for children of 6-17 years and, among others, teachers). The entity is read from the
 # index, so the search is one the corpus answers.
@@ -34,6 +25,8 @@ FILTERS_BUT_ENTITY: dict[str, list[str]] = {
     "publisher": ["Børns Vilkår"],
     "kind": ["værktøj"],
     "year": ["2021"],
+    "year_from": ["2020"],
+    "year_to": ["2022"],
     "target_age": ["10"],
     "professional": ["lærer"],
 }
@@ -53,17 +46,14 @@ def every_filter(server: str) -> dict[str, list[str]]:
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    with chromium() as browser:
         yield browser
-        browser.close()
 
 
 @pytest.fixture
 def page(browser: Browser) -> Iterator[Page]:
-    context = browser.new_context()
-    yield context.new_page()
-    context.close()
+    with page_at(browser, WIDTHS["desktop"]) as page:
+        yield page
 
 
 def filters_in(url: str) -> dict[str, list[str]]:

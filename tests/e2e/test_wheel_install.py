@@ -30,9 +30,10 @@ PACKAGE_FOLDERS = [
     pattern.removesuffix("*")
     for pattern in PYPROJECT["tool"]["setuptools"]["packages"]["find"]["include"]
 ]
-# Every file of those folders ships but READMEs, which are for people, and the Java plugin,
-# which the scripts build for Elasticsearch.
-NOT_SHIPPED = ("search_api/index/es_plugin/",)
+# Every file of those folders ships but READMEs, which are for people, the Java plugin, which
+# the scripts build for Elasticsearch, and the entity model's training and test texts, which
+# training reads from the checkout (the service runs the trained model in nlp_models/model/).
+NOT_SHIPPED = ("search_api/index/es_plugin/", "nlp_models/training/data/")
 
 # Celery and the settings are read when first used, not at import: the environment set after
 # every task module is imported still decides the broker, the queue and the retries.

@@ -4,8 +4,9 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from search_api.index.document import IndexDocument
+from search_api.index.document import IndexDocument, to_index_document
 from search_api.index.lifecycle import PRODUCTION, mapping
+from vidensbank.store.documents import Document
 
 
 def fields(model: type[BaseModel]) -> dict[str, Any]:
@@ -34,3 +35,21 @@ def test_index_document_is_the_mapping_field_for_field() -> None:
     # The completion field is mapped as one field; its document gives the inputs.
     expected["suggest"] = {"input": None}
     assert fields(IndexDocument) == expected
+
+
+def test_professionals_are_indexed_one_way_and_filtered_without_regard_to_case() -> None:
+    # Stored before ingest wrote them one way: the index document still has one "lærer".
+    stored = Document(
+        id="d1",
+        source_uri="file:///d1.pdf",
+        filename="d1.pdf",
+        title="Dialogkort",
+        authors=[],
+        extra={"professional": ["Lærer", "lærer", "AKT-lærer"]},
+        pages=[],
+        entities=[],
+    )
+    assert to_index_document(stored).professional == ["lærer", "AKT-lærer"]
+    professional = mapping(PRODUCTION)["properties"]["professional"]
+    assert professional["normalizer"] == "lowercase"
+    assert professional["fields"]["as_written"]["type"] == "keyword"

@@ -38,7 +38,8 @@ def test_filters_and_paging() -> None:
     body = body_for(
         "anbringelse", publisher=["VIVE"], year=[2021, 2022], entity=["org.kl"], page=3, size=20
     )
-    filters = body["query"]["bool"]["filter"]
+    # The filters narrow the results after the facets are counted.
+    filters = body["post_filter"]["bool"]["filter"]
     assert {"terms": {"publisher": ["VIVE"]}} in filters
     assert {"terms": {"year": [2021, 2022]}} in filters
     assert {"terms": {"entities.kb_id": ["org.kl"]}} in filters

@@ -2,31 +2,39 @@
 
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qs, urlsplit
 
 import pytest
 import yaml
 from fastapi.testclient import TestClient
 from pydantic import ValidationError
-from selectolax.lexbor import LexborHTMLParser
 
 from ingest.metadata import AgeRange, parse_age_range, stored_age_range
-from search_api.query.builder import Expansion, SearchParams, build_query
+from search_api.query.builder import FACET_VALUES, Expansion, SearchParams, build_query
 from search_api.query.filters import FILTERS, FILTERS_BY_NAME
 from search_api.query.parser import parse_query
-from search_api.query.results import FacetValue, SearchResponse
 from tests.helpers import PROJECT_ROOT
 from web.app import app
 from web.errors import PARAMETER_NAMES, explain_validation_error
-from web.pages import active_filters, search_url, without_url
-from web.templating import templates
 
-NAMES = ["publisher", "kind", "year", "target_age", "professional", "entity"]
+NAMES = [
+    "publisher",
+    "kind",
+    "year",
+    "year_from",
+    "year_to",
+    "target_age",
+    "professional",
+    "entity",
+]
+# The filters with a facet: all but the ends of the range of years.
+FACETS = ["publisher", "kind", "year", "target_age", "professional", "entity"]
 # One value of each filter, as the sample corpus has them.
 EVERY_FILTER: dict[str, list[Any]] = {
     "publisher": ["Børns Vilkår"],
     "kind": ["værktøj"],
     "year": [2021],
+    "year_from": [2020],
+    "year_to": [2022],
     "target_age": ["10"],
     "professional": ["lærer", "pædagog"],
     "entity": ["ini.boernetelefonen"],
@@ -38,11 +46,17 @@ def params(**values: Any) -> SearchParams:
 
 
 def filter_clauses(**values: Any) -> list[dict[str, Any]]:
+    """The filters narrow the results after the facets are counted (a post filter)."""
     body = build_query(params(**values), Expansion.plain(parse_query("")))
-    return list(body["query"]["bool"]["filter"])
+    assert "filter" not in body["query"]["bool"]
+    return list(body.get("post_filter", {"bool": {"filter": []}})["bool"]["filter"])
 
 
-def test_the_table_holds_the_six_filters_in_the_order_the_page_shows_them() -> None:
+def facet(name: str, **values: Any) -> dict[str, Any]:
+    return dict(build_query(params(**values), Expansion.plain(parse_query("")))["aggs"][name])
+
+
+def test_the_table_holds_the_filters_in_the_order_the_page_shows_them() -> None:
     assert [f.name for f in FILTERS] == NAMES
     assert all(f.label and f.noun for f in FILTERS)
 
@@ -95,11 +109,62 @@ def test_a_range_of_ages_finds_the_target_ages_that_hold_all_of_it() -> None:
     ]
 
 
-def test_every_filter_has_a_facet_and_target_age_counts_the_stated_ages() -> None:
+def test_every_filter_but_a_range_end_has_a_facet_and_target_age_counts_the_stated_ages() -> None:
     aggs = build_query(params(), Expansion.plain(parse_query("")))["aggs"]
-    assert list(aggs) == NAMES
-    assert aggs["target_age"]["terms"]["field"] == "target_age"
-    assert aggs["entity"]["terms"]["field"] == "entities.kb_id"
+    assert list(aggs) == FACETS
+    assert aggs["target_age"]["aggs"][FACET_VALUES]["terms"]["field"] == "target_age"
+    assert aggs["entity"]["aggs"][FACET_VALUES]["terms"]["field"] == "entities.kb_id"
+
+
+def test_a_facet_counts_what_every_other_filter_lets_through() -> None:
+    publishers = facet("publisher", publisher=["VIVE"], kind=["rapport"])
+    assert publishers["filter"] == {"bool": {"filter": [{"terms": {"kind": ["rapport"]}}]}}
+    kinds = facet("kind", publisher=["VIVE"], kind=["rapport"])
+    assert kinds["filter"] == {"bool": {"filter": [{"terms": {"publisher": ["VIVE"]}}]}}
+
+
+def test_years_are_listed_newest_first_and_other_facets_by_count() -> None:
+    assert facet("year")["aggs"][FACET_VALUES]["terms"]["order"] == {"_key": "desc"}
+    assert "order" not in facet("publisher")["aggs"][FACET_VALUES]["terms"]
+
+
+def test_a_range_of_years_narrows_the_results_and_the_years_facet() -> None:
+    clauses = filter_clauses(year_from=[2015], year_to=[2020])
+    assert clauses == [{"range": {"year": {"gte": 2015}}}, {"range": {"year": {"lte": 2020}}}]
+    assert facet("year", year_from=[2015], year_to=[2020])["filter"]["bool"]["filter"] == clauses
+
+
+def test_of_several_ends_of_a_range_the_widest_counts() -> None:
+    assert filter_clauses(year_from=[2018, 2015], year_to=[2019, 2021]) == [
+        {"range": {"year": {"gte": 2015}}},
+        {"range": {"year": {"lte": 2021}}},
+    ]
+
+
+def test_an_empty_value_from_a_form_sets_nothing() -> None:
+    search = params(year_from=[""], year_to=["", "2020"], target_age=[" "], publisher=[""])
+    assert search.values(FILTERS_BY_NAME["year_from"]) == []
+    assert search.values(FILTERS_BY_NAME["year_to"]) == [2020]
+    assert filter_clauses(year_from=[""], target_age=[""]) == []
+
+
+def test_a_bad_year_of_a_range_gets_a_danish_400() -> None:
+    response = TestClient(app).get("/api/search", params={"year_from": "sidste år"})
+    assert response.status_code == 400
+    assert response.json()["error"] == "Første år skal være et helt tal."
+    response = TestClient(app).get("/api/search", params={"year_to": "99999"})
+    assert response.json()["error"] == "Sidste år må højst være 9999."
+
+
+def test_professionals_are_filtered_without_regard_to_case_and_shown_capitalised() -> None:
+    professional = FILTERS_BY_NAME["professional"]
+    assert filter_clauses(professional=["Lærer"]) == [{"terms": {"professional": ["Lærer"]}}]
+    terms = facet("professional")["aggs"][FACET_VALUES]["terms"]
+    assert terms["field"] == "professional.as_written"
+    assert professional.show("lærer") == "Lærer"
+    assert professional.show("AKT-lærer") == "AKT-lærer"
+    assert FILTERS_BY_NAME["kind"].show("værktøj") == "Værktøj"
+    assert FILTERS_BY_NAME["publisher"].show("VIVE") == "VIVE"
 
 
 @pytest.mark.parametrize(
@@ -146,7 +211,7 @@ def test_stored_ages_come_first_and_older_documents_fall_back_to_the_text() -> N
     assert stored_age_range({}) is None
 
 
-@pytest.mark.parametrize("bad", ["ti år", "12-6", "200", ""])
+@pytest.mark.parametrize("bad", ["ti år", "12-6", "200"])
 def test_a_target_age_that_names_no_ages_is_refused(bad: str) -> None:
     with pytest.raises(ValidationError):
         params(target_age=[bad])
@@ -163,58 +228,3 @@ def test_a_bad_target_age_gets_a_danish_400() -> None:
     response = TestClient(app).get("/api/search", params={"target_age": "ti år"})
     assert response.status_code == 400
     assert response.json()["error"].startswith("Målgruppe skal være en alder i år")
-
-
-def test_removing_one_value_keeps_every_other_filter() -> None:
-    search = params(q="samtale", **EVERY_FILTER)
-    url = without_url(search, FILTERS_BY_NAME["professional"], "lærer")
-    assert "professional=p%C3%A6dagog" in url and "professional=l%C3%A6rer" not in url
-    assert all(f"{name}=" in url for name in NAMES)
-    assert "q=samtale" in url
-
-
-def rendered_search_page(search: SearchParams) -> LexborHTMLParser:
-    response = SearchResponse(
-        total=0,
-        results=[],
-        facets={"target_age": [FacetValue(value="6-12 år", label="6-12 år", count=4)]},
-        did_you_mean=None,
-    )
-    page = templates.get_template("search.html").render(
-        params=search,
-        response=response,
-        filters=FILTERS,
-        active_filters=active_filters(search),
-        clear_url=search_url(search, **{f.name: [] for f in FILTERS}),
-        search_url=search_url,
-        without_url=without_url,
-        json_url="/api/search",
-    )
-    return LexborHTMLParser(page)
-
-
-def test_the_form_carries_every_active_filter_and_the_page_lists_each() -> None:
-    page = rendered_search_page(params(q="samtale", **EVERY_FILTER))
-    expected = sorted((name, str(v)) for name, values in EVERY_FILTER.items() for v in values)
-    hidden = page.css("form[role=search] input[type=hidden]")
-    assert sorted((i.attributes["name"], i.attributes["value"]) for i in hidden) == expected
-    listed = page.css(".active-filters li")
-    assert sorted((li.attributes["data-filter"], li.attributes["data-value"]) for li in listed) == (
-        expected
-    )
-    labels = [" ".join(li.text().split()) for li in listed]
-    assert "Målgruppe: 10 år ✕" in labels and "Navne i teksten: BørneTelefonen ✕" in labels
-    for li in listed:
-        name, value = li.attributes["data-filter"], li.attributes["data-value"]
-        remove = li.css_first("a")
-        assert remove is not None
-        left = parse_qs(urlsplit(str(remove.attributes["href"])).query)
-        assert value not in left.get(str(name), [])
-        assert {n for n in NAMES if n != name} <= set(left) and left["q"] == ["samtale"]
-
-
-def test_a_facet_value_that_is_set_is_marked_and_removes_only_itself() -> None:
-    page = rendered_search_page(params(target_age=["6-12 år", "10"]))
-    [chosen] = page.css("aside a.chosen")
-    assert "6-12 år" in chosen.text()
-    assert chosen.attributes["href"] == "/?target_age=10"
