@@ -11,6 +11,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -135,25 +136,34 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+@contextmanager
+def serving(env: dict[str, str], log_path: Path) -> Iterator[str]:
+    """``vidensbank serve`` on a free port with ``env``; yields its base URL once it answers."""
+    port = free_port()
+    with log_path.open("ab") as log:
+        process = subprocess.Popen(
+            [str(VENV_BIN / "vidensbank"), "serve", "--port", str(port)],
+            cwd=PROJECT_ROOT,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                httpx.get(f"{url}/healthz", timeout=1)
+                break
+            except httpx.TransportError:
+                time.sleep(0.2)
+        yield url
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
 @pytest.fixture(scope="session")
 def server(corpus_report: dict[str, Any], run_dir: Path) -> Iterator[str]:
-    port = free_port()
-    log = (run_dir / "api.log").open("ab")
-    process = subprocess.Popen(
-        [str(Path(sys.executable).parent / "vidensbank"), "serve", "--port", str(port)],
-        cwd=PROJECT_ROOT,
-        env=os.environ.copy(),
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            httpx.get(f"{url}/healthz", timeout=1)
-            break
-        except httpx.TransportError:
-            time.sleep(0.2)
-    yield url
-    process.terminate()
-    process.wait(timeout=30)
+    with serving(os.environ.copy(), run_dir / "api.log") as url:
+        yield url

@@ -9,19 +9,17 @@ run it kills) or changes stored documents works in a stack of its own.
 import os
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-import httpx
 import redis
 from sqlalchemy import create_engine
 from sqlalchemy.orm import Session
 
 from tests.conftest import TEST_PREFIX
-from tests.fixtures import free_port
+from tests.fixtures import serving
 from tests.helpers import PROJECT_ROOT
 from vidensbank.settings import get_settings
 
@@ -62,31 +60,9 @@ class Stack:
             timeout=timeout,
         )
 
-    @contextmanager
-    def serve(self, log_path: Path) -> Iterator[str]:
+    def serve(self, log_path: Path) -> AbstractContextManager[str]:
         """``vidensbank serve`` on this stack; yields its base URL once it answers."""
-        port = free_port()
-        with log_path.open("ab") as log:
-            process = subprocess.Popen(
-                [VIDENSBANK, "serve", "--port", str(port)],
-                cwd=PROJECT_ROOT,
-                env=self.env,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-            )
-        url = f"http://127.0.0.1:{port}"
-        try:
-            deadline = time.monotonic() + 30
-            while time.monotonic() < deadline:
-                try:
-                    httpx.get(f"{url}/healthz", timeout=1)
-                    break
-                except httpx.TransportError:
-                    time.sleep(0.2)
-            yield url
-        finally:
-            process.terminate()
-            process.wait(timeout=30)
+        return serving(self.env, log_path)
 
 
 @contextmanager

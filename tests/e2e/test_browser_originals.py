@@ -25,7 +25,6 @@ from playwright.sync_api import (
     Page,
     Response,
     Route,
-    sync_playwright,
 )
 from playwright.sync_api import Error as PlaywrightError
 from pypdf import PdfReader, PdfWriter
@@ -33,18 +32,9 @@ from pypdf.actions import JavaScript
 from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen.canvas import Canvas
 
+from tests.e2e.browser import chromium
 from tests.helpers import ingest
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 # Where the scripts send what they steal; the browser context intercepts it, nothing is sent.
 EXFIL = "http://exfil.invalid"
 # What each script would do on the app's origin.
@@ -131,10 +121,8 @@ def hostile_report(server: str, worker: Any, run_dir: Path) -> dict[str, Any]:
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    with chromium() as browser:
         yield browser
-        browser.close()
 
 
 @dataclass
