@@ -7,7 +7,7 @@ the listing found: a file swapped for a link or a pipe after the run started is 
 import os
 import stat
 
-from ingest.sources import SourceItem, fetch_url
+from ingest.sources import SourceItem, fetch_url, is_web_address
 from vidensbank.errors import ExtractionError, ReasonCode
 from vidensbank.identity import path_from_uri
 from vidensbank.settings import get_settings
@@ -16,7 +16,7 @@ _TOO_LARGE = "Filen er for stor til at blive indlæst (højst {limit} MB)."
 
 
 def fetch(item: SourceItem) -> bytes:
-    if item.location.startswith(("http://", "https://")):
+    if is_web_address(item.location):
         return fetch_url(item.location)
     return _read_local(item.location)
 

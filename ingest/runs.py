@@ -5,7 +5,7 @@ from pathlib import Path
 
 import redis
 
-from ingest.sources import SourceItem, item_from_url, items_from_path
+from ingest.sources import SourceItem, is_web_address, item_from_url, items_from_path
 from vidensbank.celery_app import FIRST_STEP, enqueue, recover_lost_queue
 from vidensbank.errors import DependencyUnavailableError, ExtractionError, ReasonCode
 from vidensbank.settings import get_settings
@@ -18,7 +18,7 @@ def list_sources(targets: Sequence[str]) -> list[SourceItem]:
     """Every entry of the given paths and URLs, refused ones included, each identity once."""
     items: list[SourceItem] = []
     for target in targets:
-        if target.startswith(("http://", "https://")):
+        if is_web_address(target):
             items.append(item_from_url(target))
         else:
             items.extend(items_from_path(Path(target)))

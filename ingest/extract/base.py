@@ -6,6 +6,11 @@ from typing import Annotated, ClassVar, Protocol
 from pydantic import BaseModel, BeforeValidator, Field
 
 
+def split_authors(text: str) -> list[str]:
+    """The people a one-string author field names: "Hansen, A.; Berg, M." is two of them."""
+    return [part for part in (p.strip() for p in text.split(";")) if part]
+
+
 def _clip(limit: int) -> BeforeValidator:
     """A file's own metadata is whatever its maker typed: cut to what a column holds."""
     return BeforeValidator(lambda value: value[:limit] if isinstance(value, str) else value)

@@ -7,7 +7,7 @@ from typing import ClassVar
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from ingest.extract import cleanup
-from ingest.extract.base import EmbeddedMetadata, ExtractedDocument, ExtractedPage
+from ingest.extract.base import EmbeddedMetadata, ExtractedDocument, ExtractedPage, split_authors
 from ingest.extract.encoding import decode_html
 from vidensbank.errors import ExtractionError, ReasonCode
 from vidensbank.settings import get_settings
@@ -151,5 +151,5 @@ def _metadata(tree: LexborHTMLParser) -> EmbeddedMetadata:
         publisher=_meta(tree, "dcterms.publisher"),
         kind=_meta(tree, "dcterms.type"),
         published=published,
-        authors=[a.strip() for a in authors.split(";")] if authors else [],
+        authors=split_authors(authors or ""),
     )

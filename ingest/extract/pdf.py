@@ -12,7 +12,7 @@ from pypdf.errors import LimitReachedError
 from pypdf.generic import DictionaryObject, IndirectObject
 
 from ingest.extract import cleanup
-from ingest.extract.base import EmbeddedMetadata, ExtractedDocument, ExtractedPage
+from ingest.extract.base import EmbeddedMetadata, ExtractedDocument, ExtractedPage, split_authors
 from vidensbank.errors import ExtractionError, ReasonCode
 from vidensbank.settings import get_settings
 
@@ -217,7 +217,7 @@ def _metadata(reader: PdfReader) -> EmbeddedMetadata:
             created = info.creation_date.date()
     except ValueError:
         created = None
-    authors = [a.strip() for a in str(info.author or "").split(";") if a.strip()]
+    authors = split_authors(str(info.author or ""))
     return EmbeddedMetadata(
         title=str(info.title or "").strip() or None, published=created, authors=authors
     )

@@ -13,6 +13,7 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from ingest.extract.base import split_authors
 from vidensbank.errors import ExtractionError, ReasonCode
 
 MANIFEST = "manifest.json"
@@ -54,9 +55,7 @@ class ManifestEntry(BaseModel):
     @classmethod
     def _split_authors(cls, value: Any) -> Any:
         # "Hansen, A.; Berg, M." is one string naming two people, not a list of letters.
-        if isinstance(value, str):
-            return [part for part in (p.strip() for p in value.split(";")) if part]
-        return value
+        return split_authors(value) if isinstance(value, str) else value
 
     @field_validator("published", mode="before")
     @classmethod

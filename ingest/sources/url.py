@@ -12,6 +12,11 @@ from vidensbank.settings import get_settings
 USER_AGENT = "Vidensbank/0.1 (+https://vidensbank.example/om)"
 
 
+def is_web_address(target: str) -> bool:
+    """Whether a target or an item's location is fetched over HTTP(S) rather than read."""
+    return target.startswith(("http://", "https://"))
+
+
 def item_from_url(url: str) -> SourceItem:
     name = PurePosixPath(urlsplit(url).path).name or "index.html"
     return SourceItem(filename=name, location=url, source_uri=url)
