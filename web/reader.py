@@ -20,7 +20,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Annotated
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import quote, urlencode, urlsplit
 
 from fastapi import Query
 from markupsafe import Markup, escape
@@ -603,13 +603,18 @@ class Reader:
         return len(self.sections) > 1
 
     def page_url(self, number: int) -> str:
-        return page_url(self.document.id, self.query, number)
+        return document_url(self.document.id, self.query, number)
 
 
-def page_url(document_id: str, query: str, number: int) -> str:
-    """A page of a document: the server opens its section, the fragment scrolls to it."""
-    params = {"side": str(number), **({"q": query} if query else {})}
-    return f"/dokument/{document_id}?{urlencode(params)}#side-{number}"
+def document_url(document_id: str, query: str = "", page: int | None = None) -> str:
+    """A document in the reader, carrying the search's words so the reader can mark them; with
+    a page, the server opens that page's section and the fragment scrolls to it."""
+    params = {"side": str(page)} if page is not None else {}
+    if query.strip():
+        params["q"] = query
+    url = f"/dokument/{quote(document_id, safe='')}"
+    url += f"?{urlencode(params)}" if params else ""
+    return url if page is None else f"{url}#side-{page}"
 
 
 def build_reader(document: DocumentPublic, query: str | None, page: int | None) -> Reader:
@@ -642,13 +647,15 @@ def build_reader(document: DocumentPublic, query: str | None, page: int | None) 
         nav: list[NavLink] = []
     elif len(pages) <= NAV_EVERY_PAGE:
         nav = [
-            NavLink(str(p.number), page_url(document.id, query, p.number), p.hits, s.open)
+            NavLink(str(p.number), document_url(document.id, query, p.number), p.hits, s.open)
             for s in sections
             for p in s.pages
         ]
     else:
         nav = [
-            NavLink(f"{s.first}–{s.last}", page_url(document.id, query, s.first), s.hits, s.open)
+            NavLink(
+                f"{s.first}–{s.last}", document_url(document.id, query, s.first), s.hits, s.open
+            )
             for s in sections
         ]
     return Reader(

@@ -23,6 +23,7 @@ from search_api.query.filters import (
     RangeFilter,
 )
 from search_api.query.results import SearchResponse
+from web.reader import document_url
 
 # The checkboxes a fieldset shows before the rest fold away under "Vis flere".
 SHOWN_OPTIONS = 8
@@ -61,15 +62,6 @@ def without_url(params: SearchParams, search_filter: Filter, value: Any) -> str:
 def clear_url(params: SearchParams) -> str:
     """The same search with no filter set."""
     return search_url(params, **{f.name: [] for f in FILTERS})
-
-
-def document_url(document_id: str, q: str = "", page: int | None = None) -> str:
-    """A result's address in the reader, carrying the query so the reader can mark its words,
-    and the page a hit is on."""
-    url = f"/dokument/{quote(document_id, safe='')}"
-    if q.strip():
-        url += "?" + urlencode({"q": q})
-    return url if page is None else f"{url}#side-{page}"
 
 
 @dataclass(frozen=True)

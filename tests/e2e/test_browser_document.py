@@ -4,9 +4,9 @@ A long PDF report and an HTML tool page of the sample corpus are opened as a sea
 opens them (with the query, ``?q=``). Each is checked with axe-core (no critical or serious
 violation), for sideways scrolling, and photographed for a reviewer; the report's height at
 each width is measured and printed at the end of the run. Then a reader's ways around: the
-search words are marked, the way back leads to the search, the page navigation and a search
-hit's link (``#side-N``) reach their page even when its section is closed, and the names link
-to their entity pages.
+search words are marked, the way back leads to the search, the page navigation and a link
+with the fragment alone (``#side-N``) reach their page even when its section is closed, and the
+names link to their entity pages.
 """
 
 from collections.abc import Iterator
@@ -173,8 +173,9 @@ def test_page_navigation_opens_a_closed_section_at_its_page(
 def test_a_search_hit_link_opens_its_page(
     browser: Browser, server: str, long_report: dict[str, Any]
 ) -> None:
-    """The search page links a hit as /dokument/{id}?q=…#side-N, without asking for the page:
-    the browser opens the closed section the fragment points into."""
+    """A link with the fragment alone (/dokument/{id}?q=…#side-N, as other sites or old links
+    give it; the search page also asks for the page): the browser opens the closed section the
+    fragment points into."""
     last = long_report["pages"][-1]["number"]
     with page_at(browser, WIDTHS["desktop"]) as page:
         page.goto(f"{server}/dokument/{long_report['id']}?q={REPORT_QUERY}#side-{last}")

@@ -10,10 +10,10 @@ from search_api.query import search
 from search_api.query.builder import MAX_RESULT_WINDOW, SearchParams
 from search_api.query.filters import FILTERS, FILTERS_BY_NAME
 from search_api.query.results import FacetValue, PageHit, SearchResponse, SearchResult
+from web.reader import document_url
 from web.search_view import (
     SHOWN_OPTIONS,
     Pages,
-    document_url,
     fieldsets,
     page_context,
     pages,
@@ -211,14 +211,18 @@ def test_results_link_to_the_reader_with_the_query_and_the_page_of_each_hit() ->
     )
     page = rendered(params(q="samtale med barn"), answer)
     assert first(page, ".result h3 a").attributes["href"] == "/dokument/abc?q=samtale+med+barn"
-    assert first(page, ".hit a").attributes["href"] == "/dokument/abc?q=samtale+med+barn#side-3"
+    assert first(page, ".hit a").attributes["href"] == (
+        "/dokument/abc?side=3&q=samtale+med+barn#side-3"
+    )
     assert "Værktøj" in first(page, ".result-meta").text()
 
 
 def test_document_urls() -> None:
     assert document_url("abc") == "/dokument/abc"
     assert document_url("abc", "  ") == "/dokument/abc"
-    assert document_url("a/b", "æ & ø", 2) == "/dokument/a%2Fb?q=%C3%A6+%26+%C3%B8#side-2"
+    assert document_url("abc", "barn") == "/dokument/abc?q=barn"
+    # A page hit opens that page's section on the server (any browser), then scrolls to it.
+    assert document_url("a/b", "æ & ø", 2) == "/dokument/a%2Fb?side=2&q=%C3%A6+%26+%C3%B8#side-2"
 
 
 @pytest.mark.parametrize(
