@@ -38,20 +38,6 @@ class DocumentStatus(StrEnum):
     INDEXED = "indexed"
     QUARANTINED = "quarantined"
 
-    @property
-    def label(self) -> str:
-        """The status in Danish, as the pages show it."""
-        return _DOCUMENT_LABELS[self]
-
-
-_DOCUMENT_LABELS = {
-    DocumentStatus.PENDING: "venter",
-    DocumentStatus.EXTRACTED: "tekst udtrukket",
-    DocumentStatus.ENRICHED: "navne fundet",
-    DocumentStatus.INDEXED: "søgbar",
-    DocumentStatus.QUARANTINED: "i karantæne",
-}
-
 
 class Document(Base):
     __tablename__ = "documents"
