@@ -126,6 +126,30 @@ def cmd_reenrich(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_embed(args: argparse.Namespace) -> int:
+    """Queue documents for embedding (those named, or every one not yet embedded); with
+    --wait, follow until every indexed document is searchable by meaning."""
+    from search_api.index.elastic import get_client
+    from search_api.index.indexer import refresh
+    from search_api.index.tasks import embed_pending, pending_embeddings
+
+    count = embed_pending(args.ids or None)
+    print(f"{count} dokumenter er sat i kø til at blive søgbare på betydning.", file=sys.stderr)
+    if not args.wait:
+        return 0
+    deadline = time.monotonic() + args.timeout
+    while (pending := pending_embeddings()) and time.monotonic() < deadline:
+        time.sleep(1)
+    refresh(get_client())
+    if pending:
+        print(
+            f"Tidsgrænsen på {args.timeout} s blev nået; {pending} dokumenter venter stadig.",
+            file=sys.stderr,
+        )
+        return 2
+    return 0
+
+
 def cmd_entities(args: argparse.Namespace) -> int:
     """Print the entities of a file without storing or indexing anything."""
     from ingest.extract import extract
@@ -200,6 +224,14 @@ def build_parser() -> argparse.ArgumentParser:
         help="alle dokumenter fundet med en anden model eller vidensbase",
     )
     reenrich.set_defaults(func=cmd_reenrich)
+
+    embed = commands.add_parser(
+        "embed", help="gør dokumenter søgbare på betydning (dem, der mangler, eller udvalgte)"
+    )
+    embed.add_argument("ids", nargs="*", metavar="ID", help="kun disse dokumenter")
+    embed.add_argument("--wait", action="store_true", help="vent, til alle er færdige")
+    embed.add_argument("--timeout", type=float, default=3600, help="sekunder at vente højst")
+    embed.set_defaults(func=cmd_embed)
 
     entities = commands.add_parser("entities", help="vis navnene i en fil uden at indlæse den")
     entities.add_argument("file")

@@ -95,6 +95,13 @@ class Settings(BaseSettings):
         default_factory=_shipped_kb_dir,
         description="Folder of the knowledge base YAML files.",
     )
+    embeddings: bool = Field(
+        default=True,
+        description=(
+            "Embed indexed documents so that they are also found by meaning (a little after "
+            "they are found by their words)."
+        ),
+    )
     fetch_timeout: float = Field(default=30.0, description="Seconds before a URL fetch gives up.")
     max_file_bytes: int = Field(
         default=200 * 1024 * 1024, description="Largest file an ingest accepts, in bytes."

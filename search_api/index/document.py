@@ -6,12 +6,16 @@ not fails at once.
 """
 
 import datetime as dt
+from collections.abc import Mapping
 from typing import Any
 
 from pydantic import BaseModel
+from sqlalchemy.orm import Session
 
 from ingest.metadata import normalise_professionals, stored_age_range
+from nlp_models.embeddings import Passage, passages_of
 from vidensbank.store.documents import Document
+from vidensbank.store.vectors import get_vectors
 
 
 class IndexedEntity(BaseModel):
@@ -23,6 +27,11 @@ class IndexedEntity(BaseModel):
 class IndexedPage(BaseModel):
     number: int
     text: str
+
+
+class IndexedPassage(BaseModel):
+    page: int
+    vector: list[float]
 
 
 class Suggestions(BaseModel):
@@ -49,6 +58,7 @@ class IndexDocument(BaseModel):
     body: str
     suggest: Suggestions
     pages: list[IndexedPage]
+    passages: list[IndexedPassage]
 
     def source(self) -> dict[str, Any]:
         """The JSON Elasticsearch stores."""
@@ -63,8 +73,24 @@ def _age_range(extra: dict[str, Any]) -> dict[str, int] | None:
     return {"gte": ages.from_age} | ({} if ages.to_age is None else {"lte": ages.to_age})
 
 
-def to_index_document(document: Document) -> IndexDocument:
+def document_passages(document: Document) -> list[Passage]:
+    return passages_of(document.title, [(page.number, page.text) for page in document.pages])
+
+
+def stored_vectors(session: Session, document: Document) -> dict[str, list[float]]:
+    """The vectors of the document's passages that are already made (by passage key)."""
+    return get_vectors(session, [p.key for p in document_passages(document)])
+
+
+def to_index_document(
+    document: Document, vectors: Mapping[str, list[float]] | None = None
+) -> IndexDocument:
+    """The index's document; its passages are there only when every one has its vector (a
+    document half embedded would rank by the wrong passages)."""
     extra = document.extra or {}
+    passages = document_passages(document)
+    vectors = vectors or {}
+    embedded = bool(passages) and all(p.key in vectors for p in passages)
     return IndexDocument(
         id=document.id,
         title=document.title,
@@ -92,4 +118,7 @@ def to_index_document(document: Document) -> IndexDocument:
             )
         ),
         pages=[IndexedPage(number=page.number, text=page.text) for page in document.pages],
+        passages=[IndexedPassage(page=p.page, vector=vectors[p.key]) for p in passages]
+        if embedded
+        else [],
     )

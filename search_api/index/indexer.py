@@ -9,7 +9,7 @@ from elasticsearch import Elasticsearch, NotFoundError
 from elasticsearch.helpers import bulk
 
 from search_api.index.analysis import AnalysisOptions
-from search_api.index.document import IndexDocument, to_index_document
+from search_api.index.document import IndexDocument, stored_vectors, to_index_document
 from search_api.index.elastic import elastic_errors
 from search_api.index.lifecycle import (
     MAPPING_VERSION,
@@ -47,6 +47,13 @@ def delete_document(client: Elasticsearch, document_id: str) -> None:
         client.delete(index=alias_name(), id=document_id)
 
 
+def update_passages(client: Elasticsearch, document: IndexDocument) -> None:
+    """Give an indexed document its embedded passages (the rest of it is already there)."""
+    passages = document.source()["passages"]
+    with elastic_errors(), contextlib.suppress(NotFoundError):
+        client.update(index=alias_name(), id=document.id, doc={"passages": passages})
+
+
 def refresh(client: Elasticsearch) -> None:
     """Make everything indexed so far searchable now."""
     with elastic_errors(), contextlib.suppress(NotFoundError):
@@ -70,7 +77,8 @@ def _actions(index: str, only: Collection[str] | None) -> Iterator[dict[str, Any
                 continue
             document = document_store.get_document(session, document_id=document_id)
             if document is not None:
-                source = to_index_document(document).source()
+                vectors = stored_vectors(session, document)
+                source = to_index_document(document, vectors).source()
                 yield {"_index": index, "_id": document.id, "_source": source}
             session.expunge_all()
 

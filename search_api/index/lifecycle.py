@@ -9,6 +9,7 @@ from typing import Any
 
 from elasticsearch import Elasticsearch, NotFoundError
 
+from nlp_models.embeddings import DIMENSIONS
 from search_api.index.analysis import AnalysisOptions, analysis_settings, text_field
 from search_api.index.elastic import elastic_errors
 from vidensbank.settings import get_settings
@@ -54,9 +55,29 @@ def mapping(options: AnalysisOptions | None) -> dict[str, Any]:
             },
             # Autocomplete over titles and entity names.
             "suggest": {"type": "completion", "analyzer": "simple"},
+            # Pages are highlighted from the offsets kept in the postings, not analysed again
+            # for every hit.
             "pages": {
                 "type": "nested",
-                "properties": {"number": {"type": "integer"}, "text": text},
+                "properties": {
+                    "number": {"type": "integer"},
+                    "text": text_field(options, offsets=True),
+                },
+            },
+            # The embedded passages (added by the embed step, after the words are searchable).
+            "passages": {
+                "type": "nested",
+                "properties": {
+                    "page": {"type": "integer"},
+                    "vector": {
+                        "type": "dense_vector",
+                        "dims": DIMENSIONS,
+                        "index": True,
+                        # Unit vectors: the dot product is their cosine.
+                        "similarity": "dot_product",
+                        "index_options": {"type": "int8_hnsw"},
+                    },
+                },
             },
         },
     }
@@ -84,7 +105,7 @@ def index_settings(options: AnalysisOptions | None) -> dict[str, Any]:
 PRODUCTION = AnalysisOptions()
 
 # Raise when the mapping or analysis changes: `vidensbank init` then rebuilds the index.
-MAPPING_VERSION = 5
+MAPPING_VERSION = 6
 # Lucene refuses a term over 32,766 bytes; a character takes at most 4 in UTF-8.
 KEYWORD_MAX_CHARS = 8000
 

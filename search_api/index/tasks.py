@@ -1,18 +1,27 @@
-"""The index step: put an enriched document into Elasticsearch, or take a quarantined one out.
+"""The index step: put an enriched document into Elasticsearch, or take a quarantined one out;
+and the embed step after it, which makes an indexed document searchable by meaning.
 
 Documents are indexed without waiting for a refresh: a run becomes searchable once, when it
 is done (``vidensbank ingest --wait`` refreshes the index then), or within a second anyway.
+Embedding is about fifty times slower than the entity pipeline, so it goes through the queue
+behind the files still waiting to be read: a document is found by its words at once and by its
+meaning a little later.
 """
 
+from collections.abc import Sequence
+
+from nlp_models.embeddings import EMBEDDING_VERSION, embed_passages
 from search_api.index import indexer
-from search_api.index.document import to_index_document
+from search_api.index.document import document_passages, stored_vectors, to_index_document
 from search_api.index.elastic import get_client
-from vidensbank.celery_app import PIPELINE_RETRY, DocumentTask, app
+from vidensbank.celery_app import PIPELINE_RETRY, DocumentTask, app, enqueue
+from vidensbank.settings import get_settings
 from vidensbank.store import documents as document_store
 from vidensbank.store import runs as run_store
 from vidensbank.store.db import session_scope
 from vidensbank.store.documents import DocumentStatus
 from vidensbank.store.runs import ItemStatus
+from vidensbank.store.vectors import get_vectors, put_vectors
 
 
 @app.task(name="index.document", bind=True, base=DocumentTask, **PIPELINE_RETRY)
@@ -24,9 +33,10 @@ def index_document(self: DocumentTask, document_id: str) -> None:
         if document.status == DocumentStatus.QUARANTINED:
             body = None
         elif document.status in (DocumentStatus.ENRICHED, DocumentStatus.INDEXED):
-            body = to_index_document(document)
+            body = to_index_document(document, stored_vectors(session, document))
         else:
             return
+        embedded = bool(body and body.passages)
 
     client = get_client()
     if body is None:
@@ -38,3 +48,63 @@ def index_document(self: DocumentTask, document_id: str) -> None:
             session, document_id=document_id, status=DocumentStatus.INDEXED
         )
         run_store.settle_items(session, document_id=document_id, status=ItemStatus.INDEXED)
+        if embedded:
+            # Every passage's vector was already made (the same text before, or another copy).
+            document_store.mark_embedded(
+                session, document_id=document_id, embedding_version=EMBEDDING_VERSION
+            )
+    if not embedded and get_settings().embeddings:
+        enqueue("embed.document", document_id)
+
+
+@app.task(name="embed.document", bind=True, base=DocumentTask, **PIPELINE_RETRY)
+def embed_document(self: DocumentTask, document_id: str) -> None:
+    with session_scope() as session:
+        document = document_store.get_document(session, document_id=document_id)
+        if (
+            document is None
+            or document.status != DocumentStatus.INDEXED
+            or document.embedding_version == EMBEDDING_VERSION
+        ):
+            return
+        passages = document_passages(document)
+        known = get_vectors(session, [p.key for p in passages])
+    missing = [p for p in passages if p.key not in known]
+    vectors = embed_passages([p.text for p in missing])
+    with session_scope() as session:
+        put_vectors(session, {p.key: v for p, v in zip(missing, vectors, strict=True)})
+    with session_scope() as session:
+        # Read again: the document may have changed while its passages were embedded.
+        document = document_store.get_document(session, document_id=document_id)
+        if document is None or document.status != DocumentStatus.INDEXED:
+            return
+        body = to_index_document(document, stored_vectors(session, document))
+        if not body.passages and document_passages(document):
+            return  # New text came meanwhile; its own index step queues its embedding.
+    if body.passages:
+        indexer.update_passages(get_client(), body)
+    with session_scope() as session:
+        document_store.mark_embedded(
+            session, document_id=document_id, embedding_version=EMBEDDING_VERSION
+        )
+
+
+def embed_pending(document_ids: Sequence[str] | None = None) -> int:
+    """Queue for embedding these documents, or every indexed one not yet embedded with the
+    current model; return how many."""
+    with session_scope() as session:
+        if document_ids is None:
+            document_ids = document_store.unembedded_document_ids(
+                session, embedding_version=EMBEDDING_VERSION
+            )
+    for document_id in document_ids:
+        enqueue("embed.document", document_id)
+    return len(document_ids)
+
+
+def pending_embeddings() -> int:
+    """How many indexed documents are not yet searchable by meaning."""
+    with session_scope() as session:
+        return len(
+            document_store.unembedded_document_ids(session, embedding_version=EMBEDDING_VERSION)
+        )

@@ -5,6 +5,7 @@ from the knowledge base, compound parts from the index's analyzer), so it is uni
 dict it returns. User text only ever becomes the text of ``match`` queries, never query syntax.
 """
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, Field, create_model
@@ -35,7 +36,10 @@ MINIMUM_SHOULD_MATCH = "1<75%"
 
 PAGE_HITS_PER_DOCUMENT = 3
 SNIPPET_SIZE = 220
-HIGHLIGHT_MAX_CHARS = 999_999
+# What a result shows of its document.
+SHOWN_FIELDS = ["id", "title", "publisher", "kind", "published", "filename", "source_uri"]
+# Passages the vector search looks at (per shard) before it keeps the closest.
+DENSE_CANDIDATES = 100
 # The name of the terms aggregation inside each facet's filter aggregation.
 FACET_VALUES = "values"
 
@@ -80,6 +84,11 @@ class QueryOptions(BaseModel):
     synonyms: bool = True
     decompounding: bool = True
     fuzzy: bool = True
+    # The two retrievals that are fused: words through the Danish chain, meaning by vectors.
+    lexical: bool = True
+    dense: bool = True
+    # An English query is also searched by the Danish words for its English ones.
+    english: bool = True
 
 
 class Unit(BaseModel):
@@ -91,6 +100,10 @@ class Unit(BaseModel):
     related: list[str] = Field(default_factory=list)
     parts: list[str] = Field(default_factory=list)
     kb_id: str | None = None
+    # Spelt as the corpus spells it: no typo-tolerant match.
+    known: bool = False
+    # In most documents: it ranks, but a document need not have it.
+    common: bool = False
 
 
 class Expansion(BaseModel):
@@ -99,6 +112,8 @@ class Expansion(BaseModel):
     units: list[Unit] = Field(default_factory=list)
     any_of: list[list[Unit]] = Field(default_factory=list)
     excluded: list[str] = Field(default_factory=list)
+    # The query was English: its units are the Danish words for its English ones.
+    english: bool = False
 
     @classmethod
     def plain(cls, parsed: ParsedQuery) -> "Expansion":
@@ -156,7 +171,7 @@ def unit_clause(
         should.append(
             {"bool": {"must": [_match(p, fields, False) for p in unit.parts], "boost": PARTS_BOOST}}
         )
-    if options.fuzzy and not unit.phrase and " " not in unit.text:
+    if options.fuzzy and not unit.known and not unit.phrase and " " not in unit.text:
         # On the exact spelling: edit distance means little between stems.
         should.append(
             _match(
@@ -175,18 +190,29 @@ def unit_clause(
 
 
 def _text_query(expansion: Expansion, fields: list[str], options: QueryOptions) -> dict[str, Any]:
+    """Enough of the query's words must match. A word most documents have ("børn" in a
+    corpus about children) ranks but does not count, else "inddragelse af børn" would match
+    every document by "børn" alone; a query of such words only needs every one of them."""
     must: list[dict[str, Any]] = []
+    should: list[dict[str, Any]] = []
+    telling = [u for u in expansion.units if not u.common]
     if expansion.units:
         must.append(
             {
                 "bool": {
                     "should": [
-                        unit_clause(u, fields, options, entity_boost=True) for u in expansion.units
+                        unit_clause(u, fields, options, entity_boost=True)
+                        for u in telling or expansion.units
                     ],
-                    "minimum_should_match": MINIMUM_SHOULD_MATCH,
+                    "minimum_should_match": MINIMUM_SHOULD_MATCH if telling else "100%",
                 }
             }
         )
+        should += [
+            unit_clause(u, fields, options, entity_boost=True)
+            for u in expansion.units
+            if u not in telling
+        ]
     for group in expansion.any_of:
         must.append(
             {
@@ -196,13 +222,16 @@ def _text_query(expansion: Expansion, fields: list[str], options: QueryOptions) 
                 }
             }
         )
-    return {"bool": {"must": must}}
+    return {"bool": {"must": must, "should": should}} if should else {"bool": {"must": must}}
 
 
-def _pages_clause(expansion: Expansion, options: QueryOptions) -> dict[str, Any]:
-    """Which pages match, with a highlighted snippet each; it adds to the score a little."""
+def _pages_clause(
+    expansion: Expansion, options: QueryOptions, *, highlight: bool
+) -> dict[str, Any]:
+    """Which pages match; it adds to the score a little. With ``highlight``, the best pages
+    come back with a snippet each."""
     units = [*expansion.units, *(u for g in expansion.any_of for u in g)]
-    return {
+    clause: dict[str, Any] = {
         "nested": {
             "path": "pages",
             "score_mode": "max",
@@ -213,25 +242,24 @@ def _pages_clause(expansion: Expansion, options: QueryOptions) -> dict[str, Any]
                     "minimum_should_match": 1,
                 }
             },
-            "inner_hits": {
-                "size": PAGE_HITS_PER_DOCUMENT,
-                "_source": ["pages.number"],
-                "highlight": {
-                    "encoder": "html",
-                    # A page longer than the highlighter reads is still found, with its snippet
-                    # taken from the part it reads.
-                    "max_analyzed_offset": HIGHLIGHT_MAX_CHARS,
-                    "pre_tags": ["<mark>"],
-                    "post_tags": ["</mark>"],
-                    # The exact sub-field highlights what only a typo-tolerant match found.
-                    "fields": {
-                        field: {"fragment_size": SNIPPET_SIZE, "number_of_fragments": 1}
-                        for field in ("pages.text", "pages.text.exact")
-                    },
+        }
+    }
+    if highlight:
+        clause["nested"]["inner_hits"] = {
+            "size": PAGE_HITS_PER_DOCUMENT,
+            "_source": ["pages.number"],
+            "highlight": {
+                "encoder": "html",
+                "pre_tags": ["<mark>"],
+                "post_tags": ["</mark>"],
+                # The exact sub-field highlights what only a typo-tolerant match found.
+                "fields": {
+                    field: {"fragment_size": SNIPPET_SIZE, "number_of_fragments": 1}
+                    for field in ("pages.text", "pages.text.exact")
                 },
             },
         }
-    }
+    return clause
 
 
 def _filters(params: SearchParams) -> dict[str, dict[str, Any]]:
@@ -253,49 +281,83 @@ def _facets(clauses: dict[str, dict[str, Any]]) -> dict[str, Any]:
     return facets
 
 
+def _lexical_query(expansion: Expansion, options: QueryOptions) -> dict[str, Any]:
+    """The query's words through the Danish chain: which documents match, and how well."""
+    text = expansion.positive_text
+    should: list[dict[str, Any]] = [
+        _match(text, EXACT_FIELDS, False, boost=EXACT_BOOST),
+        _pages_clause(expansion, options, highlight=False),
+    ]
+    if len(text.split()) > 1:
+        should.append(
+            {
+                "match_phrase": {
+                    "body": {"query": text, "slop": PROXIMITY_SLOP, "boost": PROXIMITY_BOOST}
+                }
+            }
+        )
+    return {"bool": {"must": [_text_query(expansion, DOCUMENT_FIELDS, options)], "should": should}}
+
+
+def _excluded(expansion: Expansion) -> list[dict[str, Any]]:
+    return [_match(text, ["title", "body"], " " in text) for text in expansion.excluded]
+
+
 def build_query(
-    params: SearchParams, expansion: Expansion, options: QueryOptions | None = None
+    params: SearchParams,
+    expansion: Expansion,
+    options: QueryOptions | None = None,
+    found_by_meaning: Sequence[str] = (),
+    *,
+    size: int | None = None,
 ) -> dict[str, Any]:
-    """The body of an Elasticsearch ``_search`` request."""
+    """The body of the main ``_search`` request: the documents the query's words match and
+    those found by meaning (scored 0: they are ranked by the fusion); their total and facets.
+
+    Sorted by date it is the whole answer. Sorted by relevance it returns the first ``size``
+    documents by their words for the fusion (``search``), without page snippets: those are
+    fetched for the shown page alone (``snippets_query``)."""
     options = options or QueryOptions()
     clauses = _filters(params)
-    bool_query: dict[str, Any] = {}
-    if expansion.is_empty:
-        bool_query["must"] = [{"match_all": {}}]
-    else:
-        text = expansion.positive_text
-        bool_query["must"] = [_text_query(expansion, DOCUMENT_FIELDS, options)]
-        bool_query["should"] = [
-            _match(text, EXACT_FIELDS, False, boost=EXACT_BOOST),
-            _pages_clause(expansion, options),
-        ]
-        if len(text.split()) > 1:
-            bool_query["should"].append(
-                {
-                    "match_phrase": {
-                        "body": {"query": text, "slop": PROXIMITY_SLOP, "boost": PROXIMITY_BOOST}
-                    }
-                }
-            )
-    if expansion.excluded:
-        bool_query["must_not"] = [
-            _match(text, ["title", "body"], " " in text) for text in expansion.excluded
-        ]
-    newest = {"published": {"order": "desc", "missing": "_last"}}
     relevance = params.sort == "relevance" and not expansion.is_empty
+    # Ranked by relevance with a window: the caller fuses and pages.
+    fused = relevance and size is not None
+    retrievals: list[dict[str, Any]] = []
+    if not expansion.is_empty and options.lexical:
+        retrievals.append(_lexical_query(expansion, options))
+    if found_by_meaning:
+        retrievals.append({"ids": {"values": list(found_by_meaning), "boost": 0.0}})
+    bool_query: dict[str, Any]
+    if expansion.is_empty:
+        bool_query = {"must": [{"match_all": {}}]}
+    else:
+        # Neither retrieval found anything: nothing matches.
+        bool_query = {"should": retrievals or [{"match_none": {}}], "minimum_should_match": 1}
+    if expansion.excluded:
+        bool_query["must_not"] = _excluded(expansion)
+    newest = {"published": {"order": "desc", "missing": "_last"}}
     body: dict[str, Any] = {
         "query": {"bool": bool_query},
-        "from": params.offset,
-        "size": params.size,
+        "from": 0 if fused else params.offset,
+        "size": size if fused and size is not None else params.size,
         "sort": ["_score", newest] if relevance else [newest, "_score"],
         "track_total_hits": True,
-        "_source": {"excludes": ["pages", "body", "entities", "suggest"]},
+        # Ranked by relevance, only the ids are needed (reading the stored JSON of fifty long
+        # documents costs more than the search).
+        "_source": False if relevance else SHOWN_FIELDS,
         "aggs": _facets(clauses),
     }
+    if not relevance and not expansion.is_empty and options.lexical:
+        body["query"] = {
+            "bool": {
+                "must": [body["query"]],
+                "should": [_pages_clause(expansion, options, highlight=True)],
+            }
+        }
     if clauses:
         # After the facets are counted: the filters narrow the results, not the facets.
         body["post_filter"] = {"bool": {"filter": list(clauses.values())}}
-    if not expansion.is_empty:
+    if not expansion.english and any(not u.known for u in expansion.units):
         body["suggest"] = {
             "text": expansion.positive_text,
             "spelling": {
@@ -303,6 +365,46 @@ def build_query(
             },
         }
     return body
+
+
+def dense_query(
+    params: SearchParams, expansion: Expansion, vector: Sequence[float], similarity: float, k: int
+) -> dict[str, Any]:
+    """The dense retrieval on its own, for its ranking: the ``k`` documents whose best passage
+    is closest to the query (at least ``similarity``), each with that passage's page."""
+    filters: dict[str, Any] = {"bool": {"filter": list(_filters(params).values())}}
+    if expansion.excluded:
+        filters["bool"]["must_not"] = _excluded(expansion)
+    return {
+        "knn": {
+            "field": "passages.vector",
+            "query_vector": list(vector),
+            "k": k,
+            "num_candidates": DENSE_CANDIDATES,
+            "similarity": similarity,
+            "filter": filters,
+            "inner_hits": {"size": 1, "_source": False, "fields": ["passages.page"]},
+        },
+        "size": k,
+        "_source": False,
+    }
+
+
+def snippets_query(ids: list[str], expansion: Expansion, options: QueryOptions) -> dict[str, Any]:
+    """The shown page's documents with the pages their words match, highlighted."""
+    query: dict[str, Any] = {"ids": {"values": ids}}
+    if not expansion.is_empty and options.lexical:
+        query = {
+            "bool": {
+                "filter": [query],
+                "should": [_pages_clause(expansion, options, highlight=True)],
+            }
+        }
+    return {
+        "query": query,
+        "size": len(ids),
+        "_source": SHOWN_FIELDS,
+    }
 
 
 def autocomplete_query(prefix: str, size: int = 8) -> dict[str, Any]:

@@ -15,15 +15,27 @@ from pydantic import BaseModel
 from nlp_models.knowledge_base import KBRecord, KnowledgeBase, load_knowledge_base
 from nlp_models.linking import Linker, normalize
 from search_api.query.builder import Expansion, QueryOptions, Unit
+from search_api.query.english import danish_terms, is_english
 from search_api.query.parser import ParsedQuery, Term
 from vidensbank.settings import get_settings
 
 MAX_NAME_WORDS = 6
+# The words that make a Danish question ("hvem kan være bisidder for et barn") and that the
+# Danish stop list keeps: they say what is asked, not what about, and would otherwise count
+# towards how many of the words a document must have.
+_QUESTION_WORDS_TEXT = (
+    "hvem hvornår hvordan hvorfor hvilken hvilket hvilke hvorledes kan må gør gøre får findes giver"
+)
+QUESTION_WORDS = frozenset(_QUESTION_WORDS_TEXT.split())
 
 
 class WordAnalysis(BaseModel):
     parts: list[str]
     stop: bool
+    # The corpus has the word as typed (so a typo-tolerant match would only add noise).
+    known: bool = False
+    # Most documents have it.
+    common: bool = False
 
 
 WordLookup = Callable[[list[str]], dict[str, WordAnalysis]]
@@ -80,7 +92,18 @@ def _word_units(words: list[str], linker: Linker) -> list[Unit]:
 def expand(
     parsed: ParsedQuery, options: QueryOptions, lookup: WordLookup | None = None
 ) -> Expansion:
-    if not options.synonyms:
+    if options.english and is_english(" ".join(parsed.words)):
+        expansion = Expansion(
+            units=[
+                Unit(text=danish[0], alternatives=danish[1:], phrase=" " in danish[0])
+                for danish in danish_terms(" ".join(parsed.words))
+            ]
+            + [Unit(text=p, phrase=True) for p in parsed.phrases],
+            any_of=[[Unit(text=t.text, phrase=t.phrase) for t in g] for g in parsed.alternatives],
+            excluded=[t.text for t in parsed.excluded],
+            english=True,
+        )
+    elif not options.synonyms:
         expansion = Expansion.plain(parsed)
     else:
         linker = get_linker()
@@ -96,9 +119,12 @@ def expand(
         )
     singles = [u for u in expansion.units if not u.phrase and " " not in u.text]
     analysis = lookup([u.text for u in singles]) if lookup is not None and singles else {}
-    if options.decompounding:
-        for unit in singles:
-            unit.parts = analysis[unit.text].parts if unit.text in analysis else []
+    for unit in singles:
+        if unit.text in analysis:
+            unit.known = analysis[unit.text].known
+            unit.common = analysis[unit.text].common
+            if options.decompounding:
+                unit.parts = analysis[unit.text].parts
     # Stop words ("af", "til") would count towards how many of the words must match while
     # matching every document, so they are left out (quoted phrases keep them).
     content = [u for u in expansion.units if not (u in singles and _is_stop(u, analysis))]
@@ -108,4 +134,6 @@ def expand(
 
 
 def _is_stop(unit: Unit, analysis: dict[str, WordAnalysis]) -> bool:
+    if unit.text.lower() in QUESTION_WORDS:
+        return True
     return unit.text in analysis and analysis[unit.text].stop

@@ -70,4 +70,7 @@ def parse_query(text: str) -> ParsedQuery:
             parsed.phrases.append(term.text)
         elif term.text != "OR":
             parsed.words.append(term.text)
+    if parsed.is_empty and any(term.text == "OR" for term, _ in terms):
+        # "OR" alone is no operator but what was asked for.
+        parsed.words.append("OR")
     return parsed

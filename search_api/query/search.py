@@ -2,33 +2,39 @@
 
 Both the JSON API and the web pages call these functions, so the two always show the same data."""
 
+import time
+from collections.abc import Sequence
+from functools import lru_cache
 from typing import Any
 
 from elasticsearch import BadRequestError as ESBadRequestError
 from elasticsearch import NotFoundError as ESNotFoundError
 
+from nlp_models.embeddings import embed_query
 from search_api.index.elastic import elastic_errors, get_client
 from search_api.index.lifecycle import alias_name
 from search_api.query.builder import (
     FACET_VALUES,
     MAX_RESULT_WINDOW,
+    Expansion,
     QueryOptions,
     SearchParams,
     autocomplete_query,
     build_query,
+    dense_query,
+    snippets_query,
 )
 from search_api.query.expansion import WordAnalysis, expand, get_linker
 from search_api.query.filters import FILTERS, Filter
-from search_api.query.parser import parse_query
+from search_api.query.parser import ParsedQuery, parse_query
 from search_api.query.results import Autocomplete, FacetValue, PageHit, SearchResponse, SearchResult
 from vidensbank.errors import BadRequestError
 from vidensbank.identity import public_source_uri
 
 
-def _result(hit: dict[str, Any]) -> SearchResult:
-    source = hit["_source"]
+def _page_hits(hit: dict[str, Any]) -> list[PageHit]:
     inner = hit.get("inner_hits", {}).get("pages", {}).get("hits", {}).get("hits", [])
-    hits = [
+    return [
         PageHit(
             page=page["_source"]["number"],
             highlight=next(
@@ -42,6 +48,14 @@ def _result(hit: dict[str, Any]) -> SearchResult:
         )
         for page in inner
     ]
+
+
+def _result(hit: dict[str, Any], score: float | None, best_page: int | None) -> SearchResult:
+    source = hit["_source"]
+    hits = _page_hits(hit)
+    if not hits and best_page is not None:
+        # Found by meaning alone: its closest passage's page, without a snippet of words.
+        hits = [PageHit(page=best_page, highlight="")]
     return SearchResult(
         id=source["id"],
         title=source["title"],
@@ -50,30 +64,90 @@ def _result(hit: dict[str, Any]) -> SearchResult:
         published=source.get("published"),
         filename=source["filename"],
         source_uri=public_source_uri(source["source_uri"]),
-        score=hit.get("_score"),
+        score=score,
         hits=hits,
     )
 
 
 def analyze_words(words: list[str], index: str | None = None) -> dict[str, WordAnalysis]:
-    """What the index's own analyzers make of each query word: its compound parts, and
-    whether it is a stop word. Words the index has no Danish analyzers for are left alone."""
+    """What the index makes of each query word: its compound parts, whether it is a stop
+    word, and whether the corpus has it as typed. Words the index has no Danish analyzers for
+    are left alone."""
+    unique = tuple(dict.fromkeys(words[:MAX_ANALYZED_WORDS]))
+    return dict(_analyze(unique, index or alias_name(), int(time.monotonic() // CACHE_SECONDS)))
+
+
+# The corpus' words change with every ingest, so what is known of a word is asked again after
+# this long.
+CACHE_SECONDS = 300
+# A word in more than this share of the documents does not decide whether one matches.
+COMMON_SHARE = 0.5
+
+
+@lru_cache(maxsize=4096)
+def _analyze(
+    words: tuple[str, ...], target: str, _period: int
+) -> tuple[tuple[str, WordAnalysis], ...]:
+    """Three requests for all the words of a query, cached for a while (people repeat their
+    searches, and paging repeats them)."""
+    text = " ".join(words)
+    starts: dict[int, str] = {}
+    offset = 0
+    for typed in words:
+        starts[offset] = typed
+        offset += len(typed) + 1
     client = get_client()
-    target = index or alias_name()
-    analysis: dict[str, WordAnalysis] = {}
     with elastic_errors():
-        for word in dict.fromkeys(words[:MAX_ANALYZED_WORDS]):
-            try:
-                parts = client.indices.analyze(index=target, analyzer="da_parts", text=word)
-                kept = client.indices.analyze(index=target, analyzer="da_search", text=word)
-            except ESBadRequestError:
-                # An index built with the plain standard analyzer (the measured baseline).
-                return {}
-            analysis[word] = WordAnalysis(
-                parts=[t["token"] for t in parts["tokens"] if t["type"] == "<SUBWORD>"],
-                stop=not kept["tokens"],
-            )
-    return analysis
+        try:
+            parts = client.indices.analyze(index=target, analyzer="da_parts", text=text)
+            kept = client.indices.analyze(index=target, analyzer="da_search", text=text)
+            # The terms of an artificial document carry their document frequency in the
+            # index: a word no document has as typed is a typo worth a fuzzy match.
+            terms = client.termvectors(
+                index=target,
+                doc={"body": text},
+                fields=["body.exact"],
+                term_statistics=True,
+                field_statistics=True,
+                positions=False,
+                offsets=True,
+            )["term_vectors"]
+        except ESBadRequestError:
+            # An index built with the plain standard analyzer (the measured baseline).
+            return ()
+
+    def word_at(token: dict[str, Any]) -> str | None:
+        # A token belongs to the word it starts in.
+        start = token["start_offset"]
+        return next((w for s, w in reversed(starts.items()) if s <= start), None)
+
+    subwords: dict[str, list[str]] = {w: [] for w in words}
+    for token in parts["tokens"]:
+        if token["type"] == "<SUBWORD>" and (owner := word_at(token)) is not None:
+            subwords[owner].append(token["token"])
+    not_stop = {word_at(token) for token in kept["tokens"]}
+    field = terms.get("body.exact", {})
+    documents = field.get("field_statistics", {}).get("doc_count", 0)
+    unknown: set[str | None] = set()
+    common: set[str | None] = set()
+    for term in field.get("terms", {}).values():
+        owners = {word_at(place) for place in term.get("tokens", [])}
+        if "doc_freq" not in term:
+            unknown |= owners
+        elif documents and term["doc_freq"] > COMMON_SHARE * documents:
+            common |= owners
+    return tuple(
+        (
+            w,
+            WordAnalysis(
+                parts=subwords[w],
+                stop=w not in not_stop,
+                known=w not in unknown,
+                common=w in common,
+            ),
+        )
+        for w in words
+    )
 
 
 MAX_ANALYZED_WORDS = 12
@@ -123,7 +197,14 @@ def search(
     options: QueryOptions | None = None,
 ) -> SearchResponse:
     """Search the live alias (or ``index``, for measurements) with all features on (or
-    ``options``)."""
+    ``options``).
+
+    Two retrievals are fused: the query's words through the Danish chain, and its meaning
+    against the documents' embedded passages. The vector search goes first; the documents it
+    finds close enough (``_found_by_meaning``) join those the words match, and one request
+    counts that union and its facets and ranks it by the words. The two rankings are fused
+    here by reciprocal rank fusion (the node has no ``rrf``), and a last request fetches the
+    snippets of the page shown. Sorted by date, the union is simply sorted by date."""
     if params.offset + params.size > MAX_RESULT_WINDOW:
         raise BadRequestError(
             f"Der kan højst bladres {MAX_RESULT_WINDOW} resultater frem. Gør søgningen mere præcis."
@@ -131,20 +212,130 @@ def search(
     options = options or QueryOptions()
     target = index or alias_name()
     parsed = parse_query(params.q)
+    if parsed.is_empty and params.q.strip():
+        # Only syntax (a lone quote): nothing was asked for, so nothing is found.
+        return SearchResponse(total=0, results=[], facets={}, did_you_mean=None)
+    client = get_client()
+    window = max(FUSION_WINDOW, params.offset + params.size)
     with elastic_errors():
         try:
             expansion = expand(parsed, options, lambda words: analyze_words(words, target))
-            response = (
-                get_client().search(index=target, body=build_query(params, expansion, options)).body
+            by_meaning: list[dict[str, Any]] = []
+            if options.dense and not expansion.is_empty and _free_text(parsed):
+                vector = embed_query(_meaning_text(parsed, expansion))
+                leg = dense_query(params, expansion, vector, DENSE_FLOOR, window)
+                by_meaning = client.search(index=target, body=leg).body["hits"]["hits"]
+            # One word is matched by its words: its vector alone is too vague to add documents.
+            asked = " ".join([*parsed.words, *parsed.phrases]).split()
+            found = _found_by_meaning(by_meaning) if len(asked) >= MIN_WORDS_FOR_MEANING else []
+            main = build_query(params, expansion, options, found, size=window)
+            response = client.search(index=target, body=main).body
+            if params.sort != "relevance" or expansion.is_empty:
+                by_date = [(hit, hit.get("_score"), None) for hit in response["hits"]["hits"]]
+                return _response(response, by_date, params.q)
+            by_words = [h["_id"] for h in response["hits"]["hits"] if (h["_score"] or 0) > 0]
+            # Meaning ranks what the words found too, but adds only what it found itself.
+            admitted = set(by_words) | set(found)
+            fused = fuse(
+                [
+                    (by_words, 1.0),
+                    ([h["_id"] for h in by_meaning if h["_id"] in admitted], DENSE_WEIGHT),
+                ],
+                k=RRF_K,
+            )
+            page = list(fused)[params.offset : params.offset + params.size]
+            snippets = (
+                client.search(index=target, body=snippets_query(page, expansion, options)).body
+                if page
+                else {"hits": {"hits": []}}
             )
         except ESNotFoundError:
             # No index yet: nothing has been ingested.
             return SearchResponse(total=0, results=[], facets={}, did_you_mean=None)
+    hits = {hit["_id"]: hit for hit in snippets["hits"]["hits"]}
+    best_pages = {hit["_id"]: _best_page(hit) for hit in by_meaning}
+    shown = [(hits[i], fused[i], best_pages.get(i)) for i in page if i in hits]
+    return _response(response, shown, params.q)
+
+
+# The first documents of each ranking that the fusion sees, and its usual constant.
+FUSION_WINDOW = 50
+RRF_K = 60
+DENSE_WEIGHT = 0.5
+# The closeness of a query and a passage (cosine of e5 vectors) is not comparable across
+# queries: English queries score lower against Danish text than Danish ones, and general
+# queries higher. So a document counts as found by meaning when its best passage is nearly
+# as close as the closest one found (``DENSE_MARGIN``), and at least ``DENSE_FLOOR``;
+# calibrated on the judged queries, see ``bench/RESULTS.md``.
+DENSE_FLOOR = 0.78
+DENSE_MARGIN = 0.015
+MIN_WORDS_FOR_MEANING = 2
+
+
+def _meaning_text(parsed: ParsedQuery, expansion: Expansion) -> str:
+    """What is embedded: the query as typed, or for an English query its Danish words, which
+    lie closer to the Danish passages than the English does."""
+    if expansion.english:
+        return " ".join(unit.text for unit in expansion.units)
+    return " ".join([*parsed.words, *parsed.phrases])
+
+
+def _free_text(parsed: ParsedQuery) -> bool:
+    """Plain words, no search syntax: whoever writes a phrase in quotes, an OR or a minus
+    wants the words matched as asked, not a meaning."""
+    return not (parsed.phrases or parsed.alternatives or parsed.excluded)
+
+
+def _found_by_meaning(hits: list[dict[str, Any]]) -> list[str]:
+    """The documents of the vector search that count as found: near the best one."""
+    if not hits:
+        return []
+    # For a dot_product field the knn score is (1 + cosine) / 2.
+    best = 2 * max(hit["_score"] for hit in hits) - 1
+    cutoff = (1 + max(best - DENSE_MARGIN, DENSE_FLOOR)) / 2
+    return [hit["_id"] for hit in hits if hit["_score"] >= cutoff]
+
+
+def fuse(rankings: list[tuple[list[str], float]], k: int) -> dict[str, float]:
+    """Weighted reciprocal rank fusion: each ranking gives a document weight/(k + rank);
+    best first."""
+    scores: dict[str, float] = {}
+    for ranking, weight in rankings:
+        for rank, document_id in enumerate(ranking, start=1):
+            scores[document_id] = scores.get(document_id, 0.0) + weight / (k + rank)
+    return dict(sorted(scores.items(), key=lambda item: item[1], reverse=True))
+
+
+def _best_page(hit: dict[str, Any]) -> int | None:
+    inner = hit.get("inner_hits", {}).get("passages", {}).get("hits", {}).get("hits", [])
+    if not inner:
+        return None
+    pages = inner[0].get("fields", {}).get("passages", [{}])[0].get("page", [])
+    return int(pages[0]) if pages else None
+
+
+def _raise(part: dict[str, Any]) -> None:
+    """An error inside ``_msearch`` comes back as data; raise it as the single request would."""
+    error = part["error"]
+    if part.get("status") == 404:
+        raise ESNotFoundError(message=str(error), meta=None, body=part)  # type: ignore[arg-type]
+    raise ESBadRequestError(message=str(error), meta=None, body=part)  # type: ignore[arg-type]
+
+
+# A result as it is shown: its hit, its score, and the page of its closest passage.
+Shown = tuple[dict[str, Any], float | None, int | None]
+
+
+def _response(
+    response: dict[str, Any],
+    shown: Sequence[Shown],
+    text: str,
+) -> SearchResponse:
     return SearchResponse(
         total=response["hits"]["total"]["value"],
-        results=[_result(hit) for hit in response["hits"]["hits"]],
+        results=[_result(hit, score, page) for hit, score, page in shown],
         facets=_facets(response),
-        did_you_mean=_did_you_mean(response, params.q),
+        did_you_mean=_did_you_mean(response, text),
     )
 
 

@@ -60,6 +60,9 @@ class Document(Base):
     extractor_version: Mapped[str | None] = mapped_column(String(40), nullable=True)
     model_version: Mapped[str | None] = mapped_column(String(40), nullable=True)
     kb_version: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    embedding_version: Mapped[str | None] = mapped_column(
+        String(40), nullable=True, doc="The embedding its passages' vectors in the index are of."
+    )
     source_metadata: Mapped[dict[str, Any]] = mapped_column(
         JSON, default=dict, doc="What the source said of the file; extraction reads it again."
     )
@@ -156,6 +159,28 @@ def stale_document_ids(session: Session, *, model_version: str, kb_version: str)
     )
 
 
+def unembedded_document_ids(session: Session, *, embedding_version: str) -> list[str]:
+    """Indexed documents not yet searchable by meaning with this embedding."""
+    return list(
+        session.scalars(
+            select(Document.id)
+            .where(
+                Document.status == DocumentStatus.INDEXED,
+                Document.embedding_version.is_distinct_from(embedding_version),
+            )
+            .order_by(Document.id)
+        )
+    )
+
+
+def mark_embedded(session: Session, *, document_id: str, embedding_version: str) -> None:
+    session.execute(
+        update(Document)
+        .where(Document.id == document_id)
+        .values(embedding_version=embedding_version)
+    )
+
+
 def get_pages(session: Session, *, document_id: str) -> list[tuple[int, str]]:
     return [
         (int(number), str(text))
@@ -227,6 +252,8 @@ def record_extraction(session: Session, *, document_id: str, extraction: Extract
             status=DocumentStatus.EXTRACTED,
             reason_code=None,
             reason=None,
+            # New text: its vectors are made again (or found again, when the text is the same).
+            embedding_version=None,
         )
     )
 

@@ -11,6 +11,7 @@ from search_api.query.builder import (
     SearchParams,
     Unit,
     build_query,
+    snippets_query,
 )
 from search_api.query.parser import parse_query
 
@@ -36,7 +37,13 @@ def test_empty_query_lists_newest_first() -> None:
 
 def test_filters_and_paging() -> None:
     body = body_for(
-        "anbringelse", publisher=["VIVE"], year=[2021, 2022], entity=["org.kl"], page=3, size=20
+        "anbringelse",
+        publisher=["VIVE"],
+        year=[2021, 2022],
+        entity=["org.kl"],
+        page=3,
+        size=20,
+        sort="newest",
     )
     # The filters narrow the results after the facets are counted.
     filters = body["post_filter"]["bool"]["filter"]
@@ -49,9 +56,51 @@ def test_filters_and_paging() -> None:
     )
 
 
+def test_relevance_gives_the_fusion_a_window_of_ids_from_the_top() -> None:
+    search = SearchParams(q="anbringelse", page=3, size=20)
+    body = build_query(search, Expansion.plain(parse_query("anbringelse")), size=80)
+    assert (body["from"], body["size"], body["_source"]) == (0, 80, False)
+
+
+def test_documents_found_by_meaning_join_the_words_without_score() -> None:
+    expansion = Expansion.plain(parse_query("støtte efter 18"))
+    body = build_query(SearchParams(q="støtte efter 18"), expansion, None, ["a", "b"], size=50)
+    retrievals = body["query"]["bool"]["should"]
+    assert {"ids": {"values": ["a", "b"], "boost": 0.0}} in retrievals
+    assert body["query"]["bool"]["minimum_should_match"] == 1
+    words_only = build_query(SearchParams(q="x"), expansion, QueryOptions(lexical=False), size=5)
+    assert words_only["query"]["bool"]["should"] == [{"match_none": {}}]
+
+
+def test_a_word_most_documents_have_ranks_but_does_not_decide() -> None:
+    expansion = Expansion(units=[Unit(text="inddragelse"), Unit(text="børn", common=True)])
+    text = build_query(SearchParams(q="inddragelse børn"), expansion)["query"]["bool"]["should"][0]
+    [required] = text["bool"]["must"][0]["bool"]["must"]
+    assert "børn" not in json.dumps(required, ensure_ascii=False)
+    assert "børn" in json.dumps(text["bool"]["must"][0]["bool"]["should"], ensure_ascii=False)
+    both_common = Expansion(units=[Unit(text="børn", common=True), Unit(text="unge", common=True)])
+    text = build_query(SearchParams(q="børn unge"), both_common)["query"]["bool"]["should"][0]
+    assert text["bool"]["must"][0]["bool"]["must"][0]["bool"]["minimum_should_match"] == "100%"
+
+
+def test_only_words_the_corpus_lacks_get_fuzzy_matches_and_suggestions() -> None:
+    known = Expansion(units=[Unit(text="efterværn", known=True)])
+    body = json.dumps(build_query(SearchParams(q="efterværn"), known))
+    assert "fuzziness" not in body and '"suggest"' not in body
+    typo = Expansion(units=[Unit(text="eftervearn")])
+    body = json.dumps(build_query(SearchParams(q="eftervearn"), typo))
+    assert "fuzziness" in body and '"suggest"' in body
+
+
+def test_english_queries_get_no_spelling_suggestions() -> None:
+    english = Expansion(units=[Unit(text="efterværn")], english=True)
+    assert "suggest" not in build_query(SearchParams(q="aftercare leavers"), english)
+
+
 def test_phrases_exclusions_and_or() -> None:
     body = body_for('"inddragelse af børn" -plejefamilie samvær OR besøg')
-    must = body["query"]["bool"]["must"][0]["bool"]["must"]
+    words = body["query"]["bool"]["should"][0]
+    must = words["bool"]["must"][0]["bool"]["must"]
     assert len(must) == 2  # the words/phrases, and the OR group
     text = json.dumps(must, ensure_ascii=False)
     assert '"type": "phrase"' in text and "inddragelse af børn" in text
@@ -81,9 +130,12 @@ def test_alternatives_parts_and_fuzziness_widen_a_unit() -> None:
     assert '"query": "inddragelse"' not in off
 
 
-def test_page_hits_are_highlighted_with_html_escaping() -> None:
-    should = body_for("børn")["query"]["bool"]["should"]
-    nested = next(clause["nested"] for clause in should if "nested" in clause)
+def test_page_hits_are_highlighted_with_html_escaping_for_the_shown_page_only() -> None:
+    expansion = Expansion.plain(parse_query("børn"))
+    assert "inner_hits" not in json.dumps(build_query(SearchParams(q="børn"), expansion, size=50))
+    body = snippets_query(["a", "b"], expansion, QueryOptions())
+    assert body["query"]["bool"]["filter"] == [{"ids": {"values": ["a", "b"]}}]
+    nested = body["query"]["bool"]["should"][0]["nested"]
     highlight = nested["inner_hits"]["highlight"]
     assert highlight["encoder"] == "html" and highlight["pre_tags"] == ["<mark>"]
 

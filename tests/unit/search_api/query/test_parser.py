@@ -29,6 +29,7 @@ def test_or_groups() -> None:
 
 def test_stray_syntax_is_plain_text() -> None:
     assert parse_query("OR børn OR").words == ["børn"]
+    assert parse_query("OR").words == ["OR"]
     assert parse_query('"uafsluttet citat').words == ["uafsluttet", "citat"]
     assert parse_query("- -- børne-inddragelse").words == ["børne-inddragelse"]
     assert parse_query('{"query": 1}').words == ['{"query":', "1}"]
