@@ -1,11 +1,12 @@
-"""Relevance of the Danish chain against the standard analyzer, and each feature's own gain.
+"""Relevance of the hybrid search against the standard analyzer, and each feature's own gain.
 
     .venv/bin/python bench/relevance.py
 
 Needs Elasticsearch (with the project's plugin) and Redis running, as scripts/test.sh or
-scripts/run.sh leave them. It ingests the sample corpus into a database and index prefix of
-its own through a real worker, builds one index per configuration, runs every judged query of
-tests/relevance/queries.yaml on each, and prints a Markdown table for bench/RESULTS.md.
+scripts/run.sh leave them. It ingests (and embeds) the sample corpus into a database and
+index prefix of its own through a real worker, builds one index per configuration, runs every
+judged query of tests/relevance/queries.yaml on each, and prints a Markdown table for
+bench/RESULTS.md.
 """
 
 import os
@@ -59,6 +60,9 @@ def ingest_corpus() -> None:
             [str(BIN / "vidensbank"), "ingest", "--wait", str(corpus)],
             check=True,
             capture_output=True,
+        )
+        subprocess.run(
+            [str(BIN / "vidensbank"), "embed", "--wait"], check=True, capture_output=True
         )
     finally:
         worker.terminate()

@@ -126,8 +126,18 @@ def corpus(run_dir: Path) -> Path:
 
 @pytest.fixture(scope="session")
 def corpus_report(worker: subprocess.Popen[bytes], corpus: Path) -> dict[str, Any]:
-    """The report of the first ingest of the sample corpus in this test session."""
-    return ingest(corpus)
+    """The report of the first ingest of the sample corpus in this test session, once the
+    corpus is searchable by its words and, a little later, by its meaning."""
+    report = ingest(corpus)
+    embedded = subprocess.run(
+        [str(VENV_BIN / "vidensbank"), "embed", "--wait", "--timeout", "900"],
+        cwd=PROJECT_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=960,
+    )
+    assert embedded.returncode == 0, embedded.stderr
+    return report
 
 
 def free_port() -> int:

@@ -8,6 +8,7 @@ from typing import Any
 # The checkout the tests run from.
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 QUERIES_PATH = Path(__file__).parent / "relevance" / "queries.yaml"
+QUESTIONS_PATH = Path(__file__).parent / "relevance" / "questions.yaml"
 
 
 def ingest_command(*targets: Path | str, timeout: float = 600) -> list[str]:

@@ -77,6 +77,8 @@ def own_stack(name: str, run_dir: Path, **settings: str) -> Iterator[Stack]:
         "VB_BLOB_DIR": str(folder / "blobs"),
         "VB_INDEX_PREFIX": prefix,
         "VB_QUEUE": prefix,
+        # Embedding is slow and these stacks test other things; a test that needs it says so.
+        "VB_EMBEDDINGS": "false",
         **settings,
     }
     stack = Stack(name=name, env=env)

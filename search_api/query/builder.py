@@ -267,6 +267,11 @@ def _filters(params: SearchParams) -> dict[str, dict[str, Any]]:
     return {f.name: f.clause(values) for f in FILTERS if (values := params.values(f))}
 
 
+def facet_aggregations(params: SearchParams) -> dict[str, Any]:
+    """The facets of a search with these filters (also what a bare request needs to match)."""
+    return _facets(_filters(params))
+
+
 def _facets(clauses: dict[str, dict[str, Any]]) -> dict[str, Any]:
     """Each facet counts the documents that every other filter lets through, so a filter's
     values stay listed when one of them is chosen, and more can be added."""

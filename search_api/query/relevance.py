@@ -14,11 +14,18 @@ from pydantic import BaseModel
 from search_api.index.analysis import AnalysisOptions
 from search_api.query.builder import QueryOptions, SearchParams
 
-# What the benchmark compares: the full Danish chain, the plain ``standard`` analyzer, and the
-# chain with one feature off at a time.
+# What the benchmark compares: the full hybrid search, the plain ``standard`` analyzer (words
+# only), each retrieval alone, and the rest with one feature off at a time.
 CONFIGURATIONS: dict[str, tuple[AnalysisOptions | None, QueryOptions]] = {
     "danish": (AnalysisOptions(), QueryOptions()),
-    "standard": (None, QueryOptions(synonyms=False, decompounding=False, fuzzy=False)),
+    "standard": (
+        None,
+        QueryOptions(synonyms=False, decompounding=False, fuzzy=False, dense=False, english=False),
+    ),
+    # The two retrievals of the hybrid alone, and the English glossary left out.
+    "lexical": (AnalysisOptions(), QueryOptions(dense=False)),
+    "dense": (AnalysisOptions(), QueryOptions(lexical=False)),
+    "without-english": (AnalysisOptions(), QueryOptions(english=False)),
     "without-stemming": (AnalysisOptions(stemming=False), QueryOptions()),
     "without-decompounding": (
         AnalysisOptions(decompounding=False),

@@ -30,6 +30,7 @@ from search_api.query.parser import ParsedQuery, parse_query
 from search_api.query.results import Autocomplete, FacetValue, PageHit, SearchResponse, SearchResult
 from vidensbank.errors import BadRequestError
 from vidensbank.identity import public_source_uri
+from vidensbank.settings import get_settings
 
 
 def _page_hits(hit: dict[str, Any]) -> list[PageHit]:
@@ -209,7 +210,8 @@ def search(
         raise BadRequestError(
             f"Der kan højst bladres {MAX_RESULT_WINDOW} resultater frem. Gør søgningen mere præcis."
         )
-    options = options or QueryOptions()
+    # Without embeddings (VB_EMBEDDINGS=false) there are no vectors to search by meaning.
+    options = options or QueryOptions(dense=get_settings().embeddings)
     target = index or alias_name()
     parsed = parse_query(params.q)
     if parsed.is_empty and params.q.strip():

@@ -5,12 +5,13 @@
     .venv/bin/python tests/relevance/pool.py grep sample 'bisidd|støtteperson'
 
 ``search`` ingests a folder through the real pipeline (``vidensbank init``, a Celery worker of its
-own, ``vidensbank ingest --wait``) into a stack of its own: a temporary SQLite database and blob
-store, and an index prefix and queue named after this process, so no one else's index is
-touched. It then builds one index per configuration of ``search_api.query.relevance`` (as
-``bench/relevance.py`` does), prints each configuration's top 20 slugs per query and the pooled
-union, and deletes its indices, queue keys and temporary folder afterwards. With ``--json FILE``
-the pools are also written as JSON (query id → configuration → slugs).
+own, ``vidensbank ingest --wait``, ``vidensbank embed --wait``) into a stack of its own: a
+temporary SQLite database and blob store, and an index prefix and queue named after this
+process, so no one else's index is touched. It then builds one index per configuration of
+``search_api.query.relevance`` (as ``bench/relevance.py`` does), prints each configuration's
+top 20 slugs per query and the pooled union, then nDCG@10 / recall@20 / MRR per configuration
+and form, and deletes its indices, queue keys and temporary folder afterwards. With ``--json
+FILE`` the pools are also written as JSON (query id → configuration → slugs).
 
 ``sample`` is the sample corpus, rendered with ``sample_corpus.render``; ``ood`` is the folder
 ``tests/relevance/ood/documents`` (run ``tests/relevance/ood/render.py`` first, so its PDFs exist).
@@ -32,6 +33,7 @@ import subprocess
 import sys
 import tempfile
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[2]
 OOD = ROOT / "tests" / "relevance" / "ood"
@@ -106,6 +108,14 @@ def _ingest(corpus: str, run_dir: Path, env: dict[str, str]) -> None:
         print(result.stdout, file=sys.stderr)
         if result.returncode != 0:
             raise RuntimeError(f"ingest failed: {result.stderr}")
+        # Searchable by meaning too, for the configurations that use it.
+        subprocess.run(
+            [str(BIN / "vidensbank"), "embed", "--wait", "--timeout", "3600"],
+            check=True,
+            capture_output=True,
+            cwd=ROOT,
+            env=env,
+        )
     finally:
         worker.terminate()
         worker.wait(timeout=120)
@@ -166,6 +176,33 @@ def search(corpus: str, queries_path: Path, json_path: Path | None) -> None:
         print(f"  not judged: {' '.join(unjudged)}")
     if json_path is not None:
         json_path.write_text(json.dumps(pools, ensure_ascii=False, indent=1), encoding="utf-8")
+    print_metrics(queries, pools)
+
+
+def print_metrics(queries: list[Any], pools: dict[str, dict[str, list[str]]]) -> None:
+    """nDCG@10 / recall@20 / MRR of each configuration, over all queries and by form, as the
+    Markdown table bench/RESULTS.md records."""
+    from search_api.query.relevance import ndcg, recall, reciprocal_rank
+
+    forms = ["all", *sorted({form for query in queries for form in query.forms})]
+    names = list(next(iter(pools.values())))
+    print("\n| form | n | " + " | ".join(names) + " |")
+    print("| --- | --- |" + " --- |" * len(names))
+    for form in forms:
+        chosen = [q for q in queries if form == "all" or form in q.forms]
+        cells = []
+        for name in names:
+            figures = [
+                (
+                    ndcg(pools[q.id][name], q.judgements),
+                    recall(pools[q.id][name], q.judgements),
+                    reciprocal_rank(pools[q.id][name], q.judgements),
+                )
+                for q in chosen
+            ]
+            means = [sum(column) / len(figures) for column in zip(*figures, strict=True)]
+            cells.append(" / ".join(f"{value:.3f}" for value in means))
+        print(f"| {form} | {len(chosen)} | " + " | ".join(cells) + " |")
 
 
 def main() -> None:
