@@ -81,18 +81,19 @@ def analysis_settings(options: AnalysisOptions) -> dict[str, Any]:
     }
 
 
-def text_field(options: AnalysisOptions | None, *, offsets: bool = False) -> dict[str, Any]:
-    """A text field with the Danish chain (the ``standard`` analyzer when ``options`` is None)
-    and an ``exact`` sub-field in both cases; with ``offsets``, both keep their terms' offsets
-    for the highlighter."""
-    kept = {"index_options": "offsets"} if offsets else {}
-    exact = {"exact": {"type": "text", "analyzer": "da_exact", **kept}}
-    if options is None:
-        return {"type": "text", "analyzer": "standard", "fields": exact, **kept}
-    return {
-        "type": "text",
-        "analyzer": "da_index",
-        "search_analyzer": "da_search",
-        "fields": exact,
-        **kept,
-    }
+def text_field(
+    options: AnalysisOptions | None, *, exact: bool = True, offsets: bool = False
+) -> dict[str, Any]:
+    """A text field with the Danish chain (the ``standard`` analyzer when ``options`` is None),
+    with an ``exact`` sub-field unless told otherwise; with ``offsets``, it keeps its terms'
+    offsets for the highlighter."""
+    field: dict[str, Any] = (
+        {"type": "text", "analyzer": "standard"}
+        if options is None
+        else {"type": "text", "analyzer": "da_index", "search_analyzer": "da_search"}
+    )
+    if exact:
+        field["fields"] = {"exact": {"type": "text", "analyzer": "da_exact"}}
+    if offsets:
+        field["index_options"] = "offsets"
+    return field

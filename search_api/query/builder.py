@@ -100,8 +100,9 @@ class Unit(BaseModel):
     related: list[str] = Field(default_factory=list)
     parts: list[str] = Field(default_factory=list)
     kb_id: str | None = None
-    # Spelt as the corpus spells it: no typo-tolerant match.
-    known: bool = False
+    # A word no document has: the corpus' nearest words to it, nearest and most frequent
+    # first (a typo's likely meanings).
+    corrections: list[str] = Field(default_factory=list)
     # In most documents: it ranks, but a document need not have it.
     common: bool = False
 
@@ -171,19 +172,13 @@ def unit_clause(
         should.append(
             {"bool": {"must": [_match(p, fields, False) for p in unit.parts], "boost": PARTS_BOOST}}
         )
-    if options.fuzzy and not unit.known and not unit.phrase and " " not in unit.text:
-        # On the exact spelling: edit distance means little between stems.
-        should.append(
-            _match(
-                unit.text,
-                [_exact(field) for field in fields],
-                False,
-                fuzziness="AUTO",
-                prefix_length=1,
-                max_expansions=20,
-                boost=FUZZY_BOOST,
-            )
-        )
+    if options.fuzzy:
+        # A word the corpus lacks also searches the corpus' nearest words to it (on their
+        # exact spelling: edit distance means little between stems).
+        should += [
+            _match(near, [_exact(field) for field in fields], False, boost=FUZZY_BOOST)
+            for near in unit.corrections
+        ]
     return (
         should[0] if len(should) == 1 else {"bool": {"should": should, "minimum_should_match": 1}}
     )
@@ -286,12 +281,13 @@ def _facets(clauses: dict[str, dict[str, Any]]) -> dict[str, Any]:
     return facets
 
 
-def _lexical_query(expansion: Expansion, options: QueryOptions) -> dict[str, Any]:
-    """The query's words through the Danish chain: which documents match, and how well."""
+def _lexical_query(expansion: Expansion, options: QueryOptions, highlight: bool) -> dict[str, Any]:
+    """The query's words through the Danish chain: which documents match, and how well (with
+    ``highlight``, with their best pages' snippets)."""
     text = expansion.positive_text
     should: list[dict[str, Any]] = [
         _match(text, EXACT_FIELDS, False, boost=EXACT_BOOST),
-        _pages_clause(expansion, options, highlight=False),
+        _pages_clause(expansion, options, highlight=highlight),
     ]
     if len(text.split()) > 1:
         should.append(
@@ -319,9 +315,10 @@ def build_query(
     """The body of the main ``_search`` request: the documents the query's words match and
     those found by meaning (scored 0: they are ranked by the fusion); their total and facets.
 
-    Sorted by date it is the whole answer. Sorted by relevance it returns the first ``size``
-    documents by their words for the fusion (``search``), without page snippets: those are
-    fetched for the shown page alone (``snippets_query``)."""
+    Without ``size`` it is the whole answer: the page asked for, with snippets. With ``size``
+    (relevance ranking that the caller fuses with the vector search's) it returns the first
+    ``size`` documents by their words, without snippets: those are fetched for the shown page
+    alone (``snippets_query``)."""
     options = options or QueryOptions()
     clauses = _filters(params)
     relevance = params.sort == "relevance" and not expansion.is_empty
@@ -329,7 +326,7 @@ def build_query(
     fused = relevance and size is not None
     retrievals: list[dict[str, Any]] = []
     if not expansion.is_empty and options.lexical:
-        retrievals.append(_lexical_query(expansion, options))
+        retrievals.append(_lexical_query(expansion, options, highlight=not fused))
     if found_by_meaning:
         retrievals.append({"ids": {"values": list(found_by_meaning), "boost": 0.0}})
     bool_query: dict[str, Any]
@@ -347,28 +344,14 @@ def build_query(
         "size": size if fused and size is not None else params.size,
         "sort": ["_score", newest] if relevance else [newest, "_score"],
         "track_total_hits": True,
-        # Ranked by relevance, only the ids are needed (reading the stored JSON of fifty long
+        # For the fusion only the ids are needed (reading the stored JSON of fifty long
         # documents costs more than the search).
-        "_source": False if relevance else SHOWN_FIELDS,
+        "_source": False if fused else SHOWN_FIELDS,
         "aggs": _facets(clauses),
     }
-    if not relevance and not expansion.is_empty and options.lexical:
-        body["query"] = {
-            "bool": {
-                "must": [body["query"]],
-                "should": [_pages_clause(expansion, options, highlight=True)],
-            }
-        }
     if clauses:
         # After the facets are counted: the filters narrow the results, not the facets.
         body["post_filter"] = {"bool": {"filter": list(clauses.values())}}
-    if not expansion.english and any(not u.known for u in expansion.units):
-        body["suggest"] = {
-            "text": expansion.positive_text,
-            "spelling": {
-                "term": {"field": "body.exact", "suggest_mode": "missing", "min_word_length": 4}
-            },
-        }
     return body
 
 

@@ -32,8 +32,8 @@ QUESTION_WORDS = frozenset(_QUESTION_WORDS_TEXT.split())
 class WordAnalysis(BaseModel):
     parts: list[str]
     stop: bool
-    # The corpus has the word as typed (so a typo-tolerant match would only add noise).
-    known: bool = False
+    # No document has it as typed: the corpus' nearest words, best first.
+    corrections: list[str] = []
     # Most documents have it.
     common: bool = False
 
@@ -118,10 +118,16 @@ def expand(
             excluded=[t.text for t in parsed.excluded],
         )
     singles = [u for u in expansion.units if not u.phrase and " " not in u.text]
-    analysis = lookup([u.text for u in singles]) if lookup is not None and singles else {}
+    # The words of OR groups are looked up too, for their spelling.
+    alternatives = [u for g in expansion.any_of for u in g if not u.phrase and " " not in u.text]
+    words = [u.text for u in [*singles, *alternatives]]
+    analysis = lookup(words) if lookup is not None and words else {}
+    for unit in alternatives:
+        if unit.text in analysis:
+            unit.corrections = analysis[unit.text].corrections
     for unit in singles:
         if unit.text in analysis:
-            unit.known = analysis[unit.text].known
+            unit.corrections = analysis[unit.text].corrections
             unit.common = analysis[unit.text].common
             if options.decompounding:
                 unit.parts = analysis[unit.text].parts

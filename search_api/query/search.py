@@ -38,14 +38,7 @@ def _page_hits(hit: dict[str, Any]) -> list[PageHit]:
     return [
         PageHit(
             page=page["_source"]["number"],
-            highlight=next(
-                (
-                    fragments[0]
-                    for field in ("pages.text", "pages.text.exact")
-                    if (fragments := page.get("highlight", {}).get(field))
-                ),
-                "",
-            ),
+            highlight=(page.get("highlight", {}).get("pages.text") or [""])[0],
         )
         for page in inner
     ]
@@ -89,25 +82,25 @@ COMMON_SHARE = 0.5
 def _analyze(
     words: tuple[str, ...], target: str, _period: int
 ) -> tuple[tuple[str, WordAnalysis], ...]:
-    """Three requests for all the words of a query, cached for a while (people repeat their
-    searches, and paging repeats them)."""
+    """One request for all the words of a query, cached for a while (people repeat their
+    searches, and paging repeats them): the term vectors of an artificial document holding the
+    words, analysed three ways. ``title`` through ``da_parts`` gives each word's compound
+    parts; ``authors`` through ``da_search`` keeps all but the stop words; ``body.exact``
+    (the words as typed) gives each word's document frequency, none for a word no document
+    has."""
     text = " ".join(words)
     starts: dict[int, str] = {}
     offset = 0
     for typed in words:
         starts[offset] = typed
         offset += len(typed) + 1
-    client = get_client()
     with elastic_errors():
         try:
-            parts = client.indices.analyze(index=target, analyzer="da_parts", text=text)
-            kept = client.indices.analyze(index=target, analyzer="da_search", text=text)
-            # The terms of an artificial document carry their document frequency in the
-            # index: a word no document has as typed is a typo worth a fuzzy match.
-            terms = client.termvectors(
+            vectors = get_client().termvectors(
                 index=target,
-                doc={"body": text},
-                fields=["body.exact"],
+                doc={"title": text, "authors": text, "body": text},
+                fields=["title", "authors", "body.exact"],
+                per_field_analyzer={"title": "da_parts", "authors": "da_search"},
                 term_statistics=True,
                 field_statistics=True,
                 positions=False,
@@ -117,53 +110,98 @@ def _analyze(
             # An index built with the plain standard analyzer (the measured baseline).
             return ()
 
-    def word_at(token: dict[str, Any]) -> str | None:
-        # A token belongs to the word it starts in.
-        start = token["start_offset"]
-        return next((w for s, w in reversed(starts.items()) if s <= start), None)
+    def terms(field: str) -> list[tuple[str, dict[str, Any], set[str]]]:
+        """Each term of a field with its statistics and the words it came from (a token
+        belongs to the word it starts in)."""
+        found = []
+        for term, stats in vectors.get(field, {}).get("terms", {}).items():
+            owners = {
+                next(w for s, w in reversed(starts.items()) if s <= token["start_offset"])
+                for token in stats.get("tokens", [])
+            }
+            found.append((term, stats, owners))
+        return found
 
-    subwords: dict[str, list[str]] = {w: [] for w in words}
-    for token in parts["tokens"]:
-        if token["type"] == "<SUBWORD>" and (owner := word_at(token)) is not None:
-            subwords[owner].append(token["token"])
-    not_stop = {word_at(token) for token in kept["tokens"]}
-    field = terms.get("body.exact", {})
-    documents = field.get("field_statistics", {}).get("doc_count", 0)
-    unknown: set[str | None] = set()
-    common: set[str | None] = set()
-    for term in field.get("terms", {}).values():
-        owners = {word_at(place) for place in term.get("tokens", [])}
-        if "doc_freq" not in term:
-            unknown |= owners
-        elif documents and term["doc_freq"] > COMMON_SHARE * documents:
+    # A compound's parts are the terms da_parts adds to the word's own (lower-cased) tokens.
+    plain = {(term, owner) for term, _stats, owners in terms("body.exact") for owner in owners}
+    parts: dict[str, list[str]] = {w: [] for w in words}
+    for term, _stats, owners in terms("title"):
+        for owner in owners:
+            if (term, owner) not in plain:
+                parts[owner].append(term)
+    kept = {owner for _term, _stats, owners in terms("authors") for owner in owners}
+    documents = vectors.get("body.exact", {}).get("field_statistics", {}).get("doc_count", 0)
+    unknown: dict[str, set[str]] = {}
+    common: set[str] = set()
+    for term, stats, owners in terms("body.exact"):
+        if "doc_freq" not in stats:
+            unknown[term] = owners
+        elif documents and stats["doc_freq"] > COMMON_SHARE * documents:
             common |= owners
+    corrections: dict[str, list[str]] = {w: [] for w in words}
+    for term, nearest in _nearest_words(list(unknown), target).items():
+        for owner in unknown.get(term, set()):
+            corrections[owner] += nearest
     return tuple(
         (
             w,
             WordAnalysis(
-                parts=subwords[w],
-                stop=w not in not_stop,
-                known=w not in unknown,
+                parts=parts[w],
+                stop=w not in kept,
                 common=w in common,
+                corrections=corrections[w],
             ),
         )
         for w in words
     )
 
 
+def _nearest_words(terms: list[str], target: str) -> dict[str, list[str]]:
+    """The corpus' nearest words (at most two edits) to words no document has, the most
+    frequent first: Lucene's spell checker behind the term suggester takes a few
+    milliseconds, where a fuzzy query over every field took hundreds."""
+    if not terms:
+        return {}
+    body = {
+        "size": 0,
+        "suggest": {
+            "text": " ".join(terms),
+            "spelling": {
+                "term": {
+                    "field": "body.exact",
+                    "suggest_mode": "missing",
+                    "min_word_length": 4,
+                    "size": MAX_CORRECTIONS,
+                }
+            },
+        },
+    }
+    with elastic_errors():
+        response = get_client().search(index=target, body=body)
+    return {
+        entry["text"]: [
+            option["text"]
+            for option in sorted(entry["options"], key=lambda o: (-o["freq"], -o["score"]))
+        ]
+        for entry in response["suggest"]["spelling"]
+        if entry["options"]
+    }
+
+
 MAX_ANALYZED_WORDS = 12
+MAX_CORRECTIONS = 3
 
 
-def _did_you_mean(response: dict[str, Any], text: str) -> str | None:
-    """The query with each misspelt word replaced by the corpus' most frequent near word."""
+def _did_you_mean(expansion: Expansion, text: str) -> str | None:
+    """The query with each misspelt word replaced by the corpus' most frequent near word;
+    never for an English query, whose English words the Danish corpus lacks."""
+    if expansion.english:
+        return None
     corrected = text
-    changed = False
-    for entry in response.get("suggest", {}).get("spelling", []):
-        if entry["options"]:
-            best = max(entry["options"], key=lambda o: (o["freq"], o["score"]))["text"]
-            corrected = corrected.replace(entry["text"], best, 1)
-            changed = True
-    return corrected if changed else None
+    for unit in expansion.units:
+        if unit.corrections:
+            corrected = corrected.replace(unit.text, unit.corrections[0], 1)
+    return corrected if corrected != text else None
 
 
 def show_value(search_filter: Filter, value: Any) -> str:
@@ -230,11 +268,17 @@ def search(
             # One word is matched by its words: its vector alone is too vague to add documents.
             asked = " ".join([*parsed.words, *parsed.phrases]).split()
             found = _found_by_meaning(by_meaning) if len(asked) >= MIN_WORDS_FOR_MEANING else []
-            main = build_query(params, expansion, options, found, size=window)
+            best_pages = {hit["_id"]: _best_page(hit) for hit in by_meaning}
+            fusing = params.sort == "relevance" and bool(by_meaning)
+            main = build_query(params, expansion, options, found, size=window if fusing else None)
             response = client.search(index=target, body=main).body
-            if params.sort != "relevance" or expansion.is_empty:
-                by_date = [(hit, hit.get("_score"), None) for hit in response["hits"]["hits"]]
-                return _response(response, by_date, params.q)
+            if not fusing:
+                # One ranking (words alone, or by date): the request gave the page itself.
+                shown = [
+                    (hit, hit.get("_score"), best_pages.get(hit["_id"]))
+                    for hit in response["hits"]["hits"]
+                ]
+                return _response(response, shown, expansion, params.q)
             by_words = [h["_id"] for h in response["hits"]["hits"] if (h["_score"] or 0) > 0]
             # Meaning ranks what the words found too, but adds only what it found itself.
             admitted = set(by_words) | set(found)
@@ -255,9 +299,8 @@ def search(
             # No index yet: nothing has been ingested.
             return SearchResponse(total=0, results=[], facets={}, did_you_mean=None)
     hits = {hit["_id"]: hit for hit in snippets["hits"]["hits"]}
-    best_pages = {hit["_id"]: _best_page(hit) for hit in by_meaning}
     shown = [(hits[i], fused[i], best_pages.get(i)) for i in page if i in hits]
-    return _response(response, shown, params.q)
+    return _response(response, shown, expansion, params.q)
 
 
 # The first documents of each ranking that the fusion sees, and its usual constant.
@@ -279,13 +322,13 @@ def _meaning_text(parsed: ParsedQuery, expansion: Expansion) -> str:
     lie closer to the Danish passages than the English does."""
     if expansion.english:
         return " ".join(unit.text for unit in expansion.units)
-    return " ".join([*parsed.words, *parsed.phrases])
+    return " ".join([*parsed.words, *(t.text for group in parsed.alternatives for t in group)])
 
 
 def _free_text(parsed: ParsedQuery) -> bool:
-    """Plain words, no search syntax: whoever writes a phrase in quotes, an OR or a minus
-    wants the words matched as asked, not a meaning."""
-    return not (parsed.phrases or parsed.alternatives or parsed.excluded)
+    """Words, no exact syntax: whoever writes a phrase in quotes or a minus wants the words
+    matched as asked, not a meaning ("a OR b" asks for either meaning)."""
+    return not (parsed.phrases or parsed.excluded)
 
 
 def _found_by_meaning(hits: list[dict[str, Any]]) -> list[str]:
@@ -331,13 +374,14 @@ Shown = tuple[dict[str, Any], float | None, int | None]
 def _response(
     response: dict[str, Any],
     shown: Sequence[Shown],
+    expansion: Expansion,
     text: str,
 ) -> SearchResponse:
     return SearchResponse(
         total=response["hits"]["total"]["value"],
         results=[_result(hit, score, page) for hit, score, page in shown],
         facets=_facets(response),
-        did_you_mean=_did_you_mean(response, text),
+        did_you_mean=_did_you_mean(expansion, text),
     )
 
 

@@ -83,18 +83,16 @@ def test_a_word_most_documents_have_ranks_but_does_not_decide() -> None:
     assert text["bool"]["must"][0]["bool"]["must"][0]["bool"]["minimum_should_match"] == "100%"
 
 
-def test_only_words_the_corpus_lacks_get_fuzzy_matches_and_suggestions() -> None:
-    known = Expansion(units=[Unit(text="efterværn", known=True)])
-    body = json.dumps(build_query(SearchParams(q="efterværn"), known))
+def test_a_word_the_corpus_lacks_also_searches_its_nearest_words() -> None:
+    typo = Expansion(units=[Unit(text="eftervearn", corrections=["efterværn", "eftervær"])])
+    body = json.dumps(build_query(SearchParams(q="eftervearn"), typo), ensure_ascii=False)
+    assert (
+        '"query": "efterværn", "fields": ["title.exact^3", "body.exact", "authors.exact^1.5"]'
+        in body
+    )
     assert "fuzziness" not in body and '"suggest"' not in body
-    typo = Expansion(units=[Unit(text="eftervearn")])
-    body = json.dumps(build_query(SearchParams(q="eftervearn"), typo))
-    assert "fuzziness" in body and '"suggest"' in body
-
-
-def test_english_queries_get_no_spelling_suggestions() -> None:
-    english = Expansion(units=[Unit(text="efterværn")], english=True)
-    assert "suggest" not in build_query(SearchParams(q="aftercare leavers"), english)
+    off = build_query(SearchParams(q="eftervearn"), typo, QueryOptions(fuzzy=False))
+    assert "efterværn" not in json.dumps(off, ensure_ascii=False)
 
 
 def test_phrases_exclusions_and_or() -> None:
@@ -112,13 +110,14 @@ def test_alternatives_parts_and_fuzziness_widen_a_unit() -> None:
         units=[
             Unit(text="KL", alternatives=["Kommunernes Landsforening"], kb_id="org.kl"),
             Unit(text="børneinddragelse", parts=["børn", "inddragelse"]),
+            Unit(text="bisider", corrections=["bisidder"]),
         ]
     )
     body = json.dumps(
         build_query(SearchParams(q="KL børneinddragelse"), expansion), ensure_ascii=False
     )
     assert "Kommunernes Landsforening" in body and '"entities.kb_id"' in body
-    assert '"fuzziness": "AUTO"' in body
+    assert '"query": "bisidder"' in body
     off = json.dumps(
         build_query(
             SearchParams(q="x"),
@@ -126,7 +125,7 @@ def test_alternatives_parts_and_fuzziness_widen_a_unit() -> None:
             QueryOptions(synonyms=False, decompounding=False, fuzzy=False),
         )
     )
-    assert "Kommunernes Landsforening" not in off and "fuzziness" not in off
+    assert "Kommunernes Landsforening" not in off and '"query": "bisidder"' not in off
     assert '"query": "inddragelse"' not in off
 
 
