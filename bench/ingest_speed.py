@@ -15,7 +15,10 @@ under new names. For each number of processes N it measures:
     started here with ``--concurrency N``, on a queue, SQLite file, blob folder and index prefix
     of its own (fresh for each N, so every file is new), with the project's default settings
     otherwise. The peak resident set size of any single worker process (main or child) is
-    sampled every 0.2 s while the ingest runs.
+    sampled every 0.2 s while the ingest runs;
+(c) after the ingest reports (searchable by words), ``vidensbank embed --wait``: when the run is
+    searchable by meaning too, how many distinct passages were embedded (copies share theirs)
+    and the embed step's time per passage.
 
 Prints one JSON object on stdout (machine, figures, the ratio (b)/(a), the speed-up of N=2 over
 N=1) and a short table on stderr. It relies only on the command-line contract (``vidensbank
@@ -51,6 +54,7 @@ import redis
 from celery import Celery
 from celery.utils.nodenames import host_format
 from elasticsearch import Elasticsearch
+from sqlalchemy import create_engine, text
 
 from ingest.extract import extract
 from nlp_models.entities import get_finder
@@ -365,6 +369,8 @@ class PipelineResult:
     first_task_after_s: float | None
     cli_done_after_last_task_s: float | None
     elasticsearch_cpu_seconds: float
+    searchable_by_meaning_after_s: float
+    passages_embedded: int
 
 
 def task_summary(
@@ -423,8 +429,20 @@ def run_pipeline(
             )
             seconds = time.perf_counter() - start
             es_cpu = isolation.elasticsearch_cpu_seconds() - es_cpu_before
+            # The embed step was queued behind the files; now wait until it is done.
+            embedded = subprocess.run(
+                [str(VENV_BIN / "vidensbank"), "embed", "--wait"],
+                cwd=PROJECT_ROOT,
+                env=isolation.env,
+                capture_output=True,
+                text=True,
+                check=False,
+            )
+            meaning_seconds = time.perf_counter() - start
     finally:
         stop_worker(worker)
+    if embedded.returncode != 0:
+        raise RuntimeError(f"vidensbank embed exited with {embedded.returncode}")
     if result.returncode != 0:
         raise RuntimeError(
             f"vidensbank ingest exited with {result.returncode}: {result.stderr[-2000:]}"
@@ -445,7 +463,18 @@ def run_pipeline(
         first_task_after_s=round((first - started).total_seconds(), 2) if first else None,
         cli_done_after_last_task_s=round((ended - last).total_seconds(), 2) if last else None,
         elasticsearch_cpu_seconds=round(es_cpu, 2),
+        searchable_by_meaning_after_s=round(meaning_seconds, 2),
+        passages_embedded=_count_rows(isolation, "passage_vectors"),
     )
+
+
+def _count_rows(isolation: Isolation, table: str) -> int:
+    engine = create_engine(isolation.env["VB_DATABASE_URL"])
+    try:
+        with engine.connect() as connection:
+            return int(connection.execute(text(f"SELECT count(*) FROM {table}")).scalar_one())
+    finally:
+        engine.dispose()
 
 
 # --- the whole run -----------------------------------------------------------------------------
@@ -545,6 +574,16 @@ def main() -> None:
                     "elasticsearch_cpu_ms_per_file": round(
                         1000 * pipeline.elasticsearch_cpu_seconds / len(files), 1
                     ),
+                    # Searchable by words when the ingest reports; by meaning when the embed
+                    # step is done. Copies share their passages' vectors: only the distinct
+                    # passages are embedded.
+                    "searchable_by_meaning_after_s": pipeline.searchable_by_meaning_after_s,
+                    "passages_embedded": pipeline.passages_embedded,
+                    "embedding_s_per_passage": round(
+                        pipeline.tasks.get("embed.document", {}).get("total_s", 0.0)
+                        / max(pipeline.passages_embedded, 1),
+                        3,
+                    ),
                 },
                 "ratio_pipeline_to_engines": round(engines.seconds / pipeline.seconds, 3),
             }
@@ -578,7 +617,8 @@ def print_table(report: dict[str, Any]) -> None:
     lines = [
         f"{corpus['files']} files, {corpus['pages']} pages, {corpus['words']} words",
         f"{'N':>2}  {'engines p/s':>11}  {'f/s':>6}  {'pipeline p/s':>12}  {'f/s':>6}  "
-        f"{'ratio':>5}  {'peak RSS MB':>11}  {'ES CPU ms/file':>14}",
+        f"{'ratio':>5}  {'peak RSS MB':>11}  {'ES CPU ms/file':>14}  "
+        f"{'words s':>7}  {'meaning s':>9}  {'passages':>8}  {'s/passage':>9}",
     ]
     for run in report["runs"].values():
         engines, pipeline = run["engines"], run["pipeline"]
@@ -587,7 +627,9 @@ def print_table(report: dict[str, Any]) -> None:
             f"{run['processes']:>2}  {engines['pages_per_s']:>11.1f}  "
             f"{engines['files_per_s']:>6.2f}  {pipeline['pages_per_s']:>12.1f}  "
             f"{pipeline['files_per_s']:>6.2f}  {run['ratio_pipeline_to_engines']:>5.2f}  "
-            f"{rss:>11}  {pipeline['elasticsearch_cpu_ms_per_file']:>14}"
+            f"{rss:>11}  {pipeline['elasticsearch_cpu_ms_per_file']:>14}  "
+            f"{pipeline['seconds']:>7.1f}  {pipeline['searchable_by_meaning_after_s']:>9.1f}  "
+            f"{pipeline['passages_embedded']:>8}  {pipeline['embedding_s_per_passage']:>9.3f}"
         )
     speedups = report["speedup_2_over_1"]
     if speedups:
