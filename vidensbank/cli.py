@@ -183,11 +183,14 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     # h11 rejects long request lines with a bare English 400 before the app sees them; let
     # them through so the app answers an over-long query with a Danish 413 instead.
+    from web.http_protocol import NoDelayH11Protocol
+
     uvicorn.run(
         "web.app:app",
         host=args.host,
         port=args.port,
         workers=args.workers,
+        http=NoDelayH11Protocol,
         h11_max_incomplete_event_size=16 * 1024 * 1024,
     )
     return 0

@@ -70,3 +70,22 @@ def test_autocomplete_from_titles_and_entities(api: TestClient) -> None:
     suggestions = api.get("/api/autocomplete", params={"q": "Inddra"}).json()["suggestions"]
     assert suggestions and all(s.lower().startswith("inddra") for s in suggestions)
     assert api.get("/api/autocomplete", params={"q": "x" * 201}).status_code == 413
+
+
+def test_totals_count_what_the_query_asks_for(api: TestClient) -> None:
+    everything = api.get("/api/search", params={"q": ""}).json()["total"]
+
+    def total(q: str) -> int:
+        return int(api.get("/api/search", params={"q": q}).json()["total"])
+
+    assert total('"') == 0  # nothing but syntax
+    assert total("OR") < everything  # a word, not an operator with nothing around it
+    # "børn" is in nearly every document: the query's other word decides.
+    assert 0 < total("inddragelse af børn") < everything
+    assert total("inddragelse af børn") <= total("inddragelse")
+
+
+def test_english_is_answered_without_a_spelling_suggestion(api: TestClient) -> None:
+    body = api.get("/api/search", params={"q": "support for young people after 18"}).json()
+    assert body["results"] and body["did_you_mean"] is None
+    assert "Mente du" not in api.get("/", params={"q": "foster care breakdown"}).text

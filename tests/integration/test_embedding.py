@@ -1,0 +1,79 @@
+"""The embed step on the real stack: documents become searchable by meaning after their words,
+and a passage is embedded once, whatever copies and reindexes follow."""
+
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+
+from nlp_models.embeddings import EMBEDDING_VERSION
+from search_api.index.elastic import get_client
+from tests.fixtures import start_worker, stop_worker
+from tests.helpers import ingest
+from tests.stacks import Stack, own_stack
+from vidensbank.store.documents import Document
+from vidensbank.store.vectors import PassageVector
+
+FILES = 3
+
+
+@pytest.fixture(scope="module")
+def embedded(stack: None, corpus: Path, run_dir: Path) -> Iterator[tuple[Stack, Path]]:
+    """A stack with embeddings on, a few corpus files ingested and embedded, and its folder."""
+    folder = run_dir / "betydning"
+    folder.mkdir()
+    for path in sorted(corpus.glob("*.pdf"))[:FILES]:
+        shutil.copy(path, folder / path.name)
+    with own_stack("embed", run_dir, VB_EMBEDDINGS="true") as own:
+        worker = start_worker("embed", run_dir / "embed-worker.log", concurrency=1, env=own.env)
+        try:
+            ingest(folder, env=own.env)
+            result = own.cli("embed", "--wait", "--timeout", "300", timeout=360)
+            assert result.returncode == 0, result.stderr
+            yield own, folder
+        finally:
+            stop_worker(worker)
+
+
+def vector_rows(own: Stack) -> int:
+    with own.session() as session:
+        return int(session.scalar(select(func.count()).select_from(PassageVector)) or 0)
+
+
+def documents_with_passages(own: Stack) -> int:
+    client = get_client()
+    client.indices.refresh(index=own.alias)
+    query = {"nested": {"path": "passages", "query": {"exists": {"field": "passages.vector"}}}}
+    return int(client.count(index=own.alias, query=query)["count"])
+
+
+def test_indexed_documents_become_searchable_by_meaning(embedded: tuple[Stack, Path]) -> None:
+    own, _folder = embedded
+    with own.session() as session:
+        versions = list(session.scalars(select(Document.embedding_version)))
+    assert versions and set(versions) == {EMBEDDING_VERSION}
+    assert documents_with_passages(own) == FILES
+    assert vector_rows(own) >= FILES
+
+
+def test_a_copy_and_a_reindex_embed_nothing_again(embedded: tuple[Stack, Path]) -> None:
+    own, folder = embedded
+    rows = vector_rows(own)
+    copy = folder / "kopi"
+    copy.mkdir()
+    original = sorted(folder.glob("*.pdf"))[0]
+    shutil.copy(original, copy / f"kopi-af-{original.name}")
+    report = ingest(copy, env=own.env)
+    assert [d["status"] for d in report["documents"]] == ["indexed"]
+    # The copy's passages were all known: it was indexed with its vectors at once.
+    assert documents_with_passages(own) == FILES + 1
+    with own.session() as session:
+        document = session.get(Document, report["documents"][0]["id"])
+        assert document is not None and document.embedding_version == EMBEDDING_VERSION
+
+    result = own.cli("reindex")
+    assert result.returncode == 0, result.stderr
+    assert documents_with_passages(own) == FILES + 1
+    assert vector_rows(own) == rows

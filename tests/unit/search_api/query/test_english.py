@@ -1,0 +1,40 @@
+"""English queries: told from Danish ones and turned into the field's Danish words."""
+
+import pytest
+
+from search_api.query.english import danish_terms, glossary, is_english
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["teachers' duty to report neglect", "support for young people after 18", "kinship care"],
+)
+def test_english_queries_are_recognised(text: str) -> None:
+    assert is_english(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["hvem kan være bisidder for et barn", "anbragte unge", "SOU 218", "BFU", "kommisorium"],
+)
+def test_danish_queries_and_single_words_are_not(text: str) -> None:
+    assert not is_english(text)
+
+
+def test_longest_phrases_first_plurals_and_function_words() -> None:
+    terms = danish_terms("Care leavers and the duty to report")
+    mains = [danish[0] for danish in terms]
+    assert "underretningspligt" in mains
+    assert len(terms) == 2  # "and", "the" are dropped; "care leavers" is one subject
+
+
+def test_unknown_words_stand_for_themselves() -> None:
+    assert ["Xyzzy".lower()] in danish_terms("Xyzzy neglect")
+
+
+def test_the_glossary_maps_to_danish_words() -> None:
+    entries = glossary()
+    assert len(entries) >= 300
+    assert all(
+        values and all(isinstance(v, str) and v for v in values) for values in entries.values()
+    )
