@@ -359,7 +359,7 @@ def dense_query(
     params: SearchParams, expansion: Expansion, vector: Sequence[float], similarity: float, k: int
 ) -> dict[str, Any]:
     """The dense retrieval on its own, for its ranking: the ``k`` documents whose best passage
-    is closest to the query (at least ``similarity``), each with that passage's page."""
+    is closest to the query (at least ``similarity``)."""
     filters: dict[str, Any] = {"bool": {"filter": list(_filters(params).values())}}
     if expansion.excluded:
         filters["bool"]["must_not"] = _excluded(expansion)
@@ -371,9 +371,24 @@ def dense_query(
             "num_candidates": DENSE_CANDIDATES,
             "similarity": similarity,
             "filter": filters,
-            "inner_hits": {"size": 1, "_source": False, "fields": ["passages.page"]},
         },
         "size": k,
+        "_source": False,
+    }
+
+
+def closest_pages_query(vector: Sequence[float], ids: list[str]) -> dict[str, Any]:
+    """These documents, each with the page of its passage closest to the query."""
+    return {
+        "knn": {
+            "field": "passages.vector",
+            "query_vector": list(vector),
+            "k": len(ids),
+            "num_candidates": max(DENSE_CANDIDATES, len(ids)),
+            "filter": {"ids": {"values": ids}},
+            "inner_hits": {"size": 1, "_source": False, "fields": ["passages.page"]},
+        },
+        "size": len(ids),
         "_source": False,
     }
 

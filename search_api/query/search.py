@@ -21,6 +21,7 @@ from search_api.query.builder import (
     SearchParams,
     autocomplete_query,
     build_query,
+    closest_pages_query,
     dense_query,
     snippets_query,
 )
@@ -269,6 +270,7 @@ def search(
     with elastic_errors():
         try:
             expansion = expand(parsed, options, lambda words: analyze_words(words, target))
+            vector: tuple[float, ...] | None = None
             by_meaning: list[dict[str, Any]] = []
             if options.dense and not expansion.is_empty and _free_text(parsed):
                 vector = embed_query(_meaning_text(parsed, expansion))
@@ -277,16 +279,16 @@ def search(
             # One word is matched by its words: its vector alone is too vague to add documents.
             asked = " ".join([*parsed.words, *parsed.phrases]).split()
             found = _found_by_meaning(by_meaning) if len(asked) >= MIN_WORDS_FOR_MEANING else []
-            best_pages = {hit["_id"]: _best_page(hit) for hit in by_meaning}
             fusing = params.sort == "relevance" and bool(by_meaning)
             main = build_query(params, expansion, options, found, size=window if fusing else None)
             response = client.search(index=target, body=main).body
             if not fusing:
                 # One ranking (words alone, or by date): the request gave the page itself.
-                shown = [
-                    (hit, hit.get("_score"), best_pages.get(hit["_id"]))
-                    for hit in response["hits"]["hits"]
-                ]
+                hits = response["hits"]["hits"]
+                pages = _closest_pages(
+                    vector, [h["_id"] for h in hits if not _page_hits(h)], target
+                )
+                shown = [(hit, hit.get("_score"), pages.get(hit["_id"])) for hit in hits]
                 return _response(response, shown, expansion, params.q)
             by_words = [h["_id"] for h in response["hits"]["hits"] if (h["_score"] or 0) > 0]
             # Meaning ranks what the words found too, but adds only what it found itself.
@@ -304,12 +306,25 @@ def search(
                 if page
                 else {"hits": {"hits": []}}
             )
+            pages = _closest_pages(vector, [i for i in page if i not in set(by_words)], target)
         except ESNotFoundError:
             # No index yet: nothing has been ingested.
             return SearchResponse(total=0, results=[], facets={}, did_you_mean=None)
     hits = {hit["_id"]: hit for hit in snippets["hits"]["hits"]}
-    shown = [(hits[i], fused[i], best_pages.get(i)) for i in page if i in hits]
+    shown = [(hits[i], fused[i], pages.get(i)) for i in page if i in hits]
     return _response(response, shown, expansion, params.q)
+
+
+def _closest_pages(
+    vector: Sequence[float] | None, document_ids: list[str], target: str
+) -> dict[str, int]:
+    """For documents found by meaning alone, the page of each one's closest passage (asked
+    only for the few shown: for every candidate it cost more than the vector search)."""
+    if vector is None or not document_ids:
+        return {}
+    hits = get_client().search(index=target, body=closest_pages_query(vector, document_ids))
+    pages = {hit["_id"]: _best_page(hit) for hit in hits["hits"]["hits"]}
+    return {document_id: page for document_id, page in pages.items() if page is not None}
 
 
 # The first documents of each ranking that the fusion sees, and its usual constant.
