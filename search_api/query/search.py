@@ -7,7 +7,8 @@ from collections.abc import Sequence
 from functools import lru_cache
 from typing import Any
 
-from elasticsearch import BadRequestError as ESBadRequestError
+from elastic_transport import ApiResponseMeta, HttpHeaders, NodeConfig
+from elasticsearch import ApiError
 from elasticsearch import NotFoundError as ESNotFoundError
 
 from nlp_models.embeddings import embed_query
@@ -249,11 +250,11 @@ def search(
     ``options``).
 
     Two retrievals are fused: the query's words through the Danish chain, and its meaning
-    against the documents' embedded passages. The vector search goes first; the documents it
-    finds close enough (``_found_by_meaning``) join those the words match, and one request
-    counts that union and its facets and ranks it by the words. The two rankings are fused
-    here by reciprocal rank fusion (the node has no ``rrf``), and a last request fetches the
-    snippets of the page shown. Sorted by date, the union is simply sorted by date."""
+    against the documents' embedded passages. Ranked by relevance it takes two round trips
+    after the query is embedded: both rankings at once (``_msearch``), fused here by reciprocal
+    rank fusion (the node has no ``rrf``); then the snippets of the page shown, and, when
+    meaning found documents the words did not, the total and facets of the union. Sorted by
+    date, the vector search goes first and one request sorts the union."""
     if params.offset + params.size > MAX_RESULT_WINDOW:
         raise BadRequestError(
             f"Der kan højst bladres {MAX_RESULT_WINDOW} resultater frem. Gør søgningen mere præcis."
@@ -265,54 +266,103 @@ def search(
     if parsed.is_empty and params.q.strip():
         # Only syntax (a lone quote): nothing was asked for, so nothing is found.
         return SearchResponse(total=0, results=[], facets={}, did_you_mean=None)
-    client = get_client()
-    window = max(FUSION_WINDOW, params.offset + params.size)
-    with elastic_errors():
-        try:
+    try:
+        with elastic_errors():
             expansion = expand(parsed, options, lambda words: analyze_words(words, target))
-            vector: tuple[float, ...] | None = None
-            by_meaning: list[dict[str, Any]] = []
-            if options.dense and not expansion.is_empty and _free_text(parsed):
-                vector = embed_query(_meaning_text(parsed, expansion))
-                leg = dense_query(params, expansion, vector, DENSE_FLOOR, window)
-                by_meaning = client.search(index=target, body=leg).body["hits"]["hits"]
-            # One word is matched by its words: its vector alone is too vague to add documents.
-            asked = " ".join([*parsed.words, *parsed.phrases]).split()
-            found = _found_by_meaning(by_meaning) if len(asked) >= MIN_WORDS_FOR_MEANING else []
-            fusing = params.sort == "relevance" and bool(by_meaning)
-            main = build_query(params, expansion, options, found, size=window if fusing else None)
-            response = client.search(index=target, body=main).body
-            if not fusing:
-                # One ranking (words alone, or by date): the request gave the page itself.
-                hits = response["hits"]["hits"]
-                pages = _closest_pages(
-                    vector, [h["_id"] for h in hits if not _page_hits(h)], target
-                )
-                shown = [(hit, hit.get("_score"), pages.get(hit["_id"])) for hit in hits]
-                return _response(response, shown, expansion, params.q)
-            by_words = [h["_id"] for h in response["hits"]["hits"] if (h["_score"] or 0) > 0]
-            # Meaning ranks what the words found too, but adds only what it found itself.
-            admitted = set(by_words) | set(found)
-            fused = fuse(
-                [
-                    (by_words, 1.0),
-                    ([h["_id"] for h in by_meaning if h["_id"] in admitted], DENSE_WEIGHT),
-                ],
-                k=RRF_K,
+            vector = (
+                embed_query(_meaning_text(parsed, expansion))
+                if options.dense and not expansion.is_empty and _free_text(parsed)
+                else None
             )
-            page = list(fused)[params.offset : params.offset + params.size]
-            snippets = (
-                client.search(index=target, body=snippets_query(page, expansion, options)).body
-                if page
-                else {"hits": {"hits": []}}
-            )
-            pages = _closest_pages(vector, [i for i in page if i not in set(by_words)], target)
-        except ESNotFoundError:
-            # No index yet: nothing has been ingested.
-            return SearchResponse(total=0, results=[], facets={}, did_you_mean=None)
-    hits = {hit["_id"]: hit for hit in snippets["hits"]["hits"]}
-    shown = [(hits[i], fused[i], pages.get(i)) for i in page if i in hits]
+            if vector is not None and params.sort == "relevance":
+                return _fused(params, parsed, expansion, options, vector, target)
+            return _one_ranking(params, parsed, expansion, options, vector, target)
+    except ESNotFoundError:
+        # No index yet: nothing has been ingested.
+        return SearchResponse(total=0, results=[], facets={}, did_you_mean=None)
+
+
+def _one_ranking(
+    params: SearchParams,
+    parsed: ParsedQuery,
+    expansion: Expansion,
+    options: QueryOptions,
+    vector: Sequence[float] | None,
+    target: str,
+) -> SearchResponse:
+    """Words alone, or the union sorted by date: one request gives the page itself."""
+    found: list[str] = []
+    if vector is not None:
+        leg = dense_query(params, expansion, vector, DENSE_FLOOR, FUSION_WINDOW)
+        found = _found_by_meaning(_search(leg, target)["hits"]["hits"], parsed)
+    response = _search(build_query(params, expansion, options, found), target)
+    hits = response["hits"]["hits"]
+    pages = _closest_pages(vector, [h["_id"] for h in hits if not _page_hits(h)], target)
+    shown = [(hit, hit.get("_score"), pages.get(hit["_id"])) for hit in hits]
     return _response(response, shown, expansion, params.q)
+
+
+def _fused(
+    params: SearchParams,
+    parsed: ParsedQuery,
+    expansion: Expansion,
+    options: QueryOptions,
+    vector: Sequence[float],
+    target: str,
+) -> SearchResponse:
+    window = max(FUSION_WINDOW, params.offset + params.size)
+    by_meaning, response = _msearch(
+        [
+            dense_query(params, expansion, vector, DENSE_FLOOR, window),
+            build_query(params, expansion, options, size=window),
+        ],
+        target,
+    )
+    meaning = [hit["_id"] for hit in by_meaning["hits"]["hits"]]
+    words = [hit["_id"] for hit in response["hits"]["hits"]]
+    # Meaning alone (measured without the words) ranks all it finds above the floor.
+    found = _found_by_meaning(by_meaning["hits"]["hits"], parsed) if options.lexical else meaning
+    # Meaning ranks what the words found too, but adds only what it found itself.
+    admitted = set(words) | set(found)
+    fused = fuse([(words, 1.0), ([i for i in meaning if i in admitted], DENSE_WEIGHT)], k=RRF_K)
+    page = list(fused)[params.offset : params.offset + params.size]
+    requests = [snippets_query(page, expansion, options)]
+    added = [i for i in found if i not in set(words)]
+    if added:
+        # The union's total and facets (the words' own request could not know them).
+        requests.append(build_query(params, expansion, options, found, size=0))
+    answers = _msearch(requests, target) if page else [{"hits": {"hits": []}}, response]
+    snippets, union = answers[0], answers[-1] if added else response
+    hits = {hit["_id"]: hit for hit in snippets["hits"]["hits"]}
+    pages = _closest_pages(vector, [i for i in page if i not in set(words)], target)
+    shown = [(hits[i], fused[i], pages.get(i)) for i in page if i in hits]
+    return _response(union, shown, expansion, params.q)
+
+
+def _search(body: dict[str, Any], target: str) -> dict[str, Any]:
+    return dict(get_client().search(index=target, body=body).body)
+
+
+def _msearch(bodies: list[dict[str, Any]], target: str) -> list[dict[str, Any]]:
+    """Several searches in one round trip; an error in one is raised as the single request
+    would raise it."""
+    searches: list[dict[str, Any]] = []
+    for body in bodies:
+        searches += [{"index": target}, body]
+    answers: list[dict[str, Any]] = get_client().msearch(searches=searches).body["responses"]
+    for answer in answers:
+        if "error" in answer:
+            status = int(answer.get("status", 500))
+            meta = ApiResponseMeta(
+                status=status,
+                http_version="1.1",
+                headers=HttpHeaders(),
+                duration=0.0,
+                node=NodeConfig("http", "localhost", 9200),
+            )
+            error = ESNotFoundError if status == 404 else ApiError
+            raise error(message=str(answer["error"]), meta=meta, body=answer)
+    return answers
 
 
 def _closest_pages(
@@ -355,9 +405,11 @@ def _free_text(parsed: ParsedQuery) -> bool:
     return not (parsed.phrases or parsed.excluded)
 
 
-def _found_by_meaning(hits: list[dict[str, Any]]) -> list[str]:
-    """The documents of the vector search that count as found: near the best one."""
-    if not hits:
+def _found_by_meaning(hits: list[dict[str, Any]], parsed: ParsedQuery) -> list[str]:
+    """The documents of the vector search that count as found: near the best one. One word
+    is matched by its words: its vector alone is too vague to add documents."""
+    asked = " ".join([*parsed.words, *parsed.phrases]).split()
+    if not hits or len(asked) < MIN_WORDS_FOR_MEANING:
         return []
     # For a dot_product field the knn score is (1 + cosine) / 2.
     best = 2 * max(hit["_score"] for hit in hits) - 1
@@ -381,14 +433,6 @@ def _best_page(hit: dict[str, Any]) -> int | None:
         return None
     pages = inner[0].get("fields", {}).get("passages", [{}])[0].get("page", [])
     return int(pages[0]) if pages else None
-
-
-def _raise(part: dict[str, Any]) -> None:
-    """An error inside ``_msearch`` comes back as data; raise it as the single request would."""
-    error = part["error"]
-    if part.get("status") == 404:
-        raise ESNotFoundError(message=str(error), meta=None, body=part)  # type: ignore[arg-type]
-    raise ESBadRequestError(message=str(error), meta=None, body=part)  # type: ignore[arg-type]
 
 
 # A result as it is shown: its hit, its score, and the page of its closest passage.
