@@ -140,8 +140,6 @@ def _match(text: str, fields: list[str], phrase: bool, **extra: Any) -> dict[str
     if phrase:
         body["type"] = "phrase"
     else:
-        # A stop word ("til", "af") is no reason for a document not to match.
-        body["zero_terms_query"] = "all"
         if " " in text:
             body.update(type="cross_fields", operator="and")
     return {"multi_match": body}

@@ -15,6 +15,7 @@ from nlp_models.embeddings import embed_query
 from search_api.index.elastic import elastic_errors, get_client
 from search_api.index.lifecycle import alias_name
 from search_api.query.builder import (
+    DENSE_CANDIDATES,
     FACET_VALUES,
     MAX_RESULT_WINDOW,
     Expansion,
@@ -313,7 +314,8 @@ def _fused(
     window = max(FUSION_WINDOW, params.offset + params.size)
     by_meaning, response = _msearch(
         [
-            dense_query(params, expansion, vector, DENSE_FLOOR, window),
+            # Meaning's ranking beyond its candidates adds nothing (and the node refuses it).
+            dense_query(params, expansion, vector, DENSE_FLOOR, min(window, DENSE_CANDIDATES)),
             build_query(params, expansion, options, size=window),
         ],
         target,

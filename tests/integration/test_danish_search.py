@@ -79,6 +79,7 @@ def test_totals_count_what_the_query_asks_for(api: TestClient) -> None:
         return int(api.get("/api/search", params={"q": q}).json()["total"])
 
     assert total('"') == 0  # nothing but syntax
+    assert total("\U000f1b4c\U000ae88f") == 0  # characters no analyzer makes a word of
     assert total("OR") < everything  # a word, not an operator with nothing around it
     # "børn" is in nearly every document: the query's other word decides.
     assert 0 < total("inddragelse af børn") < everything
