@@ -328,15 +328,22 @@ def _fused(
     admitted = set(words) | set(found)
     fused = fuse([(words, 1.0), ([i for i in meaning if i in admitted], DENSE_WEIGHT)], k=RRF_K)
     page = list(fused)[params.offset : params.offset + params.size]
-    requests = [snippets_query(page, expansion, options)]
+    if not page:
+        return _response(response, [], expansion, params.q)
+    # One round trip for the rest: the page's snippets; for the documents on it that only
+    # meaning found, their closest passages' pages; and, when meaning added documents, the
+    # union's total and facets (the words' own request could not know them).
+    by_meaning_only = [i for i in page if i not in set(words)]
     added = [i for i in found if i not in set(words)]
+    requests = [snippets_query(page, expansion, options)]
+    if by_meaning_only:
+        requests.append(closest_pages_query(vector, by_meaning_only))
     if added:
-        # The union's total and facets (the words' own request could not know them).
         requests.append(build_query(params, expansion, options, found, size=0))
-    answers = _msearch(requests, target) if page else [{"hits": {"hits": []}}, response]
-    snippets, union = answers[0], answers[-1] if added else response
-    hits = {hit["_id"]: hit for hit in snippets["hits"]["hits"]}
-    pages = _closest_pages(vector, [i for i in page if i not in set(words)], target)
+    answers = iter(_msearch(requests, target))
+    hits = {hit["_id"]: hit for hit in next(answers)["hits"]["hits"]}
+    pages = _best_pages(next(answers)) if by_meaning_only else {}
+    union = next(answers) if added else response
     shown = [(hits[i], fused[i], pages.get(i)) for i in page if i in hits]
     return _response(union, shown, expansion, params.q)
 
@@ -374,8 +381,11 @@ def _closest_pages(
     only for the few shown: for every candidate it cost more than the vector search)."""
     if vector is None or not document_ids:
         return {}
-    hits = get_client().search(index=target, body=closest_pages_query(vector, document_ids))
-    pages = {hit["_id"]: _best_page(hit) for hit in hits["hits"]["hits"]}
+    return _best_pages(_search(closest_pages_query(vector, document_ids), target))
+
+
+def _best_pages(response: dict[str, Any]) -> dict[str, int]:
+    pages = {hit["_id"]: _best_page(hit) for hit in response["hits"]["hits"]}
     return {document_id: page for document_id, page in pages.items() if page is not None}
 
 
