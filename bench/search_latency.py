@@ -230,8 +230,9 @@ def main() -> None:
     one = args.clients[0]
     ratios = {
         "lexical_p50_over_plain": results["api-lexical"][one]["p50"] / results["plain"][one]["p50"],
-        "hybrid_p50_over_plain_knn_plus_embed": results["api-hybrid"][one]["p50"]
-        / (results["plain+knn"][one]["p50"] + embed["p50"]),
+        # The goal: at most 1.5 × the bare requests, plus the query's embedding.
+        "hybrid_p50_over_goal": results["api-hybrid"][one]["p50"]
+        / (1.5 * results["plain+knn"][one]["p50"] + embed["p50"]),
     }
     if len(args.clients) > 1:
         many = args.clients[-1]
