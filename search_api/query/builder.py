@@ -100,8 +100,8 @@ class Unit(BaseModel):
     related: list[str] = Field(default_factory=list)
     parts: list[str] = Field(default_factory=list)
     kb_id: str | None = None
-    # A word no document has: the corpus' nearest words to it, nearest and most frequent
-    # first (a typo's likely meanings).
+    # A word no document has: the corpus' nearest words to it, the closest first (a typo's
+    # likely meanings).
     corrections: list[str] = Field(default_factory=list)
     # In most documents: it ranks, but a document need not have it.
     common: bool = False

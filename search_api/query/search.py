@@ -169,9 +169,10 @@ def _has_danish_chain(target: str) -> bool:
 
 
 def _nearest_words(terms: list[str], target: str) -> dict[str, list[str]]:
-    """The corpus' nearest words (at most two edits) to words no document has, the most
-    frequent first: Lucene's spell checker behind the term suggester takes a few
-    milliseconds, where a fuzzy query over every field took hundreds."""
+    """The corpus' nearest words (at most two edits) to words no document has, the closest
+    first and among equally close the most frequent (by frequency first, "drenge" became
+    "denne"): Lucene's spell checker behind the term suggester takes a few milliseconds,
+    where a fuzzy query over every field took hundreds."""
     if not terms:
         return {}
     body = {
@@ -193,7 +194,7 @@ def _nearest_words(terms: list[str], target: str) -> dict[str, list[str]]:
     return {
         entry["text"]: [
             option["text"]
-            for option in sorted(entry["options"], key=lambda o: (-o["freq"], -o["score"]))
+            for option in sorted(entry["options"], key=lambda o: (-o["score"], -o["freq"]))
         ]
         for entry in response["suggest"]["spelling"]
         if entry["options"]
@@ -205,7 +206,7 @@ MAX_CORRECTIONS = 3
 
 
 def _did_you_mean(expansion: Expansion, text: str) -> str | None:
-    """The query with each misspelt word replaced by the corpus' most frequent near word;
+    """The query with each misspelt word replaced by the corpus' nearest word;
     never for an English query, whose English words the Danish corpus lacks."""
     if expansion.english:
         return None

@@ -43,6 +43,9 @@ def test_typo_gets_a_did_you_mean(api: TestClient) -> None:
     body = api.get("/api/search", params={"q": "socialstyrelssen"}).json()
     assert body["did_you_mean"] == "socialstyrelsen"
     assert "Mente du" in api.get("/", params={"q": "socialstyrelssen"}).text
+    # The closest word, not the most frequent one within two edits ("denne").
+    body = api.get("/api/search", params={"q": "drenge der græder i frikvarteret"}).json()
+    assert body["did_you_mean"].startswith("dreng ")
 
 
 def test_phrase_exclusion_and_or(api: TestClient) -> None:
