@@ -619,7 +619,7 @@ def document_url(document_id: str, query: str = "", page: int | None = None) -> 
 
 def build_reader(document: DocumentPublic, query: str | None, page: int | None) -> Reader:
     """The reader of ``document``, its search words marked for ``query``, with the section
-    holding page ``page`` open (the first section when no page is asked for)."""
+    holding page ``page`` open (when no page is asked for, the first with a search word)."""
     query = " ".join((query or "").split())
     highlighter = Highlighter(query)
     layout = reflow if document.filename.lower().endswith(".pdf") else html_blocks
@@ -641,8 +641,10 @@ def build_reader(document: DocumentPublic, query: str | None, page: int | None) 
         sections.append(Section(chunk, open=wanted, preview=preview(first_blocks)))
         start += size
     if sections and not any(s.open for s in sections):
-        # No page asked for, or one the document does not have: it opens at its beginning.
-        sections[0] = replace(sections[0], open=True)
+        # No page asked for, or one the document does not have: it opens where the search's
+        # words first are (a cover and contents may have none), else at its beginning.
+        first = next((i for i, s in enumerate(sections) if s.hits), 0)
+        sections[first] = replace(sections[first], open=True)
     if len(pages) <= 1:
         nav: list[NavLink] = []
     elif len(pages) <= NAV_EVERY_PAGE:

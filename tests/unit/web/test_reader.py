@@ -311,6 +311,20 @@ def test_the_reader_opens_the_first_section_or_the_one_asked_for() -> None:
     assert build_reader(document(11), None, 99).sections[0].open
 
 
+def test_without_a_page_the_reader_opens_where_the_search_words_first_are() -> None:
+    later = document(11)
+    later.pages = [
+        PageText(number=p.number, text="Omslag." if p.number <= 3 else p.text) for p in later.pages
+    ]
+    assert [s.open for s in build_reader(later, "inddragelse", None).sections] == [
+        False,
+        True,
+        False,
+        False,
+    ]
+    assert build_reader(later, "ordet findes ikke", None).sections[0].open
+
+
 def test_the_reader_links_pages_and_the_way_back_with_the_search() -> None:
     reader = build_reader(document(11), "inddragelse & co", 5)
     assert reader.back_url == "/?q=inddragelse+%26+co"
