@@ -125,7 +125,8 @@ def _analyze(
         return found
 
     # A compound's parts are the terms da_parts adds to the word's own (lower-cased) tokens.
-    plain = {(term, owner) for term, _stats, owners in terms("body.exact") for owner in owners}
+    exact = terms("body.exact")
+    plain = {(term, owner) for term, _stats, owners in exact for owner in owners}
     parts: dict[str, list[str]] = {w: [] for w in words}
     for term, _stats, owners in terms("title"):
         for owner in owners:
@@ -135,7 +136,7 @@ def _analyze(
     documents = vectors.get("body.exact", {}).get("field_statistics", {}).get("doc_count", 0)
     unknown: dict[str, set[str]] = {}
     common: set[str] = set()
-    for term, stats, owners in terms("body.exact"):
+    for term, stats, owners in exact:
         if "doc_freq" not in stats:
             unknown[term] = owners
         elif documents and stats["doc_freq"] > COMMON_SHARE * documents:
