@@ -1,9 +1,11 @@
-"""The out-of-domain entity test set is frozen, and both OOD pools are well-formed.
+"""The out-of-domain entity test sets are frozen, and all OOD pools are well-formed.
 
 ``nlp_models/training/data/ood/`` was written and annotated by an independent annotator before
 any tuning (2026-12-01): its sources, its guidelines and its render script are fixed by the
-checksum below. ``data/ood_train/`` is a separate pool in the same format that may be trained
-on; it is checked for format only.
+checksum below. ``data/ood2/`` is a second test set of 36 documents, written and annotated the
+same way by the same rules (``ood/GUIDELINES.md``, rendered by ``ood/render.py``); its sources
+are fixed by a checksum of their own. ``data/ood_train/`` is a separate pool in the same format
+that may be trained on; it is checked for format only.
 """
 
 import hashlib
@@ -22,6 +24,7 @@ from tests.helpers import PROJECT_ROOT
 
 DATA = PROJECT_ROOT / "nlp_models" / "training" / "data"
 OOD = DATA / "ood"
+OOD2 = DATA / "ood2"
 OOD_TRAIN = DATA / "ood_train"
 KB_DIR = PROJECT_ROOT / "nlp_models" / "kb"
 
@@ -29,12 +32,27 @@ KB_DIR = PROJECT_ROOT / "nlp_models" / "kb"
 FROZEN_SHA256 = "56f70ee377a2b6dd2c6471fd33ae7f31784ae265d425f0d12b818454a3ef96fa"
 FROZEN_DOCUMENTS = 26
 
+# SHA-256 over the sources of the second test set (its *.txt files), recorded when it was frozen.
+FROZEN2_SHA256 = "706aa0b49cf5228225bd53542e41f07c3903e6c19f1bc03e8dbaf841d07c7012"
+FROZEN2_DOCUMENTS = 36
+
+TEST_SETS = [OOD, OOD2]
+TEST_SET_IDS = ["ood", "ood2"]
+POOLS = [OOD, OOD2, OOD_TRAIN]
+POOL_IDS = ["ood", "ood2", "ood_train"]
+
 PREFIX_LABEL = {"org": "ORG", "loc": "LOC", "law": "LAW", "ini": "INITIATIVE", "per": "PER"}
 
 
 def frozen_files() -> list[Path]:
     """The files that define the test set: the annotated sources, the guidelines, the renderer."""
     return [*sorted(OOD.glob("*.txt")), OOD / "GUIDELINES.md", OOD / "render.py"]
+
+
+def frozen2_files() -> list[Path]:
+    """The files that define the second test set: its annotated sources (rules and renderer are
+    those of the first set, frozen with it)."""
+    return sorted(OOD2.glob("*.txt"))
 
 
 def checksum(files: list[Path]) -> str:
@@ -89,7 +107,28 @@ def test_the_ood_test_set_is_frozen() -> None:
     )
 
 
-@pytest.mark.parametrize("folder", [OOD, OOD_TRAIN], ids=["ood", "ood_train"])
+def test_the_second_ood_test_set_is_frozen() -> None:
+    files = frozen2_files()
+    assert len(files) == FROZEN2_DOCUMENTS, (
+        f"{OOD2} holds {len(files)} documents, not {FROZEN2_DOCUMENTS}: the second out-of-domain "
+        "test set is frozen. Do not add, remove or edit documents; a change needs a new set."
+    )
+    assert checksum(files) == FROZEN2_SHA256, (
+        f"The second out-of-domain test set in {OOD2} (its *.txt sources) is frozen: it was "
+        "written and annotated before tuning and is part of the fixed yardstick for it. Its "
+        "checksum no longer matches. Restore the files; a change to the set needs a new set, "
+        "never an edit of this one."
+    )
+
+
+def test_the_two_test_sets_hold_different_documents(render: ModuleType) -> None:
+    first = render.read_documents(OOD)
+    second = render.read_documents(OOD2)
+    assert not {d.slug for d in first} & {d.slug for d in second}
+    assert not {d.title for d in first} & {d.title for d in second}
+
+
+@pytest.mark.parametrize("folder", POOLS, ids=POOL_IDS)
 def test_every_line_parses_with_the_corpus_parser(folder: Path, render: ModuleType) -> None:
     lines = source_lines(folder)
     assert lines
@@ -104,7 +143,7 @@ def test_every_line_parses_with_the_corpus_parser(folder: Path, render: ModuleTy
             assert entity.label in LABELS, where
 
 
-@pytest.mark.parametrize("folder", [OOD, OOD_TRAIN], ids=["ood", "ood_train"])
+@pytest.mark.parametrize("folder", POOLS, ids=POOL_IDS)
 def test_documents_follow_the_section_format(folder: Path, render: ModuleType) -> None:
     documents = render.read_documents(folder)
     assert documents
@@ -119,7 +158,7 @@ def test_documents_follow_the_section_format(folder: Path, render: ModuleType) -
             assert document.running_header, document.slug
 
 
-@pytest.mark.parametrize("folder", [OOD, OOD_TRAIN], ids=["ood", "ood_train"])
+@pytest.mark.parametrize("folder", POOLS, ids=POOL_IDS)
 def test_every_kb_id_exists_with_the_label_of_its_record(
     folder: Path, kb_labels: dict[str, str]
 ) -> None:
@@ -132,8 +171,11 @@ def test_every_kb_id_exists_with_the_label_of_its_record(
             assert PREFIX_LABEL[entity.kb_id.split(".")[0]] == entity.label, where
 
 
-def test_the_training_pool_is_separate_from_the_test_set(render: ModuleType) -> None:
-    test_docs = render.read_documents(OOD)
+@pytest.mark.parametrize("test_set", TEST_SETS, ids=TEST_SET_IDS)
+def test_the_training_pool_is_separate_from_the_test_set(
+    test_set: Path, render: ModuleType
+) -> None:
+    test_docs = render.read_documents(test_set)
     train_docs = render.read_documents(OOD_TRAIN)
     assert not {d.slug for d in test_docs} & {d.slug for d in train_docs}
 
@@ -150,9 +192,12 @@ def test_the_training_pool_is_separate_from_the_test_set(render: ModuleType) -> 
     assert not content(test_docs) & content(train_docs)
 
 
-def test_render_writes_pages_and_gold_deterministically(render: ModuleType, tmp_path: Path) -> None:
-    documents = render.render_all(OOD, tmp_path / "a")
-    render.render_all(OOD, tmp_path / "b")
+@pytest.mark.parametrize(("test_set", "min_pdfs"), [(OOD, 10), (OOD2, 15)], ids=TEST_SET_IDS)
+def test_render_writes_pages_and_gold_deterministically(
+    test_set: Path, min_pdfs: int, render: ModuleType, tmp_path: Path
+) -> None:
+    documents = render.render_all(test_set, tmp_path / "a")
+    render.render_all(test_set, tmp_path / "b")
     for document in documents:
         html = (tmp_path / "a" / f"{document.slug}.html").read_text(encoding="utf-8")
         assert "<main>" in html and "<nav" in html
@@ -166,4 +211,4 @@ def test_render_writes_pages_and_gold_deterministically(render: ModuleType, tmp_
             pdf = (tmp_path / "a" / f"{document.slug}.pdf").read_bytes()
             assert pdf.startswith(b"%PDF")
             assert pdf == (tmp_path / "b" / f"{document.slug}.pdf").read_bytes()
-    assert sum(d.pdf for d in documents) >= 10
+    assert sum(d.pdf for d in documents) >= min_pdfs
