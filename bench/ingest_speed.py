@@ -580,7 +580,7 @@ def main() -> None:
                     "searchable_by_meaning_after_s": pipeline.searchable_by_meaning_after_s,
                     "passages_embedded": pipeline.passages_embedded,
                     "embedding_s_per_passage": round(
-                        pipeline.tasks.get("embed.document", {}).get("total_s", 0.0)
+                        pipeline.tasks.get("embed.documents", {}).get("total_s", 0.0)
                         / max(pipeline.passages_embedded, 1),
                         3,
                     ),

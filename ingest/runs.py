@@ -6,7 +6,7 @@ from pathlib import Path
 import redis
 
 from ingest.sources import SourceItem, is_web_address, item_from_url, items_from_path
-from vidensbank.celery_app import FIRST_STEP, enqueue, recover_lost_queue
+from vidensbank.celery_app import enqueue_files, recover_lost_queue
 from vidensbank.errors import DependencyUnavailableError, ExtractionError, ReasonCode
 from vidensbank.settings import get_settings
 from vidensbank.store import runs as run_store
@@ -75,6 +75,5 @@ def start_run(items: Sequence[SourceItem]) -> str:
         )
         run_id = run.id
         queued = [item.id for item in run.items if item.status == ItemStatus.PENDING]
-    for item_id in queued:
-        enqueue(FIRST_STEP, item_id)
+    enqueue_files(queued)
     return run_id

@@ -1,11 +1,12 @@
 """The first steps: take a file of a run in (fetch, keep the original), and extract a document.
 
-``ingest.fetch_item`` works on a run's item: it stores the original and records the document it
-belongs to. ``extract.document`` works on the document alone, from its stored original, so it
-can run again for any document (a new extractor version) without a run.
+``ingest.fetch_items`` works on a run's items: it stores each original and records the document
+it belongs to. ``extract.documents`` works on documents alone, from their stored originals, so
+it can run again for any document (a new extractor version) without a run.
 """
 
 import logging
+from enum import Enum
 
 from ingest.extract.registry import choose_extractor, extract
 from ingest.fetch import fetch
@@ -25,12 +26,28 @@ from vidensbank.store.runs import ItemStatus
 log = logging.getLogger(__name__)
 
 
-@app.task(name="ingest.fetch_item", bind=True, base=ItemTask, **PIPELINE_RETRY)
-def fetch_item(self: ItemTask, item_id: int) -> None:
+@app.task(name="ingest.fetch_items", bind=True, base=ItemTask, **PIPELINE_RETRY)
+def fetch_items(self: ItemTask, item_ids: list[int]) -> None:
+    new_files: list[str] = []
+    same_files: list[str] = []
+    for item_id in item_ids:
+        fetched = _fetch_item(item_id)
+        if fetched is not None:
+            document_id, same_file = fetched
+            (same_files if same_file else new_files).append(document_id)
+    hand_on("extract.documents", new_files)
+    # The same file already extracted goes straight to enrichment, which knows whether its
+    # model and knowledge base have changed since.
+    hand_on("enrich.documents", same_files)
+
+
+def _fetch_item(item_id: int) -> tuple[str, bool] | None:
+    """Fetch an item's file and record its document; return the document and whether it is
+    the same file as the one already read, or None when nothing more is to be done."""
     with session_scope() as session:
         row = run_store.get_item(session, item_id=item_id)
         if row is None or row.status in ItemStatus.FINAL:
-            return
+            return None
         item = SourceItem(
             filename=row.filename,
             location=row.location,
@@ -50,7 +67,7 @@ def fetch_item(self: ItemTask, item_id: int) -> None:
                 reason_code=error.code,
                 reason=error.message,
             )
-        return
+        return None
     key = BlobStore(get_settings().blob_dir).put(data)
 
     with session_scope() as session:
@@ -85,18 +102,31 @@ def fetch_item(self: ItemTask, item_id: int) -> None:
                 reason_code=existing.reason_code,
                 reason=existing.reason,
             )
-            return
-    # The same file already extracted goes straight to enrichment, which knows whether its
-    # model and knowledge base have changed since.
-    hand_on("enrich.document" if same_file else "extract.document", document_id)
+            return None
+    return document_id, same_file
 
 
-@app.task(name="extract.document", bind=True, base=DocumentTask, **PIPELINE_RETRY)
-def extract_document(self: DocumentTask, document_id: str) -> None:
+@app.task(name="extract.documents", bind=True, base=DocumentTask, **PIPELINE_RETRY)
+def extract_documents(self: DocumentTask, document_ids: list[str]) -> None:
+    outcomes = {document_id: _extract_document(document_id) for document_id in document_ids}
+    hand_on("enrich.documents", [i for i, o in outcomes.items() if o == Outcome.EXTRACTED])
+    # The index step takes a document that can no longer be read out of the index.
+    hand_on("index.documents", [i for i, o in outcomes.items() if o == Outcome.TAKE_OUT])
+
+
+class Outcome(Enum):
+    """What extraction leaves for the next steps to do with a document."""
+
+    EXTRACTED = "extracted"
+    TAKE_OUT = "take out"  # unreadable now, but still in the index
+    NOTHING = "nothing"
+
+
+def _extract_document(document_id: str) -> Outcome:
     with session_scope() as session:
         document = session.get(Document, document_id)
         if document is None:
-            return
+            return Outcome.NOTHING
         key, filename, source = document.content_hash, document.filename, document.source_metadata
         was_indexed = document.status == DocumentStatus.INDEXED
     data = BlobStore(get_settings().blob_dir).get(key)
@@ -109,10 +139,7 @@ def extract_document(self: DocumentTask, document_id: str) -> None:
                 session, document_id=document_id, reason_code=error.code, reason=error.message
             )
             document_store.replace_pages(session, document_id=document_id, pages=[])
-        if was_indexed:
-            # The index step takes a document that can no longer be read out of the index.
-            hand_on("index.document", document_id)
-        return
+        return Outcome.TAKE_OUT if was_indexed else Outcome.NOTHING
 
     metadata = resolve_metadata(
         source=source, embedded=extracted.metadata, pages=extracted.pages, filename=filename
@@ -138,4 +165,4 @@ def extract_document(self: DocumentTask, document_id: str) -> None:
             document_id=document_id,
             pages=[(page.number, page.text) for page in extracted.pages],
         )
-    hand_on("enrich.document", document_id)
+    return Outcome.EXTRACTED

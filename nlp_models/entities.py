@@ -189,19 +189,31 @@ class EntityFinder:
     def find_in_pages(self, pages: Sequence[tuple[int, str]]) -> list[Mention]:
         """Mentions of a whole document. An abbreviation defined in parentheses after a full
         name ("Børne- og Ungeudvalget (BUU)") names the same entity wherever it is used later."""
+        [mentions] = self.find_in_documents([pages])
+        return mentions
+
+    def find_in_documents(
+        self, documents: Sequence[Sequence[tuple[int, str]]]
+    ) -> list[list[Mention]]:
+        """``find_in_pages`` for several documents at once: their pages go through the model
+        together, which keeps its batches full when documents are short."""
         chunks = [
-            (number, offset, piece)
+            (index, number, offset, piece)
+            for index, pages in enumerate(documents)
             for number, text in pages
             for offset, piece in chunked(text, CHUNK_CHARS)
         ]
-        mentions: list[Mention] = []
-        for (number, offset, _piece), doc in zip(
+        found: list[list[Mention]] = [[] for _ in documents]
+        for (index, number, offset, _piece), doc in zip(
             chunks,
-            self.nlp.pipe((piece for _n, _o, piece in chunks), batch_size=PIPE_BATCH),
+            self.nlp.pipe((piece for *_, piece in chunks), batch_size=PIPE_BATCH),
             strict=True,
         ):
-            mentions.extend(self._mentions(doc, number, offset))
-        return _apply_definitions(mentions, [text for _number, text in pages])
+            found[index].extend(self._mentions(doc, number, offset))
+        return [
+            _apply_definitions(mentions, [text for _number, text in pages])
+            for mentions, pages in zip(found, documents, strict=True)
+        ]
 
 
 # spaCy refuses texts over a million characters and needs memory in proportion to the text it

@@ -33,35 +33,40 @@ def current_versions() -> tuple[str, str]:
     return model_version(), kb_version(get_settings().kb_dir)
 
 
-@app.task(name="enrich.document", bind=True, base=DocumentTask, **PIPELINE_RETRY)
-def enrich_document(self: DocumentTask, document_id: str) -> None:
+@app.task(name="enrich.documents", bind=True, base=DocumentTask, **PIPELINE_RETRY)
+def enrich_documents(self: DocumentTask, document_ids: list[str]) -> None:
     model, kb = current_versions()
+    pages: dict[str, list[tuple[int, str]]] = {}
     with session_scope() as session:
-        document = session.get(Document, document_id)
-        if document is None or document.status in (
-            DocumentStatus.PENDING,
-            DocumentStatus.QUARANTINED,
-        ):
-            return
-        if (
-            document.status == DocumentStatus.INDEXED
-            and document.model_version == model
-            and document.kb_version == kb
-        ):
-            run_store.settle_items(session, document_id=document_id, status=ItemStatus.UNCHANGED)
-            return
-        pages = document_store.get_pages(session, document_id=document_id)
-    mentions = get_finder(get_settings().kb_dir).find_in_pages(pages)
+        for document_id in document_ids:
+            document = session.get(Document, document_id)
+            if document is None or document.status in (
+                DocumentStatus.PENDING,
+                DocumentStatus.QUARANTINED,
+            ):
+                continue
+            if (
+                document.status == DocumentStatus.INDEXED
+                and document.model_version == model
+                and document.kb_version == kb
+            ):
+                run_store.settle_items(
+                    session, document_id=document_id, status=ItemStatus.UNCHANGED
+                )
+                continue
+            pages[document_id] = document_store.get_pages(session, document_id=document_id)
+    found = get_finder(get_settings().kb_dir).find_in_documents(list(pages.values()))
     with session_scope() as session:
-        document_store.replace_entities(
-            session,
-            document_id=document_id,
-            entities=[EntityRow(**summary.model_dump()) for summary in summarize(mentions)],
-        )
-        document_store.mark_enriched(
-            session, document_id=document_id, model_version=model, kb_version=kb
-        )
-    hand_on("index.document", document_id)
+        for document_id, mentions in zip(pages, found, strict=True):
+            document_store.replace_entities(
+                session,
+                document_id=document_id,
+                entities=[EntityRow(**summary.model_dump()) for summary in summarize(mentions)],
+            )
+            document_store.mark_enriched(
+                session, document_id=document_id, model_version=model, kb_version=kb
+            )
+    hand_on("index.documents", list(pages))
 
 
 def reenrich(document_ids: Sequence[str] | None = None) -> int:
@@ -76,5 +81,5 @@ def reenrich(document_ids: Sequence[str] | None = None) -> int:
             document_ids = [i for i in document_ids if session.get(Document, i) is not None]
         pages = document_store.page_counts(session, document_ids=document_ids)
     for document_id in document_ids:
-        enqueue("enrich.document", document_id, pages=pages.get(document_id, 1))
+        enqueue("enrich.documents", [document_id], pages=pages.get(document_id, 1))
     return len(document_ids)

@@ -1,8 +1,9 @@
-"""Writing to the index: one document at a time from the pipeline, or everything on reindex."""
+"""Writing to the index: a batch of documents at a time from the pipeline, or everything on
+reindex."""
 
 import contextlib
 import logging
-from collections.abc import Collection, Iterator
+from collections.abc import Collection, Iterator, Sequence
 from typing import Any
 
 from elasticsearch import Elasticsearch, NotFoundError
@@ -26,25 +27,26 @@ from vidensbank.store.db import session_scope
 log = logging.getLogger(__name__)
 
 
-def index_document(client: Elasticsearch, document: IndexDocument) -> None:
-    """Index one document; searches see it after the next refresh (within a second).
-
-    The write must go to the alias (never to an index Elasticsearch would create on the fly
-    under its name); only when there is no alias yet is the index created, so the common case
-    is one request."""
-    body = document.source()
-    try:
-        with elastic_errors():
-            client.index(index=alias_name(), id=document.id, document=body, require_alias=True)
-    except NotFoundError:
-        ensure_index(client)
-        with elastic_errors():
-            client.index(index=alias_name(), id=document.id, document=body, require_alias=True)
+def put_documents(client: Elasticsearch, documents: Sequence[IndexDocument]) -> None:
+    """Index documents in one bulk request; searches see them after the next refresh (within
+    a second). A document the index refuses raises ``BulkIndexError``."""
+    if not documents:
+        return
+    # The writes must go to the alias, never to an index Elasticsearch would create on the fly
+    # under its name.
+    ensure_index(client)
+    actions = [{"_id": document.id, "_source": document.source()} for document in documents]
+    with elastic_errors():
+        bulk(client, actions, index=alias_name(), require_alias=True, refresh=False)
 
 
-def delete_document(client: Elasticsearch, document_id: str) -> None:
+def delete_documents(client: Elasticsearch, document_ids: Sequence[str]) -> None:
+    """Take documents out of the index; one that is not there is out already."""
+    if not document_ids:
+        return
+    actions = [{"_op_type": "delete", "_id": document_id} for document_id in document_ids]
     with elastic_errors(), contextlib.suppress(NotFoundError):
-        client.delete(index=alias_name(), id=document_id)
+        bulk(client, actions, index=alias_name(), require_alias=True, ignore_status=404)
 
 
 def update_passages(client: Elasticsearch, document: IndexDocument) -> None:

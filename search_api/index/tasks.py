@@ -12,9 +12,14 @@ from collections.abc import Sequence
 
 from nlp_models.embeddings import EMBEDDING_VERSION, embed_passages
 from search_api.index import indexer
-from search_api.index.document import document_passages, stored_vectors, to_index_document
+from search_api.index.document import (
+    IndexDocument,
+    document_passages,
+    stored_vectors,
+    to_index_document,
+)
 from search_api.index.elastic import get_client
-from vidensbank.celery_app import PIPELINE_RETRY, DocumentTask, app, enqueue
+from vidensbank.celery_app import PIPELINE_RETRY, DocumentTask, PipelineTask, app, enqueue
 from vidensbank.settings import get_settings
 from vidensbank.store import documents as document_store
 from vidensbank.store import runs as run_store
@@ -24,41 +29,47 @@ from vidensbank.store.runs import ItemStatus
 from vidensbank.store.vectors import get_vectors, put_vectors
 
 
-@app.task(name="index.document", bind=True, base=DocumentTask, **PIPELINE_RETRY)
-def index_document(self: DocumentTask, document_id: str) -> None:
+@app.task(name="index.documents", bind=True, base=DocumentTask, **PIPELINE_RETRY)
+def index_documents(self: DocumentTask, document_ids: list[str]) -> None:
+    bodies: list[IndexDocument] = []
+    taken_out: list[str] = []
     with session_scope() as session:
-        document = document_store.get_document(session, document_id=document_id)
-        if document is None:
-            return
-        if document.status == DocumentStatus.QUARANTINED:
-            body = None
-        elif document.status in (DocumentStatus.ENRICHED, DocumentStatus.INDEXED):
-            body = to_index_document(document, stored_vectors(session, document))
-        else:
-            return
-        embedded = bool(body and body.passages)
+        for document in document_store.get_documents(session, document_ids=document_ids):
+            if document.status == DocumentStatus.QUARANTINED:
+                taken_out.append(document.id)
+            elif document.status in (DocumentStatus.ENRICHED, DocumentStatus.INDEXED):
+                bodies.append(to_index_document(document, stored_vectors(session, document)))
 
     client = get_client()
-    if body is None:
-        indexer.delete_document(client, document_id)
-        return
-    indexer.index_document(client, body)
+    indexer.delete_documents(client, taken_out)
+    indexer.put_documents(client, bodies)
     with session_scope() as session:
-        document_store.set_document_status(
-            session, document_id=document_id, status=DocumentStatus.INDEXED
-        )
-        run_store.settle_items(session, document_id=document_id, status=ItemStatus.INDEXED)
-        if embedded:
-            # Every passage's vector was already made (the same text before, or another copy).
-            document_store.mark_embedded(
-                session, document_id=document_id, embedding_version=EMBEDDING_VERSION
+        for body in bodies:
+            document_store.set_document_status(
+                session, document_id=body.id, status=DocumentStatus.INDEXED
             )
-    if not embedded and get_settings().embeddings:
-        enqueue("embed.document", document_id)
+            run_store.settle_items(session, document_id=body.id, status=ItemStatus.INDEXED)
+            if body.passages:
+                # Every passage's vector was already made (the same text before, or a copy).
+                document_store.mark_embedded(
+                    session, document_id=body.id, embedding_version=EMBEDDING_VERSION
+                )
+    if get_settings().embeddings:
+        # One document a task: embedding one takes seconds, and the workers share them out.
+        for body in bodies:
+            if not body.passages:
+                enqueue("embed.documents", [body.id])
 
 
-@app.task(name="embed.document", bind=True, base=DocumentTask, **PIPELINE_RETRY)
-def embed_document(self: DocumentTask, document_id: str) -> None:
+# Not a DocumentTask: a document that fails to embed (out of time, say) is still searchable
+# by its words and keeps its status; ``vidensbank embed`` queues it again.
+@app.task(name="embed.documents", bind=True, base=PipelineTask, **PIPELINE_RETRY)
+def embed_documents(self: PipelineTask, document_ids: list[str]) -> None:
+    for document_id in document_ids:
+        _embed_document(document_id)
+
+
+def _embed_document(document_id: str) -> None:
     with session_scope() as session:
         document = document_store.get_document(session, document_id=document_id)
         if (
@@ -98,7 +109,7 @@ def embed_pending(document_ids: Sequence[str] | None = None) -> int:
                 session, embedding_version=EMBEDDING_VERSION
             )
     for document_id in document_ids:
-        enqueue("embed.document", document_id)
+        enqueue("embed.documents", [document_id])
     return len(document_ids)
 
 

@@ -50,7 +50,7 @@ print(json.dumps({
     "read_at_import": read_at_import,
     "broker_url": app.conf.broker_url,
     "queue": app.conf.task_default_queue,
-    "max_retries": app.tasks["index.document"].max_retries,
+    "max_retries": app.tasks["index.documents"].max_retries,
     "elasticsearch_url": get_settings().elasticsearch_url,
 }))
 """

@@ -1,5 +1,6 @@
 """A task that runs longer than the broker's visibility timeout is cut off before the broker
-would hand its message to a second worker: it is received once, and its file quarantined."""
+would hand its message to a second worker: no message is received twice, the slow file is
+quarantined, and the files that shared its batch are indexed all the same."""
 
 import re
 import time
@@ -18,9 +19,15 @@ def test_a_long_task_is_stopped_before_it_is_delivered_twice(stack: None, run_di
     folder.mkdir()
     # About 40 seconds of entity finding on this machine, four times the visibility timeout.
     sentence = "Kommunen har i år talt med mange børn og unge om deres hverdag i skolen. "
-    (folder / "meget-lang-side.html").write_text(
+    (folder / "en-meget-lang-side.html").write_text(
         f"<html><body><p>{sentence * 40_000}</p></body></html>", encoding="utf-8"
     )
+    # Five files go as batches of two (by name): the slow one has a companion in the first.
+    for number in range(4):
+        (folder / f"kort-side-{number}.html").write_text(
+            f"<html><body><h1>Kort side {number}</h1><p>{sentence}</p></body></html>",
+            encoding="utf-8",
+        )
     log = run_dir / "time-limit-worker.log"
     with own_stack("limits", run_dir, VB_BROKER_VISIBILITY_TIMEOUT=str(VISIBILITY_TIMEOUT)) as own:
         worker = start_worker("limits", log, concurrency=1, env=own.env)
@@ -31,11 +38,20 @@ def test_a_long_task_is_stopped_before_it_is_delivered_twice(stack: None, run_di
         finally:
             stop_worker(worker)
 
-        [document] = report["documents"]
-        assert document["status"] == "quarantined", document
+        statuses = {d["filename"]: d["status"] for d in report["documents"]}
+        assert statuses.pop("en-meget-lang-side.html") == "quarantined", report
+        assert set(statuses.values()) == {"indexed"} and len(statuses) == 4, report
         with own.session() as session:
-            [item] = session.query(IngestItem).filter(IngestItem.run_id == report["run_id"]).all()
+            [item] = (
+                session.query(IngestItem)
+                .filter(
+                    IngestItem.run_id == report["run_id"],
+                    IngestItem.filename == "en-meget-lang-side.html",
+                )
+                .all()
+            )
             assert item.reason_code == "too_slow"
             assert item.status == "quarantined"
-    received = re.findall(r"Task ingest\.fetch_item\[[^\]]+\] received", log.read_text())
-    assert len(received) == 1, received
+    received = re.findall(r"Task ingest\.fetch_items\[([^\]]+)\] received", log.read_text())
+    # Three batches, then the slow file's batch again as one task per file.
+    assert len(received) == 5 and len(set(received)) == 5, received

@@ -193,11 +193,18 @@ def get_pages(session: Session, *, document_id: str) -> list[tuple[int, str]]:
 
 
 def get_document(session: Session, *, document_id: str) -> Document | None:
-    return session.scalars(
-        select(Document)
-        .where(Document.id == document_id)
-        .options(selectinload(Document.pages), selectinload(Document.entities))
-    ).first()
+    return next(iter(get_documents(session, document_ids=[document_id])), None)
+
+
+def get_documents(session: Session, *, document_ids: Sequence[str]) -> list[Document]:
+    """These documents with their pages and entities, in three queries whatever their number."""
+    return list(
+        session.scalars(
+            select(Document)
+            .where(Document.id.in_(document_ids))
+            .options(selectinload(Document.pages), selectinload(Document.entities))
+        )
+    )
 
 
 def record_file(

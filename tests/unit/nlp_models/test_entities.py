@@ -72,3 +72,14 @@ def test_a_long_page_is_processed_in_pieces_with_offsets_on_the_page(
     page = "Børnene leger i skolegården. " * 100 + "Til sidst skriver Socialstyrelsen."
     [mention] = [m for m in finder.find_in_pages([(3, page)]) if m.kb_id]
     assert (mention.page, mention.start) == (3, page.index("Socialstyrelsen"))
+
+
+def test_documents_found_together_get_the_mentions_each_gets_alone(finder: EntityFinder) -> None:
+    documents = [
+        [(1, "Ankestyrelsen (ASK) har talt med børn i Aarhus Kommune."), (2, "ASK svarer.")],
+        [(1, "Der er ingen navne her.")],
+        [(4, "Socialstyrelsen udgav rapporten den 3. marts 2021.")],
+    ]
+    together = finder.find_in_documents(documents)
+    assert together == [finder.find_in_pages(pages) for pages in documents]
+    assert together[0] and together[1] == [] and {m.page for m in together[2]} == {4}
