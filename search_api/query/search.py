@@ -2,6 +2,7 @@
 
 Both the JSON API and the web pages call these functions, so the two always show the same data."""
 
+import threading
 import time
 from collections.abc import Sequence
 from functools import lru_cache
@@ -70,8 +71,8 @@ def analyze_words(words: list[str], index: str | None = None) -> dict[str, WordA
     """What the index makes of each query word: its compound parts, whether it is a stop
     word, and whether the corpus has it as typed. Words the index has no Danish analyzers for
     are left alone."""
-    unique = tuple(dict.fromkeys(words[:MAX_ANALYZED_WORDS]))
-    return dict(_analyze(unique, index or alias_name(), int(time.monotonic() // CACHE_SECONDS)))
+    unique = list(dict.fromkeys(words[:MAX_ANALYZED_WORDS]))
+    return _WORDS.get(unique, index or alias_name())
 
 
 # The corpus' words change with every ingest, so what is known of a word is asked again after
@@ -81,14 +82,40 @@ CACHE_SECONDS = 300
 COMMON_SHARE = 0.5
 
 
-@lru_cache(maxsize=4096)
-def _analyze(
-    words: tuple[str, ...], target: str, _period: int
-) -> tuple[tuple[str, WordAnalysis], ...]:
-    """One request for all the words of a query, cached for a while (people repeat their
-    searches, and paging repeats them): the term vectors of an artificial document holding the
-    words, analysed three ways. ``title`` through ``da_parts`` gives each word's compound
-    parts; ``authors`` through ``da_search`` keeps all but the stop words; ``body.exact``
+class _WordCache:
+    """What is known of each word, kept for a while: a query's words are mostly words earlier
+    queries had ("børn", "anbringelse"), so most searches need no round trip to analyse
+    them. Everything is forgotten when the period turns, and when the cache is full."""
+
+    MAX_WORDS = 50_000
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._period = -1
+        self._known: dict[tuple[str, str], WordAnalysis] = {}
+
+    def get(self, words: list[str], target: str) -> dict[str, WordAnalysis]:
+        period = int(time.monotonic() // CACHE_SECONDS)
+        with self._lock:
+            if period != self._period or len(self._known) > self.MAX_WORDS:
+                self._period, self._known = period, {}
+            known = {w: a for w in words if (a := self._known.get((w, target))) is not None}
+        missing = tuple(w for w in words if w not in known)
+        if missing:
+            analysed = dict(_analyze(missing, target))
+            with self._lock:
+                self._known.update(((w, target), a) for w, a in analysed.items())
+            known |= analysed
+        return {w: known[w] for w in words if w in known}
+
+
+_WORDS = _WordCache()
+
+
+def _analyze(words: tuple[str, ...], target: str) -> tuple[tuple[str, WordAnalysis], ...]:
+    """One request for words not yet known: the term vectors of an artificial document
+    holding the words, analysed three ways. ``title`` through ``da_parts`` gives each word's
+    compound parts; ``authors`` through ``da_search`` keeps all but the stop words; ``body.exact``
     (the words as typed) gives each word's document frequency, none for a word no document
     has."""
     text = " ".join(words)

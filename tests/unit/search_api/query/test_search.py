@@ -1,6 +1,11 @@
-"""The parts of running a search that need no index: fusion and the spelling suggestion."""
+"""The parts of running a search that need no index: fusion, the spelling suggestion and the
+cache of what is known of each word."""
 
+import pytest
+
+from search_api.query import search
 from search_api.query.builder import Expansion, Unit
+from search_api.query.expansion import WordAnalysis
 from search_api.query.search import _did_you_mean, fuse
 
 
@@ -20,3 +25,22 @@ def test_did_you_mean_replaces_misspelt_words_but_not_in_english() -> None:
     english = Expansion(units=[Unit(text="placed", corrections=["placeret"])], english=True)
     assert _did_you_mean(english, "children placed with relatives") is None
     assert _did_you_mean(Expansion(units=[Unit(text="samvær")]), "samvær") is None
+
+
+def test_each_word_is_analysed_once_whatever_query_it_comes_in(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    asked: list[tuple[str, ...]] = []
+
+    def analyse(words: tuple[str, ...], target: str) -> tuple[tuple[str, WordAnalysis], ...]:
+        asked.append(words)
+        return tuple((w, WordAnalysis(parts=[], stop=w == "og")) for w in words)
+
+    monkeypatch.setattr(search, "_analyze", analyse)
+    monkeypatch.setattr(search, "_WORDS", search._WordCache())
+    first = search.analyze_words(["børn", "og", "anbringelse"], "indeks")
+    second = search.analyze_words(["anbringelse", "og", "samvær", "samvær"], "indeks")
+    search.analyze_words(["samvær"], "et-andet-indeks")
+    assert asked == [("børn", "og", "anbringelse"), ("samvær",), ("samvær",)]
+    assert list(second) == ["anbringelse", "og", "samvær"]
+    assert second["og"].stop and not first["børn"].stop
