@@ -17,6 +17,7 @@ from pathlib import Path
 
 import spacy
 from pydantic import BaseModel
+from spacy.lang.da.stop_words import STOP_WORDS
 from spacy.language import Language
 from spacy.lookups import load_lookups
 from spacy.matcher import PhraseMatcher
@@ -24,34 +25,122 @@ from spacy.tokens import Doc, Span
 
 from nlp_models.knowledge_base import KnowledgeBase, load_knowledge_base
 from nlp_models.linking import Linker
-from nlp_models.pipeline import MODEL_DIR, blank_danish, model_version
+from nlp_models.pipeline import MODEL_DIR, blank_danish, model_version, with_danish_tokenizer
 
 _MONTHS = "januar|februar|marts|april|maj|juni|juli|august|september|oktober|november|december"
+# Abbreviated months take their period ("19. sep. 2018"); "maj" has no abbreviation.
+_SHORT_MONTHS = r"(?:jan|feb|mar|apr|jun|jul|aug|sep|sept|okt|nov|dec)\."
 _NUMBER_WORDS = "en|et|to|tre|fire|fem|seks|syv|otte|ni|ti|tolv|femten|tyve|halvtreds|hundrede"
+_YEAR = r"(?:19|20)\d{2}"
+# Hyphen, en dash, non-breaking hyphen: PDFs write ranges with any of them.
+_DASH = "[-–‑]"
 DATE_PATTERN = re.compile(
-    rf"""\b(?:
-        \d{{1,2}}-\d{{1,2}}-\d{{4}}                                  # 10-06-2021
-      | \d{{1,2}}\.\s?(?:{_MONTHS})(?:\s\d{{4}})?                    # 11. maj (2021)
-      | [1-4]\.\s?kvartal\s\d{{4}}                                   # 1. kvartal 2023
-      | (?:primo|medio|ultimo|foråret|sommeren|efteråret|vinteren)\s\d{{4}}
-      | (?:{_MONTHS})\s\d{{4}}                                       # maj 2021
-      | (?:19|20)\d{{2}}(?:\s?[-–]\s?(?:19|20)\d{{2}})?              # 2019, 2021-2024
-    )\b""",
-    re.VERBOSE | re.IGNORECASE,
-)
-MONEY_PATTERN = re.compile(
     rf"""(?:
-        \b\d{{1,3}}(?:\.\d{{3}})*(?:,\d+)?\s?(?:mio\.|mia\.|millioner|milliarder|mio|mia)?\s?
-        (?:kr\.|kroner)
-      | \b(?:{_NUMBER_WORDS})\s(?:millioner|milliarder|mio\.|mia\.)\s(?:kr\.|kroner)
-      | \bkr\.\s?\d{{1,3}}(?:\.\d{{3}})*(?:,\d+)?
+        \b\d{{1,2}}-\d{{1,2}}-\d{{4}}\b                              # 10-06-2021
+      | \b\d{{1,2}}\.\d{{1,2}}\.\d{{4}}\b                            # 03.09.2024
+      | \b\d{{1,2}}\.\s?(?:{_MONTHS})\b(?:\s{_YEAR}\b)?              # 11. maj (2021)
+      | \b\d{{1,2}}\.\s?{_SHORT_MONTHS}(?:\s{_YEAR}\b)?              # 19. sep. (2018)
+      | \b[1-4]\.\s?kvartal\s{_YEAR}\b                               # 1. kvartal 2023
+      | \b[12]\.\s?halvår\s{_YEAR}\b                                 # 2. halvår 2025
+      | \b(?:primo|medio|ultimo|foråret|sommeren|efteråret|vinteren)\s{_YEAR}\b
+      | \bskoleåret\s{_YEAR}\s?[/-]\s?(?:{_YEAR}|\d{{2}})\b         # skoleåret 2024/25
+      | \buge\s\d{{1,2}}\b(?:\s(?:i\s)?{_YEAR}\b)?                   # uge 38 (2024)
+      | \b(?:{_MONTHS})(?:\s?{_DASH}\s?(?:{_MONTHS}))?\s{_YEAR}\b    # maj(–september) 2021
+      | \b{_SHORT_MONTHS}\s{_YEAR}\b                                 # sep. 2024
+      | \b{_YEAR}'erne\b                                             # 1990'erne
+      # A year or a range of years, not part of a case number ("2024-11022") or a longer
+      # figure; a school or budget year ("2024/25") counts with its second half.
+      | \b{_YEAR}(?:\s?(?:{_DASH}|/)\s?(?:{_YEAR}|\d{{2}}))?\b(?!(?:{_DASH}|/)?\d)
     )""",
     re.VERBOSE | re.IGNORECASE,
 )
-_PARAGRAPH = re.compile(r"\s*§§?\s?\d+(?:\s?[a-z]\b)?(?:,\s?stk\.\s?\d+)?")
+# A month named alone is a date ("i marts"); capitalised it is far more often a name
+# ("August, 9 år") or a heading, so only the lower-case word counts.
+BARE_MONTH_PATTERN = re.compile(rf"\b(?:{_MONTHS})\b")
+_AMOUNT = r"\d{1,3}(?:\.\d{3})*(?:,\d+)?"
+_LARGE = r"(?:mio\.|mia\.|millioner|milliarder|million|milliard)"
+MONEY_PATTERN = re.compile(
+    rf"""(?:
+        \b{_AMOUNT}(?:\s?[-–]\s?{_AMOUNT})?\s?(?:{_LARGE}\s?)?(?:kr\.|kroner)
+      | \b(?:en\shalv|{_NUMBER_WORDS})\s{_LARGE}(?:\s(?:kr\.|kroner))?
+      | \bkr\.\s?{_AMOUNT}(?:\s{_LARGE})?
+      # Millions without a currency word are money in this field's texts ("3,5 millioner",
+      # "12 mio."); smaller bare figures are not.
+      | \b{_AMOUNT}(?:\s?[-–]\s?{_AMOUNT})?\s{_LARGE}
+    )""",
+    re.VERBOSE | re.IGNORECASE,
+)
+# A Danish postal address: street and number, postcode and town ("Holmens Kanal 22, 1060
+# København K").
+ADDRESS_PATTERN = re.compile(
+    r"\b[A-ZÆØÅ][\wæøåÆØÅ.\-]*(?:\s[A-ZÆØÅa-zæøå][\wæøå.\-]*){0,3}\s\d{1,4}[A-Za-z]?"
+    r"(?:,\s?\d{1,2}\.(?:\s?(?:tv|th|mf))?)?,\s\d{4}\s[A-ZÆØÅ][a-zæøå]+(?:\s(?:[A-ZÆØÅ]{1,2}|[A-ZÆØÅ][a-zæøå]+)\b)?"
+)
+# A person: a known first name with the capitalised words after it on the same line ("Emma",
+# "Henrik Ravn Olsen"), or in a reference list the surname first ("Brandt, H. K.", "Nielsen,
+# Lise Kirkegaard").
+FIRST_NAMES = [
+    line.strip()
+    for line in (Path(__file__).parent / "first_names.txt").read_text(encoding="utf-8").splitlines()
+    if line.strip() and not line.startswith("#")
+]
+_FIRST = "(?:" + "|".join(sorted(map(re.escape, FIRST_NAMES), key=len, reverse=True)) + ")"
+_CAPITALISED = r"[A-ZÆØÅ][a-zæøåéü'’]+(?:-[A-ZÆØÅ][a-zæøåéü]+)?"
+PERSON_PATTERN = re.compile(
+    rf"""(?:
+        \b{_FIRST}(?:[ \t]+{_CAPITALISED}){{0,3}}\b(?!-)
+      | (?:^|(?<=;\s)|(?<=&\s))
+        (?P<e>{_CAPITALISED},\s
+          (?:(?:[A-ZÆØÅ]\.\s?){{1,3}}|{_FIRST}(?:[ \t]+{_CAPITALISED}){{0,2}}\b))
+    )""",
+    re.VERBOSE | re.MULTILINE,
+)
+# Paragraph references that belong to the law they follow ("serviceloven § 52, stk. 3",
+# "servicelovens §§ 52, 76 og 76 a") or precede ("§ 133 i barnets lov").
+_ONE_PARAGRAPH = r"\d{1,3}(?:\s?[a-z]\b)?(?:,\s?stk\.\s?\d+)?(?:,\s?nr\.\s?\d+)?"
+_PARAGRAPH = re.compile(rf"\s*§§?\s?{_ONE_PARAGRAPH}(?:(?:,\s?|\s(?:og|eller)\s){_ONE_PARAGRAPH})*")
+_PARAGRAPH_BEFORE = re.compile(rf"§§?\s?{_ONE_PARAGRAPH}\s(?:i|efter)\s$")
+# What a model-only span must not be (section 2 of the out-of-domain guidelines): a label of a
+# part of a document ("Boks 5.1", "Kapitel 3"), a bare paragraph, a piece of a web address, a
+# footnote marker glued to a word ("sagen.3"), or a span across page chrome ("·", "|").
+_PART_LABEL = re.compile(
+    r"^(?:boks|figur|tabel|kapitel|kap\.|bilag|afsnit|side|note|s\.)\s*\d", re.IGNORECASE
+)
+_NOT_A_NAME = re.compile(r"^§|[@·|]|https?:|www\.|\.(?:dk|com|org|eu)\b|\bpct\.|[a-zæøå]\.\d")
+# Function words: in a name they are lower case ("Børn og Unge"), so capitalised inside a span
+# they mark a heading in title case ("Bliv Frivillig Bisidder For Et Barn").
+_TITLE_CASE_WORDS = frozenset(
+    [
+        "For",
+        "Et",
+        "En",
+        "Til",
+        "Af",
+        "Om",
+        "Med",
+        "Mellem",
+        "Og",
+        "I",
+        "På",
+        "Kan",
+        "Vi",
+        "Der",
+        "Som",
+        "At",
+        "Har",
+        "Er",
+        "Skal",
+        "Fra",
+        "Ved",
+        "Du",
+    ]
+)
+# Articles may begin a name ("Det Sociale Netværk", "Den Uvildige Konsulentordning").
+_ARTICLES = frozenset({"den", "det", "de", "en", "et"})
 
-# Sources of candidates, most trusted first.
-_KB, _PATTERN, _MODEL = 0, 1, 2
+# Sources of candidates, most trusted first: an address holds names of places that are
+# part of it ("Holmens Kanal 22, 1060 København K").
+_ADDRESS, _KB, _PATTERN, _MODEL = 0, 1, 2, 3
 
 
 class Mention(BaseModel):
@@ -83,6 +172,18 @@ def _genitives(form: str) -> list[str]:
     return [form, f"{form}s"]
 
 
+def _inflections(concept: str) -> list[str]:
+    """The definite and plural forms of a concept the knowledge base names in lower case
+    ("familiehus": "familiehuset", "familiehuse", "familiehusene"; "udlodningsmidler":
+    "udlodningsmidlerne"), which texts use far more than the bare form."""
+    if concept.endswith(("en", "et", "ne")):
+        return []  # already definite ("satspuljen")
+    if concept.endswith("er"):
+        return [f"{concept}ne"]
+    stem = concept[:-1] if concept.endswith("e") else concept
+    return [f"{concept}n", f"{concept}t", f"{stem}e", f"{stem}ene", f"{stem}en", f"{stem}et"]
+
+
 def _select(candidates: list[tuple[Span, int]]) -> list[Span]:
     """Non-overlapping spans: by source trust, then longest first."""
     chosen: list[Span] = []
@@ -100,7 +201,9 @@ class EntityFinder:
         self.linker = Linker(kb)
         has_model = model_dir is not None and (model_dir / "meta.json").is_file()
         self.nlp: Language = (
-            spacy.load(model_dir) if model_dir is not None and has_model else blank_danish()
+            with_danish_tokenizer(spacy.load(model_dir))
+            if model_dir is not None and has_model
+            else blank_danish()
         )
         self.version = model_version(model_dir) if model_dir is not None else "rules-1"
         # Every form in spaCy's Danish lemma table (lower case, from spacy-lookups-data).
@@ -115,7 +218,10 @@ class EntityFinder:
                     # One-letter party letters ("S", "V") only make sense as "(S)" tags.
                     continue
                 matcher = self.exact if form.isupper() or len(form) <= 3 else self.loose
-                matcher.add(record.id, [self.nlp.make_doc(f) for f in _genitives(form)])
+                forms = _genitives(form)
+                if record.type == "INITIATIVE" and form.islower() and " " not in form:
+                    forms += _inflections(form)
+                matcher.add(record.id, [self.nlp.make_doc(f) for f in forms])
 
     def _kb_spans(self, doc: Doc) -> list[Span]:
         spans = []
@@ -128,20 +234,26 @@ class EntityFinder:
 
     @staticmethod
     def _pattern_spans(doc: Doc, pattern: re.Pattern[str], label: str) -> list[Span]:
+        """The spans a pattern matches (its group ``e`` where it has one matched)."""
         spans = []
         for match in pattern.finditer(doc.text):
-            span = doc.char_span(match.start(), match.end(), label=label, alignment_mode="expand")
+            start, end = match.span("e") if match.groupdict().get("e") else match.span()
+            span = doc.char_span(start, end, label=label, alignment_mode="expand")
             if span is not None:
                 spans.append(span)
         return spans
 
     def spans(self, doc: Doc) -> list[Span]:
         """The chosen entity spans of a processed doc (the model's run in ``doc.ents``)."""
-        candidates = [(span, _KB) for span in self._kb_spans(doc)]
-        candidates += [
-            (span, _PATTERN) for span in self._pattern_spans(doc, MONEY_PATTERN, "MONEY")
-        ]
-        candidates += [(span, _PATTERN) for span in self._pattern_spans(doc, DATE_PATTERN, "DATE")]
+        candidates = [(span, _ADDRESS) for span in self._pattern_spans(doc, ADDRESS_PATTERN, "LOC")]
+        candidates += [(span, _KB) for span in self._kb_spans(doc)]
+        for pattern, label in (
+            (MONEY_PATTERN, "MONEY"),
+            (DATE_PATTERN, "DATE"),
+            (BARE_MONTH_PATTERN, "DATE"),
+            (PERSON_PATTERN, "PER"),
+        ):
+            candidates += [(span, _PATTERN) for span in self._pattern_spans(doc, pattern, label)]
         candidates += [(span, _MODEL) for span in doc.ents if self._plausible(span)]
         return _select(candidates)
 
@@ -157,7 +269,15 @@ class EntityFinder:
             return False
         if len(span) == 1 and span.text.lower() in self.common_words:
             return self.linker.link(span.text, span.label_) is not None
-        return True
+        text = span.text
+        if _PART_LABEL.match(text) or _NOT_A_NAME.search(text):
+            return False
+        if span.label_ == "PER" and any(c.isdigit() for c in text):
+            return False
+        first = span[0].text
+        if first.lower() in STOP_WORDS and first.lower() not in _ARTICLES:
+            return False  # "Hvis", "Også DR", "Alle": a sentence start, not a name
+        return not any(token.text in _TITLE_CASE_WORDS for token in span[1:])
 
     def _mentions(self, doc: Doc, page: int, offset: int = 0) -> list[Mention]:
         """The mentions of a processed text that starts ``offset`` characters into its page."""
@@ -165,9 +285,16 @@ class EntityFinder:
         text = doc.text
         for span in self.spans(doc):
             start, end, label = span.start_char, span.end_char, span.label_
-            # "Serviceloven § 50": the paragraph reference belongs to the law mention.
+            # "Serviceloven § 50", "§ 19 i barnets lov": the paragraph reference belongs to the
+            # law mention.
             if label == "LAW" and (paragraph := _PARAGRAPH.match(text, end)):
                 end = paragraph.end()
+            if label == "LAW" and (
+                before := _PARAGRAPH_BEFORE.search(text, max(0, start - 60), start)
+            ):
+                start = before.start()
+            if label == "DATE" and text[end - 1] == "." and text[end - 2].isdigit():
+                end -= 1  # "uge 12." at a sentence end: the tokenizer keeps "12." whole
             surface = text[start:end]
             record = self.linker.link(surface, label)
             mentions.append(

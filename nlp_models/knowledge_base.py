@@ -8,6 +8,7 @@ entity pages all read them from here.
 import hashlib
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
 import yaml
 from pydantic import BaseModel, Field
@@ -19,9 +20,42 @@ class FormerName(BaseModel):
     until: int | None = None
 
 
+# What kind of body, place or thing a record is, finer than its entity type (kb/README.md).
+KINDS = (
+    "authority",
+    "court",
+    "board",
+    "council",
+    "ministry",
+    "party",
+    "committee",
+    "municipality",
+    "region",
+    "place",
+    "interest_organisation",
+    "ngo",
+    "foundation",
+    "research",
+    "education",
+    "media",
+    "care_provider",
+    "company",
+    "international",
+    "law",
+    "convention",
+    "reform",
+    "programme",
+    "pool",
+    "agreement",
+    "service",
+    "person",
+)
+
+
 class KBRecord(BaseModel):
     id: str
     type: str
+    kind: Literal[KINDS] | None = None  # type: ignore[valid-type]
     name: str
     aliases: list[str] = Field(default_factory=list)
     abbreviations: list[str] = Field(default_factory=list)

@@ -9,7 +9,9 @@ import re
 
 from nlp_models.knowledge_base import KBRecord, KnowledgeBase
 
-_PARAGRAPH_AFTER = re.compile(r"\s*(?:§§?|stk\.|nr\.)[\s\d,.a-z-]*$")
+_PARAGRAPH_AFTER = re.compile(
+    r"\s*(?:§§?|stk\.|nr\.)\s?\d+(?:[\s,.-]*(?:[a-z]\b|stk\.|nr\.|og\b|eller\b|\d+))*[\s.]*$"
+)
 _PARAGRAPH_BEFORE = re.compile(r"^(?:§§?\s?[\d\s,.a-z-]*?\s(?:i|efter|jf\.)\s)")
 _LINE_BREAK_HYPHEN = re.compile(r"(\w)- (?!og\b|eller\b)(\w)")
 
@@ -26,7 +28,7 @@ def _variants(form: str) -> list[str]:
         keys.append(form[:-2])
     elif form.endswith(("'", "s")):
         keys.append(form[:-1])
-    for ending in ("et", "en", "ene", "erne"):
+    for ending in ("et", "en", "ene", "erne", "ne"):
         if form.endswith(ending) and len(form) > len(ending) + 3:
             keys.append(form[: -len(ending)])
     return keys
@@ -44,7 +46,7 @@ class Linker:
     def link(self, text: str, label: str) -> KBRecord | None:
         form = normalize(text)
         if label == "LAW":
-            form = _PARAGRAPH_BEFORE.sub("", _PARAGRAPH_AFTER.sub("", form)).strip()
+            form = _PARAGRAPH_AFTER.sub("", _PARAGRAPH_BEFORE.sub("", form)).strip()
         for key in _variants(form):
             record_id = self.index.get(key)
             if record_id is not None:

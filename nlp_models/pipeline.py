@@ -12,13 +12,19 @@ from spacy.util import compile_infix_regex
 MODEL_DIR = Path(__file__).parent / "model"
 
 # Split hyphens between letters ("Børnene Først-reformen", "EU-borgere"), so a name inside a
-# hyphenated compound is a token sequence of its own.
-_HYPHEN_INFIX = r"(?<=[^\W\d_])-(?=[^\W\d_])"
+# hyphenated compound is a token sequence of its own; and after a number ("2023-målingen"), so a
+# year inside one is a date of its own.
+_HYPHEN_INFIXES = [r"(?<=[^\W\d_])-(?=[^\W\d_])", r"(?<=[0-9])-(?=[^\W\d_])"]
 
 
 def blank_danish() -> Language:
-    nlp = spacy.blank("da")
-    infixes = [*(nlp.Defaults.infixes or []), _HYPHEN_INFIX]
+    return with_danish_tokenizer(spacy.blank("da"))
+
+
+def with_danish_tokenizer(nlp: Language) -> Language:
+    """Give a Danish pipeline the project's hyphen rules (a loaded model too: the rules are
+    the code's, whatever the model was saved with)."""
+    infixes = [*(spacy.blank("da").Defaults.infixes or []), *_HYPHEN_INFIXES]
     tokenizer = nlp.tokenizer
     assert isinstance(tokenizer, Tokenizer)
     tokenizer.infix_finditer = compile_infix_regex(infixes).finditer

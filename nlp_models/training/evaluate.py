@@ -1,17 +1,24 @@
-"""Scores of the entity pipeline on annotated sentences: per label P/R/F1, micro F1, linking.
+"""Scores of the entity pipeline: on annotated sentences (per label P/R/F1, micro F1, linking)
+and on whole out-of-domain documents as users see them.
 
 A predicted entity counts only when its span and label match the gold entity exactly. Linking
 accuracy is end to end: of the gold mentions that have a knowledge-base id, the share that the
 pipeline found with exactly that span and linked to that id.
 """
 
+import json
+import subprocess
+import sys
 from collections import Counter
 from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
 
 from pydantic import BaseModel
 
-from nlp_models.entities import EntityFinder
-from nlp_models.training.corpus import LABELS, Sentence
+from ingest.extract import extract
+from nlp_models.entities import EntityFinder, Mention
+from nlp_models.training.corpus import DATA_DIR, LABELS, Sentence
 
 
 class LabelScore(BaseModel):
@@ -78,3 +85,107 @@ def evaluate(finder: EntityFinder, sentences: Iterable[Sentence]) -> Scores:
         linking_accuracy=round(linked_right / linked_total, 4) if linked_total else 0.0,
         linked_mentions=linked_total,
     )
+
+
+# The out-of-domain test sets (frozen; never trained on), rendered by the first set's script.
+OOD_SETS = (DATA_DIR / "ood", DATA_DIR / "ood2")
+OOD_RENDERER = DATA_DIR / "ood" / "render.py"
+
+
+class DocumentScores(BaseModel):
+    """Scores on whole documents. ``document_level``: each distinct entity of a document once,
+    as a user sees the list on its page (matched as ``_count_entities`` says), found in the
+    document as ingest reads it (the PDF where there is one, else the HTML page).
+    ``mention_level``: every mention in the gold's plain text, right when its span and label
+    match. Both micro-averaged over all documents; ``micro`` is all labels together."""
+
+    documents: int
+    document_level: dict[str, LabelScore]
+    mention_level: dict[str, LabelScore]
+
+
+def render_ood(out: Path) -> None:
+    """Write every out-of-domain set's renderings and gold lists into ``out``."""
+    for source in OOD_SETS:
+        subprocess.run(
+            [sys.executable, str(OOD_RENDERER), "--src", str(source), "--out", str(out)],
+            check=True,
+            capture_output=True,
+        )
+
+
+def evaluate_documents(finder: EntityFinder, rendered: Path) -> DocumentScores:
+    """Score the finder on rendered documents (``render_ood``)."""
+    documents: dict[str, Counter[str]] = {label: Counter() for label in LABELS}
+    mentions: dict[str, Counter[str]] = {label: Counter() for label in LABELS}
+    golds = sorted(rendered.glob("*.gold.json"))
+    for gold_path in golds:
+        gold: dict[str, Any] = json.loads(gold_path.read_text(encoding="utf-8"))
+        rendering = "pdf" if "pdf" in gold["renderings"] else "html"
+        path = rendered / f"{gold['slug']}.{rendering}"
+        pages = [(page.number, page.text) for page in extract(path.read_bytes(), path.name).pages]
+        _count_entities(finder.find_in_pages(pages), gold["entities"], documents)
+        _count(
+            {(m.label, f"{m.start}:{m.end}") for m in finder.find_in_pages([(1, gold["text"])])},
+            {(m["label"], f"{m['start']}:{m['end']}") for m in gold["mentions"]},
+            mentions,
+        )
+    return DocumentScores(
+        documents=len(golds),
+        document_level=_table(documents),
+        mention_level=_table(mentions),
+    )
+
+
+def _count_entities(
+    found: list[Mention], gold: list[dict[str, Any]], counts: dict[str, Counter[str]]
+) -> None:
+    """Match a document's distinct entities. A gold entity with a record is found when an
+    entity linked to that record is; one without a record (the record may have come later)
+    when an entity with its label is written the same way, linked or not."""
+    wanted = {
+        (e["label"], ("id", e["kb_id"]) if e["kb_id"] else ("text", _norm(e["text"]))) for e in gold
+    }
+    entities: dict[tuple[str, tuple[str, str]], set[tuple[str, str]]] = {}
+    for mention in found:
+        key = ("id", mention.kb_id) if mention.kb_id else ("text", _norm(mention.text))
+        entities.setdefault((mention.label, key), {key}).add(("text", _norm(mention.text)))
+    matched: set[tuple[str, tuple[str, str]]] = set()
+    for (label, _key), forms in entities.items():
+        hits = {(label, form) for form in forms} & wanted
+        if hits:
+            matched |= hits
+        else:
+            counts[label]["fp"] += 1
+    for label, _form in matched:
+        counts[label]["tp"] += 1
+    for label, _form in wanted - matched:
+        counts[label]["fn"] += 1
+
+
+def _norm(text: str) -> str:
+    return " ".join(text.lower().split())
+
+
+def _count(
+    found: set[tuple[str, str]], gold: set[tuple[str, str]], counts: dict[str, Counter[str]]
+) -> None:
+    for label, _ in found & gold:
+        counts[label]["tp"] += 1
+    for label, _ in found - gold:
+        counts[label]["fp"] += 1
+    for label, _ in gold - found:
+        counts[label]["fn"] += 1
+
+
+def _table(counts: dict[str, Counter[str]]) -> dict[str, LabelScore]:
+    total: Counter[str] = Counter()
+    for label in LABELS:
+        total.update(counts[label])
+    table = {}
+    for key, c in {"micro": total, **counts}.items():
+        p, r, f = _prf(c["tp"], c["fp"], c["fn"])
+        table[key] = LabelScore(
+            precision=round(p, 4), recall=round(r, 4), f1=round(f, 4), support=c["tp"] + c["fn"]
+        )
+    return table

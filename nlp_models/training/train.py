@@ -1,4 +1,7 @@
-"""Train the statistical NER component on the project's sentences, reproducibly.
+"""Train the statistical NER component on the project's sentences and on whole pages in the
+genres users meet (``data/ood_train/``: press releases, guides, municipal pages, answers to the
+Folketing, news, reports; page chrome and labels of boxes and figures are there as what is not
+a name), reproducibly.
 
     .venv/bin/python -m nlp_models.training.train [--epochs 30] [--seed 0]
 
@@ -27,7 +30,8 @@ from vidensbank.settings import get_settings
 log = logging.getLogger(__name__)
 
 MODEL_NAME = "vidensbank_da_ner"
-MODEL_VERSION = "1.0.0"
+MODEL_VERSION = "1.1.0"
+TRAINING_SPLITS = ("train", "ood_train")
 DEV_SHARE = 0.1
 
 
@@ -39,7 +43,7 @@ def train(*, epochs: int, seed: int, out: Path) -> dict[str, object]:
     for label in LABELS:
         ner.add_label(label)
 
-    sentences = list(read_split("train"))
+    sentences = [sentence for split in TRAINING_SPLITS for sentence in read_split(split)]
     random.Random(seed).shuffle(sentences)
     dev_size = int(len(sentences) * DEV_SHARE)
     dev, train_set = sentences[:dev_size], sentences[dev_size:]

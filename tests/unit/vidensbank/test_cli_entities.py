@@ -44,3 +44,31 @@ def test_entities_of_a_broken_file_is_a_clear_error(
 def test_entities_of_a_missing_file_is_a_clear_error(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["entities", "/findes/ikke.pdf"]) == 1
     assert "Filen findes ikke" in capsys.readouterr().err
+
+
+CHROME_AND_HEADINGS = """<!doctype html><html lang="da"><head><title>Kontakt</title></head><body>
+<header><p>Børns Vilkår</p><nav>Forside · Om os · Nyheder · Kontakt</nav></header>
+<nav>Del: Facebook LinkedIn Mail · Print</nav>
+<main>
+<h1>Kontakt</h1>
+<h2>Formål</h2>
+<h2>Sådan gør du</h2>
+<h2>Boks 5.1 Eksempel</h2>
+<h3>Kapitel 3</h3>
+<h3>Figur 2.1 Fordeling på kommuner</h3>
+<h3>Tabel 4 Sagsnr. 2024-11873</h3>
+<h3>Læs Også Om Os</h3>
+<p>Facebook LinkedIn Mail · Print</p>
+<p>Del siden · Udskriv · Til toppen · kontakt@eksempel.dk · www.eksempel.dk</p>
+</main>
+<footer><p>Børns Vilkår · Trekronergade 26 · CVR 12345678 · Om cookies</p></footer>
+</body></html>"""
+
+
+def test_a_page_of_only_chrome_and_headings_has_no_names(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    page = tmp_path / "kontakt.html"
+    page.write_text(CHROME_AND_HEADINGS, encoding="utf-8")
+    assert main(["entities", str(page), "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["entities"] == []
