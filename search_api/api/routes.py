@@ -3,7 +3,8 @@
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
-from fastapi.responses import FileResponse, JSONResponse
+from fastapi.responses import FileResponse, JSONResponse, Response
+from pydantic import BaseModel
 
 from search_api.api import documents, entities, health, runs
 from search_api.api.schemas import (
@@ -48,14 +49,21 @@ ERROR_MEANINGS = {
 ORIGINAL_POLICY = "sandbox; frame-ancestors 'none'"
 
 
+def _json(model: BaseModel) -> Response:
+    """A response the route built as its response model, as JSON. Returned as the model,
+    FastAPI would dump it, validate it again and dump it once more: milliseconds on a page of
+    search results, on the two routes people wait for while they type."""
+    return Response(model.model_dump_json(), media_type="application/json")
+
+
 @router.get(
     "/api/search",
     response_model=SearchResponse,
     tags=["søgning"],
     responses=errors(400, 413, 503),
 )
-def api_search(params: SearchQuery) -> SearchResponse:
-    return search.search(params)
+def api_search(params: SearchQuery) -> Response:
+    return _json(search.search(params))
 
 
 @router.get(
@@ -66,8 +74,8 @@ def api_search(params: SearchQuery) -> SearchResponse:
 )
 def api_autocomplete(
     q: Annotated[str, Query(max_length=200, description="Begyndelsen af en titel eller et navn")],
-) -> Autocomplete:
-    return search.autocomplete(q)
+) -> Response:
+    return _json(search.autocomplete(q))
 
 
 @router.get(

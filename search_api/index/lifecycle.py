@@ -56,12 +56,14 @@ def mapping(options: AnalysisOptions | None) -> dict[str, Any]:
             # Autocomplete over titles and entity names.
             "suggest": {"type": "completion", "analyzer": "simple"},
             # Pages are highlighted from the offsets kept in the postings, not analysed again
-            # for every hit; they need no exact spelling (the document's body has it).
+            # for every hit, and from their own stored text, not from the whole document's
+            # JSON read again for each hit; they need no exact spelling (the document's body
+            # has it).
             "pages": {
                 "type": "nested",
                 "properties": {
                     "number": {"type": "integer"},
-                    "text": text_field(options, exact=False, offsets=True),
+                    "text": text_field(options, exact=False, offsets=True) | {"store": True},
                 },
             },
             # The embedded passages (added by the embed step, after the words are searchable).
@@ -105,7 +107,7 @@ def index_settings(options: AnalysisOptions | None) -> dict[str, Any]:
 PRODUCTION = AnalysisOptions()
 
 # Raise when the mapping or analysis changes: `vidensbank init` then rebuilds the index.
-MAPPING_VERSION = 7
+MAPPING_VERSION = 8
 # Lucene refuses a term over 32,766 bytes; a character takes at most 4 in UTF-8.
 KEYWORD_MAX_CHARS = 8000
 

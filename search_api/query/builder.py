@@ -240,15 +240,16 @@ def _pages_clause(
     if highlight:
         clause["nested"]["inner_hits"] = {
             "size": PAGE_HITS_PER_DOCUMENT,
-            "_source": ["pages.number"],
+            # The page number from its doc values and the snippet from the page's stored
+            # text: reading the document's JSON for them cost more than the search.
+            "_source": False,
+            "docvalue_fields": ["pages.number"],
             "highlight": {
                 "encoder": "html",
                 "pre_tags": ["<mark>"],
                 "post_tags": ["</mark>"],
-                # The exact sub-field highlights what only a typo-tolerant match found.
                 "fields": {
-                    field: {"fragment_size": SNIPPET_SIZE, "number_of_fragments": 1}
-                    for field in ("pages.text", "pages.text.exact")
+                    "pages.text": {"fragment_size": SNIPPET_SIZE, "number_of_fragments": 1}
                 },
             },
         }
@@ -384,7 +385,7 @@ def closest_pages_query(vector: Sequence[float], ids: list[str]) -> dict[str, An
             "k": len(ids),
             "num_candidates": max(DENSE_CANDIDATES, len(ids)),
             "filter": {"ids": {"values": ids}},
-            "inner_hits": {"size": 1, "_source": False, "fields": ["passages.page"]},
+            "inner_hits": {"size": 1, "_source": False, "docvalue_fields": ["passages.page"]},
         },
         "size": len(ids),
         "_source": False,

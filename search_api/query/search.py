@@ -41,7 +41,7 @@ def _page_hits(hit: dict[str, Any]) -> list[PageHit]:
     inner = hit.get("inner_hits", {}).get("pages", {}).get("hits", {}).get("hits", [])
     return [
         PageHit(
-            page=page["_source"]["number"],
+            page=page["fields"]["pages.number"][0],
             highlight=(page.get("highlight", {}).get("pages.text") or [""])[0],
         )
         for page in inner
@@ -472,7 +472,7 @@ def _best_page(hit: dict[str, Any]) -> int | None:
     inner = hit.get("inner_hits", {}).get("passages", {}).get("hits", {}).get("hits", [])
     if not inner:
         return None
-    pages = inner[0].get("fields", {}).get("passages", [{}])[0].get("page", [])
+    pages = inner[0].get("fields", {}).get("passages.page", [])
     return int(pages[0]) if pages else None
 
 
