@@ -248,9 +248,7 @@ def _pages_clause(
                 "encoder": "html",
                 "pre_tags": ["<mark>"],
                 "post_tags": ["</mark>"],
-                "fields": {
-                    "pages.text": {"fragment_size": SNIPPET_SIZE, "number_of_fragments": 1}
-                },
+                "fields": {"pages.text": {"fragment_size": SNIPPET_SIZE, "number_of_fragments": 1}},
             },
         }
     return clause
