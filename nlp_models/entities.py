@@ -24,7 +24,7 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 
 from nlp_models.knowledge_base import KnowledgeBase, load_knowledge_base
-from nlp_models.linking import Linker
+from nlp_models.linking import PARAGRAPHS, PARAGRAPHS_OF, Linker
 from nlp_models.pipeline import MODEL_DIR, blank_danish, model_version, with_danish_tokenizer
 
 _MONTHS = "januar|februar|marts|april|maj|juni|juli|august|september|oktober|november|december"
@@ -95,11 +95,10 @@ PERSON_PATTERN = re.compile(
     )""",
     re.VERBOSE | re.MULTILINE,
 )
-# Paragraph references that belong to the law they follow ("serviceloven § 52, stk. 3",
+# Paragraph references belong to the law they follow ("serviceloven § 52, stk. 3",
 # "servicelovens §§ 52, 76 og 76 a") or precede ("§ 133 i barnets lov").
-_ONE_PARAGRAPH = r"\d{1,3}(?:\s?[a-z]\b)?(?:,\s?stk\.\s?\d+)?(?:,\s?nr\.\s?\d+)?"
-_PARAGRAPH = re.compile(rf"\s*§§?\s?{_ONE_PARAGRAPH}(?:(?:,\s?|\s(?:og|eller)\s){_ONE_PARAGRAPH})*")
-_PARAGRAPH_BEFORE = re.compile(rf"§§?\s?{_ONE_PARAGRAPH}\s(?:i|efter)\s$")
+_PARAGRAPH = re.compile(rf"\s*{PARAGRAPHS}")
+_PARAGRAPH_BEFORE = re.compile(rf"{PARAGRAPHS_OF}$")
 # What a model-only span must not be (section 2 of the out-of-domain guidelines): a label of a
 # part of a document ("Boks 5.1", "Kapitel 3"), a bare paragraph, a piece of a web address, a
 # footnote marker glued to a word ("sagen.3"), or a span across page chrome ("·", "|").

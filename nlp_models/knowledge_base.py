@@ -21,7 +21,7 @@ class FormerName(BaseModel):
 
 
 # What kind of body, place or thing a record is, finer than its entity type (kb/README.md).
-KINDS = (
+Kind = Literal[
     "authority",
     "court",
     "board",
@@ -49,13 +49,13 @@ KINDS = (
     "agreement",
     "service",
     "person",
-)
+]
 
 
 class KBRecord(BaseModel):
     id: str
     type: str
-    kind: Literal[KINDS] | None = None  # type: ignore[valid-type]
+    kind: Kind | None = None
     name: str
     aliases: list[str] = Field(default_factory=list)
     abbreviations: list[str] = Field(default_factory=list)

@@ -24,7 +24,7 @@ def blank_danish() -> Language:
 def with_danish_tokenizer(nlp: Language) -> Language:
     """Give a Danish pipeline the project's hyphen rules (a loaded model too: the rules are
     the code's, whatever the model was saved with)."""
-    infixes = [*(spacy.blank("da").Defaults.infixes or []), *_HYPHEN_INFIXES]
+    infixes = [*(nlp.Defaults.infixes or []), *_HYPHEN_INFIXES]
     tokenizer = nlp.tokenizer
     assert isinstance(tokenizer, Tokenizer)
     tokenizer.infix_finditer = compile_infix_regex(infixes).finditer

@@ -102,7 +102,7 @@ class _WordCache:
             known = {w: a for w in words if (a := self._known.get((w, target))) is not None}
         missing = tuple(w for w in words if w not in known)
         if missing:
-            analysed = dict(_analyze(missing, target))
+            analysed = _analyze(missing, target)
             with self._lock:
                 self._known.update(((w, target), a) for w, a in analysed.items())
             known |= analysed
@@ -112,7 +112,7 @@ class _WordCache:
 _WORDS = _WordCache()
 
 
-def _analyze(words: tuple[str, ...], target: str) -> tuple[tuple[str, WordAnalysis], ...]:
+def _analyze(words: tuple[str, ...], target: str) -> dict[str, WordAnalysis]:
     """One request for words not yet known: the term vectors of an artificial document
     holding the words, analysed three ways. ``title`` through ``da_parts`` gives each word's
     compound parts; ``authors`` through ``da_search`` keeps all but the stop words; ``body.exact``
@@ -126,7 +126,7 @@ def _analyze(words: tuple[str, ...], target: str) -> tuple[tuple[str, WordAnalys
         offset += len(typed) + 1
     if not _has_danish_chain(target):
         # An index built with the plain standard analyzer (the measured baseline).
-        return ()
+        return {}
     with elastic_errors():
         vectors = get_client().termvectors(
             index=target,
@@ -172,18 +172,12 @@ def _analyze(words: tuple[str, ...], target: str) -> tuple[tuple[str, WordAnalys
     for term, nearest in _nearest_words(list(unknown), target).items():
         for owner in unknown.get(term, set()):
             corrections[owner] += nearest
-    return tuple(
-        (
-            w,
-            WordAnalysis(
-                parts=parts[w],
-                stop=w not in kept,
-                common=w in common,
-                corrections=corrections[w],
-            ),
+    return {
+        w: WordAnalysis(
+            parts=parts[w], stop=w not in kept, common=w in common, corrections=corrections[w]
         )
         for w in words
-    )
+    }
 
 
 @lru_cache(maxsize=64)

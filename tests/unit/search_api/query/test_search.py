@@ -32,9 +32,9 @@ def test_each_word_is_analysed_once_whatever_query_it_comes_in(
 ) -> None:
     asked: list[tuple[str, ...]] = []
 
-    def analyse(words: tuple[str, ...], target: str) -> tuple[tuple[str, WordAnalysis], ...]:
+    def analyse(words: tuple[str, ...], target: str) -> dict[str, WordAnalysis]:
         asked.append(words)
-        return tuple((w, WordAnalysis(parts=[], stop=w == "og")) for w in words)
+        return {w: WordAnalysis(parts=[], stop=w == "og") for w in words}
 
     monkeypatch.setattr(search, "_analyze", analyse)
     monkeypatch.setattr(search, "_WORDS", search._WordCache())
