@@ -232,19 +232,23 @@ class EntityFinder:
         return spans
 
     @staticmethod
-    def _pattern_spans(doc: Doc, pattern: re.Pattern[str], label: str) -> list[Span]:
-        """The spans a pattern matches (its group ``e`` where it has one matched)."""
+    def _pattern_spans(doc: Doc, text: str, pattern: re.Pattern[str], label: str) -> list[Span]:
+        """The spans a pattern matches in the doc's ``text`` (its group ``e`` where it has one
+        matched). The text is passed in: ``Doc.text`` joins every token again at each call."""
         spans = []
-        for match in pattern.finditer(doc.text):
+        for match in pattern.finditer(text):
             start, end = match.span("e") if match.groupdict().get("e") else match.span()
             span = doc.char_span(start, end, label=label, alignment_mode="expand")
             if span is not None:
                 spans.append(span)
         return spans
 
-    def spans(self, doc: Doc) -> list[Span]:
-        """The chosen entity spans of a processed doc (the model's run in ``doc.ents``)."""
-        candidates = [(span, _ADDRESS) for span in self._pattern_spans(doc, ADDRESS_PATTERN, "LOC")]
+    def spans(self, doc: Doc, text: str) -> list[Span]:
+        """The chosen entity spans of a processed doc of ``text`` (the model's run in
+        ``doc.ents``)."""
+        candidates = [
+            (span, _ADDRESS) for span in self._pattern_spans(doc, text, ADDRESS_PATTERN, "LOC")
+        ]
         candidates += [(span, _KB) for span in self._kb_spans(doc)]
         for pattern, label in (
             (MONEY_PATTERN, "MONEY"),
@@ -252,7 +256,9 @@ class EntityFinder:
             (BARE_MONTH_PATTERN, "DATE"),
             (PERSON_PATTERN, "PER"),
         ):
-            candidates += [(span, _PATTERN) for span in self._pattern_spans(doc, pattern, label)]
+            candidates += [
+                (span, _PATTERN) for span in self._pattern_spans(doc, text, pattern, label)
+            ]
         candidates += [(span, _MODEL) for span in doc.ents if self._plausible(span)]
         return _select(candidates)
 
@@ -282,7 +288,7 @@ class EntityFinder:
         """The mentions of a processed text that starts ``offset`` characters into its page."""
         mentions = []
         text = doc.text
-        for span in self.spans(doc):
+        for span in self.spans(doc, text):
             start, end, label = span.start_char, span.end_char, span.label_
             # "Serviceloven § 50", "§ 19 i barnets lov": the paragraph reference belongs to the
             # law mention.

@@ -24,6 +24,10 @@ def mapping(options: AnalysisOptions | None) -> dict[str, Any]:
     return {
         "dynamic": "strict",
         "_meta": {"mapping_version": MAPPING_VERSION},
+        # The vectors are searched, never shown: out of the stored JSON they no longer weigh on
+        # every hit that reads it (ten 384-dimension vectors are most of a short document). The
+        # embed step's partial update sets all passages at once, so none is lost.
+        "_source": {"excludes": ["passages.vector"]},
         "properties": {
             "id": keyword,
             "title": text,
@@ -107,7 +111,7 @@ def index_settings(options: AnalysisOptions | None) -> dict[str, Any]:
 PRODUCTION = AnalysisOptions()
 
 # Raise when the mapping or analysis changes: `vidensbank init` then rebuilds the index.
-MAPPING_VERSION = 8
+MAPPING_VERSION = 9
 # Lucene refuses a term over 32,766 bytes; a character takes at most 4 in UTF-8.
 KEYWORD_MAX_CHARS = 8000
 

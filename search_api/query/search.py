@@ -5,6 +5,7 @@ Both the JSON API and the web pages call these functions, so the two always show
 import threading
 import time
 from collections.abc import Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from functools import lru_cache
 from typing import Any
 
@@ -26,6 +27,7 @@ from search_api.query.builder import (
     build_query,
     closest_pages_query,
     dense_query,
+    hit_id,
     snippets_query,
 )
 from search_api.query.expansion import WordAnalysis, expand, get_linker
@@ -293,13 +295,14 @@ def search(
     try:
         with elastic_errors():
             expansion = expand(parsed, options, lambda words: analyze_words(words, target))
-            vector = (
-                embed_query(_meaning_text(parsed, expansion))
+            embedding = (
+                _EMBEDDER.submit(embed_query, _meaning_text(parsed, expansion))
                 if options.dense and not expansion.is_empty and _free_text(parsed)
                 else None
             )
-            if vector is not None and params.sort == "relevance":
-                return _fused(params, parsed, expansion, options, vector, target)
+            if embedding is not None and params.sort == "relevance":
+                return _fused(params, parsed, expansion, options, embedding, target)
+            vector = embedding.result() if embedding is not None else None
             return _one_ranking(params, parsed, expansion, options, vector, target)
     except ESNotFoundError:
         # No index yet: nothing has been ingested.
@@ -321,8 +324,8 @@ def _one_ranking(
         found = _found_by_meaning(_search(leg, target)["hits"]["hits"], parsed)
     response = _search(build_query(params, expansion, options, found), target)
     hits = response["hits"]["hits"]
-    pages = _closest_pages(vector, [h["_id"] for h in hits if not _page_hits(h)], target)
-    shown = [(hit, hit.get("_score"), pages.get(hit["_id"])) for hit in hits]
+    pages = _closest_pages(vector, [hit_id(h) for h in hits if not _page_hits(h)], target)
+    shown = [(hit, hit.get("_score"), pages.get(hit_id(hit))) for hit in hits]
     return _response(response, shown, expansion, params.q)
 
 
@@ -331,20 +334,27 @@ def _fused(
     parsed: ParsedQuery,
     expansion: Expansion,
     options: QueryOptions,
-    vector: Sequence[float],
+    embedding: Future[tuple[float, ...]],
     target: str,
 ) -> SearchResponse:
     window = max(FUSION_WINDOW, params.offset + params.size)
-    by_meaning, response = _msearch(
-        [
-            # Meaning's ranking beyond its candidates adds nothing (and the node refuses it).
-            dense_query(params, expansion, vector, DENSE_FLOOR, min(window, DENSE_CANDIDATES)),
-            build_query(params, expansion, options, size=window),
-        ],
-        target,
-    )
-    meaning = [hit["_id"] for hit in by_meaning["hits"]["hits"]]
-    words = [hit["_id"] for hit in response["hits"]["hits"]]
+    words_query = build_query(params, expansion, options, size=window)
+
+    def meaning_query(vector: Sequence[float]) -> dict[str, Any]:
+        # Meaning's ranking beyond its candidates adds nothing (and the node refuses it).
+        return dense_query(params, expansion, vector, DENSE_FLOOR, min(window, DENSE_CANDIDATES))
+
+    if embedding.done():
+        # A query embedded before (paging, a repeated search): both rankings in one trip.
+        vector = embedding.result()
+        by_meaning, response = _msearch([meaning_query(vector), words_query], target)
+    else:
+        # The words' search runs while the query is being embedded, which takes longer.
+        response = _search(words_query, target)
+        vector = embedding.result()
+        by_meaning = _search(meaning_query(vector), target)
+    meaning = [hit_id(hit) for hit in by_meaning["hits"]["hits"]]
+    words = [hit_id(hit) for hit in response["hits"]["hits"]]
     # Meaning alone (measured without the words) ranks all it finds above the floor.
     found = _found_by_meaning(by_meaning["hits"]["hits"], parsed) if options.lexical else meaning
     # Meaning ranks what the words found too, but adds only what it found itself.
@@ -364,7 +374,7 @@ def _fused(
     if added:
         requests.append(build_query(params, expansion, options, found, size=0))
     answers = iter(_msearch(requests, target))
-    hits = {hit["_id"]: hit for hit in next(answers)["hits"]["hits"]}
+    hits = {hit_id(hit): hit for hit in next(answers)["hits"]["hits"]}
     pages = _best_pages(next(answers)) if by_meaning_only else {}
     union = next(answers) if added else response
     shown = [(hits[i], fused[i], pages.get(i)) for i in page if i in hits]
@@ -408,9 +418,13 @@ def _closest_pages(
 
 
 def _best_pages(response: dict[str, Any]) -> dict[str, int]:
-    pages = {hit["_id"]: _best_page(hit) for hit in response["hits"]["hits"]}
+    pages = {hit_id(hit): _best_page(hit) for hit in response["hits"]["hits"]}
     return {document_id: page for document_id, page in pages.items() if page is not None}
 
+
+# Queries are embedded one at a time (the model is one), on a thread of their own, so a
+# search's requests to the index run meanwhile: the C engine lets go of the GIL.
+_EMBEDDER = ThreadPoolExecutor(max_workers=1, thread_name_prefix="embed-query")
 
 # The first documents of each ranking that the fusion sees, and its usual constant.
 FUSION_WINDOW = 50
@@ -449,7 +463,7 @@ def _found_by_meaning(hits: list[dict[str, Any]], parsed: ParsedQuery) -> list[s
     # For a dot_product field the knn score is (1 + cosine) / 2.
     best = 2 * max(hit["_score"] for hit in hits) - 1
     cutoff = (1 + max(best - DENSE_MARGIN, DENSE_FLOOR)) / 2
-    return [hit["_id"] for hit in hits if hit["_score"] >= cutoff]
+    return [hit_id(hit) for hit in hits if hit["_score"] >= cutoff]
 
 
 def fuse(rankings: list[tuple[list[str], float]], k: int) -> dict[str, float]:

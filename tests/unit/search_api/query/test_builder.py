@@ -11,6 +11,7 @@ from search_api.query.builder import (
     SearchParams,
     Unit,
     build_query,
+    hit_id,
     snippets_query,
 )
 from search_api.query.parser import parse_query
@@ -59,7 +60,14 @@ def test_filters_and_paging() -> None:
 def test_relevance_gives_the_fusion_a_window_of_ids_from_the_top() -> None:
     search = SearchParams(q="anbringelse", page=3, size=20)
     body = build_query(search, Expansion.plain(parse_query("anbringelse")), size=80)
-    assert (body["from"], body["size"], body["_source"]) == (0, 80, False)
+    assert (body["from"], body["size"]) == (0, 80)
+    # Ids from doc values: no stored field is read, so no document is decompressed.
+    assert (body["stored_fields"], body["docvalue_fields"], "_source" in body) == (
+        "_none_",
+        ["id"],
+        False,
+    )
+    assert hit_id({"_score": 1.0, "fields": {"id": ["abc"]}}) == "abc"
 
 
 def test_documents_found_by_meaning_join_the_words_without_score() -> None:
