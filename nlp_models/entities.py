@@ -14,6 +14,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
 from pathlib import Path
+from typing import cast
 
 import spacy
 from pydantic import BaseModel
@@ -21,6 +22,7 @@ from spacy.lang.da.stop_words import STOP_WORDS
 from spacy.language import Language
 from spacy.lookups import load_lookups
 from spacy.matcher import PhraseMatcher
+from spacy.pipeline import EntityRecognizer
 from spacy.tokens import Doc, Span
 
 from nlp_models.knowledge_base import KnowledgeBase, load_knowledge_base
@@ -316,7 +318,30 @@ class EntityFinder:
         return mentions
 
     def find(self, text: str, page: int = 1) -> list[Mention]:
-        return self._mentions(self.nlp(text), page)
+        [doc] = self._docs([text])
+        return self._mentions(doc, page)
+
+    def _docs(self, texts: Sequence[str]) -> list[Doc]:
+        """The texts tokenized, with the model's entities in ``doc.ents``.
+
+        The model reads only the sentences that may hold a name (``name_sentences``); the
+        patterns and the knowledge base read every word later, in ``spans``."""
+        docs = [self.nlp.make_doc(text) for text in texts]
+        if "ner" not in self.nlp.pipe_names:
+            return docs
+        parts = [(doc, span) for doc in docs for span in name_sentences(doc)]
+        found: dict[int, list[Span]] = defaultdict(list)
+        ner = cast(EntityRecognizer, self.nlp.get_pipe("ner"))
+        for (doc, part), read in zip(
+            parts, ner.pipe((span.as_doc() for _doc, span in parts), batch_size=64), strict=True
+        ):
+            found[id(doc)] += [
+                Span(doc, part.start + e.start, part.start + e.end, label=e.label_)
+                for e in read.ents
+            ]
+        for doc in docs:
+            doc.ents = found[id(doc)]
+        return docs
 
     def find_in_pages(self, pages: Sequence[tuple[int, str]]) -> list[Mention]:
         """Mentions of a whole document. An abbreviation defined in parentheses after a full
@@ -336,16 +361,51 @@ class EntityFinder:
             for offset, piece in chunked(text, CHUNK_CHARS)
         ]
         found: list[list[Mention]] = [[] for _ in documents]
-        for (index, number, offset, _piece), doc in zip(
-            chunks,
-            self.nlp.pipe((piece for *_, piece in chunks), batch_size=PIPE_BATCH),
-            strict=True,
-        ):
-            found[index].extend(self._mentions(doc, number, offset))
+        for first in range(0, len(chunks), PIPE_BATCH):
+            batch = chunks[first : first + PIPE_BATCH]
+            docs = self._docs([piece for *_, piece in batch])
+            for (index, number, offset, _piece), doc in zip(batch, docs, strict=True):
+                found[index].extend(self._mentions(doc, number, offset))
         return [
             _apply_definitions(mentions, [text for _number, text in pages])
             for mentions, pages in zip(found, documents, strict=True)
         ]
+
+
+# A run of text between sentence ends or line breaks.
+_SENTENCE = re.compile(r"[^.!?\n]+[.!?]*")
+
+
+def _may_name(sentence: str) -> bool:
+    """Whether a sentence may hold a name for the model: Danish writes common nouns in lower
+    case, so one whose only capital starts it, on a stop word ("Det", "Hvis"), and that has no
+    digit, has none. The patterns and the knowledge base still read it."""
+    words = sentence.split()
+    if not words:
+        return False
+    if any(c.isupper() or c.isdigit() for word in words[1:] for c in word):
+        return True
+    first = words[0].strip("\"'«»„“”‘’()[]-–")
+    if any(c.isupper() or c.isdigit() for c in first[1:]):
+        return True  # an abbreviation ("KL", "VIVE") or a number
+    return first[:1].isupper() and first.lower() not in STOP_WORDS
+
+
+def name_sentences(doc: Doc) -> list[Span]:
+    """The runs of ``doc``'s sentences that may hold a name, neighbours joined (by tokens, so
+    the model's entities map back onto ``doc``)."""
+    text = doc.text
+    runs: list[list[int]] = []
+    for sentence in _SENTENCE.finditer(text):
+        if not _may_name(sentence.group()):
+            continue
+        start, end = sentence.span()
+        if runs and not text[runs[-1][1] : start].strip():
+            runs[-1][1] = end
+        else:
+            runs.append([start, end])
+    spans = (doc.char_span(start, end, alignment_mode="expand") for start, end in runs)
+    return [span for span in spans if span is not None and len(span)]
 
 
 # spaCy refuses texts over a million characters and needs memory in proportion to the text it

@@ -83,3 +83,23 @@ def test_documents_found_together_get_the_mentions_each_gets_alone(finder: Entit
     together = finder.find_in_documents(documents)
     assert together == [finder.find_in_pages(pages) for pages in documents]
     assert together[0] and together[1] == [] and {m.page for m in together[2]} == {4}
+
+
+def test_the_model_reads_only_the_sentences_that_may_hold_a_name(finder: EntityFinder) -> None:
+    text = (
+        "Det er vigtigt at lytte til børnene. Hvis de bliver hørt, trives de bedre.\n"
+        "Det fortalte Birgitte Holm fra Familiehuset Lærkereden i Vejle. Hun var glad.\n"
+        "Børn skal inddrages. Der kom 12 svar."
+    )
+    doc = finder.nlp.make_doc(text)
+    read = [span.text for span in entities.name_sentences(doc)]
+    # Neighbouring sentences are read together; a capitalised common word starts a sentence
+    # worth reading ("Børn"), a stop word does not ("Det", "Hvis", "Hun"), a digit does.
+    assert read == [
+        "Det fortalte Birgitte Holm fra Familiehuset Lærkereden i Vejle.",
+        "Børn skal inddrages. Der kom 12 svar.",
+    ]
+    # The model's names land on the whole text's tokens.
+    mentions = finder.find(text)
+    assert all(text[m.start : m.end] == m.text for m in mentions)
+    assert ("Birgitte Holm", "PER") in [(m.text, m.label) for m in mentions]
