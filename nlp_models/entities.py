@@ -286,10 +286,10 @@ class EntityFinder:
             return False  # "Hvis", "Også DR", "Alle": a sentence start, not a name
         return not any(token.text in _TITLE_CASE_WORDS for token in span[1:])
 
-    def _mentions(self, doc: Doc, page: int, offset: int = 0) -> list[Mention]:
-        """The mentions of a processed text that starts ``offset`` characters into its page."""
+    def _mentions(self, doc: Doc, text: str, page: int, offset: int = 0) -> list[Mention]:
+        """The mentions of a processed ``text`` that starts ``offset`` characters into its page
+        (the text is passed in: ``Doc.text`` builds every token again)."""
         mentions = []
-        text = doc.text
         for span in self.spans(doc, text):
             start, end, label = span.start_char, span.end_char, span.label_
             # "Serviceloven § 50", "§ 19 i barnets lov": the paragraph reference belongs to the
@@ -319,7 +319,7 @@ class EntityFinder:
 
     def find(self, text: str, page: int = 1) -> list[Mention]:
         [doc] = self._docs([text])
-        return self._mentions(doc, page)
+        return self._mentions(doc, text, page)
 
     def _docs(self, texts: Sequence[str]) -> list[Doc]:
         """The texts tokenized, with the model's entities in ``doc.ents``.
@@ -329,16 +329,22 @@ class EntityFinder:
         docs = [self.nlp.make_doc(text) for text in texts]
         if "ner" not in self.nlp.pipe_names:
             return docs
-        parts = [(doc, span) for doc in docs for span in name_sentences(doc)]
+        parts = [
+            (doc, start, text[start:end])
+            for doc, text in zip(docs, texts, strict=True)
+            for start, end in name_sentences(text)
+        ]
         found: dict[int, list[Span]] = defaultdict(list)
         ner = cast(EntityRecognizer, self.nlp.get_pipe("ner"))
-        for (doc, part), read in zip(
-            parts, ner.pipe((span.as_doc() for _doc, span in parts), batch_size=64), strict=True
-        ):
-            found[id(doc)] += [
-                Span(doc, part.start + e.start, part.start + e.end, label=e.label_)
-                for e in read.ents
-            ]
+        # The parts are tokenized again (cheaper than copying them out of the doc); they start
+        # and end at sentence ends, so their tokens are the doc's.
+        read = ner.pipe((self.nlp.make_doc(part) for *_, part in parts), batch_size=64)
+        for (doc, start, _part), part_doc in zip(parts, read, strict=True):
+            spans = (
+                doc.char_span(start + e.start_char, start + e.end_char, label=e.label_)
+                for e in part_doc.ents
+            )
+            found[id(doc)] += [span for span in spans if span is not None]
         for doc in docs:
             doc.ents = found[id(doc)]
         return docs
@@ -364,8 +370,8 @@ class EntityFinder:
         for first in range(0, len(chunks), PIPE_BATCH):
             batch = chunks[first : first + PIPE_BATCH]
             docs = self._docs([piece for *_, piece in batch])
-            for (index, number, offset, _piece), doc in zip(batch, docs, strict=True):
-                found[index].extend(self._mentions(doc, number, offset))
+            for (index, number, offset, piece), doc in zip(batch, docs, strict=True):
+                found[index].extend(self._mentions(doc, piece, number, offset))
         return [
             _apply_definitions(mentions, [text for _number, text in pages])
             for mentions, pages in zip(found, documents, strict=True)
@@ -391,21 +397,18 @@ def _may_name(sentence: str) -> bool:
     return first[:1].isupper() and first.lower() not in STOP_WORDS
 
 
-def name_sentences(doc: Doc) -> list[Span]:
-    """The runs of ``doc``'s sentences that may hold a name, neighbours joined (by tokens, so
-    the model's entities map back onto ``doc``)."""
-    text = doc.text
-    runs: list[list[int]] = []
+def name_sentences(text: str) -> list[tuple[int, int]]:
+    """Where the runs of ``text``'s sentences that may hold a name start and end, neighbours
+    joined."""
+    runs: list[tuple[int, int]] = []
     for sentence in _SENTENCE.finditer(text):
         if not _may_name(sentence.group()):
             continue
         start, end = sentence.span()
         if runs and not text[runs[-1][1] : start].strip():
-            runs[-1][1] = end
-        else:
-            runs.append([start, end])
-    spans = (doc.char_span(start, end, alignment_mode="expand") for start, end in runs)
-    return [span for span in spans if span is not None and len(span)]
+            start = runs.pop()[0]
+        runs.append((start, end))
+    return runs
 
 
 # spaCy refuses texts over a million characters and needs memory in proportion to the text it

@@ -91,8 +91,7 @@ def test_the_model_reads_only_the_sentences_that_may_hold_a_name(finder: EntityF
         "Det fortalte Birgitte Holm fra Familiehuset Lærkereden i Vejle. Hun var glad.\n"
         "Børn skal inddrages. Der kom 12 svar."
     )
-    doc = finder.nlp.make_doc(text)
-    read = [span.text for span in entities.name_sentences(doc)]
+    read = [text[start:end] for start, end in entities.name_sentences(text)]
     # Neighbouring sentences are read together; a capitalised common word starts a sentence
     # worth reading ("Børn"), a stop word does not ("Det", "Hvis", "Hun"), a digit does.
     assert read == [
