@@ -16,8 +16,12 @@ twice on free ports: once as it ships (hybrid: words and meaning), once with
 
 Queries are every judged query of ``tests/relevance`` (about 300 distinct texts); each
 configuration sends each text at most once per pass, so no answer comes from a cache, and the
-API is warmed up on other texts first. At concurrency 1 each text is sent once; at concurrency
-C, C threads send texts for ``--seconds``. Prints a Markdown table and one JSON object.
+API is warmed up on other texts first. At concurrency 1 each text is sent once by every
+configuration in turn (the order rotating from text to text), so all four meet Elasticsearch in
+the same state: measured one after the other, whichever went first paid for a cold JVM (the
+plain request's p50 moved from 7 to 20 ms with its place). At concurrency C, C threads send
+texts for ``--seconds``, one configuration after the other. Prints a Markdown table and one
+JSON object.
 """
 
 from __future__ import annotations
@@ -141,15 +145,25 @@ def percentiles(samples: list[float]) -> dict[str, float]:
     return {"p50": at(0.50), "p95": at(0.95), "p99": at(0.99), "n": len(ordered)}
 
 
+def run_interleaved(
+    requests: dict[str, Callable[[str], None]], queries: list[str]
+) -> dict[str, dict]:
+    """One client: each text sent by every configuration in turn, the first one rotating."""
+    names = list(requests)
+    samples: dict[str, list[float]] = {name: [] for name in names}
+    for number, text in enumerate(queries):
+        for name in names[number % len(names) :] + names[: number % len(names)]:
+            start = time.perf_counter()
+            requests[name](text)
+            samples[name].append(time.perf_counter() - start)
+    return {
+        name: {**percentiles(found), "rps": len(found) / sum(found)}
+        for name, found in samples.items()
+    }
+
+
 def run(request: Callable[[str], None], queries: list[str], clients: int, seconds: float) -> dict:
     """Latencies and throughput of ``request`` over ``queries`` with ``clients`` threads."""
-    if clients == 1:
-        samples = []
-        for text in queries:
-            start = time.perf_counter()
-            request(text)
-            samples.append(time.perf_counter() - start)
-        return {**percentiles(samples), "rps": len(samples) / sum(samples)}
     source = itertools.cycle(queries)
     lock = threading.Lock()
     samples = []
@@ -203,20 +217,27 @@ def main() -> None:
         es.search(index=index, body=plain_body(text))
         es.search(index=index, body=knn_body(vectors[text]))
 
-    results: dict[str, dict[int, dict]] = {}
-    for name, request in (("plain", plain), ("plain+knn", plain_knn)):
-        request(WARM_UP[0])
-        results[name] = {c: run(request, queries, c, args.seconds) for c in args.clients}
-
     base_env = os.environ.copy()
-    for name, env, port in (
-        ("api-lexical", base_env | {"VB_EMBEDDINGS": "false"}, 8761),
-        ("api-hybrid", base_env, 8762),
+    with (
+        api(base_env | {"VB_EMBEDDINGS": "false"}, 8761, args.log) as lexical_url,
+        api(base_env, 8762, args.log) as hybrid_url,
     ):
-        with api(env, port, args.log) as url:
-            results[name] = {
-                c: run(api_request(url), queries, c, args.seconds) for c in args.clients
-            }
+        requests = {
+            "plain": plain,
+            "plain+knn": plain_knn,
+            "api-lexical": api_request(lexical_url),
+            "api-hybrid": api_request(hybrid_url),
+        }
+        for request in requests.values():
+            request(WARM_UP[0])
+        results: dict[str, dict[int, dict]] = {name: {} for name in requests}
+        for clients in args.clients:
+            if clients == 1:
+                for name, figures in run_interleaved(requests, queries).items():
+                    results[name][1] = figures
+            else:
+                for name, request in requests.items():
+                    results[name][clients] = run(request, queries, clients, args.seconds)
 
     embed = percentiles(embed_samples)
     report = {
