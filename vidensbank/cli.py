@@ -196,6 +196,30 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_users(args: argparse.Namespace) -> int:
+    """Add, list or deactivate the accounts of curators and admins."""
+    import getpass
+
+    from vidensbank import accounts
+    from vidensbank.store.users import Role
+
+    if args.action == "add":
+        # From standard input, so a password never shows in the shell's history or ps.
+        password = getpass.getpass("Adgangskode: ") if sys.stdin.isatty() else sys.stdin.readline()
+        accounts.add_user(args.email, password.rstrip("\n"), Role(args.role))
+        print(f"{accounts.normalize_email(args.email)} er oprettet som {Role(args.role).label}.")
+    elif args.action == "deactivate":
+        if not accounts.deactivate(args.email):
+            print(f"Der findes ingen bruger med {args.email}.", file=sys.stderr)
+            return 1
+        print(f"{accounts.normalize_email(args.email)} er lukket og logget ud overalt.")
+    else:
+        for user in accounts.list_users():
+            state = "aktiv" if user.active else "lukket"
+            print(f"{user.email:<40} {Role(user.role).label:<14} {state}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="vidensbank", description="Vidensbank")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -240,6 +264,16 @@ def build_parser() -> argparse.ArgumentParser:
     entities.add_argument("file")
     entities.add_argument("--json", action="store_true")
     entities.set_defaults(func=cmd_entities)
+
+    users = commands.add_parser("users", help="kuratorers og administratorers konti")
+    user_actions = users.add_subparsers(dest="action", required=True)
+    add = user_actions.add_parser("add", help="opret en bruger (adgangskoden fra standard input)")
+    add.add_argument("email")
+    add.add_argument("--role", choices=["curator", "admin"], required=True)
+    user_actions.add_parser("list", help="vis alle brugere")
+    deactivate = user_actions.add_parser("deactivate", help="luk en bruger og log den ud")
+    deactivate.add_argument("email")
+    users.set_defaults(func=cmd_users)
 
     serve = commands.add_parser("serve", help="start API og web")
     serve.add_argument("--host", default="127.0.0.1")

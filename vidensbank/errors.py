@@ -23,8 +23,24 @@ class BadRequestError(VidensbankError):
     status = 400
 
 
+class UnauthorizedError(VidensbankError):
+    """Nobody is logged in, or the login failed."""
+
+    status = 401
+
+
+class ForbiddenError(VidensbankError):
+    """The account may not do this, or the request lacks its CSRF token."""
+
+    status = 403
+
+
 class NotFoundError(VidensbankError):
     status = 404
+
+
+class TooManyRequestsError(VidensbankError):
+    status = 429
 
 
 class PayloadTooLargeError(BadRequestError):

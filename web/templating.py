@@ -8,6 +8,7 @@ from fastapi.templating import Jinja2Templates
 from vidensbank.errors import ReasonCode
 from vidensbank.store.runs import ItemStatus
 from web import charts
+from web.auth import current_account
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
 
@@ -58,4 +59,6 @@ templates.env.globals["LABELS"] = LABELS
 templates.env.globals["STATUSES"] = STATUSES
 templates.env.globals["REASONS"] = REASONS
 templates.env.globals["SEARCHABLE"] = SEARCHABLE
+# Who is logged in, for the header (asked once per request).
+templates.env.globals["account_of"] = current_account
 templates.env.globals.update(charts.TEMPLATE_GLOBALS)

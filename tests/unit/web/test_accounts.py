@@ -1,0 +1,199 @@
+"""Accounts: the users command, logging in and out, personal tokens, and the guard on every
+write route (on the real app and a real SQLite database; no search is needed)."""
+
+import io
+import re
+from collections.abc import Iterator, Sequence
+from typing import Annotated
+
+import pytest
+from fastapi import Depends, FastAPI
+from fastapi.routing import APIRoute
+from fastapi.testclient import TestClient
+from starlette.routing import BaseRoute
+
+from vidensbank import accounts
+from vidensbank.cli import main
+from vidensbank.store.db import migrate
+from vidensbank.store.users import Role
+from web.app import app, create_app
+from web.auth import SAFE_METHODS, require
+from web.errors import install_error_handlers
+
+PASSWORD = "en lang og hemmelig kode"
+
+
+@pytest.fixture(scope="module", autouse=True)
+def database() -> None:
+    migrate()
+
+
+def add(email: str, role: str = "curator") -> None:
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr("sys.stdin", io.StringIO(PASSWORD + "\n"))
+        assert main(["users", "add", email, "--role", role]) == 0
+
+
+def logged_in(email: str) -> TestClient:
+    client = TestClient(app)
+    form = client.get("/log-ind")
+    csrf = re.search(r'name="csrf_token" value="([^"]+)"', form.text)
+    assert csrf is not None
+    response = client.post(
+        "/log-ind",
+        data={"email": email, "password": PASSWORD, "csrf_token": csrf.group(1)},
+        follow_redirects=False,
+    )
+    assert response.status_code == 303, response.text
+    return client
+
+
+def csrf_of(client: TestClient) -> str:
+    found = re.search(r'name="csrf_token" value="([^"]+)"', client.get("/konto").text)
+    assert found is not None
+    return found.group(1)
+
+
+def test_users_command_adds_lists_and_deactivates(capsys: pytest.CaptureFixture[str]) -> None:
+    add("Kurator.Liste@Eksempel.dk")
+    assert "kurator.liste@eksempel.dk er oprettet som kurator" in capsys.readouterr().out
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr("sys.stdin", io.StringIO("kort\n"))
+        assert main(["users", "add", "ny@eksempel.dk", "--role", "admin"]) == 1
+    assert "mindst 12 tegn" in capsys.readouterr().err
+    assert main(["users", "list"]) == 0
+    assert re.search(r"kurator\.liste@eksempel\.dk\s+kurator\s+aktiv", capsys.readouterr().out)
+    assert main(["users", "deactivate", "kurator.liste@eksempel.dk"]) == 0
+    assert main(["users", "list"]) == 0
+    assert re.search(r"kurator\.liste@eksempel\.dk\s+kurator\s+lukket", capsys.readouterr().out)
+    assert main(["users", "deactivate", "ingen@eksempel.dk"]) == 1
+
+
+def test_password_is_stored_as_an_argon2_hash_only() -> None:
+    add("hash@eksempel.dk")
+    [user] = [u for u in accounts.list_users() if u.email == "hash@eksempel.dk"]
+    assert user.password_hash.startswith("$argon2id$") and PASSWORD not in user.password_hash
+
+
+def test_log_in_see_the_account_and_log_out() -> None:
+    add("kurator@eksempel.dk")
+    client = logged_in("kurator@eksempel.dk")
+    cookie = client.cookies.get("vb_session")
+    assert cookie and len(cookie) >= 40
+    page = client.get("/konto")
+    assert "kurator@eksempel.dk" in page.text and "Log ud" in page.text
+    # Logging out is a write: without the session's token it is refused.
+    assert client.post("/log-ud", follow_redirects=False).status_code == 403
+    response = client.post("/log-ud", data={"csrf_token": csrf_of(client)}, follow_redirects=False)
+    assert response.status_code == 303
+    # The old cookie opens nothing any more, even sent again by hand.
+    replay = TestClient(app, cookies={"vb_session": cookie})
+    assert replay.get("/konto", follow_redirects=False).headers["location"].startswith("/log-ind")
+
+
+def test_wrong_password_and_forged_login_form_are_refused() -> None:
+    add("forkert@eksempel.dk")
+    client = TestClient(app)
+    form = client.get("/log-ind")
+    csrf = re.search(r'name="csrf_token" value="([^"]+)"', form.text)
+    assert csrf is not None
+    wrong = client.post(
+        "/log-ind",
+        data={"email": "forkert@eksempel.dk", "password": "ikke den", "csrf_token": csrf.group(1)},
+    )
+    assert wrong.status_code == 401 and accounts.WRONG_LOGIN in wrong.text
+    # A form posted from elsewhere has no matching login cookie.
+    forged = TestClient(app).post(
+        "/log-ind",
+        data={"email": "forkert@eksempel.dk", "password": PASSWORD, "csrf_token": "gæt"},
+    )
+    assert forged.status_code == 403 and "vb_session" not in forged.cookies
+
+
+def test_failed_logins_are_limited_per_account() -> None:
+    add("begraenset@eksempel.dk")
+    for _ in range(accounts.FAILED_LOGINS_PER_ACCOUNT):
+        with pytest.raises(accounts.UnauthorizedError):
+            accounts.log_in("begraenset@eksempel.dk", "forkert kode", "10.0.0.1")
+    # Even the right password waits now, from any address.
+    with pytest.raises(accounts.TooManyRequestsError) as error:
+        accounts.log_in("begraenset@eksempel.dk", PASSWORD, "10.0.0.2")
+    assert "For mange forkerte forsøg" in error.value.message
+
+
+def test_a_deactivated_account_loses_its_session_and_tokens() -> None:
+    add("lukkes@eksempel.dk")
+    client = logged_in("lukkes@eksempel.dk")
+    token = client.post("/konto/token", data={"csrf_token": csrf_of(client)})
+    assert token.status_code == 200
+    found = re.search(r"(vb_[\w-]{40,})", token.text)
+    assert found is not None
+    assert accounts.account_for_api_token(found.group(1)) is not None
+    accounts.deactivate("lukkes@eksempel.dk")
+    assert accounts.account_for_api_token(found.group(1)) is None
+    assert client.get("/konto", follow_redirects=False).status_code == 303
+
+
+def test_a_script_writes_with_its_personal_token_and_no_csrf() -> None:
+    add("script@eksempel.dk")
+    client = logged_in("script@eksempel.dk")
+    page = client.post("/konto/token", data={"csrf_token": csrf_of(client)}).text
+    found = re.search(r"(vb_[\w-]{40,})", page)
+    assert found is not None
+    script = TestClient(app)
+    response = script.post("/konto/token", headers={"Authorization": f"Bearer {found.group(1)}"})
+    assert response.status_code == 200
+    bad = script.post("/konto/token", headers={"Authorization": "Bearer vb_forkert"})
+    assert bad.status_code == 401
+
+
+def test_the_wrong_role_is_refused() -> None:
+    guarded = FastAPI()
+    install_error_handlers(guarded)
+
+    @guarded.post("/api/admin-only")
+    def admin_only(_: Annotated[accounts.Account, Depends(require(Role.ADMIN))]) -> dict[str, bool]:
+        return {"ok": True}
+
+    add("rolle@eksempel.dk")
+    login = accounts.log_in("rolle@eksempel.dk", PASSWORD, "10.0.0.3")
+    client = TestClient(guarded, cookies={"vb_session": login.session_token})
+    headers = {"X-CSRF-Token": login.account.csrf_token or ""}
+    response = client.post("/api/admin-only", headers=headers)
+    assert response.status_code == 403
+    assert response.json()["error"] == "Din rolle giver ikke adgang til dette."
+
+
+def api_routes(routes: Sequence[BaseRoute]) -> Iterator[APIRoute]:
+    """Every route of the app, also those of the routers it includes (none has a prefix)."""
+    for route in routes:
+        if isinstance(route, APIRoute):
+            yield route
+        elif (router := getattr(route, "original_router", None)) is not None:
+            yield from api_routes(router.routes)
+
+
+def write_routes() -> Iterator[tuple[str, str]]:
+    for route in api_routes(create_app().routes):
+        for method in sorted((route.methods or set()) - SAFE_METHODS):
+            yield method, route.path
+
+
+def test_every_write_route_refuses_anonymous_and_forged_requests() -> None:
+    """A new route without the guard fails here: anonymous → 401, a logged-in browser without
+    the CSRF token → 403. Logging in itself has its own form token instead."""
+    routes = list(write_routes())
+    assert ("POST", "/log-ud") in routes and ("POST", "/konto/token") in routes
+    add("vagt@eksempel.dk")
+    browser = logged_in("vagt@eksempel.dk")
+    anonymous = TestClient(app)
+    for method, path in routes:
+        url = re.sub(r"\{[^}]+\}", "x", path)
+        if path == "/log-ind":
+            assert (
+                anonymous.request(method, url, data={"email": "a", "password": "b"}).status_code
+                == 403
+            )
+            continue
+        assert anonymous.request(method, url).status_code == 401, (method, path)
+        assert browser.request(method, url).status_code == 403, (method, path)

@@ -1,0 +1,160 @@
+"""Accounts: who may edit, how they prove it, and how often they may try.
+
+Passwords are hashed with Argon2 (pwdlib's recommended settings). Logging in gives a session
+secret for a cookie and a CSRF token for its forms; a personal API token is for scripts. Failed
+logins are counted per account and per address in SQL, so every API process sees them.
+"""
+
+import datetime as dt
+import hashlib
+import re
+import secrets
+from dataclasses import dataclass
+
+from pwdlib import PasswordHash
+
+from vidensbank.errors import BadRequestError, TooManyRequestsError, UnauthorizedError
+from vidensbank.store import users as user_store
+from vidensbank.store.base import utcnow
+from vidensbank.store.db import session_scope
+from vidensbank.store.users import ApiToken, LoginSession, Role, User
+
+SESSION_HOURS = 12
+MIN_PASSWORD_CHARS = 12
+# At most this many failed logins per account, and per address, in the window.
+FAILED_LOGINS_PER_ACCOUNT = 5
+FAILED_LOGINS_PER_ADDRESS = 20
+FAILED_LOGIN_WINDOW = dt.timedelta(minutes=15)
+# Personal tokens start with this, so a leaked one is recognisable in logs and scanners.
+TOKEN_PREFIX = "vb_"
+EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
+WRONG_LOGIN = "E-mailadressen eller adgangskoden er forkert."
+
+_hasher = PasswordHash.recommended()
+# Checked when no account has the address, so a wrong address takes as long as a wrong password.
+_NO_ACCOUNT = _hasher.hash(secrets.token_hex(16))
+
+
+@dataclass(frozen=True)
+class Account:
+    """Who a request comes from. ``csrf_token`` is None for an API token: a script sends it
+    itself, a browser never sends it on its own."""
+
+    user_id: int
+    email: str
+    role: Role
+    csrf_token: str | None
+
+
+@dataclass(frozen=True)
+class Login:
+    session_token: str
+    account: Account
+
+
+def digest(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def normalize_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def add_user(email: str, password: str, role: Role) -> None:
+    email = normalize_email(email)
+    if not EMAIL.fullmatch(email):
+        raise BadRequestError(f"»{email}« er ikke en e-mailadresse.")
+    if len(password) < MIN_PASSWORD_CHARS:
+        raise BadRequestError(f"Adgangskoden skal have mindst {MIN_PASSWORD_CHARS} tegn.")
+    with session_scope() as session:
+        if user_store.get_user_by_email(session, email=email) is not None:
+            raise BadRequestError(f"Der findes allerede en bruger med {email}.")
+        session.add(User(email=email, password_hash=_hasher.hash(password), role=role))
+
+
+def list_users() -> list[User]:
+    with session_scope() as session:
+        return user_store.list_users(session)
+
+
+def deactivate(email: str) -> bool:
+    """Deactivate the account and end its sessions and tokens; False if there is none."""
+    with session_scope() as session:
+        user = user_store.get_user_by_email(session, email=normalize_email(email))
+        if user is None:
+            return False
+        user.active = False
+        user_store.end_sessions(session, user_id=user.id)
+        return True
+
+
+def log_in(email: str, password: str, address: str) -> Login:
+    """A new session for the account, or an error that says neither whether the address has an
+    account nor which of the two was wrong."""
+    email = normalize_email(email)
+    keys = [f"account:{email}", f"address:{address}"]
+    now = utcnow()
+    with session_scope() as session:
+        by_account, by_address = (
+            user_store.count_failed_logins(session, key=key, since=now - FAILED_LOGIN_WINDOW)
+            for key in keys
+        )
+    if by_account >= FAILED_LOGINS_PER_ACCOUNT or by_address >= FAILED_LOGINS_PER_ADDRESS:
+        minutes = int(FAILED_LOGIN_WINDOW.total_seconds() // 60)
+        raise TooManyRequestsError(
+            f"For mange forkerte forsøg. Vent {minutes} minutter, og prøv igen."
+        )
+    with session_scope() as session:
+        user = user_store.get_user_by_email(session, email=email)
+        valid = _hasher.verify(password, user.password_hash if user else _NO_ACCOUNT)
+        if user is None or not valid or not user.active:
+            user_store.record_failed_login(
+                session, keys=keys, forget_before=now - FAILED_LOGIN_WINDOW
+            )
+            login = None
+        else:
+            user_store.forget_failed_logins(session, key=keys[0])
+            token, csrf = secrets.token_urlsafe(32), secrets.token_urlsafe(32)
+            session.add(
+                LoginSession(
+                    token_hash=digest(token),
+                    user_id=user.id,
+                    csrf_token=csrf,
+                    expires_at=now + dt.timedelta(hours=SESSION_HOURS),
+                )
+            )
+            login = Login(token, Account(user.id, user.email, Role(user.role), csrf))
+    # Raised after the commit: the failed attempt must count.
+    if login is None:
+        raise UnauthorizedError(WRONG_LOGIN)
+    return login
+
+
+def log_out(session_token: str) -> None:
+    with session_scope() as session:
+        user_store.end_session(session, token_hash=digest(session_token))
+
+
+def account_for_session(session_token: str) -> Account | None:
+    with session_scope() as session:
+        found = user_store.user_for_session(session, token_hash=digest(session_token))
+        if found is None:
+            return None
+        user, login = found
+        return Account(user.id, user.email, Role(user.role), login.csrf_token)
+
+
+def account_for_api_token(token: str) -> Account | None:
+    if not token.startswith(TOKEN_PREFIX):
+        return None
+    with session_scope() as session:
+        user = user_store.user_for_api_token(session, token_hash=digest(token))
+        return None if user is None else Account(user.id, user.email, Role(user.role), None)
+
+
+def new_api_token(user_id: int) -> str:
+    """A personal token for scripts; it is shown once and only its digest is kept."""
+    token = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    with session_scope() as session:
+        session.add(ApiToken(token_hash=digest(token), user_id=user_id))
+    return token
