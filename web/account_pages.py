@@ -6,17 +6,17 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from vidensbank import accounts
-from vidensbank.accounts import Account
-from vidensbank.errors import TooManyRequestsError, UnauthorizedError
-from vidensbank.store.users import Role
-from web.auth import (
+from search_api.api.auth import (
     BAD_CSRF,
     SESSION_COOKIE,
     current_account,
     require,
     set_session_cookie,
 )
+from vidensbank import accounts
+from vidensbank.accounts import Account
+from vidensbank.errors import TooManyRequestsError, UnauthorizedError
+from vidensbank.store.users import Role
 from web.templating import templates
 
 router = APIRouter(default_response_class=HTMLResponse, include_in_schema=False)

@@ -3,7 +3,8 @@
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
-from search_api.api import documents, entities, runs
+from search_api.api import collections, documents, entities, runs
+from search_api.api.auth import current_account
 from search_api.api.routes import SearchQuery
 from search_api.query import search
 from web import charts, progress, reader, search_view
@@ -35,11 +36,17 @@ def document_page(
     side: reader.PageNumber = None,
 ) -> HTMLResponse:
     document = documents.get_document(document_id)
+    account = current_account(request)
     return templates.TemplateResponse(
         request,
         "document.html",
         {
             "document": document,
+            "account": account,
+            # A curator in a browser can put the document in a collection from here.
+            "collections": collections.list_collections(account)
+            if account and account.csrf_token
+            else [],
             "reader": reader.build_reader(document, q, side),
             "json_url": f"/api/documents/{document_id}",
         },

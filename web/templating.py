@@ -5,10 +5,10 @@ from pathlib import Path
 
 from fastapi.templating import Jinja2Templates
 
+from search_api.api.auth import current_account
 from vidensbank.errors import ReasonCode
 from vidensbank.store.runs import ItemStatus
 from web import charts
-from web.auth import current_account
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
 

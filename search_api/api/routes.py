@@ -2,12 +2,15 @@
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import FileResponse, JSONResponse, Response
 from pydantic import BaseModel
 
-from search_api.api import documents, entities, health, runs
+from search_api.api import collections, documents, entities, health, runs
+from search_api.api.auth import current_account
 from search_api.api.schemas import (
+    CollectionPublic,
+    CollectionSummary,
     DocumentPublic,
     EntityPage,
     ErrorResponse,
@@ -123,6 +126,27 @@ def api_original(document_id: str) -> FileResponse:
 )
 def api_entity(kb_id: str) -> EntityPage:
     return entities.get_entity(kb_id)
+
+
+@router.get(
+    "/api/collections",
+    response_model=list[CollectionSummary],
+    tags=["samlinger"],
+    responses=errors(503),
+)
+def api_collections(request: Request) -> list[CollectionSummary]:
+    """The published collections; a logged-in curator also gets the private ones."""
+    return collections.list_collections(current_account(request))
+
+
+@router.get(
+    "/api/collections/{collection_id}",
+    response_model=CollectionPublic,
+    tags=["samlinger"],
+    responses=errors(404, 503),
+)
+def api_collection(collection_id: str, request: Request) -> CollectionPublic:
+    return collections.get_collection(collection_id, current_account(request))
 
 
 @router.get("/api/runs", response_model=IngestRunList, tags=["indlæsning"], responses=errors(503))

@@ -102,3 +102,30 @@ class EntityPage(BaseModel):
     documents: list[EntityDocument]
     co_occurring: list[RelatedEntity]
     mentions_by_year: dict[str, int]
+
+
+class CollectionEntryPublic(BaseModel):
+    document_id: str
+    title: str
+    publisher: str | None
+    kind: str | None
+    published: dt.date | None
+    note: str
+
+
+class CollectionSummary(BaseModel):
+    id: str
+    title: str
+    description: str
+    published: bool  # public page and JSON for everyone; otherwise curators only
+    documents: int
+    updated_at: AwareDatetime
+
+
+class CollectionPublic(BaseModel):
+    id: str
+    title: str
+    description: str
+    published: bool
+    updated_at: AwareDatetime
+    entries: list[CollectionEntryPublic]

@@ -120,8 +120,10 @@ def test_the_main_menu_speaks_to_people_and_the_api_is_in_the_footer(
     assert menu.is_visible()
     assert [" ".join(t.split()) for t in menu.get_by_role("link").all_inner_texts()] == [
         "Søg",
+        "Samlinger",
         "Indlæsninger",
         "Om Vidensbank",
+        "Log ind",
     ]
     footer = page.locator("footer")
     assert footer.get_by_role("link", name="API-dokumentation").get_attribute("href") == "/docs"

@@ -12,12 +12,12 @@ from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
 from starlette.routing import BaseRoute
 
+from search_api.api.auth import SAFE_METHODS, require
 from vidensbank import accounts
 from vidensbank.cli import main
 from vidensbank.store.db import migrate
 from vidensbank.store.users import Role
 from web.app import app, create_app
-from web.auth import SAFE_METHODS, require
 from web.errors import install_error_handlers
 
 PASSWORD = "en lang og hemmelig kode"

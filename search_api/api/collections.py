@@ -1,0 +1,180 @@
+"""Collections as the API and the pages show them, and the curators' changes to them.
+
+Any curator edits any collection: the knowledge centre curates as one team. A private
+collection is not found by anyone else (404, not 403: its address gives nothing away).
+"""
+
+import secrets
+
+from sqlalchemy.orm import Session
+
+from search_api.api.schemas import CollectionEntryPublic, CollectionPublic, CollectionSummary
+from vidensbank.accounts import Account
+from vidensbank.errors import BadRequestError, NotFoundError
+from vidensbank.store import collections as collection_store
+from vidensbank.store.base import utcnow
+from vidensbank.store.collections import Collection, CollectionEntry
+from vidensbank.store.db import session_scope
+from vidensbank.store.documents import Document
+
+MAX_TITLE_CHARS = 300
+MAX_TEXT_CHARS = 5000
+NOT_FOUND = "Samlingen findes ikke."
+
+
+def _title(title: str) -> str:
+    title = " ".join(title.split())
+    if not title:
+        raise BadRequestError("Samlingen skal have en titel.")
+    if len(title) > MAX_TITLE_CHARS:
+        raise BadRequestError(f"Titlen må højst have {MAX_TITLE_CHARS} tegn.")
+    return title
+
+
+def _text(text: str, what: str) -> str:
+    text = text.strip()
+    if len(text) > MAX_TEXT_CHARS:
+        raise BadRequestError(f"{what} må højst have {MAX_TEXT_CHARS} tegn.")
+    return text
+
+
+def _visible(session: Session, collection_id: str, account: Account | None) -> Collection:
+    collection = collection_store.get_collection(session, collection_id=collection_id)
+    if collection is None or (not collection.published and account is None):
+        raise NotFoundError(NOT_FOUND)
+    return collection
+
+
+def list_collections(account: Account | None) -> list[CollectionSummary]:
+    with session_scope() as session:
+        counts = collection_store.entry_counts(session)
+        return [
+            CollectionSummary(
+                id=c.id,
+                title=c.title,
+                description=c.description,
+                published=c.published,
+                documents=counts.get(c.id, 0),
+                updated_at=c.updated_at,
+            )
+            for c in collection_store.list_collections(session, published_only=account is None)
+        ]
+
+
+def get_collection(collection_id: str, account: Account | None) -> CollectionPublic:
+    with session_scope() as session:
+        collection = _visible(session, collection_id, account)
+        entries = []
+        for entry in collection.entries:
+            document = session.get(Document, entry.document_id)
+            if document is not None:
+                entries.append(
+                    CollectionEntryPublic(
+                        document_id=document.id,
+                        title=document.title,
+                        publisher=document.publisher,
+                        kind=document.kind,
+                        published=document.published,
+                        note=entry.note,
+                    )
+                )
+        return CollectionPublic(
+            id=collection.id,
+            title=collection.title,
+            description=collection.description,
+            published=collection.published,
+            updated_at=collection.updated_at,
+            entries=entries,
+        )
+
+
+def create_collection(account: Account, title: str, description: str) -> str:
+    collection_id = secrets.token_urlsafe(8)
+    with session_scope() as session:
+        session.add(
+            Collection(
+                id=collection_id,
+                title=_title(title),
+                description=_text(description, "Beskrivelsen"),
+                published=False,
+                created_by=account.user_id,
+            )
+        )
+    return collection_id
+
+
+def update_collection(collection_id: str, title: str, description: str, published: bool) -> None:
+    with session_scope() as session:
+        collection = collection_store.get_collection(session, collection_id=collection_id)
+        if collection is None:
+            raise NotFoundError(NOT_FOUND)
+        collection.title = _title(title)
+        collection.description = _text(description, "Beskrivelsen")
+        collection.published = published
+        collection.updated_at = utcnow()
+
+
+def delete_collection(collection_id: str) -> None:
+    with session_scope() as session:
+        if collection_store.get_collection(session, collection_id=collection_id) is None:
+            raise NotFoundError(NOT_FOUND)
+        collection_store.delete_collection(session, collection_id=collection_id)
+
+
+def _entries(session: Session, collection_id: str) -> tuple[Collection, list[CollectionEntry]]:
+    collection = collection_store.get_collection(session, collection_id=collection_id)
+    if collection is None:
+        raise NotFoundError(NOT_FOUND)
+    collection.updated_at = utcnow()
+    return collection, list(collection.entries)
+
+
+def add_document(collection_id: str, document_id: str, note: str) -> bool:
+    """Put the document last in the collection; False if it was there already."""
+    with session_scope() as session:
+        if session.get(Document, document_id) is None:
+            raise NotFoundError("Dokumentet findes ikke.")
+        collection, entries = _entries(session, collection_id)
+        if any(entry.document_id == document_id for entry in entries):
+            return False
+        collection.entries.append(
+            CollectionEntry(
+                document_id=document_id,
+                position=len(entries),
+                note=_text(note, "Noten"),
+            )
+        )
+        return True
+
+
+def _entry(entries: list[CollectionEntry], document_id: str) -> CollectionEntry:
+    for entry in entries:
+        if entry.document_id == document_id:
+            return entry
+    raise NotFoundError("Dokumentet er ikke i samlingen.")
+
+
+def move_document(collection_id: str, document_id: str, step: int) -> None:
+    """Move the document one place up (-1) or down (+1); at either end it stays."""
+    with session_scope() as session:
+        _collection, entries = _entries(session, collection_id)
+        index = entries.index(_entry(entries, document_id))
+        other = index + step
+        if 0 <= other < len(entries):
+            entries[index], entries[other] = entries[other], entries[index]
+            for position, entry in enumerate(entries):
+                entry.position = position
+
+
+def set_note(collection_id: str, document_id: str, note: str) -> None:
+    with session_scope() as session:
+        _collection, entries = _entries(session, collection_id)
+        _entry(entries, document_id).note = _text(note, "Noten")
+
+
+def remove_document(collection_id: str, document_id: str) -> None:
+    with session_scope() as session:
+        collection, entries = _entries(session, collection_id)
+        collection.entries.remove(_entry(entries, document_id))
+        for position, entry in enumerate(collection.entries):
+            entry.position = position

@@ -1,0 +1,151 @@
+"""Collections: a curator builds one, orders and annotates it, publishes it; until then nobody
+else finds it (on the real app and a real SQLite database)."""
+
+import datetime as dt
+import re
+
+import pytest
+from fastapi.testclient import TestClient
+
+from tests.unit.web.test_accounts import add, logged_in
+from vidensbank.store import documents as document_store
+from vidensbank.store.db import migrate, session_scope
+from vidensbank.store.documents import Extraction
+from web.app import app
+
+DOCUMENTS = {
+    "saml-underretning-1": "Underretninger fra skolen – en vejledning",
+    "saml-underretning-2": "Når pædagogen er bekymret: sådan underretter du",
+    "saml-underretning-3": "Kommunernes håndtering af underretninger 2023",
+}
+
+
+@pytest.fixture(scope="module", autouse=True)
+def documents() -> None:
+    migrate()
+    with session_scope() as session:
+        for document_id, title in DOCUMENTS.items():
+            document_store.record_file(
+                session,
+                document_id=document_id,
+                source_uri=f"file:///samlinger/{document_id}.pdf",
+                filename=f"{document_id}.pdf",
+                title=title,
+                source_metadata={},
+                content_hash="0" * 64,
+                size=1,
+            )
+            document_store.record_extraction(
+                session,
+                document_id=document_id,
+                extraction=Extraction(
+                    title=title,
+                    publisher="Socialstyrelsen",
+                    kind="vejledning",
+                    published=dt.date(2023, 5, 1),
+                    authors=[],
+                    extra={},
+                    mime_type="application/pdf",
+                    extractor_version="test",
+                    active_content=False,
+                ),
+            )
+            document_store.replace_pages(
+                session, document_id=document_id, pages=[(1, f"{title}. Tekst om underretninger.")]
+            )
+
+
+def csrf(page: str) -> str:
+    found = re.search(r'name="csrf_token" value="([^"]+)"', page)
+    assert found is not None
+    return found.group(1)
+
+
+def order(client: TestClient, collection_id: str) -> list[str]:
+    answer = client.get(f"/api/collections/{collection_id}")
+    assert answer.status_code == 200
+    return [entry["document_id"] for entry in answer.json()["entries"]]
+
+
+def test_build_order_annotate_and_publish_a_collection() -> None:
+    add("samler@eksempel.dk")
+    curator = logged_in("samler@eksempel.dk")
+    token = csrf(curator.get("/samlinger").text)
+    created = curator.post(
+        "/samlinger",
+        data={"csrf_token": token, "title": "  Underretninger ", "description": "Til skolen."},
+        follow_redirects=False,
+    )
+    assert created.status_code == 303
+    collection_id = created.headers["location"].removeprefix("/samlinger/")
+    page = curator.get(f"/samlinger/{collection_id}").text
+    assert "<h1>Underretninger</h1>" in page and "Privat" in page
+
+    # Private: nobody else finds it, by its address or in the lists.
+    anonymous = TestClient(app)
+    assert anonymous.get(f"/samlinger/{collection_id}").status_code == 404
+    assert anonymous.get(f"/api/collections/{collection_id}").status_code == 404
+    assert collection_id not in [c["id"] for c in anonymous.get("/api/collections").json()]
+
+    for document_id in DOCUMENTS:
+        added = curator.post(
+            "/samlinger/dokumenter",
+            data={"csrf_token": token, "collection_id": collection_id, "document_id": document_id},
+            follow_redirects=False,
+        )
+        assert added.status_code == 303
+    assert order(curator, collection_id) == list(DOCUMENTS)
+    base = f"/samlinger/{collection_id}/dokumenter"
+    curator.post(f"{base}/saml-underretning-3/op", data={"csrf_token": token})
+    curator.post(f"{base}/saml-underretning-1/op", data={"csrf_token": token})  # stays first
+    assert order(curator, collection_id) == [
+        "saml-underretning-1",
+        "saml-underretning-3",
+        "saml-underretning-2",
+    ]
+    curator.post(
+        f"{base}/saml-underretning-3/note",
+        data={"csrf_token": token, "note": "Læs tallene for din egen kommune."},
+    )
+    curator.post(f"{base}/saml-underretning-2/fjern", data={"csrf_token": token})
+    curator.post(
+        f"/samlinger/{collection_id}",
+        data={"csrf_token": token, "title": "Underretninger", "published": "true"},
+    )
+
+    public = anonymous.get(f"/api/collections/{collection_id}").json()
+    assert public["published"] is True
+    assert [(e["document_id"], e["note"]) for e in public["entries"]] == [
+        ("saml-underretning-1", ""),
+        ("saml-underretning-3", "Læs tallene for din egen kommune."),
+    ]
+    page = anonymous.get(f"/samlinger/{collection_id}").text
+    assert "Læs tallene for din egen kommune." in page and "Flyt op" not in page
+    assert collection_id in anonymous.get("/samlinger").text
+
+
+def test_a_collection_needs_a_title_and_a_document_that_exists() -> None:
+    add("titel@eksempel.dk")
+    curator = logged_in("titel@eksempel.dk")
+    token = csrf(curator.get("/samlinger").text)
+    empty = curator.post("/samlinger", data={"csrf_token": token, "title": "   "})
+    assert empty.status_code == 400 and "Samlingen skal have en titel." in empty.text
+    created = curator.post(
+        "/samlinger", data={"csrf_token": token, "title": "Tom"}, follow_redirects=False
+    )
+    collection_id = created.headers["location"].removeprefix("/samlinger/")
+    missing = curator.post(
+        "/samlinger/dokumenter",
+        data={"csrf_token": token, "collection_id": collection_id, "document_id": "findes-ikke"},
+    )
+    assert missing.status_code == 404 and "Dokumentet findes ikke." in missing.text
+
+
+def test_a_curator_puts_a_document_in_a_collection_from_its_page() -> None:
+    add("dokside@eksempel.dk")
+    curator = logged_in("dokside@eksempel.dk")
+    token = csrf(curator.get("/samlinger").text)
+    curator.post("/samlinger", data={"csrf_token": token, "title": "Fra dokumentets side"})
+    page = curator.get("/dokument/saml-underretning-2").text
+    assert "Læg i samling" in page and "Fra dokumentets side" in page
+    assert "Læg i samling" not in TestClient(app).get("/dokument/saml-underretning-2").text

@@ -1,0 +1,65 @@
+"""Collections: documents a curator puts together in an order, each with a note.
+
+A collection is private (curators only) until it is published; its id is random, so a private
+collection's address says nothing and a published one's never changes.
+"""
+
+import datetime as dt
+
+from sqlalchemy import Boolean, ForeignKey, Integer, String, Text, delete, func, select
+from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
+
+from vidensbank.store.base import Base, UTCDateTime, utcnow
+
+
+class Collection(Base):
+    __tablename__ = "collections"
+
+    id: Mapped[str] = mapped_column(String(16), primary_key=True)
+    title: Mapped[str] = mapped_column(String(300))
+    description: Mapped[str] = mapped_column(Text, default="")
+    published: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_by: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), nullable=True
+    )
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    entries: Mapped[list["CollectionEntry"]] = relationship(
+        order_by="CollectionEntry.position", cascade="all, delete-orphan"
+    )
+
+
+class CollectionEntry(Base):
+    __tablename__ = "collection_entries"
+
+    collection_id: Mapped[str] = mapped_column(
+        ForeignKey("collections.id", ondelete="CASCADE"), primary_key=True
+    )
+    document_id: Mapped[str] = mapped_column(
+        ForeignKey("documents.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    position: Mapped[int] = mapped_column(Integer)
+    note: Mapped[str] = mapped_column(Text, default="")
+
+
+def list_collections(session: Session, *, published_only: bool) -> list[Collection]:
+    query = select(Collection).order_by(Collection.title)
+    if published_only:
+        query = query.where(Collection.published.is_(True))
+    return list(session.scalars(query))
+
+
+def entry_counts(session: Session) -> dict[str, int]:
+    rows = session.execute(
+        select(CollectionEntry.collection_id, func.count()).group_by(CollectionEntry.collection_id)
+    )
+    return {collection_id: count for collection_id, count in rows}
+
+
+def get_collection(session: Session, *, collection_id: str) -> Collection | None:
+    return session.get(Collection, collection_id)
+
+
+def delete_collection(session: Session, *, collection_id: str) -> None:
+    session.execute(delete(CollectionEntry).where(CollectionEntry.collection_id == collection_id))
+    session.execute(delete(Collection).where(Collection.id == collection_id))

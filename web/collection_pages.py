@@ -1,0 +1,110 @@
+"""The collection pages: a public page for each published collection, and the curators'
+forms to build them. Every form posts and redirects, so it works without JavaScript."""
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Form, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from search_api.api import collections
+from search_api.api.auth import current_account, require
+from vidensbank.accounts import Account
+from vidensbank.store.users import Role
+from web.templating import templates
+
+router = APIRouter(default_response_class=HTMLResponse, include_in_schema=False)
+
+Curator = Annotated[Account, Depends(require(Role.CURATOR))]
+Text = Annotated[str, Form(max_length=collections.MAX_TEXT_CHARS)]
+Title = Annotated[str, Form(max_length=collections.MAX_TITLE_CHARS)]
+
+
+def _back(collection_id: str, anchor: str = "") -> RedirectResponse:
+    return RedirectResponse(f"/samlinger/{collection_id}{anchor}", status_code=303)
+
+
+@router.get("/samlinger")
+def collections_page(request: Request) -> Response:
+    account = current_account(request)
+    return templates.TemplateResponse(
+        request,
+        "collections.html",
+        {
+            "collections": collections.list_collections(account),
+            "account": account,
+            "json_url": "/api/collections",
+        },
+    )
+
+
+@router.post("/samlinger")
+def create(_request: Request, account: Curator, title: Title, description: Text = "") -> Response:
+    return _back(collections.create_collection(account, title, description))
+
+
+@router.post("/samlinger/dokumenter")
+def add_document(
+    _account: Curator,
+    collection_id: Annotated[str, Form(max_length=100)],
+    document_id: Annotated[str, Form(max_length=100)],
+    note: Text = "",
+) -> Response:
+    """ "Læg i samling" from a document's page: the collection is the form's choice."""
+    collections.add_document(collection_id, document_id, note)
+    return _back(collection_id, f"#dokument-{document_id}")
+
+
+@router.get("/samlinger/{collection_id}")
+def collection_page(request: Request, collection_id: str) -> Response:
+    account = current_account(request)
+    return templates.TemplateResponse(
+        request,
+        "collection.html",
+        {
+            "collection": collections.get_collection(collection_id, account),
+            "account": account,
+            "json_url": f"/api/collections/{collection_id}",
+        },
+    )
+
+
+@router.post("/samlinger/{collection_id}")
+def update(
+    collection_id: str,
+    _account: Curator,
+    title: Title,
+    description: Text = "",
+    published: Annotated[bool, Form()] = False,
+) -> Response:
+    collections.update_collection(collection_id, title, description, published)
+    return _back(collection_id)
+
+
+@router.post("/samlinger/{collection_id}/slet")
+def delete(collection_id: str, _account: Curator) -> Response:
+    collections.delete_collection(collection_id)
+    return RedirectResponse("/samlinger", status_code=303)
+
+
+@router.post("/samlinger/{collection_id}/dokumenter/{document_id}/op")
+def move_up(collection_id: str, document_id: str, _account: Curator) -> Response:
+    collections.move_document(collection_id, document_id, -1)
+    return _back(collection_id, f"#dokument-{document_id}")
+
+
+@router.post("/samlinger/{collection_id}/dokumenter/{document_id}/ned")
+def move_down(collection_id: str, document_id: str, _account: Curator) -> Response:
+    collections.move_document(collection_id, document_id, 1)
+    return _back(collection_id, f"#dokument-{document_id}")
+
+
+@router.post("/samlinger/{collection_id}/dokumenter/{document_id}/note")
+def set_note(collection_id: str, document_id: str, _account: Curator, note: Text = "") -> Response:
+    collections.set_note(collection_id, document_id, note)
+    return _back(collection_id, f"#dokument-{document_id}")
+
+
+@router.post("/samlinger/{collection_id}/dokumenter/{document_id}/fjern")
+def remove_document(collection_id: str, document_id: str, _account: Curator) -> Response:
+    collections.remove_document(collection_id, document_id)
+    return _back(collection_id)
