@@ -14,7 +14,9 @@ from dataclasses import dataclass
 from pwdlib import PasswordHash
 
 from vidensbank.errors import BadRequestError, TooManyRequestsError, UnauthorizedError
+from vidensbank.store import audit
 from vidensbank.store import users as user_store
+from vidensbank.store.audit import COMMAND_LINE
 from vidensbank.store.base import utcnow
 from vidensbank.store.db import session_scope
 from vidensbank.store.users import ApiToken, LoginSession, Role, User
@@ -60,7 +62,7 @@ def normalize_email(email: str) -> str:
     return email.strip().lower()
 
 
-def add_user(email: str, password: str, role: Role) -> None:
+def add_user(email: str, password: str, role: Role, actor: str = COMMAND_LINE) -> None:
     email = normalize_email(email)
     if not EMAIL.fullmatch(email):
         raise BadRequestError(f"»{email}« er ikke en e-mailadresse.")
@@ -70,6 +72,7 @@ def add_user(email: str, password: str, role: Role) -> None:
         if user_store.get_user_by_email(session, email=email) is not None:
             raise BadRequestError(f"Der findes allerede en bruger med {email}.")
         session.add(User(email=email, password_hash=_hasher.hash(password), role=role))
+        audit.record(session, actor=actor, action="user.add", target=email, after={"role": role})
 
 
 def list_users() -> list[User]:
@@ -77,12 +80,20 @@ def list_users() -> list[User]:
         return user_store.list_users(session)
 
 
-def deactivate(email: str) -> bool:
+def deactivate(email: str, actor: str = COMMAND_LINE) -> bool:
     """Deactivate the account and end its sessions and tokens; False if there is none."""
     with session_scope() as session:
         user = user_store.get_user_by_email(session, email=normalize_email(email))
         if user is None:
             return False
+        audit.record(
+            session,
+            actor=actor,
+            action="user.deactivate",
+            target=user.email,
+            before={"active": user.active},
+            after={"active": False},
+        )
         user.active = False
         user_store.end_sessions(session, user_id=user.id)
         return True
@@ -111,6 +122,13 @@ def log_in(email: str, password: str, address: str) -> Login:
             user_store.record_failed_login(
                 session, keys=keys, forget_before=now - FAILED_LOGIN_WINDOW
             )
+            # Named only when the address is an account's: what else was typed may be anything.
+            audit.record(
+                session,
+                actor=user.email if user else "ukendt",
+                action="login.failed",
+                target=user.email if user else "",
+            )
             login = None
         else:
             user_store.forget_failed_logins(session, key=keys[0])
@@ -123,6 +141,7 @@ def log_in(email: str, password: str, address: str) -> Login:
                     expires_at=now + dt.timedelta(hours=SESSION_HOURS),
                 )
             )
+            audit.record(session, actor=user.email, action="login", target=user.email)
             login = Login(token, Account(user.id, user.email, Role(user.role), csrf))
     # Raised after the commit: the failed attempt must count.
     if login is None:
@@ -130,9 +149,10 @@ def log_in(email: str, password: str, address: str) -> Login:
     return login
 
 
-def log_out(session_token: str) -> None:
+def log_out(session_token: str, account: Account) -> None:
     with session_scope() as session:
         user_store.end_session(session, token_hash=digest(session_token))
+        audit.record(session, actor=account.email, action="logout", target=account.email)
 
 
 def account_for_session(session_token: str) -> Account | None:
@@ -152,9 +172,10 @@ def account_for_api_token(token: str) -> Account | None:
         return None if user is None else Account(user.id, user.email, Role(user.role), None)
 
 
-def new_api_token(user_id: int) -> str:
+def new_api_token(account: Account) -> str:
     """A personal token for scripts; it is shown once and only its digest is kept."""
     token = TOKEN_PREFIX + secrets.token_urlsafe(32)
     with session_scope() as session:
-        session.add(ApiToken(token_hash=digest(token), user_id=user_id))
+        session.add(ApiToken(token_hash=digest(token), user_id=account.user_id))
+        audit.record(session, actor=account.email, action="token.create", target=account.email)
     return token

@@ -88,8 +88,10 @@ def log_in(
 
 
 @router.post("/log-ud")
-def log_out(request: Request, _: Annotated[Account, Depends(require(Role.CURATOR))]) -> Response:
-    accounts.log_out(request.cookies.get(SESSION_COOKIE, ""))
+def log_out(
+    request: Request, account: Annotated[Account, Depends(require(Role.CURATOR))]
+) -> Response:
+    accounts.log_out(request.cookies.get(SESSION_COOKIE, ""), account)
     response = RedirectResponse("/", status_code=303)
     response.delete_cookie(SESSION_COOKIE, path="/")
     return response
@@ -107,7 +109,7 @@ def account_page(request: Request) -> Response:
 def new_token(
     request: Request, account: Annotated[Account, Depends(require(Role.CURATOR))]
 ) -> Response:
-    token = accounts.new_api_token(account.user_id)
+    token = accounts.new_api_token(account)
     return templates.TemplateResponse(
         request, "account.html", {"account": account, "new_token": token}
     )

@@ -15,6 +15,7 @@ from fastapi_offline import FastAPIOffline
 
 from search_api.api.routes import router as api_router
 from web.account_pages import router as account_router
+from web.audit_pages import router as audit_router
 from web.collection_pages import router as collection_router
 from web.errors import install_error_handlers
 from web.pages import router as pages_router
@@ -80,6 +81,7 @@ def create_app() -> FastAPI:
     app.include_router(pages_router)
     app.include_router(account_router)
     app.include_router(collection_router)
+    app.include_router(audit_router)
     app.add_api_route(
         "/docs", lambda: _docs_page(app), include_in_schema=False, response_class=HTMLResponse
     )

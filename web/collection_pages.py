@@ -44,13 +44,13 @@ def create(_request: Request, account: Curator, title: Title, description: Text 
 
 @router.post("/samlinger/dokumenter")
 def add_document(
-    _account: Curator,
+    account: Curator,
     collection_id: Annotated[str, Form(max_length=100)],
     document_id: Annotated[str, Form(max_length=100)],
     note: Text = "",
 ) -> Response:
     """ "Læg i samling" from a document's page: the collection is the form's choice."""
-    collections.add_document(collection_id, document_id, note)
+    collections.add_document(account, collection_id, document_id, note)
     return _back(collection_id, f"#dokument-{document_id}")
 
 
@@ -71,40 +71,40 @@ def collection_page(request: Request, collection_id: str) -> Response:
 @router.post("/samlinger/{collection_id}")
 def update(
     collection_id: str,
-    _account: Curator,
+    account: Curator,
     title: Title,
     description: Text = "",
     published: Annotated[bool, Form()] = False,
 ) -> Response:
-    collections.update_collection(collection_id, title, description, published)
+    collections.update_collection(account, collection_id, title, description, published)
     return _back(collection_id)
 
 
 @router.post("/samlinger/{collection_id}/slet")
-def delete(collection_id: str, _account: Curator) -> Response:
-    collections.delete_collection(collection_id)
+def delete(collection_id: str, account: Curator) -> Response:
+    collections.delete_collection(account, collection_id)
     return RedirectResponse("/samlinger", status_code=303)
 
 
 @router.post("/samlinger/{collection_id}/dokumenter/{document_id}/op")
-def move_up(collection_id: str, document_id: str, _account: Curator) -> Response:
-    collections.move_document(collection_id, document_id, -1)
+def move_up(collection_id: str, document_id: str, account: Curator) -> Response:
+    collections.move_document(account, collection_id, document_id, -1)
     return _back(collection_id, f"#dokument-{document_id}")
 
 
 @router.post("/samlinger/{collection_id}/dokumenter/{document_id}/ned")
-def move_down(collection_id: str, document_id: str, _account: Curator) -> Response:
-    collections.move_document(collection_id, document_id, 1)
+def move_down(collection_id: str, document_id: str, account: Curator) -> Response:
+    collections.move_document(account, collection_id, document_id, 1)
     return _back(collection_id, f"#dokument-{document_id}")
 
 
 @router.post("/samlinger/{collection_id}/dokumenter/{document_id}/note")
-def set_note(collection_id: str, document_id: str, _account: Curator, note: Text = "") -> Response:
-    collections.set_note(collection_id, document_id, note)
+def set_note(collection_id: str, document_id: str, account: Curator, note: Text = "") -> Response:
+    collections.set_note(account, collection_id, document_id, note)
     return _back(collection_id, f"#dokument-{document_id}")
 
 
 @router.post("/samlinger/{collection_id}/dokumenter/{document_id}/fjern")
-def remove_document(collection_id: str, document_id: str, _account: Curator) -> Response:
-    collections.remove_document(collection_id, document_id)
+def remove_document(collection_id: str, document_id: str, account: Curator) -> Response:
+    collections.remove_document(account, collection_id, document_id)
     return _back(collection_id)

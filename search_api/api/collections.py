@@ -5,12 +5,14 @@ collection is not found by anyone else (404, not 403: its address gives nothing 
 """
 
 import secrets
+from typing import Any
 
 from sqlalchemy.orm import Session
 
 from search_api.api.schemas import CollectionEntryPublic, CollectionPublic, CollectionSummary
 from vidensbank.accounts import Account
 from vidensbank.errors import BadRequestError, NotFoundError
+from vidensbank.store import audit
 from vidensbank.store import collections as collection_store
 from vidensbank.store.base import utcnow
 from vidensbank.store.collections import Collection, CollectionEntry
@@ -20,6 +22,32 @@ from vidensbank.store.documents import Document
 MAX_TITLE_CHARS = 300
 MAX_TEXT_CHARS = 5000
 NOT_FOUND = "Samlingen findes ikke."
+
+
+def _state(collection: Collection) -> dict[str, Any]:
+    return {
+        "title": collection.title,
+        "description": collection.description,
+        "published": collection.published,
+    }
+
+
+def _record(
+    session: Session,
+    account: Account,
+    action: str,
+    collection_id: str,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+) -> None:
+    audit.record(
+        session,
+        actor=account.email,
+        action=action,
+        target=f"samling:{collection_id}",
+        before=before,
+        after=after,
+    )
 
 
 def _title(title: str) -> str:
@@ -91,34 +119,41 @@ def get_collection(collection_id: str, account: Account | None) -> CollectionPub
 def create_collection(account: Account, title: str, description: str) -> str:
     collection_id = secrets.token_urlsafe(8)
     with session_scope() as session:
-        session.add(
-            Collection(
-                id=collection_id,
-                title=_title(title),
-                description=_text(description, "Beskrivelsen"),
-                published=False,
-                created_by=account.user_id,
-            )
+        collection = Collection(
+            id=collection_id,
+            title=_title(title),
+            description=_text(description, "Beskrivelsen"),
+            published=False,
+            created_by=account.user_id,
         )
+        session.add(collection)
+        _record(session, account, "collection.create", collection_id, after=_state(collection))
     return collection_id
 
 
-def update_collection(collection_id: str, title: str, description: str, published: bool) -> None:
+def update_collection(
+    account: Account, collection_id: str, title: str, description: str, published: bool
+) -> None:
     with session_scope() as session:
         collection = collection_store.get_collection(session, collection_id=collection_id)
         if collection is None:
             raise NotFoundError(NOT_FOUND)
+        before = _state(collection)
         collection.title = _title(title)
         collection.description = _text(description, "Beskrivelsen")
         collection.published = published
         collection.updated_at = utcnow()
+        _record(session, account, "collection.update", collection_id, before, _state(collection))
 
 
-def delete_collection(collection_id: str) -> None:
+def delete_collection(account: Account, collection_id: str) -> None:
     with session_scope() as session:
-        if collection_store.get_collection(session, collection_id=collection_id) is None:
+        collection = collection_store.get_collection(session, collection_id=collection_id)
+        if collection is None:
             raise NotFoundError(NOT_FOUND)
+        before = _state(collection) | {"documents": [e.document_id for e in collection.entries]}
         collection_store.delete_collection(session, collection_id=collection_id)
+        _record(session, account, "collection.delete", collection_id, before=before)
 
 
 def _entries(session: Session, collection_id: str) -> tuple[Collection, list[CollectionEntry]]:
@@ -129,7 +164,7 @@ def _entries(session: Session, collection_id: str) -> tuple[Collection, list[Col
     return collection, list(collection.entries)
 
 
-def add_document(collection_id: str, document_id: str, note: str) -> bool:
+def add_document(account: Account, collection_id: str, document_id: str, note: str) -> bool:
     """Put the document last in the collection; False if it was there already."""
     with session_scope() as session:
         if session.get(Document, document_id) is None:
@@ -137,13 +172,12 @@ def add_document(collection_id: str, document_id: str, note: str) -> bool:
         collection, entries = _entries(session, collection_id)
         if any(entry.document_id == document_id for entry in entries):
             return False
-        collection.entries.append(
-            CollectionEntry(
-                document_id=document_id,
-                position=len(entries),
-                note=_text(note, "Noten"),
-            )
+        entry = CollectionEntry(
+            document_id=document_id, position=len(entries), note=_text(note, "Noten")
         )
+        collection.entries.append(entry)
+        after = {"document_id": document_id, "position": entry.position, "note": entry.note}
+        _record(session, account, "collection.add", collection_id, after=after)
         return True
 
 
@@ -154,7 +188,7 @@ def _entry(entries: list[CollectionEntry], document_id: str) -> CollectionEntry:
     raise NotFoundError("Dokumentet er ikke i samlingen.")
 
 
-def move_document(collection_id: str, document_id: str, step: int) -> None:
+def move_document(account: Account, collection_id: str, document_id: str, step: int) -> None:
     """Move the document one place up (-1) or down (+1); at either end it stays."""
     with session_scope() as session:
         _collection, entries = _entries(session, collection_id)
@@ -164,17 +198,32 @@ def move_document(collection_id: str, document_id: str, step: int) -> None:
             entries[index], entries[other] = entries[other], entries[index]
             for position, entry in enumerate(entries):
                 entry.position = position
+            _record(
+                session,
+                account,
+                "collection.move",
+                collection_id,
+                {"document_id": document_id, "position": index},
+                {"document_id": document_id, "position": other},
+            )
 
 
-def set_note(collection_id: str, document_id: str, note: str) -> None:
+def set_note(account: Account, collection_id: str, document_id: str, note: str) -> None:
     with session_scope() as session:
         _collection, entries = _entries(session, collection_id)
-        _entry(entries, document_id).note = _text(note, "Noten")
+        entry = _entry(entries, document_id)
+        before = {"document_id": document_id, "note": entry.note}
+        entry.note = _text(note, "Noten")
+        after = {"document_id": document_id, "note": entry.note}
+        _record(session, account, "collection.note", collection_id, before, after)
 
 
-def remove_document(collection_id: str, document_id: str) -> None:
+def remove_document(account: Account, collection_id: str, document_id: str) -> None:
     with session_scope() as session:
         collection, entries = _entries(session, collection_id)
-        collection.entries.remove(_entry(entries, document_id))
+        entry = _entry(entries, document_id)
+        before = {"document_id": document_id, "position": entry.position, "note": entry.note}
+        collection.entries.remove(entry)
+        _record(session, account, "collection.remove", collection_id, before=before)
         for position, entry in enumerate(collection.entries):
             entry.position = position

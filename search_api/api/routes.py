@@ -2,13 +2,14 @@
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import FileResponse, JSONResponse, Response
 from pydantic import BaseModel
 
-from search_api.api import collections, documents, entities, health, runs
-from search_api.api.auth import current_account
+from search_api.api import audit, collections, documents, entities, health, runs
+from search_api.api.auth import current_account, require
 from search_api.api.schemas import (
+    AuditEventPublic,
     CollectionPublic,
     CollectionSummary,
     DocumentPublic,
@@ -21,9 +22,11 @@ from search_api.api.schemas import (
 from search_api.query import search
 from search_api.query.builder import SearchParams
 from search_api.query.results import Autocomplete, SearchResponse
+from vidensbank.accounts import Account
 from vidensbank.errors import NotFoundError
 from vidensbank.settings import get_settings
 from vidensbank.store.blobs import BlobStore
+from vidensbank.store.users import Role
 
 router = APIRouter()
 
@@ -41,6 +44,8 @@ def errors(*statuses: int) -> dict[int | str, dict[str, Any]]:
 
 ERROR_MEANINGS = {
     400: "Ugyldig parameter (beskeden nævner hvilken) eller ukendt værtsnavn.",
+    401: "Ikke logget ind (eller en ukendt personlig nøgle).",
+    403: "Kontoens rolle giver ikke adgang.",
     404: "Findes ikke.",
     413: "Søgeteksten eller en værdi er for lang.",
     503: "Søgemaskinen eller databasen svarer ikke lige nu.",
@@ -147,6 +152,53 @@ def api_collections(request: Request) -> list[CollectionSummary]:
 )
 def api_collection(collection_id: str, request: Request) -> CollectionPublic:
     return collections.get_collection(collection_id, current_account(request))
+
+
+Admin = Annotated[Account, Depends(require(Role.ADMIN))]
+AuditActor = Annotated[str | None, Query(max_length=320, description="Kun denne konto")]
+AuditAction = Annotated[str | None, Query(max_length=60, description="Kun denne handling")]
+AuditLimit = Annotated[int, Query(ge=1, le=audit.MAX_EVENTS)]
+AuditOffset = Annotated[int, Query(ge=0, le=10_000_000)]
+
+
+@router.get(
+    "/api/audit",
+    response_model=list[AuditEventPublic],
+    tags=["revision"],
+    responses=errors(401, 403, 503),
+)
+def api_audit(
+    _admin: Admin,
+    actor: AuditActor = None,
+    action: AuditAction = None,
+    limit: AuditLimit = 100,
+    offset: AuditOffset = 0,
+) -> list[AuditEventPublic]:
+    """Every write, newest first: who, when, what, before and after (admins only)."""
+    return audit.list_events(actor, action, limit, offset)
+
+
+@router.get(
+    "/api/audit.csv",
+    tags=["revision"],
+    response_class=Response,
+    responses={
+        200: {"description": "Revisionssporet som CSV.", "content": {"text/csv": {}}},
+        **errors(401, 403, 503),
+    },
+)
+def api_audit_csv(
+    _admin: Admin,
+    actor: AuditActor = None,
+    action: AuditAction = None,
+    limit: AuditLimit = audit.MAX_EVENTS,
+    offset: AuditOffset = 0,
+) -> Response:
+    return Response(
+        audit.as_csv(audit.list_events(actor, action, limit, offset)),
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": 'attachment; filename="revisionsspor.csv"'},
+    )
 
 
 @router.get("/api/runs", response_model=IngestRunList, tags=["indlæsning"], responses=errors(503))

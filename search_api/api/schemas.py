@@ -129,3 +129,13 @@ class CollectionPublic(BaseModel):
     published: bool
     updated_at: AwareDatetime
     entries: list[CollectionEntryPublic]
+
+
+class AuditEventPublic(BaseModel):
+    id: int
+    at: AwareDatetime
+    actor: str  # an account's e-mail address, or "kommandolinjen"
+    action: str  # e.g. "login", "collection.update"
+    target: str
+    before: dict[str, Any] | None
+    after: dict[str, Any] | None

@@ -1,0 +1,63 @@
+"""The audit trail as admins read and export it (it has no way to be edited)."""
+
+import csv
+import io
+import json
+
+from search_api.api.schemas import AuditEventPublic
+from vidensbank.store import audit
+from vidensbank.store.db import session_scope
+
+MAX_EVENTS = 1000
+# The names of the actions, in Danish, for the page and its filter.
+ACTIONS = {
+    "login": "logget ind",
+    "login.failed": "forkert login",
+    "logout": "logget ud",
+    "token.create": "personlig nøgle lavet",
+    "user.add": "bruger oprettet",
+    "user.deactivate": "bruger lukket",
+    "collection.create": "samling oprettet",
+    "collection.update": "samling rettet",
+    "collection.delete": "samling slettet",
+    "collection.add": "dokument lagt i samling",
+    "collection.move": "dokument flyttet i samling",
+    "collection.note": "note rettet",
+    "collection.remove": "dokument taget ud af samling",
+}
+
+
+def list_events(
+    actor: str | None = None, action: str | None = None, limit: int = 100, offset: int = 0
+) -> list[AuditEventPublic]:
+    with session_scope() as session:
+        return [
+            AuditEventPublic.model_validate(event, from_attributes=True)
+            for event in audit.list_events(
+                session, actor=actor, action=action, limit=min(limit, MAX_EVENTS), offset=offset
+            )
+        ]
+
+
+def _cell(value: str) -> str:
+    """A value a spreadsheet shows as text, never runs as a formula."""
+    return f"'{value}" if value[:1] in ("=", "+", "-", "@") else value
+
+
+def as_csv(events: list[AuditEventPublic]) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["id", "tidspunkt", "hvem", "handling", "hvad", "før", "efter"])
+    for event in events:
+        writer.writerow(
+            [
+                event.id,
+                event.at.isoformat(),
+                _cell(event.actor),
+                event.action,
+                _cell(event.target),
+                json.dumps(event.before, ensure_ascii=False) if event.before else "",
+                json.dumps(event.after, ensure_ascii=False) if event.after else "",
+            ]
+        )
+    return out.getvalue()

@@ -1,0 +1,40 @@
+"""The audit trail's page, for admins: filter by account and action, export as CSV or JSON."""
+
+from typing import Annotated
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import HTMLResponse, Response
+
+from search_api.api import audit
+from search_api.api.auth import require
+from vidensbank.accounts import Account
+from vidensbank.store.users import Role
+from web.templating import templates
+
+router = APIRouter(default_response_class=HTMLResponse, include_in_schema=False)
+SHOWN = 200
+
+
+@router.get("/revision")
+def audit_page(
+    request: Request,
+    _admin: Annotated[Account, Depends(require(Role.ADMIN))],
+    actor: Annotated[str, Query(max_length=320)] = "",
+    action: Annotated[str, Query(max_length=60)] = "",
+) -> Response:
+    filters = {key: value for key, value in (("actor", actor), ("action", action)) if value}
+    query = f"?{urlencode(filters)}" if filters else ""
+    return templates.TemplateResponse(
+        request,
+        "audit.html",
+        {
+            "events": audit.list_events(actor or None, action or None, SHOWN),
+            "actions": audit.ACTIONS,
+            "actor": actor,
+            "action": action,
+            "shown": SHOWN,
+            "json_url": f"/api/audit{query}",
+            "csv_url": f"/api/audit.csv{query}",
+        },
+    )
