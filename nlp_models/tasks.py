@@ -45,6 +45,12 @@ def enrich_documents(self: DocumentTask, document_ids: list[str]) -> None:
                 DocumentStatus.QUARANTINED,
             ):
                 continue
+            if document.withdrawn_at is not None:
+                # Taken down by a curator: the file was read again, but stays out.
+                run_store.settle_items(
+                    session, document_id=document_id, status=ItemStatus.WITHDRAWN
+                )
+                continue
             if (
                 document.status == DocumentStatus.INDEXED
                 and document.model_version == model

@@ -39,6 +39,12 @@ class NotFoundError(VidensbankError):
     status = 404
 
 
+class GoneError(VidensbankError):
+    """It was here and was taken down on purpose."""
+
+    status = 410
+
+
 class TooManyRequestsError(VidensbankError):
     status = 429
 

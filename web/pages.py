@@ -35,8 +35,8 @@ def document_page(
     q: reader.SearchText = None,
     side: reader.PageNumber = None,
 ) -> HTMLResponse:
-    document = documents.get_document(document_id)
     account = current_account(request)
+    document = documents.get_document(document_id, account)
     return templates.TemplateResponse(
         request,
         "document.html",

@@ -24,6 +24,8 @@ ACTIONS = {
     "collection.move": "dokument flyttet i samling",
     "collection.note": "note rettet",
     "collection.remove": "dokument taget ud af samling",
+    "document.withdraw": "dokument trukket tilbage",
+    "document.restore": "dokument gendannet",
 }
 
 

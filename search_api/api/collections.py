@@ -95,7 +95,8 @@ def get_collection(collection_id: str, account: Account | None) -> CollectionPub
         entries = []
         for entry in collection.entries:
             document = session.get(Document, entry.document_id)
-            if document is not None:
+            withdrawn = document is not None and document.withdrawn_at is not None
+            if document is not None and (account is not None or not withdrawn):
                 entries.append(
                     CollectionEntryPublic(
                         document_id=document.id,
@@ -104,6 +105,7 @@ def get_collection(collection_id: str, account: Account | None) -> CollectionPub
                         kind=document.kind,
                         published=document.published,
                         note=entry.note,
+                        withdrawn=withdrawn,
                     )
                 )
         return CollectionPublic(

@@ -2,12 +2,17 @@
 
 from sqlalchemy.orm import Session
 
-from search_api.api.schemas import DocumentPublic, EntityPublic, PageText
-from vidensbank.errors import NotFoundError
+from search_api.api.schemas import DocumentPublic, EntityPublic, PageText, Withdrawal
+from search_api.index import indexer
+from search_api.index.elastic import get_client
+from vidensbank.accounts import Account
+from vidensbank.celery_app import enqueue
+from vidensbank.errors import BadRequestError, GoneError, NotFoundError
 from vidensbank.identity import public_source_uri
+from vidensbank.store import audit
 from vidensbank.store import documents as document_store
 from vidensbank.store.db import session_scope
-from vidensbank.store.documents import Document
+from vidensbank.store.documents import Document, DocumentStatus
 
 
 def _document_or_404(session: Session, document_id: str) -> Document:
@@ -17,9 +22,20 @@ def _document_or_404(session: Session, document_id: str) -> Document:
     return document
 
 
-def get_document(document_id: str) -> DocumentPublic:
+def _gone(document: Document) -> GoneError:
+    return GoneError(
+        f"Dokumentet er trukket tilbage af Vidensbank: {document.withdrawn_reason}"
+        if document.withdrawn_reason
+        else "Dokumentet er trukket tilbage af Vidensbank."
+    )
+
+
+def get_document(document_id: str, account: Account | None = None) -> DocumentPublic:
+    """The document; a withdrawn one for curators only (410 for everyone else)."""
     with session_scope() as session:
         document = _document_or_404(session, document_id)
+        if document.withdrawn_at is not None and account is None:
+            raise _gone(document)
         return DocumentPublic(
             id=document.id,
             title=document.title,
@@ -36,6 +52,9 @@ def get_document(document_id: str) -> DocumentPublic:
                 EntityPublic.model_validate(entity, from_attributes=True)
                 for entity in document.entities
             ],
+            withdrawn=Withdrawal(at=document.withdrawn_at, reason=document.withdrawn_reason or "")
+            if document.withdrawn_at is not None
+            else None,
         )
 
 
@@ -53,9 +72,63 @@ def get_original(document_id: str) -> tuple[str, str, str, bool]:
     open in the browser."""
     with session_scope() as session:
         document = _document_or_404(session, document_id)
+        if document.withdrawn_at is not None:
+            raise _gone(document)
         return (
             document.content_hash,
             document.mime_type or "application/octet-stream",
             document.filename,
             _opens_in_browser(document),
         )
+
+
+MAX_REASON_CHARS = 2000
+
+
+def withdraw(account: Account, document_id: str, reason: str) -> None:
+    """Take the document down: out of the index at once, its original no longer served; it
+    stays in SQL, and a new ingest of its file keeps it out."""
+    reason = " ".join(reason.split())
+    if not reason:
+        raise BadRequestError("Skriv, hvorfor dokumentet trækkes tilbage.")
+    if len(reason) > MAX_REASON_CHARS:
+        raise BadRequestError(f"Begrundelsen må højst have {MAX_REASON_CHARS} tegn.")
+    with session_scope() as session:
+        document = _document_or_404(session, document_id)
+        if document.withdrawn_at is not None:
+            return
+        document_store.withdraw_document(session, document_id=document_id, reason=reason)
+        audit.record(
+            session,
+            actor=account.email,
+            action="document.withdraw",
+            target=f"dokument:{document_id}",
+            after={"reason": reason},
+        )
+    client = get_client()
+    indexer.delete_documents(client, [document_id])
+    indexer.refresh(client)
+
+
+def restore(account: Account, document_id: str) -> None:
+    """Put a withdrawn document back: indexed again at once when its entities are found, or
+    when the pipeline gets there with a new file of it."""
+    with session_scope() as session:
+        document = _document_or_404(session, document_id)
+        if document.withdrawn_at is None:
+            return
+        before = {"reason": document.withdrawn_reason}
+        status = document.status
+        document_store.restore_document(session, document_id=document_id)
+        audit.record(
+            session,
+            actor=account.email,
+            action="document.restore",
+            target=f"dokument:{document_id}",
+            before=before,
+        )
+    if status in (DocumentStatus.ENRICHED, DocumentStatus.INDEXED):
+        indexer.index_documents(get_client(), [document_id])
+    elif status == DocumentStatus.EXTRACTED:
+        # A new file came while it was withdrawn; its entities were not looked for.
+        enqueue("enrich.documents", [document_id])

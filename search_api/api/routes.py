@@ -47,6 +47,7 @@ ERROR_MEANINGS = {
     401: "Ikke logget ind (eller en ukendt personlig nøgle).",
     403: "Kontoens rolle giver ikke adgang.",
     404: "Findes ikke.",
+    410: "Trukket tilbage af Vidensbank (beskeden siger hvorfor).",
     413: "Søgeteksten eller en værdi er for lang.",
     503: "Søgemaskinen eller databasen svarer ikke lige nu.",
 }
@@ -90,10 +91,10 @@ def api_autocomplete(
     "/api/documents/{document_id}",
     response_model=DocumentPublic,
     tags=["dokumenter"],
-    responses=errors(404, 503),
+    responses=errors(404, 410, 503),
 )
-def api_document(document_id: str) -> DocumentPublic:
-    return documents.get_document(document_id)
+def api_document(document_id: str, request: Request) -> DocumentPublic:
+    return documents.get_document(document_id, current_account(request))
 
 
 @router.get(
@@ -105,7 +106,7 @@ def api_document(document_id: str) -> DocumentPublic:
             "description": "Originalfilen: en PDF vises i browseren, alt andet hentes som fil.",
             "content": {"application/pdf": {}, "application/octet-stream": {}},
         },
-        **errors(404, 503),
+        **errors(404, 410, 503),
     },
 )
 def api_original(document_id: str) -> FileResponse:

@@ -27,6 +27,11 @@ class EntityPublic(BaseModel):
     pages: list[int]
 
 
+class Withdrawal(BaseModel):
+    at: AwareDatetime
+    reason: str
+
+
 class DocumentPublic(BaseModel):
     id: str
     title: str
@@ -40,6 +45,8 @@ class DocumentPublic(BaseModel):
     status: str
     pages: list[PageText]
     entities: list[EntityPublic]
+    # Taken down by a curator (only curators see such a document; everyone else gets 410).
+    withdrawn: Withdrawal | None = None
 
 
 class IngestItemPublic(BaseModel):
@@ -111,6 +118,7 @@ class CollectionEntryPublic(BaseModel):
     kind: str | None
     published: dt.date | None
     note: str
+    withdrawn: bool = False  # shown to curators only; others do not see the entry
 
 
 class CollectionSummary(BaseModel):

@@ -35,7 +35,7 @@ def index_documents(self: DocumentTask, document_ids: list[str]) -> None:
     taken_out: list[str] = []
     with session_scope() as session:
         for document in document_store.get_documents(session, document_ids=document_ids):
-            if document.status == DocumentStatus.QUARANTINED:
+            if document.status == DocumentStatus.QUARANTINED or document.withdrawn_at is not None:
                 taken_out.append(document.id)
             elif document.status in (DocumentStatus.ENRICHED, DocumentStatus.INDEXED):
                 bodies.append(to_index_document(document, stored_vectors(session, document)))
@@ -75,6 +75,7 @@ def _embed_document(document_id: str) -> None:
         if (
             document is None
             or document.status != DocumentStatus.INDEXED
+            or document.withdrawn_at is not None
             or document.embedding_version == EMBEDDING_VERSION
         ):
             return

@@ -74,6 +74,10 @@ class Document(Base):
     )
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    # A curator took the document down: out of search and lists, its original not served. It
+    # stays here (harvesters are told it is deleted), whatever the pipeline does with its file.
+    withdrawn_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    withdrawn_reason: Mapped[str | None] = mapped_column(Text, nullable=True)
 
     pages: Mapped[list["Page"]] = relationship(
         back_populates="document", order_by="Page.number", cascade="all, delete-orphan"
@@ -151,6 +155,7 @@ def stale_document_ids(session: Session, *, model_version: str, kb_version: str)
             select(Document.id)
             .where(
                 Document.status.in_([DocumentStatus.ENRICHED, DocumentStatus.INDEXED]),
+                Document.withdrawn_at.is_(None),
                 (Document.model_version.is_distinct_from(model_version))
                 | (Document.kb_version.is_distinct_from(kb_version)),
             )
@@ -166,6 +171,7 @@ def unembedded_document_ids(session: Session, *, embedding_version: str) -> list
             select(Document.id)
             .where(
                 Document.status == DocumentStatus.INDEXED,
+                Document.withdrawn_at.is_(None),
                 Document.embedding_version.is_distinct_from(embedding_version),
             )
             .order_by(Document.id)
@@ -325,8 +331,28 @@ def iter_indexable_document_ids(session: Session) -> Iterator[str]:
     """Ids of every document that belongs in the search index."""
     yield from session.scalars(
         select(Document.id)
-        .where(Document.status.in_([DocumentStatus.ENRICHED, DocumentStatus.INDEXED]))
+        .where(
+            Document.status.in_([DocumentStatus.ENRICHED, DocumentStatus.INDEXED]),
+            Document.withdrawn_at.is_(None),
+        )
         .order_by(Document.id)
+    )
+
+
+def withdraw_document(session: Session, *, document_id: str, reason: str) -> None:
+    session.execute(
+        update(Document)
+        .where(Document.id == document_id)
+        .values(withdrawn_at=utcnow(), withdrawn_reason=reason)
+    )
+    settle_items(session, document_id=document_id, status=ItemStatus.WITHDRAWN)
+
+
+def restore_document(session: Session, *, document_id: str) -> None:
+    session.execute(
+        update(Document)
+        .where(Document.id == document_id)
+        .values(withdrawn_at=None, withdrawn_reason=None)
     )
 
 
@@ -334,7 +360,11 @@ def documents_mentioning(session: Session, *, kb_id: str) -> Sequence[tuple[Docu
     rows = session.execute(
         select(Document, Entity)
         .join(Entity, Entity.document_id == Document.id)
-        .where(Entity.kb_id == kb_id, Document.status == DocumentStatus.INDEXED)
+        .where(
+            Entity.kb_id == kb_id,
+            Document.status == DocumentStatus.INDEXED,
+            Document.withdrawn_at.is_(None),
+        )
         .order_by(Document.published.desc(), Document.title)
     ).all()
     return [(document, entity) for document, entity in rows]
@@ -344,7 +374,11 @@ def co_occurring_entities(
     session: Session, *, kb_id: str, limit: int = 20
 ) -> Sequence[tuple[str, str, str, int]]:
     """Other linked entities in the documents that mention ``kb_id``, by shared documents."""
-    documents = select(Entity.document_id).where(Entity.kb_id == kb_id)
+    documents = (
+        select(Entity.document_id)
+        .join(Document, Document.id == Entity.document_id)
+        .where(Entity.kb_id == kb_id, Document.withdrawn_at.is_(None))
+    )
     shared = func.count(func.distinct(Entity.document_id))
     rows = session.execute(
         select(Entity.kb_id, Entity.canonical, Entity.label, shared)

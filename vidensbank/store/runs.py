@@ -22,8 +22,10 @@ class ItemStatus(StrEnum):
     UNCHANGED = "unchanged"
     QUARANTINED = "quarantined"
     FAILED = "failed"
+    # Read, but a curator has taken the document down: it stays out of search.
+    WITHDRAWN = "withdrawn"
 
-    FINAL = nonmember(frozenset({INDEXED, UNCHANGED, QUARANTINED, FAILED}))
+    FINAL = nonmember(frozenset({INDEXED, UNCHANGED, QUARANTINED, FAILED, WITHDRAWN}))
 
     @property
     def label(self) -> str:
@@ -37,6 +39,7 @@ _ITEM_LABELS = {
     ItemStatus.UNCHANGED: "uændret",
     ItemStatus.QUARANTINED: "i karantæne",
     ItemStatus.FAILED: "fejlet",
+    ItemStatus.WITHDRAWN: "trukket tilbage",
 }
 
 

@@ -13,6 +13,7 @@ from fastapi.testclient import TestClient
 from starlette.routing import BaseRoute
 
 from search_api.api.auth import SAFE_METHODS, require
+from tests.accounts import PASSWORD, add, csrf, logged_in
 from vidensbank import accounts
 from vidensbank.cli import main
 from vidensbank.store.db import migrate
@@ -20,38 +21,14 @@ from vidensbank.store.users import Role
 from web.app import app, create_app
 from web.errors import install_error_handlers
 
-PASSWORD = "en lang og hemmelig kode"
-
 
 @pytest.fixture(scope="module", autouse=True)
 def database() -> None:
     migrate()
 
 
-def add(email: str, role: str = "curator") -> None:
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr("sys.stdin", io.StringIO(PASSWORD + "\n"))
-        assert main(["users", "add", email, "--role", role]) == 0
-
-
-def logged_in(email: str) -> TestClient:
-    client = TestClient(app)
-    form = client.get("/log-ind")
-    csrf = re.search(r'name="csrf_token" value="([^"]+)"', form.text)
-    assert csrf is not None
-    response = client.post(
-        "/log-ind",
-        data={"email": email, "password": PASSWORD, "csrf_token": csrf.group(1)},
-        follow_redirects=False,
-    )
-    assert response.status_code == 303, response.text
-    return client
-
-
 def csrf_of(client: TestClient) -> str:
-    found = re.search(r'name="csrf_token" value="([^"]+)"', client.get("/konto").text)
-    assert found is not None
-    return found.group(1)
+    return csrf(client.get("/konto").text)
 
 
 def test_users_command_adds_lists_and_deactivates(capsys: pytest.CaptureFixture[str]) -> None:

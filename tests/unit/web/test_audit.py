@@ -3,12 +3,12 @@ export it; nobody can change it (on the real app and a real SQLite database)."""
 
 import csv
 import io
-import re
 
 import pytest
 from fastapi.testclient import TestClient
 
-from tests.unit.web.test_accounts import add, logged_in, write_routes
+from tests.accounts import add, csrf, logged_in
+from tests.unit.web.test_accounts import write_routes
 from vidensbank.store.db import migrate
 from web.app import app
 
@@ -16,12 +16,6 @@ from web.app import app
 @pytest.fixture(scope="module", autouse=True)
 def database() -> None:
     migrate()
-
-
-def csrf(page: str) -> str:
-    found = re.search(r'name="csrf_token" value="([^"]+)"', page)
-    assert found is not None
-    return found.group(1)
 
 
 def test_writes_are_recorded_and_admins_read_and_export_them() -> None:

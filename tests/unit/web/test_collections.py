@@ -2,12 +2,11 @@
 else finds it (on the real app and a real SQLite database)."""
 
 import datetime as dt
-import re
 
 import pytest
 from fastapi.testclient import TestClient
 
-from tests.unit.web.test_accounts import add, logged_in
+from tests.accounts import add, csrf, logged_in
 from vidensbank.store import documents as document_store
 from vidensbank.store.db import migrate, session_scope
 from vidensbank.store.documents import Extraction
@@ -53,12 +52,6 @@ def documents() -> None:
             document_store.replace_pages(
                 session, document_id=document_id, pages=[(1, f"{title}. Tekst om underretninger.")]
             )
-
-
-def csrf(page: str) -> str:
-    found = re.search(r'name="csrf_token" value="([^"]+)"', page)
-    assert found is not None
-    return found.group(1)
 
 
 def order(client: TestClient, collection_id: str) -> list[str]:
