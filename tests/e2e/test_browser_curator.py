@@ -41,6 +41,7 @@ def curator(server: str) -> str:
 def log_in(page: Page, server: str) -> None:
     page.goto(f"{server}/log-ind")
     assert accessibility_violations(page) == []
+    screenshot(page, "login")
     page.get_by_label("E-mailadresse").fill(EMAIL)
     page.get_by_label("Adgangskode").fill(PASSWORD)
     page.get_by_role("button", name="Log ind").click()
@@ -68,8 +69,11 @@ def test_a_curator_builds_and_publishes_a_collection(
         links = page.locator(".result-title a, h2 a[href^='/dokument/']")
         hrefs = [links.nth(i).get_attribute("href") for i in range(min(2, links.count()))]
         assert len(hrefs) == 2
-        for href in hrefs:
+        for number, href in enumerate(hrefs):
             page.goto(f"{server}{href}")
+            if number == 0:
+                assert accessibility_violations(page) == []
+                screenshot(page, "document-curator")
             page.get_by_label("Læg i samling").select_option(label=TITLE)
             page.get_by_role("button", name="Læg i samlingen").click()
             assert page.url.split("#")[0] == collection_url
