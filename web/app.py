@@ -20,6 +20,7 @@ from web.collection_pages import router as collection_router
 from web.errors import install_error_handlers
 from web.pages import router as pages_router
 from web.security import SecurityMiddleware
+from web.user_pages import router as user_router
 from web.withdrawal_pages import router as withdrawal_router
 
 # Swagger UI's files ship in the fastapi-offline package, so /docs works without the internet.
@@ -84,6 +85,7 @@ def create_app() -> FastAPI:
     app.include_router(collection_router)
     app.include_router(audit_router)
     app.include_router(withdrawal_router)
+    app.include_router(user_router)
     app.add_api_route(
         "/docs", lambda: _docs_page(app), include_in_schema=False, response_class=HTMLResponse
     )

@@ -1,0 +1,54 @@
+"""Admins manage accounts in the browser: add a curator, who can then log in; close the
+account, which ends its session (on the real app and a real SQLite database)."""
+
+import pytest
+from fastapi.testclient import TestClient
+
+from tests.accounts import PASSWORD, add, csrf, logged_in
+from vidensbank.store.db import migrate
+from web.app import app
+
+
+@pytest.fixture(scope="module", autouse=True)
+def database() -> None:
+    migrate()
+
+
+def test_an_admin_adds_and_closes_a_curator() -> None:
+    add("chef@eksempel.dk", role="admin")
+    admin = logged_in("chef@eksempel.dk")
+    token = csrf(admin.get("/brugere").text)
+    created = admin.post(
+        "/brugere",
+        data={
+            "csrf_token": token,
+            "email": "Ny.Kurator@eksempel.dk",
+            "password": PASSWORD,
+            "role": "curator",
+        },
+        follow_redirects=False,
+    )
+    assert created.status_code == 303
+    page = admin.get("/brugere").text
+    assert "ny.kurator@eksempel.dk" in page and "kurator" in page
+
+    curator = logged_in("ny.kurator@eksempel.dk")
+    assert curator.get("/brugere").status_code == 403
+    too_short = admin.post(
+        "/brugere",
+        data={"csrf_token": token, "email": "b@eksempel.dk", "password": "kort", "role": "admin"},
+    )
+    assert too_short.status_code == 400 and "mindst 12 tegn" in too_short.text
+
+    closed = admin.post(
+        "/brugere/ny.kurator@eksempel.dk/luk", data={"csrf_token": token}, follow_redirects=False
+    )
+    assert closed.status_code == 303
+    assert curator.get("/konto", follow_redirects=False).status_code == 303  # logged out
+    own = admin.post("/brugere/chef@eksempel.dk/luk", data={"csrf_token": token})
+    assert own.status_code == 400
+    missing = admin.post("/brugere/ingen@eksempel.dk/luk", data={"csrf_token": token})
+    assert missing.status_code == 404
+    events = admin.get("/api/audit", params={"actor": "chef@eksempel.dk"}).json()
+    assert {"user.add", "user.deactivate"} <= {e["action"] for e in events}
+    assert TestClient(app).get("/brugere").status_code == 401

@@ -1,0 +1,47 @@
+"""Admins manage the accounts: add a curator or an admin, close an account."""
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Form, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from search_api.api.auth import require
+from vidensbank import accounts
+from vidensbank.accounts import Account
+from vidensbank.errors import BadRequestError, NotFoundError
+from vidensbank.store.users import Role
+from web.templating import templates
+
+router = APIRouter(default_response_class=HTMLResponse, include_in_schema=False)
+
+Admin = Annotated[Account, Depends(require(Role.ADMIN))]
+
+
+@router.get("/brugere")
+def users_page(request: Request, account: Admin) -> Response:
+    return templates.TemplateResponse(
+        request,
+        "users.html",
+        {"users": accounts.list_users(), "account": account, "roles": list(Role)},
+    )
+
+
+@router.post("/brugere")
+def add_user(
+    account: Admin,
+    email: Annotated[str, Form(max_length=320)],
+    password: Annotated[str, Form(max_length=1000)],
+    role: Annotated[Role, Form()],
+) -> Response:
+    accounts.add_user(email, password, role, actor=account.email)
+    return RedirectResponse("/brugere", status_code=303)
+
+
+@router.post("/brugere/{email}/luk")
+def deactivate(email: str, account: Admin) -> Response:
+    if accounts.normalize_email(email) == account.email:
+        # The last admin must not lock everyone out; another admin, or the command line, can.
+        raise BadRequestError("Du kan ikke lukke din egen konto her.")
+    if not accounts.deactivate(email, actor=account.email):
+        raise NotFoundError("Der findes ingen bruger med den e-mailadresse.")
+    return RedirectResponse("/brugere", status_code=303)
