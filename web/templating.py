@@ -3,10 +3,13 @@
 import datetime as dt
 from pathlib import Path
 
+from fastapi import Request
 from fastapi.templating import Jinja2Templates
+from sqlalchemy.exc import OperationalError
 
 from search_api.api.auth import current_account
-from vidensbank.errors import ReasonCode
+from vidensbank.accounts import Account
+from vidensbank.errors import ReasonCode, VidensbankError
 from vidensbank.store.runs import ItemStatus
 from web import charts
 
@@ -59,6 +62,16 @@ templates.env.globals["LABELS"] = LABELS
 templates.env.globals["STATUSES"] = STATUSES
 templates.env.globals["REASONS"] = REASONS
 templates.env.globals["SEARCHABLE"] = SEARCHABLE
-# Who is logged in, for the header (asked once per request).
-templates.env.globals["account_of"] = current_account
+
+
+def account_of(request: Request) -> Account | None:
+    """Who is logged in, for the header. A page about the database being down has a header
+    too, so not knowing is no error here."""
+    try:
+        return current_account(request)
+    except (OperationalError, VidensbankError):
+        return None
+
+
+templates.env.globals["account_of"] = account_of
 templates.env.globals.update(charts.TEMPLATE_GLOBALS)

@@ -29,9 +29,10 @@ BAD_CSRF = (
 
 def current_account(request: Request) -> Account | None:
     """The account of the request's token or session cookie (looked up once per request)."""
-    if "account" not in request.state._state:
-        request.state.account = _account(request)
-    found: Account | None = request.state.account
+    try:
+        found: Account | None = request.state.account
+    except AttributeError:
+        found = request.state.account = _account(request)
     return found
 
 

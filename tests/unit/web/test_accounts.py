@@ -10,6 +10,7 @@ import pytest
 from fastapi import Depends, FastAPI
 from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
+from sqlalchemy.exc import OperationalError
 from starlette.routing import BaseRoute
 
 from search_api.api.auth import SAFE_METHODS, require
@@ -174,3 +175,14 @@ def test_every_write_route_refuses_anonymous_and_forged_requests() -> None:
             continue
         assert anonymous.request(method, url).status_code == 401, (method, path)
         assert browser.request(method, url).status_code == 403, (method, path)
+
+
+def test_a_page_keeps_its_header_when_the_session_cannot_be_looked_up(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    def database_down(_token: str) -> None:
+        raise OperationalError("SELECT", {}, Exception("databasen svarer ikke"))
+
+    monkeypatch.setattr("search_api.api.auth.account_for_session", database_down)
+    page = TestClient(app, cookies={"vb_session": "noget"}).get("/om")
+    assert page.status_code == 200 and "Log ind" in page.text
