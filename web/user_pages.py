@@ -22,7 +22,11 @@ def users_page(request: Request, account: Admin) -> Response:
     return templates.TemplateResponse(
         request,
         "users.html",
-        {"users": accounts.list_users(), "account": account, "roles": list(Role)},
+        {
+            "users": accounts.list_users(),
+            "account": account,
+            "role_labels": {role.value: role.label for role in Role},
+        },
     )
 
 

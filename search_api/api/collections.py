@@ -94,9 +94,9 @@ def get_collection(collection_id: str, account: Account | None) -> CollectionPub
         collection = _visible(session, collection_id, account)
         entries = []
         for entry in collection.entries:
-            document = session.get(Document, entry.document_id)
-            withdrawn = document is not None and document.withdrawn_at is not None
-            if document is not None and (account is not None or not withdrawn):
+            document = entry.document
+            withdrawn = document.withdrawn_at is not None
+            if account is not None or not withdrawn:
                 entries.append(
                     CollectionEntryPublic(
                         document_id=document.id,

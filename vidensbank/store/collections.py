@@ -10,6 +10,7 @@ from sqlalchemy import Boolean, ForeignKey, Integer, String, Text, delete, func,
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from vidensbank.store.base import Base, UTCDateTime, utcnow
+from vidensbank.store.documents import Document
 
 
 class Collection(Base):
@@ -25,7 +26,7 @@ class Collection(Base):
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
     entries: Mapped[list["CollectionEntry"]] = relationship(
-        order_by="CollectionEntry.position", cascade="all, delete-orphan"
+        order_by="CollectionEntry.position", cascade="all, delete-orphan", lazy="selectin"
     )
 
 
@@ -40,6 +41,7 @@ class CollectionEntry(Base):
     )
     position: Mapped[int] = mapped_column(Integer)
     note: Mapped[str] = mapped_column(Text, default="")
+    document: Mapped[Document] = relationship(lazy="selectin")
 
 
 def list_collections(session: Session, *, published_only: bool) -> list[Collection]:
