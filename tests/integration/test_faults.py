@@ -100,8 +100,9 @@ def test_killing_worker_children_loses_and_duplicates_nothing(
     stack: None, corpus: Path, run_dir: Path
 ) -> None:
     folder = run_dir / "kill-children"
-    # Enough files that the ingest outlasts 20 spaced kills.
-    expected = copy_corpus(corpus, folder, copies=4)
+    # Enough files that the ingest outlasts 20 spaced kills with room to spare: 256 files took
+    # 29 s once entity recognition got faster, and the kills need 30 s and more.
+    expected = copy_corpus(corpus, folder, copies=8)
     env = fault_env("kill-children", VB_BROKER_VISIBILITY_TIMEOUT=VISIBILITY_TIMEOUT)
     log = run_dir / "kill-children.log"
     worker = start_worker("kill-children", log, concurrency=2, env=env)
