@@ -77,3 +77,13 @@ def start_run(items: Sequence[SourceItem]) -> str:
         queued = [item.id for item in run.items if item.status == ItemStatus.PENDING]
     enqueue_files(queued)
     return run_id
+
+
+def run_progress(run_id: str) -> tuple[int, int, int]:
+    """How many of a run's files there are, how many are done, and how many of those failed
+    or were refused."""
+    with session_scope() as session:
+        counts = run_store.status_counts(session, run_id=run_id)
+    done = sum(n for status, n in counts.items() if status in ItemStatus.FINAL)
+    failed = counts.get(ItemStatus.QUARANTINED, 0) + counts.get(ItemStatus.FAILED, 0)
+    return sum(counts.values()), done, failed

@@ -9,6 +9,9 @@ from typing import Any
 
 from vidensbank.settings import get_settings
 
+# How often ``ingest --wait`` looks at its run: a count of statuses, cheap beside the work.
+WAIT_POLL_SECONDS = 0.2
+
 
 def cmd_init(_args: argparse.Namespace) -> int:
     """Bring the database schema up to date, check that the knowledge base loads, and make sure
@@ -41,8 +44,7 @@ def _report(run_id: str) -> dict[str, Any]:
 
 def cmd_ingest(args: argparse.Namespace) -> int:
     """Queue every file for the workers; with --wait, follow the run until each file is done."""
-    from ingest.runs import list_sources, start_run
-    from vidensbank.store.runs import ItemStatus
+    from ingest.runs import list_sources, run_progress, start_run
 
     sources = list_sources(args.targets)
     if not sources:
@@ -58,23 +60,21 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     deadline = time.monotonic() + args.timeout
     show_progress = sys.stderr.isatty()
     while True:
-        report = _report(run_id)
-        statuses = [d["status"] for d in report["documents"]]
-        done = sum(status in ItemStatus.FINAL for status in statuses)
-        failed = sum(status in (ItemStatus.QUARANTINED, ItemStatus.FAILED) for status in statuses)
+        total, done, failed = run_progress(run_id)
         if show_progress:
             print(
-                f"\r{done} af {len(statuses)} filer færdige, {failed} fejl",
+                f"\r{done} af {total} filer færdige, {failed} fejl",
                 end="",
                 file=sys.stderr,
                 flush=True,
             )
-        if done == len(statuses) or time.monotonic() > deadline:
+        if done == total or time.monotonic() > deadline:
             break
-        time.sleep(0.5)
+        time.sleep(WAIT_POLL_SECONDS)
     if show_progress:
         print(file=sys.stderr)
-    if done == len(statuses):
+    report = _report(run_id)
+    if done == total:
         from search_api.index.elastic import get_client
         from search_api.index.indexer import refresh
 
@@ -86,11 +86,11 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         for document in report["documents"]:
             reason = f" – {document['reason']}" if document["reason"] else ""
             print(f"{document['status']:<12} {document['filename']}{reason}")
-    if done < len(statuses):
+    if done < total:
         from vidensbank.celery_app import why_stalled
 
         print(
-            f"Tidsgrænsen på {args.timeout} s blev nået; {len(statuses) - done} filer venter "
+            f"Tidsgrænsen på {args.timeout} s blev nået; {total - done} filer venter "
             f"stadig. {why_stalled()}",
             file=sys.stderr,
         )

@@ -54,11 +54,11 @@ def index_documents(self: DocumentTask, document_ids: list[str]) -> None:
                 document_store.mark_embedded(
                     session, document_id=body.id, embedding_version=EMBEDDING_VERSION
                 )
-    if get_settings().embeddings:
-        # One document a task: embedding one takes seconds, and the workers share them out.
-        for body in bodies:
-            if not body.passages:
-                enqueue("embed.documents", [body.id])
+    unembedded = [body.id for body in bodies if not body.passages]
+    if get_settings().embeddings and unembedded:
+        # One message for the documents indexed together: a message per document cost the
+        # ingest more than their indexing did.
+        enqueue("embed.documents", unembedded)
 
 
 # Not a DocumentTask: a document that fails to embed (out of time, say) is still searchable
