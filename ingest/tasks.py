@@ -16,6 +16,7 @@ from vidensbank.celery_app import PIPELINE_RETRY, DocumentTask, ItemTask, app, h
 from vidensbank.errors import ExtractionError
 from vidensbank.identity import document_id as make_document_id
 from vidensbank.settings import get_settings
+from vidensbank.store import corrections as correction_store
 from vidensbank.store import documents as document_store
 from vidensbank.store import runs as run_store
 from vidensbank.store.blobs import BlobStore
@@ -127,7 +128,12 @@ def _extract_document(document_id: str) -> Outcome:
         document = session.get(Document, document_id)
         if document is None:
             return Outcome.NOTHING
-        key, filename, source = document.content_hash, document.filename, document.source_metadata
+        key, filename = document.content_hash, document.filename
+        # A curator's corrections are the most trusted source of all.
+        source = {
+            **document.source_metadata,
+            **correction_store.metadata_corrections(session, document_id=document_id),
+        }
         was_indexed = document.status == DocumentStatus.INDEXED
     data = BlobStore(get_settings().blob_dir).get(key)
     try:

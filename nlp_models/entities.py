@@ -11,13 +11,12 @@ Every mention is then linked to a record where one exists.
 
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from functools import lru_cache
 from pathlib import Path
 from typing import cast
 
 import spacy
-from pydantic import BaseModel
 from spacy.lang.da.stop_words import STOP_WORDS
 from spacy.language import Language
 from spacy.lookups import load_lookups
@@ -27,6 +26,7 @@ from spacy.tokens import Doc, Span
 
 from nlp_models.knowledge_base import KnowledgeBase, load_knowledge_base
 from nlp_models.linking import PARAGRAPHS, PARAGRAPHS_OF, Linker
+from nlp_models.mentions import Mention
 from nlp_models.pipeline import MODEL_DIR, blank_danish, model_version, with_danish_tokenizer
 
 _MONTHS = "januar|februar|marts|april|maj|juni|juli|august|september|oktober|november|december"
@@ -142,27 +142,6 @@ _ARTICLES = frozenset({"den", "det", "de", "en", "et"})
 # Sources of candidates, most trusted first: an address holds names of places that are
 # part of it ("Holmens Kanal 22, 1060 København K").
 _ADDRESS, _KB, _PATTERN, _MODEL = 0, 1, 2, 3
-
-
-class Mention(BaseModel):
-    text: str
-    label: str
-    kb_id: str | None
-    canonical: str
-    page: int
-    start: int
-    end: int
-
-
-class EntitySummary(BaseModel):
-    """All mentions of one entity in one document."""
-
-    text: str
-    label: str
-    canonical: str
-    kb_id: str | None
-    count: int
-    pages: list[int]
 
 
 def _genitives(form: str) -> list[str]:
@@ -462,26 +441,6 @@ def _apply_definitions(mentions: list[Mention], texts: list[str]) -> list[Mentio
         resolved.append(mention)
         previous = found
     return resolved
-
-
-def summarize(mentions: Iterable[Mention]) -> list[EntitySummary]:
-    """Group mentions into entities: by KB record, else by label and normalised text."""
-    groups: dict[tuple[str, str], list[Mention]] = defaultdict(list)
-    for mention in mentions:
-        key = mention.kb_id or " ".join(mention.canonical.lower().split())
-        groups[(mention.label, key)].append(mention)
-    summaries = [
-        EntitySummary(
-            text=group[0].text,
-            label=label,
-            canonical=group[0].canonical,
-            kb_id=group[0].kb_id,
-            count=len(group),
-            pages=sorted({m.page for m in group}),
-        )
-        for (label, _key), group in groups.items()
-    ]
-    return sorted(summaries, key=lambda s: (-s.count, s.label, s.canonical))
 
 
 @lru_cache

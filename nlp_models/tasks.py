@@ -9,11 +9,14 @@ from collections.abc import Sequence
 
 from celery.signals import worker_init
 
-from nlp_models.entities import get_finder, summarize
+from nlp_models.corrections import apply_corrections
+from nlp_models.entities import get_finder
 from nlp_models.knowledge_base import kb_version
+from nlp_models.mentions import summarize
 from nlp_models.pipeline import model_version
 from vidensbank.celery_app import PIPELINE_RETRY, DocumentTask, app, enqueue, hand_on
 from vidensbank.settings import get_settings
+from vidensbank.store import corrections as correction_store
 from vidensbank.store import documents as document_store
 from vidensbank.store import runs as run_store
 from vidensbank.store.db import session_scope
@@ -61,9 +64,16 @@ def enrich_documents(self: DocumentTask, document_ids: list[str]) -> None:
                 )
                 continue
             pages[document_id] = document_store.get_pages(session, document_id=document_id)
-    found = get_finder(get_settings().kb_dir).find_in_documents(list(pages.values()))
+    finder = get_finder(get_settings().kb_dir)
+    found = finder.find_in_documents(list(pages.values()))
     with session_scope() as session:
         for document_id, mentions in zip(pages, found, strict=True):
+            corrections = correction_store.entity_corrections(session, document_id=document_id)
+            if corrections:
+                mentions, lost = apply_corrections(
+                    mentions, dict(pages[document_id]), corrections, finder.kb
+                )
+                correction_store.mark_for_review(session, document_id=document_id, lost=lost)
             document_store.replace_entities(
                 session,
                 document_id=document_id,

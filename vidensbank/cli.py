@@ -155,7 +155,8 @@ def cmd_entities(args: argparse.Namespace) -> int:
     from ingest.extract import extract
     from ingest.fetch import fetch
     from ingest.sources import items_from_path
-    from nlp_models.entities import get_finder, summarize
+    from nlp_models.entities import get_finder
+    from nlp_models.mentions import summarize
     from vidensbank.errors import ExtractionError
 
     [item] = items_from_path(Path(args.file))

@@ -17,6 +17,7 @@ from search_api.api.routes import router as api_router
 from web.account_pages import router as account_router
 from web.audit_pages import router as audit_router
 from web.collection_pages import router as collection_router
+from web.correction_pages import router as correction_router
 from web.errors import install_error_handlers
 from web.pages import router as pages_router
 from web.security import SecurityMiddleware
@@ -85,6 +86,7 @@ def create_app() -> FastAPI:
     app.include_router(collection_router)
     app.include_router(audit_router)
     app.include_router(withdrawal_router)
+    app.include_router(correction_router)
     app.include_router(user_router)
     app.add_api_route(
         "/docs", lambda: _docs_page(app), include_in_schema=False, response_class=HTMLResponse

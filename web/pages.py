@@ -1,12 +1,16 @@
 """The Danish web pages. Each renders the model its JSON twin under /api returns."""
 
+from typing import Any
+
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
-from search_api.api import collections, documents, entities, runs
+from search_api.api import collections, corrections, documents, entities, runs
 from search_api.api.auth import current_account
 from search_api.api.routes import SearchQuery
 from search_api.query import search
+from vidensbank.accounts import Account
+from vidensbank.store.users import Role
 from web import charts, progress, reader, search_view
 from web.templating import templates
 
@@ -48,9 +52,21 @@ def document_page(
             if account and account.csrf_token
             else [],
             "reader": reader.build_reader(document, q, side),
+            "curating": _curating(account, document_id),
             "json_url": f"/api/documents/{document_id}",
         },
     )
+
+
+def _curating(account: Account | None, document_id: str) -> dict[str, Any] | None:
+    """What a curator in a browser needs to correct the document on its page."""
+    if account is None or account.csrf_token is None or not account.role.allows(Role.CURATOR):
+        return None
+    return {
+        "corrections": corrections.document_corrections(document_id),
+        "metadata": corrections.metadata_form(document_id),
+        "kb_choices": corrections.kb_choices(),
+    }
 
 
 @router.get("/entitet/{kb_id}")

@@ -25,6 +25,7 @@ from urllib.parse import quote, urlencode, urlsplit
 from fastapi import Query
 from markupsafe import Markup, escape
 
+from nlp_models.mentions import entity_key
 from search_api.api.schemas import DocumentPublic, EntityPublic
 from search_api.query.builder import MAX_QUERY_LENGTH
 from search_api.query.parser import parse_query
@@ -414,6 +415,8 @@ def times(count: int) -> str:
 
 @dataclass(frozen=True)
 class EntityMention:
+    label: str
+    key: str  # with the label, what a curator's correction names the entity by
     name: str
     kb_id: str | None
     count: int
@@ -454,7 +457,7 @@ def group_entities(entities: Iterable[EntityPublic]) -> list[EntityGroup]:
     tallies: dict[tuple[str, str], _Tally] = {}
     for entity in entities:
         name = " ".join(entity.canonical.split())
-        key = (entity.label, entity.kb_id or name.lower())
+        key = (entity.label, entity_key(entity.kb_id, entity.canonical))
         tally = tallies.setdefault(key, _Tally(name, entity.kb_id))
         tally.count += entity.count
         tally.pages.update(entity.pages)
@@ -471,8 +474,10 @@ def group_entities(entities: Iterable[EntityPublic]) -> list[EntityGroup]:
     for kind in ENTITY_KINDS:
         mentions = sorted(
             (
-                EntityMention(t.name, t.kb_id, t.count, tuple(sorted(t.pages)), tuple(t.forms))
-                for (label, _), t in tallies.items()
+                EntityMention(
+                    label, key, t.name, t.kb_id, t.count, tuple(sorted(t.pages)), tuple(t.forms)
+                )
+                for (label, key), t in tallies.items()
                 if label == kind.label
             ),
             key=lambda m: (-m.count, m.name.lower()),

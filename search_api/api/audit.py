@@ -26,6 +26,9 @@ ACTIONS = {
     "collection.remove": "dokument taget ud af samling",
     "document.withdraw": "dokument trukket tilbage",
     "document.restore": "dokument gendannet",
+    "document.correct": "metadata rettet",
+    "entity.correct": "navn rettet",
+    "correction.remove": "rettelse taget tilbage",
 }
 
 

@@ -32,6 +32,34 @@ class Withdrawal(BaseModel):
     reason: str
 
 
+class MetadataCorrectionPublic(BaseModel):
+    field: str
+    name: str  # the field's Danish name
+    value: Any
+
+
+class EntityCorrectionPublic(BaseModel):
+    """One correction a curator made to an entity, on every page it is anchored to."""
+
+    id: int  # the first page's; taking it back takes back every page's
+    document_id: str
+    pages: list[int]
+    review_pages: list[int]  # pages where its anchor was gone when last applied
+    text: str
+    label: str
+    action: str
+    action_name: str  # in Danish
+    new_label: str | None
+    kb_id: str | None
+    author: str
+    created_at: AwareDatetime
+
+
+class DocumentCorrections(BaseModel):
+    metadata: list[MetadataCorrectionPublic]
+    entities: list[EntityCorrectionPublic]
+
+
 class DocumentPublic(BaseModel):
     id: str
     title: str

@@ -3,7 +3,8 @@
 import pytest
 
 from nlp_models import entities
-from nlp_models.entities import EntityFinder, get_finder, summarize
+from nlp_models.entities import EntityFinder, get_finder
+from nlp_models.mentions import summarize
 from tests.helpers import PROJECT_ROOT
 
 

@@ -1,0 +1,96 @@
+"""Curators' entity corrections applied to the mentions the entity pipeline found.
+
+Every time a document's entities are found (a new file, a new model or knowledge base), its
+corrections are applied again in the order they were made. A correction finds its entity by
+its anchor: the page, and the entity's label and key as the document's entity list groups them.
+Rejecting drops those mentions; relabelling, linking and adding give them the curator's label or
+record, and when the pipeline did not find the entity at all, the curator's words are looked up
+on the page and become mentions. A correction whose entity is neither found nor written on its
+page any more has lost its anchor: it is reported, never dropped.
+"""
+
+import re
+from collections.abc import Sequence
+
+from nlp_models.knowledge_base import KnowledgeBase
+from nlp_models.mentions import Mention, entity_key
+from vidensbank.store.corrections import EntityAction, EntityCorrection
+
+
+def occurrences(page_text: str, words: str) -> list[tuple[int, int]]:
+    """Where ``words`` stand on a page as whole words, in any case and across line breaks."""
+    parts = words.split()
+    if not parts:
+        return []
+    pattern = r"(?<!\w)" + r"\s+".join(map(re.escape, parts)) + r"(?!\w)"
+    return [match.span() for match in re.finditer(pattern, page_text, re.IGNORECASE)]
+
+
+def _anchored(mention: Mention, correction: EntityCorrection) -> bool:
+    return (
+        mention.page == correction.page
+        and mention.label == correction.label
+        and entity_key(mention.kb_id, mention.canonical) == correction.key
+    )
+
+
+def apply_corrections(
+    mentions: Sequence[Mention],
+    pages: dict[int, str],
+    corrections: Sequence[EntityCorrection],
+    kb: KnowledgeBase,
+) -> tuple[list[Mention], set[int]]:
+    """The mentions with the corrections applied, and the ids of the corrections whose anchor
+    is gone."""
+    result = list(mentions)
+    lost: set[int] = set()
+    for correction in corrections:
+        page_text = pages.get(correction.page, "")
+        written = occurrences(page_text, correction.text)
+        anchored = [m for m in result if _anchored(m, correction)]
+        if not anchored and not written:
+            lost.add(correction.id)
+            continue
+        if correction.action == EntityAction.REJECT:
+            result = [m for m in result if not _anchored(m, correction)]
+            continue
+        if correction.action == EntityAction.RELABEL:
+            label, kb_id, canonical = correction.new_label or correction.label, None, None
+        else:
+            record = kb.get(correction.new_kb_id) if correction.new_kb_id else None
+            if correction.new_kb_id and record is None:
+                lost.add(correction.id)  # the record left the knowledge base
+                continue
+            label = record.type if record else correction.new_label or correction.label
+            kb_id, canonical = (record.id, record.name) if record else (None, None)
+        if anchored:
+            result = [
+                m.model_copy(
+                    update={
+                        "label": label,
+                        "kb_id": kb_id,
+                        "canonical": canonical or " ".join(m.text.split()),
+                    }
+                )
+                if _anchored(m, correction)
+                else m
+                for m in result
+            ]
+            continue
+        taken = [(m.start, m.end) for m in result if m.page == correction.page]
+        for start, end in written:
+            if any(start < other_end and other_start < end for other_start, other_end in taken):
+                continue
+            surface = page_text[start:end]
+            result.append(
+                Mention(
+                    text=surface,
+                    label=label,
+                    kb_id=kb_id,
+                    canonical=canonical or " ".join(surface.split()),
+                    page=correction.page,
+                    start=start,
+                    end=end,
+                )
+            )
+    return result, lost

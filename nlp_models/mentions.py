@@ -1,0 +1,56 @@
+"""What the entity pipeline finds: mentions, and the entities of a document they make.
+
+Apart from the pipeline itself, so that whoever reads or corrects entities (the API, the
+pages) does not load spaCy.
+"""
+
+from collections import defaultdict
+from collections.abc import Iterable
+
+from pydantic import BaseModel
+
+
+class Mention(BaseModel):
+    text: str
+    label: str
+    kb_id: str | None
+    canonical: str
+    page: int
+    start: int
+    end: int
+
+
+class EntitySummary(BaseModel):
+    """All mentions of one entity in one document."""
+
+    text: str
+    label: str
+    canonical: str
+    kb_id: str | None
+    count: int
+    pages: list[int]
+
+
+def entity_key(kb_id: str | None, canonical: str) -> str:
+    """What makes mentions of one label one entity of a document: their knowledge-base record,
+    else their normalised text."""
+    return kb_id or " ".join(canonical.lower().split())
+
+
+def summarize(mentions: Iterable[Mention]) -> list[EntitySummary]:
+    """Group mentions into entities: by KB record, else by label and normalised text."""
+    groups: dict[tuple[str, str], list[Mention]] = defaultdict(list)
+    for mention in mentions:
+        groups[(mention.label, entity_key(mention.kb_id, mention.canonical))].append(mention)
+    summaries = [
+        EntitySummary(
+            text=group[0].text,
+            label=label,
+            canonical=group[0].canonical,
+            kb_id=group[0].kb_id,
+            count=len(group),
+            pages=sorted({m.page for m in group}),
+        )
+        for (label, _key), group in groups.items()
+    ]
+    return sorted(summaries, key=lambda s: (-s.count, s.label, s.canonical))

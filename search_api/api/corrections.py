@@ -1,0 +1,355 @@
+"""Curators correct a document's metadata and entities.
+
+A correction is stored apart from what the pipeline made (``vidensbank.store.corrections``)
+and reaches the document through its own steps: a metadata correction through extraction
+(where it is the most trusted source), an entity correction through enrichment; both then
+index the document. Whenever the pipeline reads the document again, the same steps apply the
+corrections again, so they survive re-ingest and a new model.
+"""
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from nlp_models.corrections import occurrences
+from nlp_models.knowledge_base import load_knowledge_base
+from nlp_models.mentions import entity_key
+from nlp_models.training.corpus import LABELS
+from search_api.api.schemas import (
+    DocumentCorrections,
+    EntityCorrectionPublic,
+    MetadataCorrectionPublic,
+)
+from vidensbank.accounts import Account
+from vidensbank.celery_app import enqueue
+from vidensbank.errors import BadRequestError, NotFoundError
+from vidensbank.settings import get_settings
+from vidensbank.store import audit
+from vidensbank.store import corrections as correction_store
+from vidensbank.store import documents as document_store
+from vidensbank.store.corrections import EntityAction, EntityCorrection, MetadataField
+from vidensbank.store.db import session_scope
+from vidensbank.store.documents import Document
+
+MAX_CHARS = {
+    MetadataField.TITLE: 500,
+    MetadataField.PUBLISHER: 200,
+    MetadataField.KIND: 100,
+    MetadataField.TARGET_AGE: 100,
+}
+MAX_NAME_CHARS = 200
+MAX_NAMES = 50
+FIELD_NAMES = {
+    MetadataField.TITLE: "Titel",
+    MetadataField.PUBLISHED: "Udgivet",
+    MetadataField.PUBLISHER: "Udgiver",
+    MetadataField.KIND: "Type",
+    MetadataField.AUTHORS: "Forfattere",
+    MetadataField.TARGET_AGE: "Målgruppens alder",
+    MetadataField.PROFESSIONAL: "Faggrupper",
+}
+ACTION_NAMES = {
+    EntityAction.REJECT: "ikke et navn",
+    EntityAction.RELABEL: "anden type",
+    EntityAction.LINK: "knyttet til vidensbasen",
+    EntityAction.ADD: "tilføjet",
+}
+
+
+def _document(session: Session, document_id: str) -> Document:
+    document = document_store.get_document(session, document_id=document_id)
+    if document is None:
+        raise NotFoundError("Dokumentet findes ikke.")
+    return document
+
+
+def _current(document: Document) -> dict[MetadataField, Any]:
+    """The document's metadata now, in the form a correction takes."""
+    extra = document.extra or {}
+    return {
+        MetadataField.TITLE: document.title,
+        MetadataField.PUBLISHED: document.published.isoformat() if document.published else None,
+        MetadataField.PUBLISHER: document.publisher,
+        MetadataField.KIND: document.kind,
+        MetadataField.AUTHORS: list(document.authors or []),
+        MetadataField.TARGET_AGE: extra.get("target_age"),
+        MetadataField.PROFESSIONAL: list(extra.get("professional") or []),
+    }
+
+
+def _names(text: str, separator: str) -> list[str]:
+    names = [" ".join(part.split()) for part in text.split(separator)]
+    names = [name for name in names if name]
+    if len(names) > MAX_NAMES or any(len(name) > MAX_NAME_CHARS for name in names):
+        raise BadRequestError(f"Højst {MAX_NAMES} navne på højst {MAX_NAME_CHARS} tegn hver, tak.")
+    return names
+
+
+def _value(field: MetadataField, text: str) -> Any:
+    """A field's value from what a curator wrote in the form (``None``: left empty)."""
+    if field == MetadataField.AUTHORS:
+        return _names(text.replace("\n", ";"), ";") or None
+    if field == MetadataField.PROFESSIONAL:
+        return _names(text, ",") or None
+    text = " ".join(text.split())
+    if not text:
+        return None
+    if field == MetadataField.PUBLISHED:
+        try:
+            return dt.date.fromisoformat(text).isoformat()
+        except ValueError as exc:
+            raise BadRequestError("Skriv datoen som år-måned-dag, fx 2024-03-01.") from exc
+    if len(text) > MAX_CHARS[field]:
+        raise BadRequestError(f"{FIELD_NAMES[field]} må højst have {MAX_CHARS[field]} tegn.")
+    return text
+
+
+def _page_count(session: Session, document_id: str) -> int:
+    return document_store.page_counts(session, document_ids=[document_id]).get(document_id, 1)
+
+
+def correct_metadata(account: Account, document_id: str, form: dict[MetadataField, str]) -> int:
+    """Store the fields a curator changed as corrections, and read the document again with
+    them; return how many fields changed."""
+    values = {field: _value(field, text) for field, text in form.items()}
+    with session_scope() as session:
+        current = _current(_document(session, document_id))
+        # A field left empty is not changed (``remove_metadata_correction`` takes one back).
+        changed = {
+            field: value
+            for field, value in values.items()
+            if value is not None and value != current[field]
+        }
+        for field, value in changed.items():
+            correction_store.set_metadata_correction(
+                session, document_id=document_id, field=field, value=value, author=account.email
+            )
+        if changed:
+            audit.record(
+                session,
+                actor=account.email,
+                action="document.correct",
+                target=f"dokument:{document_id}",
+                before={field.value: current[field] for field in changed},
+                after={field.value: value for field, value in changed.items()},
+            )
+        pages = _page_count(session, document_id)
+    if changed:
+        enqueue("extract.documents", [document_id], pages=pages)
+    return len(changed)
+
+
+def remove_metadata_correction(account: Account, document_id: str, field: MetadataField) -> None:
+    """Take a metadata correction back: the pipeline's value returns."""
+    with session_scope() as session:
+        _document(session, document_id)
+        before = correction_store.set_metadata_correction(
+            session, document_id=document_id, field=field, value=None, author=account.email
+        )
+        if before is None:
+            return
+        audit.record(
+            session,
+            actor=account.email,
+            action="correction.remove",
+            target=f"dokument:{document_id}",
+            before={field.value: before},
+        )
+        pages = _page_count(session, document_id)
+    enqueue("extract.documents", [document_id], pages=pages)
+
+
+def _entity(session: Session, document: Document, label: str, key: str) -> tuple[str, list[int]]:
+    """How the entity with this label and key is written, and the pages it stands on."""
+    rows = [
+        entity
+        for entity in document.entities
+        if entity.label == label and entity_key(entity.kb_id, entity.canonical) == key
+    ]
+    if not rows:
+        raise NotFoundError("Navnet findes ikke (længere) i dokumentet.")
+    return rows[0].text, sorted({page for row in rows for page in row.pages})
+
+
+def _label(label: str | None) -> str:
+    if label not in LABELS:
+        raise BadRequestError("Vælg en af typerne på listen.")
+    return label
+
+
+def correct_entity(
+    account: Account,
+    document_id: str,
+    *,
+    action: str,
+    entity_label: str = "",
+    entity: str = "",
+    new_label: str | None = None,
+    kb_id: str | None = None,
+    text: str = "",
+) -> None:
+    """Correct an entity of the document (given by its label and key, as its entity list
+    groups it) on every page it stands on: reject it, give it another type, link it to a
+    knowledge-base record; or add one the pipeline missed, written ``text``."""
+    try:
+        what = EntityAction(action)
+    except ValueError as exc:
+        raise BadRequestError("Ukendt rettelse.") from exc
+    kb_id = (kb_id or "").strip() or None
+    if kb_id is not None and load_knowledge_base(get_settings().kb_dir).get(kb_id) is None:
+        raise BadRequestError(f"Vidensbasen har ingen post med id »{kb_id}«.")
+    if what == EntityAction.LINK and kb_id is None:
+        raise BadRequestError("Vælg den post i vidensbasen, navnet skal knyttes til.")
+    with session_scope() as session:
+        document = _document(session, document_id)
+        if what == EntityAction.ADD:
+            words = " ".join(text.split())
+            if not words or len(words) > MAX_NAME_CHARS:
+                raise BadRequestError(
+                    f"Skriv navnet, som det står i teksten (højst {MAX_NAME_CHARS} tegn)."
+                )
+            anchor_label = _label(new_label) if kb_id is None else ""
+            key = entity_key(None, words)
+            pages = [page.number for page in document.pages if occurrences(page.text, words)]
+            if not pages:
+                raise BadRequestError(f"»{words}« står ikke i dokumentets tekst.")
+        else:
+            anchor_label, key = entity_label, entity
+            words, pages = _entity(session, document, anchor_label, key)
+            if what == EntityAction.RELABEL and _label(new_label) == anchor_label:
+                raise BadRequestError("Navnet har allerede den type.")
+        if what not in (EntityAction.RELABEL, EntityAction.ADD):
+            new_label = None
+        if what == EntityAction.ADD and kb_id is not None:
+            record = load_knowledge_base(get_settings().kb_dir).get(kb_id)
+            anchor_label = record.type if record else anchor_label
+        for page in pages:
+            session.add(
+                EntityCorrection(
+                    document_id=document_id,
+                    page=page,
+                    label=anchor_label,
+                    key=key,
+                    text=words,
+                    action=what,
+                    new_label=new_label,
+                    new_kb_id=kb_id,
+                    author=account.email,
+                )
+            )
+        # Its entities are no longer what this model made: stale until found again, so
+        # ``vidensbank reenrich --stale`` also finds it if the queue lost the task below.
+        document.model_version = None
+        audit.record(
+            session,
+            actor=account.email,
+            action="entity.correct",
+            target=f"dokument:{document_id}",
+            after={
+                "action": what.value,
+                "text": words,
+                "label": anchor_label,
+                "new_label": new_label,
+                "kb_id": kb_id,
+                "pages": pages,
+            },
+        )
+        page_count = _page_count(session, document_id)
+    enqueue("enrich.documents", [document_id], pages=page_count)
+
+
+def remove_entity_correction(account: Account, document_id: str, correction_id: int) -> None:
+    """Take an entity correction back, on every page it was made for."""
+    with session_scope() as session:
+        document = _document(session, document_id)
+        correction = session.get(EntityCorrection, correction_id)
+        if correction is None or correction.document_id != document_id:
+            raise NotFoundError("Rettelsen findes ikke.")
+        rows = correction_store.same_correction(session, correction)
+        audit.record(
+            session,
+            actor=account.email,
+            action="correction.remove",
+            target=f"dokument:{document_id}",
+            before={
+                "action": correction.action,
+                "text": correction.text,
+                "label": correction.label,
+                "new_label": correction.new_label,
+                "kb_id": correction.new_kb_id,
+                "pages": [row.page for row in rows],
+            },
+        )
+        for row in rows:
+            session.delete(row)
+        document.model_version = None
+        page_count = _page_count(session, document_id)
+    enqueue("enrich.documents", [document_id], pages=page_count)
+
+
+def metadata_form(document_id: str) -> dict[str, str]:
+    """The document's metadata as the curators' form shows it."""
+    with session_scope() as session:
+        current = _current(_document(session, document_id))
+    separators = {MetadataField.AUTHORS: "\n", MetadataField.PROFESSIONAL: ", "}
+    return {
+        field.value: separators[field].join(value) if field in separators else value or ""
+        for field, value in current.items()
+    }
+
+
+def kb_choices() -> list[tuple[str, str]]:
+    """Every knowledge-base record as (id, name and type), for the curators' link form."""
+    records = load_knowledge_base(get_settings().kb_dir).records.values()
+    return sorted(
+        ((record.id, f"{record.name} ({record.type})") for record in records),
+        key=lambda choice: choice[1].lower(),
+    )
+
+
+def _entity_public(rows: list[EntityCorrection]) -> list[EntityCorrectionPublic]:
+    """Corrections as curators made them: the rows of each on its pages, together."""
+    made: dict[tuple[str, ...], list[EntityCorrection]] = {}
+    for row in rows:
+        made.setdefault(correction_store.correction_key(row), []).append(row)
+    return [
+        EntityCorrectionPublic(
+            id=pages[0].id,
+            document_id=pages[0].document_id,
+            pages=[row.page for row in pages],
+            review_pages=[row.page for row in pages if row.needs_review],
+            text=pages[0].text,
+            label=pages[0].label,
+            action=pages[0].action,
+            action_name=ACTION_NAMES[EntityAction(pages[0].action)],
+            new_label=pages[0].new_label,
+            kb_id=pages[0].new_kb_id,
+            author=pages[0].author,
+            created_at=pages[0].created_at,
+        )
+        for pages in made.values()
+    ]
+
+
+def document_corrections(document_id: str) -> DocumentCorrections:
+    """A document's corrections, for the curators on its page."""
+    with session_scope() as session:
+        metadata = correction_store.metadata_corrections(session, document_id=document_id)
+        return DocumentCorrections(
+            metadata=[
+                MetadataCorrectionPublic(
+                    field=field, name=FIELD_NAMES[MetadataField(field)], value=value
+                )
+                for field, value in metadata.items()
+            ],
+            entities=_entity_public(
+                correction_store.entity_corrections(session, document_id=document_id)
+            ),
+        )
+
+
+def corrections_for_review() -> list[EntityCorrectionPublic]:
+    """Entity corrections whose anchor was gone when their document was read again."""
+    with session_scope() as session:
+        return _entity_public(correction_store.corrections_for_review(session))

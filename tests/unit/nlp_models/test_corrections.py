@@ -1,0 +1,139 @@
+"""Curators' entity corrections on the mentions the pipeline found: each kind of correction,
+applied again after the text or the model changed, and anchors that are lost."""
+
+from nlp_models.corrections import apply_corrections, occurrences
+from nlp_models.knowledge_base import KBRecord, KnowledgeBase
+from nlp_models.mentions import Mention, summarize
+from vidensbank.store.corrections import EntityAction, EntityCorrection
+
+PAGE_1 = "Boks 5.1 Eksempel\nAnkestyrelsen og Lise Holm fra Aarhus Kommune talte med drengen."
+PAGE_2 = "Ankestyrelsen skrev til Socialtilsyn Midt om sagen."
+PAGES = {1: PAGE_1, 2: PAGE_2}
+KB = KnowledgeBase(
+    [
+        KBRecord(id="org.ankestyrelsen", type="ORG", name="Ankestyrelsen"),
+        KBRecord(id="org.socialtilsyn-midt", type="ORG", name="Socialtilsyn Midt"),
+        KBRecord(id="loc.aarhus-kommune", type="ORG", name="Aarhus Kommune"),
+    ]
+)
+
+
+def mention(text: str, label: str, page: int = 1, kb_id: str | None = None) -> Mention:
+    start = PAGES[page].index(text)
+    canonical = KB.records[kb_id].name if kb_id else text
+    return Mention(
+        text=text,
+        label=label,
+        kb_id=kb_id,
+        canonical=canonical,
+        page=page,
+        start=start,
+        end=start + len(text),
+    )
+
+
+FOUND = [
+    mention("Boks 5.1 Eksempel", "PER"),
+    mention("Ankestyrelsen", "ORG", kb_id="org.ankestyrelsen"),
+    mention("Lise Holm", "PER"),
+    mention("Aarhus Kommune", "LOC"),
+    mention("Ankestyrelsen", "ORG", page=2, kb_id="org.ankestyrelsen"),
+]
+
+
+def fix(
+    number: int, action: EntityAction, page: int, label: str, key: str, text: str, **changes: str
+) -> EntityCorrection:
+    return EntityCorrection(
+        id=number, page=page, label=label, key=key, text=text, action=action, **changes
+    )
+
+
+def names(mentions: list[Mention]) -> set[tuple[str, str, str | None, int]]:
+    return {(m.text, m.label, m.kb_id, m.page) for m in mentions}
+
+
+def test_each_kind_of_correction() -> None:
+    corrections = [
+        fix(1, EntityAction.REJECT, 1, "PER", "boks 5.1 eksempel", "Boks 5.1 Eksempel"),
+        fix(
+            2,
+            EntityAction.LINK,
+            1,
+            "LOC",
+            "aarhus kommune",
+            "Aarhus Kommune",
+            new_kb_id="loc.aarhus-kommune",
+        ),
+        fix(3, EntityAction.RELABEL, 1, "PER", "lise holm", "Lise Holm", new_label="ORG"),
+        fix(
+            4,
+            EntityAction.ADD,
+            2,
+            "ORG",
+            "socialtilsyn midt",
+            "Socialtilsyn Midt",
+            new_kb_id="org.socialtilsyn-midt",
+        ),
+    ]
+    corrected, lost = apply_corrections(FOUND, PAGES, corrections, KB)
+    assert lost == set()
+    assert names(corrected) == {
+        ("Ankestyrelsen", "ORG", "org.ankestyrelsen", 1),
+        ("Lise Holm", "ORG", None, 1),
+        ("Aarhus Kommune", "ORG", "loc.aarhus-kommune", 1),
+        ("Ankestyrelsen", "ORG", "org.ankestyrelsen", 2),
+        ("Socialtilsyn Midt", "ORG", "org.socialtilsyn-midt", 2),
+    }
+    added = next(m for m in corrected if m.text == "Socialtilsyn Midt")
+    assert PAGE_2[added.start : added.end] == "Socialtilsyn Midt"
+    linked = next(m for m in corrected if m.kb_id == "loc.aarhus-kommune")
+    assert linked.canonical == "Aarhus Kommune"
+    # The entity list groups the corrected mentions as it groups the pipeline's.
+    assert {(s.canonical, s.label) for s in summarize(corrected)} >= {("Socialtilsyn Midt", "ORG")}
+
+
+def test_a_correction_holds_when_the_model_no_longer_finds_the_entity() -> None:
+    """A new model that misses "Aarhus Kommune": the curator's link still makes it one."""
+    without = [m for m in FOUND if m.text != "Aarhus Kommune"]
+    link = fix(
+        1,
+        EntityAction.LINK,
+        1,
+        "LOC",
+        "aarhus kommune",
+        "Aarhus Kommune",
+        new_kb_id="loc.aarhus-kommune",
+    )
+    corrected, lost = apply_corrections(without, PAGES, [link], KB)
+    assert lost == set()
+    assert ("Aarhus Kommune", "ORG", "loc.aarhus-kommune", 1) in names(corrected)
+
+
+def test_a_lost_anchor_is_reported_and_changes_nothing() -> None:
+    """The page was rewritten: the name is neither found nor written there any more."""
+    rewritten = {1: "Ankestyrelsen talte med drengen.", 2: PAGE_2}
+    found = [mention("Ankestyrelsen", "ORG", page=2, kb_id="org.ankestyrelsen")]
+    corrections = [
+        fix(7, EntityAction.REJECT, 1, "PER", "lise holm", "Lise Holm"),
+        fix(
+            8, EntityAction.ADD, 1, "ORG", "socialtilsyn midt", "Socialtilsyn Midt", new_label="ORG"
+        ),
+        fix(
+            9,
+            EntityAction.LINK,
+            2,
+            "ORG",
+            "org.ankestyrelsen",
+            "Ankestyrelsen",
+            new_kb_id="org.findes-ikke",
+        ),
+    ]
+    corrected, lost = apply_corrections(found, rewritten, corrections, KB)
+    assert lost == {7, 8, 9}
+    assert corrected == found
+
+
+def test_words_are_found_whole_in_any_case_across_lines() -> None:
+    assert occurrences("Se Aarhus\nKommune og aarhus kommunes plan.", "Aarhus Kommune") == [(3, 17)]
+    assert occurrences("tekst", "   ") == []

@@ -1,0 +1,100 @@
+"""Curators correct a document's metadata and entities (forms on the document's page), and
+review corrections whose anchor was lost when a document was read again."""
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Form, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from search_api.api import corrections
+from search_api.api.auth import require
+from vidensbank.accounts import Account
+from vidensbank.store.corrections import MetadataField
+from vidensbank.store.users import Role
+from web.templating import templates
+
+router = APIRouter(default_response_class=HTMLResponse, include_in_schema=False)
+
+Curator = Annotated[Account, Depends(require(Role.CURATOR))]
+# Longer than any field allows: the service says which field is too long, in Danish.
+Field = Annotated[str, Form(max_length=20_000)]
+Short = Annotated[str, Form(max_length=500)]
+
+
+def _back(document_id: str) -> RedirectResponse:
+    return RedirectResponse(f"/dokument/{document_id}?rettet=1#rettelser", status_code=303)
+
+
+@router.post("/dokument/{document_id}/metadata")
+def correct_metadata(
+    document_id: str,
+    account: Curator,
+    title: Field = "",
+    published: Field = "",
+    publisher: Field = "",
+    kind: Field = "",
+    authors: Field = "",
+    target_age: Field = "",
+    professional: Field = "",
+) -> Response:
+    corrections.correct_metadata(
+        account,
+        document_id,
+        {
+            MetadataField.TITLE: title,
+            MetadataField.PUBLISHED: published,
+            MetadataField.PUBLISHER: publisher,
+            MetadataField.KIND: kind,
+            MetadataField.AUTHORS: authors,
+            MetadataField.TARGET_AGE: target_age,
+            MetadataField.PROFESSIONAL: professional,
+        },
+    )
+    return _back(document_id)
+
+
+@router.post("/dokument/{document_id}/metadata/{field}/fjern")
+def remove_metadata_correction(
+    document_id: str, field: MetadataField, account: Curator
+) -> Response:
+    corrections.remove_metadata_correction(account, document_id, field)
+    return _back(document_id)
+
+
+@router.post("/dokument/{document_id}/navne")
+def correct_entity(
+    document_id: str,
+    account: Curator,
+    action: Short,
+    entity_label: Short = "",
+    entity: Short = "",
+    new_label: Short = "",
+    kb_id: Short = "",
+    text: Short = "",
+) -> Response:
+    corrections.correct_entity(
+        account,
+        document_id,
+        action=action,
+        entity_label=entity_label,
+        entity=entity,
+        new_label=new_label or None,
+        kb_id=kb_id,
+        text=text,
+    )
+    return _back(document_id)
+
+
+@router.post("/dokument/{document_id}/rettelser/{correction_id}/fjern")
+def remove_entity_correction(document_id: str, correction_id: int, account: Curator) -> Response:
+    corrections.remove_entity_correction(account, document_id, correction_id)
+    return _back(document_id)
+
+
+@router.get("/rettelser")
+def review_page(request: Request, account: Curator) -> Response:
+    return templates.TemplateResponse(
+        request,
+        "corrections.html",
+        {"account": account, "corrections": corrections.corrections_for_review()},
+    )
