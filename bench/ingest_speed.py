@@ -1,29 +1,31 @@
 """Ingest speed against its own engines, side by side on the same pages and processes.
 
-    .venv/bin/python bench/ingest_speed.py [--copies K] [--processes 1 2] [--engine-repeat 3]
+    .venv/bin/python bench/ingest_speed.py [--copies K] [--processes 1 2] [--rounds 3]
         [--keep-logs DIR]
 
 Needs Elasticsearch and Redis running (scripts/start_services.sh); starts its own Celery
 workers. The corpus is the rendered sample corpus (PDF and HTML, no manifest) copied K times
-under new names. For each number of processes N it measures:
+under new names. For each number of processes N it runs ``--rounds`` rounds, each of them:
 
 (a) the bare engines: for each file, Vidensbank's extraction followed by the entity pipeline,
     in a ``multiprocessing`` pool of N forked processes; the model is loaded once in the parent
     before the fork, as the worker does, and every process is warmed up before timing starts;
-    the median of three passes (``--engine-repeat``) counts, as one pass takes seconds;
-(b) the real pipeline: ``vidensbank ingest --wait --json FOLDER`` through a real Celery worker
-    started here with ``--concurrency N``, on a queue, SQLite file, blob folder and index prefix
-    of its own (fresh for each N, so every file is new), with the project's default settings
-    otherwise. The peak resident set size of any single worker process (main or child) is
-    sampled every 0.2 s while the ingest runs;
-(c) after the ingest reports (searchable by words), ``vidensbank embed --wait``: when the run is
-    searchable by meaning too, how many distinct passages were embedded (copies share theirs)
-    and the embed step's time per passage.
+(b) right after, the real pipeline: ``vidensbank ingest --wait --json FOLDER`` through a real
+    Celery worker started here with ``--concurrency N``, on a queue, SQLite file, blob folder
+    and index prefix of its own (fresh for each round, so every file is new), with the
+    project's default settings otherwise. The peak resident set size of any single worker
+    process (main or child) is sampled every 0.2 s while the ingest runs;
+(c) in the first round only, after the ingest reports (searchable by words), ``vidensbank
+    embed --wait``: when the run is searchable by meaning too, how many distinct passages were
+    embedded (copies share theirs) and the embed step's time per passage.
 
-Prints one JSON object on stdout (machine, figures, the ratio (b)/(a), the speed-up of N=2 over
-N=1) and a short table on stderr. It relies only on the command-line contract (``vidensbank
-init``, ``vidensbank ingest --wait --json``, ``celery -A vidensbank.celery_app worker``), on
-``ingest.extract.extract`` and on ``nlp_models.entities.get_finder``.
+One pass of either takes seconds, and the machine's speed drifts by a fifth over minutes (two
+vCPUs of a shared host), so the passes alternate and the medians of the rounds are compared.
+Prints one JSON object on stdout (machine, figures, the ratio (b)/(a) of the medians and of
+each round, the speed-up of N=2 over N=1) and a short table on stderr. It relies only on the
+command-line contract (``vidensbank init``, ``vidensbank ingest --wait --json``, ``celery -A
+vidensbank.celery_app worker``), on ``ingest.extract.extract`` and on
+``nlp_models.entities.get_finder``.
 """
 
 from __future__ import annotations
@@ -44,7 +46,7 @@ import tempfile
 import threading
 import time
 from collections import Counter, defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from multiprocessing.synchronize import Barrier
 from pathlib import Path
 from typing import Any
@@ -369,7 +371,7 @@ class PipelineResult:
     first_task_after_s: float | None
     cli_done_after_last_task_s: float | None
     elasticsearch_cpu_seconds: float
-    searchable_by_meaning_after_s: float
+    searchable_by_meaning_after_s: float | None
     passages_embedded: int
 
 
@@ -404,8 +406,9 @@ def task_summary(
 
 
 def run_pipeline(
-    files_dir: Path, processes: int, isolation: Isolation, log_path: Path
+    files_dir: Path, processes: int, isolation: Isolation, log_path: Path, *, meaning: bool
 ) -> PipelineResult:
+    """One ingest through a fresh worker; with ``meaning``, also wait until it is embedded."""
     subprocess.run(
         [str(VENV_BIN / "vidensbank"), "init"],
         cwd=PROJECT_ROOT,
@@ -429,20 +432,22 @@ def run_pipeline(
             )
             seconds = time.perf_counter() - start
             es_cpu = isolation.elasticsearch_cpu_seconds() - es_cpu_before
-            # The embed step was queued behind the files; now wait until it is done.
-            embedded = subprocess.run(
-                [str(VENV_BIN / "vidensbank"), "embed", "--wait"],
-                cwd=PROJECT_ROOT,
-                env=isolation.env,
-                capture_output=True,
-                text=True,
-                check=False,
-            )
-            meaning_seconds = time.perf_counter() - start
+            meaning_seconds = None
+            if meaning:
+                # The embed step was queued behind the files; now wait until it is done.
+                embedded = subprocess.run(
+                    [str(VENV_BIN / "vidensbank"), "embed", "--wait"],
+                    cwd=PROJECT_ROOT,
+                    env=isolation.env,
+                    capture_output=True,
+                    text=True,
+                    check=False,
+                )
+                if embedded.returncode != 0:
+                    raise RuntimeError(f"vidensbank embed exited with {embedded.returncode}")
+                meaning_seconds = round(time.perf_counter() - start, 2)
     finally:
         stop_worker(worker)
-    if embedded.returncode != 0:
-        raise RuntimeError(f"vidensbank embed exited with {embedded.returncode}")
     if result.returncode != 0:
         raise RuntimeError(
             f"vidensbank ingest exited with {result.returncode}: {result.stderr[-2000:]}"
@@ -463,7 +468,7 @@ def run_pipeline(
         first_task_after_s=round((first - started).total_seconds(), 2) if first else None,
         cli_done_after_last_task_s=round((ended - last).total_seconds(), 2) if last else None,
         elasticsearch_cpu_seconds=round(es_cpu, 2),
-        searchable_by_meaning_after_s=round(meaning_seconds, 2),
+        searchable_by_meaning_after_s=meaning_seconds,
         passages_embedded=_count_rows(isolation, "passage_vectors"),
     )
 
@@ -497,10 +502,10 @@ def main() -> None:
         help="numbers of processes to measure (default: 1 2)",
     )
     parser.add_argument(
-        "--engine-repeat",
+        "--rounds",
         type=int,
         default=3,
-        help="passes of the bare engines over the corpus; the median counts (default 3)",
+        help="rounds of an engines pass then an ingest; the medians count (default 3)",
     )
     parser.add_argument(
         "--keep-logs", type=Path, help="copy the worker logs into this folder afterwards"
@@ -522,32 +527,50 @@ def main() -> None:
         files = build_corpus(files_dir, args.copies, scratch)
         print(f"corpus: {len(files)} files in {files_dir}", file=sys.stderr)
         for processes in args.processes:
-            print(f"N={processes}: engines …", file=sys.stderr, flush=True)
-            engines = run_engines(files, processes, args.engine_repeat)
-            print(
-                f"N={processes}: engines {engines.seconds:.1f} s; pipeline …",
-                file=sys.stderr,
-                flush=True,
+            engine_rounds: list[EngineResult] = []
+            pipeline_rounds: list[PipelineResult] = []
+            for number in range(1, args.rounds + 1):
+                label = f"N={processes}, round {number}"
+                print(f"{label}: engines …", file=sys.stderr, flush=True)
+                engine_rounds.append(run_engines(files, processes, 1))
+                print(
+                    f"{label}: engines {engine_rounds[-1].seconds:.1f} s; pipeline …",
+                    file=sys.stderr,
+                    flush=True,
+                )
+                name = f"vbbench-{os.getpid()}-n{processes}-r{number}"
+                isolation = Isolation.create(name, scratch / name)
+                log_path = scratch / f"worker-n{processes}-r{number}.log"
+                try:
+                    pipeline_rounds.append(
+                        run_pipeline(files_dir, processes, isolation, log_path, meaning=number == 1)
+                    )
+                finally:
+                    isolation.cleanup()
+                    if args.keep_logs is not None:
+                        args.keep_logs.mkdir(parents=True, exist_ok=True)
+                        if log_path.exists():
+                            shutil.copy(log_path, args.keep_logs / log_path.name)
+                print(
+                    f"{label}: pipeline {pipeline_rounds[-1].seconds:.1f} s",
+                    file=sys.stderr,
+                )
+            engine_seconds = [e.seconds for e in engine_rounds]
+            pipeline_seconds = [p.seconds for p in pipeline_rounds]
+            engines = replace(engine_rounds[0], seconds=statistics.median(engine_seconds))
+            # The first round's ingest also measured embedding; its other figures stand for all.
+            pipeline = replace(
+                pipeline_rounds[0],
+                seconds=statistics.median(pipeline_seconds),
+                peak_main_rss_mb=max(p.peak_main_rss_mb for p in pipeline_rounds),
+                peak_child_rss_mb=max(p.peak_child_rss_mb for p in pipeline_rounds),
             )
-            isolation = Isolation.create(
-                f"vbbench-{os.getpid()}-n{processes}", scratch / f"n{processes}"
-            )
-            log_path = scratch / f"worker-n{processes}.log"
-            try:
-                pipeline = run_pipeline(files_dir, processes, isolation, log_path)
-            finally:
-                isolation.cleanup()
-                if args.keep_logs is not None:
-                    args.keep_logs.mkdir(parents=True, exist_ok=True)
-                    if log_path.exists():
-                        shutil.copy(log_path, args.keep_logs / log_path.name)
-            print(f"N={processes}: pipeline {pipeline.seconds:.1f} s", file=sys.stderr)
             pages, words = engines.pages, engines.words
             runs[str(processes)] = {
                 "processes": processes,
                 "engines": {
                     "seconds": round(engines.seconds, 2),
-                    "all_seconds": engines.all_seconds,
+                    "all_seconds": [round(x, 2) for x in engine_seconds],
                     "pages_per_s": rate(pages, engines.seconds),
                     "files_per_s": rate(len(files), engines.seconds),
                     "words_per_s": rate(engines.words, engines.seconds),
@@ -555,6 +578,7 @@ def main() -> None:
                 },
                 "pipeline": {
                     "seconds": round(pipeline.seconds, 2),
+                    "all_seconds": [round(x, 2) for x in pipeline_seconds],
                     "pages_per_s": rate(pages, pipeline.seconds),
                     "files_per_s": rate(len(files), pipeline.seconds),
                     "statuses": pipeline.statuses,
@@ -586,6 +610,9 @@ def main() -> None:
                     ),
                 },
                 "ratio_pipeline_to_engines": round(engines.seconds / pipeline.seconds, 3),
+                "ratio_each_round": [
+                    round(e / p, 3) for e, p in zip(engine_seconds, pipeline_seconds, strict=True)
+                ],
             }
 
     speedups: dict[str, float] = {}
@@ -630,6 +657,11 @@ def print_table(report: dict[str, Any]) -> None:
             f"{rss:>11}  {pipeline['elasticsearch_cpu_ms_per_file']:>14}  "
             f"{pipeline['seconds']:>7.1f}  {pipeline['searchable_by_meaning_after_s']:>9.1f}  "
             f"{pipeline['passages_embedded']:>8}  {pipeline['embedding_s_per_passage']:>9.3f}"
+        )
+    for run in report["runs"].values():
+        lines.append(
+            f"N={run['processes']}: engines s {run['engines']['all_seconds']}, "
+            f"ingest s {run['pipeline']['all_seconds']}, ratio by round {run['ratio_each_round']}"
         )
     speedups = report["speedup_2_over_1"]
     if speedups:

@@ -24,10 +24,12 @@ from spacy.matcher import PhraseMatcher
 from spacy.pipeline import EntityRecognizer
 from spacy.tokens import Doc, Span
 
+from nlp_models.curated_kb import current_knowledge_base
 from nlp_models.knowledge_base import KnowledgeBase, load_knowledge_base
 from nlp_models.linking import PARAGRAPHS, PARAGRAPHS_OF, Linker
 from nlp_models.mentions import Mention
 from nlp_models.pipeline import MODEL_DIR, blank_danish, model_version, with_danish_tokenizer
+from vidensbank.settings import get_settings
 
 _MONTHS = "januar|februar|marts|april|maj|juni|juli|august|september|oktober|november|december"
 # Abbreviated months take their period ("19. sep. 2018"); "maj" has no abbreviation.
@@ -177,8 +179,6 @@ def _select(candidates: list[tuple[Span, int]]) -> list[Span]:
 
 class EntityFinder:
     def __init__(self, kb: KnowledgeBase, model_dir: Path | None = MODEL_DIR) -> None:
-        self.kb = kb
-        self.linker = Linker(kb)
         has_model = model_dir is not None and (model_dir / "meta.json").is_file()
         self.nlp: Language = (
             with_danish_tokenizer(spacy.load(model_dir))
@@ -188,6 +188,12 @@ class EntityFinder:
         self.version = model_version(model_dir) if model_dir is not None else "rules-1"
         # Every form in spaCy's Danish lemma table (lower case, from spacy-lookups-data).
         self.common_words = load_lookups("da", ["lemma_lookup"]).get_table("lemma_lookup")
+        self.use_knowledge_base(kb)
+
+    def use_knowledge_base(self, kb: KnowledgeBase) -> None:
+        """Link to and match the names of ``kb`` from now on (the model stays loaded)."""
+        self.kb = kb
+        self.linker = Linker(kb)
         # Abbreviations match case-sensitively ("KL", never "kl."), names in any case
         # ("barnets lov").
         self.exact = PhraseMatcher(self.nlp.vocab, attr="ORTH")
@@ -445,5 +451,16 @@ def _apply_definitions(mentions: list[Mention], texts: list[str]) -> list[Mentio
 
 @lru_cache
 def get_finder(kb_dir: Path) -> EntityFinder:
-    """One finder per worker process: loading the model and building matchers is the cost."""
+    """One finder per process, with the shipped knowledge base: loading the model and building
+    matchers is the cost."""
     return EntityFinder(load_knowledge_base(kb_dir))
+
+
+def current_finder() -> EntityFinder:
+    """The process's finder with the knowledge base as curated now (its matchers built again
+    when the curators' edits changed, the model kept)."""
+    finder = get_finder(get_settings().kb_dir)
+    kb = current_knowledge_base()
+    if finder.kb is not kb:
+        finder.use_knowledge_base(kb)
+    return finder

@@ -6,6 +6,7 @@ entity pages all read them from here.
 """
 
 import hashlib
+from collections.abc import Sequence
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
@@ -73,11 +74,45 @@ class KBRecord(BaseModel):
 
 
 class KnowledgeBase:
-    def __init__(self, records: list[KBRecord]) -> None:
+    def __init__(self, records: list[KBRecord], merged: dict[str, str] | None = None) -> None:
         self.records = {record.id: record for record in records}
+        # Records merged into another: their ids still find the record they became.
+        self.merged = merged or {}
 
     def get(self, kb_id: str) -> KBRecord | None:
-        return self.records.get(kb_id)
+        return self.records.get(self.merged.get(kb_id, kb_id))
+
+
+def apply_edits(records: list[KBRecord], edits: Sequence[tuple[str, str, str]]) -> KnowledgeBase:
+    """The knowledge base of ``records`` with curators' edits applied in order: each edit is
+    (record id, ``alias`` | ``former_name`` | ``merge``, the name, or for a merge the id of the
+    record it merges into). An edit of a record that is not there (gone from the YAML files)
+    changes nothing."""
+    by_id = {record.id: record.model_copy(deep=True) for record in records}
+    merged: dict[str, str] = {}
+    for record_id, action, value in edits:
+        record = by_id.get(merged.get(record_id, record_id))
+        if record is None:
+            continue
+        if action == "alias" and value not in record.surface_forms():
+            record.aliases.append(value)
+        elif action == "former_name" and value not in record.surface_forms():
+            record.former_names.append(FormerName(name=value))
+        elif action == "merge" and (target := by_id.get(merged.get(value, value))) is not None:
+            if target.id == record.id:
+                continue
+            known = set(target.surface_forms())
+            target.aliases += [form for form in record.surface_forms() if form not in known]
+            target.successor_of += [i for i in record.successor_of if i not in target.successor_of]
+            del by_id[record.id]
+            merged = {old: target.id if new == record.id else new for old, new in merged.items()}
+            merged[record.id] = target.id
+            for other in by_id.values():
+                renamed = (target.id if i == record.id else i for i in other.successor_of)
+                other.successor_of = list(dict.fromkeys(i for i in renamed if i != other.id))
+                if other.parent == record.id:
+                    other.parent = target.id if target.id != other.id else None
+    return KnowledgeBase(list(by_id.values()), merged)
 
 
 def load_records(folder: Path) -> list[KBRecord]:

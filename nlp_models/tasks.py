@@ -10,8 +10,8 @@ from collections.abc import Sequence
 from celery.signals import worker_init
 
 from nlp_models.corrections import apply_corrections
-from nlp_models.entities import get_finder
-from nlp_models.knowledge_base import kb_version
+from nlp_models.curated_kb import current_kb_version
+from nlp_models.entities import current_finder, get_finder
 from nlp_models.mentions import summarize
 from nlp_models.pipeline import model_version
 from vidensbank.celery_app import PIPELINE_RETRY, DocumentTask, app, enqueue, hand_on
@@ -32,8 +32,9 @@ def _load_finder(**_kwargs: object) -> None:
 
 
 def current_versions() -> tuple[str, str]:
-    """The model and knowledge-base versions a document enriched now would carry."""
-    return model_version(), kb_version(get_settings().kb_dir)
+    """The model and knowledge-base versions a document enriched now would carry (the
+    curators' knowledge-base edits as they are this moment)."""
+    return model_version(), current_kb_version(max_age=0)
 
 
 @app.task(name="enrich.documents", bind=True, base=DocumentTask, **PIPELINE_RETRY)
@@ -64,7 +65,7 @@ def enrich_documents(self: DocumentTask, document_ids: list[str]) -> None:
                 )
                 continue
             pages[document_id] = document_store.get_pages(session, document_id=document_id)
-    finder = get_finder(get_settings().kb_dir)
+    finder = current_finder()
     found = finder.find_in_documents(list(pages.values()))
     with session_scope() as session:
         for document_id, mentions in zip(pages, found, strict=True):

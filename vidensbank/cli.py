@@ -155,7 +155,7 @@ def cmd_entities(args: argparse.Namespace) -> int:
     from ingest.extract import extract
     from ingest.fetch import fetch
     from ingest.sources import items_from_path
-    from nlp_models.entities import get_finder
+    from nlp_models.entities import current_finder
     from nlp_models.mentions import summarize
     from vidensbank.errors import ExtractionError
 
@@ -163,7 +163,7 @@ def cmd_entities(args: argparse.Namespace) -> int:
     if item.refusal is not None:
         raise ExtractionError(item.refusal.code, item.refusal.reason)
     extracted = extract(fetch(item), item.filename)
-    finder = get_finder(get_settings().kb_dir)
+    finder = current_finder()
     summaries = summarize(finder.find_in_pages([(p.number, p.text) for p in extracted.pages]))
     if args.json:
         print(
@@ -176,6 +176,19 @@ def cmd_entities(args: argparse.Namespace) -> int:
         for s in summaries:
             pages = ", ".join(map(str, s.pages))
             print(f"{s.label:<11} {s.canonical:<50} {s.count:>4}×  s. {pages}")
+    return 0
+
+
+def cmd_corrections(_args: argparse.Namespace) -> int:
+    """Write the curators' entity corrections as training sentences for the entity model."""
+    from nlp_models.entities import current_finder
+    from nlp_models.training.export import corrected_sentences
+
+    count = 0
+    for line in corrected_sentences(current_finder()):
+        print(line)
+        count += not line.startswith("#")
+    print(f"{count} sætninger med kuratorernes rettelser.", file=sys.stderr)
     return 0
 
 
@@ -275,6 +288,15 @@ def build_parser() -> argparse.ArgumentParser:
     deactivate = user_actions.add_parser("deactivate", help="luk en bruger og log den ud")
     deactivate.add_argument("email")
     users.set_defaults(func=cmd_users)
+
+    corrections = commands.add_parser(
+        "corrections", help="kuratorernes rettelser af navne som træningsdata"
+    )
+    correction_actions = corrections.add_subparsers(dest="action", required=True)
+    correction_actions.add_parser(
+        "export", help="skriv de rettede sætninger i træningsformatet på standard output"
+    )
+    corrections.set_defaults(func=cmd_corrections)
 
     serve = commands.add_parser("serve", help="start API og web")
     serve.add_argument("--host", default="127.0.0.1")

@@ -21,6 +21,7 @@ from web.correction_pages import router as correction_router
 from web.errors import install_error_handlers
 from web.pages import router as pages_router
 from web.security import SecurityMiddleware
+from web.upload_pages import router as upload_router
 from web.user_pages import router as user_router
 from web.withdrawal_pages import router as withdrawal_router
 
@@ -87,6 +88,7 @@ def create_app() -> FastAPI:
     app.include_router(audit_router)
     app.include_router(withdrawal_router)
     app.include_router(correction_router)
+    app.include_router(upload_router)
     app.include_router(user_router)
     app.add_api_route(
         "/docs", lambda: _docs_page(app), include_in_schema=False, response_class=HTMLResponse

@@ -1,12 +1,13 @@
-"""Curators correct a document's metadata and entities (forms on the document's page), and
-review corrections whose anchor was lost when a document was read again."""
+"""Curators correct a document's metadata and entities (forms on the document's page) and the
+knowledge base (forms on a record's page), and review corrections whose anchor was lost when a
+document was read again."""
 
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from search_api.api import corrections
+from search_api.api import corrections, kb_edits
 from search_api.api.auth import require
 from vidensbank.accounts import Account
 from vidensbank.store.corrections import MetadataField
@@ -98,3 +99,16 @@ def review_page(request: Request, account: Curator) -> Response:
         "corrections.html",
         {"account": account, "corrections": corrections.corrections_for_review()},
     )
+
+
+@router.post("/entitet/{kb_id}/vidensbase")
+def edit_knowledge_base(kb_id: str, account: Curator, action: Short, value: Short) -> Response:
+    kb_edits.add_edit(account, kb_id, action, value)
+    target = value if action == "merge" else kb_id
+    return RedirectResponse(f"/entitet/{target}?rettet=1#ret-posten", status_code=303)
+
+
+@router.post("/entitet/{kb_id}/vidensbase/{edit_id}/fjern")
+def remove_knowledge_base_edit(kb_id: str, edit_id: int, account: Curator) -> Response:
+    kb_edits.remove_edit(account, kb_id, edit_id)
+    return RedirectResponse(f"/entitet/{kb_id}?rettet=1#ret-posten", status_code=303)

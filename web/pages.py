@@ -3,9 +3,9 @@
 from typing import Any
 
 from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from search_api.api import collections, corrections, documents, entities, runs
+from search_api.api import collections, corrections, documents, entities, kb_edits, runs
 from search_api.api.auth import current_account
 from search_api.api.routes import SearchQuery
 from search_api.query import search
@@ -58,9 +58,16 @@ def document_page(
     )
 
 
+def _curator_csrf(account: Account | None) -> str | None:
+    """The CSRF token of a curator in a browser, for the forms only curators see."""
+    if account is None or not account.role.allows(Role.CURATOR):
+        return None
+    return account.csrf_token
+
+
 def _curating(account: Account | None, document_id: str) -> dict[str, Any] | None:
     """What a curator in a browser needs to correct the document on its page."""
-    if account is None or account.csrf_token is None or not account.role.allows(Role.CURATOR):
+    if _curator_csrf(account) is None:
         return None
     return {
         "corrections": corrections.document_corrections(document_id),
@@ -70,8 +77,12 @@ def _curating(account: Account | None, document_id: str) -> dict[str, Any] | Non
 
 
 @router.get("/entitet/{kb_id}")
-def entity_page(request: Request, kb_id: str) -> HTMLResponse:
+def entity_page(request: Request, kb_id: str) -> Response:
     entity = entities.get_entity(kb_id)
+    if entity.kb_id != kb_id:
+        # Merged into another record by a curator: that record's page is this one's now.
+        return RedirectResponse(f"/entitet/{entity.kb_id}", status_code=301)
+    csrf_token = _curator_csrf(current_account(request))
     return templates.TemplateResponse(
         request,
         "entity.html",
@@ -79,6 +90,13 @@ def entity_page(request: Request, kb_id: str) -> HTMLResponse:
             "entity": entity,
             "charts": charts.entity_charts(entity),
             "mentions": sum(document.count for document in entity.documents),
+            "kb_curating": {
+                "csrf_token": csrf_token,
+                "edits": kb_edits.edits_of(kb_id),
+                "kb_choices": corrections.kb_choices(),
+            }
+            if csrf_token
+            else None,
             "json_url": f"/api/entities/{kb_id}",
         },
     )
@@ -92,6 +110,7 @@ def runs_page(request: Request) -> HTMLResponse:
         {
             "runs": [progress.run_progress(run) for run in runs.list_runs().runs],
             "final_statuses": progress.FINAL_STATUSES,
+            "curator_csrf": _curator_csrf(current_account(request)),
             "json_url": "/api/runs",
         },
     )
@@ -105,6 +124,7 @@ def run_page(request: Request, run_id: str) -> HTMLResponse:
         {
             "progress": progress.run_progress(runs.get_run(run_id)),
             "final_statuses": progress.FINAL_STATUSES,
+            "curator_csrf": _curator_csrf(current_account(request)),
             "json_url": f"/api/runs/{run_id}",
         },
     )

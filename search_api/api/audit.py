@@ -29,6 +29,10 @@ ACTIONS = {
     "document.correct": "metadata rettet",
     "entity.correct": "navn rettet",
     "correction.remove": "rettelse taget tilbage",
+    "kb.edit": "vidensbasen rettet",
+    "kb.edit_remove": "rettelse af vidensbasen taget tilbage",
+    "run.upload": "filer uploadet",
+    "run.retry": "fil prøvet igen",
 }
 
 

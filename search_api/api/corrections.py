@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from nlp_models.corrections import occurrences
-from nlp_models.knowledge_base import load_knowledge_base
+from nlp_models.curated_kb import current_knowledge_base
 from nlp_models.mentions import entity_key
 from nlp_models.training.corpus import LABELS
 from search_api.api.schemas import (
@@ -24,7 +24,6 @@ from search_api.api.schemas import (
 from vidensbank.accounts import Account
 from vidensbank.celery_app import enqueue
 from vidensbank.errors import BadRequestError, NotFoundError
-from vidensbank.settings import get_settings
 from vidensbank.store import audit
 from vidensbank.store import corrections as correction_store
 from vidensbank.store import documents as document_store
@@ -197,7 +196,7 @@ def correct_entity(
     except ValueError as exc:
         raise BadRequestError("Ukendt rettelse.") from exc
     kb_id = (kb_id or "").strip() or None
-    if kb_id is not None and load_knowledge_base(get_settings().kb_dir).get(kb_id) is None:
+    if kb_id is not None and current_knowledge_base().get(kb_id) is None:
         raise BadRequestError(f"Vidensbasen har ingen post med id »{kb_id}«.")
     if what == EntityAction.LINK and kb_id is None:
         raise BadRequestError("Vælg den post i vidensbasen, navnet skal knyttes til.")
@@ -222,7 +221,7 @@ def correct_entity(
         if what not in (EntityAction.RELABEL, EntityAction.ADD):
             new_label = None
         if what == EntityAction.ADD and kb_id is not None:
-            record = load_knowledge_base(get_settings().kb_dir).get(kb_id)
+            record = current_knowledge_base().get(kb_id)
             anchor_label = record.type if record else anchor_label
         for page in pages:
             session.add(
@@ -301,7 +300,7 @@ def metadata_form(document_id: str) -> dict[str, str]:
 
 def kb_choices() -> list[tuple[str, str]]:
     """Every knowledge-base record as (id, name and type), for the curators' link form."""
-    records = load_knowledge_base(get_settings().kb_dir).records.values()
+    records = current_knowledge_base().records.values()
     return sorted(
         ((record.id, f"{record.name} ({record.type})") for record in records),
         key=lambda choice: choice[1].lower(),

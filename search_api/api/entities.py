@@ -2,25 +2,25 @@
 
 from collections import Counter
 
-from nlp_models.knowledge_base import load_knowledge_base
+from nlp_models.curated_kb import current_knowledge_base
 from search_api.api.schemas import (
     EntityDocument,
     EntityPage,
     RelatedEntity,
 )
 from vidensbank.errors import NotFoundError
-from vidensbank.settings import get_settings
 from vidensbank.store import documents as document_store
 from vidensbank.store.db import session_scope
 
 
 def get_entity(kb_id: str) -> EntityPage:
-    """A knowledge-base record with the documents that mention it and what it co-occurs with."""
-    record = load_knowledge_base(get_settings().kb_dir).get(kb_id)
+    """A knowledge-base record with the documents that mention it and what it co-occurs with
+    (the id of a record merged into another gives that one)."""
+    record = current_knowledge_base().get(kb_id)
     if record is None:
         raise NotFoundError("Der findes ingen post med det id i vidensbasen.")
     with session_scope() as session:
-        mentions = document_store.documents_mentioning(session, kb_id=kb_id)
+        mentions = document_store.documents_mentioning(session, kb_id=record.id)
         by_year: Counter[str] = Counter()
         for document, entity in mentions:
             by_year[str(document.published.year) if document.published else "ukendt"] += (
@@ -48,7 +48,7 @@ def get_entity(kb_id: str) -> EntityPage:
             ],
             co_occurring=[
                 RelatedEntity(kb_id=k, canonical=c, label=lab, documents=n)
-                for k, c, lab, n in document_store.co_occurring_entities(session, kb_id=kb_id)
+                for k, c, lab, n in document_store.co_occurring_entities(session, kb_id=record.id)
             ],
             mentions_by_year=dict(sorted(by_year.items())),
         )

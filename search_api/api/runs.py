@@ -1,17 +1,25 @@
-"""Ingest runs as the API and the pages report them."""
+"""Ingest runs as the API and the pages report them, and the curators' uploads and retries."""
 
 from collections import Counter
+from typing import BinaryIO
 
+from ingest.runs import list_sources, start_run
+from ingest.sources import SourceItem
+from ingest.sources.upload import store_upload
 from search_api.api.schemas import (
     IngestItemPublic,
     IngestRunList,
     IngestRunPublic,
 )
-from vidensbank.errors import NotFoundError
+from vidensbank.accounts import Account
+from vidensbank.errors import BadRequestError, NotFoundError
 from vidensbank.identity import public_source_uri
+from vidensbank.store import audit
 from vidensbank.store import runs as run_store
 from vidensbank.store.db import session_scope
-from vidensbank.store.runs import IngestRun
+from vidensbank.store.runs import IngestRun, ItemStatus
+
+MAX_UPLOAD_FILES = 50
 
 
 def _run_public(run: IngestRun) -> IngestRunPublic:
@@ -44,3 +52,52 @@ def get_run(run_id: str) -> IngestRunPublic:
 def list_runs() -> IngestRunList:
     with session_scope() as session:
         return IngestRunList(runs=[_run_public(run) for run in run_store.list_runs(session)])
+
+
+def upload(account: Account, files: list[tuple[str, BinaryIO]]) -> str:
+    """Start a run on files uploaded in the browser; return its id."""
+    if not files:
+        raise BadRequestError("Vælg en eller flere filer.")
+    if len(files) > MAX_UPLOAD_FILES:
+        raise BadRequestError(f"Højst {MAX_UPLOAD_FILES} filer ad gangen, tak.")
+    paths = [store_upload(name, data) for name, data in files]
+    # Listed as the command line lists files: the same checks, and one entry per name.
+    items = list_sources([str(path) for path in dict.fromkeys(paths)])
+    run_id = start_run(items)
+    with session_scope() as session:
+        audit.record(
+            session,
+            actor=account.email,
+            action="run.upload",
+            target=f"indlaesning:{run_id}",
+            after={"files": [item.filename for item in items]},
+        )
+    return run_id
+
+
+def retry(account: Account, run_id: str, number: int) -> str:
+    """Run the ``number``-th file of a run (as the run lists them, from 1) again from where it
+    came, when it was quarantined or failed; return the new run's id."""
+    with session_scope() as session:
+        run = run_store.get_run(session, run_id=run_id)
+        if run is None or not 1 <= number <= len(run.items):
+            raise NotFoundError("Filen findes ikke i indlæsningen.")
+        item = run.items[number - 1]
+        if item.status not in (ItemStatus.QUARANTINED, ItemStatus.FAILED):
+            raise BadRequestError("Kun filer i karantæne eller med fejl kan prøves igen.")
+        again = SourceItem(
+            filename=item.filename,
+            location=item.location,
+            source_uri=item.source_uri,
+            metadata=item.source_metadata or {},
+        )
+    new_run = start_run([again])
+    with session_scope() as session:
+        audit.record(
+            session,
+            actor=account.email,
+            action="run.retry",
+            target=f"indlaesning:{new_run}",
+            after={"file": again.filename, "from_run": run_id},
+        )
+    return new_run

@@ -55,6 +55,16 @@ class EntityCorrectionPublic(BaseModel):
     created_at: AwareDatetime
 
 
+class KBEditPublic(BaseModel):
+    id: int
+    record_id: str
+    action: str
+    action_name: str  # in Danish
+    value: str
+    author: str
+    created_at: AwareDatetime
+
+
 class DocumentCorrections(BaseModel):
     metadata: list[MetadataCorrectionPublic]
     entities: list[EntityCorrectionPublic]

@@ -12,12 +12,12 @@ from functools import lru_cache
 
 from pydantic import BaseModel
 
-from nlp_models.knowledge_base import KBRecord, KnowledgeBase, load_knowledge_base
+from nlp_models.curated_kb import current_knowledge_base
+from nlp_models.knowledge_base import KBRecord, KnowledgeBase
 from nlp_models.linking import Linker, normalize
 from search_api.query.builder import Expansion, QueryOptions, Unit
 from search_api.query.english import danish_terms, is_english
 from search_api.query.parser import ParsedQuery, Term
-from vidensbank.settings import get_settings
 
 MAX_NAME_WORDS = 6
 # The words that make a Danish question ("hvem kan være bisidder for et barn") and that the
@@ -41,9 +41,14 @@ class WordAnalysis(BaseModel):
 WordLookup = Callable[[list[str]], dict[str, WordAnalysis]]
 
 
-@lru_cache
 def get_linker() -> Linker:
-    return Linker(load_knowledge_base(get_settings().kb_dir))
+    """The linker of the knowledge base as curated now."""
+    return _linker(current_knowledge_base())
+
+
+@lru_cache(maxsize=2)
+def _linker(kb: KnowledgeBase) -> Linker:
+    return Linker(kb)
 
 
 def _predecessor_names(record: KBRecord, kb: KnowledgeBase) -> list[str]:

@@ -1,12 +1,23 @@
-"""A curator corrects a report in Chromium, and the corrections survive the pipeline.
+"""A curator's work on the pipeline in Chromium, on a stack of its own (it changes stored
+documents).
 
-On a stack of its own (the corrections change stored documents): the curator rejects a wrong
-entity, links another to a knowledge-base record and corrects the title on the document's page;
-the worker applies them within seconds. The same source is then ingested again with a changed
-file, and re-enriched after a model change (``vidensbank reenrich --stale``): both corrections
-and the title still hold, on the page and in the API.
+Corrections: the curator rejects a wrong entity, links another to a knowledge-base record and
+corrects the title on the document's page; the worker applies them within seconds. The same
+source is then ingested again with a changed file, and re-enriched after a model change
+(``vidensbank reenrich --stale``): both corrections and the title still hold, on the page, in
+the API and in the training export.
+
+Ingest from the browser: the curator uploads two files and watches the run finish, runs the
+quarantined one again with one click, then uploads a readable file under the same name, which
+replaces the refused document.
+
+The knowledge base: the curator gives a record another name and merges it into a second one on
+the record's page; ``vidensbank reenrich --stale`` carries each to the document, and the edits
+outlive ``vidensbank init`` and a changed YAML seed.
 """
 
+import json
+import re
 import shutil
 import subprocess
 import time
@@ -19,10 +30,13 @@ import httpx
 import pytest
 from playwright.sync_api import Browser, Locator, Page, expect
 
+from nlp_models.knowledge_base import load_knowledge_base
+from nlp_models.training.corpus import parse_line
 from tests.e2e.browser import WIDTHS, accessibility_violations, chromium, page_at, screenshot
 from tests.fixtures import start_worker, stop_worker
 from tests.helpers import ingest
 from tests.stacks import VIDENSBANK, Stack, own_stack
+from vidensbank.settings import get_settings
 from vidensbank.store.audit import AuditEvent
 from vidensbank.store.documents import Document
 
@@ -50,16 +64,8 @@ def setting(stack: None, corpus: Path, run_dir: Path) -> Iterator[Setting]:
     source = sorted(corpus.glob("*.pdf"))[0]
     file = folder / source.name
     shutil.copy(source, file)
-    with own_stack("corrections", run_dir) as own:
-        added = subprocess.run(
-            [VIDENSBANK, "users", "add", EMAIL, "--role", "curator"],
-            input=PASSWORD + "\n",
-            env=own.env,
-            capture_output=True,
-            text=True,
-            check=False,
-        )
-        assert added.returncode == 0, added.stderr
+    with own_stack("corrections", run_dir, VB_VAR=str(run_dir / "corrections-var")) as own:
+        add_account(own, EMAIL, "curator")
         worker = start_worker("corrections", run_dir / "corrections-worker.log", 1, own.env)
         try:
             report = ingest(folder, env=own.env)
@@ -107,12 +113,24 @@ def corrected(rejected: tuple[str, str], linked_text: str) -> Callable[[dict[str
     return holds
 
 
-def log_in(page: Page, base: str) -> None:
+def add_account(stack: Stack, email: str, role: str) -> None:
+    added = subprocess.run(
+        [VIDENSBANK, "users", "add", email, "--role", role],
+        input=PASSWORD + "\n",
+        env=stack.env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert added.returncode == 0, added.stderr
+
+
+def log_in(page: Page, base: str, email: str = EMAIL) -> None:
     page.goto(f"{base}/log-ind")
-    page.get_by_label("E-mailadresse").fill(EMAIL)
+    page.get_by_label("E-mailadresse").fill(email)
     page.get_by_label("Adgangskode").fill(PASSWORD)
     page.get_by_role("button", name="Log ind").click()
-    expect(page.get_by_role("link", name=EMAIL)).to_be_visible()
+    expect(page.get_by_role("link", name=email)).to_be_visible()
 
 
 def entity_item(page: Page, name: str, label: str) -> Locator:
@@ -192,8 +210,151 @@ def test_corrections_survive_reingest_and_a_new_model(setting: Setting, browser:
         page.goto(f"{setting.base}/rettelser")
         expect(page.get_by_text("Ingen rettelser skal efterses.")).to_be_visible()
 
+    exported = setting.stack.cli("corrections", "export")
+    assert exported.returncode == 0, exported.stderr
+    lines = [line for line in exported.stdout.splitlines() if not line.startswith("#")]
+    sentences = [parse_line(line) for line in lines]
+    assert any(e.kb_id == LINK_TO for sentence in sentences for e in sentence.entities)
+    assert any(reject["text"] in sentence.text for sentence in sentences)
+    assert not any(f"[[{reject['text']}|{reject['label']}" in line for line in lines)
+
     with setting.stack.session() as session:
         actions = [
             event.action for event in session.query(AuditEvent).filter(AuditEvent.actor == EMAIL)
         ]
     assert actions.count("entity.correct") == 2 and actions.count("document.correct") == 1
+
+
+def status_of(page: Page, filename: str) -> Locator:
+    return page.locator("tr", has=page.get_by_text(filename, exact=True)).locator(".run-status")
+
+
+def test_upload_watch_the_run_and_retry(
+    setting: Setting, browser: Browser, corpus: Path, tmp_path: Path
+) -> None:
+    refused, readable = tmp_path / "refused", tmp_path / "readable"
+    refused.mkdir()
+    readable.mkdir()
+    name = "rapport-til-rettelse.pdf"
+    shutil.copy(corpus / "broken" / "krypteret-rapport.pdf", refused / name)
+    shutil.copy(sorted(corpus.glob("*.pdf"))[1], readable / name)
+    shutil.copy(sorted(corpus.glob("*.pdf"))[2], refused / "god-rapport.pdf")
+
+    with page_at(browser, WIDTHS["desktop"]) as page:
+        log_in(page, setting.base)
+        page.goto(f"{setting.base}/indlaesninger")
+        page.get_by_label("Indlæs filer").set_input_files(
+            [refused / name, refused / "god-rapport.pdf"]
+        )
+        page.get_by_role("button", name="Indlæs", exact=True).click()
+        expect(status_of(page, "god-rapport.pdf")).to_have_text("indekseret", timeout=WAIT * 1000)
+        expect(status_of(page, name)).to_have_text("i karantæne", timeout=WAIT * 1000)
+        first_run = page.url
+        assert accessibility_violations(page) == []
+        screenshot(page, "run-uploaded")
+
+        # Chromium names the button "Prøv igen : …" (its hidden part is positioned apart).
+        page.get_by_role("button", name=re.compile(rf"Prøv igen\s*:\s*{re.escape(name)}")).click()
+        expect(page).not_to_have_url(first_run)
+        expect(status_of(page, name)).to_have_text("i karantæne", timeout=WAIT * 1000)
+
+        page.goto(f"{setting.base}/indlaesninger")
+        page.get_by_label("Indlæs filer").set_input_files(readable / name)
+        page.get_by_role("button", name="Indlæs", exact=True).click()
+        expect(status_of(page, name)).to_have_text("indekseret", timeout=WAIT * 1000)
+        run_id = page.url.rsplit("/", 1)[-1]
+
+    runs = httpx.get(f"{setting.base}/api/runs", timeout=30).json()["runs"]
+    ids = {run["run_id"]: {d["filename"]: d["id"] for d in run["documents"]} for run in runs}
+    first = ids[first_run.rsplit("/", 1)[-1]]
+    # The corrected file took the refused one's place: one document, now searchable.
+    assert ids[run_id][name] == first[name]
+    with setting.stack.session() as session:
+        actions = [
+            event.action for event in session.query(AuditEvent).filter(AuditEvent.actor == EMAIL)
+        ]
+    assert actions.count("run.upload") == 2 and actions.count("run.retry") == 1
+
+
+def stale_reenriched(setting: Setting, holds: Callable[[dict[str, Any]], bool]) -> None:
+    """``vidensbank reenrich --stale``, then wait until the document shows the change."""
+    result = setting.stack.cli("reenrich", "--stale")
+    assert result.returncode == 0, result.stderr
+    wait_until(setting, holds)
+
+
+def linked(text: str, kb_id: str) -> Callable[[dict[str, Any]], bool]:
+    return lambda current: any(
+        e["text"] == text and e["kb_id"] == kb_id for e in current["entities"]
+    )
+
+
+def test_knowledge_base_edits_reach_documents_and_survive_a_yaml_update(
+    setting: Setting, browser: Browser, tmp_path: Path
+) -> None:
+    unlinked = next(
+        e for e in document(setting)["entities"] if e["kb_id"] is None and e["label"] in SHOWN
+    )
+    kb = load_knowledge_base(get_settings().kb_dir)
+    alias_of, merged_into = sorted(
+        r.id for r in kb.records.values() if r.type == unlinked["label"]
+    )[:2]
+
+    with page_at(browser, WIDTHS["desktop"]) as page:
+        log_in(page, setting.base)
+        page.goto(f"{setting.base}/entitet/{alias_of}")
+        page.get_by_label("Ændring").select_option("alias")
+        page.get_by_label("Navnet, eller id'et").fill(unlinked["text"])
+        page.get_by_role("button", name="Gem ændringen").click()
+        expect(page.get_by_text("Ændringen er gemt")).to_be_visible()
+        expect(page.locator(".corrections-list li")).to_have_count(1)
+        assert accessibility_violations(page) == []
+        screenshot(page, "entity-curator")
+        stale_reenriched(setting, linked(unlinked["text"], alias_of))
+
+        page.get_by_label("Ændring").select_option("merge")
+        page.get_by_label("Navnet, eller id'et").fill(merged_into)
+        page.get_by_role("button", name="Gem ændringen").click()
+        expect(page).to_have_url(re.compile(f"/entitet/{re.escape(merged_into)}"))
+        stale_reenriched(setting, linked(unlinked["text"], merged_into))
+    moved = httpx.get(f"{setting.base}/entitet/{alias_of}", timeout=30)
+    assert moved.status_code == 301 and moved.headers["location"] == f"/entitet/{merged_into}"
+
+    # The edits live apart from the YAML seed: `init` keeps them, and so does a changed seed.
+    assert setting.stack.cli("init").returncode == 0
+    seed = tmp_path / "kb"
+    shutil.copytree(get_settings().kb_dir, seed)
+    (seed / "ekstra.yaml").write_text(
+        "- id: org.ny-forening\n  type: ORG\n  name: Den Nye Forening for Børns Rettigheder\n",
+        encoding="utf-8",
+    )
+    found = subprocess.run(
+        [VIDENSBANK, "entities", "--json", str(setting.file)],
+        env=setting.stack.env | {"VB_KB_DIR": str(seed)},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert found.returncode == 0, found.stderr
+    entities = json.loads(found.stdout)["entities"]
+    assert any(e["text"] == unlinked["text"] and e["kb_id"] == merged_into for e in entities)
+
+
+def test_an_admin_reads_the_curators_work_in_the_audit_trail(
+    setting: Setting, browser: Browser
+) -> None:
+    admin = "tilsyn.rettelser@eksempel.dk"
+    add_account(setting.stack, admin, "admin")
+    with page_at(browser, WIDTHS["desktop"]) as page:
+        log_in(page, setting.base, admin)
+        page.goto(f"{setting.base}/revision")
+        page.get_by_label("Hvem (e-mailadresse)").fill(EMAIL)
+        page.get_by_role("button", name="Vis", exact=True).click()
+        rows = page.locator("table tbody tr")
+        expect(rows.first).to_be_visible()
+        actions = set(rows.locator("td:nth-child(3)").all_inner_texts())
+        assert {"navn rettet", "metadata rettet", "filer uploadet", "fil prøvet igen"} <= actions
+        assert "vidensbasen rettet" in actions
+        assert set(rows.locator("td:nth-child(2)").all_inner_texts()) == {EMAIL}
+        assert accessibility_violations(page) == []
+        screenshot(page, "audit-curator-work")

@@ -121,6 +121,14 @@ def entity_corrections(session: Session, *, document_id: str) -> list[EntityCorr
     )
 
 
+def corrected_document_ids(session: Session) -> list[str]:
+    return list(
+        session.scalars(
+            select(EntityCorrection.document_id).distinct().order_by(EntityCorrection.document_id)
+        )
+    )
+
+
 def corrections_for_review(session: Session) -> list[EntityCorrection]:
     return list(
         session.scalars(

@@ -4,6 +4,8 @@ applied again after the text or the model changed, and anchors that are lost."""
 from nlp_models.corrections import apply_corrections, occurrences
 from nlp_models.knowledge_base import KBRecord, KnowledgeBase
 from nlp_models.mentions import Mention, summarize
+from nlp_models.training.corpus import parse_line
+from nlp_models.training.export import training_lines
 from vidensbank.store.corrections import EntityAction, EntityCorrection
 
 PAGE_1 = "Boks 5.1 Eksempel\nAnkestyrelsen og Lise Holm fra Aarhus Kommune talte med drengen."
@@ -137,3 +139,27 @@ def test_a_lost_anchor_is_reported_and_changes_nothing() -> None:
 def test_words_are_found_whole_in_any_case_across_lines() -> None:
     assert occurrences("Se Aarhus\nKommune og aarhus kommunes plan.", "Aarhus Kommune") == [(3, 17)]
     assert occurrences("tekst", "   ") == []
+
+
+def test_corrected_sentences_become_training_lines() -> None:
+    """The sentences a correction touches, marked as corrected, read back by the training
+    corpus's parser; sentences no correction touches are left out."""
+    corrections = [
+        fix(1, EntityAction.REJECT, 1, "PER", "boks 5.1 eksempel", "Boks 5.1 Eksempel"),
+        fix(
+            2, EntityAction.ADD, 2, "ORG", "socialtilsyn midt", "Socialtilsyn Midt", new_label="ORG"
+        ),
+    ]
+    corrected, _lost = apply_corrections(FOUND, PAGES, corrections, KB)
+    first = training_lines(1, PAGE_1, corrected, corrections)
+    second = training_lines(2, PAGE_2, corrected, corrections)
+    assert first == ["Boks 5.1 Eksempel"]  # rejected: the words stand unmarked
+    assert second == [
+        "[[Ankestyrelsen|ORG|org.ankestyrelsen]] skrev til [[Socialtilsyn Midt|ORG]] om sagen."
+    ]
+    sentence = parse_line(second[0])
+    assert sentence.text == PAGE_2
+    assert [(PAGE_2[e.start : e.end], e.label) for e in sentence.entities] == [
+        ("Ankestyrelsen", "ORG"),
+        ("Socialtilsyn Midt", "ORG"),
+    ]

@@ -1,0 +1,68 @@
+"""Files a curator uploads in the browser.
+
+Each is kept in the upload folder under its own (cleaned) name and goes in as a file of that
+folder would, with the same checks, limits and quarantine reasons. Its name is its identity:
+uploading a corrected file under the same name replaces the document that name brought in.
+"""
+
+import os
+import re
+import tempfile
+import unicodedata
+from pathlib import Path
+from typing import BinaryIO
+
+from ingest.sources.manifest import MANIFEST
+from vidensbank.errors import BadRequestError, PayloadTooLargeError
+from vidensbank.settings import get_settings
+
+MAX_NAME_CHARS = 200
+CHUNK_BYTES = 1024 * 1024
+# Path separators, control characters and the characters Windows refuses in a name.
+_UNSAFE = re.compile(r'[\x00-\x1f\x7f/\\:*?"<>|]')
+
+
+def upload_dir() -> Path:
+    return get_settings().var / "uploads"
+
+
+def clean_name(filename: str) -> str:
+    """The name an upload is kept under: its last part only, without characters a path would
+    read as more than a name."""
+    name = unicodedata.normalize("NFC", filename.replace("\\", "/").rsplit("/", 1)[-1])
+    name = " ".join(_UNSAFE.sub(" ", name).split()).lstrip(".")
+    if not name:
+        raise BadRequestError("Filen har intet brugbart navn; omdøb den, og prøv igen.")
+    if name.lower() == MANIFEST:
+        # A manifest in the upload folder would set the metadata of every other upload.
+        raise BadRequestError(f"En fil må ikke hedde {MANIFEST}; omdøb den, og prøv igen.")
+    if len(name) > MAX_NAME_CHARS:
+        stem, dot, suffix = name.rpartition(".")
+        name = f"{stem[: MAX_NAME_CHARS - len(suffix) - 1]}.{suffix}" if dot else name
+        name = name[:MAX_NAME_CHARS]
+    return name
+
+
+def store_upload(filename: str, data: BinaryIO) -> Path:
+    """Keep an uploaded file in the upload folder (replacing one of the same name) and return
+    its path; a file over the size limit is refused before it is kept."""
+    folder = upload_dir()
+    folder.mkdir(parents=True, exist_ok=True)
+    name = clean_name(filename)
+    limit = get_settings().max_file_bytes
+    handle, temporary = tempfile.mkstemp(dir=folder, prefix=".upload-")
+    try:
+        written = 0
+        with os.fdopen(handle, "wb") as out:
+            while chunk := data.read(CHUNK_BYTES):
+                written += len(chunk)
+                if written > limit:
+                    raise PayloadTooLargeError(
+                        f"»{name}« er større end de {limit // (1024 * 1024)} MB, en fil må fylde."
+                    )
+                out.write(chunk)
+        os.replace(temporary, folder / name)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+    return folder / name

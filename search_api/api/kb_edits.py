@@ -1,0 +1,92 @@
+"""Curators edit the knowledge base: another name for a record, a former name, or two records
+that are one (merged into the other). The edits are stored apart from the YAML seed and applied
+on top of it (``nlp_models.curated_kb``); new documents get them at once, documents already
+read when ``vidensbank reenrich --stale`` has run."""
+
+from nlp_models import curated_kb
+from nlp_models.linking import normalize
+from search_api.api.schemas import KBEditPublic
+from vidensbank.accounts import Account
+from vidensbank.errors import BadRequestError, NotFoundError
+from vidensbank.store import audit
+from vidensbank.store import kb_edits as edit_store
+from vidensbank.store.db import session_scope
+from vidensbank.store.kb_edits import KBEdit, KBEditAction
+
+MAX_NAME_CHARS = 200
+
+
+def _record_id(kb_id: str) -> str:
+    record = curated_kb.current_knowledge_base().get(kb_id)
+    if record is None:
+        raise NotFoundError("Der findes ingen post med det id i vidensbasen.")
+    return record.id
+
+
+def add_edit(account: Account, kb_id: str, action: str, value: str) -> None:
+    try:
+        what = KBEditAction(action)
+    except ValueError as exc:
+        raise BadRequestError("Ukendt ændring af vidensbasen.") from exc
+    record_id = _record_id(kb_id)
+    kb = curated_kb.current_knowledge_base()
+    value = " ".join(value.split())
+    if not value or len(value) > MAX_NAME_CHARS:
+        raise BadRequestError(f"Skriv navnet (højst {MAX_NAME_CHARS} tegn).")
+    if what == KBEditAction.MERGE:
+        target = kb.get(value)
+        if target is None:
+            raise BadRequestError(f"Vidensbasen har ingen post med id »{value}«.")
+        if target.id == record_id:
+            raise BadRequestError("En post kan ikke slås sammen med sig selv.")
+        value = target.id
+    else:
+        for other in kb.records.values():
+            if any(normalize(form) == normalize(value) for form in other.surface_forms()):
+                raise BadRequestError(f"»{value}« er allerede et navn for {other.name}.")
+    with session_scope() as session:
+        session.add(KBEdit(record_id=record_id, action=what, value=value, author=account.email))
+        audit.record(
+            session,
+            actor=account.email,
+            action="kb.edit",
+            target=f"entitet:{record_id}",
+            after={"action": what.value, "value": value},
+        )
+    curated_kb.forget()
+
+
+def remove_edit(account: Account, kb_id: str, edit_id: int) -> None:
+    record_id = _record_id(kb_id)
+    with session_scope() as session:
+        edit = session.get(KBEdit, edit_id)
+        if edit is None or record_id not in (edit.record_id, edit.value):
+            raise NotFoundError("Ændringen findes ikke.")
+        audit.record(
+            session,
+            actor=account.email,
+            action="kb.edit_remove",
+            target=f"entitet:{edit.record_id}",
+            before={"action": edit.action, "value": edit.value},
+        )
+        session.delete(edit)
+    curated_kb.forget()
+
+
+def edits_of(kb_id: str) -> list[KBEditPublic]:
+    """The edits that made the record what it is: its own, and merges into it."""
+    record_id = _record_id(kb_id)
+    with session_scope() as session:
+        return [
+            KBEditPublic(
+                id=edit.id,
+                record_id=edit.record_id,
+                action=edit.action,
+                action_name=KBEditAction(edit.action).label,
+                value=edit.value,
+                author=edit.author,
+                created_at=edit.created_at,
+            )
+            for edit in edit_store.list_edits(session)
+            if record_id in (edit.record_id, edit.value)
+        ]

@@ -1,0 +1,56 @@
+"""Curators' edits to the knowledge base, kept apart from the shipped YAML records it is seeded
+from, so that they survive ``vidensbank init`` and every update of the YAML files: the
+knowledge base a process uses is the YAML records with these edits applied, in order
+(``nlp_models.curated_kb``)."""
+
+import datetime as dt
+import hashlib
+from enum import StrEnum
+
+from sqlalchemy import Integer, String, Text, select
+from sqlalchemy.orm import Mapped, Session, mapped_column
+
+from vidensbank.store.base import Base, UTCDateTime, utcnow
+
+
+class KBEditAction(StrEnum):
+    ALIAS = "alias"  # another name the record goes by
+    FORMER_NAME = "former_name"  # a name it had before
+    MERGE = "merge"  # the record is the same as another (``value``): it merges into that one
+
+    @property
+    def label(self) -> str:
+        return _LABELS[self]
+
+
+_LABELS = {
+    KBEditAction.ALIAS: "andet navn",
+    KBEditAction.FORMER_NAME: "tidligere navn",
+    KBEditAction.MERGE: "slået sammen med",
+}
+
+
+class KBEdit(Base):
+    __tablename__ = "kb_edits"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    record_id: Mapped[str] = mapped_column(String(100), index=True)
+    action: Mapped[str] = mapped_column(String(20))
+    value: Mapped[str] = mapped_column(Text)
+    author: Mapped[str] = mapped_column(String(320))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+def list_edits(session: Session) -> list[KBEdit]:
+    """Every edit, oldest first: the order they are applied in."""
+    return list(session.scalars(select(KBEdit).order_by(KBEdit.id)))
+
+
+def edits_stamp(session: Session) -> str:
+    """A stamp of the edits: it changes with every edit made or taken back."""
+    digest = hashlib.sha256()
+    for row in session.execute(
+        select(KBEdit.id, KBEdit.record_id, KBEdit.action, KBEdit.value).order_by(KBEdit.id)
+    ):
+        digest.update("\0".join(map(str, row)).encode() + b"\n")
+    return digest.hexdigest()[:12]
