@@ -2,11 +2,12 @@
 
 Every time a document's entities are found (a new file, a new model or knowledge base), its
 corrections are applied again in the order they were made. A correction finds its entity by
-its anchor: the page, and the entity's label and key as the document's entity list groups them.
+its anchor: the page, and the entity's label and key as the document's entity list groups them,
+or the same words found under another label or record (a new model, a knowledge-base edit).
 Rejecting drops those mentions; relabelling, linking and adding give them the curator's label or
-record, and when the pipeline did not find the entity at all, the curator's words are looked up
-on the page and become mentions. A correction whose entity is neither found nor written on its
-page any more has lost its anchor: it is reported, never dropped.
+record, and where the pipeline did not find the words, they are looked up on the page and become
+mentions. A correction whose entity is neither found nor written on its page any more has lost
+its anchor: it is reported, never dropped.
 """
 
 import re
@@ -26,12 +27,21 @@ def occurrences(page_text: str, words: str) -> list[tuple[int, int]]:
     return [match.span() for match in re.finditer(pattern, page_text, re.IGNORECASE)]
 
 
-def _anchored(mention: Mention, correction: EntityCorrection) -> bool:
-    return (
-        mention.page == correction.page
-        and mention.label == correction.label
-        and entity_key(mention.kb_id, mention.canonical) == correction.key
-    )
+def _words(text: str) -> str:
+    return " ".join(text.lower().split())
+
+
+def _matches(mention: Mention, correction: EntityCorrection, kb: KnowledgeBase) -> bool:
+    """Whether the correction is about this mention: on its page, and either the entity it
+    was made on (its label and key; a record merged since counts as the one it became) or
+    the same words under another label or record (a new model, or a knowledge-base edit)."""
+    if mention.page != correction.page:
+        return False
+    if _words(mention.text) == _words(correction.text):
+        return True
+    record = kb.get(correction.key)
+    key = record.id if record is not None else correction.key
+    return mention.label == correction.label and entity_key(mention.kb_id, mention.canonical) == key
 
 
 def apply_corrections(
@@ -47,12 +57,12 @@ def apply_corrections(
     for correction in corrections:
         page_text = pages.get(correction.page, "")
         written = occurrences(page_text, correction.text)
-        anchored = [m for m in result if _anchored(m, correction)]
-        if not anchored and not written:
+        found = [m for m in result if _matches(m, correction, kb)]
+        if not found and not written:
             lost.add(correction.id)
             continue
         if correction.action == EntityAction.REJECT:
-            result = [m for m in result if not _anchored(m, correction)]
+            result = [m for m in result if m not in found]
             continue
         if correction.action == EntityAction.RELABEL:
             label, kb_id, canonical = correction.new_label or correction.label, None, None
@@ -63,20 +73,18 @@ def apply_corrections(
                 continue
             label = record.type if record else correction.new_label or correction.label
             kb_id, canonical = (record.id, record.name) if record else (None, None)
-        if anchored:
-            result = [
-                m.model_copy(
-                    update={
-                        "label": label,
-                        "kb_id": kb_id,
-                        "canonical": canonical or " ".join(m.text.split()),
-                    }
-                )
-                if _anchored(m, correction)
-                else m
-                for m in result
-            ]
-            continue
+        result = [
+            m.model_copy(
+                update={
+                    "label": label,
+                    "kb_id": kb_id,
+                    "canonical": canonical or " ".join(m.text.split()),
+                }
+            )
+            if m in found
+            else m
+            for m in result
+        ]
         taken = [(m.start, m.end) for m in result if m.page == correction.page]
         for start, end in written:
             if any(start < other_end and other_start < end for other_start, other_end in taken):

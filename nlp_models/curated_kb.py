@@ -53,23 +53,24 @@ def _edits() -> tuple[str, list[tuple[str, str, str]]]:
 
 def _refresh(max_age: float) -> _Current:
     global _current
+    folder = get_settings().kb_dir
     now = time.monotonic()
-    with _lock:
-        folder = get_settings().kb_dir
-        if _current is not None and _current.folder != folder:
-            _current = None
-        if _current is not None and now - _current.checked < max_age:
-            return _current
-        try:
-            stamp, edits = _edits()
-        except SQLAlchemyError as exc:
-            # No database (yet): the seed, or what this process last had, serves meanwhile.
-            log.info("knowledge-base edits not read: %s", exc)
-            if _current is None:
+    known = _current
+    if known is not None and known.folder == folder and now - known.checked < max_age:
+        return known
+    try:
+        # Outside the lock: a slow database holds up this caller only.
+        stamp, edits = _edits()
+    except SQLAlchemyError as exc:
+        # No database (yet): the seed, or what this process last had, serves meanwhile.
+        log.info("knowledge-base edits not read: %s", exc)
+        with _lock:
+            if _current is None or _current.folder != folder:
                 _current = _Current(folder, "", load_knowledge_base(folder), now)
             _current.checked = now
             return _current
-        if _current is None or _current.stamp != stamp:
+    with _lock:
+        if _current is None or _current.folder != folder or _current.stamp != stamp:
             kb = apply_edits(load_records(folder), edits) if edits else load_knowledge_base(folder)
             _current = _Current(folder, stamp, kb, now)
         _current.checked = now

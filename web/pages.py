@@ -80,8 +80,9 @@ def _curating(account: Account | None, document_id: str) -> dict[str, Any] | Non
 def entity_page(request: Request, kb_id: str) -> Response:
     entity = entities.get_entity(kb_id)
     if entity.kb_id != kb_id:
-        # Merged into another record by a curator: that record's page is this one's now.
-        return RedirectResponse(f"/entitet/{entity.kb_id}", status_code=301)
+        # Merged into another record by a curator: that record's page is this one's now (for
+        # as long as the merge stands: a curator may take it back, so not permanently).
+        return RedirectResponse(f"/entitet/{entity.kb_id}", status_code=307)
     csrf_token = _curator_csrf(current_account(request))
     return templates.TemplateResponse(
         request,

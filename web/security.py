@@ -1,7 +1,10 @@
-"""Security headers on every response, and only the host names the service is known by.
+"""Security headers on every response, only the host names the service is known by, and no
+request body larger than its route takes.
 
-One small ASGI middleware rather than a library: the policy is four headers and a host check,
-and a response that needs its own policy (an original file, the API docs) sets it itself.
+One small ASGI middleware rather than a library: the policy is four headers, a host check and a
+size check, and a response that needs its own policy (an original file, the API docs) sets it
+itself. The size is checked from ``Content-Length`` before anything of the body is read: the
+framework reads a whole form before any route code runs.
 """
 
 import json
@@ -23,6 +26,14 @@ SECURITY_HEADERS = {
     "Cross-Origin-Opener-Policy": "same-origin",
 }
 BAD_HOST = "Værtsnavnet i forespørgslen er ikke et, Vidensbank svarer på."
+# Every form and API request but an upload is far smaller than this.
+BODY_LIMIT_BYTES = 1024 * 1024
+UPLOAD_PATH = "/indlaesninger"
+TOO_LARGE = "Forespørgslen er for stor."
+TOO_LARGE_UPLOAD = "Upload højst {mb} MB ad gangen; del filerne op i flere omgange."
+NO_LENGTH = (
+    "Upload filerne fra formularen på siden Indlæsninger (forespørgslen mangler sin længde)."
+)
 
 
 def allowed_hosts() -> frozenset[str]:
@@ -38,6 +49,25 @@ def _hostname(host_header: str) -> str:
     return host_header.rsplit(":", 1)[0] if ":" in host_header else host_header
 
 
+def _body_refusal(scope: Scope, headers: Headers) -> tuple[int, str] | None:
+    """The status and Danish reason to refuse a request whose body is too large for its route
+    (an upload: one file's limit), or an upload whose length is not given; None to let it in."""
+    upload = scope["method"] == "POST" and scope["path"] == UPLOAD_PATH
+    limit = get_settings().max_file_bytes + BODY_LIMIT_BYTES if upload else BODY_LIMIT_BYTES
+    length = headers.get("content-length")
+    if length is None:
+        # No length and not chunked: no body at all.
+        chunked = "chunked" in headers.get("transfer-encoding", "").lower()
+        return (411, NO_LENGTH) if upload and chunked else None
+    if not length.isdigit():
+        return 400, "Forespørgslens længde (Content-Length) er ikke et tal."
+    if int(length) <= limit:
+        return None
+    if upload:
+        return 413, TOO_LARGE_UPLOAD.format(mb=get_settings().max_file_bytes // (1024 * 1024))
+    return 413, TOO_LARGE
+
+
 class SecurityMiddleware:
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -47,9 +77,13 @@ class SecurityMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        host = _hostname(Headers(scope=scope).get("host", "").lower())
+        headers = Headers(scope=scope)
+        host = _hostname(headers.get("host", "").lower())
         if "*" not in self.hosts and host not in self.hosts:
-            await self._refuse_host(scope, send)
+            await self._refuse(scope, send, 400, BAD_HOST)
+            return
+        if (refusal := _body_refusal(scope, headers)) is not None:
+            await self._refuse(scope, send, *refusal)
             return
 
         async def send_with_headers(message: Message) -> None:
@@ -64,12 +98,12 @@ class SecurityMiddleware:
         await self.app(scope, receive, send_with_headers)
 
     @staticmethod
-    async def _refuse_host(scope: Scope, send: Send) -> None:
+    async def _refuse(scope: Scope, send: Send, status: int, message: str) -> None:
         if scope["path"].startswith(("/api", "/healthz")):
-            body = json.dumps({"error": BAD_HOST, "status": 400}, ensure_ascii=False).encode()
+            body = json.dumps({"error": message, "status": status}, ensure_ascii=False).encode()
             content_type = b"application/json"
         else:
-            body = BAD_HOST.encode()
+            body = message.encode()
             content_type = b"text/plain; charset=utf-8"
         headers = [
             (b"content-type", content_type),
@@ -77,5 +111,5 @@ class SecurityMiddleware:
             (b"content-security-policy", CONTENT_SECURITY_POLICY.encode()),
             *((name.lower().encode(), value.encode()) for name, value in SECURITY_HEADERS.items()),
         ]
-        await send({"type": "http.response.start", "status": 400, "headers": headers})
+        await send({"type": "http.response.start", "status": status, "headers": headers})
         await send({"type": "http.response.body", "body": body})

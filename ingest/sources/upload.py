@@ -16,7 +16,8 @@ from ingest.sources.manifest import MANIFEST
 from vidensbank.errors import BadRequestError, PayloadTooLargeError
 from vidensbank.settings import get_settings
 
-MAX_NAME_CHARS = 200
+# File systems take names of 255 bytes; a Danish letter takes two in UTF-8.
+MAX_NAME_BYTES = 240
 CHUNK_BYTES = 1024 * 1024
 # Path separators, control characters and the characters Windows refuses in a name.
 _UNSAFE = re.compile(r'[\x00-\x1f\x7f/\\:*?"<>|]')
@@ -36,10 +37,12 @@ def clean_name(filename: str) -> str:
     if name.lower() == MANIFEST:
         # A manifest in the upload folder would set the metadata of every other upload.
         raise BadRequestError(f"En fil må ikke hedde {MANIFEST}; omdøb den, og prøv igen.")
-    if len(name) > MAX_NAME_CHARS:
-        stem, dot, suffix = name.rpartition(".")
-        name = f"{stem[: MAX_NAME_CHARS - len(suffix) - 1]}.{suffix}" if dot else name
-        name = name[:MAX_NAME_CHARS]
+    stem, dot, suffix = name.rpartition(".")
+    if not dot or len(suffix.encode()) > 10:
+        stem, suffix = name, ""
+    while len(name.encode()) > MAX_NAME_BYTES:
+        stem = stem[:-1]
+        name = f"{stem}.{suffix}" if suffix else stem
     return name
 
 

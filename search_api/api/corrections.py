@@ -10,6 +10,7 @@ corrections again, so they survive re-ingest and a new model.
 import datetime as dt
 from typing import Any
 
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from nlp_models.corrections import occurrences
@@ -77,6 +78,30 @@ def _current(document: Document) -> dict[MetadataField, Any]:
     }
 
 
+def _shown(session: Session, document: Document) -> dict[MetadataField, Any]:
+    """The metadata as curators see it: the document's with its corrections over it (the
+    document itself gets them when extraction has run again, a moment after a change)."""
+    current = _current(document)
+    corrections = correction_store.metadata_corrections(session, document_id=document.id)
+    for field, value in corrections.items():
+        current[MetadataField(field)] = value
+    return current
+
+
+_SEPARATORS = {MetadataField.AUTHORS: "\n", MetadataField.PROFESSIONAL: ", "}
+
+
+def _form_texts(current: dict[MetadataField, Any]) -> dict[MetadataField, str]:
+    return {
+        field: _SEPARATORS[field].join(value) if field in _SEPARATORS else value or ""
+        for field, value in current.items()
+    }
+
+
+def _same_text(sent: str, shown: str) -> bool:
+    return " ".join(sent.split()) == " ".join(shown.split())
+
+
 def _names(text: str, separator: str) -> list[str]:
     names = [" ".join(part.split()) for part in text.split(separator)]
     names = [name for name in names if name]
@@ -111,29 +136,36 @@ def _page_count(session: Session, document_id: str) -> int:
 def correct_metadata(account: Account, document_id: str, form: dict[MetadataField, str]) -> int:
     """Store the fields a curator changed as corrections, and read the document again with
     them; return how many fields changed."""
-    values = {field: _value(field, text) for field, text in form.items()}
-    with session_scope() as session:
-        current = _current(_document(session, document_id))
-        # A field left empty is not changed (``remove_metadata_correction`` takes one back).
-        changed = {
-            field: value
-            for field, value in values.items()
-            if value is not None and value != current[field]
-        }
-        for field, value in changed.items():
-            correction_store.set_metadata_correction(
-                session, document_id=document_id, field=field, value=value, author=account.email
-            )
-        if changed:
-            audit.record(
-                session,
-                actor=account.email,
-                action="document.correct",
-                target=f"dokument:{document_id}",
-                before={field.value: current[field] for field in changed},
-                after={field.value: value for field, value in changed.items()},
-            )
-        pages = _page_count(session, document_id)
+    try:
+        with session_scope() as session:
+            current = _shown(session, _document(session, document_id))
+            shown = _form_texts(current)
+            changed: dict[MetadataField, Any] = {}
+            for field, text in form.items():
+                if _same_text(text, shown[field]):
+                    continue  # as the form showed it
+                value = _value(field, text)
+                # A field left empty is not changed (``remove_metadata_correction`` takes one back).
+                if value is not None and value != current[field]:
+                    changed[field] = value
+            for field, value in changed.items():
+                correction_store.set_metadata_correction(
+                    session, document_id=document_id, field=field, value=value, author=account.email
+                )
+            if changed:
+                audit.record(
+                    session,
+                    actor=account.email,
+                    action="document.correct",
+                    target=f"dokument:{document_id}",
+                    before={field.value: current[field] for field in changed},
+                    after={field.value: value for field, value in changed.items()},
+                )
+            pages = _page_count(session, document_id)
+    except IntegrityError as exc:  # two curators saved the same field at the same moment
+        raise BadRequestError(
+            "En anden rettede det samme felt i samme øjeblik; prøv igen."
+        ) from exc
     if changed:
         enqueue("extract.documents", [document_id], pages=pages)
     return len(changed)
@@ -195,7 +227,9 @@ def correct_entity(
         what = EntityAction(action)
     except ValueError as exc:
         raise BadRequestError("Ukendt rettelse.") from exc
-    kb_id = (kb_id or "").strip() or None
+    # The entity form sends every field; only a link or an addition names a record.
+    names_record = what in (EntityAction.LINK, EntityAction.ADD)
+    kb_id = ((kb_id or "").strip() or None) if names_record else None
     if kb_id is not None and current_knowledge_base().get(kb_id) is None:
         raise BadRequestError(f"Vidensbasen har ingen post med id »{kb_id}«.")
     if what == EntityAction.LINK and kb_id is None:
@@ -218,8 +252,8 @@ def correct_entity(
             words, pages = _entity(session, document, anchor_label, key)
             if what == EntityAction.RELABEL and _label(new_label) == anchor_label:
                 raise BadRequestError("Navnet har allerede den type.")
-        if what not in (EntityAction.RELABEL, EntityAction.ADD):
-            new_label = None
+        if what not in (EntityAction.RELABEL, EntityAction.ADD) or kb_id is not None:
+            new_label = None  # a record gives its own type
         if what == EntityAction.ADD and kb_id is not None:
             record = current_knowledge_base().get(kb_id)
             anchor_label = record.type if record else anchor_label
@@ -290,12 +324,8 @@ def remove_entity_correction(account: Account, document_id: str, correction_id: 
 def metadata_form(document_id: str) -> dict[str, str]:
     """The document's metadata as the curators' form shows it."""
     with session_scope() as session:
-        current = _current(_document(session, document_id))
-    separators = {MetadataField.AUTHORS: "\n", MetadataField.PROFESSIONAL: ", "}
-    return {
-        field.value: separators[field].join(value) if field in separators else value or ""
-        for field, value in current.items()
-    }
+        current = _shown(session, _document(session, document_id))
+    return {field.value: text for field, text in _form_texts(current).items()}
 
 
 def kb_choices() -> list[tuple[str, str]]:

@@ -60,7 +60,7 @@ def remove_edit(account: Account, kb_id: str, edit_id: int) -> None:
     record_id = _record_id(kb_id)
     with session_scope() as session:
         edit = session.get(KBEdit, edit_id)
-        if edit is None or record_id not in (edit.record_id, edit.value):
+        if edit is None or record_id not in (_resolved(edit.record_id), edit.value):
             raise NotFoundError("Ændringen findes ikke.")
         audit.record(
             session,
@@ -73,8 +73,14 @@ def remove_edit(account: Account, kb_id: str, edit_id: int) -> None:
     curated_kb.forget()
 
 
+def _resolved(kb_id: str) -> str:
+    record = curated_kb.current_knowledge_base().get(kb_id)
+    return record.id if record is not None else kb_id
+
+
 def edits_of(kb_id: str) -> list[KBEditPublic]:
-    """The edits that made the record what it is: its own, and merges into it."""
+    """The edits that made the record what it is: its own, merges into it, and the edits of
+    the records merged into it."""
     record_id = _record_id(kb_id)
     with session_scope() as session:
         return [
@@ -88,5 +94,5 @@ def edits_of(kb_id: str) -> list[KBEditPublic]:
                 created_at=edit.created_at,
             )
             for edit in edit_store.list_edits(session)
-            if record_id in (edit.record_id, edit.value)
+            if record_id in (_resolved(edit.record_id), edit.value)
         ]

@@ -4,8 +4,8 @@ from collections import Counter
 from typing import BinaryIO
 
 from ingest.runs import list_sources, start_run
-from ingest.sources import SourceItem
-from ingest.sources.upload import store_upload
+from ingest.sources import is_web_address
+from ingest.sources.upload import clean_name, store_upload
 from search_api.api.schemas import (
     IngestItemPublic,
     IngestRunList,
@@ -13,7 +13,7 @@ from search_api.api.schemas import (
 )
 from vidensbank.accounts import Account
 from vidensbank.errors import BadRequestError, NotFoundError
-from vidensbank.identity import public_source_uri
+from vidensbank.identity import path_from_uri, public_source_uri
 from vidensbank.store import audit
 from vidensbank.store import runs as run_store
 from vidensbank.store.db import session_scope
@@ -60,6 +60,8 @@ def upload(account: Account, files: list[tuple[str, BinaryIO]]) -> str:
         raise BadRequestError("Vælg en eller flere filer.")
     if len(files) > MAX_UPLOAD_FILES:
         raise BadRequestError(f"Højst {MAX_UPLOAD_FILES} filer ad gangen, tak.")
+    for name, _data in files:
+        clean_name(name)  # every name checked before any file replaces an earlier upload
     paths = [store_upload(name, data) for name, data in files]
     # Listed as the command line lists files: the same checks, and one entry per name.
     items = list_sources([str(path) for path in dict.fromkeys(paths)])
@@ -77,7 +79,8 @@ def upload(account: Account, files: list[tuple[str, BinaryIO]]) -> str:
 
 def retry(account: Account, run_id: str, number: int) -> str:
     """Run the ``number``-th file of a run (as the run lists them, from 1) again from where it
-    came, when it was quarantined or failed; return the new run's id."""
+    came, when it was quarantined or failed; return the new run's id. The file is listed again
+    as a new ingest of its path or address would list it, with the same checks."""
     with session_scope() as session:
         run = run_store.get_run(session, run_id=run_id)
         if run is None or not 1 <= number <= len(run.items):
@@ -85,19 +88,17 @@ def retry(account: Account, run_id: str, number: int) -> str:
         item = run.items[number - 1]
         if item.status not in (ItemStatus.QUARANTINED, ItemStatus.FAILED):
             raise BadRequestError("Kun filer i karantæne eller med fejl kan prøves igen.")
-        again = SourceItem(
-            filename=item.filename,
-            location=item.location,
-            source_uri=item.source_uri,
-            metadata=item.source_metadata or {},
+        where = (
+            item.location if is_web_address(item.location) else str(path_from_uri(item.location))
         )
-    new_run = start_run([again])
+    again = list_sources([where])
+    new_run = start_run(again)
     with session_scope() as session:
         audit.record(
             session,
             actor=account.email,
             action="run.retry",
             target=f"indlaesning:{new_run}",
-            after={"file": again.filename, "from_run": run_id},
+            after={"files": [entry.filename for entry in again], "from_run": run_id},
         )
     return new_run

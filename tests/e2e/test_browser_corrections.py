@@ -318,7 +318,7 @@ def test_knowledge_base_edits_reach_documents_and_survive_a_yaml_update(
         expect(page).to_have_url(re.compile(f"/entitet/{re.escape(merged_into)}"))
         stale_reenriched(setting, linked(unlinked["text"], merged_into))
     moved = httpx.get(f"{setting.base}/entitet/{alias_of}", timeout=30)
-    assert moved.status_code == 301 and moved.headers["location"] == f"/entitet/{merged_into}"
+    assert moved.status_code == 307 and moved.headers["location"] == f"/entitet/{merged_into}"
 
     # The edits live apart from the YAML seed: `init` keeps them, and so does a changed seed.
     assert setting.stack.cli("init").returncode == 0

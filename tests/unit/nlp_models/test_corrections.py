@@ -112,6 +112,45 @@ def test_a_correction_holds_when_the_model_no_longer_finds_the_entity() -> None:
     assert ("Aarhus Kommune", "ORG", "loc.aarhus-kommune", 1) in names(corrected)
 
 
+def test_corrections_hold_when_the_pipeline_names_the_words_otherwise() -> None:
+    """A new model calls "Boks 5.1 Eksempel" an organisation, and a knowledge-base edit links
+    "Aarhus Kommune" to a record: the curator's rejection and link still decide."""
+    found = [
+        mention("Boks 5.1 Eksempel", "ORG"),
+        mention("Aarhus Kommune", "ORG", kb_id="loc.aarhus-kommune"),
+    ]
+    corrections = [
+        fix(1, EntityAction.REJECT, 1, "PER", "boks 5.1 eksempel", "Boks 5.1 Eksempel"),
+        fix(2, EntityAction.RELABEL, 1, "LOC", "aarhus kommune", "Aarhus Kommune", new_label="LOC"),
+    ]
+    corrected, lost = apply_corrections(found, PAGES, corrections, KB)
+    assert lost == set()
+    assert names(corrected) == {("Aarhus Kommune", "LOC", None, 1)}
+
+
+def test_a_correction_follows_a_merged_record() -> None:
+    """Made on "Socialtilsyn Midt" (its own record), which curators later merged into another:
+    the pipeline links to that one now, and the correction still finds its entity."""
+    merged = KnowledgeBase(
+        [KBRecord(id="org.tilsyn", type="ORG", name="Socialtilsynet")],
+        merged={"org.socialtilsyn-midt": "org.tilsyn"},
+    )
+    found = [
+        Mention(
+            text="Socialtilsynet",
+            label="ORG",
+            kb_id="org.tilsyn",
+            canonical="Socialtilsynet",
+            page=2,
+            start=0,
+            end=14,
+        )
+    ]
+    reject = fix(3, EntityAction.REJECT, 2, "ORG", "org.socialtilsyn-midt", "Socialtilsyn Midt")
+    corrected, lost = apply_corrections(found, {2: "Socialtilsynet skrev."}, [reject], merged)
+    assert corrected == [] and lost == set()
+
+
 def test_a_lost_anchor_is_reported_and_changes_nothing() -> None:
     """The page was rewritten: the name is neither found nor written there any more."""
     rewritten = {1: "Ankestyrelsen talte med drengen.", 2: PAGE_2}

@@ -1,9 +1,13 @@
 """What the app answers before it touches a server: bad parameters, hosts and headers."""
 
+from collections.abc import Iterator
+
 import pytest
 from fastapi.testclient import TestClient
 
+from vidensbank.settings import get_settings
 from web.app import app
+from web.security import BODY_LIMIT_BYTES
 
 client = TestClient(app)
 
@@ -63,3 +67,21 @@ def test_openapi_lists_the_statuses_the_api_answers() -> None:
     assert {"200", "400", "413", "503"} <= set(paths["/api/search"]["get"]["responses"])
     assert {"200", "404", "503"} <= set(paths["/api/documents/{document_id}"]["get"]["responses"])
     assert "422" not in paths["/api/search"]["get"]["responses"]
+
+
+def test_a_body_larger_than_its_route_takes_is_refused_before_it_is_read() -> None:
+    """A form takes at most 1 MB, an upload one file's limit; both are told in Danish, and an
+    upload that does not say its length is refused too."""
+    form = client.post("/samlinger", content=b"x" * (BODY_LIMIT_BYTES + 1))
+    assert form.status_code == 413 and "for stor" in form.text
+    huge = str(get_settings().max_file_bytes + 2 * BODY_LIMIT_BYTES)
+    upload = client.post("/indlaesninger", headers={"content-length": huge}, content=b"")
+    assert upload.status_code == 413 and "Upload højst" in upload.text
+
+    def chunks() -> Iterator[bytes]:
+        yield b"--x--"
+
+    chunked = client.post("/indlaesninger", content=chunks())
+    assert chunked.status_code == 411 and "mangler sin længde" in chunked.text
+    # Within the limits the guards decide: nobody is logged in.
+    assert client.post("/indlaesninger", content=b"x" * 100).status_code == 401

@@ -31,7 +31,8 @@ def settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
         ("C:\\Brugere\\lise\\Børn og unge.pdf", "Børn og unge.pdf"),
         (".skjult.pdf", "skjult.pdf"),
         ("linje\nskift\x00.pdf", "linje skift .pdf"),
-        ("a" * 300 + ".pdf", "a" * 196 + ".pdf"),
+        ("a" * 300 + ".pdf", "a" * 236 + ".pdf"),
+        ("ø" * 200 + ".pdf", "ø" * 118 + ".pdf"),
     ],
 )
 def test_names_are_cleaned(given: str, kept: str) -> None:
