@@ -3,20 +3,18 @@
 import secrets
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Form, Request
+from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from search_api.api.auth import (
     BAD_CSRF,
     SESSION_COOKIE,
+    CuratorAccount,
     current_account,
-    require,
     set_session_cookie,
 )
 from vidensbank import accounts
-from vidensbank.accounts import Account
 from vidensbank.errors import TooManyRequestsError, UnauthorizedError
-from vidensbank.store.users import Role
 from web.templating import templates
 
 router = APIRouter(default_response_class=HTMLResponse, include_in_schema=False)
@@ -88,9 +86,7 @@ def log_in(
 
 
 @router.post("/log-ud")
-def log_out(
-    request: Request, account: Annotated[Account, Depends(require(Role.CURATOR))]
-) -> Response:
+def log_out(request: Request, account: CuratorAccount) -> Response:
     accounts.log_out(request.cookies.get(SESSION_COOKIE, ""), account)
     response = RedirectResponse("/", status_code=303)
     response.delete_cookie(SESSION_COOKIE, path="/")
@@ -106,9 +102,7 @@ def account_page(request: Request) -> Response:
 
 
 @router.post("/konto/token")
-def new_token(
-    request: Request, account: Annotated[Account, Depends(require(Role.CURATOR))]
-) -> Response:
+def new_token(request: Request, account: CuratorAccount) -> Response:
     token = accounts.new_api_token(account)
     return templates.TemplateResponse(
         request, "account.html", {"account": account, "new_token": token}

@@ -3,13 +3,11 @@
 from typing import Annotated
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
 from search_api.api import audit
-from search_api.api.auth import require
-from vidensbank.accounts import Account
-from vidensbank.store.users import Role
+from search_api.api.auth import AdminAccount
 from web.templating import templates
 
 router = APIRouter(default_response_class=HTMLResponse, include_in_schema=False)
@@ -19,7 +17,7 @@ SHOWN = 200
 @router.get("/revision")
 def audit_page(
     request: Request,
-    _admin: Annotated[Account, Depends(require(Role.ADMIN))],
+    _admin: AdminAccount,
     actor: Annotated[str, Query(max_length=320)] = "",
     action: Annotated[str, Query(max_length=60)] = "",
 ) -> Response:

@@ -3,18 +3,15 @@ forms to build them. Every form posts and redirects, so it works without JavaScr
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Form, Request
+from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from search_api.api import collections
-from search_api.api.auth import current_account, require
-from vidensbank.accounts import Account
-from vidensbank.store.users import Role
+from search_api.api.auth import CuratorAccount, current_account
 from web.templating import templates
 
 router = APIRouter(default_response_class=HTMLResponse, include_in_schema=False)
 
-Curator = Annotated[Account, Depends(require(Role.CURATOR))]
 Text = Annotated[str, Form(max_length=collections.MAX_TEXT_CHARS)]
 Title = Annotated[str, Form(max_length=collections.MAX_TITLE_CHARS)]
 
@@ -38,13 +35,15 @@ def collections_page(request: Request) -> Response:
 
 
 @router.post("/samlinger")
-def create(_request: Request, account: Curator, title: Title, description: Text = "") -> Response:
+def create(
+    _request: Request, account: CuratorAccount, title: Title, description: Text = ""
+) -> Response:
     return _back(collections.create_collection(account, title, description))
 
 
 @router.post("/samlinger/dokumenter")
 def add_document(
-    account: Curator,
+    account: CuratorAccount,
     collection_id: Annotated[str, Form(max_length=100)],
     document_id: Annotated[str, Form(max_length=100)],
     note: Text = "",
@@ -71,7 +70,7 @@ def collection_page(request: Request, collection_id: str) -> Response:
 @router.post("/samlinger/{collection_id}")
 def update(
     collection_id: str,
-    account: Curator,
+    account: CuratorAccount,
     title: Title,
     description: Text = "",
     published: Annotated[bool, Form()] = False,
@@ -81,30 +80,32 @@ def update(
 
 
 @router.post("/samlinger/{collection_id}/slet")
-def delete(collection_id: str, account: Curator) -> Response:
+def delete(collection_id: str, account: CuratorAccount) -> Response:
     collections.delete_collection(account, collection_id)
     return RedirectResponse("/samlinger", status_code=303)
 
 
 @router.post("/samlinger/{collection_id}/dokumenter/{document_id}/op")
-def move_up(collection_id: str, document_id: str, account: Curator) -> Response:
+def move_up(collection_id: str, document_id: str, account: CuratorAccount) -> Response:
     collections.move_document(account, collection_id, document_id, -1)
     return _back(collection_id, f"#dokument-{document_id}")
 
 
 @router.post("/samlinger/{collection_id}/dokumenter/{document_id}/ned")
-def move_down(collection_id: str, document_id: str, account: Curator) -> Response:
+def move_down(collection_id: str, document_id: str, account: CuratorAccount) -> Response:
     collections.move_document(account, collection_id, document_id, 1)
     return _back(collection_id, f"#dokument-{document_id}")
 
 
 @router.post("/samlinger/{collection_id}/dokumenter/{document_id}/note")
-def set_note(collection_id: str, document_id: str, account: Curator, note: Text = "") -> Response:
+def set_note(
+    collection_id: str, document_id: str, account: CuratorAccount, note: Text = ""
+) -> Response:
     collections.set_note(account, collection_id, document_id, note)
     return _back(collection_id, f"#dokument-{document_id}")
 
 
 @router.post("/samlinger/{collection_id}/dokumenter/{document_id}/fjern")
-def remove_document(collection_id: str, document_id: str, account: Curator) -> Response:
+def remove_document(collection_id: str, document_id: str, account: CuratorAccount) -> Response:
     collections.remove_document(account, collection_id, document_id)
     return _back(collection_id)

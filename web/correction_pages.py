@@ -4,19 +4,16 @@ document was read again."""
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Form, Request
+from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from search_api.api import corrections, kb_edits
-from search_api.api.auth import require
-from vidensbank.accounts import Account
+from search_api.api.auth import CuratorAccount
 from vidensbank.store.corrections import MetadataField
-from vidensbank.store.users import Role
 from web.templating import templates
 
 router = APIRouter(default_response_class=HTMLResponse, include_in_schema=False)
 
-Curator = Annotated[Account, Depends(require(Role.CURATOR))]
 # Longer than any field allows: the service says which field is too long, in Danish.
 Field = Annotated[str, Form(max_length=20_000)]
 Short = Annotated[str, Form(max_length=500)]
@@ -29,7 +26,7 @@ def _back(document_id: str) -> RedirectResponse:
 @router.post("/dokument/{document_id}/metadata")
 def correct_metadata(
     document_id: str,
-    account: Curator,
+    account: CuratorAccount,
     title: Field = "",
     published: Field = "",
     publisher: Field = "",
@@ -56,7 +53,7 @@ def correct_metadata(
 
 @router.post("/dokument/{document_id}/metadata/{field}/fjern")
 def remove_metadata_correction(
-    document_id: str, field: MetadataField, account: Curator
+    document_id: str, field: MetadataField, account: CuratorAccount
 ) -> Response:
     corrections.remove_metadata_correction(account, document_id, field)
     return _back(document_id)
@@ -65,7 +62,7 @@ def remove_metadata_correction(
 @router.post("/dokument/{document_id}/navne")
 def correct_entity(
     document_id: str,
-    account: Curator,
+    account: CuratorAccount,
     action: Short,
     entity_label: Short = "",
     entity: Short = "",
@@ -87,13 +84,15 @@ def correct_entity(
 
 
 @router.post("/dokument/{document_id}/rettelser/{correction_id}/fjern")
-def remove_entity_correction(document_id: str, correction_id: int, account: Curator) -> Response:
+def remove_entity_correction(
+    document_id: str, correction_id: int, account: CuratorAccount
+) -> Response:
     corrections.remove_entity_correction(account, document_id, correction_id)
     return _back(document_id)
 
 
 @router.get("/rettelser")
-def review_page(request: Request, account: Curator) -> Response:
+def review_page(request: Request, account: CuratorAccount) -> Response:
     return templates.TemplateResponse(
         request,
         "corrections.html",
@@ -102,13 +101,15 @@ def review_page(request: Request, account: Curator) -> Response:
 
 
 @router.post("/entitet/{kb_id}/vidensbase")
-def edit_knowledge_base(kb_id: str, account: Curator, action: Short, value: Short) -> Response:
+def edit_knowledge_base(
+    kb_id: str, account: CuratorAccount, action: Short, value: Short
+) -> Response:
     kb_edits.add_edit(account, kb_id, action, value)
     target = value if action == "merge" else kb_id
     return RedirectResponse(f"/entitet/{target}?rettet=1#ret-posten", status_code=303)
 
 
 @router.post("/entitet/{kb_id}/vidensbase/{edit_id}/fjern")
-def remove_knowledge_base_edit(kb_id: str, edit_id: int, account: Curator) -> Response:
+def remove_knowledge_base_edit(kb_id: str, edit_id: int, account: CuratorAccount) -> Response:
     kb_edits.remove_edit(account, kb_id, edit_id)
     return RedirectResponse(f"/entitet/{kb_id}?rettet=1#ret-posten", status_code=303)

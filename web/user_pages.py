@@ -2,23 +2,20 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Form, Request
+from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from search_api.api.auth import require
+from search_api.api.auth import AdminAccount
 from vidensbank import accounts
-from vidensbank.accounts import Account
 from vidensbank.errors import BadRequestError, NotFoundError
 from vidensbank.store.users import Role
 from web.templating import templates
 
 router = APIRouter(default_response_class=HTMLResponse, include_in_schema=False)
 
-Admin = Annotated[Account, Depends(require(Role.ADMIN))]
-
 
 @router.get("/brugere")
-def users_page(request: Request, account: Admin) -> Response:
+def users_page(request: Request, account: AdminAccount) -> Response:
     return templates.TemplateResponse(
         request,
         "users.html",
@@ -32,7 +29,7 @@ def users_page(request: Request, account: Admin) -> Response:
 
 @router.post("/brugere")
 def add_user(
-    account: Admin,
+    account: AdminAccount,
     email: Annotated[str, Form(max_length=320)],
     password: Annotated[str, Form(max_length=1000)],
     role: Annotated[Role, Form()],
@@ -42,7 +39,7 @@ def add_user(
 
 
 @router.post("/brugere/{email}/luk")
-def deactivate(email: str, account: Admin) -> Response:
+def deactivate(email: str, account: AdminAccount) -> Response:
     if accounts.normalize_email(email) == account.email:
         # The last admin must not lock everyone out; another admin, or the command line, can.
         raise BadRequestError("Du kan ikke lukke din egen konto her.")

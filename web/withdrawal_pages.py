@@ -2,23 +2,19 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Form
+from fastapi import APIRouter, Form
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from search_api.api import documents
-from search_api.api.auth import require
-from vidensbank.accounts import Account
-from vidensbank.store.users import Role
+from search_api.api.auth import CuratorAccount
 
 router = APIRouter(default_response_class=HTMLResponse, include_in_schema=False)
-
-Curator = Annotated[Account, Depends(require(Role.CURATOR))]
 
 
 @router.post("/dokument/{document_id}/tilbagetraek")
 def withdraw(
     document_id: str,
-    account: Curator,
+    account: CuratorAccount,
     reason: Annotated[str, Form(max_length=documents.MAX_REASON_CHARS)] = "",
 ) -> Response:
     documents.withdraw(account, document_id, reason)
@@ -26,6 +22,6 @@ def withdraw(
 
 
 @router.post("/dokument/{document_id}/gendan")
-def restore(document_id: str, account: Curator) -> Response:
+def restore(document_id: str, account: CuratorAccount) -> Response:
     documents.restore(account, document_id)
     return RedirectResponse(f"/dokument/{document_id}", status_code=303)

@@ -8,8 +8,9 @@ Bearer vb_…``, which no other site can make a browser send.
 
 import secrets
 from collections.abc import Awaitable, Callable
+from typing import Annotated
 
-from fastapi import Request, Response
+from fastapi import Depends, Request, Response
 
 from vidensbank.accounts import SESSION_HOURS, Account, account_for_api_token, account_for_session
 from vidensbank.errors import ForbiddenError, UnauthorizedError
@@ -73,6 +74,11 @@ def require(role: Role) -> Callable[[Request], Awaitable[Account]]:
         return account
 
     return guard
+
+
+# The account of a request that may act as a curator (admins may too), or as an admin.
+CuratorAccount = Annotated[Account, Depends(require(Role.CURATOR))]
+AdminAccount = Annotated[Account, Depends(require(Role.ADMIN))]
 
 
 def set_session_cookie(request: Request, response: Response, token: str) -> None:

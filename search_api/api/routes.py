@@ -2,12 +2,12 @@
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import FileResponse, JSONResponse, Response
 from pydantic import BaseModel
 
 from search_api.api import audit, collections, documents, entities, health, runs
-from search_api.api.auth import current_account, require
+from search_api.api.auth import AdminAccount, current_account
 from search_api.api.schemas import (
     AuditEventPublic,
     CollectionPublic,
@@ -22,11 +22,9 @@ from search_api.api.schemas import (
 from search_api.query import search
 from search_api.query.builder import SearchParams
 from search_api.query.results import Autocomplete, SearchResponse
-from vidensbank.accounts import Account
 from vidensbank.errors import NotFoundError
 from vidensbank.settings import get_settings
 from vidensbank.store.blobs import BlobStore
-from vidensbank.store.users import Role
 
 router = APIRouter()
 
@@ -155,7 +153,6 @@ def api_collection(collection_id: str, request: Request) -> CollectionPublic:
     return collections.get_collection(collection_id, current_account(request))
 
 
-Admin = Annotated[Account, Depends(require(Role.ADMIN))]
 AuditActor = Annotated[str | None, Query(max_length=320, description="Kun denne konto")]
 AuditAction = Annotated[str | None, Query(max_length=60, description="Kun denne handling")]
 AuditLimit = Annotated[int, Query(ge=1, le=audit.MAX_EVENTS)]
@@ -169,7 +166,7 @@ AuditOffset = Annotated[int, Query(ge=0, le=10_000_000)]
     responses=errors(401, 403, 503),
 )
 def api_audit(
-    _admin: Admin,
+    _admin: AdminAccount,
     actor: AuditActor = None,
     action: AuditAction = None,
     limit: AuditLimit = 100,
@@ -189,7 +186,7 @@ def api_audit(
     },
 )
 def api_audit_csv(
-    _admin: Admin,
+    _admin: AdminAccount,
     actor: AuditActor = None,
     action: AuditAction = None,
     limit: AuditLimit = audit.MAX_EVENTS,
