@@ -32,7 +32,14 @@ from playwright.sync_api import Browser, Locator, Page, expect
 
 from nlp_models.knowledge_base import load_knowledge_base
 from nlp_models.training.corpus import parse_line
-from tests.e2e.browser import WIDTHS, accessibility_violations, chromium, page_at, screenshot
+from tests.e2e.browser import (
+    WIDTHS,
+    accessibility_violations,
+    assert_fits,
+    chromium,
+    page_at,
+    screenshot,
+)
 from tests.fixtures import start_worker, stop_worker
 from tests.helpers import ingest
 from tests.stacks import VIDENSBANK, Stack, own_stack
@@ -358,3 +365,19 @@ def test_an_admin_reads_the_curators_work_in_the_audit_trail(
         assert set(rows.locator("td:nth-child(2)").all_inner_texts()) == {EMAIL}
         assert accessibility_violations(page) == []
         screenshot(page, "audit-curator-work")
+
+
+def test_the_curators_forms_fit_a_phone(setting: Setting, browser: Browser) -> None:
+    with page_at(browser, WIDTHS["phone"]) as page:
+        log_in(page, setting.base)
+        page.goto(f"{setting.base}/dokument/{setting.document_id}")
+        page.get_by_text("Ret metadata").click()
+        page.locator(".entity-fix summary").first.click()
+        assert_fits(page)
+        assert accessibility_violations(page) == []
+        screenshot(page, "document-curator-forms")
+        kb_id = next(e["kb_id"] for e in document(setting)["entities"] if e["kb_id"])
+        for path in (f"/entitet/{kb_id}", "/indlaesninger", "/rettelser"):
+            page.goto(f"{setting.base}{path}")
+            assert_fits(page)
+            assert accessibility_violations(page) == []
