@@ -2,8 +2,9 @@
 
 Every time a document's entities are found (a new file, a new model or knowledge base), its
 corrections are applied again in the order they were made. A correction finds its entity by
-its anchor: the page, and the entity's label and key as the document's entity list groups them,
-or the same words found under another label or record (a new model, a knowledge-base edit).
+its anchor: the page, and the entity's label and key as the document's entity list groups them;
+when that entity is gone, the same words found under another label or record (a new model, a
+knowledge-base edit).
 Rejecting drops those mentions; relabelling, linking and adding give them the curator's label or
 record, and where the pipeline did not find the words, they are looked up on the page and become
 mentions. A correction whose entity is neither found nor written on its page any more has lost
@@ -31,17 +32,35 @@ def _words(text: str) -> str:
     return " ".join(text.lower().split())
 
 
-def _matches(mention: Mention, correction: EntityCorrection, kb: KnowledgeBase) -> bool:
-    """Whether the correction is about this mention: on its page, and either the entity it
-    was made on (its label and key; a record merged since counts as the one it became) or
-    the same words under another label or record (a new model, or a knowledge-base edit)."""
-    if mention.page != correction.page:
-        return False
-    if _words(mention.text) == _words(correction.text):
-        return True
-    record = kb.get(correction.key)
-    key = record.id if record is not None else correction.key
-    return mention.label == correction.label and entity_key(mention.kb_id, mention.canonical) == key
+def _anchored(mention: Mention, correction: EntityCorrection) -> bool:
+    """The entity the correction was made on: on its page, with its label and key."""
+    return (
+        mention.page == correction.page
+        and mention.label == correction.label
+        and entity_key(mention.kb_id, mention.canonical) == correction.key
+    )
+
+
+def _same_words(mention: Mention, correction: EntityCorrection) -> bool:
+    return mention.page == correction.page and _words(mention.text) == _words(correction.text)
+
+
+def _corrected(
+    mention: Mention, label: str, kb_id: str | None, canonical: str | None, kb: KnowledgeBase
+) -> Mention:
+    """The mention as the correction says; a new type keeps the mention's record when the
+    record is of that type."""
+    if kb_id is None and mention.kb_id is not None:
+        record = kb.get(mention.kb_id)
+        if record is not None and record.type == label:
+            kb_id, canonical = record.id, record.name
+    return mention.model_copy(
+        update={
+            "label": label,
+            "kb_id": kb_id,
+            "canonical": canonical or " ".join(mention.text.split()),
+        }
+    )
 
 
 def apply_corrections(
@@ -57,7 +76,11 @@ def apply_corrections(
     for correction in corrections:
         page_text = pages.get(correction.page, "")
         written = occurrences(page_text, correction.text)
-        found = [m for m in result if _matches(m, correction, kb)]
+        # The entity it was made on; when that is gone (a new model, a knowledge-base edit
+        # named the words otherwise), the same words on the page.
+        found = [m for m in result if _anchored(m, correction)] or [
+            m for m in result if _same_words(m, correction)
+        ]
         if not found and not written:
             lost.add(correction.id)
             continue
@@ -73,18 +96,7 @@ def apply_corrections(
                 continue
             label = record.type if record else correction.new_label or correction.label
             kb_id, canonical = (record.id, record.name) if record else (None, None)
-        result = [
-            m.model_copy(
-                update={
-                    "label": label,
-                    "kb_id": kb_id,
-                    "canonical": canonical or " ".join(m.text.split()),
-                }
-            )
-            if m in found
-            else m
-            for m in result
-        ]
+        result = [_corrected(m, label, kb_id, canonical, kb) if m in found else m for m in result]
         taken = [(m.start, m.end) for m in result if m.page == correction.page]
         for start, end in written:
             if any(start < other_end and other_start < end for other_start, other_end in taken):

@@ -41,6 +41,8 @@ class _Current:
 
 
 _current: _Current | None = None
+# Counts ``forget`` calls: edits read before one are not installed after it.
+_generation = 0
 _lock = threading.Lock()
 
 
@@ -55,7 +57,7 @@ def _refresh(max_age: float) -> _Current:
     global _current
     folder = get_settings().kb_dir
     now = time.monotonic()
-    known = _current
+    known, generation = _current, _generation
     if known is not None and known.folder == folder and now - known.checked < max_age:
         return known
     try:
@@ -70,6 +72,9 @@ def _refresh(max_age: float) -> _Current:
             _current.checked = now
             return _current
     with _lock:
+        if generation != _generation:
+            # This process changed the edits meanwhile: what was read may be older.
+            stamp, edits = _edits()
         if _current is None or _current.folder != folder or _current.stamp != stamp:
             kb = apply_edits(load_records(folder), edits) if edits else load_knowledge_base(folder)
             _current = _Current(folder, stamp, kb, now)
@@ -91,6 +96,7 @@ def current_kb_version(max_age: float = CHECK_SECONDS) -> str:
 
 def forget() -> None:
     """Read the edits again at the next use (after this process changed them)."""
-    global _current
+    global _current, _generation
     with _lock:
         _current = None
+        _generation += 1

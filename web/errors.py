@@ -55,9 +55,10 @@ def explain_validation_error(error: dict[str, Any]) -> tuple[int, str]:
     return 400, messages.get(kind, f"{name.capitalize()} er ugyldig.")
 
 
-def _respond(
+def error_response(
     request: Request, status: int, message: str, headers: Mapping[str, str] | None = None
 ) -> Response:
+    """The Danish error: JSON under /api, the site's error page elsewhere."""
     if request.url.path.startswith(("/api", "/healthz")):
         return JSONResponse(
             {"error": message, "status": status}, status_code=status, headers=headers
@@ -76,7 +77,7 @@ def install_error_handlers(app: FastAPI) -> None:
     async def project_error(request: Request, exc: VidensbankError) -> Response:
         if exc.status >= 500:
             log.warning("%s on %s: %s", type(exc).__name__, request.url.path, exc.message)
-        return _respond(request, exc.status, exc.message)
+        return error_response(request, exc.status, exc.message)
 
     @app.exception_handler(RequestValidationError)
     async def validation_error(request: Request, exc: RequestValidationError) -> Response:
@@ -84,20 +85,20 @@ def install_error_handlers(app: FastAPI) -> None:
         status, message = (
             explain_validation_error(errors[0]) if errors else (400, "Ugyldig forespørgsel.")
         )
-        return _respond(request, status, message)
+        return error_response(request, status, message)
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
         message = HTTP_MESSAGES.get(exc.status_code, "Forespørgslen kunne ikke behandles.")
         # Keeps what the exception says of the response, such as the Allow of a 405.
-        return _respond(request, exc.status_code, message, exc.headers)
+        return error_response(request, exc.status_code, message, exc.headers)
 
     @app.exception_handler(OperationalError)
     async def database_down(request: Request, exc: OperationalError) -> Response:
         log.warning("database unavailable on %s: %s", request.url.path, exc)
-        return _respond(request, 503, "Databasen svarer ikke lige nu. Prøv igen om lidt.")
+        return error_response(request, 503, "Databasen svarer ikke lige nu. Prøv igen om lidt.")
 
     @app.exception_handler(Exception)
     async def unexpected_error(request: Request, exc: Exception) -> Response:
         log.exception("unexpected error on %s", request.url.path)
-        return _respond(request, 500, "Der skete en uventet fejl. Prøv igen senere.")
+        return error_response(request, 500, "Der skete en uventet fejl. Prøv igen senere.")

@@ -10,9 +10,11 @@ framework reads a whole form before any route code runs.
 import json
 
 from starlette.datastructures import Headers, MutableHeaders
+from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from vidensbank.settings import get_settings
+from web.errors import error_response
 
 # No inline script anywhere in the app: the pages' JavaScript is a file from /static.
 CONTENT_SECURITY_POLICY = (
@@ -31,7 +33,8 @@ BODY_LIMIT_BYTES = 1024 * 1024
 UPLOAD_PATH = "/indlaesninger"
 TOO_LARGE = "Forespørgslen er for stor."
 TOO_LARGE_UPLOAD = "Upload højst {mb} MB ad gangen; del filerne op i flere omgange."
-NO_LENGTH = (
+NO_LENGTH = "Forespørgslen skal sige, hvor lang den er (Content-Length)."
+NO_LENGTH_UPLOAD = (
     "Upload filerne fra formularen på siden Indlæsninger (forespørgslen mangler sin længde)."
 )
 
@@ -51,14 +54,16 @@ def _hostname(host_header: str) -> str:
 
 def _body_refusal(scope: Scope, headers: Headers) -> tuple[int, str] | None:
     """The status and Danish reason to refuse a request whose body is too large for its route
-    (an upload: one file's limit), or an upload whose length is not given; None to let it in."""
+    (an upload: one file's limit) or whose length is not given; None to let it in."""
     upload = scope["method"] == "POST" and scope["path"] == UPLOAD_PATH
     limit = get_settings().max_file_bytes + BODY_LIMIT_BYTES if upload else BODY_LIMIT_BYTES
     length = headers.get("content-length")
     if length is None:
-        # No length and not chunked: no body at all.
-        chunked = "chunked" in headers.get("transfer-encoding", "").lower()
-        return (411, NO_LENGTH) if upload and chunked else None
+        # No length and not chunked: no body at all. A chunked body could be of any size; the
+        # app's forms and a browser always say how long theirs are.
+        if "chunked" not in headers.get("transfer-encoding", "").lower():
+            return None
+        return 411, NO_LENGTH_UPLOAD if upload else NO_LENGTH
     if not length.isdigit():
         return 400, "Forespørgslens længde (Content-Length) er ikke et tal."
     if int(length) <= limit:
@@ -82,9 +87,6 @@ class SecurityMiddleware:
         if "*" not in self.hosts and host not in self.hosts:
             await self._refuse(scope, send, 400, BAD_HOST)
             return
-        if (refusal := _body_refusal(scope, headers)) is not None:
-            await self._refuse(scope, send, *refusal)
-            return
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
@@ -95,10 +97,15 @@ class SecurityMiddleware:
                     headers.setdefault(name, value)
             await send(message)
 
+        if (refusal := _body_refusal(scope, headers)) is not None:
+            response = error_response(Request(scope), *refusal)
+            await response(scope, receive, send_with_headers)
+            return
         await self.app(scope, receive, send_with_headers)
 
     @staticmethod
     async def _refuse(scope: Scope, send: Send, status: int, message: str) -> None:
+        """A plain answer, given before the app (its pages) is trusted with the request."""
         if scope["path"].startswith(("/api", "/healthz")):
             body = json.dumps({"error": message, "status": status}, ensure_ascii=False).encode()
             content_type = b"application/json"

@@ -40,8 +40,9 @@ def clean_name(filename: str) -> str:
     stem, dot, suffix = name.rpartition(".")
     if not dot or len(suffix.encode()) > 10:
         stem, suffix = name, ""
-    while len(name.encode()) > MAX_NAME_BYTES:
-        stem = stem[:-1]
+    if len(name.encode()) > MAX_NAME_BYTES:
+        room = MAX_NAME_BYTES - (len(suffix.encode()) + 1 if suffix else 0)
+        stem = stem.encode()[:room].decode("utf-8", "ignore")
         name = f"{stem}.{suffix}" if suffix else stem
     return name
 

@@ -142,8 +142,8 @@ def correct_metadata(account: Account, document_id: str, form: dict[MetadataFiel
             shown = _form_texts(current)
             changed: dict[MetadataField, Any] = {}
             for field, text in form.items():
-                if _same_text(text, shown[field]):
-                    continue  # as the form showed it
+                if field not in _SEPARATORS and _same_text(text, shown[field]):
+                    continue  # as the form showed it (lists are compared name by name below)
                 value = _value(field, text)
                 # A field left empty is not changed (``remove_metadata_correction`` takes one back).
                 if value is not None and value != current[field]:

@@ -1,6 +1,9 @@
 """Ingest runs as the API and the pages report them, and the curators' uploads and retries."""
 
+import os
+import stat
 from collections import Counter
+from pathlib import Path
 from typing import BinaryIO
 
 from ingest.runs import list_sources, start_run
@@ -20,6 +23,17 @@ from vidensbank.store.db import session_scope
 from vidensbank.store.runs import IngestRun, ItemStatus
 
 MAX_UPLOAD_FILES = 50
+CANNOT_RETRY = (
+    "Filen kan ikke prøves igen herfra (den er ikke længere en almindelig fil samme sted); "
+    "indlæs dens mappe igen."
+)
+
+
+def _regular_file(path: Path) -> bool:
+    try:
+        return stat.S_ISREG(os.lstat(path).st_mode)
+    except OSError:
+        return False
 
 
 def _run_public(run: IngestRun) -> IngestRunPublic:
@@ -88,10 +102,16 @@ def retry(account: Account, run_id: str, number: int) -> str:
         item = run.items[number - 1]
         if item.status not in (ItemStatus.QUARANTINED, ItemStatus.FAILED):
             raise BadRequestError("Kun filer i karantæne eller med fejl kan prøves igen.")
-        where = (
-            item.location if is_web_address(item.location) else str(path_from_uri(item.location))
-        )
-    again = list_sources([where])
+        location, source_uri = item.location, item.source_uri
+    web = is_web_address(location)
+    path = None if web else path_from_uri(location)
+    # Only a regular file itself (never a link or a folder the listing refused: listing a path
+    # named directly would follow it), and only when it lists as the same source again.
+    if path is not None and not _regular_file(path):
+        raise BadRequestError(CANNOT_RETRY)
+    again = list_sources([location if path is None else str(path)])
+    if len(again) != 1 or (again[0].location, again[0].source_uri) != (location, source_uri):
+        raise BadRequestError(CANNOT_RETRY)
     new_run = start_run(again)
     with session_scope() as session:
         audit.record(

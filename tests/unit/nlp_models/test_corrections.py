@@ -128,27 +128,66 @@ def test_corrections_hold_when_the_pipeline_names_the_words_otherwise() -> None:
     assert names(corrected) == {("Aarhus Kommune", "LOC", None, 1)}
 
 
-def test_a_correction_follows_a_merged_record() -> None:
+def test_a_correction_follows_its_words_when_a_merge_links_them_elsewhere() -> None:
     """Made on "Socialtilsyn Midt" (its own record), which curators later merged into another:
-    the pipeline links to that one now, and the correction still finds its entity."""
+    the pipeline links the words to that one now, and the rejection still finds them; the
+    record's other mentions on the page stay."""
     merged = KnowledgeBase(
         [KBRecord(id="org.tilsyn", type="ORG", name="Socialtilsynet")],
         merged={"org.socialtilsyn-midt": "org.tilsyn"},
     )
+    page = "Socialtilsyn Midt skrev til Socialtilsynet."
     found = [
         Mention(
-            text="Socialtilsynet",
+            text=words,
             label="ORG",
             kb_id="org.tilsyn",
             canonical="Socialtilsynet",
             page=2,
-            start=0,
-            end=14,
+            start=page.index(words),
+            end=page.index(words) + len(words),
         )
+        for words in ("Socialtilsyn Midt", "Socialtilsynet")
     ]
     reject = fix(3, EntityAction.REJECT, 2, "ORG", "org.socialtilsyn-midt", "Socialtilsyn Midt")
-    corrected, lost = apply_corrections(found, {2: "Socialtilsynet skrev."}, [reject], merged)
-    assert corrected == [] and lost == set()
+    corrected, lost = apply_corrections(found, {2: page}, [reject], merged)
+    assert [m.text for m in corrected] == ["Socialtilsynet"] and lost == set()
+
+
+def test_a_correction_on_one_entity_leaves_the_same_words_under_another() -> None:
+    """ "Holbæk" as a place and as an organisation on one page: rejecting the organisation
+    keeps the place."""
+    page = "Holbæk ligger ved fjorden, og Holbæk har svaret."
+    found = [
+        Mention(text="Holbæk", label="LOC", kb_id=None, canonical="Holbæk", page=1, start=0, end=6),
+        Mention(
+            text="Holbæk", label="ORG", kb_id=None, canonical="Holbæk", page=1, start=30, end=36
+        ),
+    ]
+    reject = fix(4, EntityAction.REJECT, 1, "ORG", "holbæk", "Holbæk")
+    corrected, _lost = apply_corrections(found, {1: page}, [reject], KB)
+    assert [(m.label, m.start) for m in corrected] == [("LOC", 0)]
+
+
+def test_a_new_type_keeps_a_record_of_that_type() -> None:
+    page = "Ankestyrelsen svarede."
+    found = [
+        Mention(
+            text="Ankestyrelsen",
+            label="PER",
+            kb_id=None,
+            canonical="Ankestyrelsen",
+            page=1,
+            start=0,
+            end=13,
+        )
+    ]
+    relabel = fix(
+        5, EntityAction.RELABEL, 1, "LOC", "ankestyrelsen", "Ankestyrelsen", new_label="ORG"
+    )
+    linked = found[0].model_copy(update={"kb_id": "org.ankestyrelsen", "label": "ORG"})
+    corrected, _lost = apply_corrections([linked], {1: page}, [relabel], KB)
+    assert names(corrected) == {("Ankestyrelsen", "ORG", "org.ankestyrelsen", 1)}
 
 
 def test_a_lost_anchor_is_reported_and_changes_nothing() -> None:

@@ -7,7 +7,7 @@ from fastapi.testclient import TestClient
 
 from vidensbank.settings import get_settings
 from web.app import app
-from web.security import BODY_LIMIT_BYTES
+from web.security import BODY_LIMIT_BYTES, TOO_LARGE
 
 client = TestClient(app)
 
@@ -74,6 +74,9 @@ def test_a_body_larger_than_its_route_takes_is_refused_before_it_is_read() -> No
     upload that does not say its length is refused too."""
     form = client.post("/samlinger", content=b"x" * (BODY_LIMIT_BYTES + 1))
     assert form.status_code == 413 and "for stor" in form.text
+    assert "text/html" in form.headers["content-type"]  # the site's Danish error page
+    api = client.post("/api/search", content=b"x" * (BODY_LIMIT_BYTES + 1))
+    assert api.status_code == 413 and api.json() == {"error": TOO_LARGE, "status": 413}
     huge = str(get_settings().max_file_bytes + 2 * BODY_LIMIT_BYTES)
     upload = client.post("/indlaesninger", headers={"content-length": huge}, content=b"")
     assert upload.status_code == 413 and "Upload højst" in upload.text
@@ -83,5 +86,6 @@ def test_a_body_larger_than_its_route_takes_is_refused_before_it_is_read() -> No
 
     chunked = client.post("/indlaesninger", content=chunks())
     assert chunked.status_code == 411 and "mangler sin længde" in chunked.text
+    assert client.post("/log-ind", content=chunks()).status_code == 411
     # Within the limits the guards decide: nobody is logged in.
     assert client.post("/indlaesninger", content=b"x" * 100).status_code == 401
