@@ -49,7 +49,7 @@ _lock = threading.Lock()
 def _edits() -> tuple[str, list[tuple[str, str, str]]]:
     with session_scope() as session:
         edits = kb_edits.list_edits(session)
-        stamp = kb_edits.edits_stamp(session) if edits else ""
+        stamp = kb_edits.edits_stamp(edits) if edits else ""
         return stamp, [(e.record_id, e.action, e.value) for e in edits]
 
 

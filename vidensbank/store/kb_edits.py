@@ -5,6 +5,7 @@ knowledge base a process uses is the YAML records with these edits applied, in o
 
 import datetime as dt
 import hashlib
+from collections.abc import Sequence
 from enum import StrEnum
 
 from sqlalchemy import Integer, String, Text, select
@@ -46,11 +47,9 @@ def list_edits(session: Session) -> list[KBEdit]:
     return list(session.scalars(select(KBEdit).order_by(KBEdit.id)))
 
 
-def edits_stamp(session: Session) -> str:
-    """A stamp of the edits: it changes with every edit made or taken back."""
+def edits_stamp(edits: Sequence[KBEdit]) -> str:
+    """A stamp of the edits (``list_edits``): it changes with every edit made or taken back."""
     digest = hashlib.sha256()
-    for row in session.execute(
-        select(KBEdit.id, KBEdit.record_id, KBEdit.action, KBEdit.value).order_by(KBEdit.id)
-    ):
-        digest.update("\0".join(map(str, row)).encode() + b"\n")
+    for edit in edits:
+        digest.update(f"{edit.id}\0{edit.record_id}\0{edit.action}\0{edit.value}\n".encode())
     return digest.hexdigest()[:12]

@@ -171,21 +171,18 @@ def test_a_correction_on_one_entity_leaves_the_same_words_under_another() -> Non
 
 def test_a_new_type_keeps_a_record_of_that_type() -> None:
     page = "Ankestyrelsen svarede."
-    found = [
-        Mention(
-            text="Ankestyrelsen",
-            label="PER",
-            kb_id=None,
-            canonical="Ankestyrelsen",
-            page=1,
-            start=0,
-            end=13,
-        )
-    ]
+    linked = Mention(
+        text="Ankestyrelsen",
+        label="ORG",
+        kb_id="org.ankestyrelsen",
+        canonical="Ankestyrelsen",
+        page=1,
+        start=0,
+        end=13,
+    )
     relabel = fix(
         5, EntityAction.RELABEL, 1, "LOC", "ankestyrelsen", "Ankestyrelsen", new_label="ORG"
     )
-    linked = found[0].model_copy(update={"kb_id": "org.ankestyrelsen", "label": "ORG"})
     corrected, _lost = apply_corrections([linked], {1: page}, [relabel], KB)
     assert names(corrected) == {("Ankestyrelsen", "ORG", "org.ankestyrelsen", 1)}
 
