@@ -13,6 +13,7 @@ from nlp_models.corrections import apply_corrections
 from nlp_models.curated_kb import current_kb_version
 from nlp_models.entities import current_finder, get_finder
 from nlp_models.mentions import summarize
+from nlp_models.personal_data import SCREENING_VERSION, redact_pages, screen_document
 from nlp_models.pipeline import model_version
 from vidensbank.celery_app import PIPELINE_RETRY, DocumentTask, app, enqueue, hand_on
 from vidensbank.settings import get_settings
@@ -59,12 +60,18 @@ def enrich_documents(self: DocumentTask, document_ids: list[str]) -> None:
                 document.status == DocumentStatus.INDEXED
                 and document.model_version == model
                 and document.kb_version == kb
+                and document.screening_version == SCREENING_VERSION
             ):
                 run_store.settle_items(
                     session, document_id=document_id, status=ItemStatus.UNCHANGED
                 )
                 continue
-            pages[document_id] = document_store.get_pages(session, document_id=document_id)
+            # A curator's redactions first: nothing after this step sees the redacted words.
+            pages[document_id] = redact_pages(
+                session,
+                document_id=document_id,
+                pages=document_store.get_pages(session, document_id=document_id),
+            )
     finder = current_finder()
     found = finder.find_in_documents(list(pages.values()))
     with session_scope() as session:
@@ -83,6 +90,9 @@ def enrich_documents(self: DocumentTask, document_ids: list[str]) -> None:
             document_store.mark_enriched(
                 session, document_id=document_id, model_version=model, kb_version=kb
             )
+            screen_document(
+                session, document_id=document_id, pages=pages[document_id], mentions=mentions
+            )
     hand_on("index.documents", list(pages))
 
 
@@ -92,7 +102,7 @@ def reenrich(document_ids: Sequence[str] | None = None) -> int:
     with session_scope() as session:
         if document_ids is None:
             document_ids = document_store.stale_document_ids(
-                session, model_version=model, kb_version=kb
+                session, model_version=model, kb_version=kb, screening_version=SCREENING_VERSION
             )
         else:
             document_ids = [i for i in document_ids if session.get(Document, i) is not None]

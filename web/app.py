@@ -20,6 +20,7 @@ from web.collection_pages import router as collection_router
 from web.correction_pages import router as correction_router
 from web.errors import install_error_handlers
 from web.pages import router as pages_router
+from web.personal_data_pages import router as personal_data_router
 from web.security import SecurityMiddleware
 from web.upload_pages import router as upload_router
 from web.user_pages import router as user_router
@@ -88,6 +89,7 @@ def create_app() -> FastAPI:
     app.include_router(audit_router)
     app.include_router(withdrawal_router)
     app.include_router(correction_router)
+    app.include_router(personal_data_router)
     app.include_router(upload_router)
     app.include_router(user_router)
     app.add_api_route(

@@ -5,7 +5,15 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from search_api.api import collections, corrections, documents, entities, kb_edits, runs
+from search_api.api import (
+    collections,
+    corrections,
+    documents,
+    entities,
+    kb_edits,
+    personal_data,
+    runs,
+)
 from search_api.api.auth import current_account
 from search_api.api.routes import SearchQuery
 from search_api.query import search
@@ -73,6 +81,7 @@ def _curating(account: Account | None, document_id: str) -> dict[str, Any] | Non
         "corrections": corrections.document_corrections(document_id),
         "metadata": corrections.metadata_form(document_id),
         "kb_choices": corrections.kb_choices(),
+        "findings": personal_data.document_findings(document_id),
     }
 
 

@@ -96,7 +96,7 @@ def get_collection(collection_id: str, account: Account | None) -> CollectionPub
         for entry in collection.entries:
             document = entry.document
             withdrawn = document.withdrawn_at is not None
-            if account is not None or not withdrawn:
+            if account is not None or document.public:
                 entries.append(
                     CollectionEntryPublic(
                         document_id=document.id,

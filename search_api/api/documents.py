@@ -11,14 +11,19 @@ from vidensbank.errors import BadRequestError, GoneError, NotFoundError
 from vidensbank.identity import public_source_uri
 from vidensbank.store import audit
 from vidensbank.store import documents as document_store
+from vidensbank.store import personal_data as personal_store
 from vidensbank.store.db import session_scope
 from vidensbank.store.documents import Document, DocumentStatus
+
+
+def _not_found() -> NotFoundError:
+    return NotFoundError("Dokumentet findes ikke.")
 
 
 def _document_or_404(session: Session, document_id: str) -> Document:
     document = document_store.get_document(session, document_id=document_id)
     if document is None:
-        raise NotFoundError("Dokumentet findes ikke.")
+        raise _not_found()
     return document
 
 
@@ -34,8 +39,9 @@ def get_document(document_id: str, account: Account | None = None) -> DocumentPu
     """The document; a withdrawn one for curators only (410 for everyone else)."""
     with session_scope() as session:
         document = _document_or_404(session, document_id)
-        if document.withdrawn_at is not None and account is None:
-            raise _gone(document)
+        if account is None and not document.public:
+            # Withdrawn: said so. Held back or not yet screened: as if it did not exist.
+            raise _gone(document) if document.withdrawn_at is not None else _not_found()
         return DocumentPublic(
             id=document.id,
             title=document.title,
@@ -55,6 +61,8 @@ def get_document(document_id: str, account: Account | None = None) -> DocumentPu
             withdrawn=Withdrawal(at=document.withdrawn_at, reason=document.withdrawn_reason or "")
             if document.withdrawn_at is not None
             else None,
+            held_at=document.held_at,
+            original_served=not personal_store.redaction_count(session, document_id=document.id),
         )
 
 
@@ -74,6 +82,13 @@ def get_original(document_id: str) -> tuple[str, str, str, bool]:
         document = _document_or_404(session, document_id)
         if document.withdrawn_at is not None:
             raise _gone(document)
+        if not document.public:
+            raise _not_found()
+        if personal_store.redaction_count(session, document_id=document_id):
+            raise NotFoundError(
+                "Originalen vises ikke, fordi personoplysninger i den er skjult. "
+                "Teksten på dokumentets side er den skjulte udgave."
+            )
         return (
             document.content_hash,
             document.mime_type or "application/octet-stream",

@@ -6,8 +6,8 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import FileResponse, JSONResponse, Response
 from pydantic import BaseModel
 
-from search_api.api import audit, collections, documents, entities, health, runs
-from search_api.api.auth import AdminAccount, current_account
+from search_api.api import audit, collections, documents, entities, health, personal_data, runs
+from search_api.api.auth import AdminAccount, CuratorAccount, current_account
 from search_api.api.schemas import (
     AuditEventPublic,
     CollectionPublic,
@@ -16,6 +16,7 @@ from search_api.api.schemas import (
     EntityPage,
     ErrorResponse,
     Health,
+    HeldDocumentPublic,
     IngestRunList,
     IngestRunPublic,
 )
@@ -157,6 +158,18 @@ AuditActor = Annotated[str | None, Query(max_length=320, description="Kun denne 
 AuditAction = Annotated[str | None, Query(max_length=60, description="Kun denne handling")]
 AuditLimit = Annotated[int, Query(ge=1, le=audit.MAX_EVENTS)]
 AuditOffset = Annotated[int, Query(ge=0, le=10_000_000)]
+
+
+@router.get(
+    "/api/personal-data",
+    response_model=list[HeldDocumentPublic],
+    tags=["personoplysninger"],
+    responses=errors(401, 403, 503),
+)
+def api_personal_data(_curator: CuratorAccount) -> list[HeldDocumentPublic]:
+    """Documents held back for personal data, then those with findings to look at, each with
+    the findings no curator has decided on (curators only)."""
+    return personal_data.documents_to_review()
 
 
 @router.get(

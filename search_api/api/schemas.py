@@ -85,6 +85,32 @@ class DocumentPublic(BaseModel):
     entities: list[EntityPublic]
     # Taken down by a curator (only curators see such a document; everyone else gets 410).
     withdrawn: Withdrawal | None = None
+    # Held back for personal data a curator must look at (only curators see it; else 404).
+    held_at: AwareDatetime | None = None
+    # False once personal data in it was redacted: the original still holds it.
+    original_served: bool = True
+
+
+class FindingPublic(BaseModel):
+    """Personal data the guard found, as curators see it (never anyone else)."""
+
+    id: int
+    kind: str
+    kind_name: str  # in Danish
+    text: str
+    page: int
+    before: str  # the text around it on its page
+    after: str
+    holds: bool  # whether it holds the document back until a curator decides
+    decided: str | None  # "redact" or "release", once a curator has
+
+
+class HeldDocumentPublic(BaseModel):
+    id: str
+    title: str
+    publisher: str | None
+    held_at: AwareDatetime | None
+    findings: list[FindingPublic]  # those not decided on yet
 
 
 class IngestItemPublic(BaseModel):

@@ -33,17 +33,23 @@ from vidensbank.store.vectors import get_vectors, put_vectors
 def index_documents(self: DocumentTask, document_ids: list[str]) -> None:
     bodies: list[IndexDocument] = []
     taken_out: list[str] = []
+    held: list[str] = []
     with session_scope() as session:
         for document in document_store.get_documents(session, document_ids=document_ids):
             if document.status == DocumentStatus.QUARANTINED or document.withdrawn_at is not None:
                 taken_out.append(document.id)
+            elif document.held_at is not None:
+                # Personal data a curator must look at first: out of search until released.
+                held.append(document.id)
             elif document.status in (DocumentStatus.ENRICHED, DocumentStatus.INDEXED):
                 bodies.append(to_index_document(document, stored_vectors(session, document)))
 
     client = get_client()
-    indexer.delete_documents(client, taken_out)
+    indexer.delete_documents(client, taken_out + held)
     indexer.put_documents(client, bodies)
     with session_scope() as session:
+        for document_id in held:
+            run_store.settle_items(session, document_id=document_id, status=ItemStatus.HELD)
         for body in bodies:
             document_store.set_document_status(
                 session, document_id=body.id, status=DocumentStatus.INDEXED
@@ -76,6 +82,7 @@ def _embed_document(document_id: str) -> None:
             document is None
             or document.status != DocumentStatus.INDEXED
             or document.withdrawn_at is not None
+            or document.held_at is not None
             or document.embedding_version == EMBEDDING_VERSION
         ):
             return

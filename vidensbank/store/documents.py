@@ -78,6 +78,20 @@ class Document(Base):
     # stays here (harvesters are told it is deleted), whatever the pipeline does with its file.
     withdrawn_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
     withdrawn_reason: Mapped[str | None] = mapped_column(Text, nullable=True)
+    # The personal data guard: the rules its text was screened with (none yet: new text is not
+    # served to the public), and since when it is held back for a curator to look at.
+    screening_version: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    held_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
+
+    @property
+    def public(self) -> bool:
+        """Whether anyone may read it: not taken down, not held back, and screened (a
+        quarantined file has no text to screen)."""
+        return (
+            self.withdrawn_at is None
+            and self.held_at is None
+            and (self.screening_version is not None or self.status == DocumentStatus.QUARANTINED)
+        )
 
     pages: Mapped[list["Page"]] = relationship(
         back_populates="document", order_by="Page.number", cascade="all, delete-orphan"
@@ -148,8 +162,11 @@ def page_counts(session: Session, *, document_ids: Sequence[str]) -> dict[str, i
     return {str(document_id): int(count) for document_id, count in rows}
 
 
-def stale_document_ids(session: Session, *, model_version: str, kb_version: str) -> list[str]:
-    """Documents whose entities were found with another model or knowledge base."""
+def stale_document_ids(
+    session: Session, *, model_version: str, kb_version: str, screening_version: str
+) -> list[str]:
+    """Documents whose entities were found with another model or knowledge base, or whose
+    personal data was looked for with other rules."""
     return list(
         session.scalars(
             select(Document.id)
@@ -157,7 +174,8 @@ def stale_document_ids(session: Session, *, model_version: str, kb_version: str)
                 Document.status.in_([DocumentStatus.ENRICHED, DocumentStatus.INDEXED]),
                 Document.withdrawn_at.is_(None),
                 (Document.model_version.is_distinct_from(model_version))
-                | (Document.kb_version.is_distinct_from(kb_version)),
+                | (Document.kb_version.is_distinct_from(kb_version))
+                | (Document.screening_version.is_distinct_from(screening_version)),
             )
             .order_by(Document.id)
         )
@@ -172,6 +190,7 @@ def unembedded_document_ids(session: Session, *, embedding_version: str) -> list
             .where(
                 Document.status == DocumentStatus.INDEXED,
                 Document.withdrawn_at.is_(None),
+                Document.held_at.is_(None),
                 Document.embedding_version.is_distinct_from(embedding_version),
             )
             .order_by(Document.id)
@@ -265,8 +284,10 @@ def record_extraction(session: Session, *, document_id: str, extraction: Extract
             status=DocumentStatus.EXTRACTED,
             reason_code=None,
             reason=None,
-            # New text: its vectors are made again (or found again, when the text is the same).
+            # New text: its vectors are made again (or found again, when the text is the same),
+            # and it is not served before its personal data has been looked for.
             embedding_version=None,
+            screening_version=None,
         )
     )
 
@@ -334,6 +355,7 @@ def iter_indexable_document_ids(session: Session) -> Iterator[str]:
         .where(
             Document.status.in_([DocumentStatus.ENRICHED, DocumentStatus.INDEXED]),
             Document.withdrawn_at.is_(None),
+            Document.held_at.is_(None),
         )
         .order_by(Document.id)
     )
@@ -364,6 +386,7 @@ def documents_mentioning(session: Session, *, kb_id: str) -> Sequence[tuple[Docu
             Entity.kb_id == kb_id,
             Document.status == DocumentStatus.INDEXED,
             Document.withdrawn_at.is_(None),
+            Document.held_at.is_(None),
         )
         .order_by(Document.published.desc(), Document.title)
     ).all()
@@ -377,7 +400,7 @@ def co_occurring_entities(
     documents = (
         select(Entity.document_id)
         .join(Document, Document.id == Entity.document_id)
-        .where(Entity.kb_id == kb_id, Document.withdrawn_at.is_(None))
+        .where(Entity.kb_id == kb_id, Document.withdrawn_at.is_(None), Document.held_at.is_(None))
     )
     shared = func.count(func.distinct(Entity.document_id))
     rows = session.execute(

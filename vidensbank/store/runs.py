@@ -24,8 +24,10 @@ class ItemStatus(StrEnum):
     FAILED = "failed"
     # Read, but a curator has taken the document down: it stays out of search.
     WITHDRAWN = "withdrawn"
+    # Read, but personal data was found: out of search until a curator has looked.
+    HELD = "held"
 
-    FINAL = nonmember(frozenset({INDEXED, UNCHANGED, QUARANTINED, FAILED, WITHDRAWN}))
+    FINAL = nonmember(frozenset({INDEXED, UNCHANGED, QUARANTINED, FAILED, WITHDRAWN, HELD}))
 
     @property
     def label(self) -> str:
@@ -40,6 +42,7 @@ _ITEM_LABELS = {
     ItemStatus.QUARANTINED: "i karantæne",
     ItemStatus.FAILED: "fejlet",
     ItemStatus.WITHDRAWN: "trukket tilbage",
+    ItemStatus.HELD: "tilbageholdt",
 }
 
 

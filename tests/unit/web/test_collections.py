@@ -8,6 +8,7 @@ from fastapi.testclient import TestClient
 
 from tests.accounts import add, csrf, logged_in
 from vidensbank.store import documents as document_store
+from vidensbank.store import personal_data as personal_store
 from vidensbank.store.db import migrate, session_scope
 from vidensbank.store.documents import Extraction
 from web.app import app
@@ -51,6 +52,10 @@ def documents() -> None:
             )
             document_store.replace_pages(
                 session, document_id=document_id, pages=[(1, f"{title}. Tekst om underretninger.")]
+            )
+            # Screened for personal data, with nothing found: public.
+            personal_store.record_screening(
+                session, document_id=document_id, findings=[], version="test"
             )
 
 

@@ -35,6 +35,7 @@ def test_progress_counts_final_files_and_lists_every_status_in_order() -> None:
         ("quarantined", "i karantæne", 1),
         ("failed", "fejlet", 1),
         ("withdrawn", "trukket tilbage", 0),
+        ("held", "tilbageholdt", 0),
     ]
     assert [i.status for i in progress.problems] == ["quarantined", "failed"]
     assert set(FINAL_STATUSES.split()) == set(ItemStatus.FINAL)

@@ -1,0 +1,564 @@
+"""Personal data in a document's text: CPR numbers, children's names in case context, and the
+private phone numbers, e-mail and home addresses around them.
+
+A finding either holds the document back until a curator has looked (a CPR number, a child's
+full name in case context) or is listed for review. Published reports anonymise their cases
+with a first name ("Peter, 12 år"): a first name alone is never a finding. Public offices'
+numbers and addresses, and adults in their public role, are not findings either.
+
+The rules read the text and the entity pipeline's PER and ORG mentions; nothing here loads
+spaCy, so the API can compute a finding's key and apply a redaction.
+"""
+
+import datetime as dt
+import hashlib
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+
+from sqlalchemy.orm import Session
+
+from nlp_models.mentions import Mention
+from vidensbank.store import documents as document_store
+from vidensbank.store import personal_data as personal_store
+from vidensbank.store.personal_data import Decision
+
+# Bump when the rules change: every document is then screened again (``reenrich --stale``).
+SCREENING_VERSION = "pd-1"
+
+REDACTED = "[skjult]"
+
+
+class Kind(StrEnum):
+    CPR = "cpr"
+    CHILD_NAME = "child_name"
+    PARENT_NAME = "parent_name"
+    PHONE = "phone"
+    EMAIL = "email"
+    ADDRESS = "address"
+
+    @property
+    def label(self) -> str:
+        """The kind in Danish, as curators see it."""
+        return _KIND_LABELS[self]
+
+    @property
+    def holds(self) -> bool:
+        """Whether a finding of this kind holds its document back."""
+        return self in (Kind.CPR, Kind.CHILD_NAME)
+
+
+_KIND_LABELS = {
+    Kind.CPR: "CPR-nummer",
+    Kind.CHILD_NAME: "barns navn",
+    Kind.PARENT_NAME: "forælders navn",
+    Kind.PHONE: "privat telefonnummer",
+    Kind.EMAIL: "privat e-mail",
+    Kind.ADDRESS: "privat adresse",
+}
+
+
+@dataclass(frozen=True)
+class Finding:
+    kind: Kind
+    page: int
+    start: int
+    end: int
+    text: str
+
+    @property
+    def key(self) -> str:
+        return finding_key(self.kind, self.text)
+
+
+def normalized(kind: str, text: str) -> str:
+    """What makes two findings the same: digits for numbers, else case- and space-folded."""
+    if kind in (Kind.CPR, Kind.PHONE):
+        digits = re.sub(r"\D", "", text)
+        return digits[-8:] if kind == Kind.PHONE else digits
+    return " ".join(text.casefold().split())
+
+
+def finding_key(kind: str, text: str) -> str:
+    """A finding's identity without its data: curators' decisions and the audit trail keep this,
+    so the data itself is stored once, with the finding."""
+    return hashlib.sha256(f"{kind}:{normalized(kind, text)}".encode()).hexdigest()
+
+
+# --- CPR numbers ---------------------------------------------------------------------------
+
+_CPR = re.compile(r"(?<![\d/.,-])(\d{2})(\d{2})(\d{2})[-‐– ]?(\d{4})(?![\d/,-]|\.\d)")
+# Numbers after these are an account, an EAN or a case number, not a person's.
+_NUMBER_LABEL = re.compile(
+    r"\b(?:konto(?:nr|nummer)?|reg\.?(?:\s?nr)?|ean|isbn|issn|cvr(?:-nr)?|se-nr|p-nr|j\.\s?nr|"
+    r"journal(?:nr|nummer)?|sags?(?:nr|nummer)|faktura\w*|ordre\w*)\.?:?\s*$",
+    re.IGNORECASE,
+)
+_PHONE_LABEL = re.compile(r"\b(?:tlf|telefon\w*|mobil\w*)\.?:?\s*$", re.IGNORECASE)
+
+
+def _labelled(pattern: re.Pattern[str], text: str, start: int) -> bool:
+    return pattern.search(text, max(0, start - 20), start) is not None
+
+
+def _cpr_date(day: int, month: int, year: int, control: str) -> dt.date | None:
+    """The birth date a CPR number gives (the century from its seventh digit), if valid."""
+    seventh = int(control[0])
+    if seventh <= 3:
+        century = 1900
+    elif seventh in (4, 9):
+        century = 2000 if year <= 36 else 1900
+    else:
+        century = 2000 if year <= 57 else 1800
+    try:
+        return dt.date(century + year, month, day)
+    except ValueError:
+        return None
+
+
+def _cpr_numbers(page: int, text: str) -> list[Finding]:
+    found = []
+    for match in _CPR.finditer(text):
+        day, month, year, control = match.groups()
+        if _cpr_date(int(day), int(month), int(year), control) is None:
+            continue
+        if _labelled(_NUMBER_LABEL, text, match.start()) or _labelled(
+            _PHONE_LABEL, text, match.start()
+        ):
+            continue
+        found.append(Finding(Kind.CPR, page, match.start(), match.end(), match.group()))
+    return found
+
+
+# --- Context ---------------------------------------------------------------------------------
+
+
+def _block(text: str, start: int, end: int, reach: int = 160) -> tuple[int, int]:
+    """The paragraph around a span (text between blank lines), at most ``reach`` characters
+    either side."""
+    left = text.rfind("\n\n", max(0, start - reach), start)
+    right = text.find("\n\n", end, end + reach)
+    return (
+        left + 2 if left >= 0 else max(0, start - reach),
+        right if right >= 0 else min(len(text), end + reach),
+    )
+
+
+def _words(*forms: str) -> re.Pattern[str]:
+    return re.compile(r"\b(?:" + "|".join(forms) + r")\b", re.IGNORECASE)
+
+
+# A private person's data: family words, a home, a citizen.
+_PRIVATE = _words(
+    r"mor(?:en|s)?",
+    r"far(?:en|s)?",
+    r"moder(?:en)?",
+    r"fader(?:en)?",
+    r"forældre(?:ne)?",
+    r"forælder",
+    r"stedfar",
+    r"stedmor",
+    r"bedste(?:mor|far|forældre)",
+    r"pleje(?:mor|far|forældre|familie)",
+    r"privat\w*",
+    r"bopæl",
+    r"hjemme\w*",
+    r"bor\s+på",
+    r"barnets",
+    r"elevens",
+    r"familiens",
+    r"borgeren",
+    r"klager(?:en)?",
+    r"mobil",
+)
+# An office's or a professional's data: whoever publishes it does so in a role.
+_PUBLIC = _words(
+    r"\w*kommunes?",
+    r"\w*forvaltning\w*",
+    r"borgerservice",
+    r"\w*rådgivning\w*",
+    r"telefontid\w*",
+    r"åbningstid\w*",
+    r"åben",
+    r"hverdage",
+    r"mandag\w*",
+    r"tirsdag\w*",
+    r"døgn\w*",
+    r"hotline",
+    r"\w*sekretariat\w*",
+    r"hovednummer",
+    r"\w*afdeling\w*",
+    r"\w*styrelse\w*",
+    r"\w*ministeri\w*",
+    r"\w*sagsbehandler\w*",
+    r"\w*konsulent\w*",
+    r"\w*leder\w*",
+    r"\w*chef\w*",
+    r"\w*koordinator\w*",
+    r"\w*rådgiver\w*",
+    r"\w*medarbejder\w*",
+    r"\w*direktør\w*",
+    r"\w*formand\w*",
+    r"presse\w*",
+    r"journalist\w*",
+    r"redaktion\w*",
+    r"redaktør\w*",
+    r"publiceret",
+    r"kontakt\s+os",
+    r"skolens",
+    r"\w*telefonen",
+    r"\w*linje\w*",
+    r"vagt\w*",
+    r"\w*center\w*",
+    r"kl(?=\.)",
+    r"anonym\w*",
+    r"træffes",
+    r"\w*forstander\w*",
+    r"tilmeld\w*",
+    r"cvr",
+)
+_FREE_MAIL = re.compile(
+    r"@(?:gmail|googlemail|hotmail|live|outlook|yahoo|icloud|me|mail|jubii|ofir|protonmail|"
+    r"msn|webspeed|youmail|privat)\.\w+$",
+    re.IGNORECASE,
+)
+_ROLE_MAIL = re.compile(
+    r"^(?:info|post|kontakt|mail|sekretariat|presse|service|support|redaktion)\w*@", re.I
+)
+
+
+def _is_private(
+    text: str,
+    start: int,
+    end: int,
+    people: Sequence[Mention],
+    orgs: Sequence[Mention],
+    *,
+    needs_cue: bool = True,
+) -> bool:
+    """Whether the data at ``start:end`` belongs to a private person: no office or role around
+    it, and a family word or a home, or a person named in its paragraph (or nothing more, when
+    ``needs_cue`` is false)."""
+    left, right = _block(text, start, end)
+    near = text[max(left, start - 100) : min(right, end + 60)]
+    if _PUBLIC.search(near) or any(left <= m.start and m.end <= right for m in orgs):
+        return False
+    if not needs_cue or _PRIVATE.search(near):
+        return True
+    return any(left <= m.start and m.end <= right for m in people)
+
+
+# --- Phones, e-mail, addresses -----------------------------------------------------------------
+
+_PHONE = re.compile(
+    r"(?<![\d+\w])(?:(?:\+|00)45[ ]?)?"
+    r"(?:[2-9]\d{7}|[2-9]\d([ .])\d{2}\1\d{2}\1\d{2}|[2-9]\d{3} \d{4})(?![\d-]|[.,]\d)"
+)
+_EMAIL = re.compile(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)*\.[a-z]{2,}\b", re.IGNORECASE)
+_STREET_END = (
+    r"(?:vej|gade|allé|alle|vænge|stræde|plads|boulevard|park|bakke|toft|have|eng|mark|høj"
+    r"|vang|sti|torv|kvarter|løkke|gård|hegn|lund|dal|skov|strand|bro|holm)(?:en|et|n|t)?"
+)
+_ADDRESS = re.compile(
+    rf"\b[A-ZÆØÅ][a-zæøåé]*(?:[ -][A-ZÆØÅ][a-zæøåé]+)*{_STREET_END}"
+    r" \d{1,4}[A-Za-z]?\b"
+    r"(?:,? (?:st\.|kl\.|\d{1,2}\.)(?: ?(?:th|tv|mf|\d{1,3})\.?)?)?"
+    r"(?:,? \d{4} [A-ZÆØÅ][a-zæøå]+(?: [A-ZÆØÅ][a-zæøå]*\.?)?(?![a-zæøå]))?"
+)
+
+
+def _contact_data(
+    page: int, text: str, people: Sequence[Mention], orgs: Sequence[Mention]
+) -> list[Finding]:
+    found = []
+    for match in _EMAIL.finditer(text):
+        address = match.group()
+        # An address at an organisation's own domain is a work address, whoever it names;
+        # one at a free mail service is private unless an office or a role stands around it.
+        private = (
+            bool(_FREE_MAIL.search(address))
+            and not _ROLE_MAIL.match(address)
+            and _is_private(text, *match.span(), people, orgs, needs_cue=False)
+        ) or _is_private(text, *match.span(), [], orgs)
+        if private:
+            found.append(Finding(Kind.EMAIL, page, *match.span(), address))
+    for kind, pattern in ((Kind.PHONE, _PHONE), (Kind.ADDRESS, _ADDRESS)):
+        for match in pattern.finditer(text):
+            if kind == Kind.PHONE and _labelled(_NUMBER_LABEL, text, match.start()):
+                continue  # a CVR, account or case number
+            if _is_private(text, *match.span(), people, orgs):
+                found.append(Finding(kind, page, *match.span(), match.group()))
+    return found
+
+
+# --- Names -----------------------------------------------------------------------------------
+
+_NAME_WORD = r"[A-ZÆØÅ][a-zæøåéü]+(?:-[A-ZÆØÅ][a-zæøåéü]+)?"
+_FULL_NAME = re.compile(rf"{_NAME_WORD}(?:[ \t]+{_NAME_WORD}){{1,3}}")
+# Form fields: "Barnets navn: Mikkel Sørensen", "Mor: Susanne Holm".
+_CHILD_FIELD = re.compile(
+    r"\b(?:(?:barnets|elevens|den unges)(?: fulde)? navn|navn på (?:barnet|eleven)|barn|elev|"
+    r"søskende|bror|søster|halvbror|halvsøster)"
+    rf"\s*:[ \t]*(?P<name>(?-i:{_NAME_WORD}(?:[ \t]+{_NAME_WORD}){{1,3}}))",
+    re.IGNORECASE,
+)
+_PARENT_FIELD = re.compile(
+    rf"\b(?:mor|far|moder|fader|forælder|forældre|mors navn|fars navn|plejemor|plejefar|"
+    rf"stedmor|stedfar|værge)\s*:[ \t]*(?P<name>(?-i:{_NAME_WORD}(?:[ \t]+{_NAME_WORD}){{1,3}}))",
+    re.IGNORECASE,
+)
+_AGE = re.compile(r"\b(\d{1,2})(?:\s*år(?:ig\w*)?\b|-årig\w*|\s*måneder\b)|\((\d{1,2})\)")
+_CHILD_WORDS = _words(
+    r"barn(?:et)?",
+    r"drengen",
+    r"pigen",
+    r"eleven",
+    r"den unge",
+    r"sønnen",
+    r"datteren",
+    r"spædbarnet",
+    r"\d{1,2}\.\s?klasse",
+    r"børnehave\w*",
+    r"vuggestue\w*",
+    r"dagpleje\w*",
+    r"sfo",
+    r"fritids(?:hjem|klub)\w*",
+    r"opholdssted\w*",
+    r"døgninstitution\w*",
+    r"anbragt\w*",
+    r"anbringelse\w*",
+    r"går\s+(?:i|på)",
+)
+# Said right before or after a name, these make its bearer an adult.
+_ADULT_WORDS = _words(
+    r"mor(?:en|s)?",
+    r"far(?:en|s)?",
+    r"moder(?:en)?",
+    r"fader(?:en)?",
+    r"forælder",
+    r"forældre(?:ne)?",
+    r"bedste(?:mor|far)",
+    r"pleje(?:mor|far|forælder)",
+    r"sted(?:mor|far)",
+    r"\w*(?:sagsbehandler|rådgiver|lærer|pædagog|leder|psykolog|minister|forsker|professor|"
+    r"lektor|direktør|formand|chef|konsulent|advokat|læge|sundhedsplejerske|borgmester|rådmand|"
+    r"ordfører|forfatter|forstander|medarbejder|koordinator|assistent|terapeut|jurist)\w*",
+    r"siger",
+    r"udtaler",
+    r"skriver",
+    r"ph\.d\.",
+    r"cand\.\w+",
+)
+_FAMILY = _words(
+    r"mor(?:en|s)?",
+    r"far(?:en|s)?",
+    r"moder(?:en)?",
+    r"fader(?:en)?",
+    r"forælder",
+    r"forældre(?:ne)?",
+    r"bedste(?:mor|far)",
+    r"pleje(?:mor|far|forælder)",
+    r"sted(?:mor|far)",
+)
+_REFERENCE = re.compile(rf"{_NAME_WORD}(?: {_NAME_WORD})*, (?:[A-ZÆØÅ]\.|{_NAME_WORD})")
+_SENTENCE_END = re.compile(r"[.!?](?=\s+[A-ZÆØÅ\"“])|\n")
+
+
+def _sentence(text: str, start: int, end: int) -> tuple[int, int]:
+    """The sentence (or line) around a span."""
+    left = max(
+        (m.end() for m in _SENTENCE_END.finditer(text, max(0, start - 300), start)),
+        default=max(0, start - 300),
+    )
+    right = _SENTENCE_END.search(text, end)
+    return left, right.start() if right else len(text)
+
+
+def _age_near(text: str, start: int, end: int) -> int | None:
+    """An age said right after a name ("Mikkel, 9 år", "Laura (14)") or right before it ("den
+    12-årige Mikkel")."""
+    after = _AGE.match(
+        text[end : end + 40].lstrip(" ,–-").removeprefix("der er ").removeprefix("på ")
+    )
+    if after is None:
+        before = list(_AGE.finditer(text, max(0, start - 20), start))
+        after = before[-1] if before else None
+    if after is None:
+        return None
+    return int(after.group(1) or after.group(2))
+
+
+def _full_name(text: str, mention: Mention) -> tuple[int, int] | None:
+    """The span of a person's full name at a mention: the mention itself when it has two or more
+    names, or a lone first name followed by capitalised names on its line."""
+    match = _FULL_NAME.match(text, mention.start)
+    if match is None or match.end() < mention.end:
+        return None
+    return match.span()
+
+
+def _names(
+    page: int, text: str, people: Sequence[Mention], cpr: Sequence[Finding]
+) -> list[Finding]:
+    found: dict[tuple[int, int], Finding] = {}
+    for pattern, kind in ((_CHILD_FIELD, Kind.CHILD_NAME), (_PARENT_FIELD, Kind.PARENT_NAME)):
+        for match in pattern.finditer(text):
+            if match.group("name"):
+                start, end = match.span("name")
+                found[(start, end)] = Finding(kind, page, start, end, match.group("name"))
+    taken = [(f.start, f.end) for f in found.values()]
+    for mention in people:
+        if mention.kb_id is not None or any(s <= mention.start < e for s, e in taken):
+            continue  # a known public person, or already a form field's name
+        if _REFERENCE.match(text, mention.start):
+            continue  # "Bruun Hedegaard, Lisbet" in a reference list: an author
+        name = _full_name(text, mention)
+        if name is None:
+            continue  # a first name alone: a pseudonym, as reports write their cases
+        start, end = name
+        left, right = _sentence(text, start, end)
+        around = text[max(left, start - 40) : start] + " " + text[end : min(right, end + 25)]
+        age = _age_near(text, start, end)
+        # What the sentence says close to the name: "drengen Mikkel Sørensen", "Mikkel
+        # Sørensen er anbragt på", not a report title about placed children far off.
+        sentence = text[max(left, start - 60) : min(right, end + 60)]
+        has_cpr = any(left - 200 <= f.start <= right + 200 for f in cpr)
+        if age is not None and age >= 18:
+            continue
+        if _ADULT_WORDS.search(around):
+            if _FAMILY.search(around) and (has_cpr or _CHILD_WORDS.search(sentence)):
+                found[name] = Finding(Kind.PARENT_NAME, page, start, end, text[start:end])
+            continue
+        if age is not None or has_cpr or _CHILD_WORDS.search(sentence):
+            found[name] = Finding(Kind.CHILD_NAME, page, start, end, text[start:end])
+    return list(found.values())
+
+
+# --- The step's rules ---------------------------------------------------------------------------
+
+
+def screen(pages: Sequence[tuple[int, str]], mentions: Iterable[Mention]) -> list[Finding]:
+    """Every finding of personal data in a document's pages, in page order."""
+    by_page: dict[int, list[Mention]] = {}
+    for mention in mentions:
+        by_page.setdefault(mention.page, []).append(mention)
+    findings: list[Finding] = []
+    for number, text in pages:
+        on_page = by_page.get(number, [])
+        people = [m for m in on_page if m.label == "PER"]
+        orgs = [m for m in on_page if m.label == "ORG"]
+        cpr = _cpr_numbers(number, text)
+        findings += cpr
+        findings += _names(number, text, people, cpr)
+        findings += _contact_data(number, text, people, orgs)
+    return sorted(findings, key=lambda f: (f.page, f.start))
+
+
+def holds(findings: Iterable[Finding]) -> bool:
+    return any(f.kind.holds for f in findings)
+
+
+# --- Redaction -------------------------------------------------------------------------------
+
+
+def redact(text: str, spans: Iterable[tuple[int, int]]) -> str:
+    """``text`` with each span replaced by "[skjult]"."""
+    pieces, last = [], 0
+    for start, end in sorted(spans):
+        if start < last:
+            start = last
+        if end <= start:
+            continue
+        pieces += [text[last:start], REDACTED]
+        last = end
+    return "".join(pieces) + text[last:]
+
+
+def _literal_spans(text: str, words: Iterable[str]) -> list[tuple[int, int]]:
+    return [
+        match.span()
+        for word in words
+        for match in re.finditer(rf"(?<!\w){re.escape(word)}(?!\w)", text)
+    ]
+
+
+def redaction_spans(text: str, keys: set[str]) -> list[tuple[int, int]]:
+    """Everywhere ``text`` says what a redacted key stands for. The patterns are read without
+    their context, and every run of capitalised names is tried, so a redaction holds wherever
+    the words stand (a CPR number repeated in a table, a name said again) and after the rules
+    or the model change."""
+    spans = []
+    for kind, pattern in ((Kind.CPR, _CPR), (Kind.PHONE, _PHONE), (Kind.EMAIL, _EMAIL)):
+        spans += [m.span() for m in pattern.finditer(text) if finding_key(kind, m.group()) in keys]
+    for match in _ADDRESS.finditer(text):
+        # The street and number alone, or with the floor and town as they were found.
+        for end in (match.end(), match.start() + len(match.group().split(",")[0])):
+            if finding_key(Kind.ADDRESS, text[match.start() : end]) in keys:
+                spans.append((match.start(), end))
+    for match in _FULL_NAME.finditer(text):
+        words = list(re.finditer(r"\S+", match.group()))
+        for i in range(len(words)):
+            for j in range(i + 1, len(words)):
+                start, end = match.start() + words[i].start(), match.start() + words[j].end()
+                name = text[start:end]
+                if {finding_key(Kind.CHILD_NAME, name), finding_key(Kind.PARENT_NAME, name)} & keys:
+                    spans.append((start, end))
+    return spans
+
+
+# --- The step on a document ------------------------------------------------------------------
+
+
+def redacted_keys(session: Session, *, document_id: str) -> set[str]:
+    decided = personal_store.decisions(session, document_id=document_id)
+    return {key for key, action in decided.items() if action == Decision.REDACT}
+
+
+def redact_pages(
+    session: Session, *, document_id: str, pages: Sequence[tuple[int, str]]
+) -> list[tuple[int, str]]:
+    """The document's pages with its redactions applied, stored when that changed them."""
+    keys = redacted_keys(session, document_id=document_id)
+    if not keys:
+        return list(pages)
+    # The words of the findings stored for those keys, too, wherever they stand: a name the
+    # patterns do not read as one ("O'Brien") is still found by its own spelling.
+    words = {
+        finding.text
+        for finding in personal_store.findings_of(session, document_id=document_id)
+        if finding.key in keys
+    }
+    redacted = [
+        (number, redact(text, redaction_spans(text, keys) + _literal_spans(text, words)))
+        for number, text in pages
+    ]
+    if redacted != list(pages):
+        document_store.replace_pages(session, document_id=document_id, pages=redacted)
+    return redacted
+
+
+def screen_document(
+    session: Session,
+    *,
+    document_id: str,
+    pages: Sequence[tuple[int, str]],
+    mentions: Iterable[Mention],
+) -> bool:
+    """Screen a document's (redacted) pages and store the findings; return whether it is held
+    back."""
+    rows = [
+        personal_store.FindingRow(
+            page=f.page,
+            start=f.start,
+            end=f.end,
+            kind=f.kind,
+            text=f.text,
+            key=f.key,
+            holds=f.kind.holds,
+        )
+        for f in screen(pages, mentions)
+    ]
+    return personal_store.record_screening(
+        session, document_id=document_id, findings=rows, version=SCREENING_VERSION
+    )
