@@ -16,6 +16,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
+from pathlib import Path
 
 from sqlalchemy.orm import Session
 
@@ -52,7 +53,7 @@ class Kind(StrEnum):
 _KIND_LABELS = {
     Kind.CPR: "CPR-nummer",
     Kind.CHILD_NAME: "barns navn",
-    Kind.PARENT_NAME: "forælders navn",
+    Kind.PARENT_NAME: "navn på forælder eller privatperson",
     Kind.PHONE: "privat telefonnummer",
     Kind.EMAIL: "privat e-mail",
     Kind.ADDRESS: "privat adresse",
@@ -88,11 +89,14 @@ def finding_key(kind: str, text: str) -> str:
 
 # --- CPR numbers ---------------------------------------------------------------------------
 
-_CPR = re.compile(r"(?<![\d/.,-])(\d{2})(\d{2})(\d{2})[-‐– ]?(\d{4})(?![\d/,-]|\.\d)")
+_CPR = re.compile(r"(?<![\d/-])(?<!\d[.,])(\d{2})(\d{2})(\d{2})[-‐– ]?(\d{4})(?![\d/-]|[.,]\d)")
 # Numbers after these are an account, an EAN or a case number, not a person's.
 _NUMBER_LABEL = re.compile(
     r"\b(?:konto(?:nr|nummer)?|reg\.?(?:\s?nr)?|ean|isbn|issn|cvr(?:-nr)?|se-nr|p-nr|j\.\s?nr|"
-    r"journal(?:nr|nummer)?|sags?(?:nr|nummer)|faktura\w*|ordre\w*)\.?:?\s*$",
+    r"journal(?:nr|nummer)?|sags?(?:nr|nummer)|faktura\w*|ordre\w*|"
+    # any other "…nr." or "… nummer" label ("Kursusnr.", "bevilling nr."), but a CPR number's
+    r"(?!cpr|person)\w+[ -]?(?=nr\b|nummer\b))\.?"
+    r"(?:\s?(?:nr|nummer)\.?)?:?\s*$",
     re.IGNORECASE,
 )
 _PHONE_LABEL = re.compile(r"\b(?:tlf|telefon\w*|mobil\w*)\.?:?\s*$", re.IGNORECASE)
@@ -134,15 +138,19 @@ def _cpr_numbers(page: int, text: str) -> list[Finding]:
 # --- Context ---------------------------------------------------------------------------------
 
 
-def _block(text: str, start: int, end: int, reach: int = 160) -> tuple[int, int]:
-    """The paragraph around a span (text between blank lines), at most ``reach`` characters
-    either side."""
-    left = text.rfind("\n\n", max(0, start - reach), start)
-    right = text.find("\n\n", end, end + reach)
-    return (
-        left + 2 if left >= 0 else max(0, start - reach),
-        right if right >= 0 else min(len(text), end + reach),
-    )
+def _context(text: str, start: int, end: int) -> tuple[int, int]:
+    """What is said around a span: its paragraph (text between blank lines) and the two before
+    it, as a letter's sender or a form's fields stand one to a line; at most 300 characters
+    before the span and 100 after it."""
+    left = start
+    for _ in range(3):
+        found = text.rfind("\n\n", max(0, start - 300), left)
+        if found < 0:
+            left = max(0, start - 300)
+            break
+        left = found
+    right = text.find("\n\n", end, end + 100)
+    return left, right if right >= 0 else min(len(text), end + 100)
 
 
 def _words(*forms: str) -> re.Pattern[str]:
@@ -155,8 +163,8 @@ _PRIVATE = _words(
     r"far(?:en|s)?",
     r"moder(?:en)?",
     r"fader(?:en)?",
-    r"forældre(?:ne)?",
-    r"forælder",
+    r"\w*forældre\w*",
+    r"\w*forælder\w*",
     r"stedfar",
     r"stedmor",
     r"bedste(?:mor|far|forældre)",
@@ -214,9 +222,17 @@ _PUBLIC = _words(
     r"kl(?=\.)",
     r"anonym\w*",
     r"træffes",
+    r"direkte",
     r"\w*forstander\w*",
     r"tilmeld\w*",
     r"cvr",
+)
+_HOME_LABEL = re.compile(
+    r"(?:barnets |familiens |elevens )?(?:adresse|bopæl|bor på|hjemmeadresse)\b", re.IGNORECASE
+)
+# A form's label in the cell before: "Adresse:" / "Bopæl" on the line above.
+_HOME_LABEL_BEFORE = re.compile(
+    r"\b(?:adresse|bopæl|hjemmeadresse|privatadresse)\b[^\n]{0,20}:?\s*$", re.IGNORECASE
 )
 _FREE_MAIL = re.compile(
     r"@(?:gmail|googlemail|hotmail|live|outlook|yahoo|icloud|me|mail|jubii|ofir|protonmail|"
@@ -235,14 +251,36 @@ def _is_private(
     people: Sequence[Mention],
     orgs: Sequence[Mention],
     *,
+    case: bool,
     needs_cue: bool = True,
 ) -> bool:
-    """Whether the data at ``start:end`` belongs to a private person: no office or role around
-    it, and a family word or a home, or a person named in its paragraph (or nothing more, when
-    ``needs_cue`` is false)."""
-    left, right = _block(text, start, end)
-    near = text[max(left, start - 100) : min(right, end + 60)]
-    if _PUBLIC.search(near) or any(left <= m.start and m.end <= right for m in orgs):
+    """Whether the data at ``start:end`` belongs to a private person: an address at a free
+    mail service beside it, or no office or role around it and a family word, a home or a
+    person named there (or nothing more, when ``needs_cue`` is false).
+
+    On a page about a case (a CPR number or a child's name on it), the school and the
+    municipality are named everywhere: only an office or a role in the data's own paragraph
+    makes it public there."""
+    left, right = _context(text, start, end)
+    near = text[left:right]
+    if any(_FREE_MAIL.search(m.group()) for m in _EMAIL.finditer(near)):
+        return True
+    if case:
+        own = text.rfind("\n\n", left, start)
+        paragraph = text[own + 2 if own >= 0 else max(left, start - 100) : right]
+        if _HOME_LABEL.match(paragraph) or _HOME_LABEL_BEFORE.search(
+            text, max(0, start - 40), start
+        ):
+            return True
+        work_mail = any(not _FREE_MAIL.search(m.group()) for m in _EMAIL.finditer(paragraph))
+        if work_mail or _PUBLIC.search(paragraph):
+            return False
+        # A letterhead: the organisation named just before its address and number.
+        before = [m for m in (*people, *orgs) if left <= m.start and m.end <= start]
+        if before and max(before, key=lambda m: m.end).label == "ORG":
+            return False
+        needs_cue = False
+    elif _PUBLIC.search(near) or any(left <= m.start and m.end <= right for m in orgs):
         return False
     if not needs_cue or _PRIVATE.search(near):
         return True
@@ -260,16 +298,19 @@ _STREET_END = (
     r"(?:vej|gade|allé|alle|vænge|stræde|plads|boulevard|park|bakke|toft|have|eng|mark|høj"
     r"|vang|sti|torv|kvarter|løkke|gård|hegn|lund|dal|skov|strand|bro|holm)(?:en|et|n|t)?"
 )
+_FLOOR = r"(?:,? (?:st\.|kl\.|\d{1,2}\.)(?: ?(?:th|tv|mf|sal|\d{1,3})\.?)?)?"
+_TOWN = r",? \d{4} [A-ZÆØÅ][a-zæøå]+(?: (?:[A-ZÆØÅ]{1,2}\b|[A-ZÆØÅ][a-zæøå]+))?"
+_STREET = r"[A-ZÆØÅ][a-zæøåé]*(?:[ -][A-ZÆØÅ][a-zæøåé.]+)*"
+# A street of a known kind ("Birkevej 14"), or any street with a postcode after it ("Ruten 18,
+# 2700 Brønshøj").
 _ADDRESS = re.compile(
-    rf"\b[A-ZÆØÅ][a-zæøåé]*(?:[ -][A-ZÆØÅ][a-zæøåé]+)*{_STREET_END}"
-    r" \d{1,4}[A-Za-z]?\b"
-    r"(?:,? (?:st\.|kl\.|\d{1,2}\.)(?: ?(?:th|tv|mf|\d{1,3})\.?)?)?"
-    r"(?:,? \d{4} [A-ZÆØÅ][a-zæøå]+(?: [A-ZÆØÅ][a-zæøå]*\.?)?(?![a-zæøå]))?"
+    rf"\b(?:{_STREET}{_STREET_END} \d{{1,4}}[A-Za-z]?\b{_FLOOR}(?:{_TOWN})?"
+    rf"|{_STREET} \d{{1,4}}[A-Za-z]?\b{_FLOOR}{_TOWN})"
 )
 
 
 def _contact_data(
-    page: int, text: str, people: Sequence[Mention], orgs: Sequence[Mention]
+    page: int, text: str, people: Sequence[Mention], orgs: Sequence[Mention], *, case: bool
 ) -> list[Finding]:
     found = []
     for match in _EMAIL.finditer(text):
@@ -279,36 +320,61 @@ def _contact_data(
         private = (
             bool(_FREE_MAIL.search(address))
             and not _ROLE_MAIL.match(address)
-            and _is_private(text, *match.span(), people, orgs, needs_cue=False)
-        ) or _is_private(text, *match.span(), [], orgs)
+            and _is_private(text, *match.span(), people, orgs, case=case, needs_cue=False)
+        ) or _is_private(text, *match.span(), [], orgs, case=case)
         if private:
             found.append(Finding(Kind.EMAIL, page, *match.span(), address))
     for kind, pattern in ((Kind.PHONE, _PHONE), (Kind.ADDRESS, _ADDRESS)):
         for match in pattern.finditer(text):
             if kind == Kind.PHONE and _labelled(_NUMBER_LABEL, text, match.start()):
                 continue  # a CVR, account or case number
-            if _is_private(text, *match.span(), people, orgs):
+            if _is_private(text, *match.span(), people, orgs, case=case):
                 found.append(Finding(kind, page, *match.span(), match.group()))
     return found
 
 
 # --- Names -----------------------------------------------------------------------------------
 
+FIRST_NAMES = frozenset(
+    line.strip()
+    for line in (Path(__file__).parent / "first_names.txt").read_text(encoding="utf-8").splitlines()
+    if line.strip() and not line.startswith("#")
+)
+
 _NAME_WORD = r"[A-ZÆØÅ][a-zæøåéü]+(?:-[A-ZÆØÅ][a-zæøåéü]+)?"
 _FULL_NAME = re.compile(rf"{_NAME_WORD}(?:[ \t]+{_NAME_WORD}){{1,3}}")
 # Form fields: "Barnets navn: Mikkel Sørensen", "Mor: Susanne Holm".
+_NAME = rf"(?-i:{_NAME_WORD}(?:[ \t]+{_NAME_WORD}){{1,3}})"
+# Form fields: "Barnets navn: Mikkel Sørensen", "Mor: Susanne Holm", or the label on a line of
+# its own and the name on the next (a form's table as text).
+_FIELD = (
+    r"(?:[ \t]*\([^)\n]{0,40}\))?"  # "Mor (forældremyndighed)", "Navn (barn)"
+    r"(?P<sep>[ \t]*:[ \t]*(?:\n[ \t]*){0,2}|[ \t]*(?:\n[ \t]*){1,2})"
+)
 _CHILD_FIELD = re.compile(
-    r"\b(?:(?:barnets|elevens|den unges)(?: fulde)? navn|navn på (?:barnet|eleven)|barn|elev|"
-    r"søskende|bror|søster|halvbror|halvsøster)"
-    rf"\s*:[ \t]*(?P<name>(?-i:{_NAME_WORD}(?:[ \t]+{_NAME_WORD}){{1,3}}))",
-    re.IGNORECASE,
+    r"^[ \t]*(?:(?:barnets|elevens|den unges)(?: fulde)? navn|navn på (?:barnet|eleven)|"
+    r"navn(?=[ \t]*\(barn\))|barn|elev|"
+    r"søskende|bror|søster|halvbror|halvsøster|lillebror|lillesøster|storebror|storesøster)"
+    rf"{_FIELD}(?P<name>{_NAME})[ \t]*(?:[,(]|$)",
+    re.IGNORECASE | re.MULTILINE,
 )
+# Labels that can only be followed by a person's name.
+_EXPLICIT_FIELD = re.compile(r"\s*(?:\w+s navn|navn på)", re.IGNORECASE)
 _PARENT_FIELD = re.compile(
-    rf"\b(?:mor|far|moder|fader|forælder|forældre|mors navn|fars navn|plejemor|plejefar|"
-    rf"stedmor|stedfar|værge)\s*:[ \t]*(?P<name>(?-i:{_NAME_WORD}(?:[ \t]+{_NAME_WORD}){{1,3}}))",
+    r"^[ \t]*(?:mor|far|moder|fader|forælder|forældre|mors navn|fars navn|plejemor|plejefar|"
+    rf"stedmor|stedfar|værge|mormor|morfar|farmor|farfar){_FIELD}"
+    rf"(?P<name>{_NAME}(?:[ \t]+(?:og|&)[ \t]+{_NAME})?)[ \t]*(?:[,(]|$)",
+    re.IGNORECASE | re.MULTILINE,
+)
+_AGE = re.compile(r"\b(\d{1,2})(?:\s*år(?:ig\w*)?\b|-årig\w*|\s*måneder\b)|\((\d{1,2})(?:\s*år)?\)")
+_INSTITUTION = re.compile(
+    r"(?:skole|skolen|kontor|kontoret|center|centret|centeret|huset|børnehave|børnehaven|"
+    r"kommune|afdeling|afdelingen|gruppen|teamet|rådet|udvalget|klinik|klinikken|stue|stuen)\b",
     re.IGNORECASE,
 )
-_AGE = re.compile(r"\b(\d{1,2})(?:\s*år(?:ig\w*)?\b|-årig\w*|\s*måneder\b)|\((\d{1,2})\)")
+# "Ida Winther Bak, født 7. maj 2015", "(født 2019)".
+_BORN = re.compile(r"[ \t]*[,(]?[ \t]*født(?: den)?[ \t]+(?:\d{1,2}\.[ \t]*\w+\.?[ \t]+)?(\d{4})\b")
+_AGE_BEFORE = re.compile(r"\b(\d{1,2})-årige?[ \t]+$")
 _CHILD_WORDS = _words(
     r"barn(?:et)?",
     r"drengen",
@@ -318,7 +384,10 @@ _CHILD_WORDS = _words(
     r"sønnen",
     r"datteren",
     r"spædbarnet",
+    r"(?:lille|store)?(?:bror|søster)(?:en)?",
     r"\d{1,2}\.\s?klasse",
+    r"\d{1,2}\.\s?[a-hx]",
+    r"klassekammerat\w*",
     r"børnehave\w*",
     r"vuggestue\w*",
     r"dagpleje\w*",
@@ -336,27 +405,26 @@ _ADULT_WORDS = _words(
     r"far(?:en|s)?",
     r"moder(?:en)?",
     r"fader(?:en)?",
-    r"forælder",
-    r"forældre(?:ne)?",
+    r"\w*forælder\w*",
+    r"\w*forældre\w*",
     r"bedste(?:mor|far)",
     r"pleje(?:mor|far|forælder)",
     r"sted(?:mor|far)",
     r"\w*(?:sagsbehandler|rådgiver|lærer|pædagog|leder|psykolog|minister|forsker|professor|"
     r"lektor|direktør|formand|chef|konsulent|advokat|læge|sundhedsplejerske|borgmester|rådmand|"
     r"ordfører|forfatter|forstander|medarbejder|koordinator|assistent|terapeut|jurist)\w*",
-    r"siger",
-    r"udtaler",
-    r"skriver",
     r"ph\.d\.",
     r"cand\.\w+",
 )
+# Said of anyone, a child too: an adult's only where no age says otherwise.
+_SPEECH = _words(r"siger", r"udtaler", r"skriver")
 _FAMILY = _words(
     r"mor(?:en|s)?",
     r"far(?:en|s)?",
     r"moder(?:en)?",
     r"fader(?:en)?",
-    r"forælder",
-    r"forældre(?:ne)?",
+    r"\w*forælder\w*",
+    r"\w*forældre\w*",
     r"bedste(?:mor|far)",
     r"pleje(?:mor|far|forælder)",
     r"sted(?:mor|far)",
@@ -376,17 +444,30 @@ def _sentence(text: str, start: int, end: int) -> tuple[int, int]:
 
 
 def _age_near(text: str, start: int, end: int) -> int | None:
-    """An age said right after a name ("Mikkel, 9 år", "Laura (14)") or right before it ("den
-    12-årige Mikkel")."""
+    """An age said right after a name ("Mikkel, 9 år", "Laura (14)", "født 2015") or right
+    before it ("den 12-årige Mikkel")."""
     after = _AGE.match(
         text[end : end + 40].lstrip(" ,–-").removeprefix("der er ").removeprefix("på ")
     )
-    if after is None:
-        before = list(_AGE.finditer(text, max(0, start - 20), start))
-        after = before[-1] if before else None
-    if after is None:
-        return None
-    return int(after.group(1) or after.group(2))
+    if after is not None:
+        return int(after.group(1) or after.group(2))
+    if born := _BORN.match(text, end):
+        return max(0, dt.date.today().year - int(born.group(1)))
+    before = _AGE_BEFORE.search(text, max(0, start - 20), start)
+    return int(before.group(1)) if before else None
+
+
+_BEFORE_CPR = re.compile(r"[\s,:;()–-]*(?:(?:cpr|personnummer)(?:-nr)?\.?[\s,:;–-]*)?$", re.I)
+
+
+def _born(text: str, end: int, cpr: Sequence[Finding]) -> dt.date | None:
+    """The birth date of the CPR number that follows a name with nothing but a label between
+    ("Mikkel Sørensen, CPR-nr. 120514-3318", a form's row)."""
+    for finding in cpr:
+        if end <= finding.start <= end + 40 and _BEFORE_CPR.match(text[end : finding.start]):
+            day, month, year, control = _CPR.match(finding.text).groups()  # type: ignore[union-attr]
+            return _cpr_date(int(day), int(month), int(year), control)
+    return None
 
 
 def _full_name(text: str, mention: Mention) -> tuple[int, int] | None:
@@ -398,41 +479,147 @@ def _full_name(text: str, mention: Mention) -> tuple[int, int] | None:
     return match.span()
 
 
+def _words_before(text: str, start: int, count: int = 3) -> str:
+    line_start = text.rfind("\n", 0, start) + 1
+    return " ".join(text[max(line_start, start - 60) : start].split()[-count:])
+
+
+def _words_after(text: str, end: int, count: int = 3) -> str:
+    """The next words after a name, the next line's too ("Jesper Kristiansen" / "Far")."""
+    return " ".join(text[end : end + 40].split()[:count])
+
+
 def _names(
     page: int, text: str, people: Sequence[Mention], cpr: Sequence[Finding]
 ) -> list[Finding]:
     found: dict[tuple[int, int], Finding] = {}
+    known = {(m.start, m.end) for m in people}
     for pattern, kind in ((_CHILD_FIELD, Kind.CHILD_NAME), (_PARENT_FIELD, Kind.PARENT_NAME)):
         for match in pattern.finditer(text):
-            if match.group("name"):
-                start, end = match.span("name")
-                found[(start, end)] = Finding(kind, page, start, end, match.group("name"))
+            start, end = match.span("name")
+            name = match.group("name")
+            if kind == Kind.PARENT_NAME and (both := re.search(r"[ \t]+(?:og|&)[ \t]+", name)):
+                second = start + both.end()
+                found[(second, end)] = Finding(kind, page, second, end, text[second:end])
+                end = start + both.start()
+                name = text[start:end]
+            if (
+                ":" not in match.group("sep")
+                and not _EXPLICIT_FIELD.match(match.group())
+                and not (any(s <= start < e for s, e in known) or name.split()[0] in FIRST_NAMES)
+            ):
+                continue  # a heading and a line under it, not a form's field
+            found[(start, end)] = Finding(kind, page, start, end, name)
     taken = [(f.start, f.end) for f in found.values()]
+    children: dict[tuple[int, int], Finding] = {}
+    adult_names: set[str] = set()
     for mention in people:
         if mention.kb_id is not None or any(s <= mention.start < e for s, e in taken):
             continue  # a known public person, or already a form field's name
         if _REFERENCE.match(text, mention.start):
             continue  # "Bruun Hedegaard, Lisbet" in a reference list: an author
-        name = _full_name(text, mention)
-        if name is None:
+        span = _full_name(text, mention)
+        if span is None:
             continue  # a first name alone: a pseudonym, as reports write their cases
-        start, end = name
+        start, end = span
+        if _INSTITUTION.search(text[start:end]):
+            continue  # "Skolekontoret Vestskolen": a place, whatever the model said
         left, right = _sentence(text, start, end)
-        around = text[max(left, start - 40) : start] + " " + text[end : min(right, end + 25)]
+        beside = _words_before(text, start) + " " + _words_after(text, end)
         age = _age_near(text, start, end)
-        # What the sentence says close to the name: "drengen Mikkel Sørensen", "Mikkel
-        # Sørensen er anbragt på", not a report title about placed children far off.
-        sentence = text[max(left, start - 60) : min(right, end + 60)]
-        has_cpr = any(left - 200 <= f.start <= right + 200 for f in cpr)
         if age is not None and age >= 18:
             continue
-        if _ADULT_WORDS.search(around):
-            if _FAMILY.search(around) and (has_cpr or _CHILD_WORDS.search(sentence)):
-                found[name] = Finding(Kind.PARENT_NAME, page, start, end, text[start:end])
+        if age is None and _ADULT_WORDS.search(beside):
+            if _FAMILY.search(beside):
+                found[span] = Finding(Kind.PARENT_NAME, page, start, end, text[start:end])
+            else:
+                adult_names.add(text[start:end])
             continue
-        if age is not None or has_cpr or _CHILD_WORDS.search(sentence):
-            found[name] = Finding(Kind.CHILD_NAME, page, start, end, text[start:end])
+        if age is None and _SPEECH.search(beside):
+            continue
+        # What the sentence says close to the name: "drengen Mikkel Sørensen", "Mikkel
+        # Sørensen er anbragt på", not a report title about placed children far off.
+        close = text[max(left, start - 60) : min(right, end + 60)]
+        born = _born(text, end, cpr)
+        # The CPR number right after the name is an adult's. (One that says its bearer is over
+        # a hundred was most likely written with the wrong seventh digit: no age then.)
+        if born is not None and 18 < dt.date.today().year - born.year < 100:
+            continue
+        if age is not None or born is not None or _CHILD_WORDS.search(close):
+            children[span] = Finding(Kind.CHILD_NAME, page, start, end, text[start:end])
+    # A name the page gives a role or a parent's place anywhere ("Anne Mørk, klasselærer")
+    # is an adult's wherever else it stands.
+    adults = {normalized(Kind.CHILD_NAME, n) for n in adult_names} | {
+        normalized(Kind.CHILD_NAME, f.text) for f in found.values() if f.kind == Kind.PARENT_NAME
+    }
+    for span, child in children.items():
+        if normalized(Kind.CHILD_NAME, child.text) not in adults:
+            found[span] = child
     return list(found.values())
+
+
+def _people(text: str, mentions: Sequence[Mention]) -> list[Mention]:
+    """The page's persons: the pipeline's PER mentions, and any run of capitalised names that
+    starts with a known first name and the pipeline took for something else or missed ("Karla
+    Mønsted" as an organisation) unless the knowledge base knows it."""
+    people = [m for m in mentions if m.label == "PER"]
+    # An unknown "organisation" of two names with an age after it is a person too.
+    people += [
+        m
+        for m in mentions
+        if m.label in ("ORG", "LOC")
+        and m.kb_id is None
+        and _FULL_NAME.fullmatch(m.text)
+        and not _INSTITUTION.search(m.text)
+        and _age_near(text, m.start, m.end) is not None
+    ]
+    known = [m for m in mentions if m.label == "PER" or m.kb_id is not None]
+    for match in _FULL_NAME.finditer(text):
+        start, end = match.span()
+        if match.group().split()[0] not in FIRST_NAMES:
+            continue
+        if any(m.start < end and start < m.end for m in known):
+            continue
+        people.append(
+            Mention(
+                text=match.group(),
+                label="PER",
+                kb_id=None,
+                canonical=match.group(),
+                page=mentions[0].page if mentions else 1,
+                start=start,
+                end=end,
+            )
+        )
+    return sorted(people, key=lambda m: m.start)
+
+
+def _private_adults(
+    page: int,
+    text: str,
+    people: Sequence[Mention],
+    names: Sequence[Finding],
+    contact: Sequence[Finding],
+) -> list[Finding]:
+    """The full names of the people whose private number, e-mail or home address stands right
+    after their name (a signature, a row of a contact list)."""
+    found = []
+    named = [(f.start, f.end) for f in names]
+    for mention in people:
+        if mention.kb_id is not None or any(s <= mention.start < e for s, e in named):
+            continue
+        span = _full_name(text, mention)
+        if span is None or _INSTITUTION.search(text[span[0] : span[1]]):
+            continue
+        start, end = span
+        following = text[end : end + 80]
+        if _ADULT_WORDS.search(_words_after(text, end)) and not _FAMILY.search(
+            _words_after(text, end)
+        ):
+            continue  # a title after the name: someone at work
+        if any(end <= f.start < end + 80 and "\n\n\n" not in following for f in contact):
+            found.append(Finding(Kind.PARENT_NAME, page, start, end, text[start:end]))
+    return found
 
 
 # --- The step's rules ---------------------------------------------------------------------------
@@ -446,12 +633,13 @@ def screen(pages: Sequence[tuple[int, str]], mentions: Iterable[Mention]) -> lis
     findings: list[Finding] = []
     for number, text in pages:
         on_page = by_page.get(number, [])
-        people = [m for m in on_page if m.label == "PER"]
+        people = _people(text, on_page)
         orgs = [m for m in on_page if m.label == "ORG"]
         cpr = _cpr_numbers(number, text)
-        findings += cpr
-        findings += _names(number, text, people, cpr)
-        findings += _contact_data(number, text, people, orgs)
+        names = _names(number, text, people, cpr)
+        case = bool(cpr) or any(f.kind == Kind.CHILD_NAME for f in names)
+        contact = _contact_data(number, text, people, orgs, case=case)
+        findings += cpr + names + contact + _private_adults(number, text, people, names, contact)
     return sorted(findings, key=lambda f: (f.page, f.start))
 
 

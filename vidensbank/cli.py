@@ -35,7 +35,7 @@ def cmd_init(_args: argparse.Namespace) -> int:
 def _report(run_id: str) -> dict[str, Any]:
     from search_api.api.runs import get_run
 
-    run = get_run(run_id)
+    run = get_run(run_id, show_held=True)
     return {
         "run_id": run.run_id,
         "documents": [document.model_dump() for document in run.documents],

@@ -118,7 +118,10 @@ def runs_page(request: Request) -> HTMLResponse:
         request,
         "runs.html",
         {
-            "runs": [progress.run_progress(run) for run in runs.list_runs().runs],
+            "runs": [
+                progress.run_progress(run)
+                for run in runs.list_runs(show_held=current_account(request) is not None).runs
+            ],
             "final_statuses": progress.FINAL_STATUSES,
             "curator_csrf": _curator_csrf(current_account(request)),
             "json_url": "/api/runs",
@@ -132,7 +135,9 @@ def run_page(request: Request, run_id: str) -> HTMLResponse:
         request,
         "run.html",
         {
-            "progress": progress.run_progress(runs.get_run(run_id)),
+            "progress": progress.run_progress(
+                runs.get_run(run_id, show_held=current_account(request) is not None)
+            ),
             "final_statuses": progress.FINAL_STATUSES,
             "curator_csrf": _curator_csrf(current_account(request)),
             "json_url": f"/api/runs/{run_id}",

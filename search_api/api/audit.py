@@ -33,6 +33,8 @@ ACTIONS = {
     "kb.edit_remove": "rettelse af vidensbasen taget tilbage",
     "run.upload": "filer uploadet",
     "run.retry": "fil prøvet igen",
+    "personal_data.redact": "personoplysning skjult",
+    "personal_data.release": "personoplysninger godkendt",
 }
 
 

@@ -40,23 +40,24 @@ def _finding(session: Session, document_id: str, finding_id: int) -> PersonalDat
 def _public(session: Session, document: Document) -> list[FindingPublic]:
     decided = personal_store.decisions(session, document_id=document.id)
     texts = {page.number: page.text for page in document.pages}
-    found = []
+    found: dict[str, FindingPublic] = {}
     for finding in personal_store.findings_of(session, document_id=document.id):
+        if finding.key in found:
+            found[finding.key].occurrences += 1  # the same data again: one decision for all
+            continue
         text = texts.get(finding.page, "")
-        found.append(
-            FindingPublic(
-                id=finding.id,
-                kind=finding.kind,
-                kind_name=Kind(finding.kind).label,
-                text=finding.text,
-                page=finding.page,
-                before=text[max(0, finding.start - CONTEXT_CHARS) : finding.start],
-                after=text[finding.end : finding.end + CONTEXT_CHARS],
-                holds=finding.holds,
-                decided=decided.get(finding.key),
-            )
+        found[finding.key] = FindingPublic(
+            id=finding.id,
+            kind=finding.kind,
+            kind_name=Kind(finding.kind).label,
+            text=finding.text,
+            page=finding.page,
+            before=text[max(0, finding.start - CONTEXT_CHARS) : finding.start],
+            after=text[finding.end : finding.end + CONTEXT_CHARS],
+            holds=finding.holds,
+            decided=decided.get(finding.key),
         )
-    return found
+    return list(found.values())
 
 
 def document_findings(document_id: str) -> list[FindingPublic]:

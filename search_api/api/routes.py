@@ -213,8 +213,8 @@ def api_audit_csv(
 
 
 @router.get("/api/runs", response_model=IngestRunList, tags=["indlæsning"], responses=errors(503))
-def api_runs() -> IngestRunList:
-    return runs.list_runs()
+def api_runs(request: Request) -> IngestRunList:
+    return runs.list_runs(show_held=current_account(request) is not None)
 
 
 @router.get(
@@ -223,8 +223,8 @@ def api_runs() -> IngestRunList:
     tags=["indlæsning"],
     responses=errors(404, 503),
 )
-def api_run(run_id: str) -> IngestRunPublic:
-    return runs.get_run(run_id)
+def api_run(run_id: str, request: Request) -> IngestRunPublic:
+    return runs.get_run(run_id, show_held=current_account(request) is not None)
 
 
 @router.get(

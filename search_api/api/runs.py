@@ -20,7 +20,7 @@ from vidensbank.identity import path_from_uri, public_source_uri
 from vidensbank.store import audit
 from vidensbank.store import runs as run_store
 from vidensbank.store.db import session_scope
-from vidensbank.store.runs import IngestRun, ItemStatus
+from vidensbank.store.runs import IngestItem, IngestRun, ItemStatus
 
 MAX_UPLOAD_FILES = 50
 CANNOT_RETRY = (
@@ -36,36 +36,54 @@ def _regular_file(path: Path) -> bool:
         return False
 
 
-def _run_public(run: IngestRun) -> IngestRunPublic:
+# A held file's name may itself say whose case it is: only curators see it in a run.
+HELD_FILE = "Tilbageholdt fil (personoplysninger; kun kuratorer ser navnet)"
+
+
+def _item_public(item: IngestItem, show_held: bool) -> IngestItemPublic:
+    if item.status == ItemStatus.HELD and not show_held:
+        return IngestItemPublic(
+            filename=HELD_FILE,
+            source_uri=None,
+            status=item.status,
+            id=None,
+            reason_code=None,
+            reason=None,
+        )
+    return IngestItemPublic(
+        filename=item.filename,
+        source_uri=public_source_uri(item.source_uri),
+        status=item.status,
+        id=item.document_id,
+        reason_code=item.reason_code,
+        reason=item.reason,
+    )
+
+
+def _run_public(run: IngestRun, show_held: bool) -> IngestRunPublic:
     return IngestRunPublic(
         run_id=run.id,
         created_at=run.created_at,
         counts=dict(Counter(item.status for item in run.items)),
-        documents=[
-            IngestItemPublic(
-                filename=item.filename,
-                source_uri=public_source_uri(item.source_uri),
-                status=item.status,
-                id=item.document_id,
-                reason_code=item.reason_code,
-                reason=item.reason,
-            )
-            for item in run.items
-        ],
+        documents=[_item_public(item, show_held) for item in run.items],
     )
 
 
-def get_run(run_id: str) -> IngestRunPublic:
+def get_run(run_id: str, *, show_held: bool) -> IngestRunPublic:
+    """A run and what became of its files; the names of held files only for ``show_held``
+    (a curator, or the operator's command line)."""
     with session_scope() as session:
         run = run_store.get_run(session, run_id=run_id)
         if run is None:
             raise NotFoundError("Indlæsningen findes ikke.")
-        return _run_public(run)
+        return _run_public(run, show_held)
 
 
-def list_runs() -> IngestRunList:
+def list_runs(*, show_held: bool) -> IngestRunList:
     with session_scope() as session:
-        return IngestRunList(runs=[_run_public(run) for run in run_store.list_runs(session)])
+        return IngestRunList(
+            runs=[_run_public(run, show_held) for run in run_store.list_runs(session)]
+        )
 
 
 def upload(account: Account, files: list[tuple[str, BinaryIO]]) -> str:

@@ -103,6 +103,7 @@ class FindingPublic(BaseModel):
     after: str
     holds: bool  # whether it holds the document back until a curator decides
     decided: str | None  # "redact" or "release", once a curator has
+    occurrences: int = 1  # where else the same data stands in the document (the first shown)
 
 
 class HeldDocumentPublic(BaseModel):

@@ -11,6 +11,10 @@ Ingest from the browser: the curator uploads two files and watches the run finis
 quarantined one again with one click, then uploads a readable file under the same name, which
 replaces the refused document.
 
+Personal data: a case note with a child's name and a CPR number is held back (not found, 404
+for everyone else); the curator sees the findings, redacts the name, releases the document, and
+the redacted text is what search finds, also after the file changes.
+
 The knowledge base: the curator gives a record another name and merges it into a second one on
 the record's page; ``vidensbank reenrich --stale`` carries each to the document, and the edits
 outlive ``vidensbank init`` and a changed YAML seed.
@@ -347,6 +351,116 @@ def test_knowledge_base_edits_reach_documents_and_survive_a_yaml_update(
     assert any(e["text"] == unlinked["text"] and e["kb_id"] == merged_into for e in entities)
 
 
+# A case note that must never be published as it stands (invented child, invented number).
+CHILD = "Frederikke Holm Vestergaard"
+CPR = "150315-4028"
+CASE_NOTE = f"""<!DOCTYPE html>
+<html lang="da"><head><meta charset="utf-8"><title>Sagsnotat om skolefravær</title></head>
+<body><main>
+<h1>Sagsnotat om skolefravær på Tjørnehøjskolen</h1>
+<p>Barnets navn: {CHILD}</p>
+<p>CPR-nr.: {CPR}</p>
+<p>Tjørnehøjskolen har underrettet om {CHILD}, 11 år, der går i 5. klasse. Pigen har haft
+et stort fravær siden efterårsferien, og skolen er bekymret for hendes trivsel.</p>
+<p>Socialrådgiveren holder en børnesamtale med pigen i næste uge.</p>
+</main></body></html>
+"""
+
+
+def anonymous(setting: Setting, path: str) -> httpx.Response:
+    return httpx.get(f"{setting.base}{path}", timeout=30)
+
+
+def found_by_search(setting: Setting, words: str) -> set[str]:
+    answer = anonymous(setting, f"/api/search?q={words}")
+    assert answer.status_code == 200
+    return {result["id"] for result in answer.json()["results"]}
+
+
+def test_a_case_note_is_held_until_a_curator_redacts_and_releases_it(
+    setting: Setting, browser: Browser, run_dir: Path
+) -> None:
+    folder = run_dir / "personoplysninger"
+    folder.mkdir()
+    note = folder / "sagsnotat-skolefravaer.html"
+    note.write_text(CASE_NOTE, encoding="utf-8")
+    report = ingest(folder, env=setting.stack.env)
+    [held] = report["documents"]
+    assert held["status"] == "held", held
+    document_id = held["id"]
+
+    # Held: not found, and as if it did not exist for anyone but a curator.
+    assert document_id not in found_by_search(setting, "Tjørnehøjskolen")
+    for path in (f"/dokument/{document_id}", f"/api/documents/{document_id}"):
+        assert anonymous(setting, path).status_code == 404
+    assert anonymous(setting, f"/api/documents/{document_id}/original").status_code == 404
+    # A file's name may say whose case it is: the run shows it to curators only.
+    run = anonymous(setting, f"/api/runs/{report['run_id']}").json()
+    assert [d["filename"] for d in run["documents"]] != [note.name]
+    assert run["documents"][0]["status"] == "held" and run["documents"][0]["id"] is None
+
+    with page_at(browser, WIDTHS["desktop"]) as page:
+        log_in(page, setting.base)
+        page.goto(f"{setting.base}/personoplysninger")
+        listed = page.locator(".personal-data-document").filter(has_text="Sagsnotat om skolefravær")
+        expect(listed.get_by_text("Tilbageholdt")).to_be_visible()
+        expect(listed.get_by_text(CPR)).to_be_visible()
+        assert accessibility_violations(page) == []
+        screenshot(page, "personal-data-held")
+
+        listed.get_by_role("link").click()
+        expect(page.get_by_text("Tilbageholdt for personoplysninger")).to_be_visible()
+        findings = page.locator("#personoplysninger .personal-data-list li")
+        expect(findings.filter(has_text="Barns navn")).to_have_count(1)
+        expect(findings.filter(has_text="CPR-nummer")).to_have_count(1)
+        assert accessibility_violations(page) == []
+        screenshot(page, "personal-data-findings")
+
+        page.get_by_role("button", name=re.compile(r"Skjul.*barns navn")).click()
+        expect(page.get_by_text("Oplysningen er skjult")).to_be_visible()
+        # The number still holds the document back; the curator lets it stand.
+        page.get_by_role("button", name="Frigiv dokumentet").click()
+        expect(page.get_by_text("Dokumentet er frigivet")).to_be_visible()
+        expect(page.get_by_text("Tilbageholdt for personoplysninger")).to_have_count(0)
+
+    def redacted_text() -> str:
+        answer = anonymous(setting, f"/api/documents/{document_id}")
+        assert answer.status_code == 200
+        return " ".join(p["text"] for p in answer.json()["pages"])
+
+    text = redacted_text()
+    assert "[skjult]" in text and CHILD not in text and "Vestergaard" not in text
+    assert document_id in found_by_search(setting, "Tjørnehøjskolen")
+    assert document_id not in found_by_search(setting, "Vestergaard")
+    assert anonymous(setting, f"/api/documents/{document_id}/original").status_code == 404
+
+    # A changed file of the same source: read again, the redaction applied again, the released
+    # number not held again.
+    with note.open("a", encoding="utf-8") as file:
+        file.write("<!-- en ny udgave -->\n")
+    again = ingest(folder, env=setting.stack.env)
+    assert [d["status"] for d in again["documents"]] == ["indexed"]
+    text = redacted_text()
+    assert "[skjult]" in text and CHILD not in text
+
+    # The data is stored once, with the finding: not in the audit trail, not in the logs.
+    with setting.stack.session() as session:
+        events = [
+            (e.action, json.dumps([e.target, e.before, e.after], ensure_ascii=False))
+            for e in session.query(AuditEvent).all()
+            if e.action.startswith("personal_data.")
+        ]
+    assert {action for action, _said in events} == {
+        "personal_data.redact",
+        "personal_data.release",
+    }
+    for _action, said in events:
+        assert CHILD not in said and "Vestergaard" not in said and CPR not in said
+    # (The server's access log has the test's own search for the name: a user's query.)
+    logged = (run_dir / "corrections-worker.log").read_text(encoding="utf-8", errors="replace")
+    assert "Vestergaard" not in logged and CPR not in logged
+
+
 def test_an_admin_reads_the_curators_work_in_the_audit_trail(
     setting: Setting, browser: Browser
 ) -> None:
@@ -362,6 +476,7 @@ def test_an_admin_reads_the_curators_work_in_the_audit_trail(
         actions = set(rows.locator("td:nth-child(3)").all_inner_texts())
         assert {"navn rettet", "metadata rettet", "filer uploadet", "fil prøvet igen"} <= actions
         assert "vidensbasen rettet" in actions
+        assert {"personoplysning skjult", "personoplysninger godkendt"} <= actions
         assert set(rows.locator("td:nth-child(2)").all_inner_texts()) == {EMAIL}
         assert accessibility_violations(page) == []
         screenshot(page, "audit-curator-work")
@@ -377,7 +492,7 @@ def test_the_curators_forms_fit_a_phone(setting: Setting, browser: Browser) -> N
         assert accessibility_violations(page) == []
         screenshot(page, "document-curator-forms")
         kb_id = next(e["kb_id"] for e in document(setting)["entities"] if e["kb_id"])
-        for path in (f"/entitet/{kb_id}", "/indlaesninger", "/rettelser"):
+        for path in (f"/entitet/{kb_id}", "/indlaesninger", "/rettelser", "/personoplysninger"):
             page.goto(f"{setting.base}{path}")
             assert_fits(page)
             assert accessibility_violations(page) == []

@@ -8,13 +8,17 @@ from typing import Any
 import httpx
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import select
 
+from nlp_models.personal_data import SCREENING_VERSION
 from tests.fixtures import start_worker, stop_worker
 from tests.helpers import ingest
 from tests.stacks import own_stack
+from vidensbank.store import personal_data as personal_store
 from vidensbank.store import runs as run_store
 from vidensbank.store.blobs import content_hash
 from vidensbank.store.db import session_scope
+from vidensbank.store.documents import Document
 from vidensbank.store.runs import IngestItem
 from web.app import app
 
@@ -55,6 +59,17 @@ def test_report_follows_the_contract(report: dict[str, Any], corpus: Path) -> No
         assert by_name[name]["id"]
     for name in BROKEN:
         assert by_name[name]["status"] == "quarantined"
+
+
+def test_the_sample_corpus_holds_nothing_back(report: dict[str, Any]) -> None:
+    """The personal data guard screened every document, and none of the published reports'
+    pseudonymised cases held one back."""
+    ids = [d["id"] for d in report["documents"] if d["status"] == "indexed"]
+    with session_scope() as session:
+        documents = session.scalars(select(Document).where(Document.id.in_(ids))).all()
+        assert documents and all(d.screening_version == SCREENING_VERSION for d in documents)
+        assert [d.id for d in documents if d.held_at is not None] == []
+        assert personal_store.documents_to_review(session) == []
 
 
 @pytest.mark.parametrize("filename", sorted(BROKEN))
