@@ -273,14 +273,18 @@ def _is_private(
         ):
             return True
         work_mail = any(not _FREE_MAIL.search(m.group()) for m in _EMAIL.finditer(paragraph))
-        if work_mail or _PUBLIC.search(paragraph):
+        if work_mail or _PUBLIC.search(paragraph) or _ROLE.search(paragraph):
             return False
         # A letterhead: the organisation named just before its address and number.
         before = [m for m in (*people, *orgs) if left <= m.start and m.end <= start]
         if before and max(before, key=lambda m: m.end).label == "ORG":
             return False
         needs_cue = False
-    elif _PUBLIC.search(near) or any(left <= m.start and m.end <= right for m in orgs):
+    elif (
+        _PUBLIC.search(near)
+        or _ROLE.search(near)
+        or any(left <= m.start and m.end <= right for m in orgs)
+    ):
         return False
     if not needs_cue or _PRIVATE.search(near):
         return True
@@ -400,22 +404,28 @@ _CHILD_WORDS = _words(
     r"går\s+(?:i|på)",
 )
 # Said right before or after a name, these make its bearer an adult.
+_ROLE_WORDS = (
+    r"\w*(?:sagsbehandler|rådgiver|lærer|pædagog|leder|psykolog|minister|forsker|professor|"
+    r"lektor|direktør|formand|chef|konsulent|advokat|læge|sundhedsplejerske|borgmester|rådmand|"
+    r"ordfører|forfatter|forstander|medarbejder|koordinator|assistent|terapeut|jurist|"
+    r"behandler|politi\w*|betjent|dommer|træner)\w*"
+)
 _ADULT_WORDS = _words(
     r"mor(?:en|s)?",
     r"far(?:en|s)?",
     r"moder(?:en)?",
     r"fader(?:en)?",
-    r"\w*forælder\w*",
-    r"\w*forældre\w*",
+    r"\w*forælder(?:en|s)?",
+    r"\w*forældre(?:ne|s)?",
     r"bedste(?:mor|far)",
     r"pleje(?:mor|far|forælder)",
     r"sted(?:mor|far)",
-    r"\w*(?:sagsbehandler|rådgiver|lærer|pædagog|leder|psykolog|minister|forsker|professor|"
-    r"lektor|direktør|formand|chef|konsulent|advokat|læge|sundhedsplejerske|borgmester|rådmand|"
-    r"ordfører|forfatter|forstander|medarbejder|koordinator|assistent|terapeut|jurist)\w*",
+    _ROLE_WORDS,
     r"ph\.d\.",
     r"cand\.\w+",
 )
+# A person's work: their number and address beside it are the office's.
+_ROLE = _words(_ROLE_WORDS)
 # Said of anyone, a child too: an adult's only where no age says otherwise.
 _SPEECH = _words(r"siger", r"udtaler", r"skriver")
 _FAMILY = _words(
@@ -423,8 +433,8 @@ _FAMILY = _words(
     r"far(?:en|s)?",
     r"moder(?:en)?",
     r"fader(?:en)?",
-    r"\w*forælder\w*",
-    r"\w*forældre\w*",
+    r"\w*forælder(?:en|s)?",
+    r"\w*forældre(?:ne|s)?",
     r"bedste(?:mor|far)",
     r"pleje(?:mor|far|forælder)",
     r"sted(?:mor|far)",
@@ -479,14 +489,22 @@ def _full_name(text: str, mention: Mention) -> tuple[int, int] | None:
     return match.span()
 
 
+# Words that part a name from what is said of someone else ("moderen og Marius Bøgh").
+_CONJUNCTION = re.compile(r"\b(?:og|eller|samt|med|end)\b|[.!?;]")
+
+
 def _words_before(text: str, start: int, count: int = 3) -> str:
+    """The last words before a name on its line, after any sentence end or conjunction."""
     line_start = text.rfind("\n", 0, start) + 1
-    return " ".join(text[max(line_start, start - 60) : start].split()[-count:])
+    before = text[max(line_start, start - 60) : start]
+    parts = _CONJUNCTION.split(before)
+    return " ".join(parts[-1].split()[-count:])
 
 
 def _words_after(text: str, end: int, count: int = 3) -> str:
-    """The next words after a name, the next line's too ("Jesper Kristiansen" / "Far")."""
-    return " ".join(text[end : end + 40].split()[:count])
+    """The next words after a name, the next line's too ("Jesper Kristiansen" / "Far"), up to
+    a sentence end or a conjunction."""
+    return " ".join(_CONJUNCTION.split(text[end : end + 40])[0].split()[:count])
 
 
 def _names(
@@ -558,10 +576,15 @@ def _names(
     return list(found.values())
 
 
+_CPR_AFTER = re.compile(r"[ \t]*,?[ \t]*(?:cpr|personnummer)(?:-nr)?\.?:?[ \t]*\d{6}", re.I)
+_CLASS_AFTER = re.compile(r"[ \t]*,[ \t]*\d{1,2}\.[ \t]?[a-hx]\b")
+
+
 def _people(text: str, mentions: Sequence[Mention]) -> list[Mention]:
-    """The page's persons: the pipeline's PER mentions, and any run of capitalised names that
-    starts with a known first name and the pipeline took for something else or missed ("Karla
-    Mønsted" as an organisation) unless the knowledge base knows it."""
+    """The page's persons: the pipeline's PER mentions, and any run of capitalised names the
+    pipeline took for something else or missed ("Karla Mønsted" as an organisation) unless the
+    knowledge base knows it, when it starts with a known first name or an age, a CPR number or
+    a class follows it."""
     people = [m for m in mentions if m.label == "PER"]
     # An unknown "organisation" of two names with an age after it is a person too.
     people += [
@@ -576,7 +599,14 @@ def _people(text: str, mentions: Sequence[Mention]) -> list[Mention]:
     known = [m for m in mentions if m.label == "PER" or m.kb_id is not None]
     for match in _FULL_NAME.finditer(text):
         start, end = match.span()
-        if match.group().split()[0] not in FIRST_NAMES:
+        if _INSTITUTION.search(match.group()):
+            continue
+        if not (
+            match.group().split()[0] in FIRST_NAMES
+            or _age_near(text, start, end) is not None
+            or _CPR_AFTER.match(text, end)
+            or _CLASS_AFTER.match(text, end)
+        ):
             continue
         if any(m.start < end and start < m.end for m in known):
             continue
@@ -622,6 +652,68 @@ def _private_adults(
     return found
 
 
+# --- Tables ----------------------------------------------------------------------------------
+
+_BLOCK = re.compile(r"[^\n]+(?:\n[^\n]+)*")
+_CHILD_HEADER = re.compile(
+    r"(?:elev|elever|elevens navn|barn|barnets navn|børn|børnene|navn \(barn\))", re.I
+)
+_PARENT_HEADER = re.compile(
+    r"(?:forælder|forældre|mor|far|kontaktforælder|pårørende|værge)(?: \([^)]*\))?", re.I
+)
+_SEVERAL = re.compile(r"[ \t]+(?:/|og|&)[ \t]+")
+
+
+def _table_cells(text: str) -> list[tuple[int, int, str]]:
+    """The cells of the tables on a page, each with its column's header: a table reads as a
+    block of short header lines, then blocks of as many lines, one a row."""
+    cells: list[tuple[int, int, str]] = []
+    headers: list[str] | None = None
+    for block in _BLOCK.finditer(text):
+        lines = [
+            (block.start() + m.start(), block.start() + m.end())
+            for m in re.finditer(r"[^\n]+", block.group())
+        ]
+        if headers is not None and len(lines) == len(headers):
+            cells += [
+                (start, end, header) for (start, end), header in zip(lines, headers, strict=True)
+            ]
+            continue
+        texts = [text[start:end].strip() for start, end in lines]
+        headers = None
+        if len(lines) >= 2 and all(len(t) <= 30 and not re.search(r"\d", t) for t in texts):
+            headers = [t.rstrip(":").strip() for t in texts]
+    return cells
+
+
+def _table_names(page: int, text: str, cells: Sequence[tuple[int, int, str]]) -> list[Finding]:
+    """Names in a table's column of pupils or children, and of their parents."""
+    found = []
+    for start, end, header in cells:
+        if _CHILD_HEADER.fullmatch(header):
+            kind = Kind.CHILD_NAME
+        elif _PARENT_HEADER.fullmatch(header):
+            kind = Kind.PARENT_NAME
+        else:
+            continue
+        position = start
+        for part in _SEVERAL.split(text[start:end]):
+            at = text.index(part, position, end)
+            position = at + len(part)
+            name = part.strip()
+            if _FULL_NAME.fullmatch(name) and not _INSTITUTION.search(name):
+                found.append(Finding(kind, page, at, at + len(name), name))
+    return found
+
+
+def _in_number_column(finding: Finding, cells: Sequence[tuple[int, int, str]]) -> bool:
+    """A number in a column headed "Journalnr." or "CVR" is that, whatever it looks like."""
+    return any(
+        start <= finding.start < end and _NUMBER_LABEL.search(header) is not None
+        for start, end, header in cells
+    )
+
+
 # --- The step's rules ---------------------------------------------------------------------------
 
 
@@ -635,10 +727,17 @@ def screen(pages: Sequence[tuple[int, str]], mentions: Iterable[Mention]) -> lis
         on_page = by_page.get(number, [])
         people = _people(text, on_page)
         orgs = [m for m in on_page if m.label == "ORG"]
-        cpr = _cpr_numbers(number, text)
+        cells = _table_cells(text)
+        cpr = [f for f in _cpr_numbers(number, text) if not _in_number_column(f, cells)]
         names = _names(number, text, people, cpr)
+        taken = {(f.start, f.end) for f in names}
+        names += [f for f in _table_names(number, text, cells) if (f.start, f.end) not in taken]
         case = bool(cpr) or any(f.kind == Kind.CHILD_NAME for f in names)
-        contact = _contact_data(number, text, people, orgs, case=case)
+        contact = [
+            f
+            for f in _contact_data(number, text, people, orgs, case=case)
+            if not _in_number_column(f, cells)
+        ]
         findings += cpr + names + contact + _private_adults(number, text, people, names, contact)
     return sorted(findings, key=lambda f: (f.page, f.start))
 
