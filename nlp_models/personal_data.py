@@ -190,8 +190,6 @@ _PUBLIC = _words(
     r"åbningstid\w*",
     r"åben",
     r"hverdage",
-    r"mandag\w*",
-    r"tirsdag\w*",
     r"døgn\w*",
     r"hotline",
     r"\w*sekretariat\w*",
@@ -353,6 +351,7 @@ _NAME = rf"(?-i:{_NAME_WORD}(?:[ \t]+{_NAME_WORD}){{1,3}})"
 # its own and the name on the next (a form's table as text).
 _FIELD = (
     r"(?:[ \t]*\([^)\n]{0,40}\))?"  # "Mor (forældremyndighed)", "Navn (barn)"
+    r"(?:[ \t]*\*)?"  # a required field's star
     r"(?P<sep>[ \t]*:[ \t]*(?:\n[ \t]*){0,2}|[ \t]*(?:\n[ \t]*){1,2})"
 )
 _CHILD_FIELD = re.compile(
@@ -411,6 +410,11 @@ _ROLE_WORDS = (
     r"behandler|politi\w*|betjent|dommer|træner)\w*"
 )
 _ADULT_WORDS = _words(
+    r"mand(?:en)?",
+    r"kone(?:n)?",
+    r"hustru(?:en)?",
+    r"ægtefælle(?:n)?",
+    r"samlever(?:en)?",
     r"mor(?:en|s)?",
     r"far(?:en|s)?",
     r"moder(?:en)?",
@@ -427,8 +431,14 @@ _ADULT_WORDS = _words(
 # A person's work: their number and address beside it are the office's.
 _ROLE = _words(_ROLE_WORDS)
 # Said of anyone, a child too: an adult's only where no age says otherwise.
-_SPEECH = _words(r"siger", r"udtaler", r"skriver")
+_SPEECH = _words(r"siger", r"udtaler", r"skriver", r"kære")
 _FAMILY = _words(
+    r"mand(?:en)?",
+    r"kone(?:n)?",
+    r"hustru(?:en)?",
+    r"ægtefælle(?:n)?",
+    r"samlever(?:en)?",
+    r"kæreste(?:n)?",
     r"mor(?:en|s)?",
     r"far(?:en|s)?",
     r"moder(?:en)?",
@@ -527,6 +537,13 @@ def _names(
                 and not (any(s <= start < e for s, e in known) or name.split()[0] in FIRST_NAMES)
             ):
                 continue  # a heading and a line under it, not a form's field
+            if kind == Kind.CHILD_NAME and ":" not in match.group("sep"):
+                # A label alone on its line may be the last cell of a table's row before.
+                born = _born(text, end, cpr)
+                if born is not None and 18 < dt.date.today().year - born.year < 100:
+                    continue
+                if _FAMILY.search(_words_after(text, end, 4)):
+                    continue
             found[(start, end)] = Finding(kind, page, start, end, name)
     taken = [(f.start, f.end) for f in found.values()]
     children: dict[tuple[int, int], Finding] = {}
@@ -555,6 +572,8 @@ def _names(
             continue
         if age is None and _SPEECH.search(beside):
             continue
+        if _ADDRESS.match(text, end + len(text[end:]) - len(text[end:].lstrip())):
+            continue  # a letter's addressee, the address on the next line: an adult
         # What the sentence says close to the name: "drengen Mikkel Sørensen", "Mikkel
         # Sørensen er anbragt på", not a report title about placed children far off.
         close = text[max(left, start - 60) : min(right, end + 60)]
@@ -563,7 +582,12 @@ def _names(
         # a hundred was most likely written with the wrong seventh digit: no age then.)
         if born is not None and 18 < dt.date.today().year - born.year < 100:
             continue
-        if age is not None or born is not None or _CHILD_WORDS.search(close):
+        if (
+            age is not None
+            or born is not None
+            or _CHILD_WORDS.search(close)
+            or _class_in_prose(text, start, end)
+        ):
             children[span] = Finding(Kind.CHILD_NAME, page, start, end, text[start:end])
     # A name the page gives a role or a parent's place anywhere ("Anne Mørk, klasselærer")
     # is an adult's wherever else it stands.
@@ -574,6 +598,23 @@ def _names(
         if normalized(Kind.CHILD_NAME, child.text) not in adults:
             found[span] = child
     return list(found.values())
+
+
+_CLASS = re.compile(r"\b\d{1,2}\.[ \t]?[a-hx]\b|\b\d{1,2}\.[ \t]?klasse\b")
+
+
+def _paragraph(text: str, start: int, end: int) -> tuple[int, int]:
+    """The paragraph around a span, at most 200 characters either side."""
+    left = text.rfind("\n\n", max(0, start - 200), start)
+    right = text.find("\n\n", end, end + 200)
+    return (left + 2 if left >= 0 else max(0, start - 200), right if right >= 0 else end + 200)
+
+
+def _class_in_prose(text: str, start: int, end: int) -> bool:
+    """A school class said in the name's paragraph of prose ("Holdet fra 4.a bestod af …");
+    a table's row (lines) says it of the row's own pupil only."""
+    left, right = _paragraph(text, start, end)
+    return "\n" not in text[left:right] and _CLASS.search(text, left, right) is not None
 
 
 _CPR_AFTER = re.compile(r"[ \t]*,?[ \t]*(?:cpr|personnummer)(?:-nr)?\.?:?[ \t]*\d{6}", re.I)
