@@ -1,10 +1,12 @@
-"""Speed and memory of the entity pipeline, next to spaCy's blank Danish tokenizer alone.
+"""Speed and memory of the entity pipeline, next to spaCy's blank Danish tokenizer alone, and
+of the personal data screening that runs on its mentions in the same step.
 
     .venv/bin/python bench/entities_speed.py [--repeat 3]
 
 Runs on the text of the rendered sample corpus; prints one JSON line with words per second
-for the tokenizer alone and for the whole pipeline (model, knowledge base, patterns, linking),
-and the memory the pipeline adds to a worker process (resident set size after loading and
+for the tokenizer alone, for the whole pipeline (model, knowledge base, patterns, linking) and
+for the screening of its output for personal data (``nlp_models/personal_data.py``), and the
+memory the pipeline adds to a worker process (resident set size after loading and
 after the run).
 """
 
@@ -22,6 +24,7 @@ import spacy
 from ingest.extract import extract
 from nlp_models.entities import EntityFinder
 from nlp_models.knowledge_base import load_knowledge_base
+from nlp_models.personal_data import screen
 from vidensbank.settings import get_settings
 
 
@@ -60,8 +63,12 @@ def main() -> None:
     loaded_rss = rss_mb()
     start = time.perf_counter()
     for _ in range(args.repeat):
-        finder.find_in_pages(pages)
+        mentions = finder.find_in_pages(pages)
     pipeline_s = (time.perf_counter() - start) / args.repeat
+    start = time.perf_counter()
+    for _ in range(args.repeat):
+        screen(pages, mentions)
+    screening_s = (time.perf_counter() - start) / args.repeat
 
     print(
         json.dumps(
@@ -70,6 +77,8 @@ def main() -> None:
                 "words": words,
                 "blank_tokenizer_words_per_s": round(words / tokenizer_s),
                 "pipeline_words_per_s": round(words / pipeline_s),
+                "screening_words_per_s": round(words / screening_s),
+                "screening_share_of_pipeline": round(screening_s / pipeline_s, 3),
                 "pipeline_load_s": round(load_s, 2),
                 "rss_before_pipeline_mb": round(base_rss),
                 "rss_after_load_mb": round(loaded_rss),

@@ -1,0 +1,219 @@
+"""The personal data guard: its rules one by one, and its quality on hand-written sets.
+
+Six sets in ``tests/personal_data/``, each written and annotated by a different helper who
+never saw the rules or the other sets, each committed before the rules first ran on it and
+frozen by the checksums below:
+
+- ``dev``: the rules were written on it.
+- ``test``, ``holdout``, ``final``, ``final2``: each measured once untuned (the figures below),
+  then its errors were studied and the rules improved; now they are tuning sets too.
+- ``final3``: measured untuned; nothing was changed after it was read. Its figures are the
+  honest ones for text the rules never saw.
+
+The issue's bars — every CPR number found (recall 1.0), children's names in case context
+≥ 0.9, no document held that should not be — hold on every set the rules were tuned on; on
+``final3`` the bars are the issue's where it meets them and the measured figures where it does
+not (those only keep it from getting worse). The sample corpus holds nothing back:
+``tests/integration/test_pipeline.py``.
+"""
+
+import hashlib
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+import yaml
+
+from ingest.extract.registry import extract
+from nlp_models.entities import get_finder
+from nlp_models.mentions import Mention
+from nlp_models.personal_data import (
+    REDACTED,
+    Kind,
+    finding_key,
+    normalized,
+    redact,
+    redaction_spans,
+    screen,
+)
+from tests.quality import report
+from vidensbank.settings import get_settings
+
+SETS = Path(__file__).resolve().parents[2] / "personal_data"
+FROZEN_SHA256 = {
+    "test": "7ce471c605a25f0d33b9c0949828524504ee3dbeb6239fd6cc2fcdd2f4a26c83",
+    "holdout": "2b2bf14b997a3d068581891f84ed138b897a59c44f9fe7b93bd6fbfcc3b97b87",
+    "final": "59b34653d735beae4cbfc7d6625c17b5bdbf5d8c84c534d8edeb2d1491df7c38",
+    "final2": "d4e68d28cf3a07380a4222385b0f6ee8ea9d0bbc49aa239f507de5bccff62319",
+    "final3": "2a9184cb7258a023619914417e80467ccd97568ea3b6579d1029173a434fa0d1",
+}
+# Each set's first measurement, untuned (2026-12-02), CPR numbers / children's names / documents
+# held that should not be + not held that should be:
+#   test     CPR P 0.94 R 1.00   names P 0.76 R 0.76   2 + 1 of 26
+#   holdout  CPR P 0.83 R 1.00   names P 0.54 R 0.82   2 + 1 of 28
+#   final    CPR P 0.94 R 1.00   names P 1.00 R 0.58   1 + 1 of 30
+#   final2   CPR P 1.00 R 1.00   names P 0.96 R 0.84   0 + 0 of 30
+#   final3   CPR P 1.00 R 1.00   names P 0.95 R 0.76   1 + 0 of 30  (never tuned on)
+ISSUE_BARS = {"cpr_recall": 1.0, "cpr_precision": 1.0, "child_recall": 0.9, "wrong_holds": 0}
+BARS = {
+    "dev": ISSUE_BARS,
+    "test": ISSUE_BARS,
+    "holdout": ISSUE_BARS,
+    "final": ISSUE_BARS,
+    "final2": ISSUE_BARS,
+    # Short of the issue's bar for names and holds: these keep it from getting worse.
+    "final3": {"cpr_recall": 1.0, "cpr_precision": 1.0, "child_recall": 0.75, "wrong_holds": 1},
+}
+
+
+def checksum(folder: Path) -> str:
+    digest = hashlib.sha256()
+    for path in [folder / "annotations.yaml", *sorted((folder / "documents").glob("*.html"))]:
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
+@dataclass
+class SetScores:
+    documents: int = 0
+    found: Counter[str] = field(default_factory=Counter)
+    wrong: Counter[str] = field(default_factory=Counter)
+    missed: Counter[str] = field(default_factory=Counter)
+    held_wrongly: list[str] = field(default_factory=list)
+    not_held: list[str] = field(default_factory=list)
+
+    def precision(self, kind: str) -> float:
+        return self.found[kind] / max(1, self.found[kind] + self.wrong[kind])
+
+    def recall(self, kind: str) -> float:
+        return self.found[kind] / max(1, self.found[kind] + self.missed[kind])
+
+
+def _same(a: tuple[str, str], b: tuple[str, str]) -> bool:
+    """The same finding: same kind, and one text inside the other (an address with or without
+    its town)."""
+    return a[0] == b[0] and (a[1] in b[1] or b[1] in a[1])
+
+
+def score(folder: Path) -> SetScores:
+    finder = get_finder(get_settings().kb_dir)
+    annotations = yaml.safe_load((folder / "annotations.yaml").read_text(encoding="utf-8"))
+    scores = SetScores()
+    for name, expected in sorted(annotations["documents"].items()):
+        document = extract((folder / "documents" / name).read_bytes(), name)
+        pages = [(page.number, page.text) for page in document.pages]
+        findings = screen(pages, finder.find_in_pages(pages))
+        got = {(f.kind.value, normalized(f.kind, f.text)) for f in findings}
+        want = {(w["kind"], normalized(w["kind"], w["text"])) for w in expected["findings"]}
+        for finding in got:
+            if any(_same(finding, w) for w in want):
+                scores.found[finding[0]] += 1
+            else:
+                scores.wrong[finding[0]] += 1
+        for wanted in want:
+            if not any(_same(wanted, g) for g in got):
+                scores.missed[wanted[0]] += 1
+        held = any(f.kind.holds for f in findings)
+        if held and not expected["held"]:
+            scores.held_wrongly.append(name)
+        if expected["held"] and not held:
+            scores.not_held.append(name)
+        scores.documents += 1
+    return scores
+
+
+@pytest.fixture(scope="module")
+def measured() -> dict[str, SetScores]:
+    measured = {name: score(SETS / name) for name in BARS}
+    lines = ["kind         " + "".join(f"{name:>9} P {name:>7} R" for name in measured)]
+    for kind in Kind:
+        lines.append(
+            f"{kind.value:<13}"
+            + "".join(f"{m.precision(kind):11.2f}{m.recall(kind):11.2f}" for m in measured.values())
+        )
+    for name, scores in measured.items():
+        lines.append(
+            f"{name}: {scores.documents} documents; held wrongly {scores.held_wrongly or 0}; "
+            f"not held {scores.not_held or 0}"
+        )
+    report("personal data (final3 never tuned on; the others tuned on)", lines)
+    return measured
+
+
+@pytest.mark.parametrize("name", sorted(FROZEN_SHA256))
+def test_the_sets_are_frozen(name: str) -> None:
+    assert checksum(SETS / name) == FROZEN_SHA256[name], (
+        f"tests/personal_data/{name}/ was written by someone who never saw the rules and "
+        "frozen before they ran on it. Do not edit it; a deliberate change is a new set."
+    )
+
+
+@pytest.mark.parametrize("name", sorted(BARS))
+def test_every_cpr_number_and_no_other_number(measured: dict[str, SetScores], name: str) -> None:
+    scores = measured[name]
+    assert scores.recall(Kind.CPR) >= BARS[name]["cpr_recall"]
+    assert scores.precision(Kind.CPR) >= BARS[name]["cpr_precision"]
+
+
+@pytest.mark.parametrize("name", sorted(BARS))
+def test_childrens_names_in_case_context(measured: dict[str, SetScores], name: str) -> None:
+    assert measured[name].recall(Kind.CHILD_NAME) >= BARS[name]["child_recall"]
+
+
+@pytest.mark.parametrize("name", sorted(BARS))
+def test_held_when_it_must_be(measured: dict[str, SetScores], name: str) -> None:
+    scores = measured[name]
+    assert len(scores.held_wrongly) + len(scores.not_held) <= BARS[name]["wrong_holds"]
+
+
+def person(text: str, name: str) -> Mention:
+    start = text.index(name)
+    return Mention(
+        text=name,
+        label="PER",
+        kb_id=None,
+        canonical=name,
+        page=1,
+        start=start,
+        end=start + len(name),
+    )
+
+
+def kinds(text: str, *names: str) -> list[tuple[str, str]]:
+    return [(f.kind.value, f.text) for f in screen([(1, text)], [person(text, n) for n in names])]
+
+
+def test_a_cpr_number_needs_a_real_birth_date() -> None:
+    assert kinds("CPR-nr.: 290220-4123 og 290220 4123") == [
+        ("cpr", "290220-4123"),
+        ("cpr", "290220 4123"),
+    ]
+    # 2021 was no leap year; no 32nd day, no 13th month; masked; an account after its label.
+    text = "290221-4123, 320419-1234, 011399-1234, 010203-XXXX, Kontonr. 0102031234"
+    assert kinds(text) == []
+
+
+def test_a_pseudonym_and_an_adult_are_not_children() -> None:
+    assert kinds("Peter, 12 år, fortæller om sin skole.", "Peter") == []
+    text = "Skoleleder Hanne Lund, 45 år, siger, at børn skal høres."
+    assert kinds(text, "Hanne Lund") == []
+    text = "Drengen Mikkel Sørensen, 9 år, går i 3. klasse."
+    assert kinds(text, "Mikkel Sørensen") == [("child_name", "Mikkel Sørensen")]
+
+
+def test_an_office_number_is_not_a_finding_and_a_mothers_mobile_is() -> None:
+    assert kinds("Borgerservice har åbent hverdage kl. 10-15 på tlf. 89 70 10 00.") == []
+    text = "Mor: Susanne Holm, mobil 22 48 19 07, susanne.holm77@gmail.com"
+    assert kinds(text, "Susanne Holm") == [
+        ("parent_name", "Susanne Holm"),
+        ("phone", "22 48 19 07"),
+        ("email", "susanne.holm77@gmail.com"),
+    ]
+
+
+def test_a_redaction_holds_wherever_the_words_stand() -> None:
+    text = "Barnets navn: Mikkel Sørensen\n\nCPR-nr. 120514-3318. Mikkel Sørensen har fravær."
+    keys = {finding_key(Kind.CHILD_NAME, "Mikkel Sørensen"), finding_key(Kind.CPR, "1205143318")}
+    redacted = redact(text, redaction_spans(text, keys))
+    assert redacted == (f"Barnets navn: {REDACTED}\n\nCPR-nr. {REDACTED}. {REDACTED} har fravær.")
