@@ -23,12 +23,15 @@ from sqlalchemy.orm import Session
 from nlp_models.mentions import Mention
 from vidensbank.store import documents as document_store
 from vidensbank.store import personal_data as personal_store
+from vidensbank.store.documents import Document
 from vidensbank.store.personal_data import Decision
 
 # Bump when the rules change: every document is then screened again (``reenrich --stale``).
 SCREENING_VERSION = "pd-1"
 
 REDACTED = "[skjult]"
+# Findings in a document's title are on this page.
+TITLE_PAGE = 0
 
 
 class Kind(StrEnum):
@@ -95,11 +98,14 @@ _NUMBER_LABEL = re.compile(
     r"\b(?:konto(?:nr|nummer)?|reg\.?(?:\s?nr)?|ean|isbn|issn|cvr(?:-nr)?|se-nr|p-nr|j\.\s?nr|"
     r"journal(?:nr|nummer)?|sags?(?:nr|nummer)|faktura\w*|ordre\w*|"
     # any other "…nr." or "… nummer" label ("Kursusnr.", "bevilling nr."), but a CPR number's
-    r"(?!cpr|person)\w+[ -]?(?=nr\b|nummer\b))\.?"
+    r"(?!cpr|person)\w+\.?[ -]?(?=nr\b|nummer\b))\.?"
     r"(?:\s?(?:nr|nummer)\.?)?:?\s*$",
     re.IGNORECASE,
 )
 _PHONE_LABEL = re.compile(r"\b(?:tlf|telefon\w*|mobil\w*)\.?:?\s*$", re.IGNORECASE)
+
+
+_CPR_LABEL = re.compile(r"\b(?:cpr|personnummer|personnr)", re.IGNORECASE)
 
 
 def _labelled(pattern: re.Pattern[str], text: str, start: int) -> bool:
@@ -121,12 +127,18 @@ def _cpr_date(day: int, month: int, year: int, control: str) -> dt.date | None:
         return None
 
 
-def _cpr_numbers(page: int, text: str) -> list[Finding]:
+def _cpr_numbers(page: int, text: str, cells: Sequence[tuple[int, int, str]]) -> list[Finding]:
     found = []
     for match in _CPR.finditer(text):
         day, month, year, control = match.groups()
         if _cpr_date(int(day), int(month), int(year), control) is None:
             continue
+        if match.group()[6] == " " and not (
+            _CPR_LABEL.search(text, max(0, match.start() - 40), match.start())
+            or _NAME_BEFORE.search(text, max(0, match.start() - 60), match.start())
+            or any(s <= match.start() < e and _CPR_LABEL.search(h) for s, e, h in cells)
+        ):
+            continue  # "Aarhus 280123 2345": two numbers of a table, unless said to be a CPR
         if _labelled(_NUMBER_LABEL, text, match.start()) or _labelled(
             _PHONE_LABEL, text, match.start()
         ):
@@ -345,6 +357,8 @@ FIRST_NAMES = frozenset(
 
 _NAME_WORD = r"[A-ZÆØÅ][a-zæøåéü]+(?:-[A-ZÆØÅ][a-zæøåéü]+)?"
 _FULL_NAME = re.compile(rf"{_NAME_WORD}(?:[ \t]+{_NAME_WORD}){{1,3}}")
+# A name right before a number ("Maja Nguyen" / "011012 4906" in a table's row).
+_NAME_BEFORE = re.compile(rf"{_NAME_WORD}(?:[ \t]+{_NAME_WORD}){{1,3}}[\s,:]*$")
 # Form fields: "Barnets navn: Mikkel Sørensen", "Mor: Susanne Holm".
 _NAME = rf"(?-i:{_NAME_WORD}(?:[ \t]+{_NAME_WORD}){{1,3}})"
 # Form fields: "Barnets navn: Mikkel Sørensen", "Mor: Susanne Holm", or the label on a line of
@@ -391,6 +405,11 @@ _CHILD_WORDS = _words(
     r"\d{1,2}\.\s?klasse",
     r"\d{1,2}\.\s?[a-hx]",
     r"klassekammerat\w*",
+    r"går\s+(?:i|på)",
+)
+# Where a child is (a day-care, a placement): said of the name right after it ("Mikkel Sørensen
+# er anbragt på", "Ida Bøgh går i vuggestuen"), not of a report's topic around its authors.
+_CHILD_PLACES = _words(
     r"børnehave\w*",
     r"vuggestue\w*",
     r"dagpleje\w*",
@@ -399,8 +418,6 @@ _CHILD_WORDS = _words(
     r"opholdssted\w*",
     r"døgninstitution\w*",
     r"anbragt\w*",
-    r"anbringelse\w*",
-    r"går\s+(?:i|på)",
 )
 # Said right before or after a name, these make its bearer an adult.
 _ROLE_WORDS = (
@@ -586,6 +603,7 @@ def _names(
             age is not None
             or born is not None
             or _CHILD_WORDS.search(close)
+            or _CHILD_PLACES.search(_words_after(text, end, 4))
             or _class_in_prose(text, start, end)
         ):
             children[span] = Finding(Kind.CHILD_NAME, page, start, end, text[start:end])
@@ -769,7 +787,7 @@ def screen(pages: Sequence[tuple[int, str]], mentions: Iterable[Mention]) -> lis
         people = _people(text, on_page)
         orgs = [m for m in on_page if m.label == "ORG"]
         cells = _table_cells(text)
-        cpr = [f for f in _cpr_numbers(number, text) if not _in_number_column(f, cells)]
+        cpr = [f for f in _cpr_numbers(number, text, cells) if not _in_number_column(f, cells)]
         names = _names(number, text, people, cpr)
         taken = {(f.start, f.end) for f in names}
         names += [f for f in _table_names(number, text, cells) if (f.start, f.end) not in taken]
@@ -824,15 +842,21 @@ def redaction_spans(text: str, keys: set[str]) -> list[tuple[int, int]]:
         for end in (match.end(), match.start() + len(match.group().split(",")[0])):
             if finding_key(Kind.ADDRESS, text[match.start() : end]) in keys:
                 spans.append((match.start(), end))
-    for match in _FULL_NAME.finditer(text):
+    for match in _NAME_RUN.finditer(text):
         words = list(re.finditer(r"\S+", match.group()))
         for i in range(len(words)):
-            for j in range(i + 1, len(words)):
+            for j in range(i + 1, min(len(words), i + 5)):
                 start, end = match.start() + words[i].start(), match.start() + words[j].end()
-                name = text[start:end]
+                name = text[start:end].rstrip(",.:;")
+                end = start + len(name)
                 if {finding_key(Kind.CHILD_NAME, name), finding_key(Kind.PARENT_NAME, name)} & keys:
                     spans.append((start, end))
     return spans
+
+
+# Any run of capitalised words, across a line break and in capitals too ("MIKKEL SØRENSEN"): a
+# redacted name is looked for in every run of two to five of them.
+_NAME_RUN = re.compile(r"[A-ZÆØÅ][\wæøåÆØÅéü'’.,:;-]*(?:\s+[A-ZÆØÅ][\wæøåÆØÅéü'’.,:;-]*)+")
 
 
 # --- The step on a document ------------------------------------------------------------------
@@ -863,6 +887,16 @@ def redact_pages(
     ]
     if redacted != list(pages):
         document_store.replace_pages(session, document_id=document_id, pages=redacted)
+        # New text: its passages are embedded again, and the old vectors' text is gone.
+        document_store.forget_embedding(session, document_id=document_id)
+    document = session.get(Document, document_id)
+    if document is not None:
+        title = redact(
+            document.title,
+            redaction_spans(document.title, keys) + _literal_spans(document.title, words),
+        )
+        if title != document.title:
+            document.title = title
     return redacted
 
 
@@ -870,11 +904,13 @@ def screen_document(
     session: Session,
     *,
     document_id: str,
+    title: str,
     pages: Sequence[tuple[int, str]],
     mentions: Iterable[Mention],
 ) -> bool:
-    """Screen a document's (redacted) pages and store the findings; return whether it is held
-    back."""
+    """Screen a document's (redacted) title and pages and store the findings; return whether
+    it is held back. The title is page 0: it may come from a file's own metadata, which is not
+    in the text."""
     rows = [
         personal_store.FindingRow(
             page=f.page,
@@ -885,7 +921,7 @@ def screen_document(
             key=f.key,
             holds=f.kind.holds,
         )
-        for f in screen(pages, mentions)
+        for f in screen([(TITLE_PAGE, title), *pages], mentions)
     ]
     return personal_store.record_screening(
         session, document_id=document_id, findings=rows, version=SCREENING_VERSION

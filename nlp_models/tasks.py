@@ -13,7 +13,12 @@ from nlp_models.corrections import apply_corrections
 from nlp_models.curated_kb import current_kb_version
 from nlp_models.entities import current_finder, get_finder
 from nlp_models.mentions import summarize
-from nlp_models.personal_data import SCREENING_VERSION, redact_pages, screen_document
+from nlp_models.personal_data import (
+    SCREENING_VERSION,
+    redact_pages,
+    redacted_keys,
+    screen_document,
+)
 from nlp_models.pipeline import model_version
 from vidensbank.celery_app import PIPELINE_RETRY, DocumentTask, app, enqueue, hand_on
 from vidensbank.settings import get_settings
@@ -42,6 +47,8 @@ def current_versions() -> tuple[str, str]:
 def enrich_documents(self: DocumentTask, document_ids: list[str]) -> None:
     model, kb = current_versions()
     pages: dict[str, list[tuple[int, str]]] = {}
+    titles: dict[str, str] = {}
+    redactions: dict[str, set[str]] = {}
     with session_scope() as session:
         for document_id in document_ids:
             document = session.get(Document, document_id)
@@ -67,15 +74,24 @@ def enrich_documents(self: DocumentTask, document_ids: list[str]) -> None:
                 )
                 continue
             # A curator's redactions first: nothing after this step sees the redacted words.
+            redactions[document_id] = redacted_keys(session, document_id=document_id)
             pages[document_id] = redact_pages(
                 session,
                 document_id=document_id,
                 pages=document_store.get_pages(session, document_id=document_id),
             )
+            titles[document_id] = document.title
     finder = current_finder()
     found = finder.find_in_documents(list(pages.values()))
+    done: list[str] = []
     with session_scope() as session:
         for document_id, mentions in zip(pages, found, strict=True):
+            document_store.lock_document(session, document_id=document_id)
+            if redacted_keys(session, document_id=document_id) != redactions[document_id]:
+                # A curator redacted something since the pages were read: read them again.
+                enqueue("enrich.documents", [document_id])
+                continue
+            done.append(document_id)
             corrections = correction_store.entity_corrections(session, document_id=document_id)
             if corrections:
                 mentions, lost = apply_corrections(
@@ -91,9 +107,13 @@ def enrich_documents(self: DocumentTask, document_ids: list[str]) -> None:
                 session, document_id=document_id, model_version=model, kb_version=kb
             )
             screen_document(
-                session, document_id=document_id, pages=pages[document_id], mentions=mentions
+                session,
+                document_id=document_id,
+                title=titles[document_id],
+                pages=pages[document_id],
+                mentions=mentions,
             )
-    hand_on("index.documents", list(pages))
+    hand_on("index.documents", done)
 
 
 def reenrich(document_ids: Sequence[str] | None = None) -> int:

@@ -2,6 +2,7 @@
 
 from sqlalchemy.orm import Session
 
+from nlp_models.personal_data import SCREENING_VERSION
 from search_api.api.schemas import DocumentPublic, EntityPublic, PageText, Withdrawal
 from search_api.index import indexer
 from search_api.index.elastic import get_client
@@ -75,14 +76,15 @@ def _opens_in_browser(document: Document) -> bool:
     return document.mime_type in INLINE_TYPES and not document.active_content
 
 
-def get_original(document_id: str) -> tuple[str, str, str, bool]:
+def get_original(document_id: str, account: Account | None) -> tuple[str, str, str, bool]:
     """The content hash, MIME type and file name of a document's original, and whether it may
-    open in the browser."""
+    open in the browser. One not screened for personal data (held, not yet read, or a file
+    that could not be read) only for curators; one with redacted data for no one."""
     with session_scope() as session:
         document = _document_or_404(session, document_id)
         if document.withdrawn_at is not None:
             raise _gone(document)
-        if not document.public:
+        if not document.public and account is None:
             raise _not_found()
         if personal_store.redaction_count(session, document_id=document_id):
             raise NotFoundError(
@@ -134,6 +136,7 @@ def restore(account: Account, document_id: str) -> None:
             return
         before = {"reason": document.withdrawn_reason}
         status = document.status
+        screened = document.screening_version == SCREENING_VERSION
         document_store.restore_document(session, document_id=document_id)
         audit.record(
             session,
@@ -142,8 +145,9 @@ def restore(account: Account, document_id: str) -> None:
             target=f"dokument:{document_id}",
             before=before,
         )
-    if status in (DocumentStatus.ENRICHED, DocumentStatus.INDEXED):
+    if screened and status in (DocumentStatus.ENRICHED, DocumentStatus.INDEXED):
         indexer.index_documents(get_client(), [document_id])
-    elif status == DocumentStatus.EXTRACTED:
-        # A new file came while it was withdrawn; its entities were not looked for.
+    elif status in (DocumentStatus.EXTRACTED, DocumentStatus.ENRICHED, DocumentStatus.INDEXED):
+        # A new file came while it was withdrawn (its entities were not looked for), or its
+        # text was not screened with the current rules: the enrich step does both.
         enqueue("enrich.documents", [document_id])

@@ -7,7 +7,7 @@ The audit trail names a finding by its kind, page and key, never by its text.
 from sqlalchemy import delete, func, or_
 from sqlalchemy.orm import Session
 
-from nlp_models.personal_data import Kind, redact_pages
+from nlp_models.personal_data import TITLE_PAGE, Kind, redact_pages
 from search_api.api.schemas import FindingPublic, HeldDocumentPublic
 from search_api.index import indexer
 from search_api.index.elastic import get_client
@@ -15,6 +15,7 @@ from vidensbank.accounts import Account
 from vidensbank.celery_app import enqueue
 from vidensbank.errors import NotFoundError
 from vidensbank.store import audit
+from vidensbank.store import documents as document_store
 from vidensbank.store import personal_data as personal_store
 from vidensbank.store.db import session_scope
 from vidensbank.store.documents import Document, Entity
@@ -39,7 +40,7 @@ def _finding(session: Session, document_id: str, finding_id: int) -> PersonalDat
 
 def _public(session: Session, document: Document) -> list[FindingPublic]:
     decided = personal_store.decisions(session, document_id=document.id)
-    texts = {page.number: page.text for page in document.pages}
+    texts = {TITLE_PAGE: document.title} | {page.number: page.text for page in document.pages}
     found: dict[str, FindingPublic] = {}
     for finding in personal_store.findings_of(session, document_id=document.id):
         if finding.key in found:
@@ -99,6 +100,7 @@ def redact(account: Account, document_id: str, finding_id: int) -> None:
     now and whenever the document is read again; its original is no longer served."""
     with session_scope() as session:
         document = _document(session, document_id)
+        document_store.lock_document(session, document_id=document_id)
         finding = _finding(session, document_id, finding_id)
         kind, page, key, words = finding.kind, finding.page, finding.key, finding.text
         personal_store.decide(
@@ -115,13 +117,13 @@ def redact(account: Account, document_id: str, finding_id: int) -> None:
             pages=[(p.number, p.text) for p in document.pages],
         )
         # The entities are found again from the redacted text; until then none that says it.
-        pattern = f"%{words.casefold()}%"
+        said = words.casefold()
         session.execute(
             delete(Entity).where(
                 Entity.document_id == document_id,
                 or_(
-                    func.lower(Entity.text).like(pattern),
-                    func.lower(Entity.canonical).like(pattern),
+                    func.lower(Entity.text).contains(said, autoescape=True),
+                    func.lower(Entity.canonical).contains(said, autoescape=True),
                 ),
             )
         )
@@ -136,7 +138,7 @@ def redact(account: Account, document_id: str, finding_id: int) -> None:
             actor=account.email,
             action="personal_data.redact",
             target=f"dokument:{document_id}",
-            after={"kind": kind, "page": page, "key": key[:12]},
+            after={"kind": kind, "page": page},
         )
     _show(document_id)
 
@@ -146,6 +148,7 @@ def release(account: Account, document_id: str, finding_id: int | None = None) -
     on (which releases a held document)."""
     with session_scope() as session:
         _document(session, document_id)
+        document_store.lock_document(session, document_id=document_id)
         chosen = (
             [_finding(session, document_id, finding_id)]
             if finding_id is not None
@@ -167,7 +170,7 @@ def release(account: Account, document_id: str, finding_id: int | None = None) -
             action="personal_data.release",
             target=f"dokument:{document_id}",
             after={
-                "findings": [{"kind": f.kind, "page": f.page, "key": f.key[:12]} for f in chosen],
+                "findings": [{"kind": f.kind, "page": f.page} for f in chosen],
                 "held": held,
             },
         )

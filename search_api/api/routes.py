@@ -108,8 +108,8 @@ def api_document(document_id: str, request: Request) -> DocumentPublic:
         **errors(404, 410, 503),
     },
 )
-def api_original(document_id: str) -> FileResponse:
-    key, mime_type, filename, inline = documents.get_original(document_id)
+def api_original(document_id: str, request: Request) -> FileResponse:
+    key, mime_type, filename, inline = documents.get_original(document_id, current_account(request))
     path = BlobStore(get_settings().blob_dir).path_for(key)
     if not path.is_file():
         raise NotFoundError("Originalfilen findes ikke i arkivet.")

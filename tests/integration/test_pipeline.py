@@ -11,6 +11,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 
 from nlp_models.personal_data import SCREENING_VERSION
+from tests.accounts import add, logged_in
 from tests.fixtures import start_worker, stop_worker
 from tests.helpers import ingest
 from tests.stacks import own_stack
@@ -87,7 +88,12 @@ def test_quarantined_original_is_kept(
     report: dict[str, Any], corpus: Path, api: TestClient
 ) -> None:
     item = next(d for d in report["documents"] if d["filename"] == "krypteret-rapport.pdf")
-    response = api.get(f"/api/documents/{item['id']}/original")
+    # Never screened for personal data (it could not be read): curators only.
+    assert api.get(f"/api/documents/{item['id']}/original").status_code == 404
+    add("kurator.karantaene@eksempel.dk")
+    response = logged_in("kurator.karantaene@eksempel.dk").get(
+        f"/api/documents/{item['id']}/original"
+    )
     assert response.status_code == 200
     assert response.content == (corpus / "broken" / "krypteret-rapport.pdf").read_bytes()
 

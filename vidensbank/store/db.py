@@ -35,7 +35,9 @@ def migrate(url: str | None = None) -> None:
 def get_engine(url: str | None = None) -> Engine:
     url = url or get_settings().database_url
     if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"timeout": 60})
+        # Statements' parameters stay out of error messages and logs: they hold documents'
+        # text, and personal data in it.
+        engine = create_engine(url, connect_args={"timeout": 60}, hide_parameters=True)
 
         @event.listens_for(engine, "connect")
         def _sqlite_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
@@ -50,7 +52,7 @@ def get_engine(url: str | None = None) -> Engine:
             cursor.close()
 
         return engine
-    return create_engine(url, pool_pre_ping=True)
+    return create_engine(url, pool_pre_ping=True, hide_parameters=True)
 
 
 @lru_cache

@@ -85,12 +85,12 @@ class Document(Base):
 
     @property
     def public(self) -> bool:
-        """Whether anyone may read it: not taken down, not held back, and screened (a
-        quarantined file has no text to screen)."""
+        """Whether anyone may read it: not taken down, not held back, and screened for personal
+        data (a file that could not be read never is: only curators see it and its original)."""
         return (
             self.withdrawn_at is None
             and self.held_at is None
-            and (self.screening_version is not None or self.status == DocumentStatus.QUARANTINED)
+            and self.screening_version is not None
         )
 
     pages: Mapped[list["Page"]] = relationship(
@@ -135,7 +135,13 @@ class Entity(Base):
 def quarantine_document(
     session: Session, *, document_id: str, reason_code: str, reason: str
 ) -> None:
-    """Quarantine a document and every unfinished item that brought it in, with one reason."""
+    """Quarantine a document and every unfinished item that brought it in, with one reason.
+    Text it may have from a step that ran before the failure was never screened: it goes."""
+    session.execute(delete(Page).where(Page.document_id == document_id))
+    session.execute(delete(Entity).where(Entity.document_id == document_id))
+    session.execute(
+        update(Document).where(Document.id == document_id).values(screening_version=None)
+    )
     set_document_status(
         session,
         document_id=document_id,
@@ -150,6 +156,13 @@ def quarantine_document(
         reason_code=reason_code,
         reason=reason,
     )
+
+
+def lock_document(session: Session, *, document_id: str) -> None:
+    """Take the document's row for this transaction (an UPDATE locks it on PostgreSQL and takes
+    SQLite's write lock), so that a curator's decision and a step that read the document
+    before it cannot interleave."""
+    session.execute(update(Document).where(Document.id == document_id).values(updated_at=utcnow()))
 
 
 def page_counts(session: Session, *, document_ids: Sequence[str]) -> dict[str, int]:
@@ -195,6 +208,13 @@ def unembedded_document_ids(session: Session, *, embedding_version: str) -> list
             )
             .order_by(Document.id)
         )
+    )
+
+
+def forget_embedding(session: Session, *, document_id: str) -> None:
+    """The document's text changed in place: its passages are to be embedded again."""
+    session.execute(
+        update(Document).where(Document.id == document_id).values(embedding_version=None)
     )
 
 
@@ -253,6 +273,8 @@ def record_file(
     document.filename = filename
     document.title = title
     document.source_metadata = source_metadata
+    if document.content_hash != content_hash:
+        document.screening_version = None  # a new file: not served before it is screened
     document.content_hash = content_hash
     document.size = size
     document.status = DocumentStatus.PENDING
@@ -356,6 +378,7 @@ def iter_indexable_document_ids(session: Session) -> Iterator[str]:
             Document.status.in_([DocumentStatus.ENRICHED, DocumentStatus.INDEXED]),
             Document.withdrawn_at.is_(None),
             Document.held_at.is_(None),
+            Document.screening_version.is_not(None),
         )
         .order_by(Document.id)
     )
@@ -387,6 +410,7 @@ def documents_mentioning(session: Session, *, kb_id: str) -> Sequence[tuple[Docu
             Document.status == DocumentStatus.INDEXED,
             Document.withdrawn_at.is_(None),
             Document.held_at.is_(None),
+            Document.screening_version.is_not(None),
         )
         .order_by(Document.published.desc(), Document.title)
     ).all()
@@ -400,7 +424,12 @@ def co_occurring_entities(
     documents = (
         select(Entity.document_id)
         .join(Document, Document.id == Entity.document_id)
-        .where(Entity.kb_id == kb_id, Document.withdrawn_at.is_(None), Document.held_at.is_(None))
+        .where(
+            Entity.kb_id == kb_id,
+            Document.withdrawn_at.is_(None),
+            Document.held_at.is_(None),
+            Document.screening_version.is_not(None),
+        )
     )
     shared = func.count(func.distinct(Entity.document_id))
     rows = session.execute(

@@ -110,11 +110,12 @@ def record_screening(
 
 
 def update_hold(session: Session, *, document_id: str) -> bool:
-    """Hold the document back while one of its holding findings is not decided on; return
-    whether it is held."""
+    """Hold the document back while one of its holding findings is not released; return
+    whether it is held. A finding whose data a curator redacted and that is found again (the
+    redaction did not take where the words stand now) holds it too."""
     decided = decisions(session, document_id=document_id)
     held = any(
-        finding.holds and finding.key not in decided
+        finding.holds and decided.get(finding.key) != Decision.RELEASE
         for finding in findings_of(session, document_id=document_id)
     )
     document = session.get(Document, document_id)

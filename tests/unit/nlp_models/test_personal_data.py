@@ -212,6 +212,28 @@ def test_an_office_number_is_not_a_finding_and_a_mothers_mobile_is() -> None:
     ]
 
 
+def test_numbers_and_topics_of_ordinary_reports_are_not_findings() -> None:
+    assert kinds("Aarhus 280123 2345 og I alt 101010 1010") == []
+    assert kinds("Dok.nr. 120514-3318") == []
+    assert kinds("CPR-nr. 280123 2345") == [("cpr", "280123 2345")]
+    text = (
+        "Undersøgelsen er gennemført af Lone Nielsen og Peter Jensen i samarbejde med børnehaver."
+    )
+    assert kinds(text, "Lone Nielsen", "Peter Jensen") == []
+    text = "Tak til Anne Sørensen for hjælp med analyserne af anbringelser."
+    assert kinds(text, "Anne Sørensen") == []
+
+
+def test_a_redaction_holds_across_lines_and_in_capitals() -> None:
+    keys = {finding_key(Kind.CHILD_NAME, "Mikkel Sørensen")}
+    text = (
+        "NOTAT FRA FAMILIEAFDELINGEN Mikkel Sørensen, 9 år. Om MIKKEL SØRENSEN og Mikkel\nSørensen."
+    )
+    assert redact(text, redaction_spans(text, keys)) == (
+        f"NOTAT FRA FAMILIEAFDELINGEN {REDACTED}, 9 år. Om {REDACTED} og {REDACTED}."
+    )
+
+
 def test_a_redaction_holds_wherever_the_words_stand() -> None:
     text = "Barnets navn: Mikkel Sørensen\n\nCPR-nr. 120514-3318. Mikkel Sørensen har fravær."
     keys = {finding_key(Kind.CHILD_NAME, "Mikkel Sørensen"), finding_key(Kind.CPR, "1205143318")}
