@@ -419,37 +419,14 @@ _CHILD_PLACES = _words(
     r"døgninstitution\w*",
     r"anbragt\w*",
 )
-# Said right before or after a name, these make its bearer an adult.
+# Someone's work, said beside their name.
 _ROLE_WORDS = (
     r"\w*(?:sagsbehandler|rådgiver|lærer|pædagog|leder|psykolog|minister|forsker|professor|"
     r"lektor|direktør|formand|chef|konsulent|advokat|læge|sundhedsplejerske|borgmester|rådmand|"
     r"ordfører|forfatter|forstander|medarbejder|koordinator|assistent|terapeut|jurist|"
     r"behandler|politi\w*|betjent|dommer|træner)\w*"
 )
-_ADULT_WORDS = _words(
-    r"mand(?:en)?",
-    r"kone(?:n)?",
-    r"hustru(?:en)?",
-    r"ægtefælle(?:n)?",
-    r"samlever(?:en)?",
-    r"mor(?:en|s)?",
-    r"far(?:en|s)?",
-    r"moder(?:en)?",
-    r"fader(?:en)?",
-    r"\w*forælder(?:en|s)?",
-    r"\w*forældre(?:ne|s)?",
-    r"bedste(?:mor|far)",
-    r"pleje(?:mor|far|forælder)",
-    r"sted(?:mor|far)",
-    _ROLE_WORDS,
-    r"ph\.d\.",
-    r"cand\.\w+",
-)
-# A person's work: their number and address beside it are the office's.
-_ROLE = _words(_ROLE_WORDS)
-# Said of anyone, a child too: an adult's only where no age says otherwise.
-_SPEECH = _words(r"siger", r"udtaler", r"skriver", r"kære")
-_FAMILY = _words(
+_FAMILY_WORDS = (
     r"mand(?:en)?",
     r"kone(?:n)?",
     r"hustru(?:en)?",
@@ -466,6 +443,13 @@ _FAMILY = _words(
     r"pleje(?:mor|far|forælder)",
     r"sted(?:mor|far)",
 )
+_FAMILY = _words(*_FAMILY_WORDS)
+# Said right before or after a name, these make its bearer an adult.
+_ADULT_WORDS = _words(*_FAMILY_WORDS, _ROLE_WORDS, r"ph\.d\.", r"cand\.\w+")
+# A person's work: their number and address beside it are the office's.
+_ROLE = _words(_ROLE_WORDS)
+# Said of anyone, a child too: an adult's only where no age says otherwise.
+_SPEECH = _words(r"siger", r"udtaler", r"skriver", r"kære")
 _REFERENCE = re.compile(rf"{_NAME_WORD}(?: {_NAME_WORD})*, (?:[A-ZÆØÅ]\.|{_NAME_WORD})")
 _SENTENCE_END = re.compile(r"[.!?](?=\s+[A-ZÆØÅ\"“])|\n")
 
