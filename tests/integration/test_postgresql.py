@@ -17,9 +17,11 @@ from sqlalchemy.orm import Session
 
 from tests.conftest import TEST_PREFIX
 from vidensbank.store import documents as document_store
+from vidensbank.store import personal_data as personal_store
 from vidensbank.store import runs as run_store
 from vidensbank.store.db import migration_config
 from vidensbank.store.documents import DocumentStatus, EntityRow, Extraction
+from vidensbank.store.personal_data import Decision, FindingRow
 from vidensbank.store.runs import NewItem
 
 PORT = os.environ.get("VB_PG_PORT", "5433")
@@ -110,6 +112,26 @@ def test_repository_round_trip(session: Session) -> None:
             ),
         ],
     )
+    # The personal data guard: a finding holds it back until a curator releases it, and only
+    # a screened document is listed anywhere.
+    finding = FindingRow(
+        page=1, start=0, end=11, kind="cpr", text="120514-3318", key="k" * 64, holds=True
+    )
+    assert personal_store.record_screening(
+        session, document_id="d1", findings=[finding], version="pd-test"
+    )
+    assert [d.id for d in personal_store.documents_to_review(session)] == ["d1"]
+    document_store.lock_document(session, document_id="d1")
+    personal_store.decide(
+        session,
+        document_id="d1",
+        key=finding.key,
+        kind=finding.kind,
+        action=Decision.RELEASE,
+        author="kurator@eksempel.dk",
+    )
+    assert not personal_store.update_hold(session, document_id="d1")
+    assert personal_store.documents_to_review(session) == []
     session.commit()
 
     document = document_store.get_document(session, document_id="d1")
