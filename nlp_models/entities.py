@@ -27,7 +27,7 @@ from spacy.tokens import Doc, Span
 from nlp_models.curated_kb import current_knowledge_base
 from nlp_models.knowledge_base import KnowledgeBase, load_knowledge_base
 from nlp_models.linking import PARAGRAPHS, PARAGRAPHS_OF, Linker
-from nlp_models.mentions import Mention
+from nlp_models.mentions import Mention, first_names
 from nlp_models.pipeline import MODEL_DIR, blank_danish, model_version, with_danish_tokenizer
 from vidensbank.settings import get_settings
 
@@ -83,12 +83,7 @@ ADDRESS_PATTERN = re.compile(
 # A person: a known first name with the capitalised words after it on the same line ("Emma",
 # "Henrik Ravn Olsen"), or in a reference list the surname first ("Brandt, H. K.", "Nielsen,
 # Lise Kirkegaard").
-FIRST_NAMES = [
-    line.strip()
-    for line in (Path(__file__).parent / "first_names.txt").read_text(encoding="utf-8").splitlines()
-    if line.strip() and not line.startswith("#")
-]
-_FIRST = "(?:" + "|".join(sorted(map(re.escape, FIRST_NAMES), key=len, reverse=True)) + ")"
+_FIRST = "(?:" + "|".join(sorted(map(re.escape, first_names()), key=len, reverse=True)) + ")"
 _CAPITALISED = r"[A-ZÆØÅ][a-zæøåéü'’]+(?:-[A-ZÆØÅ][a-zæøåéü]+)?"
 PERSON_PATTERN = re.compile(
     rf"""(?:

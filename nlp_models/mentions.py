@@ -6,6 +6,8 @@ pages) does not load spaCy.
 
 from collections import defaultdict
 from collections.abc import Iterable
+from functools import cache
+from pathlib import Path
 
 from pydantic import BaseModel
 
@@ -54,3 +56,11 @@ def summarize(mentions: Iterable[Mention]) -> list[EntitySummary]:
         for (label, _key), group in groups.items()
     ]
     return sorted(summaries, key=lambda s: (-s.count, s.label, s.canonical))
+
+
+@cache
+def first_names() -> tuple[str, ...]:
+    """The Danish first names the person pattern and the personal data rules know
+    (``first_names.txt``)."""
+    lines = (Path(__file__).parent / "first_names.txt").read_text(encoding="utf-8").splitlines()
+    return tuple(line.strip() for line in lines if line.strip() and not line.startswith("#"))

@@ -16,11 +16,10 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
-from pathlib import Path
 
 from sqlalchemy.orm import Session
 
-from nlp_models.mentions import Mention
+from nlp_models.mentions import Mention, first_names
 from vidensbank.store import documents as document_store
 from vidensbank.store import personal_data as personal_store
 from vidensbank.store.documents import Document
@@ -349,18 +348,15 @@ def _contact_data(
 
 # --- Names -----------------------------------------------------------------------------------
 
-FIRST_NAMES = frozenset(
-    line.strip()
-    for line in (Path(__file__).parent / "first_names.txt").read_text(encoding="utf-8").splitlines()
-    if line.strip() and not line.startswith("#")
-)
+FIRST_NAMES = frozenset(first_names())
 
 _NAME_WORD = r"[A-ZÆØÅ][a-zæøåéü]+(?:-[A-ZÆØÅ][a-zæøåéü]+)?"
-_FULL_NAME = re.compile(rf"{_NAME_WORD}(?:[ \t]+{_NAME_WORD}){{1,3}}")
+_NAMES = rf"{_NAME_WORD}(?:[ \t]+{_NAME_WORD}){{1,3}}"
+_FULL_NAME = re.compile(_NAMES)
 # A name right before a number ("Maja Nguyen" / "011012 4906" in a table's row).
-_NAME_BEFORE = re.compile(rf"{_NAME_WORD}(?:[ \t]+{_NAME_WORD}){{1,3}}[\s,:]*$")
+_NAME_BEFORE = re.compile(rf"{_NAMES}[\s,:]*$")
 # Form fields: "Barnets navn: Mikkel Sørensen", "Mor: Susanne Holm".
-_NAME = rf"(?-i:{_NAME_WORD}(?:[ \t]+{_NAME_WORD}){{1,3}})"
+_NAME = rf"(?-i:{_NAMES})"
 # Form fields: "Barnets navn: Mikkel Sørensen", "Mor: Susanne Holm", or the label on a line of
 # its own and the name on the next (a form's table as text).
 _FIELD = (
@@ -623,7 +619,7 @@ _CPR_AFTER = re.compile(r"[ \t]*,?[ \t]*(?:cpr|personnummer)(?:-nr)?\.?:?[ \t]*\
 _CLASS_AFTER = re.compile(r"[ \t]*,[ \t]*\d{1,2}\.[ \t]?[a-hx]\b")
 
 
-def _people(text: str, mentions: Sequence[Mention]) -> list[Mention]:
+def _people(page: int, text: str, mentions: Sequence[Mention]) -> list[Mention]:
     """The page's persons: the pipeline's PER mentions, and any run of capitalised names the
     pipeline took for something else or missed ("Karla Mønsted" as an organisation) unless the
     knowledge base knows it, when it starts with a known first name or an age, a CPR number or
@@ -659,7 +655,7 @@ def _people(text: str, mentions: Sequence[Mention]) -> list[Mention]:
                 label="PER",
                 kb_id=None,
                 canonical=match.group(),
-                page=mentions[0].page if mentions else 1,
+                page=page,
                 start=start,
                 end=end,
             )
@@ -768,7 +764,7 @@ def screen(pages: Sequence[tuple[int, str]], mentions: Iterable[Mention]) -> lis
     findings: list[Finding] = []
     for number, text in pages:
         on_page = by_page.get(number, [])
-        people = _people(text, on_page)
+        people = _people(number, text, on_page)
         orgs = [m for m in on_page if m.label == "ORG"]
         cells = _table_cells(text)
         cpr = [f for f in _cpr_numbers(number, text, cells) if not _in_number_column(f, cells)]
@@ -783,10 +779,6 @@ def screen(pages: Sequence[tuple[int, str]], mentions: Iterable[Mention]) -> lis
         ]
         findings += cpr + names + contact + _private_adults(number, text, people, names, contact)
     return sorted(findings, key=lambda f: (f.page, f.start))
-
-
-def holds(findings: Iterable[Finding]) -> bool:
-    return any(f.kind.holds for f in findings)
 
 
 # --- Redaction -------------------------------------------------------------------------------
@@ -852,10 +844,10 @@ def redacted_keys(session: Session, *, document_id: str) -> set[str]:
 
 
 def redact_pages(
-    session: Session, *, document_id: str, pages: Sequence[tuple[int, str]]
+    session: Session, *, document_id: str, pages: Sequence[tuple[int, str]], keys: set[str]
 ) -> list[tuple[int, str]]:
-    """The document's pages with its redactions applied, stored when that changed them."""
-    keys = redacted_keys(session, document_id=document_id)
+    """The document's pages with the redactions of ``keys`` (``redacted_keys``) applied, stored
+    when that changed them."""
     if not keys:
         return list(pages)
     # The words of the findings stored for those keys, too, wherever they stand: a name the

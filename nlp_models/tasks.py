@@ -79,6 +79,7 @@ def enrich_documents(self: DocumentTask, document_ids: list[str]) -> None:
                 session,
                 document_id=document_id,
                 pages=document_store.get_pages(session, document_id=document_id),
+                keys=redactions[document_id],
             )
             titles[document_id] = document.title
     finder = current_finder()

@@ -7,7 +7,7 @@ The audit trail names a finding by its kind, page and key, never by its text.
 from sqlalchemy import delete, func, or_
 from sqlalchemy.orm import Session
 
-from nlp_models.personal_data import TITLE_PAGE, Kind, redact_pages
+from nlp_models.personal_data import TITLE_PAGE, Kind, redact_pages, redacted_keys
 from search_api.api.schemas import FindingPublic, HeldDocumentPublic
 from search_api.index import indexer
 from search_api.index.elastic import get_client
@@ -115,6 +115,7 @@ def redact(account: Account, document_id: str, finding_id: int) -> None:
             session,
             document_id=document_id,
             pages=[(p.number, p.text) for p in document.pages],
+            keys=redacted_keys(session, document_id=document_id),
         )
         # The entities are found again from the redacted text; until then none that says it.
         said = words.casefold()

@@ -103,6 +103,14 @@ def record_screening(
             insert(PersonalDataFinding),
             [{"document_id": document_id, **asdict(finding)} for finding in findings],
         )
+    if not findings:
+        # Most documents: nothing to hold them back, whatever was decided before.
+        session.execute(
+            update(Document)
+            .where(Document.id == document_id)
+            .values(screening_version=version, held_at=None)
+        )
+        return False
     session.execute(
         update(Document).where(Document.id == document_id).values(screening_version=version)
     )
