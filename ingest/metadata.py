@@ -7,8 +7,11 @@ says of itself (PDF info, HTML meta tags), then what the text shows.
 import datetime as dt
 import re
 from collections.abc import Callable, Mapping
+from functools import cache
+from pathlib import Path
 from typing import Any, NamedTuple
 
+import yaml
 from pydantic import BaseModel, Field
 
 from ingest.extract.base import EmbeddedMetadata, ExtractedPage
@@ -19,6 +22,51 @@ PUBLISHER_SIGNS = {
     "Børns Vilkår": ("Børns Vilkår", "BørneTelefonen"),
     "Socialstyrelsen": ("Socialstyrelsen", "Social- og Boligstyrelsen"),
 }
+
+
+# Every text is taken to be Danish until language detection comes (issue 17); a source that says
+# otherwise is believed.
+DEFAULT_LANGUAGE = "da"
+RIGHTS_FILE = Path(__file__).with_name("rights.yaml")
+
+
+@cache
+def publisher_rights() -> dict[str, str]:
+    """The rights statement each publisher gives its publications (curators correct one
+    document's)."""
+    rights: dict[str, str] = yaml.safe_load(RIGHTS_FILE.read_text(encoding="utf-8"))
+    return rights
+
+
+# "ISBN 978-87-7119-688-7", "ISBN: 87 7119 688 X", "ISBN-13 (e-bog): …": the number, and what
+# follows it on its line (a print and an e-book edition often stand side by side).
+_ISBN = re.compile(
+    r"\bISBN(?:-1[03])?\b[^\d\n]{0,20}((?:\d[\s-]?){9}[\dXx](?:[\s-]?\d){0,3})([^\n]{0,30})"
+)
+_ELECTRONIC = re.compile(r"e-?bog|elektronisk|online|pdf|digital|web", re.IGNORECASE)
+
+
+def valid_isbn(digits: str) -> bool:
+    if len(digits) == 13 and digits.isdigit() and digits.startswith(("978", "979")):
+        return sum(int(d) * (3 if i % 2 else 1) for i, d in enumerate(digits)) % 10 == 0
+    if len(digits) == 10 and digits[:9].isdigit() and (digits[9].isdigit() or digits[9] in "Xx"):
+        values = [int(d) for d in digits[:9]] + [10 if digits[9] in "Xx" else int(digits[9])]
+        return sum((10 - i) * value for i, value in enumerate(values)) % 11 == 0
+    return False
+
+
+def find_isbn(pages: list[ExtractedPage]) -> str | None:
+    """The ISBN a report prints on its title or colophon page (the first pages or the last),
+    checked by its check digit; of a print and an electronic edition, the electronic one,
+    which is the file at hand."""
+    found: list[tuple[str, bool]] = []
+    for page in [*pages[:4], *pages[4:][-2:]]:
+        for match in _ISBN.finditer(page.text):
+            number = " ".join(match.group(1).split())
+            if valid_isbn(re.sub(r"[\s-]", "", number)):
+                found.append((number.replace(" ", "-"), bool(_ELECTRONIC.search(match.group(2)))))
+    electronic = [number for number, is_electronic in found if is_electronic]
+    return next(iter(electronic or [number for number, _ in found]), None)
 
 
 class DocumentMetadata(BaseModel):
@@ -146,9 +194,15 @@ def resolve_metadata(
         extra.update(_target_age(source["target_age"]))
     if source.get("professional") is not None:
         extra["professional"] = normalise_professionals(source["professional"])
+    publisher = source.get("publisher") or embedded.publisher or _guess_publisher(pages)
+    if isbn := source.get("isbn") or find_isbn(pages):
+        extra["isbn"] = isbn
+    if rights := source.get("rights") or publisher_rights().get(publisher or ""):
+        extra["rights"] = rights
+    extra["language"] = source.get("language") or DEFAULT_LANGUAGE
     return DocumentMetadata(
         title=source.get("title") or embedded.title or _first_line(pages) or filename,
-        publisher=source.get("publisher") or embedded.publisher or _guess_publisher(pages),
+        publisher=publisher,
         kind=source.get("kind") or embedded.kind,
         published=_date(source.get("published")) or embedded.published,
         authors=list(source.get("authors") or embedded.authors),

@@ -7,6 +7,7 @@ here="$(dirname "${BASH_SOURCE[0]}")"
 
 # The browser tests drive Debian's Chromium (Playwright cannot download its own here).
 VB_EXTRA_PACKAGES="chromium" "$here/setup.sh"
+"$here/install_citation_js.sh"
 "$here/start_services.sh"
 
 bin="$VB_ROOT/.venv/bin"

@@ -34,6 +34,8 @@ def correct_metadata(
     authors: Field = "",
     target_age: Field = "",
     professional: Field = "",
+    isbn: Field = "",
+    rights: Field = "",
 ) -> Response:
     corrections.correct_metadata(
         account,
@@ -46,6 +48,8 @@ def correct_metadata(
             MetadataField.AUTHORS: authors,
             MetadataField.TARGET_AGE: target_age,
             MetadataField.PROFESSIONAL: professional,
+            MetadataField.ISBN: isbn,
+            MetadataField.RIGHTS: rights,
         },
     )
     return _back(document_id)

@@ -21,6 +21,8 @@ PARAMETER_NAMES = {
     "page": "sidenummeret",
     "size": "antal resultater pr. side",
     "sort": "sortering",
+    "format": "formatet",
+    "side": "sidetallet",
     **{f.name: f.noun for f in FILTERS},
 }
 
@@ -50,6 +52,8 @@ def explain_validation_error(error: dict[str, Any]) -> tuple[int, str]:
         "greater_than_equal": f"{name.capitalize()} skal være mindst {ctx.get('ge')}.",
         "less_than_equal": f"{name.capitalize()} må højst være {ctx.get('le')}.",
         "literal_error": f"{name.capitalize()} skal være en af: {ctx.get('expected')}.",
+        "enum": f"{name.capitalize()} skal være en af: "
+        f"{str(ctx.get('expected')).replace(' or ', ' eller ')}.",
         "missing": f"{name.capitalize()} mangler.",
     }
     return 400, messages.get(kind, f"{name.capitalize()} er ugyldig.")

@@ -6,12 +6,14 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from search_api.api import (
+    citations,
     collections,
     corrections,
     documents,
     entities,
     kb_edits,
     personal_data,
+    routes,
     runs,
 )
 from search_api.api.auth import current_account
@@ -49,11 +51,22 @@ def document_page(
 ) -> HTMLResponse:
     account = current_account(request)
     document = documents.get_document(document_id, account)
-    return templates.TemplateResponse(
+    base_url = str(request.base_url)
+    # Only what anyone may read is offered for citing (and to Zotero and search engines).
+    reference = next(iter(citations.references([document_id], base_url)), None)
+    response = templates.TemplateResponse(
         request,
         "document.html",
         {
             "document": document,
+            "citation": {
+                "highwire": citations.highwire_tags(reference),
+                "json_ld": citations.json_ld(reference),
+                "references": citations.formatted_references(reference),
+                "downloads": citations.citation_page_downloads(document_id, None),
+            }
+            if reference
+            else None,
             "account": account,
             # A curator in a browser can put the document in a collection from here.
             "collections": collections.list_collections(account)
@@ -62,6 +75,24 @@ def document_page(
             "reader": reader.build_reader(document, q, side),
             "curating": _curating(account, document_id),
             "json_url": f"/api/documents/{document_id}",
+        },
+    )
+    if reference:
+        response.headers["Link"] = citations.signposting(reference, base_url)
+    return response
+
+
+@router.get("/dokument/{document_id}/citer")
+def citation_page(
+    request: Request, document_id: str, side: routes.CitedPage = None
+) -> HTMLResponse:
+    return templates.TemplateResponse(
+        request,
+        "citation.html",
+        {
+            "citation": citations.citation_page(document_id, str(request.base_url), side),
+            "json_url": f"/api/documents/{document_id}/citation"
+            + (f"?side={side}" if side else ""),
         },
     )
 

@@ -248,4 +248,5 @@ def page_context(params: SearchParams, response: SearchResponse, query: str) -> 
         "document_url": document_url,
         "tidy_snippet": tidy_snippet,
         "json_url": f"/api/search?{query}",
+        "cite_url": f"/api/search/cite?{query}{'&' if query else ''}format=",
     }

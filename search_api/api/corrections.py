@@ -8,11 +8,13 @@ corrections again, so they survive re-ingest and a new model.
 """
 
 import datetime as dt
+import re
 from typing import Any
 
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from ingest.metadata import valid_isbn
 from nlp_models.corrections import occurrences
 from nlp_models.curated_kb import current_knowledge_base
 from nlp_models.mentions import entity_key
@@ -37,6 +39,7 @@ MAX_CHARS = {
     MetadataField.PUBLISHER: 200,
     MetadataField.KIND: 100,
     MetadataField.TARGET_AGE: 100,
+    MetadataField.RIGHTS: 1000,
 }
 MAX_NAME_CHARS = 200
 MAX_NAMES = 50
@@ -48,6 +51,8 @@ FIELD_NAMES = {
     MetadataField.AUTHORS: "Forfattere",
     MetadataField.TARGET_AGE: "Målgruppens alder",
     MetadataField.PROFESSIONAL: "Faggrupper",
+    MetadataField.ISBN: "ISBN",
+    MetadataField.RIGHTS: "Rettigheder",
 }
 ACTION_NAMES = {
     EntityAction.REJECT: "ikke et navn",
@@ -75,6 +80,8 @@ def _current(document: Document) -> dict[MetadataField, Any]:
         MetadataField.AUTHORS: list(document.authors or []),
         MetadataField.TARGET_AGE: extra.get("target_age"),
         MetadataField.PROFESSIONAL: list(extra.get("professional") or []),
+        MetadataField.ISBN: extra.get("isbn"),
+        MetadataField.RIGHTS: extra.get("rights"),
     }
 
 
@@ -124,6 +131,10 @@ def _value(field: MetadataField, text: str) -> Any:
             return dt.date.fromisoformat(text).isoformat()
         except ValueError as exc:
             raise BadRequestError("Skriv datoen som år-måned-dag, fx 2024-03-01.") from exc
+    if field == MetadataField.ISBN:
+        if not valid_isbn(re.sub(r"[\s-]", "", text)):
+            raise BadRequestError("ISBN-nummeret er ikke gyldigt (tjek de 10 eller 13 cifre).")
+        return text.replace(" ", "-")
     if len(text) > MAX_CHARS[field]:
         raise BadRequestError(f"{FIELD_NAMES[field]} må højst have {MAX_CHARS[field]} tegn.")
     return text

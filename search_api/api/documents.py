@@ -64,6 +64,9 @@ def get_document(document_id: str, account: Account | None = None) -> DocumentPu
             else None,
             held_at=document.held_at,
             original_served=not personal_store.redaction_count(session, document_id=document.id),
+            isbn=(document.extra or {}).get("isbn"),
+            rights=(document.extra or {}).get("rights"),
+            language=(document.extra or {}).get("language") or "da",
         )
 
 

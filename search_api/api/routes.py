@@ -6,10 +6,20 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import FileResponse, JSONResponse, Response
 from pydantic import BaseModel
 
-from search_api.api import audit, collections, documents, entities, health, personal_data, runs
+from search_api.api import (
+    audit,
+    citations,
+    collections,
+    documents,
+    entities,
+    health,
+    personal_data,
+    runs,
+)
 from search_api.api.auth import AdminAccount, CuratorAccount, current_account
 from search_api.api.schemas import (
     AuditEventPublic,
+    CitationPage,
     CollectionPublic,
     CollectionSummary,
     DocumentPublic,
@@ -152,6 +162,86 @@ def api_collections(request: Request) -> list[CollectionSummary]:
 )
 def api_collection(collection_id: str, request: Request) -> CollectionPublic:
     return collections.get_collection(collection_id, current_account(request))
+
+
+CitationFormatQuery = Annotated[
+    citations.CitationFormat,
+    Query(description="ris (Zotero, EndNote, Mendeley), bibtex eller csl-json"),
+]
+CitedPage = Annotated[
+    int | None, Query(ge=1, le=100_000, description="Citér denne side af dokumentet (s. N)")
+]
+CITATION_FILE: dict[int | str, dict[str, Any]] = {
+    200: {
+        "description": "Referencerne som fil (RIS, BibTeX eller CSL-JSON).",
+        "content": {media_type: {} for _, media_type, _ in citations.RENDERERS.values()},
+    }
+}
+
+
+def _citation_file(export: citations.Export) -> Response:
+    return Response(
+        export.text,
+        media_type=export.media_type,
+        headers={"Content-Disposition": f'attachment; filename="{export.filename}"'},
+    )
+
+
+@router.get(
+    "/api/documents/{document_id}/cite",
+    tags=["citater"],
+    response_class=Response,
+    responses={**CITATION_FILE, **errors(404, 503)},
+)
+def api_document_cite(
+    document_id: str, request: Request, format: CitationFormatQuery, side: CitedPage = None
+) -> Response:
+    """The document (or one page of it) as a reference to import in a reference manager."""
+    reference = citations.document_reference(document_id, str(request.base_url), side)
+    name = f"vidensbank-{document_id}" + (f"-side-{side}" if side else "")
+    return _citation_file(citations.export([reference], format, name))
+
+
+@router.get(
+    "/api/documents/{document_id}/citation",
+    response_model=CitationPage,
+    tags=["citater"],
+    responses=errors(404, 503),
+)
+def api_document_citation(
+    document_id: str, request: Request, side: CitedPage = None
+) -> CitationPage:
+    """How to cite the document or one page of it: formatted in APA, Chicago and Harvard with
+    the Danish locale, and the files to download."""
+    return citations.citation_page(document_id, str(request.base_url), side)
+
+
+@router.get(
+    "/api/collections/{collection_id}/cite",
+    tags=["citater"],
+    response_class=Response,
+    responses={**CITATION_FILE, **errors(404, 503)},
+)
+def api_collection_cite(
+    collection_id: str, request: Request, format: CitationFormatQuery
+) -> Response:
+    """The collection's documents, in its order, as references."""
+    _title, references = citations.collection_references(
+        collection_id, current_account(request), str(request.base_url)
+    )
+    return _citation_file(citations.export(references, format, f"samling-{collection_id}"))
+
+
+@router.get(
+    "/api/search/cite",
+    tags=["citater"],
+    response_class=Response,
+    responses={**CITATION_FILE, **errors(400, 413, 503)},
+)
+def api_search_cite(params: SearchQuery, request: Request, format: CitationFormatQuery) -> Response:
+    """A page of search results (the same parameters as /api/search) as references."""
+    references = citations.search_references(params, str(request.base_url))
+    return _citation_file(citations.export(references, format, "soegning"))
 
 
 AuditActor = Annotated[str | None, Query(max_length=320, description="Kun denne konto")]

@@ -89,6 +89,43 @@ class DocumentPublic(BaseModel):
     held_at: AwareDatetime | None = None
     # False once personal data in it was redacted: the original still holds it.
     original_served: bool = True
+    isbn: str | None = None
+    rights: str | None = None  # the publisher's rights statement or licence, as curators set it
+    language: str = "da"  # ISO 639-1
+
+
+class Reference(BaseModel):
+    """A document (or a page of it) as a citation gives it."""
+
+    id: str
+    title: str
+    authors: list[str]
+    publisher: str | None
+    kind: str | None
+    published: dt.date | None
+    isbn: str | None
+    rights: str | None
+    language: str
+    url: str  # the document's page here (the cited page's anchor for a page)
+    pdf_url: str | None  # the original PDF (at the cited page), when it is served
+    page: int | None  # the cited page
+    pages: int | None  # how many pages the document has
+
+
+class FormattedReference(BaseModel):
+    style: str  # the CSL style's name, e.g. "apa"
+    name: str  # its name in Danish
+    in_text: str  # the citation in the text, e.g. "(Kjeldsen & Iversen, 2012, s. 12)"
+    html: str  # the reference, HTML-escaped, with the style's <i> and <b>
+    text: str  # the reference as plain text
+
+
+class CitationPage(BaseModel):
+    """How to cite a document or one of its pages: formatted, and as files to download."""
+
+    reference: Reference
+    references: list[FormattedReference]
+    downloads: dict[str, str]  # format → address
 
 
 class FindingPublic(BaseModel):

@@ -11,6 +11,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 
 from nlp_models.personal_data import SCREENING_VERSION
+from sample_corpus.sources import load_documents
 from tests.accounts import add, logged_in
 from tests.fixtures import start_worker, stop_worker
 from tests.helpers import ingest
@@ -134,6 +135,36 @@ def test_search_finds_danish_results_with_page_hits(
     assert all(isinstance(h["page"], int) for h in with_hits[0]["hits"])
     assert "<mark>" in with_hits[0]["hits"][0]["highlight"]
     assert {"publisher", "kind", "year"} <= set(body["facets"])
+
+
+def test_reports_carry_the_isbn_printed_on_their_title_page(
+    report: dict[str, Any], api: TestClient
+) -> None:
+    """The manifest gives no ISBN: each comes from the text of the PDF's first pages."""
+    printed = {
+        spec.filename: spec.data["isbn"]
+        for spec in load_documents()
+        if spec.fmt == "pdf" and spec.data.get("isbn")
+    }
+    found = {
+        d["filename"]: api.get(f"/api/documents/{d['id']}").json().get("isbn")
+        for d in report["documents"]
+        if d["filename"] in printed and d["status"] == "indexed"
+    }
+    assert len(found) >= 10
+    assert found == {filename: printed[filename] for filename in found}
+
+
+def test_a_page_of_search_results_downloads_as_references(
+    report: dict[str, Any], api: TestClient
+) -> None:
+    params: dict[str, str | int] = {"q": "anbringelse", "size": 20}
+    results = api.get("/api/search", params=params).json()["results"]
+    ris = api.get("/api/search/cite", params={**params, "format": "ris"})
+    assert ris.status_code == 200
+    assert ris.headers["content-disposition"] == 'attachment; filename="soegning.ris"'
+    titles = [line[6:] for line in ris.text.splitlines() if line.startswith("TI  - ")]
+    assert titles == [" ".join(r["title"].split()) for r in results] and len(titles) > 5
 
 
 def test_filters_narrow_results(report: dict[str, Any], api: TestClient) -> None:

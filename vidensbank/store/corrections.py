@@ -31,6 +31,8 @@ class MetadataField(StrEnum):
     AUTHORS = "authors"
     TARGET_AGE = "target_age"
     PROFESSIONAL = "professional"
+    ISBN = "isbn"
+    RIGHTS = "rights"
 
 
 class EntityAction(StrEnum):

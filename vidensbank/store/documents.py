@@ -252,6 +252,11 @@ def get_documents(session: Session, *, document_ids: Sequence[str]) -> list[Docu
     )
 
 
+def get_document_records(session: Session, *, document_ids: Sequence[str]) -> list[Document]:
+    """These documents without their pages and entities: what a citation or a list needs."""
+    return list(session.scalars(select(Document).where(Document.id.in_(document_ids))))
+
+
 def record_file(
     session: Session,
     *,

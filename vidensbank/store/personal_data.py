@@ -174,6 +174,19 @@ def redaction_count(session: Session, *, document_id: str) -> int:
     )
 
 
+def redacted_documents(session: Session, *, document_ids: Sequence[str]) -> set[str]:
+    """Those of these documents with personal data a curator redacted (their originals are
+    not served)."""
+    return set(
+        session.scalars(
+            select(PersonalDataDecision.document_id).where(
+                PersonalDataDecision.document_id.in_(document_ids),
+                PersonalDataDecision.action == Decision.REDACT,
+            )
+        )
+    )
+
+
 def documents_to_review(session: Session) -> list[Document]:
     """Held documents first, then those with findings no curator has decided on."""
     with_findings = select(PersonalDataFinding.document_id).distinct()

