@@ -206,6 +206,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
         workers=args.workers,
         http=NoDelayH11Protocol,
         h11_max_incomplete_event_size=16 * 1024 * 1024,
+        # Uvicorn's access log writes each client's address; web/access_log.py logs the
+        # requests without it.
+        access_log=False,
     )
     return 0
 

@@ -14,6 +14,7 @@ from fastapi.staticfiles import StaticFiles
 from fastapi_offline import FastAPIOffline
 
 from search_api.api.routes import router as api_router
+from web.access_log import AccessLogMiddleware
 from web.account_pages import router as account_router
 from web.audit_pages import router as audit_router
 from web.collection_pages import router as collection_router
@@ -23,6 +24,7 @@ from web.pages import router as pages_router
 from web.personal_data_pages import router as personal_data_router
 from web.security import SecurityMiddleware
 from web.upload_pages import router as upload_router
+from web.usage_pages import router as usage_router
 from web.user_pages import router as user_router
 from web.withdrawal_pages import router as withdrawal_router
 
@@ -81,6 +83,8 @@ def create_app() -> FastAPI:
         static_url=DOCS_ASSETS,
     )
     app.add_middleware(SecurityMiddleware)
+    # Outermost, so it logs the requests the security middleware refuses too.
+    app.add_middleware(AccessLogMiddleware)
     install_error_handlers(app)
     app.include_router(api_router)
     app.include_router(pages_router)
@@ -92,6 +96,7 @@ def create_app() -> FastAPI:
     app.include_router(personal_data_router)
     app.include_router(upload_router)
     app.include_router(user_router)
+    app.include_router(usage_router)
     app.add_api_route(
         "/docs", lambda: _docs_page(app), include_in_schema=False, response_class=HTMLResponse
     )

@@ -14,10 +14,10 @@ hides it in narrower ones; the table always has every number.
 import math
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Literal
 
-from search_api.api.schemas import EntityPage
+from search_api.api.schemas import EntityPage, MonthUsage, PublisherUsage
 from search_api.query.results import FacetValue
 
 # The drawing widths (px) labels are spaced for, narrowest first: a phone's column, half a
@@ -41,6 +41,24 @@ PERIOD_YEARS = (1, 2, 5, 10, 20, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10000)
 # Label every n-th column, n from these: each divides the next, so the labels a phone shows are
 # among those a desktop shows.
 LABEL_INTERVALS = (1, 5, 10, 50, 100)
+
+# Months: a label such as "sep. 2026", and labels on every month, quarter, half year or year.
+MONTH_LABEL_PX = 64
+MONTH_LABEL_INTERVALS = (1, 3, 6, 12)
+SHORT_MONTHS = (
+    "jan.",
+    "feb.",
+    "mar.",
+    "apr.",
+    "maj",
+    "jun.",
+    "jul.",
+    "aug.",
+    "sep.",
+    "okt.",
+    "nov.",
+    "dec.",
+)
 
 # Rows (counts per publisher): the name above its bar, the count after it.
 ROW_HEIGHT = 44
@@ -68,6 +86,9 @@ class Noun:
 
 MENTIONS = Noun("omtale", "omtaler")
 DOCUMENTS = Noun("dokument", "dokumenter")
+USES = Noun("visning eller download", "visninger og downloads")
+VIEWS = Noun("visning", "visninger")
+DOWNLOADS = Noun("download", "downloads")
 PUBLISHERS = Noun("udgiver", "udgivere")
 
 
@@ -149,14 +170,16 @@ def _period_length(first: int, last: int) -> int:
     )
 
 
-def _labelled(ordinals: Sequence[int], label_px: int, plot_px: int) -> set[int]:
+def _labelled(
+    ordinals: Sequence[int], label_px: int, plot_px: int, intervals: Sequence[int]
+) -> set[int]:
     """The columns (by index) labelled in a drawing ``plot_px`` wide, so that labels
-    ``label_px`` wide do not overlap: every n-th, n from ``LABEL_INTERVALS`` so the labels fall
-    on round years (2010, 2015, 2020), and the first and last column when they are far enough
-    from those, so the axis says where it starts and ends."""
+    ``label_px`` wide do not overlap: every n-th, n from ``intervals`` so the labels fall
+    on round years (2010, 2015, 2020) or quarters, and the first and last column when they are
+    far enough from those, so the axis says where it starts and ends."""
     slots = len(ordinals)
     needed = math.ceil(slots * label_px / plot_px)  # slots between two labels' centres
-    every = next((n for n in LABEL_INTERVALS if n >= needed), LABEL_INTERVALS[-1])
+    every = next((n for n in intervals if n >= needed), intervals[-1])
     labelled = {i for i, ordinal in enumerate(ordinals) if ordinal % every == 0}
     for end in (0, slots - 1):
         if all(abs(end - i) >= needed for i in labelled if i != end):
@@ -164,10 +187,12 @@ def _labelled(ordinals: Sequence[int], label_px: int, plot_px: int) -> set[int]:
     return labelled
 
 
-def _labels_from(ordinals: Sequence[int], label_px: int) -> list[int | None]:
+def _labels_from(
+    ordinals: Sequence[int], label_px: int, intervals: Sequence[int]
+) -> list[int | None]:
     """For each column, the narrowest of ``PLOT_WIDTHS`` from which on its label is drawn
     (it is drawn on that width and every wider one); ``None``: never."""
-    labelled = {width: _labelled(ordinals, label_px, width) for width in PLOT_WIDTHS}
+    labelled = {width: _labelled(ordinals, label_px, width, intervals) for width in PLOT_WIDTHS}
     widths: list[int | None] = []
     for i in range(len(ordinals)):
         narrowest = None
@@ -207,14 +232,74 @@ def years_bar_chart(
     ordinals = range(first // step, last // step + 1)
     values = [sum(by_year[y] for y in range(o * step, (o + 1) * step)) for o in ordinals]
     labels = [str(o) if step == 1 else f"{o * step}–{(o + 1) * step - 1}" for o in ordinals]
+    chart = _column_chart(
+        labels,
+        values,
+        ordinals,
+        label_px=YEAR_LABEL_PX * (1 if step == 1 else 2),
+        intervals=LABEL_INTERVALS,
+        chart_id=chart_id,
+        title=title,
+        noun=noun,
+        per="år" if step == 1 else f"periode på {step} år",
+        category="År" if step == 1 else "Periode",
+    )
+    if unknown:
+        return replace(
+            chart,
+            description=f"{chart.description} Derudover {noun.count(unknown)} uden kendt år.",
+            table=[*chart.table, ("Ukendt år", unknown)],
+        )
+    return chart
 
+
+def months_bar_chart(
+    counts: Sequence[tuple[str, int]], *, chart_id: str, title: str, noun: Noun
+) -> ColumnChart | None:
+    """A column per month (``"2026-05"``) in the order given: every month of a period, those
+    without any as zero. ``None`` when no month has a count."""
+    if not any(value for _, value in counts):
+        return None
+    ordinals = [int(month[:4]) * 12 + int(month[5:7]) - 1 for month, _ in counts]
+    return _column_chart(
+        [month_label(month) for month, _ in counts],
+        [value for _, value in counts],
+        ordinals,
+        label_px=MONTH_LABEL_PX,
+        intervals=MONTH_LABEL_INTERVALS,
+        chart_id=chart_id,
+        title=title,
+        noun=noun,
+        per="måned",
+        category="Måned",
+    )
+
+
+def month_label(month: str) -> str:
+    """``"2026-05"`` → ``"maj 2026"``."""
+    return f"{SHORT_MONTHS[int(month[5:7]) - 1]} {month[:4]}"
+
+
+def _column_chart(
+    labels: Sequence[str],
+    values: Sequence[int],
+    ordinals: Sequence[int],
+    *,
+    label_px: int,
+    intervals: Sequence[int],
+    chart_id: str,
+    title: str,
+    noun: Noun,
+    per: str,
+    category: str,
+) -> ColumnChart:
+    """The columns of ``values`` side by side, each labelled and described."""
     slots = len(values)
     slot = 100 / slots
     baseline = COLUMN_CHART_HEIGHT - COLUMN_BOTTOM
     plot_height = baseline - COLUMN_TOP
     highest = max(values) or 1
-    label_px = YEAR_LABEL_PX * (1 if step == 1 else 2)
-    labels_from = _labels_from(ordinals, label_px)
+    labels_from = _labels_from(ordinals, label_px, intervals)
     count_px = len(danish_number(highest)) * DIGIT_PX + COUNT_PADDING_PX
     counts_from = next((width for width in PLOT_WIDTHS if width / slots >= count_px), None)
     columns = []
@@ -237,24 +322,19 @@ def years_bar_chart(
         )
     peak = max(values)
     peaks = [label for label, value in zip(labels, values, strict=True) if value == peak]
-    per = "år" if step == 1 else f"periode på {step} år"
     description = (
         f"Søjlediagram over {noun.plural} pr. {per} fra {labels[0]} til {labels[-1]}. "
         f"Flest i {danish_list(peaks)}: {noun.count(peak)}{' hver' if len(peaks) > 1 else ''}. "
         f"I alt {noun.count(sum(values))}."
     )
-    table = list(zip(labels, values, strict=True))
-    if unknown:
-        description += f" Derudover {noun.count(unknown)} uden kendt år."
-        table.append(("Ukendt år", unknown))
     return ColumnChart(
         id=chart_id,
         title=title,
         description=description,
-        category="År" if step == 1 else "Periode",
+        category=category,
         noun=noun,
         height=COLUMN_CHART_HEIGHT,
-        table=table,
+        table=list(zip(labels, values, strict=True)),
         columns=columns,
         baseline=baseline,
         label_y=COLUMN_CHART_HEIGHT - 8,
@@ -375,10 +455,45 @@ def entity_charts(entity: EntityPage) -> EntityCharts:
     )
 
 
+@dataclass(frozen=True)
+class UsageCharts:
+    views: ColumnChart | None
+    downloads: ColumnChart | None
+    publishers: RowChart | None
+
+
+def usage_charts(
+    months: Sequence[MonthUsage], publishers: Sequence[PublisherUsage] = ()
+) -> UsageCharts:
+    """Views and downloads per month, and the uses per publisher."""
+    return UsageCharts(
+        views=months_bar_chart(
+            [(m.month, m.views) for m in months],
+            chart_id="visninger-maaned",
+            title="Visninger pr. måned",
+            noun=VIEWS,
+        ),
+        downloads=months_bar_chart(
+            [(m.month, m.downloads) for m in months],
+            chart_id="downloads-maaned",
+            title="Downloads pr. måned",
+            noun=DOWNLOADS,
+        ),
+        publishers=categories_bar_chart(
+            ((p.publisher or UNKNOWN_PUBLISHER, p.views + p.downloads) for p in publishers),
+            chart_id="brug-udgiver",
+            title="Visninger og downloads pr. udgiver",
+            noun=USES,
+            category=PUBLISHERS,
+        ),
+    )
+
+
 # The functions the chart macros call (``templates/_charts.html``).
 TEMPLATE_GLOBALS = {
     "danish_number": danish_number,
     "danish_list": danish_list,
+    "month_label": month_label,
     "search_years_chart": search_years_chart,
     "search_publishers_chart": search_publishers_chart,
 }

@@ -6,8 +6,9 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from search_api.api import collections
+from search_api.api import collections, usage
 from search_api.api.auth import CuratorAccount, current_account
+from vidensbank.store.usage import TargetType, UseKind
 from web.templating import templates
 
 router = APIRouter(default_response_class=HTMLResponse, include_in_schema=False)
@@ -64,6 +65,13 @@ def collection_page(request: Request, collection_id: str) -> Response:
             "account": account,
             "json_url": f"/api/collections/{collection_id}",
         },
+        # Only a published collection's page gets here for anyone not logged in.
+        background=usage.counted(
+            request,
+            kind=UseKind.VIEW,
+            target_type=TargetType.COLLECTION,
+            target_id=collection_id,
+        ),
     )
 
 

@@ -15,11 +15,13 @@ from search_api.api import (
     personal_data,
     routes,
     runs,
+    usage,
 )
 from search_api.api.auth import current_account
 from search_api.api.routes import SearchQuery
 from search_api.query import search
 from vidensbank.accounts import Account
+from vidensbank.store.usage import TargetType, UseKind
 from vidensbank.store.users import Role
 from web import charts, progress, reader, search_view
 from web.templating import templates
@@ -76,6 +78,10 @@ def document_page(
             "curating": _curating(account, document_id),
             "json_url": f"/api/documents/{document_id}",
         },
+        # Only a public document's page gets here for anyone not logged in.
+        background=usage.counted(
+            request, kind=UseKind.VIEW, target_type=TargetType.DOCUMENT, target_id=document_id
+        ),
     )
     if reference:
         response.headers["Link"] = citations.signposting(reference, base_url)

@@ -50,7 +50,7 @@ def list_events(
         ]
 
 
-def _cell(value: str) -> str:
+def spreadsheet_cell(value: str) -> str:
     """A value a spreadsheet shows as text, never runs as a formula."""
     return f"'{value}" if value[:1] in ("=", "+", "-", "@") else value
 
@@ -64,9 +64,9 @@ def as_csv(events: list[AuditEventPublic]) -> str:
             [
                 event.id,
                 event.at.isoformat(),
-                _cell(event.actor),
+                spreadsheet_cell(event.actor),
                 event.action,
-                _cell(event.target),
+                spreadsheet_cell(event.target),
                 json.dumps(event.before, ensure_ascii=False) if event.before else "",
                 json.dumps(event.after, ensure_ascii=False) if event.after else "",
             ]

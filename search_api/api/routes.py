@@ -15,6 +15,7 @@ from search_api.api import (
     health,
     personal_data,
     runs,
+    usage,
 )
 from search_api.api.auth import AdminAccount, CuratorAccount, current_account
 from search_api.api.schemas import (
@@ -23,12 +24,14 @@ from search_api.api.schemas import (
     CollectionPublic,
     CollectionSummary,
     DocumentPublic,
+    DocumentUsage,
     EntityPage,
     ErrorResponse,
     Health,
     HeldDocumentPublic,
     IngestRunList,
     IngestRunPublic,
+    UsageReport,
 )
 from search_api.query import search
 from search_api.query.builder import SearchParams
@@ -36,6 +39,7 @@ from search_api.query.results import Autocomplete, SearchResponse
 from vidensbank.errors import NotFoundError
 from vidensbank.settings import get_settings
 from vidensbank.store.blobs import BlobStore
+from vidensbank.store.usage import TargetType, UseKind
 
 router = APIRouter()
 
@@ -130,6 +134,9 @@ def api_original(document_id: str, request: Request) -> FileResponse:
         # Inline, so a PDF opens in the browser at the page named by #page=N.
         content_disposition_type="inline" if inline else "attachment",
         headers={"Content-Security-Policy": ORIGINAL_POLICY},
+        background=usage.counted(
+            request, kind=UseKind.DOWNLOAD, target_type=TargetType.DOCUMENT, target_id=document_id
+        ),
     )
 
 
@@ -300,6 +307,63 @@ def api_audit_csv(
         media_type="text/csv; charset=utf-8",
         headers={"Content-Disposition": 'attachment; filename="revisionsspor.csv"'},
     )
+
+
+UsageStart = Annotated[
+    str | None, Query(max_length=7, description="Første måned, ÅÅÅÅ-MM (standard: 11 før end)")
+]
+UsageEnd = Annotated[
+    str | None, Query(max_length=7, description="Sidste måned, ÅÅÅÅ-MM (standard: denne måned)")
+]
+
+
+@router.get(
+    "/api/usage",
+    response_model=UsageReport,
+    tags=["statistik"],
+    responses=errors(413, 503),
+)
+def api_usage(start: UsageStart = None, end: UsageEnd = None) -> UsageReport:
+    """Views and downloads per month: of all documents, per publisher, and the most used
+    documents and collections. Each use is counted once per person, target and day; robots,
+    curators and admins are not counted."""
+    return usage.usage_report(start, end)
+
+
+@router.get(
+    "/api/usage.csv",
+    tags=["statistik"],
+    response_class=Response,
+    responses={
+        200: {"description": "Brugen pr. måned som CSV.", "content": {"text/csv": {}}},
+        **errors(413, 503),
+    },
+)
+def api_usage_csv(
+    start: UsageStart = None,
+    end: UsageEnd = None,
+    by: Annotated[
+        str, Query(max_length=20, description="En række pr. document, publisher eller collection")
+    ] = "document",
+) -> Response:
+    text, filename = usage.csv_export(start, end, by)
+    return Response(
+        text,
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
+
+
+@router.get(
+    "/api/usage/documents/{document_id}",
+    response_model=DocumentUsage,
+    tags=["statistik"],
+    responses=errors(404, 413, 503),
+)
+def api_document_usage(
+    document_id: str, request: Request, start: UsageStart = None, end: UsageEnd = None
+) -> DocumentUsage:
+    return usage.document_usage(document_id, start, end, current_account(request))
 
 
 @router.get("/api/runs", response_model=IngestRunList, tags=["indlæsning"], responses=errors(503))

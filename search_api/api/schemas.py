@@ -249,3 +249,48 @@ class AuditEventPublic(BaseModel):
     target: str
     before: dict[str, Any] | None
     after: dict[str, Any] | None
+
+
+class MonthUsage(BaseModel):
+    """Uses in one month: each counted once per person, target and day."""
+
+    month: str  # "2026-05"
+    views: int
+    downloads: int
+
+
+class PublisherUsage(BaseModel):
+    publisher: str  # "" when the documents name none
+    views: int
+    downloads: int
+    months: list[MonthUsage]  # every month of the period, oldest first
+
+
+class TargetUsage(BaseModel):
+    """A document's or a collection's uses in the period (a collection is only viewed)."""
+
+    id: str
+    title: str
+    publisher: str | None
+    views: int
+    downloads: int
+
+
+class UsageReport(BaseModel):
+    start: str  # the first month, "2026-01"
+    end: str  # the last month, included
+    months: list[MonthUsage]  # all documents together, every month of the period
+    publishers: list[PublisherUsage]  # most used first
+    documents: list[TargetUsage]  # the most used public documents
+    collections: list[TargetUsage]  # the most viewed published collections
+
+
+class DocumentUsage(BaseModel):
+    id: str
+    title: str
+    publisher: str | None
+    start: str
+    end: str
+    views: int
+    downloads: int
+    months: list[MonthUsage]  # every month of the period, oldest first
