@@ -573,3 +573,23 @@ def test_a_document_put_in_a_published_collection_is_a_changed_record() -> None:
         **{"from": since},
     )
     assert identifiers(root) == ["oai-a02"]
+
+
+def test_the_api_description_shows_oai_in_danish() -> None:
+    paths = client.get("/openapi.json").json()["paths"]
+    for method in ("get", "post"):
+        operation = paths["/oai"][method]
+        assert "høstere" in operation["description"]
+        assert "text/xml" in operation["responses"]["200"]["content"]
+    names = {p["name"] for p in paths["/oai"]["get"]["parameters"]}
+    assert names == {
+        "verb",
+        "identifier",
+        "metadataPrefix",
+        "from",
+        "until",
+        "set",
+        "resumptionToken",
+    }
+    form = paths["/oai"]["post"]["requestBody"]["content"]["application/x-www-form-urlencoded"]
+    assert set(form["schema"]["properties"]) == names
