@@ -67,7 +67,7 @@ ARGUMENTS = {
     "set": "Kun poster i sættet (publisher:<udgiver> eller collection:<samlings-id>).",
     "resumptionToken": "Fortsættelsesmærket fra forrige svar, for at få de næste poster.",
 }
-DATESTAMP = re.compile(r"\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}:\d{2}Z)?")
+DATESTAMP = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}(T[0-9]{2}:[0-9]{2}:[0-9]{2}Z)?")
 # Sets: one per publisher and one per published collection, under these two.
 PUBLISHER_SETS = "publisher"
 COLLECTION_SETS = "collection"
@@ -408,9 +408,8 @@ class OAIServer(ServerBase):
         exception = exc_info[1]
         if not isinstance(exception, oai_error.ErrorBase):
             raise exception
-        tree = self._tree_server.handleException(exception)
-        for element in tree.getroot().iterchildren(f"{{{NS_OAIPMH}}}error"):
-            element.text = _danish(element.text or "")
+        # The message may quote what the request sent, which XML may not be able to carry.
+        tree = self._tree_server.handleException(type(exception)(xml_text(_danish(str(exception)))))
         # After a bad verb or bad arguments the request element gives the base URL only.
         if exception.oainame() not in ("badVerb", "badArgument"):
             self._echo_request(tree)
@@ -453,7 +452,8 @@ def _danish(message: str) -> str:
 
 def _refusal(arguments: list[tuple[str, str]]) -> oai_error.ErrorBase | None:
     """What the library would let through or get wrong: a missing, repeated or unknown verb,
-    arguments that are not the protocol's or are repeated, and malformed dates."""
+    arguments that are not the protocol's or are repeated, values that XML cannot carry (the
+    library writes them into the answer), and malformed dates."""
     names = [name for name, _value in arguments]
     verbs = [value for name, value in arguments if name == "verb"]
     if not verbs:
@@ -468,6 +468,8 @@ def _refusal(arguments: list[tuple[str, str]]) -> oai_error.ErrorBase | None:
         if names.count(name) > 1:
             return oai_error.BadArgumentError(f"Parameteren {name} er givet mere end én gang.")
     for name, value in arguments:
+        if NOT_XML.search(value):
+            return oai_error.BadArgumentError(f"{name} indeholder tegn, som XML ikke kan bære.")
         if name in ("from", "until") and not DATESTAMP.fullmatch(value):
             return oai_error.BadArgumentError(
                 f"{name} skal være en dag (ÅÅÅÅ-MM-DD) eller et sekund (ÅÅÅÅ-MM-DDTtt:mm:ssZ)."

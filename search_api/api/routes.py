@@ -303,7 +303,13 @@ def oai_get(request: Request) -> Response:
     summary="OAI-PMH (POST)",
     description=OAI_DESCRIPTION + " Samme parametre som GET, i en formular; ændrer intet.",
     response_class=Response,
-    responses=OAI_RESPONSES,
+    responses={
+        **OAI_RESPONSES,
+        411: {
+            "description": "Forespørgslen siger ikke, hvor lang den er (Content-Length).",
+            "content": {"text/html": {}},
+        },
+    },
     openapi_extra={"requestBody": OAI_FORM},
 )
 async def oai_post(request: Request) -> Response:

@@ -493,6 +493,18 @@ def test_every_error_condition(code: str, query: str) -> None:
         assert re.search(r"[æøå]|\b(er|mangler|ikke|ingen|kun|må|skal)\b", message), message
 
 
+def test_what_xml_cannot_carry_is_left_out_of_the_answer() -> None:
+    root = oai(verb="GetRecord", identifier=f"{PREFIX}\x01oai-h01", metadataPrefix="oai_dc")
+    assert error_code(root) == "badArgument"
+    root = oai(verb="Harvest\x00\x1b")
+    assert error_code(root) == "badVerb"
+    assert "Harvest er ikke" in root.findtext("o:error", namespaces=NS)
+    # Digits of other scripts are not a date.
+    assert error_code(oai(verb="ListRecords", metadataPrefix="oai_dc", from_="٢٠٢١-01-01")) == (
+        "badArgument"
+    )
+
+
 def test_post_answers_as_get_does() -> None:
     query = {"verb": "ListIdentifiers", "metadataPrefix": "oai_dc", "set": "publisher:arkiv-co"}
     posted = envelope(client.post("/oai", data=query))
