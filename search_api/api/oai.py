@@ -93,8 +93,8 @@ LIBRARY_MESSAGES = (
         re.compile(r"The request has different granularities"),
         "from og until skal have samme granularitet (begge en dag eller begge et sekund).",
     ),
-    (re.compile(r"No records match"), "Ingen poster passer til forespørgslen."),
 )
+NO_RECORDS = "Ingen poster passer til forespørgslen."
 UNREADABLE_TOKEN = "Fortsættelsesmærket er ugyldigt; begynd høstningen forfra."
 UNKNOWN_FORMAT = "Vidensbank giver kun metadataformatet oai_dc."
 UNKNOWN_ID = "Der er ingen post med identifikatoren {0}."
@@ -160,6 +160,17 @@ class ListRequest:
             raise oai_error.BadResumptionTokenError(UNREADABLE_TOKEN) from error
 
 
+class _Identify(common.Identify):
+    """Identify, whose earliest datestamp is looked up only when the verb is Identify."""
+
+    def __init__(self, session: Session, **arguments: Any) -> None:
+        super().__init__(**arguments)
+        self.session = session
+
+    def earliestDatestamp(self) -> dt.datetime:
+        return _naive(harvest.earliest_change(self.session) or utcnow())
+
+
 class Repository:
     """The library's resumption interface over the store, for one request."""
 
@@ -175,15 +186,15 @@ class Repository:
         self.list_position: tuple[int, int] | None = None
 
     def identify(self) -> common.Identify:
-        # The library asks on every response (for the base URL); it is looked up once.
+        # The library asks on every response (for the base URL); it is made once.
         if self._identify is None:
-            earliest = harvest.earliest_change(self.session) or utcnow()
-            self._identify = common.Identify(
+            self._identify = _Identify(
+                self.session,
                 repositoryName=REPOSITORY_NAME,
                 baseURL=f"{self.base_url}oai",
                 protocolVersion="2.0",
                 adminEmails=[self.admin_email],
-                earliestDatestamp=_naive(earliest),
+                earliestDatestamp=None,
                 deletedRecord="persistent",
                 granularity=GRANULARITY,
                 compression=["identity"],
@@ -259,11 +270,17 @@ class Repository:
         if request.since and request.until and request.since > request.until:
             raise oai_error.BadArgumentError("from må ikke ligge efter until.")
         selection = self._selection(request)
-        if selection is None:
-            return [], None
-        documents = harvest.harvest_page(
-            self.session, selection=selection, after=request.after, limit=self.page_size + 1
+        documents = (
+            harvest.harvest_page(
+                self.session, selection=selection, after=request.after, limit=self.page_size + 1
+            )
+            if selection is not None
+            else []
         )
+        if not documents or selection is None:
+            # Also when a resumed list has nothing left (its records went since the last
+            # page): a list response holds one record at least.
+            raise oai_error.NoRecordsMatchError(NO_RECORDS)
         self.list_position = (
             harvest.harvest_count(self.session, selection=selection),
             request.cursor,

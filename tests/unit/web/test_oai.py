@@ -376,6 +376,22 @@ def test_a_document_changed_during_a_harvest_is_not_skipped() -> None:
             )
 
 
+def test_a_resumed_list_whose_records_went_has_no_records_match() -> None:
+    first = oai(verb="ListIdentifiers", metadataPrefix="oai_dc", set="publisher:hoestforlaget")
+    token = first.find(".//o:resumptionToken", NS).text
+    # Held back (their datestamps kept as they are, for the tests after this one).
+    rest = update(Document).where(Document.id.in_(["oai-h04", "oai-h05"]))
+    with session_scope() as session:
+        session.execute(
+            rest.values(held_at=dt.datetime.now(dt.UTC), updated_at=Document.updated_at)
+        )
+    try:
+        assert error_code(oai(verb="ListIdentifiers", resumptionToken=token)) == "noRecordsMatch"
+    finally:
+        with session_scope() as session:
+            session.execute(rest.values(held_at=None, updated_at=Document.updated_at))
+
+
 @pytest.mark.parametrize(
     ("set_spec", "expected"),
     [
