@@ -112,6 +112,20 @@ class Settings(BaseSettings):
     max_html_depth: int = Field(
         default=512, description="Deepest nesting of elements an HTML file may have."
     )
+    oai_repository_identifier: str = Field(
+        default="vidensbank.local",
+        description=(
+            "The repository's name in OAI-PMH identifiers (oai:<name>:<document id>): a domain "
+            "name of the service, never changed once harvesters know it."
+        ),
+    )
+    oai_admin_email: str = Field(
+        default="oai@vidensbank.local",
+        description="The address OAI-PMH's Identify gives harvesters to write to.",
+    )
+    oai_page_size: int = Field(
+        default=50, ge=1, description="Records or identifiers per OAI-PMH response."
+    )
     allowed_hosts: str = Field(
         default="127.0.0.1,localhost",
         description="Comma-separated host names the web app answers to (others get a 400).",

@@ -22,6 +22,7 @@ from web.correction_pages import router as correction_router
 from web.errors import install_error_handlers
 from web.pages import router as pages_router
 from web.personal_data_pages import router as personal_data_router
+from web.search_engines import router as search_engines_router
 from web.security import SecurityMiddleware
 from web.upload_pages import router as upload_router
 from web.usage_pages import router as usage_router
@@ -97,6 +98,7 @@ def create_app() -> FastAPI:
     app.include_router(upload_router)
     app.include_router(user_router)
     app.include_router(usage_router)
+    app.include_router(search_engines_router)
     app.add_api_route(
         "/docs", lambda: _docs_page(app), include_in_schema=False, response_class=HTMLResponse
     )

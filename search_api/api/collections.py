@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from search_api.api.schemas import CollectionEntryPublic, CollectionPublic, CollectionSummary
 from vidensbank.accounts import Account
 from vidensbank.errors import BadRequestError, NotFoundError
-from vidensbank.store import audit
+from vidensbank.store import audit, harvest
 from vidensbank.store import collections as collection_store
 from vidensbank.store.base import utcnow
 from vidensbank.store.collections import Collection, CollectionEntry
@@ -141,6 +141,8 @@ def update_collection(
         if collection is None:
             raise NotFoundError(NOT_FOUND)
         before = _state(collection)
+        if published != collection.published:
+            _touch(session, collection)
         collection.title = _title(title)
         collection.description = _text(description, "Beskrivelsen")
         collection.published = published
@@ -154,8 +156,15 @@ def delete_collection(account: Account, collection_id: str) -> None:
         if collection is None:
             raise NotFoundError(NOT_FOUND)
         before = _state(collection) | {"documents": [e.document_id for e in collection.entries]}
+        if collection.published:
+            _touch(session, collection)
         collection_store.delete_collection(session, collection_id=collection_id)
         _record(session, account, "collection.delete", collection_id, before=before)
+
+
+def _touch(session: Session, collection: Collection) -> None:
+    """The collection's documents enter or leave its set for harvesters: their records changed."""
+    harvest.touch_documents(session, document_ids=[e.document_id for e in collection.entries])
 
 
 def _entries(session: Session, collection_id: str) -> tuple[Collection, list[CollectionEntry]]:
@@ -178,6 +187,8 @@ def add_document(account: Account, collection_id: str, document_id: str, note: s
             document_id=document_id, position=len(entries), note=_text(note, "Noten")
         )
         collection.entries.append(entry)
+        if collection.published:
+            harvest.touch_documents(session, document_ids=[document_id])
         after = {"document_id": document_id, "position": entry.position, "note": entry.note}
         _record(session, account, "collection.add", collection_id, after=after)
         return True
@@ -226,6 +237,8 @@ def remove_document(account: Account, collection_id: str, document_id: str) -> N
         entry = _entry(entries, document_id)
         before = {"document_id": document_id, "position": entry.position, "note": entry.note}
         collection.entries.remove(entry)
+        if collection.published:
+            harvest.touch_documents(session, document_ids=[document_id])
         _record(session, account, "collection.remove", collection_id, before=before)
         for position, entry in enumerate(collection.entries):
             entry.position = position

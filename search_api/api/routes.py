@@ -5,6 +5,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import FileResponse, JSONResponse, Response
 from pydantic import BaseModel
+from starlette.concurrency import run_in_threadpool
 
 from search_api.api import (
     audit,
@@ -13,6 +14,7 @@ from search_api.api import (
     documents,
     entities,
     health,
+    oai,
     personal_data,
     runs,
     usage,
@@ -379,6 +381,87 @@ def api_runs(request: Request) -> IngestRunList:
 )
 def api_run(run_id: str, request: Request) -> IngestRunPublic:
     return runs.get_run(run_id, show_held=current_account(request) is not None)
+
+
+OAI_DESCRIPTION = (
+    "OAI-PMH 2.0 til høstere: Identify, ListMetadataFormats, ListSets, ListIdentifiers, "
+    "ListRecords og GetRecord med oai_dc (Dublin Core). Sæt: ét pr. udgiver og ét pr. "
+    "offentliggjort samling. Et tilbagetrukket dokument står som slettet. Fejl er OAI-PMH-fejl "
+    "i XML med status 200, som protokollen vil have det."
+)
+OAI_RESPONSES: dict[int | str, dict[str, Any]] = {
+    200: {
+        "description": "Et OAI-PMH-svar (eller en OAI-PMH-fejl) i XML.",
+        "content": {"text/xml": {"schema": {"type": "string"}}},
+    },
+    400: {
+        "description": "Ukendt værtsnavn, eller en formular der ikke kan læses.",
+        "content": {"text/html": {}, "text/plain": {}},
+    },
+    413: {"description": "Forespørgslen er for stor.", "content": {"text/html": {}}},
+    503: {"description": "Databasen svarer ikke lige nu.", "content": {"text/html": {}}},
+}
+OAI_PARAMETERS = [
+    {
+        "name": name,
+        "in": "query",
+        "required": False,
+        "description": text,
+        "schema": {"type": "string"},
+    }
+    for name, text in oai.ARGUMENTS.items()
+]
+OAI_FORM = {
+    "content": {
+        "application/x-www-form-urlencoded": {
+            "schema": {
+                "type": "object",
+                "properties": {
+                    name: {"type": "string", "description": text}
+                    for name, text in oai.ARGUMENTS.items()
+                },
+            }
+        }
+    }
+}
+
+
+def _oai(arguments: list[tuple[str, str]], request: Request) -> Response:
+    return Response(oai.respond(arguments, str(request.base_url)), media_type=oai.CONTENT_TYPE)
+
+
+@router.get(
+    "/oai",
+    tags=["høstning"],
+    summary="OAI-PMH",
+    description=OAI_DESCRIPTION,
+    response_class=Response,
+    responses=OAI_RESPONSES,
+    openapi_extra={"parameters": OAI_PARAMETERS},
+)
+def oai_get(request: Request) -> Response:
+    return _oai(request.query_params.multi_items(), request)
+
+
+@router.post(
+    "/oai",
+    tags=["høstning"],
+    summary="OAI-PMH (POST)",
+    description=OAI_DESCRIPTION + " Samme parametre som GET, i en formular; ændrer intet.",
+    response_class=Response,
+    responses={
+        **OAI_RESPONSES,
+        411: {
+            "description": "Forespørgslen siger ikke, hvor lang den er (Content-Length).",
+            "content": {"text/html": {}},
+        },
+    },
+    openapi_extra={"requestBody": OAI_FORM},
+)
+async def oai_post(request: Request) -> Response:
+    form = await request.form()
+    arguments = [(name, value) for name, value in form.multi_items() if isinstance(value, str)]
+    return await run_in_threadpool(_oai, arguments, request)
 
 
 @router.get(

@@ -8,6 +8,7 @@ from typing import Any
 import httpx
 import pytest
 from fastapi.testclient import TestClient
+from lxml import etree
 from sqlalchemy import select
 
 from nlp_models.personal_data import SCREENING_VERSION
@@ -16,6 +17,7 @@ from tests.accounts import add, logged_in
 from tests.fixtures import start_worker, stop_worker
 from tests.helpers import ingest
 from tests.stacks import own_stack
+from vidensbank.settings import get_settings
 from vidensbank.store import personal_data as personal_store
 from vidensbank.store import runs as run_store
 from vidensbank.store.blobs import content_hash
@@ -72,6 +74,41 @@ def test_the_sample_corpus_holds_nothing_back(report: dict[str, Any]) -> None:
         assert documents and all(d.screening_version == SCREENING_VERSION for d in documents)
         assert [d.id for d in documents if d.held_at is not None] == []
         assert personal_store.documents_to_review(session) == []
+
+
+def test_a_harvest_gives_every_public_document(
+    report: dict[str, Any], api: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """OAI-PMH over the ingested sample corpus, page after page: every document read is a
+    record with its Dublin Core, and no quarantined file is there."""
+    monkeypatch.setenv("VB_OAI_PAGE_SIZE", "7")
+    get_settings.cache_clear()
+    try:
+        namespaces = {"o": "http://www.openarchives.org/OAI/2.0/"}
+        records: dict[str, etree._Element] = {}
+        arguments = {"verb": "ListRecords", "metadataPrefix": "oai_dc"}
+        pages = 0
+        while True:
+            root = etree.fromstring(api.get("/oai", params=arguments).content)
+            pages += 1
+            for record in root.iterfind(".//o:record", namespaces):
+                identifier = record.findtext("o:header/o:identifier", namespaces=namespaces)
+                records[identifier.rsplit(":", 1)[1]] = record
+            token = root.findtext(".//o:resumptionToken", namespaces=namespaces)
+            if not token:
+                break
+            arguments = {"verb": "ListRecords", "resumptionToken": token}
+    finally:
+        get_settings.cache_clear()
+    indexed = {d["id"] for d in report["documents"] if d["status"] == "indexed"}
+    quarantined = {d["id"] for d in report["documents"] if d["status"] == "quarantined"}
+    assert indexed <= set(records) and not quarantined & set(records)
+    assert pages > len(indexed) // 7
+    for document_id in indexed:
+        title = records[document_id].findtext(
+            ".//{http://purl.org/dc/elements/1.1/}title", namespaces=namespaces
+        )
+        assert title, document_id
 
 
 @pytest.mark.parametrize("filename", sorted(BROKEN))
