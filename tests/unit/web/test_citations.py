@@ -18,11 +18,11 @@ from selectolax.lexbor import LexborHTMLParser as HTMLParser
 from sqlalchemy import update
 
 from tests.accounts import add, csrf, logged_in
+from tests.documents import store_document
 from vidensbank.store import documents as document_store
-from vidensbank.store import personal_data as personal_store
 from vidensbank.store.base import utcnow
 from vidensbank.store.db import migrate, session_scope
-from vidensbank.store.documents import Document, Extraction
+from vidensbank.store.documents import Document
 from web.app import app
 
 CITATION_JS = Path(__file__).parents[2] / "citation_js"
@@ -46,37 +46,18 @@ def _document(
     pages: int = 3,
 ) -> None:
     with session_scope() as session:
-        document_store.record_file(
+        store_document(
             session,
-            document_id=document_id,
-            source_uri=f"file:///citater/{document_id}",
-            filename=f"{document_id}.pdf",
+            document_id,
             title=title,
-            source_metadata={},
-            content_hash="0" * 64,
-            size=1,
+            publisher=publisher,
+            kind=kind,
+            published=dt.date(2021, 9, 14),
+            authors=authors,
+            extra=extra,
+            mime_type=mime_type,
+            pages=[f"Side {n} om børn i netværkspleje." for n in range(1, pages + 1)],
         )
-        document_store.record_extraction(
-            session,
-            document_id=document_id,
-            extraction=Extraction(
-                title=title,
-                publisher=publisher,
-                kind=kind,
-                published=dt.date(2021, 9, 14),
-                authors=authors,
-                extra=extra,
-                mime_type=mime_type,
-                extractor_version="test",
-                active_content=False,
-            ),
-        )
-        document_store.replace_pages(
-            session,
-            document_id=document_id,
-            pages=[(n, f"Side {n} om børn i netværkspleje.") for n in range(1, pages + 1)],
-        )
-        personal_store.record_screening(session, document_id=document_id, findings=[], version="t")
 
 
 @pytest.fixture(scope="module", autouse=True)

@@ -7,10 +7,8 @@ import pytest
 from fastapi.testclient import TestClient
 
 from tests.accounts import add, csrf, logged_in
-from vidensbank.store import documents as document_store
-from vidensbank.store import personal_data as personal_store
+from tests.documents import store_document
 from vidensbank.store.db import migrate, session_scope
-from vidensbank.store.documents import Extraction
 from web.app import app
 
 DOCUMENTS = {
@@ -25,37 +23,13 @@ def documents() -> None:
     migrate()
     with session_scope() as session:
         for document_id, title in DOCUMENTS.items():
-            document_store.record_file(
+            store_document(
                 session,
-                document_id=document_id,
-                source_uri=f"file:///samlinger/{document_id}.pdf",
-                filename=f"{document_id}.pdf",
+                document_id,
                 title=title,
-                source_metadata={},
-                content_hash="0" * 64,
-                size=1,
-            )
-            document_store.record_extraction(
-                session,
-                document_id=document_id,
-                extraction=Extraction(
-                    title=title,
-                    publisher="Socialstyrelsen",
-                    kind="vejledning",
-                    published=dt.date(2023, 5, 1),
-                    authors=[],
-                    extra={},
-                    mime_type="application/pdf",
-                    extractor_version="test",
-                    active_content=False,
-                ),
-            )
-            document_store.replace_pages(
-                session, document_id=document_id, pages=[(1, f"{title}. Tekst om underretninger.")]
-            )
-            # Screened for personal data, with nothing found: public.
-            personal_store.record_screening(
-                session, document_id=document_id, findings=[], version="test"
+                kind="vejledning",
+                published=dt.date(2023, 5, 1),
+                pages=[f"{title}. Tekst om underretninger."],
             )
 
 

@@ -23,6 +23,7 @@ from sqlalchemy import update
 from sqlalchemy.orm import Session
 
 from tests.accounts import add, csrf, logged_in
+from tests.documents import store_document
 from tests.fixtures import free_port
 from vidensbank.settings import get_settings
 from vidensbank.store import documents as document_store
@@ -30,7 +31,7 @@ from vidensbank.store import harvest
 from vidensbank.store import personal_data as personal_store
 from vidensbank.store.collections import Collection, CollectionEntry
 from vidensbank.store.db import migrate, session_scope
-from vidensbank.store.documents import Document, EntityRow, Extraction
+from vidensbank.store.documents import Document, EntityRow
 from vidensbank.store.personal_data import FindingRow
 from web.app import app
 
@@ -84,35 +85,17 @@ PRIVATE_COLLECTION = "oaiPrivat1"
 
 def _record(session: Session, document_id: str, publisher: str, extra: dict[str, str]) -> None:
     number = int(document_id[-2:]) if document_id[-2:].isdigit() else 0
-    document_store.record_file(
+    store_document(
         session,
-        document_id=document_id,
+        document_id,
+        title=f"Børnesamtaler i praksis {number}",
+        publisher=publisher,
+        published=dt.date(2020, 1, number or 1),
+        authors=["Hanne Hansen", "Jens Jensen"],
+        extra=extra,
+        pages=["Om børnesamtaler."],
         source_uri=f"https://udgiver.example/{document_id}.pdf",
-        filename=f"{document_id}.pdf",
-        title=document_id,
-        source_metadata={},
-        content_hash="0" * 64,
-        size=1,
-    )
-    document_store.record_extraction(
-        session,
-        document_id=document_id,
-        extraction=Extraction(
-            title=f"Børnesamtaler i praksis {number}",
-            publisher=publisher,
-            kind="rapport",
-            published=dt.date(2020, 1, number or 1),
-            authors=["Hanne Hansen", "Jens Jensen"],
-            extra=extra,
-            mime_type="application/pdf",
-            extractor_version="test",
-            active_content=False,
-        ),
-    )
-    document_store.replace_pages(
-        session,
-        document_id=document_id,
-        pages=[(1, "Om børnesamtaler.")],
+        screened=document_id != "oai-unscreened",
     )
 
 
@@ -125,10 +108,6 @@ def documents() -> Iterator[None]:
             if document_id == "oai-h01":
                 extra["isbn"] = "978-87-7119-123-4"
             _record(session, document_id, publisher, extra)
-            if document_id != "oai-unscreened":
-                personal_store.record_screening(
-                    session, document_id=document_id, findings=[], version="test"
-                )
         for document_id in ("oai-held", "oai-held-withdrawn"):
             finding = FindingRow(1, 0, 3, "cpr", "010203-1234", "k" * 64, True)
             personal_store.record_screening(

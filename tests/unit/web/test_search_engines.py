@@ -11,11 +11,12 @@ from fastapi.testclient import TestClient
 from lxml import etree
 from sqlalchemy import update
 
+from tests.documents import store_document
 from vidensbank.store import documents as document_store
 from vidensbank.store import personal_data as personal_store
 from vidensbank.store.collections import Collection
 from vidensbank.store.db import migrate, session_scope
-from vidensbank.store.documents import Document, Extraction
+from vidensbank.store.documents import Document
 from vidensbank.store.personal_data import FindingRow
 from web.app import app
 
@@ -31,35 +32,13 @@ def documents() -> None:
     migrate()
     with session_scope() as session:
         for document_id in DOCUMENTS:
-            document_store.record_file(
+            store_document(
                 session,
-                document_id=document_id,
-                source_uri=f"file:///kort/{document_id}.pdf",
-                filename=f"{document_id}.pdf",
+                document_id,
                 title=document_id,
-                source_metadata={},
-                content_hash="0" * 64,
-                size=1,
+                kind="vejledning",
+                screened=document_id != "kort-uscreenet",
             )
-            document_store.record_extraction(
-                session,
-                document_id=document_id,
-                extraction=Extraction(
-                    title=document_id,
-                    publisher="Socialstyrelsen",
-                    kind="vejledning",
-                    published=None,
-                    authors=[],
-                    extra={},
-                    mime_type="application/pdf",
-                    extractor_version="test",
-                    active_content=False,
-                ),
-            )
-            if document_id != "kort-uscreenet":
-                personal_store.record_screening(
-                    session, document_id=document_id, findings=[], version="test"
-                )
         personal_store.record_screening(
             session,
             document_id="kort-tilbageholdt",

@@ -14,13 +14,11 @@ from sqlalchemy import inspect, select, text
 
 from search_api.api import usage
 from tests.accounts import add, csrf, logged_in
+from tests.documents import store_document
 from vidensbank.settings import get_settings
-from vidensbank.store import documents as document_store
-from vidensbank.store import personal_data as personal_store
 from vidensbank.store.base import Base
 from vidensbank.store.blobs import BlobStore
 from vidensbank.store.db import get_engine, migrate, session_scope
-from vidensbank.store.documents import Extraction
 from vidensbank.store.usage import TargetType, UsageSalt, UsageSeen, UseKind
 from web.app import app
 
@@ -58,38 +56,16 @@ def documents() -> None:
     with session_scope() as session:
         for document_id, (title, publisher, public) in DOCUMENTS.items():
             key = blobs.put(f"%PDF-1.4 {document_id}".encode())
-            document_store.record_file(
+            store_document(
                 session,
-                document_id=document_id,
-                source_uri=f"file:///brug/{document_id}.pdf",
-                filename=f"{document_id}.pdf",
+                document_id,
                 title=title,
-                source_metadata={},
+                publisher=publisher,
+                published=dt.date(2024, 3, 1),
+                pages=[f"{title}. Om børn og unge."],
                 content_hash=key,
-                size=1,
+                screened=public,
             )
-            document_store.record_extraction(
-                session,
-                document_id=document_id,
-                extraction=Extraction(
-                    title=title,
-                    publisher=publisher,
-                    kind="rapport",
-                    published=dt.date(2024, 3, 1),
-                    authors=[],
-                    extra={},
-                    mime_type="application/pdf",
-                    extractor_version="test",
-                    active_content=False,
-                ),
-            )
-            document_store.replace_pages(
-                session, document_id=document_id, pages=[(1, f"{title}. Om børn og unge.")]
-            )
-            if public:
-                personal_store.record_screening(
-                    session, document_id=document_id, findings=[], version="test"
-                )
 
 
 def visitor(user_agent: str = BROWSER) -> TestClient:
