@@ -12,17 +12,19 @@ import psycopg
 import pytest
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import create_engine, inspect
+from sqlalchemy import create_engine, func, inspect, select
 from sqlalchemy.orm import Session
 
 from tests.conftest import TEST_PREFIX
 from vidensbank.store import documents as document_store
 from vidensbank.store import personal_data as personal_store
 from vidensbank.store import runs as run_store
+from vidensbank.store import usage as usage_store
 from vidensbank.store.db import migration_config
 from vidensbank.store.documents import DocumentStatus, EntityRow, Extraction
 from vidensbank.store.personal_data import Decision, FindingRow
 from vidensbank.store.runs import NewItem
+from vidensbank.store.usage import TargetType, UsageSalt, UsageSeen, UseKind
 
 PORT = os.environ.get("VB_PG_PORT", "5433")
 SERVER = f"host=127.0.0.1 port={PORT} user=vidensbank dbname=postgres"
@@ -153,3 +155,30 @@ def test_migrations_downgrade_cleanly(session: Session) -> None:
     command.downgrade(alembic_config(), "base")
     assert set(inspect(session.get_bind()).get_table_names()) <= {"alembic_version"}
     command.upgrade(alembic_config(), "head")
+
+
+def test_usage_is_counted_once_a_day_on_postgresql(session: Session) -> None:
+    """The usage counts' upserts (``ON CONFLICT``) in PostgreSQL's dialect."""
+    yesterday, today = dt.date(2026, 11, 30), dt.date(2026, 12, 1)
+    old_salt = usage_store.salt_of(session, day=yesterday)
+    assert usage_store.first_today(session, day=yesterday, key="a" * 64)
+    salt = usage_store.salt_of(session, day=today)
+    assert salt != old_salt and usage_store.salt_of(session, day=today) == salt
+    # Yesterday's salt and keys are gone with the new day's salt.
+    assert session.scalar(select(func.count()).select_from(UsageSalt)) == 1
+    assert session.scalar(select(func.count()).select_from(UsageSeen)) == 0
+    month = today.replace(day=1)
+    for key in ("b" * 64, "b" * 64, "c" * 64):
+        if usage_store.first_today(session, day=today, key=key):
+            usage_store.add_use(
+                session,
+                month=month,
+                target_type=TargetType.DOCUMENT,
+                target_id="d1",
+                kind=UseKind.VIEW,
+            )
+    session.commit()
+    [use] = usage_store.monthly_by_target(
+        session, start=month, end=month, target_type=TargetType.DOCUMENT, target_id="d1"
+    )
+    assert (use.views, use.downloads) == (2, 0)
