@@ -52,7 +52,7 @@ def rows(response: BatchSearchResponse) -> Iterator[list[Cell]]:
                 hit.year,
                 hit.publisher,
                 hit.kind,
-                ", ".join(map(str, hit.pages)),
+                ", ".join(map(str, hit.pages)) or None,
                 hit.score,
                 hit.url,
             ]
