@@ -9,7 +9,7 @@ row (a bad list, a bad filter, the search engine down) get the usual error page 
 
 import logging
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, Literal
 
 from fastapi import APIRouter, Request
 from fastapi.exceptions import RequestValidationError
@@ -63,10 +63,11 @@ def _context(request: Request, params: SearchParams, token: str, **more: Any) ->
 
 @router.get(PATH)
 def batch_page(request: Request, params: SearchQuery) -> Response:
-    """The form, with the filters of the search it was opened from (its query string)."""
+    """The form, with the query and filters of the search it was opened from (its query
+    string)."""
     token = BATCH_TOKEN.token(request)
     response = templates.TemplateResponse(
-        request, "batch_search.html", _context(request, params, token, queries="", size=10)
+        request, "batch_search.html", _context(request, params, token, queries=params.q, size=10)
     )
     BATCH_TOKEN.set(request, response, token)
     return response
@@ -96,7 +97,9 @@ async def _batch_params(request: Request) -> BatchParams:
 
 
 @router.post(PATH)
-async def batch_results(request: Request, format: str = "html") -> Response:
+async def batch_results(
+    request: Request, format: Literal["html", "csv", "xlsx"] = "html"
+) -> Response:
     """The table (streamed), or with ``format`` csv or xlsx the same table as a file."""
     params = await _batch_params(request)
     # The searches wait on Elasticsearch: not on the event loop.

@@ -86,35 +86,61 @@ def search_batch(
     index: str | None = None,
     options: QueryOptions | None = None,
 ) -> Iterator[list[SearchResponse]]:
-    """The responses of the searches, in their order, a chunk at a time."""
-    options = options or default_options()
+    """The responses of the searches, in their order, a chunk at a time (without facets).
+
+    The next chunk's searches start (their queries go to the embedding thread) before this
+    chunk's are sent, so the index and the embedding model work at the same time."""
+    options = (options or default_options()).model_copy(update={"facets": False})
     target = index or alias_name()
+    waiting: _Chunk | None = None
     for start in range(0, len(searches), CHUNK):
-        yield _search_chunk(searches[start : start + CHUNK], options, target)
+        chunk = _Chunk(searches[start : start + CHUNK], options, target)
+        if waiting is not None:
+            yield waiting.responses()
+        waiting = chunk
+    if waiting is not None:
+        yield waiting.responses()
 
 
-def _search_chunk(
-    searches: Sequence[SearchParams], options: QueryOptions, target: str
-) -> list[SearchResponse]:
-    done: dict[int, SearchResponse] = {}
-    asked: dict[int, list[dict[str, Any]]] = {}
+class _Chunk:
+    """Searches sent together: each step of all of them in one ``_msearch``."""
 
-    def place(number: int, step: list[dict[str, Any]] | SearchResponse) -> None:
+    def __init__(
+        self, searches: Sequence[SearchParams], options: QueryOptions, target: str
+    ) -> None:
+        self.target = target
+        self.count = len(searches)
+        self.done: dict[int, SearchResponse] = {}
+        self.asked: dict[int, list[dict[str, Any]]] = {}
+        self.missing = False
+        try:
+            with elastic_errors():
+                self.plans = [plan_search(params, options, target) for params in searches]
+                for number, plan in enumerate(self.plans):
+                    self._place(number, advance(plan))
+        except ESNotFoundError:
+            self.missing = True
+
+    def _place(self, number: int, step: list[dict[str, Any]] | SearchResponse) -> None:
         if isinstance(step, SearchResponse):
-            done[number] = step
+            self.done[number] = step
         else:
-            asked[number] = step
+            self.asked[number] = step
 
-    try:
-        with elastic_errors():
-            plans = [plan_search(params, options, target) for params in searches]
-            for number, plan in enumerate(plans):
-                place(number, advance(plan))
-            while asked:
-                steps, asked = asked, {}
-                answers = iter(msearch([body for step in steps.values() for body in step], target))
-                for number, step in steps.items():
-                    place(number, advance(plans[number], [next(answers) for _ in step]))
-    except ESNotFoundError:
-        return [NOTHING_INDEXED] * len(searches)
-    return [done[number] for number in range(len(searches))]
+    def responses(self) -> list[SearchResponse]:
+        try:
+            with elastic_errors():
+                while self.asked and not self.missing:
+                    steps, self.asked = self.asked, {}
+                    bodies = [body for step in steps.values() for body in step]
+                    answers = iter(msearch(bodies, self.target))
+                    for number, step in steps.items():
+                        self._place(
+                            number, advance(self.plans[number], [next(answers) for _ in step])
+                        )
+        except ESNotFoundError:
+            self.missing = True
+        if self.missing:
+            # No index yet: nothing has been ingested.
+            return [NOTHING_INDEXED] * self.count
+        return [self.done[number] for number in range(self.count)]
