@@ -57,12 +57,15 @@ def single(api: TestClient, query: str, **params: Any) -> tuple[int, Hits]:
 
 
 def test_a_hundred_queries_find_what_each_finds_alone(api: TestClient) -> None:
-    started = time.perf_counter()
-    results = batch(api, HUNDRED, size=SIZE)["results"]
-    TIMES["100 in a batch"] = time.perf_counter() - started
+    # Each timed on queries not searched before in this test module (a query's vector and
+    # words are cached); other modules of the session may have searched the judged ones.
     started = time.perf_counter()
     alone = [single(api, query, size=SIZE) for query in HUNDRED]
     TIMES["100 searched one by one"] = time.perf_counter() - started
+    started = time.perf_counter()
+    batch(api, [f"{query} i praksis" for query in HUNDRED], size=SIZE)
+    TIMES["100 others in a batch"] = time.perf_counter() - started
+    results = batch(api, HUNDRED, size=SIZE)["results"]
     assert [r["query"] for r in results] == HUNDRED
     assert sum(r["total"] > 0 for r in results) > 80
     for result, (total, hits) in zip(results, alone, strict=True):
@@ -126,12 +129,15 @@ def test_the_downloads_hold_what_the_json_holds(api: TestClient) -> None:
     response = api.post("/api/search/batch?format=xlsx", json={"queries": queries, "size": SIZE})
     sheet = load_workbook(io.BytesIO(response.content), read_only=True).active
     assert sheet is not None
-    [header_row, *values] = [list(row) for row in sheet.iter_rows(values_only=True)]
+    # A row ends at its last cell with a value.
+    [header_row, *values] = [
+        [*row, *[None] * (len(COLUMNS) - len(row))] for row in sheet.iter_rows(values_only=True)
+    ]
     assert tuple(header_row) == COLUMNS
     # Excel keeps 15 digits of a number, and openpyxl writes a float's 17: the last may differ.
     assert len(values) == len(expected)
     for row, wanted in zip(values, expected, strict=True):
-        assert row == pytest.approx(wanted, rel=1e-12)
+        assert row == [pytest.approx(w, rel=1e-12) if isinstance(w, float) else w for w in wanted]
 
 
 def test_the_page_streams_its_table_with_progress(api: TestClient) -> None:
