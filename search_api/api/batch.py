@@ -18,14 +18,9 @@ NOT_TEXT = "Filen kunne ikke læses som tekst. Gem den som CSV (UTF-8) eller som
 
 def result_rows(params: BatchParams, base_url: str) -> Iterator[list[BatchQueryResult]]:
     """The table's rows, a chunk of queries at a time, in the list's order."""
-    queries = params.queries
-    number = 0
+    numbered = enumerate(params.queries, start=1)
     for responses in search_batch(params.searches()):
-        chunk = []
-        for response in responses:
-            chunk.append(_result(number + 1, queries[number], response, base_url))
-            number += 1
-        yield chunk
+        yield [_result(*next(numbered), response, base_url) for response in responses]
 
 
 def batch_search(params: BatchParams, base_url: str) -> BatchSearchResponse:
