@@ -53,6 +53,12 @@ class PayloadTooLargeError(BadRequestError):
     status = 413
 
 
+class UnsupportedMediaTypeError(BadRequestError):
+    """The request's body is not in the format its route takes."""
+
+    status = 415
+
+
 class DependencyUnavailableError(VidensbankError):
     """Elasticsearch, the database or the broker cannot be reached right now."""
 

@@ -1,6 +1,5 @@
 """Logging in and out, and the account page with its personal API token."""
 
-import secrets
 from typing import Annotated
 
 from fastapi import APIRouter, Form, Request
@@ -15,13 +14,13 @@ from search_api.api.auth import (
 )
 from vidensbank import accounts
 from vidensbank.errors import TooManyRequestsError, UnauthorizedError
+from web.form_tokens import FormToken
 from web.templating import templates
 
 router = APIRouter(default_response_class=HTMLResponse, include_in_schema=False)
 
-# The login form's own CSRF guard (no session yet): the same random value in a cookie and in
-# the form, which another site can neither read nor set.
-LOGIN_CSRF_COOKIE = "vb_login_csrf"
+# The login form's own CSRF guard: there is no session yet.
+LOGIN_TOKEN = FormToken(cookie="vb_login_csrf", path="/log-ind")
 MAX_FIELD_CHARS = 1000
 
 
@@ -35,21 +34,14 @@ def _local(path: str | None) -> str:
 def _login_form(
     request: Request, next_path: str, status: int = 200, message: str | None = None
 ) -> Response:
-    token = request.cookies.get(LOGIN_CSRF_COOKIE) or secrets.token_urlsafe(32)
+    token = LOGIN_TOKEN.token(request)
     response = templates.TemplateResponse(
         request,
         "login.html",
         {"csrf": token, "next": _local(next_path), "message": message},
         status_code=status,
     )
-    response.set_cookie(
-        LOGIN_CSRF_COOKIE,
-        token,
-        httponly=True,
-        samesite="strict",
-        secure=request.url.scheme == "https",
-        path="/log-ind",
-    )
+    LOGIN_TOKEN.set(request, response, token)
     return response
 
 
@@ -71,8 +63,7 @@ def log_in(
     csrf_token: Annotated[str, Form(max_length=MAX_FIELD_CHARS)] = "",
     next: Annotated[str, Form(max_length=MAX_FIELD_CHARS)] = "/",
 ) -> Response:
-    cookie = request.cookies.get(LOGIN_CSRF_COOKIE, "")
-    if not cookie or not secrets.compare_digest(cookie.encode(), csrf_token.encode()):
+    if not LOGIN_TOKEN.sent_with(request, csrf_token):
         return _login_form(request, next, 403, BAD_CSRF)
     address = request.client.host if request.client else "ukendt"
     try:
@@ -81,7 +72,7 @@ def log_in(
         return _login_form(request, next, error.status, error.message)
     response = RedirectResponse(_local(next), status_code=303)
     set_session_cookie(request, response, login.session_token)
-    response.delete_cookie(LOGIN_CSRF_COOKIE, path="/log-ind")
+    LOGIN_TOKEN.clear(response)
     return response
 
 

@@ -17,6 +17,7 @@ from search_api.api.routes import router as api_router
 from web.access_log import AccessLogMiddleware
 from web.account_pages import router as account_router
 from web.audit_pages import router as audit_router
+from web.batch_pages import router as batch_router
 from web.collection_pages import router as collection_router
 from web.correction_pages import router as correction_router
 from web.errors import install_error_handlers
@@ -89,6 +90,7 @@ def create_app() -> FastAPI:
     install_error_handlers(app)
     app.include_router(api_router)
     app.include_router(pages_router)
+    app.include_router(batch_router)
     app.include_router(account_router)
     app.include_router(collection_router)
     app.include_router(audit_router)

@@ -5,6 +5,7 @@ import io
 import json
 
 from search_api.api.schemas import AuditEventPublic
+from search_api.api.spreadsheets import as_text
 from vidensbank.store import audit
 from vidensbank.store.db import session_scope
 
@@ -50,11 +51,6 @@ def list_events(
         ]
 
 
-def spreadsheet_cell(value: str) -> str:
-    """A value a spreadsheet shows as text, never runs as a formula."""
-    return f"'{value}" if value[:1] in ("=", "+", "-", "@") else value
-
-
 def as_csv(events: list[AuditEventPublic]) -> str:
     out = io.StringIO()
     writer = csv.writer(out)
@@ -64,9 +60,9 @@ def as_csv(events: list[AuditEventPublic]) -> str:
             [
                 event.id,
                 event.at.isoformat(),
-                spreadsheet_cell(event.actor),
+                as_text(event.actor),
                 event.action,
-                spreadsheet_cell(event.target),
+                as_text(event.target),
                 json.dumps(event.before, ensure_ascii=False) if event.before else "",
                 json.dumps(event.after, ensure_ascii=False) if event.after else "",
             ]

@@ -13,7 +13,7 @@ from typing import Annotated
 from fastapi import Depends, Request, Response
 
 from vidensbank.accounts import SESSION_HOURS, Account, account_for_api_token, account_for_session
-from vidensbank.errors import ForbiddenError, UnauthorizedError
+from vidensbank.errors import ForbiddenError, UnauthorizedError, UnsupportedMediaTypeError
 from vidensbank.store.users import Role
 
 SESSION_COOKIE = "vb_session"
@@ -22,6 +22,7 @@ CSRF_HEADER = "x-csrf-token"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 LOG_IN_FIRST = "Du skal være logget ind for at gøre dette."
 WRONG_ROLE = "Din rolle giver ikke adgang til dette."
+NOT_JSON = "Send forespørgslen som JSON (Content-Type: application/json)."
 BAD_CSRF = (
     "Forespørgslen manglede sit sikkerhedstegn (CSRF) eller havde et forkert. Genindlæs siden, "
     "og prøv igen."
@@ -93,3 +94,16 @@ def set_session_cookie(request: Request, response: Response, token: str) -> None
         secure=request.url.scheme == "https",
         path="/",
     )
+
+
+def _json_only(request: Request) -> None:
+    if request.headers.get("content-type", "").split(";")[0].strip().lower() != "application/json":
+        raise UnsupportedMediaTypeError(NOT_JSON)
+
+
+# A read-only POST that anyone may send, logged in or not, needs no CSRF token if its body must
+# be JSON: a page of another site can make a browser send a form (urlencoded, multipart or
+# text/plain) or a body without a content type without asking, but ``application/json`` only
+# after a CORS preflight, which this app never answers with a yes. The route does not rely on
+# that alone: it changes nothing, and whatever it answers, the other site cannot read.
+JSONBody = Annotated[None, Depends(_json_only)]

@@ -1,6 +1,6 @@
 """The JSON API. Every web page has its twin here, returning the same model."""
 
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import FileResponse, JSONResponse, Response
@@ -9,6 +9,7 @@ from starlette.concurrency import run_in_threadpool
 
 from search_api.api import (
     audit,
+    batch,
     citations,
     collections,
     documents,
@@ -17,11 +18,13 @@ from search_api.api import (
     oai,
     personal_data,
     runs,
+    spreadsheets,
     usage,
 )
-from search_api.api.auth import AdminAccount, CuratorAccount, current_account
+from search_api.api.auth import AdminAccount, CuratorAccount, JSONBody, current_account
 from search_api.api.schemas import (
     AuditEventPublic,
+    BatchSearchResponse,
     CitationPage,
     CollectionPublic,
     CollectionSummary,
@@ -36,6 +39,7 @@ from search_api.api.schemas import (
     UsageReport,
 )
 from search_api.query import search
+from search_api.query.batch import BatchParams
 from search_api.query.builder import SearchParams
 from search_api.query.results import Autocomplete, SearchResponse
 from vidensbank.errors import NotFoundError
@@ -63,7 +67,8 @@ ERROR_MEANINGS = {
     403: "Kontoens rolle giver ikke adgang.",
     404: "Findes ikke.",
     410: "Trukket tilbage af Vidensbank (beskeden siger hvorfor).",
-    413: "Søgeteksten eller en værdi er for lang.",
+    413: "Søgeteksten eller en værdi er for lang (eller der er for mange søgninger).",
+    415: "Forespørgslen er ikke i det format, ruten tager (her: JSON).",
     503: "Søgemaskinen eller databasen svarer ikke lige nu.",
 }
 
@@ -88,6 +93,46 @@ def _json(model: BaseModel) -> Response:
 )
 def api_search(params: SearchQuery) -> Response:
     return _json(search.search(params))
+
+
+BatchFormat = Annotated[
+    Literal["json", "csv", "xlsx"],
+    Query(description="Svarets format: JSON, eller tabellen som CSV eller XLSX til download"),
+]
+
+
+def batch_download(response: BatchSearchResponse, format: str) -> Response:
+    """The table of a batch search as a file to download (``format`` "csv" or "xlsx")."""
+    spreadsheet = spreadsheets.FORMATS[format]
+    return Response(
+        spreadsheet.render(response),
+        media_type=spreadsheet.media_type,
+        headers={"Content-Disposition": f'attachment; filename="{spreadsheets.filename(format)}"'},
+    )
+
+
+@router.post(
+    "/api/search/batch",
+    response_model=BatchSearchResponse,
+    tags=["søgning"],
+    responses={
+        200: {
+            "description": "Hver søgnings antal resultater og de første; som JSON, CSV eller XLSX.",
+            "content": {
+                "application/json": {},
+                **{f.media_type: {} for f in spreadsheets.FORMATS.values()},
+            },
+        },
+        **errors(400, 413, 415, 503),
+    },
+)
+def api_search_batch(
+    params: BatchParams, request: Request, _body: JSONBody, format: BatchFormat = "json"
+) -> Response:
+    """Many searches with the same filters, at most 500 at a time; changes nothing, so anyone
+    may send it, without a login and (the body being JSON) without a CSRF token."""
+    response = batch.batch_search(params, str(request.base_url))
+    return _json(response) if format == "json" else batch_download(response, format)
 
 
 @router.get(

@@ -294,3 +294,30 @@ class DocumentUsage(BaseModel):
     views: int
     downloads: int
     months: list[MonthUsage]  # every month of the period, oldest first
+
+
+class BatchHit(BaseModel):
+    """One document a query of a batch found, as the table shows it."""
+
+    rank: int  # from 1
+    id: str
+    title: str
+    year: int | None
+    published: dt.date | None
+    publisher: str | None
+    kind: str | None
+    pages: list[int]  # the pages its words were found on (or, found by meaning, the closest)
+    score: float | None
+    url: str  # the document's page
+
+
+class BatchQueryResult(BaseModel):
+    number: int  # the query's place in the list, from 1
+    query: str
+    total: int  # every document the query finds, not only those listed
+    hits: list[BatchHit]
+
+
+class BatchSearchResponse(BaseModel):
+    size: int  # the most hits listed per query
+    results: list[BatchQueryResult]

@@ -26,7 +26,6 @@ from fastapi import Request
 from sqlalchemy.exc import SQLAlchemyError
 from starlette.background import BackgroundTask
 
-from search_api.api.audit import spreadsheet_cell
 from search_api.api.auth import current_account
 from search_api.api.schemas import (
     DocumentUsage,
@@ -35,6 +34,7 @@ from search_api.api.schemas import (
     TargetUsage,
     UsageReport,
 )
+from search_api.api.spreadsheets import as_text
 from vidensbank.accounts import Account
 from vidensbank.errors import BadRequestError, NotFoundError
 from vidensbank.store import usage as usage_store
@@ -263,9 +263,7 @@ def csv_export(start: str | None, end: str | None, by: str) -> tuple[str, str]:
         if by == "publisher":
             writer.writerow(["måned", "udgiver", "visninger", "downloads"])
             for row in usage_store.monthly_by_publisher(session, start=first, end=last):
-                writer.writerow(
-                    [_label(row.month), spreadsheet_cell(row.key), row.views, row.downloads]
-                )
+                writer.writerow([_label(row.month), as_text(row.key), row.views, row.downloads])
         else:
             target_type = TargetType.DOCUMENT if by == "document" else TargetType.COLLECTION
             rows = usage_store.monthly_by_target(
@@ -281,8 +279,8 @@ def csv_export(start: str | None, end: str | None, by: str) -> tuple[str, str]:
                             [
                                 _label(row.month),
                                 row.key,
-                                spreadsheet_cell(document.title),
-                                spreadsheet_cell(document.publisher or ""),
+                                as_text(document.title),
+                                as_text(document.publisher or ""),
                                 row.views,
                                 row.downloads,
                             ]
@@ -292,7 +290,5 @@ def csv_export(start: str | None, end: str | None, by: str) -> tuple[str, str]:
                 writer.writerow(["måned", "samling", "titel", "visninger"])
                 for row in rows:
                     if (title := titles.get(row.key)) is not None:
-                        writer.writerow(
-                            [_label(row.month), row.key, spreadsheet_cell(title), row.views]
-                        )
+                        writer.writerow([_label(row.month), row.key, as_text(title), row.views])
     return out.getvalue(), f"brug-{CSV_LEVELS[by]}-{_label(first)}-{_label(last)}.csv"

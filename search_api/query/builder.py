@@ -89,6 +89,8 @@ class QueryOptions(BaseModel):
     dense: bool = True
     # An English query is also searched by the Danish words for its English ones.
     english: bool = True
+    # The facets of the results (a batch of searches shows none: they cost it a tenth).
+    facets: bool = True
 
 
 class Unit(BaseModel):
@@ -354,7 +356,7 @@ def build_query(
         "size": size if fused and size is not None else params.size,
         "sort": ["_score", newest] if relevance else [newest, "_score"],
         "track_total_hits": True,
-        "aggs": _facets(clauses),
+        "aggs": _facets(clauses) if options.facets else {},
     }
     # For the fusion only the ids are needed.
     body |= IDS_ONLY if fused else {"_source": SHOWN_FIELDS}

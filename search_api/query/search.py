@@ -4,7 +4,7 @@ Both the JSON API and the web pages call these functions, so the two always show
 
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Generator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from functools import lru_cache
 from typing import Any
@@ -266,6 +266,13 @@ def _facets(response: dict[str, Any]) -> dict[str, list[FacetValue]]:
     }
 
 
+# A search's requests to the index, step by step: the plan yields the bodies of each step (sent
+# together, as they do not depend on each other) and is sent their responses, in order; it
+# returns the search's response. ``search`` sends each step in one round trip; a batch of
+# searches (``search_api.query.batch``) sends the same step of many searches in one.
+Plan = Generator[list[dict[str, Any]], list[dict[str, Any]], SearchResponse]
+
+
 def search(
     params: SearchParams,
     *,
@@ -277,36 +284,68 @@ def search(
 
     Two retrievals are fused: the query's words through the Danish chain, and its meaning
     against the documents' embedded passages. Ranked by relevance it takes two round trips
-    after the query is embedded: both rankings at once (``_msearch``), fused here by reciprocal
+    after the query is embedded: both rankings at once (``msearch``), fused here by reciprocal
     rank fusion (the node has no ``rrf``); then the snippets of the page shown, and, when
     meaning found documents the words did not, the total and facets of the union. Sorted by
     date, the vector search goes first and one request sorts the union."""
+    options = options or default_options()
+    target = index or alias_name()
+    try:
+        with elastic_errors():
+            plan = plan_search(params, options, target)
+            step = advance(plan)
+            while not isinstance(step, SearchResponse):
+                step = advance(
+                    plan, [_search(step[0], target)] if len(step) == 1 else msearch(step, target)
+                )
+            return step
+    except ESNotFoundError:
+        return NOTHING_INDEXED
+
+
+# No index yet: nothing has been ingested.
+NOTHING_INDEXED = SearchResponse(total=0, results=[], facets={}, did_you_mean=None)
+
+
+def default_options() -> QueryOptions:
+    # Without embeddings (VB_EMBEDDINGS=false) there are no vectors to search by meaning.
+    return QueryOptions(dense=get_settings().embeddings)
+
+
+def advance(
+    plan: Plan, answers: list[dict[str, Any]] | None = None
+) -> list[dict[str, Any]] | SearchResponse:
+    """The plan's first step (no ``answers``) or, given the answers to its last, its next; its
+    response once it has no more."""
+    try:
+        return next(plan) if answers is None else plan.send(answers)
+    except StopIteration as done:
+        response: SearchResponse = done.value
+        return response
+
+
+def plan_search(params: SearchParams, options: QueryOptions, target: str) -> Plan:
+    """The requests of one search (see ``Plan``). Before its first step it learns what the
+    index makes of the query's words and starts embedding the query; an Elasticsearch error
+    is raised from the plan as from the request that failed."""
     if params.offset + params.size > MAX_RESULT_WINDOW:
         raise BadRequestError(
             f"Der kan højst bladres {MAX_RESULT_WINDOW} resultater frem. Gør søgningen mere præcis."
         )
-    # Without embeddings (VB_EMBEDDINGS=false) there are no vectors to search by meaning.
-    options = options or QueryOptions(dense=get_settings().embeddings)
-    target = index or alias_name()
     parsed = parse_query(params.q)
     if parsed.is_empty and params.q.strip():
         # Only syntax (a lone quote): nothing was asked for, so nothing is found.
         return SearchResponse(total=0, results=[], facets={}, did_you_mean=None)
-    try:
-        with elastic_errors():
-            expansion = expand(parsed, options, lambda words: analyze_words(words, target))
-            embedding = (
-                _EMBEDDER.submit(embed_query, _meaning_text(parsed, expansion))
-                if options.dense and not expansion.is_empty and _free_text(parsed)
-                else None
-            )
-            if embedding is not None and params.sort == "relevance":
-                return _fused(params, parsed, expansion, options, embedding, target)
-            vector = embedding.result() if embedding is not None else None
-            return _one_ranking(params, parsed, expansion, options, vector, target)
-    except ESNotFoundError:
-        # No index yet: nothing has been ingested.
-        return SearchResponse(total=0, results=[], facets={}, did_you_mean=None)
+    expansion = expand(parsed, options, lambda words: analyze_words(words, target))
+    embedding = (
+        _EMBEDDER.submit(embed_query, _meaning_text(parsed, expansion))
+        if options.dense and not expansion.is_empty and _free_text(parsed)
+        else None
+    )
+    if embedding is not None and params.sort == "relevance":
+        return (yield from _fused(params, parsed, expansion, options, embedding))
+    vector = embedding.result() if embedding is not None else None
+    return (yield from _one_ranking(params, parsed, expansion, options, vector))
 
 
 def _one_ranking(
@@ -315,16 +354,22 @@ def _one_ranking(
     expansion: Expansion,
     options: QueryOptions,
     vector: Sequence[float] | None,
-    target: str,
-) -> SearchResponse:
-    """Words alone, or the union sorted by date: one request gives the page itself."""
+) -> Plan:
+    """Words alone, or the union sorted by date: one request gives the page itself. For
+    documents found by meaning alone, the page of each one's closest passage is asked only for
+    the few shown: for every candidate it cost more than the vector search."""
     found: list[str] = []
     if vector is not None:
         leg = dense_query(params, expansion, vector, DENSE_FLOOR, FUSION_WINDOW)
-        found = _found_by_meaning(_search(leg, target)["hits"]["hits"], parsed)
-    response = _search(build_query(params, expansion, options, found), target)
+        [by_meaning] = yield [leg]
+        found = _found_by_meaning(by_meaning["hits"]["hits"], parsed)
+    [response] = yield [build_query(params, expansion, options, found)]
     hits = response["hits"]["hits"]
-    pages = _closest_pages(vector, [hit_id(h) for h in hits if not _page_hits(h)], target)
+    pages: dict[str, int] = {}
+    without_pages = [hit_id(h) for h in hits if not _page_hits(h)]
+    if vector is not None and without_pages:
+        [closest] = yield [closest_pages_query(vector, without_pages)]
+        pages = _best_pages(closest)
     shown = [(hit, hit.get("_score"), pages.get(hit_id(hit))) for hit in hits]
     return _response(response, shown, expansion, params.q)
 
@@ -335,8 +380,7 @@ def _fused(
     expansion: Expansion,
     options: QueryOptions,
     embedding: Future[tuple[float, ...]],
-    target: str,
-) -> SearchResponse:
+) -> Plan:
     window = max(FUSION_WINDOW, params.offset + params.size)
     words_query = build_query(params, expansion, options, size=window)
 
@@ -347,12 +391,12 @@ def _fused(
     if embedding.done():
         # A query embedded before (paging, a repeated search): both rankings in one trip.
         vector = embedding.result()
-        by_meaning, response = _msearch([meaning_query(vector), words_query], target)
+        by_meaning, response = yield [meaning_query(vector), words_query]
     else:
         # The words' search runs while the query is being embedded, which takes longer.
-        response = _search(words_query, target)
+        [response] = yield [words_query]
         vector = embedding.result()
-        by_meaning = _search(meaning_query(vector), target)
+        [by_meaning] = yield [meaning_query(vector)]
     meaning = [hit_id(hit) for hit in by_meaning["hits"]["hits"]]
     words = [hit_id(hit) for hit in response["hits"]["hits"]]
     # Meaning alone (measured without the words) ranks all it finds above the floor.
@@ -373,7 +417,7 @@ def _fused(
         requests.append(closest_pages_query(vector, by_meaning_only))
     if added:
         requests.append(build_query(params, expansion, options, found, size=0))
-    answers = iter(_msearch(requests, target))
+    answers = iter((yield requests))
     hits = {hit_id(hit): hit for hit in next(answers)["hits"]["hits"]}
     pages = _best_pages(next(answers)) if by_meaning_only else {}
     union = next(answers) if added else response
@@ -385,7 +429,7 @@ def _search(body: dict[str, Any], target: str) -> dict[str, Any]:
     return dict(get_client().search(index=target, body=body).body)
 
 
-def _msearch(bodies: list[dict[str, Any]], target: str) -> list[dict[str, Any]]:
+def msearch(bodies: list[dict[str, Any]], target: str) -> list[dict[str, Any]]:
     """Several searches in one round trip; an error in one is raised as the single request
     would raise it."""
     searches: list[dict[str, Any]] = []
@@ -405,16 +449,6 @@ def _msearch(bodies: list[dict[str, Any]], target: str) -> list[dict[str, Any]]:
             error = ESNotFoundError if status == 404 else ApiError
             raise error(message=str(answer["error"]), meta=meta, body=answer)
     return answers
-
-
-def _closest_pages(
-    vector: Sequence[float] | None, document_ids: list[str], target: str
-) -> dict[str, int]:
-    """For documents found by meaning alone, the page of each one's closest passage (asked
-    only for the few shown: for every candidate it cost more than the vector search)."""
-    if vector is None or not document_ids:
-        return {}
-    return _best_pages(_search(closest_pages_query(vector, document_ids), target))
 
 
 def _best_pages(response: dict[str, Any]) -> dict[str, int]:

@@ -62,6 +62,8 @@ SCHEMA_CONFIG: dict[str, Any] = {
         "stateful": {"enabled": False},
     },
     "request-timeout": 60,
+    # A batch runs up to 500 searches a request: fewer examples keep its share of the run small.
+    "operations": [{"include-path": "/api/search/batch", "generation": {"max-examples": 60}}],
 }
 
 API_ERROR_KEYS = {"error", "status"}
