@@ -28,6 +28,7 @@ CHUNK = 50
 NO_QUERIES = "Skriv mindst én søgning (én pr. linje), eller vælg en fil med søgninger."
 TOO_MANY = "Højst {most} søgninger ad gangen; listen har {count}. Del den op i flere lister."
 TOO_LONG = "Søgning nr. {number} er for lang (højst {most} tegn)."
+NOT_TEXT = "Søgning nr. {number} indeholder tegn, der ikke er gyldig tekst (Unicode)."
 
 
 def bounded_queries(queries: list[str]) -> list[str]:
@@ -41,7 +42,18 @@ def bounded_queries(queries: list[str]) -> list[str]:
     for number, query in enumerate(kept, start=1):
         if len(query) > MAX_QUERY_LENGTH:
             raise PayloadTooLargeError(TOO_LONG.format(number=number, most=MAX_QUERY_LENGTH))
+        if not _is_text(query):
+            raise BadRequestError(NOT_TEXT.format(number=number))
     return kept
+
+
+def _is_text(query: str) -> bool:
+    """Whether a query is Unicode text: JSON can carry half a surrogate pair, which is not."""
+    try:
+        query.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 class BatchInput(BaseModel):

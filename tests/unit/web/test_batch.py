@@ -1,10 +1,11 @@
-"""Batch search's guards and inputs on the real app (no index: every query finds nothing, which
-is all these need): its CSRF token, its bounds and their Danish messages, an uploaded file, and
-the JSON twin's content type. What it finds is tested on the sample corpus in
-tests/integration/test_batch_search.py."""
+"""Batch search's guards and inputs on the real app (no index of its own: every query finds
+nothing, which is all these need): its CSRF token, its bounds and their Danish messages, an
+uploaded file, and the JSON twin's content type. What it finds is tested on the sample corpus
+in tests/integration/test_batch_search.py."""
 
 import codecs
 import io
+from collections.abc import Iterator
 
 import pytest
 from fastapi.testclient import TestClient
@@ -15,6 +16,8 @@ from search_api.api.schemas import BatchHit, BatchQueryResult, BatchSearchRespon
 from search_api.api.spreadsheets import as_csv, as_xlsx
 from search_api.query.batch import MAX_QUERIES
 from tests.accounts import csrf
+from tests.conftest import TEST_PREFIX
+from vidensbank.settings import get_settings
 from vidensbank.store.db import migrate
 from web.app import app
 
@@ -22,8 +25,15 @@ PATH = "/soegning/liste"
 
 
 @pytest.fixture(scope="module", autouse=True)
-def database() -> None:
+def database() -> Iterator[None]:
+    """The test run's database, and an index name of this module's own that no test creates:
+    the integration tests may have filled the run's index before these run."""
     migrate()
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("VB_INDEX_PREFIX", f"{TEST_PREFIX}-batch-unit")
+        get_settings.cache_clear()
+        yield
+    get_settings.cache_clear()
 
 
 def form_client() -> tuple[TestClient, str]:
@@ -190,3 +200,16 @@ def test_spreadsheets_keep_text_as_text() -> None:
     assert row[4] == "-ikke en formel" and row[8] == "2, 5" and row[9] == 0.5
     text = as_csv(response).decode("utf-8-sig")
     assert "'=HYPERLINK" in text and ";'-ikke en formel;" in text and ";0,5;" in text
+
+
+def test_half_a_surrogate_pair_in_json_is_a_bad_request() -> None:
+    """JSON can carry a lone surrogate, which is no text: Schemathesis sent one."""
+    response = TestClient(app).post(
+        "/api/search/batch",
+        content=b'{"queries": ["b\\u00f8rn", "\\ud9a9"]}',
+        headers={"content-type": "application/json"},
+    )
+    assert response.status_code == 400
+    assert response.json()["error"] == (
+        "Søgning nr. 2 indeholder tegn, der ikke er gyldig tekst (Unicode)."
+    )
