@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 
 from search_api.api.schemas import BatchSearchResponse
@@ -98,7 +99,10 @@ def as_xlsx(response: BatchSearchResponse) -> bytes:
     for row in rows(response):
         cells = []
         for value in row:
-            cell = WriteOnlyCell(sheet, value=value)
+            # XML 1.0, which XLSX is written in, has no control characters: a query pasted
+            # with one keeps the rest of its text.
+            text = ILLEGAL_CHARACTERS_RE.sub("", value) if isinstance(value, str) else value
+            cell = WriteOnlyCell(sheet, value=text)
             if isinstance(value, str):
                 # Text stays text: openpyxl would store "=…" (a query or a title) as a formula.
                 cell.data_type = "s"

@@ -213,3 +213,13 @@ def test_half_a_surrogate_pair_in_json_is_a_bad_request() -> None:
     assert response.json()["error"] == (
         "Søgning nr. 2 indeholder tegn, der ikke er gyldig tekst (Unicode)."
     )
+
+
+def test_a_query_with_control_characters_downloads_as_xlsx() -> None:
+    """XML has no control characters: they are left out of the sheet (Schemathesis sent one)."""
+    response = BatchSearchResponse(
+        size=1,
+        results=[BatchQueryResult(number=1, query="b\x07ørn\x15 i pleje", total=0, hits=[])],
+    )
+    sheet = load_workbook(io.BytesIO(as_xlsx(response))).active
+    assert sheet is not None and sheet["B2"].value == "børn i pleje"
