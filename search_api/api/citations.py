@@ -59,8 +59,7 @@ class Export:
     filename: str
 
 
-# The CSL type of each kind of document; a kind not named here is a report when it came as a
-# PDF and a web page when it came as one.
+# The CSL type of each kind of document (``_csl_type`` types the others).
 CSL_TYPES = {
     "rapport": "report",
     "analyse": "report",
@@ -84,7 +83,9 @@ STYLES = {
 LOCALE = "da-DK"
 
 
-def _reference(document: Document, base_url: str, page: int | None, original: bool) -> Reference:
+def _reference(
+    document: Document, base_url: str, page: int | None, original: bool, pages: int | None
+) -> Reference:
     extra = document.extra or {}
     url = f"{base_url}dokument/{document.id}" + (f"#side-{page}" if page else "")
     pdf_url = None
@@ -105,7 +106,7 @@ def _reference(document: Document, base_url: str, page: int | None, original: bo
         url=url,
         pdf_url=pdf_url,
         page=page,
-        pages=None,
+        pages=pages,
     )
 
 
@@ -128,9 +129,8 @@ def references(
         for document_id in document_ids:
             if (document := documents.get(document_id)) is None:
                 continue
-            reference = _reference(document, base_url, page, document_id not in redacted)
-            reference.pages = pages.get(document_id)
-            found.append(reference)
+            original = document_id not in redacted
+            found.append(_reference(document, base_url, page, original, pages.get(document_id)))
         return found
 
 
@@ -158,15 +158,20 @@ def _person(name: str) -> dict[str, str]:
     return {"family": words[-1], "given": " ".join(words[:-1])}
 
 
+def _csl_type(reference: Reference) -> str:
+    """The CSL type of the document's kind; of an unknown kind, a report when it came as a PDF
+    (or has pages) and a web page otherwise."""
+    return CSL_TYPES.get((reference.kind or "").lower()) or (
+        "report" if reference.pdf_url or reference.pages else "webpage"
+    )
+
+
 def csl_item(reference: Reference) -> dict[str, Any]:
     """The document as a CSL-JSON item. With no named authors the publisher is the author
     (as APA and Chicago cite an organisation's report)."""
-    csl_type = CSL_TYPES.get((reference.kind or "").lower()) or (
-        "report" if reference.pdf_url or reference.pages else "webpage"
-    )
     item: dict[str, Any] = {
         "id": reference.id,
-        "type": csl_type,
+        "type": _csl_type(reference),
         "title": " ".join(reference.title.split()),
         "author": [_person(name) for name in reference.authors]
         or ([{"literal": reference.publisher}] if reference.publisher else []),
@@ -419,10 +424,6 @@ def collection_references(
 def search_references(params: SearchParams, base_url: str) -> list[Reference]:
     """The results of a search, as its page of results shows them, as references."""
     return references([result.id for result in search.search(params).results], base_url)
-
-
-def _csl_type(reference: Reference) -> str:
-    return str(csl_item(reference)["type"])
 
 
 def highwire_tags(reference: Reference) -> list[tuple[str, str]]:
