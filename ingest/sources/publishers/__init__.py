@@ -1,0 +1,1 @@
+"""Publisher sources: one adapter per publisher whose site Vidensbank crawls by itself."""
