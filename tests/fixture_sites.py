@@ -6,6 +6,7 @@ document slug) and rendered once per test session. A path ending in "/" is serve
 folder's ``index.html``. A file a page links but ``files.yaml`` leaves out is the site's 404.
 """
 
+import atexit
 import shutil
 import tempfile
 from functools import cache
@@ -51,11 +52,12 @@ def served_documents() -> list[DocSpec]:
 
 @cache
 def rendered_corpus() -> Path:
-    """The documents the sites serve, rendered once per test process into a directory that
-    lasts as long."""
-    directory = Path(tempfile.mkdtemp(prefix="vidensbank-fixture-sites-")) / "corpus"
-    render_corpus(directory, served_documents())
-    return directory
+    """The documents the sites serve, rendered once per test process into a directory that is
+    removed when the process ends."""
+    directory = Path(tempfile.mkdtemp(prefix="vidensbank-fixture-sites-"))
+    atexit.register(shutil.rmtree, directory, ignore_errors=True)
+    render_corpus(directory / "corpus", served_documents())
+    return directory / "corpus"
 
 
 def build_site(key: str, target: Path) -> Path:
