@@ -159,13 +159,13 @@ class PDFExtractor:
                 raw_pages = [page.extract_text() or "" for page in pages]
                 metadata = _metadata(reader)
                 active = _active_content(reader)
-            except LimitReachedError as exc:
-                raise _beyond_limits(exc) from exc
                 # Pages that are images of text are left to OCR; a mixed PDF keeps its text.
-                scanned: list[bool] = [
+                scanned = [
                     _without_text_layer(text) and _shows_image(page)
                     for page, text in zip(pages, raw_pages, strict=True)
                 ]
+            except LimitReachedError as exc:
+                raise _beyond_limits(exc) from exc
         if not raw_pages:
             raise ExtractionError(ReasonCode.NO_PAGES, "PDF-filen har ingen sider.")
         if not any(scanned) and not any(text.strip() for text in raw_pages):
