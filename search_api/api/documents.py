@@ -10,11 +10,11 @@ from vidensbank.accounts import Account
 from vidensbank.celery_app import enqueue
 from vidensbank.errors import BadRequestError, GoneError, NotFoundError
 from vidensbank.identity import public_source_uri
+from vidensbank.settings import get_settings
 from vidensbank.store import audit
 from vidensbank.store import documents as document_store
 from vidensbank.store import personal_data as personal_store
 from vidensbank.store.db import session_scope
-from vidensbank.settings import get_settings
 from vidensbank.store.documents import Document, DocumentStatus, OCRStatus, Page
 
 
