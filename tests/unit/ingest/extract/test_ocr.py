@@ -11,7 +11,7 @@ from reportlab.lib.utils import ImageReader
 from reportlab.pdfgen import canvas
 
 from ingest.extract import extract
-from ingest.extract.ocr import read_image, read_page, skew_angle
+from ingest.extract.ocr import read_image, read_page, render_page, skew_angle
 from tests.scans import SCAN_TEXT, character_accuracy, render_scan, scan_pdf
 from vidensbank.settings import get_settings
 from vidensbank.store.documents import OCRStatus
@@ -85,3 +85,15 @@ def test_a_blank_image_is_read_as_a_page_without_words() -> None:
     blank = Image.new("L", (1654, 2339), 255)
     reading = read_image(blank, language="dan", dpi=200, timeout=30)
     assert (reading.text, reading.confidence) == ("", None)
+
+
+def test_a_page_of_200_inches_a_side_is_rendered_at_a_bounded_size() -> None:
+    buffer = io.BytesIO()
+    pdf = canvas.Canvas(buffer, pagesize=(14400, 14400))
+    pdf.drawString(72, 72, "Kæmpeside")
+    pdf.showPage()
+    pdf.save()
+    document = pdfium.PdfDocument(buffer.getvalue())
+    width, height = render_page(document, 1, 300).size
+    document.close()
+    assert width * height <= 20_100_000
