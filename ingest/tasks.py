@@ -166,6 +166,13 @@ def _extract_document(document_id: str) -> Outcome:
             **correction_store.metadata_corrections(session, document_id=document_id),
         }
         was_indexed = document.status == DocumentStatus.INDEXED
+        # Read again from the same file (a curator's correction: a new file is pending), its
+        # scanned pages keep what OCR read on them, instead of minutes of OCR again.
+        earlier = (
+            document_store.ocr_readings(session, document_id=document_id)
+            if document.status != DocumentStatus.PENDING
+            else {}
+        )
     data = BlobStore(get_settings().blob_dir).get(key)
     try:
         extracted = extract(data, filename)
@@ -204,7 +211,17 @@ def _extract_document(document_id: str) -> Outcome:
             pages=[(page.number, page.text) for page in extracted.pages],
             awaiting_ocr=scanned,
         )
-        if scanned:
+        for number in set(scanned) & set(earlier):
+            text, confidence = earlier[number]
+            document_store.record_ocr_page(
+                session,
+                document_id=document_id,
+                number=number,
+                text=text,
+                status=OCRStatus.READ,
+                confidence=confidence,
+            )
+        if document_store.pages_awaiting_ocr(session, document_id=document_id):
             document_store.set_document_status(
                 session, document_id=document_id, status=DocumentStatus.OCR
             )

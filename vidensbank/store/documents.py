@@ -378,6 +378,16 @@ def update_page_texts(
         )
 
 
+def ocr_readings(session: Session, *, document_id: str) -> dict[int, tuple[str, float | None]]:
+    """The text and confidence of each of the document's pages that OCR read."""
+    rows = session.execute(
+        select(Page.number, Page.text, Page.ocr_confidence).where(
+            Page.document_id == document_id, Page.ocr == OCRStatus.READ
+        )
+    )
+    return {int(number): (str(text), confidence) for number, text, confidence in rows}
+
+
 def pages_awaiting_ocr(session: Session, *, document_id: str) -> list[int]:
     return list(
         session.scalars(
