@@ -107,7 +107,10 @@ def stack(run_dir: Path) -> Iterator[None]:
 
 @pytest.fixture(scope="session")
 def worker(stack: None, run_dir: Path) -> Iterator[subprocess.Popen[bytes]]:
-    process = start_worker("main", run_dir / "worker.log")
+    # The corpus's scan is read by OCR, seconds a page (and many more on a busy machine): the
+    # test run's 30 s visibility timeout would leave its tasks 19 s. Nothing kills this worker.
+    env = os.environ | {"VB_BROKER_VISIBILITY_TIMEOUT": "150"}
+    process = start_worker("main", run_dir / "worker.log", env=env)
     yield process
     stop_worker(process)
 
