@@ -57,7 +57,7 @@ STEP_NAMES = {
     "index.documents": "lægge dokumentet i søgeindekset",
     "ocr.documents": "læse de skannede sider med tekstgenkendelse (OCR)",
 }
-# Steps with a queue of their own: OCR takes seconds a page, so a long scan waits on its own
+# The step with a queue of its own: OCR takes seconds a page, so a long scan waits on its own
 # queue instead of holding up every other document.
 OCR_STEP = "ocr.documents"
 # How often a worker checks that the broker still has its queue.
