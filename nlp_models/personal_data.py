@@ -862,7 +862,11 @@ def redact_pages(
         for number, text in pages
     ]
     if redacted != list(pages):
-        document_store.replace_pages(session, document_id=document_id, pages=redacted)
+        document_store.update_page_texts(
+            session,
+            document_id=document_id,
+            pages=[page for page, old in zip(redacted, pages, strict=True) if page != old],
+        )
         # New text: its passages are embedded again, and the old vectors' text is gone.
         document_store.forget_embedding(session, document_id=document_id)
     document = session.get(Document, document_id)

@@ -54,6 +54,7 @@ def enrich_documents(self: DocumentTask, document_ids: list[str]) -> None:
             document = session.get(Document, document_id)
             if document is None or document.status in (
                 DocumentStatus.PENDING,
+                DocumentStatus.OCR,
                 DocumentStatus.QUARANTINED,
             ):
                 continue

@@ -6,8 +6,10 @@ set -euo pipefail
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 # Always-required packages. acl provides setfacl, used to let the
-# Elasticsearch user traverse a private $HOME that holds $VB_ES_HOME.
-packages=(redis-server postgresql libmagic1 wdanish hunspell-da unzip curl procps acl)
+# Elasticsearch user traverse a private $HOME that holds $VB_ES_HOME;
+# tesseract-ocr and its Danish data read scanned pages (OCR).
+packages=(redis-server postgresql libmagic1 wdanish hunspell-da unzip curl procps acl
+    tesseract-ocr tesseract-ocr-dan)
 # Packages only the tests need (scripts/test.sh asks for Chromium, for the browser tests).
 read -r -a extra <<<"${VB_EXTRA_PACKAGES:-}"
 packages+=("${extra[@]}")

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Install and run the whole stack on this machine: Elasticsearch, Redis, a Celery worker and
+# Install and run the whole stack on this machine: Elasticsearch, Redis, Celery workers and
 # the API/web UI on http://127.0.0.1:8000, then ingest the bundled sample corpus.
 # Idempotent: what already runs keeps running. Stop everything with scripts/stop.sh.
 set -euo pipefail
@@ -19,13 +19,22 @@ alive() { [[ -f "$1" ]] && kill -0 "$(cat "$1")" 2>/dev/null; }
 
 "$bin/vidensbank" init
 
-if ! alive "$run/worker.pid"; then
-    rm -f "$run/worker.pid"
-    (cd "$VB_ROOT" && "$bin/celery" -A vidensbank.celery_app worker --detach \
-        --concurrency="$VB_WORKER_CONCURRENCY" --loglevel=INFO \
-        --pidfile="$run/worker.pid" --logfile="$VB_VAR/log/worker.log")
-    log "worker started (log: $VB_VAR/log/worker.log)"
-fi
+# Two workers: one for the pipeline's queue, and one process for the OCR queue, so a long scan
+# is read beside the other documents instead of taking the pipeline's processes. The queue names
+# come from the settings (VB_QUEUE, VB_OCR_QUEUE).
+read -r queue ocr_queue < <("$bin/python" -c \
+    'from vidensbank.settings import get_settings as s; print(s().queue, s().ocr_queue)')
+start_worker() {  # name, queue, concurrency
+    if ! alive "$run/$1.pid"; then
+        rm -f "$run/$1.pid"
+        (cd "$VB_ROOT" && "$bin/celery" -A vidensbank.celery_app worker --detach \
+            --hostname="$1@%h" -Q "$2" --concurrency="$3" --loglevel=INFO \
+            --pidfile="$run/$1.pid" --logfile="$VB_VAR/log/$1.log")
+        log "$1 started on queue $2 (log: $VB_VAR/log/$1.log)"
+    fi
+}
+start_worker worker "$queue" "$VB_WORKER_CONCURRENCY"
+start_worker ocr-worker "$ocr_queue" 1
 
 if ! alive "$run/api.pid"; then
     nohup "$bin/vidensbank" serve --port "$VB_API_PORT" >"$VB_VAR/log/api.log" 2>&1 &

@@ -33,8 +33,9 @@ VENV_BIN = Path(sys.executable).parent
 def start_worker(
     name: str, log_path: Path, concurrency: int = 2, env: dict[str, str] | None = None
 ) -> subprocess.Popen[bytes]:
-    """A real Celery worker on the broker and queue ``env`` names (the test run's by default);
-    returns once it answers a ping on that broker."""
+    """A real Celery worker on the broker and queues ``env`` names (the test run's by default:
+    started without -Q, it consumes the OCR queue too); returns once it answers a ping on that
+    broker."""
     env = env or os.environ.copy()
     log = log_path.open("ab")
     process = subprocess.Popen(
@@ -101,12 +102,15 @@ def stack(run_dir: Path) -> Iterator[None]:
     # Deleting by wildcard is refused (action.destructive_requires_name), so name each index.
     for index in client.indices.get(index=f"{TEST_PREFIX}-*"):
         client.indices.delete(index=index)
-    redis.Redis.from_url(settings.broker_url).delete(settings.queue)
+    redis.Redis.from_url(settings.broker_url).delete(settings.queue, settings.ocr_queue)
 
 
 @pytest.fixture(scope="session")
 def worker(stack: None, run_dir: Path) -> Iterator[subprocess.Popen[bytes]]:
-    process = start_worker("main", run_dir / "worker.log")
+    # The corpus's scan is read by OCR, seconds a page (and many more on a busy machine): the
+    # test run's 30 s visibility timeout would leave its tasks 19 s. Nothing kills this worker.
+    env = os.environ | {"VB_BROKER_VISIBILITY_TIMEOUT": "150"}
+    process = start_worker("main", run_dir / "worker.log", env=env)
     yield process
     stop_worker(process)
 

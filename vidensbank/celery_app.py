@@ -25,6 +25,7 @@ import redis
 from celery import Celery, Task
 from celery.exceptions import SoftTimeLimitExceeded, TimeLimitExceeded
 from celery.signals import worker_ready
+from kombu import Queue
 from sqlalchemy.exc import OperationalError
 
 from vidensbank.errors import DependencyUnavailableError, too_slow
@@ -54,7 +55,11 @@ STEP_NAMES = {
     "extract.documents": "læse filen",
     "enrich.documents": "finde navnene i teksten",
     "index.documents": "lægge dokumentet i søgeindekset",
+    "ocr.documents": "læse de skannede sider med tekstgenkendelse (OCR)",
 }
+# The step with a queue of its own: OCR takes seconds a page, so a long scan waits on its own
+# queue instead of holding up every other document.
+OCR_STEP = "ocr.documents"
 # How often a worker checks that the broker still has its queue.
 QUEUE_CHECK_SECONDS = 5.0
 
@@ -64,6 +69,9 @@ def _configuration() -> dict[str, Any]:
     return {
         "broker_url": settings.broker_url,
         "task_default_queue": settings.queue,
+        # A worker started without -Q consumes both queues; a deployment may give the OCR
+        # queue workers of its own (README).
+        "task_queues": [Queue(settings.queue), Queue(settings.ocr_queue)],
         "task_acks_late": True,
         "task_reject_on_worker_lost": True,
         "task_ignore_result": True,
@@ -100,13 +108,16 @@ PIPELINE_RETRY: dict[str, Any] = {
 }
 
 
-def time_limits(pages: int | None) -> tuple[float, float]:
+def time_limits(pages: int | None, task_name: str | None = None) -> tuple[float, float]:
     """Soft and hard time limits of a task on a document of ``pages`` pages (``None``: not yet
-    known, so the most any task may have)."""
+    known, so the most any task may have). OCR has its own time per page."""
     settings = get_settings()
     hard_cap = settings.broker_visibility_timeout * _VISIBILITY_SHARE
     soft_cap = hard_cap * (1 - _GRACE_SHARE)
-    wanted = settings.task_time_limit + settings.task_time_per_page * max((pages or 1) - 1, 0)
+    if task_name == OCR_STEP:
+        wanted = settings.task_time_limit + settings.ocr_page_seconds * (pages or 1)
+    else:
+        wanted = settings.task_time_limit + settings.task_time_per_page * max((pages or 1) - 1, 0)
     soft = soft_cap if pages is None else min(wanted, soft_cap)
     return soft, min(soft / (1 - _GRACE_SHARE), hard_cap)
 
@@ -200,11 +211,12 @@ def enqueue(
 ) -> None:
     """Hand items or documents on to a step (call only after the step's commit); ``pages`` is
     how many pages they have together, when known."""
-    soft, hard = time_limits(pages)
+    soft, hard = time_limits(pages, task_name)
+    settings = get_settings()
     app.send_task(
         task_name,
         args=[list(keys)],
-        queue=get_settings().queue,
+        queue=settings.ocr_queue if task_name == OCR_STEP else settings.queue,
         soft_time_limit=soft,
         time_limit=hard,
     )

@@ -71,6 +71,13 @@ class Settings(BaseSettings):
         description="Celery broker URL (Redis).",
     )
     queue: str = Field(default="vidensbank", description="Name of the Celery queue.")
+    ocr_queue: str = Field(
+        default_factory=lambda data: f"{data['queue']}.ocr",
+        description=(
+            "Celery queue of the OCR step (default: the queue's name with ``.ocr``), so a long "
+            "scan does not hold up other documents."
+        ),
+    )
     broker_visibility_timeout: int = Field(
         default=900,
         description=(
@@ -108,6 +115,27 @@ class Settings(BaseSettings):
     )
     max_pages: int = Field(
         default=50_000, description="Most pages of one document; the search index allows as many."
+    )
+    ocr_language: str = Field(
+        default="dan",
+        description="Tesseract language(s) of OCR, e.g. ``dan`` or ``dan+eng``.",
+    )
+    ocr_dpi: int = Field(
+        default=300, ge=72, le=600, description="Resolution image-only pages are read at."
+    )
+    ocr_page_seconds: float = Field(
+        default=60.0,
+        gt=0,
+        description=(
+            "Seconds OCR may spend on one page; a page that takes longer is left without text "
+            "(and says so), and the rest of the document goes on."
+        ),
+    )
+    ocr_low_confidence: float = Field(
+        default=80.0,
+        ge=0,
+        le=100,
+        description="Mean word confidence (%) of OCR below which curators are warned.",
     )
     max_html_depth: int = Field(
         default=512, description="Deepest nesting of elements an HTML file may have."

@@ -26,7 +26,7 @@ from fastapi import Query
 from markupsafe import Markup, escape
 
 from nlp_models.mentions import entity_key
-from search_api.api.schemas import DocumentPublic, EntityPublic
+from search_api.api.schemas import DocumentPublic, EntityPublic, PageOCR
 from search_api.query.builder import MAX_QUERY_LENGTH
 from search_api.query.parser import parse_query
 
@@ -514,6 +514,7 @@ class ReaderPage:
     number: int
     blocks: tuple[ReaderBlock, ...]
     hits: int
+    ocr: PageOCR | None = None
 
 
 @dataclass(frozen=True)
@@ -634,6 +635,7 @@ def build_reader(document: DocumentPublic, query: str | None, page: int | None) 
             number=p.number,
             blocks=tuple(_render(block, highlighter) for block in blocks),
             hits=highlighter.count(p.text),
+            ocr=p.ocr,
         )
         for p, blocks in zip(document.pages, laid_out, strict=True)
     ]

@@ -19,6 +19,8 @@ def _clip(limit: int) -> BeforeValidator:
 class ExtractedPage(BaseModel):
     number: int
     text: str
+    # An image of text without a text layer: the OCR step reads it.
+    needs_ocr: bool = False
 
 
 class EmbeddedMetadata(BaseModel):

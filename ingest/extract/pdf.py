@@ -20,8 +20,8 @@ log = logging.getLogger(__name__)
 
 # A PDF ends with %%EOF; writers may add a little trailing whitespace or junk after it.
 _EOF_WINDOW = 2048
-# Pages looked at for images when a PDF has no text at all.
-_IMAGE_PAGES = 50
+# Pages looked at for drawings when a PDF has no text at all.
+_DRAWN_PAGES = 50
 
 
 class _Repairs(logging.Handler):
@@ -46,20 +46,22 @@ def _counting_repairs() -> Iterator[_Repairs]:
         pypdf_log.removeHandler(handler)
 
 
-def _has_images(pages: list[PageObject]) -> bool:
-    for page in pages[:_IMAGE_PAGES]:
-        try:
-            if len(page.images):
-                return True
-        except Exception:  # a damaged image dictionary is still no readable text
-            continue
-    return False
+def _shows_image(page: PageObject) -> bool:
+    try:
+        return bool(len(page.images))
+    except Exception:  # a damaged image dictionary is still no readable text
+        return False
+
+
+def _without_text_layer(text: str) -> bool:
+    """No usable text layer: not one letter (a scanner's stamped page number is not text)."""
+    return not any(char.isalpha() for char in text)
 
 
 def _drawings(pages: list[PageObject]) -> bool | None:
     """Whether the pages draw anything; ``None`` when a content stream cannot be read."""
     drawn = False
-    for page in pages[:_IMAGE_PAGES]:
+    for page in pages[:_DRAWN_PAGES]:
         try:
             contents = page.get_contents()
             drawn = drawn or (contents is not None and bool(contents.get_data().strip()))
@@ -126,7 +128,7 @@ def _active_content(reader: PdfReader) -> bool:
 class PDFExtractor:
     name: ClassVar[str] = "pdf"
     label: ClassVar[str] = "PDF-filen"
-    version: ClassVar[str] = "pdf-3"
+    version: ClassVar[str] = "pdf-4"
     mime_types: ClassVar[frozenset[str]] = frozenset({"application/pdf"})
     extensions: ClassVar[frozenset[str]] = frozenset({".pdf"})
 
@@ -157,22 +159,32 @@ class PDFExtractor:
                 raw_pages = [page.extract_text() or "" for page in pages]
                 metadata = _metadata(reader)
                 active = _active_content(reader)
+                # Pages that are images of text are left to OCR; a mixed PDF keeps its text.
+                scanned = [
+                    _without_text_layer(text) and _shows_image(page)
+                    for page, text in zip(pages, raw_pages, strict=True)
+                ]
             except LimitReachedError as exc:
                 raise _beyond_limits(exc) from exc
         if not raw_pages:
             raise ExtractionError(ReasonCode.NO_PAGES, "PDF-filen har ingen sider.")
-        if not any(text.strip() for text in raw_pages):
+        if not any(scanned) and not any(text.strip() for text in raw_pages):
             raise _without_text(pages, repairs.count)
         texts = cleanup.remove_running_lines(
-            [cleanup.normalize_whitespace(text) for text in raw_pages]
+            [
+                "" if needs_ocr else cleanup.normalize_whitespace(text)
+                for text, needs_ocr in zip(raw_pages, scanned, strict=True)
+            ]
         )
         return ExtractedDocument(
             mime_type="application/pdf",
             extractor=self.name,
             extractor_version=self.version,
             pages=[
-                ExtractedPage(number=number, text=cleanup.join_hyphenation(text))
-                for number, text in enumerate(texts, start=1)
+                ExtractedPage(
+                    number=number, text=cleanup.join_hyphenation(text), needs_ocr=needs_ocr
+                )
+                for number, (text, needs_ocr) in enumerate(zip(texts, scanned, strict=True), 1)
             ],
             metadata=metadata,
             active_content=active,
@@ -180,16 +192,10 @@ class PDFExtractor:
 
 
 def _without_text(pages: list[PageObject], repairs: int) -> ExtractionError:
-    """Why a PDF without text cannot be indexed: scanned, damaged, or simply blank.
+    """Why a PDF without text or images cannot be indexed: damaged, or simply blank.
 
-    Images are the sign of a scan. A file pypdf had to repair and that shows no images is
-    called damaged, not scanned; one that draws without text may hold text as outlines."""
-    if _has_images(pages):
-        return ExtractionError(
-            ReasonCode.NO_TEXT,
-            "PDF-filen indeholder ingen tekst, kun billeder. Den skal have tekstgenkendelse "
-            "(OCR), før den kan indlæses.",
-        )
+    (Pages that show images are scans, read by OCR.) A file pypdf had to repair is called
+    damaged; one that draws without text may hold text as outlines."""
     drawings = _drawings(pages)
     if repairs or drawings is None:
         return ExtractionError(

@@ -3,18 +3,19 @@
 from sqlalchemy.orm import Session
 
 from nlp_models.personal_data import SCREENING_VERSION
-from search_api.api.schemas import DocumentPublic, EntityPublic, PageText, Withdrawal
+from search_api.api.schemas import DocumentPublic, EntityPublic, PageOCR, PageText, Withdrawal
 from search_api.index import indexer
 from search_api.index.elastic import get_client
 from vidensbank.accounts import Account
 from vidensbank.celery_app import enqueue
 from vidensbank.errors import BadRequestError, GoneError, NotFoundError
 from vidensbank.identity import public_source_uri
+from vidensbank.settings import get_settings
 from vidensbank.store import audit
 from vidensbank.store import documents as document_store
 from vidensbank.store import personal_data as personal_store
 from vidensbank.store.db import session_scope
-from vidensbank.store.documents import Document, DocumentStatus
+from vidensbank.store.documents import Document, DocumentStatus, OCRStatus, Page
 
 
 def _not_found() -> NotFoundError:
@@ -54,7 +55,9 @@ def get_document(document_id: str, account: Account | None = None) -> DocumentPu
             opens_in_browser=_opens_in_browser(document),
             authors=document.authors or [],
             status=document.status,
-            pages=[PageText(number=p.number, text=p.text) for p in document.pages],
+            pages=[
+                PageText(number=p.number, text=p.text, ocr=_page_ocr(p)) for p in document.pages
+            ],
             entities=[
                 EntityPublic.model_validate(entity, from_attributes=True)
                 for entity in document.entities
@@ -68,6 +71,29 @@ def get_document(document_id: str, account: Account | None = None) -> DocumentPu
             rights=(document.extra or {}).get("rights"),
             language=(document.extra or {}).get("language") or "da",
         )
+
+
+def _page_ocr(page: Page) -> PageOCR | None:
+    """How the page was read by OCR, with the sentence the page shows curators and readers."""
+    if page.ocr is None:
+        return None
+    status = OCRStatus(page.ocr)
+    confidence = page.ocr_confidence
+    low = confidence is not None and confidence < get_settings().ocr_low_confidence
+    if status == OCRStatus.READ and confidence is not None:
+        note = f"Teksten er læst med tekstgenkendelse (OCR); sikkerhed {round(confidence)} %."
+        if low:
+            note += " Sikkerheden er lav, så teksten kan have fejl: sammenlign med originalen."
+    else:
+        note = {
+            OCRStatus.PENDING: "Siden er et billede og venter på tekstgenkendelse (OCR).",
+            OCRStatus.READ: "Siden er et billede, og tekstgenkendelsen (OCR) fandt ingen tekst.",
+            OCRStatus.TIMED_OUT: "Siden er et billede, og tekstgenkendelsen (OCR) nåede ikke at "
+            "læse den inden for tidsgrænsen, så den har ingen tekst.",
+            OCRStatus.FAILED: "Siden er et billede, som tekstgenkendelsen (OCR) ikke kunne læse, "
+            "så den har ingen tekst.",
+        }[status]
+    return PageOCR(status=status.value, confidence=confidence, low_confidence=low, note=note)
 
 
 # Only a file that was read as a PDF without scripts or actions opens in the browser; anything

@@ -1,9 +1,9 @@
 """What the API returns. The web pages render these same models."""
 
 import datetime as dt
-from typing import Any
+from typing import Any, Literal
 
-from pydantic import AwareDatetime, BaseModel
+from pydantic import AwareDatetime, BaseModel, Field
 
 
 class ErrorResponse(BaseModel):
@@ -13,9 +13,25 @@ class ErrorResponse(BaseModel):
     status: int
 
 
+class PageOCR(BaseModel):
+    """How a page that is an image of text was read by OCR (tekstgenkendelse)."""
+
+    status: Literal["pending", "read", "timed_out", "failed"]
+    confidence: float | None = Field(
+        description="Tesseract's mean word confidence in the page's text, 0–100."
+    )
+    low_confidence: bool = Field(
+        description="Below the confidence curators are warned at (VB_OCR_LOW_CONFIDENCE)."
+    )
+    note: str = Field(description="What the page says of it, in Danish.")
+
+
 class PageText(BaseModel):
     number: int
     text: str
+    ocr: PageOCR | None = Field(
+        default=None, description="Set when the page was read by OCR; none for a text layer."
+    )
 
 
 class EntityPublic(BaseModel):

@@ -18,6 +18,7 @@ from tests.fixtures import start_worker, stop_worker
 from tests.helpers import ingest
 from tests.stacks import own_stack
 from vidensbank.settings import get_settings
+from vidensbank.store import documents as document_store
 from vidensbank.store import personal_data as personal_store
 from vidensbank.store import runs as run_store
 from vidensbank.store.blobs import content_hash
@@ -31,9 +32,10 @@ BROKEN = {
     "afkortet-rapport.pdf": ("truncated", "afkortet"),
     "tom-fil.pdf": ("empty", "tom"),
     "zip-forklaedt.pdf": ("wrong_type", "ZIP"),
-    "kun-billeder.pdf": ("no_text", "OCR"),
     "ødelagt-side.html": ("no_text", "brødtekst"),
 }
+# Among the broken files, but no longer: images of text only, read by the OCR step.
+SCANNED = "kun-billeder.pdf"
 
 
 @pytest.fixture(scope="module")
@@ -56,8 +58,8 @@ def test_report_follows_the_contract(report: dict[str, Any], corpus: Path) -> No
         assert set(document) == {"filename", "source_uri", "status", "id", "reason_code", "reason"}
         assert document["status"] in {"indexed", "unchanged", "quarantined"}
     by_name = {d["filename"]: d for d in report["documents"]}
-    assert good_files(corpus) | set(BROKEN) == set(by_name)
-    for name in good_files(corpus):
+    assert good_files(corpus) | set(BROKEN) | {SCANNED} == set(by_name)
+    for name in good_files(corpus) | {SCANNED}:
         assert by_name[name]["status"] == "indexed", by_name[name]
         assert by_name[name]["reason"] is None
         assert by_name[name]["id"]
@@ -111,6 +113,18 @@ def test_a_harvest_gives_every_public_document(
         assert title, document_id
 
 
+def test_the_scanned_file_is_read_by_ocr(report: dict[str, Any]) -> None:
+    item = next(d for d in report["documents"] if d["filename"] == SCANNED)
+    with session_scope() as session:
+        document = document_store.get_document(session, document_id=item["id"])
+        assert document is not None
+        pages = [(page.ocr, page.ocr_confidence) for page in document.pages]
+        text = " ".join(page.text for page in document.pages)
+    assert len(pages) == 2
+    assert all(ocr == "read" and confidence and confidence > 80 for ocr, confidence in pages)
+    assert "Anbragte børns skolegang" in text
+
+
 @pytest.mark.parametrize("filename", sorted(BROKEN))
 def test_broken_file_is_quarantined_with_its_reason(report: dict[str, Any], filename: str) -> None:
     code, words = BROKEN[filename]
@@ -139,7 +153,7 @@ def test_quarantined_original_is_kept(
 def test_second_ingest_reports_unchanged(report: dict[str, Any], corpus: Path) -> None:
     again = ingest(corpus)
     by_name = {d["filename"]: d for d in again["documents"]}
-    for name in good_files(corpus):
+    for name in good_files(corpus) | {SCANNED}:
         assert by_name[name]["status"] == "unchanged"
         assert by_name[name]["id"] == next(
             d["id"] for d in report["documents"] if d["filename"] == name

@@ -11,6 +11,7 @@ from sqlalchemy import (
     JSON,
     Boolean,
     Date,
+    Float,
     ForeignKey,
     Integer,
     String,
@@ -37,6 +38,18 @@ class DocumentStatus(StrEnum):
     ENRICHED = "enriched"
     INDEXED = "indexed"
     QUARANTINED = "quarantined"
+    # Read, but some pages are images of text: waiting on the OCR queue for them.
+    OCR = "ocr"
+
+
+class OCRStatus(StrEnum):
+    """How a page without a text layer was read (a page with one has no OCR status)."""
+
+    PENDING = "pending"
+    READ = "read"
+    # Tesseract ran out of the page's time or failed on it: the page has no text.
+    TIMED_OUT = "timed_out"
+    FAILED = "failed"
 
 
 class Document(Base):
@@ -109,6 +122,12 @@ class Page(Base):
     document_id: Mapped[str] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"))
     number: Mapped[int] = mapped_column(Integer)
     text: Mapped[str] = mapped_column(Text)
+    ocr: Mapped[str | None] = mapped_column(
+        String(20), nullable=True, doc="An OCRStatus; none for a page read from its text layer."
+    )
+    ocr_confidence: Mapped[float | None] = mapped_column(
+        Float, nullable=True, doc="Tesseract's mean word confidence (0–100) of the page's text."
+    )
 
     document: Mapped[Document] = relationship(back_populates="pages")
 
@@ -319,13 +338,85 @@ def record_extraction(session: Session, *, document_id: str, extraction: Extract
     )
 
 
-def replace_pages(session: Session, *, document_id: str, pages: Sequence[tuple[int, str]]) -> None:
+def replace_pages(
+    session: Session,
+    *,
+    document_id: str,
+    pages: Sequence[tuple[int, str]],
+    awaiting_ocr: Sequence[int] = (),
+) -> None:
+    """The document's pages from its text layer; those numbered in ``awaiting_ocr`` have none
+    and wait for OCR."""
     # One multi-row INSERT: a long report has hundreds of pages, and ORM objects cost per row.
     session.execute(delete(Page).where(Page.document_id == document_id))
+    ocr = set(awaiting_ocr)
     if pages:
         session.execute(
-            insert(Page), [{"document_id": document_id, "number": n, "text": t} for n, t in pages]
+            insert(Page),
+            [
+                {
+                    "document_id": document_id,
+                    "number": n,
+                    "text": t,
+                    "ocr": OCRStatus.PENDING if n in ocr else None,
+                    "ocr_confidence": None,
+                }
+                for n, t in pages
+            ],
         )
+
+
+def update_page_texts(
+    session: Session, *, document_id: str, pages: Sequence[tuple[int, str]]
+) -> None:
+    """New text for existing pages (a redaction), keeping how each was read."""
+    for number, text in pages:
+        session.execute(
+            update(Page)
+            .where(Page.document_id == document_id, Page.number == number)
+            .values(text=text)
+        )
+
+
+def ocr_readings(session: Session, *, document_id: str) -> dict[int, tuple[str, float | None]]:
+    """The text and confidence of each of the document's pages that OCR read."""
+    rows = session.execute(
+        select(Page.number, Page.text, Page.ocr_confidence).where(
+            Page.document_id == document_id, Page.ocr == OCRStatus.READ
+        )
+    )
+    return {int(number): (str(text), confidence) for number, text, confidence in rows}
+
+
+def pages_awaiting_ocr(session: Session, *, document_id: str) -> list[int]:
+    return list(
+        session.scalars(
+            select(Page.number)
+            .where(Page.document_id == document_id, Page.ocr == OCRStatus.PENDING)
+            .order_by(Page.number)
+        )
+    )
+
+
+def record_ocr_page(
+    session: Session,
+    *,
+    document_id: str,
+    number: int,
+    text: str,
+    status: OCRStatus,
+    confidence: float | None,
+) -> None:
+    """What OCR read on a page waiting for it (a page replaced meanwhile is left alone)."""
+    session.execute(
+        update(Page)
+        .where(
+            Page.document_id == document_id,
+            Page.number == number,
+            Page.ocr == OCRStatus.PENDING,
+        )
+        .values(text=text, ocr=status, ocr_confidence=confidence)
+    )
 
 
 @dataclass(frozen=True)

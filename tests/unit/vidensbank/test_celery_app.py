@@ -1,10 +1,13 @@
 """How files are queued in batches, and what a user reads when a step of the pipeline gives up."""
 
+from typing import Any
+
 import pytest
 from celery.exceptions import SoftTimeLimitExceeded
 
 from vidensbank import celery_app
 from vidensbank.celery_app import _failure
+from vidensbank.settings import get_settings
 
 
 def test_a_system_failure_is_told_in_plain_danish_without_technical_names() -> None:
@@ -56,3 +59,29 @@ def test_a_failed_batch_is_split_so_each_file_answers_for_itself(
         (celery_app.FIRST_STEP, [8]),
         (celery_app.FIRST_STEP, [9]),
     ]
+
+
+def test_ocr_goes_on_its_own_queue_with_its_own_time_per_page(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("VB_BROKER_VISIBILITY_TIMEOUT", "900")
+    monkeypatch.setenv("VB_QUEUE", "vb")
+    get_settings.cache_clear()
+    calls: list[tuple[str, dict[str, Any]]] = []
+    monkeypatch.setattr(
+        celery_app.app, "send_task", lambda name, **options: calls.append((name, options))
+    )
+    try:
+        assert celery_app.time_limits(3, "ocr.documents")[0] == 120 + 3 * 60
+        assert celery_app.time_limits(3, "enrich.documents")[0] == 120 + 2 * 0.5
+        # However many pages, within the broker's visibility timeout (80 %, less the grace).
+        assert celery_app.time_limits(500, "ocr.documents") == (576, 720)
+        celery_app.enqueue("ocr.documents", ["a"], pages=2)
+        celery_app.enqueue("enrich.documents", ["a"], pages=2)
+    finally:
+        get_settings.cache_clear()
+    assert [(name, options["queue"]) for name, options in calls] == [
+        ("ocr.documents", "vb.ocr"),
+        ("enrich.documents", "vb"),
+    ]
+    assert calls[0][1]["soft_time_limit"] == 240

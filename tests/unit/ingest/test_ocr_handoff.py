@@ -1,0 +1,62 @@
+"""Extraction hands scanned pages to OCR, and a second reading of the same file (a curator's
+correction) keeps what OCR read instead of reading the scan again (real SQLite and blob store)."""
+
+from ingest.tasks import Outcome, _extract_document
+from tests.scans import SCAN_TEXT, render_scan, scan_pdf
+from vidensbank.settings import get_settings
+from vidensbank.store import documents as document_store
+from vidensbank.store.blobs import BlobStore
+from vidensbank.store.db import migrate, session_scope
+from vidensbank.store.documents import Document, DocumentStatus, OCRStatus
+
+DOCUMENT = "ocr-overdragelse"
+
+
+def test_scanned_pages_wait_for_ocr_and_keep_its_reading_when_read_again() -> None:
+    migrate()
+    data = scan_pdf([render_scan(SCAN_TEXT), render_scan(SCAN_TEXT, angle=-1.0)])
+    key = BlobStore(get_settings().blob_dir).put(data)
+    with session_scope() as session:
+        document_store.record_file(
+            session,
+            document_id=DOCUMENT,
+            source_uri="file:///test/skannet.pdf",
+            filename="skannet.pdf",
+            title="skannet.pdf",
+            source_metadata={},
+            content_hash=key,
+            size=len(data),
+        )
+    assert _extract_document(DOCUMENT) == Outcome.OCR
+    with session_scope() as session:
+        document = session.get(Document, DOCUMENT)
+        assert document is not None and document.status == DocumentStatus.OCR
+        assert document_store.pages_awaiting_ocr(session, document_id=DOCUMENT) == [1, 2]
+        document_store.record_ocr_page(
+            session,
+            document_id=DOCUMENT,
+            number=1,
+            text="Børns inddragelse",
+            status=OCRStatus.READ,
+            confidence=91.0,
+        )
+        document_store.record_ocr_page(
+            session,
+            document_id=DOCUMENT,
+            number=2,
+            text="",
+            status=OCRStatus.TIMED_OUT,
+            confidence=None,
+        )
+        document_store.set_document_status(
+            session, document_id=DOCUMENT, status=DocumentStatus.INDEXED
+        )
+
+    # Read again from the same file: the page OCR read keeps its text; the one that ran out of
+    # time is tried again.
+    assert _extract_document(DOCUMENT) == Outcome.OCR
+    with session_scope() as session:
+        assert document_store.ocr_readings(session, document_id=DOCUMENT) == {
+            1: ("Børns inddragelse", 91.0)
+        }
+        assert document_store.pages_awaiting_ocr(session, document_id=DOCUMENT) == [2]
