@@ -170,5 +170,6 @@ def _extract_document(document_id: str) -> Outcome:
             session,
             document_id=document_id,
             pages=[(page.number, page.text) for page in extracted.pages],
+            languages=metadata.page_languages,
         )
     return Outcome.EXTRACTED

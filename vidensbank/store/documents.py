@@ -109,6 +109,8 @@ class Page(Base):
     document_id: Mapped[str] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"))
     number: Mapped[int] = mapped_column(Integer)
     text: Mapped[str] = mapped_column(Text)
+    # ISO 639-1, detected from the page's text (None: stored before detection, the document's).
+    language: Mapped[str | None] = mapped_column(String(8), nullable=True)
 
     document: Mapped[Document] = relationship(back_populates="pages")
 
@@ -319,12 +321,32 @@ def record_extraction(session: Session, *, document_id: str, extraction: Extract
     )
 
 
-def replace_pages(session: Session, *, document_id: str, pages: Sequence[tuple[int, str]]) -> None:
+def replace_pages(
+    session: Session,
+    *,
+    document_id: str,
+    pages: Sequence[tuple[int, str]],
+    languages: Sequence[str] | None = None,
+) -> None:
+    """The document's pages, each with its language (``languages``, in the same order);
+    without ``languages`` a page keeps the language it had: a redaction changes a page's words,
+    not its language."""
+    stated: Sequence[str | None] | None = languages
+    if stated is None:
+        had = session.execute(
+            select(Page.number, Page.language).where(Page.document_id == document_id)
+        ).all()
+        kept = {int(number): language for number, language in had}
+        stated = [kept.get(number) for number, _text in pages]
     # One multi-row INSERT: a long report has hundreds of pages, and ORM objects cost per row.
     session.execute(delete(Page).where(Page.document_id == document_id))
     if pages:
         session.execute(
-            insert(Page), [{"document_id": document_id, "number": n, "text": t} for n, t in pages]
+            insert(Page),
+            [
+                {"document_id": document_id, "number": n, "text": t, "language": language}
+                for (n, t), language in zip(pages, stated, strict=True)
+            ],
         )
 
 

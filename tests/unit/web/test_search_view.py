@@ -27,6 +27,7 @@ NAMES = [f.name for f in FILTERS]
 EVERY_FILTER: dict[str, list[Any]] = {
     "publisher": ["Børns Vilkår"],
     "kind": ["værktøj"],
+    "language": ["en"],
     "year": [2021],
     "year_from": [2020],
     "year_to": [2022],
