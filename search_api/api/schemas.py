@@ -16,6 +16,7 @@ class ErrorResponse(BaseModel):
 class PageText(BaseModel):
     number: int
     text: str
+    language: str = "da"  # ISO 639-1: the page's own, detected (or its document's, when short)
 
 
 class EntityPublic(BaseModel):
