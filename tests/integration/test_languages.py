@@ -30,6 +30,12 @@ def by_slug(results: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
     return {Path(r["filename"]).stem: r for r in results}
 
 
+def english_ids(api: TestClient) -> dict[str, str]:
+    """The ids of the documents the language filter gives as English, by their slugs."""
+    results = api.get("/api/search", params={"language": "en", "size": 10}).json()["results"]
+    return {slug: result["id"] for slug, result in by_slug(results).items()}
+
+
 def test_the_english_chain_stems_english_words(api: TestClient) -> None:
     assert stems("en", "placements children's reporting reported the studies") == [
         "placement",
@@ -43,29 +49,25 @@ def test_the_english_chain_stems_english_words(api: TestClient) -> None:
 
 
 def test_english_documents_are_detected_and_their_pages_too(api: TestClient) -> None:
-    ids = {
-        r["filename"]: r["id"]
-        for r in api.get("/api/search", params={"language": "en", "size": 10}).json()["results"]
-    }
-    assert set(ids) == {f"{SUMMARY}.pdf", f"{GUIDE}.html"}
-    summary = api.get(f"/api/documents/{ids[f'{SUMMARY}.pdf']}").json()
+    ids = english_ids(api)
+    assert set(ids) == {SUMMARY, GUIDE}
+    summary = api.get(f"/api/documents/{ids[SUMMARY]}").json()
     assert summary["language"] == "en"
     # The cover is mostly the publisher's Danish; the table of contents too short to tell.
     assert [p["language"] for p in summary["pages"]] == ["da", "en", "en", "en", "en", "en"]
-    page = api.get(f"/dokument/{ids[f'{SUMMARY}.pdf']}").text
+    page = api.get(f"/dokument/{ids[SUMMARY]}").text
     assert "<dt>Sprog</dt><dd>Engelsk</dd>" in page
 
 
 def test_an_english_document_is_found_by_another_inflection_of_its_words(
     api: TestClient,
 ) -> None:
-    summary = api.get("/api/search", params={"q": "children placed", "language": "en"}).json()
-    text = " ".join(
-        p["text"]
-        for p in api.get(f"/api/documents/{summary['results'][0]['id']}").json()["pages"]
-    )
-    # Neither form is in the text; "interviews" and "interviewed" are.
-    assert "interviewing" not in text and "Interviewing" not in text
+    pages = api.get(f"/api/documents/{english_ids(api)[SUMMARY]}").json()["pages"]
+    text = " ".join(page["text"] for page in pages)
+    # The word searched is not in the text; other forms of it are, which the English chain
+    # stems alike (the Danish one does not).
+    assert "interviewing" not in text.lower()
+    assert "interviews" in text and "interviewed" in text
     results = by_slug(api.get("/api/search", params={"q": "interviewing"}).json()["results"])
     assert SUMMARY in results
     [hit] = [h for h in results[SUMMARY]["hits"] if "<mark>" in h["highlight"]][:1]
