@@ -15,6 +15,7 @@ import yaml
 from pydantic import BaseModel, Field
 
 from ingest.extract.base import EmbeddedMetadata, ExtractedPage
+from ingest.language import document_languages
 
 # The three publishers, and the names in a text that betray each of them.
 PUBLISHER_SIGNS = {
@@ -24,9 +25,6 @@ PUBLISHER_SIGNS = {
 }
 
 
-# Every text is taken to be Danish until language detection comes (issue 17); a source that says
-# otherwise is believed.
-DEFAULT_LANGUAGE = "da"
 RIGHTS_FILE = Path(__file__).with_name("rights.yaml")
 
 
@@ -76,6 +74,8 @@ class DocumentMetadata(BaseModel):
     published: dt.date | None = None
     authors: list[str] = Field(default_factory=list)
     extra: dict[str, Any] = Field(default_factory=dict)
+    # The language of each page, in order (the document's is ``extra["language"]``).
+    page_languages: list[str] = Field(default_factory=list)
 
 
 def _date(value: Any) -> dt.date | None:
@@ -199,7 +199,11 @@ def resolve_metadata(
         extra["isbn"] = isbn
     if rights := source.get("rights") or publisher_rights().get(publisher or ""):
         extra["rights"] = rights
-    extra["language"] = source.get("language") or DEFAULT_LANGUAGE
+    # The language a source (or a curator) states is believed; otherwise the text tells.
+    language, page_languages = document_languages(
+        [page.text for page in pages], stated=source.get("language")
+    )
+    extra["language"] = language
     return DocumentMetadata(
         title=source.get("title") or embedded.title or _first_line(pages) or filename,
         publisher=publisher,
@@ -207,4 +211,5 @@ def resolve_metadata(
         published=_date(source.get("published")) or embedded.published,
         authors=list(source.get("authors") or embedded.authors),
         extra=extra,
+        page_languages=page_languages,
     )

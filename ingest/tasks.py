@@ -16,6 +16,7 @@ import pypdfium2 as pdfium
 from ingest.extract.ocr import PageReading, read_page
 from ingest.extract.registry import choose_extractor, extract
 from ingest.fetch import fetch
+from ingest.language import document_languages
 from ingest.metadata import resolve_metadata
 from ingest.sources import SourceItem
 from vidensbank.celery_app import (
@@ -210,6 +211,7 @@ def _extract_document(document_id: str) -> Outcome:
             document_id=document_id,
             pages=[(page.number, page.text) for page in extracted.pages],
             awaiting_ocr=scanned,
+            languages=metadata.page_languages,
         )
         for number in set(scanned) & set(earlier):
             text, confidence = earlier[number]
@@ -315,6 +317,20 @@ def _after_ocr(document_id: str) -> None:
             return  # another task is still reading it, and hands it on
         pages = list(document.pages)
         if any(page.text.strip() for page in pages):
+            # Extraction saw no words on the scanned pages: their language is told now.
+            stated = {
+                **document.source_metadata,
+                **correction_store.metadata_corrections(session, document_id=document_id),
+            }.get("language")
+            language, page_languages = document_languages(
+                [page.text for page in pages], stated=stated
+            )
+            document_store.set_languages(
+                session,
+                document_id=document_id,
+                language=language,
+                pages={page.number: lang for page, lang in zip(pages, page_languages, strict=True)},
+            )
             document_store.set_document_status(
                 session, document_id=document_id, status=DocumentStatus.EXTRACTED
             )

@@ -113,6 +113,7 @@ def page_context(spec: DocSpec, by_slug: dict[str, DocSpec]) -> dict[str, Any]:
     lead = data.get("lead")
     return {
         "slug": spec.slug,
+        "language": spec.language,
         "title": spec.title,
         "site_name": spec.imprint_full,
         "publisher": spec.publisher,

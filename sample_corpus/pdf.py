@@ -24,7 +24,7 @@ from reportlab.platypus.tableofcontents import TableOfContents
 
 from sample_corpus.hyphenation import NoteCounter, to_words
 from sample_corpus.profiles import KINDS, LETTERHEAD, PUBLISHERS
-from sample_corpus.sources import DocSpec
+from sample_corpus.sources import LANGUAGES, DocSpec
 from sample_corpus.text import danish_date, join_names, numeric_date, plain
 from sample_corpus.typesetting import (
     BODY,
@@ -322,6 +322,7 @@ def render_pdf(spec: DocSpec, encrypt: Any = None) -> bytes:
         subject=f"{KINDS[spec.kind].label} · {spec.publisher}",
         creator=spec.publisher,
         keywords=[spec.publisher, spec.kind, spec.published.isoformat()],
+        lang=LANGUAGES[spec.language],
         # the first page of a newsletter carries the masthead above the columns
         first_template=f"mast{_newsletter_columns(spec)}" if spec.kind == "nyhedsbrev" else "one",
         encrypt=encrypt,

@@ -35,7 +35,10 @@ OPTIONAL_KEYS = (
     "letterhead",
     "masthead",
     "series",
+    "language",
 )
+# The languages a document may be written in (ISO 639-1); Danish unless it says otherwise.
+LANGUAGES = {"da": "da-DK", "en": "en-GB"}
 BLOCK_TYPES = ("p", "h", "bullets", "steps", "quote", "table", "box")
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
@@ -94,6 +97,11 @@ class DocSpec:
         return source_url(self.publisher, self.slug)
 
     @property
+    def language(self) -> str:
+        """What the text is written in. It is not in the manifest: ingest detects it."""
+        return str(self.data.get("language", "da"))
+
+    @property
     def sections(self) -> list[dict[str, Any]]:
         return list(self.data.get("sections") or [])
 
@@ -143,6 +151,8 @@ def validate(data: Any, path: Path) -> DocSpec:
         )
     if not isinstance(data["published"], dt.date):
         _fail(path, "published must be a YYYY-MM-DD date")
+    if data.get("language", "da") not in LANGUAGES:
+        _fail(path, f"language must be one of {sorted(LANGUAGES)}")
     imprint = data.get("imprint", data["publisher"])
     if imprint not in IMPRINTS or IMPRINTS[imprint].publisher != data["publisher"]:
         _fail(path, f"imprint {imprint!r} does not fit publisher {data['publisher']!r}")

@@ -562,6 +562,7 @@ class CorpusDoc(BaseDocTemplate):
         keywords: list[str],
         first_template: str = "one",
         encrypt: Any = None,
+        lang: str = "da-DK",
     ) -> None:
         self._name = name  # for error messages
         self.furniture = furniture
@@ -578,7 +579,7 @@ class CorpusDoc(BaseDocTemplate):
             creator=creator,
             keywords=keywords,
             invariant=1,
-            lang="da-DK",
+            lang=lang,
             encrypt=encrypt,
         )
         self._outline_level = -1

@@ -514,6 +514,7 @@ class ReaderPage:
     number: int
     blocks: tuple[ReaderBlock, ...]
     hits: int
+    language: str  # its text's, for the page's ``lang`` (a screen reader reads it in it)
     ocr: PageOCR | None = None
 
 
@@ -635,6 +636,7 @@ def build_reader(document: DocumentPublic, query: str | None, page: int | None) 
             number=p.number,
             blocks=tuple(_render(block, highlighter) for block in blocks),
             hits=highlighter.count(p.text),
+            language=p.language,
             ocr=p.ocr,
         )
         for p, blocks in zip(document.pages, laid_out, strict=True)

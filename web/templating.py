@@ -7,6 +7,7 @@ from fastapi import Request
 from fastapi.templating import Jinja2Templates
 from sqlalchemy.exc import OperationalError
 
+from ingest import language
 from search_api.api.auth import current_account
 from vidensbank.accounts import Account
 from vidensbank.errors import ReasonCode, VidensbankError
@@ -58,6 +59,15 @@ def danish_date(value: dt.date | dt.datetime | None) -> str:
 
 templates = Jinja2Templates(directory=str(TEMPLATES_DIR))
 templates.env.filters["danish_date"] = danish_date
+
+
+def language_name(code: str) -> str:
+    """A language by its Danish name ("en" → "Engelsk"), or by its code when it has none here."""
+    name = language.NAMES.get(code, code)
+    return name[:1].upper() + name[1:]
+
+
+templates.env.filters["language_name"] = language_name
 templates.env.globals["LABELS"] = LABELS
 templates.env.globals["STATUSES"] = STATUSES
 templates.env.globals["REASONS"] = REASONS

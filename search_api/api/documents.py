@@ -2,6 +2,7 @@
 
 from sqlalchemy.orm import Session
 
+from ingest.language import DEFAULT_LANGUAGE
 from nlp_models.personal_data import SCREENING_VERSION
 from search_api.api.schemas import DocumentPublic, EntityPublic, PageOCR, PageText, Withdrawal
 from search_api.index import indexer
@@ -44,6 +45,7 @@ def get_document(document_id: str, account: Account | None = None) -> DocumentPu
         if account is None and not document.public:
             # Withdrawn: said so. Held back or not yet screened: as if it did not exist.
             raise _gone(document) if document.withdrawn_at is not None else _not_found()
+        language = (document.extra or {}).get("language") or DEFAULT_LANGUAGE
         return DocumentPublic(
             id=document.id,
             title=document.title,
@@ -56,7 +58,13 @@ def get_document(document_id: str, account: Account | None = None) -> DocumentPu
             authors=document.authors or [],
             status=document.status,
             pages=[
-                PageText(number=p.number, text=p.text, ocr=_page_ocr(p)) for p in document.pages
+                PageText(
+                    number=p.number,
+                    text=p.text,
+                    ocr=_page_ocr(p),
+                    language=p.language or language,
+                )
+                for p in document.pages
             ],
             entities=[
                 EntityPublic.model_validate(entity, from_attributes=True)
@@ -69,7 +77,7 @@ def get_document(document_id: str, account: Account | None = None) -> DocumentPu
             original_served=not personal_store.redaction_count(session, document_id=document.id),
             isbn=(document.extra or {}).get("isbn"),
             rights=(document.extra or {}).get("rights"),
-            language=(document.extra or {}).get("language") or "da",
+            language=language,
         )
 
 

@@ -32,6 +32,7 @@ class PageText(BaseModel):
     ocr: PageOCR | None = Field(
         default=None, description="Set when the page was read by OCR; none for a text layer."
     )
+    language: str = "da"  # ISO 639-1: the page's own, detected (or its document's, when short)
 
 
 class EntityPublic(BaseModel):

@@ -7,6 +7,10 @@ off, which is how the relevance benchmark measures what each one adds.
 
 Order matters: compounds are split before normalisation (which rewrites letter pairs across
 the joins, "dataanalyse" → "datånalyse"), and stemming comes last.
+
+English text (the pages detected as English, and the title of an English document) is also
+indexed through an English chain, in fields of its own: the plugin's possessive filter and KStem,
+Lucene's mild English stemmer ("reporting", "reported" → "report"; "children's" → "children").
 """
 
 from typing import Any
@@ -50,6 +54,9 @@ def analysis_settings(options: AnalysisOptions) -> dict[str, Any]:
             },
             "da_normalize": {"type": "vb_scandinavian_normalization"},
             "da_stem": {"type": "vb_danish_stemmer"},
+            "en_possessive": {"type": "vb_english_possessive"},
+            "en_stop": {"type": "stop", "stopwords": "_english_"},
+            "en_stem": {"type": "vb_english_stemmer"},
         },
         "analyzer": {
             # Index time: compounds also stand as their parts ("børneinddragelse" is found by
@@ -77,6 +84,12 @@ def analysis_settings(options: AnalysisOptions) -> dict[str, Any]:
             # Exact spelling, lower-cased: ranks the user's own spelling first and feeds the
             # "Mente du …?" suggestions from the corpus' own words.
             "da_exact": {"type": "custom", "tokenizer": "standard", "filter": ["lowercase"]},
+            # English text, at index and query time alike (English has no compounds to split).
+            "en": {
+                "type": "custom",
+                "tokenizer": "standard",
+                "filter": ["en_possessive", "lowercase", "en_stop", "en_stem"],
+            },
         },
     }
 
@@ -94,6 +107,15 @@ def text_field(
     )
     if exact:
         field["fields"] = {"exact": {"type": "text", "analyzer": "da_exact"}}
+    if offsets:
+        field["index_options"] = "offsets"
+    return field
+
+
+def english_field(options: AnalysisOptions | None, *, offsets: bool = False) -> dict[str, Any]:
+    """A text field with the English chain (the ``standard`` analyzer when ``options`` is None,
+    the measured baseline)."""
+    field: dict[str, Any] = {"type": "text", "analyzer": "standard" if options is None else "en"}
     if offsets:
         field["index_options"] = "offsets"
     return field

@@ -12,6 +12,7 @@ from typing import Any
 from pydantic import BaseModel
 from sqlalchemy.orm import Session
 
+from ingest.language import DEFAULT_LANGUAGE, ENGLISH
 from ingest.metadata import normalise_professionals, stored_age_range
 from nlp_models.embeddings import Passage, passages_of
 from vidensbank.store.documents import Document
@@ -27,6 +28,8 @@ class IndexedEntity(BaseModel):
 class IndexedPage(BaseModel):
     number: int
     text: str
+    # The text again when the page is English, for the English chain.
+    text_en: str | None
 
 
 class IndexedPassage(BaseModel):
@@ -50,6 +53,9 @@ class IndexDocument(BaseModel):
     filename: str
     source_uri: str
     authors: list[str]
+    title_en: str | None
+    body_en: str | None
+    language: str
     target_age: str | None
     # An integer_range: "gte" and, for a bounded range, "lte".
     target_age_range: dict[str, int] | None
@@ -88,6 +94,10 @@ def to_index_document(
     """The index's document; its passages are there only when every one has its vector (a
     document half embedded would rank by the wrong passages)."""
     extra = document.extra or {}
+    language = extra.get("language") or DEFAULT_LANGUAGE
+    # A page stored before its language was detected has its document's.
+    english = [page for page in document.pages if (page.language or language) == ENGLISH]
+    english_numbers = {page.number for page in english}
     passages = document_passages(document)
     vectors = vectors or {}
     embedded = bool(passages) and all(p.key in vectors for p in passages)
@@ -101,6 +111,9 @@ def to_index_document(
         filename=document.filename,
         source_uri=document.source_uri,
         authors=document.authors or [],
+        title_en=document.title if language == ENGLISH else None,
+        body_en="\n\n".join(page.text for page in english) or None,
+        language=language,
         target_age=extra.get("target_age"),
         target_age_range=_age_range(extra),
         # Written one way also for a document stored before ingest did it.
@@ -117,7 +130,14 @@ def to_index_document(
                 )
             )
         ),
-        pages=[IndexedPage(number=page.number, text=page.text) for page in document.pages],
+        pages=[
+            IndexedPage(
+                number=page.number,
+                text=page.text,
+                text_en=page.text if page.number in english_numbers else None,
+            )
+            for page in document.pages
+        ],
         passages=[IndexedPassage(page=p.page, vector=vectors[p.key]) for p in passages]
         if embedded
         else [],

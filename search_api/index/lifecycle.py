@@ -10,7 +10,12 @@ from typing import Any
 from elasticsearch import Elasticsearch, NotFoundError
 
 from nlp_models.embeddings import DIMENSIONS
-from search_api.index.analysis import AnalysisOptions, analysis_settings, text_field
+from search_api.index.analysis import (
+    AnalysisOptions,
+    analysis_settings,
+    english_field,
+    text_field,
+)
 from search_api.index.elastic import elastic_errors
 from vidensbank.settings import get_settings
 
@@ -33,6 +38,13 @@ def mapping(options: AnalysisOptions | None) -> dict[str, Any]:
             "title": text,
             "body": text,
             "authors": text,
+            # English text also through the English chain: the title of an English document
+            # and the text of its English pages (of a Danish document's too: an English
+            # summary); empty for Danish text, which would gain nothing by it.
+            "title_en": english_field(options),
+            "body_en": english_field(options),
+            # The document's language (ISO 639-1), for the facet.
+            "language": keyword,
             "publisher": keyword,
             "kind": keyword,
             "published": {"type": "date"},
@@ -68,6 +80,7 @@ def mapping(options: AnalysisOptions | None) -> dict[str, Any]:
                 "properties": {
                     "number": {"type": "integer"},
                     "text": text_field(options, exact=False, offsets=True) | {"store": True},
+                    "text_en": english_field(options, offsets=True) | {"store": True},
                 },
             },
             # The embedded passages (added by the embed step, after the words are searchable).
@@ -111,7 +124,7 @@ def index_settings(options: AnalysisOptions | None) -> dict[str, Any]:
 PRODUCTION = AnalysisOptions()
 
 # Raise when the mapping or analysis changes: `vidensbank init` then rebuilds the index.
-MAPPING_VERSION = 9
+MAPPING_VERSION = 10
 # Lucene refuses a term over 32,766 bytes; a character takes at most 4 in UTF-8.
 KEYWORD_MAX_CHARS = 8000
 

@@ -22,6 +22,9 @@ MAX_RESULT_WINDOW = 10_000
 DOCUMENT_FIELDS = ["title^3", "body", "authors^1.5"]
 EXACT_FIELDS = ["title.exact^2", "body.exact"]
 PAGE_FIELDS = ["pages.text"]
+# English text through the English chain (only English documents and pages have it).
+ENGLISH_FIELDS = ["title_en^3", "body_en"]
+ENGLISH_PAGE_FIELDS = ["pages.text_en"]
 EXACT_BOOST = 0.5
 PROXIMITY_BOOST = 2.0
 PROXIMITY_SLOP = 3
@@ -117,6 +120,9 @@ class Expansion(BaseModel):
     excluded: list[str] = Field(default_factory=list)
     # The query was English: its units are the Danish words for its English ones.
     english: bool = False
+    # The words and phrases to look for in English text, as typed (an English query's, or a
+    # Danish one's, which may be English after all: "placements" is one word, too few to tell).
+    english_units: list[Unit] = Field(default_factory=list)
 
     @classmethod
     def plain(cls, parsed: ParsedQuery) -> "Expansion":
@@ -126,6 +132,8 @@ class Expansion(BaseModel):
             + [Unit(text=p, phrase=True) for p in parsed.phrases],
             any_of=[[Unit(text=t.text, phrase=t.phrase) for t in g] for g in parsed.alternatives],
             excluded=[t.text for t in parsed.excluded],
+            english_units=[Unit(text=w) for w in parsed.words]
+            + [Unit(text=p, phrase=True) for p in parsed.phrases],
         )
 
     @property
@@ -220,6 +228,20 @@ def _text_query(expansion: Expansion, fields: list[str], options: QueryOptions) 
     return {"bool": {"must": must, "should": should}} if should else {"bool": {"must": must}}
 
 
+def _english_match(unit: Unit, fields: list[str]) -> dict[str, Any]:
+    return _match(unit.text, fields, (unit.phrase or unit.kb_id is not None) and " " in unit.text)
+
+
+def _english_query(expansion: Expansion) -> dict[str, Any]:
+    """Enough of the query's words in a document's English text, through the English chain."""
+    return {
+        "bool": {
+            "should": [_english_match(u, ENGLISH_FIELDS) for u in expansion.english_units],
+            "minimum_should_match": MINIMUM_SHOULD_MATCH,
+        }
+    }
+
+
 def _pages_clause(
     expansion: Expansion, options: QueryOptions, *, highlight: bool
 ) -> dict[str, Any]:
@@ -233,7 +255,8 @@ def _pages_clause(
             "boost": PAGES_BOOST,
             "query": {
                 "bool": {
-                    "should": [unit_clause(u, PAGE_FIELDS, options) for u in units],
+                    "should": [unit_clause(u, PAGE_FIELDS, options) for u in units]
+                    + [_english_match(u, ENGLISH_PAGE_FIELDS) for u in expansion.english_units],
                     "minimum_should_match": 1,
                 }
             },
@@ -250,7 +273,10 @@ def _pages_clause(
                 "encoder": "html",
                 "pre_tags": ["<mark>"],
                 "post_tags": ["</mark>"],
-                "fields": {"pages.text": {"fragment_size": SNIPPET_SIZE, "number_of_fragments": 1}},
+                "fields": {
+                    field: {"fragment_size": SNIPPET_SIZE, "number_of_fragments": 1}
+                    for field in ["pages.text", *ENGLISH_PAGE_FIELDS]
+                },
             },
         }
     return clause
@@ -296,7 +322,12 @@ def _lexical_query(expansion: Expansion, options: QueryOptions, highlight: bool)
                 }
             }
         )
-    return {"bool": {"must": [_text_query(expansion, DOCUMENT_FIELDS, options)], "should": should}}
+    words = _text_query(expansion, DOCUMENT_FIELDS, options)
+    if expansion.english_units:
+        # Or in English text through the English chain. Danish text has no English fields,
+        # so this leaves the scores of Danish documents as they were.
+        words = {"bool": {"should": [words, _english_query(expansion)], "minimum_should_match": 1}}
+    return {"bool": {"must": [words], "should": should}}
 
 
 def _excluded(expansion: Expansion) -> list[dict[str, Any]]:

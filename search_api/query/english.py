@@ -11,7 +11,9 @@ from functools import lru_cache
 from pathlib import Path
 
 import yaml
-from lingua import Language, LanguageDetector, LanguageDetectorBuilder
+from lingua import Language
+
+from ingest.language import detector
 
 GLOSSARY_PATH = Path(__file__).with_name("english.yaml")
 # How sure the detector must be; short Danish abbreviations ("BFU", "SFI") score up to 0.75.
@@ -32,22 +34,13 @@ STOP_WORDS = frozenset(_STOP_WORDS_TEXT.split())
 _WORD = re.compile(r"[^\W_]+(?:[-'][^\W_]+)*")
 
 
-@lru_cache(maxsize=1)
-def _detector() -> LanguageDetector:
-    return (
-        LanguageDetectorBuilder.from_languages(Language.DANISH, Language.ENGLISH)
-        .with_preloaded_language_models()
-        .build()
-    )
-
-
 def is_english(text: str) -> bool:
     """Whether a query is English rather than Danish. One word is too little to tell ("SOU
     218", "kommisorium"), so it takes two words of letters."""
     words = [w for w in _WORD.findall(text) if w.isalpha()]
     if len(words) < 2:
         return False
-    return _detector().compute_language_confidence(text, Language.ENGLISH) >= MIN_CONFIDENCE
+    return detector().compute_language_confidence(text, Language.ENGLISH) >= MIN_CONFIDENCE
 
 
 @lru_cache(maxsize=1)

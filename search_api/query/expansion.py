@@ -16,7 +16,7 @@ from nlp_models.curated_kb import current_knowledge_base
 from nlp_models.knowledge_base import KBRecord, KnowledgeBase
 from nlp_models.linking import Linker, normalize
 from search_api.query.builder import Expansion, QueryOptions, Unit
-from search_api.query.english import danish_terms, is_english
+from search_api.query.english import STOP_WORDS, danish_terms, is_english
 from search_api.query.parser import ParsedQuery, Term
 
 MAX_NAME_WORDS = 6
@@ -107,6 +107,9 @@ def expand(
             any_of=[[Unit(text=t.text, phrase=t.phrase) for t in g] for g in parsed.alternatives],
             excluded=[t.text for t in parsed.excluded],
             english=True,
+            # English function words would count towards how many words must match.
+            english_units=[Unit(text=w) for w in parsed.words if w.lower() not in STOP_WORDS]
+            + [Unit(text=p, phrase=True) for p in parsed.phrases],
         )
     elif not options.synonyms:
         expansion = Expansion.plain(parsed)
@@ -141,6 +144,12 @@ def expand(
     content = [u for u in expansion.units if not (u in singles and _is_stop(u, analysis))]
     if content:
         expansion.units = content
+    if not expansion.english:
+        # A Danish query's words, as typed, in English text too (what it is, few words cannot
+        # tell: "placements", "Barnets Lov").
+        expansion.english_units = [
+            Unit(text=u.text, phrase=u.phrase, kb_id=u.kb_id) for u in expansion.units
+        ]
     return expansion
 
 

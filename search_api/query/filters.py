@@ -8,13 +8,14 @@ document matches when it has any of a filter's values, and every filter that is 
 value (what a form's empty field sends) is no value.
 """
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BeforeValidator, Field
 from pydantic_core import PydanticCustomError
 
+from ingest import language
 from ingest.metadata import AgeRange, parse_age_range
 
 # Bounds of the filters: enough for any real search, small enough that no value or list of
@@ -50,6 +51,7 @@ class Filter:
     hint: str | None = None  # Danish: what a valid value looks like ("skal være …")
     labels_from_kb: bool = False  # the values are knowledge-base ids, shown by their names
     capitalised: bool = False  # shown with a capital first letter ("lærer" → "Lærer")
+    names: Mapping[str, str] | None = None  # Danish: the values' names ("en" → "engelsk")
     facet_order: Literal["count", "newest"] = "count"  # "newest": highest value first (years)
 
     @property
@@ -84,6 +86,8 @@ class Filter:
     def show(self, value: Any) -> str:
         """A value as the page shows it (knowledge-base names are looked up by the caller)."""
         text = str(value)
+        if self.names is not None:
+            text = self.names.get(text, text)
         return text[:1].upper() + text[1:] if self.capitalised else text
 
 
@@ -138,6 +142,16 @@ class RangeFilter(Filter):
 FILTERS: tuple[Filter, ...] = (
     Filter(name="publisher", field="publisher", label="Udgiver", noun="udgiver"),
     Filter(name="kind", field="kind", label="Type", noun="dokumenttype", capitalised=True),
+    # The document's language, by its ISO 639-1 code ("en"), shown by its name ("Engelsk").
+    Filter(
+        name="language",
+        field="language",
+        label="Sprog",
+        noun="sprog",
+        hint="en sprogkode (fx da eller en)",
+        capitalised=True,
+        names=language.NAMES,
+    ),
     Filter(
         name="year",
         field="year",

@@ -18,6 +18,7 @@ from search_api.index.elastic import elastic_errors, get_client
 from search_api.index.lifecycle import alias_name
 from search_api.query.builder import (
     DENSE_CANDIDATES,
+    ENGLISH_PAGE_FIELDS,
     FACET_VALUES,
     MAX_RESULT_WINDOW,
     Expansion,
@@ -44,7 +45,15 @@ def _page_hits(hit: dict[str, Any]) -> list[PageHit]:
     return [
         PageHit(
             page=page["fields"]["pages.number"][0],
-            highlight=(page.get("highlight", {}).get("pages.text") or [""])[0],
+            # The Danish chain's snippet, or the English chain's on an English page.
+            highlight=next(
+                (
+                    fragments[0]
+                    for field in ["pages.text", *ENGLISH_PAGE_FIELDS]
+                    if (fragments := page.get("highlight", {}).get(field))
+                ),
+                "",
+            ),
         )
         for page in inner
     ]

@@ -24,6 +24,7 @@ from tests.e2e.browser import WIDTHS, chromium, page_at
 FILTERS_BUT_ENTITY: dict[str, list[str]] = {
     "publisher": ["Børns Vilkår"],
     "kind": ["værktøj"],
+    "language": ["da"],
     "year": ["2021"],
     "year_from": ["2020"],
     "year_to": ["2022"],
@@ -91,6 +92,7 @@ def test_a_new_query_from_the_form_keeps_every_filter(
     assert filters_in(page.url) == every_filter
     assert listed_filters(page) == every_filter
     assert "Målgruppe: 10 år" in page.locator(".active-filters").inner_text()
+    assert "Sprog: Dansk" in page.locator(".active-filters").inner_text()
     assert TITLE in page.locator(".result h3").all_inner_texts()
     screenshots = run_dir / "screenshots"
     screenshots.mkdir(exist_ok=True)

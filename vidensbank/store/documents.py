@@ -128,6 +128,8 @@ class Page(Base):
     ocr_confidence: Mapped[float | None] = mapped_column(
         Float, nullable=True, doc="Tesseract's mean word confidence (0–100) of the page's text."
     )
+    # ISO 639-1, detected from the page's text (None: stored before detection, the document's).
+    language: Mapped[str | None] = mapped_column(String(8), nullable=True)
 
     document: Mapped[Document] = relationship(back_populates="pages")
 
@@ -344,9 +346,19 @@ def replace_pages(
     document_id: str,
     pages: Sequence[tuple[int, str]],
     awaiting_ocr: Sequence[int] = (),
+    languages: Sequence[str] | None = None,
 ) -> None:
-    """The document's pages from its text layer; those numbered in ``awaiting_ocr`` have none
-    and wait for OCR."""
+    """The document's pages from its text layer, each with its language (``languages``, in the
+    same order); those numbered in ``awaiting_ocr`` have none and wait for OCR. Without
+    ``languages`` a page keeps the language it had: a redaction changes a page's words, not its
+    language."""
+    stated: Sequence[str | None] | None = languages
+    if stated is None:
+        had = session.execute(
+            select(Page.number, Page.language).where(Page.document_id == document_id)
+        ).all()
+        kept = {int(number): language for number, language in had}
+        stated = [kept.get(number) for number, _text in pages]
     # One multi-row INSERT: a long report has hundreds of pages, and ORM objects cost per row.
     session.execute(delete(Page).where(Page.document_id == document_id))
     ocr = set(awaiting_ocr)
@@ -360,8 +372,9 @@ def replace_pages(
                     "text": t,
                     "ocr": OCRStatus.PENDING if n in ocr else None,
                     "ocr_confidence": None,
+                    "language": language,
                 }
-                for n, t in pages
+                for (n, t), language in zip(pages, stated, strict=True)
             ],
         )
 
@@ -396,6 +409,18 @@ def pages_awaiting_ocr(session: Session, *, document_id: str) -> list[int]:
             .order_by(Page.number)
         )
     )
+
+
+def set_languages(
+    session: Session, *, document_id: str, language: str, pages: dict[int, str]
+) -> None:
+    """The language of a document and of its pages, told again once OCR has read them."""
+    document = session.get(Document, document_id)
+    if document is None:
+        return
+    document.extra = {**document.extra, "language": language}
+    for page in document.pages:
+        page.language = pages.get(page.number, page.language)
 
 
 def record_ocr_page(

@@ -27,6 +27,7 @@ NAMES = [f.name for f in FILTERS]
 EVERY_FILTER: dict[str, list[Any]] = {
     "publisher": ["Børns Vilkår"],
     "kind": ["værktøj"],
+    "language": ["en"],
     "year": [2021],
     "year_from": [2020],
     "year_to": [2022],
@@ -100,6 +101,7 @@ def test_the_form_carries_every_active_filter_and_the_page_lists_each() -> None:
     )
     labels = [" ".join(li.text().split()) for li in listed]
     assert "Fjern filteret Målgruppe: 10 år" in labels
+    assert "Fjern filteret Sprog: Engelsk" in labels
     assert "Fjern filteret Navne i teksten: BørneTelefonen" in labels
     assert "Fjern filteret Fra år: 2020" in labels
     for li in listed:

@@ -106,8 +106,11 @@ def test_a_word_the_corpus_lacks_also_searches_its_nearest_words() -> None:
 def test_phrases_exclusions_and_or() -> None:
     body = body_for('"inddragelse af børn" -plejefamilie samvær OR besøg')
     words = body["query"]["bool"]["should"][0]
-    must = words["bool"]["must"][0]["bool"]["must"]
+    # The Danish chain's query, or the typed words' in English text.
+    danish, english = words["bool"]["must"][0]["bool"]["should"]
+    must = danish["bool"]["must"]
     assert len(must) == 2  # the words/phrases, and the OR group
+    assert "body_en" in json.dumps(english) and "body_en" not in json.dumps(danish)
     text = json.dumps(must, ensure_ascii=False)
     assert '"type": "phrase"' in text and "inddragelse af børn" in text
     assert body["query"]["bool"]["must_not"][0]["multi_match"]["query"] == "plejefamilie"
@@ -162,3 +165,37 @@ def test_page_hits_are_highlighted_with_html_escaping_for_the_shown_page_only() 
 def test_bad_parameters_are_refused(bad: dict[str, object]) -> None:
     with pytest.raises(ValidationError):
         SearchParams.model_validate(bad)
+
+
+def test_english_words_search_english_text_through_the_english_chain() -> None:
+    expansion = Expansion(
+        units=[Unit(text="anbringelse")],
+        english=True,
+        english_units=[Unit(text="placements"), Unit(text="foster care", phrase=True)],
+    )
+    body = build_query(SearchParams(q='placements "foster care"'), expansion)
+    danish, english = body["query"]["bool"]["should"][0]["bool"]["must"][0]["bool"]["should"]
+    assert "placements" not in json.dumps(danish)
+    assert english["bool"]["should"] == [
+        {"multi_match": {"query": "placements", "fields": ["title_en^3", "body_en"]}},
+        {
+            "multi_match": {
+                "query": "foster care",
+                "fields": ["title_en^3", "body_en"],
+                "type": "phrase",
+            }
+        },
+    ]
+    # English pages are matched and highlighted on their English field.
+    pages = json.dumps(body["query"]["bool"]["should"][0]["bool"]["should"][1])
+    assert '"pages.text_en"' in pages and '"placements"' in pages
+    # Without English words, the words' query is the Danish chain's alone.
+    danish_only = Expansion(units=[Unit(text="anbringelse")])
+    plain = build_query(SearchParams(q="anbringelse"), danish_only)
+    assert "body_en" not in json.dumps(plain["query"]["bool"]["should"][0]["bool"]["must"])
+
+
+def test_the_language_facet_counts_and_filters_by_code() -> None:
+    body = body_for("", language=["en"])
+    assert {"terms": {"language": ["en"]}} in body["post_filter"]["bool"]["filter"]
+    assert body["aggs"]["language"]["aggs"]["values"]["terms"]["field"] == "language"

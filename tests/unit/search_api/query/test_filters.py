@@ -19,6 +19,7 @@ from web.errors import PARAMETER_NAMES, explain_validation_error
 NAMES = [
     "publisher",
     "kind",
+    "language",
     "year",
     "year_from",
     "year_to",
@@ -27,11 +28,12 @@ NAMES = [
     "entity",
 ]
 # The filters with a facet: all but the ends of the range of years.
-FACETS = ["publisher", "kind", "year", "target_age", "professional", "entity"]
+FACETS = ["publisher", "kind", "language", "year", "target_age", "professional", "entity"]
 # One value of each filter, as the sample corpus has them.
 EVERY_FILTER: dict[str, list[Any]] = {
     "publisher": ["Børns Vilkår"],
     "kind": ["værktøj"],
+    "language": ["en"],
     "year": [2021],
     "year_from": [2020],
     "year_to": [2022],

@@ -64,6 +64,20 @@ class FiltersTest {
     }
 
     @Test
+    void englishChainStemsInflectionsAndPossessives() throws IOException {
+        TokenFilterFactory possessive = new EnglishPossessiveFilterFactory();
+        TokenFilterFactory stemmer = new EnglishStemmerFilterFactory();
+        assertEquals(List.of("placement", "placement", "children", "report", "report", "report", "study", "family"),
+            analyze("placements placement children's reporting reported reports studies families", possessive, stemmer));
+        // The typographic apostrophe too.
+        assertEquals(List.of("child"), analyze("child\u2019s", possessive, stemmer));
+        // KStem keeps apart what Porter merges.
+        assertNotEquals(analyze("university", stemmer), analyze("universe", stemmer));
+        assertNotEquals(analyze("policy", stemmer), analyze("police", stemmer));
+        assertNotEquals(analyze("organization", stemmer), analyze("organ", stemmer));
+    }
+
+    @Test
     void normalizationMatchesBothSpellings() throws IOException {
         String text = "Ældreministeriet aeldreministeriet Århus Aarhus";
         assertEquals(List.of("ældreministeriet", "ældreministeriet", "århus", "århus"),
@@ -270,7 +284,7 @@ class FiltersTest {
             }
         }
         assertEquals(annotated, listed);
-        assertEquals(3, listed.size());
+        assertEquals(5, listed.size());
     }
 
     private static List<Class<?>> compiledClasses() throws IOException, URISyntaxException, ClassNotFoundException {

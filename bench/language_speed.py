@@ -1,0 +1,116 @@
+"""Language detection: accuracy and milliseconds per page, for candidate language sets and modes.
+
+    .venv/bin/python bench/language_speed.py
+
+Each page is read whole (``detect_language_of``) or in sections of one language each, by the
+language of most characters (``ingest.language.majority_language``, what ingest does).
+Danish and English pages: every page of the rendered sample corpus (its documents' language from
+their ``language`` key, Danish by default) and the English prose of the README files, cut into
+pages. Pages too short to tell (``ingest.language.MIN_LETTERS``) are counted apart. Prints one
+JSON line per configuration; the figures go into bench/RESULTS.md with the machine and date.
+"""
+
+import json
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import yaml
+from lingua import Language, LanguageDetectorBuilder
+
+from ingest.extract import extract
+from ingest.language import MIN_LETTERS, SAMPLE_CHARS, code, letters, majority_language
+
+ROOT = Path(__file__).resolve().parent.parent
+PROSE = [ROOT / "README.md", ROOT / "search_api/index/es_plugin/README.md"]
+PAGE_CHARS = 2000
+
+CANDIDATES = {
+    "da+en": (Language.DANISH, Language.ENGLISH),
+    "da+en+nb+sv+de": (
+        Language.DANISH,
+        Language.ENGLISH,
+        Language.BOKMAL,
+        Language.SWEDISH,
+        Language.GERMAN,
+    ),
+}
+
+
+def corpus_pages() -> list[tuple[str, str]]:
+    """(expected language, text) of each page of the rendered sample corpus."""
+    languages = {
+        path.stem: (yaml.safe_load(path.read_text(encoding="utf-8")).get("language") or "da")
+        for path in (ROOT / "sample_corpus/documents").glob("*.yaml")
+    }
+    pages = []
+    with tempfile.TemporaryDirectory() as tmp:
+        subprocess.run(
+            [sys.executable, "-m", "sample_corpus.render", tmp], check=True, capture_output=True
+        )
+        for path in sorted(Path(tmp).glob("*.*")):
+            if path.stem in languages:
+                for page in extract(path.read_bytes(), path.name).pages:
+                    pages.append((languages[path.stem], page.text))
+    return pages
+
+
+def prose_pages() -> list[tuple[str, str]]:
+    """English technical prose (with Danish words in its examples), in pages of 2,000 chars."""
+    pages = []
+    for path in PROSE:
+        text = path.read_text(encoding="utf-8")
+        pages += [("en", text[i : i + PAGE_CHARS]) for i in range(0, len(text), PAGE_CHARS)]
+    return pages
+
+
+def measure(
+    name: str, low_accuracy: bool, sample: int | None, sections: bool, pages: list[tuple[str, str]]
+) -> None:
+    builder = LanguageDetectorBuilder.from_languages(*CANDIDATES[name])
+    builder = builder.with_low_accuracy_mode() if low_accuracy else builder
+    detector = builder.with_preloaded_language_models().build()
+    judged = [(lang, text[:sample] if sample else text) for lang, text in pages]
+    judged = [(lang, text) for lang, text in judged if letters(text) >= MIN_LETTERS]
+    start = time.perf_counter()
+    found = [
+        majority_language(detector, text) if sections else detector.detect_language_of(text)
+        for _lang, text in judged
+    ]
+    seconds = time.perf_counter() - start
+    wrong: dict[str, int] = {}
+    for (lang, _text), language in zip(judged, found, strict=True):
+        got = code(language) if language is not None else "none"
+        if got != lang:
+            wrong[f"{lang}->{got}"] = wrong.get(f"{lang}->{got}", 0) + 1
+    by_lang = {lang: sum(1 for lg, _ in judged if lg == lang) for lang in ("da", "en")}
+    print(
+        json.dumps(
+            {
+                "languages": name,
+                "low_accuracy": low_accuracy,
+                "sample_chars": sample,
+                "by_sections": sections,
+                "pages": by_lang,
+                "too_short": len(pages) - len(judged),
+                "wrong": wrong,
+                "accuracy": round(1 - sum(wrong.values()) / len(judged), 4),
+                "ms_per_page": round(1000 * seconds / len(judged), 2),
+            }
+        )
+    )
+
+
+def main() -> None:
+    pages = corpus_pages() + prose_pages()
+    for name in CANDIDATES:
+        for low in (False, True):
+            for sample in (None, SAMPLE_CHARS, 500):
+                for sections in (False, True):
+                    measure(name, low, sample, sections, pages)
+
+
+if __name__ == "__main__":
+    main()

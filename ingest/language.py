@@ -1,0 +1,88 @@
+"""The language of a text, of each page of a document and of the document as a whole.
+
+One detector (lingua, whose models ship in the package) serves the whole project: ingest asks it
+for the language of pages, the query layer whether a query is English. It only tells apart the
+languages the publishers write in, which is both faster and more accurate than asking it to
+choose among all the languages it knows.
+"""
+
+from collections import Counter
+from collections.abc import Sequence
+from functools import lru_cache
+
+from lingua import Language, LanguageDetector, LanguageDetectorBuilder
+
+# What the collection holds: Danish, with English reports, summaries and quotes. Norwegian,
+# Swedish and German were measured as candidates too (bench/language_speed.py): they read some
+# English pages as German, cost twice the time, and the collection has no pages of theirs.
+LANGUAGES = (Language.DANISH, Language.ENGLISH)
+DEFAULT_LANGUAGE = "da"
+ENGLISH = "en"
+# The languages' names, as the pages show them ("Sprog: engelsk"); a language a source states
+# that is not here is shown by its code.
+NAMES = {"da": "dansk", "en": "engelsk"}
+# A page with fewer letters than this (a cover, a table of figures, a blank page) says too
+# little of its language: it takes the document's.
+MIN_LETTERS = 80
+# The start of a page is enough to tell its language, and a page of a report can be 5,000
+# characters: the prefix keeps detection at a few milliseconds a page.
+SAMPLE_CHARS = 1500
+
+
+# The detector's high-accuracy models (about 100 MB, loaded in 0.6 s once a process): queries are
+# short, and lingua's low-accuracy mode is meant for texts of more than a sentence or two.
+@lru_cache(maxsize=1)
+def detector() -> LanguageDetector:
+    return (
+        LanguageDetectorBuilder.from_languages(*LANGUAGES).with_preloaded_language_models().build()
+    )
+
+
+def code(language: Language) -> str:
+    """The ISO 639-1 code the project stores ("da", "en")."""
+    return language.iso_code_639_1.name.lower()
+
+
+def letters(text: str) -> int:
+    return sum(1 for c in text if c.isalpha())
+
+
+def detect_language(text: str) -> str | None:
+    """The language of a text as an ISO 639-1 code; None when it has too few letters to tell."""
+    sample = text[:SAMPLE_CHARS]
+    if letters(sample) < MIN_LETTERS:
+        return None
+    language = majority_language(detector(), sample)
+    return code(language) if language is not None else None
+
+
+def majority_language(detector: LanguageDetector, text: str) -> Language | None:
+    """The language most of the text's characters are in. Read as a whole, an English page
+    full of Danish names ("Kommunernes Landsforening", "Socialstyrelsen") is taken for Danish:
+    a long word weighs as much as a sentence. Read in sections of one language each, the
+    English sentences outweigh the names."""
+    share: Counter[Language] = Counter()
+    for section in detector.detect_multiple_languages_of(text):
+        share[section.language] += section.end_index - section.start_index
+    return share.most_common(1)[0][0] if share else None
+
+
+def document_languages(pages: Sequence[str], stated: str | None = None) -> tuple[str, list[str]]:
+    """The language of a document and of each of its pages.
+
+    A page's language is detected from its own text; the document's is the language most of
+    its letters are in, unless its publisher or a curator stated it. A page too short to tell
+    takes the document's language."""
+    detected = [detect_language(text) for text in pages]
+    share: Counter[str] = Counter()
+    for text, language in zip(pages, detected, strict=True):
+        if language is not None:
+            share[language] += letters(text)
+    if stated:
+        document = stated
+    elif share:
+        document = share.most_common(1)[0][0]
+    else:
+        # Every page too short on its own: together they may say it.
+        document = detect_language("\n".join(pages)) or DEFAULT_LANGUAGE
+    return document, [language or document for language in detected]
