@@ -8,12 +8,22 @@ it can run again for any document (a new extractor version) without a run.
 import logging
 from enum import Enum
 
+from ingest.crawl import crawl
 from ingest.extract.registry import choose_extractor, extract
 from ingest.fetch import fetch
 from ingest.metadata import resolve_metadata
 from ingest.sources import SourceItem
-from vidensbank.celery_app import PIPELINE_RETRY, DocumentTask, ItemTask, app, hand_on
-from vidensbank.errors import ExtractionError
+from ingest.sources.publishers.registry import PUBLISHERS
+from vidensbank.celery_app import (
+    CRAWL_TASK,
+    PIPELINE_RETRY,
+    DocumentTask,
+    ItemTask,
+    PipelineTask,
+    app,
+    hand_on,
+)
+from vidensbank.errors import BadRequestError, ExtractionError
 from vidensbank.identity import document_id as make_document_id
 from vidensbank.settings import get_settings
 from vidensbank.store import corrections as correction_store
@@ -55,7 +65,8 @@ def _fetch_item(item_id: int) -> tuple[str, bool] | None:
             source_uri=row.source_uri,
             metadata=row.source_metadata or {},
         )
-    document_id = make_document_id(item.source_uri)
+        # A source that knows the document (a crawled publication that moved) says which.
+        document_id = row.document_id or make_document_id(item.source_uri)
     try:
         data = fetch(item)
         extractor = choose_extractor(data, item.filename)
@@ -79,6 +90,7 @@ def _fetch_item(item_id: int) -> tuple[str, bool] | None:
             and existing.content_hash == key
             and existing.extractor_version == extractor.version
             and existing.source_metadata == item.metadata
+            and existing.source_uri == item.source_uri
         )
         if not same_file:
             document_store.record_file(
@@ -172,3 +184,19 @@ def _extract_document(document_id: str) -> Outcome:
             pages=[(page.number, page.text) for page in extracted.pages],
         )
     return Outcome.EXTRACTED
+
+
+# Acknowledged when taken, not when done: a crawl may outlast the broker's visibility timeout
+# and must not be handed to a second worker meanwhile (see ``celery_app.crawl_schedule``).
+@app.task(name=CRAWL_TASK, bind=True, base=PipelineTask, acks_late=False, **PIPELINE_RETRY)
+def crawl_source(self: PipelineTask, source: str) -> None:
+    publisher = PUBLISHERS.get(source)
+    if publisher is None:
+        log.error("no publisher %r to crawl (VB_CRAWL_SCHEDULE names it)", source)
+        return
+    try:
+        result = crawl(publisher)
+    except BadRequestError as error:
+        log.info("crawl of %s not started: %s", source, error.message)
+        return
+    log.info("crawl of %s: run %s, %s", source, result.run_id, result.figures.as_dict())

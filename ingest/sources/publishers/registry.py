@@ -1,0 +1,3 @@
+from ingest.sources.publishers.base import Publisher
+
+PUBLISHERS: dict[str, Publisher] = {}
