@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Install and run the whole stack on this machine: Elasticsearch, Redis, a Celery worker and
+# Install and run the whole stack on this machine: Elasticsearch, Redis, a Celery worker, beat and
 # the API/web UI on http://127.0.0.1:8000, then ingest the bundled sample corpus.
 # Idempotent: what already runs keeps running. Stop everything with scripts/stop.sh.
 set -euo pipefail
@@ -25,6 +25,15 @@ if ! alive "$run/worker.pid"; then
         --concurrency="$VB_WORKER_CONCURRENCY" --loglevel=INFO \
         --pidfile="$run/worker.pid" --logfile="$VB_VAR/log/worker.log")
     log "worker started (log: $VB_VAR/log/worker.log)"
+fi
+
+# Celery beat starts the crawls VB_CRAWL_SCHEDULE names (none by default: it then sleeps).
+if ! alive "$run/beat.pid"; then
+    rm -f "$run/beat.pid"
+    (cd "$VB_ROOT" && "$bin/celery" -A vidensbank.celery_app beat --detach --loglevel=INFO \
+        --schedule="$run/celerybeat-schedule" \
+        --pidfile="$run/beat.pid" --logfile="$VB_VAR/log/beat.log")
+    log "beat started (log: $VB_VAR/log/beat.log)"
 fi
 
 if ! alive "$run/api.pid"; then

@@ -4,6 +4,8 @@
         site.url("/rapporter/")             # "http://127.0.0.1:PORT/rapporter/"
         site.fail("/a.pdf", 503, times=2)   # the next two requests for /a.pdf answer 503
         site.requests                       # every request so far, as ``Request``s
+        site.paths(304)                     # the paths requested so far that answered 304
+        site.gaps()                         # seconds between successive requests
         site.clear()                        # forget them (before a second crawl)
 
 What it serves, from the folder (which a test may change between crawls):
@@ -20,6 +22,7 @@ times before it is served again.
 import email.utils
 import hashlib
 import http.server
+import itertools
 import threading
 import time
 from dataclasses import dataclass
@@ -78,6 +81,10 @@ class Site:
     def paths(self, status: int | None = None) -> list[str]:
         """The paths requested so far (with this status, when given), in order."""
         return [r.path for r in self.requests if status is None or r.status == status]
+
+    def gaps(self) -> list[float]:
+        """Seconds between each request and the next, as the server saw them arrive."""
+        return [b.at - a.at for a, b in itertools.pairwise(self.requests)]
 
     def __enter__(self) -> "Site":
         self._thread.start()

@@ -30,11 +30,6 @@ def client(site: Site, **options: float) -> PoliteClient:
     return PoliteClient({"127.0.0.1"}, **settings)  # type: ignore[arg-type]
 
 
-def gaps(site: Site) -> list[float]:
-    times = [request.at for request in site.requests]
-    return [later - earlier for earlier, later in zip(times, times[1:], strict=False)]
-
-
 def test_robots_txt_is_read_once_and_a_disallowed_address_is_refused(site: Site) -> None:
     with client(site) as polite:
         refused = polite.fetch(site.url("/privat/notat.pdf"))
@@ -53,14 +48,14 @@ def test_requests_to_one_host_keep_the_interval_and_a_longer_crawl_delay(site: S
         for name in ("a", "b", "c"):
             assert polite.fetch(site.url(f"/rapporter/{name}.pdf")).outcome == Outcome.FETCHED
     assert len(site.requests) == 4
-    assert min(gaps(site)) >= DELAY - 0.005, gaps(site)
+    assert min(site.gaps()) >= DELAY - 0.005, site.gaps()
 
     site.clear()
     (site.root / "robots.txt").write_text("User-agent: *\nCrawl-delay: 0.25\n")
     with client(site, delay=0.02) as polite:
         for name in ("a", "b"):
             polite.fetch(site.url(f"/rapporter/{name}.pdf"))
-    assert min(gaps(site)) >= 0.245, gaps(site)
+    assert min(site.gaps()) >= 0.245, site.gaps()
 
 
 def test_what_was_read_before_is_asked_for_conditionally_and_a_304_reads_the_stored_copy(
@@ -101,7 +96,7 @@ def test_503_and_429_are_retried_with_backoff_and_retry_after_within_bounds(site
         ("/rapporter/b.pdf", 429),
         ("/rapporter/b.pdf", 200),
     ]
-    waits = gaps(site)[1:]
+    waits = site.gaps()[1:]
     # Backoff 0.05 s, then 0.1 s; Retry-After's 30 s bounded to the 0.3 s most.
     assert waits[0] >= 0.045 and waits[1] >= 0.095
     assert 0.29 <= waits[3] < 5
