@@ -159,13 +159,13 @@ def _crawl(publisher: Publisher, base: str, since: dt.date | None) -> CrawlResul
         log.warning("crawl of %s read only part of its listing: nothing withdrawn", publisher.key)
 
     with session_scope() as session:
-        plan = _Plan(session, publisher.key, known, listed={f.publication.url for f in found})
+        listed = {f.publication.url for f in found}
+        plan = _Plan(session, publisher.key, known, figures, listed=listed)
         for entry in found:
             plan.publication(entry)
         if complete:
             plan.vanished(since)
         figures.seconds = round(time.monotonic() - clock, 3)
-        plan.count(figures)
         run_id, queued = record_run(session, items=plan.items)
         plan.write(pages)
         crawl_store.record_crawl(
@@ -187,7 +187,10 @@ def _crawl(publisher: Publisher, base: str, since: dt.date | None) -> CrawlResul
 
 def _unique(publications: Iterable[Publication]) -> list[Publication]:
     """Each address once (a publication listed on two pages is one publication)."""
-    return list({p.url: p for p in reversed(list(publications))}.values())[::-1]
+    first: dict[str, Publication] = {}
+    for publication in publications:
+        first.setdefault(publication.url, publication)
+    return list(first.values())
 
 
 def _fetch(client: PoliteClient, publication: Publication) -> _Found:
@@ -211,12 +214,12 @@ class _Plan:
     session: Session
     source: str
     known: list[_Address]
+    figures: CrawlFigures
     items: list[NewItem] = field(default_factory=list)
     withdrawn_ids: list[str] = field(default_factory=list)
     _seen: list[Seen] = field(default_factory=list)
     _moves: list[tuple[str, str]] = field(default_factory=list)
     _gone: list[tuple[str, bool]] = field(default_factory=list)
-    _counts: dict[str, int] = field(default_factory=dict)
 
     listed: set[str] = field(default_factory=set)
 
@@ -225,11 +228,7 @@ class _Plan:
         self.claimed: set[str] = set()
 
     def _tally(self, what: str) -> None:
-        self._counts[what] = self._counts.get(what, 0) + 1
-
-    def count(self, figures: CrawlFigures) -> None:
-        for name, value in self._counts.items():
-            setattr(figures, name, value)
+        setattr(self.figures, what, getattr(self.figures, what) + 1)
 
     def _document(self, document_id: str | None) -> Document | None:
         return None if document_id is None else self.session.get(Document, document_id)
@@ -393,7 +392,8 @@ class _Plan:
     def write(self, pages: list[Seen]) -> None:
         for old, new in self._moves:
             crawl_store.move_address(self.session, source=self.source, old_url=old, new_url=new)
-        crawl_store.record_seen(self.session, source=self.source, seen=[*self._seen, *pages])
+        # A web-only publication is a page the adapter read and a file: its file row wins.
+        crawl_store.record_seen(self.session, source=self.source, seen=[*pages, *self._seen])
         for url, withdrawn in self._gone:
             crawl_store.mark_gone(self.session, source=self.source, url=url, withdrawn=withdrawn)
 

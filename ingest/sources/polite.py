@@ -170,8 +170,9 @@ class PoliteClient:
             response.outcome in (Outcome.FETCHED, Outcome.NOT_MODIFIED)
             and response.body is not None
         ):
-            self.counts.pages += 1
-            self.pages_read[url] = response
+            if url not in self.pages_read:
+                self.counts.pages += 1
+                self.pages_read[url] = dataclasses.replace(response, body=None)
             return _decode(response.body, response)
         if response.outcome != Outcome.MISSING:
             log.info("page not read: %s (%s)", url, response.reason)
@@ -181,6 +182,12 @@ class PoliteClient:
     def fetch(self, url: str, *, limit: int | None = None, body: bool = False) -> Response:
         """``url``'s body, asked for conditionally when it was read before; the body of an
         unchanged one only when ``body`` asks for it (from the blob store)."""
+        if (read := self.pages_read.get(url)) is not None and read.content_hash is not None:
+            # Read once in this crawl already (a listing page read twice, or a web-only
+            # publication's page): the publisher is not asked again.
+            return (
+                dataclasses.replace(read, body=self.blobs.get(read.content_hash)) if body else read
+            )
         known = self.known.get(url)
         if known is not None and (
             known.content_hash is None or not self.blobs.exists(known.content_hash)
@@ -200,7 +207,7 @@ class PoliteClient:
                 reason=refusal.reason,
             )
         if response.outcome == Outcome.NOT_MODIFIED and body and response.content_hash:
-            response = _with_body(response, self.blobs.get(response.content_hash))
+            response = dataclasses.replace(response, body=self.blobs.get(response.content_hash))
         return response
 
     # The steps of one fetch: redirects, robots, the host's pace, retries, the body.
@@ -464,10 +471,6 @@ def _decode(data: bytes, response: Response) -> str:
         return data.decode(encoding, "replace")
     except LookupError:
         return data.decode("utf-8", "replace")
-
-
-def _with_body(response: Response, data: bytes) -> Response:
-    return dataclasses.replace(response, body=data)
 
 
 def _megabytes(limit: int) -> str:

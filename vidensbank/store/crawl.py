@@ -198,3 +198,11 @@ def record_crawl(
 
 def get_crawl(session: Session, *, run_id: str) -> Crawl | None:
     return session.get(Crawl, run_id)
+
+
+def crawls_of(session: Session, *, run_ids: Sequence[str]) -> dict[str, Crawl]:
+    """The crawls these runs came from, by run."""
+    return {
+        crawl.run_id: crawl
+        for crawl in session.scalars(select(Crawl).where(Crawl.run_id.in_(run_ids)))
+    }

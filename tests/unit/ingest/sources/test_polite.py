@@ -163,3 +163,13 @@ def test_robots_txt_that_fails_forbids_everything_and_a_missing_one_allows_all(
         assert polite.fetch(site.url("/privat/notat.pdf")).outcome == Outcome.FETCHED
         assert polite.page(site.url("/findes-ikke.html")) is None
         assert not polite.incomplete  # a 404 is the publisher's answer, not a gap
+
+
+def test_a_page_read_once_in_a_crawl_is_not_asked_for_again(site: Site) -> None:
+    with client(site, delay=0.01) as polite:
+        first = polite.page(site.url("/liste.html"))
+        again = polite.page(site.url("/liste.html"))
+        as_file = polite.fetch(site.url("/liste.html"), body=True)
+    assert first == again == "<h1>Udgivelser på dansk: æøå</h1>"
+    assert as_file.body == first.encode()
+    assert site.paths() == ["/robots.txt", "/liste.html"] and polite.counts.pages == 1
