@@ -26,6 +26,7 @@ from ingest.sources.publishers.base import Publication, Publisher, Reader
 from search_api.index.elastic import get_client
 from tests.fixtures import start_worker, stop_worker
 from tests.http_site import Site
+from tests.quality import report as report_figures
 from tests.stacks import Stack, own_stack
 from vidensbank.cli import main as cli_main
 from vidensbank.settings import get_settings
@@ -33,6 +34,7 @@ from vidensbank.store.documents import Document
 from web.app import app
 
 DELAY = 0.1
+CRAWLS: list[str] = []
 LISTING = "udgivelser.json"
 TEXTS = {
     "a": "Børns inddragelse i egen sag. Kommunernes sagsbehandlere taler med barnet før mødet.",
@@ -122,6 +124,13 @@ def crawl(site: Site, capsys: pytest.CaptureFixture[str], *options: str) -> dict
     output = capsys.readouterr()
     assert code == 0, output.err
     report: dict[str, Any] = json.loads(output.out)
+    figures = report["crawl"]
+    CRAWLS.append(
+        f"crawl {len(CRAWLS) + 1}: {figures['requests']} requests ({figures['not_modified']} "
+        f"answered 304), {figures['pages']} pages, {len(report['documents'])} items, "
+        f"{figures['seconds']:.2f} s at {DELAY} s between requests"
+    )
+    report_figures("crawl of the test site (tests/integration/test_crawl.py)", CRAWLS)
     return report
 
 
