@@ -9,7 +9,6 @@ one, then the removed one back, then an address that redirects.
 import datetime as dt
 import io
 import json
-import os
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -101,18 +100,12 @@ def crawling(
     (root / "robots.txt").write_text("User-agent: *\nDisallow: /privat/\n")
     monkeypatch.setitem(registry.PUBLISHERS, SitePublisher.key, SitePublisher())
     settings = {"VB_CRAWL_DELAY": str(DELAY), "VB_CRAWL_RETRIES": "1", "VB_CRAWL_BACKOFF": "0.05"}
-    with own_stack("crawl", run_dir, **settings) as own, Site(root) as site:
-        for name, value in own.env.items():
-            if name.startswith("VB_") and os.environ.get(name) != value:
-                monkeypatch.setenv(name, value)
-        get_settings.cache_clear()
+    with own_stack("crawl", run_dir, **settings) as own, Site(root) as site, own.in_process():
         worker = start_worker("crawl", run_dir / "crawl-worker.log", concurrency=1, env=own.env)
         try:
             yield own, site
         finally:
             stop_worker(worker)
-            monkeypatch.undo()
-            get_settings.cache_clear()
 
 
 def crawl(site: Site, capsys: pytest.CaptureFixture[str], *options: str) -> dict[str, Any]:
