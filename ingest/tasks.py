@@ -189,13 +189,13 @@ def _extract_document(document_id: str) -> Outcome:
 # Acknowledged when taken, not when done: a crawl may outlast the broker's visibility timeout
 # and must not be handed to a second worker meanwhile (see ``celery_app.crawl_schedule``).
 @app.task(name=CRAWL_TASK, bind=True, base=PipelineTask, acks_late=False, **PIPELINE_RETRY)
-def crawl_source(self: PipelineTask, source: str) -> None:
+def crawl_source(self: PipelineTask, source: str, base_url: str | None = None) -> None:
     publisher = PUBLISHERS.get(source)
     if publisher is None:
         log.error("no publisher %r to crawl (VB_CRAWL_SCHEDULE names it)", source)
         return
     try:
-        result = crawl(publisher)
+        result = crawl(publisher, base_url=base_url)
     except BadRequestError as error:
         log.info("crawl of %s not started: %s", source, error.message)
         return

@@ -9,8 +9,7 @@ one, then the removed one back, then an address that redirects.
 import datetime as dt
 import io
 import json
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 from urllib.parse import urljoin
@@ -23,6 +22,7 @@ from ingest.crawl import GONE_REASON
 from ingest.sources.publishers import registry
 from ingest.sources.publishers.base import Publication, Publisher, Reader
 from search_api.index.elastic import get_client
+from tests.faults import wait_for
 from tests.fixtures import start_worker, stop_worker
 from tests.http_site import Site
 from tests.quality import report as report_figures
@@ -221,7 +221,7 @@ def test_a_crawl_ingests_then_asks_conditionally_then_follows_changes_removals_a
         assert b is not None and b.pages[0].text.startswith("Samvær under anbringelse, anden")
         moved = session.get(Document, ids["a.pdf"])
         assert moved is not None and moved.source_uri == site.url("/nye/a.pdf")
-    assert wait_for(lambda: not in_index(own, ids["c.pdf"]))
+    assert wait_for(lambda: not in_index(own, ids["c.pdf"]), timeout=30)
     api = TestClient(app)
     record = api.get(
         "/oai",
@@ -274,12 +274,3 @@ def test_a_crawl_ingests_then_asks_conditionally_then_follows_changes_removals_a
     with own.session() as session:
         kept = [session.get(Document, i) for i in ids.values()]
         assert all(d is not None and d.withdrawn_at is None for d in kept)
-
-
-def wait_for(condition: Callable[[], bool], seconds: float = 30) -> bool:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.2)
-    return False

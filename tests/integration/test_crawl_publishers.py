@@ -9,13 +9,18 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from sqlalchemy import select
 
+from tests.faults import wait_for
 from tests.fixture_sites import PUBLISHER_KEYS, build_site
 from tests.fixtures import start_worker, stop_worker
 from tests.http_site import Site
 from tests.quality import report
 from tests.stacks import Stack, own_stack
+from vidensbank.celery_app import CRAWL_TASK, app
 from vidensbank.cli import main as cli_main
+from vidensbank.settings import get_settings
+from vidensbank.store.crawl import Crawl
 from vidensbank.store.documents import Document
 
 DELAY = 0.05
@@ -85,3 +90,18 @@ def test_a_publishers_site_is_ingested_then_found_unchanged_by_conditional_reque
         assert second["crawl"]["gone"] == 0
         assert [r.path for r in site.requests if r.status == 200] == ["/robots.txt"]
         assert second["crawl"]["not_modified"] >= len(indexed)
+
+        if key == "sbst":
+            # The task beat sends runs the same crawl in a worker.
+            app.send_task(CRAWL_TASK, args=[key, site.url("/")], queue=get_settings().queue)
+            assert wait_for(lambda: len(crawls(publishers_stack, key)) == 3, timeout=60)
+            assert crawls(publishers_stack, key)[-1].unchanged == len(indexed)
+
+
+def crawls(stack: Stack, source: str) -> list[Crawl]:
+    with stack.session() as session:
+        found = session.scalars(
+            select(Crawl).where(Crawl.source == source).order_by(Crawl.started_at)
+        ).all()
+        session.expunge_all()
+        return list(found)
