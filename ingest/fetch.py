@@ -1,7 +1,9 @@
-"""Fetch a source item's bytes from disk or over HTTP.
+"""Fetch a source item's bytes from disk, over HTTP, or from the blob store.
 
-A local file is opened without following links and read only when it is still the regular file
-the listing found: a file swapped for a link or a pipe after the run started is refused.
+A crawl downloads its files itself (politely, conditionally) and keeps them in the blob store:
+its items point there (``blob_location``), so nothing is downloaded twice. A local file is
+opened without following links and read only when it is still the regular file the listing
+found: a file swapped for a link or a pipe after the run started is refused.
 """
 
 import os
@@ -11,14 +13,33 @@ from ingest.sources import SourceItem, fetch_url, is_web_address
 from vidensbank.errors import ExtractionError, ReasonCode
 from vidensbank.identity import path_from_uri
 from vidensbank.settings import get_settings
+from vidensbank.store.blobs import BlobStore
 
+BLOB_SCHEME = "blob:"
 _TOO_LARGE = "Filen er for stor til at blive indlæst (højst {limit} MB)."
+
+
+def blob_location(key: str) -> str:
+    """The location of a file already in the blob store."""
+    return f"{BLOB_SCHEME}{key}"
 
 
 def fetch(item: SourceItem) -> bytes:
     if is_web_address(item.location):
         return fetch_url(item.location)
+    if item.location.startswith(BLOB_SCHEME):
+        return _read_blob(item.location.removeprefix(BLOB_SCHEME))
     return _read_local(item.location)
+
+
+def _read_blob(key: str) -> bytes:
+    store = BlobStore(get_settings().blob_dir)
+    try:
+        return store.get(key)
+    except (OSError, ValueError) as exc:
+        raise ExtractionError(
+            ReasonCode.MISSING, "Den hentede fil findes ikke længere i Vidensbanks arkiv."
+        ) from exc
 
 
 def _read_local(location: str) -> bytes:

@@ -4,6 +4,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import redis
+from sqlalchemy.orm import Session
 
 from ingest.sources import SourceItem, is_web_address, item_from_url, items_from_path
 from vidensbank.celery_app import enqueue_files, recover_lost_queue
@@ -51,16 +52,10 @@ def start_run(items: Sequence[SourceItem]) -> str:
     Refused entries are final at once. Items are queued only after the commit, so a worker
     always finds their rows; a queue the broker lost is refilled first.
     """
-    try:
-        recover_lost_queue()
-    except redis.RedisError as exc:
-        raise DependencyUnavailableError(
-            "Køen (Redis) svarer ikke, så intet er sat i gang. Start den, og prøv igen."
-        ) from exc
+    recover_queue()
     with session_scope() as session:
-        run = run_store.create_run(
+        run_id, queued = record_run(
             session,
-            queue=get_settings().queue,
             items=[
                 NewItem(
                     filename=s.filename,
@@ -69,14 +64,30 @@ def start_run(items: Sequence[SourceItem]) -> str:
                     source_metadata=s.metadata,
                     reason_code=s.refusal.code if s.refusal else None,
                     reason=s.refusal.reason if s.refusal else None,
+                    document_id=s.document_id,
                 )
                 for s in items
             ],
         )
-        run_id = run.id
-        queued = [item.id for item in run.items if item.status == ItemStatus.PENDING]
     enqueue_files(queued)
     return run_id
+
+
+def recover_queue() -> None:
+    """Refill a queue the broker lost, before a new run is put on it."""
+    try:
+        recover_lost_queue()
+    except redis.RedisError as exc:
+        raise DependencyUnavailableError(
+            "Køen (Redis) svarer ikke, så intet er sat i gang. Start den, og prøv igen."
+        ) from exc
+
+
+def record_run(session: Session, *, items: Sequence[NewItem]) -> tuple[str, list[int]]:
+    """A new run with these items on the settings' queue: its id, and the items to queue
+    (with ``enqueue_files``) once the session is committed."""
+    run = run_store.create_run(session, queue=get_settings().queue, items=items)
+    return run.id, [item.id for item in run.items if item.status == ItemStatus.PENDING]
 
 
 def run_progress(run_id: str) -> tuple[int, int, int]:

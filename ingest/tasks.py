@@ -13,23 +13,27 @@ from enum import Enum
 
 import pypdfium2 as pdfium
 
+from ingest.crawl import crawl
 from ingest.extract.ocr import PageReading, read_page
 from ingest.extract.registry import choose_extractor, extract
 from ingest.fetch import fetch
 from ingest.language import document_languages
 from ingest.metadata import resolve_metadata
 from ingest.sources import SourceItem
+from ingest.sources.publishers.registry import PUBLISHERS
 from vidensbank.celery_app import (
+    CRAWL_TASK,
     OCR_STEP,
     PIPELINE_RETRY,
     DocumentTask,
     ItemTask,
+    PipelineTask,
     app,
     enqueue,
     hand_on,
     time_limits,
 )
-from vidensbank.errors import ExtractionError, ReasonCode
+from vidensbank.errors import BadRequestError, ExtractionError, ReasonCode
 from vidensbank.identity import document_id as make_document_id
 from vidensbank.settings import get_settings
 from vidensbank.store import corrections as correction_store
@@ -84,7 +88,8 @@ def _fetch_item(item_id: int) -> tuple[str, bool] | None:
             source_uri=row.source_uri,
             metadata=row.source_metadata or {},
         )
-    document_id = make_document_id(item.source_uri)
+        # A source that knows the document (a crawled publication that moved) says which.
+        document_id = row.document_id or make_document_id(item.source_uri)
     try:
         data = fetch(item)
         extractor = choose_extractor(data, item.filename)
@@ -108,6 +113,7 @@ def _fetch_item(item_id: int) -> tuple[str, bool] | None:
             and existing.content_hash == key
             and existing.extractor_version == extractor.version
             and existing.source_metadata == item.metadata
+            and existing.source_uri == item.source_uri
         )
         if not same_file:
             document_store.record_file(
@@ -357,3 +363,19 @@ def _unread(pages: list[Page]) -> tuple[ReasonCode, str]:
         "PDF-filen indeholder ingen tekst, kun billeder, og tekstgenkendelsen (OCR) fandt "
         "ingen tekst i dem."
     )
+
+
+# Acknowledged when taken, not when done: a crawl may outlast the broker's visibility timeout
+# and must not be handed to a second worker meanwhile (see ``celery_app.crawl_schedule``).
+@app.task(name=CRAWL_TASK, bind=True, base=PipelineTask, acks_late=False, **PIPELINE_RETRY)
+def crawl_source(self: PipelineTask, source: str, base_url: str | None = None) -> None:
+    publisher = PUBLISHERS.get(source)
+    if publisher is None:
+        log.error("no publisher %r to crawl (VB_CRAWL_SCHEDULE names it)", source)
+        return
+    try:
+        result = crawl(publisher, base_url=base_url)
+    except BadRequestError as error:
+        log.info("crawl of %s not started: %s", source, error.message)
+        return
+    log.info("crawl of %s: run %s, %s", source, result.run_id, result.figures.as_dict())

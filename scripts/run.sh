@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Install and run the whole stack on this machine: Elasticsearch, Redis, Celery workers and
+# Install and run the whole stack on this machine: Elasticsearch, Redis, Celery workers, beat and
 # the API/web UI on http://127.0.0.1:8000, then ingest the bundled sample corpus.
 # Idempotent: what already runs keeps running. Stop everything with scripts/stop.sh.
 set -euo pipefail
@@ -35,6 +35,15 @@ start_worker() {  # name, queue, concurrency
 }
 start_worker worker "$queue" "$VB_WORKER_CONCURRENCY"
 start_worker ocr-worker "$ocr_queue" 1
+
+# Celery beat starts the crawls VB_CRAWL_SCHEDULE names (none by default: it then sleeps).
+if ! alive "$run/beat.pid"; then
+    rm -f "$run/beat.pid"
+    (cd "$VB_ROOT" && "$bin/celery" -A vidensbank.celery_app beat --detach --loglevel=INFO \
+        --schedule="$run/celerybeat-schedule" \
+        --pidfile="$run/beat.pid" --logfile="$VB_VAR/log/beat.log")
+    log "beat started (log: $VB_VAR/log/beat.log)"
+fi
 
 if ! alive "$run/api.pid"; then
     nohup "$bin/vidensbank" serve --port "$VB_API_PORT" >"$VB_VAR/log/api.log" 2>&1 &

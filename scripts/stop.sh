@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
-# Stop what scripts/run.sh started: the API, the workers, Elasticsearch and Redis.
+# Stop what scripts/run.sh started: the API, beat, the workers, Elasticsearch and Redis.
 set -euo pipefail
 here="$(dirname "${BASH_SOURCE[0]}")"
 . "$here/lib.sh"
 run="$VB_VAR/run"
 
-for name in api worker ocr-worker; do
+for name in api beat worker ocr-worker; do
     pidfile="$run/$name.pid"
     [[ -f "$pidfile" ]] || continue
     pid="$(cat "$pidfile")"

@@ -60,6 +60,23 @@ class Stack:
             timeout=timeout,
         )
 
+    @contextmanager
+    def in_process(self) -> Iterator[None]:
+        """This stack's settings for the test process itself (``vidensbank.cli.main`` called
+        in-process, a crawl with a publisher the test defines), restored afterwards."""
+        saved = {name: os.environ.get(name) for name in self.env if name.startswith("VB_")}
+        os.environ.update({name: self.env[name] for name in saved})
+        get_settings.cache_clear()
+        try:
+            yield
+        finally:
+            for name, value in saved.items():
+                if value is None:
+                    os.environ.pop(name, None)
+                else:
+                    os.environ[name] = value
+            get_settings.cache_clear()
+
     def serve(self, log_path: Path) -> AbstractContextManager[str]:
         """``vidensbank serve`` on this stack; yields its base URL once it answers."""
         return serving(self.env, log_path)

@@ -24,6 +24,7 @@ from typing import Any
 import redis
 from celery import Celery, Task
 from celery.exceptions import SoftTimeLimitExceeded, TimeLimitExceeded
+from celery.schedules import crontab
 from celery.signals import worker_ready
 from kombu import Queue
 from sqlalchemy.exc import OperationalError
@@ -39,6 +40,7 @@ log = logging.getLogger(__name__)
 
 TASK_MODULES = ["ingest.tasks", "nlp_models.tasks", "search_api.index.tasks"]
 FIRST_STEP = "ingest.fetch_items"
+CRAWL_TASK = "crawl.source"
 # Files go through the pipeline a few at a time: the entity pipeline, the database and the index
 # all work faster on several documents at once than on each alone. A small run still spreads
 # over the workers: it is cut into at least MIN_BATCHES tasks when it has that many files.
@@ -81,7 +83,38 @@ def _configuration() -> dict[str, Any]:
         "broker_transport": "vidensbank.broker:Transport",
         "broker_transport_options": {"visibility_timeout": settings.broker_visibility_timeout},
         "worker_hijack_root_logger": False,
+        "beat_schedule": crawl_schedule(),
     }
+
+
+def crawl_schedule() -> dict[str, dict[str, Any]]:
+    """Celery beat's entries: each publisher crawled at the times ``VB_CRAWL_SCHEDULE`` gives
+    (crontab fields in UTC: minute, hour, day of month, month, day of week).
+
+    A crawl is acknowledged when a worker takes it, not when it ends: it may run for longer
+    than the broker's visibility timeout, and must not be handed to a second worker meanwhile
+    (a crawl lost with its worker comes again at its next time)."""
+    settings = get_settings()
+    schedule = {}
+    for source, times in settings.crawl_schedule.items():
+        minute, hour, day_of_month, month_of_year, day_of_week = times.split()
+        schedule[f"crawl-{source}"] = {
+            "task": CRAWL_TASK,
+            "schedule": crontab(
+                minute=minute,
+                hour=hour,
+                day_of_month=day_of_month,
+                month_of_year=month_of_year,
+                day_of_week=day_of_week,
+            ),
+            "args": [source],
+            "options": {
+                "queue": settings.queue,
+                "time_limit": settings.crawl_time_limit,
+                "soft_time_limit": settings.crawl_time_limit * (1 - _GRACE_SHARE),
+            },
+        }
+    return schedule
 
 
 app = Celery("vidensbank", include=TASK_MODULES)

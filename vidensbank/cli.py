@@ -1,6 +1,7 @@
 """The ``vidensbank`` command: the composition root that wires the steps together."""
 
 import argparse
+import datetime as dt
 import json
 import sys
 import time
@@ -44,7 +45,7 @@ def _report(run_id: str) -> dict[str, Any]:
 
 def cmd_ingest(args: argparse.Namespace) -> int:
     """Queue every file for the workers; with --wait, follow the run until each file is done."""
-    from ingest.runs import list_sources, run_progress, start_run
+    from ingest.runs import list_sources, start_run
 
     sources = list_sources(args.targets)
     if not sources:
@@ -56,6 +57,13 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         queued = sum(source.refusal is None for source in sources)
         print(json.dumps({"run_id": run_id, "queued": queued}) if args.json else run_id)
         return 0
+    return _follow(run_id, args)
+
+
+def _follow(run_id: str, args: argparse.Namespace, extra: dict[str, Any] | None = None) -> int:
+    """Follow a run until each file is done (or ``--timeout``), then print its report (and
+    ``extra``, what else the command has to tell: a crawl's figures)."""
+    from ingest.runs import run_progress
 
     deadline = time.monotonic() + args.timeout
     show_progress = sys.stderr.isatty()
@@ -73,7 +81,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         time.sleep(WAIT_POLL_SECONDS)
     if show_progress:
         print(file=sys.stderr)
-    report = _report(run_id)
+    report = _report(run_id) | (extra or {})
     if done == total:
         from search_api.index.elastic import get_client
         from search_api.index.indexer import refresh
@@ -96,6 +104,54 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         )
         return 2
     return 0
+
+
+# The crawl's figures as the command prints them, in Danish.
+CRAWL_FIGURES = {
+    "requests": "forespørgsler",
+    "pages": "sider læst",
+    "not_modified": "uændrede svar (304)",
+    "new": "nye",
+    "changed": "ændrede",
+    "unchanged": "uændrede",
+    "moved": "flyttede",
+    "gone": "fjernet af udgiveren",
+    "restored": "kommet igen",
+    "refused": "afvist (robots.txt, anden vært, for stor)",
+    "seconds": "sekunder",
+}
+
+
+def cmd_crawl(args: argparse.Namespace) -> int:
+    """Crawl a publisher's site and ingest what is new or changed; with --wait, follow the run
+    and print its report and the crawl's figures."""
+    from ingest.crawl import crawl
+    from ingest.sources.publishers.registry import PUBLISHERS
+
+    result = crawl(PUBLISHERS[args.source], base_url=args.base_url, since=args.since)
+    figures = result.figures.as_dict()
+    if not args.json:
+        summary = ", ".join(f"{CRAWL_FIGURES[name]}: {value}" for name, value in figures.items())
+        print(f"Gennemgang af {args.source}: {summary}", file=sys.stderr)
+    if not args.wait:
+        print(
+            json.dumps({"run_id": result.run_id, "crawl": figures}) if args.json else result.run_id
+        )
+        return 0
+    return _follow(result.run_id, args, {"crawl": figures})
+
+
+def _base_url(value: str) -> str:
+    if not value.startswith(("http://", "https://")) or value[-3:] == "://":
+        raise argparse.ArgumentTypeError("skal være en http- eller https-adresse")
+    return value
+
+
+def _day(value: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError("skal være en dato som 2024-01-31") from None
 
 
 def cmd_reindex(args: argparse.Namespace) -> int:
@@ -251,6 +307,26 @@ def build_parser() -> argparse.ArgumentParser:
     ingest.add_argument("--json", action="store_true", help="skriv resultatet som JSON")
     ingest.add_argument("--timeout", type=float, default=3600, help="sekunder at vente højst")
     ingest.set_defaults(func=cmd_ingest)
+
+    from ingest.sources.publishers.registry import PUBLISHERS
+
+    crawl = commands.add_parser(
+        "crawl",
+        help="gennemgå en udgivers websted og indlæs det nye og ændrede",
+        description="Udgivere: "
+        + (", ".join(f"{key} ({p.name})" for key, p in sorted(PUBLISHERS.items())) or "ingen"),
+    )
+    crawl.add_argument("source", choices=sorted(PUBLISHERS), help="udgiveren")
+    crawl.add_argument(
+        "--base-url", type=_base_url, help="gennemgå denne adresse i stedet for udgiverens egen"
+    )
+    crawl.add_argument(
+        "--since", type=_day, metavar="YYYY-MM-DD", help="kun publikationer fra denne dag og frem"
+    )
+    crawl.add_argument("--wait", action="store_true", help="vent, til alle filer er færdige")
+    crawl.add_argument("--json", action="store_true", help="skriv resultatet som JSON")
+    crawl.add_argument("--timeout", type=float, default=3600, help="sekunder at vente højst")
+    crawl.set_defaults(func=cmd_crawl)
 
     reindex = commands.add_parser(
         "reindex", help="byg søgeindekset igen fra databasen, helt eller for enkelte dokumenter"

@@ -79,8 +79,11 @@ class ReasonCode(StrEnum):
     OUTSIDE_ROOT = "outside_root"
     BAD_MANIFEST = "bad_manifest"
     DUPLICATE = "duplicate"
+    BAD_METADATA = "bad_metadata"
     # Fetching.
     FETCH_FAILED = "fetch_failed"
+    # A crawl must not fetch it: robots.txt forbids it, or it is off the publisher's hosts.
+    NOT_ALLOWED = "not_allowed"
     TOO_LARGE = "too_large"
     # The content.
     EMPTY = "empty"
@@ -108,7 +111,9 @@ _REASON_LABELS = {
     ReasonCode.OUTSIDE_ROOT: "uden for mappen",
     ReasonCode.BAD_MANIFEST: "fejl i manifest.json",
     ReasonCode.DUPLICATE: "dublet",
+    ReasonCode.BAD_METADATA: "fejl i udgiverens oplysninger",
     ReasonCode.FETCH_FAILED: "kunne ikke hentes",
+    ReasonCode.NOT_ALLOWED: "må ikke hentes",
     ReasonCode.TOO_LARGE: "for stor",
     ReasonCode.EMPTY: "tom fil",
     ReasonCode.WRONG_TYPE: "forkert filtype",

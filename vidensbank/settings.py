@@ -140,6 +140,52 @@ class Settings(BaseSettings):
     max_html_depth: int = Field(
         default=512, description="Deepest nesting of elements an HTML file may have."
     )
+    crawl_contact_url: str = Field(
+        default="https://vidensbank.example/om",
+        description=(
+            "The page about the service that the crawler's user agent names, so a publisher "
+            "knows who reads its site and how to reach them."
+        ),
+    )
+    crawl_delay: float = Field(
+        default=1.0,
+        ge=0,
+        description=(
+            "Least seconds between two requests of a crawl to one host (a robots.txt "
+            "Crawl-delay that is longer wins)."
+        ),
+    )
+    crawl_retries: int = Field(
+        default=3,
+        ge=0,
+        description="Retries of a crawl request answered 429 or 5xx, or lost on the network.",
+    )
+    crawl_backoff: float = Field(
+        default=2.0,
+        ge=0,
+        description="Seconds before a crawl request's first retry; doubled for each next one.",
+    )
+    crawl_max_wait: float = Field(
+        default=120.0,
+        ge=0,
+        description="Longest wait before a retry, whatever a server's Retry-After asks for.",
+    )
+    crawl_max_page_bytes: int = Field(
+        default=10 * 1024 * 1024,
+        description="Largest listing or landing page a crawl reads, in bytes.",
+    )
+    crawl_time_limit: float = Field(
+        default=6 * 3600.0,
+        description="Seconds a scheduled crawl (the crawl.source task) may run.",
+    )
+    crawl_schedule: dict[str, str] = Field(
+        default_factory=dict,
+        description=(
+            "When each publisher is crawled by Celery beat: JSON, source to crontab, e.g. "
+            '{"vive": "0 3 * * *"}.'
+        ),
+    )
+
     oai_repository_identifier: str = Field(
         default="vidensbank.local",
         description=(
@@ -158,6 +204,16 @@ class Settings(BaseSettings):
         default="127.0.0.1,localhost",
         description="Comma-separated host names the web app answers to (others get a 400).",
     )
+
+    @field_validator("crawl_schedule")
+    @classmethod
+    def _crontabs(cls, value: dict[str, str]) -> dict[str, str]:
+        for source, crontab in value.items():
+            if len(crontab.split()) != 5:
+                raise ValueError(
+                    f"the schedule of {source!r} must be a crontab of five fields: {crontab!r}"
+                )
+        return value
 
     @field_validator("var")
     @classmethod

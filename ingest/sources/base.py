@@ -24,6 +24,8 @@ class SourceItem(BaseModel):
     source_uri: str
     metadata: dict[str, Any] = Field(default_factory=dict)
     refusal: Refusal | None = None
+    # The document it belongs to, when the source knows it; otherwise ``source_uri`` decides.
+    document_id: str | None = None
 
     def refuse(self, error: ExtractionError) -> "SourceItem":
         return self.model_copy(update={"refusal": Refusal(code=error.code, reason=error.message)})

@@ -31,6 +31,8 @@ FIELD_NAMES = {
     "source_url": "source_url (kildeadresse)",
     "target_age": "target_age (målgruppe)",
     "professional": "professional (faggruppe)",
+    "isbn": "isbn (ISBN)",
+    "target_group": "target_group (målgruppe med udgiverens ord)",
 }
 
 
@@ -50,6 +52,8 @@ class ManifestEntry(BaseModel):
     )
     target_age: str | None = Field(default=None, min_length=1, max_length=100)
     professional: list[ShortText] = Field(default_factory=list, max_length=50)
+    isbn: str | None = Field(default=None, min_length=10, max_length=20, pattern=r"^[0-9Xx -]+$")
+    target_group: str | None = Field(default=None, min_length=1, max_length=300)
 
     @field_validator("authors", mode="before")
     @classmethod
@@ -68,8 +72,9 @@ class ManifestEntry(BaseModel):
         return value
 
 
-def explain(error: ValidationError) -> str:
-    """The first problem of an entry, in Danish, naming its field."""
+def explain(error: ValidationError, *, whose: str = "Manifestets") -> str:
+    """The first problem of an entry, in Danish, naming its field (``whose`` says where the
+    entry comes from: the manifest, or a publisher's site)."""
     first = error.errors()[0]
     field = str(first["loc"][0]) if first["loc"] else "?"
     name = FIELD_NAMES.get(field, field)
@@ -78,6 +83,8 @@ def explain(error: ValidationError) -> str:
         problem = "er for lang"
     elif kind in ("string_type", "list_type", "date_type", "date_from_datetime_parsing"):
         problem = "har en forkert type"
+    elif kind == "string_pattern_mismatch" and field == "isbn":
+        problem = "er ikke et ISBN"
     elif kind == "string_pattern_mismatch":
         problem = "skal være en http- eller https-adresse"
     elif kind.startswith("date"):
@@ -86,7 +93,7 @@ def explain(error: ValidationError) -> str:
         problem = "er tom"
     else:
         problem = "er ugyldig"
-    return f"Manifestets felt {name} for filen {problem}."
+    return f"{whose} felt {name} for filen {problem}."
 
 
 def read_manifest(folder_fd: int) -> dict[str, dict[str, Any]]:

@@ -6,10 +6,9 @@ from urllib.parse import urlsplit
 import httpx
 
 from ingest.sources.base import SourceItem
+from ingest.sources.polite import user_agent
 from vidensbank.errors import DependencyUnavailableError, ExtractionError, ReasonCode
 from vidensbank.settings import get_settings
-
-USER_AGENT = "Vidensbank/0.1 (+https://vidensbank.example/om)"
 
 
 def is_web_address(target: str) -> bool:
@@ -32,7 +31,7 @@ def fetch_url(url: str) -> bytes:
                 transport=transport,
                 timeout=settings.fetch_timeout,
                 follow_redirects=True,
-                headers={"User-Agent": USER_AGENT},
+                headers={"User-Agent": user_agent()},
             ) as client,
             client.stream("GET", url) as response,
         ):

@@ -10,6 +10,7 @@ from ingest.runs import list_sources, start_run
 from ingest.sources import is_web_address
 from ingest.sources.upload import clean_name, store_upload
 from search_api.api.schemas import (
+    CrawlPublic,
     IngestItemPublic,
     IngestRunList,
     IngestRunPublic,
@@ -18,7 +19,9 @@ from vidensbank.accounts import Account
 from vidensbank.errors import BadRequestError, NotFoundError
 from vidensbank.identity import path_from_uri, public_source_uri
 from vidensbank.store import audit
+from vidensbank.store import crawl as crawl_store
 from vidensbank.store import runs as run_store
+from vidensbank.store.crawl import Crawl
 from vidensbank.store.db import session_scope
 from vidensbank.store.runs import IngestItem, IngestRun, ItemStatus
 
@@ -60,12 +63,21 @@ def _item_public(item: IngestItem, show_held: bool) -> IngestItemPublic:
     )
 
 
-def _run_public(run: IngestRun, show_held: bool) -> IngestRunPublic:
+def _run_public(run: IngestRun, crawl: Crawl | None, show_held: bool) -> IngestRunPublic:
     return IngestRunPublic(
         run_id=run.id,
         created_at=run.created_at,
         counts=dict(Counter(item.status for item in run.items)),
         documents=[_item_public(item, show_held) for item in run.items],
+        crawl=None
+        if crawl is None
+        else CrawlPublic(
+            source=crawl.source,
+            base_url=crawl.base_url,
+            since=crawl.since,
+            started_at=crawl.started_at,
+            **crawl.figures().as_dict(),
+        ),
     )
 
 
@@ -76,13 +88,15 @@ def get_run(run_id: str, *, show_held: bool) -> IngestRunPublic:
         run = run_store.get_run(session, run_id=run_id)
         if run is None:
             raise NotFoundError("Indlæsningen findes ikke.")
-        return _run_public(run, show_held)
+        return _run_public(run, crawl_store.get_crawl(session, run_id=run_id), show_held)
 
 
 def list_runs(*, show_held: bool) -> IngestRunList:
     with session_scope() as session:
+        found = run_store.list_runs(session)
+        crawls = crawl_store.crawls_of(session, run_ids=[run.id for run in found])
         return IngestRunList(
-            runs=[_run_public(run, show_held) for run in run_store.list_runs(session)]
+            runs=[_run_public(run, crawls.get(run.id), show_held) for run in found]
         )
 
 

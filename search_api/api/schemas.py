@@ -177,11 +177,32 @@ class IngestItemPublic(BaseModel):
     reason: str | None
 
 
+class CrawlPublic(BaseModel):
+    """The crawl a run came from: which site, and what the crawl asked and found."""
+
+    source: str
+    base_url: str
+    since: dt.date | None
+    started_at: AwareDatetime
+    requests: int
+    pages: int
+    not_modified: int
+    new: int
+    changed: int
+    unchanged: int
+    moved: int
+    gone: int
+    restored: int
+    refused: int
+    seconds: float
+
+
 class IngestRunPublic(BaseModel):
     run_id: str
     created_at: AwareDatetime
     counts: dict[str, int]
     documents: list[IngestItemPublic]
+    crawl: CrawlPublic | None = None
 
 
 class IngestRunList(BaseModel):

@@ -561,3 +561,13 @@ def co_occurring_entities(
         .limit(limit)
     ).all()
     return [(str(k), str(c), str(lab), int(n)) for k, c, lab, n in rows]
+
+
+def documents_at(session: Session, *, source_uris: Sequence[str]) -> dict[str, Document]:
+    """The documents that come from these addresses, by address."""
+    return {
+        document.source_uri: document
+        for document in session.scalars(
+            select(Document).where(Document.source_uri.in_(source_uris))
+        )
+    }

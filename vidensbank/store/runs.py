@@ -80,7 +80,10 @@ class IngestItem(Base):
 @dataclass(frozen=True)
 class NewItem:
     """A file of a new run as its source listed it. One the listing already refused (a link out
-    of the folder, a bad manifest entry) carries its reason and is quarantined at once."""
+    of the folder, a bad manifest entry) carries its reason and is quarantined at once; one its
+    source already settled (a crawl's unchanged or withdrawn publication) carries its final
+    ``status``. ``document_id`` names the document it belongs to when the source knows it (a
+    publication that moved keeps its document); otherwise its source identity decides."""
 
     filename: str
     location: str
@@ -88,6 +91,14 @@ class NewItem:
     source_metadata: dict[str, Any]
     reason_code: str | None = None
     reason: str | None = None
+    status: str | None = None
+    document_id: str | None = None
+
+    @property
+    def initial_status(self) -> str:
+        if self.status is not None:
+            return self.status
+        return ItemStatus.PENDING if self.reason_code is None else ItemStatus.QUARANTINED
 
 
 def create_run(session: Session, *, queue: str, items: Sequence[NewItem]) -> IngestRun:
@@ -99,7 +110,8 @@ def create_run(session: Session, *, queue: str, items: Sequence[NewItem]) -> Ing
             location=item.location,
             source_uri=item.source_uri,
             source_metadata=item.source_metadata,
-            status=ItemStatus.PENDING if item.reason_code is None else ItemStatus.QUARANTINED,
+            status=item.initial_status,
+            document_id=item.document_id,
             reason_code=item.reason_code,
             reason=item.reason,
         )

@@ -1,0 +1,175 @@
+"""The crawler's client against a local site that logs every request it gets."""
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from ingest.sources.polite import Outcome, PoliteClient, user_agent
+from tests.http_site import Site
+
+DELAY = 0.1
+
+
+@pytest.fixture
+def site(tmp_path: Path) -> Iterator[Site]:
+    (tmp_path / "rapporter").mkdir()
+    for name in ("a", "b", "c"):
+        (tmp_path / "rapporter" / f"{name}.pdf").write_bytes(f"%PDF-1.4 {name}".encode() * 10)
+    (tmp_path / "privat").mkdir()
+    (tmp_path / "privat" / "notat.pdf").write_bytes(b"%PDF-1.4 privat")
+    (tmp_path / "stor.pdf").write_bytes(b"x" * 5000)
+    (tmp_path / "liste.html").write_text("<h1>Udgivelser på dansk: æøå</h1>", encoding="utf-8")
+    (tmp_path / "robots.txt").write_text("User-agent: *\nDisallow: /privat/\n")
+    with Site(tmp_path) as running:
+        yield running
+
+
+def client(site: Site, **options: float) -> PoliteClient:
+    settings: dict[str, float] = {"delay": DELAY, "backoff": 0.05, "max_wait": 0.3, **options}
+    return PoliteClient({"127.0.0.1"}, **settings)  # type: ignore[arg-type]
+
+
+def test_robots_txt_is_read_once_and_a_disallowed_address_is_refused(site: Site) -> None:
+    with client(site) as polite:
+        refused = polite.fetch(site.url("/privat/notat.pdf"))
+        allowed = polite.fetch(site.url("/rapporter/a.pdf"))
+    assert refused.outcome == Outcome.REFUSED and refused.code == "not_allowed"
+    assert "robots.txt forbyder at hente /privat/notat.pdf" in (refused.reason or "")
+    assert allowed.outcome == Outcome.FETCHED and allowed.body == b"%PDF-1.4 a" * 10
+    assert site.paths() == ["/robots.txt", "/rapporter/a.pdf"]
+    assert polite.counts.refused == 1 and polite.counts.requests == 2
+    assert all(request.user_agent == user_agent() for request in site.requests)
+    assert user_agent().startswith("Vidensbank/") and "+https://" in user_agent()
+
+
+def test_requests_to_one_host_keep_the_interval_and_a_longer_crawl_delay(site: Site) -> None:
+    with client(site) as polite:
+        for name in ("a", "b", "c"):
+            assert polite.fetch(site.url(f"/rapporter/{name}.pdf")).outcome == Outcome.FETCHED
+    assert len(site.requests) == 4
+    assert min(site.gaps()) >= DELAY - 0.005, site.gaps()
+
+    site.clear()
+    (site.root / "robots.txt").write_text("User-agent: *\nCrawl-delay: 0.25\n")
+    with client(site, delay=0.02) as polite:
+        for name in ("a", "b"):
+            polite.fetch(site.url(f"/rapporter/{name}.pdf"))
+    assert min(site.gaps()) >= 0.245, site.gaps()
+
+
+def test_what_was_read_before_is_asked_for_conditionally_and_a_304_reads_the_stored_copy(
+    site: Site,
+) -> None:
+    with client(site) as polite:
+        first = polite.fetch(site.url("/rapporter/a.pdf"))
+        text = polite.page(site.url("/liste.html"))
+    assert text == "<h1>Udgivelser på dansk: æøå</h1>"
+    known = {
+        site.url("/rapporter/a.pdf"): first.validators,
+        site.url("/liste.html"): polite.pages_read[site.url("/liste.html")].validators,
+    }
+    site.clear()
+    with PoliteClient({"127.0.0.1"}, known=known, delay=DELAY) as again:
+        unchanged = again.fetch(site.url("/rapporter/a.pdf"))
+        page = again.page(site.url("/liste.html"))
+    assert unchanged.outcome == Outcome.NOT_MODIFIED
+    assert unchanged.content_hash == first.content_hash and unchanged.body is None
+    assert page == text
+    conditional = [r for r in site.requests if r.path != "/robots.txt"]
+    assert [r.status for r in conditional] == [304, 304]
+    assert all(r.if_none_match and r.if_modified_since for r in conditional)
+    assert again.counts.not_modified == 2
+
+
+def test_503_and_429_are_retried_with_backoff_and_retry_after_within_bounds(site: Site) -> None:
+    site.fail("/rapporter/a.pdf", 503, times=2)
+    site.fail("/rapporter/b.pdf", 429, times=1, retry_after="30")
+    with client(site, delay=0.01) as polite:
+        assert polite.fetch(site.url("/rapporter/a.pdf")).outcome == Outcome.FETCHED
+        assert polite.fetch(site.url("/rapporter/b.pdf")).outcome == Outcome.FETCHED
+    statuses = [(r.path, r.status) for r in site.requests if r.path != "/robots.txt"]
+    assert statuses == [
+        ("/rapporter/a.pdf", 503),
+        ("/rapporter/a.pdf", 503),
+        ("/rapporter/a.pdf", 200),
+        ("/rapporter/b.pdf", 429),
+        ("/rapporter/b.pdf", 200),
+    ]
+    waits = site.gaps()[1:]
+    # Backoff 0.05 s, then 0.1 s; Retry-After's 30 s bounded to the 0.3 s most.
+    assert waits[0] >= 0.045 and waits[1] >= 0.095
+    assert 0.29 <= waits[3] < 5
+
+
+def test_a_server_that_keeps_failing_is_given_up_with_the_reason(site: Site) -> None:
+    site.fail("/rapporter/a.pdf", 503, times=10)
+    with client(site, delay=0.01, retries=2) as polite:
+        failed = polite.fetch(site.url("/rapporter/a.pdf"))
+    assert failed.outcome == Outcome.FAILED and failed.code == "fetch_failed"
+    assert failed.reason == (
+        "Adressen kunne ikke hentes: serveren svarede 503, også efter 2 nye forsøg."
+    )
+    assert site.paths(503) == ["/rapporter/a.pdf"] * 3
+
+
+def test_a_file_over_the_limit_is_refused(site: Site) -> None:
+    with client(site, file_bytes=1000) as polite:
+        refused = polite.fetch(site.url("/stor.pdf"))
+    assert refused.outcome == Outcome.REFUSED and refused.code == "too_large"
+    assert "1000 bytes" in (refused.reason or "")
+
+
+def test_redirects_are_followed_on_the_publishers_hosts_only(site: Site) -> None:
+    port = site.base_url.rsplit(":", 1)[1]
+    (site.root / "_redirects.txt").write_text(
+        "/gammel.pdf /rapporter/a.pdf 301\n"
+        f"/flyttet.pdf http://localhost:{port}/rapporter/b.pdf 302\n"
+        "/ude.pdf https://andet.example/x.pdf 301\n"
+        "/rundt.pdf /rundt.pdf 302\n"
+    )
+    with PoliteClient({"127.0.0.1", "localhost"}, delay=0.01) as polite:
+        within = polite.fetch(site.url("/gammel.pdf"))
+        other_host = polite.fetch(site.url("/flyttet.pdf"))
+        foreign = polite.fetch(site.url("/ude.pdf"))
+        loop = polite.fetch(site.url("/rundt.pdf"))
+    assert within.outcome == Outcome.FETCHED and within.url == site.url("/rapporter/a.pdf")
+    assert within.requested == site.url("/gammel.pdf")
+    assert other_host.outcome == Outcome.FETCHED
+    assert other_host.url == f"http://localhost:{port}/rapporter/b.pdf"
+    assert foreign.outcome == Outcome.REFUSED and foreign.code == "not_allowed"
+    assert foreign.reason is not None and "andet.example" in foreign.reason
+    assert loop.outcome == Outcome.REFUSED and "mere end 5 gange" in (loop.reason or "")
+    assert site.paths().count("/rundt.pdf") == 6
+    # robots.txt is read on each host the crawl goes to.
+    assert site.paths().count("/robots.txt") == 2
+
+
+def test_robots_txt_that_fails_forbids_everything_and_a_missing_one_allows_all(
+    site: Site,
+) -> None:
+    site.fail("/robots.txt", 503, times=10)
+    with client(site, delay=0.01, retries=1) as polite:
+        refused = polite.fetch(site.url("/rapporter/a.pdf"))
+        assert polite.page(site.url("/liste.html")) is None
+        assert polite.incomplete
+    assert refused.outcome == Outcome.REFUSED
+    assert "robots.txt kunne ikke hentes" in (refused.reason or "")
+    assert site.paths() == ["/robots.txt", "/robots.txt"]
+
+    (site.root / "robots.txt").unlink()
+    site.fail("/robots.txt", 503, times=0)
+    with client(site, delay=0.01) as polite:
+        assert polite.fetch(site.url("/privat/notat.pdf")).outcome == Outcome.FETCHED
+        assert polite.page(site.url("/findes-ikke.html")) is None
+        assert not polite.incomplete  # a 404 is the publisher's answer, not a gap
+
+
+def test_a_page_read_once_in_a_crawl_is_not_asked_for_again(site: Site) -> None:
+    with client(site, delay=0.01) as polite:
+        first = polite.page(site.url("/liste.html"))
+        again = polite.page(site.url("/liste.html"))
+        as_file = polite.fetch(site.url("/liste.html"), body=True)
+    assert first == again == "<h1>Udgivelser på dansk: æøå</h1>"
+    assert as_file.body == first.encode()
+    assert site.paths() == ["/robots.txt", "/liste.html"] and polite.counts.pages == 1

@@ -1,0 +1,66 @@
+"""A run that a crawl started shows the crawl's figures, on its page and in its JSON twin."""
+
+import datetime as dt
+
+from fastapi.testclient import TestClient
+
+from vidensbank.store import crawl as crawl_store
+from vidensbank.store import runs as run_store
+from vidensbank.store.crawl import CrawlFigures
+from vidensbank.store.db import migrate, session_scope
+from vidensbank.store.runs import ItemStatus, NewItem
+from web.app import app
+
+FIGURES = CrawlFigures(
+    requests=41, pages=7, not_modified=30, new=2, changed=1, unchanged=28, gone=1, seconds=43.5
+)
+
+
+def crawled_run() -> str:
+    migrate()
+    with session_scope() as session:
+        run = run_store.create_run(
+            session,
+            queue="crawl-run-test",
+            items=[
+                NewItem(
+                    filename="rapport.pdf",
+                    location="blob:" + "0" * 64,
+                    source_uri="https://udgiver.example/rapport.pdf",
+                    source_metadata={"title": "Rapport"},
+                    status=ItemStatus.UNCHANGED,
+                )
+            ],
+        )
+        crawl_store.record_crawl(
+            session,
+            run_id=run.id,
+            source="vive",
+            base_url="https://udgiver.example/",
+            since=dt.date(2024, 1, 1),
+            started_at=dt.datetime(2026, 12, 2, 3, 0, tzinfo=dt.UTC),
+            figures=FIGURES,
+        )
+        return run.id
+
+
+def test_a_crawled_run_shows_its_figures_and_a_plain_run_none() -> None:
+    run_id = crawled_run()
+    client = TestClient(app)
+    run = client.get(f"/api/runs/{run_id}").json()
+    assert run["crawl"]["source"] == "vive" and run["crawl"]["since"] == "2024-01-01"
+    assert {name: run["crawl"][name] for name in FIGURES.as_dict()} == FIGURES.as_dict()
+    assert run["documents"][0]["status"] == "unchanged"
+    listed = {r["run_id"]: r for r in client.get("/api/runs").json()["runs"]}
+    assert listed[run_id]["crawl"] == run["crawl"]
+
+    page = client.get(f"/indlaesninger/{run_id}")
+    assert page.status_code == 200
+    assert "Gennemgang af vive" in page.text
+    assert "<dt>Uændrede svar (304)</dt><dd>30</dd>" in page.text
+    assert "<dt>Sekunder</dt><dd>43.5</dd>" in page.text
+
+    with session_scope() as session:
+        plain = run_store.create_run(session, queue="crawl-run-test", items=[]).id
+    assert client.get(f"/api/runs/{plain}").json()["crawl"] is None
+    assert "Gennemgang af" not in client.get(f"/indlaesninger/{plain}").text
