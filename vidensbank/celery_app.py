@@ -53,6 +53,7 @@ STEP_NAMES = {
     "ingest.fetch_items": "hente filen",
     "extract.documents": "læse filen",
     "enrich.documents": "finde navnene i teksten",
+    "editions.documents": "finde andre udgaver af dokumentet",
     "index.documents": "lægge dokumentet i søgeindekset",
 }
 # How often a worker checks that the broker still has its queue.

@@ -2,12 +2,23 @@
 
 import datetime as dt
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 
 class PageHit(BaseModel):
     page: int
     highlight: str  # HTML-escaped page text, with <mark> around the matched words
+
+
+class Edition(BaseModel):
+    """Another edition of a result's text: another rendering, publisher or edition of it."""
+
+    id: str
+    title: str
+    publisher: str | None
+    kind: str | None
+    published: dt.date | None
+    filename: str
 
 
 class SearchResult(BaseModel):
@@ -20,6 +31,8 @@ class SearchResult(BaseModel):
     source_uri: str | None  # the publisher's address; None for a file from a local folder
     score: float | None
     hits: list[PageHit]
+    # The result's other editions (it stands for them all), oldest publication first.
+    editions: list[Edition] = Field(default_factory=list)
 
 
 class FacetValue(BaseModel):
