@@ -6,12 +6,14 @@ from nlp_models.personal_data import SCREENING_VERSION
 from search_api.api.schemas import DocumentPublic, EntityPublic, PageText, Withdrawal
 from search_api.index import indexer
 from search_api.index.elastic import get_client
+from search_api.query.results import Edition, file_format
 from vidensbank.accounts import Account
 from vidensbank.celery_app import enqueue
 from vidensbank.errors import BadRequestError, GoneError, NotFoundError
 from vidensbank.identity import public_source_uri
 from vidensbank.store import audit
 from vidensbank.store import documents as document_store
+from vidensbank.store import editions as edition_store
 from vidensbank.store import personal_data as personal_store
 from vidensbank.store.db import session_scope
 from vidensbank.store.documents import Document, DocumentStatus
@@ -67,6 +69,18 @@ def get_document(document_id: str, account: Account | None = None) -> DocumentPu
             isbn=(document.extra or {}).get("isbn"),
             rights=(document.extra or {}).get("rights"),
             language=(document.extra or {}).get("language") or "da",
+            editions=[
+                Edition(
+                    id=other.id,
+                    title=other.title,
+                    publisher=other.publisher,
+                    kind=other.kind,
+                    published=other.published,
+                    filename=other.filename,
+                    format=file_format(other.filename),
+                )
+                for other in edition_store.other_editions(session, document_id=document.id)
+            ],
         )
 
 

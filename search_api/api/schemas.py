@@ -3,7 +3,9 @@
 import datetime as dt
 from typing import Any
 
-from pydantic import AwareDatetime, BaseModel
+from pydantic import AwareDatetime, BaseModel, Field
+
+from search_api.query.results import Edition
 
 
 class ErrorResponse(BaseModel):
@@ -92,6 +94,9 @@ class DocumentPublic(BaseModel):
     isbn: str | None = None
     rights: str | None = None  # the publisher's rights statement or licence, as curators set it
     language: str = "da"  # ISO 639-1
+    # The same text elsewhere: another rendering, publisher or edition (anyone may read them),
+    # oldest publication first.
+    editions: list[Edition] = Field(default_factory=list)
 
 
 class Reference(BaseModel):

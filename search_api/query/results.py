@@ -10,8 +10,14 @@ class PageHit(BaseModel):
     highlight: str  # HTML-escaped page text, with <mark> around the matched words
 
 
+def file_format(filename: str) -> str:
+    """A file's format as the pages name it: "PDF", "Webside", or its extension."""
+    suffix = filename.rpartition(".")[2].lower() if "." in filename else ""
+    return {"pdf": "PDF", "html": "Webside", "htm": "Webside"}.get(suffix, suffix.upper() or "Fil")
+
+
 class Edition(BaseModel):
-    """Another edition of a result's text: another rendering, publisher or edition of it."""
+    """Another edition of a document's text: another rendering, publisher or edition of it."""
 
     id: str
     title: str
@@ -19,6 +25,7 @@ class Edition(BaseModel):
     kind: str | None
     published: dt.date | None
     filename: str
+    format: str  # "PDF", "Webside", …
 
 
 class SearchResult(BaseModel):

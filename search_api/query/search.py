@@ -43,6 +43,7 @@ from search_api.query.results import (
     PageHit,
     SearchResponse,
     SearchResult,
+    file_format,
 )
 from vidensbank.errors import BadRequestError
 from vidensbank.identity import public_source_uri
@@ -98,6 +99,7 @@ def _editions(response: dict[str, Any] | None) -> dict[str, list[Edition]]:
                 kind=source.get("kind"),
                 published=source.get("published"),
                 filename=source["filename"],
+                format=file_format(source["filename"]),
             )
         )
     return found
