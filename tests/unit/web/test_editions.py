@@ -44,7 +44,8 @@ def test_the_other_editions_are_listed_and_a_withdrawn_one_is_not() -> None:
     ]
     page = client.get("/dokument/side-udg-1").text
     assert "Andre udgaver" in page
-    assert 'href="/dokument/side-udg-2"' in page and "Rapporten hos Socialstyrelsen &lt;b&gt;" in page
+    assert 'href="/dokument/side-udg-2"' in page
+    assert "Rapporten hos Socialstyrelsen &lt;b&gt;" in page
 
     with session_scope() as session:
         document_store.withdraw_document(session, document_id="side-udg-3", reason="Fejl.")
