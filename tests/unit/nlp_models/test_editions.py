@@ -145,15 +145,15 @@ def test_a_document_whose_text_changed_leaves_its_group_and_a_chain_falls_apart(
     first = [paragraph(1), paragraph(2), paragraph(3)]
     middle = [paragraph(2), paragraph(3), paragraph(4)]
     last = [paragraph(3), paragraph(4), paragraph(5)]
-    for document_id, pages in (("kæde-1", first), ("kæde-2", middle), ("kæde-3", last)):
+    for document_id, pages in (("kaede-1", first), ("kaede-2", middle), ("kaede-3", last)):
         store(document_id, pages)
         link(document_id, pages)
-    assert set(groups("kæde-1", "kæde-2", "kæde-3").values()) == {"kæde-1"}
+    assert set(groups("kaede-1", "kaede-2", "kaede-3").values()) == {"kaede-1"}
 
     changed = [paragraph(6), paragraph(7), paragraph(8)]
-    assert sorted(link("kæde-2", changed)) == ["kæde-1", "kæde-2", "kæde-3"]
-    assert groups("kæde-1", "kæde-2", "kæde-3") == {"kæde-1": None, "kæde-2": None, "kæde-3": None}
+    assert sorted(link("kaede-2", changed)) == ["kaede-1", "kaede-2", "kaede-3"]
+    assert groups("kaede-1", "kaede-2", "kaede-3") == {"kaede-1": None, "kaede-2": None, "kaede-3": None}
 
     # Back as it was: one group again, under the first one's id.
-    link("kæde-2", middle)
-    assert set(groups("kæde-1", "kæde-2", "kæde-3").values()) == {"kæde-1"}
+    link("kaede-2", middle)
+    assert set(groups("kaede-1", "kaede-2", "kaede-3").values()) == {"kaede-1"}
