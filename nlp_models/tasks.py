@@ -135,6 +135,9 @@ def link_editions(self: DocumentTask, document_ids: list[str]) -> None:
             pages = [
                 text for _number, text in document_store.get_pages(session, document_id=document_id)
             ]
+        # A transaction of its own that starts by writing: on SQLite it then sees every
+        # document linked before it (one that read first could not write after another did).
+        with session_scope() as session:
             changed += link_document(session, document_id=document_id, pages=pages)
     hand_on("index.documents", list(dict.fromkeys([*document_ids, *changed])))
 
