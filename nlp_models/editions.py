@@ -129,7 +129,9 @@ def link_document(session: Session, *, document_id: str, pages: Sequence[str]) -
     groups = set(edition_store.groups_of(session, document_ids=touched).values())
     touched |= set(edition_store.members(session, group_ids=groups))
     stored = edition_store.signatures(session, document_ids=touched, version=SIGNATURE_VERSION)
-    sigs = {d: Signature.from_bytes(data) for d, data in stored.items() if data}
+    # A document a curator keeps apart is compared with none.
+    apart = edition_store.separated(session, document_ids=touched)
+    sigs = {d: Signature.from_bytes(data) for d, data in stored.items() if data and d not in apart}
     assignment: dict[str, str | None] = {}
     for component in _components(sorted(touched), sigs, threshold):
         group = (

@@ -2,6 +2,7 @@
 
 from sqlalchemy.orm import Session
 
+from nlp_models.editions import link_document
 from nlp_models.personal_data import SCREENING_VERSION
 from search_api.api.schemas import DocumentPublic, EntityPublic, PageText, Withdrawal
 from search_api.index import indexer
@@ -81,6 +82,7 @@ def get_document(document_id: str, account: Account | None = None) -> DocumentPu
                 )
                 for other in edition_store.other_editions(session, document_id=document.id)
             ],
+            editions_kept_apart=bool(edition_store.separated(session, document_ids=[document.id])),
         )
 
 
@@ -168,3 +170,29 @@ def restore(account: Account, document_id: str) -> None:
         # A new file came while it was withdrawn (its entities were not looked for), or its
         # text was not screened with the current rules: the enrich step does both.
         enqueue("enrich.documents", [document_id])
+
+
+def keep_apart(account: Account, document_id: str, apart: bool) -> None:
+    """A curator's decision that the document is no other's edition (``apart``), or that it
+    is linked by its text again; its groups are worked out again and indexed at once."""
+    with session_scope() as session:
+        _document_or_404(session, document_id)
+        was_apart = bool(edition_store.separated(session, document_ids=[document_id]))
+        if was_apart == apart:
+            return
+        if apart:
+            edition_store.separate(session, document_id=document_id, by=account.email)
+        else:
+            edition_store.unseparate(session, document_id=document_id)
+        audit.record(
+            session,
+            actor=account.email,
+            action="document.editions.separate" if apart else "document.editions.rejoin",
+            target=f"dokument:{document_id}",
+        )
+        pages = [
+            text for _number, text in document_store.get_pages(session, document_id=document_id)
+        ]
+    with session_scope() as session:
+        changed = link_document(session, document_id=document_id, pages=pages)
+    indexer.index_documents(get_client(), {document_id, *changed})

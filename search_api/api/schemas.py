@@ -97,6 +97,8 @@ class DocumentPublic(BaseModel):
     # The same text elsewhere: another rendering, publisher or edition (anyone may read them),
     # oldest publication first.
     editions: list[Edition] = Field(default_factory=list)
+    # A curator decided it is no other document's edition.
+    editions_kept_apart: bool = False
 
 
 class Reference(BaseModel):

@@ -56,6 +56,40 @@ class EditionMember(Base):
     linked_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
+class EditionSeparation(Base):
+    """A curator's decision that the document is no other document's edition: linking leaves
+    it alone, whatever its text."""
+
+    __tablename__ = "edition_separations"
+
+    document_id: Mapped[str] = mapped_column(
+        ForeignKey("documents.id", ondelete="CASCADE"), primary_key=True
+    )
+    separated_by: Mapped[str] = mapped_column(String(320))
+    separated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+def separate(session: Session, *, document_id: str, by: str) -> None:
+    if session.get(EditionSeparation, document_id) is None:
+        session.add(EditionSeparation(document_id=document_id, separated_by=by))
+        session.flush()
+
+
+def unseparate(session: Session, *, document_id: str) -> None:
+    session.execute(delete(EditionSeparation).where(EditionSeparation.document_id == document_id))
+
+
+def separated(session: Session, *, document_ids: Iterable[str]) -> set[str]:
+    """Those of these documents a curator keeps apart from every other."""
+    return set(
+        session.scalars(
+            select(EditionSeparation.document_id).where(
+                EditionSeparation.document_id.in_(list(document_ids))
+            )
+        )
+    )
+
+
 def lock_editions(session: Session) -> None:
     """Link one document at a time, so two editions read at once still find each other (on
     SQLite the first write takes the database's one write lock anyway)."""

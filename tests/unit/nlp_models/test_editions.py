@@ -152,7 +152,11 @@ def test_a_document_whose_text_changed_leaves_its_group_and_a_chain_falls_apart(
 
     changed = [paragraph(6), paragraph(7), paragraph(8)]
     assert sorted(link("kaede-2", changed)) == ["kaede-1", "kaede-2", "kaede-3"]
-    assert groups("kaede-1", "kaede-2", "kaede-3") == {"kaede-1": None, "kaede-2": None, "kaede-3": None}
+    assert groups("kaede-1", "kaede-2", "kaede-3") == {
+        "kaede-1": None,
+        "kaede-2": None,
+        "kaede-3": None,
+    }
 
     # Back as it was: one group again, under the first one's id.
     link("kaede-2", middle)

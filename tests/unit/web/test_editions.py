@@ -6,6 +6,7 @@ import random
 from fastapi.testclient import TestClient
 
 from nlp_models.editions import link_document
+from tests.accounts import add, csrf, logged_in
 from tests.documents import store_document
 from vidensbank.store import documents as document_store
 from vidensbank.store.db import migrate, session_scope
@@ -57,3 +58,55 @@ def test_the_other_editions_are_listed_and_a_withdrawn_one_is_not() -> None:
         store_document(session, "side-alene", title="Alene", pages=["Kort tekst."])
     assert client.get("/api/documents/side-alene").json()["editions"] == []
     assert "Andre udgaver" not in client.get("/dokument/side-alene").text
+
+
+def test_a_curator_keeps_a_document_apart_and_lets_it_be_linked_again() -> None:
+    migrate()
+    rng = random.Random(6)
+    text = " ".join(f"ord{rng.randrange(10**6)}" for _ in range(400))
+    with session_scope() as session:
+        for document_id in ("skil-1", "skil-2", "skil-3"):
+            store_document(session, document_id, title=document_id, pages=[text])
+            document_store.set_document_status(session, document_id=document_id, status="indexed")
+    for document_id in ("skil-1", "skil-2", "skil-3"):
+        with session_scope() as session:
+            link_document(session, document_id=document_id, pages=[text])
+    anonymous = TestClient(app)
+
+    def editions(document_id: str) -> list[str]:
+        return [e["id"] for e in anonymous.get(f"/api/documents/{document_id}").json()["editions"]]
+
+    assert editions("skil-1") == ["skil-2", "skil-3"]
+    add("udgaver@eksempel.dk")
+    curator = logged_in("udgaver@eksempel.dk")
+    token = csrf(curator.get("/dokument/skil-2").text)
+    assert "skil dokumentet ud" in curator.get("/dokument/skil-2").text
+    assert "skil dokumentet ud" not in anonymous.get("/dokument/skil-2").text
+    done = curator.post(
+        "/dokument/skil-2/udgaver/adskil", data={"csrf_token": token}, follow_redirects=False
+    )
+    assert done.status_code == 303
+    assert editions("skil-1") == ["skil-3"] and editions("skil-2") == []
+    assert "Find dokumentets udgaver igen" in curator.get("/dokument/skil-2").text
+    # Linked again by the pipeline (a new file, a re-extraction): still kept apart.
+    with session_scope() as session:
+        link_document(session, document_id="skil-2", pages=[text])
+    assert editions("skil-2") == []
+
+    curator.post("/dokument/skil-2/udgaver/saml", data={"csrf_token": token})
+    assert editions("skil-2") == ["skil-1", "skil-3"]
+    assert (
+        curator.post("/dokument/findes-ikke/udgaver/adskil", data={"csrf_token": token}).status_code
+        == 404
+    )
+
+    add("revisor@eksempel.dk", role="admin")
+    events = (
+        logged_in("revisor@eksempel.dk")
+        .get("/api/audit", params={"actor": "udgaver@eksempel.dk"})
+        .json()
+    )
+    assert [e["action"] for e in events][:2] == [
+        "document.editions.rejoin",
+        "document.editions.separate",
+    ]

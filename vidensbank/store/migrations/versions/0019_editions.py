@@ -1,4 +1,4 @@
-"""Editions: text signatures, their bands, and edition groups
+"""Editions: text signatures, their bands, edition groups and curators' separations
 
 Revision ID: 0019
 Revises: 0015
@@ -45,9 +45,16 @@ def upgrade() -> None:
         sa.Column("linked_at", sa.DateTime(timezone=True), nullable=False),
     )
     op.create_index("ix_edition_members_group_id", "edition_members", ["group_id"])
+    op.create_table(
+        "edition_separations",
+        _document(),
+        sa.Column("separated_by", sa.String(320), nullable=False),
+        sa.Column("separated_at", sa.DateTime(timezone=True), nullable=False),
+    )
 
 
 def downgrade() -> None:
+    op.drop_table("edition_separations")
     op.drop_index("ix_edition_members_group_id", "edition_members")
     op.drop_table("edition_members")
     op.drop_index("ix_edition_bands_document_id", "edition_bands")
