@@ -80,12 +80,18 @@ def test_search_lists_the_group_once_with_its_other_editions(
     shown = [r for r in found["results"] if r["id"] in trio]
     assert len(shown) == 1, listed
     assert {e["id"] for e in shown[0]["editions"]} == trio - {shown[0]["id"]}
+    # The collapsed hit keeps its pages' snippets (the nested inner hits).
+    assert shown[0]["hits"] and "<mark>" in shown[0]["hits"][0]["highlight"]
     # The total counts what is listed: the group once, the other report (if found) once.
     assert found["total"] == len(listed)
     assert len(listed) == len(set(listed))
 
     everything = search(url, sort="newest")
     assert everything["total"] == 2 == len(everything["results"])
+    # Pages are pages of groups: one a page, two pages, nothing on a third.
+    paged = [search(url, sort="newest", size=1, page=n)["results"] for n in (1, 2, 3)]
+    assert [len(results) for results in paged] == [1, 1, 0]
+    assert {paged[0][0]["id"], paged[1][0]["id"]} == {r["id"] for r in everything["results"]}
     # A facet value counts groups too: VIVE has the group (two VIVE editions) and the other
     # report; Socialstyrelsen the group, by its web page.
     publishers = {v["value"]: v["count"] for v in everything["facets"]["publisher"]}
