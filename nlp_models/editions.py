@@ -16,7 +16,6 @@ from dataclasses import dataclass
 from itertools import combinations
 
 import numpy as np
-from datasketch import LeanMinHash, MinHash
 from sqlalchemy.orm import Session
 
 from vidensbank.settings import get_settings
@@ -88,6 +87,10 @@ class Signature:
 
 def signature(pages: Sequence[str]) -> Signature | None:
     """The text's signature; None for a text too short to compare."""
+    # Imported when first needed: datasketch imports scipy (a second to load), which the web
+    # app, importing this module for a curator's decision, need not pay for at start.
+    from datasketch import LeanMinHash, MinHash
+
     words = normalised_words(pages)
     if len(words) < MIN_WORDS:
         return None
