@@ -11,6 +11,7 @@ from celery.signals import worker_init
 
 from nlp_models.corrections import apply_corrections
 from nlp_models.curated_kb import current_kb_version
+from nlp_models.editions import SIGNATURE_VERSION, link_document
 from nlp_models.entities import current_finder, get_finder
 from nlp_models.mentions import summarize
 from nlp_models.personal_data import (
@@ -24,6 +25,7 @@ from vidensbank.celery_app import PIPELINE_RETRY, DocumentTask, app, enqueue, ha
 from vidensbank.settings import get_settings
 from vidensbank.store import corrections as correction_store
 from vidensbank.store import documents as document_store
+from vidensbank.store import editions as edition_store
 from vidensbank.store import runs as run_store
 from vidensbank.store.db import session_scope
 from vidensbank.store.documents import Document, DocumentStatus, EntityRow
@@ -115,7 +117,45 @@ def enrich_documents(self: DocumentTask, document_ids: list[str]) -> None:
                 pages=pages[document_id],
                 mentions=mentions,
             )
-    hand_on("index.documents", done)
+    hand_on("editions.documents", done)
+
+
+@app.task(name="editions.documents", bind=True, base=DocumentTask, **PIPELINE_RETRY)
+def link_editions(self: DocumentTask, document_ids: list[str]) -> None:
+    """Find each document's editions again; the documents whose edition group changed are
+    indexed with it, the others that moved with them too."""
+    changed: list[str] = []
+    for document_id in document_ids:
+        with session_scope() as session:
+            document = session.get(Document, document_id)
+            if document is None or document.status not in (
+                DocumentStatus.ENRICHED,
+                DocumentStatus.INDEXED,
+            ):
+                continue
+            pages = [
+                text for _number, text in document_store.get_pages(session, document_id=document_id)
+            ]
+        # A transaction of its own that starts by writing: on SQLite it then sees every
+        # document linked before it (one that read first could not write after another did).
+        with session_scope() as session:
+            changed += link_document(session, document_id=document_id, pages=pages)
+    hand_on("index.documents", list(dict.fromkeys([*document_ids, *changed])))
+
+
+def link_pending(document_ids: Sequence[str] | None = None, *, everything: bool = False) -> int:
+    """Queue documents for linking to their editions: these, every readable one, or every one
+    not yet linked by the current rules; return how many."""
+    with session_scope() as session:
+        if everything:
+            document_ids = list(document_store.iter_indexable_document_ids(session))
+        elif document_ids is None:
+            document_ids = edition_store.unsigned_document_ids(session, version=SIGNATURE_VERSION)
+        else:
+            document_ids = [i for i in document_ids if session.get(Document, i) is not None]
+    for document_id in document_ids:
+        enqueue("editions.documents", [document_id])
+    return len(document_ids)
 
 
 def reenrich(document_ids: Sequence[str] | None = None) -> int:

@@ -56,6 +56,7 @@ STEP_NAMES = {
     "ingest.fetch_items": "hente filen",
     "extract.documents": "læse filen",
     "enrich.documents": "finde navnene i teksten",
+    "editions.documents": "finde andre udgaver af dokumentet",
     "index.documents": "lægge dokumentet i søgeindekset",
     "ocr.documents": "læse de skannede sider med tekstgenkendelse (OCR)",
 }

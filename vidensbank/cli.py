@@ -182,6 +182,19 @@ def cmd_reenrich(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_editions(args: argparse.Namespace) -> int:
+    """Queue documents for linking to their editions: those named, every one (--all), or
+    every one not yet linked by the current rules."""
+    from nlp_models.tasks import link_pending
+
+    if args.ids and args.all:
+        print("Angiv enten --all eller dokument-id'er, ikke begge.", file=sys.stderr)
+        return 2
+    count = link_pending(args.ids or None, everything=args.all)
+    print(f"{count} dokumenter er sat i kø til at få fundet deres andre udgaver.", file=sys.stderr)
+    return 0
+
+
 def cmd_embed(args: argparse.Namespace) -> int:
     """Queue documents for embedding (those named, or every one not yet embedded); with
     --wait, follow until every indexed document is searchable by meaning."""
@@ -344,6 +357,15 @@ def build_parser() -> argparse.ArgumentParser:
         help="alle dokumenter fundet med en anden model eller vidensbase",
     )
     reenrich.set_defaults(func=cmd_reenrich)
+
+    editions = commands.add_parser(
+        "editions", help="find andre udgaver af dokumenter, der ikke er undersøgt, eller udvalgte"
+    )
+    editions.add_argument("ids", nargs="*", metavar="ID", help="kun disse dokumenter")
+    editions.add_argument(
+        "--all", action="store_true", help="alle dokumenter (efter en ny VB_EDITION_THRESHOLD)"
+    )
+    editions.set_defaults(func=cmd_editions)
 
     embed = commands.add_parser(
         "embed", help="gør dokumenter søgbare på betydning (dem, der mangler, eller udvalgte)"

@@ -109,6 +109,15 @@ class Settings(BaseSettings):
             "they are found by their words)."
         ),
     )
+    edition_threshold: float = Field(
+        default=0.3,
+        ge=0.05,
+        le=1.0,
+        description=(
+            "Estimated Jaccard similarity of two texts' three-word shingles from which they are "
+            "editions of one another (linked, and shown once in search results)."
+        ),
+    )
     fetch_timeout: float = Field(default=30.0, description="Seconds before a URL fetch gives up.")
     max_file_bytes: int = Field(
         default=200 * 1024 * 1024, description="Largest file an ingest accepts, in bytes."

@@ -1,4 +1,5 @@
-"""A curator takes a document down, or puts it back (forms on the document's page)."""
+"""A curator takes a document down, or puts it back; or keeps it apart from the documents
+linked to it as its editions, or lets them be linked again (forms on the document's page)."""
 
 from typing import Annotated
 
@@ -24,4 +25,16 @@ def withdraw(
 @router.post("/dokument/{document_id}/gendan")
 def restore(document_id: str, account: CuratorAccount) -> Response:
     documents.restore(account, document_id)
+    return RedirectResponse(f"/dokument/{document_id}", status_code=303)
+
+
+@router.post("/dokument/{document_id}/udgaver/adskil")
+def keep_apart(document_id: str, account: CuratorAccount) -> Response:
+    documents.keep_apart(account, document_id, apart=True)
+    return RedirectResponse(f"/dokument/{document_id}", status_code=303)
+
+
+@router.post("/dokument/{document_id}/udgaver/saml")
+def rejoin(document_id: str, account: CuratorAccount) -> Response:
+    documents.keep_apart(account, document_id, apart=False)
     return RedirectResponse(f"/dokument/{document_id}", status_code=303)

@@ -27,6 +27,8 @@ ACTIONS = {
     "collection.remove": "dokument taget ud af samling",
     "document.withdraw": "dokument trukket tilbage",
     "document.restore": "dokument gendannet",
+    "document.editions.separate": "dokument skilt ud af sine udgaver",
+    "document.editions.rejoin": "dokument koblet til sine udgaver igen",
     "document.correct": "metadata rettet",
     "entity.correct": "navn rettet",
     "correction.remove": "rettelse taget tilbage",

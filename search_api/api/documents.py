@@ -3,10 +3,12 @@
 from sqlalchemy.orm import Session
 
 from ingest.language import DEFAULT_LANGUAGE
+from nlp_models.editions import link_document
 from nlp_models.personal_data import SCREENING_VERSION
 from search_api.api.schemas import DocumentPublic, EntityPublic, PageOCR, PageText, Withdrawal
 from search_api.index import indexer
 from search_api.index.elastic import get_client
+from search_api.query.results import Edition, file_format
 from vidensbank.accounts import Account
 from vidensbank.celery_app import enqueue
 from vidensbank.errors import BadRequestError, GoneError, NotFoundError
@@ -14,6 +16,7 @@ from vidensbank.identity import public_source_uri
 from vidensbank.settings import get_settings
 from vidensbank.store import audit
 from vidensbank.store import documents as document_store
+from vidensbank.store import editions as edition_store
 from vidensbank.store import personal_data as personal_store
 from vidensbank.store.db import session_scope
 from vidensbank.store.documents import Document, DocumentStatus, OCRStatus, Page
@@ -78,6 +81,19 @@ def get_document(document_id: str, account: Account | None = None) -> DocumentPu
             isbn=(document.extra or {}).get("isbn"),
             rights=(document.extra or {}).get("rights"),
             language=language,
+            editions=[
+                Edition(
+                    id=other.id,
+                    title=other.title,
+                    publisher=other.publisher,
+                    kind=other.kind,
+                    published=other.published,
+                    filename=other.filename,
+                    format=file_format(other.filename),
+                )
+                for other in edition_store.other_editions(session, document_id=document.id)
+            ],
+            editions_kept_apart=bool(edition_store.separated(session, document_ids=[document.id])),
         )
 
 
@@ -188,3 +204,29 @@ def restore(account: Account, document_id: str) -> None:
         # A new file came while it was withdrawn (its entities were not looked for), or its
         # text was not screened with the current rules: the enrich step does both.
         enqueue("enrich.documents", [document_id])
+
+
+def keep_apart(account: Account, document_id: str, apart: bool) -> None:
+    """A curator's decision that the document is no other's edition (``apart``), or that it
+    is linked by its text again; its groups are worked out again and indexed at once."""
+    with session_scope() as session:
+        _document_or_404(session, document_id)
+        was_apart = bool(edition_store.separated(session, document_ids=[document_id]))
+        if was_apart == apart:
+            return
+        if apart:
+            edition_store.separate(session, document_id=document_id, by=account.email)
+        else:
+            edition_store.unseparate(session, document_id=document_id)
+        audit.record(
+            session,
+            actor=account.email,
+            action="document.editions.separate" if apart else "document.editions.rejoin",
+            target=f"dokument:{document_id}",
+        )
+        pages = [
+            text for _number, text in document_store.get_pages(session, document_id=document_id)
+        ]
+    with session_scope() as session:
+        changed = link_document(session, document_id=document_id, pages=pages)
+    indexer.index_documents(get_client(), {document_id, *changed})

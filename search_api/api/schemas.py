@@ -5,6 +5,8 @@ from typing import Any, Literal
 
 from pydantic import AwareDatetime, BaseModel, Field
 
+from search_api.query.results import Edition
+
 
 class ErrorResponse(BaseModel):
     """Every error under /api: a Danish message and the HTTP status."""
@@ -109,6 +111,11 @@ class DocumentPublic(BaseModel):
     isbn: str | None = None
     rights: str | None = None  # the publisher's rights statement or licence, as curators set it
     language: str = "da"  # ISO 639-1
+    # The same text elsewhere: another rendering, publisher or edition (anyone may read them),
+    # oldest publication first.
+    editions: list[Edition] = Field(default_factory=list)
+    # A curator decided it is no other document's edition.
+    editions_kept_apart: bool = False
 
 
 class Reference(BaseModel):

@@ -65,6 +65,9 @@ class IndexDocument(BaseModel):
     suggest: Suggestions
     pages: list[IndexedPage]
     passages: list[IndexedPassage]
+    # The edition group (its oldest member's id; the document's own when it has no other
+    # edition): search shows each group once.
+    edition_group: str
 
     def source(self) -> dict[str, Any]:
         """The JSON Elasticsearch stores."""
@@ -89,7 +92,9 @@ def stored_vectors(session: Session, document: Document) -> dict[str, list[float
 
 
 def to_index_document(
-    document: Document, vectors: Mapping[str, list[float]] | None = None
+    document: Document,
+    vectors: Mapping[str, list[float]] | None = None,
+    edition_group: str | None = None,
 ) -> IndexDocument:
     """The index's document; its passages are there only when every one has its vector (a
     document half embedded would rank by the wrong passages)."""
@@ -141,4 +146,5 @@ def to_index_document(
         passages=[IndexedPassage(page=p.page, vector=vectors[p.key]) for p in passages]
         if embedded
         else [],
+        edition_group=edition_group or document.id,
     )

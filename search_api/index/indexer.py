@@ -22,6 +22,7 @@ from search_api.index.lifecycle import (
     swap_alias,
 )
 from vidensbank.store import documents as document_store
+from vidensbank.store import editions as edition_store
 from vidensbank.store.db import session_scope
 
 log = logging.getLogger(__name__)
@@ -80,7 +81,8 @@ def _actions(index: str, only: Collection[str] | None) -> Iterator[dict[str, Any
             document = document_store.get_document(session, document_id=document_id)
             if document is not None:
                 vectors = stored_vectors(session, document)
-                source = to_index_document(document, vectors).source()
+                group = edition_store.groups_of(session, document_ids=[document_id])
+                source = to_index_document(document, vectors, group.get(document_id)).source()
                 yield {"_index": index, "_id": document.id, "_source": source}
             session.expunge_all()
 

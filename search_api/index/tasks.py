@@ -22,6 +22,7 @@ from search_api.index.elastic import get_client
 from vidensbank.celery_app import PIPELINE_RETRY, DocumentTask, PipelineTask, app, enqueue
 from vidensbank.settings import get_settings
 from vidensbank.store import documents as document_store
+from vidensbank.store import editions as edition_store
 from vidensbank.store import runs as run_store
 from vidensbank.store.db import session_scope
 from vidensbank.store.documents import DocumentStatus
@@ -35,6 +36,7 @@ def index_documents(self: DocumentTask, document_ids: list[str]) -> None:
     taken_out: list[str] = []
     held: list[str] = []
     with session_scope() as session:
+        groups = edition_store.groups_of(session, document_ids=document_ids)
         for document in document_store.get_documents(session, document_ids=document_ids):
             if document.status == DocumentStatus.QUARANTINED or document.withdrawn_at is not None:
                 taken_out.append(document.id)
@@ -42,7 +44,8 @@ def index_documents(self: DocumentTask, document_ids: list[str]) -> None:
                 # Personal data a curator must look at first: out of search until released.
                 held.append(document.id)
             elif document.status in (DocumentStatus.ENRICHED, DocumentStatus.INDEXED):
-                bodies.append(to_index_document(document, stored_vectors(session, document)))
+                vectors = stored_vectors(session, document)
+                bodies.append(to_index_document(document, vectors, groups.get(document.id)))
 
     client = get_client()
     indexer.delete_documents(client, taken_out + held)

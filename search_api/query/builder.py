@@ -40,11 +40,28 @@ MINIMUM_SHOULD_MATCH = "1<75%"
 PAGE_HITS_PER_DOCUMENT = 3
 SNIPPET_SIZE = 220
 # What a result shows of its document.
-SHOWN_FIELDS = ["id", "title", "publisher", "kind", "published", "filename", "source_uri"]
+SHOWN_FIELDS = [
+    "id",
+    "title",
+    "publisher",
+    "kind",
+    "published",
+    "filename",
+    "source_uri",
+    "edition_group",
+]
 # Passages the vector search looks at (per shard) before it keeps the closest.
 DENSE_CANDIDATES = 100
 # The name of the terms aggregation inside each facet's filter aggregation.
 FACET_VALUES = "values"
+# Editions of one text are one result: results are collapsed on their group, and the total and
+# each facet value count groups (exactly up to this many; Elasticsearch's cardinality counts
+# estimate beyond it).
+EDITION_GROUP = "edition_group"
+GROUPS = "groups"
+GROUP_PRECISION = 40_000
+# The most editions of one result that are listed with it.
+MAX_EDITIONS = 10
 
 
 class SearchInput(BaseModel):
@@ -299,11 +316,28 @@ def _facets(clauses: dict[str, dict[str, Any]]) -> dict[str, Any]:
     for f in FILTERS:
         if (aggregation := f.aggregation()) is not None:
             others = [clause for name, clause in clauses.items() if name != f.name]
+            aggregation["aggs"] = {GROUPS: _group_count()}
+            aggregation["terms"].setdefault("order", [{GROUPS: "desc"}, {"_key": "asc"}])
             facets[f.name] = {
                 "filter": {"bool": {"filter": others}},
                 "aggs": {FACET_VALUES: aggregation},
             }
     return facets
+
+
+def _group_count() -> dict[str, Any]:
+    return {"cardinality": {"field": EDITION_GROUP, "precision_threshold": GROUP_PRECISION}}
+
+
+def _groups_total(clauses: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    """How many edition groups the results hold (the filters applied, as they are to the
+    hits after the facets are counted)."""
+    return {
+        GROUPS: {
+            "filter": {"bool": {"filter": list(clauses.values())}},
+            "aggs": {GROUPS: _group_count()},
+        }
+    }
 
 
 def _lexical_query(expansion: Expansion, options: QueryOptions, highlight: bool) -> dict[str, Any]:
@@ -334,10 +368,10 @@ def _excluded(expansion: Expansion) -> list[dict[str, Any]]:
     return [_match(text, ["title", "body"], " " in text) for text in expansion.excluded]
 
 
-# A hit with only its document's id, from doc values. Any stored field (even ``_id`` alone,
-# with ``_source: false``) makes Lucene decompress the document's whole stored block: its pages
-# and passage vectors. Fifty such hits cost a vector search 16 ms instead of 1.
-IDS_ONLY: dict[str, Any] = {"stored_fields": "_none_", "docvalue_fields": ["id"]}
+# A hit with only its document's id and edition group, from doc values. Any stored field (even
+# ``_id`` alone, with ``_source: false``) makes Lucene decompress the document's whole stored
+# block: its pages and passage vectors. Fifty such hits cost a vector search 16 ms instead of 1.
+IDS_ONLY: dict[str, Any] = {"stored_fields": "_none_", "docvalue_fields": ["id", EDITION_GROUP]}
 
 
 def hit_id(hit: dict[str, Any]) -> str:
@@ -345,6 +379,12 @@ def hit_id(hit: dict[str, Any]) -> str:
     if "_id" in hit:
         return str(hit["_id"])
     return str(hit["fields"]["id"][0])
+
+
+def hit_group(hit: dict[str, Any]) -> str:
+    """The edition group of a hit (its own id in an index built before there were groups)."""
+    group = hit.get("fields", {}).get(EDITION_GROUP) or [hit.get("_source", {}).get(EDITION_GROUP)]
+    return str(group[0] or hit_id(hit))
 
 
 def build_query(
@@ -387,7 +427,9 @@ def build_query(
         "size": size if fused and size is not None else params.size,
         "sort": ["_score", newest] if relevance else [newest, "_score"],
         "track_total_hits": True,
-        "aggs": _facets(clauses) if options.facets else {},
+        "aggs": (_facets(clauses) if options.facets else {}) | _groups_total(clauses),
+        # One result per edition group: its best-ranked member.
+        "collapse": {"field": EDITION_GROUP},
     }
     # For the fusion only the ids are needed.
     body |= IDS_ONLY if fused else {"_source": SHOWN_FIELDS}
@@ -449,6 +491,17 @@ def snippets_query(ids: list[str], expansion: Expansion, options: QueryOptions) 
         "query": query,
         "size": len(ids),
         "_source": SHOWN_FIELDS,
+    }
+
+
+def editions_query(groups: list[str]) -> dict[str, Any]:
+    """The members of these edition groups, oldest publication first, and how many each has."""
+    return {
+        "query": {"terms": {EDITION_GROUP: groups}},
+        "size": len(groups) * MAX_EDITIONS,
+        "_source": SHOWN_FIELDS,
+        "sort": [{"published": {"order": "asc", "missing": "_last"}}, {"id": "asc"}],
+        "aggs": {GROUPS: {"terms": {"field": EDITION_GROUP, "size": len(groups)}}},
     }
 
 

@@ -2,12 +2,30 @@
 
 import datetime as dt
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 
 class PageHit(BaseModel):
     page: int
     highlight: str  # HTML-escaped page text, with <mark> around the matched words
+
+
+def file_format(filename: str) -> str:
+    """A file's format as the pages name it: "PDF", "Webside", or its extension."""
+    suffix = filename.rpartition(".")[2].lower() if "." in filename else ""
+    return {"pdf": "PDF", "html": "Webside", "htm": "Webside"}.get(suffix, suffix.upper() or "Fil")
+
+
+class Edition(BaseModel):
+    """Another edition of a document's text: another rendering, publisher or edition of it."""
+
+    id: str
+    title: str
+    publisher: str | None
+    kind: str | None
+    published: dt.date | None
+    filename: str
+    format: str  # "PDF", "Webside", …
 
 
 class SearchResult(BaseModel):
@@ -20,6 +38,8 @@ class SearchResult(BaseModel):
     source_uri: str | None  # the publisher's address; None for a file from a local folder
     score: float | None
     hits: list[PageHit]
+    # The result's other editions (it stands for them all), oldest publication first.
+    editions: list[Edition] = Field(default_factory=list)
 
 
 class FacetValue(BaseModel):

@@ -20,6 +20,7 @@ from search_api.query.builder import (
     DENSE_CANDIDATES,
     ENGLISH_PAGE_FIELDS,
     FACET_VALUES,
+    GROUPS,
     MAX_RESULT_WINDOW,
     Expansion,
     QueryOptions,
@@ -28,13 +29,23 @@ from search_api.query.builder import (
     build_query,
     closest_pages_query,
     dense_query,
+    editions_query,
+    hit_group,
     hit_id,
     snippets_query,
 )
 from search_api.query.expansion import WordAnalysis, expand, get_linker
 from search_api.query.filters import FILTERS, Filter
 from search_api.query.parser import ParsedQuery, parse_query
-from search_api.query.results import Autocomplete, FacetValue, PageHit, SearchResponse, SearchResult
+from search_api.query.results import (
+    Autocomplete,
+    Edition,
+    FacetValue,
+    PageHit,
+    SearchResponse,
+    SearchResult,
+    file_format,
+)
 from vidensbank.errors import BadRequestError
 from vidensbank.identity import public_source_uri
 from vidensbank.settings import get_settings
@@ -59,7 +70,12 @@ def _page_hits(hit: dict[str, Any]) -> list[PageHit]:
     ]
 
 
-def _result(hit: dict[str, Any], score: float | None, best_page: int | None) -> SearchResult:
+def _result(
+    hit: dict[str, Any],
+    score: float | None,
+    best_page: int | None,
+    editions: dict[str, list[Edition]],
+) -> SearchResult:
     source = hit["_source"]
     hits = _page_hits(hit)
     if not hits and best_page is not None:
@@ -75,7 +91,27 @@ def _result(hit: dict[str, Any], score: float | None, best_page: int | None) -> 
         source_uri=public_source_uri(source["source_uri"]),
         score=score,
         hits=hits,
+        editions=[e for e in editions.get(hit_group(hit), []) if e.id != source["id"]],
     )
+
+
+def _editions(response: dict[str, Any] | None) -> dict[str, list[Edition]]:
+    """The members of each edition group an ``editions_query`` asked for."""
+    found: dict[str, list[Edition]] = {}
+    for hit in response["hits"]["hits"] if response else []:
+        source = hit["_source"]
+        found.setdefault(hit_group(hit), []).append(
+            Edition(
+                id=source["id"],
+                title=source["title"],
+                publisher=source.get("publisher"),
+                kind=source.get("kind"),
+                published=source.get("published"),
+                filename=source["filename"],
+                format=file_format(source["filename"]),
+            )
+        )
+    return found
 
 
 def analyze_words(words: list[str], index: str | None = None) -> dict[str, WordAnalysis]:
@@ -266,7 +302,7 @@ def _facets(response: dict[str, Any]) -> dict[str, list[FacetValue]]:
             FacetValue(
                 value=str(bucket["key"]),
                 label=show_value(f, bucket["key"]),
-                count=bucket["doc_count"],
+                count=bucket.get(GROUPS, {}).get("value", bucket["doc_count"]),
             )
             for bucket in aggregations[f.name][FACET_VALUES]["buckets"]
         ]
@@ -374,13 +410,17 @@ def _one_ranking(
         found = _found_by_meaning(by_meaning["hits"]["hits"], parsed)
     [response] = yield [build_query(params, expansion, options, found)]
     hits = response["hits"]["hits"]
-    pages: dict[str, int] = {}
+    if not hits:
+        return _response(response, [], expansion, params.q, None)
+    # The shown results' editions, and for those found by meaning alone their closest pages.
+    requests = [editions_query([hit_group(h) for h in hits])]
     without_pages = [hit_id(h) for h in hits if not _page_hits(h)]
     if vector is not None and without_pages:
-        [closest] = yield [closest_pages_query(vector, without_pages)]
-        pages = _best_pages(closest)
+        requests.append(closest_pages_query(vector, without_pages))
+    answers = yield requests
+    pages = _best_pages(answers[1]) if len(answers) > 1 else {}
     shown = [(hit, hit.get("_score"), pages.get(hit_id(hit))) for hit in hits]
-    return _response(response, shown, expansion, params.q)
+    return _response(response, shown, expansion, params.q, answers[0])
 
 
 def _fused(
@@ -406,32 +446,45 @@ def _fused(
         [response] = yield [words_query]
         vector = embedding.result()
         [by_meaning] = yield [meaning_query(vector)]
-    meaning = [hit_id(hit) for hit in by_meaning["hits"]["hits"]]
+    # The words' hits are one per edition group already (collapsed); meaning's stand for their
+    # group too, by the member the words ranked when they found one.
+    groups = {
+        hit_id(h): hit_group(h) for h in by_meaning["hits"]["hits"] + response["hits"]["hits"]
+    }
     words = [hit_id(hit) for hit in response["hits"]["hits"]]
+    representative = {groups[i]: i for i in words}
+    for hit in by_meaning["hits"]["hits"]:
+        representative.setdefault(groups[hit_id(hit)], hit_id(hit))
+
+    def standing_for(ids: list[str]) -> list[str]:
+        return list(dict.fromkeys(representative[groups[i]] for i in ids))
+
+    meaning = standing_for([hit_id(hit) for hit in by_meaning["hits"]["hits"]])
     # Meaning alone (measured without the words) ranks all it finds above the floor.
     found = _found_by_meaning(by_meaning["hits"]["hits"], parsed) if options.lexical else meaning
     # Meaning ranks what the words found too, but adds only what it found itself.
-    admitted = set(words) | set(found)
+    admitted = set(words) | set(standing_for(found))
     fused = fuse([(words, 1.0), ([i for i in meaning if i in admitted], DENSE_WEIGHT)], k=RRF_K)
     page = list(fused)[params.offset : params.offset + params.size]
     if not page:
-        return _response(response, [], expansion, params.q)
-    # One round trip for the rest: the page's snippets; for the documents on it that only
-    # meaning found, their closest passages' pages; and, when meaning added documents, the
-    # union's total and facets (the words' own request could not know them).
+        return _response(response, [], expansion, params.q, None)
+    # One round trip for the rest: the page's snippets and editions; for the documents on it
+    # that only meaning found, their closest passages' pages; and, when meaning added
+    # documents, the union's total and facets (the words' own request could not know them).
     by_meaning_only = [i for i in page if i not in set(words)]
-    added = [i for i in found if i not in set(words)]
-    requests = [snippets_query(page, expansion, options)]
+    added = [i for i in found if representative[groups[i]] not in set(words)]
+    requests = [snippets_query(page, expansion, options), editions_query([groups[i] for i in page])]
     if by_meaning_only:
         requests.append(closest_pages_query(vector, by_meaning_only))
     if added:
         requests.append(build_query(params, expansion, options, found, size=0))
     answers = iter((yield requests))
     hits = {hit_id(hit): hit for hit in next(answers)["hits"]["hits"]}
+    editions = next(answers)
     pages = _best_pages(next(answers)) if by_meaning_only else {}
     union = next(answers) if added else response
     shown = [(hits[i], fused[i], pages.get(i)) for i in page if i in hits]
-    return _response(union, shown, expansion, params.q)
+    return _response(union, shown, expansion, params.q, editions)
 
 
 def _search(body: dict[str, Any], target: str) -> dict[str, Any]:
@@ -536,10 +589,14 @@ def _response(
     shown: Sequence[Shown],
     expansion: Expansion,
     text: str,
+    editions: dict[str, Any] | None,
 ) -> SearchResponse:
+    groups = response.get("aggregations", {}).get(GROUPS, {}).get(GROUPS)
+    members = _editions(editions)
     return SearchResponse(
-        total=response["hits"]["total"]["value"],
-        results=[_result(hit, score, page) for hit, score, page in shown],
+        # The edition groups found: what the pages list.
+        total=groups["value"] if groups is not None else response["hits"]["total"]["value"],
+        results=[_result(hit, score, page, members) for hit, score, page in shown],
         facets=_facets(response),
         did_you_mean=_did_you_mean(expansion, text),
     )

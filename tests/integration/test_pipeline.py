@@ -180,7 +180,10 @@ def test_search_finds_danish_results_with_page_hits(
         "source_uri",
         "score",
         "hits",
+        # The result's other editions (none in the sample corpus).
+        "editions",
     }
+    assert first["editions"] == []
     with_hits = [r for r in body["results"] if r["hits"]]
     assert with_hits
     assert all(isinstance(h["page"], int) for h in with_hits[0]["hits"])

@@ -15,8 +15,10 @@ from alembic.config import Config
 from sqlalchemy import create_engine, func, inspect, select
 from sqlalchemy.orm import Session
 
+from nlp_models.editions import link_document
 from tests.conftest import TEST_PREFIX
 from vidensbank.store import documents as document_store
+from vidensbank.store import editions as edition_store
 from vidensbank.store import personal_data as personal_store
 from vidensbank.store import runs as run_store
 from vidensbank.store import usage as usage_store
@@ -182,3 +184,29 @@ def test_usage_is_counted_once_a_day_on_postgresql(session: Session) -> None:
         session, start=month, end=month, target_type=TargetType.DOCUMENT, target_id="d1"
     )
     assert (use.views, use.downloads) == (2, 0)
+
+
+def test_editions_are_linked_on_postgresql(session: Session) -> None:
+    # Signed 64-bit band keys, the signature's bytes and the advisory lock, in PostgreSQL's types.
+    text = " ".join(f"ord{n * 7919 % 100_003}" for n in range(300))
+    for document_id in ("udgave-1", "udgave-2"):
+        document_store.record_file(
+            session,
+            document_id=document_id,
+            source_uri=f"https://x/{document_id}",
+            filename=f"{document_id}.pdf",
+            title=document_id,
+            source_metadata={},
+            content_hash="0" * 64,
+            size=10,
+        )
+    assert link_document(session, document_id="udgave-1", pages=[text]) == []
+    assert sorted(link_document(session, document_id="udgave-2", pages=[text])) == [
+        "udgave-1",
+        "udgave-2",
+    ]
+    assert edition_store.groups_of(session, document_ids=["udgave-1", "udgave-2"]) == {
+        "udgave-1": "udgave-1",
+        "udgave-2": "udgave-1",
+    }
+    session.rollback()

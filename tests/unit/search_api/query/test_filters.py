@@ -113,7 +113,8 @@ def test_a_range_of_ages_finds_the_target_ages_that_hold_all_of_it() -> None:
 
 def test_every_filter_but_a_range_end_has_a_facet_and_target_age_counts_the_stated_ages() -> None:
     aggs = build_query(params(), Expansion.plain(parse_query("")))["aggs"]
-    assert list(aggs) == FACETS
+    # Besides the facets, the count of edition groups the results hold (the total).
+    assert list(aggs) == [*FACETS, "groups"]
     assert aggs["target_age"]["aggs"][FACET_VALUES]["terms"]["field"] == "target_age"
     assert aggs["entity"]["aggs"][FACET_VALUES]["terms"]["field"] == "entities.kb_id"
 
@@ -127,7 +128,11 @@ def test_a_facet_counts_what_every_other_filter_lets_through() -> None:
 
 def test_years_are_listed_newest_first_and_other_facets_by_count() -> None:
     assert facet("year")["aggs"][FACET_VALUES]["terms"]["order"] == {"_key": "desc"}
-    assert "order" not in facet("publisher")["aggs"][FACET_VALUES]["terms"]
+    # A value counts edition groups, as the results list them: two editions of one report
+    # are one.
+    publishers = facet("publisher")["aggs"][FACET_VALUES]
+    assert publishers["terms"]["order"] == [{"groups": "desc"}, {"_key": "asc"}]
+    assert publishers["aggs"]["groups"]["cardinality"]["field"] == "edition_group"
 
 
 def test_a_range_of_years_narrows_the_results_and_the_years_facet() -> None:

@@ -1,0 +1,114 @@
+"""Editions on the real stack: a report as a PDF, the same text as another publisher's web page
+and a second edition of it, beside a different report of the same publisher and kind, go
+through the real worker. The three editions are linked, search lists them once (by words, and
+by words and meaning fused) with the others named, and each document page shows "Andre
+udgaver". A stack of its own: the session's corpus keeps its counts."""
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from sample_corpus.sources import write_manifest
+from tests.editions import OTHER_REPORT, REPORT, as_web_page, render, second_edition, spec
+from tests.fixtures import start_worker, stop_worker
+from tests.helpers import ingest
+from tests.stacks import Stack, own_stack
+from vidensbank.store.documents import Document
+from vidensbank.store.editions import EditionMember
+
+QUERY = "bisidder for børn i sager om særlig støtte"
+
+
+@pytest.fixture(scope="module")
+def editions(stack: None, run_dir: Path) -> Iterator[tuple[Stack, dict[str, str], str]]:
+    """The stack (embeddings on), the ids of the four documents by role, and its API's URL."""
+    folder = run_dir / "udgaver"
+    folder.mkdir()
+    report = spec(REPORT)
+    specs = {
+        "pdf": report,
+        "web": as_web_page(report),
+        "second": second_edition(report),
+        "other": spec(OTHER_REPORT),
+    }
+    for source in specs.values():
+        (folder / source.filename).write_bytes(render(source))
+    write_manifest(folder, {s.filename: s.manifest_entry() for s in specs.values()})
+    with own_stack("editions", run_dir, VB_EMBEDDINGS="true") as own:
+        worker = start_worker("editions", run_dir / "editions-worker.log", env=own.env)
+        try:
+            report_json = ingest(folder, env=own.env)
+            assert {d["status"] for d in report_json["documents"]} == {"indexed"}
+            ids = {d["filename"]: d["id"] for d in report_json["documents"]}
+            embedded = own.cli("embed", "--wait", "--timeout", "300", timeout=360)
+            assert embedded.returncode == 0, embedded.stderr
+            with own.serve(run_dir / "editions-api.log") as url:
+                yield own, {role: ids[s.filename] for role, s in specs.items()}, url
+        finally:
+            stop_worker(worker)
+
+
+def test_the_three_editions_are_one_group_named_for_the_first_ingested(
+    editions: tuple[Stack, dict[str, str], str],
+) -> None:
+    own, ids, _url = editions
+    with own.session() as session:
+        groups = {m.document_id: m.group_id for m in session.query(EditionMember)}
+        created = {d.id: (d.created_at, d.id) for d in session.query(Document)}
+    trio = [ids["pdf"], ids["web"], ids["second"]]
+    assert set(groups) == set(trio)
+    assert set(groups.values()) == {min(trio, key=created.__getitem__)}
+
+
+def search(url: str, **params: Any) -> dict[str, Any]:
+    response = httpx.get(f"{url}/api/search", params=params, timeout=30)
+    assert response.status_code == 200, response.text
+    return dict(response.json())
+
+
+@pytest.mark.parametrize("sort", ["relevance", "newest"])
+def test_search_lists_the_group_once_with_its_other_editions(
+    editions: tuple[Stack, dict[str, str], str], sort: str
+) -> None:
+    _own, ids, url = editions
+    trio = {ids["pdf"], ids["web"], ids["second"]}
+    found = search(url, q=QUERY, sort=sort)
+    listed = [r["id"] for r in found["results"]]
+    shown = [r for r in found["results"] if r["id"] in trio]
+    assert len(shown) == 1, listed
+    assert {e["id"] for e in shown[0]["editions"]} == trio - {shown[0]["id"]}
+    # The collapsed hit keeps its pages' snippets (the nested inner hits).
+    assert shown[0]["hits"] and "<mark>" in shown[0]["hits"][0]["highlight"]
+    # The total counts what is listed: the group once, the other report (if found) once.
+    assert found["total"] == len(listed)
+    assert len(listed) == len(set(listed))
+
+    everything = search(url, sort="newest")
+    assert everything["total"] == 2 == len(everything["results"])
+    # Pages are pages of groups: one a page, two pages, nothing on a third.
+    paged = [search(url, sort="newest", size=1, page=n)["results"] for n in (1, 2, 3)]
+    assert [len(results) for results in paged] == [1, 1, 0]
+    assert {paged[0][0]["id"], paged[1][0]["id"]} == {r["id"] for r in everything["results"]}
+    # A facet value counts groups too: VIVE has the group (two VIVE editions) and the other
+    # report; Socialstyrelsen the group, by its web page.
+    publishers = {v["value"]: v["count"] for v in everything["facets"]["publisher"]}
+    assert publishers == {"VIVE": 2, "Socialstyrelsen": 1}
+    # Filtered to Socialstyrelsen, the group is there by its web page.
+    filtered = search(url, q=QUERY, publisher="Socialstyrelsen")
+    assert [r["id"] for r in filtered["results"]] == [ids["web"]]
+
+
+def test_each_page_of_the_group_shows_the_other_editions(
+    editions: tuple[Stack, dict[str, str], str],
+) -> None:
+    _own, ids, url = editions
+    page = httpx.get(f"{url}/dokument/{ids['web']}", timeout=30).text
+    assert "Andre udgaver" in page
+    assert f'href="/dokument/{ids["pdf"]}"' in page and f'href="/dokument/{ids["second"]}"' in page
+    other = httpx.get(f"{url}/dokument/{ids['other']}", timeout=30).text
+    assert "Andre udgaver" not in other
+    results = httpx.get(f"{url}/", params={"q": QUERY}, timeout=30).text
+    assert "3 udgaver" in results

@@ -1,0 +1,220 @@
+"""Editions: each document's text signature, its bands (the index that finds candidates), and
+the edition group it belongs to.
+
+A document alone has no group row. A group's id is the id of its oldest member (the first
+ingested), so it stays when a newer edition joins. Members that are withdrawn, held back or
+unreadable stay in the group but are left out of its listing.
+"""
+
+import datetime as dt
+from collections.abc import Iterable, Mapping, Sequence
+
+from sqlalchemy import (
+    BigInteger,
+    ForeignKey,
+    LargeBinary,
+    String,
+    delete,
+    insert,
+    select,
+    text,
+)
+from sqlalchemy.orm import Mapped, Session, aliased, mapped_column
+
+from vidensbank.store.base import Base, UTCDateTime, utcnow
+from vidensbank.store.documents import Document, DocumentStatus
+
+
+class EditionSignature(Base):
+    __tablename__ = "edition_signatures"
+
+    document_id: Mapped[str] = mapped_column(
+        ForeignKey("documents.id", ondelete="CASCADE"), primary_key=True
+    )
+    version: Mapped[str] = mapped_column(String(20))
+    signature: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class EditionBand(Base):
+    """One band of a signature, hashed: documents with an equal key are candidates."""
+
+    __tablename__ = "edition_bands"
+
+    key: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    document_id: Mapped[str] = mapped_column(
+        ForeignKey("documents.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+
+
+class EditionMember(Base):
+    __tablename__ = "edition_members"
+
+    document_id: Mapped[str] = mapped_column(
+        ForeignKey("documents.id", ondelete="CASCADE"), primary_key=True
+    )
+    group_id: Mapped[str] = mapped_column(String(40), index=True)
+    linked_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class EditionSeparation(Base):
+    """A curator's decision that the document is no other document's edition: linking leaves
+    it alone, whatever its text."""
+
+    __tablename__ = "edition_separations"
+
+    document_id: Mapped[str] = mapped_column(
+        ForeignKey("documents.id", ondelete="CASCADE"), primary_key=True
+    )
+    separated_by: Mapped[str] = mapped_column(String(320))
+    separated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+def separate(session: Session, *, document_id: str, by: str) -> None:
+    if session.get(EditionSeparation, document_id) is None:
+        session.add(EditionSeparation(document_id=document_id, separated_by=by))
+        session.flush()
+
+
+def unseparate(session: Session, *, document_id: str) -> None:
+    session.execute(delete(EditionSeparation).where(EditionSeparation.document_id == document_id))
+
+
+def separated(session: Session, *, document_ids: Iterable[str]) -> set[str]:
+    """Those of these documents a curator keeps apart from every other."""
+    return set(
+        session.scalars(
+            select(EditionSeparation.document_id).where(
+                EditionSeparation.document_id.in_(list(document_ids))
+            )
+        )
+    )
+
+
+def lock_editions(session: Session) -> None:
+    """Link one document at a time, so two editions read at once still find each other (on
+    SQLite the first write takes the database's one write lock anyway)."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(1917)"))
+
+
+def put_signature(
+    session: Session, *, document_id: str, version: str, signature: bytes, keys: Sequence[int]
+) -> None:
+    """A text too short to compare gets an empty signature and no bands: it was looked at."""
+    forget_signature(session, document_id=document_id)
+    session.add(EditionSignature(document_id=document_id, version=version, signature=signature))
+    if keys:
+        session.execute(
+            insert(EditionBand), [{"key": key, "document_id": document_id} for key in set(keys)]
+        )
+    session.flush()
+
+
+def forget_signature(session: Session, *, document_id: str) -> None:
+    session.execute(delete(EditionBand).where(EditionBand.document_id == document_id))
+    session.execute(delete(EditionSignature).where(EditionSignature.document_id == document_id))
+
+
+def candidates(
+    session: Session, *, keys: Sequence[int], version: str, document_id: str
+) -> dict[str, bytes]:
+    """The signatures of the other documents that share a band with these keys."""
+    sharing = select(EditionBand.document_id).where(EditionBand.key.in_(list(set(keys))))
+    rows = session.execute(
+        select(EditionSignature.document_id, EditionSignature.signature).where(
+            EditionSignature.document_id.in_(sharing),
+            EditionSignature.document_id != document_id,
+            EditionSignature.version == version,
+        )
+    )
+    return {str(i): bytes(s) for i, s in rows}
+
+
+def signatures(session: Session, *, document_ids: Iterable[str], version: str) -> dict[str, bytes]:
+    rows = session.execute(
+        select(EditionSignature.document_id, EditionSignature.signature).where(
+            EditionSignature.document_id.in_(list(document_ids)),
+            EditionSignature.version == version,
+        )
+    )
+    return {str(i): bytes(s) for i, s in rows}
+
+
+def groups_of(session: Session, *, document_ids: Iterable[str]) -> dict[str, str]:
+    """The group of each of these documents that has one."""
+    rows = session.execute(
+        select(EditionMember.document_id, EditionMember.group_id).where(
+            EditionMember.document_id.in_(list(document_ids))
+        )
+    )
+    return {str(d): str(g) for d, g in rows}
+
+
+def members(session: Session, *, group_ids: Iterable[str]) -> list[str]:
+    return list(
+        session.scalars(
+            select(EditionMember.document_id).where(EditionMember.group_id.in_(list(group_ids)))
+        )
+    )
+
+
+def oldest(session: Session, *, document_ids: Iterable[str]) -> str:
+    """The first ingested of these documents."""
+    return str(
+        session.scalars(
+            select(Document.id)
+            .where(Document.id.in_(list(document_ids)))
+            .order_by(Document.created_at, Document.id)
+            .limit(1)
+        ).one()
+    )
+
+
+def set_groups(session: Session, *, groups: Mapping[str, str | None]) -> list[str]:
+    """Put each document in its group (None: alone); return those whose group changed."""
+    before = groups_of(session, document_ids=groups)
+    changed = [d for d, g in groups.items() if before.get(d) != g]
+    if changed:
+        session.execute(delete(EditionMember).where(EditionMember.document_id.in_(changed)))
+        joined = [{"document_id": d, "group_id": groups[d]} for d in changed if groups[d]]
+        if joined:
+            session.execute(insert(EditionMember), joined)
+    return changed
+
+
+def other_editions(session: Session, *, document_id: str) -> list[Document]:
+    """The document's other editions that anyone may read, oldest publication first."""
+    own = aliased(EditionMember)
+    other = aliased(EditionMember)
+    return list(
+        session.scalars(
+            select(Document)
+            .join(other, other.document_id == Document.id)
+            .join(own, own.group_id == other.group_id)
+            .where(
+                own.document_id == document_id,
+                Document.id != document_id,
+                Document.status == DocumentStatus.INDEXED,
+                Document.withdrawn_at.is_(None),
+                Document.held_at.is_(None),
+                Document.screening_version.is_not(None),
+            )
+            .order_by(Document.published, Document.id)
+        )
+    )
+
+
+def unsigned_document_ids(session: Session, *, version: str) -> list[str]:
+    """Readable documents without a signature of this version (never linked, or linked by
+    other rules)."""
+    signed = select(EditionSignature.document_id).where(EditionSignature.version == version)
+    return list(
+        session.scalars(
+            select(Document.id)
+            .where(
+                Document.status.in_([DocumentStatus.ENRICHED, DocumentStatus.INDEXED]),
+                Document.id.not_in(signed),
+            )
+            .order_by(Document.id)
+        )
+    )
