@@ -100,9 +100,9 @@ def test_a_curator_keeps_a_document_apart_and_lets_it_be_linked_again() -> None:
         == 404
     )
 
-    add("revisor@eksempel.dk", role="admin")
+    add("udgaver-revisor@eksempel.dk", role="admin")
     events = (
-        logged_in("revisor@eksempel.dk")
+        logged_in("udgaver-revisor@eksempel.dk")
         .get("/api/audit", params={"actor": "udgaver@eksempel.dk"})
         .json()
     )
