@@ -49,7 +49,10 @@ class Outcome(StrEnum):
     FETCHED = "fetched"
     NOT_MODIFIED = "not_modified"
     MISSING = "missing"  # 404 or 410: the publisher no longer has it
-    REFUSED = "refused"  # robots.txt, another host, too large, too many redirects
+    # robots.txt forbids it: the publisher's standing wish, so, like a 404, it leaves a listing
+    # whole (a publication behind it is not one the crawler may keep).
+    FORBIDDEN = "forbidden"
+    REFUSED = "refused"  # robots.txt unreadable, another host, too large, too many redirects
     FAILED = "failed"  # the server kept failing, or answered another 4xx
 
 
@@ -111,7 +114,8 @@ class PoliteClient:
     ``known`` gives what was read from each address last time (the crawl state); the pages it
     reads, with their validators, are in ``pages_read`` afterwards, for the state to keep.
     ``incomplete`` tells whether a page could not be read for any reason but the publisher's
-    404 or 410, so the crawl knows its listing may lack publications that are still there.
+    404, 410 or robots.txt, so the crawl knows its listing may lack publications that are still
+    there.
     """
 
     def __init__(
@@ -174,7 +178,7 @@ class PoliteClient:
                 self.counts.pages += 1
                 self.pages_read[url] = dataclasses.replace(response, body=None)
             return _decode(response.body, response)
-        if response.outcome != Outcome.MISSING:
+        if response.outcome not in (Outcome.MISSING, Outcome.FORBIDDEN):
             log.info("page not read: %s (%s)", url, response.reason)
             self.incomplete = True
         return None
@@ -196,7 +200,7 @@ class PoliteClient:
         try:
             response = self._follow(url, known, self.file_bytes if limit is None else limit)
         except _Refusal as refusal:
-            if refusal.outcome == Outcome.REFUSED:
+            if refusal.outcome in (Outcome.REFUSED, Outcome.FORBIDDEN):
                 self.counts.refused += 1
             return Response(
                 requested=url,
@@ -264,7 +268,7 @@ class PoliteClient:
             )
         if not robots.can_fetch(url, user_agent()):
             raise _Refusal(
-                Outcome.REFUSED,
+                Outcome.FORBIDDEN,
                 ReasonCode.NOT_ALLOWED,
                 f"Udgiverens robots.txt forbyder at hente {urlsplit(url).path or '/'}.",
             )

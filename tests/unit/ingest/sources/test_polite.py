@@ -33,12 +33,14 @@ def client(site: Site, **options: float) -> PoliteClient:
 def test_robots_txt_is_read_once_and_a_disallowed_address_is_refused(site: Site) -> None:
     with client(site) as polite:
         refused = polite.fetch(site.url("/privat/notat.pdf"))
+        # The publisher's wish, not a gap in what was read: the listing is still whole.
+        assert polite.page(site.url("/privat/liste.html")) is None and not polite.incomplete
         allowed = polite.fetch(site.url("/rapporter/a.pdf"))
-    assert refused.outcome == Outcome.REFUSED and refused.code == "not_allowed"
+    assert refused.outcome == Outcome.FORBIDDEN and refused.code == "not_allowed"
     assert "robots.txt forbyder at hente /privat/notat.pdf" in (refused.reason or "")
     assert allowed.outcome == Outcome.FETCHED and allowed.body == b"%PDF-1.4 a" * 10
     assert site.paths() == ["/robots.txt", "/rapporter/a.pdf"]
-    assert polite.counts.refused == 1 and polite.counts.requests == 2
+    assert polite.counts.refused == 2 and polite.counts.requests == 2
     assert all(request.user_agent == user_agent() for request in site.requests)
     assert user_agent().startswith("Vidensbank/") and "+https://" in user_agent()
 
