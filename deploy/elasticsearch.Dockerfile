@@ -1,8 +1,8 @@
 # Elasticsearch for docker-compose, with the project's Danish analysis plugin and word list.
 FROM maven:3.9-eclipse-temurin-17 AS plugin
 WORKDIR /build
-COPY search_api/es_plugin/pom.xml search_api/es_plugin/build.sh ./
-COPY search_api/es_plugin/src src
+COPY search_api/index/es_plugin/pom.xml search_api/index/es_plugin/build.sh ./
+COPY search_api/index/es_plugin/src src
 RUN mvn -q -B package
 
 FROM debian:bookworm-slim AS words
