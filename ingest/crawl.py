@@ -49,6 +49,9 @@ from vidensbank.store.runs import ItemStatus, NewItem
 log = logging.getLogger(__name__)
 
 GONE_REASON = "Udgiveren har fjernet publikationen fra sit websted."
+# The largest share of a site's publications one crawl withdraws; more gone at once is taken
+# for a site the crawler no longer reads right.
+MAX_GONE_SHARE = 0.5
 
 
 @dataclass(frozen=True)
@@ -224,7 +227,7 @@ class _Plan:
     listed: set[str] = field(default_factory=set)
 
     def __post_init__(self) -> None:
-        self.files = {a.url: a for a in self.known if a.kind == AddressKind.FILE}
+        self.files = {a.url: a for a in self.known if AddressKind(a.kind).publication}
         self.claimed: set[str] = set()
 
     def _tally(self, what: str) -> None:
@@ -256,7 +259,7 @@ class _Plan:
         self._seen.append(
             Seen(
                 url=publication.url,
-                kind=AddressKind.FILE,
+                kind=AddressKind.FILE if publication.lasting else AddressKind.FEED_ENTRY,
                 etag=response.etag,
                 last_modified=response.last_modified,
                 content_hash=content_hash,
@@ -340,12 +343,13 @@ class _Plan:
             self._seen.append(
                 Seen(
                     url=url,
-                    kind=AddressKind.FILE,
+                    kind=AddressKind(before.kind),
                     etag=before.etag,
                     last_modified=before.last_modified,
                     content_hash=before.content_hash,
                     document_id=before.document_id,
                     published=before.published,
+                    withdrawn=before.withdrawn,
                 )
             )
 
@@ -360,15 +364,34 @@ class _Plan:
         self._tally("restored")
 
     def vanished(self, since: dt.date | None) -> None:
-        """Withdraw the documents of the publications no longer listed (within ``since``)."""
-        for row in self.files.values():
-            if row.url in self.listed or row.url in self.claimed or row.gone:
-                continue
-            if since is not None and (row.published is None or row.published < since):
-                continue  # not asked for this time
+        """Withdraw the documents of the publications no longer listed (within ``since``).
+
+        A listing that lists nothing, or lacks most of what it listed before, is more likely a
+        site that changed its form (or a wrong ``--base-url``) than a publisher who removed its
+        publications: then nothing is withdrawn, and the log says why."""
+        vanished = [
+            row
+            for row in self.files.values()
+            if row.url not in self.listed
+            and row.url not in self.claimed
+            and not row.gone
+            and row.kind == AddressKind.FILE
+            and (since is None or (row.published is not None and row.published >= since))
+        ]
+        present = sum(1 for row in self.files.values() if not row.gone)
+        if vanished and (not self.listed or len(vanished) > MAX_GONE_SHARE * present):
+            log.warning(
+                "crawl of %s: %d of %d publications no longer listed; none withdrawn, as that "
+                "looks like a changed or unreadable site rather than removals",
+                self.source,
+                len(vanished),
+                present,
+            )
+            return
+        for row in vanished:
             self._tally("gone")
             document = self._document(row.document_id)
-            withdrawn = False
+            withdrawn = row.withdrawn
             if document is not None:
                 if document.withdrawn_at is None:
                     document_store.withdraw_document(

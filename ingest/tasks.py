@@ -173,13 +173,10 @@ def _extract_document(document_id: str) -> Outcome:
             **correction_store.metadata_corrections(session, document_id=document_id),
         }
         was_indexed = document.status == DocumentStatus.INDEXED
-        # Read again from the same file (a curator's correction: a new file is pending), its
-        # scanned pages keep what OCR read on them, instead of minutes of OCR again.
-        earlier = (
-            document_store.ocr_readings(session, document_id=document_id)
-            if document.status != DocumentStatus.PENDING
-            else {}
-        )
+        # Read again from the same file (a curator's correction, new publisher metadata, a
+        # moved address), its scanned pages keep what OCR read on them, instead of minutes of
+        # OCR again; a new file forgot them when it was recorded.
+        earlier = document_store.ocr_readings(session, document_id=document_id)
     data = BlobStore(get_settings().blob_dir).get(key)
     try:
         extracted = extract(data, filename)
@@ -228,6 +225,7 @@ def _extract_document(document_id: str) -> Outcome:
                 text=text,
                 status=OCRStatus.READ,
                 confidence=confidence,
+                content_hash=key,
             )
         if document_store.pages_awaiting_ocr(session, document_id=document_id):
             document_store.set_document_status(
@@ -283,6 +281,11 @@ def _ocr_document(document_id: str, deadline: float) -> None:
             if done and (done >= OCR_PAGES_PER_TASK or left < settings.ocr_page_seconds):
                 queue_ocr(document_id)
                 return
+            with session_scope() as session:
+                if number not in document_store.pages_awaiting_ocr(
+                    session, document_id=document_id
+                ):
+                    continue  # read meanwhile by another task on the same document
             reading = _read_page(pdf, number, min(settings.ocr_page_seconds, max(left, 1.0)))
             with session_scope() as session:
                 document_store.record_ocr_page(
@@ -292,6 +295,7 @@ def _ocr_document(document_id: str, deadline: float) -> None:
                     text=reading.text,
                     status=reading.status,
                     confidence=reading.confidence,
+                    content_hash=key,
                 )
     finally:
         if pdf is not None:

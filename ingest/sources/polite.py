@@ -104,8 +104,19 @@ class _Refusal(Exception):
         self.outcome, self.code, self.reason, self.status = outcome, code, reason, status
 
 
+_DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
 def host_of(url: str) -> str:
-    return (urlsplit(url).hostname or "").lower()
+    """The host a URL points at, with its port when that is not the scheme's own: a publisher's
+    host on another port (a database, a search node) is another host."""
+    parts = urlsplit(url)
+    host = (parts.hostname or "").lower()
+    try:
+        port = parts.port
+    except ValueError:
+        return f"{host}:?"  # a port that is no number is on nobody's list
+    return host if port is None or port == _DEFAULT_PORTS.get(parts.scheme) else f"{host}:{port}"
 
 
 class PoliteClient:
@@ -258,7 +269,7 @@ class PoliteClient:
                 f"Adressen fører til værten {host}, som ikke hører til udgiverens websted "
                 f"({', '.join(sorted(self.hosts))}); den hentes ikke.",
             )
-        robots = self._robots_for(parts.scheme, host, parts.port)
+        robots = self._robots_for(parts.scheme, host)
         if robots is None:
             raise _Refusal(
                 Outcome.REFUSED,
@@ -273,11 +284,10 @@ class PoliteClient:
                 f"Udgiverens robots.txt forbyder at hente {urlsplit(url).path or '/'}.",
             )
 
-    def _robots_for(self, scheme: str, host: str, port: int | None) -> Protego | None:
+    def _robots_for(self, scheme: str, host: str) -> Protego | None:
         if host in self._robots:
             return self._robots[host]
-        netloc = host if port is None else f"{host}:{port}"
-        robots_url = f"{scheme}://{netloc}/robots.txt"
+        robots_url = f"{scheme}://{host}/robots.txt"
         rules: Protego | None
         try:
             response = self._robots_response(robots_url)
@@ -318,7 +328,8 @@ class PoliteClient:
     def _interval(self, host: str) -> float:
         robots = self._robots.get(host)
         crawl_delay = robots.crawl_delay(user_agent()) if robots is not None else None
-        return max(self.delay, float(crawl_delay or 0))
+        # A Crawl-delay longer than our longest wait would stall the crawl until its time limit.
+        return max(self.delay, min(float(crawl_delay or 0), self.max_wait))
 
     def _wait_turn(self, host: str) -> None:
         wait = self._next_request.get(host, 0.0) - time.monotonic()

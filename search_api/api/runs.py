@@ -134,6 +134,13 @@ def retry(account: Account, run_id: str, number: int) -> str:
         item = run.items[number - 1]
         if item.status not in (ItemStatus.QUARANTINED, ItemStatus.FAILED):
             raise BadRequestError("Kun filer i karantæne eller med fejl kan prøves igen.")
+        if crawl_store.get_crawl(session, run_id=run_id) is not None:
+            # Fetched again by hand, it would skip what a crawl keeps to: the publisher's
+            # hosts, its robots.txt and its pace.
+            raise BadRequestError(
+                "En fil fra en gennemgang af en udgivers websted hentes igen ved at gennemgå "
+                "webstedet igen (vidensbank crawl)."
+            )
         location, source_uri = item.location, item.source_uri
     web = is_web_address(location)
     path = None if web else path_from_uri(location)

@@ -31,7 +31,14 @@ from vidensbank.store.base import Base, UTCDateTime, utcnow
 
 class AddressKind(StrEnum):
     FILE = "file"  # a publication: its disappearance withdraws the document
+    # A publication listed only by a feed of the latest items: it drops off the feed in time,
+    # which does not mean the publisher removed it.
+    FEED_ENTRY = "feed"
     PAGE = "page"  # a listing or landing page: only its validators are kept
+
+    @property
+    def publication(self) -> bool:
+        return self != AddressKind.PAGE
 
 
 class CrawledAddress(Base):
@@ -127,6 +134,9 @@ class Seen:
     content_hash: str | None
     document_id: str | None = None
     published: dt.date | None = None
+    # Still withdrawn by the crawler (listed again, but not yet read again): the flag stays so
+    # the document is restored once it is.
+    withdrawn: bool = False
 
 
 def record_seen(session: Session, *, source: str, seen: Sequence[Seen]) -> None:
@@ -139,7 +149,10 @@ def record_seen(session: Session, *, source: str, seen: Sequence[Seen]) -> None:
             row = CrawledAddress(source=source, url=address.url, first_seen=now)
             session.add(row)
             rows[address.url] = row
-        row.kind = address.kind
+        if not (row.kind and AddressKind(row.kind).publication) or address.kind.publication:
+            # A publication read once more only as a page (an adapter's landing page, or a
+            # web-only one skipped by --since) stays a publication.
+            row.kind = address.kind
         row.etag = address.etag
         row.last_modified = address.last_modified
         row.content_hash = address.content_hash
@@ -147,7 +160,7 @@ def record_seen(session: Session, *, source: str, seen: Sequence[Seen]) -> None:
         row.published = address.published or row.published
         row.last_seen = now
         row.gone_at = None
-        row.withdrawn = False
+        row.withdrawn = address.withdrawn
     session.flush()
 
 

@@ -301,6 +301,13 @@ def record_file(
     document.source_metadata = source_metadata
     if document.content_hash != content_hash:
         document.screening_version = None  # a new file: not served before it is screened
+        if document.content_hash is not None:
+            # What OCR read belongs to the old file: a new one is read again.
+            session.execute(
+                update(Page)
+                .where(Page.document_id == document_id, Page.ocr == OCRStatus.READ)
+                .values(ocr=None, ocr_confidence=None)
+            )
     document.content_hash = content_hash
     document.size = size
     document.status = DocumentStatus.PENDING
@@ -431,14 +438,21 @@ def record_ocr_page(
     text: str,
     status: OCRStatus,
     confidence: float | None,
+    content_hash: str,
 ) -> None:
-    """What OCR read on a page waiting for it (a page replaced meanwhile is left alone)."""
+    """What OCR read on a page of the file ``content_hash`` waiting for it (a page replaced
+    meanwhile, or one of a newer file of the document, is left alone)."""
     session.execute(
         update(Page)
         .where(
             Page.document_id == document_id,
             Page.number == number,
             Page.ocr == OCRStatus.PENDING,
+            Page.document_id.in_(
+                select(Document.id).where(
+                    Document.id == document_id, Document.content_hash == content_hash
+                )
+            ),
         )
         .values(text=text, ocr=status, ocr_confidence=confidence)
     )

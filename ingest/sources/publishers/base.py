@@ -26,6 +26,8 @@ class Publication:
     """One publication as its publisher lists it.
 
     ``url`` is the file to ingest (a PDF, or the HTML page itself for web-only material);
+    ``lasting`` is False for an entry of a feed of the latest items: when it drops off the feed
+    the publisher has not removed it, so the crawler does not withdraw it;
     ``metadata`` uses the keys of a folder's ``manifest.json`` entry: ``title``, ``publisher``,
     ``kind``, ``published`` (ISO date), ``authors`` (list), ``isbn``, ``target_age`` ("6-12
     år"), ``professional`` (list), and ``target_group`` (the publisher's own words for whom it
@@ -35,6 +37,7 @@ class Publication:
     url: str
     metadata: dict[str, Any] = field(default_factory=dict)
     landing_page: str | None = None
+    lasting: bool = True
 
 
 class Publisher(ABC):

@@ -89,10 +89,12 @@ class SocialOgBoligstyrelsen(Publisher):
                     yield publication
 
     def _news(self, item: FeedItem) -> Publication:
-        """A news item is the web page the feed links; the feed gives its title and date."""
+        """A news item is the web page the feed links; the feed gives its title and date. The
+        feed carries only the latest news, so an item that drops off it is still published."""
         return Publication(
             url=item.url,
             landing_page=item.url,
+            lasting=False,
             metadata=described(
                 title=item.title, publisher=self.name, kind="nyhed", published=item.published
             ),

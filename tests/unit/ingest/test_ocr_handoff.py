@@ -1,7 +1,7 @@
 """Extraction hands scanned pages to OCR, and a second reading of the same file (a curator's
 correction) keeps what OCR read instead of reading the scan again (real SQLite and blob store)."""
 
-from ingest.tasks import Outcome, _extract_document
+from ingest.tasks import Outcome, _after_ocr, _extract_document
 from tests.scans import SCAN_TEXT, render_scan, scan_pdf
 from vidensbank.settings import get_settings
 from vidensbank.store import documents as document_store
@@ -39,6 +39,7 @@ def test_scanned_pages_wait_for_ocr_and_keep_its_reading_when_read_again() -> No
             text="Børns inddragelse",
             status=OCRStatus.READ,
             confidence=91.0,
+            content_hash=key,
         )
         document_store.record_ocr_page(
             session,
@@ -47,6 +48,7 @@ def test_scanned_pages_wait_for_ocr_and_keep_its_reading_when_read_again() -> No
             text="",
             status=OCRStatus.TIMED_OUT,
             confidence=None,
+            content_hash=key,
         )
         document_store.set_document_status(
             session, document_id=DOCUMENT, status=DocumentStatus.INDEXED
@@ -60,3 +62,74 @@ def test_scanned_pages_wait_for_ocr_and_keep_its_reading_when_read_again() -> No
             1: ("Børns inddragelse", 91.0)
         }
         assert document_store.pages_awaiting_ocr(session, document_id=DOCUMENT) == [2]
+
+    # A new file of the document (the publisher replaced the scan): what OCR read on the old
+    # one is forgotten, and a reading of the old file that arrives late is not stored.
+    new = scan_pdf([render_scan(SCAN_TEXT, angle=0.5)])
+    new_key = BlobStore(get_settings().blob_dir).put(new)
+    with session_scope() as session:
+        document_store.record_file(
+            session,
+            document_id=DOCUMENT,
+            source_uri="file:///test/skannet.pdf",
+            filename="skannet.pdf",
+            title="skannet.pdf",
+            source_metadata={},
+            content_hash=new_key,
+            size=len(new),
+        )
+        assert document_store.ocr_readings(session, document_id=DOCUMENT) == {}
+    assert _extract_document(DOCUMENT) == Outcome.OCR
+    with session_scope() as session:
+        document_store.record_ocr_page(
+            session,
+            document_id=DOCUMENT,
+            number=1,
+            text="Læst på den gamle fil",
+            status=OCRStatus.READ,
+            confidence=88.0,
+            content_hash=key,
+        )
+        assert document_store.pages_awaiting_ocr(session, document_id=DOCUMENT) == [1]
+
+
+ENGLISH_SCAN = "ocr-engelsk"
+ENGLISH_TEXT = (
+    "This summary describes how local authorities involve children before a placement, and "
+    "what the children themselves told the researchers about meetings with their caseworkers."
+)
+
+
+def test_the_language_of_a_scan_is_told_once_ocr_has_read_it() -> None:
+    """Extraction sees no words on a scan, so it cannot tell the language; OCR's text can."""
+    migrate()
+    data = scan_pdf([render_scan(SCAN_TEXT)])
+    key = BlobStore(get_settings().blob_dir).put(data)
+    with session_scope() as session:
+        document_store.record_file(
+            session,
+            document_id=ENGLISH_SCAN,
+            source_uri="file:///test/scanned-summary.pdf",
+            filename="scanned-summary.pdf",
+            title="scanned-summary.pdf",
+            source_metadata={},
+            content_hash=key,
+            size=len(data),
+        )
+    assert _extract_document(ENGLISH_SCAN) == Outcome.OCR
+    with session_scope() as session:
+        document_store.record_ocr_page(
+            session,
+            document_id=ENGLISH_SCAN,
+            number=1,
+            text=ENGLISH_TEXT,
+            status=OCRStatus.READ,
+            confidence=90.0,
+            content_hash=key,
+        )
+    _after_ocr(ENGLISH_SCAN)
+    with session_scope() as session:
+        document = session.get(Document, ENGLISH_SCAN)
+        assert document is not None and document.status == DocumentStatus.EXTRACTED
+        assert document.extra["language"] == "en"
+        assert [page.language for page in document.pages] == ["en"]

@@ -1,9 +1,14 @@
 """A run that a crawl started shows the crawl's figures, on its page and in its JSON twin."""
 
 import datetime as dt
+from typing import cast
 
+import pytest
 from fastapi.testclient import TestClient
 
+from search_api.api.runs import retry
+from vidensbank.accounts import Account
+from vidensbank.errors import BadRequestError
 from vidensbank.store import crawl as crawl_store
 from vidensbank.store import runs as run_store
 from vidensbank.store.crawl import CrawlFigures
@@ -64,3 +69,35 @@ def test_a_crawled_run_shows_its_figures_and_a_plain_run_none() -> None:
         plain = run_store.create_run(session, queue="crawl-run-test", items=[]).id
     assert client.get(f"/api/runs/{plain}").json()["crawl"] is None
     assert "Gennemgang af" not in client.get(f"/indlaesninger/{plain}").text
+
+
+def test_a_crawled_file_is_not_fetched_again_by_hand() -> None:
+    """A retry would fetch the address without the crawl's bounds (hosts, robots.txt, pace)."""
+    migrate()
+    with session_scope() as session:
+        run = run_store.create_run(
+            session,
+            queue="crawl-run-test",
+            items=[
+                NewItem(
+                    filename="ude.pdf",
+                    location="https://udgiver.example/ude.pdf",
+                    source_uri="https://udgiver.example/ude.pdf",
+                    source_metadata={},
+                    reason_code="not_allowed",
+                    reason="Adressen fører til en anden vært.",
+                )
+            ],
+        )
+        crawl_store.record_crawl(
+            session,
+            run_id=run.id,
+            source="vive",
+            base_url="https://udgiver.example/",
+            since=None,
+            started_at=dt.datetime(2026, 12, 2, 3, 0, tzinfo=dt.UTC),
+            figures=CrawlFigures(),
+        )
+        run_id = run.id
+    with pytest.raises(BadRequestError, match="gennemgå webstedet igen"):
+        retry(cast(Account, None), run_id, 1)

@@ -28,6 +28,9 @@ def document() -> None:
             awaiting_ocr=[2, 3, 4],
         )
         assert document_store.pages_awaiting_ocr(session, document_id=DOCUMENT) == [2, 3, 4]
+        stored = document_store.get_document(session, document_id=DOCUMENT)
+        assert stored is not None
+        key = stored.content_hash
         for number, text, status, confidence in [
             (2, READ_PAGE, OCRStatus.READ, 93.4),
             (3, DOUBTFUL_PAGE, OCRStatus.READ, 41.0),
@@ -40,6 +43,7 @@ def document() -> None:
                 text=text,
                 status=status,
                 confidence=confidence,
+                content_hash=key,
             )
         assert document_store.pages_awaiting_ocr(session, document_id=DOCUMENT) == []
 

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from ingest.sources.polite import Outcome, PoliteClient, user_agent
+from ingest.sources.polite import Outcome, PoliteClient, host_of, user_agent
 from tests.http_site import Site
 
 DELAY = 0.1
@@ -27,7 +27,7 @@ def site(tmp_path: Path) -> Iterator[Site]:
 
 def client(site: Site, **options: float) -> PoliteClient:
     settings: dict[str, float] = {"delay": DELAY, "backoff": 0.05, "max_wait": 0.3, **options}
-    return PoliteClient({"127.0.0.1"}, **settings)  # type: ignore[arg-type]
+    return PoliteClient({host_of(site.base_url)}, **settings)  # type: ignore[arg-type]
 
 
 def test_robots_txt_is_read_once_and_a_disallowed_address_is_refused(site: Site) -> None:
@@ -72,7 +72,7 @@ def test_what_was_read_before_is_asked_for_conditionally_and_a_304_reads_the_sto
         site.url("/liste.html"): polite.pages_read[site.url("/liste.html")].validators,
     }
     site.clear()
-    with PoliteClient({"127.0.0.1"}, known=known, delay=DELAY) as again:
+    with PoliteClient({host_of(site.base_url)}, known=known, delay=DELAY) as again:
         unchanged = again.fetch(site.url("/rapporter/a.pdf"))
         page = again.page(site.url("/liste.html"))
     assert unchanged.outcome == Outcome.NOT_MODIFIED
@@ -129,8 +129,11 @@ def test_redirects_are_followed_on_the_publishers_hosts_only(site: Site) -> None
         f"/flyttet.pdf http://localhost:{port}/rapporter/b.pdf 302\n"
         "/ude.pdf https://andet.example/x.pdf 301\n"
         "/rundt.pdf /rundt.pdf 302\n"
+        "/port.pdf http://127.0.0.1:9/x.pdf 302\n"
     )
-    with PoliteClient({"127.0.0.1", "localhost"}, delay=0.01) as polite:
+    with PoliteClient({host_of(site.base_url), f"localhost:{port}"}, delay=0.01) as polite:
+        # The publisher's host, but another port (a database, a search node): not followed.
+        other_port = polite.fetch(site.url("/port.pdf"))
         within = polite.fetch(site.url("/gammel.pdf"))
         other_host = polite.fetch(site.url("/flyttet.pdf"))
         foreign = polite.fetch(site.url("/ude.pdf"))
@@ -143,6 +146,7 @@ def test_redirects_are_followed_on_the_publishers_hosts_only(site: Site) -> None
     assert foreign.reason is not None and "andet.example" in foreign.reason
     assert loop.outcome == Outcome.REFUSED and "mere end 5 gange" in (loop.reason or "")
     assert site.paths().count("/rundt.pdf") == 6
+    assert other_port.outcome == Outcome.REFUSED and "127.0.0.1:9" in (other_port.reason or "")
     # robots.txt is read on each host the crawl goes to.
     assert site.paths().count("/robots.txt") == 2
 
