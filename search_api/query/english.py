@@ -40,7 +40,8 @@ def is_english(text: str) -> bool:
     words = [w for w in _WORD.findall(text) if w.isalpha()]
     if len(words) < 2:
         return False
-    return detector().compute_language_confidence(text, Language.ENGLISH) >= MIN_CONFIDENCE
+    confidence = detector(short_texts=True).compute_language_confidence(text, Language.ENGLISH)
+    return confidence >= MIN_CONFIDENCE
 
 
 @lru_cache(maxsize=1)

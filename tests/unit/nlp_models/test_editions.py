@@ -2,6 +2,7 @@
 SQLite database (no search engine)."""
 
 import random
+from collections.abc import Iterator
 
 import pytest
 
@@ -31,6 +32,19 @@ def similarity(a: list[str], b: list[str]) -> float:
     first, second = signature(a), signature(b)
     assert first is not None and second is not None
     return first.similarity(second)
+
+
+@pytest.fixture(scope="module", autouse=True)
+def own_database(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """A database of this module's own: the integration tests of the same session have linked
+    the sample corpus's reports, which these groups must not join."""
+    url = f"sqlite:///{tmp_path_factory.mktemp('udgaver') / 'vidensbank.db'}"
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("VB_DATABASE_URL", url)
+        get_settings.cache_clear()
+        migrate()
+        yield
+    get_settings.cache_clear()
 
 
 @pytest.fixture(scope="module")
