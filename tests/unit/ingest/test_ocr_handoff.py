@@ -12,21 +12,28 @@ from vidensbank.store.documents import Document, DocumentStatus, OCRStatus
 DOCUMENT = "ocr-overdragelse"
 
 
-def test_scanned_pages_wait_for_ocr_and_keep_its_reading_when_read_again() -> None:
-    migrate()
-    data = scan_pdf([render_scan(SCAN_TEXT), render_scan(SCAN_TEXT, angle=-1.0)])
+def record_scan(document_id: str, source_uri: str, data: bytes) -> str:
+    """A scanned file of a document, kept in the blob store; its key."""
     key = BlobStore(get_settings().blob_dir).put(data)
+    filename = source_uri.rsplit("/", 1)[-1]
     with session_scope() as session:
         document_store.record_file(
             session,
-            document_id=DOCUMENT,
-            source_uri="file:///test/skannet.pdf",
-            filename="skannet.pdf",
-            title="skannet.pdf",
+            document_id=document_id,
+            source_uri=source_uri,
+            filename=filename,
+            title=filename,
             source_metadata={},
             content_hash=key,
             size=len(data),
         )
+    return key
+
+
+def test_scanned_pages_wait_for_ocr_and_keep_its_reading_when_read_again() -> None:
+    migrate()
+    data = scan_pdf([render_scan(SCAN_TEXT), render_scan(SCAN_TEXT, angle=-1.0)])
+    key = record_scan(DOCUMENT, "file:///test/skannet.pdf", data)
     assert _extract_document(DOCUMENT) == Outcome.OCR
     with session_scope() as session:
         document = session.get(Document, DOCUMENT)
@@ -66,18 +73,8 @@ def test_scanned_pages_wait_for_ocr_and_keep_its_reading_when_read_again() -> No
     # A new file of the document (the publisher replaced the scan): what OCR read on the old
     # one is forgotten, and a reading of the old file that arrives late is not stored.
     new = scan_pdf([render_scan(SCAN_TEXT, angle=0.5)])
-    new_key = BlobStore(get_settings().blob_dir).put(new)
+    record_scan(DOCUMENT, "file:///test/skannet.pdf", new)
     with session_scope() as session:
-        document_store.record_file(
-            session,
-            document_id=DOCUMENT,
-            source_uri="file:///test/skannet.pdf",
-            filename="skannet.pdf",
-            title="skannet.pdf",
-            source_metadata={},
-            content_hash=new_key,
-            size=len(new),
-        )
         assert document_store.ocr_readings(session, document_id=DOCUMENT) == {}
     assert _extract_document(DOCUMENT) == Outcome.OCR
     with session_scope() as session:
@@ -104,18 +101,7 @@ def test_the_language_of_a_scan_is_told_once_ocr_has_read_it() -> None:
     """Extraction sees no words on a scan, so it cannot tell the language; OCR's text can."""
     migrate()
     data = scan_pdf([render_scan(SCAN_TEXT)])
-    key = BlobStore(get_settings().blob_dir).put(data)
-    with session_scope() as session:
-        document_store.record_file(
-            session,
-            document_id=ENGLISH_SCAN,
-            source_uri="file:///test/scanned-summary.pdf",
-            filename="scanned-summary.pdf",
-            title="scanned-summary.pdf",
-            source_metadata={},
-            content_hash=key,
-            size=len(data),
-        )
+    key = record_scan(ENGLISH_SCAN, "file:///test/scanned-summary.pdf", data)
     assert _extract_document(ENGLISH_SCAN) == Outcome.OCR
     with session_scope() as session:
         document_store.record_ocr_page(
