@@ -57,8 +57,10 @@ def test_english_documents_are_detected_and_their_pages_too(api: TestClient) -> 
     assert set(ids) == {SUMMARY, GUIDE}
     summary = api.get(f"/api/documents/{ids[SUMMARY]}").json()
     assert summary["language"] == "en"
-    # The cover is mostly the publisher's Danish; the table of contents too short to tell.
-    assert [p["language"] for p in summary["pages"]] == ["da", "en", "en", "en", "en", "en"]
+    # The cover mixes the English title with the publisher's Danish: either will do. The
+    # table of contents is too short to tell and takes the document's language.
+    languages = [p["language"] for p in summary["pages"]]
+    assert languages[0] in ("da", "en") and languages[1:] == ["en"] * 5
     page = api.get(f"/dokument/{ids[SUMMARY]}").text
     assert "<dt>Sprog</dt><dd>Engelsk</dd>" in page
 

@@ -1,6 +1,8 @@
 """Extraction hands scanned pages to OCR, and a second reading of the same file (a curator's
 correction) keeps what OCR read instead of reading the scan again (real SQLite and blob store)."""
 
+import pytest
+
 from ingest.tasks import Outcome, _after_ocr, _extract_document
 from tests.scans import SCAN_TEXT, render_scan, scan_pdf
 from vidensbank.settings import get_settings
@@ -97,8 +99,15 @@ ENGLISH_TEXT = (
 )
 
 
-def test_the_language_of_a_scan_is_told_once_ocr_has_read_it() -> None:
+def test_the_language_of_a_scan_is_told_once_ocr_has_read_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     """Extraction sees no words on a scan, so it cannot tell the language; OCR's text can."""
+    handed_on: list[tuple[str, list[str]]] = []
+    # The next step is recorded, not queued: no worker of the session should index this.
+    monkeypatch.setattr(
+        "ingest.tasks.enqueue", lambda step, ids, **_: handed_on.append((step, list(ids)))
+    )
     migrate()
     data = scan_pdf([render_scan(SCAN_TEXT)])
     key = record_scan(ENGLISH_SCAN, "file:///test/scanned-summary.pdf", data)
@@ -119,3 +128,4 @@ def test_the_language_of_a_scan_is_told_once_ocr_has_read_it() -> None:
         assert document is not None and document.status == DocumentStatus.EXTRACTED
         assert document.extra["language"] == "en"
         assert [page.language for page in document.pages] == ["en"]
+    assert handed_on == [("enrich.documents", [ENGLISH_SCAN])]
