@@ -219,7 +219,10 @@ def test_a_page_of_search_results_downloads_as_references(
     assert ris.status_code == 200
     assert ris.headers["content-disposition"] == 'attachment; filename="soegning.ris"'
     titles = [line[6:] for line in ris.text.splitlines() if line.startswith("TI  - ")]
-    assert titles == [" ".join(r["title"].split()) for r in results] and len(titles) > 5
+    # The same documents; their order may shift between the two requests while the fault
+    # tests' corpus copies are still being linked as editions by the session's worker.
+    expected = [" ".join(r["title"].split()) for r in results]
+    assert sorted(titles) == sorted(expected) and len(titles) > 5
 
 
 def test_filters_narrow_results(report: dict[str, Any], api: TestClient) -> None:
