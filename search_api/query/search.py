@@ -2,6 +2,7 @@
 
 Both the JSON API and the web pages call these functions, so the two always show the same data."""
 
+import contextlib
 import threading
 import time
 from collections.abc import Generator, Sequence
@@ -335,17 +336,22 @@ def search(
     date, the vector search goes first and one request sorts the union."""
     options = options or default_options()
     target = index or alias_name()
-    try:
-        with elastic_errors():
-            plan = plan_search(params, options, target)
-            step = advance(plan)
-            while not isinstance(step, SearchResponse):
-                step = advance(
-                    plan, [_search(step[0], target)] if len(step) == 1 else msearch(step, target)
-                )
-            return step
-    except ESNotFoundError:
-        return NOTHING_INDEXED
+    # A reindex deletes the old index right after it moves the alias: a search that had
+    # reached the old index then finds it gone, and is asked once more of the new one. Only a
+    # second "not found" means there is no index.
+    for _attempt in range(2):
+        with contextlib.suppress(ESNotFoundError), elastic_errors():
+            return _run(plan_search(params, options, target), target)
+    return NOTHING_INDEXED
+
+
+def _run(plan: Plan, target: str) -> SearchResponse:
+    step = advance(plan)
+    while not isinstance(step, SearchResponse):
+        step = advance(
+            plan, [_search(step[0], target)] if len(step) == 1 else msearch(step, target)
+        )
+    return step
 
 
 # No index yet: nothing has been ingested.
