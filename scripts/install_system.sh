@@ -7,9 +7,10 @@ set -euo pipefail
 
 # Always-required packages. acl provides setfacl, used to let the
 # Elasticsearch user traverse a private $HOME that holds $VB_ES_HOME;
-# tesseract-ocr and its Danish data read scanned pages (OCR).
+# tesseract-ocr and its Danish data read scanned pages (OCR); nginx spreads requests over the
+# API processes of the local cluster (scripts/cluster.sh).
 packages=(redis-server postgresql libmagic1 wdanish hunspell-da unzip curl procps acl
-    tesseract-ocr tesseract-ocr-dan)
+    tesseract-ocr tesseract-ocr-dan nginx-light)
 # Packages only the tests need (scripts/test.sh asks for Chromium, for the browser tests).
 read -r -a extra <<<"${VB_EXTRA_PACKAGES:-}"
 packages+=("${extra[@]}")

@@ -38,6 +38,10 @@ VB_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)"
 : "${VB_ES_SETTINGS:=}"
 # Extra JVM options for Elasticsearch, appended to the heap options.
 : "${VB_ES_JAVA_OPTS:=}"
+# A node of a cluster on loopback (set by scripts/cluster.sh; empty: a single node):
+# VB_ES_NODE_NAME, VB_ES_TRANSPORT_PORT, VB_ES_SEED_HOSTS (host:transport port, comma-separated),
+# VB_ES_MASTER_NODES (the first master-eligible node names), and VB_ES_WAIT=0 to start the node
+# without waiting for the cluster to answer.
 
 export VB_ROOT VB_VAR VB_ES_VERSION VB_ES_PORT VB_REDIS_PORT VB_ES_HOME VB_ES_HEAP \
     VB_ES_USER VB_M2_REPO VB_ES_PLUGINS VB_ES_START_TIMEOUT VB_ES_SETTINGS VB_ES_JAVA_OPTS \

@@ -2,16 +2,31 @@
 # Install and run the whole stack on this machine: Elasticsearch, Redis, Celery workers, beat and
 # the API/web UI on http://127.0.0.1:8000, then ingest the bundled sample corpus.
 # Idempotent: what already runs keeps running. Stop everything with scripts/stop.sh.
+#
+#   run.sh --cluster   the same as a cluster on loopback (scripts/cluster.sh: three
+#                      Elasticsearch nodes, PostgreSQL, two worker pools, two API processes behind
+#                      nginx); stop it with scripts/cluster.sh stop
 set -euo pipefail
 here="$(dirname "${BASH_SOURCE[0]}")"
 . "$here/lib.sh"
 : "${VB_API_PORT:=8000}"
 : "${VB_WORKER_CONCURRENCY:=2}"
+bin="$VB_ROOT/.venv/bin"
+corpus="$VB_VAR/sample_corpus"
 
 "$here/setup.sh"
+
+if [[ "${1:-}" == --cluster ]]; then
+    "$here/cluster.sh" start
+    eval "$("$here/cluster.sh" env)"
+    "$bin/python" -m sample_corpus.render "$corpus" >/dev/null
+    "$bin/vidensbank" ingest --wait "$corpus"
+    log "Vidensbank kører som klynge på http://127.0.0.1:$VB_API_PORT  (stop: scripts/cluster.sh stop)"
+    exit 0
+fi
+
 "$here/start_services.sh"
 
-bin="$VB_ROOT/.venv/bin"
 run="$VB_VAR/run"
 mkdir -p "$run" "$VB_VAR/log"
 
@@ -55,7 +70,6 @@ if ! alive "$run/api.pid"; then
     log "API and web UI started (log: $VB_VAR/log/api.log)"
 fi
 
-corpus="$VB_VAR/sample_corpus"
 "$bin/python" -m sample_corpus.render "$corpus" >/dev/null
 "$bin/vidensbank" ingest --wait "$corpus"
 

@@ -55,13 +55,21 @@ es_settings() {
     local run="$1"
     printf '%s\n' \
         "cluster.name=vidensbank" \
-        "node.name=vidensbank-$VB_ES_PORT" \
-        "discovery.type=single-node" \
+        "node.name=${VB_ES_NODE_NAME:-vidensbank-$VB_ES_PORT}" \
         "network.host=127.0.0.1" \
         "http.port=$VB_ES_PORT" \
         "path.data=$run/data" \
         "path.logs=$run/logs" \
         "cluster.routing.allocation.disk.threshold_enabled=false"
+    # One node of a cluster on loopback (scripts/cluster.sh), or a node of its own.
+    if [[ -n "${VB_ES_SEED_HOSTS:-}" ]]; then
+        printf '%s\n' \
+            "transport.port=$VB_ES_TRANSPORT_PORT" \
+            "discovery.seed_hosts=$VB_ES_SEED_HOSTS" \
+            "cluster.initial_master_nodes=$VB_ES_MASTER_NODES"
+    else
+        echo "discovery.type=single-node"
+    fi
     # Local dev/test only: plain HTTP without authentication. The
     # docker-compose deployment turns security on.
     [[ ! -d "$VB_ES_HOME/modules/x-pack-security" ]] || echo "xpack.security.enabled=false"
@@ -117,8 +125,8 @@ start_es() {
             args+=("-E" "$setting")
         done < <(es_settings "$run")
 
-        # Bootstrap checks are not enforced with a loopback-only binding and
-        # single-node discovery, so vm.max_map_count etc. need not be raised.
+        # Bootstrap checks are not enforced while transport binds loopback only (one node
+        # or a cluster on 127.0.0.1), so vm.max_map_count etc. need not be raised.
         # -d daemonizes; the launcher returns once the node has started.
         # The server runs in path.logs (gc.log, hs_err files land there); cd to
         # $run first so the launcher never starts in a directory the user cannot read.
@@ -141,6 +149,8 @@ start_es() {
         fi
     fi
 
+    # A cluster's node answers only once enough nodes have joined: scripts/cluster.sh waits.
+    [[ "${VB_ES_WAIT:-1}" == 1 ]] || return 0
     # Already running (e.g. still starting up): give it the full timeout.
     [[ -n "$deadline" ]] || deadline=$((SECONDS + VB_ES_START_TIMEOUT))
     until es_healthy; do

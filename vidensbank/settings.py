@@ -51,13 +51,43 @@ class Settings(BaseSettings):
     )
     elasticsearch_url: str = Field(
         default_factory=lambda data: f"http://127.0.0.1:{data['es_port']}",
-        description="Elasticsearch URL.",
+        description=(
+            "Elasticsearch URL, or the URLs of a cluster's nodes separated by commas (a request "
+            "a node fails is sent again to another)."
+        ),
     )
     elasticsearch_username: str | None = Field(
         default=None, description="Elasticsearch user when security is on."
     )
     elasticsearch_password: str | None = Field(
         default=None, description="Elasticsearch password when security is on."
+    )
+    es_shards: int = Field(default=1, ge=1, description="Primary shards of a new search index.")
+    es_replicas: int = Field(
+        default=0,
+        ge=0,
+        description=(
+            "Replicas of each shard of a new search index: 0 on one node, 1 on a cluster so "
+            "that it survives a node's loss."
+        ),
+    )
+    es_request_timeout: float = Field(
+        default=30.0, gt=0, description="Seconds before a request to Elasticsearch gives up."
+    )
+    es_max_retries: int = Field(
+        default=2,
+        ge=0,
+        description="Times a request that failed or timed out is sent again (to another node).",
+    )
+    es_connections_per_node: int = Field(
+        default=10,
+        ge=1,
+        description="HTTP connections kept open to each Elasticsearch node, per process.",
+    )
+    index_bulk_documents: int = Field(
+        default=50,
+        ge=1,
+        description="Documents per bulk request when documents are indexed again from SQL.",
     )
     index_prefix: str = Field(
         default="vidensbank",

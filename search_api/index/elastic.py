@@ -18,12 +18,16 @@ def get_client() -> Elasticsearch:
     auth = None
     if settings.elasticsearch_username and settings.elasticsearch_password:
         auth = (settings.elasticsearch_username, settings.elasticsearch_password)
+    # Several URLs are the nodes of one cluster: the client spreads requests over them, and
+    # sends a request that a node failed or that timed out again to another.
+    nodes = [url.strip() for url in settings.elasticsearch_url.split(",") if url.strip()]
     return Elasticsearch(
-        settings.elasticsearch_url,
+        nodes,
         basic_auth=auth,
-        request_timeout=30,
+        request_timeout=settings.es_request_timeout,
         retry_on_timeout=True,
-        max_retries=2,
+        max_retries=settings.es_max_retries,
+        connections_per_node=settings.es_connections_per_node,
     )
 
 

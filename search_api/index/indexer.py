@@ -21,6 +21,7 @@ from search_api.index.lifecycle import (
     live_mapping_version,
     swap_alias,
 )
+from vidensbank.settings import get_settings
 from vidensbank.store import documents as document_store
 from vidensbank.store import editions as edition_store
 from vidensbank.store.db import session_scope
@@ -68,7 +69,11 @@ def index_documents(client: Elasticsearch, document_ids: Collection[str]) -> int
     searchable; return how many were indexable (the others are left as they are)."""
     ensure_index(client)
     with elastic_errors():
-        count, _errors = bulk(client, _actions(alias_name(), set(document_ids)), chunk_size=50)
+        count, _errors = bulk(
+            client,
+            _actions(alias_name(), set(document_ids)),
+            chunk_size=get_settings().index_bulk_documents,
+        )
     refresh(client)
     return count
 
@@ -98,7 +103,9 @@ def build_index(
     new_index = create_versioned_index(client, options, name)
     try:
         with elastic_errors():
-            count, _errors = bulk(client, _actions(new_index, only), chunk_size=50)
+            count, _errors = bulk(
+                client, _actions(new_index, only), chunk_size=get_settings().index_bulk_documents
+            )
             client.indices.refresh(index=new_index)
     except BaseException:
         log.exception("building %s failed; deleting it", new_index)

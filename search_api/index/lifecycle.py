@@ -115,8 +115,8 @@ def index_settings(options: AnalysisOptions | None) -> dict[str, Any]:
         }
     )
     return {
-        "number_of_shards": 1,
-        "number_of_replicas": 0,
+        "number_of_shards": get_settings().es_shards,
+        "number_of_replicas": get_settings().es_replicas,
         # Every page is a nested object: a document may have as many as ingest accepts.
         "mapping": {"nested_objects": {"limit": get_settings().max_pages}},
         "analysis": analysis,

@@ -22,7 +22,7 @@ def test_readme_test_command_is_what_ci_runs() -> None:
 
 def test_docker_compose_sets_only_real_settings() -> None:
     compose = yaml.safe_load((PROJECT_ROOT / "docker-compose.yml").read_text(encoding="utf-8"))
-    assert {"elasticsearch", "postgres", "redis", "init", "worker", "api", "proxy"} <= set(
+    assert {"es01", "postgres", "redis", "init", "worker", "api", "proxy"} <= set(
         compose["services"]
     )
     fields = {f"VB_{name.upper()}" for name in Settings.model_fields}
