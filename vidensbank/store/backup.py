@@ -72,7 +72,7 @@ CHUNK_BYTES = 1024 * 1024
 DatabaseKind = Literal["sqlite", "postgresql"]
 
 
-def damaged(detail: str) -> BackupError:
+def _damaged(detail: str) -> BackupError:
     return BackupError(f"Sikkerhedskopien er beskadiget: {detail}. Intet er ændret.")
 
 
@@ -85,7 +85,7 @@ class Manifest(BaseModel):
     format: int
     created_at: dt.datetime
     vidensbank_version: str
-    # The schema of the database in the backup, and the newest the code that wrote it knew.
+    # The schema of the database in the backup: the newest of the code that wrote it.
     alembic_revision: str
     database: DatabaseKind
     counts: dict[str, int]
@@ -345,9 +345,9 @@ def read_manifest(tar: tarfile.TarFile) -> Manifest:
         with handle:
             manifest = Manifest.model_validate(json.loads(handle.read()))
     except KeyError:
-        raise damaged("den har intet manifest") from None
+        raise _damaged("den har intet manifest") from None
     except (ValueError, ValidationError) as exc:
-        raise damaged("manifestet kan ikke læses") from exc
+        raise _damaged("manifestet kan ikke læses") from exc
     if manifest.format != FORMAT:
         raise BackupError(
             f"Sikkerhedskopien er i format {manifest.format}, som denne version af Vidensbank "
@@ -365,7 +365,7 @@ def open_backup(source: Path) -> Iterator[tarfile.TarFile]:
             tar.getmembers()  # every header read now: a cut-off file is found before anything
             yield tar
     except (tarfile.TarError, EOFError) as exc:
-        raise damaged("det er ikke en hel tar-fil") from exc
+        raise _damaged("det er ikke en hel tar-fil") from exc
 
 
 def document_count(url: str) -> int:
@@ -398,7 +398,7 @@ def _extract_verified(
             entry = expected.pop(member.name, None)
             blob = BLOB_MEMBER.fullmatch(member.name)
             if entry is None or not member.isfile() or not (blob or member.name == database_member):
-                raise damaged(f"den har en fil, manifestet ikke nævner ({member.name})")
+                raise _damaged(f"den har en fil, manifestet ikke nævner ({member.name})")
             target = staging / blob["key"] if blob else database_file
             handle = tar.extractfile(member)
             assert handle is not None  # a regular file
@@ -408,15 +408,15 @@ def _extract_verified(
                     digest.update(chunk)
                     out.write(chunk)
             if digest.hexdigest() != entry.sha256 or (blob and blob["key"] != entry.sha256):
-                raise damaged(f"{member.name} passer ikke til sin kontrolsum i manifestet")
+                raise _damaged(f"{member.name} passer ikke til sin kontrolsum i manifestet")
             if blob:
                 keys.append(blob["key"])
     except (tarfile.TarError, EOFError, OSError) as exc:
         if isinstance(exc, FileExistsError):
-            raise damaged("den har den samme fil to gange") from exc
-        raise damaged("den er afkortet eller kan ikke læses") from exc
+            raise _damaged("den har den samme fil to gange") from exc
+        raise _damaged("den er afkortet eller kan ikke læses") from exc
     if expected:
-        raise damaged(f"{len(expected)} filer fra manifestet mangler i den")
+        raise _damaged(f"{len(expected)} filer fra manifestet mangler i den")
     return database_file, keys
 
 
