@@ -29,7 +29,6 @@ import redis
 from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
-from ingest.fetch import blob_location
 from ingest.runs import record_run, recover_queue
 from ingest.sources.manifest import ManifestEntry, explain
 from ingest.sources.polite import Outcome, PoliteClient, Response, Validators, host_of
@@ -41,6 +40,7 @@ from vidensbank.settings import get_settings
 from vidensbank.store import crawl as crawl_store
 from vidensbank.store import documents as document_store
 from vidensbank.store.base import utcnow
+from vidensbank.store.blobs import blob_location
 from vidensbank.store.crawl import AddressKind, CrawledAddress, CrawlFigures, Seen
 from vidensbank.store.db import session_scope
 from vidensbank.store.documents import Document, DocumentStatus

@@ -1,9 +1,10 @@
 """Fetch a source item's bytes from disk, over HTTP, or from the blob store.
 
 A crawl downloads its files itself (politely, conditionally) and keeps them in the blob store:
-its items point there (``blob_location``), so nothing is downloaded twice. A local file is
-opened without following links and read only when it is still the regular file the listing
-found: a file swapped for a link or a pipe after the run started is refused.
+its items point there (``vidensbank.store.blobs.blob_location``), so nothing is downloaded
+twice. A local file is opened without following links and read only when it is still the
+regular file the listing found: a file swapped for a link or a pipe after the run started is
+refused.
 """
 
 import os
@@ -13,15 +14,9 @@ from ingest.sources import SourceItem, fetch_url, is_web_address
 from vidensbank.errors import ExtractionError, ReasonCode
 from vidensbank.identity import path_from_uri
 from vidensbank.settings import get_settings
-from vidensbank.store.blobs import BlobStore
+from vidensbank.store.blobs import BLOB_SCHEME, BlobStore
 
-BLOB_SCHEME = "blob:"
 _TOO_LARGE = "Filen er for stor til at blive indlæst (højst {limit} MB)."
-
-
-def blob_location(key: str) -> str:
-    """The location of a file already in the blob store."""
-    return f"{BLOB_SCHEME}{key}"
 
 
 def fetch(item: SourceItem) -> bytes:

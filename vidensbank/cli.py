@@ -261,6 +261,53 @@ def cmd_corrections(_args: argparse.Namespace) -> int:
     return 0
 
 
+def _contents(counts: dict[str, int]) -> str:
+    """What a backup holds, in Danish."""
+    corrections = counts["metadata_corrections"] + counts["entity_corrections"]
+    return (
+        f"{counts['documents']} dokumenter, {counts['pages']} sider, {counts['blobs']} "
+        f"originaler, {counts['collections']} samlinger, {corrections} rettelser og "
+        f"{counts['users']} brugere"
+    )
+
+
+def cmd_backup(args: argparse.Namespace) -> int:
+    """Back up the database and the originals it refers to in one tar file; print its path."""
+    from vidensbank.store.backup import write_backup
+
+    path, manifest = write_backup(Path(args.destination))
+    print(f"Sikkerhedskopien har {_contents(manifest.counts)}.", file=sys.stderr)
+    print(path)
+    return 0
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    """Restore a backup into the configured database and blob folder, then rebuild the index
+    from them."""
+    from search_api.index.elastic import get_client
+    from search_api.index.indexer import reindex
+    from vidensbank.errors import VidensbankError
+    from vidensbank.store.backup import restore_backup
+
+    manifest = restore_backup(Path(args.source), force=args.force)
+    taken = manifest.created_at.astimezone().strftime("%d.%m.%Y %H:%M")
+    print(
+        f"Sikkerhedskopien fra {taken} er gendannet: {_contents(manifest.counts)}.",
+        file=sys.stderr,
+    )
+    try:
+        index, count = reindex(get_client())
+    except VidensbankError as exc:
+        print(
+            f"Fejl: Søgeindekset kunne ikke bygges: {exc.message} Databasen og originalerne er "
+            "gendannet; kør »vidensbank reindex«, når søgemaskinen svarer.",
+            file=sys.stderr,
+        )
+        return 1
+    print(f"Indekset {index} er bygget med {count} dokumenter og taget i brug.", file=sys.stderr)
+    return 0
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     import uvicorn
 
@@ -398,6 +445,23 @@ def build_parser() -> argparse.ArgumentParser:
         "export", help="skriv de rettede sætninger i træningsformatet på standard output"
     )
     corrections.set_defaults(func=cmd_corrections)
+
+    backup = commands.add_parser(
+        "backup", help="tag en sikkerhedskopi af databasen og originalerne i én tar-fil"
+    )
+    backup.add_argument(
+        "destination", metavar="DEST", help="filen, der skrives (i en mappe: et navn med dato)"
+    )
+    backup.set_defaults(func=cmd_backup)
+
+    restore = commands.add_parser(
+        "restore", help="gendan en sikkerhedskopi i en tom database og byg søgeindekset igen"
+    )
+    restore.add_argument("source", metavar="SRC", help="sikkerhedskopien (tar-filen)")
+    restore.add_argument(
+        "--force", action="store_true", help="erstat også en database, der har dokumenter"
+    )
+    restore.set_defaults(func=cmd_restore)
 
     serve = commands.add_parser("serve", help="start API og web")
     serve.add_argument("--host", default="127.0.0.1")

@@ -65,6 +65,11 @@ class DependencyUnavailableError(VidensbankError):
     status = 503
 
 
+class BackupError(VidensbankError):
+    """A backup that cannot be written, or one that must not or cannot be restored (damaged,
+    of a newer schema, or over a database that holds documents)."""
+
+
 class ReasonCode(StrEnum):
     """Why a file was quarantined: stable, machine-readable codes stored on items and documents.
 

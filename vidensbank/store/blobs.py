@@ -9,6 +9,14 @@ import os
 import tempfile
 from pathlib import Path
 
+# An ingest item whose file is already in the store (a crawl's download) is located by its key.
+BLOB_SCHEME = "blob:"
+
+
+def blob_location(key: str) -> str:
+    """The location of a file already in the blob store."""
+    return f"{BLOB_SCHEME}{key}"
+
 
 def content_hash(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
