@@ -26,6 +26,7 @@ RUN pip wheel --no-cache-dir --no-deps --wheel-dir /wheels .
 FROM python:3.11-slim-bookworm
 RUN apt-get update \
     && apt-get install -y --no-install-recommends libmagic1 curl tesseract-ocr tesseract-ocr-dan \
+        postgresql-client \
     && rm -rf /var/lib/apt/lists/*
 COPY --from=wheel /wheels /wheels
 RUN pip install --no-cache-dir /wheels/vidensbank-*.whl && rm -rf /wheels \
