@@ -61,12 +61,14 @@ es_settings() {
         "path.data=$run/data" \
         "path.logs=$run/logs" \
         "cluster.routing.allocation.disk.threshold_enabled=false"
-    # One node of a cluster on loopback (scripts/cluster.sh), or a node of its own.
+    # One node of a cluster on loopback (scripts/cluster.sh), or a node of its own. A cluster's
+    # node starts without waiting for the others (they start after it): the script waits.
     if [[ -n "${VB_ES_SEED_HOSTS:-}" ]]; then
         printf '%s\n' \
             "transport.port=$VB_ES_TRANSPORT_PORT" \
             "discovery.seed_hosts=$VB_ES_SEED_HOSTS" \
-            "cluster.initial_master_nodes=$VB_ES_MASTER_NODES"
+            "cluster.initial_master_nodes=$VB_ES_MASTER_NODES" \
+            "discovery.initial_state_timeout=1s"
     else
         echo "discovery.type=single-node"
     fi
