@@ -1,6 +1,6 @@
 """A synthetic corpus of Danish reports, recombined from the sample corpus, for measuring scale.
 
-    python -m bench.synthetic_corpus --pages 1000 --seed 1 [--show 2]
+    python bench/synthetic_corpus.py --pages 1000 --seed 1 [--show 2]
 
 The material is the sample corpus's own (``sample_corpus/documents``, written for this project)
 and the knowledge base's names (``nlp_models/kb``); nothing comes from outside the repository:
@@ -259,8 +259,11 @@ def _title(rng: random.Random, stuff: Material) -> str:
     return f"{first} {rng.randint(*YEARS)}"
 
 
+_ASCII: dict[str, str | int | None] = {"æ": "ae", "ø": "oe", "å": "aa"}
+
+
 def _slug(text: str) -> str:
-    folded = text.lower().translate(str.maketrans({"æ": "ae", "ø": "oe", "å": "aa"}))
+    folded = text.lower().translate(str.maketrans(_ASCII))
     return "-".join(re.findall(r"[a-z0-9]+", folded))[:60]
 
 
