@@ -323,7 +323,8 @@ def table(report: dict[str, Any]) -> str:
     first, again = report["load"], report["reindex"]
     size = report["index"]
     lines = [
-        f"{report['pages']} pages, {first['documents']} documents, vectors: {report['vectors']}",
+        f"{report['pages']} pages, {first['documents']} documents, vectors: {report['vectors']}, "
+        f"load average after each phase: {report['load_average']}",
         "",
         "| figure | value |",
         "| --- | --- |",
@@ -406,14 +407,19 @@ def main() -> None:
         report["embedding"] = {"passages": len(passages), "embedded_now": count, "seconds": seconds}
         print(f"embedded {count} of {len(passages)} passages in {seconds:.0f} s", file=sys.stderr)
 
+    # The machine is shared: how busy it was after each phase (1-minute load average).
+    busy = report["load_average"] = {"start": round(os.getloadavg()[0], 1)}
     report["load"] = load(args.pages, args.seed, vectors, args.vectors, es_pids)
+    busy["load"] = round(os.getloadavg()[0], 1)
     print(f"loaded: {report['load']}", file=sys.stderr)
     report["index"] = index_stats(report["load"]["index"])
     queries = texts()[: args.queries or None]
     report["queries"] = len(queries)
     report["search"] = searches(queries, hybrid=vectors is not None)
+    busy["search"] = round(os.getloadavg()[0], 1)
     print(f"searched {len(queries)} texts", file=sys.stderr)
     report["reindex"] = load(args.pages, args.seed, vectors, args.vectors, es_pids)
+    busy["reindex"] = round(os.getloadavg()[0], 1)
     report["memory"] = memory(es_pids)
     print(table(report), file=sys.stderr)
     text = json.dumps(report, ensure_ascii=False)
