@@ -3,7 +3,7 @@ reindex."""
 
 import contextlib
 import logging
-from collections.abc import Collection, Iterator, Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from typing import Any
 
 from elasticsearch import Elasticsearch, NotFoundError
@@ -71,14 +71,19 @@ def index_documents(client: Elasticsearch, document_ids: Collection[str]) -> int
     with elastic_errors():
         count, _errors = bulk(
             client,
-            _actions(alias_name(), set(document_ids)),
+            _actions(alias_name(), _database_documents(set(document_ids))),
             chunk_size=get_settings().index_bulk_documents,
         )
     refresh(client)
     return count
 
 
-def _actions(index: str, only: Collection[str] | None) -> Iterator[dict[str, Any]]:
+def _actions(index: str, documents: Iterable[IndexDocument]) -> Iterator[dict[str, Any]]:
+    for document in documents:
+        yield {"_index": index, "_id": document.id, "_source": document.source()}
+
+
+def _database_documents(only: Collection[str] | None) -> Iterator[IndexDocument]:
     with session_scope() as session:
         for document_id in list(document_store.iter_indexable_document_ids(session)):
             if only is not None and document_id not in only:
@@ -87,8 +92,7 @@ def _actions(index: str, only: Collection[str] | None) -> Iterator[dict[str, Any
             if document is not None:
                 vectors = stored_vectors(session, document)
                 group = edition_store.groups_of(session, document_ids=[document_id])
-                source = to_index_document(document, vectors, group.get(document_id)).source()
-                yield {"_index": index, "_id": document.id, "_source": source}
+                yield to_index_document(document, vectors, group.get(document_id))
             session.expunge_all()
 
 
@@ -97,14 +101,19 @@ def build_index(
     options: AnalysisOptions | None = PRODUCTION,
     name: str | None = None,
     only: Collection[str] | None = None,
+    documents: Iterable[IndexDocument] | None = None,
 ) -> tuple[str, int]:
     """A new index with every document from the database (or those of them in ``only``, for
-    measurements on a fixed corpus); deleted again if anything fails."""
+    measurements on a fixed corpus); deleted again if anything fails.
+
+    ``documents`` replaces the database as the source: the scale benchmark's synthetic corpus
+    goes in through this same bulk path without a database row per document."""
     new_index = create_versioned_index(client, options, name)
+    source = _database_documents(only) if documents is None else documents
     try:
         with elastic_errors():
             count, _errors = bulk(
-                client, _actions(new_index, only), chunk_size=get_settings().index_bulk_documents
+                client, _actions(new_index, source), chunk_size=get_settings().index_bulk_documents
             )
             client.indices.refresh(index=new_index)
     except BaseException:
@@ -115,12 +124,15 @@ def build_index(
     return new_index, count
 
 
-def reindex(client: Elasticsearch) -> tuple[str, int]:
-    """Build a new index from the database and swap the alias to it; return its name and size.
+def reindex(
+    client: Elasticsearch, documents: Iterable[IndexDocument] | None = None
+) -> tuple[str, int]:
+    """Build a new index from the database (or ``documents``, see ``build_index``) and swap
+    the alias to it; return its name and size.
 
     Searches keep using the old index until the swap, which is atomic.
     """
-    new_index, count = build_index(client)
+    new_index, count = build_index(client, documents=documents)
     old = swap_alias(client, new_index)
     with elastic_errors():
         for index in old:
