@@ -47,8 +47,6 @@ cluster_env() {
     export VB_ELASTICSEARCH_URL VB_DATABASE_URL VB_REDIS_PORT VB_VAR
 }
 
-alive() { [[ -f "$1" ]] && kill -0 "$(cat "$1")" 2>/dev/null; }
-
 start_elasticsearch() {
     local i seeds=() masters=() deadline
     for ((i = 1; i <= VB_ES_NODES; i++)); do
@@ -75,15 +73,6 @@ start_elasticsearch() {
         sleep 1
     done
     log "Elasticsearch: $VB_ES_NODES nodes, green (HTTP ports $(es_port 1)–$(es_port "$VB_ES_NODES"))"
-}
-
-start_worker() { # name, queue, concurrency
-    alive "$run/$1.pid" && return 0
-    rm -f "$run/$1.pid"
-    (cd "$VB_ROOT" && "$bin/celery" -A vidensbank.celery_app worker --detach \
-        --hostname="$1@%h" -Q "$2" --concurrency="$3" --loglevel=INFO \
-        --pidfile="$run/$1.pid" --logfile="$logs/$1.log")
-    log "$1 started on queue $2"
 }
 
 start_api() { # number
@@ -130,34 +119,14 @@ start() {
     read -r queue ocr_queue < <("$bin/python" -c \
         'from vidensbank.settings import get_settings as s; print(s().queue, s().ocr_queue)')
     for ((i = 1; i <= VB_WORKER_POOLS; i++)); do
-        start_worker "pool$i" "$queue" "$VB_WORKER_CONCURRENCY"
+        start_worker "$run" "$logs" "pool$i" "$queue" "$VB_WORKER_CONCURRENCY"
     done
-    start_worker ocr-worker "$ocr_queue" 1
-    if ! alive "$run/beat.pid"; then
-        (cd "$VB_ROOT" && "$bin/celery" -A vidensbank.celery_app beat --detach --loglevel=INFO \
-            --schedule="$run/celerybeat-schedule" --pidfile="$run/beat.pid" \
-            --logfile="$logs/beat.log")
-    fi
+    start_worker "$run" "$logs" ocr-worker "$ocr_queue" 1
+    start_beat "$run" "$logs"
     for ((i = 1; i <= VB_API_PROCESSES; i++)); do
         start_api "$i"
     done
     start_proxy
-}
-
-stop_pidfile() { # name, pidfile
-    local pid
-    [[ -f "$2" ]] || return 0
-    pid="$(cat "$2")"
-    if kill -0 "$pid" 2>/dev/null; then
-        kill -TERM "$pid"
-        for _ in $(seq 1 60); do
-            kill -0 "$pid" 2>/dev/null || break
-            sleep 0.5
-        done
-        kill -0 "$pid" 2>/dev/null && kill -KILL "$pid"
-    fi
-    rm -f "$2"
-    log "$1 stopped"
 }
 
 stop() {

@@ -170,3 +170,46 @@ grant_traverse() {
         fi
     done
 }
+
+# The app's own processes (workers, beat), started by run.sh and cluster.sh with a pid file in
+# RUN and a log in LOGS.
+
+# alive PIDFILE: true if the pid file names a running process.
+alive() { [[ -f "$1" ]] && kill -0 "$(cat "$1")" 2>/dev/null; }
+
+# start_worker RUN LOGS NAME QUEUE CONCURRENCY: a detached Celery worker, unless it runs.
+start_worker() {
+    alive "$1/$3.pid" && return 0
+    rm -f "$1/$3.pid"
+    (cd "$VB_ROOT" && "$VB_ROOT/.venv/bin/celery" -A vidensbank.celery_app worker --detach \
+        --hostname="$3@%h" -Q "$4" --concurrency="$5" --loglevel=INFO \
+        --pidfile="$1/$3.pid" --logfile="$2/$3.log")
+    log "$3 started on queue $4 (log: $2/$3.log)"
+}
+
+# start_beat RUN LOGS: a detached Celery beat (it starts the crawls VB_CRAWL_SCHEDULE names).
+start_beat() {
+    alive "$1/beat.pid" && return 0
+    rm -f "$1/beat.pid"
+    (cd "$VB_ROOT" && "$VB_ROOT/.venv/bin/celery" -A vidensbank.celery_app beat --detach \
+        --loglevel=INFO --schedule="$1/celerybeat-schedule" \
+        --pidfile="$1/beat.pid" --logfile="$2/beat.log")
+    log "beat started (log: $2/beat.log)"
+}
+
+# stop_pidfile NAME PIDFILE: SIGTERM, up to 30 s to exit, then SIGKILL.
+stop_pidfile() {
+    local pid
+    [[ -f "$2" ]] || return 0
+    pid="$(cat "$2")"
+    if kill -0 "$pid" 2>/dev/null; then
+        kill -TERM "$pid"
+        for _ in $(seq 1 60); do
+            kill -0 "$pid" 2>/dev/null || break
+            sleep 0.5
+        done
+        kill -0 "$pid" 2>/dev/null && kill -KILL "$pid"
+    fi
+    rm -f "$2"
+    log "$1 stopped"
+}

@@ -30,8 +30,6 @@ fi
 run="$VB_VAR/run"
 mkdir -p "$run" "$VB_VAR/log"
 
-alive() { [[ -f "$1" ]] && kill -0 "$(cat "$1")" 2>/dev/null; }
-
 "$bin/vidensbank" init
 
 # Two workers: one for the pipeline's queue, and one process for the OCR queue, so a long scan
@@ -39,26 +37,10 @@ alive() { [[ -f "$1" ]] && kill -0 "$(cat "$1")" 2>/dev/null; }
 # come from the settings (VB_QUEUE, VB_OCR_QUEUE).
 read -r queue ocr_queue < <("$bin/python" -c \
     'from vidensbank.settings import get_settings as s; print(s().queue, s().ocr_queue)')
-start_worker() {  # name, queue, concurrency
-    if ! alive "$run/$1.pid"; then
-        rm -f "$run/$1.pid"
-        (cd "$VB_ROOT" && "$bin/celery" -A vidensbank.celery_app worker --detach \
-            --hostname="$1@%h" -Q "$2" --concurrency="$3" --loglevel=INFO \
-            --pidfile="$run/$1.pid" --logfile="$VB_VAR/log/$1.log")
-        log "$1 started on queue $2 (log: $VB_VAR/log/$1.log)"
-    fi
-}
-start_worker worker "$queue" "$VB_WORKER_CONCURRENCY"
-start_worker ocr-worker "$ocr_queue" 1
-
+start_worker "$run" "$VB_VAR/log" worker "$queue" "$VB_WORKER_CONCURRENCY"
+start_worker "$run" "$VB_VAR/log" ocr-worker "$ocr_queue" 1
 # Celery beat starts the crawls VB_CRAWL_SCHEDULE names (none by default: it then sleeps).
-if ! alive "$run/beat.pid"; then
-    rm -f "$run/beat.pid"
-    (cd "$VB_ROOT" && "$bin/celery" -A vidensbank.celery_app beat --detach --loglevel=INFO \
-        --schedule="$run/celerybeat-schedule" \
-        --pidfile="$run/beat.pid" --logfile="$VB_VAR/log/beat.log")
-    log "beat started (log: $VB_VAR/log/beat.log)"
-fi
+start_beat "$run" "$VB_VAR/log"
 
 if ! alive "$run/api.pid"; then
     nohup "$bin/vidensbank" serve --port "$VB_API_PORT" >"$VB_VAR/log/api.log" 2>&1 &

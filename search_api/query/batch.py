@@ -108,10 +108,10 @@ def search_batch(
     for start in range(0, len(searches), CHUNK):
         chunk = _Chunk(searches[start : start + CHUNK], options, target)
         if waiting is not None:
-            yield waiting.responses()
+            yield waiting.answered()
         waiting = chunk
     if waiting is not None:
-        yield waiting.responses()
+        yield waiting.answered()
 
 
 class _Chunk:
@@ -120,8 +120,7 @@ class _Chunk:
     def __init__(
         self, searches: Sequence[SearchParams], options: QueryOptions, target: str
     ) -> None:
-        self.target = target
-        self.count = len(searches)
+        self.searches, self.options, self.target = searches, options, target
         self.done: dict[int, SearchResponse] = {}
         self.asked: dict[int, list[dict[str, Any]]] = {}
         self.missing = False
@@ -139,7 +138,15 @@ class _Chunk:
         else:
             self.asked[number] = step
 
-    def responses(self) -> list[SearchResponse]:
+    def answered(self) -> list[SearchResponse]:
+        """The responses; a chunk whose index went away (a reindex deletes the old index right
+        after it moves the alias) is asked once more, as ``search`` does."""
+        responses = self._responses()
+        if self.missing:
+            return _Chunk(self.searches, self.options, self.target)._responses()
+        return responses
+
+    def _responses(self) -> list[SearchResponse]:
         try:
             with elastic_errors():
                 while self.asked and not self.missing:
@@ -154,5 +161,5 @@ class _Chunk:
             self.missing = True
         if self.missing:
             # No index yet: nothing has been ingested.
-            return [NOTHING_INDEXED] * self.count
-        return [self.done[number] for number in range(self.count)]
+            return [NOTHING_INDEXED] * len(self.searches)
+        return [self.done[number] for number in range(len(self.searches))]
