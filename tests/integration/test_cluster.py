@@ -36,7 +36,10 @@ SCRIPTS = PROJECT_ROOT / "scripts"
 API_PORT = 8070
 ES_PORT = 9261
 PG_PORT = 5447
-QUERIES = ["inddragelse", "anbragte børn", "underretning", "barnets perspektiv", "plejefamilie"]
+# Single words: the documents one word finds only grow as documents are added. A query of
+# several finds fewer when a word turns common as the corpus grows (it then ranks but no longer
+# suffices to match), which is the search's design and no fault of the cluster.
+QUERIES = ["inddragelse", "anbringelse", "underretning", "perspektiv", "plejefamilie"]
 FILES_PER_FAULT = 8
 SEARCH_THREADS = 3
 
