@@ -3,9 +3,11 @@
 Three sources of candidates are combined, so that each covers the others' gaps:
 - the statistical NER model the project trains on its own Danish sentences (``model/``);
 - a phrase matcher over every name in the knowledge base, with genitive forms;
-- patterns for Danish dates and amounts.
+- patterns for Danish dates and amounts, and for initiatives named as such (a pool's or a
+  plan's name, "projektet Ny Kurs", "Tryg i Pleje-modellen").
 Where candidates overlap, the more trusted source wins (knowledge base, then patterns, then the
-model), and within a source the longer span: the model fills the gaps the curated sources leave.
+model, then an initiative named after its kind), and within a source the longer span: the model
+fills the gaps the curated sources leave.
 Every mention is then linked to a record where one exists.
 """
 
@@ -94,6 +96,72 @@ PERSON_PATTERN = re.compile(
     )""",
     re.VERBOSE | re.MULTILINE,
 )
+# A named initiative after the word that says what it is ("projektet Vendsyssel Ung",
+# "rekrutteringsprojektet Flere Hjem til Børn", "chatrådgivningen Tal Trygt", "Projekt Ny
+# Kurs"): capitalised words, joined by lower-case small words ("Tryg i Pleje").
+_CUE = (
+    r"(?:projekt(?:et)?|programmet|indsatsen|initiativet|forløbet|kampagnen|satsningen|"
+    r"tilbuddet|ordningen|modellen|metoden|partnerskabet|netværket|gruppen|rådgivningen)"
+)
+_NAME_WORD = r"[A-ZÆØÅ][\wæøåÆØÅ-]*"
+_SMALL_WORDS = [
+    "i",
+    "til",
+    "om",
+    "for",
+    "mod",
+    "med",
+    "på",
+    "af",
+    "og",
+    "efter",
+    "under",
+    "uden",
+    "fra",
+]
+_SMALL_WORD = f"(?:{'|'.join(_SMALL_WORDS)})"
+CUED_INITIATIVE_PATTERN = re.compile(
+    rf"""(?:
+        \b[a-zæøå]*{_CUE}[ \t]+["“„»']?
+      | (?=\bProjekt[ \t]+[A-ZÆØÅ])
+    )
+    (?P<e>{_NAME_WORD}(?:[ \t]+(?:{_SMALL_WORD}[ \t]+)?{_NAME_WORD})*)""",
+    re.VERBOSE,
+)
+# A partnership's short name, capitalised mid-sentence ("… har Partnerskabet samlet 12
+# kommuner").
+SHORT_PARTNERSHIP_PATTERN = re.compile(r"(?<=[\w,] )Partnerskabet\b")
+# A unit of an administration, written as a name ("Ungeteamet", "Børne- og Familieafdelingen").
+_UNIT = re.compile(r"^[A-ZÆØÅ]\w*(?:teamet|afdelingen|enheden|sekretariatet|forvaltningen)$")
+# Words that make a name an initiative's, whatever the model took it for.
+_INITIATIVE_WORD = re.compile(r"(?:partnerskab|pulje|projekt|strategi|handleplan|reform)")
+# The same before a hyphen and the word for its kind ("Tryg i Pleje-modellen",
+# "Housing First-tilgangen").
+_KIND_WORDS = frozenset(
+    ["modellen", "metoden", "projektet", "programmet", "tilgangen", "indsatsen", "forløbet"]
+)
+HYPHENED_INITIATIVE_PATTERN = re.compile(
+    rf"(?P<e>{_NAME_WORD}(?:[ \t]+(?:{_SMALL_WORD}[ \t]+)?{_NAME_WORD})*)"
+    rf"(?=-(?:{'|'.join(_KIND_WORDS)})\b)"
+)
+# A pool, strategy or plan named as such: a capitalised compound on "-pulje(n)" with the
+# capitalised words around it ("Aktivitetspuljen", "Horsens Ungepulje", "Trivselspuljen
+# Frederiksberg"); a model named for a place or an idea ("Skanderborg-modellen", and
+# mid-sentence "Nærværsmodellen", "Viborgmodellen for Nærvær"); a strategy or plan with its
+# years ("Ungestrategi 2030", "Børne- og Ungestrategi 2024-2028", "Handleplan for Mental
+# Sundhed 2024-2027").
+_PLAN = r"[\wæøå]*(?:strategi|plan|handleplan|program)"
+NAMED_POOL_OR_PLAN_PATTERN = re.compile(
+    rf"""(?:
+        (?:{_NAME_WORD}[ \t]+)?[A-ZÆØÅ][\wæøå]+pulje(?:n)?\b(?:[ \t]+{_NAME_WORD})?
+      | (?:\b[A-ZÆØÅ][\wæøå]+-|(?<=[\w,][ ])[A-ZÆØÅ][\wæøå]+)modellen\b
+        (?:[ \t]+(?:for|om|til|mod)[ \t]+{_NAME_WORD})?
+      | (?:[A-ZÆØÅ][\wæøå]*-[ \t]og[ \t]+)?[A-ZÆØÅ]{_PLAN}
+        (?:[ \t]+(?:for|om|til|mod)[ \t]+{_NAME_WORD}(?:[ \t]+{_NAME_WORD})*)?
+        [ \t]+{_YEAR}(?:{_DASH}(?:{_YEAR}|\d{{2}}))?\b
+    )""",
+    re.VERBOSE,
+)
 # Paragraph references belong to the law they follow ("serviceloven § 52, stk. 3",
 # "servicelovens §§ 52, 76 og 76 a") or precede ("§ 133 i barnets lov").
 _PARAGRAPH = re.compile(rf"\s*{PARAGRAPHS}")
@@ -133,12 +201,22 @@ _TITLE_CASE_WORDS = frozenset(
         "Du",
     ]
 )
+_TITLE_CASE_WORDS_LOWER = frozenset(word.lower() for word in _TITLE_CASE_WORDS)
+# A year or a range of years, or a version, at the end of a name ("Ungestrategi 2030",
+# "Børne- og Ungestrategi 2024-2028", "Læseløft 2.0").
+_NAME_NUMBER = re.compile(rf"^(?:{_YEAR}(?:{_DASH}(?:{_YEAR}|\d{{2}}))?|\d\.\d)$")
+# The small words that join the parts of a name in title case, where a place is not joined
+# ("i", "på": "Projekt Ny Kurs i Aarhus").
+_LINKING_WORDS = frozenset(["til", "fra", "for", "mod", "om", "af", "med", "uden"])
+# Pools, strategies, plans, policies and agreements carry their years in their names.
+_DATED_NAME_WORD = re.compile(r"(?:pulje|\w*(?:strategi|plan|politik|aftale))")
+_YEARS_OF_A_NAME = re.compile(rf"^{_YEAR}{_DASH}(?:{_YEAR}|\d{{2}})$")
 # Articles may begin a name ("Det Sociale Netværk", "Den Uvildige Konsulentordning").
 _ARTICLES = frozenset({"den", "det", "de", "en", "et"})
 
 # Sources of candidates, most trusted first: an address holds names of places that are
 # part of it ("Holmens Kanal 22, 1060 København K").
-_ADDRESS, _KB, _PATTERN, _MODEL = 0, 1, 2, 3
+_ADDRESS, _KB, _PATTERN, _MODEL, _CUED = 0, 1, 2, 3, 4
 
 
 def _genitives(form: str) -> list[str]:
@@ -159,6 +237,71 @@ def _inflections(concept: str) -> list[str]:
         return [f"{concept}ne"]
     stem = concept[:-1] if concept.endswith("e") else concept
     return [f"{concept}n", f"{concept}t", f"{stem}e", f"{stem}ene", f"{stem}en", f"{stem}et"]
+
+
+def _trimmed(span: Span) -> Span:
+    """A model's initiative (an organisation's name with a word of an initiative in it too)
+    without the word for its kind after a hyphen, or the figures of a
+    table row it ran into ("Puljen til flere plejefamilier 60,0 71 38 Puljen til …"): it ends
+    before the first number, or after it where the number ends a name (a year, a version).
+    Organisations keep theirs ("TV 2 Fyn")."""
+    if span.label_ == "ORG" and any(_INITIATIVE_WORD.match(token.lower_) for token in span):
+        # "Det Nationale Partnerskab om Plejefamilier": a partnership, not a body
+        span = Span(span.doc, span.start, span.end, label="INITIATIVE")
+    if span.label_ == "INITIATIVE" and len(span) == 1 and _UNIT.search(span.text):
+        # "Ungeteamet", "Familieafdelingen": a unit of an administration, named
+        return Span(span.doc, span.start, span.end, label="ORG")
+    if span.label_ != "INITIATIVE":
+        return span
+    doc = span.doc
+    end = span.end
+    if len(span) > 1 and span[0].is_title and span[-1].is_title:
+        # A name in title case goes on over a small word and the capitalised words after it
+        # ("Projekt Fritidsjob" + "til Alle Unge", "Tryg Overgang" + "fra Sikret").
+        while (
+            end + 1 < len(doc)
+            and doc[end].text in _LINKING_WORDS
+            and doc[end + 1].is_title
+            and not doc[end + 1].is_stop
+        ):
+            end += 2
+            while end < len(doc) and doc[end].is_title and not doc[end].is_stop:
+                end += 1
+    if (
+        end < len(doc)
+        and _YEARS_OF_A_NAME.match(doc[end].text)
+        and any(_DATED_NAME_WORD.match(token.lower_) for token in span)
+    ):
+        end += 1  # "Puljen til udvikling af familiehuse 2022–2025": the years are the name's
+    if end > span.end:
+        return Span(doc, span.start, end, label=span.label_)
+    if len(span) > 2 and span[-2].text == "-" and span[-1].lower_ in _KIND_WORDS:
+        # "Tryg i Pleje-modellen": the name without the word for its kind
+        return Span(span.doc, span.start, span.end - 2, label=span.label_)
+    for token in span[1:]:
+        if any(c.isdigit() for c in token.text):
+            end = token.i + 1 if _NAME_NUMBER.match(token.text) else token.i
+            if token.i + 1 < span.end and span.doc[token.i + 1].text == "år":
+                end = token.i + 2  # an age group ends it ("… med børn i alderen 0-6 år")
+            return Span(span.doc, span.start, end, label=span.label_)
+    return span
+
+
+def _end_of_a_longer_name(span: Span) -> bool:
+    """Whether a span is the last word of a name in title case ("Pleje-modellen" of "Tryg i
+    Pleje-modellen")."""
+    before = span.doc[max(span.start - 2, 0) : span.start]
+    return len(before) == 2 and before[1].lower_ in _SMALL_WORDS and before[0].is_title
+
+
+def _no_heading_words(span: Span) -> bool:
+    """Whether a span has none of the capitalised function words of a heading in title case."""
+    return not any(token.text in _TITLE_CASE_WORDS for token in span[1:])
+
+
+def _inside(span: Span, name: Span) -> bool:
+    """Whether ``span`` is a part of ``name``, not all of it."""
+    return name.start <= span.start and span.end <= name.end and len(span) < len(name)
 
 
 def _select(candidates: list[tuple[Span, int]]) -> list[Span]:
@@ -241,8 +384,39 @@ class EntityFinder:
             candidates += [
                 (span, _PATTERN) for span in self._pattern_spans(doc, text, pattern, label)
             ]
-        candidates += [(span, _MODEL) for span in doc.ents if self._plausible(span)]
+        model = [s for s in map(_trimmed, doc.ents) if s and self._plausible(s)]
+        named = [
+            span
+            for span in self._pattern_spans(doc, text, NAMED_POOL_OR_PLAN_PATTERN, "INITIATIVE")
+            if not _end_of_a_longer_name(span)
+        ]
+        # A year or a place inside an initiative's name is part of it ("Ungestrategi 2030",
+        # "Partnerskab for Trygge Unge i Horsens", "Horsens Ungepulje"); a name the model
+        # found does not start with a place ("Vejen til Odder" is two places).
+        names = [s for s in model if s.label_ == "INITIATIVE"] + named
+        candidates = [
+            (span, source)
+            for span, source in candidates
+            if span.label_ not in ("DATE", "LOC")
+            or not any(
+                _inside(span, name) and (span.start > name.start or name in named) for name in names
+            )
+        ]
+        candidates += [(span, _PATTERN) for span in named]
+        candidates += [(span, _MODEL) for span in model]
+        candidates += [(span, _CUED) for span in self._cued_initiatives(doc, text)]
         return _select(candidates)
+
+    def _cued_initiatives(self, doc: Doc, text: str) -> list[Span]:
+        """Initiatives named after the word for their kind, and a partnership's short name:
+        the least trusted candidates, kept where nothing else found a name."""
+        after_kind = self._pattern_spans(doc, text, CUED_INITIATIVE_PATTERN, "INITIATIVE")
+        before_kind = self._pattern_spans(doc, text, HYPHENED_INITIATIVE_PATTERN, "INITIATIVE")
+        return [
+            *(s for s in after_kind if not _NOT_A_NAME.search(s.text) and _no_heading_words(s)),
+            *(s for s in before_kind if self._plausible(s)),
+            *self._pattern_spans(doc, text, SHORT_PARTNERSHIP_PATTERN, "INITIATIVE"),
+        ]
 
     def _plausible(self, span: Span) -> bool:
         """Whether a model-only span is worth keeping.
@@ -264,7 +438,9 @@ class EntityFinder:
         first = span[0].text
         if first.lower() in STOP_WORDS and first.lower() not in _ARTICLES:
             return False  # "Hvis", "Også DR", "Alle": a sentence start, not a name
-        return not any(token.text in _TITLE_CASE_WORDS for token in span[1:])
+        if span[-1].text in _TITLE_CASE_WORDS_LOWER:
+            return False  # "Puljen til bedre overgange til": a name cut off
+        return _no_heading_words(span)
 
     def _mentions(self, doc: Doc, text: str, page: int, offset: int = 0) -> list[Mention]:
         """The mentions of a processed ``text`` that starts ``offset`` characters into its page
@@ -305,26 +481,37 @@ class EntityFinder:
         """The texts tokenized, with the model's entities in ``doc.ents``.
 
         The model reads only the sentences that may hold a name (``name_sentences``); the
-        patterns and the knowledge base read every word later, in ``spans``."""
-        docs = [self.nlp.make_doc(text) for text in texts]
+        patterns and the knowledge base read every word later, in ``spans``. The docs read a
+        line break inside a paragraph as a space, so a name a PDF wraps over two lines ("Signs
+        of / Safety") is still one run of words for the knowledge base, and a footnote marker
+        glued to a word ("Børnene Først.1") as spaces (the characters keep their offsets)."""
+        readable = [_FOOTNOTE_MARKER.sub(_blank, text) for text in texts]
+        docs = [self.nlp.make_doc(_LINE_WRAP.sub(" ", text)) for text in readable]
         if "ner" not in self.nlp.pipe_names:
             return docs
+        flowing = [_WRAPPED_LINE.sub(" ", text) for text in readable]
         parts = [
             (doc, start, text[start:end])
-            for doc, text in zip(docs, texts, strict=True)
+            for doc, text in zip(docs, flowing, strict=True)
             for start, end in name_sentences(text)
         ]
         found: dict[int, list[Span]] = defaultdict(list)
         ner = cast(EntityRecognizer, self.nlp.get_pipe("ner"))
         # The parts are tokenized again (cheaper than copying them out of the doc); they start
-        # and end at sentence ends, so their tokens are the doc's.
+        # and end at sentence ends, so their words are the doc's (a line break the model took
+        # into a name is a space in the doc, and left out).
         read = ner.pipe((self.nlp.make_doc(part) for *_, part in parts), batch_size=64)
-        for (doc, start, _part), part_doc in zip(parts, read, strict=True):
+        for (doc, start, part), part_doc in zip(parts, read, strict=True):
             spans = (
-                doc.char_span(start + e.start_char, start + e.end_char, label=e.label_)
+                doc.char_span(
+                    start + e.start_char,
+                    start + _line_end(part, e.start_char, e.end_char),
+                    label=e.label_,
+                    alignment_mode="contract",
+                )
                 for e in part_doc.ents
             )
-            found[id(doc)] += [span for span in spans if span is not None]
+            found[id(doc)] += [span for span in spans if span]
         for doc in docs:
             doc.ents = found[id(doc)]
         return docs
@@ -356,6 +543,30 @@ class EntityFinder:
             _apply_definitions(mentions, [text for _number, text in pages])
             for mentions, pages in zip(found, documents, strict=True)
         ]
+
+
+# A footnote marker glued to the word before it in a PDF's text ("Børnene Først.1", "MST.2").
+_FOOTNOTE_MARKER = re.compile(r"(?<=[^\W\d_]\.)\d{1,2}\b")
+
+
+def _blank(match: re.Match[str]) -> str:
+    return " " * len(match.group())
+
+
+# One line break, not a paragraph's end: in a PDF's text, where a line of a paragraph wraps.
+_LINE_WRAP = re.compile(r"(?<!\n)\n(?!\n)")
+# A line break inside a sentence: the next line goes on in lower case ("Puljen til bedre /
+# overgange til voksenlivet"). The model reads such a sentence as one line, as it was trained.
+_WRAPPED_LINE = re.compile(r"(?<=[^\W_]|,)\n(?=[a-zæøå])")
+
+
+def _line_end(text: str, start: int, end: int) -> int:
+    """Where a name the model found from ``start`` to ``end`` ends: at the first line break
+    in it. A line that goes on in lower case was joined before the model read it, so one that
+    is still there starts with a heading, a label or a table cell ("Partnerskab om tidlig
+    opsporing / Finansiering", "Projekt Stærke Familier / Sagsnr.")."""
+    cut = text.find("\n", start, end)
+    return end if cut < 0 else cut
 
 
 # A run of text between sentence ends or line breaks.

@@ -1,4 +1,5 @@
-"""HTML main content: the page's text without navigation, header, footer and asides."""
+"""HTML main content: the page's text without navigation, header, footer and asides, except the
+boxes of the article itself ("Fakta om puljen" inside it, not its list of related links)."""
 
 import datetime as dt
 import re
@@ -14,6 +15,7 @@ from vidensbank.settings import get_settings
 
 _BOILERPLATE = "script, style, noscript, template, nav, header, footer, aside, form, iframe"
 _MAIN_CANDIDATES = ("main", "article", "[role=main]", "body")
+_BOXES = "main aside, article aside, [role=main] aside"
 _BLOCKS = (
     "h1, h2, h3, h4, h5, h6, p, li, dt, dd, th, td, blockquote, pre, figcaption, div, section, br"
 )
@@ -89,7 +91,7 @@ def nesting_depth(html: str, limit: int) -> int:
 class HTMLExtractor:
     name: ClassVar[str] = "html"
     label: ClassVar[str] = "HTML-siden"
-    version: ClassVar[str] = "html-2"
+    version: ClassVar[str] = "html-3"
     mime_types: ClassVar[frozenset[str]] = frozenset({"text/html", "application/xhtml+xml"})
     extensions: ClassVar[frozenset[str]] = frozenset({".html", ".htm", ".xhtml"})
 
@@ -104,6 +106,9 @@ class HTMLExtractor:
             )
         tree = LexborHTMLParser(html)
         metadata = _metadata(tree)
+        for box in tree.css(_BOXES):
+            if _link_share(box) < 0.5:
+                box.unwrap()
         for node in tree.css(_BOILERPLATE):
             node.decompose()
         main = next((n for sel in _MAIN_CANDIDATES if (n := tree.css_first(sel))), None)
@@ -120,6 +125,14 @@ class HTMLExtractor:
             pages=[ExtractedPage(number=1, text=text)],
             metadata=metadata,
         )
+
+
+def _link_share(node: LexborNode) -> float:
+    """How much of a node's text is the text of links: most of it in a list of related
+    articles, little in a box of facts."""
+    text = len(node.text(strip=True))
+    links = sum(len(link.text(strip=True)) for link in node.css("a"))
+    return links / text if text else 1.0
 
 
 def _block_text(main: LexborNode) -> str:

@@ -103,3 +103,41 @@ def test_the_model_reads_only_the_sentences_that_may_hold_a_name(finder: EntityF
     mentions = finder.find(text)
     assert all(text[m.start : m.end] == m.text for m in mentions)
     assert ("Birgitte Holm", "PER") in [(m.text, m.label) for m in mentions]
+
+
+def test_pdf_layout_does_not_hide_a_known_name(finder: EntityFinder) -> None:
+    """A footnote marker glued to a name, and a name wrapped over two lines."""
+    text = "politiske aftaler som Børnene Først.1 En mindre del bruger Signs of\nSafety."
+    assert [(t, kb) for t, _, kb in found(finder, text)] == [
+        ("Børnene Først", "ini.boernene-foerst"),
+        ("Signs of\nSafety", "ini.signs-of-safety"),
+    ]
+
+
+def test_initiatives_named_as_such(finder: EntityFinder) -> None:
+    """Named after their kind, with a year or a place in their name; a capitalised short
+    form of a partnership; the word for its kind after a hyphen left out."""
+    text = (
+        "Kommunen er med i rekrutteringsprojektet Flere Hjem til Børn og i Projekt Ny Kurs. "
+        "Foreninger kan søge Horsens Ungepulje, og Børne- og Ungestrategi 2024-2028 gælder. "
+        "I år har Partnerskabet samlet 12 kommuner om kurser efter Tryg i Pleje-modellen."
+    )
+    initiatives = [t for t, label, _ in found(finder, text) if label == "INITIATIVE"]
+    assert initiatives == [
+        "Flere Hjem til Børn",
+        "Projekt Ny Kurs",
+        "Horsens Ungepulje",
+        "Børne- og Ungestrategi 2024-2028",
+        "Partnerskabet",
+        "Tryg i Pleje",
+    ]
+
+
+def test_a_table_row_is_not_part_of_a_name(finder: EntityFinder) -> None:
+    text = (
+        "Tabel 2.1 Udvalgte puljer\nPulje Bevilling Ansøgninger\n"
+        "Puljen til flere plejefamilier 60,0 71 38\nPuljen til styrket efterværn 42,5 54 19\n"
+    )
+    initiatives = [t for t, label, _ in found(finder, text) if label == "INITIATIVE"]
+    assert "Puljen til flere plejefamilier" in initiatives
+    assert not any(c.isdigit() for name in initiatives for c in name)

@@ -23,7 +23,7 @@ from nlp_models.training.evaluate import (
 from tests.quality import report
 from vidensbank.settings import get_settings
 
-# Shipped model, measured 2026-12-02: micro F1 0.940, linking 0.973 (434 test sentences); it was
+# Shipped model, measured 2026-12-02: micro F1 0.943, linking 0.968 (434 test sentences); it was
 # 0.911 and 0.956 before issue 13 (training pages in the users' genres, rules, a larger KB).
 MICRO_F1_BAR = 0.92
 LINKING_BAR = 0.955
@@ -37,7 +37,7 @@ LABEL_F1_BARS = {
     "MONEY": 0.97,
 }
 # The rules and the knowledge base alone now find most of what the team's sentences hold (micro
-# F1 0.932; the model 0.940); out of domain the model adds more (0.878 → 0.905). It must add to
+# F1 0.933; the model 0.943); out of domain the model adds more (0.891 → 0.918). It must add to
 # both.
 MODEL_GAIN = 0.005
 OOD_MODEL_GAIN = 0.02
@@ -90,17 +90,18 @@ def test_the_model_beats_the_rules_alone(scores: Scores) -> None:
 
 # Out of domain: the 62 documents of data/ood/ and data/ood2/ (frozen before any tuning), as
 # users see them (bench/entities_ood.py). Document-level F1 before issue 13 (2026-12-01) →
-# shipped (2026-12-02): micro 0.781 → 0.905, PER 0.648 → 0.888, ORG 0.823 → 0.918, LOC 0.768 →
-# 0.866, LAW 0.861 → 0.962, INITIATIVE 0.503 → 0.646, DATE 0.852 → 0.949, MONEY 0.806 → 0.964;
-# mention level micro 0.701 → 0.855. The bars sit a little under the measurement; INITIATIVE is
-# short of the issue's goal of 0.75, every other label and the micro average meet theirs.
-OOD_MICRO_F1_BAR = 0.89
+# shipped (2026-12-02, session 12): micro 0.781 → 0.918, PER 0.648 → 0.903, ORG 0.823 → 0.914,
+# LOC 0.768 → 0.887, LAW 0.861 → 0.972, INITIATIVE 0.503 → 0.738, DATE 0.852 → 0.959, MONEY
+# 0.806 → 0.976; mention level micro 0.701 → 0.860. The bars sit a little under the
+# measurement; INITIATIVE is short of the issue's goal of 0.75, every other label and the micro
+# average meet theirs.
+OOD_MICRO_F1_BAR = 0.90
 OOD_LABEL_F1_BARS = {
     "PER": 0.86,
     "ORG": 0.90,
-    "LOC": 0.85,
+    "LOC": 0.86,
     "LAW": 0.94,
-    "INITIATIVE": 0.62,
+    "INITIATIVE": 0.71,
     "DATE": 0.93,
     "MONEY": 0.94,
 }

@@ -119,7 +119,10 @@ HTML = """<!doctype html><html lang="da"><head><meta charset="utf-8">
 <main><h1>Dialogkort om trivsel</h1>
 <p>Formål: at give børn i alderen 6-12 år ord for deres <b>trivsel</b>.</p>
 <ul><li>Brug kortene i en rolig samtale.</li><li>Lad barnet vælge kort.</li></ul>
-<table><tr><th>Målgruppe</th><td>Børn 6-12 år</td></tr></table></main>
+<table><tr><th>Målgruppe</th><td>Børn 6-12 år</td></tr></table>
+<aside class="box"><h3>Fakta om kortene</h3><p>36 kort i en æske.</p></aside>
+<aside><h3>Se også</h3><a href="/a">Samtaleguide om trivsel</a> <a href="/b">Film om mobning</a>
+</aside></main>
 <aside>Relaterede værktøjer</aside>
 <footer>Kontakt: Børns Vilkår, Trekronergade 26</footer>
 <script>var tracking = 1;</script>
@@ -132,7 +135,8 @@ def test_html_main_content_without_navigation_or_footer() -> None:
     assert document.extractor == "html"
     assert "Formål: at give børn i alderen 6-12 år ord for deres trivsel." in text
     assert "Brug kortene i en rolig samtale.\nLad barnet vælge kort." in text
-    for boilerplate in ("Forside", "Om os", "Relaterede", "Trekronergade", "tracking"):
+    assert "Fakta om kortene\n36 kort i en æske." in text  # a box in the article is its text
+    for boilerplate in ("Forside", "Om os", "Relaterede", "Trekronergade", "tracking", "Se også"):
         assert boilerplate not in text
     assert document.metadata.publisher == "Børns Vilkår"
     assert document.metadata.kind == "værktøj"
