@@ -75,19 +75,6 @@ start_elasticsearch() {
     log "Elasticsearch: $VB_ES_NODES nodes, green (HTTP ports $(es_port 1)–$(es_port "$VB_ES_NODES"))"
 }
 
-start_api() { # number
-    local port
-    port="$(api_port "$1")"
-    alive "$run/api$1.pid" && return 0
-    nohup "$bin/vidensbank" serve --port "$port" >"$logs/api$1.log" 2>&1 &
-    echo $! >"$run/api$1.pid"
-    for _ in $(seq 1 120); do
-        curl -fsS "http://127.0.0.1:$port/healthz" >/dev/null 2>&1 && break
-        sleep 0.5
-    done
-    log "API process $1 started on port $port"
-}
-
 # nginx with docker-compose's deploy/nginx.conf, its upstream the API processes on loopback.
 start_proxy() {
     local i servers=""
@@ -124,7 +111,7 @@ start() {
     start_worker "$run" "$logs" ocr-worker "$ocr_queue" 1
     start_beat "$run" "$logs"
     for ((i = 1; i <= VB_API_PROCESSES; i++)); do
-        start_api "$i"
+        start_api "$run/api$i.pid" "$logs/api$i.log" "$(api_port "$i")"
     done
     start_proxy
 }

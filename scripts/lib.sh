@@ -187,6 +187,19 @@ start_worker() {
     log "$3 started on queue $4 (log: $2/$3.log)"
 }
 
+# start_api PIDFILE LOGFILE PORT: `vidensbank serve` on PORT, unless it runs; waits up to 60 s
+# for its /healthz.
+start_api() {
+    alive "$1" && return 0
+    nohup "$VB_ROOT/.venv/bin/vidensbank" serve --port "$3" >"$2" 2>&1 &
+    echo $! >"$1"
+    for _ in $(seq 1 120); do
+        curl -fsS "http://127.0.0.1:$3/healthz" >/dev/null 2>&1 && break
+        sleep 0.5
+    done
+    log "API and web UI started on port $3 (log: $2)"
+}
+
 # start_beat RUN LOGS: a detached Celery beat (it starts the crawls VB_CRAWL_SCHEDULE names).
 start_beat() {
     alive "$1/beat.pid" && return 0

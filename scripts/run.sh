@@ -42,15 +42,7 @@ start_worker "$run" "$VB_VAR/log" ocr-worker "$ocr_queue" 1
 # Celery beat starts the crawls VB_CRAWL_SCHEDULE names (none by default: it then sleeps).
 start_beat "$run" "$VB_VAR/log"
 
-if ! alive "$run/api.pid"; then
-    nohup "$bin/vidensbank" serve --port "$VB_API_PORT" >"$VB_VAR/log/api.log" 2>&1 &
-    echo $! >"$run/api.pid"
-    for _ in $(seq 1 60); do
-        curl -fsS "http://127.0.0.1:$VB_API_PORT/healthz" >/dev/null 2>&1 && break
-        sleep 0.5
-    done
-    log "API and web UI started (log: $VB_VAR/log/api.log)"
-fi
+start_api "$run/api.pid" "$VB_VAR/log/api.log" "$VB_API_PORT"
 
 "$bin/python" -m sample_corpus.render "$corpus" >/dev/null
 "$bin/vidensbank" ingest --wait "$corpus"
