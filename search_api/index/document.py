@@ -68,6 +68,9 @@ class IndexDocument(BaseModel):
     # The edition group (its oldest member's id; the document's own when it has no other
     # edition): search shows each group once.
     edition_group: str
+    # Whether other documents share the group: only for such hits does a search ask for the
+    # other editions (a round trip most result pages do not need).
+    has_editions: bool
 
     def source(self) -> dict[str, Any]:
         """The JSON Elasticsearch stores."""
@@ -147,4 +150,5 @@ def to_index_document(
         if embedded
         else [],
         edition_group=edition_group or document.id,
+        has_editions=edition_group is not None,
     )

@@ -53,6 +53,7 @@ def mapping(options: AnalysisOptions | None) -> dict[str, Any]:
             "source_uri": keyword,
             # Editions of one text share it; results are collapsed on it.
             "edition_group": keyword,
+            "has_editions": {"type": "boolean"},
             # The target age as given ("6-12 år"), for the facet, and the ages it names, so
             # that a search for an age finds every document whose range holds it.
             "target_age": keyword,
@@ -126,7 +127,7 @@ def index_settings(options: AnalysisOptions | None) -> dict[str, Any]:
 PRODUCTION = AnalysisOptions()
 
 # Raise when the mapping or analysis changes: `vidensbank init` then rebuilds the index.
-MAPPING_VERSION = 11
+MAPPING_VERSION = 12
 # Lucene refuses a term over 32,766 bytes; a character takes at most 4 in UTF-8.
 KEYWORD_MAX_CHARS = 8000
 

@@ -39,6 +39,13 @@ MINIMUM_SHOULD_MATCH = "1<75%"
 
 PAGE_HITS_PER_DOCUMENT = 3
 SNIPPET_SIZE = 220
+# Editions of one text are one result: results are collapsed on their group, and the total and
+# each facet value count groups (exactly up to this many; Elasticsearch's cardinality counts
+# estimate beyond it).
+EDITION_GROUP = "edition_group"
+HAS_EDITIONS = "has_editions"
+GROUPS = "groups"
+GROUP_PRECISION = 40_000
 # What a result shows of its document.
 SHOWN_FIELDS = [
     "id",
@@ -48,18 +55,13 @@ SHOWN_FIELDS = [
     "published",
     "filename",
     "source_uri",
-    "edition_group",
+    EDITION_GROUP,
+    HAS_EDITIONS,
 ]
 # Passages the vector search looks at (per shard) before it keeps the closest.
 DENSE_CANDIDATES = 100
 # The name of the terms aggregation inside each facet's filter aggregation.
 FACET_VALUES = "values"
-# Editions of one text are one result: results are collapsed on their group, and the total and
-# each facet value count groups (exactly up to this many; Elasticsearch's cardinality counts
-# estimate beyond it).
-EDITION_GROUP = "edition_group"
-GROUPS = "groups"
-GROUP_PRECISION = 40_000
 # The most editions of one result that are listed with it.
 MAX_EDITIONS = 10
 
@@ -371,7 +373,10 @@ def _excluded(expansion: Expansion) -> list[dict[str, Any]]:
 # A hit with only its document's id and edition group, from doc values. Any stored field (even
 # ``_id`` alone, with ``_source: false``) makes Lucene decompress the document's whole stored
 # block: its pages and passage vectors. Fifty such hits cost a vector search 16 ms instead of 1.
-IDS_ONLY: dict[str, Any] = {"stored_fields": "_none_", "docvalue_fields": ["id", EDITION_GROUP]}
+IDS_ONLY: dict[str, Any] = {
+    "stored_fields": "_none_",
+    "docvalue_fields": ["id", EDITION_GROUP, HAS_EDITIONS],
+}
 
 
 def hit_id(hit: dict[str, Any]) -> str:
@@ -385,6 +390,13 @@ def hit_group(hit: dict[str, Any]) -> str:
     """The edition group of a hit (its own id in an index built before there were groups)."""
     group = hit.get("fields", {}).get(EDITION_GROUP) or [hit.get("_source", {}).get(EDITION_GROUP)]
     return str(group[0] or hit_id(hit))
+
+
+def hit_has_editions(hit: dict[str, Any]) -> bool:
+    """Whether other documents share the hit's edition group (asked, to be sure, of a hit from
+    an index built before the index said)."""
+    known = hit.get("fields", {}).get(HAS_EDITIONS) or [hit.get("_source", {}).get(HAS_EDITIONS)]
+    return known[0] is not False
 
 
 def build_query(

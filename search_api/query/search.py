@@ -32,6 +32,7 @@ from search_api.query.builder import (
     dense_query,
     editions_query,
     hit_group,
+    hit_has_editions,
     hit_id,
     snippets_query,
 )
@@ -161,11 +162,13 @@ _WORDS = _WordCache()
 
 
 def _analyze(words: tuple[str, ...], target: str) -> dict[str, WordAnalysis]:
-    """One request for words not yet known: the term vectors of an artificial document
+    """One round trip for words not yet known: the term vectors of an artificial document
     holding the words, analysed three ways. ``title`` through ``da_parts`` gives each word's
     compound parts; ``authors`` through ``da_search`` keeps all but the stop words; ``body.exact``
     (the words as typed) gives each word's document frequency, none for a word no document
-    has."""
+    has. The spell checker's nearest words are asked at the same time, on a thread of its own
+    (the suggester analyses the words as ``body.exact`` does, and names only the missing ones):
+    asked after, for the words found missing, they were a second round trip."""
     text = " ".join(words)
     starts: dict[int, str] = {}
     offset = 0
@@ -175,6 +178,7 @@ def _analyze(words: tuple[str, ...], target: str) -> dict[str, WordAnalysis]:
     if not _has_danish_chain(target):
         # An index built with the plain standard analyzer (the measured baseline).
         return {}
+    nearest = _LOOKUPS.submit(_nearest_words, text, target)
     with elastic_errors():
         vectors = get_client().termvectors(
             index=target,
@@ -217,9 +221,11 @@ def _analyze(words: tuple[str, ...], target: str) -> dict[str, WordAnalysis]:
         elif documents and stats["doc_freq"] > COMMON_SHARE * documents:
             common |= owners
     corrections: dict[str, list[str]] = {w: [] for w in words}
-    for term, nearest in _nearest_words(list(unknown), target).items():
-        for owner in unknown.get(term, set()):
-            corrections[owner] += nearest
+    with elastic_errors():
+        suggested = nearest.result()
+    for term, owners in unknown.items():
+        for owner in owners:
+            corrections[owner] += suggested.get(term, [])
     return {
         w: WordAnalysis(
             parts=parts[w], stop=w not in kept, common=w in common, corrections=corrections[w]
@@ -238,17 +244,15 @@ def _has_danish_chain(target: str) -> bool:
     )
 
 
-def _nearest_words(terms: list[str], target: str) -> dict[str, list[str]]:
-    """The corpus' nearest words (at most two edits) to words no document has, the closest
-    first and among equally close the most frequent (by frequency first, "drenge" became
-    "denne"): Lucene's spell checker behind the term suggester takes a few milliseconds,
-    where a fuzzy query over every field took hundreds."""
-    if not terms:
-        return {}
+def _nearest_words(text: str, target: str) -> dict[str, list[str]]:
+    """The corpus' nearest words (at most two edits) to the words of ``text`` that no document
+    has, by their analysed form, the closest first and among equally close the most frequent
+    (by frequency first, "drenge" became "denne"): Lucene's spell checker behind the term
+    suggester takes a few milliseconds, where a fuzzy query over every field took hundreds."""
     body = {
         "size": 0,
         "suggest": {
-            "text": " ".join(terms),
+            "text": text,
             "spelling": {
                 "term": {
                     "field": "body.exact",
@@ -418,15 +422,18 @@ def _one_ranking(
     hits = response["hits"]["hits"]
     if not hits:
         return _response(response, [], expansion, params.q, None)
-    # The shown results' editions, and for those found by meaning alone their closest pages.
-    requests = [editions_query([hit_group(h) for h in hits])]
-    without_pages = [hit_id(h) for h in hits if not _page_hits(h)]
-    if vector is not None and without_pages:
-        requests.append(closest_pages_query(vector, without_pages))
-    answers = yield requests
-    pages = _best_pages(answers[1]) if len(answers) > 1 else {}
+    # The shown results' other editions, and for those found by meaning alone their closest
+    # pages: a round trip only when some result has either.
+    grouped = [hit_group(h) for h in hits if hit_has_editions(h)]
+    without_pages = [hit_id(h) for h in hits if not _page_hits(h)] if vector is not None else []
+    requests = ([editions_query(grouped)] if grouped else []) + (
+        [closest_pages_query(vector, without_pages)] if vector is not None and without_pages else []
+    )
+    answers = iter((yield requests) if requests else [])
+    editions = next(answers) if grouped else None
+    pages = _best_pages(next(answers)) if without_pages else {}
     shown = [(hit, hit.get("_score"), pages.get(hit_id(hit))) for hit in hits]
-    return _response(response, shown, expansion, params.q, answers[0])
+    return _response(response, shown, expansion, params.q, editions)
 
 
 def _fused(
@@ -457,6 +464,11 @@ def _fused(
     groups = {
         hit_id(h): hit_group(h) for h in by_meaning["hits"]["hits"] + response["hits"]["hits"]
     }
+    multiple = {
+        hit_id(h)
+        for h in by_meaning["hits"]["hits"] + response["hits"]["hits"]
+        if hit_has_editions(h)
+    }
     words = [hit_id(hit) for hit in response["hits"]["hits"]]
     representative = {groups[i]: i for i in words}
     for hit in by_meaning["hits"]["hits"]:
@@ -479,14 +491,17 @@ def _fused(
     # documents, the union's total and facets (the words' own request could not know them).
     by_meaning_only = [i for i in page if i not in set(words)]
     added = [i for i in found if representative[groups[i]] not in set(words)]
-    requests = [snippets_query(page, expansion, options), editions_query([groups[i] for i in page])]
+    requests = [snippets_query(page, expansion, options)]
+    grouped = [groups[i] for i in page if i in multiple]
+    if grouped:
+        requests.append(editions_query(grouped))
     if by_meaning_only:
         requests.append(closest_pages_query(vector, by_meaning_only))
     if added:
         requests.append(build_query(params, expansion, options, found, size=0))
     answers = iter((yield requests))
     hits = {hit_id(hit): hit for hit in next(answers)["hits"]["hits"]}
-    editions = next(answers)
+    editions = next(answers) if grouped else None
     pages = _best_pages(next(answers)) if by_meaning_only else {}
     union = next(answers) if added else response
     shown = [(hits[i], fused[i], pages.get(i)) for i in page if i in hits]
@@ -523,6 +538,9 @@ def _best_pages(response: dict[str, Any]) -> dict[str, int]:
     pages = {hit_id(hit): _best_page(hit) for hit in response["hits"]["hits"]}
     return {document_id: page for document_id, page in pages.items() if page is not None}
 
+
+# The spell checker's lookups, beside the analysis of the same words.
+_LOOKUPS = ThreadPoolExecutor(max_workers=8, thread_name_prefix="word-lookup")
 
 # Queries are embedded one at a time (the model is one), on a thread of their own, so a
 # search's requests to the index run meanwhile: the C engine lets go of the GIL.

@@ -12,6 +12,7 @@ import httpx
 import pytest
 
 from sample_corpus.sources import write_manifest
+from search_api.index.elastic import get_client
 from tests.editions import OTHER_REPORT, REPORT, as_web_page, render, second_edition, spec
 from tests.fixtures import start_worker, stop_worker
 from tests.helpers import ingest
@@ -61,6 +62,12 @@ def test_the_three_editions_are_one_group_named_for_the_first_ingested(
     trio = [ids["pdf"], ids["web"], ids["second"]]
     assert set(groups) == set(trio)
     assert set(groups.values()) == {min(trio, key=created.__getitem__)}
+    # The index tells a search which results have other editions to ask for.
+    hits = get_client().search(
+        index=own.alias, body={"query": {"match_all": {}}, "_source": ["has_editions"]}
+    )["hits"]["hits"]
+    marked = {hit["_id"]: hit["_source"]["has_editions"] for hit in hits}
+    assert marked == dict.fromkeys(trio, True) | {ids["other"]: False}
 
 
 def search(url: str, **params: Any) -> dict[str, Any]:

@@ -11,6 +11,7 @@ from search_api.query.builder import (
     SearchParams,
     Unit,
     build_query,
+    hit_has_editions,
     hit_id,
     snippets_query,
 )
@@ -65,10 +66,16 @@ def test_relevance_gives_the_fusion_a_window_of_ids_from_the_top() -> None:
     # decompressed.
     assert (body["stored_fields"], body["docvalue_fields"], "_source" in body) == (
         "_none_",
-        ["id", "edition_group"],
+        ["id", "edition_group", "has_editions"],
         False,
     )
     assert hit_id({"_score": 1.0, "fields": {"id": ["abc"]}}) == "abc"
+    # Whether to ask for a hit's other editions: only when the index says it has some, or
+    # cannot say (an index built before it said).
+    assert not hit_has_editions({"fields": {"id": ["abc"], "has_editions": [False]}})
+    assert hit_has_editions({"fields": {"id": ["abc"], "has_editions": [True]}})
+    assert not hit_has_editions({"_source": {"id": "abc", "has_editions": False}})
+    assert hit_has_editions({"_source": {"id": "abc"}})
 
 
 def test_documents_found_by_meaning_join_the_words_without_score() -> None:
