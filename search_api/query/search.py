@@ -380,9 +380,9 @@ def advance(
 
 
 def plan_search(params: SearchParams, options: QueryOptions, target: str) -> Plan:
-    """The requests of one search (see ``Plan``). Before its first step it learns what the
-    index makes of the query's words and starts embedding the query; an Elasticsearch error
-    is raised from the plan as from the request that failed."""
+    """The requests of one search (see ``Plan``). Before its first step it starts embedding
+    the query and learns what the index makes of the query's words meanwhile; an
+    Elasticsearch error is raised from the plan as from the request that failed."""
     if params.offset + params.size > MAX_RESULT_WINDOW:
         raise BadRequestError(
             f"Der kan højst bladres {MAX_RESULT_WINDOW} resultater frem. Gør søgningen mere præcis."
@@ -391,12 +391,15 @@ def plan_search(params: SearchParams, options: QueryOptions, target: str) -> Pla
     if parsed.is_empty and params.q.strip():
         # Only syntax (a lone quote): nothing was asked for, so nothing is found.
         return SearchResponse(total=0, results=[], facets={}, did_you_mean=None)
-    expansion = expand(parsed, options, lambda words: analyze_words(words, target))
+    # What is embedded is known without the index (the words, or an English query's Danish
+    # terms), so the embedding runs while the index analyses the words.
+    known = expand(parsed, options)
     embedding = (
-        _EMBEDDER.submit(embed_query, _meaning_text(parsed, expansion))
-        if options.dense and not expansion.is_empty and _free_text(parsed)
+        _EMBEDDER.submit(embed_query, _meaning_text(parsed, known))
+        if options.dense and not known.is_empty and _free_text(parsed)
         else None
     )
+    expansion = expand(parsed, options, lambda words: analyze_words(words, target))
     if embedding is not None and params.sort == "relevance":
         return (yield from _fused(params, parsed, expansion, options, embedding))
     vector = embedding.result() if embedding is not None else None
