@@ -393,12 +393,11 @@ def plan_search(params: SearchParams, options: QueryOptions, target: str) -> Pla
         return SearchResponse(total=0, results=[], facets={}, did_you_mean=None)
     # What is embedded is known without the index (the words, or an English query's Danish
     # terms), so the embedding runs while the index analyses the words.
-    known = expand(parsed, options)
-    embedding = (
-        _EMBEDDER.submit(embed_query, _meaning_text(parsed, known))
-        if options.dense and not known.is_empty and _free_text(parsed)
-        else None
-    )
+    embedding: Future[tuple[float, ...]] | None = None
+    if options.dense and _free_text(parsed):
+        known = expand(parsed, options)
+        if not known.is_empty:
+            embedding = _EMBEDDER.submit(embed_query, _meaning_text(parsed, known))
     expansion = expand(parsed, options, lambda words: analyze_words(words, target))
     if embedding is not None and params.sort == "relevance":
         return (yield from _fused(params, parsed, expansion, options, embedding))
@@ -429,9 +428,9 @@ def _one_ranking(
     # pages: a round trip only when some result has either.
     grouped = [hit_group(h) for h in hits if hit_has_editions(h)]
     without_pages = [hit_id(h) for h in hits if not _page_hits(h)] if vector is not None else []
-    requests = ([editions_query(grouped)] if grouped else []) + (
-        [closest_pages_query(vector, without_pages)] if vector is not None and without_pages else []
-    )
+    requests = [editions_query(grouped)] if grouped else []
+    if vector is not None and without_pages:
+        requests.append(closest_pages_query(vector, without_pages))
     answers = iter((yield requests) if requests else [])
     editions = next(answers) if grouped else None
     pages = _best_pages(next(answers)) if without_pages else {}
@@ -467,6 +466,7 @@ def _fused(
     groups = {
         hit_id(h): hit_group(h) for h in by_meaning["hits"]["hits"] + response["hits"]["hits"]
     }
+    # The documents whose group has other editions to list.
     multiple = {
         hit_id(h)
         for h in by_meaning["hits"]["hits"] + response["hits"]["hits"]
