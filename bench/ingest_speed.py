@@ -79,6 +79,7 @@ RSS_SAMPLE_SECONDS = 0.2
 WORKER_START_TIMEOUT = 120.0
 # Celery's line for a finished task: "Task enrich.entities[<id>] succeeded in 0.0123s: None".
 TASK_DONE = re.compile(r"Task (?P<name>[\w.:-]+)\[[^\]]+\] succeeded in (?P<seconds>[\d.e-]+)s")
+TASK_RECEIVED = re.compile(r"Task (?P<name>[\w.:-]+)\[[^\]]+\] received")
 LOG_TIME = re.compile(r"^\[(?P<stamp>\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3})")
 
 
@@ -379,15 +380,20 @@ def task_summary(
     log_text: str,
 ) -> tuple[dict[str, dict[str, float]], datetime.datetime | None, datetime.datetime | None]:
     """Per task name, how many ran and their run time (from Celery's own log lines), and the
-    time of the first and the last task line of the log (local time, as Celery writes it)."""
+    time of the first and the last line of a task other than embedding (local time, as Celery
+    writes it)."""
     times: dict[str, list[float]] = defaultdict(list)
     stamps: list[datetime.datetime] = []
     for line in log_text.splitlines():
         found = TASK_DONE.search(line)
-        if found is None and "] received" not in line:
-            continue
+        received = TASK_RECEIVED.search(line)
         if found is not None:
             times[found["name"]].append(float(found["seconds"]))
+        named = found or received
+        # The embed step runs after the run is searchable by its words: not part of the
+        # words' timeline.
+        if named is None or named["name"] == "embed.documents":
+            continue
         stamp = LOG_TIME.match(line)
         if stamp is not None:
             stamps.append(datetime.datetime.strptime(stamp["stamp"], "%Y-%m-%d %H:%M:%S,%f"))

@@ -85,10 +85,16 @@ class Signature:
         return keys
 
 
+def load_minhash() -> None:
+    """Import the MinHash library now. It is imported when first needed: datasketch imports
+    scipy (most of a second), which the web app, importing this module for a curator's
+    decision, need not pay for at start; a worker calls this before it forks, so that its
+    children do not each pay for it on their first document."""
+    import datasketch  # noqa: F401
+
+
 def signature(pages: Sequence[str]) -> Signature | None:
     """The text's signature; None for a text too short to compare."""
-    # Imported when first needed: datasketch imports scipy (a second to load), which the web
-    # app, importing this module for a curator's decision, need not pay for at start.
     from datasketch import LeanMinHash, MinHash
 
     words = normalised_words(pages)
@@ -130,6 +136,8 @@ def link_document(session: Session, *, document_id: str, pages: Sequence[str]) -
         ]
     touched = {document_id, *neighbours}
     groups = set(edition_store.groups_of(session, document_ids=touched).values())
+    if not groups and not neighbours:
+        return []  # alone before and alone now: most documents, and nothing more to read
     touched |= set(edition_store.members(session, group_ids=groups))
     stored = edition_store.signatures(session, document_ids=touched, version=SIGNATURE_VERSION)
     # A document a curator keeps apart is compared with none.

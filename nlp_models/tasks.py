@@ -11,7 +11,7 @@ from celery.signals import worker_init
 
 from nlp_models.corrections import apply_corrections
 from nlp_models.curated_kb import current_kb_version
-from nlp_models.editions import SIGNATURE_VERSION, link_document
+from nlp_models.editions import SIGNATURE_VERSION, link_document, load_minhash
 from nlp_models.entities import current_finder, get_finder
 from nlp_models.mentions import summarize
 from nlp_models.personal_data import (
@@ -33,10 +33,11 @@ from vidensbank.store.runs import ItemStatus
 
 
 @worker_init.connect
-def _load_finder(**_kwargs: object) -> None:
-    """Load the model in the worker's main process, before it forks its children: they share
-    it, and no task's time limit pays for loading it."""
+def _load_models(**_kwargs: object) -> None:
+    """Load the model (and the editions' MinHash library) in the worker's main process, before
+    it forks its children: they share it, and no task's time limit pays for loading it."""
     get_finder(get_settings().kb_dir)
+    load_minhash()
 
 
 def current_versions() -> tuple[str, str]:

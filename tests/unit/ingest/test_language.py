@@ -3,7 +3,7 @@
 import pytest
 
 from ingest.extract.base import EmbeddedMetadata, ExtractedPage
-from ingest.language import DEFAULT_LANGUAGE, detect_language, document_languages
+from ingest.language import DEFAULT_LANGUAGE, detect_language, document_languages, plainly_danish
 from ingest.metadata import resolve_metadata
 
 DANISH = {
@@ -60,6 +60,15 @@ def test_danish_texts_are_danish(genre: str) -> None:
 @pytest.mark.parametrize("genre", ENGLISH)
 def test_english_texts_are_english(genre: str) -> None:
     assert detect_language(ENGLISH[genre]) == "en"
+
+
+def test_only_plain_danish_skips_the_detector() -> None:
+    # Plain Danish prose is told by its short words alone.
+    assert all(plainly_danish(DANISH[genre]) for genre in ("report", "tool", "news", "letter"))
+    # A Danish text around an English quote, English text and a list of names are for lingua.
+    assert not plainly_danish(DANISH["quotes"])
+    assert not any(plainly_danish(text) for text in ENGLISH.values())
+    assert not plainly_danish("Socialstyrelsen, Ankestyrelsen, Børns Vilkår, VIVE, Børnerådet")
 
 
 def test_short_pages_say_too_little() -> None:
