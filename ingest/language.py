@@ -73,7 +73,7 @@ def code(language: Language) -> str:
 
 
 def letters(text: str) -> int:
-    return sum(1 for c in text if c.isalpha())
+    return sum(map(str.isalpha, text))
 
 
 def detect_language(text: str) -> str | None:
