@@ -5,8 +5,9 @@ any tuning (2026-12-01): its sources, its guidelines and its render script are f
 checksum below. ``data/ood2/`` is a second test set of 36 documents, written and annotated the
 same way by the same rules (``ood/GUIDELINES.md``, rendered by ``ood/render.py``); its sources
 are fixed by a checksum of their own. ``data/ood_train/`` is a separate pool in the same format
-that may be trained on, and ``data/ood_dev/`` one that tuning is measured on (never trained on);
-both are checked for format only.
+that may be trained on, and ``data/ood_dev/`` and ``data/ood_dev2/`` ones that tuning is measured
+on (never trained on; the second written at ordinary pages' density, not steered to any label);
+they are checked for format only.
 """
 
 import hashlib
@@ -28,6 +29,7 @@ OOD = DATA / "ood"
 OOD2 = DATA / "ood2"
 OOD_TRAIN = DATA / "ood_train"
 OOD_DEV = DATA / "ood_dev"
+OOD_DEV2 = DATA / "ood_dev2"
 KB_DIR = PROJECT_ROOT / "nlp_models" / "kb"
 
 # SHA-256 over the frozen files (see frozen_files), recorded when the set was frozen.
@@ -40,8 +42,8 @@ FROZEN2_DOCUMENTS = 36
 
 TEST_SETS = [OOD, OOD2]
 TEST_SET_IDS = ["ood", "ood2"]
-POOLS = [OOD, OOD2, OOD_TRAIN, OOD_DEV]
-POOL_IDS = ["ood", "ood2", "ood_train", "ood_dev"]
+POOLS = [OOD, OOD2, OOD_TRAIN, OOD_DEV, OOD_DEV2]
+POOL_IDS = ["ood", "ood2", "ood_train", "ood_dev", "ood_dev2"]
 
 PREFIX_LABEL = {"org": "ORG", "loc": "LOC", "law": "LAW", "ini": "INITIATIVE", "per": "PER"}
 
@@ -173,7 +175,9 @@ def test_every_kb_id_exists_with_the_label_of_its_record(
             assert PREFIX_LABEL[entity.kb_id.split(".")[0]] == entity.label, where
 
 
-@pytest.mark.parametrize("pool", [OOD_TRAIN, OOD_DEV], ids=["ood_train", "ood_dev"])
+@pytest.mark.parametrize(
+    "pool", [OOD_TRAIN, OOD_DEV, OOD_DEV2], ids=["ood_train", "ood_dev", "ood_dev2"]
+)
 @pytest.mark.parametrize("test_set", TEST_SETS, ids=TEST_SET_IDS)
 def test_the_training_and_tuning_pools_are_separate_from_the_test_sets(
     test_set: Path, pool: Path, render: ModuleType
