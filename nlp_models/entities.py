@@ -78,9 +78,21 @@ MONEY_PATTERN = re.compile(
 )
 # A Danish postal address: street and number, postcode and town ("Holmens Kanal 22, 1060
 # København K").
-ADDRESS_PATTERN = re.compile(
-    r"\b[A-ZÆØÅ][\wæøåÆØÅ.\-]*(?:\s[A-ZÆØÅa-zæøå][\wæøå.\-]*){0,3}\s\d{1,4}[A-Za-z]?"
-    r"(?:,\s?\d{1,2}\.(?:\s?(?:tv|th|mf))?)?,\s\d{4}\s[A-ZÆØÅ][a-zæøå]+(?:\s(?:[A-ZÆØÅ]{1,2}|[A-ZÆØÅ][a-zæøå]+)\b)?"
+_STREET = r"[A-ZÆØÅ][\wæøåÆØÅ.\-]*(?:\s[A-ZÆØÅa-zæøå][\wæøå.\-]*){0,3}\s\d{1,4}[A-Za-z]?"
+_TOWN = r"\d{4}\s[A-ZÆØÅ][a-zæøå]+(?:\s(?:[A-ZÆØÅ]{1,2}|[A-ZÆØÅ][a-zæøå]+)\b)?"
+ADDRESS_PATTERN = re.compile(rf"\b{_STREET}(?:,\s?\d{{1,2}}\.(?:\s?(?:tv|th|mf))?)?,\s{_TOWN}")
+# The same address over two lines, as a letterhead writes it ("Holmens Kanal 22" / "1060
+# København K", "Slotsholmsgade 10-12"): each line is a place of its own. Two lines alone are
+# weaker evidence than one line with its comma ("Tabel 3" / "2024 Resultater" has the same
+# shape), so the street must end as Danish street names do.
+_STREET_END = (
+    r"(?i:gade|vej|allé|alle|plads|pladsen|torv|torvet|stræde|kanal|vænge|vænget|boulevard|"
+    r"have|bakke|sti|brink|kaj|bro|park|parken)"
+)
+SPLIT_ADDRESS_PATTERN = re.compile(
+    rf"^(?P<street>(?:[A-ZÆØÅ][\wæøå.\-]*\s){{0,3}}[A-ZÆØÅ]?[\wæøå.\-]*{_STREET_END}"
+    rf"\s\d{{1,4}}[A-Za-z]?(?:-\d{{1,4}})?)[ \t]*\n(?P<town>{_TOWN})[ \t]*$",
+    re.MULTILINE,
 )
 # A person: a known first name with the capitalised words after it on the same line ("Emma",
 # "Henrik Ravn Olsen"), or in a reference list the surname first ("Brandt, H. K.", "Nielsen,
@@ -374,6 +386,12 @@ class EntityFinder:
         candidates = [
             (span, _ADDRESS) for span in self._pattern_spans(doc, text, ADDRESS_PATTERN, "LOC")
         ]
+        candidates += [
+            (span, _ADDRESS)
+            for match in SPLIT_ADDRESS_PATTERN.finditer(text)
+            for group in ("street", "town")
+            if (span := doc.char_span(*match.span(group), label="LOC", alignment_mode="expand"))
+        ]
         candidates += [(span, _KB) for span in self._kb_spans(doc)]
         for pattern, label in (
             (MONEY_PATTERN, "MONEY"),
@@ -458,6 +476,8 @@ class EntityFinder:
                 start = before.start()
             if label == "DATE" and text[end - 1] == "." and text[end - 2].isdigit():
                 end -= 1  # "uge 12." at a sentence end: the tokenizer keeps "12." whole
+            if text[end - 2 : end] == "..":
+                end -= 1  # "3-5 mio. kr.." : the sentence's full stop after the abbreviation's
             surface = text[start:end]
             record = self.linker.link(surface, label)
             mentions.append(

@@ -49,6 +49,25 @@ def test_dates_and_amounts(finder: EntityFinder) -> None:
     ]
 
 
+def test_an_amount_keeps_its_own_full_stop_not_the_sentences(finder: EntityFinder) -> None:
+    text = "Besparelsen anslås til 3-5 mio. kr.. Udvalget godkendte indstillingen."
+    assert ("3-5 mio. kr.", "MONEY") in [(t, label) for t, label, _ in found(finder, text)]
+
+
+def test_an_address_over_two_lines_is_a_place_a_line(finder: EntityFinder) -> None:
+    letterhead = (
+        "Social- og Boligministeriet\nHolmens Kanal 22\n1060 København K\nDato: 3. marts 2025"
+    )
+    places = [t for t, label, _ in found(finder, letterhead) if label == "LOC"]
+    assert places == ["Holmens Kanal 22", "1060 København K"]
+    assert [t for t, label, _ in found(finder, "Slotsholmsgade 10-12\n1216 København K")] == [
+        "Slotsholmsgade 10-12",
+        "1216 København K",
+    ]
+    # A table's label over a year and a heading has the same shape, but is no street.
+    assert found(finder, "Tabel 3\n2024 Resultater") == [("2024", "DATE", None)]
+
+
 def test_lower_case_abbreviation_is_not_matched(finder: EntityFinder) -> None:
     assert found(finder, "Mødet starter kl. 10.") == []
 
