@@ -108,6 +108,34 @@ PERSON_PATTERN = re.compile(
     )""",
     re.VERBOSE | re.MULTILINE,
 )
+# The authors at the head of an entry in a reference list, before its year in parentheses
+# ("Hughes, Mary Elizabeth, Waite, Linda J. & Cacioppo, J. T. (2004): …", "Holm, Anne-Mette og
+# Lauritsen, Peter (2021)"): the line is read as a whole, so a first name no list knows
+# ("Robert", "Anne-Mette") and a name with an initial after it are names too. A line that is not
+# all surname-and-given-name pairs (an organisation as author, a title) gives none.
+_GIVEN = r"(?:[A-ZÆØÅ]\.|[A-ZÆØÅ][a-zæøåéüö]+(?:-[A-ZÆØÅ][a-zæøåéüö]+)?)"
+_AUTHOR = (
+    r"(?:(?:van|von|de|der|den|da|di|le|la)\s)*[A-ZÆØÅ][a-zæøåéüö'’]+(?:-[A-ZÆØÅ][a-zæøåéüö]+)?"
+    rf",\s{_GIVEN}(?:[ -]?{_GIVEN}){{0,3}}"
+)
+_AUTHOR_SEPARATOR = r"(?:,\s|,?\s&\s|\sog\s)"
+REFERENCE_AUTHORS_PATTERN = re.compile(
+    rf"^(?P<authors>{_AUTHOR}(?:{_AUTHOR_SEPARATOR}{_AUTHOR})*)(?:,?\set\sal\.)?,?\s"
+    r"\((?:\d{4}[a-z]?|u\.å\.)\)",
+    re.MULTILINE,
+)
+_AUTHOR_PATTERN = re.compile(_AUTHOR)
+
+
+def reference_authors(text: str) -> list[tuple[int, int]]:
+    """Where each author named at the head of a reference-list entry starts and ends."""
+    return [
+        (entry.start("authors") + author.start(), entry.start("authors") + author.end())
+        for entry in REFERENCE_AUTHORS_PATTERN.finditer(text)
+        for author in _AUTHOR_PATTERN.finditer(entry.group("authors"))
+    ]
+
+
 # A named initiative after the word that says what it is ("projektet Vendsyssel Ung",
 # "rekrutteringsprojektet Flere Hjem til Børn", "chatrådgivningen Tal Trygt", "Projekt Ny
 # Kurs"): capitalised words, joined by lower-case small words ("Tryg i Pleje").
@@ -402,6 +430,11 @@ class EntityFinder:
             candidates += [
                 (span, _PATTERN) for span in self._pattern_spans(doc, text, pattern, label)
             ]
+        candidates += [
+            (span, _PATTERN)
+            for start, end in reference_authors(text)
+            if (span := doc.char_span(start, end, label="PER", alignment_mode="expand"))
+        ]
         model = [s for s in map(_trimmed, doc.ents) if s and self._plausible(s)]
         named = [
             span

@@ -68,6 +68,23 @@ def test_an_address_over_two_lines_is_a_place_a_line(finder: EntityFinder) -> No
     assert found(finder, "Tabel 3\n2024 Resultater") == [("2024", "DATE", None)]
 
 
+def test_the_authors_of_a_reference_are_persons_each(finder: EntityFinder) -> None:
+    references = (
+        "Litteratur\n"
+        "Waite, Linda J., Goodman, Robert & Holm, Anne-Mette (2004): Ensomhed blandt unge. "
+        "Aarhus: VIA University College.\n"
+        "Socialstyrelsen (2020): Vejledning om underretning.\n"
+    )
+    persons = [t for t, label, _ in found(finder, references) if label == "PER"]
+    assert persons == ["Waite, Linda J.", "Goodman, Robert", "Holm, Anne-Mette"]
+    # Not at the head of a reference: a comma between two names is not a surname's.
+    assert not [
+        t
+        for t, label, _ in found(finder, "Deltagere: Aarhus, Odense og Aalborg.")
+        if label == "PER"
+    ]
+
+
 def test_lower_case_abbreviation_is_not_matched(finder: EntityFinder) -> None:
     assert found(finder, "Mødet starter kl. 10.") == []
 

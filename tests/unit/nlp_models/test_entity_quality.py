@@ -93,12 +93,13 @@ def test_the_model_beats_the_rules_alone(scores: Scores) -> None:
 # shipped (2026-12-02, session 12): micro 0.781 → 0.918, PER 0.648 → 0.903, ORG 0.823 → 0.914,
 # LOC 0.768 → 0.887, LAW 0.861 → 0.972, INITIATIVE 0.503 → 0.738, DATE 0.852 → 0.959, MONEY
 # 0.806 → 0.976; mention level micro 0.701 → 0.860. Session 14 (addresses over two lines, an
-# amount's own full stop; decided on the development sets): micro 0.921, LOC 0.909, mention
-# micro 0.862, the rest unchanged. The bars sit a little under the measurement; INITIATIVE is
-# short of the goal of 0.75, every other label and the micro average meet theirs.
-OOD_MICRO_F1_BAR = 0.90
+# amount's own full stop, a reference's authors; decided on the development sets): micro 0.925,
+# PER 0.932, LOC 0.909, mention micro 0.865, the rest unchanged. The bars sit a little under the
+# measurement; INITIATIVE is short of the goal of 0.75, every other label and the micro
+# average meet theirs.
+OOD_MICRO_F1_BAR = 0.91
 OOD_LABEL_F1_BARS = {
-    "PER": 0.86,
+    "PER": 0.90,
     "ORG": 0.90,
     "LOC": 0.88,
     "LAW": 0.94,
@@ -106,7 +107,7 @@ OOD_LABEL_F1_BARS = {
     "DATE": 0.93,
     "MONEY": 0.94,
 }
-OOD_MENTION_MICRO_F1_BAR = 0.84
+OOD_MENTION_MICRO_F1_BAR = 0.85
 
 
 @pytest.fixture(scope="module")
