@@ -89,27 +89,15 @@ def measure(
         for _lang, text in judged
     ]
     seconds = time.perf_counter() - start
-    wrong: dict[str, int] = {}
-    for (lang, _text), language in zip(judged, found, strict=True):
-        got = code(language) if language is not None else "none"
-        if got != lang:
-            wrong[f"{lang}->{got}"] = wrong.get(f"{lang}->{got}", 0) + 1
-    by_lang = {lang: sum(1 for lg, _ in judged if lg == lang) for lang in ("da", "en")}
-    print(
-        json.dumps(
-            {
-                "languages": name,
-                "low_accuracy": low_accuracy,
-                "sample_chars": sample,
-                "by_sections": sections,
-                "pages": by_lang,
-                "too_short": len(pages) - len(judged),
-                "wrong": wrong,
-                "accuracy": round(1 - sum(wrong.values()) / len(judged), 4),
-                "ms_per_page": round(1000 * seconds / len(judged), 2),
-            }
-        )
-    )
+    configuration = {
+        "languages": name,
+        "low_accuracy": low_accuracy,
+        "sample_chars": sample,
+        "by_sections": sections,
+        "too_short": len(pages) - len(judged),
+    }
+    found_codes = [code(language) if language is not None else None for language in found]
+    report(configuration, judged, found_codes, seconds)
 
 
 def measure_shipped(pages: list[tuple[str, str]]) -> None:
@@ -120,16 +108,30 @@ def measure_shipped(pages: list[tuple[str, str]]) -> None:
     start = time.perf_counter()
     found = [detect_language(text) for _lang, text in judged]
     seconds = time.perf_counter() - start
+    configuration = {
+        "configuration": "shipped: short words first, then da+en low, sections",
+        "by_short_words": sum(plainly_danish(text[:SAMPLE_CHARS]) for _, text in judged),
+    }
+    report(configuration, judged, found, seconds)
+
+
+def report(
+    configuration: dict[str, object],
+    judged: list[tuple[str, str]],
+    found: list[str | None],
+    seconds: float,
+) -> None:
+    """One JSON line: the configuration, the pages by language, what was wrong, the accuracy
+    and the milliseconds a page."""
     wrong: dict[str, int] = {}
     for (lang, _text), got in zip(judged, found, strict=True):
         if got != lang:
-            wrong[f"{lang}->{got}"] = wrong.get(f"{lang}->{got}", 0) + 1
+            wrong[f"{lang}->{got or 'none'}"] = wrong.get(f"{lang}->{got or 'none'}", 0) + 1
     print(
         json.dumps(
             {
-                "configuration": "shipped: short words first, then da+en low, sections",
+                **configuration,
                 "pages": {lang: sum(1 for lg, _ in judged if lg == lang) for lang in ("da", "en")},
-                "by_short_words": sum(plainly_danish(text[:SAMPLE_CHARS]) for _, text in judged),
                 "wrong": wrong,
                 "accuracy": round(1 - sum(wrong.values()) / len(judged), 4),
                 "ms_per_page": round(1000 * seconds / len(judged), 2),

@@ -93,7 +93,9 @@ def plainly_danish(text: str) -> bool:
     danish = sum(1 for word in words if word in DANISH_WORDS)
     english = sum(1 for word in words if word in ENGLISH_WORDS)
     return (
-        danish >= PLAINLY_DANISH_SHARE * len(words) and english <= PLAINLY_DANISH_ENGLISH * danish
+        danish > 0
+        and danish >= PLAINLY_DANISH_SHARE * len(words)
+        and english <= PLAINLY_DANISH_ENGLISH * danish
     )
 
 

@@ -112,11 +112,12 @@ PERSON_PATTERN = re.compile(
 # ("Hughes, Mary Elizabeth, Waite, Linda J. & Cacioppo, J. T. (2004): …", "Holm, Anne-Mette og
 # Lauritsen, Peter (2021)"): the line is read as a whole, so a first name no list knows
 # ("Robert", "Anne-Mette") and a name with an initial after it are names too. A line that is not
-# all surname-and-given-name pairs (an organisation as author, a title) gives none.
-_GIVEN = r"(?:[A-ZÆØÅ]\.|[A-ZÆØÅ][a-zæøåéüö]+(?:-[A-ZÆØÅ][a-zæøåéüö]+)?)"
+# all surname-and-given-name pairs (an organisation as author, a title) gives none. (The
+# reference alternative of ``PERSON_PATTERN`` finds one such author wherever a line or a "; "
+# list starts, but only with initials or a first name it knows.)
+_GIVEN = rf"(?:[A-ZÆØÅ]\.|{_CAPITALISED})"
 _AUTHOR = (
-    r"(?:(?:van|von|de|der|den|da|di|le|la)\s)*[A-ZÆØÅ][a-zæøåéüö'’]+(?:-[A-ZÆØÅ][a-zæøåéüö]+)?"
-    rf",\s{_GIVEN}(?:[ -]?{_GIVEN}){{0,3}}"
+    rf"(?:(?:van|von|de|der|den|da|di|le|la)\s)*{_CAPITALISED},\s{_GIVEN}(?:[ -]?{_GIVEN}){{0,3}}"
 )
 _AUTHOR_SEPARATOR = r"(?:,\s|,?\s&\s|\sog\s)"
 REFERENCE_AUTHORS_PATTERN = re.compile(

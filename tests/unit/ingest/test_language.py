@@ -69,6 +69,7 @@ def test_only_plain_danish_skips_the_detector() -> None:
     assert not plainly_danish(DANISH["quotes"])
     assert not any(plainly_danish(text) for text in ENGLISH.values())
     assert not plainly_danish("Socialstyrelsen, Ankestyrelsen, Børns Vilkår, VIVE, Børnerådet")
+    assert not plainly_danish("2024 – 17 – 3,5 %")
 
 
 def test_short_pages_say_too_little() -> None:
