@@ -9,16 +9,19 @@ there to enrichment like any other.
 
 import logging
 import time
+from dataclasses import dataclass
 from enum import Enum
 
 import pypdfium2 as pdfium
+from sqlalchemy.orm import Session
 
 from ingest.crawl import crawl
+from ingest.extract.base import ExtractedDocument
 from ingest.extract.ocr import PageReading, read_page
 from ingest.extract.registry import choose_extractor, extract
 from ingest.fetch import fetch
 from ingest.language import document_languages
-from ingest.metadata import resolve_metadata
+from ingest.metadata import DocumentMetadata, resolve_metadata
 from ingest.sources import SourceItem
 from ingest.sources.publishers.registry import PUBLISHERS
 from vidensbank.celery_app import (
@@ -49,14 +52,9 @@ log = logging.getLogger(__name__)
 
 @app.task(name="ingest.fetch_items", bind=True, base=ItemTask, **PIPELINE_RETRY)
 def fetch_items(self: ItemTask, item_ids: list[int]) -> None:
-    new_files: list[str] = []
-    same_files: list[str] = []
-    for item_id in item_ids:
-        fetched = _fetch_item(item_id)
-        if fetched is not None:
-            document_id, same_file = fetched
-            (same_files if same_file else new_files).append(document_id)
-    hand_on("extract.documents", new_files)
+    fetched = _fetch_items(item_ids)
+    hand_on("extract.documents", [document_id for document_id, same in fetched if not same])
+    same_files = [document_id for document_id, same in fetched if same]
     # The same file still being read by OCR: its items learn what became of it when OCR is
     # done. Queued again, so a queue the broker lost does not leave them waiting for ever.
     for document_id in _awaiting_ocr(same_files):
@@ -75,76 +73,117 @@ def _awaiting_ocr(document_ids: list[str]) -> list[str]:
         ]
 
 
-def _fetch_item(item_id: int) -> tuple[str, bool] | None:
-    """Fetch an item's file and record its document; return the document and whether it is
-    the same file as the one already read, or None when nothing more is to be done."""
+@dataclass(frozen=True)
+class _FetchedFile:
+    item_id: int
+    item: SourceItem
+    document_id: str
+    key: str  # in the blob store
+    size: int
+    extractor_version: str
+
+
+def _fetch_items(item_ids: list[int]) -> list[tuple[str, bool]]:
+    """Fetch each item's file and record its document; return each document to go on with and
+    whether it is the same file as the one already read. The database is read once for the
+    batch before the files are fetched and written once after."""
     with session_scope() as session:
-        row = run_store.get_item(session, item_id=item_id)
-        if row is None or row.status in ItemStatus.FINAL:
-            return None
-        item = SourceItem(
-            filename=row.filename,
-            location=row.location,
-            source_uri=row.source_uri,
-            metadata=row.source_metadata or {},
+        rows = run_store.get_items(session, item_ids=item_ids)
+        waiting = [
+            (
+                row.id,
+                SourceItem(
+                    filename=row.filename,
+                    location=row.location,
+                    source_uri=row.source_uri,
+                    metadata=row.source_metadata or {},
+                ),
+                # A source that knows the document (a crawled publication that moved) says
+                # which.
+                row.document_id or make_document_id(row.source_uri),
+            )
+            for row in rows
+            if row.status not in ItemStatus.FINAL
+        ]
+    blobs = BlobStore(get_settings().blob_dir)
+    files: list[_FetchedFile] = []
+    refused: list[tuple[int, ExtractionError]] = []
+    for item_id, item, document_id in waiting:
+        try:
+            data = fetch(item)
+            extractor = choose_extractor(data, item.filename)
+        except ExtractionError as error:
+            refused.append((item_id, error))
+            continue
+        files.append(
+            _FetchedFile(item_id, item, document_id, blobs.put(data), len(data), extractor.version)
         )
-        # A source that knows the document (a crawled publication that moved) says which.
-        document_id = row.document_id or make_document_id(item.source_uri)
-    try:
-        data = fetch(item)
-        extractor = choose_extractor(data, item.filename)
-    except ExtractionError as error:
-        with session_scope() as session:
+    fetched: list[tuple[str, bool]] = []
+    with session_scope() as session:
+        for item_id, refusal in refused:
             run_store.finish_item(
                 session,
                 item_id=item_id,
                 status=ItemStatus.QUARANTINED,
-                reason_code=error.code,
-                reason=error.message,
+                reason_code=refusal.code,
+                reason=refusal.message,
             )
-        return None
-    key = BlobStore(get_settings().blob_dir).put(data)
+        documents = {
+            document.id: document
+            for document in document_store.get_document_records(
+                session, document_ids=[file.document_id for file in files]
+            )
+        }
+        for file in files:
+            same_file = _record_file(session, file, documents)
+            if same_file is not None:
+                fetched.append((file.document_id, same_file))
+    return fetched
 
-    with session_scope() as session:
-        existing = session.get(Document, document_id)
-        same_file = (
-            existing is not None
-            and existing.status != DocumentStatus.PENDING
-            and existing.content_hash == key
-            and existing.extractor_version == extractor.version
-            and existing.source_metadata == item.metadata
-            and existing.source_uri == item.source_uri
+
+def _record_file(
+    session: Session, file: _FetchedFile, documents: dict[str, Document]
+) -> bool | None:
+    """Record the file's document (``documents``: those already stored, kept current) and tie
+    the item to it; return whether it is the same file as the one already read, or None when
+    nothing more is to be done."""
+    existing = documents.get(file.document_id)
+    same_file = (
+        existing is not None
+        and existing.status != DocumentStatus.PENDING
+        and existing.content_hash == file.key
+        and existing.extractor_version == file.extractor_version
+        and existing.source_metadata == file.item.metadata
+        and existing.source_uri == file.item.source_uri
+    )
+    if not same_file:
+        documents[file.document_id] = document_store.record_file(
+            session,
+            document_id=file.document_id,
+            source_uri=file.item.source_uri,
+            filename=file.item.filename,
+            title=str(file.item.metadata.get("title") or file.item.filename),
+            source_metadata=file.item.metadata,
+            content_hash=file.key,
+            size=file.size,
         )
-        if not same_file:
-            document_store.record_file(
-                session,
-                document_id=document_id,
-                source_uri=item.source_uri,
-                filename=item.filename,
-                title=str(item.metadata.get("title") or item.filename),
-                source_metadata=item.metadata,
-                content_hash=key,
-                size=len(data),
-            )
-        row = run_store.get_item(session, item_id=item_id)
-        if row is not None:
-            row.document_id = document_id
-        if same_file and existing is not None and existing.status == DocumentStatus.QUARANTINED:
-            # The same unreadable file again: the reason it was refused still holds.
-            run_store.settle_items(
-                session,
-                document_id=document_id,
-                status=ItemStatus.QUARANTINED,
-                reason_code=existing.reason_code,
-                reason=existing.reason,
-            )
-            return None
-    return document_id, same_file
+    run_store.tie_item(session, item_id=file.item_id, document_id=file.document_id)
+    if same_file and existing is not None and existing.status == DocumentStatus.QUARANTINED:
+        # The same unreadable file again: the reason it was refused still holds.
+        run_store.settle_items(
+            session,
+            document_id=file.document_id,
+            status=ItemStatus.QUARANTINED,
+            reason_code=existing.reason_code,
+            reason=existing.reason,
+        )
+        return None
+    return same_file
 
 
 @app.task(name="extract.documents", bind=True, base=DocumentTask, **PIPELINE_RETRY)
 def extract_documents(self: DocumentTask, document_ids: list[str]) -> None:
-    outcomes = {document_id: _extract_document(document_id) for document_id in document_ids}
+    outcomes = _extract_documents(document_ids)
     hand_on("enrich.documents", [i for i, o in outcomes.items() if o == Outcome.EXTRACTED])
     for document_id in (i for i, o in outcomes.items() if o == Outcome.OCR):
         queue_ocr(document_id)
@@ -161,77 +200,112 @@ class Outcome(Enum):
     NOTHING = "nothing"
 
 
-def _extract_document(document_id: str) -> Outcome:
+def _extract_documents(document_ids: list[str]) -> dict[str, Outcome]:
+    """Read each document from its stored file and record what was read. The database is
+    read once for the batch before extraction and written once after it: per document, its
+    statements cost as much as the rest of the step."""
     with session_scope() as session:
-        document = session.get(Document, document_id)
-        if document is None:
-            return Outcome.NOTHING
-        key, filename = document.content_hash, document.filename
-        # A curator's corrections are the most trusted source of all.
-        source = {
-            **document.source_metadata,
-            **correction_store.metadata_corrections(session, document_id=document_id),
+        documents = {
+            document.id: document
+            for document in document_store.get_document_records(session, document_ids=document_ids)
         }
-        was_indexed = document.status == DocumentStatus.INDEXED
+        # A curator's corrections are the most trusted source of all.
+        corrections = correction_store.metadata_corrections(session, document_ids=list(documents))
         # Read again from the same file (a curator's correction, new publisher metadata, a
         # moved address), its scanned pages keep what OCR read on them, instead of minutes of
         # OCR again; a new file forgot them when it was recorded.
-        earlier = document_store.ocr_readings(session, document_id=document_id)
-    data = BlobStore(get_settings().blob_dir).get(key)
-    try:
-        extracted = extract(data, filename)
-    except ExtractionError as error:
-        log.info("quarantined document %s: %s", document_id, error.code)
-        with session_scope() as session:
-            document_store.quarantine_document(
-                session, document_id=document_id, reason_code=error.code, reason=error.message
-            )
-            document_store.replace_pages(session, document_id=document_id, pages=[])
-        return Outcome.TAKE_OUT if was_indexed else Outcome.NOTHING
-
-    metadata = resolve_metadata(
-        source=source, embedded=extracted.metadata, pages=extracted.pages, filename=filename
-    )
-    with session_scope() as session:
-        document_store.record_extraction(
-            session,
-            document_id=document_id,
-            extraction=Extraction(
-                title=metadata.title,
-                publisher=metadata.publisher,
-                kind=metadata.kind,
-                published=metadata.published,
-                authors=metadata.authors,
-                extra=metadata.extra,
-                mime_type=extracted.mime_type,
-                extractor_version=extracted.extractor_version,
-                active_content=extracted.active_content,
+        earlier = document_store.ocr_readings(session, document_ids=list(documents))
+    blobs = BlobStore(get_settings().blob_dir)
+    read: dict[str, tuple[ExtractedDocument, DocumentMetadata] | ExtractionError] = {}
+    for document_id, document in documents.items():
+        try:
+            extracted = extract(blobs.get(document.content_hash), document.filename)
+        except ExtractionError as error:
+            log.info("quarantined document %s: %s", document_id, error.code)
+            read[document_id] = error
+            continue
+        source = {**document.source_metadata, **corrections.get(document_id, {})}
+        read[document_id] = (
+            extracted,
+            resolve_metadata(
+                source=source,
+                embedded=extracted.metadata,
+                pages=extracted.pages,
+                filename=document.filename,
             ),
         )
-        scanned = [page.number for page in extracted.pages if page.needs_ocr]
-        document_store.replace_pages(
+    outcomes = dict.fromkeys(document_ids, Outcome.NOTHING)
+    with session_scope() as session:
+        for document_id, result in read.items():
+            document = documents[document_id]
+            if isinstance(result, ExtractionError):
+                document_store.quarantine_document(
+                    session,
+                    document_id=document_id,
+                    reason_code=result.code,
+                    reason=result.message,
+                )
+                document_store.replace_pages(session, document_id=document_id, pages=[])
+                if document.status == DocumentStatus.INDEXED:
+                    outcomes[document_id] = Outcome.TAKE_OUT
+            else:
+                outcomes[document_id] = _record_extraction(
+                    session,
+                    document=document,
+                    extracted=result[0],
+                    metadata=result[1],
+                    earlier=earlier.get(document_id, {}),
+                )
+    return outcomes
+
+
+def _record_extraction(
+    session: Session,
+    *,
+    document: Document,
+    extracted: ExtractedDocument,
+    metadata: DocumentMetadata,
+    earlier: dict[int, tuple[str, float | None]],
+) -> Outcome:
+    document_store.record_extraction(
+        session,
+        document_id=document.id,
+        extraction=Extraction(
+            title=metadata.title,
+            publisher=metadata.publisher,
+            kind=metadata.kind,
+            published=metadata.published,
+            authors=metadata.authors,
+            extra=metadata.extra,
+            mime_type=extracted.mime_type,
+            extractor_version=extracted.extractor_version,
+            active_content=extracted.active_content,
+        ),
+    )
+    scanned = [page.number for page in extracted.pages if page.needs_ocr]
+    document_store.replace_pages(
+        session,
+        document_id=document.id,
+        pages=[(page.number, page.text) for page in extracted.pages],
+        awaiting_ocr=scanned,
+        languages=metadata.page_languages,
+    )
+    for number in set(scanned) & set(earlier):
+        text, confidence = earlier[number]
+        document_store.record_ocr_page(
             session,
-            document_id=document_id,
-            pages=[(page.number, page.text) for page in extracted.pages],
-            awaiting_ocr=scanned,
-            languages=metadata.page_languages,
+            document_id=document.id,
+            number=number,
+            text=text,
+            status=OCRStatus.READ,
+            confidence=confidence,
+            content_hash=document.content_hash,
         )
-        for number in set(scanned) & set(earlier):
-            text, confidence = earlier[number]
-            document_store.record_ocr_page(
-                session,
-                document_id=document_id,
-                number=number,
-                text=text,
-                status=OCRStatus.READ,
-                confidence=confidence,
-                content_hash=key,
-            )
-        if document_store.pages_awaiting_ocr(session, document_id=document_id):
-            document_store.set_document_status(
-                session, document_id=document_id, status=DocumentStatus.OCR
-            )
-            return Outcome.OCR
+    if set(scanned) - set(earlier):
+        document_store.set_document_status(
+            session, document_id=document.id, status=DocumentStatus.OCR
+        )
+        return Outcome.OCR
     return Outcome.EXTRACTED
 
 
@@ -319,7 +393,7 @@ def _read_page(pdf: pdfium.PdfDocument | None, number: int, timeout: float) -> P
 def _after_ocr(document_id: str) -> None:
     """Every page is read: on to enrichment, or to quarantine when no page had any text."""
     with session_scope() as session:
-        document_store.lock_document(session, document_id=document_id)
+        document_store.lock_documents(session, document_ids=[document_id])
         document = session.get(Document, document_id)
         if document is None or document.status != DocumentStatus.OCR:
             return
@@ -330,7 +404,9 @@ def _after_ocr(document_id: str) -> None:
             # Extraction saw no words on the scanned pages: their language is told now.
             stated = {
                 **document.source_metadata,
-                **correction_store.metadata_corrections(session, document_id=document_id),
+                **correction_store.metadata_corrections(session, document_ids=[document_id]).get(
+                    document_id, {}
+                ),
             }.get("language")
             language, page_languages = document_languages(
                 [page.text for page in pages], stated=stated

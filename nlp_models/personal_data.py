@@ -838,9 +838,15 @@ _NAME_RUN = re.compile(r"[A-ZÆØÅ][\wæøåÆØÅéü'’.,:;-]*(?:\s+[A-ZÆØ
 # --- The step on a document ------------------------------------------------------------------
 
 
-def redacted_keys(session: Session, *, document_id: str) -> set[str]:
-    decided = personal_store.decisions(session, document_id=document_id)
-    return {key for key, action in decided.items() if action == Decision.REDACT}
+def redacted_keys(session: Session, *, document_ids: Sequence[str]) -> dict[str, set[str]]:
+    """The keys curators redacted in each of these documents (none: an empty set)."""
+    decided = personal_store.decisions(session, document_ids=document_ids)
+    return {
+        document_id: {
+            key for key, action in decided.get(document_id, {}).items() if action == Decision.REDACT
+        }
+        for document_id in document_ids
+    }
 
 
 def redact_pages(

@@ -52,9 +52,16 @@ def enrich_documents(self: DocumentTask, document_ids: list[str]) -> None:
     pages: dict[str, list[tuple[int, str]]] = {}
     titles: dict[str, str] = {}
     redactions: dict[str, set[str]] = {}
+    # The database is read once for the batch, and written once after the entity pipeline.
     with session_scope() as session:
+        documents = {
+            document.id: document
+            for document in document_store.get_document_records(session, document_ids=document_ids)
+        }
+        keys = redacted_keys(session, document_ids=list(documents))
+        stored = document_store.pages_of(session, document_ids=list(documents))
         for document_id in document_ids:
-            document = session.get(Document, document_id)
+            document = documents.get(document_id)
             if document is None or document.status in (
                 DocumentStatus.PENDING,
                 DocumentStatus.OCR,
@@ -78,11 +85,11 @@ def enrich_documents(self: DocumentTask, document_ids: list[str]) -> None:
                 )
                 continue
             # A curator's redactions first: nothing after this step sees the redacted words.
-            redactions[document_id] = redacted_keys(session, document_id=document_id)
+            redactions[document_id] = keys[document_id]
             pages[document_id] = redact_pages(
                 session,
                 document_id=document_id,
-                pages=document_store.get_pages(session, document_id=document_id),
+                pages=stored.get(document_id, []),
                 keys=redactions[document_id],
             )
             titles[document_id] = document.title
@@ -90,9 +97,10 @@ def enrich_documents(self: DocumentTask, document_ids: list[str]) -> None:
     found = finder.find_in_documents(list(pages.values()))
     done: list[str] = []
     with session_scope() as session:
+        document_store.lock_documents(session, document_ids=list(pages))
+        keys = redacted_keys(session, document_ids=list(pages))
         for document_id, mentions in zip(pages, found, strict=True):
-            document_store.lock_document(session, document_id=document_id)
-            if redacted_keys(session, document_id=document_id) != redactions[document_id]:
+            if keys[document_id] != redactions[document_id]:
                 # A curator redacted something since the pages were read: read them again.
                 enqueue("enrich.documents", [document_id])
                 continue
@@ -125,22 +133,25 @@ def enrich_documents(self: DocumentTask, document_ids: list[str]) -> None:
 def link_editions(self: DocumentTask, document_ids: list[str]) -> None:
     """Find each document's editions again; the documents whose edition group changed are
     indexed with it, the others that moved with them too."""
+    with session_scope() as session:
+        statuses = {
+            document.id: document.status
+            for document in document_store.get_document_records(session, document_ids=document_ids)
+        }
+        linkable = [
+            document_id
+            for document_id in document_ids
+            if statuses.get(document_id) in (DocumentStatus.ENRICHED, DocumentStatus.INDEXED)
+        ]
+        pages = document_store.pages_of(session, document_ids=linkable)
+    # One transaction for the batch that starts by writing: on SQLite it then sees every
+    # document linked before it (one that read first could not write after another did), and
+    # each document in it sees the ones linked before it in the batch.
     changed: list[str] = []
-    for document_id in document_ids:
-        with session_scope() as session:
-            document = session.get(Document, document_id)
-            if document is None or document.status not in (
-                DocumentStatus.ENRICHED,
-                DocumentStatus.INDEXED,
-            ):
-                continue
-            pages = [
-                text for _number, text in document_store.get_pages(session, document_id=document_id)
-            ]
-        # A transaction of its own that starts by writing: on SQLite it then sees every
-        # document linked before it (one that read first could not write after another did).
-        with session_scope() as session:
-            changed += link_document(session, document_id=document_id, pages=pages)
+    with session_scope() as session:
+        for document_id in linkable:
+            texts = [text for _number, text in pages.get(document_id, [])]
+            changed += link_document(session, document_id=document_id, pages=texts)
     hand_on("index.documents", list(dict.fromkeys([*document_ids, *changed])))
 
 

@@ -89,7 +89,9 @@ def _shown(session: Session, document: Document) -> dict[MetadataField, Any]:
     """The metadata as curators see it: the document's with its corrections over it (the
     document itself gets them when extraction has run again, a moment after a change)."""
     current = _current(document)
-    corrections = correction_store.metadata_corrections(session, document_id=document.id)
+    corrections = correction_store.metadata_corrections(session, document_ids=[document.id]).get(
+        document.id, {}
+    )
     for field, value in corrections.items():
         current[MetadataField(field)] = value
     return current
@@ -375,7 +377,9 @@ def _entity_public(rows: list[EntityCorrection]) -> list[EntityCorrectionPublic]
 def document_corrections(document_id: str) -> DocumentCorrections:
     """A document's corrections, for the curators on its page."""
     with session_scope() as session:
-        metadata = correction_store.metadata_corrections(session, document_id=document_id)
+        metadata = correction_store.metadata_corrections(session, document_ids=[document_id]).get(
+            document_id, {}
+        )
         return DocumentCorrections(
             metadata=[
                 MetadataCorrectionPublic(

@@ -39,7 +39,7 @@ def _finding(session: Session, document_id: str, finding_id: int) -> PersonalDat
 
 
 def _public(session: Session, document: Document) -> list[FindingPublic]:
-    decided = personal_store.decisions(session, document_id=document.id)
+    decided = personal_store.decisions(session, document_ids=[document.id]).get(document.id, {})
     texts = {TITLE_PAGE: document.title} | {page.number: page.text for page in document.pages}
     found: dict[str, FindingPublic] = {}
     for finding in personal_store.findings_of(session, document_id=document.id):
@@ -100,7 +100,7 @@ def redact(account: Account, document_id: str, finding_id: int) -> None:
     now and whenever the document is read again; its original is no longer served."""
     with session_scope() as session:
         document = _document(session, document_id)
-        document_store.lock_document(session, document_id=document_id)
+        document_store.lock_documents(session, document_ids=[document_id])
         finding = _finding(session, document_id, finding_id)
         kind, page, key, words = finding.kind, finding.page, finding.key, finding.text
         personal_store.decide(
@@ -115,7 +115,7 @@ def redact(account: Account, document_id: str, finding_id: int) -> None:
             session,
             document_id=document_id,
             pages=[(p.number, p.text) for p in document.pages],
-            keys=redacted_keys(session, document_id=document_id),
+            keys=redacted_keys(session, document_ids=[document_id])[document_id],
         )
         # The entities are found again from the redacted text; until then none that says it.
         said = words.casefold()
@@ -149,7 +149,7 @@ def release(account: Account, document_id: str, finding_id: int | None = None) -
     on (which releases a held document)."""
     with session_scope() as session:
         _document(session, document_id)
-        document_store.lock_document(session, document_id=document_id)
+        document_store.lock_documents(session, document_ids=[document_id])
         chosen = (
             [_finding(session, document_id, finding_id)]
             if finding_id is not None

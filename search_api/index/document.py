@@ -6,7 +6,7 @@ not fails at once.
 """
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from pydantic import BaseModel
@@ -89,9 +89,11 @@ def document_passages(document: Document) -> list[Passage]:
     return passages_of(document.title, [(page.number, page.text) for page in document.pages])
 
 
-def stored_vectors(session: Session, document: Document) -> dict[str, list[float]]:
-    """The vectors of the document's passages that are already made (by passage key)."""
-    return get_vectors(session, [p.key for p in document_passages(document)])
+def stored_vectors(session: Session, documents: Sequence[Document]) -> dict[str, list[float]]:
+    """The vectors of these documents' passages that are already made (by passage key)."""
+    return get_vectors(
+        session, [p.key for document in documents for p in document_passages(document)]
+    )
 
 
 def to_index_document(

@@ -90,7 +90,7 @@ def _database_documents(only: Collection[str] | None) -> Iterator[IndexDocument]
                 continue
             document = document_store.get_document(session, document_id=document_id)
             if document is not None:
-                vectors = stored_vectors(session, document)
+                vectors = stored_vectors(session, [document])
                 group = edition_store.groups_of(session, document_ids=[document_id])
                 yield to_index_document(document, vectors, group.get(document_id))
             session.expunge_all()

@@ -13,7 +13,6 @@ from collections.abc import Sequence
 from nlp_models.embeddings import EMBEDDING_VERSION, embed_passages
 from search_api.index import indexer
 from search_api.index.document import (
-    IndexDocument,
     document_passages,
     stored_vectors,
     to_index_document,
@@ -25,14 +24,14 @@ from vidensbank.store import documents as document_store
 from vidensbank.store import editions as edition_store
 from vidensbank.store import runs as run_store
 from vidensbank.store.db import session_scope
-from vidensbank.store.documents import DocumentStatus
+from vidensbank.store.documents import Document, DocumentStatus
 from vidensbank.store.runs import ItemStatus
 from vidensbank.store.vectors import get_vectors, put_vectors
 
 
 @app.task(name="index.documents", bind=True, base=DocumentTask, **PIPELINE_RETRY)
 def index_documents(self: DocumentTask, document_ids: list[str]) -> None:
-    bodies: list[IndexDocument] = []
+    indexable: list[Document] = []
     taken_out: list[str] = []
     held: list[str] = []
     with session_scope() as session:
@@ -44,8 +43,11 @@ def index_documents(self: DocumentTask, document_ids: list[str]) -> None:
                 # Personal data a curator must look at first: out of search until released.
                 held.append(document.id)
             elif document.status in (DocumentStatus.ENRICHED, DocumentStatus.INDEXED):
-                vectors = stored_vectors(session, document)
-                bodies.append(to_index_document(document, vectors, groups.get(document.id)))
+                indexable.append(document)
+        vectors = stored_vectors(session, indexable)
+        bodies = [
+            to_index_document(document, vectors, groups.get(document.id)) for document in indexable
+        ]
 
     client = get_client()
     indexer.delete_documents(client, taken_out + held)
@@ -100,7 +102,7 @@ def _embed_document(document_id: str) -> None:
         document = document_store.get_document(session, document_id=document_id)
         if document is None or document.status != DocumentStatus.INDEXED:
             return
-        body = to_index_document(document, stored_vectors(session, document))
+        body = to_index_document(document, stored_vectors(session, [document]))
         if not body.passages and document_passages(document):
             return  # New text came meanwhile; its own index step queues its embedding.
     if body.passages:

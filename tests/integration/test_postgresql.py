@@ -125,7 +125,7 @@ def test_repository_round_trip(session: Session) -> None:
         session, document_id="d1", findings=[finding], version="pd-test"
     )
     assert [d.id for d in personal_store.documents_to_review(session)] == ["d1"]
-    document_store.lock_document(session, document_id="d1")
+    document_store.lock_documents(session, document_ids=["d1"])
     personal_store.decide(
         session,
         document_id="d1",

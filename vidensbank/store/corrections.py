@@ -11,6 +11,7 @@ gone after the document was read again, the correction is kept and marked for re
 """
 
 import datetime as dt
+from collections.abc import Sequence
 from enum import StrEnum
 from typing import Any
 
@@ -18,7 +19,7 @@ from sqlalchemy import JSON, Boolean, ForeignKey, Integer, String, Text, UniqueC
 from sqlalchemy.orm import Mapped, Session, mapped_column
 from sqlalchemy.sql.expression import false
 
-from vidensbank.store.base import Base, UTCDateTime, utcnow
+from vidensbank.store.base import Base, UTCDateTime, table, utcnow
 
 
 class MetadataField(StrEnum):
@@ -82,12 +83,22 @@ class EntityCorrection(Base):
     )
 
 
-def metadata_corrections(session: Session, *, document_id: str) -> dict[str, Any]:
-    """The document's corrected metadata, field by field, as a source's metadata."""
-    rows = session.scalars(
-        select(MetadataCorrection).where(MetadataCorrection.document_id == document_id)
-    )
-    return {row.field: row.value for row in rows}
+_METADATA = table(MetadataCorrection)
+
+
+def metadata_corrections(
+    session: Session, *, document_ids: Sequence[str]
+) -> dict[str, dict[str, Any]]:
+    """Each of these documents' corrected metadata, field by field, as a source's metadata (a
+    document without corrections is left out)."""
+    found: dict[str, dict[str, Any]] = {}
+    for document_id, field, value in session.execute(
+        select(_METADATA.c.document_id, _METADATA.c.field, _METADATA.c.value).where(
+            _METADATA.c.document_id.in_(document_ids)
+        )
+    ):
+        found.setdefault(document_id, {})[field] = value
+    return found
 
 
 def set_metadata_correction(

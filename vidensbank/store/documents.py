@@ -26,7 +26,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship, selectinload
 from sqlalchemy.sql.expression import false
 
-from vidensbank.store.base import Base, UTCDateTime, utcnow
+from vidensbank.store.base import Base, UTCDateTime, table, utcnow
 from vidensbank.store.runs import ItemStatus, settle_items
 
 
@@ -153,15 +153,21 @@ class Entity(Base):
     document: Mapped[Document] = relationship(back_populates="entities")
 
 
+# The tables the pipeline writes for every document, for its statements through Core.
+DOCUMENTS = table(Document)
+PAGES = table(Page)
+ENTITIES = table(Entity)
+
+
 def quarantine_document(
     session: Session, *, document_id: str, reason_code: str, reason: str
 ) -> None:
     """Quarantine a document and every unfinished item that brought it in, with one reason.
     Text it may have from a step that ran before the failure was never screened: it goes."""
-    session.execute(delete(Page).where(Page.document_id == document_id))
-    session.execute(delete(Entity).where(Entity.document_id == document_id))
+    session.execute(delete(PAGES).where(PAGES.c.document_id == document_id))
+    session.execute(delete(ENTITIES).where(ENTITIES.c.document_id == document_id))
     session.execute(
-        update(Document).where(Document.id == document_id).values(screening_version=None)
+        update(DOCUMENTS).where(DOCUMENTS.c.id == document_id).values(screening_version=None)
     )
     set_document_status(
         session,
@@ -179,11 +185,13 @@ def quarantine_document(
     )
 
 
-def lock_document(session: Session, *, document_id: str) -> None:
-    """Take the document's row for this transaction (an UPDATE locks it on PostgreSQL and takes
-    SQLite's write lock), so that a curator's decision and a step that read the document
+def lock_documents(session: Session, *, document_ids: Sequence[str]) -> None:
+    """Take the documents' rows for this transaction (an UPDATE locks them on PostgreSQL and
+    takes SQLite's write lock), so that a curator's decision and a step that read a document
     before it cannot interleave."""
-    session.execute(update(Document).where(Document.id == document_id).values(updated_at=utcnow()))
+    session.execute(
+        update(DOCUMENTS).where(DOCUMENTS.c.id.in_(document_ids)).values(updated_at=utcnow())
+    )
 
 
 def page_counts(session: Session, *, document_ids: Sequence[str]) -> dict[str, int]:
@@ -235,14 +243,14 @@ def unembedded_document_ids(session: Session, *, embedding_version: str) -> list
 def forget_embedding(session: Session, *, document_id: str) -> None:
     """The document's text changed in place: its passages are to be embedded again."""
     session.execute(
-        update(Document).where(Document.id == document_id).values(embedding_version=None)
+        update(DOCUMENTS).where(DOCUMENTS.c.id == document_id).values(embedding_version=None)
     )
 
 
 def mark_embedded(session: Session, *, document_id: str, embedding_version: str) -> None:
     session.execute(
-        update(Document)
-        .where(Document.id == document_id)
+        update(DOCUMENTS)
+        .where(DOCUMENTS.c.id == document_id)
         .values(embedding_version=embedding_version)
     )
 
@@ -251,11 +259,23 @@ def get_pages(session: Session, *, document_id: str) -> list[tuple[int, str]]:
     return [
         (int(number), str(text))
         for number, text in session.execute(
-            select(Page.number, Page.text)
-            .where(Page.document_id == document_id)
-            .order_by(Page.number)
+            select(PAGES.c.number, PAGES.c.text)
+            .where(PAGES.c.document_id == document_id)
+            .order_by(PAGES.c.number)
         )
     ]
+
+
+def pages_of(session: Session, *, document_ids: Sequence[str]) -> dict[str, list[tuple[int, str]]]:
+    """``get_pages`` for several documents in one query; a document without pages is left out."""
+    found: dict[str, list[tuple[int, str]]] = {}
+    for document_id, number, text in session.execute(
+        select(PAGES.c.document_id, PAGES.c.number, PAGES.c.text)
+        .where(PAGES.c.document_id.in_(document_ids))
+        .order_by(PAGES.c.document_id, PAGES.c.number)
+    ):
+        found.setdefault(str(document_id), []).append((int(number), str(text)))
+    return found
 
 
 def get_document(session: Session, *, document_id: str) -> Document | None:
@@ -288,7 +308,7 @@ def record_file(
     source_metadata: dict[str, Any],
     content_hash: str,
     size: int,
-) -> None:
+) -> Document:
     """The document a file brings in, waiting for extraction (created, or reset when the file
     changed); its pages and entities stay as they are until the next steps replace them."""
     document = session.get(Document, document_id)
@@ -312,6 +332,7 @@ def record_file(
     document.size = size
     document.status = DocumentStatus.PENDING
     session.flush()
+    return document
 
 
 @dataclass(frozen=True)
@@ -332,8 +353,8 @@ class Extraction:
 def record_extraction(session: Session, *, document_id: str, extraction: Extraction) -> None:
     """The document was read: its metadata, and the status that hands it to enrichment."""
     session.execute(
-        update(Document)
-        .where(Document.id == document_id)
+        update(DOCUMENTS)
+        .where(DOCUMENTS.c.id == document_id)
         .values(
             **asdict(extraction),
             status=DocumentStatus.EXTRACTED,
@@ -362,16 +383,16 @@ def replace_pages(
     stated: Sequence[str | None] | None = languages
     if stated is None:
         had = session.execute(
-            select(Page.number, Page.language).where(Page.document_id == document_id)
+            select(PAGES.c.number, PAGES.c.language).where(PAGES.c.document_id == document_id)
         ).all()
         kept = {int(number): language for number, language in had}
         stated = [kept.get(number) for number, _text in pages]
     # One multi-row INSERT: a long report has hundreds of pages, and ORM objects cost per row.
-    session.execute(delete(Page).where(Page.document_id == document_id))
+    session.execute(delete(PAGES).where(PAGES.c.document_id == document_id))
     ocr = set(awaiting_ocr)
     if pages:
         session.execute(
-            insert(Page),
+            insert(PAGES),
             [
                 {
                     "document_id": document_id,
@@ -398,22 +419,27 @@ def update_page_texts(
         )
 
 
-def ocr_readings(session: Session, *, document_id: str) -> dict[int, tuple[str, float | None]]:
-    """The text and confidence of each of the document's pages that OCR read."""
-    rows = session.execute(
-        select(Page.number, Page.text, Page.ocr_confidence).where(
-            Page.document_id == document_id, Page.ocr == OCRStatus.READ
+def ocr_readings(
+    session: Session, *, document_ids: Sequence[str]
+) -> dict[str, dict[int, tuple[str, float | None]]]:
+    """The text and confidence of each page that OCR read, by document (one without such pages
+    is left out)."""
+    found: dict[str, dict[int, tuple[str, float | None]]] = {}
+    for document_id, number, text, confidence in session.execute(
+        select(PAGES.c.document_id, PAGES.c.number, PAGES.c.text, PAGES.c.ocr_confidence).where(
+            PAGES.c.document_id.in_(document_ids), PAGES.c.ocr == OCRStatus.READ
         )
-    )
-    return {int(number): (str(text), confidence) for number, text, confidence in rows}
+    ):
+        found.setdefault(document_id, {})[int(number)] = (str(text), confidence)
+    return found
 
 
 def pages_awaiting_ocr(session: Session, *, document_id: str) -> list[int]:
     return list(
         session.scalars(
-            select(Page.number)
-            .where(Page.document_id == document_id, Page.ocr == OCRStatus.PENDING)
-            .order_by(Page.number)
+            select(PAGES.c.number)
+            .where(PAGES.c.document_id == document_id, PAGES.c.ocr == OCRStatus.PENDING)
+            .order_by(PAGES.c.number)
         )
     )
 
@@ -471,10 +497,10 @@ class EntityRow:
 
 
 def replace_entities(session: Session, *, document_id: str, entities: Sequence[EntityRow]) -> None:
-    session.execute(delete(Entity).where(Entity.document_id == document_id))
+    session.execute(delete(ENTITIES).where(ENTITIES.c.document_id == document_id))
     if entities:
         session.execute(
-            insert(Entity),
+            insert(ENTITIES),
             [{"document_id": document_id, **asdict(entity)} for entity in entities],
         )
 
@@ -488,8 +514,8 @@ def set_document_status(
     reason: str | None = None,
 ) -> None:
     session.execute(
-        update(Document)
-        .where(Document.id == document_id)
+        update(DOCUMENTS)
+        .where(DOCUMENTS.c.id == document_id)
         .values(status=status, reason_code=reason_code, reason=reason)
     )
 
@@ -499,8 +525,8 @@ def mark_enriched(
 ) -> None:
     """The document's entities are stored, found with this model and knowledge base."""
     session.execute(
-        update(Document)
-        .where(Document.id == document_id)
+        update(DOCUMENTS)
+        .where(DOCUMENTS.c.id == document_id)
         .values(status=DocumentStatus.ENRICHED, model_version=model_version, kb_version=kb_version)
     )
 

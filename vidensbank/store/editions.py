@@ -21,8 +21,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, Session, aliased, mapped_column
 
-from vidensbank.store.base import Base, UTCDateTime, utcnow
-from vidensbank.store.documents import Document, DocumentStatus
+from vidensbank.store.base import Base, UTCDateTime, table, utcnow
+from vidensbank.store.documents import DOCUMENTS, Document, DocumentStatus
 
 
 class EditionSignature(Base):
@@ -69,6 +69,13 @@ class EditionSeparation(Base):
     separated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
+# Linking runs for every document: its statements go through Core.
+_SIGNATURES = table(EditionSignature)
+_BANDS = table(EditionBand)
+_MEMBERS = table(EditionMember)
+_SEPARATIONS = table(EditionSeparation)
+
+
 def separate(session: Session, *, document_id: str, by: str) -> None:
     if session.get(EditionSeparation, document_id) is None:
         session.add(EditionSeparation(document_id=document_id, separated_by=by))
@@ -83,8 +90,8 @@ def separated(session: Session, *, document_ids: Iterable[str]) -> set[str]:
     """Those of these documents a curator keeps apart from every other."""
     return set(
         session.scalars(
-            select(EditionSeparation.document_id).where(
-                EditionSeparation.document_id.in_(list(document_ids))
+            select(_SEPARATIONS.c.document_id).where(
+                _SEPARATIONS.c.document_id.in_(list(document_ids))
             )
         )
     )
@@ -102,29 +109,30 @@ def put_signature(
 ) -> None:
     """A text too short to compare gets an empty signature and no bands: it was looked at."""
     forget_signature(session, document_id=document_id)
-    session.add(EditionSignature(document_id=document_id, version=version, signature=signature))
+    session.execute(
+        insert(_SIGNATURES).values(document_id=document_id, version=version, signature=signature)
+    )
     if keys:
         session.execute(
-            insert(EditionBand), [{"key": key, "document_id": document_id} for key in set(keys)]
+            insert(_BANDS), [{"key": key, "document_id": document_id} for key in set(keys)]
         )
-    session.flush()
 
 
 def forget_signature(session: Session, *, document_id: str) -> None:
-    session.execute(delete(EditionBand).where(EditionBand.document_id == document_id))
-    session.execute(delete(EditionSignature).where(EditionSignature.document_id == document_id))
+    session.execute(delete(_BANDS).where(_BANDS.c.document_id == document_id))
+    session.execute(delete(_SIGNATURES).where(_SIGNATURES.c.document_id == document_id))
 
 
 def candidates(
     session: Session, *, keys: Sequence[int], version: str, document_id: str
 ) -> dict[str, bytes]:
     """The signatures of the other documents that share a band with these keys."""
-    sharing = select(EditionBand.document_id).where(EditionBand.key.in_(list(set(keys))))
+    sharing = select(_BANDS.c.document_id).where(_BANDS.c.key.in_(list(set(keys))))
     rows = session.execute(
-        select(EditionSignature.document_id, EditionSignature.signature).where(
-            EditionSignature.document_id.in_(sharing),
-            EditionSignature.document_id != document_id,
-            EditionSignature.version == version,
+        select(_SIGNATURES.c.document_id, _SIGNATURES.c.signature).where(
+            _SIGNATURES.c.document_id.in_(sharing),
+            _SIGNATURES.c.document_id != document_id,
+            _SIGNATURES.c.version == version,
         )
     )
     return {str(i): bytes(s) for i, s in rows}
@@ -132,9 +140,9 @@ def candidates(
 
 def signatures(session: Session, *, document_ids: Iterable[str], version: str) -> dict[str, bytes]:
     rows = session.execute(
-        select(EditionSignature.document_id, EditionSignature.signature).where(
-            EditionSignature.document_id.in_(list(document_ids)),
-            EditionSignature.version == version,
+        select(_SIGNATURES.c.document_id, _SIGNATURES.c.signature).where(
+            _SIGNATURES.c.document_id.in_(list(document_ids)),
+            _SIGNATURES.c.version == version,
         )
     )
     return {str(i): bytes(s) for i, s in rows}
@@ -143,8 +151,8 @@ def signatures(session: Session, *, document_ids: Iterable[str], version: str) -
 def groups_of(session: Session, *, document_ids: Iterable[str]) -> dict[str, str]:
     """The group of each of these documents that has one."""
     rows = session.execute(
-        select(EditionMember.document_id, EditionMember.group_id).where(
-            EditionMember.document_id.in_(list(document_ids))
+        select(_MEMBERS.c.document_id, _MEMBERS.c.group_id).where(
+            _MEMBERS.c.document_id.in_(list(document_ids))
         )
     )
     return {str(d): str(g) for d, g in rows}
@@ -153,7 +161,7 @@ def groups_of(session: Session, *, document_ids: Iterable[str]) -> dict[str, str
 def members(session: Session, *, group_ids: Iterable[str]) -> list[str]:
     return list(
         session.scalars(
-            select(EditionMember.document_id).where(EditionMember.group_id.in_(list(group_ids)))
+            select(_MEMBERS.c.document_id).where(_MEMBERS.c.group_id.in_(list(group_ids)))
         )
     )
 
@@ -162,9 +170,9 @@ def oldest(session: Session, *, document_ids: Iterable[str]) -> str:
     """The first ingested of these documents."""
     return str(
         session.scalars(
-            select(Document.id)
-            .where(Document.id.in_(list(document_ids)))
-            .order_by(Document.created_at, Document.id)
+            select(DOCUMENTS.c.id)
+            .where(DOCUMENTS.c.id.in_(list(document_ids)))
+            .order_by(DOCUMENTS.c.created_at, DOCUMENTS.c.id)
             .limit(1)
         ).one()
     )
@@ -175,10 +183,10 @@ def set_groups(session: Session, *, groups: Mapping[str, str | None]) -> list[st
     before = groups_of(session, document_ids=groups)
     changed = [d for d, g in groups.items() if before.get(d) != g]
     if changed:
-        session.execute(delete(EditionMember).where(EditionMember.document_id.in_(changed)))
+        session.execute(delete(_MEMBERS).where(_MEMBERS.c.document_id.in_(changed)))
         joined = [{"document_id": d, "group_id": groups[d]} for d in changed if groups[d]]
         if joined:
-            session.execute(insert(EditionMember), joined)
+            session.execute(insert(_MEMBERS), joined)
     return changed
 
 

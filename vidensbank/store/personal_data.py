@@ -25,8 +25,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from vidensbank.store.base import Base, UTCDateTime, utcnow
-from vidensbank.store.documents import Document
+from vidensbank.store.base import Base, UTCDateTime, table, utcnow
+from vidensbank.store.documents import DOCUMENTS, Document
 
 
 class Decision(StrEnum):
@@ -76,14 +76,22 @@ class FindingRow:
     holds: bool
 
 
-def decisions(session: Session, *, document_id: str) -> dict[str, str]:
-    """The curators' decisions on a document's findings: key → action."""
-    rows = session.execute(
-        select(PersonalDataDecision.key, PersonalDataDecision.action).where(
-            PersonalDataDecision.document_id == document_id
+# Every document is screened: the statements of screening go through Core.
+_FINDINGS = table(PersonalDataFinding)
+_DECISIONS = table(PersonalDataDecision)
+
+
+def decisions(session: Session, *, document_ids: Sequence[str]) -> dict[str, dict[str, str]]:
+    """The curators' decisions on these documents' findings: document → key → action (a
+    document without decisions is left out)."""
+    found: dict[str, dict[str, str]] = {}
+    for document_id, key, action in session.execute(
+        select(_DECISIONS.c.document_id, _DECISIONS.c.key, _DECISIONS.c.action).where(
+            _DECISIONS.c.document_id.in_(document_ids)
         )
-    )
-    return {str(key): str(action) for key, action in rows}
+    ):
+        found.setdefault(str(document_id), {})[str(key)] = str(action)
+    return found
 
 
 def record_screening(
@@ -95,24 +103,22 @@ def record_screening(
 ) -> bool:
     """Store a screening's findings; hold the document back while one that holds is not
     decided on, else let it go. Return whether it is held."""
-    session.execute(
-        delete(PersonalDataFinding).where(PersonalDataFinding.document_id == document_id)
-    )
+    session.execute(delete(_FINDINGS).where(_FINDINGS.c.document_id == document_id))
     if findings:
         session.execute(
-            insert(PersonalDataFinding),
+            insert(_FINDINGS),
             [{"document_id": document_id, **asdict(finding)} for finding in findings],
         )
     if not findings:
         # Most documents: nothing to hold them back, whatever was decided before.
         session.execute(
-            update(Document)
-            .where(Document.id == document_id)
+            update(DOCUMENTS)
+            .where(DOCUMENTS.c.id == document_id)
             .values(screening_version=version, held_at=None)
         )
         return False
     session.execute(
-        update(Document).where(Document.id == document_id).values(screening_version=version)
+        update(DOCUMENTS).where(DOCUMENTS.c.id == document_id).values(screening_version=version)
     )
     return update_hold(session, document_id=document_id)
 
@@ -121,7 +127,7 @@ def update_hold(session: Session, *, document_id: str) -> bool:
     """Hold the document back while one of its holding findings is not released; return
     whether it is held. A finding whose data a curator redacted and that is found again (the
     redaction did not take where the words stand now) holds it too."""
-    decided = decisions(session, document_id=document_id)
+    decided = decisions(session, document_ids=[document_id]).get(document_id, {})
     held = any(
         finding.holds and decided.get(finding.key) != Decision.RELEASE
         for finding in findings_of(session, document_id=document_id)
@@ -147,7 +153,7 @@ def findings_of(session: Session, *, document_id: str) -> list[PersonalDataFindi
 
 def open_findings(session: Session, *, document_id: str) -> list[PersonalDataFinding]:
     """The findings no curator has decided on yet."""
-    decided = decisions(session, document_id=document_id)
+    decided = decisions(session, document_ids=[document_id]).get(document_id, {})
     return [f for f in findings_of(session, document_id=document_id) if f.key not in decided]
 
 
@@ -169,9 +175,8 @@ def decide(
 
 
 def redaction_count(session: Session, *, document_id: str) -> int:
-    return len(
-        [a for a in decisions(session, document_id=document_id).values() if a == Decision.REDACT]
-    )
+    decided = decisions(session, document_ids=[document_id]).get(document_id, {})
+    return len([action for action in decided.values() if action == Decision.REDACT])
 
 
 def redacted_documents(session: Session, *, document_ids: Sequence[str]) -> set[str]:

@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy import JSON, ForeignKey, Integer, String, Text, func, select, update
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship, selectinload
 
-from vidensbank.store.base import Base, UTCDateTime, utcnow
+from vidensbank.store.base import Base, UTCDateTime, table, utcnow
 
 
 class ItemStatus(StrEnum):
@@ -75,6 +75,10 @@ class IngestItem(Base):
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
     run: Mapped[IngestRun] = relationship(back_populates="items")
+
+
+# The pipeline settles items for every document, through Core.
+_ITEMS = table(IngestItem)
 
 
 @dataclass(frozen=True)
@@ -164,6 +168,20 @@ def get_item(session: Session, *, item_id: int) -> IngestItem | None:
     return session.get(IngestItem, item_id)
 
 
+def get_items(session: Session, *, item_ids: Sequence[int]) -> list[IngestItem]:
+    """These items, in the order of ``item_ids`` (those that exist)."""
+    found = {
+        item.id: item
+        for item in session.scalars(select(IngestItem).where(IngestItem.id.in_(item_ids)))
+    }
+    return [found[item_id] for item_id in item_ids if item_id in found]
+
+
+def tie_item(session: Session, *, item_id: int, document_id: str) -> None:
+    """The item brings in this document."""
+    session.execute(update(_ITEMS).where(_ITEMS.c.id == item_id).values(document_id=document_id))
+
+
 def finish_item(
     session: Session,
     *,
@@ -193,7 +211,7 @@ def settle_items(
     """Give every unfinished item that brought in the document its final status: the steps
     run on documents, and a run learns from here what became of its files."""
     session.execute(
-        update(IngestItem)
-        .where(IngestItem.document_id == document_id, IngestItem.status.not_in(ItemStatus.FINAL))
+        update(_ITEMS)
+        .where(_ITEMS.c.document_id == document_id, _ITEMS.c.status.not_in(ItemStatus.FINAL))
         .values(status=status, reason_code=reason_code, reason=reason)
     )

@@ -3,7 +3,7 @@ correction) keeps what OCR read instead of reading the scan again (real SQLite a
 
 import pytest
 
-from ingest.tasks import Outcome, _after_ocr, _extract_document
+from ingest.tasks import Outcome, _after_ocr, _extract_documents
 from tests.scans import SCAN_TEXT, render_scan, scan_pdf
 from vidensbank.settings import get_settings
 from vidensbank.store import documents as document_store
@@ -36,7 +36,7 @@ def test_scanned_pages_wait_for_ocr_and_keep_its_reading_when_read_again() -> No
     migrate()
     data = scan_pdf([render_scan(SCAN_TEXT), render_scan(SCAN_TEXT, angle=-1.0)])
     key = record_scan(DOCUMENT, "file:///test/skannet.pdf", data)
-    assert _extract_document(DOCUMENT) == Outcome.OCR
+    assert _extract_documents([DOCUMENT])[DOCUMENT] == Outcome.OCR
     with session_scope() as session:
         document = session.get(Document, DOCUMENT)
         assert document is not None and document.status == DocumentStatus.OCR
@@ -65,10 +65,10 @@ def test_scanned_pages_wait_for_ocr_and_keep_its_reading_when_read_again() -> No
 
     # Read again from the same file: the page OCR read keeps its text; the one that ran out of
     # time is tried again.
-    assert _extract_document(DOCUMENT) == Outcome.OCR
+    assert _extract_documents([DOCUMENT])[DOCUMENT] == Outcome.OCR
     with session_scope() as session:
-        assert document_store.ocr_readings(session, document_id=DOCUMENT) == {
-            1: ("Børns inddragelse", 91.0)
+        assert document_store.ocr_readings(session, document_ids=[DOCUMENT]) == {
+            DOCUMENT: {1: ("Børns inddragelse", 91.0)}
         }
         assert document_store.pages_awaiting_ocr(session, document_id=DOCUMENT) == [2]
 
@@ -77,8 +77,8 @@ def test_scanned_pages_wait_for_ocr_and_keep_its_reading_when_read_again() -> No
     new = scan_pdf([render_scan(SCAN_TEXT, angle=0.5)])
     record_scan(DOCUMENT, "file:///test/skannet.pdf", new)
     with session_scope() as session:
-        assert document_store.ocr_readings(session, document_id=DOCUMENT) == {}
-    assert _extract_document(DOCUMENT) == Outcome.OCR
+        assert document_store.ocr_readings(session, document_ids=[DOCUMENT]) == {}
+    assert _extract_documents([DOCUMENT])[DOCUMENT] == Outcome.OCR
     with session_scope() as session:
         document_store.record_ocr_page(
             session,
@@ -111,7 +111,7 @@ def test_the_language_of_a_scan_is_told_once_ocr_has_read_it(
     migrate()
     data = scan_pdf([render_scan(SCAN_TEXT)])
     key = record_scan(ENGLISH_SCAN, "file:///test/scanned-summary.pdf", data)
-    assert _extract_document(ENGLISH_SCAN) == Outcome.OCR
+    assert _extract_documents([ENGLISH_SCAN])[ENGLISH_SCAN] == Outcome.OCR
     with session_scope() as session:
         document_store.record_ocr_page(
             session,
