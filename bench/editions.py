@@ -24,7 +24,7 @@ from collections.abc import Iterator
 from itertools import combinations
 from typing import Any
 
-from ingest.extract import extract
+from ingest.extract.registry import extract
 from nlp_models.editions import (
     normalised_words,
     shingles,

@@ -21,7 +21,7 @@ from pathlib import Path
 
 import spacy
 
-from ingest.extract import extract
+from ingest.extract.registry import extract
 from nlp_models.entities import EntityFinder
 from nlp_models.knowledge_base import load_knowledge_base
 from nlp_models.personal_data import screen

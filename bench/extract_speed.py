@@ -19,7 +19,7 @@ from pathlib import Path
 
 from pypdf import PdfReader
 
-from ingest.extract import extract
+from ingest.extract.registry import extract
 
 
 def timed(function: Callable[[Path], None], files: list[Path], repeat: int) -> float:

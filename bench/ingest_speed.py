@@ -24,7 +24,7 @@ vCPUs of a shared host), so the passes alternate and the medians of the rounds a
 Prints one JSON object on stdout (machine, figures, the ratio (b)/(a) of the medians and of
 each round, the speed-up of N=2 over N=1) and a short table on stderr. It relies only on the
 command-line contract (``vidensbank init``, ``vidensbank ingest --wait --json``, ``celery -A
-vidensbank.celery_app worker``), on ``ingest.extract.extract`` and on
+vidensbank.celery_app worker``), on ``ingest.extract.registry.extract`` and on
 ``nlp_models.entities.get_finder``.
 """
 
@@ -58,7 +58,7 @@ from celery.utils.nodenames import host_format
 from elasticsearch import Elasticsearch
 from sqlalchemy import create_engine, text
 
-from ingest.extract import extract
+from ingest.extract.registry import extract
 from nlp_models.entities import get_finder
 from vidensbank.settings import get_settings
 

@@ -21,7 +21,7 @@ from pathlib import Path
 import yaml
 from lingua import Language, LanguageDetectorBuilder
 
-from ingest.extract import extract
+from ingest.extract.registry import extract
 from ingest.language import (
     MIN_LETTERS,
     SAMPLE_CHARS,

@@ -5,7 +5,7 @@ these tests), beside a different report of the same publisher and kind (the hard
 import copy
 import datetime as dt
 
-from ingest.extract import extract
+from ingest.extract.registry import extract
 from sample_corpus.html_pages import render_html
 from sample_corpus.pdf import render_pdf
 from sample_corpus.sources import DocSpec, load_documents

@@ -218,7 +218,7 @@ def cmd_embed(args: argparse.Namespace) -> int:
 
 def cmd_entities(args: argparse.Namespace) -> int:
     """Print the entities of a file without storing or indexing anything."""
-    from ingest.extract import extract
+    from ingest.extract.registry import extract
     from ingest.fetch import fetch
     from ingest.sources import items_from_path
     from nlp_models.entities import current_finder

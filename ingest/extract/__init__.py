@@ -1,6 +1,3 @@
-"""Extraction: one extractor per format, picked by a registry from what each declares."""
-
-from ingest.extract.base import ExtractedDocument, ExtractedPage, Extractor
-from ingest.extract.registry import EXTRACTORS, extract
-
-__all__ = ["EXTRACTORS", "ExtractedDocument", "ExtractedPage", "Extractor", "extract"]
+"""Extraction: one extractor per format, picked by a registry (``ingest.extract.registry``) from
+what each declares. The package itself imports nothing: what only needs a helper of it (a
+manifest reading its authors) does not pay for loading every extractor."""

@@ -16,7 +16,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from ingest.extract import extract
+from ingest.extract.registry import extract
 from nlp_models.entities import EntityFinder
 from nlp_models.mentions import Mention
 from nlp_models.training.corpus import DATA_DIR, LABELS, Sentence

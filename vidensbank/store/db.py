@@ -4,19 +4,25 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from alembic import command
-from alembic.config import Config
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
 from vidensbank.settings import get_settings
 
+if TYPE_CHECKING:
+    from alembic.config import Config
+
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 
 
-def migration_config(url: str | None = None) -> Config:
+def migration_config(url: str | None = None) -> "Config":
     """Alembic's configuration for the migrations shipped in this package."""
+    # Alembic loads here, not with the module: every command and worker uses the database,
+    # few of them migrate it, and its import costs a tenth of a second.
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
     config.set_main_option("sqlalchemy.url", url or get_settings().database_url)
@@ -28,6 +34,8 @@ def migrate(url: str | None = None) -> None:
     url = url or get_settings().database_url
     if url.startswith("sqlite:///"):
         Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+    from alembic import command
+
     command.upgrade(migration_config(url), "head")
 
 

@@ -8,8 +8,7 @@ from pypdf import PdfReader, PdfWriter
 from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen import canvas
 
-from ingest.extract import extract
-from ingest.extract.registry import choose_extractor
+from ingest.extract.registry import choose_extractor, extract
 from vidensbank.errors import ExtractionError
 
 

@@ -4,9 +4,9 @@ import time
 
 import pytest
 
-from ingest.extract import extract
 from ingest.extract.encoding import decode_html
 from ingest.extract.html import nesting_depth
+from ingest.extract.registry import extract
 from nlp_models.entities import CHUNK_CHARS, _apply_definitions, chunked
 from vidensbank.errors import ExtractionError
 

@@ -10,8 +10,8 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.utils import ImageReader
 from reportlab.pdfgen import canvas
 
-from ingest.extract import extract
 from ingest.extract.ocr import read_image, read_page, render_page, skew_angle
+from ingest.extract.registry import extract
 from tests.scans import SCAN_TEXT, character_accuracy, render_scan, scan_pdf
 from vidensbank.settings import get_settings
 from vidensbank.store.documents import OCRStatus
