@@ -99,14 +99,15 @@ def enrich_documents(self: DocumentTask, document_ids: list[str]) -> None:
     with session_scope() as session:
         document_store.lock_documents(session, document_ids=list(pages))
         keys = redacted_keys(session, document_ids=list(pages))
+        corrected = set(correction_store.corrected_document_ids(session, among=list(pages)))
         for document_id, mentions in zip(pages, found, strict=True):
             if keys[document_id] != redactions[document_id]:
                 # A curator redacted something since the pages were read: read them again.
                 enqueue("enrich.documents", [document_id])
                 continue
             done.append(document_id)
-            corrections = correction_store.entity_corrections(session, document_id=document_id)
-            if corrections:
+            if document_id in corrected:
+                corrections = correction_store.entity_corrections(session, document_id=document_id)
                 mentions, lost = apply_corrections(
                     mentions, dict(pages[document_id]), corrections, finder.kb
                 )

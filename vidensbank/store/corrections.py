@@ -84,6 +84,7 @@ class EntityCorrection(Base):
 
 
 _METADATA = table(MetadataCorrection)
+_ENTITY = table(EntityCorrection)
 
 
 def metadata_corrections(
@@ -134,12 +135,12 @@ def entity_corrections(session: Session, *, document_id: str) -> list[EntityCorr
     )
 
 
-def corrected_document_ids(session: Session) -> list[str]:
-    return list(
-        session.scalars(
-            select(EntityCorrection.document_id).distinct().order_by(EntityCorrection.document_id)
-        )
-    )
+def corrected_document_ids(session: Session, *, among: Sequence[str] | None = None) -> list[str]:
+    """The documents with entity corrections (of those ``among``, when given)."""
+    query = select(_ENTITY.c.document_id).distinct().order_by(_ENTITY.c.document_id)
+    if among is not None:
+        query = query.where(_ENTITY.c.document_id.in_(among))
+    return list(session.scalars(query))
 
 
 def corrections_for_review(session: Session) -> list[EntityCorrection]:
