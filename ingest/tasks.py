@@ -202,8 +202,8 @@ class Outcome(Enum):
 
 def _extract_documents(document_ids: list[str]) -> dict[str, Outcome]:
     """Read each document from its stored file and record what was read. The database is
-    read once for the batch before extraction and written once after it: per document, its
-    statements cost as much as the rest of the step."""
+    read once for the batch; each document is written as soon as it is read, so that no more
+    than one document's text is held at a time (a hostile file's text can be large)."""
     with session_scope() as session:
         documents = {
             document.id: document
@@ -216,46 +216,34 @@ def _extract_documents(document_ids: list[str]) -> dict[str, Outcome]:
         # OCR again; a new file forgot them when it was recorded.
         earlier = document_store.ocr_readings(session, document_ids=list(documents))
     blobs = BlobStore(get_settings().blob_dir)
-    read: dict[str, tuple[ExtractedDocument, DocumentMetadata] | ExtractionError] = {}
+    outcomes = dict.fromkeys(document_ids, Outcome.NOTHING)
     for document_id, document in documents.items():
         try:
             extracted = extract(blobs.get(document.content_hash), document.filename)
         except ExtractionError as error:
             log.info("quarantined document %s: %s", document_id, error.code)
-            read[document_id] = error
-            continue
-        source = {**document.source_metadata, **corrections.get(document_id, {})}
-        read[document_id] = (
-            extracted,
-            resolve_metadata(
-                source=source,
-                embedded=extracted.metadata,
-                pages=extracted.pages,
-                filename=document.filename,
-            ),
-        )
-    outcomes = dict.fromkeys(document_ids, Outcome.NOTHING)
-    with session_scope() as session:
-        for document_id, result in read.items():
-            document = documents[document_id]
-            if isinstance(result, ExtractionError):
+            with session_scope() as session:
                 document_store.quarantine_document(
-                    session,
-                    document_id=document_id,
-                    reason_code=result.code,
-                    reason=result.message,
+                    session, document_id=document_id, reason_code=error.code, reason=error.message
                 )
                 document_store.replace_pages(session, document_id=document_id, pages=[])
-                if document.status == DocumentStatus.INDEXED:
-                    outcomes[document_id] = Outcome.TAKE_OUT
-            else:
-                outcomes[document_id] = _record_extraction(
-                    session,
-                    document=document,
-                    extracted=result[0],
-                    metadata=result[1],
-                    earlier=earlier.get(document_id, {}),
-                )
+            if document.status == DocumentStatus.INDEXED:
+                outcomes[document_id] = Outcome.TAKE_OUT
+            continue
+        metadata = resolve_metadata(
+            source={**document.source_metadata, **corrections.get(document_id, {})},
+            embedded=extracted.metadata,
+            pages=extracted.pages,
+            filename=document.filename,
+        )
+        with session_scope() as session:
+            outcomes[document_id] = _record_extraction(
+                session,
+                document=document,
+                extracted=extracted,
+                metadata=metadata,
+                earlier=earlier.get(document_id, {}),
+            )
     return outcomes
 
 
