@@ -256,18 +256,12 @@ def mark_embedded(session: Session, *, document_id: str, embedding_version: str)
 
 
 def get_pages(session: Session, *, document_id: str) -> list[tuple[int, str]]:
-    return [
-        (int(number), str(text))
-        for number, text in session.execute(
-            select(PAGES.c.number, PAGES.c.text)
-            .where(PAGES.c.document_id == document_id)
-            .order_by(PAGES.c.number)
-        )
-    ]
+    return pages_of(session, document_ids=[document_id]).get(document_id, [])
 
 
 def pages_of(session: Session, *, document_ids: Sequence[str]) -> dict[str, list[tuple[int, str]]]:
-    """``get_pages`` for several documents in one query; a document without pages is left out."""
+    """Each document's pages as (number, text), in one query; a document without pages is left
+    out."""
     found: dict[str, list[tuple[int, str]]] = {}
     for document_id, number, text in session.execute(
         select(PAGES.c.document_id, PAGES.c.number, PAGES.c.text)
