@@ -359,7 +359,7 @@ class _Plan:
         document_store.restore_document(self.session, document_id=document.id)
         if document.status == DocumentStatus.INDEXED:
             document_store.set_document_status(
-                self.session, document_id=document.id, status=DocumentStatus.ENRICHED
+                self.session, document_ids=[document.id], status=DocumentStatus.ENRICHED
             )
         self._tally("restored")
 

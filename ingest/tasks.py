@@ -172,7 +172,7 @@ def _record_file(
         # The same unreadable file again: the reason it was refused still holds.
         run_store.settle_items(
             session,
-            document_id=file.document_id,
+            document_ids=[file.document_id],
             status=ItemStatus.QUARANTINED,
             reason_code=existing.reason_code,
             reason=existing.reason,
@@ -291,7 +291,7 @@ def _record_extraction(
         )
     if set(scanned) - set(earlier):
         document_store.set_document_status(
-            session, document_id=document.id, status=DocumentStatus.OCR
+            session, document_ids=[document.id], status=DocumentStatus.OCR
         )
         return Outcome.OCR
     return Outcome.EXTRACTED
@@ -406,7 +406,7 @@ def _after_ocr(document_id: str) -> None:
                 pages={page.number: lang for page, lang in zip(pages, page_languages, strict=True)},
             )
             document_store.set_document_status(
-                session, document_id=document_id, status=DocumentStatus.EXTRACTED
+                session, document_ids=[document_id], status=DocumentStatus.EXTRACTED
             )
             step = "enrich.documents"
         else:

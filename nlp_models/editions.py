@@ -105,36 +105,41 @@ def signature(pages: Sequence[str]) -> Signature | None:
     return Signature(np.asarray(LeanMinHash(minhash).hashvalues, dtype=np.uint64))
 
 
-def link_document(session: Session, *, document_id: str, pages: Sequence[str]) -> list[str]:
-    """Store the document's signature and work out its edition group again, with every
-    group it touches (its old one, which may fall apart without it, and its neighbours');
-    return the documents whose group changed."""
+def link_documents(session: Session, *, documents: Mapping[str, Sequence[str]]) -> list[str]:
+    """Store each document's signature (``documents``: its pages) and work out its edition
+    group again, with every group the documents touch (their old ones, which may fall apart
+    without them, and their neighbours'); return the documents whose group changed.
+
+    A batch is linked together: its signatures are stored first, so each of its documents
+    finds the others, and the database is read once for all of them."""
     threshold = get_settings().edition_threshold
     edition_store.lock_editions(session)
-    found = signature(pages)
-    neighbours: list[str] = []
-    if found is None:
-        edition_store.put_signature(
-            session, document_id=document_id, version=SIGNATURE_VERSION, signature=b"", keys=[]
-        )
-    else:
-        keys = found.band_keys()
-        edition_store.put_signature(
-            session,
-            document_id=document_id,
-            version=SIGNATURE_VERSION,
-            signature=found.to_bytes(),
-            keys=keys,
-        )
-        candidates = edition_store.candidates(
-            session, keys=keys, version=SIGNATURE_VERSION, document_id=document_id
-        )
-        neighbours = [
-            other
-            for other, data in candidates.items()
-            if found.similarity(Signature.from_bytes(data)) >= threshold
-        ]
-    touched = {document_id, *neighbours}
+    found = {document_id: signature(pages) for document_id, pages in documents.items()}
+    signed = {document_id: sig for document_id, sig in found.items() if sig is not None}
+    keys = {document_id: sig.band_keys() for document_id, sig in signed.items()}
+    edition_store.put_signatures(
+        session,
+        version=SIGNATURE_VERSION,
+        signatures={
+            document_id: (sig.to_bytes() if sig else b"", keys.get(document_id, []))
+            for document_id, sig in found.items()
+        },
+    )
+    sharing = edition_store.band_members(session, keys=[k for own in keys.values() for k in own])
+    candidates = {
+        document_id: {other for key in own for other in sharing.get(key, ())} - {document_id}
+        for document_id, own in keys.items()
+    }
+    known = edition_store.signatures(
+        session, document_ids=set().union(*candidates.values()), version=SIGNATURE_VERSION
+    )
+    neighbours = {
+        other
+        for document_id, others in candidates.items()
+        for other in others & known.keys()
+        if signed[document_id].similarity(Signature.from_bytes(known[other])) >= threshold
+    }
+    touched = set(documents) | neighbours
     groups = set(edition_store.groups_of(session, document_ids=touched).values())
     if not groups and not neighbours:
         return []  # alone before and alone now: most documents, and nothing more to read
@@ -143,11 +148,11 @@ def link_document(session: Session, *, document_id: str, pages: Sequence[str]) -
     # A document a curator keeps apart is compared with none.
     apart = edition_store.separated(session, document_ids=touched)
     sigs = {d: Signature.from_bytes(data) for d, data in stored.items() if data and d not in apart}
+    # A group's id is its first ingested member's.
+    rank = {d: i for i, d in enumerate(edition_store.oldest_first(session, document_ids=touched))}
     assignment: dict[str, str | None] = {}
     for component in _components(sorted(touched), sigs, threshold):
-        group = (
-            edition_store.oldest(session, document_ids=component) if len(component) > 1 else None
-        )
+        group = min(component, key=rank.__getitem__) if len(component) > 1 else None
         assignment |= dict.fromkeys(component, group)
     return edition_store.set_groups(session, groups=assignment)
 

@@ -11,7 +11,7 @@ from celery.signals import worker_init
 
 from nlp_models.corrections import apply_corrections
 from nlp_models.curated_kb import current_kb_version
-from nlp_models.editions import SIGNATURE_VERSION, link_document, load_minhash
+from nlp_models.editions import SIGNATURE_VERSION, link_documents, load_minhash
 from nlp_models.entities import current_finder, get_finder
 from nlp_models.mentions import summarize
 from nlp_models.personal_data import (
@@ -71,7 +71,7 @@ def enrich_documents(self: DocumentTask, document_ids: list[str]) -> None:
             if document.withdrawn_at is not None:
                 # Taken down by a curator: the file was read again, but stays out.
                 run_store.settle_items(
-                    session, document_id=document_id, status=ItemStatus.WITHDRAWN
+                    session, document_ids=[document_id], status=ItemStatus.WITHDRAWN
                 )
                 continue
             if (
@@ -81,7 +81,7 @@ def enrich_documents(self: DocumentTask, document_ids: list[str]) -> None:
                 and document.screening_version == SCREENING_VERSION
             ):
                 run_store.settle_items(
-                    session, document_id=document_id, status=ItemStatus.UNCHANGED
+                    session, document_ids=[document_id], status=ItemStatus.UNCHANGED
                 )
                 continue
             # A curator's redactions first: nothing after this step sees the redacted words.
@@ -146,13 +146,15 @@ def link_editions(self: DocumentTask, document_ids: list[str]) -> None:
         ]
         pages = document_store.pages_of(session, document_ids=linkable)
     # One transaction for the batch that starts by writing: on SQLite it then sees every
-    # document linked before it (one that read first could not write after another did), and
-    # each document in it sees the ones linked before it in the batch.
-    changed: list[str] = []
+    # document linked before it (one that read first could not write after another did).
     with session_scope() as session:
-        for document_id in linkable:
-            texts = [text for _number, text in pages.get(document_id, [])]
-            changed += link_document(session, document_id=document_id, pages=texts)
+        changed = link_documents(
+            session,
+            documents={
+                document_id: [text for _number, text in pages.get(document_id, [])]
+                for document_id in linkable
+            },
+        )
     hand_on("index.documents", list(dict.fromkeys([*document_ids, *changed])))
 
 

@@ -219,7 +219,7 @@ def _settle_document(document_id: str, status: str, code: str, reason: str) -> N
             )
         else:
             run_store.settle_items(
-                session, document_id=document_id, status=status, reason_code=code, reason=reason
+                session, document_ids=[document_id], status=status, reason_code=code, reason=reason
             )
 
 

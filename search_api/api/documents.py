@@ -3,7 +3,7 @@
 from sqlalchemy.orm import Session
 
 from ingest.language import DEFAULT_LANGUAGE
-from nlp_models.editions import link_document
+from nlp_models.editions import link_documents
 from nlp_models.personal_data import SCREENING_VERSION
 from search_api.api.schemas import DocumentPublic, EntityPublic, PageOCR, PageText, Withdrawal
 from search_api.index import indexer
@@ -228,5 +228,5 @@ def keep_apart(account: Account, document_id: str, apart: bool) -> None:
             text for _number, text in document_store.get_pages(session, document_id=document_id)
         ]
     with session_scope() as session:
-        changed = link_document(session, document_id=document_id, pages=pages)
+        changed = link_documents(session, documents={document_id: pages})
     indexer.index_documents(get_client(), {document_id, *changed})

@@ -7,7 +7,7 @@ from collections.abc import Collection, Iterable, Iterator, Sequence
 from typing import Any
 
 from elasticsearch import Elasticsearch, NotFoundError
-from elasticsearch.helpers import bulk
+from elasticsearch.helpers import BulkIndexError, bulk
 
 from search_api.index.analysis import AnalysisOptions
 from search_api.index.document import IndexDocument, stored_vectors, to_index_document
@@ -34,12 +34,24 @@ def put_documents(client: Elasticsearch, documents: Sequence[IndexDocument]) -> 
     a second). A document the index refuses raises ``BulkIndexError``."""
     if not documents:
         return
-    # The writes must go to the alias, never to an index Elasticsearch would create on the fly
-    # under its name.
-    ensure_index(client)
     actions = [{"_id": document.id, "_source": document.source()} for document in documents]
     with elastic_errors():
-        bulk(client, actions, index=alias_name(), require_alias=True, refresh=False)
+        try:
+            # The writes go to the alias, never to an index Elasticsearch would create on the
+            # fly under its name.
+            bulk(client, actions, index=alias_name(), require_alias=True, refresh=False)
+        except BulkIndexError as error:
+            if not all(_no_alias(failure) for failure in error.errors):
+                raise
+            # The first documents of a new installation: the index is made for them.
+            ensure_index(client)
+            bulk(client, actions, index=alias_name(), require_alias=True, refresh=False)
+
+
+def _no_alias(failure: dict[str, Any]) -> bool:
+    """Whether a bulk item failed because the alias does not exist (yet)."""
+    (result,) = failure.values()
+    return bool(result.get("error", {}).get("type") == "index_not_found_exception")
 
 
 def delete_documents(client: Elasticsearch, document_ids: Sequence[str]) -> None:

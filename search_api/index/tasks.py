@@ -52,19 +52,20 @@ def index_documents(self: DocumentTask, document_ids: list[str]) -> None:
     client = get_client()
     indexer.delete_documents(client, taken_out + held)
     indexer.put_documents(client, bodies)
+    indexed = [body.id for body in bodies]
     with session_scope() as session:
-        for document_id in held:
-            run_store.settle_items(session, document_id=document_id, status=ItemStatus.HELD)
-        for body in bodies:
-            document_store.set_document_status(
-                session, document_id=body.id, status=DocumentStatus.INDEXED
-            )
-            run_store.settle_items(session, document_id=body.id, status=ItemStatus.INDEXED)
-            if body.passages:
-                # Every passage's vector was already made (the same text before, or a copy).
-                document_store.mark_embedded(
-                    session, document_id=body.id, embedding_version=EMBEDDING_VERSION
-                )
+        run_store.settle_items(session, document_ids=held, status=ItemStatus.HELD)
+        document_store.set_document_status(
+            session, document_ids=indexed, status=DocumentStatus.INDEXED
+        )
+        run_store.settle_items(session, document_ids=indexed, status=ItemStatus.INDEXED)
+        # A document whose every passage's vector was already made (the same text before, or
+        # a copy) is searchable by meaning already.
+        document_store.mark_embedded(
+            session,
+            document_ids=[body.id for body in bodies if body.passages],
+            embedding_version=EMBEDDING_VERSION,
+        )
     unembedded = [body.id for body in bodies if not body.passages]
     if get_settings().embeddings and unembedded:
         # One message for the documents indexed together: a message per document cost the
@@ -109,7 +110,7 @@ def _embed_document(document_id: str) -> None:
         indexer.update_passages(get_client(), body)
     with session_scope() as session:
         document_store.mark_embedded(
-            session, document_id=document_id, embedding_version=EMBEDDING_VERSION
+            session, document_ids=[document_id], embedding_version=EMBEDDING_VERSION
         )
 
 

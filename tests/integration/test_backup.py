@@ -127,7 +127,7 @@ def fill(stack: Stack) -> str:
                     content_hash=store.put(f"%PDF-1.7 {title}".encode()),
                 )
                 document_store.set_document_status(
-                    session, document_id=document_id, status=DocumentStatus.INDEXED
+                    session, document_ids=[document_id], status=DocumentStatus.INDEXED
                 )
         reindex(get_client())
 

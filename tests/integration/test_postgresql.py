@@ -15,7 +15,7 @@ from alembic.config import Config
 from sqlalchemy import create_engine, func, inspect, select
 from sqlalchemy.orm import Session
 
-from nlp_models.editions import link_document
+from nlp_models.editions import link_documents
 from tests.conftest import TEST_PREFIX
 from vidensbank.store import documents as document_store
 from vidensbank.store import editions as edition_store
@@ -97,7 +97,7 @@ def test_repository_round_trip(session: Session) -> None:
             active_content=False,
         ),
     )
-    document_store.set_document_status(session, document_id="d1", status=DocumentStatus.INDEXED)
+    document_store.set_document_status(session, document_ids=["d1"], status=DocumentStatus.INDEXED)
     document_store.replace_pages(session, document_id="d1", pages=[(1, "Side ét"), (2, "Side to")])
     document_store.replace_entities(
         session,
@@ -200,8 +200,8 @@ def test_editions_are_linked_on_postgresql(session: Session) -> None:
             content_hash="0" * 64,
             size=10,
         )
-    assert link_document(session, document_id="udgave-1", pages=[text]) == []
-    assert sorted(link_document(session, document_id="udgave-2", pages=[text])) == [
+    assert link_documents(session, documents={"udgave-1": [text]}) == []
+    assert sorted(link_documents(session, documents={"udgave-2": [text]})) == [
         "udgave-1",
         "udgave-2",
     ]

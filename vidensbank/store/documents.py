@@ -171,14 +171,14 @@ def quarantine_document(
     )
     set_document_status(
         session,
-        document_id=document_id,
+        document_ids=[document_id],
         status=DocumentStatus.QUARANTINED,
         reason_code=reason_code,
         reason=reason,
     )
     settle_items(
         session,
-        document_id=document_id,
+        document_ids=[document_id],
         status=ItemStatus.QUARANTINED,
         reason_code=reason_code,
         reason=reason,
@@ -247,10 +247,12 @@ def forget_embedding(session: Session, *, document_id: str) -> None:
     )
 
 
-def mark_embedded(session: Session, *, document_id: str, embedding_version: str) -> None:
+def mark_embedded(session: Session, *, document_ids: Sequence[str], embedding_version: str) -> None:
+    if not document_ids:
+        return
     session.execute(
         update(DOCUMENTS)
-        .where(DOCUMENTS.c.id == document_id)
+        .where(DOCUMENTS.c.id.in_(document_ids))
         .values(embedding_version=embedding_version)
     )
 
@@ -502,14 +504,16 @@ def replace_entities(session: Session, *, document_id: str, entities: Sequence[E
 def set_document_status(
     session: Session,
     *,
-    document_id: str,
+    document_ids: Sequence[str],
     status: str,
     reason_code: str | None = None,
     reason: str | None = None,
 ) -> None:
+    if not document_ids:
+        return
     session.execute(
         update(DOCUMENTS)
-        .where(DOCUMENTS.c.id == document_id)
+        .where(DOCUMENTS.c.id.in_(document_ids))
         .values(status=status, reason_code=reason_code, reason=reason)
     )
 
@@ -545,7 +549,7 @@ def withdraw_document(session: Session, *, document_id: str, reason: str) -> Non
         .where(Document.id == document_id)
         .values(withdrawn_at=utcnow(), withdrawn_reason=reason)
     )
-    settle_items(session, document_id=document_id, status=ItemStatus.WITHDRAWN)
+    settle_items(session, document_ids=[document_id], status=ItemStatus.WITHDRAWN)
 
 
 def restore_document(session: Session, *, document_id: str) -> None:

@@ -104,38 +104,38 @@ def lock_editions(session: Session) -> None:
         session.execute(text("SELECT pg_advisory_xact_lock(1917)"))
 
 
-def put_signature(
-    session: Session, *, document_id: str, version: str, signature: bytes, keys: Sequence[int]
+def put_signatures(
+    session: Session, *, version: str, signatures: Mapping[str, tuple[bytes, Sequence[int]]]
 ) -> None:
-    """A text too short to compare gets an empty signature and no bands: it was looked at."""
-    forget_signature(session, document_id=document_id)
+    """Each document's signature and band keys, in place of what it had. A text too short to
+    compare gets an empty signature and no bands: it was looked at."""
+    if not signatures:
+        return
+    document_ids = list(signatures)
+    session.execute(delete(_BANDS).where(_BANDS.c.document_id.in_(document_ids)))
+    session.execute(delete(_SIGNATURES).where(_SIGNATURES.c.document_id.in_(document_ids)))
     session.execute(
-        insert(_SIGNATURES).values(document_id=document_id, version=version, signature=signature)
+        insert(_SIGNATURES),
+        [
+            {"document_id": d, "version": version, "signature": data}
+            for d, (data, _keys) in signatures.items()
+        ],
     )
-    if keys:
-        session.execute(
-            insert(_BANDS), [{"key": key, "document_id": document_id} for key in set(keys)]
-        )
+    bands = [
+        {"key": k, "document_id": d} for d, (_data, keys) in signatures.items() for k in set(keys)
+    ]
+    if bands:
+        session.execute(insert(_BANDS), bands)
 
 
-def forget_signature(session: Session, *, document_id: str) -> None:
-    session.execute(delete(_BANDS).where(_BANDS.c.document_id == document_id))
-    session.execute(delete(_SIGNATURES).where(_SIGNATURES.c.document_id == document_id))
-
-
-def candidates(
-    session: Session, *, keys: Sequence[int], version: str, document_id: str
-) -> dict[str, bytes]:
-    """The signatures of the other documents that share a band with these keys."""
-    sharing = select(_BANDS.c.document_id).where(_BANDS.c.key.in_(list(set(keys))))
-    rows = session.execute(
-        select(_SIGNATURES.c.document_id, _SIGNATURES.c.signature).where(
-            _SIGNATURES.c.document_id.in_(sharing),
-            _SIGNATURES.c.document_id != document_id,
-            _SIGNATURES.c.version == version,
-        )
-    )
-    return {str(i): bytes(s) for i, s in rows}
+def band_members(session: Session, *, keys: Sequence[int]) -> dict[int, set[str]]:
+    """The documents in each of these bands (by key) that have any."""
+    found: dict[int, set[str]] = {}
+    for key, document_id in session.execute(
+        select(_BANDS.c.key, _BANDS.c.document_id).where(_BANDS.c.key.in_(list(set(keys))))
+    ):
+        found.setdefault(int(key), set()).add(str(document_id))
+    return found
 
 
 def signatures(session: Session, *, document_ids: Iterable[str], version: str) -> dict[str, bytes]:
@@ -166,15 +166,14 @@ def members(session: Session, *, group_ids: Iterable[str]) -> list[str]:
     )
 
 
-def oldest(session: Session, *, document_ids: Iterable[str]) -> str:
-    """The first ingested of these documents."""
-    return str(
+def oldest_first(session: Session, *, document_ids: Iterable[str]) -> list[str]:
+    """These documents in the order they were first ingested."""
+    return list(
         session.scalars(
             select(DOCUMENTS.c.id)
             .where(DOCUMENTS.c.id.in_(list(document_ids)))
             .order_by(DOCUMENTS.c.created_at, DOCUMENTS.c.id)
-            .limit(1)
-        ).one()
+        )
     )
 
 

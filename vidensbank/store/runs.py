@@ -203,15 +203,17 @@ def finish_item(
 def settle_items(
     session: Session,
     *,
-    document_id: str,
+    document_ids: Sequence[str],
     status: str,
     reason_code: str | None = None,
     reason: str | None = None,
 ) -> None:
-    """Give every unfinished item that brought in the document its final status: the steps
+    """Give every unfinished item that brought in these documents its final status: the steps
     run on documents, and a run learns from here what became of its files."""
+    if not document_ids:
+        return
     session.execute(
         update(_ITEMS)
-        .where(_ITEMS.c.document_id == document_id, _ITEMS.c.status.not_in(ItemStatus.FINAL))
+        .where(_ITEMS.c.document_id.in_(document_ids), _ITEMS.c.status.not_in(ItemStatus.FINAL))
         .values(status=status, reason_code=reason_code, reason=reason)
     )

@@ -60,7 +60,7 @@ def test_scanned_pages_wait_for_ocr_and_keep_its_reading_when_read_again() -> No
             content_hash=key,
         )
         document_store.set_document_status(
-            session, document_id=DOCUMENT, status=DocumentStatus.INDEXED
+            session, document_ids=[DOCUMENT], status=DocumentStatus.INDEXED
         )
 
     # Read again from the same file: the page OCR read keeps its text; the one that ran out of

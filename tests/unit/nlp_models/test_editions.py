@@ -9,7 +9,7 @@ import pytest
 from nlp_models.editions import (
     MIN_WORDS,
     Signature,
-    link_document,
+    link_documents,
     normalised_words,
     signature,
 )
@@ -106,7 +106,7 @@ def database() -> None:
 
 def link(document_id: str, pages: list[str]) -> list[str]:
     with session_scope() as session:
-        return link_document(session, document_id=document_id, pages=pages)
+        return link_documents(session, documents={document_id: pages})
 
 
 def groups(*document_ids: str) -> dict[str, str | None]:
@@ -123,7 +123,7 @@ def others(document_id: str) -> list[str]:
 def store(document_id: str, pages: list[str], publisher: str = "VIVE") -> None:
     with session_scope() as session:
         store_document(session, document_id, title=document_id, publisher=publisher, pages=pages)
-        document_store.set_document_status(session, document_id=document_id, status="indexed")
+        document_store.set_document_status(session, document_ids=[document_id], status="indexed")
 
 
 def test_editions_are_one_group_named_for_the_first_and_a_withdrawn_one_leaves_the_list(
@@ -175,3 +175,50 @@ def test_a_document_whose_text_changed_leaves_its_group_and_a_chain_falls_apart(
     # Back as it was: one group again, under the first one's id.
     link("kaede-2", middle)
     assert set(groups("kaede-1", "kaede-2", "kaede-3").values()) == {"kaede-1"}
+
+
+def test_a_batch_is_linked_as_its_documents_one_by_one() -> None:
+    """The same shapes twice, with texts of their own: one linked a document at a time, the
+    other as one batch, after a document each that the batch has an edition of."""
+
+    def shapes(seed: int) -> tuple[list[str], dict[str, list[str]]]:
+        def part(n: int) -> str:
+            return paragraph(seed + n)
+
+        earlier = [part(10), part(11), part(12)]
+        return earlier, {
+            "kaede-1": [part(1), part(2), part(3)],
+            "kaede-2": [part(2), part(3), part(4)],
+            "kaede-3": [part(3), part(4), part(5)],
+            "alene": [part(6), part(7)],
+            "kort": ["For kort til at sammenligne."],
+            "udgave": [part(10), part(11), part(13)],
+        }
+
+    results = {}
+    for prefix, seed, one_at_a_time in (("enkelt", 100, True), ("parti", 200, False)):
+        earlier, batch = shapes(seed)
+        store(f"{prefix}-tidligere", earlier)
+        link(f"{prefix}-tidligere", earlier)
+        for name, pages in batch.items():
+            store(f"{prefix}-{name}", pages)
+        if one_at_a_time:
+            changed = {d for name, pages in batch.items() for d in link(f"{prefix}-{name}", pages)}
+        else:
+            with session_scope() as session:
+                changed = set(
+                    link_documents(
+                        session,
+                        documents={f"{prefix}-{name}": pages for name, pages in batch.items()},
+                    )
+                )
+        found = groups(*(f"{prefix}-{name}" for name in ["tidligere", *batch]))
+        results[prefix] = (
+            {d.removeprefix(prefix) for d in changed},
+            {d.removeprefix(prefix): (g or "").removeprefix(prefix) for d, g in found.items()},
+        )
+    assert results["parti"] == results["enkelt"]
+    moved, grouped = results["parti"]
+    assert moved == {"-tidligere", "-udgave", "-kaede-1", "-kaede-2", "-kaede-3"}
+    assert grouped["-kaede-3"] == "-kaede-1" and grouped["-udgave"] == "-tidligere"
+    assert grouped["-alene"] == grouped["-kort"] == ""

@@ -5,7 +5,7 @@ import random
 
 from fastapi.testclient import TestClient
 
-from nlp_models.editions import link_document
+from nlp_models.editions import link_documents
 from tests.accounts import add, csrf, logged_in
 from tests.documents import store_document
 from vidensbank.store import documents as document_store
@@ -32,10 +32,12 @@ def test_the_other_editions_are_listed_and_a_withdrawn_one_is_not() -> None:
                 kind=kind,
                 pages=[text],
             )
-            document_store.set_document_status(session, document_id=document_id, status="indexed")
+            document_store.set_document_status(
+                session, document_ids=[document_id], status="indexed"
+            )
     for document_id in editions:
         with session_scope() as session:
-            link_document(session, document_id=document_id, pages=[text])
+            link_documents(session, documents={document_id: [text]})
 
     client = TestClient(app)
     listed = client.get("/api/documents/side-udg-1").json()["editions"]
@@ -67,10 +69,12 @@ def test_a_curator_keeps_a_document_apart_and_lets_it_be_linked_again() -> None:
     with session_scope() as session:
         for document_id in ("skil-1", "skil-2", "skil-3"):
             store_document(session, document_id, title=document_id, pages=[text])
-            document_store.set_document_status(session, document_id=document_id, status="indexed")
+            document_store.set_document_status(
+                session, document_ids=[document_id], status="indexed"
+            )
     for document_id in ("skil-1", "skil-2", "skil-3"):
         with session_scope() as session:
-            link_document(session, document_id=document_id, pages=[text])
+            link_documents(session, documents={document_id: [text]})
     anonymous = TestClient(app)
 
     def editions(document_id: str) -> list[str]:
@@ -90,7 +94,7 @@ def test_a_curator_keeps_a_document_apart_and_lets_it_be_linked_again() -> None:
     assert "Find dokumentets udgaver igen" in curator.get("/dokument/skil-2").text
     # Linked again by the pipeline (a new file, a re-extraction): still kept apart.
     with session_scope() as session:
-        link_document(session, document_id="skil-2", pages=[text])
+        link_documents(session, documents={"skil-2": [text]})
     assert editions("skil-2") == []
 
     curator.post("/dokument/skil-2/udgaver/saml", data={"csrf_token": token})
