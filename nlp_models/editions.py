@@ -13,13 +13,18 @@ import hashlib
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import cache
 from itertools import combinations
+from typing import TYPE_CHECKING
 
 import numpy as np
 from sqlalchemy.orm import Session
 
 from vidensbank.settings import get_settings
 from vidensbank.store import editions as edition_store
+
+if TYPE_CHECKING:
+    from datasketch import MinHash
 
 # Raise when the normalisation, shingles or hashing change: every signature is made again.
 SIGNATURE_VERSION = "1"
@@ -93,14 +98,23 @@ def load_minhash() -> None:
     import datasketch  # noqa: F401
 
 
+@cache
+def _blank_minhash() -> "MinHash":
+    """An empty MinHash of the seed: its hash permutations are drawn once, not for every
+    document."""
+    from datasketch import MinHash
+
+    return MinHash(num_perm=PERMUTATIONS, seed=_SEED)
+
+
 def signature(pages: Sequence[str]) -> Signature | None:
     """The text's signature; None for a text too short to compare."""
-    from datasketch import LeanMinHash, MinHash
+    from datasketch import LeanMinHash
 
     words = normalised_words(pages)
     if len(words) < MIN_WORDS:
         return None
-    minhash = MinHash(num_perm=PERMUTATIONS, seed=_SEED)
+    minhash = _blank_minhash().copy()
     minhash.update_batch(list(shingles(words)))
     return Signature(np.asarray(LeanMinHash(minhash).hashvalues, dtype=np.uint64))
 

@@ -326,7 +326,8 @@ def _contact_data(
     page: int, text: str, people: Sequence[Mention], orgs: Sequence[Mention], *, case: bool
 ) -> list[Finding]:
     found = []
-    for match in _EMAIL.finditer(text):
+    # Most pages have no address at all; the pattern would try every word as one.
+    for match in _EMAIL.finditer(text) if "@" in text else ():
         address = match.group()
         # An address at an organisation's own domain is a work address, whoever it names;
         # one at a free mail service is private unless an office or a role stands around it.

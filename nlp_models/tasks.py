@@ -5,6 +5,7 @@ changed since, the run's items are told so), or ``vidensbank reenrich`` after th
 knowledge base changed.
 """
 
+import gc
 from collections.abc import Sequence
 
 from celery.signals import worker_init
@@ -38,6 +39,10 @@ def _load_models(**_kwargs: object) -> None:
     it forks its children: they share it, and no task's time limit pays for loading it."""
     get_finder(get_settings().kb_dir)
     load_minhash()
+    # The model and knowledge base live as long as the worker: the garbage collector need not
+    # walk their objects again at every full collection (a few tenths of a second a run), and
+    # the children keep sharing their pages instead of copying those the collector touches.
+    gc.freeze()
 
 
 def current_versions() -> tuple[str, str]:

@@ -11,7 +11,7 @@ from typing import Any
 from vidensbank.settings import get_settings
 
 # How often ``ingest --wait`` looks at its run: a count of statuses, cheap beside the work.
-WAIT_POLL_SECONDS = 0.2
+WAIT_POLL_SECONDS = 0.1
 
 
 def cmd_init(_args: argparse.Namespace) -> int:
