@@ -37,7 +37,14 @@ def sent(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, list[int]]]:
 
 @pytest.mark.parametrize(
     ("files", "batches"),
-    [(1, [1]), (3, [1, 1, 1]), (9, [3, 3, 3]), (40, [8] * 5), (20, [5] * 4), (10, [3, 3, 3, 1])],
+    [
+        (1, [1]),
+        (3, [1, 1, 1]),
+        (9, [3, 3, 3]),
+        (40, [10] * 4),
+        (100, [16] * 6 + [4]),
+        (10, [3, 3, 3, 1]),
+    ],
 )
 def test_a_run_is_queued_in_batches_that_still_spread_a_small_run(
     sent: list[tuple[str, list[int]]], files: int, batches: list[int]
