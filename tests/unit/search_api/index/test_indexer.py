@@ -30,12 +30,12 @@ def client(monkeypatch: pytest.MonkeyPatch) -> Iterator[Elasticsearch]:
         get_settings.cache_clear()
 
 
-def document(document_id: str, title: str = "Børns inddragelse i egen sag") -> Document:
+def document(document_id: str) -> Document:
     return Document(
         id=document_id,
         source_uri=f"file:///{document_id}.pdf",
         filename=f"{document_id}.pdf",
-        title=title,
+        title="Børns inddragelse i egen sag",
         authors=[],
         extra={},
         pages=[],
