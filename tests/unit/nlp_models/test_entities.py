@@ -49,6 +49,14 @@ def test_dates_and_amounts(finder: EntityFinder) -> None:
     ]
 
 
+def test_a_year_inside_a_web_or_mail_address_is_no_date(finder: EntityFinder) -> None:
+    text = (
+        "Rapporten ligger på https://www.vive.dk/vive-2022-bisiddere-for-boern og på "
+        "www.vive.dk/sfi-2010-rapport; skriv til team2021@kommune.dk før 3. maj 2021."
+    )
+    assert [(t, label) for t, label, _ in found(finder, text)] == [("3. maj 2021", "DATE")]
+
+
 def test_an_amount_keeps_its_own_full_stop_not_the_sentences(finder: EntityFinder) -> None:
     text = "Besparelsen anslås til 3-5 mio. kr.. Udvalget godkendte indstillingen."
     assert ("3-5 mio. kr.", "MONEY") in [(t, label) for t, label, _ in found(finder, text)]
