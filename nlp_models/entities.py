@@ -489,9 +489,13 @@ class EntityFinder:
         """
         if span.label_ in ("DATE", "MONEY"):
             return False
-        if len(span) == 1 and span.text.lower() in self.common_words:
-            return self.linker.link(span.text, span.label_) is not None
         text = span.text
+        if not any(c.isalpha() for c in text):
+            return False  # "©", "–": a sign, not a name
+        if len(span) == 1 and text.lower() in self.common_words:
+            return self.linker.link(text, span.label_) is not None
+        if self._word_list(text):
+            return False
         if _PART_LABEL.match(text) or _NOT_A_NAME.search(text):
             return False
         if span.label_ == "PER" and any(c.isdigit() for c in text):
@@ -502,6 +506,17 @@ class EntityFinder:
         if span[-1].text in _TITLE_CASE_WORDS_LOWER:
             return False  # "Puljen til bedre overgange til": a name cut off
         return _no_heading_words(span)
+
+    def _word_list(self, text: str) -> bool:
+        """Whether a span is a list of single words led by an ordinary one, as a tool's
+        target group gives them ("Sagsbehandler, Kontaktperson", "Skole, SFO"); a reference's
+        "Lykke, M." is a name and its initial."""
+        parts = [part.strip() for part in text.split(",")]
+        return (
+            len(parts) > 1
+            and all(len(part.split()) == 1 and len(part.rstrip(".")) > 1 for part in parts)
+            and parts[0].lower() in self.common_words
+        )
 
     def _mentions(self, doc: Doc, text: str, page: int, offset: int = 0) -> list[Mention]:
         """The mentions of a processed ``text`` that starts ``offset`` characters into its page

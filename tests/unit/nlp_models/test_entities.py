@@ -57,6 +57,23 @@ def test_a_year_inside_a_web_or_mail_address_is_no_date(finder: EntityFinder) ->
     assert [(t, label) for t, label, _ in found(finder, text)] == [("3. maj 2021", "DATE")]
 
 
+def test_a_sign_or_a_list_of_roles_is_no_name(finder: EntityFinder) -> None:
+    text = (
+        "© VIVE 2022.\nMålgruppe: Sagsbehandler, Kontaktperson\nBrug den med: Skole, SFO\n"
+        "Lykke, M. og Holst, S. (2020) skrev om Aarhus, Odense og Vejle."
+    )
+    assert [(t, label) for t, label, _ in found(finder, text)] == [
+        ("VIVE", "ORG"),
+        ("2022", "DATE"),
+        ("Lykke, M.", "PER"),
+        ("Holst, S.", "PER"),
+        ("2020", "DATE"),
+        ("Aarhus", "LOC"),
+        ("Odense", "LOC"),
+        ("Vejle", "LOC"),
+    ]
+
+
 def test_an_amount_keeps_its_own_full_stop_not_the_sentences(finder: EntityFinder) -> None:
     text = "Besparelsen anslås til 3-5 mio. kr.. Udvalget godkendte indstillingen."
     assert ("3-5 mio. kr.", "MONEY") in [(t, label) for t, label, _ in found(finder, text)]
