@@ -77,8 +77,8 @@ MONEY_PATTERN = re.compile(
     re.VERBOSE | re.IGNORECASE,
 )
 # A Danish postal address: street and number, postcode and town ("Holmens Kanal 22, 1060
-# København K").
-_STREET = r"[A-ZÆØÅ][\wæøåÆØÅ.\-]*(?:\s[A-ZÆØÅa-zæøå][\wæøå.\-]*){0,3}\s\d{1,4}[A-Za-z]?"
+# København K"). The street stands on one line: a letterhead's lines above it are no part of it.
+_STREET = r"[A-ZÆØÅ][\wæøåÆØÅ.\-]*(?:[ \t][A-ZÆØÅa-zæøå][\wæøå.\-]*){0,3}[ \t]\d{1,4}[A-Za-z]?"
 _TOWN = r"\d{4}\s[A-ZÆØÅ][a-zæøå]+(?:\s(?:[A-ZÆØÅ]{1,2}|[A-ZÆØÅ][a-zæøå]+)\b)?"
 ADDRESS_PATTERN = re.compile(rf"\b{_STREET}(?:,\s?\d{{1,2}}\.(?:\s?(?:tv|th|mf))?)?,\s{_TOWN}")
 # The same address over two lines, as a letterhead writes it ("Holmens Kanal 22" / "1060

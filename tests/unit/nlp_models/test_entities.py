@@ -93,6 +93,13 @@ def test_an_address_over_two_lines_is_a_place_a_line(finder: EntityFinder) -> No
     assert found(finder, "Tabel 3\n2024 Resultater") == [("2024", "DATE", None)]
 
 
+def test_an_address_on_one_line_takes_none_of_the_lines_above_it(finder: EntityFinder) -> None:
+    letterhead = "1240 København K\nSocialstyrelsen\nEdisonsvej 1, 5000 Odense C\nTlf. 72 42 37 00"
+    places = [t for t, label, _ in found(finder, letterhead) if label == "LOC"]
+    assert places[-1] == "Edisonsvej 1, 5000 Odense C"
+    assert not any("\n" in place for place in places)
+
+
 def test_the_authors_of_a_reference_are_persons_each(finder: EntityFinder) -> None:
     references = (
         "Litteratur\n"
