@@ -214,6 +214,9 @@ _PART_LABEL = re.compile(
     r"^(?:boks|figur|tabel|kapitel|kap\.|bilag|afsnit|side|note|s\.)\s*\d", re.IGNORECASE
 )
 _NOT_A_NAME = re.compile(r"^§|[@·|]|https?:|www\.|\.(?:dk|com|org|eu)\b|\bpct\.|[a-zæøå]\.\d")
+_NAME_GOES_ON = re.compile(
+    r"[ \t]+(?:(?:til|for|om|mod|med)(?:[ \t]+[A-ZÆØÅ][\wæøå-]*)+|til[ \t]+\d{1,2})(?![\wæøå])"
+)
 _WEB_ADDRESS = re.compile(r"https?:|www\.|@|\.(?:dk|com|org|eu|net)(?:/|$)")
 
 
@@ -522,8 +525,18 @@ class EntityFinder:
         """The mentions of a processed ``text`` that starts ``offset`` characters into its page
         (the text is passed in: ``Doc.text`` builds every token again)."""
         mentions = []
-        for span in self.spans(doc, text):
+        spans = self.spans(doc, text)
+        starts = {span.start_char for span in spans}
+        for span in spans:
             start, end, label = span.start_char, span.end_char, span.label_
+            # "Projekt Fritidsjob" / "til Alle Unge", "Fast Voksen" / "til 23": a name that goes
+            # on in capitals or a number after a short word, unless another name starts there.
+            if (
+                label == "INITIATIVE"
+                and (goes_on := _NAME_GOES_ON.match(text, end))
+                and not any(end < s < goes_on.end() for s in starts)
+            ):
+                end = goes_on.end()
             # "Serviceloven § 50", "§ 19 i barnets lov": the paragraph reference belongs to the
             # law mention.
             if label == "LAW" and (paragraph := _PARAGRAPH.match(text, end)):

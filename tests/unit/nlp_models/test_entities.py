@@ -201,6 +201,15 @@ def test_initiatives_named_as_such(finder: EntityFinder) -> None:
     ]
 
 
+def test_an_initiative_goes_on_after_a_short_word_in_capitals(finder: EntityFinder) -> None:
+    text = (
+        "Kommunen har siden 2022 kørt Projekt Fritidsjob til Alle Unge i Tingbjerg.\n"
+        "Midlerne fra Barnets Reform til Aarhus Kommune blev brugt."
+    )
+    initiatives = [t for t, label, _ in found(finder, text) if label == "INITIATIVE"]
+    assert initiatives == ["Projekt Fritidsjob til Alle Unge", "Barnets Reform"]
+
+
 def test_a_table_row_is_not_part_of_a_name(finder: EntityFinder) -> None:
     text = (
         "Tabel 2.1 Udvalgte puljer\nPulje Bevilling Ansøgninger\n"
