@@ -3,6 +3,8 @@
 import argparse
 import datetime as dt
 import json
+import logging
+import os
 import sys
 import time
 from pathlib import Path
@@ -479,5 +481,17 @@ def main(argv: list[str] | None = None) -> int:
         return 1
 
 
+def run() -> None:
+    """The ``vidensbank`` command. Once its work is done and its output written, the process
+    ends at once: the interpreter's own teardown of the modules and objects a command loads
+    takes 0.2–0.4 s (measured), longer than ``ingest --wait`` needs to notice its run is done
+    and report it."""
+    code = main()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    logging.shutdown()
+    os._exit(code)
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    run()

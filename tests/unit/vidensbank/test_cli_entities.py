@@ -72,3 +72,21 @@ def test_a_page_of_only_chrome_and_headings_has_no_names(
     page.write_text(CHROME_AND_HEADINGS, encoding="utf-8")
     assert main(["entities", str(page), "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["entities"] == []
+
+
+def test_the_command_ends_with_its_whole_output_and_its_exit_code(
+    report_pdf: Path, tmp_path: Path
+) -> None:
+    # The console script ends the process itself once the command is done (``cli.run``):
+    # nothing it wrote may be lost, and its exit code must stay the command's.
+    command = Path(sys.executable).parent / "vidensbank"
+    done = subprocess.run(
+        [str(command), "entities", str(report_pdf), "--json"], capture_output=True, text=True
+    )
+    assert done.returncode == 0
+    assert json.loads(done.stdout)["entities"]
+    empty = tmp_path / "tom.pdf"
+    empty.write_bytes(b"")
+    refused = subprocess.run([str(command), "entities", str(empty)], capture_output=True, text=True)
+    assert refused.returncode == 1
+    assert "Filen er tom" in refused.stderr
