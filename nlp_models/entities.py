@@ -213,17 +213,11 @@ _PARAGRAPH_BEFORE = re.compile(rf"{PARAGRAPHS_OF}$")
 _PART_LABEL = re.compile(
     r"^(?:boks|figur|tabel|kapitel|kap\.|bilag|afsnit|side|note|s\.)\s*\d", re.IGNORECASE
 )
-_NOT_A_NAME = re.compile(r"^§|[@·|]|https?:|www\.|\.(?:dk|com|org|eu)\b|\bpct\.|[a-zæøå]\.\d")
+_WEB_ADDRESS = re.compile(r"https?:|www\.|@|\.(?:dk|com|org|eu)\b")
+_NOT_A_NAME = re.compile(rf"^§|[·|]|{_WEB_ADDRESS.pattern}|\bpct\.|[a-zæøå]\.\d")
 _NAME_GOES_ON = re.compile(
     r"[ \t]+(?:(?:til|for|om|mod|med)(?:[ \t]+[A-ZÆØÅ][\wæøå-]*)+|til[ \t]+\d{1,2})(?![\wæøå])"
 )
-_WEB_ADDRESS = re.compile(r"https?:|www\.|@|\.(?:dk|com|org|eu|net)(?:/|$)")
-
-
-def _web_address(token: str) -> bool:
-    return _WEB_ADDRESS.search(token) is not None
-
-
 # Function words: in a name they are lower case ("Børn og Unge"), so capitalised inside a span
 # they mark a heading in title case ("Bliv Frivillig Bisidder For Et Barn").
 _TITLE_CASE_WORDS = frozenset(
@@ -417,7 +411,7 @@ class EntityFinder:
             span = doc.char_span(start, end, label=label, alignment_mode="expand")
             # A year inside a web or e-mail address ("www.vive.dk/sfi-2010-rapport") is part
             # of the address, which the tokenizer keeps as one token: no date, no name.
-            if span is not None and not any(_web_address(token.text) for token in span):
+            if span is not None and not any(_WEB_ADDRESS.search(token.text) for token in span):
                 spans.append(span)
         return spans
 
