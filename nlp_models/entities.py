@@ -21,7 +21,7 @@ from typing import cast
 import spacy
 from spacy.lang.da.stop_words import STOP_WORDS
 from spacy.language import Language
-from spacy.lookups import load_lookups
+from spacy.lookups import Table, load_lookups
 from spacy.matcher import PhraseMatcher
 from spacy.pipeline import EntityRecognizer
 from spacy.tokens import Doc, Span
@@ -332,6 +332,148 @@ def _trimmed(span: Span) -> Span:
     return span
 
 
+# A pool's title runs on in ordinary words ("Puljen til rekruttering og fastholdelse af
+# plejefamilier 2025-2027"); these function words may stand inside it, any other ends it ("…
+# plejefamilier, som", "… familiehuse er", "… unge fra Social- og Boligstyrelsen").
+_WORDS_OF_A_TITLE = frozenset(
+    [
+        "til",
+        "for",
+        "af",
+        "i",
+        "på",
+        "med",
+        "og",
+        "mod",
+        "om",
+        "at",
+        "ved",
+        "uden",
+        "efter",
+        "mellem",
+        "blandt",
+        "samt",
+        "de",
+        "den",
+        "det",
+        "en",
+        "et",
+        "mindre",
+        "flere",
+        "mere",
+        "andre",
+        "egen",
+        "ny",
+        "nyt",
+        "alle",
+    ]
+)
+# Where a title has ended though no function word says so ("… med frist den 1. maj", "…
+# frem til 2026", "… og yderligere 2 mio. kr.", "… gav 14 kommuner"); regular verbs in the
+# past tense are told by the lemma table ("udmøntede": "udmønte").
+_AFTER_A_TITLE = frozenset(
+    [
+        "frem",
+        "hos",
+        "yderligere",
+        "desuden",
+        "derudover",
+        "giver",
+        "gav",
+        "får",
+        "fik",
+        "går",
+        "gik",
+        "løber",
+        "løb",
+        "støtter",
+        "dækker",
+        "sikrer",
+        "udmøntes",
+        "uddeles",
+        "fordeles",
+    ]
+)
+_AFTER_MED = frozenset(["frist", "støtte", "midler", "tilskud", "tilsagn", "bevilling"])
+_MAX_TITLE_WORDS = 16
+
+
+def _pool_titles(doc: Doc, text: str, names: dict[int, str], lemmas: Table) -> list[Span]:
+    """The titles of pools, capitalised or not: "Puljen til", "puljen til" or "Pulje til"
+    and the words of the title up to where the sentence goes on (out-of-domain guidelines:
+    "en pulje til efterværn" is a description, not a title). ``names`` gives the label of
+    each other name by its first token. Not on a line of page chrome ("Forside · Puljer ·
+    Pulje til overgange")."""
+    titles = []
+    for token in doc[:-2]:
+        if token.text in ("Puljen", "puljen", "Pulje") and doc[token.i + 1].lower_ in (
+            "til",
+            "for",
+        ):
+            line = text[text.rfind("\n", 0, token.idx) + 1 : text.find("\n", token.idx)]
+            end = _end_of_title(doc, text, token.i + 2, names, lemmas)
+            if end > token.i + 2 and "·" not in line:
+                titles.append(Span(doc, token.i, end, label="INITIATIVE"))
+    return titles
+
+
+def _end_of_title(doc: Doc, text: str, end: int, names: dict[int, str], lemmas: Table) -> int:
+    """Where a pool's title that goes on at token ``end`` ends."""
+    first = end
+    while end < len(doc) and end - first < _MAX_TITLE_WORDS:
+        word, before = doc[end], doc[end - 1]
+        after = doc[end + 1] if end + 1 < len(doc) else None
+        lower = word.lower_
+        if _YEARS_OF_A_NAME.match(word.text):
+            return end + 1  # "… 2025-2027": the years are the title's, and end it
+        if word.text == "-" and not before.whitespace_ and not word.whitespace_:
+            end += 1  # "SSP-regi"
+            continue
+        if not word.is_alpha or lower in _AFTER_A_TITLE or names.get(end) in ("MONEY", "DATE"):
+            break
+        if before.lower_ not in _WORDS_OF_A_TITLE and _past_tense(lower, lemmas):
+            break  # "… af familiehuse udmøntede"
+        if (
+            (word.is_title or end in names)
+            and before.lower_ not in _WORDS_OF_A_TITLE
+            and (before.is_lower or text[word.idx - 1] == "\n")
+        ):
+            # the next name, or a table's next cell ("… for børn og unge finansloven 2025",
+            # "… med misbrug Børnene Først"), or a list's next item
+            break
+        if (
+            lower in STOP_WORDS
+            and lower not in _WORDS_OF_A_TITLE
+            and not (lower == "fra" and after is not None and after.is_lower and not after.is_stop)
+        ):
+            break  # but "… overgange fra anbringelse til voksenliv"
+        if after is not None and (
+            (lower in ("i", "på") and (after.is_title or after.like_num))
+            or (lower in ("til", "med") and after.like_num)
+            or (lower == "med" and after.lower_ in _AFTER_MED)
+            or (
+                lower in ("og", "med")
+                and after.lower_ in STOP_WORDS
+                and after.lower_ not in _WORDS_OF_A_TITLE
+            )
+        ):
+            break  # "… i Aarhus", "… i 2026", "… til 19 kommuner", "… med 42 mio."
+        end += 1
+    while end > first and doc[end - 1].lower_ in _WORDS_OF_A_TITLE:
+        end -= 1  # a title does not end on a function word
+    return end
+
+
+def _past_tense(word: str, lemmas: Table) -> bool:
+    """Whether a word is a regular verb in the past tense ("udmøntede", "søgte")."""
+    lemma = lemmas.get(word)
+    return (
+        isinstance(lemma, str)
+        and lemma.endswith("e")
+        and word in (f"{lemma}de", f"{lemma[:-1]}te", f"{lemma[:-1]}ede")
+    )
+
+
 def _end_of_a_longer_name(span: Span) -> bool:
     """Whether a span is the last word of a name in title case ("Pleje-modellen" of "Tryg i
     Pleje-modellen")."""
@@ -461,6 +603,17 @@ class EntityFinder:
             )
         ]
         candidates += [(span, _PATTERN) for span in named]
+        # Nothing inside a pool's title is a name of its own ("Puljen til implementering af
+        # Barnets Lov 2023-2025", "… etablering af familiehuse").
+        titles = _pool_titles(
+            doc, text, {span.start: span.label_ for span, _source in candidates}, self.common_words
+        )
+        candidates = [
+            (span, source)
+            for span, source in candidates
+            if not any(_inside(span, title) for title in titles)
+        ]
+        candidates += [(span, _KB) for span in titles]
         candidates += [(span, _MODEL) for span in model]
         candidates += [(span, _CUED) for span in self._cued_initiatives(doc, text)]
         return _select(candidates)

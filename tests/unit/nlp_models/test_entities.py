@@ -218,3 +218,29 @@ def test_a_table_row_is_not_part_of_a_name(finder: EntityFinder) -> None:
     initiatives = [t for t, label, _ in found(finder, text) if label == "INITIATIVE"]
     assert "Puljen til flere plejefamilier" in initiatives
     assert not any(c.isdigit() for name in initiatives for c in name)
+
+
+def test_a_pools_title_runs_to_where_the_sentence_goes_on(finder: EntityFinder) -> None:
+    """A pool's title, capitalised or not, takes its ordinary words, a name inside it and its
+    years, and ends at the verb, amount, year, next name or next cell after it; a description
+    ("en pulje til …") and a breadcrumb are no titles."""
+    text = (
+        "Kommunen fik 2,1 mio. kr. fra puljen til rekruttering og fastholdelse af "
+        "plejefamilier 2025-2027, som styrelsen udmøntede i maj.\n"
+        "Midler fra Puljen til implementering af Barnets Lov er brugt på kurser.\n"
+        "Projektet har fået støtte fra Puljen til bedre overgange fra anbringelse til voksenliv "
+        "og yderligere 2 mio. kr. fra en fond.\n"
+        "Puljen til etablering af familiehuse gav 14 kommuner penge i 2024.\n"
+        "Vi søger også en pulje til efterværn.\n"
+        "Forside · Puljer · Pulje til samvær for anbragte børn\n"
+        "Puljen til mentorer for unge i efterværn udlodningsmidler 18,5 2,9\n"
+    )
+    initiatives = [t for t, label, _ in found(finder, text) if label == "INITIATIVE"]
+    assert initiatives == [
+        "puljen til rekruttering og fastholdelse af plejefamilier 2025-2027",
+        "Puljen til implementering af Barnets Lov",
+        "Puljen til bedre overgange fra anbringelse til voksenliv",
+        "Puljen til etablering af familiehuse",
+        "Puljen til mentorer for unge i efterværn",
+        "udlodningsmidler",
+    ]
