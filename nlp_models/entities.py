@@ -97,6 +97,7 @@ SPLIT_ADDRESS_PATTERN = re.compile(
 # A person: a known first name with the capitalised words after it on the same line ("Emma",
 # "Henrik Ravn Olsen"), or in a reference list the surname first ("Brandt, H. K.", "Nielsen,
 # Lise Kirkegaard").
+_FIRST_NAMES = frozenset(first_names())
 _FIRST = "(?:" + "|".join(sorted(map(re.escape, first_names()), key=len, reverse=True)) + ")"
 _CAPITALISED = r"[A-ZÆØÅ][a-zæøåéü'’]+(?:-[A-ZÆØÅ][a-zæøåéü]+)?"
 PERSON_PATTERN = re.compile(
@@ -584,7 +585,7 @@ class EntityFinder:
             for start, end in reference_authors(text)
             if (span := doc.char_span(start, end, label="PER", alignment_mode="expand"))
         ]
-        model = [s for s in map(_trimmed, doc.ents) if s and self._plausible(s)]
+        model = [self._relabelled(s) for s in map(_trimmed, doc.ents) if s and self._plausible(s)]
         named = [
             span
             for span in self._pattern_spans(doc, text, NAMED_POOL_OR_PLAN_PATTERN, "INITIATIVE")
@@ -628,6 +629,19 @@ class EntityFinder:
             *(s for s in before_kind if self._plausible(s)),
             *self._pattern_spans(doc, text, SHORT_PARTNERSHIP_PATTERN, "INITIATIVE"),
         ]
+
+    def _relabelled(self, span: Span) -> Span:
+        """A programme named in ordinary words the model took for a person ("Trygt Hjem",
+        "Stærk Sammen"): a person's name has a first name or a word that is no ordinary
+        Danish word ("Lærke Dam Pedersen")."""
+        if (
+            span.label_ == "PER"
+            and len(span) > 1
+            and span[0].text not in _FIRST_NAMES
+            and all(token.is_title and token.lower_ in self.common_words for token in span)
+        ):
+            return Span(span.doc, span.start, span.end, label="INITIATIVE")
+        return span
 
     def _plausible(self, span: Span) -> bool:
         """Whether a model-only span is worth keeping.

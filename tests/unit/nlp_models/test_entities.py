@@ -244,3 +244,18 @@ def test_a_pools_title_runs_to_where_the_sentence_goes_on(finder: EntityFinder) 
         "Puljen til mentorer for unge i efterværn",
         "udlodningsmidler",
     ]
+
+
+def test_a_programme_in_ordinary_words_is_no_person(finder: EntityFinder) -> None:
+    """The model takes a programme named in ordinary capitalised words for a person; a name
+    with a word that is no ordinary word stays a person's."""
+    text = (
+        "Familierne i Hobro får hjælp gennem Trygt Hjem, som Lærke Dam Pedersen leder. "
+        "Unge kan komme i gang via Job Først. Det fortæller Ane Kjær Mortensen fra kommunen."
+    )
+    assert [(t, label) for t, label, _ in found(finder, text) if label != "LOC"] == [
+        ("Trygt Hjem", "INITIATIVE"),
+        ("Lærke Dam Pedersen", "PER"),
+        ("Job Først", "INITIATIVE"),
+        ("Ane Kjær Mortensen", "PER"),
+    ]
