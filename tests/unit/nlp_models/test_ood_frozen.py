@@ -4,16 +4,20 @@
 any tuning (2026-12-01): its sources, its guidelines and its render script are fixed by the
 checksum below. ``data/ood2/`` is a second test set of 36 documents, written and annotated the
 same way by the same rules (``ood/GUIDELINES.md``, rendered by ``ood/render.py``); its sources
-are fixed by a checksum of their own. ``data/ood_train/`` is a separate pool in the same format
-that may be trained on, and ``data/ood_dev/`` and ``data/ood_dev2/`` ones that tuning is measured
-on (never trained on; the second written at ordinary pages' density, not steered to any label);
-they are checked for format only.
+are fixed by a checksum of their own. ``data/ood3/`` is a third, of 18 documents dense in named
+initiatives, written the same way on 2026-12-03 after session 18's pool-title rule was made
+(the first two sets had been read for it) and before anything was scored on it; frozen
+likewise. ``data/ood_train/`` is a separate pool in the same format that may be trained on,
+and ``data/ood_dev/`` and ``data/ood_dev2/`` ones that tuning is measured on (never trained
+on; the second written at ordinary pages' density, not steered to any label); they are checked
+for format only.
 """
 
 import hashlib
 import importlib.util
 import json
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -27,6 +31,7 @@ from tests.helpers import PROJECT_ROOT
 DATA = PROJECT_ROOT / "nlp_models" / "training" / "data"
 OOD = DATA / "ood"
 OOD2 = DATA / "ood2"
+OOD3 = DATA / "ood3"
 OOD_TRAIN = DATA / "ood_train"
 OOD_DEV = DATA / "ood_dev"
 OOD_DEV2 = DATA / "ood_dev2"
@@ -40,10 +45,14 @@ FROZEN_DOCUMENTS = 26
 FROZEN2_SHA256 = "706aa0b49cf5228225bd53542e41f07c3903e6c19f1bc03e8dbaf841d07c7012"
 FROZEN2_DOCUMENTS = 36
 
-TEST_SETS = [OOD, OOD2]
-TEST_SET_IDS = ["ood", "ood2"]
-POOLS = [OOD, OOD2, OOD_TRAIN, OOD_DEV, OOD_DEV2]
-POOL_IDS = ["ood", "ood2", "ood_train", "ood_dev", "ood_dev2"]
+# The same for the third test set.
+FROZEN3_SHA256 = "d2aa3e4b4cb366f6c939ccfea49db2013aa5e012b5a6b0aa78f8a9ecc24aeec9"
+FROZEN3_DOCUMENTS = 18
+
+TEST_SETS = [OOD, OOD2, OOD3]
+TEST_SET_IDS = ["ood", "ood2", "ood3"]
+POOLS = [OOD, OOD2, OOD3, OOD_TRAIN, OOD_DEV, OOD_DEV2]
+POOL_IDS = ["ood", "ood2", "ood3", "ood_train", "ood_dev", "ood_dev2"]
 
 PREFIX_LABEL = {"org": "ORG", "loc": "LOC", "law": "LAW", "ini": "INITIATIVE", "per": "PER"}
 
@@ -111,23 +120,34 @@ def test_the_ood_test_set_is_frozen() -> None:
     )
 
 
-def test_the_second_ood_test_set_is_frozen() -> None:
-    files = frozen2_files()
-    assert len(files) == FROZEN2_DOCUMENTS, (
-        f"{OOD2} holds {len(files)} documents, not {FROZEN2_DOCUMENTS}: the second out-of-domain "
-        "test set is frozen. Do not add, remove or edit documents; a change needs a new set."
+@pytest.mark.parametrize(
+    ("files", "documents", "sha256", "folder"),
+    [
+        (frozen2_files, FROZEN2_DOCUMENTS, FROZEN2_SHA256, OOD2),
+        (lambda: sorted(OOD3.glob("*.txt")), FROZEN3_DOCUMENTS, FROZEN3_SHA256, OOD3),
+    ],
+    ids=["ood2", "ood3"],
+)
+def test_the_later_ood_test_sets_are_frozen(
+    files: Callable[[], list[Path]], documents: int, sha256: str, folder: Path
+) -> None:
+    sources = files()
+    assert len(sources) == documents, (
+        f"{folder} holds {len(sources)} documents, not {documents}: an out-of-domain test set "
+        "is frozen. Do not add, remove or edit documents; a change needs a new set."
     )
-    assert checksum(files) == FROZEN2_SHA256, (
-        f"The second out-of-domain test set in {OOD2} (its *.txt sources) is frozen: it was "
-        "written and annotated before tuning and is part of the fixed yardstick for it. Its "
-        "checksum no longer matches. Restore the files; a change to the set needs a new set, "
-        "never an edit of this one."
+    assert checksum(sources) == sha256, (
+        f"The out-of-domain test set in {folder} (its *.txt sources) is frozen: it was written "
+        "and annotated before tuning and is part of the fixed yardstick for it. Its checksum "
+        "no longer matches. Restore the files; a change to the set needs a new set, never an "
+        "edit of this one."
     )
 
 
-def test_the_two_test_sets_hold_different_documents(render: ModuleType) -> None:
-    first = render.read_documents(OOD)
-    second = render.read_documents(OOD2)
+@pytest.mark.parametrize(("one", "other"), [(OOD, OOD2), (OOD, OOD3), (OOD2, OOD3)])
+def test_the_test_sets_hold_different_documents(one: Path, other: Path, render: ModuleType) -> None:
+    first = render.read_documents(one)
+    second = render.read_documents(other)
     assert not {d.slug for d in first} & {d.slug for d in second}
     assert not {d.title for d in first} & {d.title for d in second}
 
@@ -200,7 +220,9 @@ def test_the_training_and_tuning_pools_are_separate_from_the_test_sets(
     assert not content(test_docs) & content(train_docs)
 
 
-@pytest.mark.parametrize(("test_set", "min_pdfs"), [(OOD, 10), (OOD2, 15)], ids=TEST_SET_IDS)
+@pytest.mark.parametrize(
+    ("test_set", "min_pdfs"), [(OOD, 10), (OOD2, 15), (OOD3, 7)], ids=TEST_SET_IDS
+)
 def test_render_writes_pages_and_gold_deterministically(
     test_set: Path, min_pdfs: int, render: ModuleType, tmp_path: Path
 ) -> None:
