@@ -2,13 +2,13 @@
 
     .venv/bin/python bench/entities_ood.py
 
-Renders `nlp_models/training/data/ood/` and `ood2/` (62 documents: HTML pages, and PDFs for
-those that have them), reads each file through the same extraction as ingest and finds its
-entities, then scores them against the annotators' gold with
+Renders `nlp_models/training/data/ood/`, `ood2/` and `ood3/` (80 documents: HTML pages, and
+PDFs for those that have them), reads each file through the same extraction as ingest and finds
+its entities, then scores them against the annotators' gold with
 `nlp_models.training.evaluate.evaluate_documents`: at document level (each distinct entity of a
 document once, as on its page) and at mention level (exact span and label in the gold's plain
-text). Prints a JSON object and a table per label; the CI bars are in
-`tests/unit/nlp_models/test_entity_quality.py`.
+text). Prints a JSON object (all sets together, and each set's document-level F1 by label) and a
+table per label; the CI bars are in `tests/unit/nlp_models/test_entity_quality.py`.
 """
 
 import datetime
@@ -21,7 +21,7 @@ from pathlib import Path
 
 from nlp_models.entities import get_finder
 from nlp_models.training.corpus import LABELS
-from nlp_models.training.evaluate import evaluate_documents, render_ood
+from nlp_models.training.evaluate import OOD_SETS, evaluate_documents, render_ood
 from vidensbank.settings import get_settings
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -32,6 +32,15 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         render_ood(Path(tmp))
         scores = evaluate_documents(finder, Path(tmp))
+        by_set = {}
+        for source in OOD_SETS:
+            out = Path(tmp) / source.name
+            render_ood(out, [source])
+            one = evaluate_documents(finder, out)
+            by_set[source.name] = {
+                "documents": one.documents,
+                **{label: one.document_level[label].f1 for label in ("micro", *LABELS)},
+            }
     commit = subprocess.run(
         ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True
     ).stdout.strip()
@@ -42,6 +51,7 @@ def main() -> None:
         "commit": commit,
         "model": finder.version,
         **scores.model_dump(),
+        "document_level_f1_by_set": by_set,
     }
     print(json.dumps(report, ensure_ascii=False))
     print(f"{scores.documents} documents", file=sys.stderr)
@@ -54,6 +64,12 @@ def main() -> None:
         print(
             f"{label:<11} {d.f1:>11.3f} {d.precision:>6.3f} {d.recall:>6.3f} {d.support:>5}"
             f"   {m.f1:>10.3f}",
+            file=sys.stderr,
+        )
+    for name, one in by_set.items():
+        print(
+            f"{name}: {one['documents']} documents, micro {one['micro']:.3f}, "
+            f"INITIATIVE {one['INITIATIVE']:.3f}",
             file=sys.stderr,
         )
 

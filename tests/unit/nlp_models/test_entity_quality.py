@@ -88,19 +88,20 @@ def test_the_model_beats_the_rules_alone(scores: Scores) -> None:
     assert scores.micro_f1 >= rules.micro_f1 + MODEL_GAIN
 
 
-# Out of domain: the 62 documents of data/ood/ and data/ood2/ (frozen before any tuning), as
-# users see them (bench/entities_ood.py). Document-level F1 before issue 13 (2026-12-01) →
-# shipped (2026-12-02, session 12): micro 0.781 → 0.918, PER 0.648 → 0.903, ORG 0.823 → 0.914,
-# LOC 0.768 → 0.887, LAW 0.861 → 0.972, INITIATIVE 0.503 → 0.738, DATE 0.852 → 0.959, MONEY
-# 0.806 → 0.976; mention level micro 0.701 → 0.860. Session 14 (addresses over two lines, an
-# amount's own full stop, a reference's authors; decided on the development sets): micro 0.925,
-# PER 0.932, LOC 0.909, mention micro 0.865, the rest unchanged. Session 18 (a pool's title
-# runs on in ordinary words; a programme in ordinary words is no person): INITIATIVE 0.738 →
-# 0.772, PER 0.932 → 0.935, micro 0.929, mention micro 0.869. The pool rule was made on the
-# development sets, but its first form scored 0.694 here and its stops at a table's next cell,
-# a line of chrome and a verb came after reading this set's errors: this set is no longer
-# blind to it. The bars sit a little under the measurement, and at the issue's goal for
-# INITIATIVE.
+# Out of domain: the 80 documents of data/ood/, data/ood2/ and data/ood3/ (each frozen before
+# the tuning it judges), as users see them (bench/entities_ood.py). Document-level F1 on the
+# first two sets (62 documents) before issue 13 (2026-12-01) → shipped (2026-12-02, session
+# 12): micro 0.781 → 0.918, PER 0.648 → 0.903, ORG 0.823 → 0.914, LOC 0.768 → 0.887, LAW
+# 0.861 → 0.972, INITIATIVE 0.503 → 0.738, DATE 0.852 → 0.959, MONEY 0.806 → 0.976; mention
+# level micro 0.701 → 0.860. Sessions 14 and 17 (decided on the development sets): micro 0.927,
+# PER 0.932, LOC 0.920, mention micro 0.867. Session 18 (a pool's title runs on in ordinary
+# words; a programme in ordinary words is no person): INITIATIVE 0.738 → 0.772, micro 0.929.
+# That rule's stops at a table's next cell, a line of chrome and a verb came after reading the
+# first two sets' errors, so data/ood3/ (18 documents dense in initiatives) was written after
+# it by an annotator who never saw it, and frozen before it was scored: there the session moved
+# INITIATIVE 0.676 → 0.746 and micro 0.882 → 0.895. All 80 documents: micro 0.919, PER 0.929,
+# ORG 0.908, LOC 0.923, LAW 0.966, INITIATIVE 0.757, DATE 0.959, MONEY 0.983, mention micro
+# 0.861. The bars sit a little under the measurement, and at the issue's goal for INITIATIVE.
 OOD_MICRO_F1_BAR = 0.91
 OOD_LABEL_F1_BARS = {
     "PER": 0.90,
@@ -120,7 +121,7 @@ def ood(tmp_path_factory: pytest.TempPathFactory) -> DocumentScores:
     render_ood(rendered)
     scores = evaluate_documents(get_finder(get_settings().kb_dir), rendered)
     report(
-        "entities (out of domain, 62 documents)",
+        "entities (out of domain, 80 documents)",
         [f"{'label':<11} {'document F1':>11} {'P':>6} {'R':>6}   {'mention F1':>10}"]
         + [
             f"{label:<11} {d.f1:>11.3f} {d.precision:>6.3f} {d.recall:>6.3f}   "
@@ -132,7 +133,7 @@ def ood(tmp_path_factory: pytest.TempPathFactory) -> DocumentScores:
 
 
 def test_out_of_domain_documents_are_all_scored(ood: DocumentScores) -> None:
-    assert ood.documents == 62
+    assert ood.documents == 80
 
 
 def test_out_of_domain_micro_f1_meets_the_bar(ood: DocumentScores) -> None:
