@@ -32,14 +32,14 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         render_ood(Path(tmp))
         scores = evaluate_documents(finder, Path(tmp))
-        by_set = {}
+        by_set: dict[str, dict[str, float]] = {}
         for source in OOD_SETS:
             out = Path(tmp) / source.name
             render_ood(out, [source])
-            one = evaluate_documents(finder, out)
+            scored = evaluate_documents(finder, out)
             by_set[source.name] = {
-                "documents": one.documents,
-                **{label: one.document_level[label].f1 for label in ("micro", *LABELS)},
+                "documents": scored.documents,
+                **{label: scored.document_level[label].f1 for label in ("micro", *LABELS)},
             }
     commit = subprocess.run(
         ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True
@@ -66,10 +66,10 @@ def main() -> None:
             f"   {m.f1:>10.3f}",
             file=sys.stderr,
         )
-    for name, one in by_set.items():
+    for name, figures in by_set.items():
         print(
-            f"{name}: {one['documents']} documents, micro {one['micro']:.3f}, "
-            f"INITIATIVE {one['INITIATIVE']:.3f}",
+            f"{name}: {figures['documents']:.0f} documents, micro {figures['micro']:.3f}, "
+            f"INITIATIVE {figures['INITIATIVE']:.3f}",
             file=sys.stderr,
         )
 
