@@ -97,7 +97,6 @@ SPLIT_ADDRESS_PATTERN = re.compile(
 # A person: a known first name with the capitalised words after it on the same line ("Emma",
 # "Henrik Ravn Olsen"), or in a reference list the surname first ("Brandt, H. K.", "Nielsen,
 # Lise Kirkegaard").
-_FIRST_NAMES = frozenset(first_names())
 _FIRST = "(?:" + "|".join(sorted(map(re.escape, first_names()), key=len, reverse=True)) + ")"
 _CAPITALISED = r"[A-ZÆØÅ][a-zæøåéü'’]+(?:-[A-ZÆØÅ][a-zæøåéü]+)?"
 PERSON_PATTERN = re.compile(
@@ -411,7 +410,8 @@ def _pool_titles(doc: Doc, text: str, names: dict[int, str], lemmas: Table) -> l
             "til",
             "for",
         ):
-            line = text[text.rfind("\n", 0, token.idx) + 1 : text.find("\n", token.idx)]
+            line_end = text.find("\n", token.idx)
+            line = text[text.rfind("\n", 0, token.idx) + 1 : line_end if line_end >= 0 else None]
             end = _end_of_title(doc, text, token.i + 2, names, lemmas)
             if end > token.i + 2 and "·" not in line:
                 titles.append(Span(doc, token.i, end, label="INITIATIVE"))
@@ -637,7 +637,7 @@ class EntityFinder:
         if (
             span.label_ == "PER"
             and len(span) > 1
-            and span[0].text not in _FIRST_NAMES
+            and span[0].text not in first_names()
             and all(token.is_title and token.lower_ in self.common_words for token in span)
         ):
             return Span(span.doc, span.start, span.end, label="INITIATIVE")
