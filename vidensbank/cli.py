@@ -14,6 +14,8 @@ from vidensbank.settings import get_settings
 
 # How often ``ingest --wait`` looks at its run: a count of statuses, cheap beside the work.
 WAIT_POLL_SECONDS = 0.1
+# How long `serve --workers N` lets a worker take to answer its health check (see cmd_serve).
+WORKER_HEALTHCHECK_SECONDS = 60
 
 
 def cmd_init(_args: argparse.Namespace) -> int:
@@ -324,6 +326,11 @@ def cmd_serve(args: argparse.Namespace) -> int:
         # Uvicorn's access log writes each client's address; web/access_log.py logs the
         # requests without it.
         access_log=False,
+        # With several workers uvicorn kills one that does not answer its health check in
+        # time, with every request it is serving. Under load (32 clients while documents were
+        # embedded) a busy worker missed the default 5 s and was killed in the middle of
+        # answering; only a worker hung this long is replaced.
+        timeout_worker_healthcheck=WORKER_HEALTHCHECK_SECONDS,
     )
     return 0
 
