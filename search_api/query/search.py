@@ -166,9 +166,10 @@ def _analyze(words: tuple[str, ...], target: str) -> dict[str, WordAnalysis]:
     holding the words, analysed three ways. ``title`` through ``da_parts`` gives each word's
     compound parts; ``authors`` through ``da_search`` keeps all but the stop words; ``body.exact``
     (the words as typed) gives each word's document frequency, none for a word no document
-    has. The spell checker's nearest words are asked at the same time, on a thread of its own
-    (the suggester analyses the words as ``body.exact`` does, and names only the missing ones):
-    asked after, for the words found missing, they were a second round trip."""
+    has. Only for such words (a typo, a word the corpus lacks) is the spell checker asked for
+    the nearest ones, in a second round trip: asked beside the term vectors on a thread of its
+    own, for every query, it cost the search as long again (the two requests did not overlap
+    on the machine's two cores) and Elasticsearch a search more."""
     text = " ".join(words)
     starts: dict[int, str] = {}
     offset = 0
@@ -178,7 +179,6 @@ def _analyze(words: tuple[str, ...], target: str) -> dict[str, WordAnalysis]:
     if not _has_danish_chain(target):
         # An index built with the plain standard analyzer (the measured baseline).
         return {}
-    nearest = _LOOKUPS.submit(_nearest_words, text, target)
     with elastic_errors():
         vectors = get_client().termvectors(
             index=target,
@@ -221,8 +221,8 @@ def _analyze(words: tuple[str, ...], target: str) -> dict[str, WordAnalysis]:
         elif documents and stats["doc_freq"] > COMMON_SHARE * documents:
             common |= owners
     corrections: dict[str, list[str]] = {w: [] for w in words}
-    with elastic_errors():
-        suggested = nearest.result()
+    # The suggester analyses its text as ``body.exact`` does: the missing terms stay as they are.
+    suggested = _nearest_words(" ".join(unknown), target) if unknown else {}
     for term, owners in unknown.items():
         for owner in owners:
             corrections[owner] += suggested.get(term, [])
@@ -541,9 +541,6 @@ def _best_pages(response: dict[str, Any]) -> dict[str, int]:
     pages = {hit_id(hit): _best_page(hit) for hit in response["hits"]["hits"]}
     return {document_id: page for document_id, page in pages.items() if page is not None}
 
-
-# The spell checker's lookups, beside the analysis of the same words.
-_LOOKUPS = ThreadPoolExecutor(max_workers=8, thread_name_prefix="word-lookup")
 
 # Queries are embedded one at a time (the model is one), on a thread of their own, so a
 # search's requests to the index run meanwhile: the C engine lets go of the GIL.

@@ -6,6 +6,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
+from search_api.query import search
 from search_api.query.relevance import load_queries
 from tests.helpers import QUERIES_PATH
 from web.app import app
@@ -46,6 +47,27 @@ def test_typo_gets_a_did_you_mean(api: TestClient) -> None:
     # The closest word, not the most frequent one within two edits ("denne").
     body = api.get("/api/search", params={"q": "drenge der græder i frikvarteret"}).json()
     assert body["did_you_mean"].startswith("dreng ")
+
+
+def test_the_spell_checker_is_asked_only_for_words_the_corpus_lacks(
+    api: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The suggester is a search of its own: a query whose words the corpus has does without."""
+    asked: list[str] = []
+    nearest = search._nearest_words
+
+    def spied(text: str, target: str) -> dict[str, list[str]]:
+        asked.append(text)
+        return nearest(text, target)
+
+    monkeypatch.setattr(search, "_nearest_words", spied)
+    monkeypatch.setattr(search, "_WORDS", search._WordCache())
+    known = search.analyze_words(["anbringelse", "af", "børn"])
+    assert asked == [] and not any(a.corrections for a in known.values())
+    typo = search.analyze_words(["anbringelse", "socialstyrelssen"])
+    assert asked == ["socialstyrelssen"]
+    assert typo["socialstyrelssen"].corrections[0] == "socialstyrelsen"
+    assert not typo["anbringelse"].corrections
 
 
 def test_phrase_exclusion_and_or(api: TestClient) -> None:
