@@ -63,6 +63,11 @@ def _model() -> E5:
     return E5(num_threads=1)
 
 
+def load() -> None:
+    """Load the model now, not on the first text (a server process before its first query)."""
+    _model()
+
+
 def embed_passages(texts: Sequence[str]) -> np.ndarray:
     """Unit vectors (one row per text) for passages of documents."""
     if not texts:

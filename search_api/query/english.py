@@ -44,6 +44,13 @@ def is_english(text: str) -> bool:
     return confidence >= MIN_CONFIDENCE
 
 
+def load() -> None:
+    """Load the detector's models and the glossary now, not on the first English-looking query
+    (about 0.6 s each)."""
+    detector(short_texts=True)
+    glossary()
+
+
 @lru_cache(maxsize=1)
 def glossary() -> dict[str, list[str]]:
     entries = yaml.safe_load(GLOSSARY_PATH.read_text(encoding="utf-8"))
