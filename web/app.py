@@ -79,7 +79,7 @@ def _openapi_without_422(app: FastAPI) -> dict[str, Any]:
 
 @asynccontextmanager
 async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
-    # Before the process takes requests: its first searches waited 0.8–1.3 s for models.
+    # Before the process takes requests: its first two searches waited 0.8 and 0.3 s for them.
     await run_in_threadpool(warm_up)
     yield
 

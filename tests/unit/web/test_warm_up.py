@@ -1,5 +1,5 @@
 """A server process loads what searches need before it takes its first request: its first
-searches waited 0.8–1.3 s for them."""
+searches waited 0.8 and 0.3 s for them."""
 
 from fastapi.testclient import TestClient
 
