@@ -10,11 +10,13 @@ under new names. For each number of processes N it runs ``--rounds`` rounds, eac
 (a) the bare engines: for each file, Vidensbank's extraction followed by the entity pipeline,
     in a ``multiprocessing`` pool of N forked processes; the model is loaded once in the parent
     before the fork, as the worker does, and every process is warmed up before timing starts;
-(b) right after, the real pipeline: ``vidensbank ingest --wait --json FOLDER`` through a real
-    Celery worker started here with ``--concurrency N``, on a queue, SQLite file, blob folder
-    and index prefix of its own (fresh for each round, so every file is new), with the
-    project's default settings otherwise. The peak resident set size of any single worker
-    process (main or child) is sampled every 0.2 s while the ingest runs;
+(b) right after, the real pipeline: ``vidensbank ingest --wait --json FOLDER`` through real
+    Celery workers started here as ``scripts/run.sh`` starts them: the pipeline's and the
+    embedding worker (lowest CPU priority), each with ``--concurrency N``, on
+    queues, a SQLite file, blob folder and index prefix of their own (fresh for each round, so
+    every file is new), with the project's default settings otherwise. The peak resident set
+    size of any single process of the pipeline's worker (main or child) is sampled every 0.2 s
+    while the ingest runs;
 (c) in the first round only, after the ingest reports (searchable by words), ``vidensbank
     embed --wait``: when the run is searchable by meaning too, how many distinct passages were
     embedded (copies share theirs) and the embed step's time per passage.
@@ -76,6 +78,8 @@ CONNECTION_VARIABLES = {
     "VB_BROKER_URL",
 }
 RSS_SAMPLE_SECONDS = 0.2
+# scripts/lib.sh's EMBED_WORKER_NICE: the embedding worker's CPU priority.
+EMBED_WORKER_NICE = 19
 WORKER_START_TIMEOUT = 120.0
 # Celery's line for a finished task: "Task enrich.entities[<id>] succeeded in 0.0123s: None".
 TASK_DONE = re.compile(r"Task (?P<name>[\w.:-]+)\[[^\]]+\] succeeded in (?P<seconds>[\d.e-]+)s")
@@ -242,6 +246,53 @@ class Isolation:
             url, basic_auth=(user, password) if user and password else None, request_timeout=60
         )
 
+    def queues(self) -> dict[str, str]:
+        """The queue names this run's settings give: ``queue``, ``ocr_queue``, ``embed_queue``."""
+        code = (
+            "import json; from vidensbank.settings import get_settings as s; "
+            "print(json.dumps({k: v for k, v in s().model_dump().items() if k.endswith('queue')}))"
+        )
+        out = subprocess.run(
+            [sys.executable, "-c", code],
+            cwd=PROJECT_ROOT,
+            env=self.env,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        names: dict[str, str] = json.loads(out)
+        return names
+
+    def start_workers(
+        self, concurrency: int, logs: Path
+    ) -> tuple[subprocess.Popen[bytes], subprocess.Popen[bytes]]:
+        """The workers as ``scripts/run.sh`` starts them with ``VB_WORKER_CONCURRENCY`` set to
+        ``concurrency``: the pipeline's on the pipeline's and the OCR queue, and the embedding
+        worker, at the lowest CPU priority, on the embedding queue. Logs: ``worker.log`` and
+        ``embed-worker.log`` in ``logs``."""
+        names = self.queues()
+        logs.mkdir(parents=True, exist_ok=True)
+        pipeline = start_worker(
+            self,
+            concurrency,
+            logs / "worker.log",
+            queues=[names["queue"], names["ocr_queue"]],
+            node="pipeline",
+        )
+        try:
+            embedding = start_worker(
+                self,
+                concurrency,
+                logs / "embed-worker.log",
+                queues=[names["embed_queue"]],
+                node="embed",
+                nice=EMBED_WORKER_NICE,
+            )
+        except BaseException:
+            stop_worker(pipeline)
+            raise
+        return pipeline, embedding
+
     def elasticsearch_cpu_seconds(self) -> float:
         """CPU time the Elasticsearch node has used since it started (all its threads)."""
         client = self.elasticsearch()
@@ -269,13 +320,23 @@ class Isolation:
             broker.close()
 
 
-def start_worker(isolation: Isolation, concurrency: int, log_path: Path) -> subprocess.Popen[bytes]:
-    """A real Celery worker on the run's queue; returns once it answers a ping (its model is
-    loaded and its pool forked by then)."""
-    node = f"{isolation.name}@%h"
+def start_worker(
+    isolation: Isolation,
+    concurrency: int,
+    log_path: Path,
+    *,
+    queues: list[str] | None = None,
+    node: str | None = None,
+    nice: int = 0,
+) -> subprocess.Popen[bytes]:
+    """A real Celery worker on the run's queues (``queues``, or all the settings name); returns
+    once it answers a ping (its model is loaded and its pool forked by then). With ``nice``, at
+    that lower CPU priority."""
+    node = f"{isolation.name}-{node}@%h" if node else f"{isolation.name}@%h"
     with log_path.open("ab") as log:
         process = subprocess.Popen(
             [
+                *(["nice", "-n", str(nice)] if nice else []),
                 str(VENV_BIN / "celery"),
                 "-A",
                 "vidensbank.celery_app",
@@ -288,6 +349,7 @@ def start_worker(isolation: Isolation, concurrency: int, log_path: Path) -> subp
                 "INFO",
                 "--without-gossip",
                 "--without-mingle",
+                *(["-Q", ",".join(queues)] if queues else []),
             ],
             cwd=PROJECT_ROOT,
             env=isolation.env,
@@ -412,9 +474,10 @@ def task_summary(
 
 
 def run_pipeline(
-    files_dir: Path, processes: int, isolation: Isolation, log_path: Path, *, meaning: bool
+    files_dir: Path, processes: int, isolation: Isolation, logs: Path, *, meaning: bool
 ) -> PipelineResult:
-    """One ingest through a fresh worker; with ``meaning``, also wait until it is embedded."""
+    """One ingest through fresh workers (their logs in ``logs``); with ``meaning``, also wait
+    until it is embedded."""
     subprocess.run(
         [str(VENV_BIN / "vidensbank"), "init"],
         cwd=PROJECT_ROOT,
@@ -422,7 +485,7 @@ def run_pipeline(
         check=True,
         capture_output=True,
     )
-    worker = start_worker(isolation, processes, log_path)
+    worker, embed_worker = isolation.start_workers(processes, logs)
     try:
         with RssSampler(worker.pid) as sampler:
             started = datetime.datetime.now()
@@ -440,7 +503,8 @@ def run_pipeline(
             es_cpu = isolation.elasticsearch_cpu_seconds() - es_cpu_before
             meaning_seconds = None
             if meaning:
-                # The embed step was queued behind the files; now wait until it is done.
+                # The embedding worker has been at it since the first documents were indexed;
+                # now wait until it is done.
                 embedded = subprocess.run(
                     [str(VENV_BIN / "vidensbank"), "embed", "--wait"],
                     cwd=PROJECT_ROOT,
@@ -454,12 +518,16 @@ def run_pipeline(
                 meaning_seconds = round(time.perf_counter() - start, 2)
     finally:
         stop_worker(worker)
+        stop_worker(embed_worker)
     if result.returncode != 0:
         raise RuntimeError(
             f"vidensbank ingest exited with {result.returncode}: {result.stderr[-2000:]}"
         )
     documents = json.loads(result.stdout)["documents"]
-    tasks, first, last = task_summary(log_path.read_text(errors="replace"))
+    tasks, first, last = task_summary(
+        (logs / "worker.log").read_text(errors="replace")
+        + (logs / "embed-worker.log").read_text(errors="replace")
+    )
     ended = started + datetime.timedelta(seconds=seconds)
     mb = 1024 * 1024
     return PipelineResult(
@@ -546,17 +614,15 @@ def main() -> None:
                 )
                 name = f"vbbench-{os.getpid()}-n{processes}-r{number}"
                 isolation = Isolation.create(name, scratch / name)
-                log_path = scratch / f"worker-n{processes}-r{number}.log"
+                logs = scratch / f"logs-n{processes}-r{number}"
                 try:
                     pipeline_rounds.append(
-                        run_pipeline(files_dir, processes, isolation, log_path, meaning=number == 1)
+                        run_pipeline(files_dir, processes, isolation, logs, meaning=number == 1)
                     )
                 finally:
                     isolation.cleanup()
-                    if args.keep_logs is not None:
-                        args.keep_logs.mkdir(parents=True, exist_ok=True)
-                        if log_path.exists():
-                            shutil.copy(log_path, args.keep_logs / log_path.name)
+                    if args.keep_logs is not None and logs.exists():
+                        shutil.copytree(logs, args.keep_logs / logs.name, dirs_exist_ok=True)
                 print(
                     f"{label}: pipeline {pipeline_rounds[-1].seconds:.1f} s",
                     file=sys.stderr,

@@ -97,18 +97,19 @@ start_proxy() {
 }
 
 start() {
-    local i queue ocr_queue
+    local i queue ocr_queue embed_queue
     mkdir -p "$run" "$logs"
     start_elasticsearch
     "$here/start_services.sh" redis pg
     cluster_env
     "$bin/vidensbank" init
-    read -r queue ocr_queue < <("$bin/python" -c \
-        'from vidensbank.settings import get_settings as s; print(s().queue, s().ocr_queue)')
+    read -r queue ocr_queue embed_queue < <("$bin/python" -c \
+        'from vidensbank.settings import get_settings as s; print(s().queue, s().ocr_queue, s().embed_queue)')
     for ((i = 1; i <= VB_WORKER_POOLS; i++)); do
         start_worker "$run" "$logs" "pool$i" "$queue" "$VB_WORKER_CONCURRENCY"
     done
     start_worker "$run" "$logs" ocr-worker "$ocr_queue" 1
+    start_worker "$run" "$logs" embed-worker "$embed_queue" "$VB_WORKER_CONCURRENCY" "$EMBED_WORKER_NICE"
     start_beat "$run" "$logs"
     for ((i = 1; i <= VB_API_PROCESSES; i++)); do
         start_api "$run/api$i.pid" "$logs/api$i.log" "$(api_port "$i")"
@@ -124,6 +125,7 @@ stop() {
     done
     stop_pidfile beat "$run/beat.pid"
     stop_pidfile ocr-worker "$run/ocr-worker.pid"
+    stop_pidfile embed-worker "$run/embed-worker.pid"
     for ((i = 1; i <= VB_WORKER_POOLS; i++)); do
         stop_pidfile "pool$i" "$run/pool$i.pid"
     done

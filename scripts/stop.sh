@@ -5,7 +5,7 @@ here="$(dirname "${BASH_SOURCE[0]}")"
 . "$here/lib.sh"
 run="$VB_VAR/run"
 
-for name in api beat worker ocr-worker; do
+for name in api beat worker ocr-worker embed-worker; do
     stop_pidfile "$name" "$run/$name.pid"
 done
 "$here/stop_services.sh"

@@ -31,15 +31,21 @@ VENV_BIN = Path(sys.executable).parent
 
 
 def start_worker(
-    name: str, log_path: Path, concurrency: int = 2, env: dict[str, str] | None = None
+    name: str,
+    log_path: Path,
+    concurrency: int = 2,
+    env: dict[str, str] | None = None,
+    queues: list[str] | None = None,
+    nice: int = 0,
 ) -> subprocess.Popen[bytes]:
     """A real Celery worker on the broker and queues ``env`` names (the test run's by default:
-    started without -Q, it consumes the OCR queue too); returns once it answers a ping on that
-    broker."""
+    started without -Q, it consumes the OCR and the embedding queue too; only ``queues`` when
+    given), at CPU priority ``nice``; returns once it answers a ping on that broker."""
     env = env or os.environ.copy()
     log = log_path.open("ab")
     process = subprocess.Popen(
         [
+            *(["nice", "-n", str(nice)] if nice else []),
             str(VENV_BIN / "celery"),
             "-A",
             "vidensbank.celery_app",
@@ -52,6 +58,7 @@ def start_worker(
             "INFO",
             "--without-gossip",
             "--without-mingle",
+            *(["-Q", ",".join(queues)] if queues else []),
         ],
         cwd=PROJECT_ROOT,
         env=env,
@@ -102,16 +109,35 @@ def stack(run_dir: Path) -> Iterator[None]:
     # Deleting by wildcard is refused (action.destructive_requires_name), so name each index.
     for index in client.indices.get(index=f"{TEST_PREFIX}-*"):
         client.indices.delete(index=index)
-    redis.Redis.from_url(settings.broker_url).delete(settings.queue, settings.ocr_queue)
+    redis.Redis.from_url(settings.broker_url).delete(
+        settings.queue, settings.ocr_queue, settings.embed_queue
+    )
 
 
 @pytest.fixture(scope="session")
 def worker(stack: None, run_dir: Path) -> Iterator[subprocess.Popen[bytes]]:
     # The corpus's scan is read by OCR, seconds a page (and many more on a busy machine): the
     # test run's 30 s visibility timeout would leave its tasks 19 s. Nothing kills this worker.
+    # Two workers, as scripts/run.sh starts them: the pipeline's, and the embedding worker at the
+    # lowest CPU priority.
     env = os.environ | {"VB_BROKER_VISIBILITY_TIMEOUT": "150"}
-    process = start_worker("main", run_dir / "worker.log", env=env)
+    settings = get_settings()
+    process = start_worker(
+        "main", run_dir / "worker.log", env=env, queues=[settings.queue, settings.ocr_queue]
+    )
+    try:
+        embedding = start_worker(
+            "main-embed",
+            run_dir / "main-embed-worker.log",
+            env=env,
+            queues=[settings.embed_queue],
+            nice=19,
+        )
+    except BaseException:
+        stop_worker(process)
+        raise
     yield process
+    stop_worker(embedding)
     stop_worker(process)
 
 

@@ -62,9 +62,12 @@ STEP_NAMES = {
     "index.documents": "lægge dokumentet i søgeindekset",
     "ocr.documents": "læse de skannede sider med tekstgenkendelse (OCR)",
 }
-# The step with a queue of its own: OCR takes seconds a page, so a long scan waits on its own
-# queue instead of holding up every other document.
+# The steps with a queue of their own: OCR takes seconds a page, so a long scan waits on its own
+# queue instead of holding up every other document; embedding takes a third of a second a
+# passage, and its backlog (a large ingest, a new model) would otherwise keep every file that
+# comes after it from being searchable by its words for as long.
 OCR_STEP = "ocr.documents"
+EMBED_STEP = "embed.documents"
 # How often a worker checks that the broker still has its queue.
 QUEUE_CHECK_SECONDS = 5.0
 
@@ -74,9 +77,13 @@ def _configuration() -> dict[str, Any]:
     return {
         "broker_url": settings.broker_url,
         "task_default_queue": settings.queue,
-        # A worker started without -Q consumes both queues; a deployment may give the OCR
-        # queue workers of its own (README).
-        "task_queues": [Queue(settings.queue), Queue(settings.ocr_queue)],
+        # A worker started without -Q consumes all three queues; scripts/run.sh gives the OCR
+        # and the embedding queue workers of their own (README).
+        "task_queues": [
+            Queue(settings.queue),
+            Queue(settings.ocr_queue),
+            Queue(settings.embed_queue),
+        ],
         "task_acks_late": True,
         "task_reject_on_worker_lost": True,
         "task_ignore_result": True,
@@ -242,6 +249,13 @@ class DocumentTask(PipelineTask):
             _settle_document(document_id, *_failure(self.name, exc))
 
 
+def consumed_queues(worker: Any) -> set[str]:
+    """The queues a starting worker (``worker_init``'s sender) takes tasks from: those its
+    ``-Q`` names, less those its ``-X`` names; every queue without either."""
+    queues = worker.app.amqp.queues
+    return set(queues.consume_from or queues)
+
+
 def enqueue(
     task_name: str, keys: Sequence[int] | Sequence[str], *, pages: int | None = None
 ) -> None:
@@ -249,10 +263,13 @@ def enqueue(
     how many pages they have together, when known."""
     soft, hard = time_limits(pages, task_name)
     settings = get_settings()
+    queue = {OCR_STEP: settings.ocr_queue, EMBED_STEP: settings.embed_queue}.get(
+        task_name, settings.queue
+    )
     app.send_task(
         task_name,
         args=[list(keys)],
-        queue=settings.ocr_queue if task_name == OCR_STEP else settings.queue,
+        queue=queue,
         soft_time_limit=soft,
         time_limit=hard,
     )

@@ -108,6 +108,13 @@ class Settings(BaseSettings):
             "scan does not hold up other documents."
         ),
     )
+    embed_queue: str = Field(
+        default_factory=lambda data: f"{data['queue']}.embed",
+        description=(
+            "Celery queue of the embedding step (default: the queue's name with ``.embed``), "
+            "so documents waiting to be embedded never hold up new files."
+        ),
+    )
     broker_visibility_timeout: int = Field(
         default=900,
         description=(

@@ -3,9 +3,10 @@ and the embed step after it, which makes an indexed document searchable by meani
 
 Documents are indexed without waiting for a refresh: a run becomes searchable once, when it
 is done (``vidensbank ingest --wait`` refreshes the index then), or within a second anyway.
-Embedding is about fifty times slower than the entity pipeline, so it goes through the queue
-behind the files still waiting to be read: a document is found by its words at once and by its
-meaning a little later.
+Embedding is about fifty times slower than the entity pipeline, so it has a queue of its own,
+which ``scripts/run.sh`` gives a worker at the lowest CPU priority: a document is found by its
+words at once and by its meaning a little later, and however many documents wait to be embedded,
+a new file never waits behind them.
 """
 
 from collections.abc import Sequence
@@ -18,7 +19,14 @@ from search_api.index.document import (
     to_index_document,
 )
 from search_api.index.elastic import get_client
-from vidensbank.celery_app import PIPELINE_RETRY, DocumentTask, PipelineTask, app, enqueue
+from vidensbank.celery_app import (
+    EMBED_STEP,
+    PIPELINE_RETRY,
+    DocumentTask,
+    PipelineTask,
+    app,
+    enqueue,
+)
 from vidensbank.settings import get_settings
 from vidensbank.store import documents as document_store
 from vidensbank.store import editions as edition_store
@@ -70,12 +78,12 @@ def index_documents(self: DocumentTask, document_ids: list[str]) -> None:
     if get_settings().embeddings and unembedded:
         # One message for the documents indexed together: a message per document cost the
         # ingest more than their indexing did.
-        enqueue("embed.documents", unembedded)
+        enqueue(EMBED_STEP, unembedded)
 
 
 # Not a DocumentTask: a document that fails to embed (out of time, say) is still searchable
 # by its words and keeps its status; ``vidensbank embed`` queues it again.
-@app.task(name="embed.documents", bind=True, base=PipelineTask, **PIPELINE_RETRY)
+@app.task(name=EMBED_STEP, bind=True, base=PipelineTask, **PIPELINE_RETRY)
 def embed_documents(self: PipelineTask, document_ids: list[str]) -> None:
     for document_id in document_ids:
         _embed_document(document_id)
@@ -123,7 +131,7 @@ def embed_pending(document_ids: Sequence[str] | None = None) -> int:
                 session, embedding_version=EMBEDDING_VERSION
             )
     for document_id in document_ids:
-        enqueue("embed.documents", [document_id])
+        enqueue(EMBED_STEP, [document_id])
     return len(document_ids)
 
 
