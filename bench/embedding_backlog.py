@@ -5,7 +5,8 @@
 Needs Elasticsearch and Redis running (scripts/start_services.sh); starts its own workers the
 way ``scripts/run.sh`` does, on a queue, SQLite file, blob folder and index prefix of their own:
 the pipeline's worker (two processes) on the pipeline's and the OCR queue, and the embedding
-worker (two processes, at the lowest CPU priority) on the embedding queue. Then:
+worker (two processes, which lower their CPU priority to the lowest) on the embedding queue.
+Then:
 
 1. the sample corpus ingested with embeddings off (``vidensbank ingest --wait``);
 2. the workers started again as they ship, and ``vidensbank embed``: every document waits to

@@ -12,11 +12,11 @@ under new names. For each number of processes N it runs ``--rounds`` rounds, eac
     before the fork, as the worker does, and every process is warmed up before timing starts;
 (b) right after, the real pipeline: ``vidensbank ingest --wait --json FOLDER`` through real
     Celery workers started here as ``scripts/run.sh`` starts them: the pipeline's and the
-    embedding worker (lowest CPU priority), each with ``--concurrency N``, on
-    queues, a SQLite file, blob folder and index prefix of their own (fresh for each round, so
-    every file is new), with the project's default settings otherwise. The peak resident set
-    size of any single process of the pipeline's worker (main or child) is sampled every 0.2 s
-    while the ingest runs;
+    embedding worker (which lowers its CPU priority to the lowest), each with ``--concurrency
+    N``, on queues, a SQLite file, blob folder and index prefix of their own (fresh for each
+    round, so every file is new), with the project's default settings otherwise. The peak
+    resident set size of any single process of the pipeline's worker (main or child) is sampled
+    every 0.2 s while the ingest runs;
 (c) in the first round only, after the ingest reports (searchable by words), ``vidensbank
     embed --wait``: when the run is searchable by meaning too, how many distinct passages were
     embedded (copies share theirs) and the embed step's time per passage.
@@ -78,8 +78,6 @@ CONNECTION_VARIABLES = {
     "VB_BROKER_URL",
 }
 RSS_SAMPLE_SECONDS = 0.2
-# scripts/lib.sh's EMBED_WORKER_NICE: the embedding worker's CPU priority.
-EMBED_WORKER_NICE = 19
 WORKER_START_TIMEOUT = 120.0
 # Celery's line for a finished task: "Task enrich.entities[<id>] succeeded in 0.0123s: None".
 TASK_DONE = re.compile(r"Task (?P<name>[\w.:-]+)\[[^\]]+\] succeeded in (?P<seconds>[\d.e-]+)s")
@@ -268,7 +266,7 @@ class Isolation:
     ) -> tuple[subprocess.Popen[bytes], subprocess.Popen[bytes]]:
         """The workers as ``scripts/run.sh`` starts them with ``VB_WORKER_CONCURRENCY`` set to
         ``concurrency``: the pipeline's on the pipeline's and the OCR queue, and the embedding
-        worker, at the lowest CPU priority, on the embedding queue. Logs: ``worker.log`` and
+        worker on the embedding queue. Logs: ``worker.log`` and
         ``embed-worker.log`` in ``logs``."""
         names = self.queues()
         logs.mkdir(parents=True, exist_ok=True)
@@ -286,7 +284,6 @@ class Isolation:
                 logs / "embed-worker.log",
                 queues=[names["embed_queue"]],
                 node="embed",
-                nice=EMBED_WORKER_NICE,
             )
         except BaseException:
             stop_worker(pipeline)
@@ -327,16 +324,13 @@ def start_worker(
     *,
     queues: list[str] | None = None,
     node: str | None = None,
-    nice: int = 0,
 ) -> subprocess.Popen[bytes]:
     """A real Celery worker on the run's queues (``queues``, or all the settings name); returns
-    once it answers a ping (its model is loaded and its pool forked by then). With ``nice``, at
-    that lower CPU priority."""
+    once it answers a ping (its model is loaded and its pool forked by then)."""
     node = f"{isolation.name}-{node}@%h" if node else f"{isolation.name}@%h"
     with log_path.open("ab") as log:
         process = subprocess.Popen(
             [
-                *(["nice", "-n", str(nice)] if nice else []),
                 str(VENV_BIN / "celery"),
                 "-A",
                 "vidensbank.celery_app",

@@ -27,9 +27,9 @@ from vidensbank.celery_app import (
     PIPELINE_RETRY,
     DocumentTask,
     app,
-    consumed_queues,
     enqueue,
     hand_on,
+    only_embeds,
 )
 from vidensbank.settings import get_settings
 from vidensbank.store import corrections as correction_store
@@ -46,10 +46,9 @@ def _load_models(sender: Any, **_kwargs: object) -> None:
     """Load the model (and the editions' MinHash library) in the worker's main process, before
     it forks its children: they share it, and no task's time limit pays for loading it. The
     embedding worker never finds entities, and does without (300 MB less)."""
-    settings = get_settings()
-    if consumed_queues(sender) == {settings.embed_queue}:
+    if only_embeds(sender):
         return
-    get_finder(settings.kb_dir)
+    get_finder(get_settings().kb_dir)
     load_minhash()
     # The model and knowledge base live as long as the worker: the garbage collector need not
     # walk their objects again at every full collection (a few tenths of a second a run), and

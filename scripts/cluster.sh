@@ -109,7 +109,7 @@ start() {
         start_worker "$run" "$logs" "pool$i" "$queue" "$VB_WORKER_CONCURRENCY"
     done
     start_worker "$run" "$logs" ocr-worker "$ocr_queue" 1
-    start_worker "$run" "$logs" embed-worker "$embed_queue" "$VB_WORKER_CONCURRENCY" "$EMBED_WORKER_NICE"
+    start_worker "$run" "$logs" embed-worker "$embed_queue" "$VB_WORKER_CONCURRENCY"
     start_beat "$run" "$logs"
     for ((i = 1; i <= VB_API_PROCESSES; i++)); do
         start_api "$run/api$i.pid" "$logs/api$i.log" "$(api_port "$i")"

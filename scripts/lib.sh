@@ -177,19 +177,15 @@ grant_traverse() {
 # alive PIDFILE: true if the pid file names a running process.
 alive() { [[ -f "$1" ]] && kill -0 "$(cat "$1")" 2>/dev/null; }
 
-# start_worker RUN LOGS NAME QUEUE CONCURRENCY [NICE]: a detached Celery worker, unless it
-# runs; with NICE, at that lower CPU priority (its children inherit it).
+# start_worker RUN LOGS NAME QUEUE CONCURRENCY: a detached Celery worker, unless it runs.
 start_worker() {
     alive "$1/$3.pid" && return 0
     rm -f "$1/$3.pid"
-    (cd "$VB_ROOT" && nice -n "${6:-0}" "$VB_ROOT/.venv/bin/celery" -A vidensbank.celery_app \
-        worker --detach --hostname="$3@%h" -Q "$4" --concurrency="$5" --loglevel=INFO \
+    (cd "$VB_ROOT" && "$VB_ROOT/.venv/bin/celery" -A vidensbank.celery_app worker --detach \
+        --hostname="$3@%h" -Q "$4" --concurrency="$5" --loglevel=INFO \
         --pidfile="$1/$3.pid" --logfile="$2/$3.log")
     log "$3 started on queue $4 (log: $2/$3.log)"
 }
-
-# The lowest CPU priority: the embedding worker takes the time no search, ingest or index wants.
-EMBED_WORKER_NICE=19
 
 # start_api PIDFILE LOGFILE PORT: `vidensbank serve` on PORT, unless it runs; waits up to 60 s
 # for its /healthz.

@@ -34,14 +34,14 @@ mkdir -p "$run" "$VB_VAR/log"
 
 # Three workers: one for the pipeline's queue; one process for the OCR queue, so a long scan is
 # read beside the other documents instead of taking the pipeline's processes; and one for the
-# embedding queue at the lowest CPU priority, so documents are embedded in the time nothing
-# else wants. The queue names come from the settings (VB_QUEUE, VB_OCR_QUEUE,
+# embedding queue, which lowers its own CPU priority to the lowest, so documents are embedded in
+# the time nothing else wants. The queue names come from the settings (VB_QUEUE, VB_OCR_QUEUE,
 # VB_EMBED_QUEUE).
 read -r queue ocr_queue embed_queue < <("$bin/python" -c \
     'from vidensbank.settings import get_settings as s; print(s().queue, s().ocr_queue, s().embed_queue)')
 start_worker "$run" "$VB_VAR/log" worker "$queue" "$VB_WORKER_CONCURRENCY"
 start_worker "$run" "$VB_VAR/log" ocr-worker "$ocr_queue" 1
-start_worker "$run" "$VB_VAR/log" embed-worker "$embed_queue" "$VB_WORKER_CONCURRENCY" "$EMBED_WORKER_NICE"
+start_worker "$run" "$VB_VAR/log" embed-worker "$embed_queue" "$VB_WORKER_CONCURRENCY"
 # Celery beat starts the crawls VB_CRAWL_SCHEDULE names (none by default: it then sleeps).
 start_beat "$run" "$VB_VAR/log"
 

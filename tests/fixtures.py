@@ -36,16 +36,14 @@ def start_worker(
     concurrency: int = 2,
     env: dict[str, str] | None = None,
     queues: list[str] | None = None,
-    nice: int = 0,
 ) -> subprocess.Popen[bytes]:
     """A real Celery worker on the broker and queues ``env`` names (the test run's by default:
     started without -Q, it consumes the OCR and the embedding queue too; only ``queues`` when
-    given), at CPU priority ``nice``; returns once it answers a ping on that broker."""
+    given); returns once it answers a ping on that broker."""
     env = env or os.environ.copy()
     log = log_path.open("ab")
     process = subprocess.Popen(
         [
-            *(["nice", "-n", str(nice)] if nice else []),
             str(VENV_BIN / "celery"),
             "-A",
             "vidensbank.celery_app",
@@ -118,8 +116,7 @@ def stack(run_dir: Path) -> Iterator[None]:
 def worker(stack: None, run_dir: Path) -> Iterator[subprocess.Popen[bytes]]:
     # The corpus's scan is read by OCR, seconds a page (and many more on a busy machine): the
     # test run's 30 s visibility timeout would leave its tasks 19 s. Nothing kills this worker.
-    # Two workers, as scripts/run.sh starts them: the pipeline's, and the embedding worker at the
-    # lowest CPU priority.
+    # Two workers, as scripts/run.sh starts them: the pipeline's, and the embedding worker.
     env = os.environ | {"VB_BROKER_VISIBILITY_TIMEOUT": "150"}
     settings = get_settings()
     process = start_worker(
@@ -131,7 +128,6 @@ def worker(stack: None, run_dir: Path) -> Iterator[subprocess.Popen[bytes]]:
             run_dir / "main-embed-worker.log",
             env=env,
             queues=[settings.embed_queue],
-            nice=19,
         )
     except BaseException:
         stop_worker(process)

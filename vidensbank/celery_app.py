@@ -249,11 +249,11 @@ class DocumentTask(PipelineTask):
             _settle_document(document_id, *_failure(self.name, exc))
 
 
-def consumed_queues(worker: Any) -> set[str]:
-    """The queues a starting worker (``worker_init``'s sender) takes tasks from: those its
-    ``-Q`` names, less those its ``-X`` names; every queue without either."""
+def only_embeds(worker: Any) -> bool:
+    """Whether a starting worker (``worker_init``'s sender) takes tasks from the embedding queue
+    alone (its ``-Q``), as the embedding worker of ``scripts/run.sh`` does."""
     queues = worker.app.amqp.queues
-    return set(queues.consume_from or queues)
+    return set(queues.consume_from or queues) == {get_settings().embed_queue}
 
 
 def enqueue(

@@ -9,7 +9,13 @@ words at once and by its meaning a little later, and however many documents wait
 a new file never waits behind them.
 """
 
+import contextlib
+import os
 from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from celery.signals import worker_init
 
 from nlp_models.embeddings import EMBEDDING_VERSION, embed_passages
 from search_api.index import indexer
@@ -26,6 +32,7 @@ from vidensbank.celery_app import (
     PipelineTask,
     app,
     enqueue,
+    only_embeds,
 )
 from vidensbank.settings import get_settings
 from vidensbank.store import documents as document_store
@@ -79,6 +86,22 @@ def index_documents(self: DocumentTask, document_ids: list[str]) -> None:
         # One message for the documents indexed together: a message per document cost the
         # ingest more than their indexing did.
         enqueue(EMBED_STEP, unembedded)
+
+
+@worker_init.connect
+def _lowest_priority(sender: Any, **_kwargs: object) -> None:
+    """The embedding worker takes only the CPU time nothing else wants, so searches, ingest and
+    indexing go on at their own speed however many documents wait to be embedded. Its main
+    process lowers its priority before it forks its children, who inherit it. The nice value
+    alone is not enough: with the kernel's autogroups (Debian's default) each session is a group
+    that shares the CPU evenly with the others, so a worker in a session of its own (as a
+    detached or containerised one is) took as much as the pipeline's whatever its nice value;
+    the group's priority is lowered too, where the kernel has autogroups."""
+    if not only_embeds(sender):
+        return
+    os.nice(19)
+    with contextlib.suppress(OSError):
+        Path("/proc/self/autogroup").write_text("19")
 
 
 # Not a DocumentTask: a document that fails to embed (out of time, say) is still searchable

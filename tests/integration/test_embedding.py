@@ -89,7 +89,8 @@ def test_new_files_do_not_wait_behind_documents_waiting_to_be_embedded(
     """Workers as scripts/run.sh starts them: the pipeline's on its own and the OCR queue, the
     embedding worker on the embedding queue. While nothing embeds, embedding work piles up on
     its queue, and a new file is still searchable by its words at once; the embedding worker
-    (which does not load the entity model) then makes them all searchable by meaning."""
+    (at the lowest CPU priority, without the entity model) then makes them all searchable by
+    meaning."""
     files = sorted(corpus.glob("*.pdf"))[:2]
     with own_stack("embedkoe", run_dir, VB_EMBEDDINGS="true") as own:
         queue = own.env["VB_QUEUE"]
@@ -116,7 +117,14 @@ def test_new_files_do_not_wait_behind_documents_waiting_to_be_embedded(
         )
         try:
             # Without the entity model the main process holds ~180 MB; with it, ~390.
-            assert psutil.Process(embedding.pid).memory_info().rss < 300 * 1024 * 1024
+            main = psutil.Process(embedding.pid)
+            assert main.memory_info().rss < 300 * 1024 * 1024
+            # At the lowest priority, its children too, and its session's group where the
+            # kernel has them.
+            assert {p.nice() for p in [main, *main.children()]} == {19}
+            group = Path(f"/proc/{embedding.pid}/autogroup")
+            if group.exists():
+                assert group.read_text().split()[-1] == "19"
             # Queued again by the command too: a document embedded twice is embedded once.
             result = own.cli("embed", "--wait", "--timeout", "300", timeout=360)
             assert result.returncode == 0, result.stderr
