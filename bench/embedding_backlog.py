@@ -68,16 +68,12 @@ def vidensbank(isolation: Isolation, *args: str) -> tuple[float, str]:
 
 
 def pending(isolation: Isolation) -> int:
-    code = "from search_api.index.tasks import pending_embeddings; print(pending_embeddings())"
-    out = subprocess.run(
-        [sys.executable, "-c", code],
-        cwd=PROJECT_ROOT,
-        env=isolation.env,
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
-    return int(out.strip())
+    """How many of the run's documents wait to be embedded."""
+    return int(
+        isolation.python(
+            "from search_api.index.tasks import pending_embeddings; print(pending_embeddings())"
+        )
+    )
 
 
 def main() -> None:

@@ -244,13 +244,9 @@ class Isolation:
             url, basic_auth=(user, password) if user and password else None, request_timeout=60
         )
 
-    def queues(self) -> dict[str, str]:
-        """The queue names this run's settings give: ``queue``, ``ocr_queue``, ``embed_queue``."""
-        code = (
-            "import json; from vidensbank.settings import get_settings as s; "
-            "print(json.dumps({k: v for k, v in s().model_dump().items() if k.endswith('queue')}))"
-        )
-        out = subprocess.run(
+    def python(self, code: str) -> str:
+        """What ``code`` prints, run by Python with this run's settings."""
+        return subprocess.run(
             [sys.executable, "-c", code],
             cwd=PROJECT_ROOT,
             env=self.env,
@@ -258,7 +254,16 @@ class Isolation:
             text=True,
             check=True,
         ).stdout
-        names: dict[str, str] = json.loads(out)
+
+    def queues(self) -> dict[str, str]:
+        """The queue names this run's settings give: ``queue``, ``ocr_queue``, ``embed_queue``."""
+        names: dict[str, str] = json.loads(
+            self.python(
+                "import json; from vidensbank.settings import get_settings as s; "
+                "print(json.dumps({k: v for k, v in s().model_dump().items() "
+                "if k.endswith('queue')}))"
+            )
+        )
         return names
 
     def start_workers(
