@@ -3,10 +3,10 @@ and the embed step after it, which makes an indexed document searchable by meani
 
 Documents are indexed without waiting for a refresh: a run becomes searchable once, when it
 is done (``vidensbank ingest --wait`` refreshes the index then), or within a second anyway.
-Embedding is about fifty times slower than the entity pipeline, so it has a queue of its own,
-which ``scripts/run.sh`` gives a worker at the lowest CPU priority: a document is found by its
-words at once and by its meaning a little later, and however many documents wait to be embedded,
-a new file never waits behind them.
+Embedding is about fifty times slower than the entity pipeline, so it has a queue and (in
+``scripts/run.sh``) a worker of its own, which lowers its CPU priority to the lowest: a document
+is found by its words at once and by its meaning a little later, and however many documents
+wait to be embedded, a new file never waits behind them.
 """
 
 import contextlib
