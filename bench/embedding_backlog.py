@@ -34,7 +34,6 @@ from typing import Any
 from ingest_speed import (
     CONNECTION_VARIABLES,
     PROJECT_ROOT,
-    VENV_BIN,
     Isolation,
     machine,
     stop_worker,
@@ -51,20 +50,13 @@ samtale til opfølgningen et halvt år senere.</p></body></html>
 """
 
 
-def vidensbank(isolation: Isolation, *args: str) -> tuple[float, str]:
-    """Run the CLI in the isolation's environment; its wall time and standard output."""
+def vidensbank(isolation: Isolation, *args: str) -> float:
+    """Run the CLI in the isolation's environment; its wall time."""
     start = time.perf_counter()
-    done = subprocess.run(
-        [str(VENV_BIN / "vidensbank"), *args],
-        cwd=PROJECT_ROOT,
-        env=isolation.env,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    done = isolation.cli(*args)
     if done.returncode != 0:
         raise RuntimeError(f"vidensbank {' '.join(args)}: {done.returncode}\n{done.stderr}")
-    return time.perf_counter() - start, done.stdout
+    return time.perf_counter() - start
 
 
 def pending(isolation: Isolation) -> int:
@@ -103,16 +95,16 @@ def main() -> None:
         vidensbank(isolation, "init")
         isolation.env["VB_EMBEDDINGS"] = "false"
         workers = list(isolation.start_workers(2, logs / "words-only"))
-        corpus_s, _ = vidensbank(isolation, "ingest", "--wait", str(corpus))
+        corpus_s = vidensbank(isolation, "ingest", "--wait", str(corpus))
         for worker in workers:
             stop_worker(worker)
         del isolation.env["VB_EMBEDDINGS"]
         workers = list(isolation.start_workers(2, logs / "as-shipped"))
         vidensbank(isolation, "embed")
         backlog = pending(isolation)
-        new_s, _ = vidensbank(isolation, "ingest", "--wait", str(new))
+        new_s = vidensbank(isolation, "ingest", "--wait", str(new))
         backlog_after = pending(isolation)
-        meaning_s, _ = vidensbank(isolation, "embed", "--wait", "--timeout", "1800")
+        meaning_s = vidensbank(isolation, "embed", "--wait", "--timeout", "1800")
         report["figures"] = {
             "corpus_searchable_by_words_s": round(corpus_s, 1),
             "documents_waiting_for_embedding": backlog,

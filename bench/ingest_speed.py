@@ -244,6 +244,17 @@ class Isolation:
             url, basic_auth=(user, password) if user and password else None, request_timeout=60
         )
 
+    def cli(self, *args: str) -> subprocess.CompletedProcess[str]:
+        """``vidensbank ARGS`` with this run's settings (its output captured, not checked)."""
+        return subprocess.run(
+            [str(VENV_BIN / "vidensbank"), *args],
+            cwd=PROJECT_ROOT,
+            env=self.env,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+
     def python(self, code: str) -> str:
         """What ``code`` prints, run by Python with this run's settings."""
         return subprocess.run(
@@ -477,41 +488,23 @@ def run_pipeline(
 ) -> PipelineResult:
     """One ingest through fresh workers (their logs in ``logs``); with ``meaning``, also wait
     until it is embedded."""
-    subprocess.run(
-        [str(VENV_BIN / "vidensbank"), "init"],
-        cwd=PROJECT_ROOT,
-        env=isolation.env,
-        check=True,
-        capture_output=True,
-    )
+    initialised = isolation.cli("init")
+    if initialised.returncode != 0:
+        raise RuntimeError(f"vidensbank init exited with {initialised.returncode}")
     worker, embed_worker = isolation.start_workers(processes, logs)
     try:
         with RssSampler(worker.pid) as sampler:
             started = datetime.datetime.now()
             es_cpu_before = isolation.elasticsearch_cpu_seconds()
             start = time.perf_counter()
-            result = subprocess.run(
-                [str(VENV_BIN / "vidensbank"), "ingest", "--wait", "--json", str(files_dir)],
-                cwd=PROJECT_ROOT,
-                env=isolation.env,
-                capture_output=True,
-                text=True,
-                check=False,
-            )
+            result = isolation.cli("ingest", "--wait", "--json", str(files_dir))
             seconds = time.perf_counter() - start
             es_cpu = isolation.elasticsearch_cpu_seconds() - es_cpu_before
             meaning_seconds = None
             if meaning:
                 # The embedding worker has been at it since the first documents were indexed;
                 # now wait until it is done.
-                embedded = subprocess.run(
-                    [str(VENV_BIN / "vidensbank"), "embed", "--wait"],
-                    cwd=PROJECT_ROOT,
-                    env=isolation.env,
-                    capture_output=True,
-                    text=True,
-                    check=False,
-                )
+                embedded = isolation.cli("embed", "--wait")
                 if embedded.returncode != 0:
                     raise RuntimeError(f"vidensbank embed exited with {embedded.returncode}")
                 meaning_seconds = round(time.perf_counter() - start, 2)
