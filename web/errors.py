@@ -44,6 +44,8 @@ def explain_validation_error(error: dict[str, Any]) -> tuple[int, str]:
     if kind == "too_long":
         return 400, f"Der er for mange værdier af {name} (højst {ctx.get('max_length')})."
     search_filter = FILTERS_BY_NAME.get(field)
+    # Pydantic lists the allowed values in English ("'a', 'b' or 'c'").
+    one_of = str(ctx.get("expected")).replace(" or ", " eller ")
     if kind == INVALID_VALUE and search_filter and search_filter.hint:
         return 400, f"{name.capitalize()} skal være {search_filter.hint}."
     messages = {
@@ -51,9 +53,8 @@ def explain_validation_error(error: dict[str, Any]) -> tuple[int, str]:
         "int_parsing": f"{name.capitalize()} skal være et helt tal.",
         "greater_than_equal": f"{name.capitalize()} skal være mindst {ctx.get('ge')}.",
         "less_than_equal": f"{name.capitalize()} må højst være {ctx.get('le')}.",
-        "literal_error": f"{name.capitalize()} skal være en af: {ctx.get('expected')}.",
-        "enum": f"{name.capitalize()} skal være en af: "
-        f"{str(ctx.get('expected')).replace(' or ', ' eller ')}.",
+        "literal_error": f"{name.capitalize()} skal være en af: {one_of}.",
+        "enum": f"{name.capitalize()} skal være en af: {one_of}.",
         "missing": f"{name.capitalize()} mangler.",
     }
     return 400, messages.get(kind, f"{name.capitalize()} er ugyldig.")

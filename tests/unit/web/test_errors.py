@@ -23,3 +23,13 @@ def test_unknown_error_types_still_get_a_danish_message() -> None:
         400,
         "Parameteren 'foo' er ugyldig.",
     )
+
+
+def test_a_choice_of_values_is_listed_in_danish() -> None:
+    # A Literal parameter (the sort order) and an enum alike: pydantic's "or" is not Danish.
+    for kind in ["literal_error", "enum"]:
+        status, message = explain_validation_error(
+            {"loc": ["query", "sort"], "type": kind, "ctx": {"expected": "'relevance' or 'newest'"}}
+        )
+        assert status == 400
+        assert message.endswith("skal være en af: 'relevance' eller 'newest'.")
