@@ -129,6 +129,8 @@ class Unit(BaseModel):
     corrections: list[str] = Field(default_factory=list)
     # In most documents: it ranks, but a document need not have it.
     common: bool = False
+    # Some document has it as typed (a name or phrase counts as known).
+    known: bool = True
 
 
 class Expansion(BaseModel):
@@ -158,6 +160,12 @@ class Expansion(BaseModel):
     @property
     def positive_text(self) -> str:
         return " ".join(u.text for u in [*self.units, *(u for g in self.any_of for u in g)])
+
+    @property
+    def has_known_word(self) -> bool:
+        """Whether any unit is a word the corpus has (or a name or phrase): a query of none
+        ("xqzvw plmkr") is about nothing the documents hold."""
+        return any(u.known for u in [*self.units, *(u for g in self.any_of for u in g)])
 
     @property
     def is_empty(self) -> bool:

@@ -34,6 +34,8 @@ class WordAnalysis(BaseModel):
     stop: bool
     # No document has it as typed: the corpus' nearest words, best first.
     corrections: list[str] = []
+    # Some document has it as typed.
+    known: bool = True
     # Most documents have it.
     common: bool = False
 
@@ -133,9 +135,13 @@ def expand(
     for unit in alternatives:
         if unit.text in analysis:
             unit.corrections = analysis[unit.text].corrections
+    typed = set(parsed.words)
     for unit in singles:
         if unit.text in analysis:
             unit.corrections = analysis[unit.text].corrections
+            # A Danish word the glossary gave for an English one means something, in whatever
+            # form the documents write it.
+            unit.known = analysis[unit.text].known or (expansion.english and unit.text not in typed)
             unit.common = analysis[unit.text].common
             if options.decompounding:
                 unit.parts = analysis[unit.text].parts

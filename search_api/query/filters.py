@@ -74,7 +74,19 @@ class Filter:
         )
 
     def clause(self, values: Sequence[Any]) -> dict[str, Any]:
-        return {"terms": {self.field: list(values)}}
+        if self.value is not Text:
+            return {"terms": {self.field: list(values)}}
+        # A value written in another case ("EN", "vive", "Rapport") is the same value: the
+        # form shows it checked on the facet's entry, so the search must find what it counts.
+        return {
+            "bool": {
+                "should": [
+                    {"term": {self.field: {"value": value, "case_insensitive": True}}}
+                    for value in values
+                ],
+                "minimum_should_match": 1,
+            }
+        }
 
     def aggregation(self) -> dict[str, Any] | None:
         """The facet's aggregation; None for a filter without a facet."""

@@ -3,6 +3,7 @@
 Both the JSON API and the web pages call these functions, so the two always show the same data."""
 
 import contextlib
+import re
 import threading
 import time
 from collections.abc import Generator, Sequence
@@ -20,7 +21,6 @@ from search_api.index.elastic import elastic_errors, get_client
 from search_api.index.lifecycle import alias_name
 from search_api.query import english
 from search_api.query.builder import (
-    DENSE_CANDIDATES,
     ENGLISH_PAGE_FIELDS,
     FACET_VALUES,
     GROUPS,
@@ -239,9 +239,14 @@ def _analyze(words: tuple[str, ...], target: str) -> dict[str, WordAnalysis]:
     for term, owners in unknown.items():
         for owner in owners:
             corrections[owner] += suggested.get(term, [])
+    unheard = {owner for owners in unknown.values() for owner in owners}
     return {
         w: WordAnalysis(
-            parts=parts[w], stop=w not in kept, common=w in common, corrections=corrections[w]
+            parts=parts[w],
+            stop=w not in kept,
+            common=w in common,
+            corrections=corrections[w],
+            known=w not in unheard,
         )
         for w in words
     }
@@ -300,7 +305,13 @@ def _did_you_mean(expansion: Expansion, text: str) -> str | None:
     corrected = text
     for unit in expansion.units:
         if unit.corrections:
-            corrected = corrected.replace(unit.text, unit.corrections[0], 1)
+            # The word itself, not the same letters inside another word ("anbring" in
+            # "anbringelse anbring").
+            word = re.search(rf"(?<!\w){re.escape(unit.text)}(?!\w)", corrected, re.IGNORECASE)
+            if word:
+                corrected = (
+                    corrected[: word.start()] + unit.corrections[0] + corrected[word.end() :]
+                )
     return corrected if corrected != text else None
 
 
@@ -432,7 +443,7 @@ def _one_ranking(
     if vector is not None:
         leg = dense_query(params, expansion, vector, DENSE_FLOOR, FUSION_WINDOW)
         [by_meaning] = yield [leg]
-        found = _found_by_meaning(by_meaning["hits"]["hits"], parsed)
+        found = _found_by_meaning(by_meaning["hits"]["hits"], parsed, expansion)
     [response] = yield [build_query(params, expansion, options, found)]
     hits = response["hits"]["hits"]
     if not hits:
@@ -458,12 +469,15 @@ def _fused(
     options: QueryOptions,
     embedding: Future[tuple[float, ...]],
 ) -> Plan:
-    window = max(FUSION_WINDOW, params.offset + params.size)
-    words_query = build_query(params, expansion, options, size=window)
+    # The words' ranking reaches the page asked for; the fusion always sees the same first
+    # FUSION_WINDOW of each ranking, so every page is cut from one ranking (a fusion that grew
+    # with the page moved documents between pages: some shown twice, some never).
+    words_query = build_query(
+        params, expansion, options, size=max(FUSION_WINDOW, params.offset + params.size)
+    )
 
     def meaning_query(vector: Sequence[float]) -> dict[str, Any]:
-        # Meaning's ranking beyond its candidates adds nothing (and the node refuses it).
-        return dense_query(params, expansion, vector, DENSE_FLOOR, min(window, DENSE_CANDIDATES))
+        return dense_query(params, expansion, vector, DENSE_FLOOR, FUSION_WINDOW)
 
     if embedding.done():
         # A query embedded before (paging, a repeated search): both rankings in one trip.
@@ -485,8 +499,9 @@ def _fused(
         for h in by_meaning["hits"]["hits"] + response["hits"]["hits"]
         if hit_has_editions(h)
     }
-    words = [hit_id(hit) for hit in response["hits"]["hits"]]
-    representative = {groups[i]: i for i in words}
+    ranked = [hit_id(hit) for hit in response["hits"]["hits"]]
+    words = ranked[:FUSION_WINDOW]
+    representative = {groups[i]: i for i in ranked}
     for hit in by_meaning["hits"]["hits"]:
         representative.setdefault(groups[hit_id(hit)], hit_id(hit))
 
@@ -495,18 +510,28 @@ def _fused(
 
     meaning = standing_for([hit_id(hit) for hit in by_meaning["hits"]["hits"]])
     # Meaning alone (measured without the words) ranks all it finds above the floor.
-    found = _found_by_meaning(by_meaning["hits"]["hits"], parsed) if options.lexical else meaning
+    found = (
+        _found_by_meaning(by_meaning["hits"]["hits"], parsed, expansion)
+        if options.lexical
+        else meaning
+    )
     # Meaning ranks what the words found too, but adds only what it found itself.
     admitted = set(words) | set(standing_for(found))
     fused = fuse([(words, 1.0), ([i for i in meaning if i in admitted], DENSE_WEIGHT)], k=RRF_K)
-    page = list(fused)[params.offset : params.offset + params.size]
+    # Past the fused documents the words' ranking goes on alone.
+    order = [*fused, *(i for i in ranked[FUSION_WINDOW:] if i not in fused)]
+    page = order[params.offset : params.offset + params.size]
+    # Documents meaning found that the words did not: the total and facets are the union's,
+    # which the words' own request could not know.
+    added = [i for i in found if representative[groups[i]] not in set(ranked)]
+    union_query = build_query(params, expansion, options, found, size=0)
     if not page:
-        return _response(response, [], expansion, params.q, None)
+        # Past the last page: nothing to show, but the same total as the pages before.
+        union = (yield [union_query])[0] if added else response
+        return _response(union, [], expansion, params.q, None)
     # One round trip for the rest: the page's snippets and editions; for the documents on it
-    # that only meaning found, their closest passages' pages; and, when meaning added
-    # documents, the union's total and facets (the words' own request could not know them).
-    by_meaning_only = [i for i in page if i not in set(words)]
-    added = [i for i in found if representative[groups[i]] not in set(words)]
+    # that only meaning found, their closest passages' pages; and the union's total and facets.
+    by_meaning_only = [i for i in page if i not in set(ranked)]
     requests = [snippets_query(page, expansion, options)]
     grouped = [groups[i] for i in page if i in multiple]
     if grouped:
@@ -514,13 +539,14 @@ def _fused(
     if by_meaning_only:
         requests.append(closest_pages_query(vector, by_meaning_only))
     if added:
-        requests.append(build_query(params, expansion, options, found, size=0))
+        requests.append(union_query)
     answers = iter((yield requests))
     hits = {hit_id(hit): hit for hit in next(answers)["hits"]["hits"]}
     editions = next(answers) if grouped else None
     pages = _best_pages(next(answers)) if by_meaning_only else {}
     union = next(answers) if added else response
-    shown = [(hits[i], fused[i], pages.get(i)) for i in page if i in hits]
+    # A document past the fused ones has a place in the words' ranking, not a fused score.
+    shown = [(hits[i], fused.get(i), pages.get(i)) for i in page if i in hits]
     return _response(union, shown, expansion, params.q, editions)
 
 
@@ -587,11 +613,15 @@ def _free_text(parsed: ParsedQuery) -> bool:
     return not (parsed.phrases or parsed.excluded)
 
 
-def _found_by_meaning(hits: list[dict[str, Any]], parsed: ParsedQuery) -> list[str]:
+def _found_by_meaning(
+    hits: list[dict[str, Any]], parsed: ParsedQuery, expansion: Expansion
+) -> list[str]:
     """The documents of the vector search that count as found: near the best one. One word
-    is matched by its words: its vector alone is too vague to add documents."""
+    is matched by its words: its vector alone is too vague to add documents. Nor do words no
+    document has: the nearest passages to nonsense are still near each other, so "xqzvw
+    plmkr" found a dozen documents."""
     asked = " ".join([*parsed.words, *parsed.phrases]).split()
-    if not hits or len(asked) < MIN_WORDS_FOR_MEANING:
+    if not hits or len(asked) < MIN_WORDS_FOR_MEANING or not expansion.has_known_word:
         return []
     # For a dot_product field the knn score is (1 + cosine) / 2.
     best = 2 * max(hit["_score"] for hit in hits) - 1

@@ -114,3 +114,40 @@ def test_english_is_answered_without_a_spelling_suggestion(api: TestClient) -> N
     body = api.get("/api/search", params={"q": "support for young people after 18"}).json()
     assert body["results"] and body["did_you_mean"] is None
     assert "Mente du" not in api.get("/", params={"q": "foster care breakdown"}).text
+
+
+def test_words_no_document_has_find_nothing_by_meaning(api: TestClient) -> None:
+    # The nearest passages to nonsense are still near each other: meaning alone found a dozen.
+    for query in ["xqzvw plmkr", "qwxz plmk vbnq"]:
+        body = api.get("/api/search", params={"q": query}).json()
+        assert body["total"] == 0 and body["results"] == [], query
+
+
+def test_pages_are_cut_from_one_ranking_with_one_total(api: TestClient) -> None:
+    # Past the fusion's window (50) the ranking used to change with the page: documents were
+    # shown twice and others never; a page past the end gave the words' total alone.
+    shown: list[str] = []
+    totals = set()
+    for page in range(1, 13):
+        body = api.get("/api/search", params={"q": "børn", "size": 7, "page": page}).json()
+        shown += [r["id"] for r in body["results"]]
+        totals.add(body["total"])
+    [total] = totals
+    assert len(shown) == len(set(shown)) == total > 50
+
+
+def test_a_filter_value_in_another_case_is_the_same_value(api: TestClient) -> None:
+    def total(**filters: str) -> int:
+        return int(api.get("/api/search", params={"q": "", **filters}).json()["total"])
+
+    assert total(language="EN") == total(language="en") > 0
+    assert total(publisher="vive") == total(publisher="VIVE") > 0
+
+
+def test_did_you_mean_corrects_the_misspelt_word_not_the_same_letters_elsewhere(
+    api: TestClient,
+) -> None:
+    # "anbring" is no word of the corpus; its letters begin "anbringelse", which is.
+    body = api.get("/api/search", params={"q": "anbringelse anbring"}).json()
+    assert body["did_you_mean"].startswith("anbringelse ")
+    assert body["did_you_mean"] != "anbringelse anbring"

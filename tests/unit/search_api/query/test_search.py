@@ -27,6 +27,17 @@ def test_did_you_mean_replaces_misspelt_words_but_not_in_english() -> None:
     assert _did_you_mean(Expansion(units=[Unit(text="samvær")]), "samvær") is None
 
 
+def test_did_you_mean_replaces_the_word_not_its_letters_inside_another() -> None:
+    typo = Expansion(
+        units=[Unit(text="anbringelse"), Unit(text="anbring", corrections=["anbringe"])]
+    )
+    assert _did_you_mean(typo, "anbringelse anbring") == "anbringelse anbringe"
+    typo = Expansion(
+        units=[Unit(text="børnetelefonen"), Unit(text="telefo", corrections=["telefon"])]
+    )
+    assert _did_you_mean(typo, "børnetelefonen telefo") == "børnetelefonen telefon"
+
+
 def test_each_word_is_analysed_once_whatever_query_it_comes_in(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
