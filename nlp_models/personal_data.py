@@ -875,7 +875,7 @@ def redact_pages(
             pages=[page for page, old in zip(redacted, pages, strict=True) if page != old],
         )
         # New text: its passages are embedded again, and the old vectors' text is gone.
-        document_store.forget_embedding(session, document_id=document_id)
+        document_store.forget_embeddings(session, document_ids=[document_id])
     document = session.get(Document, document_id)
     if document is not None:
         title = redact(
@@ -884,6 +884,8 @@ def redact_pages(
         )
         if title != document.title:
             document.title = title
+            # Every passage begins with the title.
+            document_store.forget_embeddings(session, document_ids=[document_id])
     return redacted
 
 

@@ -8,7 +8,9 @@ from typing import Any
 
 from elasticsearch import Elasticsearch, NotFoundError
 from elasticsearch.helpers import BulkIndexError, bulk
+from sqlalchemy.orm import Session
 
+from nlp_models.embeddings import EMBEDDING_VERSION
 from search_api.index.analysis import AnalysisOptions
 from search_api.index.document import IndexDocument, stored_vectors, to_index_document
 from search_api.index.elastic import elastic_errors
@@ -21,6 +23,7 @@ from search_api.index.lifecycle import (
     live_mapping_version,
     swap_alias,
 )
+from vidensbank.celery_app import EMBED_STEP, enqueue
 from vidensbank.settings import get_settings
 from vidensbank.store import documents as document_store
 from vidensbank.store import editions as edition_store
@@ -80,14 +83,46 @@ def index_documents(client: Elasticsearch, document_ids: Collection[str]) -> int
     """Index these documents from the database into the live index, in bulk, and make them
     searchable; return how many were indexable (the others are left as they are)."""
     ensure_index(client)
+    written: list[IndexDocument] = []
+
+    def keeping(documents: Iterable[IndexDocument]) -> Iterator[IndexDocument]:
+        for document in documents:
+            written.append(document)
+            yield document
+
     with elastic_errors():
         count, _errors = bulk(
             client,
-            _actions(alias_name(), _database_documents(set(document_ids))),
+            _actions(alias_name(), keeping(_database_documents(set(document_ids)))),
             chunk_size=get_settings().index_bulk_documents,
         )
     refresh(client)
+    with session_scope() as session:
+        unembedded = settle_embeddings(session, written)
+    embed_later(unembedded)
     return count
+
+
+def settle_embeddings(session: Session, written: Sequence[IndexDocument]) -> list[str]:
+    """Record which of the documents just written are searchable by meaning: those written
+    with their passages are; the others are not, whatever was recorded before (their text or
+    title changed, their vectors are not made yet, or they overwrote the passages an embedding
+    had just put in the index). Returns the others, for ``embed_later`` once this commits."""
+    document_store.mark_embedded(
+        session,
+        document_ids=[document.id for document in written if document.passages],
+        embedding_version=EMBEDDING_VERSION,
+    )
+    unembedded = [document.id for document in written if not document.passages]
+    document_store.forget_embeddings(session, document_ids=unembedded)
+    return unembedded
+
+
+def embed_later(document_ids: Sequence[str]) -> None:
+    """Queue the embed step for these documents (one message: a message per document cost an
+    ingest more than its indexing did)."""
+    if get_settings().embeddings and document_ids:
+        enqueue(EMBED_STEP, list(document_ids))
 
 
 def _actions(index: str, documents: Iterable[IndexDocument]) -> Iterator[dict[str, Any]]:

@@ -34,7 +34,6 @@ from vidensbank.celery_app import (
     enqueue,
     only_embeds,
 )
-from vidensbank.settings import get_settings
 from vidensbank.store import documents as document_store
 from vidensbank.store import editions as edition_store
 from vidensbank.store import runs as run_store
@@ -76,16 +75,8 @@ def index_documents(self: DocumentTask, document_ids: list[str]) -> None:
         run_store.settle_items(session, document_ids=indexed, status=ItemStatus.INDEXED)
         # A document whose every passage's vector was already made (the same text before, or
         # a copy) is searchable by meaning already.
-        document_store.mark_embedded(
-            session,
-            document_ids=[body.id for body in bodies if body.passages],
-            embedding_version=EMBEDDING_VERSION,
-        )
-    unembedded = [body.id for body in bodies if not body.passages]
-    if get_settings().embeddings and unembedded:
-        # One message for the documents indexed together: a message per document cost the
-        # ingest more than their indexing did.
-        enqueue(EMBED_STEP, unembedded)
+        unembedded = indexer.settle_embeddings(session, bodies)
+    indexer.embed_later(unembedded)
 
 
 @worker_init.connect
@@ -115,12 +106,14 @@ def embed_documents(self: PipelineTask, document_ids: list[str]) -> None:
 def _embed_document(document_id: str) -> None:
     with session_scope() as session:
         document = document_store.get_document(session, document_id=document_id)
+        # Not skipped when recorded as embedded: an index step that read the document before
+        # its vectors were stored may have written it without its passages after this step
+        # put them in, and queued it again. With its vectors stored that costs one update.
         if (
             document is None
             or document.status != DocumentStatus.INDEXED
             or document.withdrawn_at is not None
             or document.held_at is not None
-            or document.embedding_version == EMBEDDING_VERSION
         ):
             return
         passages = document_passages(document)

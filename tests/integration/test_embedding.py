@@ -3,6 +3,7 @@ on a queue of their own that new files never wait behind, and a passage is embed
 whatever copies and reindexes follow."""
 
 import shutil
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -81,6 +82,41 @@ def test_a_copy_and_a_reindex_embed_nothing_again(embedded: tuple[Stack, Path]) 
     assert result.returncode == 0, result.stderr
     assert documents_with_passages(own) == FILES + 1
     assert vector_rows(own) == rows
+
+
+def test_a_document_written_without_its_passages_is_embedded_again(
+    embedded: tuple[Stack, Path],
+) -> None:
+    """Whatever the database recorded: a new title (a redaction changes one) gives every
+    passage new text, so a reindex writes the document without passages; it is then queued
+    and embedded again instead of staying out of the search by meaning for good."""
+    own, _folder = embedded
+    with own.session() as session:
+        document = session.scalars(select(Document).order_by(Document.id)).first()
+        assert document is not None and document.embedding_version == EMBEDDING_VERSION
+        document_id = document.id
+        document.title = f"{document.title} (rettet)"
+    result = own.cli("reindex", document_id)
+    assert result.returncode == 0, result.stderr
+    client = get_client()
+    query = {
+        "bool": {
+            "filter": [
+                {"ids": {"values": [document_id]}},
+                {"nested": {"path": "passages", "query": {"exists": {"field": "passages.vector"}}}},
+            ]
+        }
+    }
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        client.indices.refresh(index=own.alias)
+        if client.count(index=own.alias, query=query)["count"] == 1:
+            break
+        time.sleep(0.5)
+    assert client.count(index=own.alias, query=query)["count"] == 1
+    with own.session() as session:
+        document = session.get(Document, document_id)
+        assert document is not None and document.embedding_version == EMBEDDING_VERSION
 
 
 def test_new_files_do_not_wait_behind_documents_waiting_to_be_embedded(

@@ -240,10 +240,13 @@ def unembedded_document_ids(session: Session, *, embedding_version: str) -> list
     )
 
 
-def forget_embedding(session: Session, *, document_id: str) -> None:
-    """The document's text changed in place: its passages are to be embedded again."""
+def forget_embeddings(session: Session, *, document_ids: Sequence[str]) -> None:
+    """The documents' passages are to be embedded again: their text or title changed, or the
+    index holds them without their passages."""
+    if not document_ids:
+        return
     session.execute(
-        update(DOCUMENTS).where(DOCUMENTS.c.id == document_id).values(embedding_version=None)
+        update(DOCUMENTS).where(DOCUMENTS.c.id.in_(document_ids)).values(embedding_version=None)
     )
 
 
