@@ -423,6 +423,10 @@ def plan_search(params: SearchParams, options: QueryOptions, target: str) -> Pla
         if not known.is_empty:
             embedding = _EMBEDDER.submit(embed_query, _meaning_text(parsed, known))
     expansion = expand(parsed, options, lambda words: analyze_words(words, target))
+    if expansion.is_empty and parsed.words:
+        # English function words alone ("what is this about"): nothing was asked about, and
+        # an empty query would list every document.
+        return SearchResponse(total=0, results=[], facets={}, did_you_mean=None)
     if embedding is not None and params.sort == "relevance":
         return (yield from _fused(params, parsed, expansion, options, embedding))
     vector = embedding.result() if embedding is not None else None
