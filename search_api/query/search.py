@@ -445,9 +445,9 @@ def _one_ranking(
     the few shown: for every candidate it cost more than the vector search."""
     found: list[str] = []
     if vector is not None:
-        leg = dense_query(params, expansion, vector, DENSE_FLOOR, FUSION_WINDOW)
-        [by_meaning] = yield [leg]
-        found = _found_by_meaning(by_meaning["hits"]["hits"], parsed, expansion)
+        found = _found_by_meaning(
+            (yield _meaning_requests(params, expansion, vector)), parsed, expansion
+        )
     [response] = yield [build_query(params, expansion, options, found)]
     hits = response["hits"]["hits"]
     if not hits:
@@ -480,18 +480,19 @@ def _fused(
         params, expansion, options, size=max(FUSION_WINDOW, params.offset + params.size)
     )
 
-    def meaning_query(vector: Sequence[float]) -> dict[str, Any]:
-        return dense_query(params, expansion, vector, DENSE_FLOOR, FUSION_WINDOW)
-
     if embedding.done():
         # A query embedded before (paging, a repeated search): both rankings in one trip.
         vector = embedding.result()
-        by_meaning, response = yield [meaning_query(vector), words_query]
+        *by_meaning_answers, response = yield [
+            *_meaning_requests(params, expansion, vector),
+            words_query,
+        ]
     else:
         # The words' search runs while the query is being embedded, which takes longer.
         [response] = yield [words_query]
         vector = embedding.result()
-        [by_meaning] = yield [meaning_query(vector)]
+        by_meaning_answers = yield _meaning_requests(params, expansion, vector)
+    by_meaning = by_meaning_answers[0]
     # The words' hits are one per edition group already (collapsed); meaning's stand for their
     # group too, by the member the words ranked when they found one.
     groups = {
@@ -514,11 +515,7 @@ def _fused(
 
     meaning = standing_for([hit_id(hit) for hit in by_meaning["hits"]["hits"]])
     # Meaning alone (measured without the words) ranks all it finds above the floor.
-    found = (
-        _found_by_meaning(by_meaning["hits"]["hits"], parsed, expansion)
-        if options.lexical
-        else meaning
-    )
+    found = _found_by_meaning(by_meaning_answers, parsed, expansion) if options.lexical else meaning
     # Meaning ranks what the words found too, but adds only what it found itself.
     admitted = set(words) | set(standing_for(found))
     fused = fuse([(words, 1.0), ([i for i in meaning if i in admitted], DENSE_WEIGHT)], k=RRF_K)
@@ -617,18 +614,34 @@ def _free_text(parsed: ParsedQuery) -> bool:
     return not (parsed.phrases or parsed.excluded)
 
 
+def _meaning_requests(
+    params: SearchParams, expansion: Expansion, vector: Sequence[float]
+) -> list[dict[str, Any]]:
+    """Meaning's ranking under the filters and, when a filter is set, the closest document
+    without them (see ``_found_by_meaning``)."""
+    requests = [dense_query(params, expansion, vector, DENSE_FLOOR, FUSION_WINDOW)]
+    if params.active_filters():
+        requests.append(dense_query(SearchParams(q=params.q), expansion, vector, DENSE_FLOOR, 1))
+    return requests
+
+
 def _found_by_meaning(
-    hits: list[dict[str, Any]], parsed: ParsedQuery, expansion: Expansion
+    answers: list[dict[str, Any]], parsed: ParsedQuery, expansion: Expansion
 ) -> list[str]:
-    """The documents of the vector search that count as found: near the best one. One word
-    is matched by its words: its vector alone is too vague to add documents. Nor do words no
-    document has: the nearest passages to nonsense are still near each other, so "xqzvw
-    plmkr" found a dozen documents."""
+    """The documents of the vector search (the first of ``_meaning_requests``' answers) that
+    count as found: near the closest one of the whole corpus, filtered or not. Measured from
+    the closest within a filter, a filter let in documents the same search without it did
+    not count, so a facet's count was not what choosing it gave. One word is matched by its
+    words: its vector alone is too vague to add documents. Nor do words no document has: the
+    nearest passages to nonsense are still near each other, so "xqzvw plmkr" found a dozen
+    documents."""
+    hits = answers[0]["hits"]["hits"]
     asked = " ".join([*parsed.words, *parsed.phrases]).split()
     if not hits or len(asked) < MIN_WORDS_FOR_MEANING or not expansion.has_known_word:
         return []
+    closest = [hit for answer in answers for hit in answer["hits"]["hits"]]
     # For a dot_product field the knn score is (1 + cosine) / 2.
-    best = 2 * max(hit["_score"] for hit in hits) - 1
+    best = 2 * max(hit["_score"] for hit in closest) - 1
     cutoff = (1 + max(best - DENSE_MARGIN, DENSE_FLOOR)) / 2
     return [hit_id(hit) for hit in hits if hit["_score"] >= cutoff]
 
