@@ -149,6 +149,27 @@ class RangeFilter(Filter):
         text = str(value).strip()
         return f"{text} {self.unit}" if text.isdigit() else text
 
+    def holding(self, counted: Mapping[str, int]) -> dict[str, int]:
+        """The facet's counts as choosing each value gives them, most first: a value finds the
+        documents whose range holds all of it, so its count is the sum of the counts of every
+        stated range that holds it (a document states one). "10-14 år" counted its own single
+        document, and choosing it gave eight."""
+        ranges = {value: self.parse(value) for value in counted}
+
+        def holds(outer: AgeRange | None, inner: AgeRange) -> bool:
+            if outer is None or outer.from_age > inner.from_age:
+                return False
+            if outer.to_age is None:
+                return True
+            return inner.to_age is not None and outer.to_age >= inner.to_age
+
+        counts = {
+            value: sum(n for other, n in counted.items() if holds(ranges[other], inner))
+            for value, inner in ranges.items()
+            if inner is not None
+        }
+        return dict(sorted(counts.items(), key=lambda item: (-item[1], item[0])))
+
 
 # In the order the page shows the facets.
 FILTERS: tuple[Filter, ...] = (

@@ -39,7 +39,7 @@ from search_api.query.builder import (
     snippets_query,
 )
 from search_api.query.expansion import WordAnalysis, expand, get_linker
-from search_api.query.filters import FILTERS, Filter
+from search_api.query.filters import FILTERS, Filter, RangeFilter
 from search_api.query.parser import ParsedQuery, parse_query
 from search_api.query.results import (
     Autocomplete,
@@ -326,18 +326,21 @@ def show_value(search_filter: Filter, value: Any) -> str:
 
 def _facets(response: dict[str, Any]) -> dict[str, list[FacetValue]]:
     aggregations = response.get("aggregations", {})
-    return {
-        f.name: [
-            FacetValue(
-                value=str(bucket["key"]),
-                label=show_value(f, bucket["key"]),
-                count=bucket.get(GROUPS, {}).get("value", bucket["doc_count"]),
-            )
+    facets: dict[str, list[FacetValue]] = {}
+    for f in FILTERS:
+        if f.name not in aggregations:
+            continue
+        counts = {
+            str(bucket["key"]): bucket.get(GROUPS, {}).get("value", bucket["doc_count"])
             for bucket in aggregations[f.name][FACET_VALUES]["buckets"]
+        }
+        if isinstance(f, RangeFilter):
+            counts = f.holding(counts)
+        facets[f.name] = [
+            FacetValue(value=value, label=show_value(f, value), count=count)
+            for value, count in counts.items()
         ]
-        for f in FILTERS
-        if f.name in aggregations
-    }
+    return facets
 
 
 # A search's requests to the index, step by step: the plan yields the bodies of each step (sent

@@ -169,3 +169,13 @@ def test_choosing_a_facet_value_gives_its_count_and_only_narrows(
             ).json()
             assert body["total"] == value["count"], (name, value)
             assert {r["id"] for r in body["results"]} <= shown, (name, value)
+
+
+def test_an_age_facet_counts_what_choosing_it_finds(api: TestClient) -> None:
+    # An age finds every document whose target age holds it; the facet counted only the
+    # documents that state that very range ("10-14 år": 1, choosing it gave 8).
+    facet = api.get("/api/search", params={"q": ""}).json()["facets"]["target_age"]
+    assert facet
+    for value in facet:
+        body = api.get("/api/search", params={"q": "", "target_age": value["value"]}).json()
+        assert body["total"] == value["count"], value

@@ -10,7 +10,7 @@ from pydantic import ValidationError
 
 from ingest.metadata import AgeRange, parse_age_range, stored_age_range
 from search_api.query.builder import FACET_VALUES, Expansion, SearchParams, build_query
-from search_api.query.filters import FILTERS, FILTERS_BY_NAME
+from search_api.query.filters import FILTERS, FILTERS_BY_NAME, RangeFilter
 from search_api.query.parser import parse_query
 from tests.helpers import PROJECT_ROOT
 from web.app import app
@@ -241,3 +241,17 @@ def test_a_bad_target_age_gets_a_danish_400() -> None:
     response = TestClient(app).get("/api/search", params={"target_age": "ti år"})
     assert response.status_code == 400
     assert response.json()["error"].startswith("Målgruppe skal være en alder i år")
+
+
+def test_an_age_facet_counts_what_choosing_each_value_finds() -> None:
+    ages = FILTERS_BY_NAME["target_age"]
+    assert isinstance(ages, RangeFilter)
+    counted = {"10-14 år": 1, "6-17 år": 2, "12-17 år": 4, "14+ år": 3, "0-99 år": 0}
+    # "10-14 år" is held by "6-17 år" too; "14+ år" only by itself; the most first.
+    assert ages.holding(counted) == {
+        "12-17 år": 6,
+        "10-14 år": 3,
+        "14+ år": 3,
+        "6-17 år": 2,
+        "0-99 år": 0,
+    }
