@@ -514,14 +514,26 @@ def snippets_query(ids: list[str], expansion: Expansion, options: QueryOptions) 
     }
 
 
+# The name of the inner hits that hold an edition group's members.
+MEMBERS = "members"
+
+
 def editions_query(groups: list[str]) -> dict[str, Any]:
-    """The members of these edition groups, oldest publication first, and how many each has."""
+    """The members of these edition groups, oldest publication first, at most MAX_EDITIONS of
+    each: sorted together, one group of many editions took the places of the others'."""
     return {
         "query": {"terms": {EDITION_GROUP: groups}},
-        "size": len(groups) * MAX_EDITIONS,
-        "_source": SHOWN_FIELDS,
-        "sort": [{"published": {"order": "asc", "missing": "_last"}}, {"id": "asc"}],
-        "aggs": {GROUPS: {"terms": {"field": EDITION_GROUP, "size": len(groups)}}},
+        "size": len(groups),
+        "_source": False,
+        "collapse": {
+            "field": EDITION_GROUP,
+            "inner_hits": {
+                "name": MEMBERS,
+                "size": MAX_EDITIONS,
+                "_source": SHOWN_FIELDS,
+                "sort": [{"published": {"order": "asc", "missing": "_last"}}, {"id": "asc"}],
+            },
+        },
     }
 
 

@@ -25,6 +25,7 @@ from search_api.query.builder import (
     FACET_VALUES,
     GROUPS,
     MAX_RESULT_WINDOW,
+    MEMBERS,
     Expansion,
     QueryOptions,
     SearchParams,
@@ -102,7 +103,8 @@ def _result(
 def _editions(response: dict[str, Any] | None) -> dict[str, list[Edition]]:
     """The members of each edition group an ``editions_query`` asked for."""
     found: dict[str, list[Edition]] = {}
-    for hit in response["hits"]["hits"] if response else []:
+    groups = response["hits"]["hits"] if response else []
+    for hit in (m for g in groups for m in g["inner_hits"][MEMBERS]["hits"]["hits"]):
         source = hit["_source"]
         found.setdefault(hit_group(hit), []).append(
             Edition(

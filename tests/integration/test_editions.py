@@ -13,6 +13,9 @@ import pytest
 
 from sample_corpus.sources import write_manifest
 from search_api.index.elastic import get_client
+from search_api.query import builder
+from search_api.query import search as search_module
+from search_api.query.builder import SHOWN_FIELDS, hit_group
 from tests.editions import OTHER_REPORT, REPORT, as_web_page, render, second_edition, spec
 from tests.fixtures import start_worker, stop_worker
 from tests.helpers import ingest
@@ -119,3 +122,17 @@ def test_each_page_of_the_group_shows_the_other_editions(
     assert "Andre udgaver" not in other
     results = httpx.get(f"{url}/", params={"q": QUERY}, timeout=30).text
     assert "3 udgaver" in results
+
+
+def test_each_group_lists_at_most_its_share_of_editions(
+    editions: tuple[Stack, dict[str, str], str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Sorted together, one group of many editions took the places of the others' (the trio
+    stands in for a group of more than MAX_EDITIONS)."""
+    own, ids, _url = editions
+    monkeypatch.setattr(builder, "MAX_EDITIONS", 2)
+    body = {"query": {"ids": {"values": [ids["pdf"], ids["other"]]}}, "_source": SHOWN_FIELDS}
+    groups = [hit_group(h) for h in get_client().search(index=own.alias, body=body)["hits"]["hits"]]
+    response = get_client().search(index=own.alias, body=builder.editions_query(groups)).body
+    members = search_module._editions(response)
+    assert sorted(len(listed) for listed in members.values()) == [1, 2]
