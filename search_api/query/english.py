@@ -44,6 +44,12 @@ def is_english(text: str) -> bool:
     return confidence >= MIN_CONFIDENCE
 
 
+def is_glossary_word(word: str) -> bool:
+    """Whether the glossary knows a word as English ("families"): not a Danish misspelling."""
+    words = normalise(word)
+    return bool(words) and _lookup(words) is not None
+
+
 def load() -> None:
     """Load the detector's models (0.4 s) and the glossary now, not on the first query of two
     words or more."""

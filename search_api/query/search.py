@@ -300,13 +300,14 @@ MAX_CORRECTIONS = 3
 
 
 def _did_you_mean(expansion: Expansion, text: str) -> str | None:
-    """The query with each misspelt word replaced by the corpus' nearest word;
-    never for an English query, whose English words the Danish corpus lacks."""
+    """The query with each misspelt word replaced by the corpus' nearest word; never for an
+    English query, whose English words the Danish corpus lacks, nor for an English word of a
+    query too short to tell its language ("foster families Denmark": not "familien")."""
     if expansion.english:
         return None
     corrected = text
     for unit in expansion.units:
-        if unit.corrections:
+        if unit.corrections and not english.is_glossary_word(unit.text):
             # The word itself, not the same letters inside another word ("anbring" in
             # "anbringelse anbring").
             word = re.search(rf"(?<!\w){re.escape(unit.text)}(?!\w)", corrected, re.IGNORECASE)

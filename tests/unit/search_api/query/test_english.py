@@ -2,7 +2,7 @@
 
 import pytest
 
-from search_api.query.english import danish_terms, glossary, is_english
+from search_api.query.english import danish_terms, glossary, is_english, is_glossary_word
 
 
 @pytest.mark.parametrize(
@@ -38,3 +38,17 @@ def test_the_glossary_maps_to_danish_words() -> None:
     assert all(
         values and all(isinstance(v, str) and v for v in values) for values in entries.values()
     )
+
+
+@pytest.mark.parametrize(
+    ("word", "known"),
+    [
+        ("families", True),
+        ("Denmark", True),
+        ("care", True),
+        ("familien", False),
+        ("drengge", False),
+    ],
+)
+def test_glossary_words_are_told_from_danish_misspellings(word: str, known: bool) -> None:
+    assert is_glossary_word(word) is known
