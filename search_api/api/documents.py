@@ -165,16 +165,17 @@ def withdraw(account: Account, document_id: str, reason: str) -> None:
         raise BadRequestError(f"Begrundelsen må højst have {MAX_REASON_CHARS} tegn.")
     with session_scope() as session:
         document = _document_or_404(session, document_id)
-        if document.withdrawn_at is not None:
-            return
-        document_store.withdraw_document(session, document_id=document_id, reason=reason)
-        audit.record(
-            session,
-            actor=account.email,
-            action="document.withdraw",
-            target=f"dokument:{document_id}",
-            after={"reason": reason},
-        )
+        if document.withdrawn_at is None:
+            document_store.withdraw_document(session, document_id=document_id, reason=reason)
+            audit.record(
+                session,
+                actor=account.email,
+                action="document.withdraw",
+                target=f"dokument:{document_id}",
+                after={"reason": reason},
+            )
+    # Also when it was already withdrawn: a first try that Elasticsearch refused left it
+    # searchable, and trying again is how the curator takes it out.
     client = get_client()
     indexer.delete_documents(client, [document_id])
     indexer.refresh(client)
@@ -185,19 +186,20 @@ def restore(account: Account, document_id: str) -> None:
     when the pipeline gets there with a new file of it."""
     with session_scope() as session:
         document = _document_or_404(session, document_id)
-        if document.withdrawn_at is None:
-            return
-        before = {"reason": document.withdrawn_reason}
         status = document.status
         screened = document.screening_version == SCREENING_VERSION
-        document_store.restore_document(session, document_id=document_id)
-        audit.record(
-            session,
-            actor=account.email,
-            action="document.restore",
-            target=f"dokument:{document_id}",
-            before=before,
-        )
+        if document.withdrawn_at is not None:
+            before = {"reason": document.withdrawn_reason}
+            document_store.restore_document(session, document_id=document_id)
+            audit.record(
+                session,
+                actor=account.email,
+                action="document.restore",
+                target=f"dokument:{document_id}",
+                before=before,
+            )
+    # Also when it was restored already: a first try that Elasticsearch refused left it out of
+    # the index, and trying again is how the curator brings it back.
     if screened and status in (DocumentStatus.ENRICHED, DocumentStatus.INDEXED):
         indexer.index_documents(get_client(), [document_id])
     elif status in (DocumentStatus.EXTRACTED, DocumentStatus.ENRICHED, DocumentStatus.INDEXED):

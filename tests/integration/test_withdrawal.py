@@ -5,12 +5,15 @@ restoring it makes it searchable again. Both steps are in the audit trail."""
 from pathlib import Path
 from typing import Any
 
+import pytest
 from fastapi.testclient import TestClient
 
+from search_api.index import indexer
 from search_api.query import search
 from search_api.query.builder import SearchParams
 from tests.accounts import add, csrf, logged_in
 from tests.helpers import ingest
+from vidensbank.errors import DependencyUnavailableError
 from web.app import app
 
 REASON = "Rapporten er erstattet af en ny udgave."
@@ -73,3 +76,48 @@ def test_withdraw_survives_reingest_and_restore_brings_it_back(
     events = admin.get("/api/audit", params={"actor": "tilbagetraek@eksempel.dk"}).json()
     assert [e["action"] for e in events][:2] == ["document.restore", "document.withdraw"]
     assert events[1]["after"] == {"reason": REASON}
+
+
+def test_trying_again_after_the_index_refused_finishes_the_job(
+    corpus_report: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The database commits before Elasticsearch is asked: when it refuses (503), a second try
+    must still take the document out of the index, or put it back."""
+    document = next(
+        d
+        for d in corpus_report["documents"]
+        if d["status"] == "indexed" and d["filename"].endswith(".html")
+    )
+    document_id = document["id"]
+    title = TestClient(app).get(f"/api/documents/{document_id}").json()["title"]
+    add("genforsoeg@eksempel.dk")
+    curator = logged_in("genforsoeg@eksempel.dk")
+    token = csrf(curator.get(f"/dokument/{document_id}").text)
+
+    def refuse_once(name: str) -> None:
+        real = getattr(indexer, name)
+        calls: list[int] = []
+
+        def refused(*args: Any, **kwargs: Any) -> Any:
+            calls.append(1)
+            if len(calls) == 1:
+                raise DependencyUnavailableError("Søgemaskinen svarer ikke lige nu.")
+            return real(*args, **kwargs)
+
+        monkeypatch.setattr(indexer, name, refused)
+
+    refuse_once("delete_documents")
+    form = {"csrf_token": token, "reason": REASON}
+    path = f"/dokument/{document_id}/tilbagetraek"
+    assert curator.post(path, data=form).status_code == 503
+    assert found(title, document_id)
+    assert curator.post(path, data=form, follow_redirects=False).status_code == 303
+    assert not found(title, document_id)
+
+    refuse_once("index_documents")
+    path = f"/dokument/{document_id}/gendan"
+    assert curator.post(path, data={"csrf_token": token}).status_code == 503
+    assert not found(title, document_id)
+    restored = curator.post(path, data={"csrf_token": token}, follow_redirects=False)
+    assert restored.status_code == 303
+    assert found(title, document_id)
