@@ -4,7 +4,7 @@ the three ways out — redact a finding, release the document, or withdraw it (`
 The audit trail names a finding by its kind, page and key, never by its text.
 """
 
-from sqlalchemy import delete, func, or_
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from nlp_models.personal_data import TITLE_PAGE, Kind, redact_pages, redacted_keys
@@ -83,16 +83,13 @@ def documents_to_review() -> list[HeldDocumentPublic]:
 
 
 def _show(document_id: str) -> None:
-    """Put the document's current state in the index now (out, when it is held), and let the
-    pipeline find its entities again."""
+    """Let the pipeline find the document's entities again and index it, then put its current
+    state in the index now (out, when it is held). Queued first: when Elasticsearch refuses
+    the second part, the pipeline still replaces the text the index holds."""
+    enqueue("enrich.documents", [document_id])
     client = get_client()
     indexer.delete_documents(client, [document_id])
     indexer.index_documents(client, [document_id])
-    with session_scope() as session:
-        document = session.get(Document, document_id)
-        if document is not None:
-            document.model_version = None  # so the enrich step does not skip it
-    enqueue("enrich.documents", [document_id])
 
 
 def redact(account: Account, document_id: str, finding_id: int) -> None:
@@ -118,16 +115,15 @@ def redact(account: Account, document_id: str, finding_id: int) -> None:
             keys=redacted_keys(session, document_ids=[document_id])[document_id],
         )
         # The entities are found again from the redacted text; until then none that says it.
+        # Compared here, not by SQL lower(), which SQLite applies to ASCII letters only.
         said = words.casefold()
-        session.execute(
-            delete(Entity).where(
-                Entity.document_id == document_id,
-                or_(
-                    func.lower(Entity.text).contains(said, autoescape=True),
-                    func.lower(Entity.canonical).contains(said, autoescape=True),
-                ),
-            )
-        )
+        saying = [
+            entity.id
+            for entity in session.scalars(select(Entity).where(Entity.document_id == document_id))
+            if said in entity.text.casefold() or said in entity.canonical.casefold()
+        ]
+        session.execute(delete(Entity).where(Entity.id.in_(saying)))
+        document.model_version = None  # so the enrich step does not skip it
         session.execute(
             delete(PersonalDataFinding).where(
                 PersonalDataFinding.document_id == document_id, PersonalDataFinding.key == key

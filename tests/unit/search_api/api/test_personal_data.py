@@ -1,0 +1,72 @@
+"""Redacting a finding, on a real SQLite database; what the index is then told is the
+integration tests' business (``_show`` is recorded here, not run)."""
+
+import pytest
+from sqlalchemy import select
+
+from nlp_models.personal_data import Kind, finding_key
+from search_api.api import personal_data
+from tests.documents import store_document
+from vidensbank.accounts import Account
+from vidensbank.store import documents as document_store
+from vidensbank.store import personal_data as personal_store
+from vidensbank.store.db import migrate, session_scope
+from vidensbank.store.documents import Document, Entity, EntityRow
+from vidensbank.store.personal_data import FindingRow, PersonalDataFinding
+from vidensbank.store.users import Role
+
+DOCUMENT = "skjul-forælders-navn"
+PARENT = "Åse Ørsted"
+PAGE = f"Barnets mor, {PARENT}, deltog i mødet med Socialstyrelsen."
+
+
+def test_a_redacted_name_leaves_the_entities_also_when_it_begins_with_a_danish_letter(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """SQLite's lower() folds ASCII letters only: "Åse Ørsted" stayed among the entities,
+    and went back into the index with the redacted document."""
+    migrate()
+    with session_scope() as session:
+        store_document(session, DOCUMENT, title="Referat af møde", pages=[PAGE])
+        document_store.replace_entities(
+            session,
+            document_id=DOCUMENT,
+            entities=[
+                EntityRow(PARENT.upper(), "PER", PARENT, None, 1, [1]),
+                EntityRow("Socialstyrelsen", "ORG", "Socialstyrelsen", "org:sst", 1, [1]),
+            ],
+        )
+        start = PAGE.index(PARENT)
+        personal_store.record_screening(
+            session,
+            document_id=DOCUMENT,
+            findings=[
+                FindingRow(
+                    1,
+                    start,
+                    start + len(PARENT),
+                    Kind.PARENT_NAME,
+                    PARENT,
+                    finding_key(Kind.PARENT_NAME, PARENT),
+                    False,
+                )
+            ],
+            version="test",
+        )
+        session.get_one(Document, DOCUMENT).model_version = "model"
+        finding = session.scalars(
+            select(PersonalDataFinding.id).where(PersonalDataFinding.document_id == DOCUMENT)
+        ).one()
+    shown: list[str] = []
+    monkeypatch.setattr(personal_data, "_show", shown.append)
+
+    account = Account(1, "kurator@eksempel.dk", Role.CURATOR, "token")
+    personal_data.redact(account, DOCUMENT, finding)
+
+    with session_scope() as session:
+        left = session.scalars(select(Entity.canonical).where(Entity.document_id == DOCUMENT))
+        assert list(left) == ["Socialstyrelsen"]
+        document = session.get_one(Document, DOCUMENT)
+        assert document.model_version is None
+        assert PARENT not in document_store.get_pages(session, document_id=DOCUMENT)[0][1]
+    assert shown == [DOCUMENT]
