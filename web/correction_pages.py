@@ -9,6 +9,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from search_api.api import corrections, kb_edits
 from search_api.api.auth import CuratorAccount
+from search_api.api.schemas import RowId
 from vidensbank.store.corrections import MetadataField
 from web.templating import templates
 
@@ -89,7 +90,7 @@ def correct_entity(
 
 @router.post("/dokument/{document_id}/rettelser/{correction_id}/fjern")
 def remove_entity_correction(
-    document_id: str, correction_id: int, account: CuratorAccount
+    document_id: str, correction_id: RowId, account: CuratorAccount
 ) -> Response:
     corrections.remove_entity_correction(account, document_id, correction_id)
     return _back(document_id)
@@ -114,6 +115,6 @@ def edit_knowledge_base(
 
 
 @router.post("/entitet/{kb_id}/vidensbase/{edit_id}/fjern")
-def remove_knowledge_base_edit(kb_id: str, edit_id: int, account: CuratorAccount) -> Response:
+def remove_knowledge_base_edit(kb_id: str, edit_id: RowId, account: CuratorAccount) -> Response:
     kb_edits.remove_edit(account, kb_id, edit_id)
     return RedirectResponse(f"/entitet/{kb_id}?rettet=1#ret-posten", status_code=303)

@@ -6,6 +6,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from search_api.api import personal_data
 from search_api.api.auth import CuratorAccount
+from search_api.api.schemas import RowId
 from web.templating import templates
 
 router = APIRouter(default_response_class=HTMLResponse, include_in_schema=False)
@@ -31,13 +32,13 @@ def review_page(request: Request, account: CuratorAccount) -> Response:
 
 
 @router.post("/dokument/{document_id}/personoplysninger/{finding_id}/skjul")
-def redact(document_id: str, finding_id: int, account: CuratorAccount) -> Response:
+def redact(document_id: str, finding_id: RowId, account: CuratorAccount) -> Response:
     personal_data.redact(account, document_id, finding_id)
     return _back(document_id, "skjult")
 
 
 @router.post("/dokument/{document_id}/personoplysninger/{finding_id}/godkend")
-def release_finding(document_id: str, finding_id: int, account: CuratorAccount) -> Response:
+def release_finding(document_id: str, finding_id: RowId, account: CuratorAccount) -> Response:
     personal_data.release(account, document_id, finding_id)
     return _back(document_id, "godkendt")
 

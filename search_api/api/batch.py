@@ -65,7 +65,14 @@ def read_queries(data: bytes, filename: str) -> list[str]:
     except csv.Error:
         # One column: no delimiter to find.
         dialect = csv.excel
-    rows = [row for row in csv.reader(io.StringIO(text), dialect) if row]
+    try:
+        rows = [row for row in csv.reader(io.StringIO(text), dialect) if row]
+    except csv.Error as exc:
+        # A cell longer than the reader takes (131,072 characters), or a broken quote.
+        raise BadRequestError(
+            "CSV-filen kunne ikke læses: en celle er for lang, eller et anførselstegn er ikke "
+            "lukket. Gem den igen som CSV med én søgning pr. linje."
+        ) from exc
     if not rows:
         return []
     header = [cell.strip().lower() for cell in rows[0]]

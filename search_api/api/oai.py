@@ -115,6 +115,15 @@ def _naive(moment: dt.datetime) -> dt.datetime:
     return moment.astimezone(dt.UTC).replace(tzinfo=None)
 
 
+def _just_after(until: dt.datetime) -> dt.datetime | None:
+    """The bound below which an inclusive ``until`` (to the second; a day's is its last second)
+    selects; None, no bound, at the last second a datetime holds."""
+    try:
+        return until.replace(tzinfo=dt.UTC) + dt.timedelta(seconds=1)
+    except OverflowError:
+        return None
+
+
 @dataclass(frozen=True)
 class ListRequest:
     """A list request, from its arguments or from a resumption token."""
@@ -294,8 +303,7 @@ class Repository:
         """The documents the request selects; None for a set that does not exist."""
         selection = harvest.Selection(
             since=request.since and request.since.replace(tzinfo=dt.UTC),
-            # ``until`` is inclusive, to the second (a day's ``until`` is its last second).
-            before=request.until and request.until.replace(tzinfo=dt.UTC) + dt.timedelta(seconds=1),
+            before=request.until and _just_after(request.until),
         )
         spec = request.set_spec
         if spec is None:

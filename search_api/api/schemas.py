@@ -1,11 +1,16 @@
 """What the API returns. The web pages render these same models."""
 
 import datetime as dt
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
+from fastapi import Path
 from pydantic import AwareDatetime, BaseModel, Field
 
 from search_api.query.results import Edition
+
+# A row's number in a path (a finding, a correction): larger than a database integer holds, it
+# made SQLite raise OverflowError (a 500) before the row could be looked for.
+RowId = Annotated[int, Path(ge=1, le=2**31 - 1)]
 
 
 class ErrorResponse(BaseModel):

@@ -116,7 +116,12 @@ def count_use(
 
 def _month(value: str, name: str) -> dt.date:
     found = MONTH.fullmatch(value.strip())
-    if found is None or not 1 <= int(found.group(2)) <= 12 or int(found.group(1)) < 1000:
+    # Years a period of MAX_MONTHS after or before it still fits in a date.
+    if (
+        found is None
+        or not 1 <= int(found.group(2)) <= 12
+        or not 1000 <= int(found.group(1)) <= 9000
+    ):
         raise BadRequestError(
             f"{name.capitalize()} skal være en måned skrevet ÅÅÅÅ-MM, fx 2026-05."
         )
@@ -290,5 +295,7 @@ def csv_export(start: str | None, end: str | None, by: str) -> tuple[str, str]:
                 writer.writerow(["måned", "samling", "titel", "visninger"])
                 for row in rows:
                     if (title := titles.get(row.key)) is not None:
-                        writer.writerow([_label(row.month), row.key, as_text(title), row.views])
+                        writer.writerow(
+                            [_label(row.month), as_text(row.key), as_text(title), row.views]
+                        )
     return out.getvalue(), f"brug-{CSV_LEVELS[by]}-{_label(first)}-{_label(last)}.csv"

@@ -17,6 +17,7 @@ from search_api.api.spreadsheets import as_csv, as_xlsx
 from search_api.query.batch import MAX_QUERIES
 from tests.accounts import csrf
 from tests.conftest import TEST_PREFIX
+from vidensbank.errors import BadRequestError
 from vidensbank.settings import get_settings
 from vidensbank.store.db import migrate
 from web.app import app
@@ -165,6 +166,11 @@ def test_query_files_are_read_by_their_column(
     data: bytes, filename: str, queries: list[str]
 ) -> None:
     assert read_queries(data, filename) == queries
+
+
+def test_a_cell_longer_than_the_csv_reader_takes_is_refused_in_danish() -> None:
+    with pytest.raises(BadRequestError, match="CSV-filen kunne ikke læses"):
+        read_queries(b"a" * 200_000, "liste.csv")
 
 
 def test_spreadsheets_keep_text_as_text() -> None:

@@ -408,6 +408,9 @@ def test_the_collection_set_holds_every_published_collection() -> None:
                                                           "oai-h04"]),
         ("2021-03-01T09:30:01Z", "2021-03-03T23:59:58Z", ["oai-h03", "oai-h06"]),
         ("2021-03-02T10:00:00Z", "2021-03-02T10:00:00Z", ["oai-h03"]),
+        # The last day and second a date holds: no second after them to stop before.
+        ("2021-03-03", "9999-12-31", ["oai-h06", "oai-h04", "oai-h05"]),
+        ("2021-03-03T00:00:00Z", "9999-12-31T23:59:59Z", ["oai-h06", "oai-h04", "oai-h05"]),
     ],
 )  # fmt: skip
 def test_from_and_until_select_by_last_change(

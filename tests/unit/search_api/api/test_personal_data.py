@@ -6,6 +6,7 @@ from sqlalchemy import select
 
 from nlp_models.personal_data import Kind, finding_key
 from search_api.api import personal_data
+from tests.accounts import add, csrf, logged_in
 from tests.documents import store_document
 from vidensbank.accounts import Account
 from vidensbank.store import documents as document_store
@@ -20,12 +21,20 @@ PARENT = "Åse Ørsted"
 PAGE = f"Barnets mor, {PARENT}, deltog i mødet med Socialstyrelsen."
 
 
+CURATOR = "stort-tal@eksempel.dk"
+
+
+@pytest.fixture(scope="module", autouse=True)
+def curator() -> None:
+    migrate()
+    add(CURATOR)
+
+
 def test_a_redacted_name_leaves_the_entities_also_when_it_begins_with_a_danish_letter(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """SQLite's lower() folds ASCII letters only: "Åse Ørsted" stayed among the entities,
     and went back into the index with the redacted document."""
-    migrate()
     with session_scope() as session:
         store_document(session, DOCUMENT, title="Referat af møde", pages=[PAGE])
         document_store.replace_entities(
@@ -70,3 +79,20 @@ def test_a_redacted_name_leaves_the_entities_also_when_it_begins_with_a_danish_l
         assert document.model_version is None
         assert PARENT not in document_store.get_pages(session, document_id=DOCUMENT)[0][1]
     assert shown == [DOCUMENT]
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        f"/dokument/{DOCUMENT}/personoplysninger/99999999999999999999/skjul",
+        f"/dokument/{DOCUMENT}/personoplysninger/99999999999999999999/godkend",
+        f"/dokument/{DOCUMENT}/rettelser/99999999999999999999/fjern",
+        "/entitet/org:sst/vidensbase/99999999999999999999/fjern",
+    ],
+)
+def test_a_row_number_larger_than_the_database_holds_is_a_danish_400(path: str) -> None:
+    """SQLite raised OverflowError on such an id: a 500."""
+    curator = logged_in(CURATOR)
+    answer = curator.post(path, data={"csrf_token": csrf(curator.get("/").text)})
+    assert answer.status_code == 400
+    assert "må højst være 2147483647" in answer.text
