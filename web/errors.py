@@ -7,7 +7,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DataError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from search_api.query.filters import FILTERS, FILTERS_BY_NAME, INVALID_VALUE
@@ -102,6 +102,14 @@ def install_error_handlers(app: FastAPI) -> None:
     async def database_down(request: Request, exc: OperationalError) -> Response:
         log.warning("database unavailable on %s: %s", request.url.path, exc)
         return error_response(request, 503, "Databasen svarer ikke lige nu. Prøv igen om lidt.")
+
+    @app.exception_handler(DataError)
+    async def unstorable_value(request: Request, exc: DataError) -> Response:
+        # PostgreSQL refuses text with a NUL character ("/samlinger/%00"); SQLite stores it.
+        log.info("value the database refuses on %s: %s", request.url.path, exc.orig)
+        return error_response(
+            request, 400, "Forespørgslen indeholder tegn, som ikke kan bruges (fx et nultegn)."
+        )
 
     @app.exception_handler(Exception)
     async def unexpected_error(request: Request, exc: Exception) -> Response:

@@ -12,7 +12,10 @@ import psycopg
 import pytest
 from alembic import command
 from alembic.config import Config
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
 from sqlalchemy import create_engine, func, inspect, select
+from sqlalchemy.exc import DataError
 from sqlalchemy.orm import Session
 
 from nlp_models.editions import link_documents
@@ -22,11 +25,13 @@ from vidensbank.store import editions as edition_store
 from vidensbank.store import personal_data as personal_store
 from vidensbank.store import runs as run_store
 from vidensbank.store import usage as usage_store
+from vidensbank.store.collections import Collection
 from vidensbank.store.db import migration_config
 from vidensbank.store.documents import DocumentStatus, EntityRow, Extraction
 from vidensbank.store.personal_data import Decision, FindingRow
 from vidensbank.store.runs import NewItem
 from vidensbank.store.usage import TargetType, UsageSalt, UsageSeen, UseKind
+from web.errors import install_error_handlers
 
 PORT = os.environ.get("VB_PG_PORT", "5433")
 SERVER = f"host=127.0.0.1 port={PORT} user=vidensbank dbname=postgres"
@@ -210,3 +215,23 @@ def test_editions_are_linked_on_postgresql(session: Session) -> None:
         "udgave-2": "udgave-1",
     }
     session.rollback()
+
+
+def test_a_nul_character_is_a_danish_400_not_a_500(session: Session) -> None:
+    """PostgreSQL refuses text with NUL ("/samlinger/%00" looks the id up); SQLite stores it.
+    The error PostgreSQL gives goes through the app's own handlers."""
+    with pytest.raises(DataError) as refused:
+        session.get(Collection, "samling\x00")
+    session.rollback()
+    app = FastAPI()
+    install_error_handlers(app)
+
+    @app.get("/api/opslag")
+    def lookup() -> None:
+        raise refused.value
+
+    answer = TestClient(app).get("/api/opslag")
+    assert answer.status_code == 400
+    assert answer.json()["error"] == (
+        "Forespørgslen indeholder tegn, som ikke kan bruges (fx et nultegn)."
+    )
