@@ -7,6 +7,7 @@ collection is not found by anyone else (404, not 403: its address gives nothing 
 import secrets
 from typing import Any
 
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from search_api.api.schemas import CollectionEntryPublic, CollectionPublic, CollectionSummary
@@ -75,7 +76,7 @@ def _visible(session: Session, collection_id: str, account: Account | None) -> C
 
 def list_collections(account: Account | None) -> list[CollectionSummary]:
     with session_scope() as session:
-        counts = collection_store.entry_counts(session)
+        counts = collection_store.entry_counts(session, public_only=account is None)
         return [
             CollectionSummary(
                 id=c.id,
@@ -177,21 +178,25 @@ def _entries(session: Session, collection_id: str) -> tuple[Collection, list[Col
 
 def add_document(account: Account, collection_id: str, document_id: str, note: str) -> bool:
     """Put the document last in the collection; False if it was there already."""
-    with session_scope() as session:
-        if session.get(Document, document_id) is None:
-            raise NotFoundError("Dokumentet findes ikke.")
-        collection, entries = _entries(session, collection_id)
-        if any(entry.document_id == document_id for entry in entries):
-            return False
-        entry = CollectionEntry(
-            document_id=document_id, position=len(entries), note=_text(note, "Noten")
-        )
-        collection.entries.append(entry)
-        if collection.published:
-            harvest.touch_documents(session, document_ids=[document_id])
-        after = {"document_id": document_id, "position": entry.position, "note": entry.note}
-        _record(session, account, "collection.add", collection_id, after=after)
-        return True
+    try:
+        with session_scope() as session:
+            if session.get(Document, document_id) is None:
+                raise NotFoundError("Dokumentet findes ikke.")
+            collection, entries = _entries(session, collection_id)
+            if any(entry.document_id == document_id for entry in entries):
+                return False
+            entry = CollectionEntry(
+                document_id=document_id, position=len(entries), note=_text(note, "Noten")
+            )
+            collection.entries.append(entry)
+            if collection.published:
+                harvest.touch_documents(session, document_ids=[document_id])
+            after = {"document_id": document_id, "position": entry.position, "note": entry.note}
+            _record(session, account, "collection.add", collection_id, after=after)
+    except IntegrityError:
+        # Two requests at once (a double click): the other one put it there first.
+        return False
+    return True
 
 
 def _entry(entries: list[CollectionEntry], document_id: str) -> CollectionEntry:

@@ -10,7 +10,7 @@ from sqlalchemy import Boolean, ForeignKey, Integer, String, Text, delete, func,
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from vidensbank.store.base import Base, UTCDateTime, utcnow
-from vidensbank.store.documents import Document
+from vidensbank.store.documents import Document, is_public
 
 
 class Collection(Base):
@@ -51,11 +51,15 @@ def list_collections(session: Session, *, published_only: bool) -> list[Collecti
     return list(session.scalars(query))
 
 
-def entry_counts(session: Session) -> dict[str, int]:
-    rows = session.execute(
-        select(CollectionEntry.collection_id, func.count()).group_by(CollectionEntry.collection_id)
+def entry_counts(session: Session, *, public_only: bool) -> dict[str, int]:
+    """How many documents each collection holds; with ``public_only``, those anyone may read
+    (what its page lists to a visitor)."""
+    query = select(CollectionEntry.collection_id, func.count()).group_by(
+        CollectionEntry.collection_id
     )
-    return {collection_id: count for collection_id, count in rows}
+    if public_only:
+        query = query.join(Document, Document.id == CollectionEntry.document_id).where(is_public())
+    return {collection_id: count for collection_id, count in session.execute(query)}
 
 
 def get_collection(session: Session, *, collection_id: str) -> Collection | None:

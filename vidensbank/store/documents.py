@@ -17,6 +17,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    and_,
     delete,
     func,
     insert,
@@ -24,6 +25,7 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship, selectinload
+from sqlalchemy.sql.elements import ColumnElement
 from sqlalchemy.sql.expression import false
 
 from vidensbank.store.base import Base, UTCDateTime, table, utcnow
@@ -111,6 +113,15 @@ class Document(Base):
     )
     entities: Mapped[list["Entity"]] = relationship(
         back_populates="document", order_by="Entity.id", cascade="all, delete-orphan"
+    )
+
+
+def is_public() -> ColumnElement[bool]:
+    """``Document.public`` in SQL."""
+    return and_(
+        Document.withdrawn_at.is_(None),
+        Document.held_at.is_(None),
+        Document.screening_version.is_not(None),
     )
 
 

@@ -21,7 +21,7 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from vidensbank.store.base import Base
 from vidensbank.store.collections import Collection
-from vidensbank.store.documents import Document
+from vidensbank.store.documents import Document, is_public
 
 
 class UseKind(StrEnum):
@@ -133,15 +133,6 @@ def _sums() -> tuple[ColumnElement[int], ColumnElement[int]]:
     )
 
 
-def _public() -> ColumnElement[bool]:
-    """``Document.public`` in SQL."""
-    return and_(
-        Document.withdrawn_at.is_(None),
-        Document.held_at.is_(None),
-        Document.screening_version.is_not(None),
-    )
-
-
 def _in(start: dt.date, end: dt.date) -> ColumnElement[bool]:
     return and_(UsageCount.month >= start, UsageCount.month <= end)
 
@@ -205,7 +196,7 @@ def most_used_documents(
         .where(
             _in(start, end),
             UsageCount.target_type == TargetType.DOCUMENT,
-            _public(),
+            is_public(),
         )
         .group_by(Document.id, Document.title, Document.publisher)
         .order_by(total.desc(), Document.title, Document.id)
@@ -246,7 +237,7 @@ def describe_documents(session: Session, *, document_ids: list[str]) -> dict[str
     """Title, publisher and whether anyone may see them, of these documents (without their
     pages and entities)."""
     rows = session.execute(
-        select(Document.id, Document.title, Document.publisher, _public()).where(
+        select(Document.id, Document.title, Document.publisher, is_public()).where(
             Document.id.in_(document_ids)
         )
     )
