@@ -226,9 +226,10 @@ class Repository:
         return str(etree.tostring(element, encoding="unicode"))
 
     def listMetadataFormats(self, identifier: str | None = None) -> list[tuple[str, str, str]]:
-        if identifier is not None and self._document(identifier).withdrawn_at is not None:
+        if identifier is not None and harvest.is_deleted(self._document(identifier)):
             raise oai_error.NoMetadataFormatsError(
-                "Dokumentet er trukket tilbage; der er ingen metadata om det."
+                "Dokumentet er ikke offentligt (trukket tilbage eller tilbageholdt); der er "
+                "ingen metadata om det."
             )
         return [(METADATA_PREFIX, OAI_DC_SCHEMA, NS_OAIDC)]
 
@@ -343,7 +344,7 @@ class Repository:
         collections = harvest.published_collection_ids(self.session, document_ids=ids)
         subjects = harvest.top_linked_entities(
             self.session,
-            document_ids=[d.id for d in documents if d.withdrawn_at is None],
+            document_ids=[d.id for d in documents if not harvest.is_deleted(d)],
             labels=SUBJECT_LABELS,
             per_document=SUBJECTS_PER_RECORD,
         )
@@ -353,7 +354,7 @@ class Repository:
                 *([publisher_set(document.publisher)] if document.publisher else []),
                 *(f"{COLLECTION_SETS}:{c}" for c in collections.get(document.id, [])),
             ]
-            deleted = document.withdrawn_at is not None
+            deleted = harvest.is_deleted(document)
             header = common.Header(
                 None, self._identifier(document.id), _naive(document.updated_at), sets, deleted
             )

@@ -1,8 +1,9 @@
 """What harvesters (OAI-PMH) and search engines (the sitemap) are given of the documents.
 
-A harvester sees every public document, and every document a curator withdrew as deleted (it
-may have harvested it before). A document that is not public for any other reason (held back
-for personal data, not yet screened, quarantined) is not there at all: its id says nothing.
+A harvester sees every public document, and as deleted every screened document that is not
+public: one a curator withdrew, and one held back for personal data (it may have harvested
+either before it was taken down or held; a deleted record carries no metadata). A document
+never screened (new text, or a file that could not be read) is not there at all.
 
 A record's time of change is ``updated_at``: it moves with every write to the document's row
 (every pipeline step, a correction, a withdrawal) and with every change to the published
@@ -19,16 +20,17 @@ from sqlalchemy.orm import Session
 
 from vidensbank.store.base import utcnow
 from vidensbank.store.collections import Collection, CollectionEntry
-from vidensbank.store.documents import Document, Entity
+from vidensbank.store.documents import Document, Entity, is_public
 
 
 def _harvestable() -> ColumnElement[bool]:
-    """Public, or public but for a curator's withdrawal."""
-    return and_(Document.held_at.is_(None), Document.screening_version.is_not(None))
+    """Public, or screened and then withdrawn or held back (a deleted record)."""
+    return Document.screening_version.is_not(None)
 
 
-def _public() -> ColumnElement[bool]:
-    return and_(_harvestable(), Document.withdrawn_at.is_(None))
+def is_deleted(document: Document) -> bool:
+    """Whether a harvestable document is a deleted record."""
+    return document.withdrawn_at is not None or document.held_at is not None
 
 
 @dataclass(frozen=True)
@@ -159,7 +161,7 @@ def public_document_changes(session: Session) -> list[tuple[str, dt.datetime]]:
     return [
         (str(document_id), changed)
         for document_id, changed in session.execute(
-            select(Document.id, Document.updated_at).where(_public()).order_by(Document.id)
+            select(Document.id, Document.updated_at).where(is_public()).order_by(Document.id)
         )
     ]
 

@@ -57,6 +57,7 @@ PREFIX = "oai:vidensbank.local:"
 
 HOEST = "Høstforlaget"  # set publisher:hoestforlaget
 ARKIV = "Arkiv & Co."  # set publisher:arkiv-co
+LUKKET = "Lukket Forlag"  # set publisher:lukket-forlag, deleted records only
 # id → (publisher, last change); every document here is screened with nothing found.
 PUBLIC = {
     "oai-h01": (HOEST, "2021-03-01T08:00:00"),
@@ -72,13 +73,18 @@ WITHDRAWN = {
     "oai-h06": (HOEST, "2021-03-03T12:00:00"),
     "oai-a04": (ARKIV, "2021-03-04T12:00:00"),
 }
-# Never to be seen by a harvester: held back, unscreened, quarantined (withdrawn too).
+# Held back for personal data (withdrawn too): deleted records, as a harvester may have taken
+# them before they were held.
+HELD = {
+    "oai-held": (LUKKET, "2021-03-02T11:00:00"),
+    "oai-held-withdrawn": (LUKKET, "2021-03-02T11:00:00"),
+}
+# Never to be seen by a harvester: never screened, or never read.
 HIDDEN = {
-    "oai-held": (HOEST, "2021-03-02T11:00:00"),
     "oai-unscreened": (HOEST, "2021-03-02T11:00:00"),
     "oai-quarantined": (HOEST, "2021-03-02T11:00:00"),
-    "oai-held-withdrawn": (HOEST, "2021-03-02T11:00:00"),
 }
+DELETED = {**WITHDRAWN, **HELD}
 PUBLISHED_COLLECTION = "oaiSamling1"
 PRIVATE_COLLECTION = "oaiPrivat1"
 
@@ -103,12 +109,12 @@ def _record(session: Session, document_id: str, publisher: str, extra: dict[str,
 def documents() -> Iterator[None]:
     migrate()
     with session_scope() as session:
-        for document_id, (publisher, _changed) in {**PUBLIC, **WITHDRAWN, **HIDDEN}.items():
+        for document_id, (publisher, _changed) in {**PUBLIC, **DELETED, **HIDDEN}.items():
             extra = {"language": "da", "rights": "CC BY 4.0"}
             if document_id == "oai-h01":
                 extra["isbn"] = "978-87-7119-123-4"
             _record(session, document_id, publisher, extra)
-        for document_id in ("oai-held", "oai-held-withdrawn"):
+        for document_id in HELD:
             finding = FindingRow(1, 0, 3, "cpr", "010203-1234", "k" * 64, True)
             personal_store.record_screening(
                 session, document_id=document_id, findings=[finding], version="test"
@@ -148,7 +154,7 @@ def documents() -> Iterator[None]:
             )
         )
         session.flush()
-        for document_id, (_publisher, changed) in {**PUBLIC, **WITHDRAWN, **HIDDEN}.items():
+        for document_id, (_publisher, changed) in {**PUBLIC, **DELETED, **HIDDEN}.items():
             session.execute(
                 update(Document)
                 .where(Document.id == document_id)
@@ -237,11 +243,12 @@ def test_list_metadata_formats() -> None:
         assert fmt.findtext("o:metadataPrefix", namespaces=NS) == "oai_dc"
         assert fmt.findtext("o:metadataNamespace", namespaces=NS) == OAI_DC
         assert fmt.findtext("o:schema", namespaces=NS).endswith("/oai_dc.xsd")
-    # A withdrawn document has no metadata any more; a hidden one does not exist.
-    root = oai(verb="ListMetadataFormats", identifier=f"{PREFIX}oai-h06")
-    assert error_code(root) == "noMetadataFormats"
-    assert root.find("o:request", NS).get("identifier") == f"{PREFIX}oai-h06"
-    root = oai(verb="ListMetadataFormats", identifier=f"{PREFIX}oai-held")
+    # A withdrawn or held document has no metadata any more; a hidden one does not exist.
+    for document_id in ("oai-h06", "oai-held"):
+        root = oai(verb="ListMetadataFormats", identifier=f"{PREFIX}{document_id}")
+        assert error_code(root) == "noMetadataFormats"
+        assert root.find("o:request", NS).get("identifier") == f"{PREFIX}{document_id}"
+    root = oai(verb="ListMetadataFormats", identifier=f"{PREFIX}oai-unscreened")
     assert error_code(root) == "idDoesNotExist"
 
 
@@ -294,8 +301,21 @@ def test_a_withdrawn_document_is_a_deleted_record() -> None:
     assert root.find(".//o:metadata", NS) is None
 
 
+@pytest.mark.parametrize("document_id", sorted(HELD))
+def test_a_held_document_is_a_deleted_record(document_id: str) -> None:
+    """Held after a harvest, a document missing from the lists would stay in the harvester's
+    copy, with the personal data that held it."""
+    root = oai(verb="GetRecord", identifier=f"{PREFIX}{document_id}", metadataPrefix="oai_dc")
+    assert root.find(".//o:header", NS).get("status") == "deleted"
+    assert root.find(".//o:metadata", NS) is None
+    found, _tokens = harvest_all(
+        "ListRecords", metadataPrefix="oai_dc", set="publisher:lukket-forlag"
+    )
+    assert found == sorted(HELD)
+
+
 @pytest.mark.parametrize("document_id", sorted(HIDDEN))
-def test_documents_not_public_for_other_reasons_do_not_exist(document_id: str) -> None:
+def test_documents_never_screened_or_read_do_not_exist(document_id: str) -> None:
     root = oai(verb="GetRecord", identifier=f"{PREFIX}{document_id}", metadataPrefix="oai_dc")
     assert error_code(root) == "idDoesNotExist"
 
@@ -317,7 +337,7 @@ def harvest_all(verb: str, **arguments: str) -> tuple[list[str], list[etree._Ele
 def test_paging_through_resumption_tokens_gives_every_record_once(verb: str) -> None:
     found, tokens = harvest_all(verb, metadataPrefix="oai_dc")
     assert len(found) == len(set(found))
-    assert set(PUBLIC) | set(WITHDRAWN) <= set(found)
+    assert set(PUBLIC) | set(DELETED) <= set(found)
     assert not set(HIDDEN) & set(found)
     with session_scope() as session:
         expected = harvest.harvest_count(session, selection=harvest.Selection())
@@ -358,17 +378,15 @@ def test_a_document_changed_during_a_harvest_is_not_skipped() -> None:
 def test_a_resumed_list_whose_records_went_has_no_records_match() -> None:
     first = oai(verb="ListIdentifiers", metadataPrefix="oai_dc", set="publisher:hoestforlaget")
     token = first.find(".//o:resumptionToken", NS).text
-    # Held back (their datestamps kept as they are, for the tests after this one).
+    # New text, not screened yet (their datestamps kept as they are, for the tests after this).
     rest = update(Document).where(Document.id.in_(["oai-h04", "oai-h05"]))
     with session_scope() as session:
-        session.execute(
-            rest.values(held_at=dt.datetime.now(dt.UTC), updated_at=Document.updated_at)
-        )
+        session.execute(rest.values(screening_version=None, updated_at=Document.updated_at))
     try:
         assert error_code(oai(verb="ListIdentifiers", resumptionToken=token)) == "noRecordsMatch"
     finally:
         with session_scope() as session:
-            session.execute(rest.values(held_at=None, updated_at=Document.updated_at))
+            session.execute(rest.values(screening_version="test", updated_at=Document.updated_at))
 
 
 @pytest.mark.parametrize(
@@ -379,7 +397,8 @@ def test_a_resumed_list_whose_records_went_has_no_records_match() -> None:
             ["oai-h01", "oai-h02", "oai-h03", "oai-h06", "oai-h04", "oai-h05"],
         ),
         ("publisher:arkiv-co", ["oai-a01", "oai-a02", "oai-a04", "oai-a03"]),
-        (f"collection:{PUBLISHED_COLLECTION}", ["oai-h01", "oai-a01", "oai-h06"]),
+        # The held one is a deleted record, as the withdrawn one is.
+        (f"collection:{PUBLISHED_COLLECTION}", ["oai-h01", "oai-a01", "oai-held", "oai-h06"]),
     ],
 )
 def test_a_set_selects_its_documents(set_spec: str, expected: list[str]) -> None:
@@ -393,7 +412,7 @@ def test_a_set_selects_its_documents(set_spec: str, expected: list[str]) -> None
 def test_the_collection_set_holds_every_published_collection() -> None:
     found, _tokens = harvest_all("ListIdentifiers", metadataPrefix="oai_dc", set="collection")
     assert {"oai-h01", "oai-a01", "oai-h06"} <= set(found)
-    assert "oai-h02" not in found and "oai-held" not in found
+    assert "oai-h02" not in found and "oai-held" in found
 
 
 @pytest.mark.parametrize(
@@ -529,7 +548,7 @@ def served() -> Iterator[str]:
 
 @pytest.mark.parametrize("method", ["GET", "POST"])
 def test_another_implementation_harvests_every_record(served: str, method: str) -> None:
-    expected = {**PUBLIC, **WITHDRAWN}
+    expected = {**PUBLIC, **DELETED}
     with Scythe(served, http_config=HTTPConfig(http_method=method)) as scythe:
         assert scythe.identify().repositoryName == "Vidensbank"
         records: dict[str, Record] = {}
@@ -539,7 +558,7 @@ def test_another_implementation_harvests_every_record(served: str, method: str) 
         assert set(expected) <= set(records) and not set(HIDDEN) & set(records)
         for document_id in expected:
             record = records[document_id]
-            assert record.deleted == (document_id in WITHDRAWN)
+            assert record.deleted == (document_id in DELETED)
             if not record.deleted:
                 number = int(document_id[-2:])
                 assert record.metadata["title"] == [f"Børnesamtaler i praksis {number}"]
