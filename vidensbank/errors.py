@@ -39,6 +39,12 @@ class NotFoundError(VidensbankError):
     status = 404
 
 
+class ConflictError(VidensbankError):
+    """What the request was based on changed meanwhile (another curator saved first)."""
+
+    status = 409
+
+
 class GoneError(VidensbankError):
     """It was here and was taken down on purpose."""
 

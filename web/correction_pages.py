@@ -37,11 +37,13 @@ def correct_metadata(
     professional: Field = "",
     isbn: Field = "",
     rights: Field = "",
+    version: Short = "",
 ) -> Response:
     corrections.correct_metadata(
         account,
         document_id,
-        {
+        version=version or None,
+        form={
             MetadataField.TITLE: title,
             MetadataField.PUBLISHED: published,
             MetadataField.PUBLISHER: publisher,

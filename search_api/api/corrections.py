@@ -8,6 +8,8 @@ corrections again, so they survive re-ingest and a new model.
 """
 
 import datetime as dt
+import hashlib
+import json
 import re
 from typing import Any
 
@@ -26,7 +28,7 @@ from search_api.api.schemas import (
 )
 from vidensbank.accounts import Account
 from vidensbank.celery_app import enqueue
-from vidensbank.errors import BadRequestError, NotFoundError
+from vidensbank.errors import BadRequestError, ConflictError, NotFoundError
 from vidensbank.store import audit
 from vidensbank.store import corrections as correction_store
 from vidensbank.store import documents as document_store
@@ -107,6 +109,11 @@ def _form_texts(current: dict[MetadataField, Any]) -> dict[MetadataField, str]:
     }
 
 
+def _version(texts: dict[MetadataField, str]) -> str:
+    """A fingerprint of the metadata as a form shows it: a save based on another is stale."""
+    return hashlib.sha256(json.dumps([texts[f] for f in MetadataField]).encode()).hexdigest()[:16]
+
+
 def _same_text(sent: str, shown: str) -> bool:
     return " ".join(sent.split()) == " ".join(shown.split())
 
@@ -146,13 +153,25 @@ def _page_count(session: Session, document_id: str) -> int:
     return document_store.page_counts(session, document_ids=[document_id]).get(document_id, 1)
 
 
-def correct_metadata(account: Account, document_id: str, form: dict[MetadataField, str]) -> int:
+def correct_metadata(
+    account: Account,
+    document_id: str,
+    form: dict[MetadataField, str],
+    version: str | None = None,
+) -> int:
     """Store the fields a curator changed as corrections, and read the document again with
-    them; return how many fields changed."""
+    them; return how many fields changed. ``version`` is the form's (``metadata_form``): when
+    the metadata changed after the form was shown (another curator saved, or the document was
+    read again), the fields it still shows the old way would undo that, so nothing is saved."""
     try:
         with session_scope() as session:
             current = _shown(session, _document(session, document_id))
             shown = _form_texts(current)
+            if version is not None and version != _version(shown):
+                raise ConflictError(
+                    "Dokumentets metadata er ændret, siden du åbnede formularen (en anden har "
+                    "gemt, eller dokumentet er læst igen). Åbn siden igen, og ret på ny."
+                )
             changed: dict[MetadataField, Any] = {}
             for field, text in form.items():
                 if field not in _SEPARATORS and _same_text(text, shown[field]):
@@ -335,10 +354,10 @@ def remove_entity_correction(account: Account, document_id: str, correction_id: 
 
 
 def metadata_form(document_id: str) -> dict[str, str]:
-    """The document's metadata as the curators' form shows it."""
+    """The document's metadata as the curators' form shows it, and the form's ``version``."""
     with session_scope() as session:
-        current = _shown(session, _document(session, document_id))
-    return {field.value: text for field, text in _form_texts(current).items()}
+        texts = _form_texts(_shown(session, _document(session, document_id)))
+    return {"version": _version(texts)} | {field.value: text for field, text in texts.items()}
 
 
 def kb_choices() -> list[tuple[str, str]]:

@@ -1,0 +1,68 @@
+"""Two curators correct the same document's metadata: the second form, opened before the first
+was saved, must not undo it (on the real app and a real SQLite database)."""
+
+import pytest
+from fastapi.testclient import TestClient
+from selectolax.lexbor import LexborHTMLParser as HTMLParser
+
+from tests.accounts import add, csrf, logged_in
+from tests.documents import store_document
+from vidensbank.store.db import migrate, session_scope
+
+DOCUMENT = "metadata-to-kuratorer"
+TITLE = "Børns deltagelse i egen sag"
+
+
+@pytest.fixture(scope="module", autouse=True)
+def document() -> None:
+    migrate()
+    with session_scope() as session:
+        store_document(session, DOCUMENT, title=TITLE, pages=["Om børns deltagelse."])
+    add("kurator-a@eksempel.dk")
+    add("kurator-b@eksempel.dk")
+
+
+def opened(client: TestClient) -> dict[str, str]:
+    """The metadata form as a curator's browser holds it: every field, as shown."""
+    page = client.get(f"/dokument/{DOCUMENT}").text
+    form = HTMLParser(page).css_first(f'form[action="/dokument/{DOCUMENT}/metadata"]')
+    assert form is not None
+    fields = {
+        node.attributes["name"] or "": node.attributes.get("value") or ""
+        for node in form.css("input[name]")
+    }
+    fields |= {node.attributes["name"] or "": node.text() for node in form.css("textarea")}
+    return fields | {"csrf_token": csrf(page)}
+
+
+def test_a_form_opened_before_another_curator_saved_does_not_undo_it() -> None:
+    first, second = logged_in("kurator-a@eksempel.dk"), logged_in("kurator-b@eksempel.dk")
+    form_a, form_b = opened(first), opened(second)
+    assert form_a["title"] == TITLE and form_a["version"]
+
+    saved = second.post(
+        f"/dokument/{DOCUMENT}/metadata",
+        data=form_b | {"title": "Børns deltagelse i egen sag – 2. udgave"},
+        follow_redirects=False,
+    )
+    assert saved.status_code == 303
+    # A changes the publisher only; its form still shows the old title.
+    stale = first.post(
+        f"/dokument/{DOCUMENT}/metadata",
+        data=form_a | {"publisher": "VIVE"},
+        follow_redirects=False,
+    )
+    assert stale.status_code == 409
+    assert "ændret, siden du åbnede formularen" in stale.text
+    again = opened(first)
+    assert again["title"] == "Børns deltagelse i egen sag – 2. udgave"
+    assert again["publisher"] != "VIVE"
+
+    saved = first.post(
+        f"/dokument/{DOCUMENT}/metadata",
+        data=again | {"publisher": "VIVE"},
+        follow_redirects=False,
+    )
+    assert saved.status_code == 303
+    now = opened(first)
+    assert (now["title"], now["publisher"]) == ("Børns deltagelse i egen sag – 2. udgave", "VIVE")
