@@ -2,6 +2,7 @@
 reindex."""
 
 import contextlib
+import datetime as dt
 import logging
 from collections.abc import Collection, Iterable, Iterator, Sequence
 from typing import Any
@@ -27,6 +28,7 @@ from vidensbank.celery_app import EMBED_STEP, enqueue
 from vidensbank.settings import get_settings
 from vidensbank.store import documents as document_store
 from vidensbank.store import editions as edition_store
+from vidensbank.store.base import utcnow
 from vidensbank.store.db import session_scope
 
 log = logging.getLogger(__name__)
@@ -171,20 +173,40 @@ def build_index(
     return new_index, count
 
 
+# Before the build began, for a write whose transaction had not committed when the build read
+# its document.
+CATCH_UP_MARGIN = dt.timedelta(minutes=1)
+
+
 def reindex(
     client: Elasticsearch, documents: Iterable[IndexDocument] | None = None
 ) -> tuple[str, int]:
     """Build a new index from the database (or ``documents``, see ``build_index``) and swap
     the alias to it; return its name and size.
 
-    Searches keep using the old index until the swap, which is atomic.
+    Searches keep using the old index until the swap, which is atomic. What the pipeline and
+    curators wrote meanwhile went to the old index, through the alias: the documents written
+    since the build began are put right in the new one after the swap.
     """
+    started = utcnow() - CATCH_UP_MARGIN
     new_index, count = build_index(client, documents=documents)
     old = swap_alias(client, new_index)
+    if documents is None:
+        _catch_up(client, since=started)
     with elastic_errors():
         for index in old:
             client.indices.delete(index=index, ignore_unavailable=True)
     return new_index, count
+
+
+def _catch_up(client: Elasticsearch, *, since: dt.datetime) -> None:
+    """Index again, or take out, each document written since ``since``: one ingested,
+    withdrawn, held or redacted during a rebuild would otherwise be missing from the new index,
+    or back in it as the build read it."""
+    with session_scope() as session:
+        changed = document_store.changed_since(session, since=since)
+    delete_documents(client, [document_id for document_id, indexable in changed if not indexable])
+    index_documents(client, [document_id for document_id, indexable in changed if indexable])
 
 
 def ensure_current(client: Elasticsearch) -> tuple[str, int] | None:

@@ -2,18 +2,24 @@
 search at once, its page and original answer 410, a new ingest of its file keeps it out, and
 restoring it makes it searchable again. Both steps are in the audit trail."""
 
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
 
+from search_api.api import documents
 from search_api.index import indexer
+from search_api.index.document import IndexDocument
+from search_api.index.elastic import get_client
 from search_api.query import search
 from search_api.query.builder import SearchParams
 from tests.accounts import add, csrf, logged_in
 from tests.helpers import ingest
+from vidensbank.accounts import Account
 from vidensbank.errors import DependencyUnavailableError
+from vidensbank.store.users import Role
 from web.app import app
 
 REASON = "Rapporten er erstattet af en ny udgave."
@@ -120,4 +126,32 @@ def test_trying_again_after_the_index_refused_finishes_the_job(
     assert not found(title, document_id)
     restored = curator.post(path, data={"csrf_token": token}, follow_redirects=False)
     assert restored.status_code == 303
+    assert found(title, document_id)
+
+
+def test_a_document_withdrawn_during_a_rebuild_stays_out_of_the_new_index(
+    corpus_report: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The withdrawal goes to the old index through the alias, after the build read the
+    document: the swap put it back in search, and nothing in the database said so."""
+    document_id = [
+        d["id"]
+        for d in corpus_report["documents"]
+        if d["status"] == "indexed" and d["filename"].endswith(".pdf")
+    ][1]
+    title = TestClient(app).get(f"/api/documents/{document_id}").json()["title"]
+    account = Account(1, "genopbygning@eksempel.dk", Role.CURATOR, None)
+    read = indexer._database_documents
+
+    def withdrawn_once_read(only: Any) -> Iterator[IndexDocument]:
+        for document in read(only):
+            yield document
+            if document.id == document_id:
+                documents.withdraw(account, document_id, REASON)
+
+    monkeypatch.setattr(indexer, "_database_documents", withdrawn_once_read)
+    indexer.reindex(get_client())
+    assert not found(title, document_id)
+    monkeypatch.undo()
+    documents.restore(account, document_id)
     assert found(title, document_id)

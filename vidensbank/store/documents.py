@@ -543,18 +543,23 @@ def mark_enriched(
     )
 
 
+def _indexable() -> ColumnElement[bool]:
+    return and_(Document.status.in_([DocumentStatus.ENRICHED, DocumentStatus.INDEXED]), is_public())
+
+
+def changed_since(session: Session, *, since: dt.datetime) -> list[tuple[str, bool]]:
+    """The documents written at or after ``since``, and whether each belongs in the index."""
+    return [
+        (str(document_id), bool(indexable))
+        for document_id, indexable in session.execute(
+            select(Document.id, _indexable()).where(Document.updated_at >= since)
+        )
+    ]
+
+
 def iter_indexable_document_ids(session: Session) -> Iterator[str]:
     """Ids of every document that belongs in the search index."""
-    yield from session.scalars(
-        select(Document.id)
-        .where(
-            Document.status.in_([DocumentStatus.ENRICHED, DocumentStatus.INDEXED]),
-            Document.withdrawn_at.is_(None),
-            Document.held_at.is_(None),
-            Document.screening_version.is_not(None),
-        )
-        .order_by(Document.id)
-    )
+    yield from session.scalars(select(Document.id).where(_indexable()).order_by(Document.id))
 
 
 def withdraw_document(session: Session, *, document_id: str, reason: str) -> None:
