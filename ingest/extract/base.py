@@ -12,8 +12,11 @@ def split_authors(text: str) -> list[str]:
 
 
 def _clip(limit: int) -> BeforeValidator:
-    """A file's own metadata is whatever its maker typed: cut to what a column holds."""
-    return BeforeValidator(lambda value: value[:limit] if isinstance(value, str) else value)
+    """A file's own metadata is whatever its maker typed: cut to what a column holds, without
+    NUL characters (PostgreSQL stores no text with them)."""
+    return BeforeValidator(
+        lambda value: value.replace("\x00", "")[:limit] if isinstance(value, str) else value
+    )
 
 
 class ExtractedPage(BaseModel):

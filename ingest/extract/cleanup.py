@@ -67,7 +67,8 @@ def remove_running_lines(pages: list[str]) -> list[str]:
 
 
 def normalize_whitespace(text: str) -> str:
-    """Collapse runs of spaces, trim lines and keep at most one blank line between paragraphs."""
-    text = text.replace("\u00ad", "").replace("\r\n", "\n").replace("\r", "\n")
+    """Collapse runs of spaces, trim lines and keep at most one blank line between paragraphs.
+    NUL characters go too: PostgreSQL stores no text with them, and a PDF may carry them."""
+    text = text.replace("\u00ad", "").replace("\x00", "").replace("\r\n", "\n").replace("\r", "\n")
     lines = [" ".join(line.split()) for line in text.split("\n")]
     return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()

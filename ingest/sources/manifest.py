@@ -96,6 +96,16 @@ def explain(error: ValidationError, *, whose: str = "Manifestets") -> str:
     return f"{whose} felt {name} for filen {problem}."
 
 
+def _has_nul(value: Any) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_has_nul(key) or _has_nul(item) for key, item in value.items())
+    if isinstance(value, list):
+        return any(_has_nul(item) for item in value)
+    return False
+
+
 def read_manifest(folder_fd: int) -> dict[str, dict[str, Any]]:
     """The entries of the manifest in an open folder (none when it has no manifest).
 
@@ -135,6 +145,11 @@ def read_manifest(folder_fd: int) -> dict[str, dict[str, Any]]:
         raise ExtractionError(
             ReasonCode.BAD_MANIFEST,
             "manifest.json skal være et objekt med et filnavn som nøgle for hver fil.",
+        )
+    if _has_nul(data):
+        # PostgreSQL stores no text with it: every file of the folder would fail on it.
+        raise ExtractionError(
+            ReasonCode.BAD_MANIFEST, "manifest.json indeholder et nultegn (\\u0000); fjern det."
         )
     return {str(name): entry for name, entry in data.items()}
 

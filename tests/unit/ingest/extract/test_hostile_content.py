@@ -1,13 +1,17 @@
 """Content that broke the pipeline before: encodings, deep nesting, long pages, no names."""
 
+import os
 import time
+from pathlib import Path
 
 import pytest
 
 from ingest.extract.encoding import decode_html
 from ingest.extract.html import nesting_depth
 from ingest.extract.registry import extract
+from ingest.sources.manifest import read_manifest
 from nlp_models.entities import CHUNK_CHARS, _apply_definitions, chunked
+from tests.hostile_files import _one_page, _pdf
 from vidensbank.errors import ExtractionError
 
 DANISH = "Børn og unge i Århus får støtte"
@@ -63,3 +67,24 @@ def test_long_pages_are_cut_into_pieces_spacy_accepts() -> None:
 
 def test_a_document_without_names_has_no_entities() -> None:
     assert _apply_definitions([], ["To sætninger uden navne. Her er den anden."]) == []
+
+
+def test_nul_characters_in_a_pdf_are_left_out() -> None:
+    """pypdf passes them on, and PostgreSQL refuses text with them: the file failed for good
+    with a reason that blamed us."""
+    info = b"<< /Title (Rapport om b\\000rn) /Author (Hansen\\000, Anne) >>"
+    data = _pdf(_one_page(["Om b\x00rn i pleje"], info), trailer=b" /Root 1 0 R /Info 6 0 R")
+    document = extract(data, "nul.pdf")
+    assert document.pages[0].text == "Om brn i pleje"
+    assert document.metadata.title == "Rapport om brn"
+    assert document.metadata.authors == ["Hansen, Anne"]
+
+
+def test_a_manifest_with_a_nul_character_is_refused_in_danish(tmp_path: Path) -> None:
+    (tmp_path / "manifest.json").write_text('{"a.pdf": {"title": "Titel\\u0000"}}')
+    folder = os.open(tmp_path, os.O_RDONLY)
+    try:
+        with pytest.raises(ExtractionError, match="nultegn"):
+            read_manifest(folder)
+    finally:
+        os.close(folder)
