@@ -54,5 +54,22 @@ def fetch_url(url: str) -> bytes:
                     )
                 chunks.append(chunk)
             return b"".join(chunks)
+    except httpx.UnsupportedProtocol as exc:
+        # A redirect to file:// or the like: no retry makes it a web address.
+        raise ExtractionError(
+            ReasonCode.FETCH_FAILED,
+            "Adressen kunne ikke hentes: den viderestiller til noget, der ikke er en webadresse.",
+        ) from exc
+    except httpx.TooManyRedirects as exc:
+        raise ExtractionError(
+            ReasonCode.FETCH_FAILED,
+            "Adressen kunne ikke hentes: den viderestiller i ring eller for mange gange.",
+        ) from exc
+    except httpx.DecodingError as exc:
+        raise ExtractionError(
+            ReasonCode.FETCH_FAILED,
+            "Adressen kunne ikke hentes: serveren sendte filen pakket på en måde, der ikke kan "
+            "pakkes ud.",
+        ) from exc
     except httpx.TransportError as exc:
         raise DependencyUnavailableError(f"Kunne ikke hente {url}: {exc}") from exc

@@ -1,0 +1,61 @@
+"""Fetching a URL source from a local HTTP server (never the live web): what no retry can mend
+is the file's fault, with a Danish reason, not a transient fault retried eight times."""
+
+import http.server
+import threading
+from collections.abc import Iterator
+
+import pytest
+
+from ingest.sources.url import fetch_url
+from vidensbank.errors import ExtractionError, ReasonCode
+
+
+class _Handler(http.server.BaseHTTPRequestHandler):
+    def do_GET(self) -> None:
+        if self.path == "/ring.pdf":
+            self.send_response(302)
+            self.send_header("Location", "/ring.pdf")
+            self.end_headers()
+        elif self.path == "/fil.pdf":
+            self.send_response(302)
+            self.send_header("Location", "file:///etc/passwd")
+            self.end_headers()
+        elif self.path == "/pakket.pdf":
+            body = b"ikke gzip"
+            self.send_response(200)
+            self.send_header("Content-Encoding", "gzip")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+        else:
+            self.send_error(404)
+
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+@pytest.fixture(scope="module")
+def site() -> Iterator[str]:
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+
+
+@pytest.mark.parametrize(
+    ("path", "reason"),
+    [
+        ("/ring.pdf", "viderestiller i ring"),
+        ("/fil.pdf", "ikke er en webadresse"),
+        ("/pakket.pdf", "ikke kan pakkes ud"),
+        ("/findes-ikke.pdf", "serveren svarede 404"),
+    ],
+)
+def test_what_no_retry_mends_is_refused_with_a_danish_reason(
+    site: str, path: str, reason: str
+) -> None:
+    with pytest.raises(ExtractionError) as refused:
+        fetch_url(site + path)
+    assert refused.value.code == ReasonCode.FETCH_FAILED
+    assert reason in refused.value.message
