@@ -14,7 +14,9 @@ What it serves, from the folder (which a test may change between crawls):
 - ``robots.txt`` when the folder has one (a 404 otherwise, as for any missing file);
 - redirects listed in ``_redirects.txt``, one a line: ``/old-path new-url 301`` (``new-url``
   absolute, or a path on this site); ``#`` starts a comment;
-- ``/folder/`` as ``/folder/index.html``; anything else that is not a file is a 404.
+- ``/folder/`` as ``/folder/index.html``; anything else that is not a file is a 404;
+- a file whose name has ``.gzip.`` in it (``pakket.gzip.pdf``) as it is, said to be gzip
+  (``Content-Encoding: gzip``): a broken one when its bytes are not.
 ``fail`` makes a path answer a status (429 or 503, with ``Retry-After`` when given) a number of
 times before it is served again.
 """
@@ -170,6 +172,8 @@ class Site:
                 etag = f'"{hashlib.sha256(content).hexdigest()[:16]}"'
                 modified = email.utils.formatdate(int(file.stat().st_mtime), usegmt=True)
                 headers = {"ETag": etag, "Last-Modified": modified, "Content-Type": _type(file)}
+                if ".gzip." in file.name:
+                    headers["Content-Encoding"] = "gzip"
                 if self.headers.get("If-None-Match") == etag or (
                     self.headers.get("If-None-Match") is None
                     and self.headers.get("If-Modified-Since") == modified

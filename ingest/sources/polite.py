@@ -452,6 +452,12 @@ class PoliteClient:
                         f"Det tog mere end {self.timeout:g} s at hente adressen; den er opgivet.",
                     )
                 chunks.append(chunk)
+        except httpx.DecodingError as exc:
+            raise _Refusal(
+                Outcome.FAILED,
+                ReasonCode.FETCH_FAILED,
+                "Serveren sendte filen pakket på en måde, der ikke kan pakkes ud.",
+            ) from exc
         except httpx.TransportError as exc:
             raise _Refusal(
                 Outcome.FAILED,

@@ -115,6 +115,17 @@ def test_a_server_that_keeps_failing_is_given_up_with_the_reason(site: Site) -> 
     assert site.paths(503) == ["/rapporter/a.pdf"] * 3
 
 
+def test_a_body_that_cannot_be_unpacked_is_one_failed_file_not_the_crawls_end(
+    site: Site,
+) -> None:
+    (site.root / "rapporter" / "pakket.gzip.pdf").write_bytes(b"ikke gzip")
+    with client(site) as polite:
+        failed = polite.fetch(site.url("/rapporter/pakket.gzip.pdf"))
+        assert failed.outcome == Outcome.FAILED and failed.code == "fetch_failed"
+        assert "ikke kan pakkes ud" in (failed.reason or "")
+        assert polite.fetch(site.url("/rapporter/a.pdf")).outcome != Outcome.FAILED
+
+
 def test_a_file_over_the_limit_is_refused(site: Site) -> None:
     with client(site, file_bytes=1000) as polite:
         refused = polite.fetch(site.url("/stor.pdf"))
