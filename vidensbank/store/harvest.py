@@ -1,9 +1,10 @@
 """What harvesters (OAI-PMH) and search engines (the sitemap) are given of the documents.
 
-A harvester sees every public document, and as deleted every screened document that is not
-public: one a curator withdrew, and one held back for personal data (it may have harvested
-either before it was taken down or held; a deleted record carries no metadata). A document
-never screened (new text, or a file that could not be read) is not there at all.
+A harvester sees every public document, and as deleted every document taken out of view: one
+a curator withdrew, one held back for personal data, one whose new file could not be read (it
+may have harvested each before; a deleted record carries no metadata), also while its text is
+read again. A document whose text waits to be screened, and was never taken out of view, is
+not there until it is screened.
 
 A record's time of change is ``updated_at``: it moves with every write to the document's row
 (every pipeline step, a correction, a withdrawal) and with every change to the published
@@ -20,17 +21,22 @@ from sqlalchemy.orm import Session
 
 from vidensbank.store.base import utcnow
 from vidensbank.store.collections import Collection, CollectionEntry
-from vidensbank.store.documents import Document, Entity, is_public
+from vidensbank.store.documents import Document, DocumentStatus, Entity, is_public
 
 
 def _harvestable() -> ColumnElement[bool]:
-    """Public, or screened and then withdrawn or held back (a deleted record)."""
-    return Document.screening_version.is_not(None)
+    """Public, or taken out of view (a deleted record)."""
+    return or_(
+        Document.screening_version.is_not(None),
+        Document.withdrawn_at.is_not(None),
+        Document.held_at.is_not(None),
+        Document.status == DocumentStatus.QUARANTINED,
+    )
 
 
 def is_deleted(document: Document) -> bool:
     """Whether a harvestable document is a deleted record."""
-    return document.withdrawn_at is not None or document.held_at is not None
+    return not document.public
 
 
 @dataclass(frozen=True)

@@ -73,16 +73,16 @@ WITHDRAWN = {
     "oai-h06": (HOEST, "2021-03-03T12:00:00"),
     "oai-a04": (ARKIV, "2021-03-04T12:00:00"),
 }
-# Held back for personal data (withdrawn too): deleted records, as a harvester may have taken
-# them before they were held.
+# Held back for personal data (withdrawn too), or a new file that could not be read: deleted
+# records, as a harvester may have taken them before.
 HELD = {
     "oai-held": (LUKKET, "2021-03-02T11:00:00"),
     "oai-held-withdrawn": (LUKKET, "2021-03-02T11:00:00"),
+    "oai-quarantined": (LUKKET, "2021-03-02T11:00:00"),
 }
-# Never to be seen by a harvester: never screened, or never read.
+# Never to be seen by a harvester: text that waits to be screened.
 HIDDEN = {
     "oai-unscreened": (HOEST, "2021-03-02T11:00:00"),
-    "oai-quarantined": (HOEST, "2021-03-02T11:00:00"),
 }
 DELETED = {**WITHDRAWN, **HELD}
 PUBLISHED_COLLECTION = "oaiSamling1"
@@ -114,7 +114,7 @@ def documents() -> Iterator[None]:
             if document_id == "oai-h01":
                 extra["isbn"] = "978-87-7119-123-4"
             _record(session, document_id, publisher, extra)
-        for document_id in HELD:
+        for document_id in ("oai-held", "oai-held-withdrawn"):
             finding = FindingRow(1, 0, 3, "cpr", "010203-1234", "k" * 64, True)
             personal_store.record_screening(
                 session, document_id=document_id, findings=[finding], version="test"
@@ -302,9 +302,9 @@ def test_a_withdrawn_document_is_a_deleted_record() -> None:
 
 
 @pytest.mark.parametrize("document_id", sorted(HELD))
-def test_a_held_document_is_a_deleted_record(document_id: str) -> None:
+def test_a_held_or_unreadable_document_is_a_deleted_record(document_id: str) -> None:
     """Held after a harvest, a document missing from the lists would stay in the harvester's
-    copy, with the personal data that held it."""
+    copy, with the personal data that held it; so would one whose new file cannot be read."""
     root = oai(verb="GetRecord", identifier=f"{PREFIX}{document_id}", metadataPrefix="oai_dc")
     assert root.find(".//o:header", NS).get("status") == "deleted"
     assert root.find(".//o:metadata", NS) is None
@@ -314,8 +314,24 @@ def test_a_held_document_is_a_deleted_record(document_id: str) -> None:
     assert found == sorted(HELD)
 
 
+def test_a_withdrawn_document_read_again_stays_a_deleted_record() -> None:
+    """A new file's text waits to be screened; for a withdrawn document it never is (the
+    pipeline leaves it alone), and it went from the lists without a deletion."""
+    pending = update(Document).where(Document.id == "oai-a04")
+    with session_scope() as session:
+        session.execute(pending.values(screening_version=None, updated_at=Document.updated_at))
+    try:
+        root = oai(verb="GetRecord", identifier=f"{PREFIX}oai-a04", metadataPrefix="oai_dc")
+        assert root.find(".//o:header", NS).get("status") == "deleted"
+    finally:
+        with session_scope() as session:
+            session.execute(
+                pending.values(screening_version="test", updated_at=Document.updated_at)
+            )
+
+
 @pytest.mark.parametrize("document_id", sorted(HIDDEN))
-def test_documents_never_screened_or_read_do_not_exist(document_id: str) -> None:
+def test_documents_whose_text_waits_to_be_screened_do_not_exist(document_id: str) -> None:
     root = oai(verb="GetRecord", identifier=f"{PREFIX}{document_id}", metadataPrefix="oai_dc")
     assert error_code(root) == "idDoesNotExist"
 
