@@ -186,6 +186,10 @@ class Settings(BaseSettings):
     max_html_depth: int = Field(
         default=512, description="Deepest nesting of elements an HTML file may have."
     )
+    max_html_bytes: int = Field(
+        default=20 * 1024 * 1024,
+        description="Largest HTML file an ingest reads: the parser takes ~46 times its size.",
+    )
     crawl_contact_url: str = Field(
         default="https://vidensbank.example/om",
         description=(

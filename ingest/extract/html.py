@@ -96,6 +96,15 @@ class HTMLExtractor:
     extensions: ClassVar[frozenset[str]] = frozenset({".html", ".htm", ".xhtml"})
 
     def extract(self, data: bytes) -> ExtractedDocument:
+        # The parser's tree takes about 46 times the page's size: at the file limit a worker
+        # ran out of memory, and the killed task came back again and again.
+        largest = get_settings().max_html_bytes
+        if len(data) > largest:
+            raise ExtractionError(
+                ReasonCode.TOO_LARGE,
+                f"HTML-siden er på {len(data) / 2**20:.0f} MB; der indlæses højst "
+                f"{largest / 2**20:g} MB HTML. Tjek, at det er en rigtig webside.",
+            )
         html = decode_html(data)
         limit = get_settings().max_html_depth
         if nesting_depth(html, limit) > limit:

@@ -13,6 +13,7 @@ from ingest.sources.manifest import read_manifest
 from nlp_models.entities import CHUNK_CHARS, _apply_definitions, chunked
 from tests.hostile_files import _one_page, _pdf
 from vidensbank.errors import ExtractionError
+from vidensbank.settings import get_settings
 
 DANISH = "Børn og unge i Århus får støtte"
 
@@ -88,3 +89,20 @@ def test_a_manifest_with_a_nul_character_is_refused_in_danish(tmp_path: Path) ->
             read_manifest(folder)
     finally:
         os.close(folder)
+
+
+def test_an_html_page_larger_than_the_parser_can_hold_is_refused_before_parsing(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The parser takes about 46 times a page's size: at the 200 MB file limit a worker ran
+    out of memory. (The limit is lowered here, so the test need not hold 20 MB.)"""
+    monkeypatch.setenv("VB_MAX_HTML_BYTES", "100000")
+    get_settings.cache_clear()
+    try:
+        with pytest.raises(ExtractionError) as error:
+            extract(b"<html><body><main>" + b"<p>ord ord</p>" * 10_000 + b"</main>", "stor.html")
+        assert error.value.code == "too_large"
+        assert error.value.message.startswith("HTML-siden er på")
+    finally:
+        monkeypatch.undo()
+        get_settings.cache_clear()
