@@ -106,11 +106,16 @@ def upload(account: Account, files: list[tuple[str, BinaryIO]]) -> str:
         raise BadRequestError("Vælg en eller flere filer.")
     if len(files) > MAX_UPLOAD_FILES:
         raise BadRequestError(f"Højst {MAX_UPLOAD_FILES} filer ad gangen, tak.")
-    for name, _data in files:
-        clean_name(name)  # every name checked before any file replaces an earlier upload
+    # Every name checked before any file replaces an earlier upload.
+    names = [clean_name(name) for name, _data in files]
+    if len(set(names)) < len(names):
+        same = next(name for name in names if names.count(name) > 1)
+        raise BadRequestError(
+            f"To af filerne får samme navn her ({same}): giv dem forskellige navne, og prøv igen."
+        )
     paths = [store_upload(name, data) for name, data in files]
-    # Listed as the command line lists files: the same checks, and one entry per name.
-    items = list_sources([str(path) for path in dict.fromkeys(paths)])
+    # Listed as the command line lists files: the same checks.
+    items = list_sources([str(path) for path in paths])
     run_id = start_run(items)
     with session_scope() as session:
         audit.record(

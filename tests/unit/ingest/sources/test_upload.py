@@ -4,14 +4,18 @@ before they are kept, and listed as a file of that folder would be."""
 import io
 from collections.abc import Iterator
 from pathlib import Path
+from typing import BinaryIO
 
 import pytest
 
 from ingest.runs import list_sources
 from ingest.sources.upload import clean_name, store_upload, upload_dir
+from search_api.api.runs import upload
+from vidensbank.accounts import Account
 from vidensbank.errors import BadRequestError, PayloadTooLargeError
 from vidensbank.identity import path_from_uri
 from vidensbank.settings import get_settings
+from vidensbank.store.users import Role
 
 
 @pytest.fixture
@@ -61,3 +65,15 @@ def test_an_upload_over_the_limit_is_refused_and_not_kept(settings: Path) -> Non
     with pytest.raises(PayloadTooLargeError, match=r"stor\.pdf"):
         store_upload("stor.pdf", io.BytesIO(b"x" * 101))
     assert list(upload_dir().iterdir()) == []
+
+
+def test_files_whose_names_become_the_same_are_refused_and_not_kept(settings: Path) -> None:
+    """The second replaced the first, and the run listed one file with no word of the other."""
+    account = Account(1, "upload@eksempel.dk", Role.CURATOR, None)
+    files: list[tuple[str, BinaryIO]] = [
+        ("rapport:1.pdf", io.BytesIO(b"%PDF-1.4 en")),
+        ("rapport 1.pdf", io.BytesIO(b"%PDF-1.4 to")),
+    ]
+    with pytest.raises(BadRequestError, match=r"samme navn her \(rapport 1\.pdf\)"):
+        upload(account, files)
+    assert not upload_dir().exists() or list(upload_dir().iterdir()) == []
