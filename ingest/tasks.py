@@ -148,8 +148,16 @@ def _record_file(
     the item to it; return whether it is the same file as the one already read, or None when
     nothing more is to be done."""
     existing = documents.get(file.document_id)
+    # Stopped by a time limit, the same file may go through another time (a quieter machine,
+    # a longer limit): only what its bytes decide is decided again by the same bytes.
+    too_slow_before = (
+        existing is not None
+        and existing.status == DocumentStatus.QUARANTINED
+        and existing.reason_code == ReasonCode.TOO_SLOW
+    )
     same_file = (
         existing is not None
+        and not too_slow_before
         and existing.status != DocumentStatus.PENDING
         and existing.content_hash == file.key
         and existing.extractor_version == file.extractor_version

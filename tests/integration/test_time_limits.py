@@ -35,8 +35,14 @@ def test_a_long_task_is_stopped_before_it_is_delivered_twice(stack: None, run_di
             report = ingest(folder, timeout=120, env=own.env)
             # Long enough for the broker to hand out an unacknowledged message again.
             time.sleep(2.5 * VISIBILITY_TIMEOUT)
+            first_log = log.read_text()
+            # The same file again: a time limit is no verdict on its bytes, so it is read again
+            # (and stopped again, by the same short limit).
+            again = ingest(folder / "en-meget-lang-side.html", timeout=120, env=own.env)
         finally:
             stop_worker(worker)
+        assert [d["status"] for d in again["documents"]] == ["quarantined"], again
+        assert len(_stopped(log.read_text())) > len(_stopped(first_log))
 
         statuses = {d["filename"]: d["status"] for d in report["documents"]}
         assert statuses.pop("en-meget-lang-side.html") == "quarantined", report
@@ -52,6 +58,11 @@ def test_a_long_task_is_stopped_before_it_is_delivered_twice(stack: None, run_di
             )
             assert item.reason_code == "too_slow"
             assert item.status == "quarantined"
-    received = re.findall(r"Task ingest\.fetch_items\[([^\]]+)\] received", log.read_text())
+    received = re.findall(r"Task ingest\.fetch_items\[([^\]]+)\] received", first_log)
     # Three batches, then the slow file's batch again as one task per file.
     assert len(received) == 5 and len(set(received)) == 5, received
+
+
+def _stopped(log: str) -> list[str]:
+    """The worker's notes of a task stopped by its time limit."""
+    return re.findall(r"[Tt]ime limit \(.*\) exceeded for ingest\.fetch_items", log)
