@@ -19,6 +19,7 @@ import math
 import threading
 import time
 from collections.abc import Sequence
+from contextvars import ContextVar
 from typing import Any
 
 import redis
@@ -133,6 +134,11 @@ app = Celery("vidensbank", include=TASK_MODULES)
 app.add_defaults(_configuration)
 
 
+# The step running in this worker process: ``hand_on`` runs later steps inside the task that
+# took the file in, so a failure names the step it happened in, not the first.
+_running_step: ContextVar[str | None] = ContextVar("running_step", default=None)
+
+
 class PipelineTask(Task):
     """A step of the pipeline. Its retry limit is read from the settings when a retry is due,
     not when the task is declared at import."""
@@ -140,6 +146,14 @@ class PipelineTask(Task):
     @property
     def max_retries(self) -> int:
         return get_settings().task_max_retries
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        # Put back only when the step succeeds: after a failure, ``on_failure`` reads the step
+        # that failed.
+        token = _running_step.set(self.name)
+        result = super().__call__(*args, **kwargs)
+        _running_step.reset(token)
+        return result
 
 
 # How every pipeline task retries when a dependency is down; bad input is never retried.
@@ -171,8 +185,12 @@ def _failure(task_name: str, exc: BaseException) -> tuple[str, str, str]:
     Stopped by its time limit, the file took longer than its pages allow: its fault, so it is
     quarantined. Anything else (a dependency down through every retry, a bug) is a failure. The
     reason is for the people who ingest files, so it names no task or exception: Celery logs
-    those with the traceback in the worker's log ("Task … raised unexpected: …")."""
-    step = STEP_NAMES.get(task_name, "behandle filen")
+    those with the traceback in the worker's log ("Task … raised unexpected: …").
+
+    A task killed at its hard time limit is reported by the worker's main process, which does
+    not know the step its child was in."""
+    running = None if isinstance(exc, TimeLimitExceeded) else _running_step.get() or task_name
+    step = STEP_NAMES.get(running or "", "behandle filen")
     if isinstance(exc, SoftTimeLimitExceeded | TimeLimitExceeded):
         error = too_slow(step)
         return ItemStatus.QUARANTINED, error.code, error.message

@@ -3,7 +3,7 @@
 from typing import Any
 
 import pytest
-from celery.exceptions import SoftTimeLimitExceeded
+from celery.exceptions import SoftTimeLimitExceeded, TimeLimitExceeded
 
 from vidensbank import celery_app
 from vidensbank.celery_app import _failure
@@ -92,3 +92,34 @@ def test_ocr_goes_on_its_own_queue_with_its_own_time_per_page(
         ("enrich.documents", "vb"),
     ]
     assert calls[0][1]["soft_time_limit"] == 240
+
+
+@celery_app.app.task(name="test.inner", base=celery_app.PipelineTask)
+def _inner(document_ids: list[str]) -> None:
+    if "langsom" in document_ids:
+        raise SoftTimeLimitExceeded()
+
+
+@celery_app.app.task(name="test.outer", base=celery_app.PipelineTask)
+def _outer(document_ids: list[str]) -> None:
+    celery_app.hand_on("test.inner", document_ids)
+    if "fejl" in document_ids:
+        raise ValueError("boom")
+
+
+def test_a_failure_names_the_step_it_happened_in_not_the_task_that_took_the_file_in(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Later steps run inside the first one's task: a time limit in finding names read "it
+    took too long to fetch the file"."""
+    monkeypatch.setitem(celery_app.STEP_NAMES, "test.outer", "hente filen")
+    monkeypatch.setitem(celery_app.STEP_NAMES, "test.inner", "finde navnene i teksten")
+    with pytest.raises(SoftTimeLimitExceeded) as slow:
+        _outer(["langsom"])
+    assert "finde navnene i teksten" in _failure("test.outer", slow.value)[2]
+    # The inner step went well; the outer one failed after it.
+    with pytest.raises(ValueError) as failed:
+        _outer(["fejl"])
+    assert "hente filen" in _failure("test.outer", failed.value)[2]
+    # Killed at the hard limit, the worker's main process does not know the child's step.
+    assert "behandle filen" in _failure("test.outer", TimeLimitExceeded())[2]
