@@ -116,10 +116,27 @@ def enrich_documents(self: DocumentTask, document_ids: list[str]) -> None:
         document_store.lock_documents(session, document_ids=list(pages))
         keys = redacted_keys(session, document_ids=list(pages))
         corrected = set(correction_store.corrected_document_ids(session, among=list(pages)))
+        statuses = {
+            document.id: document.status
+            for document in document_store.get_document_records(session, document_ids=list(pages))
+        }
+        now = document_store.pages_of(session, document_ids=list(pages))
         for document_id, mentions in zip(pages, found, strict=True):
             if keys[document_id] != redactions[document_id]:
                 # A curator redacted something since the pages were read: read them again.
                 enqueue("enrich.documents", [document_id])
+                continue
+            if (
+                statuses.get(document_id)
+                not in (
+                    DocumentStatus.EXTRACTED,
+                    DocumentStatus.ENRICHED,
+                    DocumentStatus.INDEXED,
+                )
+                or now.get(document_id, []) != pages[document_id]
+            ):
+                # Read again meanwhile (new text, which its own enrich step will screen) or
+                # quarantined: what was found here is of text that is no longer there.
                 continue
             done.append(document_id)
             if document_id in corrected:
