@@ -1,5 +1,8 @@
 """Files fetched over HTTP(S): politely, with timeouts and retries on transient faults."""
 
+import ipaddress
+import socket
+from collections.abc import Callable
 from pathlib import PurePosixPath
 from urllib.parse import urlsplit
 
@@ -21,6 +24,33 @@ def item_from_url(url: str) -> SourceItem:
     return SourceItem(filename=name, location=url, source_uri=url)
 
 
+def _is_internal(host: str) -> bool:
+    """Whether a host is, or resolves to, an address off the public internet (loopback, a
+    private network, link-local such as a cloud's metadata service)."""
+    try:
+        found = socket.getaddrinfo(host, None)
+    except (socket.gaierror, UnicodeError):
+        return False  # not resolved: the request itself fails
+    return any(not ipaddress.ip_address(str(info[4][0]).split("%")[0]).is_global for info in found)
+
+
+def _inside_only_where_asked(url: str) -> Callable[[httpx.Request], None]:
+    """A request hook: a redirect may lead to another host on the public internet (a CDN), but
+    not from the address given to an internal one, which the service would then fetch and
+    publish for whoever gave it."""
+    given = httpx.URL(url).host
+
+    def check(request: httpx.Request) -> None:
+        host = request.url.host
+        if host != given and _is_internal(host):
+            raise ExtractionError(
+                ReasonCode.FETCH_FAILED,
+                f"Adressen kunne ikke hentes: den viderestiller til en intern adresse ({host}).",
+            )
+
+    return check
+
+
 def fetch_url(url: str) -> bytes:
     """The body of ``url``. A 4xx is the file's fault; network trouble and 5xx are transient."""
     settings = get_settings()
@@ -32,6 +62,7 @@ def fetch_url(url: str) -> bytes:
                 timeout=settings.fetch_timeout,
                 follow_redirects=True,
                 headers={"User-Agent": user_agent()},
+                event_hooks={"request": [_inside_only_where_asked(url)]},
             ) as client,
             client.stream("GET", url) as response,
         ):

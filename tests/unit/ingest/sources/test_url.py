@@ -21,6 +21,22 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             self.send_response(302)
             self.send_header("Location", "file:///etc/passwd")
             self.end_headers()
+        elif self.path == "/intern.pdf":
+            # The same server by another name: an internal host the given address was not.
+            self.send_response(302)
+            port = self.headers["Host"].rsplit(":", 1)[1]
+            self.send_header("Location", f"http://localhost:{port}/a.pdf")
+            self.end_headers()
+        elif self.path == "/flyttet.pdf":
+            self.send_response(301)
+            self.send_header("Location", "/a.pdf")
+            self.end_headers()
+        elif self.path == "/a.pdf":
+            body = b"%PDF-1.4 a"
+            self.send_response(200)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
         elif self.path == "/pakket.pdf":
             body = b"ikke gzip"
             self.send_response(200)
@@ -50,6 +66,7 @@ def site() -> Iterator[str]:
         ("/fil.pdf", "ikke er en webadresse"),
         ("/pakket.pdf", "ikke kan pakkes ud"),
         ("/findes-ikke.pdf", "serveren svarede 404"),
+        ("/intern.pdf", "viderestiller til en intern adresse (localhost)"),
     ],
 )
 def test_what_no_retry_mends_is_refused_with_a_danish_reason(
@@ -59,3 +76,7 @@ def test_what_no_retry_mends_is_refused_with_a_danish_reason(
         fetch_url(site + path)
     assert refused.value.code == ReasonCode.FETCH_FAILED
     assert reason in refused.value.message
+
+
+def test_a_redirect_on_the_given_host_is_followed(site: str) -> None:
+    assert fetch_url(site + "/flyttet.pdf") == b"%PDF-1.4 a"
