@@ -16,7 +16,7 @@ from vidensbank.store.documents import Document, Entity, EntityRow
 from vidensbank.store.personal_data import FindingRow, PersonalDataFinding
 from vidensbank.store.users import Role
 
-DOCUMENT = "skjul-forælders-navn"
+DOCUMENT = "skjul-foraelders-navn"
 PARENT = "Åse Ørsted"
 PAGE = f"Barnets mor, {PARENT}, deltog i mødet med Socialstyrelsen."
 
