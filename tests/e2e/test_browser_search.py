@@ -38,6 +38,8 @@ PAGE_TYPES = {
     "soegning": ("/?" + urlencode(FILTERED, doseq=True), 200),
     "om": ("/om", 200),
     "fejl": ("/findes-ikke", 404),
+    # A long compound quoted in the results' heading made a phone's page scroll sideways.
+    "langt-ord": ("/?" + urlencode({"q": "netværksplejefamiliekonsulenterne"}), 200),
 }
 CASE_WORKER_QUERY = "samtale med barn om underretning"
 RESEARCHER_QUERY = "inddragelse af børn"
