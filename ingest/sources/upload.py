@@ -19,8 +19,9 @@ from vidensbank.settings import get_settings
 # File systems take names of 255 bytes; a Danish letter takes two in UTF-8.
 MAX_NAME_BYTES = 240
 CHUNK_BYTES = 1024 * 1024
-# Path separators, control characters and the characters Windows refuses in a name.
-_UNSAFE = re.compile(r'[\x00-\x1f\x7f/\\:*?"<>|]')
+# Path separators, control characters and the characters Windows refuses in a name; and the
+# marks that change the direction of text ("rapport\u202efdp.exe" shows as "rapportexe.pdf").
+_UNSAFE = re.compile(r'[\x00-\x1f\x7f/\\:*?"<>|\u200e\u200f\u202a-\u202e\u2066-\u2069]')
 
 
 def upload_dir() -> Path:

@@ -32,6 +32,8 @@ def settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     [
         ("rapport.pdf", "rapport.pdf"),
         ("../../etc/passwd", "passwd"),
+        # Direction marks would show the name backwards in the run's list.
+        ("rapport\u202efdp.html", "rapport fdp.html"),
         ("C:\\Brugere\\lise\\Børn og unge.pdf", "Børn og unge.pdf"),
         (".skjult.pdf", "skjult.pdf"),
         ("linje\nskift\x00.pdf", "linje skift .pdf"),
