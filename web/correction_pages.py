@@ -20,8 +20,9 @@ Field = Annotated[str, Form(max_length=20_000)]
 Short = Annotated[str, Form(max_length=500)]
 
 
-def _back(document_id: str) -> RedirectResponse:
-    return RedirectResponse(f"/dokument/{document_id}?rettet=1#rettelser", status_code=303)
+def _back(document_id: str, done: str = "gemt") -> RedirectResponse:
+    """To the document's corrections, saying what was done ("gemt" or "fjernet")."""
+    return RedirectResponse(f"/dokument/{document_id}?rettet={done}#rettelser", status_code=303)
 
 
 @router.post("/dokument/{document_id}/metadata")
@@ -63,7 +64,7 @@ def remove_metadata_correction(
     document_id: str, field: MetadataField, account: CuratorAccount
 ) -> Response:
     corrections.remove_metadata_correction(account, document_id, field)
-    return _back(document_id)
+    return _back(document_id, "fjernet")
 
 
 @router.post("/dokument/{document_id}/navne")
@@ -95,7 +96,7 @@ def remove_entity_correction(
     document_id: str, correction_id: RowId, account: CuratorAccount
 ) -> Response:
     corrections.remove_entity_correction(account, document_id, correction_id)
-    return _back(document_id)
+    return _back(document_id, "fjernet")
 
 
 @router.get("/rettelser")
@@ -119,4 +120,4 @@ def edit_knowledge_base(
 @router.post("/entitet/{kb_id}/vidensbase/{edit_id}/fjern")
 def remove_knowledge_base_edit(kb_id: str, edit_id: RowId, account: CuratorAccount) -> Response:
     kb_edits.remove_edit(account, kb_id, edit_id)
-    return RedirectResponse(f"/entitet/{kb_id}?rettet=1#ret-posten", status_code=303)
+    return RedirectResponse(f"/entitet/{kb_id}?rettet=fjernet#ret-posten", status_code=303)

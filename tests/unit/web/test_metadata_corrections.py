@@ -66,3 +66,14 @@ def test_a_form_opened_before_another_curator_saved_does_not_undo_it() -> None:
     assert saved.status_code == 303
     now = opened(first)
     assert (now["title"], now["publisher"]) == ("Børns deltagelse i egen sag – 2. udgave", "VIVE")
+
+
+def test_taking_a_correction_back_says_so() -> None:
+    """It said "Rettelsen er gemt"."""
+    curator = logged_in("kurator-a@eksempel.dk")
+    form = opened(curator)
+    curator.post(f"/dokument/{DOCUMENT}/metadata", data=form | {"kind": "notat"})
+    page = curator.post(
+        f"/dokument/{DOCUMENT}/metadata/kind/fjern", data={"csrf_token": form["csrf_token"]}
+    ).text
+    assert "Rettelsen er taget tilbage" in page and "Rettelsen er gemt" not in page
