@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from ingest.metadata import valid_isbn
+from ingest.metadata import parse_age_range, valid_isbn
 from nlp_models.corrections import occurrences
 from nlp_models.curated_kb import current_knowledge_base
 from nlp_models.mentions import entity_key
@@ -140,6 +140,11 @@ def _value(field: MetadataField, text: str) -> Any:
             return dt.date.fromisoformat(text).isoformat()
         except ValueError as exc:
             raise BadRequestError("Skriv datoen som år-måned-dag, fx 2024-03-01.") from exc
+    if field == MetadataField.TARGET_AGE and parse_age_range(text) is None:
+        # Searched and filtered by the ages it names: a text that names none drops out.
+        raise BadRequestError(
+            "Skriv målgruppens alder som fx 6-12 år, 14+ år, under 10 år eller 0-2 år."
+        )
     if field == MetadataField.ISBN:
         if not valid_isbn(re.sub(r"[\s-]", "", text)):
             raise BadRequestError("ISBN-nummeret er ikke gyldigt (tjek de 10 eller 13 cifre).")

@@ -77,3 +77,21 @@ def test_taking_a_correction_back_says_so() -> None:
         f"/dokument/{DOCUMENT}/metadata/kind/fjern", data={"csrf_token": form["csrf_token"]}
     ).text
     assert "Rettelsen er taget tilbage" in page and "Rettelsen er gemt" not in page
+
+
+def test_a_target_age_that_names_no_ages_is_refused() -> None:
+    """Accepted, it took the document out of every age facet, and its value could not be
+    chosen as a filter (a 400)."""
+    curator = logged_in("kurator-b@eksempel.dk")
+    form = opened(curator)
+    refused = curator.post(
+        f"/dokument/{DOCUMENT}/metadata", data=form | {"target_age": "seks til tolv"}
+    )
+    assert refused.status_code == 400 and "6-12 år" in refused.text
+    saved = curator.post(
+        f"/dokument/{DOCUMENT}/metadata",
+        data=form | {"target_age": "6-12 år"},
+        follow_redirects=False,
+    )
+    assert saved.status_code == 303
+    assert opened(curator)["target_age"] == "6-12 år"
