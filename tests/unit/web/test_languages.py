@@ -56,6 +56,9 @@ def test_the_page_names_the_language_and_marks_each_page_with_its_own() -> None:
     texts = page.css(".reader-text")
     assert [node.attributes.get("lang") for node in texts] == ["da", "en"]
     assert SUMMARY in texts[1].text()
+    # A screen reader reads the English title in English (the page around it is Danish).
+    title = page.css_first("h1")
+    assert title is not None and title.attributes.get("lang") == "en"
 
 
 def test_pages_replaced_without_languages_keep_theirs() -> None:
