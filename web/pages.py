@@ -50,6 +50,7 @@ def document_page(
     document_id: str,
     q: reader.SearchText = None,
     side: reader.PageNumber = None,
+    soegning: reader.SearchAddress = None,
 ) -> HTMLResponse:
     account = current_account(request)
     document = documents.get_document(document_id, account)
@@ -74,7 +75,7 @@ def document_page(
             "collections": collections.list_collections(account)
             if account and account.csrf_token
             else [],
-            "reader": reader.build_reader(document, q, side),
+            "reader": reader.build_reader(document, q, side, soegning),
             "curating": _curating(account, document_id),
             "json_url": f"/api/documents/{document_id}",
         },

@@ -36,6 +36,15 @@ SearchText = Annotated[
     str | None, Query(max_length=MAX_QUERY_LENGTH, description="Søgningen, hvis ord fremhæves")
 ]
 PageNumber = Annotated[int | None, Query(ge=1, description="Siden, dokumentet åbnes ved")]
+# The search page's own query (its filters, order and page), for the way back to it.
+MAX_SEARCH_ADDRESS = 2000
+SearchAddress = Annotated[
+    str | None,
+    Query(
+        max_length=MAX_SEARCH_ADDRESS,
+        description="Søgesidens forespørgsel (filtre, sortering, side) til vejen tilbage",
+    ),
+]
 
 # --- Reflowing PDF text -------------------------------------------------------------------
 
@@ -584,6 +593,7 @@ class Reader:
 
     document: DocumentPublic
     query: str
+    search: str  # the search page's query, for the way back ("" when none was given)
     sections: tuple[Section, ...]
     nav: tuple[NavLink, ...]
     entity_groups: tuple[EntityGroup, ...]
@@ -595,6 +605,10 @@ class Reader:
 
     @property
     def back_url(self) -> str | None:
+        """Back to the search with its filters, order and page, as the results page linked
+        here; from a link that carried only the words, to a search of them."""
+        if self.search:
+            return "/?" + self.search
         return "/?" + urlencode({"q": self.query}) if self.query else None
 
     @property
@@ -610,24 +624,33 @@ class Reader:
         return len(self.sections) > 1
 
     def page_url(self, number: int) -> str:
-        return document_url(self.document.id, self.query, number)
+        return document_url(self.document.id, self.query, number, self.search)
 
 
-def document_url(document_id: str, query: str = "", page: int | None = None) -> str:
-    """A document in the reader, carrying the search's words so the reader can mark them; with
-    a page, the server opens that page's section and the fragment scrolls to it."""
+def document_url(
+    document_id: str, query: str = "", page: int | None = None, search: str = ""
+) -> str:
+    """A document in the reader, carrying the search's words so the reader can mark them (and
+    ``search``, the search page's query, for the way back); with a page, the server opens that
+    page's section and the fragment scrolls to it."""
     params = {"side": str(page)} if page is not None else {}
     if query.strip():
         params["q"] = query
+    if search and len(search) <= MAX_SEARCH_ADDRESS:
+        params["soegning"] = search
     url = f"/dokument/{quote(document_id, safe='')}"
     url += f"?{urlencode(params)}" if params else ""
     return url if page is None else f"{url}#side-{page}"
 
 
-def build_reader(document: DocumentPublic, query: str | None, page: int | None) -> Reader:
+def build_reader(
+    document: DocumentPublic, query: str | None, page: int | None, search: str | None = None
+) -> Reader:
     """The reader of ``document``, its search words marked for ``query``, with the section
-    holding page ``page`` open (when no page is asked for, the first with a search word)."""
+    holding page ``page`` open (when no page is asked for, the first with a search word);
+    ``search`` is the search page's query the way back goes to."""
     query = " ".join((query or "").split())
+    search = search or ""
     highlighter = Highlighter(query)
     layout = reflow if document.filename.lower().endswith(".pdf") else html_blocks
     laid_out = [layout(p.text) for p in document.pages]
@@ -658,20 +681,26 @@ def build_reader(document: DocumentPublic, query: str | None, page: int | None) 
         nav: list[NavLink] = []
     elif len(pages) <= NAV_EVERY_PAGE:
         nav = [
-            NavLink(str(p.number), document_url(document.id, query, p.number), p.hits, s.open)
+            NavLink(
+                str(p.number), document_url(document.id, query, p.number, search), p.hits, s.open
+            )
             for s in sections
             for p in s.pages
         ]
     else:
         nav = [
             NavLink(
-                f"{s.first}–{s.last}", document_url(document.id, query, s.first), s.hits, s.open
+                f"{s.first}–{s.last}",
+                document_url(document.id, query, s.first, search),
+                s.hits,
+                s.open,
             )
             for s in sections
         ]
     return Reader(
         document=document,
         query=query,
+        search=search,
         sections=tuple(sections),
         nav=tuple(nav),
         entity_groups=tuple(group_entities(document.entities)),

@@ -12,7 +12,7 @@ names link to their entity pages.
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, urlencode, urlsplit
 
 import httpx
 import pytest
@@ -153,6 +153,20 @@ def test_back_link_leads_to_the_search(
         address = urlsplit(page.url)
         assert address.path == "/" and parse_qs(address.query) == {"q": [REPORT_QUERY]}
         expect(page.locator(f"a[href^='/dokument/{long_report['id']}']").first).to_be_visible()
+
+
+def test_back_from_a_result_keeps_the_searchs_order_and_filters(
+    browser: Browser, server: str
+) -> None:
+    """It went to a search of the words alone: a case worker's filters and order were lost."""
+    search = {"q": [REPORT_QUERY], "kind": ["rapport"], "sort": ["newest"]}
+    with page_at(browser, WIDTHS["phone"]) as page:
+        page.goto(f"{server}/?{urlencode(search, doseq=True)}")
+        with page.expect_navigation():
+            page.locator(".result-title a").first.click()
+        page.get_by_role("link", name="Tilbage til søgningen").click()
+        page.wait_for_load_state()
+        assert parse_qs(urlsplit(page.url).query) == search
 
 
 def test_page_navigation_opens_a_closed_section_at_its_page(

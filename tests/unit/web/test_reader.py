@@ -1,4 +1,5 @@
 import time
+from urllib.parse import parse_qs, urlsplit
 
 from markupsafe import Markup
 
@@ -345,6 +346,16 @@ def test_the_reader_links_pages_and_the_way_back_with_the_search() -> None:
     )
     plain = build_reader(document(11), None, None)
     assert plain.back_url is None and plain.nav[0].href == "/dokument/abc?side=1#side-1"
+
+
+def test_the_way_back_keeps_the_searchs_filters_order_and_page() -> None:
+    """It went to a search of the words alone: the filters, the order and the page were lost."""
+    search = "q=anbringelse&publisher=VIVE&sort=newest&page=2"
+    reader = build_reader(document(11), "anbringelse", 5, search)
+    assert reader.back_url == "/?" + search
+    # Moving between pages keeps it.
+    assert parse_qs(urlsplit(reader.nav[6].href).query)["soegning"] == [search]
+    assert parse_qs(urlsplit(reader.page_url(3)).query)["soegning"] == [search]
 
 
 def test_a_one_page_document_has_no_page_navigation() -> None:
