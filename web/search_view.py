@@ -246,6 +246,8 @@ def page_context(params: SearchParams, response: SearchResponse, query: str) -> 
         "pages": pages(params, response.total),
         "search_url": search_url,
         "document_url": document_url,
+        # The results carry it to the reader, whose way back keeps the filters, order and page.
+        "search_address": query,
         "tidy_snippet": tidy_snippet,
         "json_url": f"/api/search?{query}",
         "cite_url": f"/api/search/cite?{query}{'&' if query else ''}format=",

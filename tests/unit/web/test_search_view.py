@@ -212,9 +212,12 @@ def test_results_link_to_the_reader_with_the_query_and_the_page_of_each_hit() ->
         )
     )
     page = rendered(params(q="samtale med barn"), answer)
-    assert first(page, ".result h3 a").attributes["href"] == "/dokument/abc?q=samtale+med+barn"
+    # With the search page's own query ("q=x" here), for the reader's way back to it.
+    assert first(page, ".result h3 a").attributes["href"] == (
+        "/dokument/abc?q=samtale+med+barn&soegning=q%3Dx"
+    )
     assert first(page, ".hit a").attributes["href"] == (
-        "/dokument/abc?side=3&q=samtale+med+barn#side-3"
+        "/dokument/abc?side=3&q=samtale+med+barn&soegning=q%3Dx#side-3"
     )
     assert "Værktøj" in first(page, ".result-meta").text()
 
