@@ -1,10 +1,10 @@
 """What harvesters (OAI-PMH) and search engines (the sitemap) are given of the documents.
 
 A harvester sees every public document, and as deleted every document taken out of view: one
-a curator withdrew, one held back for personal data, one whose new file could not be read (it
-may have harvested each before; a deleted record carries no metadata), also while its text is
-read again. A document whose text waits to be screened, and was never taken out of view, is
-not there until it is screened.
+a curator withdrew, one held back for personal data, one whose new file could not be read after
+an earlier one was (it may have harvested each before; a deleted record carries no metadata),
+also while its text is read again. A document whose text waits to be screened, and was never
+taken out of view, is not there until it is screened, and a file never read is not there.
 
 A record's time of change is ``updated_at``: it moves with every write to the document's row
 (every pipeline step, a correction, a withdrawal) and with every change to the published
@@ -25,12 +25,14 @@ from vidensbank.store.documents import Document, DocumentStatus, Entity, is_publ
 
 
 def _harvestable() -> ColumnElement[bool]:
-    """Public, or taken out of view (a deleted record)."""
+    """Public, or taken out of view (a deleted record). A quarantined document counts only
+    when it was enriched before (it was public, with an earlier file): a file that could never
+    be read was never anyone's record."""
     return or_(
         Document.screening_version.is_not(None),
         Document.withdrawn_at.is_not(None),
         Document.held_at.is_not(None),
-        Document.status == DocumentStatus.QUARANTINED,
+        and_(Document.status == DocumentStatus.QUARANTINED, Document.model_version.is_not(None)),
     )
 
 

@@ -73,16 +73,17 @@ WITHDRAWN = {
     "oai-h06": (HOEST, "2021-03-03T12:00:00"),
     "oai-a04": (ARKIV, "2021-03-04T12:00:00"),
 }
-# Held back for personal data (withdrawn too), or a new file that could not be read: deleted
-# records, as a harvester may have taken them before.
+# Held back for personal data (withdrawn too), or a new file that could not be read after an
+# earlier one was: deleted records, as a harvester may have taken them before.
 HELD = {
     "oai-held": (LUKKET, "2021-03-02T11:00:00"),
     "oai-held-withdrawn": (LUKKET, "2021-03-02T11:00:00"),
     "oai-quarantined": (LUKKET, "2021-03-02T11:00:00"),
 }
-# Never to be seen by a harvester: text that waits to be screened.
+# Never to be seen by a harvester: text that waits to be screened, a file never read.
 HIDDEN = {
     "oai-unscreened": (HOEST, "2021-03-02T11:00:00"),
+    "oai-broken": (HOEST, "2021-03-02T11:00:00"),
 }
 DELETED = {**WITHDRAWN, **HELD}
 PUBLISHED_COLLECTION = "oaiSamling1"
@@ -119,9 +120,15 @@ def documents() -> Iterator[None]:
             personal_store.record_screening(
                 session, document_id=document_id, findings=[finding], version="test"
             )
-        document_store.quarantine_document(
-            session, document_id="oai-quarantined", reason_code="broken", reason="Ødelagt"
+        # Enriched from an earlier file, then its new file could not be read; the other file
+        # was never read at all.
+        document_store.mark_enriched(
+            session, document_id="oai-quarantined", model_version="m", kb_version="k"
         )
+        for document_id in ("oai-quarantined", "oai-broken"):
+            document_store.quarantine_document(
+                session, document_id=document_id, reason_code="broken", reason="Ødelagt"
+            )
         for document_id in (*WITHDRAWN, "oai-held-withdrawn"):
             document_store.withdraw_document(session, document_id=document_id, reason="Fejl")
         document_store.replace_entities(
@@ -331,7 +338,9 @@ def test_a_withdrawn_document_read_again_stays_a_deleted_record() -> None:
 
 
 @pytest.mark.parametrize("document_id", sorted(HIDDEN))
-def test_documents_whose_text_waits_to_be_screened_do_not_exist(document_id: str) -> None:
+def test_documents_whose_text_waits_to_be_screened_or_never_read_do_not_exist(
+    document_id: str,
+) -> None:
     root = oai(verb="GetRecord", identifier=f"{PREFIX}{document_id}", metadataPrefix="oai_dc")
     assert error_code(root) == "idDoesNotExist"
 
