@@ -32,13 +32,17 @@ def _local(path: str | None) -> str:
 
 
 def _login_form(
-    request: Request, next_path: str, status: int = 200, message: str | None = None
+    request: Request,
+    next_path: str,
+    status: int = 200,
+    message: str | None = None,
+    email: str = "",
 ) -> Response:
     token = LOGIN_TOKEN.token(request)
     response = templates.TemplateResponse(
         request,
         "login.html",
-        {"csrf": token, "next": _local(next_path), "message": message},
+        {"csrf": token, "next": _local(next_path), "message": message, "email": email},
         status_code=status,
     )
     LOGIN_TOKEN.set(request, response, token)
@@ -69,7 +73,8 @@ def log_in(
     try:
         login = accounts.log_in(email, password, address)
     except (UnauthorizedError, TooManyRequestsError) as error:
-        return _login_form(request, next, error.status, error.message)
+        # The address stays in the form: a mistyped password is retyped, not both.
+        return _login_form(request, next, error.status, error.message, email)
     response = RedirectResponse(_local(next), status_code=303)
     set_session_cookie(request, response, login.session_token)
     LOGIN_TOKEN.clear(response)

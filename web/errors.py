@@ -3,6 +3,7 @@
 import logging
 from collections.abc import Mapping
 from typing import Any
+from urllib.parse import urlsplit
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -60,6 +61,15 @@ def explain_validation_error(error: dict[str, Any]) -> tuple[int, str]:
     return 400, messages.get(kind, f"{name.capitalize()} er ugyldig.")
 
 
+def _came_from(request: Request) -> str | None:
+    """The page of this site a refused form was sent from (its Referer), for the way back to
+    it; None for any other site, or when the browser did not say."""
+    referer = urlsplit(request.headers.get("referer", ""))
+    if referer.netloc != request.url.netloc or not referer.path.startswith("/"):
+        return None
+    return referer.path + (f"?{referer.query}" if referer.query else "")
+
+
 def error_response(
     request: Request, status: int, message: str, headers: Mapping[str, str] | None = None
 ) -> Response:
@@ -68,10 +78,11 @@ def error_response(
         return JSONResponse(
             {"error": message, "status": status}, status_code=status, headers=headers
         )
+    back = _came_from(request) if request.method == "POST" and status < 500 else None
     return templates.TemplateResponse(
         request,
         "error.html",
-        {"message": message, "status": status},
+        {"message": message, "status": status, "back": back},
         status_code=status,
         headers=headers,
     )

@@ -80,6 +80,8 @@ def test_wrong_password_and_forged_login_form_are_refused() -> None:
         data={"email": "forkert@eksempel.dk", "password": "ikke den", "csrf_token": csrf.group(1)},
     )
     assert wrong.status_code == 401 and accounts.WRONG_LOGIN in wrong.text
+    # The address stays in the form; only the password is typed again.
+    assert 'value="forkert@eksempel.dk"' in wrong.text
     # A form posted from elsewhere has no matching login cookie.
     forged = TestClient(app).post(
         "/log-ind",

@@ -95,3 +95,26 @@ def test_a_target_age_that_names_no_ages_is_refused() -> None:
     )
     assert saved.status_code == 303
     assert opened(curator)["target_age"] == "6-12 år"
+
+
+def test_a_refused_form_links_back_to_the_page_it_was_sent_from() -> None:
+    """The error page offered only the search and the about page: the document, and the form
+    on it, were three clicks away."""
+    curator = logged_in("kurator-a@eksempel.dk")
+    form = opened(curator)
+    refused = curator.post(
+        f"/dokument/{DOCUMENT}/metadata",
+        data=form | {"isbn": "978-87-0000-000-2"},
+        headers={"Referer": f"http://testserver/dokument/{DOCUMENT}?q=samv%C3%A6r"},
+    )
+    assert refused.status_code == 400 and "ISBN-nummeret er ikke gyldigt" in refused.text
+    back = HTMLParser(refused.text).css_first(".error-links a")
+    assert back is not None and back.text() == "Tilbage til siden, du kom fra"
+    assert back.attributes["href"] == f"/dokument/{DOCUMENT}?q=samv%C3%A6r"
+    # Another site's page is no way back.
+    elsewhere = curator.post(
+        f"/dokument/{DOCUMENT}/metadata",
+        data=form | {"isbn": "978-87-0000-000-2"},
+        headers={"Referer": "https://andet.example/side"},
+    )
+    assert "Tilbage til siden, du kom fra" not in elsewhere.text
