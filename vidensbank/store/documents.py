@@ -586,9 +586,7 @@ def documents_mentioning(session: Session, *, kb_id: str) -> Sequence[tuple[Docu
         .where(
             Entity.kb_id == kb_id,
             Document.status == DocumentStatus.INDEXED,
-            Document.withdrawn_at.is_(None),
-            Document.held_at.is_(None),
-            Document.screening_version.is_not(None),
+            is_public(),
         )
         .order_by(Document.published.desc(), Document.title)
     ).all()
@@ -604,9 +602,7 @@ def co_occurring_entities(
         .join(Document, Document.id == Entity.document_id)
         .where(
             Entity.kb_id == kb_id,
-            Document.withdrawn_at.is_(None),
-            Document.held_at.is_(None),
-            Document.screening_version.is_not(None),
+            is_public(),
         )
     )
     shared = func.count(func.distinct(Entity.document_id))

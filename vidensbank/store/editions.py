@@ -22,7 +22,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, Session, aliased, mapped_column
 
 from vidensbank.store.base import Base, UTCDateTime, table, utcnow
-from vidensbank.store.documents import DOCUMENTS, Document, DocumentStatus
+from vidensbank.store.documents import DOCUMENTS, Document, DocumentStatus, is_public
 
 
 class EditionSignature(Base):
@@ -202,9 +202,7 @@ def other_editions(session: Session, *, document_id: str) -> list[Document]:
                 own.document_id == document_id,
                 Document.id != document_id,
                 Document.status == DocumentStatus.INDEXED,
-                Document.withdrawn_at.is_(None),
-                Document.held_at.is_(None),
-                Document.screening_version.is_not(None),
+                is_public(),
             )
             .order_by(Document.published, Document.id)
         )
