@@ -233,7 +233,17 @@ class Health(BaseModel):
     broker: ComponentHealth
 
 
+class EntityEdition(BaseModel):
+    """Another edition of the document that mentions the record too."""
+
+    id: str
+    publisher: str | None
+    published: dt.date | None
+
+
 class EntityDocument(BaseModel):
+    """The newest edition that mentions the record; its count and pages are this edition's."""
+
     id: str
     title: str
     publisher: str | None
@@ -241,6 +251,7 @@ class EntityDocument(BaseModel):
     published: dt.date | None
     count: int
     pages: list[int]
+    editions: list[EntityEdition] = []
 
 
 class RelatedEntity(BaseModel):

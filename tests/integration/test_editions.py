@@ -136,3 +136,26 @@ def test_each_group_lists_at_most_its_share_of_editions(
     response = get_client().search(index=own.alias, body=builder.editions_query(groups)).body
     members = search_module._editions(response)
     assert sorted(len(listed) for listed in members.values()) == [1, 2]
+
+
+def test_an_entity_page_lists_the_group_once_with_its_other_editions(
+    editions: tuple[Stack, dict[str, str], str],
+) -> None:
+    """Editions of one report were two documents on an entity's page (the search, one)."""
+    _own, ids, url = editions
+    trio = {ids["pdf"], ids["web"], ids["second"]}
+    entity = httpx.get(f"{url}/api/entities/org.vive", timeout=30).json()
+    listed = [d["id"] for d in entity["documents"]]
+    grouped = [d for d in entity["documents"] if d["id"] in trio]
+    assert len(grouped) == 1, listed
+    shown = grouped[0]
+    # The newest edition stands for the group, the others beside it.
+    assert shown["id"] == ids["second"]
+    assert {e["id"] for e in shown["editions"]} | {shown["id"]} <= trio
+    assert shown["editions"]
+    assert len(listed) == len(set(listed))
+    related = {r["kb_id"]: r["documents"] for r in entity["co_occurring"]}
+    assert max(related.values()) <= 2  # the group and the other report, at most
+    page = httpx.get(f"{url}/entitet/org.vive", timeout=30).text
+    assert f"i {len(listed)} dokument" in page
+    assert "Også i udgave" in page

@@ -22,6 +22,7 @@ from nlp_models.editions import link_documents
 from tests.conftest import TEST_PREFIX
 from vidensbank.store import documents as document_store
 from vidensbank.store import editions as edition_store
+from vidensbank.store import mentions as mention_store
 from vidensbank.store import personal_data as personal_store
 from vidensbank.store import runs as run_store
 from vidensbank.store import usage as usage_store
@@ -145,9 +146,9 @@ def test_repository_round_trip(session: Session) -> None:
 
     document = document_store.get_document(session, document_id="d1")
     assert document is not None and [p.text for p in document.pages] == ["Side ét", "Side to"]
-    [(found, entity)] = document_store.documents_mentioning(session, kb_id="org.kl")
-    assert found.id == "d1" and entity.pages == [1, 2]
-    assert document_store.co_occurring_entities(session, kb_id="org.kl") == [
+    [mention] = mention_store.documents_mentioning(session, kb_id="org.kl")
+    assert mention.document.id == "d1" and mention.entity.pages == [1, 2]
+    assert mention_store.co_occurring_entities(session, kb_id="org.kl") == [
         ("org.vive", "VIVE", "ORG", 1)
     ]
     [listed] = run_store.list_runs(session)

@@ -579,43 +579,6 @@ def restore_document(session: Session, *, document_id: str) -> None:
     )
 
 
-def documents_mentioning(session: Session, *, kb_id: str) -> Sequence[tuple[Document, Entity]]:
-    rows = session.execute(
-        select(Document, Entity)
-        .join(Entity, Entity.document_id == Document.id)
-        .where(
-            Entity.kb_id == kb_id,
-            Document.status == DocumentStatus.INDEXED,
-            is_public(),
-        )
-        .order_by(Document.published.desc(), Document.title)
-    ).all()
-    return [(document, entity) for document, entity in rows]
-
-
-def co_occurring_entities(
-    session: Session, *, kb_id: str, limit: int = 20
-) -> Sequence[tuple[str, str, str, int]]:
-    """Other linked entities in the documents that mention ``kb_id``, by shared documents."""
-    documents = (
-        select(Entity.document_id)
-        .join(Document, Document.id == Entity.document_id)
-        .where(
-            Entity.kb_id == kb_id,
-            is_public(),
-        )
-    )
-    shared = func.count(func.distinct(Entity.document_id))
-    rows = session.execute(
-        select(Entity.kb_id, Entity.canonical, Entity.label, shared)
-        .where(Entity.document_id.in_(documents), Entity.kb_id.is_not(None), Entity.kb_id != kb_id)
-        .group_by(Entity.kb_id, Entity.canonical, Entity.label)
-        .order_by(shared.desc(), Entity.canonical)
-        .limit(limit)
-    ).all()
-    return [(str(k), str(c), str(lab), int(n)) for k, c, lab, n in rows]
-
-
 def documents_at(session: Session, *, source_uris: Sequence[str]) -> dict[str, Document]:
     """The documents that come from these addresses, by address."""
     return {
