@@ -309,6 +309,10 @@ def html_blocks(text: str) -> list[Block]:
 # Words this long match any word they begin ("anbringelse" marks "anbringelsen"); shorter ones
 # (KL, FN, lov) only themselves.
 PREFIX_MIN = 4
+# ... and any word they end a compound of, after a first part this long, as the search's
+# decompounder finds them ("inddragelse" marks "børneinddragelsen", "barn" "skolebarnet"). The
+# decompounder splits by a word list; this is looser (it may mark "eksplanation" for "plan").
+COMPOUND_HEAD_MIN = 3
 # Inflection endings taken off a query word first, so "børnesamtaler" marks "børnesamtalen"
 # and "barnets" marks "barnet". What is left keeps at least PREFIX_MIN letters.
 ENDINGS = ("ernes", "erne", "enes", "ene", "ets", "ens", "er", "en", "et", "es", "e", "s")
@@ -356,7 +360,8 @@ def query_words(query: str | None) -> list[str]:
 
 class Highlighter:
     """Marks a search's words in text: the text is escaped, and ``<mark>`` is put around each
-    whole word that matches, never inside the escaped text's entities."""
+    whole word that matches (by its beginning, or by a compound's later part), never inside the
+    escaped text's entities."""
 
     def __init__(self, query: str | None) -> None:
         prefixes, exact = set(), set()
@@ -365,31 +370,44 @@ class Highlighter:
                 prefixes.add(_stem(word))
             else:
                 exact.add(word)
-        alternatives = [
-            *(re.escape(p) + r"\w*" for p in sorted(prefixes, key=len, reverse=True)),
-            *(re.escape(e) + r"(?!\w)" for e in sorted(exact, key=len, reverse=True)),
-        ]
-        self.pattern = (
-            re.compile(r"(?<!\w)(?:" + "|".join(alternatives) + ")", re.IGNORECASE)
-            if alternatives
+        self.exact = frozenset(exact)
+        self.stems = (
+            re.compile("|".join(re.escape(p) for p in sorted(prefixes, key=len, reverse=True)))
+            if prefixes
             else None
         )
+        # A text repeats its words: each is judged once.
+        self.judged: dict[str, bool] = {}
 
     def __bool__(self) -> bool:
-        return self.pattern is not None
+        return bool(self.exact) or self.stems is not None
+
+    def matches(self, word: str) -> bool:
+        folded = word.lower()
+        found = self.judged.get(folded)
+        if found is None:
+            found = folded in self.exact or (
+                self.stems is not None
+                and bool(self.stems.match(folded) or self.stems.search(folded, COMPOUND_HEAD_MIN))
+            )
+            self.judged[folded] = found
+        return found
 
     def count(self, text: str) -> int:
-        return sum(1 for _ in self.pattern.finditer(text)) if self.pattern else 0
+        if not self:
+            return 0
+        return sum(1 for match in _WORD.finditer(text) if self.matches(match.group()))
 
     def mark(self, text: str) -> Markup:
-        if self.pattern is None:
+        if not self:
             return escape(text)
         parts: list[str] = []
         position = 0
-        for match in self.pattern.finditer(text):
-            before = text[position : match.start()]
-            parts.extend((escape(before), "<mark>", escape(match.group()), "</mark>"))
-            position = match.end()
+        for match in _WORD.finditer(text):
+            if self.matches(match.group()):
+                before = text[position : match.start()]
+                parts.extend((escape(before), "<mark>", escape(match.group()), "</mark>"))
+                position = match.end()
         parts.append(escape(text[position:]))
         return Markup("".join(parts))
 

@@ -184,9 +184,21 @@ def test_short_words_match_only_themselves_and_stop_words_not_at_all() -> None:
     )
 
 
-def test_words_are_marked_only_at_the_start_of_a_word() -> None:
-    assert Highlighter("barn").mark("Barnet og skolebarnet") == Markup(
-        "<mark>Barnet</mark> og skolebarnet"
+def test_words_are_marked_at_the_start_of_a_word_or_of_a_compounds_part() -> None:
+    """The search finds "børneinddragelse" for "inddragelse" (its decompounder); the reader
+    marked only words that begin with a search word, and so counted fewer hit pages."""
+    assert Highlighter("barn").mark("Barnet og skolebarnet, ubarnlig") == Markup(
+        "<mark>Barnet</mark> og <mark>skolebarnet</mark>, ubarnlig"
+    )
+    assert Highlighter("inddragelse").mark(
+        "Børneinddragelsen og inddragelse, ikke indrage. Forældreinddraget."
+    ) == Markup(
+        "<mark>Børneinddragelsen</mark> og <mark>inddragelse</mark>, ikke indrage. "
+        "<mark>Forældreinddraget</mark>."
+    )
+    # Short words stay whole words: "KL" is not in "ANKLAGE", "lov" not in "forlov".
+    assert Highlighter("KL lov").mark("ANKLAGE og forlov, KL og lov") == Markup(
+        "ANKLAGE og forlov, <mark>KL</mark> og <mark>lov</mark>"
     )
 
 
