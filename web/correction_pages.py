@@ -10,7 +10,9 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from search_api.api import corrections, kb_edits
 from search_api.api.auth import CuratorAccount
 from search_api.api.schemas import RowId
+from vidensbank.errors import BadRequestError
 from vidensbank.store.corrections import MetadataField
+from web.pages import document_response
 from web.templating import templates
 
 router = APIRouter(default_response_class=HTMLResponse, include_in_schema=False)
@@ -27,6 +29,7 @@ def _back(document_id: str, done: str = "gemt") -> RedirectResponse:
 
 @router.post("/dokument/{document_id}/metadata")
 def correct_metadata(
+    request: Request,
     document_id: str,
     account: CuratorAccount,
     title: Field = "",
@@ -40,22 +43,29 @@ def correct_metadata(
     rights: Field = "",
     version: Short = "",
 ) -> Response:
-    corrections.correct_metadata(
-        account,
-        document_id,
-        version=version or None,
-        form={
-            MetadataField.TITLE: title,
-            MetadataField.PUBLISHED: published,
-            MetadataField.PUBLISHER: publisher,
-            MetadataField.KIND: kind,
-            MetadataField.AUTHORS: authors,
-            MetadataField.TARGET_AGE: target_age,
-            MetadataField.PROFESSIONAL: professional,
-            MetadataField.ISBN: isbn,
-            MetadataField.RIGHTS: rights,
-        },
-    )
+    form = {
+        MetadataField.TITLE: title,
+        MetadataField.PUBLISHED: published,
+        MetadataField.PUBLISHER: publisher,
+        MetadataField.KIND: kind,
+        MetadataField.AUTHORS: authors,
+        MetadataField.TARGET_AGE: target_age,
+        MetadataField.PROFESSIONAL: professional,
+        MetadataField.ISBN: isbn,
+        MetadataField.RIGHTS: rights,
+    }
+    try:
+        corrections.correct_metadata(account, document_id, version=version or None, form=form)
+    except BadRequestError as error:
+        # The form again, as the curator filled it in, with what to put right.
+        return document_response(
+            request,
+            document_id,
+            metadata_form={"version": version}
+            | {field.value: text for field, text in form.items()},
+            metadata_error=error.message,
+            status_code=error.status,
+        )
     return _back(document_id)
 
 

@@ -52,11 +52,35 @@ def document_page(
     side: reader.PageNumber = None,
     soegning: reader.SearchAddress = None,
 ) -> HTMLResponse:
+    response = document_response(request, document_id, q=q, side=side, search=soegning)
+    # Only a public document's page gets here for anyone not logged in.
+    response.background = usage.counted(
+        request, kind=UseKind.VIEW, target_type=TargetType.DOCUMENT, target_id=document_id
+    )
+    return response
+
+
+def document_response(
+    request: Request,
+    document_id: str,
+    *,
+    q: str | None = None,
+    side: int | None = None,
+    search: str | None = None,
+    metadata_form: dict[str, str] | None = None,
+    metadata_error: str | None = None,
+    status_code: int = 200,
+) -> HTMLResponse:
+    """The document's page; with ``metadata_form`` and ``metadata_error``, its metadata form
+    shown open with what a curator typed and why it was refused."""
     account = current_account(request)
     document = documents.get_document(document_id, account)
     base_url = str(request.base_url)
     # Only what anyone may read is offered for citing (and to Zotero and search engines).
     reference = next(iter(citations.references([document_id], base_url)), None)
+    curating = _curating(account, document_id)
+    if curating is not None and metadata_form is not None:
+        curating |= {"metadata": metadata_form, "metadata_error": metadata_error}
     response = templates.TemplateResponse(
         request,
         "document.html",
@@ -75,14 +99,11 @@ def document_page(
             "collections": collections.list_collections(account)
             if account and account.csrf_token
             else [],
-            "reader": reader.build_reader(document, q, side, soegning),
-            "curating": _curating(account, document_id),
+            "reader": reader.build_reader(document, q, side, search),
+            "curating": curating,
             "json_url": f"/api/documents/{document_id}",
         },
-        # Only a public document's page gets here for anyone not logged in.
-        background=usage.counted(
-            request, kind=UseKind.VIEW, target_type=TargetType.DOCUMENT, target_id=document_id
-        ),
+        status_code=status_code,
     )
     if reference:
         response.headers["Link"] = citations.signposting(reference, base_url)

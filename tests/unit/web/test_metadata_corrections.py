@@ -24,8 +24,11 @@ def document() -> None:
 
 def opened(client: TestClient) -> dict[str, str]:
     """The metadata form as a curator's browser holds it: every field, as shown."""
-    page = client.get(f"/dokument/{DOCUMENT}").text
-    form = HTMLParser(page).css_first(f'form[action="/dokument/{DOCUMENT}/metadata"]')
+    return opened_from(client.get(f"/dokument/{DOCUMENT}").text)
+
+
+def opened_from(page: str) -> dict[str, str]:
+    form = HTMLParser(page).css_first(f'form[action="/dokument/{DOCUMENT}/metadata#ret-metadata"]')
     assert form is not None
     fields = {
         node.attributes["name"] or "": node.attributes.get("value") or ""
@@ -101,20 +104,52 @@ def test_a_refused_form_links_back_to_the_page_it_was_sent_from() -> None:
     """The error page offered only the search and the about page: the document, and the form
     on it, were three clicks away."""
     curator = logged_in("kurator-a@eksempel.dk")
-    form = opened(curator)
+    form = {"csrf_token": opened(curator)["csrf_token"], "action": "add", "text": "Børns"}
     refused = curator.post(
-        f"/dokument/{DOCUMENT}/metadata",
-        data=form | {"isbn": "978-87-0000-000-2"},
+        f"/dokument/{DOCUMENT}/navne",
+        data=form | {"kb_id": "org.findes-ikke"},
         headers={"Referer": f"http://testserver/dokument/{DOCUMENT}?q=samv%C3%A6r"},
     )
-    assert refused.status_code == 400 and "ISBN-nummeret er ikke gyldigt" in refused.text
+    assert refused.status_code == 400 and "ingen post med id" in refused.text
     back = HTMLParser(refused.text).css_first(".error-links a")
     assert back is not None and back.text() == "Tilbage til siden, du kom fra"
     assert back.attributes["href"] == f"/dokument/{DOCUMENT}?q=samv%C3%A6r"
     # Another site's page is no way back.
     elsewhere = curator.post(
-        f"/dokument/{DOCUMENT}/metadata",
-        data=form | {"isbn": "978-87-0000-000-2"},
+        f"/dokument/{DOCUMENT}/navne",
+        data=form | {"kb_id": "org.findes-ikke"},
         headers={"Referer": "https://andet.example/side"},
     )
     assert "Tilbage til siden, du kom fra" not in elsewhere.text
+
+
+def test_a_refused_metadata_form_comes_back_as_it_was_filled_in() -> None:
+    """It gave an error page: what the curator had typed in the other fields was gone."""
+    curator = logged_in("kurator-a@eksempel.dk")
+    form = opened(curator)
+    typed = form | {
+        "isbn": "978-87-0000-000-2",
+        "publisher": "Børns Vilkår & <Co>",
+        "authors": "Anne Andersen\nBo Bech",
+    }
+    refused = curator.post(f"/dokument/{DOCUMENT}/metadata", data=typed)
+    assert refused.status_code == 400
+    page = HTMLParser(refused.text)
+    details = page.css_first("details#ret-metadata")
+    assert details is not None and "open" in details.attributes
+    alert = details.css_first('[role="alert"]')
+    assert alert is not None and "ISBN-nummeret er ikke gyldigt" in alert.text()
+    shown = opened_from(refused.text)
+    for name in ("isbn", "publisher", "authors", "title", "version"):
+        assert shown[name] == typed[name], name
+    # Nothing was saved, and the form is the document's again when opened anew.
+    again = opened(curator)
+    assert again["publisher"] == form["publisher"] and again["isbn"] == form["isbn"]
+    # Sent again with the ISBN put right, the same form is saved.
+    saved = curator.post(
+        f"/dokument/{DOCUMENT}/metadata",
+        data=shown | {"isbn": "", "csrf_token": form["csrf_token"]},
+        follow_redirects=False,
+    )
+    assert saved.status_code == 303
+    assert opened(curator)["publisher"] == "Børns Vilkår & <Co>"
