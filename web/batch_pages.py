@@ -3,8 +3,9 @@ hits as it is computed, and download it as CSV or XLSX.
 
 The table is streamed: the page's top first, then the rows of each chunk of queries as soon as
 they are found, each chunk ending in a progress line ("50 af 500 søgninger") that the next
-hides (batch.css), so the page shows progress without any script. Errors found before the first
-row (a bad list, a bad filter, the search engine down) get the usual error page and status.
+hides (batch.css), so the page shows progress without any script. A list or filter that is
+refused gives the form back, filled in, with the reason; other errors found before the first
+row (the search engine down) get the usual error page and status.
 """
 
 import logging
@@ -12,7 +13,6 @@ from collections.abc import Iterator
 from typing import Any, Literal
 
 from fastapi import APIRouter, Request
-from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, Response, StreamingResponse
 from markupsafe import Markup
 from pydantic import ValidationError
@@ -27,8 +27,9 @@ from search_api.query import search
 from search_api.query.batch import MAX_HITS, MAX_QUERIES, BatchParams
 from search_api.query.builder import MAX_QUERY_LENGTH, SearchParams
 from search_api.query.filters import FILTERS
-from vidensbank.errors import ForbiddenError, VidensbankError
+from vidensbank.errors import BadRequestError, ForbiddenError, VidensbankError
 from web import search_view
+from web.errors import explain_validation_error
 from web.form_tokens import FormToken
 from web.templating import templates
 
@@ -73,37 +74,55 @@ def batch_page(request: Request, params: SearchQuery) -> Response:
     return response
 
 
-async def _batch_params(request: Request) -> BatchParams:
-    """The form's list (the pasted lines, then those of an uploaded file) and filters,
-    validated as the API validates its JSON; its CSRF token checked first."""
+@router.post(PATH)
+async def batch_results(
+    request: Request, format: Literal["html", "csv", "xlsx"] = "html"
+) -> Response:
+    """The table (streamed), or with ``format`` csv or xlsx the same table as a file. A list or
+    filter the search refuses gives the form back as it was filled in, with the reason. The
+    list and filters are validated as the API validates its JSON; the CSRF token first."""
     form = await request.form()
     token = form.get("csrf_token")
     if not BATCH_TOKEN.sent_with(request, token if isinstance(token, str) else ""):
         raise ForbiddenError(BAD_CSRF)
     pasted = form.get("queries")
-    queries = pasted.splitlines() if isinstance(pasted, str) else []
-    upload = form.get("file")
-    if isinstance(upload, UploadFile) and upload.filename:
-        queries += batch.read_queries(await upload.read(), upload.filename)
+    pasted = pasted if isinstance(pasted, str) else ""
     fields: dict[str, Any] = {
-        "queries": queries,
         **{name: value for name in ("size", "sort") if (value := form.get(name))},
         **{f.name: form.getlist(f.name) for f in FILTERS},
     }
     try:
-        return BatchParams.model_validate(fields)
+        queries = pasted.splitlines()
+        upload = form.get("file")
+        if isinstance(upload, UploadFile) and upload.filename:
+            queries += batch.read_queries(await upload.read(), upload.filename)
+        params = BatchParams.model_validate(fields | {"queries": queries})
+    except BadRequestError as error:
+        return _refused(request, pasted, fields, error.status, error.message)
     except ValidationError as exc:
-        raise RequestValidationError(exc.errors()) from exc
-
-
-@router.post(PATH)
-async def batch_results(
-    request: Request, format: Literal["html", "csv", "xlsx"] = "html"
-) -> Response:
-    """The table (streamed), or with ``format`` csv or xlsx the same table as a file."""
-    params = await _batch_params(request)
+        return _refused(request, pasted, fields, *explain_validation_error(exc.errors()[0]))
     # The searches wait on Elasticsearch: not on the event loop.
     return await run_in_threadpool(_results, request, params, format)
+
+
+def _refused(
+    request: Request, pasted: str, fields: dict[str, Any], status: int, message: str
+) -> Response:
+    """The form with what was typed and chosen (the filters, where they are valid) and why
+    the list was refused."""
+    try:
+        params = SearchParams.model_validate(fields)
+    except ValidationError:
+        params = SearchParams()
+    context = _context(
+        request,
+        params,
+        BATCH_TOKEN.token(request),
+        queries=pasted,
+        size=fields.get("size", 10),
+        error=message,
+    )
+    return templates.TemplateResponse(request, "batch_search.html", context, status_code=status)
 
 
 def _results(request: Request, params: BatchParams, format: str) -> Response:

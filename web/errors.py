@@ -33,7 +33,7 @@ HTTP_MESSAGES = {
 }
 
 
-def explain_validation_error(error: dict[str, Any]) -> tuple[int, str]:
+def explain_validation_error(error: Mapping[str, Any]) -> tuple[int, str]:
     """A status and a Danish sentence for one pydantic validation error."""
     # The parameter is the last name in the location: ("query", "year", 0) is about "year".
     field = next((str(p) for p in reversed(error.get("loc", ())) if isinstance(p, str)), "?")

@@ -10,6 +10,7 @@ from collections.abc import Iterator
 import pytest
 from fastapi.testclient import TestClient
 from openpyxl import load_workbook
+from selectolax.lexbor import LexborHTMLParser as HTMLParser
 
 from search_api.api.batch import read_queries
 from search_api.api.schemas import BatchHit, BatchQueryResult, BatchSearchResponse
@@ -85,6 +86,36 @@ def test_a_list_out_of_bounds_gets_a_danish_message(
     assert page.status_code == status and message in page.text
     api = TestClient(app).post("/api/search/batch", json={"queries": queries.splitlines()})
     assert api.status_code == status and message in api.json()["error"]
+
+
+def test_a_refused_list_comes_back_in_the_form_with_its_choices() -> None:
+    """It gave an error page: a list of 501 pasted queries, the size and the order were gone."""
+    client, token = form_client()
+    queries = "\n".join(f"børn {n}" for n in range(MAX_QUERIES + 1))
+    page = client.post(
+        PATH,
+        data={
+            "queries": queries,
+            "size": "7",
+            "sort": "newest",
+            "year_from": "2015",
+            "csrf_token": token,
+        },
+    )
+    assert page.status_code == 413
+    form = HTMLParser(page.text).css_first("form#liste")
+    assert form is not None
+    alert = form.css_first('[role="alert"]')
+    assert alert is not None and "Højst 500 søgninger ad gangen" in alert.text()
+    textarea, size = form.css_first("#soegninger"), form.css_first("#antal")
+    assert textarea is not None and textarea.text() == queries
+    assert size is not None and size.attributes["value"] == "7"
+    assert form.css_first('option[value="newest"][selected]') is not None
+    assert 'name="year_from" value="2015"' in page.text
+    # The form's token still works: the list cut to size is searched.
+    shorter = "\n".join(queries.splitlines()[:2])
+    again = client.post(PATH, data={"queries": shorter, "csrf_token": csrf(page.text)})
+    assert again.status_code == 200 and "Færdig: 2 af 2 søgninger" in again.text
 
 
 def test_bad_filters_and_sizes_are_refused_as_in_a_search() -> None:
