@@ -8,6 +8,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from search_api.api import collections, usage
 from search_api.api.auth import CuratorAccount, current_account
+from vidensbank.errors import BadRequestError
 from vidensbank.store.usage import TargetType, UseKind
 from web.templating import templates
 
@@ -88,7 +89,14 @@ def update(
 
 
 @router.post("/samlinger/{collection_id}/slet")
-def delete(collection_id: str, account: CuratorAccount) -> Response:
+def delete(
+    collection_id: str, account: CuratorAccount, confirm: Annotated[str, Form()] = ""
+) -> Response:
+    # A deleted collection cannot be brought back: the form asks first (a box to tick).
+    if confirm != "ja":
+        raise BadRequestError(
+            "Samlingen er ikke slettet. Sæt kryds ved »Ja, slet samlingen«, hvis du vil slette den."
+        )
     collections.delete_collection(account, collection_id)
     return RedirectResponse("/samlinger", status_code=303)
 

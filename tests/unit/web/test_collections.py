@@ -115,6 +115,29 @@ def test_a_collection_needs_a_title_and_a_document_that_exists() -> None:
     assert missing.status_code == 404 and "Dokumentet findes ikke." in missing.text
 
 
+def test_deleting_a_collection_asks_first() -> None:
+    """One click on "Slet samlingen" deleted it for good, notes and all."""
+    add("slet@eksempel.dk")
+    curator = logged_in("slet@eksempel.dk")
+    token = csrf(curator.get("/samlinger").text)
+    created = curator.post(
+        "/samlinger", data={"csrf_token": token, "title": "Skal slettes"}, follow_redirects=False
+    )
+    collection_id = created.headers["location"].removeprefix("/samlinger/")
+    page = curator.get(f"/samlinger/{collection_id}").text
+    assert 'name="confirm" value="ja" required' in page
+    unasked = curator.post(f"/samlinger/{collection_id}/slet", data={"csrf_token": token})
+    assert unasked.status_code == 400 and "Samlingen er ikke slettet" in unasked.text
+    assert curator.get(f"/samlinger/{collection_id}").status_code == 200
+    deleted = curator.post(
+        f"/samlinger/{collection_id}/slet",
+        data={"csrf_token": token, "confirm": "ja"},
+        follow_redirects=False,
+    )
+    assert deleted.status_code == 303
+    assert curator.get(f"/samlinger/{collection_id}").status_code == 404
+
+
 def test_a_curator_puts_a_document_in_a_collection_from_its_page() -> None:
     add("dokside@eksempel.dk")
     curator = logged_in("dokside@eksempel.dk")
