@@ -10,26 +10,12 @@ from sqlalchemy.exc import OperationalError
 from ingest import language
 from search_api.api.auth import current_account
 from vidensbank.accounts import Account
+from vidensbank.danish import MONTHS
 from vidensbank.errors import ReasonCode, VidensbankError
 from vidensbank.store.runs import ItemStatus
 from web import charts
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
-
-MONTHS = [
-    "januar",
-    "februar",
-    "marts",
-    "april",
-    "maj",
-    "juni",
-    "juli",
-    "august",
-    "september",
-    "oktober",
-    "november",
-    "december",
-]
 
 LABELS = {
     "PER": "Person",

@@ -37,6 +37,7 @@ from search_api.api.schemas import CitationPage, FormattedReference, Reference
 from search_api.query import search
 from search_api.query.builder import SearchParams
 from vidensbank.accounts import Account
+from vidensbank.danish import MONTHS
 from vidensbank.errors import BadRequestError, NotFoundError
 from vidensbank.store import documents as document_store
 from vidensbank.store import personal_data as personal_store
@@ -366,7 +367,28 @@ def _formatted(item_json: str, style: str, page: int | None) -> tuple[str, str]:
     citation = Citation([CitationItem(item["id"], **locator)])
     bibliography.register(citation)
     in_text = bibliography.cite(citation, lambda _item: None)
-    return str(in_text), str(bibliography.bibliography()[0])
+    return str(in_text), _danish_day(str(bibliography.bibliography()[0]), item)
+
+
+def _danish_day(html: str, item: dict[str, Any]) -> str:
+    """The item's date with the day first, as Danish writes it: the styles put the Danish
+    month name where their English order wants it ("2014, maj 6"; Harvard's "6 maj"). The
+    title is left as it is written."""
+    date = _date(item)
+    if date is None:
+        return html
+    month = MONTHS[date.month - 1]
+    danish = f"{date.day}. {month}"
+
+    def day_first(text: str) -> str:
+        return text.replace(f"{month} {date.day}", danish).replace(f"{date.day} {month}", danish)
+
+    title = str(item.get("title", ""))
+    at = html.lower().find(title.lower()) if title else -1
+    if at < 0:
+        return day_first(html)
+    end = at + len(title)
+    return day_first(html[:at]) + html[at:end] + day_first(html[end:])
 
 
 def _plain(html: str) -> str:

@@ -18,24 +18,12 @@ import lxml.html
 
 from ingest.metadata import parse_age_range, valid_isbn
 from ingest.sources.publishers.base import Publisher, Reader
+from vidensbank.danish import MONTHS as DANISH_MONTHS
 
 # A site with more listing pages than this is in a loop (a "next" link that never ends).
 MAX_LISTING_PAGES = 500
 
-MONTHS = {
-    "januar": 1,
-    "februar": 2,
-    "marts": 3,
-    "april": 4,
-    "maj": 5,
-    "juni": 6,
-    "juli": 7,
-    "august": 8,
-    "september": 9,
-    "oktober": 10,
-    "november": 11,
-    "december": 12,
-}
+MONTHS = {name: number for number, name in enumerate(DANISH_MONTHS, start=1)}
 # "jan.", "sept." and the like: the first three letters name the month.
 _MONTH_BY_ABBREVIATION = {name[:3]: number for name, number in MONTHS.items()}
 

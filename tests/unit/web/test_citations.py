@@ -17,6 +17,8 @@ from pybtex.database import parse_string
 from selectolax.lexbor import LexborHTMLParser as HTMLParser
 from sqlalchemy import update
 
+from search_api.api.citations import formatted_references
+from search_api.api.schemas import Reference
 from tests.accounts import add, csrf, logged_in
 from tests.documents import store_document
 from vidensbank.store import documents as document_store
@@ -428,3 +430,29 @@ def test_a_curator_cannot_store_an_isbn_with_a_wrong_check_digit() -> None:
     isbn, rights = form.css_first("#ret-isbn"), form.css_first("#ret-rights")
     assert isbn is not None and isbn.attributes["value"] == "978-87-7119-854-6"
     assert rights is not None and rights.text() == RIGHTS
+
+
+def test_a_dated_web_page_is_cited_with_the_day_first() -> None:
+    """The styles wrote "(2014, maj 6)" and "6 maj": English order with Danish month names.
+    A title that happens to read like a date is left as written."""
+    news = Reference(
+        id="nyhed",
+        title="Frist for ansøgning: maj 6",
+        authors=[],
+        publisher="Socialstyrelsen",
+        kind="nyhed",
+        published=dt.date(2014, 5, 6),
+        isbn=None,
+        rights=None,
+        language="da",
+        url="https://vidensbank.example/dokument/nyhed",
+        pdf_url=None,
+        page=None,
+        pages=None,
+    )
+    texts = {found.style: found.text for found in formatted_references(news)}
+    assert "(2014, 6. maj)" in texts["apa"]
+    assert "6. maj" in texts["chicago-author-date"]
+    for text in texts.values():
+        assert "maj 6." not in text.replace("Frist for ansøgning: maj 6", "")
+        assert "Frist for ansøgning: maj 6" in text
