@@ -1,7 +1,9 @@
 """The Jinja2 environment: autoescaping on, Danish date and label filters."""
 
 import datetime as dt
+import json
 from pathlib import Path
+from typing import Any
 
 from fastapi import Request
 from fastapi.templating import Jinja2Templates
@@ -54,6 +56,22 @@ def language_name(code: str) -> str:
 
 
 templates.env.filters["language_name"] = language_name
+
+
+def readable(value: Any) -> str:
+    """A stored JSON value as a person reads it: text as it is, true and false as "ja" and
+    "nej", a list of texts with commas, anything else as JSON with its letters unescaped
+    (not "B\\u00f8rns")."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool):
+        return "ja" if value else "nej"
+    if isinstance(value, list) and all(isinstance(part, str) for part in value):
+        return ", ".join(value)
+    return json.dumps(value, ensure_ascii=False)
+
+
+templates.env.filters["readable"] = readable
 templates.env.globals["LABELS"] = LABELS
 templates.env.globals["STATUSES"] = STATUSES
 templates.env.globals["REASONS"] = REASONS

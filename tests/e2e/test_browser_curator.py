@@ -99,3 +99,25 @@ def test_a_curator_builds_and_publishes_a_collection(
         assert accessibility_violations(reader) == []
         assert_fits(reader)
         screenshot(reader, "collection")
+
+
+def test_the_admin_pages_fit_a_phone(server: str, browser: Browser, curator: str) -> None:
+    """The users' table scrolled in its box, but its hidden column label (absolutely placed)
+    did not, and the page scrolled sideways at 390 px; the audit trail showed its changes as
+    escaped JSON in one long line."""
+    admin, password = "admin.rejse@eksempel.dk", "administratorens lange kode"
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr("sys.stdin", io.StringIO(password + "\n"))
+        assert main(["users", "add", admin, "--role", "admin"]) == 0
+    with page_at(browser, WIDTHS["phone"]) as page:
+        page.goto(f"{server}/log-ind")
+        page.get_by_label("E-mailadresse").fill(admin)
+        page.get_by_label("Adgangskode").fill(password)
+        page.get_by_role("button", name="Log ind").click()
+        for path in ("/brugere", "/revision"):
+            page.goto(f"{server}{path}")
+            assert accessibility_violations(page) == []
+            assert_fits(page)
+        changes = page.locator(".audit-change dd").all_inner_texts()
+        assert changes and not any("\\u00" in text for text in changes)
+        screenshot(page, "audit")

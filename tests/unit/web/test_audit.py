@@ -6,6 +6,7 @@ import io
 
 import pytest
 from fastapi.testclient import TestClient
+from selectolax.lexbor import LexborHTMLParser as HTMLParser
 
 from tests.accounts import add, csrf, logged_in
 from tests.unit.web.test_accounts import write_routes
@@ -29,7 +30,7 @@ def test_writes_are_recorded_and_admins_read_and_export_them() -> None:
     collection_id = created.headers["location"].removeprefix("/samlinger/")
     curator.post(
         f"/samlinger/{collection_id}",
-        data={"csrf_token": token, "title": "Spor", "published": "true"},
+        data={"csrf_token": token, "title": "Spor efter børn", "published": "true"},
     )
     TestClient(app).post("/log-ind", data={"email": "a", "password": "b"})  # no form token
     wrong = TestClient(app)
@@ -59,6 +60,11 @@ def test_writes_are_recorded_and_admins_read_and_export_them() -> None:
 
     page = admin.get("/revision", params={"actor": "=spor@eksempel.dk"}).text
     assert "samling rettet" in page and f"samling:{collection_id}" in page
+    # Before and after read as field and value, their letters as written (it showed
+    # {"title": "Spor efter b\u00f8rn"}).
+    values = {node.text() for node in HTMLParser(page).css("table .audit-change dd")}
+    assert "Spor efter børn" in values
+    assert "\\u00f8" not in page
     exported = admin.get("/api/audit.csv", params={"actor": "=spor@eksempel.dk"})
     assert exported.headers["content-type"].startswith("text/csv")
     rows = list(csv.reader(io.StringIO(exported.text)))
