@@ -1,5 +1,6 @@
-"""Security headers on every response, only the host names the service is known by, and no
-request body larger than its route takes.
+"""Security headers on every response, only the host names the service is known by, no
+request body larger than its route takes, forms only in UTF-8, and a malformed ``Range``
+ignored.
 
 One small ASGI middleware rather than a library: the policy is four headers, a host check and a
 size check, and a response that needs its own policy (an original file, the API docs) sets it
@@ -8,7 +9,9 @@ framework reads a whole form before any route code runs.
 """
 
 import json
+import re
 
+from python_multipart.multipart import parse_options_header
 from starlette.datastructures import Headers, MutableHeaders
 from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -73,6 +76,36 @@ def _body_refusal(scope: Scope, headers: Headers) -> tuple[int, str] | None:
     return 413, TOO_LARGE
 
 
+NOT_UTF8 = "Formularen skal sendes som UTF-8."
+FORMS = (b"multipart/form-data", b"application/x-www-form-urlencoded")
+# One or more byte ranges ("bytes=0-99", "bytes=500-", "bytes=-500"), each from its start.
+_BYTE_RANGES = re.compile(r"\s*bytes\s*=\s*(?:\d+-\d*|-\d+)(?:\s*,\s*(?:\d+-\d*|-\d+))*\s*")
+
+
+def _form_refusal(headers: Headers) -> tuple[int, str] | None:
+    """A form in another character set than UTF-8 (a browser never names one): the framework
+    would decode it by that name, and UTF-7 can spell half a surrogate pair, which no text
+    of ours can hold."""
+    content_type, options = parse_options_header(headers.get("content-type", ""))
+    charset = options.get(b"charset", b"utf-8").lower()
+    if content_type in FORMS and charset not in (b"utf-8", b"utf8"):
+        return 415, NOT_UTF8
+    return None
+
+
+def _valid_range(value: str) -> bool:
+    """Whether a ``Range`` is byte ranges, each from its start to its end or beyond: anything
+    else is ignored and the whole file sent (RFC 9110, 14.2), where the framework answered
+    400 in English."""
+    if not _BYTE_RANGES.fullmatch(value):
+        return False
+    for part in value.split("=", 1)[1].split(","):
+        start, end = part.strip().split("-")
+        if start and end and int(start) > int(end):
+            return False
+    return True
+
+
 class SecurityMiddleware:
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -97,10 +130,12 @@ class SecurityMiddleware:
                     headers.setdefault(name, value)
             await send(message)
 
-        if (refusal := _body_refusal(scope, headers)) is not None:
+        if (refusal := _body_refusal(scope, headers) or _form_refusal(headers)) is not None:
             response = error_response(Request(scope), *refusal)
             await response(scope, receive, send_with_headers)
             return
+        if "range" in headers and not _valid_range(headers["range"]):
+            scope = dict(scope, headers=[(k, v) for k, v in scope["headers"] if k != b"range"])
         await self.app(scope, receive, send_with_headers)
 
     @staticmethod

@@ -67,6 +67,7 @@ ERROR_MEANINGS = {
     403: "Kontoens rolle giver ikke adgang.",
     404: "Findes ikke.",
     410: "Trukket tilbage af Vidensbank (beskeden siger hvorfor).",
+    411: "Forespørgslen siger ikke, hvor lang den er (Content-Length).",
     413: "Søgeteksten eller en værdi er for lang (eller der er for mange søgninger).",
     415: "Forespørgslen er ikke i det format, ruten tager (her: JSON).",
     503: "Søgemaskinen eller databasen svarer ikke lige nu.",
@@ -123,7 +124,7 @@ def batch_download(response: BatchSearchResponse, format: str) -> Response:
                 **{f.media_type: {} for f in spreadsheets.FORMATS.values()},
             },
         },
-        **errors(400, 413, 415, 503),
+        **errors(400, 411, 413, 415, 503),
     },
 )
 def api_search_batch(
@@ -320,7 +321,7 @@ def api_personal_data(_curator: CuratorAccount) -> list[HeldDocumentPublic]:
     "/api/audit",
     response_model=list[AuditEventPublic],
     tags=["revision"],
-    responses=errors(401, 403, 503),
+    responses=errors(401, 403, 413, 503),
 )
 def api_audit(
     _admin: AdminAccount,
@@ -339,7 +340,7 @@ def api_audit(
     response_class=Response,
     responses={
         200: {"description": "Revisionssporet som CSV.", "content": {"text/csv": {}}},
-        **errors(401, 403, 503),
+        **errors(401, 403, 413, 503),
     },
 )
 def api_audit_csv(

@@ -89,3 +89,39 @@ def test_a_body_larger_than_its_route_takes_is_refused_before_it_is_read() -> No
     assert client.post("/log-ind", content=chunks()).status_code == 411
     # Within the limits the guards decide: nobody is logged in.
     assert client.post("/indlaesninger", content=b"x" * 100).status_code == 401
+
+
+def test_a_form_in_another_character_set_than_utf8_is_refused() -> None:
+    """In UTF-7 a field can hold half a surrogate pair ("+2AA-"), which the CSRF check and
+    an upload's name could not encode: a 500 on every form."""
+    body = (
+        b'--XbX\r\nContent-Disposition: form-data; name="csrf_token"\r\n\r\n+2AA-\r\n'
+        b'--XbX\r\nContent-Disposition: form-data; name="queries"\r\n\r\nx\r\n--XbX--\r\n'
+    )
+    for path in ("/soegning/liste", "/samlinger", "/indlaesninger", "/log-ind"):
+        for charset in ("utf-7", "UTF-7", "latin-1"):
+            refused = client.post(
+                path,
+                content=body,
+                headers={"content-type": f"multipart/form-data; boundary=XbX; charset={charset}"},
+            )
+            assert refused.status_code == 415 and "UTF-8" in refused.text, (path, charset)
+    # UTF-8, named or not, is let in (and meets the CSRF check).
+    for content_type in (
+        "multipart/form-data; boundary=XbX",
+        "multipart/form-data; boundary=XbX; charset=UTF-8",
+    ):
+        answer = client.post(
+            "/soegning/liste", content=body, headers={"content-type": content_type}
+        )
+        assert answer.status_code == 403
+
+
+@pytest.mark.parametrize("header", ["bytes=abc", "bytes=5-1", "items=0-5", "bytes=", "0-5"])
+def test_a_malformed_range_is_ignored_and_the_whole_file_sent(header: str) -> None:
+    """Starlette answered these with an English 400; RFC 9110 says to ignore them."""
+    whole = client.get("/static/style.css")
+    answer = client.get("/static/style.css", headers={"range": header})
+    assert answer.status_code == 200 and answer.content == whole.content
+    part = client.get("/static/style.css", headers={"range": "bytes=0-9"})
+    assert part.status_code == 206 and part.content == whole.content[:10]
