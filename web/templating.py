@@ -4,6 +4,7 @@ import datetime as dt
 import json
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
 from fastapi import Request
 from fastapi.templating import Jinja2Templates
@@ -72,6 +73,21 @@ def readable(value: Any) -> str:
 
 
 templates.env.filters["readable"] = readable
+
+
+def login_url(request: Request | None, back: str | None = None) -> str:
+    """The login page, returning afterwards to the page shown (a page asked for with GET), or
+    to ``back``, the page a refused form came from."""
+    if request is None:
+        return "/log-ind"
+    here = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+    target = here if request.method == "GET" else back
+    if not target or target == "/" or request.url.path == "/log-ind":
+        return "/log-ind"
+    return f"/log-ind?{urlencode({'next': target})}"
+
+
+templates.env.globals["login_url"] = login_url
 templates.env.globals["LABELS"] = LABELS
 templates.env.globals["STATUSES"] = STATUSES
 templates.env.globals["REASONS"] = REASONS

@@ -10,6 +10,7 @@ import pytest
 from fastapi import Depends, FastAPI
 from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
+from selectolax.lexbor import LexborHTMLParser as HTMLParser
 from sqlalchemy.exc import OperationalError
 from starlette.routing import BaseRoute
 
@@ -67,6 +68,35 @@ def test_log_in_see_the_account_and_log_out() -> None:
     # The old cookie opens nothing any more, even sent again by hand.
     replay = TestClient(app, cookies={"vb_session": cookie})
     assert replay.get("/konto", follow_redirects=False).headers["location"].startswith("/log-ind")
+
+
+def test_logging_in_returns_to_the_page_it_was_asked_from() -> None:
+    """The header's "Log ind" led to the search page afterwards, and a page that needs a login
+    (401) offered no way to log in."""
+    add("tilbage@eksempel.dk")
+    visitor = TestClient(app)
+    page = HTMLParser(visitor.get("/om", params={"a": "b&c"}).text)
+    link = page.css_first(".account-menu a")
+    assert link is not None and link.attributes["href"] == "/log-ind?next=%2Fom%3Fa%3Db%2526c"
+    refused = visitor.get("/rettelser")
+    assert refused.status_code == 401
+    login = HTMLParser(refused.text).css_first(".error-links a")
+    assert login is not None and login.text() == "Log ind"
+    assert login.attributes["href"] == "/log-ind?next=%2Frettelser"
+    form = visitor.get(login.attributes["href"] or "")
+    answer = visitor.post(
+        "/log-ind",
+        data={
+            "email": "tilbage@eksempel.dk",
+            "password": PASSWORD,
+            "csrf_token": csrf(form.text),
+            "next": HTMLParser(form.text).css_first('input[name="next"]').attributes["value"],
+        },
+        follow_redirects=False,
+    )
+    assert answer.status_code == 303 and answer.headers["location"] == "/rettelser"
+    # The search page and the login page itself need no way back.
+    assert 'href="/log-ind"' in TestClient(app).get("/log-ind").text
 
 
 def test_wrong_password_and_forged_login_form_are_refused() -> None:
