@@ -112,13 +112,18 @@ def document_response(
 
 @router.get("/dokument/{document_id}/citer")
 def citation_page(
-    request: Request, document_id: str, side: routes.CitedPage = None
+    request: Request,
+    document_id: str,
+    side: routes.CitedPage = None,
+    q: reader.SearchText = None,
+    soegning: reader.SearchAddress = None,
 ) -> HTMLResponse:
     return templates.TemplateResponse(
         request,
         "citation.html",
         {
             "citation": citations.citation_page(document_id, str(request.base_url), side),
+            "back_url": reader.document_url(document_id, q or "", side, soegning or ""),
             "json_url": f"/api/documents/{document_id}/citation"
             + (f"?side={side}" if side else ""),
         },

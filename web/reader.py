@@ -644,6 +644,9 @@ class Reader:
     def page_url(self, number: int) -> str:
         return document_url(self.document.id, self.query, number, self.search)
 
+    def cite_url(self, number: int) -> str:
+        return cite_url(self.document.id, number, self.query, self.search)
+
 
 def document_url(
     document_id: str, query: str = "", page: int | None = None, search: str = ""
@@ -659,6 +662,17 @@ def document_url(
     url = f"/dokument/{quote(document_id, safe='')}"
     url += f"?{urlencode(params)}" if params else ""
     return url if page is None else f"{url}#side-{page}"
+
+
+def cite_url(document_id: str, page: int, query: str = "", search: str = "") -> str:
+    """The citation page of a document's page, carrying the search as ``document_url`` does,
+    so its way back to the document still marks the words and leads back to the search."""
+    params = {"side": str(page)}
+    if query.strip():
+        params["q"] = query
+    if search and len(search) <= MAX_SEARCH_ADDRESS:
+        params["soegning"] = search
+    return f"/dokument/{quote(document_id, safe='')}/citer?{urlencode(params)}"
 
 
 def build_reader(

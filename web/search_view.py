@@ -23,7 +23,7 @@ from search_api.query.filters import (
     RangeFilter,
 )
 from search_api.query.results import SearchResponse
-from web.reader import document_url
+from web.reader import cite_url, document_url
 
 # The checkboxes a fieldset shows before the rest fold away under "Vis flere".
 SHOWN_OPTIONS = 8
@@ -246,6 +246,7 @@ def page_context(params: SearchParams, response: SearchResponse, query: str) -> 
         "pages": pages(params, response.total),
         "search_url": search_url,
         "document_url": document_url,
+        "page_cite_url": cite_url,
         # The results carry it to the reader, whose way back keeps the filters, order and page.
         "search_address": query,
         "tidy_snippet": tidy_snippet,

@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 from openpyxl import load_workbook
+from selectolax.lexbor import LexborHTMLParser as HTMLParser
 
 from search_api.api.spreadsheets import COLUMNS
 from search_api.query.batch import CHUNK
@@ -156,6 +157,21 @@ def test_the_page_streams_its_table_with_progress(api: TestClient) -> None:
     assert f"Færdig: {CHUNK + 10} af {CHUNK + 10} søgninger" in page
     first = batch(api, queries[:1], size=SIZE)["results"][0]
     assert first["hits"] and first["hits"][0]["title"].split()[0] in page
+
+
+def test_the_search_pages_link_opens_the_list_with_its_query_and_filters(
+    api: TestClient,
+) -> None:
+    """The link was always "/soegning/liste": the list page opened empty."""
+    visitor = TestClient(app)
+    results = HTMLParser(visitor.get("/", params={"q": "børnesamtale", "kind": "værktøj"}).text)
+    link = results.css_first(".batch-link a")
+    assert link is not None
+    form = HTMLParser(visitor.get(link.attributes["href"] or "").text)
+    queries = form.css_first("#soegninger")
+    assert queries is not None and queries.text() == "børnesamtale"
+    chosen = [node.attributes["value"] for node in form.css('input[name="kind"][checked]')]
+    assert chosen == ["værktøj"]
 
 
 def test_five_hundred_queries_take_seconds(api: TestClient) -> None:

@@ -249,6 +249,26 @@ def test_a_page_is_cited_with_its_number_and_a_link_to_it() -> None:
     assert "Citér side 2 af »Børn anbragt i netværket" in page.text
     assert "(Vinther et al., 2021, s. 2)" in page.text
     assert f'href="/api/documents/{REPORT}/cite?format=ris&amp;side=2"' in page.text
+    back = HTMLParser(page.text).css_first("a.back-link")
+    assert back is not None and back.attributes["href"] == f"/dokument/{REPORT}?side=2#side-2"
+
+
+def test_citing_a_page_keeps_the_search_it_was_found_by() -> None:
+    """The citation page's way back dropped the search: the words were no longer marked and
+    "Tilbage til søgningen" was gone."""
+    search = "q=netv%C3%A6rk&kind=rapport&page=2"
+    reader = HTMLParser(
+        client.get(f"/dokument/{REPORT}", params={"q": "netværk", "soegning": search}).text
+    )
+    cite = reader.css_first("a.reader-page-cite")
+    assert cite is not None
+    page = HTMLParser(client.get(cite.attributes["href"] or "").text)
+    back = page.css_first("a.back-link")
+    assert back is not None
+    again = HTMLParser(client.get(back.attributes["href"] or "").text)
+    assert again.css_first("mark") is not None
+    way_back = [a.attributes["href"] for a in again.css("a") if "Tilbage til søgningen" in a.text()]
+    assert way_back == [f"/?{search}"]
 
 
 def test_the_document_page_cites_in_three_styles_and_links_every_page() -> None:
@@ -262,6 +282,9 @@ def test_the_document_page_cites_in_three_styles_and_links_every_page() -> None:
     )
     cite_links = [node.attributes["href"] for node in html.css("a.reader-page-cite")]
     assert cite_links == [f"/dokument/{REPORT}/citer?side={n}" for n in (1, 2, 3)]
+    searched = HTMLParser(client.get(f"/dokument/{REPORT}", params={"q": "børn"}).text)
+    cite_links = [node.attributes["href"] for node in searched.css("a.reader-page-cite")]
+    assert cite_links == [f"/dokument/{REPORT}/citer?side={n}&q=b%C3%B8rn" for n in (1, 2, 3)]
     assert "Rettigheder" in page.text and RIGHTS in page.text and "978-87-7119-854-6" in page.text
 
 
