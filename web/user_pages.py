@@ -38,11 +38,26 @@ def add_user(
     return RedirectResponse("/brugere", status_code=303)
 
 
+@router.get("/brugere/{email}/luk")
+def close_page(request: Request, email: str, account: AdminAccount) -> Response:
+    """Asks before an account is closed: its owner is logged out and cannot log in again."""
+    user = next(
+        (u for u in accounts.list_users() if u.email == accounts.normalize_email(email)), None
+    )
+    if user is None or not user.active:
+        raise NotFoundError("Der findes ingen åben konto med den e-mailadresse.")
+    return templates.TemplateResponse(
+        request, "user_close.html", {"user": user, "account": account}
+    )
+
+
 @router.post("/brugere/{email}/luk")
-def deactivate(email: str, account: AdminAccount) -> Response:
+def deactivate(email: str, account: AdminAccount, confirm: Annotated[str, Form()] = "") -> Response:
     if accounts.normalize_email(email) == account.email:
         # The last admin must not lock everyone out; another admin, or the command line, can.
         raise BadRequestError("Du kan ikke lukke din egen konto her.")
+    if confirm != "ja":
+        raise BadRequestError("Kontoen er ikke lukket: bekræft det på siden, der spørger først.")
     if not accounts.deactivate(email, actor=account.email):
         raise NotFoundError("Der findes ingen bruger med den e-mailadresse.")
     return RedirectResponse("/brugere", status_code=303)

@@ -40,14 +40,23 @@ def test_an_admin_adds_and_closes_a_curator() -> None:
     )
     assert too_short.status_code == 400 and "mindst 12 tegn" in too_short.text
 
+    # Closing asks first (it took one click): the list links to a page that asks.
+    assert 'href="/brugere/ny.kurator%40eksempel.dk/luk"' in page
+    asked = admin.get("/brugere/ny.kurator@eksempel.dk/luk")
+    assert asked.status_code == 200 and "Luk kontoen for ny.kurator@eksempel.dk?" in asked.text
+    unasked = admin.post("/brugere/ny.kurator@eksempel.dk/luk", data={"csrf_token": token})
+    assert unasked.status_code == 400 and "Kontoen er ikke lukket" in unasked.text
+    assert curator.get("/konto", follow_redirects=False).status_code == 200
+    confirmed = {"csrf_token": token, "confirm": "ja"}
     closed = admin.post(
-        "/brugere/ny.kurator@eksempel.dk/luk", data={"csrf_token": token}, follow_redirects=False
+        "/brugere/ny.kurator@eksempel.dk/luk", data=confirmed, follow_redirects=False
     )
     assert closed.status_code == 303
     assert curator.get("/konto", follow_redirects=False).status_code == 303  # logged out
-    own = admin.post("/brugere/chef@eksempel.dk/luk", data={"csrf_token": token})
+    assert admin.get("/brugere/ny.kurator@eksempel.dk/luk").status_code == 404  # closed
+    own = admin.post("/brugere/chef@eksempel.dk/luk", data=confirmed)
     assert own.status_code == 400
-    missing = admin.post("/brugere/ingen@eksempel.dk/luk", data={"csrf_token": token})
+    missing = admin.post("/brugere/ingen@eksempel.dk/luk", data=confirmed)
     assert missing.status_code == 404
     events = admin.get("/api/audit", params={"actor": "chef@eksempel.dk"}).json()
     assert {"user.add", "user.deactivate"} <= {e["action"] for e in events}
