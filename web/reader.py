@@ -28,7 +28,7 @@ from markupsafe import Markup, escape
 from nlp_models.mentions import entity_key
 from search_api.api.schemas import DocumentPublic, EntityPublic, PageOCR
 from search_api.query.builder import MAX_QUERY_LENGTH
-from search_api.query.parser import parse_query
+from search_api.query.parser import ParsedQuery, parse_query
 
 # The reader's query parameters: the search that led here (its words are marked, and the way
 # back goes to it) and the page to open at.
@@ -344,12 +344,13 @@ def _stem(word: str) -> str:
 
 
 def query_words(query: str | None) -> list[str]:
-    """The words of a search worth marking, lower-case: phrases and alternatives word by word,
-    excluded words and stop words left out."""
+    """The single words of a search worth marking, lower-case: alternatives word by word,
+    phrases (``query_phrases``), excluded words and stop words left out."""
     if not query:
         return []
     parsed = parse_query(query)
-    texts = [*parsed.words, *parsed.phrases, *(t.text for g in parsed.alternatives for t in g)]
+    texts = [*parsed.words, *(t.text for g in parsed.alternatives for t in g if not t.phrase)]
+    texts += [" ".join(phrase) for phrase in _phrases(parsed) if len(phrase) == 1]
     words: list[str] = []
     for text in texts:
         for word in _WORD.findall(text.lower()):
@@ -358,10 +359,31 @@ def query_words(query: str | None) -> list[str]:
     return words[:MAX_TERMS]
 
 
+def _phrases(parsed: ParsedQuery) -> list[tuple[str, ...]]:
+    phrases = [*parsed.phrases, *(t.text for g in parsed.alternatives for t in g if t.phrase)]
+    return [tuple(_WORD.findall(phrase.lower())) for phrase in phrases if _WORD.search(phrase)]
+
+
+def query_phrases(query: str | None) -> list[tuple[str, ...]]:
+    """The phrases of a search, of two words or more, word by word (stop words kept: they
+    are part of the phrase); a phrase is marked only where its words stand together."""
+    if not query:
+        return []
+    found = [phrase for phrase in _phrases(parse_query(query)) if len(phrase) > 1]
+    return list(dict.fromkeys(found))[:MAX_TERMS]
+
+
+def _inflected(word: str, query_word: str) -> bool:
+    """Whether a text word (lower-case) is the query word or an inflection of it."""
+    if len(query_word) < PREFIX_MIN or query_word.isdigit():
+        return word == query_word
+    return word.startswith(_stem(query_word))
+
+
 class Highlighter:
     """Marks a search's words in text: the text is escaped, and ``<mark>`` is put around each
-    whole word that matches (by its beginning, or by a compound's later part), never inside the
-    escaped text's entities."""
+    whole word that matches (by its beginning, or by a compound's later part) and around each
+    phrase where its words stand together, never inside the escaped text's entities."""
 
     def __init__(self, query: str | None) -> None:
         prefixes, exact = set(), set()
@@ -376,11 +398,14 @@ class Highlighter:
             if prefixes
             else None
         )
+        # Longest first: "barnets lov om" before "barnets lov".
+        self.phrases = sorted(query_phrases(query), key=len, reverse=True)
         # A text repeats its words: each is judged once.
         self.judged: dict[str, bool] = {}
+        self.phrase_starts: dict[str, list[tuple[str, ...]]] = {}
 
     def __bool__(self) -> bool:
-        return bool(self.exact) or self.stems is not None
+        return bool(self.exact or self.phrases) or self.stems is not None
 
     def matches(self, word: str) -> bool:
         folded = word.lower()
@@ -393,21 +418,51 @@ class Highlighter:
             self.judged[folded] = found
         return found
 
-    def count(self, text: str) -> int:
+    def _phrase_at(self, words: list[re.Match[str]], at: int) -> int:
+        """How many words a phrase starting at ``words[at]`` covers (0: none starts there)."""
+        first = words[at].group().lower()
+        candidates = self.phrase_starts.get(first)
+        if candidates is None:
+            candidates = [p for p in self.phrases if _inflected(first, p[0])]
+            self.phrase_starts[first] = candidates
+        for phrase in candidates:
+            following = words[at : at + len(phrase)]
+            if len(following) == len(phrase) and all(
+                _inflected(match.group().lower(), word)
+                for match, word in zip(following[1:], phrase[1:], strict=True)
+            ):
+                return len(phrase)
+        return 0
+
+    def spans(self, text: str) -> list[tuple[int, int]]:
+        """Where the marks go: (start, end) of each matching word or phrase, in order."""
         if not self:
-            return 0
-        return sum(1 for match in _WORD.finditer(text) if self.matches(match.group()))
+            return []
+        words = list(_WORD.finditer(text))
+        found: list[tuple[int, int]] = []
+        at = 0
+        while at < len(words):
+            covered = self._phrase_at(words, at) if self.phrases else 0
+            if covered:
+                found.append((words[at].start(), words[at + covered - 1].end()))
+                at += covered
+                continue
+            if self.matches(words[at].group()):
+                found.append(words[at].span())
+            at += 1
+        return found
+
+    def count(self, text: str) -> int:
+        return len(self.spans(text))
 
     def mark(self, text: str) -> Markup:
-        if not self:
-            return escape(text)
         parts: list[str] = []
         position = 0
-        for match in _WORD.finditer(text):
-            if self.matches(match.group()):
-                before = text[position : match.start()]
-                parts.extend((escape(before), "<mark>", escape(match.group()), "</mark>"))
-                position = match.end()
+        for start, end in self.spans(text):
+            parts.extend(
+                (escape(text[position:start]), "<mark>", escape(text[start:end]), "</mark>")
+            )
+            position = end
         parts.append(escape(text[position:]))
         return Markup("".join(parts))
 

@@ -10,6 +10,7 @@ from web.reader import (
     build_reader,
     group_entities,
     html_blocks,
+    query_phrases,
     query_words,
     reflow,
     section_sizes,
@@ -146,15 +147,28 @@ def test_web_page_text_keeps_its_blocks_and_line_breaks() -> None:
 
 
 def test_query_words_leave_out_stop_words_and_excluded_words() -> None:
-    assert query_words('inddragelse af børn "Barnets Lov" -plejefamilie KL OR VIVE') == [
-        "inddragelse",
-        "børn",
-        "barnets",
-        "lov",
-        "kl",
-        "vive",
-    ]
-    assert query_words(None) == query_words("   ") == []
+    query = 'inddragelse af børn "Barnets Lov" -plejefamilie KL OR VIVE "anbringelse"'
+    assert query_words(query) == ["inddragelse", "børn", "anbringelse", "kl", "vive"]
+    assert query_phrases(query) == [("barnets", "lov")]
+    assert query_words(None) == query_words("   ") == [] == query_phrases(None)
+
+
+def test_a_phrase_is_marked_only_where_its_words_stand_together() -> None:
+    """ "Barnets Lov" marked every "barnet" and every "lov" (19 marks on a page the search
+    found the phrase on three times)."""
+    highlighter = Highlighter('"Barnets Lov" samvær')
+    text = "Barnets Lov gælder. Barnet har ret til samvær efter loven; barnets lov er ny."
+    assert highlighter.mark(text) == Markup(
+        "<mark>Barnets Lov</mark> gælder. Barnet har ret til <mark>samvær</mark> efter loven; "
+        "<mark>barnets lov</mark> er ny."
+    )
+    assert highlighter.count(text) == 3
+    assert Highlighter('"Barnets Lov"').count("Barnet og loven. Lov om barnets tarv.") == 0
+    # The longest phrase first, and a phrase across punctuation as the search reads it.
+    both = Highlighter('"børn i familiepleje" "børn i"')
+    assert both.mark("Børn i familiepleje – børn i pleje") == Markup(
+        "<mark>Børn i familiepleje</mark> – <mark>børn i</mark> pleje"
+    )
 
 
 def test_highlighting_marks_inflected_forms_of_long_words() -> None:
