@@ -27,6 +27,7 @@ from markupsafe import Markup, escape
 
 from nlp_models.mentions import entity_key
 from search_api.api.schemas import DocumentPublic, EntityPublic, PageOCR
+from search_api.query import english
 from search_api.query.builder import MAX_QUERY_LENGTH
 from search_api.query.parser import ParsedQuery, parse_query
 
@@ -359,6 +360,24 @@ def query_words(query: str | None) -> list[str]:
     return words[:MAX_TERMS]
 
 
+def translated_words(query: str | None) -> list[str]:
+    """The Danish words an English search looks for (the glossary's, as the search takes
+    them), lower-case and without stop words; none for a Danish search."""
+    if not query:
+        return []
+    text = " ".join(parse_query(query).words)
+    if not english.is_english(text):
+        return []
+    found = [
+        word
+        for terms in english.danish_terms(text)
+        for term in terms
+        for word in _WORD.findall(term.lower())
+        if word not in STOPWORDS
+    ]
+    return list(dict.fromkeys(found))[:MAX_TERMS]
+
+
 def _phrases(parsed: ParsedQuery) -> list[tuple[str, ...]]:
     phrases = [*parsed.phrases, *(t.text for g in parsed.alternatives for t in g if t.phrase)]
     return [tuple(_WORD.findall(phrase.lower())) for phrase in phrases if _WORD.search(phrase)]
@@ -383,11 +402,12 @@ def _inflected(word: str, query_word: str) -> bool:
 class Highlighter:
     """Marks a search's words in text: the text is escaped, and ``<mark>`` is put around each
     whole word that matches (by its beginning, or by a compound's later part) and around each
-    phrase where its words stand together, never inside the escaped text's entities."""
+    phrase where its words stand together, never inside the escaped text's entities. An
+    English search marks the Danish words it was searched by too."""
 
     def __init__(self, query: str | None) -> None:
         prefixes, exact = set(), set()
-        for word in query_words(query):
+        for word in [*query_words(query), *translated_words(query)]:
             if len(word) >= PREFIX_MIN and not word.isdigit():
                 prefixes.add(_stem(word))
             else:

@@ -15,6 +15,7 @@ from web.reader import (
     reflow,
     section_sizes,
     times,
+    translated_words,
 )
 
 # A page of a report as pypdf gives it: one line per printed line, no blank lines.
@@ -387,3 +388,16 @@ def test_the_way_back_keeps_the_searchs_filters_order_and_page() -> None:
 def test_a_one_page_document_has_no_page_navigation() -> None:
     reader = build_reader(document(1), None, None)
     assert reader.nav == () and not reader.folded and reader.sections[0].open
+
+
+def test_an_english_search_marks_the_danish_words_it_was_searched_by() -> None:
+    """The search found "Netværksanbringelser" for "kinship care" by the glossary's Danish;
+    the reader then said the words were not in the text and marked nothing."""
+    text = "Børn anbragt i netværkspleje har ret til samvær. Kinship care is rare."
+    assert Highlighter("kinship care").mark(text) == Markup(
+        "Børn anbragt i <mark>netværkspleje</mark> har ret til samvær. "
+        "<mark>Kinship</mark> <mark>care</mark> is rare."
+    )
+    assert translated_words("rights of children in care")[:2] == ["rettighed", "ret"]
+    # A Danish search is not translated.
+    assert translated_words("børn i netværkspleje") == []
