@@ -131,6 +131,9 @@ class Unit(BaseModel):
     common: bool = False
     # Some document has it as typed (a name or phrase counts as known).
     known: bool = True
+    # Some document has it as typed or by its stem: its corrections are searched, but not
+    # offered as "Mente du …?".
+    spelt_right: bool = True
 
 
 class Expansion(BaseModel):

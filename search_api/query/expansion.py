@@ -36,6 +36,8 @@ class WordAnalysis(BaseModel):
     corrections: list[str] = []
     # Some document has it as typed.
     known: bool = True
+    # Some document has it as typed or by its stem: no "Mente du …?".
+    spelt_right: bool = True
     # Most documents have it.
     common: bool = False
 
@@ -135,10 +137,12 @@ def expand(
     for unit in alternatives:
         if unit.text in analysis:
             unit.corrections = analysis[unit.text].corrections
+            unit.spelt_right = analysis[unit.text].spelt_right
     typed = set(parsed.words)
     for unit in singles:
         if unit.text in analysis:
             unit.corrections = analysis[unit.text].corrections
+            unit.spelt_right = analysis[unit.text].spelt_right
             # A Danish word the glossary gave for an English one means something, in whatever
             # form the documents write it.
             unit.known = analysis[unit.text].known or (expansion.english and unit.text not in typed)

@@ -198,8 +198,8 @@ def _analyze(words: tuple[str, ...], target: str) -> dict[str, WordAnalysis]:
         vectors = get_client().termvectors(
             index=target,
             doc={"title": text, "authors": text, "body": text},
-            fields=["title", "authors", "body.exact"],
-            per_field_analyzer={"title": "da_parts", "authors": "da_search"},
+            fields=["title", "authors", "body", "body.exact"],
+            per_field_analyzer={"title": "da_parts", "authors": "da_search", "body": "da_search"},
             term_statistics=True,
             field_statistics=True,
             positions=False,
@@ -242,6 +242,9 @@ def _analyze(words: tuple[str, ...], target: str) -> dict[str, WordAnalysis]:
         for owner in owners:
             corrections[owner] += suggested.get(term, [])
     unheard = {owner for owners in unknown.values() for owner in owners}
+    # A word no text has as typed but whose stem one has ("værktøj": the texts say
+    # "værktøjet", "værktøjer") is spelt right, though its nearest words are searched too.
+    stemmed = {o for _term, stats, owners in terms("body") if "doc_freq" in stats for o in owners}
     return {
         w: WordAnalysis(
             parts=parts[w],
@@ -249,6 +252,7 @@ def _analyze(words: tuple[str, ...], target: str) -> dict[str, WordAnalysis]:
             common=w in common,
             corrections=corrections[w],
             known=w not in unheard,
+            spelt_right=w not in unheard or w in stemmed,
         )
         for w in words
     }
@@ -302,12 +306,20 @@ MAX_CORRECTIONS = 3
 def _did_you_mean(expansion: Expansion, text: str) -> str | None:
     """The query with each misspelt word replaced by the corpus' nearest word; never for an
     English query, whose English words the Danish corpus lacks, nor for an English word of a
-    query too short to tell its language ("foster families Denmark": not "familien")."""
+    query too short to tell its language ("foster families Denmark": not "familien"), nor for
+    an abbreviation written in capitals."""
     if expansion.english:
         return None
     corrected = text
     for unit in expansion.units:
-        if unit.corrections and not english.is_glossary_word(unit.text):
+        # A word in capitals is an abbreviation the user meant ("ADHD", not "aged").
+        abbreviation = len(unit.text) > 1 and unit.text.isupper()
+        if (
+            unit.corrections
+            and not unit.spelt_right
+            and not abbreviation
+            and not english.is_glossary_word(unit.text)
+        ):
             # The word itself, not the same letters inside another word ("anbring" in
             # "anbringelse anbring").
             word = re.search(rf"(?<!\w){re.escape(unit.text)}(?!\w)", corrected, re.IGNORECASE)

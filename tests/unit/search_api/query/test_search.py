@@ -19,23 +19,32 @@ def test_a_lighter_ranking_moves_documents_less() -> None:
     assert list(fuse([(["a", "b"], 1.0), (["b"], 0.01)], k=60)) == ["a", "b"]
 
 
+def typo(text: str, *corrections: str) -> Unit:
+    """A word no document has, as typed or by its stem."""
+    return Unit(text=text, corrections=list(corrections), known=False, spelt_right=False)
+
+
 def test_did_you_mean_replaces_misspelt_words_but_not_in_english() -> None:
-    typo = Expansion(units=[Unit(text="anbringlese", corrections=["anbringelse"]), Unit(text="i")])
-    assert _did_you_mean(typo, "anbringlese i netværket") == "anbringelse i netværket"
-    english = Expansion(units=[Unit(text="placed", corrections=["placeret"])], english=True)
+    typos = Expansion(units=[typo("anbringlese", "anbringelse"), Unit(text="i")])
+    assert _did_you_mean(typos, "anbringlese i netværket") == "anbringelse i netværket"
+    english = Expansion(units=[typo("placed", "placeret")], english=True)
     assert _did_you_mean(english, "children placed with relatives") is None
     assert _did_you_mean(Expansion(units=[Unit(text="samvær")]), "samvær") is None
 
 
+def test_did_you_mean_leaves_words_known_by_their_stem_and_abbreviations() -> None:
+    """ "værktøj" (the texts say "værktøjet") was offered "værktøjet"; "ADHD" "aged"."""
+    stem_known = Unit(text="værktøj", corrections=["værktøjet"], known=False)
+    assert _did_you_mean(Expansion(units=[stem_known]), "værktøj") is None
+    assert _did_you_mean(Expansion(units=[typo("ADHD", "aged")]), "ADHD") is None
+    assert _did_you_mean(Expansion(units=[typo("adhd", "aged")]), "adhd") == "aged"
+
+
 def test_did_you_mean_replaces_the_word_not_its_letters_inside_another() -> None:
-    typo = Expansion(
-        units=[Unit(text="anbringelse"), Unit(text="anbring", corrections=["anbringe"])]
-    )
-    assert _did_you_mean(typo, "anbringelse anbring") == "anbringelse anbringe"
-    typo = Expansion(
-        units=[Unit(text="børnetelefonen"), Unit(text="telefo", corrections=["telefon"])]
-    )
-    assert _did_you_mean(typo, "børnetelefonen telefo") == "børnetelefonen telefon"
+    typos = Expansion(units=[Unit(text="anbringelse"), typo("anbring", "anbringe")])
+    assert _did_you_mean(typos, "anbringelse anbring") == "anbringelse anbringe"
+    typos = Expansion(units=[Unit(text="børnetelefonen"), typo("telefo", "telefon")])
+    assert _did_you_mean(typos, "børnetelefonen telefo") == "børnetelefonen telefon"
 
 
 def test_each_word_is_analysed_once_whatever_query_it_comes_in(
