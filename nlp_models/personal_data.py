@@ -91,7 +91,13 @@ def finding_key(kind: str, text: str) -> str:
 
 # --- CPR numbers ---------------------------------------------------------------------------
 
-_CPR = re.compile(r"(?<![\d/-])(?<!\d[.,])(\d{2})(\d{2})(\d{2})[-‐– ]?(\d{4})(?![\d/-]|[.,]\d)")
+# The dash may be any a word processor puts there (the non-breaking hyphen U+2011, the minus
+# sign U+2212), with a space on either side.
+_CPR = re.compile(
+    r"(?<![\d/-])(?<!\d[.,])(\d{2})(\d{2})(\d{2})"
+    r"(?:[ \u00a0]?[-\u2010\u2011\u2013\u2212][ \u00a0]?|[ \u00a0])?"
+    r"(\d{4})(?![\d/-]|[.,]\d)"
+)
 # Numbers after these are an account, an EAN or a case number, not a person's.
 _NUMBER_LABEL = re.compile(
     r"\b(?:konto(?:nr|nummer)?|reg\.?(?:\s?nr)?|ean|isbn|issn|cvr(?:-nr)?|se-nr|p-nr|j\.\s?nr|"

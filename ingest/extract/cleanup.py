@@ -1,6 +1,7 @@
 """Text clean-up shared by extractors: line-end hyphenation and running headers/footers."""
 
 import re
+import unicodedata
 from collections import Counter
 
 # Words after which a line-end hyphen is a suspended compound ("Forsknings- og Analysecenter").
@@ -68,7 +69,15 @@ def remove_running_lines(pages: list[str]) -> list[str]:
 
 def normalize_whitespace(text: str) -> str:
     """Collapse runs of spaces, trim lines and keep at most one blank line between paragraphs.
-    NUL characters go too: PostgreSQL stores no text with them, and a PDF may carry them."""
-    text = text.replace("\u00ad", "").replace("\x00", "").replace("\r\n", "\n").replace("\r", "\n")
+    NUL characters go too: PostgreSQL stores no text with them, and a PDF may carry them.
+    Letters are composed (NFC): a decomposed "å" (a and a ring) is not the "å" of "år" or of
+    a name in the knowledge base."""
+    text = (
+        unicodedata.normalize("NFC", text)
+        .replace("\u00ad", "")
+        .replace("\x00", "")
+        .replace("\r\n", "\n")
+        .replace("\r", "\n")
+    )
     lines = [" ".join(line.split()) for line in text.split("\n")]
     return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()

@@ -194,6 +194,12 @@ def test_a_cpr_number_needs_a_real_birth_date() -> None:
     assert kinds(text) == []
 
 
+@pytest.mark.parametrize("dash", ["\u2011", "\u2212", " - ", "\u2013", "\u00a0"])
+def test_a_cpr_number_with_any_dash_a_word_processor_writes(dash: str) -> None:
+    """Word's non-breaking hyphen, a minus sign and a spaced dash hid the number."""
+    assert kinds(f"CPR: 120514{dash}3318") == [("cpr", f"120514{dash}3318")]
+
+
 def test_a_pseudonym_and_an_adult_are_not_children() -> None:
     assert kinds("Peter, 12 år, fortæller om sin skole.", "Peter") == []
     text = "Skoleleder Hanne Lund, 45 år, siger, at børn skal høres."

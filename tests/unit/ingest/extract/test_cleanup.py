@@ -55,3 +55,10 @@ def test_short_documents_keep_every_line() -> None:
 
 def test_normalize_whitespace_drops_soft_hyphens_and_blank_runs() -> None:
     assert normalize_whitespace("a\u00adb   c\r\n\n\n\nd ") == "ab c\n\nd"
+
+
+def test_decomposed_letters_are_composed() -> None:
+    """A PDF or a Mac's web page may write "å" as "a" and a combining ring: the text then had
+    no "år", and "Århus Kommune" matched no record of the knowledge base."""
+    decomposed = "A\u030arhus Kommune: Åse er 9 a\u030ar."
+    assert normalize_whitespace(decomposed) == "Århus Kommune: Åse er 9 år."
