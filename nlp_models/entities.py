@@ -117,7 +117,7 @@ PERSON_PATTERN = re.compile(
 # list starts, but only with initials or a first name it knows.)
 _GIVEN = rf"(?:[A-ZÆØÅ]\.|{_CAPITALISED})"
 _AUTHOR = (
-    rf"(?:(?:van|von|de|der|den|da|di|le|la)\s)*{_CAPITALISED},\s{_GIVEN}(?:[ -]?{_GIVEN}){{0,3}}"
+    rf"(?:(?:van|von|de|der|den|da|di|le|la)\s)*{_CAPITALISED},\s{_GIVEN}(?:[ ]?{_GIVEN}){{0,3}}"
 )
 _AUTHOR_SEPARATOR = r"(?:,\s|,?\s&\s|\sog\s)"
 REFERENCE_AUTHORS_PATTERN = re.compile(
@@ -145,6 +145,9 @@ _CUE = (
     r"tilbuddet|ordningen|modellen|metoden|partnerskabet|netværket|gruppen|rådgivningen)"
 )
 _NAME_WORD = r"[A-ZÆØÅ][\wæøåÆØÅ-]*"
+# A name of more words than this is a heading in capitals, not a name: the patterns stop
+# there, so a long run of capitalised words costs no more than a short one.
+MAX_NAME_WORDS = 10
 _SMALL_WORDS = [
     "i",
     "til",
@@ -182,7 +185,8 @@ _KIND_WORDS = frozenset(
     ["modellen", "metoden", "projektet", "programmet", "tilgangen", "indsatsen", "forløbet"]
 )
 HYPHENED_INITIATIVE_PATTERN = re.compile(
-    rf"(?P<e>{_NAME_WORD}(?:[ \t]+(?:{_SMALL_WORD}[ \t]+)?{_NAME_WORD})*)"
+    rf"(?<!\w)(?P<e>{_NAME_WORD}"
+    rf"(?:[ \t]+(?:{_SMALL_WORD}[ \t]+)?{_NAME_WORD}){{0,{MAX_NAME_WORDS}}})"
     rf"(?=-(?:{'|'.join(_KIND_WORDS)})\b)"
 )
 # A pool, strategy or plan named as such: a capitalised compound on "-pulje(n)" with the
@@ -193,7 +197,7 @@ HYPHENED_INITIATIVE_PATTERN = re.compile(
 # Sundhed 2024-2027").
 _PLAN = r"[\wæøå]*(?:strategi|plan|handleplan|program)"
 NAMED_POOL_OR_PLAN_PATTERN = re.compile(
-    rf"""(?:
+    rf"""(?<!\w)(?:
         (?:{_NAME_WORD}[ \t]+)?[A-ZÆØÅ][\wæøå]+pulje(?:n)?\b(?:[ \t]+{_NAME_WORD})?
       | (?:\b[A-ZÆØÅ][\wæøå]+-|(?<=[\w,][ ])[A-ZÆØÅ][\wæøå]+)modellen\b
         (?:[ \t]+(?:for|om|til|mod)[ \t]+{_NAME_WORD})?

@@ -20,8 +20,10 @@ _LINE_BREAK_HYPHEN = re.compile(r"(\w)- (?!og\b|eller\b)(\w)")
 
 
 def normalize(text: str) -> str:
-    text = _LINE_BREAK_HYPHEN.sub(r"\1\2", text)
-    return " ".join(text.lower().replace("’", "'").split())
+    """Lower-cased first, so a suspended compound keeps its hyphen in capitals too ("SOCIAL-
+    OG BOLIGSTYRELSEN")."""
+    text = _LINE_BREAK_HYPHEN.sub(r"\1\2", text.lower())
+    return " ".join(text.replace("’", "'").split())
 
 
 def _variants(form: str) -> list[str]:

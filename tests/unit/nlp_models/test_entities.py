@@ -1,5 +1,7 @@
 """The rule-based entity pass on the project's own knowledge base."""
 
+import time
+
 import pytest
 
 from nlp_models import entities
@@ -30,6 +32,14 @@ def test_former_name_links_to_the_current_record(finder: EntityFinder) -> None:
     [(text, label, kb_id)] = found(finder, "Det viser Socialstyrelsens nye opgørelse.")
     assert (text, label) == ("Socialstyrelsens", "ORG")
     assert kb_id is not None and kb_id == found(finder, "Social- og Boligstyrelsen")[0][2]
+
+
+def test_a_suspended_compound_in_capitals_links_too(finder: EntityFinder) -> None:
+    """In capitals the hyphen was joined ("SOCIAL-OG"), before lower-casing: no link."""
+    [(_text, _label, kb_id)] = found(finder, "Social- og Boligstyrelsen")
+    assert kb_id is not None
+    mentions = found(finder, "NOTAT FRA SOCIAL- OG BOLIGSTYRELSEN OM SAGEN")
+    assert kb_id in [k for _t, _l, k in mentions], mentions
 
 
 def test_law_with_paragraph_and_lower_case_law_name(finder: EntityFinder) -> None:
@@ -259,3 +269,20 @@ def test_a_programme_in_ordinary_words_is_no_person(finder: EntityFinder) -> Non
         ("Job Først", "INITIATIVE"),
         ("Ane Kjær Mortensen", "PER"),
     ]
+
+
+def test_long_runs_of_names_and_capitals_take_linear_time(finder: EntityFinder) -> None:
+    """A reference line of 22 authors with hyphenated given names took 15 s (each two more
+    authors four times as long: a hyphen could be read two ways), and a page of capitalised
+    words grew with its square (a 20 KB run of "ABC" took 14 s). The bound is generous: the
+    fixed patterns take hundredths of a second."""
+    authors = ["Hansen, Anne-Mette", "Jensen, Lise-Lotte", "Nielsen, Hans-Henrik"]
+    line = ", ".join(authors[i % 3] for i in range(22)) + ". Rapport om anbragte børn. VIVE."
+    for text in (line, "ABC " * 5000, "Æ" * 100_000):
+        started = time.perf_counter()
+        finder.find(text)
+        assert time.perf_counter() - started < 3, text[:40]
+    # The authors of a reference entry are still found, hyphenated given names whole.
+    entry = "Holm, Anne-Mette og Lauritsen, Peter (2021): Børn i pleje. VIVE."
+    people = [text for text, label, _kb_id in found(finder, entry) if label == "PER"]
+    assert people == ["Holm, Anne-Mette", "Lauritsen, Peter"]
