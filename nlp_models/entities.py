@@ -30,10 +30,16 @@ from nlp_models.curated_kb import current_knowledge_base
 from nlp_models.knowledge_base import KnowledgeBase, load_knowledge_base
 from nlp_models.linking import PARAGRAPHS, PARAGRAPHS_OF, Linker
 from nlp_models.mentions import Mention, first_names
-from nlp_models.pipeline import MODEL_DIR, blank_danish, model_version, with_danish_tokenizer
+from nlp_models.pipeline import MODEL_DIR, blank_danish, with_danish_tokenizer
+from vidensbank.danish import MONTHS
 from vidensbank.settings import get_settings
 
-_MONTHS = "januar|februar|marts|april|maj|juni|juli|august|september|oktober|november|december"
+# The rules' version, part of a document's model stamp (``nlp_models.tasks``): raise it when a
+# change to the rules changes what they find, so ``vidensbank reenrich --stale`` reads again
+# the documents enriched before it.
+RULES_VERSION = 2
+
+_MONTHS = "|".join(MONTHS)
 # Abbreviated months take their period ("19. sep. 2018"); "maj" has no abbreviation.
 _SHORT_MONTHS = r"(?:jan|feb|mar|apr|jun|jul|aug|sep|sept|okt|nov|dec)\."
 _NUMBER_WORDS = "en|et|to|tre|fire|fem|seks|syv|otte|ni|ti|tolv|femten|tyve|halvtreds|hundrede"
@@ -94,14 +100,15 @@ SPLIT_ADDRESS_PATTERN = re.compile(
     rf"\s\d{{1,4}}[A-Za-z]?(?:-\d{{1,4}})?)[ \t]*\n(?P<town>{_TOWN})[ \t]*$",
     re.MULTILINE,
 )
-# A person: a known first name with the capitalised words after it on the same line ("Emma",
-# "Henrik Ravn Olsen"), or in a reference list the surname first ("Brandt, H. K.", "Nielsen,
-# Lise Kirkegaard").
+# A person: a known first name (hyphenated with another: "Anne-Mette") with the capitalised
+# words after it on the same line ("Emma", "Henrik Ravn Olsen"), or in a reference list the
+# surname first ("Brandt, H. K.", "Nielsen, Lise Kirkegaard").
 _FIRST = "(?:" + "|".join(sorted(map(re.escape, first_names()), key=len, reverse=True)) + ")"
 _CAPITALISED = r"[A-ZÆØÅ][a-zæøåéü'’]+(?:-[A-ZÆØÅ][a-zæøåéü]+)?"
 PERSON_PATTERN = re.compile(
     rf"""(?:
-        \b{_FIRST}(?:[ \t]+{_CAPITALISED}){{0,3}}\b(?!-)
+        (?<![\w-])(?:[A-ZÆØÅ][a-zæøå]+-)?{_FIRST}(?:-{_CAPITALISED})?
+        (?:[ \t]+{_CAPITALISED}){{0,3}}\b(?!-)
       | (?:^|(?<=;\s)|(?<=&\s))
         (?P<e>{_CAPITALISED},\s
           (?:(?:[A-ZÆØÅ]\.\s?){{1,3}}|{_FIRST}(?:[ \t]+{_CAPITALISED}){{0,2}}\b))
@@ -515,7 +522,6 @@ class EntityFinder:
             if model_dir is not None and has_model
             else blank_danish()
         )
-        self.version = model_version(model_dir) if model_dir is not None else "rules-1"
         # Every form in spaCy's Danish lemma table (lower case, from spacy-lookups-data).
         self.common_words = load_lookups("da", ["lemma_lookup"]).get_table("lemma_lookup")
         self.use_knowledge_base(kb)

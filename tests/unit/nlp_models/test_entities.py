@@ -286,3 +286,14 @@ def test_long_runs_of_names_and_capitals_take_linear_time(finder: EntityFinder) 
     entry = "Holm, Anne-Mette og Lauritsen, Peter (2021): Børn i pleje. VIVE."
     people = [text for text, label, _kb_id in found(finder, entry) if label == "PER"]
     assert people == ["Holm, Anne-Mette", "Lauritsen, Peter"]
+
+
+def test_a_hyphenated_first_name_is_part_of_the_name(finder: EntityFinder) -> None:
+    """ "Anne-Mette Holm" was found as "Mette Holm", so a redaction left "Anne-[skjult]"."""
+    assert found(finder, "Anne-Mette Holm fra VIVE siger det.")[0][:2] == (
+        "Anne-Mette Holm",
+        "PER",
+    )
+    assert found(finder, "Hans-Christian Ørsted var fysiker.") == [
+        ("Hans-Christian Ørsted", "PER", None)
+    ]

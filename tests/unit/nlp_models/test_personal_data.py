@@ -200,6 +200,19 @@ def test_a_cpr_number_with_any_dash_a_word_processor_writes(dash: str) -> None:
     assert kinds(f"CPR: 120514{dash}3318") == [("cpr", f"120514{dash}3318")]
 
 
+def test_a_child_with_a_hyphenated_first_name_is_redacted_whole() -> None:
+    text = "Anne-Mette Holm, 9 år, er anbragt i en plejefamilie."
+    [finding] = [
+        f for f in screen([(1, text)], get_finder(get_settings().kb_dir).find_in_pages([(1, text)]))
+    ]
+    assert (finding.kind, finding.text) == (Kind.CHILD_NAME, "Anne-Mette Holm")
+    keys = {finding_key(finding.kind, finding.text)}
+    assert (
+        redact(text, redaction_spans(text, keys))
+        == f"{REDACTED}, 9 år, er anbragt i en plejefamilie."
+    )
+
+
 def test_a_pseudonym_and_an_adult_are_not_children() -> None:
     assert kinds("Peter, 12 år, fortæller om sin skole.", "Peter") == []
     text = "Skoleleder Hanne Lund, 45 år, siger, at børn skal høres."
