@@ -37,7 +37,7 @@ from vidensbank.settings import get_settings
 # The rules' version, part of a document's model stamp (``nlp_models.tasks``): raise it when a
 # change to the rules changes what they find, so ``vidensbank reenrich --stale`` reads again
 # the documents enriched before it.
-RULES_VERSION = 2
+RULES_VERSION = 3
 
 _MONTHS = "|".join(MONTHS)
 # Abbreviated months take their period ("19. sep. 2018"); "maj" has no abbreviation.
@@ -530,8 +530,9 @@ class EntityFinder:
         """Link to and match the names of ``kb`` from now on (the model stays loaded)."""
         self.kb = kb
         self.linker = Linker(kb)
-        # Abbreviations match case-sensitively ("KL", never "kl."), names in any case
-        # ("barnets lov").
+        # Abbreviations match case-sensitively ("KL", never "kl."), and so does a one-word
+        # name that is also an everyday word ("Vejen", "Mors", "Venstre": not "hen ad
+        # vejen", "hendes mors", "til venstre"); other names in any case ("barnets lov").
         self.exact = PhraseMatcher(self.nlp.vocab, attr="ORTH")
         self.loose = PhraseMatcher(self.nlp.vocab, attr="LOWER")
         for record in kb.records.values():
@@ -539,7 +540,13 @@ class EntityFinder:
                 if len(form) < 2:
                     # One-letter party letters ("S", "V") only make sense as "(S)" tags.
                     continue
-                matcher = self.exact if form.isupper() or len(form) <= 3 else self.loose
+                everyday = (
+                    record.type != "LAW"
+                    and " " not in form
+                    and not form.islower()
+                    and form.lower() in self.common_words
+                )
+                matcher = self.exact if form.isupper() or len(form) <= 3 or everyday else self.loose
                 forms = _genitives(form)
                 if record.type == "INITIATIVE" and form.islower() and " " not in form:
                     forms += _inflections(form)

@@ -297,3 +297,18 @@ def test_a_hyphenated_first_name_is_part_of_the_name(finder: EntityFinder) -> No
     assert found(finder, "Hans-Christian Ørsted var fysiker.") == [
         ("Hans-Christian Ørsted", "PER", None)
     ]
+
+
+def test_a_one_word_name_that_is_an_everyday_word_matches_only_as_a_name(
+    finder: EntityFinder,
+) -> None:
+    """ "hen ad vejen" was Vejen Kommune, "hendes mors bolig" Morsø Kommune, "til venstre"
+    the party."""
+    for text in ("Hun bor i hendes mors bolig.", "Han fandt vejen.", "Drej til venstre her."):
+        assert found(finder, text) == [], text
+    assert [kb_id for _t, _l, kb_id in found(finder, "Mors og Venstre stemte for.")] == [
+        "loc.morsoe-kommune",
+        "org.venstre",
+    ]
+    # A law is named in lower case too.
+    assert [kb_id for _t, _l, kb_id in found(finder, "Efter serviceloven")] == ["law.serviceloven"]
