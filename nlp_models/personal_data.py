@@ -568,7 +568,10 @@ def _names(
         age = _age_near(text, start, end)
         if age is not None and age >= 18:
             continue
-        if age is None and _ADULT_WORDS.search(beside):
+        # "Pigen Ida Sørensen savner sin mor": the word that names her says who she is; the
+        # mother after it is someone else.
+        named_a_child = bool(_CHILD_WORDS.search(_words_before(text, start, 1)))
+        if age is None and not named_a_child and _ADULT_WORDS.search(beside):
             if _FAMILY.search(beside):
                 found[span] = Finding(Kind.PARENT_NAME, page, start, end, text[start:end])
             else:

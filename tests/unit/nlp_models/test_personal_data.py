@@ -213,6 +213,15 @@ def test_a_child_with_a_hyphenated_first_name_is_redacted_whole() -> None:
     )
 
 
+def test_a_child_named_as_one_is_a_child_whatever_family_follows() -> None:
+    """ "Pigen Ida Sørensen savner sin mor" was a parent's name (it does not hold the
+    document): the mother after the name was taken for her."""
+    text = "Pigen Ida Sørensen savner sin mor."
+    assert kinds(text, "Ida Sørensen") == [("child_name", "Ida Sørensen")]
+    text = "Moren Ida Sørensen savner sin datter."
+    assert kinds(text, "Ida Sørensen") == [("parent_name", "Ida Sørensen")]
+
+
 def test_a_pseudonym_and_an_adult_are_not_children() -> None:
     assert kinds("Peter, 12 år, fortæller om sin skole.", "Peter") == []
     text = "Skoleleder Hanne Lund, 45 år, siger, at børn skal høres."
