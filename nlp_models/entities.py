@@ -37,7 +37,7 @@ from vidensbank.settings import get_settings
 # The rules' version, part of a document's model stamp (``nlp_models.tasks``): raise it when a
 # change to the rules changes what they find, so ``vidensbank reenrich --stale`` reads again
 # the documents enriched before it.
-RULES_VERSION = 3
+RULES_VERSION = 4
 
 _MONTHS = "|".join(MONTHS)
 # Abbreviated months take their period ("19. sep. 2018"); "maj" has no abbreviation.
@@ -69,13 +69,16 @@ DATE_PATTERN = re.compile(
 # A month named alone is a date ("i marts"); capitalised it is far more often a name
 # ("August, 9 år") or a heading, so only the lower-case word counts.
 BARE_MONTH_PATTERN = re.compile(rf"\b(?:{_MONTHS})\b")
-_AMOUNT = r"\d{1,3}(?:\.\d{3})*(?:,\d+)?"
-_LARGE = r"(?:mio\.|mia\.|millioner|milliarder|million|milliard)"
+# "1.500", "1.234,56", and without thousands' points "2500" and "12500".
+_AMOUNT = r"(?:\d{1,3}(?:\.\d{3})+|\d+)(?:,\d+)?"
+_LARGE = r"(?:mio\.?|mia\.?|millioner|milliarder|million|milliard)(?!\w)"
+# "kr." and "kr" (a sentence's end takes the point), "kroner", "DKK".
+_CURRENCY = r"(?:kroner|kr\.?|DKK)(?!\w)"
 MONEY_PATTERN = re.compile(
     rf"""(?:
-        \b{_AMOUNT}(?:\s?[-–]\s?{_AMOUNT})?\s?(?:{_LARGE}\s?)?(?:kr\.|kroner)
-      | \b(?:en\shalv|{_NUMBER_WORDS})\s{_LARGE}(?:\s(?:kr\.|kroner))?
-      | \bkr\.\s?{_AMOUNT}(?:\s{_LARGE})?
+        \b{_AMOUNT}(?:\s?[-–]\s?{_AMOUNT})?\s?(?:{_LARGE}\s?)?{_CURRENCY}
+      | \b(?:en\shalv|{_NUMBER_WORDS})\s{_LARGE}(?:\s{_CURRENCY})?
+      | \b(?:kr\.|DKK)\s?{_AMOUNT}(?:\s{_LARGE})?
       # Millions without a currency word are money in this field's texts ("3,5 millioner",
       # "12 mio."); smaller bare figures are not.
       | \b{_AMOUNT}(?:\s?[-–]\s?{_AMOUNT})?\s{_LARGE}

@@ -312,3 +312,23 @@ def test_a_one_word_name_that_is_an_everyday_word_matches_only_as_a_name(
     ]
     # A law is named in lower case too.
     assert [kb_id for _t, _l, kb_id in found(finder, "Efter serviceloven")] == ["law.serviceloven"]
+
+
+@pytest.mark.parametrize(
+    ("text", "amount"),
+    [
+        ("Det koster 2500 kr. om måneden.", "2500 kr."),
+        ("Hun fik 12500 kroner.", "12500 kroner"),
+        ("Prisen er 750 kr i alt.", "750 kr"),
+        ("Puljen er på 3 mio kr til kommunerne.", "3 mio kr"),
+        ("Det koster 1.500 DKK.", "1.500 DKK"),
+        ("Beløbet er 1.234,56 kr.", "1.234,56 kr."),
+        ("Tilskuddet er 2000 kr.", "2000 kr."),
+    ],
+)
+def test_amounts_without_thousands_points_or_with_kr_dkk_and_mio(
+    finder: EntityFinder, text: str, amount: str
+) -> None:
+    """Written without a thousands' point, with "kr" or "DKK", or "mio" without its point,
+    amounts were missed, and "2000 kr." was the year 2000."""
+    assert found(finder, text) == [(amount, "MONEY", None)]
