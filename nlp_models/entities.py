@@ -37,7 +37,7 @@ from vidensbank.settings import get_settings
 # The rules' version, part of a document's model stamp (``nlp_models.tasks``): raise it when a
 # change to the rules changes what they find, so ``vidensbank reenrich --stale`` reads again
 # the documents enriched before it.
-RULES_VERSION = 4
+RULES_VERSION = 5
 
 _MONTHS = "|".join(MONTHS)
 # Abbreviated months take their period ("19. sep. 2018"); "maj" has no abbreviation.

@@ -10,10 +10,12 @@ import re
 from nlp_models.knowledge_base import KBRecord, KnowledgeBase
 
 # Paragraph references of a law: "§ 50", "§ 52, stk. 3, nr. 7", "§§ 52, 76 og 76 a".
-_ONE_PARAGRAPH = r"\d{1,3}(?:\s?[a-z]\b)?(?:,\s?stk\.\s?\d+)?(?:,\s?nr\.\s?\d+)?"
+# A number of at most three digits ("§ 50, 2023": the year is no paragraph), and a letter
+# after it that is no word of the sentence ("§ 50 i praksis", "§ 50 f.eks.").
+_ONE_PARAGRAPH = r"\d{1,3}(?!\d)(?:\s?[a-hj-z](?!\w|\.\w))?(?:,\s?stk\.\s?\d+)?(?:,\s?nr\.\s?\d+)?"
 PARAGRAPHS = rf"§§?\s?{_ONE_PARAGRAPH}(?:(?:,\s?|\s(?:og|eller)\s){_ONE_PARAGRAPH})*"
 # The words that tie references before a law to it ("§ 133 i barnets lov").
-PARAGRAPHS_OF = rf"{PARAGRAPHS}\s(?:i|efter|jf\.)\s"
+PARAGRAPHS_OF = rf"{PARAGRAPHS},?\s(?:i|efter|jf\.)\s"
 _PARAGRAPH_AFTER = re.compile(rf"\s*{PARAGRAPHS}[\s.]*$")
 _PARAGRAPH_BEFORE = re.compile(rf"^{PARAGRAPHS_OF}")
 _LINE_BREAK_HYPHEN = re.compile(r"(\w)- (?!og\b|eller\b)(\w)")

@@ -332,3 +332,22 @@ def test_amounts_without_thousands_points_or_with_kr_dkk_and_mio(
     """Written without a thousands' point, with "kr" or "DKK", or "mio" without its point,
     amounts were missed, and "2000 kr." was the year 2000."""
     assert found(finder, text) == [(amount, "MONEY", None)]
+
+
+@pytest.mark.parametrize(
+    ("text", "law"),
+    [
+        ("Efter serviceloven § 50, 2023 blev det ændret.", "serviceloven § 50"),
+        ("Serviceloven § 50 i praksis.", "Serviceloven § 50"),
+        ("Serviceloven § 50 f.eks. siger det.", "Serviceloven § 50"),
+        ("Efter § 76, stk. 2, i serviceloven høres barnet.", "§ 76, stk. 2, i serviceloven"),
+        ("servicelovens §§ 52, 76 og 76 a.", "servicelovens §§ 52, 76 og 76 a"),
+    ],
+)
+def test_a_paragraph_reference_ends_where_the_reference_does(
+    finder: EntityFinder, text: str, law: str
+) -> None:
+    """ "§ 50, 2023" took "202" for a paragraph (and overlapped the year), "§ 50 i" the
+    preposition for a paragraph letter; "§ 76, stk. 2, i serviceloven" lost its paragraph."""
+    laws = [t for t, label, _k in found(finder, text) if label == "LAW"]
+    assert laws == [law]
