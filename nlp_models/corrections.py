@@ -42,7 +42,12 @@ def _anchored(mention: Mention, correction: EntityCorrection) -> bool:
 
 
 def _same_words(mention: Mention, correction: EntityCorrection) -> bool:
-    return mention.page == correction.page and _words(mention.text) == _words(correction.text)
+    """The correction's words on its page, also in the genitive either way ("Socialstyrelsen"
+    made on, "Socialstyrelsens" found): a rejected record's genitives came back after a merge."""
+    found, made = _words(mention.text), _words(correction.text)
+    return mention.page == correction.page and (
+        found == made or found in (f"{made}s", f"{made}'s") or made in (f"{found}s", f"{found}'s")
+    )
 
 
 def _corrected(

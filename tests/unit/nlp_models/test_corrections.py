@@ -154,6 +154,35 @@ def test_a_correction_follows_its_words_when_a_merge_links_them_elsewhere() -> N
     assert [m.text for m in corrected] == ["Socialtilsynet"] and lost == set()
 
 
+def test_after_a_merge_a_rejection_takes_the_genitive_too() -> None:
+    """Rejected on "Socialtilsyn Midt" with its genitive on the page; after a merge the
+    genitive came back (only the words as made were found again)."""
+    merged = KnowledgeBase(
+        [KBRecord(id="org.tilsyn", type="ORG", name="Socialtilsynet")],
+        merged={"org.socialtilsyn-midt": "org.tilsyn"},
+    )
+    page = "Socialtilsyn Midt skrev. Socialtilsyn Midts svar kom til Socialtilsynet."
+    found = [
+        Mention(
+            text=words,
+            label="ORG",
+            kb_id="org.tilsyn",
+            canonical="Socialtilsynet",
+            page=2,
+            start=start,
+            end=start + len(words),
+        )
+        for words, start in (
+            ("Socialtilsyn Midt", 0),
+            ("Socialtilsyn Midts", page.index("Socialtilsyn Midts")),
+            ("Socialtilsynet", page.index("Socialtilsynet")),
+        )
+    ]
+    reject = fix(3, EntityAction.REJECT, 2, "ORG", "org.socialtilsyn-midt", "Socialtilsyn Midt")
+    corrected, lost = apply_corrections(found, {2: page}, [reject], merged)
+    assert [m.text for m in corrected] == ["Socialtilsynet"] and lost == set()
+
+
 def test_a_correction_on_one_entity_leaves_the_same_words_under_another() -> None:
     """ "Holbæk" as a place and as an organisation on one page: rejecting the organisation
     keeps the place."""
