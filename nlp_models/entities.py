@@ -37,7 +37,7 @@ from vidensbank.settings import get_settings
 # The rules' version, part of a document's model stamp (``nlp_models.tasks``): raise it when a
 # change to the rules changes what they find, so ``vidensbank reenrich --stale`` reads again
 # the documents enriched before it.
-RULES_VERSION = 5
+RULES_VERSION = 6
 
 _MONTHS = "|".join(MONTHS)
 # Abbreviated months take their period ("19. sep. 2018"); "maj" has no abbreviation.
@@ -176,7 +176,7 @@ _SMALL_WORDS = [
 _SMALL_WORD = f"(?:{'|'.join(_SMALL_WORDS)})"
 CUED_INITIATIVE_PATTERN = re.compile(
     rf"""(?:
-        \b[a-zæøå]*{_CUE}[ \t]+["“„»']?
+        (?:\b[a-zæøå]*{_CUE}|\b(?i:{_CUE}))[ \t]+["“„»']?
       | (?=\bProjekt[ \t]+[A-ZÆØÅ])
     )
     (?P<e>{_NAME_WORD}(?:[ \t]+(?:{_SMALL_WORD}[ \t]+)?{_NAME_WORD})*)""",

@@ -351,3 +351,9 @@ def test_a_paragraph_reference_ends_where_the_reference_does(
     preposition for a paragraph letter; "§ 76, stk. 2, i serviceloven" lost its paragraph."""
     laws = [t for t, label, _k in found(finder, text) if label == "LAW"]
     assert laws == [law]
+
+
+def test_a_cue_word_at_the_start_of_a_sentence_names_an_initiative(finder: EntityFinder) -> None:
+    """ "projektet Ny Kurs" was found mid-sentence, "Projektet Ny Kurs" at its start not."""
+    for text in ("Projektet Ny Kurs har hjulpet 40 unge.", "I projektet Ny Kurs deltog 40."):
+        assert ("Ny Kurs", "INITIATIVE") in [(t, label) for t, label, _k in found(finder, text)]
