@@ -102,9 +102,15 @@ def apply_corrections(
             label = record.type if record else correction.new_label or correction.label
             kb_id, canonical = (record.id, record.name) if record else (None, None)
         result = [_corrected(m, label, kb_id, canonical, kb) if m in found else m for m in result]
-        taken = [(m.start, m.end) for m in result if m.page == correction.page]
         for start, end in written:
-            if any(start < other_end and other_start < end for other_start, other_end in taken):
+            on_page = [m for m in result if m.page == correction.page]
+            if correction.action == EntityAction.ADD:
+                # The curator's words are the whole name: what the pipeline found inside them
+                # ("Mette Holm" of "Anne-Mette Holm") gives way.
+                inside = [m for m in on_page if start <= m.start and m.end <= end]
+                result = [m for m in result if m not in inside]
+                on_page = [m for m in on_page if m not in inside]
+            if any(start < m.end and m.start < end for m in on_page):
                 continue
             surface = page_text[start:end]
             result.append(

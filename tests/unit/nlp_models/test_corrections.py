@@ -267,3 +267,18 @@ def test_corrected_sentences_become_training_lines() -> None:
         ("Ankestyrelsen", "ORG"),
         ("Socialtilsyn Midt", "ORG"),
     ]
+
+
+def test_an_added_name_replaces_the_shorter_name_found_inside_it() -> None:
+    """A curator's added name over a span the pipeline cut short ("Mette Holm" of
+    "Anne-Mette Holm") changed nothing, and was not reported."""
+    page = "Anne-Mette Holm talte med drengen."
+    short = Mention(
+        text="Mette Holm", label="PER", kb_id=None, canonical="Mette Holm", page=1, start=5, end=15
+    )
+    add = fix(4, EntityAction.ADD, 1, "PER", "anne-mette holm", "Anne-Mette Holm", new_label="PER")
+    corrected, lost = apply_corrections([short], {1: page}, [add], KB)
+    assert [(m.text, m.label, m.start, m.end) for m in corrected] == [
+        ("Anne-Mette Holm", "PER", 0, 15)
+    ]
+    assert lost == set()
