@@ -47,6 +47,7 @@ HAS_EDITIONS = "has_editions"
 GROUPS = "groups"
 GROUP_PRECISION = 40_000
 # What a result shows of its document.
+LANGUAGE = "language"
 SHOWN_FIELDS = [
     "id",
     "title",
@@ -386,8 +387,14 @@ def _excluded(expansion: Expansion) -> list[dict[str, Any]]:
 # block: its pages and passage vectors. Fifty such hits cost a vector search 16 ms instead of 1.
 IDS_ONLY: dict[str, Any] = {
     "stored_fields": "_none_",
-    "docvalue_fields": ["id", EDITION_GROUP, HAS_EDITIONS],
+    "docvalue_fields": ["id", EDITION_GROUP, HAS_EDITIONS, LANGUAGE],
 }
+
+
+def hit_language(hit: dict[str, Any]) -> str | None:
+    """The language of a hit's document, from its doc values."""
+    languages = hit.get("fields", {}).get(LANGUAGE) or [None]
+    return str(languages[0]) if languages[0] else None
 
 
 def hit_id(hit: dict[str, Any]) -> str:

@@ -37,6 +37,7 @@ from search_api.query.builder import (
     hit_group,
     hit_has_editions,
     hit_id,
+    hit_language,
     snippets_query,
 )
 from search_api.query.expansion import WordAnalysis, expand, get_linker
@@ -537,6 +538,8 @@ def _fused(
     # Meaning ranks what the words found too, but adds only what it found itself.
     admitted = set(words) | set(standing_for(found))
     fused = fuse([(words, 1.0), ([i for i in meaning if i in admitted], DENSE_WEIGHT)], k=RRF_K)
+    if expansion.english:
+        fused = _with_english_documents(fused, response, words, meaning)
     # Past the fused documents the words' ranking goes on alone.
     order = [*fused, *(i for i in ranked[FUSION_WINDOW:] if i not in fused)]
     page = order[params.offset : params.offset + params.size]
@@ -662,6 +665,21 @@ def _found_by_meaning(
     best = 2 * max(hit["_score"] for hit in closest) - 1
     cutoff = (1 + max(best - DENSE_MARGIN, DENSE_FLOOR)) / 2
     return [hit_id(hit) for hit in hits if hit["_score"] >= cutoff]
+
+
+def _with_english_documents(
+    fused: dict[str, float], response: dict[str, Any], words: list[str], meaning: list[str]
+) -> dict[str, float]:
+    """An English query is searched by meaning through the glossary's Danish words, which
+    cannot find a document written in English: one the words found ranked behind every
+    document both rankings found ("conversation guide your rights": the English guide of
+    that title 11th). Such a document stands in meaning's ranking where the words put it."""
+    english = {hit_id(hit) for hit in response["hits"]["hits"] if hit_language(hit) == "en"}
+    scores = dict(fused)
+    for rank, document_id in enumerate(words, start=1):
+        if document_id in english and document_id not in meaning:
+            scores[document_id] += DENSE_WEIGHT / (RRF_K + rank)
+    return dict(sorted(scores.items(), key=lambda item: item[1], reverse=True))
 
 
 def fuse(rankings: list[tuple[list[str], float]], k: int) -> dict[str, float]:

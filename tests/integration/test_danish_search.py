@@ -132,6 +132,17 @@ def test_english_is_answered_without_a_spelling_suggestion(api: TestClient) -> N
     assert body["results"] and body["did_you_mean"] is None
 
 
+def test_an_english_document_keeps_its_place_for_an_english_query(api: TestClient) -> None:
+    """Meaning searches an English query by the glossary's Danish words, which cannot find a
+    document written in English: the English guide "Your rights when you live in care", 21st
+    by the words, fell to 43rd behind every document both rankings found."""
+    results = api.get("/api/search", params={"q": "rights of children in care", "size": 50}).json()[
+        "results"
+    ]
+    ranks = [n for n, r in enumerate(results, start=1) if r["title"].startswith("Conversation")]
+    assert ranks and ranks[0] <= 25, ranks
+
+
 def test_words_no_document_has_find_nothing_by_meaning(api: TestClient) -> None:
     # The nearest passages to nonsense are still near each other: meaning alone found a dozen.
     # Nor do function words alone: the empty query they left listed every document.

@@ -63,11 +63,11 @@ def test_relevance_gives_the_fusion_a_window_of_ids_from_the_top() -> None:
     search = SearchParams(q="anbringelse", page=3, size=20)
     body = build_query(search, Expansion.plain(parse_query("anbringelse")), size=80)
     assert (body["from"], body["size"]) == (0, 80)
-    # Ids and edition groups from doc values: no stored field is read, so no document is
-    # decompressed.
+    # Ids, edition groups and languages from doc values: no stored field is read, so no
+    # document is decompressed.
     assert (body["stored_fields"], body["docvalue_fields"], "_source" in body) == (
         "_none_",
-        ["id", "edition_group", "has_editions"],
+        ["id", "edition_group", "has_editions", "language"],
         False,
     )
     assert hit_id({"_score": 1.0, "fields": {"id": ["abc"]}}) == "abc"

@@ -6,7 +6,13 @@ import pytest
 from search_api.query import search
 from search_api.query.builder import Expansion, Unit
 from search_api.query.expansion import WordAnalysis
-from search_api.query.search import _did_you_mean, fuse
+from search_api.query.search import (
+    DENSE_WEIGHT,
+    RRF_K,
+    _did_you_mean,
+    _with_english_documents,
+    fuse,
+)
 
 
 def test_fusion_favours_documents_both_rankings_put_high() -> None:
@@ -64,3 +70,19 @@ def test_each_word_is_analysed_once_whatever_query_it_comes_in(
     assert asked == [("børn", "og", "anbringelse"), ("samvær",), ("samvær",)]
     assert list(second) == ["anbringelse", "og", "samvær"]
     assert second["og"].stop and not first["børn"].stop
+
+
+def test_an_english_document_stands_in_meanings_ranking_where_the_words_put_it() -> None:
+    """For an English query meaning cannot see English documents: one the words found gets
+    meaning's share at its words' rank; Danish documents and those meaning found are left."""
+    words, meaning = ["da1", "en1", "da2"], ["da2", "da1"]
+    fused = fuse([(words, 1.0), (meaning, DENSE_WEIGHT)], k=RRF_K)
+    hits = [
+        {"_id": "da1", "fields": {"language": ["da"]}},
+        {"_id": "en1", "fields": {"language": ["en"]}},
+        {"_id": "da2", "fields": {"language": ["da"]}},
+    ]
+    placed = _with_english_documents(fused, {"hits": {"hits": hits}}, words, meaning)
+    assert placed["en1"] == 1.0 / (RRF_K + 2) + DENSE_WEIGHT / (RRF_K + 2)
+    assert placed["da1"] == fused["da1"] and placed["da2"] == fused["da2"]
+    assert list(placed)[:2] == ["da1", "en1"]
