@@ -6,9 +6,9 @@ dict it returns. User text only ever becomes the text of ``match`` queries, neve
 """
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, Self
 
-from pydantic import BaseModel, Field, create_model
+from pydantic import BaseModel, Field, create_model, model_validator
 
 from search_api.query.filters import FILTERS, Filter
 from search_api.query.parser import ParsedQuery
@@ -67,6 +67,10 @@ FACET_VALUES = "values"
 MAX_EDITIONS = 10
 
 
+# The bounds of the years' range, filters of the table (``filters.FILTERS``).
+YEAR_FROM, YEAR_TO = "year_from", "year_to"
+
+
 class SearchInput(BaseModel):
     """The query string of a search apart from the filters, which ``SearchParams`` adds from
     the filter table."""
@@ -87,6 +91,15 @@ class SearchInput(BaseModel):
     def active_filters(self) -> list[tuple[Filter, Any]]:
         """Each value of each filter that is set, in the table's order."""
         return [(f, value) for f in FILTERS for value in self.values(f)]
+
+    @model_validator(mode="after")
+    def _years_in_order(self) -> Self:
+        """ "Fra 2025, til 2010" means the years between: it found nothing, and said nothing."""
+        first, last = getattr(self, YEAR_FROM, []), getattr(self, YEAR_TO, [])
+        if len(first) == 1 and len(last) == 1 and first[0] > last[0]:
+            setattr(self, YEAR_FROM, last)
+            setattr(self, YEAR_TO, first)
+        return self
 
 
 if TYPE_CHECKING:

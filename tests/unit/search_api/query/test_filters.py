@@ -147,6 +147,18 @@ def test_a_range_of_years_narrows_the_results_and_the_years_facet() -> None:
     assert facet("year", year_from=[2015], year_to=[2020])["filter"]["bool"]["filter"] == clauses
 
 
+def test_a_range_of_years_given_backwards_is_put_in_order() -> None:
+    """ "Fra 2025, til 2010" found nothing and said nothing: it means the years between."""
+    backwards = SearchParams.model_validate({"year_from": ["2025"], "year_to": ["2010"]})
+    assert (
+        backwards.values(FILTERS_BY_NAME["year_from"]),
+        backwards.values(FILTERS_BY_NAME["year_to"]),
+    ) == ([2010], [2025])
+    assert filter_clauses(year_from=[2025], year_to=[2010]) == filter_clauses(
+        year_from=[2010], year_to=[2025]
+    )
+
+
 def test_of_several_ends_of_a_range_the_widest_counts() -> None:
     assert filter_clauses(year_from=[2018, 2015], year_to=[2019, 2021]) == [
         {"range": {"year": {"gte": 2015}}},
