@@ -30,7 +30,7 @@ from nlp_models.curated_kb import current_knowledge_base
 from nlp_models.knowledge_base import KnowledgeBase, load_knowledge_base
 from nlp_models.linking import PARAGRAPHS, PARAGRAPHS_OF, Linker
 from nlp_models.mentions import Mention, first_names
-from nlp_models.pipeline import MODEL_DIR, blank_danish, with_danish_tokenizer
+from nlp_models.pipeline import MODEL_DIR, blank_danish, model_version, with_danish_tokenizer
 from vidensbank.danish import MONTHS
 from vidensbank.settings import get_settings
 
@@ -38,6 +38,13 @@ from vidensbank.settings import get_settings
 # change to the rules changes what they find, so ``vidensbank reenrich --stale`` reads again
 # the documents enriched before it.
 RULES_VERSION = 6
+
+
+def pipeline_version(model_dir: Path | None = MODEL_DIR) -> str:
+    """The stamp of what finds the entities: the trained model's version and the rules'."""
+    model = model_version(model_dir) if model_dir is not None else "rules"
+    return f"{model}+rules-{RULES_VERSION}"
+
 
 _MONTHS = "|".join(MONTHS)
 # Abbreviated months take their period ("19. sep. 2018"); "maj" has no abbreviation.
@@ -525,6 +532,7 @@ class EntityFinder:
             if model_dir is not None and has_model
             else blank_danish()
         )
+        self.version = pipeline_version(model_dir if has_model else None)
         # Every form in spaCy's Danish lemma table (lower case, from spacy-lookups-data).
         self.common_words = load_lookups("da", ["lemma_lookup"]).get_table("lemma_lookup")
         self.use_knowledge_base(kb)

@@ -14,7 +14,7 @@ from celery.signals import worker_init
 from nlp_models.corrections import apply_corrections
 from nlp_models.curated_kb import current_kb_version
 from nlp_models.editions import SIGNATURE_VERSION, link_documents, load_minhash
-from nlp_models.entities import RULES_VERSION, current_finder, get_finder
+from nlp_models.entities import current_finder, get_finder, pipeline_version
 from nlp_models.mentions import summarize
 from nlp_models.personal_data import (
     SCREENING_VERSION,
@@ -22,7 +22,6 @@ from nlp_models.personal_data import (
     redacted_keys,
     screen_document,
 )
-from nlp_models.pipeline import model_version
 from vidensbank.celery_app import (
     PIPELINE_RETRY,
     DocumentTask,
@@ -59,7 +58,7 @@ def _load_models(sender: Any, **_kwargs: object) -> None:
 def current_versions() -> tuple[str, str]:
     """The model and knowledge-base versions a document enriched now would carry (the
     curators' knowledge-base edits as they are this moment)."""
-    return f"{model_version()}+rules-{RULES_VERSION}", current_kb_version(max_age=0)
+    return pipeline_version(), current_kb_version(max_age=0)
 
 
 @app.task(name="enrich.documents", bind=True, base=DocumentTask, **PIPELINE_RETRY)

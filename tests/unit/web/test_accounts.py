@@ -84,13 +84,15 @@ def test_logging_in_returns_to_the_page_it_was_asked_from() -> None:
     assert login is not None and login.text() == "Log ind"
     assert login.attributes["href"] == "/log-ind?next=%2Frettelser"
     form = visitor.get(login.attributes["href"] or "")
+    next_field = HTMLParser(form.text).css_first('input[name="next"]')
+    assert next_field is not None
     answer = visitor.post(
         "/log-ind",
         data={
             "email": "tilbage@eksempel.dk",
             "password": PASSWORD,
             "csrf_token": csrf(form.text),
-            "next": HTMLParser(form.text).css_first('input[name="next"]').attributes["value"],
+            "next": next_field.attributes["value"],
         },
         follow_redirects=False,
     )
