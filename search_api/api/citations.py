@@ -34,13 +34,13 @@ from markupsafe import Markup, escape
 
 from nlp_models.curated_kb import current_knowledge_base
 from nlp_models.knowledge_base import KnowledgeBase
-from search_api.api import collections
+from search_api.api import collections, documents
 from search_api.api.schemas import CitationPage, FormattedReference, Reference
 from search_api.query import search
 from search_api.query.builder import SearchParams
 from vidensbank.accounts import Account
 from vidensbank.danish import MONTHS
-from vidensbank.errors import BadRequestError, NotFoundError
+from vidensbank.errors import BadRequestError
 from vidensbank.store import documents as document_store
 from vidensbank.store import personal_data as personal_store
 from vidensbank.store.db import session_scope
@@ -141,7 +141,7 @@ def document_reference(document_id: str, base_url: str, page: int | None = None)
     """One public document as a reference; a page of it with ``page``."""
     found = references([document_id], base_url, page=page)
     if not found:
-        raise NotFoundError("Dokumentet findes ikke.")
+        raise documents.unavailable(document_id)
     reference = found[0]
     if page is not None and page > (reference.pages or 1):
         raise BadRequestError(f"Dokumentet har ikke en side {page}.")

@@ -41,6 +41,16 @@ def _gone(document: Document) -> GoneError:
     )
 
 
+def unavailable(document_id: str) -> GoneError | NotFoundError:
+    """Why a document anyone may read is not there: withdrawn (410, with the reason), or not
+    there at all, held back or not yet screened (404)."""
+    with session_scope() as session:
+        document = document_store.get_document(session, document_id=document_id)
+        if document is not None and document.withdrawn_at is not None:
+            return _gone(document)
+    return _not_found()
+
+
 def get_document(document_id: str, account: Account | None = None) -> DocumentPublic:
     """The document; a withdrawn one for curators only (410 for everyone else)."""
     with session_scope() as session:

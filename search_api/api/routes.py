@@ -246,7 +246,7 @@ def _citation_file(export: citations.Export) -> Response:
     "/api/documents/{document_id}/cite",
     tags=["citater"],
     response_class=Response,
-    responses={**CITATION_FILE, **errors(404, 503)},
+    responses={**CITATION_FILE, **errors(404, 410, 503)},
 )
 def api_document_cite(
     document_id: str, request: Request, format: CitationFormatQuery, side: CitedPage = None
@@ -261,7 +261,7 @@ def api_document_cite(
     "/api/documents/{document_id}/citation",
     response_model=CitationPage,
     tags=["citater"],
-    responses=errors(404, 503),
+    responses=errors(404, 410, 503),
 )
 def api_document_citation(
     document_id: str, request: Request, side: CitedPage = None

@@ -420,7 +420,9 @@ def _download_as(browser: TestClient, path: str) -> tuple[str, str, str]:
         (f"/api/documents/{REPORT}/cite?format=ris&side=0", 400, "Sidetallet skal være mindst 1."),
         ("/api/documents/findes-ikke/cite?format=ris", 404, "Dokumentet findes ikke."),
         (f"/api/documents/{HELD}/cite?format=ris", 404, "Dokumentet findes ikke."),
-        (f"/api/documents/{WITHDRAWN}/citation", 404, "Dokumentet findes ikke."),
+        # Withdrawn: said so, with the reason, as the document's own address says it.
+        (f"/api/documents/{WITHDRAWN}/citation", 410, "Dokumentet er trukket tilbage"),
+        (f"/api/documents/{WITHDRAWN}/cite?format=ris", 410, "Dokumentet er trukket tilbage"),
         ("/api/collections/findes-ikke/cite?format=ris", 404, None),
     ],
 )
