@@ -457,23 +457,31 @@ def test_a_curator_cannot_store_an_isbn_with_a_wrong_check_digit() -> None:
     assert rights is not None and rights.text() == RIGHTS
 
 
+def reference(document_id: str, **metadata: Any) -> Reference:
+    """A web document's reference with the metadata given, without ISBN, rights or pages."""
+    return Reference(
+        id=document_id,
+        isbn=None,
+        rights=None,
+        language="da",
+        url=f"https://vidensbank.example/dokument/{document_id}",
+        pdf_url=None,
+        page=None,
+        pages=None,
+        **metadata,
+    )
+
+
 def test_a_dated_web_page_is_cited_with_the_day_first() -> None:
     """The styles wrote "(2014, maj 6)" and "6 maj": English order with Danish month names.
     A title that happens to read like a date is left as written."""
-    news = Reference(
-        id="nyhed",
+    news = reference(
+        "nyhed",
         title="Frist for ansøgning: maj 6",
         authors=[],
         publisher="Socialstyrelsen",
         kind="nyhed",
         published=dt.date(2014, 5, 6),
-        isbn=None,
-        rights=None,
-        language="da",
-        url="https://vidensbank.example/dokument/nyhed",
-        pdf_url=None,
-        page=None,
-        pages=None,
     )
     texts = {found.style: found.text for found in formatted_references(news)}
     assert "(2014, 6. maj)" in texts["apa"]
@@ -486,20 +494,13 @@ def test_a_dated_web_page_is_cited_with_the_day_first() -> None:
 def test_an_organisation_as_author_is_cited_by_its_name() -> None:
     """A curator's "Børns Vilkår" among the authors was cited as "Vilkår, B." (APA) and
     {Vilkår, Børns} (BibTeX), and a Person in JSON-LD."""
-    tool = Reference(
-        id="vaerktoej",
+    tool = reference(
+        "vaerktoej",
         title="Samtalekort om trivsel",
         authors=["Børns Vilkår", "Social- og Boligstyrelsen", "Mette Lykke Vinther"],
         publisher="Børns Vilkår",
         kind="værktøj",
         published=dt.date(2016, 3, 1),
-        isbn=None,
-        rights=None,
-        language="da",
-        url="https://vidensbank.example/dokument/vaerktoej",
-        pdf_url=None,
-        page=None,
-        pages=None,
     )
     item = csl_item(tool)
     assert item["author"] == [
