@@ -16,6 +16,8 @@ from pathlib import Path
 from typing import Any
 
 from celery.signals import worker_init
+from elasticsearch import Elasticsearch
+from sqlalchemy.orm import Session
 
 from nlp_models.embeddings import EMBEDDING_VERSION, embed_passages
 from search_api.index import indexer
@@ -68,6 +70,7 @@ def index_documents(self: DocumentTask, document_ids: list[str]) -> None:
     indexer.put_documents(client, bodies)
     indexed = [body.id for body in bodies]
     with session_scope() as session:
+        _send_moved_editions_again(session, client, indexed, groups)
         run_store.settle_items(session, document_ids=held, status=ItemStatus.HELD)
         document_store.set_document_status(
             session, document_ids=indexed, status=DocumentStatus.INDEXED
@@ -77,6 +80,27 @@ def index_documents(self: DocumentTask, document_ids: list[str]) -> None:
         # a copy) is searchable by meaning already.
         unembedded = indexer.settle_embeddings(session, bodies)
     indexer.embed_later(unembedded)
+
+
+def _send_moved_editions_again(
+    session: Session, client: Elasticsearch, indexed: list[str], sent: dict[str, str]
+) -> None:
+    """Another worker may have linked an edition to these documents after their groups were
+    read here, and indexed them with it before this bulk arrived with the groups as they were:
+    the group was then undone in the index ("3 udgaver" listed as three results). Read after
+    the bulk, a group that moved is sent again; a bulk that comes after this one read later."""
+    now = edition_store.groups_of(session, document_ids=indexed)
+    moved = [
+        document_id for document_id in indexed if now.get(document_id) != sent.get(document_id)
+    ]
+    if not moved:
+        return
+    documents = document_store.get_documents(session, document_ids=moved)
+    vectors = stored_vectors(session, documents)
+    indexer.put_documents(
+        client,
+        [to_index_document(document, vectors, now.get(document.id)) for document in documents],
+    )
 
 
 @worker_init.connect

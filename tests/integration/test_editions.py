@@ -12,6 +12,7 @@ import httpx
 import pytest
 
 from sample_corpus.sources import write_manifest
+from search_api.index import tasks as index_tasks
 from search_api.index.elastic import get_client
 from search_api.query import builder
 from search_api.query import search as search_module
@@ -20,6 +21,7 @@ from tests.editions import OTHER_REPORT, REPORT, as_web_page, render, second_edi
 from tests.fixtures import start_worker, stop_worker
 from tests.helpers import ingest
 from tests.stacks import Stack, own_stack
+from vidensbank.store import editions as edition_store
 from vidensbank.store.documents import Document
 from vidensbank.store.editions import EditionMember
 
@@ -159,3 +161,26 @@ def test_an_entity_page_lists_the_group_once_with_its_other_editions(
     page = httpx.get(f"{url}/entitet/org.vive", timeout=30).text
     assert f"i {len(listed)} dokument" in page
     assert "Også i udgave" in page
+
+
+def test_an_index_bulk_with_a_group_read_before_its_linking_is_put_right(
+    editions: tuple[Stack, dict[str, str], str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two workers: one linked a new edition and indexed the group; the other's bulk, built
+    from the groups as they were before, arrived after it and undid the group in the index
+    (in a CI run the three editions were listed as three results). Here the task reads no
+    group (as before the linking) and sends its bulk; the groups are read again after it."""
+    own, ids, _url = editions
+    read_groups = edition_store.groups_of
+    calls: list[object] = []
+
+    def stale_then_current(session: Any, *, document_ids: Any) -> dict[str, str]:
+        calls.append(document_ids)
+        return {} if len(calls) == 1 else read_groups(session, document_ids=document_ids)
+
+    monkeypatch.setattr(edition_store, "groups_of", stale_then_current)
+    with own.in_process():
+        index_tasks.index_documents.run([ids["web"]])
+    get_client().indices.refresh(index=own.alias)
+    source = get_client().get(index=own.alias, id=ids["web"])["_source"]
+    assert source["has_editions"] is True
