@@ -95,7 +95,14 @@ def _send_moved_editions_again(
     ]
     if not moved:
         return
-    documents = document_store.get_documents(session, document_ids=moved)
+    # Not one withdrawn, held back or read again meanwhile: its own step has it now.
+    documents = [
+        document
+        for document in document_store.get_documents(session, document_ids=moved)
+        if document.status in (DocumentStatus.ENRICHED, DocumentStatus.INDEXED)
+        and document.withdrawn_at is None
+        and document.held_at is None
+    ]
     vectors = stored_vectors(session, documents)
     indexer.put_documents(
         client,
