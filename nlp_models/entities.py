@@ -162,8 +162,8 @@ _CUE = (
     r"tilbuddet|ordningen|modellen|metoden|partnerskabet|netværket|gruppen|rådgivningen)"
 )
 _NAME_WORD = r"[A-ZÆØÅ][\wæøåÆØÅ-]*"
-# A name of more words than this is a heading in capitals, not a name: the patterns stop
-# there, so a long run of capitalised words costs no more than a short one.
+# A name goes on for at most this many words after its first; more is a heading in capitals:
+# the patterns stop there, so a long run of capitalised words costs no more than a short one.
 MAX_NAME_WORDS = 10
 _SMALL_WORDS = [
     "i",

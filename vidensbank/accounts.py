@@ -80,6 +80,11 @@ def list_users() -> list[User]:
         return user_store.list_users(session)
 
 
+def get_user(email: str) -> User | None:
+    with session_scope() as session:
+        return user_store.get_user_by_email(session, email=normalize_email(email))
+
+
 def deactivate(email: str, actor: str = COMMAND_LINE) -> bool:
     """Deactivate the account and end its sessions and tokens; False if there is none."""
     with session_scope() as session:

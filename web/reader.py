@@ -729,25 +729,27 @@ def document_url(
     """A document in the reader, carrying the search's words so the reader can mark them (and
     ``search``, the search page's query, for the way back); with a page, the server opens that
     page's section and the fragment scrolls to it."""
-    params = {"side": str(page)} if page is not None else {}
-    if query.strip():
-        params["q"] = query
-    if search and len(search) <= MAX_SEARCH_ADDRESS:
-        params["soegning"] = search
+    params = _search_params(page, query, search)
     url = f"/dokument/{quote(document_id, safe='')}"
     url += f"?{urlencode(params)}" if params else ""
     return url if page is None else f"{url}#side-{page}"
 
 
-def cite_url(document_id: str, page: int, query: str = "", search: str = "") -> str:
-    """The citation page of a document's page, carrying the search as ``document_url`` does,
-    so its way back to the document still marks the words and leads back to the search."""
-    params = {"side": str(page)}
+def _search_params(page: int | None, query: str, search: str) -> dict[str, str]:
+    """The page, the search's words and the search page's query, as the reader takes them."""
+    params = {"side": str(page)} if page is not None else {}
     if query.strip():
         params["q"] = query
     if search and len(search) <= MAX_SEARCH_ADDRESS:
         params["soegning"] = search
-    return f"/dokument/{quote(document_id, safe='')}/citer?{urlencode(params)}"
+    return params
+
+
+def cite_url(document_id: str, page: int, query: str = "", search: str = "") -> str:
+    """The citation page of a document's page, carrying the search as ``document_url`` does,
+    so its way back to the document still marks the words and leads back to the search."""
+    params = urlencode(_search_params(page, query, search))
+    return f"/dokument/{quote(document_id, safe='')}/citer?{params}"
 
 
 def build_reader(

@@ -41,9 +41,7 @@ def add_user(
 @router.get("/brugere/{email}/luk")
 def close_page(request: Request, email: str, account: AdminAccount) -> Response:
     """Asks before an account is closed: its owner is logged out and cannot log in again."""
-    user = next(
-        (u for u in accounts.list_users() if u.email == accounts.normalize_email(email)), None
-    )
+    user = accounts.get_user(email)
     if user is None or not user.active:
         raise NotFoundError("Der findes ingen åben konto med den e-mailadresse.")
     return templates.TemplateResponse(

@@ -79,8 +79,6 @@ def train(*, epochs: int, seed: int, out: Path) -> dict[str, object]:
     out.mkdir(parents=True, exist_ok=True)
     nlp.to_disk(out)
 
-    kb = load_knowledge_base(get_settings().kb_dir)
-    test = list(read_split("test"))
     scores = {
         "seed": seed,
         "epochs": epochs,
@@ -88,21 +86,27 @@ def train(*, epochs: int, seed: int, out: Path) -> dict[str, object]:
         "dev_f1": round(best_f, 4),
         "train_sentences": len(train_set),
         "dev_sentences": len(dev),
-        "test": evaluate(EntityFinder(kb, out), test).model_dump(),
-        "test_rules_only": evaluate(EntityFinder(kb, None), test).model_dump(),
+        **_test_scores(out),
     }
     (out / "scores.json").write_text(json.dumps(scores, indent=2, ensure_ascii=False) + "\n")
     return scores
 
 
+def _test_scores(out: Path) -> dict[str, object]:
+    """The held-out test split scored with the model in ``out`` and with the rules alone."""
+    kb = load_knowledge_base(get_settings().kb_dir)
+    test = list(read_split("test"))
+    return {
+        "test": evaluate(EntityFinder(kb, out), test).model_dump(),
+        "test_rules_only": evaluate(EntityFinder(kb, None), test).model_dump(),
+    }
+
+
 def rescore(out: Path) -> dict[str, object]:
     """Score the shipped model again on the test split with the code's rules, without
     training: after a change to the rules, the scores are the pipeline's as it now runs."""
-    kb = load_knowledge_base(get_settings().kb_dir)
-    test = list(read_split("test"))
     scores: dict[str, object] = json.loads((out / "scores.json").read_text(encoding="utf-8"))
-    scores["test"] = evaluate(EntityFinder(kb, out), test).model_dump()
-    scores["test_rules_only"] = evaluate(EntityFinder(kb, None), test).model_dump()
+    scores |= _test_scores(out)
     (out / "scores.json").write_text(json.dumps(scores, indent=2, ensure_ascii=False) + "\n")
     return scores
 

@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 from nlp_models.embeddings import EMBEDDING_VERSION, embed_passages
 from search_api.index import indexer
 from search_api.index.document import (
+    IndexDocument,
     document_passages,
     stored_vectors,
     to_index_document,
@@ -47,23 +48,9 @@ from vidensbank.store.vectors import get_vectors, put_vectors
 
 @app.task(name="index.documents", bind=True, base=DocumentTask, **PIPELINE_RETRY)
 def index_documents(self: DocumentTask, document_ids: list[str]) -> None:
-    indexable: list[Document] = []
-    taken_out: list[str] = []
-    held: list[str] = []
     with session_scope() as session:
         groups = edition_store.groups_of(session, document_ids=document_ids)
-        for document in document_store.get_documents(session, document_ids=document_ids):
-            if document.status == DocumentStatus.QUARANTINED or document.withdrawn_at is not None:
-                taken_out.append(document.id)
-            elif document.held_at is not None:
-                # Personal data a curator must look at first: out of search until released.
-                held.append(document.id)
-            elif document.status in (DocumentStatus.ENRICHED, DocumentStatus.INDEXED):
-                indexable.append(document)
-        vectors = stored_vectors(session, indexable)
-        bodies = [
-            to_index_document(document, vectors, groups.get(document.id)) for document in indexable
-        ]
+        bodies, taken_out, held = _index_bodies(session, document_ids, groups)
 
     client = get_client()
     indexer.delete_documents(client, taken_out + held)
@@ -82,6 +69,28 @@ def index_documents(self: DocumentTask, document_ids: list[str]) -> None:
     indexer.embed_later(unembedded)
 
 
+def _index_bodies(
+    session: Session, document_ids: list[str], groups: dict[str, str]
+) -> tuple[list[IndexDocument], list[str], list[str]]:
+    """The index bodies of those of the documents that belong in search, with these edition
+    groups; and the ids of those to take out of it (quarantined or withdrawn) and of those
+    held back."""
+    indexable: list[Document] = []
+    taken_out: list[str] = []
+    held: list[str] = []
+    for document in document_store.get_documents(session, document_ids=document_ids):
+        if document.status == DocumentStatus.QUARANTINED or document.withdrawn_at is not None:
+            taken_out.append(document.id)
+        elif document.held_at is not None:
+            # Personal data a curator must look at first: out of search until released.
+            held.append(document.id)
+        elif document.status in (DocumentStatus.ENRICHED, DocumentStatus.INDEXED):
+            indexable.append(document)
+    vectors = stored_vectors(session, indexable)
+    bodies = [to_index_document(d, vectors, groups.get(d.id)) for d in indexable]
+    return bodies, taken_out, held
+
+
 def _send_moved_editions_again(
     session: Session, client: Elasticsearch, indexed: list[str], sent: dict[str, str]
 ) -> None:
@@ -96,18 +105,8 @@ def _send_moved_editions_again(
     if not moved:
         return
     # Not one withdrawn, held back or read again meanwhile: its own step has it now.
-    documents = [
-        document
-        for document in document_store.get_documents(session, document_ids=moved)
-        if document.status in (DocumentStatus.ENRICHED, DocumentStatus.INDEXED)
-        and document.withdrawn_at is None
-        and document.held_at is None
-    ]
-    vectors = stored_vectors(session, documents)
-    indexer.put_documents(
-        client,
-        [to_index_document(document, vectors, now.get(document.id)) for document in documents],
-    )
+    bodies, _taken_out, _held = _index_bodies(session, moved, now)
+    indexer.put_documents(client, bodies)
 
 
 @worker_init.connect

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any, Literal, Self
 
 from pydantic import BaseModel, Field, create_model, model_validator
 
-from search_api.query.filters import FILTERS, Filter
+from search_api.query.filters import FILTERS, YEAR_FROM, YEAR_TO, Filter
 from search_api.query.parser import ParsedQuery
 
 MAX_QUERY_LENGTH = 1000
@@ -65,10 +65,6 @@ DENSE_CANDIDATES = 100
 FACET_VALUES = "values"
 # The most editions of one result that are listed with it.
 MAX_EDITIONS = 10
-
-
-# The bounds of the years' range, filters of the table (``filters.FILTERS``).
-YEAR_FROM, YEAR_TO = "year_from", "year_to"
 
 
 class SearchInput(BaseModel):
@@ -404,10 +400,15 @@ IDS_ONLY: dict[str, Any] = {
 }
 
 
+def _hit_value(hit: dict[str, Any], name: str) -> Any:
+    """A field of a hit, from its doc values or else its source (None when it has none)."""
+    return (hit.get("fields", {}).get(name) or [hit.get("_source", {}).get(name)])[0]
+
+
 def hit_language(hit: dict[str, Any]) -> str | None:
-    """The language of a hit's document, from its doc values."""
-    languages = hit.get("fields", {}).get(LANGUAGE) or [None]
-    return str(languages[0]) if languages[0] else None
+    """The language of a hit's document."""
+    language = _hit_value(hit, LANGUAGE)
+    return str(language) if language else None
 
 
 def hit_id(hit: dict[str, Any]) -> str:
@@ -419,15 +420,13 @@ def hit_id(hit: dict[str, Any]) -> str:
 
 def hit_group(hit: dict[str, Any]) -> str:
     """The edition group of a hit (its own id in an index built before there were groups)."""
-    group = hit.get("fields", {}).get(EDITION_GROUP) or [hit.get("_source", {}).get(EDITION_GROUP)]
-    return str(group[0] or hit_id(hit))
+    return str(_hit_value(hit, EDITION_GROUP) or hit_id(hit))
 
 
 def hit_has_editions(hit: dict[str, Any]) -> bool:
     """Whether other documents share the hit's edition group (asked, to be sure, of a hit from
     an index built before the index said)."""
-    known = hit.get("fields", {}).get(HAS_EDITIONS) or [hit.get("_source", {}).get(HAS_EDITIONS)]
-    return known[0] is not False
+    return _hit_value(hit, HAS_EDITIONS) is not False
 
 
 def build_query(

@@ -171,6 +171,8 @@ class RangeFilter(Filter):
         return dict(sorted(counts.items(), key=lambda item: (-item[1], item[0])))
 
 
+# The bounds of the years' range (``SearchParams`` puts them in order).
+YEAR_FROM, YEAR_TO = "year_from", "year_to"
 # In the order the page shows the facets.
 FILTERS: tuple[Filter, ...] = (
     Filter(name="publisher", field="publisher", label="Udgiver", noun="udgiver"),
@@ -195,7 +197,7 @@ FILTERS: tuple[Filter, ...] = (
         facet_order="newest",
     ),
     BoundFilter(
-        name="year_from",
+        name=YEAR_FROM,
         field="year",
         label="Fra år",
         noun="første år",
@@ -204,7 +206,7 @@ FILTERS: tuple[Filter, ...] = (
         bound="gte",
     ),
     BoundFilter(
-        name="year_to",
+        name=YEAR_TO,
         field="year",
         label="Til år",
         noun="sidste år",
