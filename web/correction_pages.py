@@ -10,7 +10,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from search_api.api import corrections, kb_edits
 from search_api.api.auth import CuratorAccount
 from search_api.api.schemas import RowId
-from vidensbank.errors import BadRequestError
+from vidensbank.errors import BadRequestError, ConflictError
 from vidensbank.store.corrections import MetadataField
 from web.pages import document_response
 from web.templating import templates
@@ -25,6 +25,13 @@ Short = Annotated[str, Form(max_length=500)]
 def _back(document_id: str, done: str = "gemt") -> RedirectResponse:
     """To the document's corrections, saying what was done ("gemt" or "fjernet")."""
     return RedirectResponse(f"/dokument/{document_id}?rettet={done}#rettelser", status_code=303)
+
+
+CHANGED_MEANWHILE = (
+    "Dokumentets metadata er ændret, siden du åbnede formularen (en anden har gemt, eller "
+    "dokumentet er læst igen). Formularen viser nu det, der er gemt. Din formular sendte "
+    "dette, hvor det afviger; ret det igen, hvor du stadig vil ændre det:"
+)
 
 
 @router.post("/dokument/{document_id}/metadata")
@@ -64,6 +71,22 @@ def correct_metadata(
             metadata_form={"version": version}
             | {field.value: text for field, text in form.items()},
             metadata_error=error.message,
+            status_code=error.status,
+        )
+    except ConflictError as error:
+        # Saved meanwhile by someone else: the form shows what is saved now (sent as it is, it
+        # cannot undo the other change), and beside it what this curator typed that differs.
+        saved = corrections.metadata_form(document_id)
+        return document_response(
+            request,
+            document_id,
+            metadata_form=saved,
+            metadata_error=CHANGED_MEANWHILE,
+            metadata_typed=[
+                (corrections.FIELD_NAMES[field], text)
+                for field, text in form.items()
+                if text.strip() and text.strip() != saved[field.value].strip()
+            ],
             status_code=error.status,
         )
     return _back(document_id)

@@ -1,8 +1,8 @@
 """The Danish web pages. Each renders the model its JSON twin under /api returns."""
 
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from search_api.api import (
@@ -19,6 +19,7 @@ from search_api.api import (
 )
 from search_api.api.auth import current_account
 from search_api.api.routes import SearchQuery
+from search_api.api.schemas import CollectionSummary
 from search_api.query import search
 from vidensbank.accounts import Account
 from vidensbank.store.usage import TargetType, UseKind
@@ -27,6 +28,8 @@ from web import charts, progress, reader, search_view
 from web.templating import templates
 
 router = APIRouter(default_response_class=HTMLResponse, include_in_schema=False)
+
+CollectionId = Annotated[str | None, Query(max_length=100)]
 
 
 @router.get("/")
@@ -51,8 +54,19 @@ def document_page(
     q: reader.SearchText = None,
     side: reader.PageNumber = None,
     soegning: reader.SearchAddress = None,
+    lagt_i: CollectionId = None,
+    ligger_i: CollectionId = None,
 ) -> HTMLResponse:
-    response = document_response(request, document_id, q=q, side=side, search=soegning)
+    """``lagt_i`` and ``ligger_i``: the collection the document was just put in, or was in
+    already, when "Læg i samlingen" brings the curator back here."""
+    response = document_response(
+        request,
+        document_id,
+        q=q,
+        side=side,
+        search=soegning,
+        collected=(lagt_i, True) if lagt_i else (ligger_i, False) if ligger_i else None,
+    )
     # Only a public document's page gets here for anyone not logged in.
     response.background = usage.counted(
         request, kind=UseKind.VIEW, target_type=TargetType.DOCUMENT, target_id=document_id
@@ -69,10 +83,13 @@ def document_response(
     search: str | None = None,
     metadata_form: dict[str, str] | None = None,
     metadata_error: str | None = None,
+    metadata_typed: list[tuple[str, str]] | None = None,
+    collected: tuple[str, bool] | None = None,
     status_code: int = 200,
 ) -> HTMLResponse:
     """The document's page; with ``metadata_form`` and ``metadata_error``, its metadata form
-    shown open with what a curator typed and why it was refused."""
+    shown open with what a curator typed and why it was refused (and ``metadata_typed``, the
+    fields typed differently from what another curator saved meanwhile)."""
     account = current_account(request)
     document = documents.get_document(document_id, account)
     base_url = str(request.base_url)
@@ -80,7 +97,14 @@ def document_response(
     reference = next(iter(citations.references([document_id], base_url)), None)
     curating = _curating(account, document_id)
     if curating is not None and metadata_form is not None:
-        curating |= {"metadata": metadata_form, "metadata_error": metadata_error}
+        curating |= {
+            "metadata": metadata_form,
+            "metadata_error": metadata_error,
+            "metadata_typed": metadata_typed or [],
+        }
+    curators_collections = (
+        collections.list_collections(account) if account and account.csrf_token else []
+    )
     response = templates.TemplateResponse(
         request,
         "document.html",
@@ -96,9 +120,8 @@ def document_response(
             else None,
             "account": account,
             # A curator in a browser can put the document in a collection from here.
-            "collections": collections.list_collections(account)
-            if account and account.csrf_token
-            else [],
+            "collections": curators_collections,
+            "collected": _collected(curators_collections, collected),
             "reader": reader.build_reader(document, q, side, search),
             "curating": curating,
             "json_url": f"/api/documents/{document_id}",
@@ -108,6 +131,18 @@ def document_response(
     if reference:
         response.headers["Link"] = citations.signposting(reference, base_url)
     return response
+
+
+def _collected(
+    choices: list[CollectionSummary], collected: tuple[str, bool] | None
+) -> dict[str, Any] | None:
+    """The collection the document was put in (``added``) or found in already, for the page's
+    message; nothing for an address that names no collection the curator can choose."""
+    if collected is None:
+        return None
+    collection_id, added = collected
+    chosen = next((c for c in choices if c.id == collection_id), None)
+    return {"collection": chosen, "added": added} if chosen else None
 
 
 @router.get("/dokument/{document_id}/citer")

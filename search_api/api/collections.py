@@ -5,6 +5,7 @@ collection is not found by anyone else (404, not 403: its address gives nothing 
 """
 
 import secrets
+from collections.abc import Mapping
 from typing import Any
 
 from sqlalchemy.exc import IntegrityError
@@ -61,7 +62,8 @@ def _title(title: str) -> str:
 
 
 def _text(text: str, what: str) -> str:
-    text = text.strip()
+    # A browser sends a textarea's line breaks as CRLF.
+    text = text.replace("\r\n", "\n").strip()
     if len(text) > MAX_TEXT_CHARS:
         raise BadRequestError(f"{what} må højst have {MAX_TEXT_CHARS} tegn.")
     return text
@@ -176,7 +178,7 @@ def _entries(session: Session, collection_id: str) -> tuple[Collection, list[Col
     return collection, list(collection.entries)
 
 
-def add_document(account: Account, collection_id: str, document_id: str, note: str) -> bool:
+def add_document(account: Account, collection_id: str, document_id: str) -> bool:
     """Put the document last in the collection; False if it was there already."""
     try:
         with session_scope() as session:
@@ -185,9 +187,7 @@ def add_document(account: Account, collection_id: str, document_id: str, note: s
             collection, entries = _entries(session, collection_id)
             if any(entry.document_id == document_id for entry in entries):
                 return False
-            entry = CollectionEntry(
-                document_id=document_id, position=len(entries), note=_text(note, "Noten")
-            )
+            entry = CollectionEntry(document_id=document_id, position=len(entries), note="")
             collection.entries.append(entry)
             if collection.published:
                 harvest.touch_documents(session, document_ids=[document_id])
@@ -226,14 +226,23 @@ def move_document(account: Account, collection_id: str, document_id: str, step: 
             )
 
 
-def set_note(account: Account, collection_id: str, document_id: str, note: str) -> None:
+def set_notes(account: Account, collection_id: str, notes: Mapping[str, str]) -> None:
+    """Save the notes typed on the collection's page, by document; a note left as it was is
+    not recorded again."""
     with session_scope() as session:
         _collection, entries = _entries(session, collection_id)
-        entry = _entry(entries, document_id)
-        before = {"document_id": document_id, "note": entry.note}
-        entry.note = _text(note, "Noten")
-        after = {"document_id": document_id, "note": entry.note}
-        _record(session, account, "collection.note", collection_id, before, after)
+        by_document = {entry.document_id: entry for entry in entries}
+        for document_id, note in notes.items():
+            entry = by_document.get(document_id)
+            if entry is None:
+                continue  # taken out of the collection meanwhile, by another curator
+            text = _text(note, "Noten")
+            if text == entry.note:
+                continue
+            before = {"document_id": document_id, "note": entry.note}
+            entry.note = text
+            after = {"document_id": document_id, "note": entry.note}
+            _record(session, account, "collection.note", collection_id, before, after)
 
 
 def remove_document(account: Account, collection_id: str, document_id: str) -> None:

@@ -76,13 +76,18 @@ def test_a_curator_builds_and_publishes_a_collection(
                 screenshot(page, "document-curator")
             page.get_by_label("Læg i samling").select_option(label=TITLE)
             page.get_by_role("button", name="Læg i samlingen").click()
-            assert page.url.split("#")[0] == collection_url
+            expect(page.get_by_role("status")).to_contain_text(f"Lagt i samlingen {TITLE}")
+            assert page.url.split("?")[0] == f"{server}{href}".split("?")[0]
+        page.goto(collection_url)
         first, second = entry_titles(page)
 
         page.get_by_role("button", name=re.compile("^Flyt ned")).first.click()
         assert entry_titles(page) == [second, first]
+        # A note typed in each entry: saving one keeps the other.
         page.get_by_label(f"Note til »{second}«").fill("Start her.")
+        page.get_by_label(f"Note til »{first}«").fill("Læs bagefter.")
         page.get_by_role("button", name="Gem noten").first.click()
+        expect(page.get_by_label(f"Note til »{first}«")).to_have_value("Læs bagefter.")
         page.get_by_label(re.compile("^Offentliggjort")).check()
         page.get_by_role("button", name="Gem", exact=True).click()
         expect(page.locator(".collection-meta").first).to_contain_text("Offentliggjort")
@@ -95,6 +100,7 @@ def test_a_curator_builds_and_publishes_a_collection(
         expect(reader.get_by_role("heading", level=1)).to_have_text(TITLE)
         assert entry_titles(reader) == [second, first]
         expect(reader.get_by_text("Start her.")).to_be_visible()
+        expect(reader.get_by_text("Læs bagefter.")).to_be_visible()
         assert reader.get_by_role("button", name=re.compile("^Flyt")).count() == 0
         assert accessibility_violations(reader) == []
         assert_fits(reader)

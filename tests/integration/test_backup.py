@@ -158,8 +158,8 @@ def fill(stack: Stack) -> str:
             )
             assert added.status_code == 303
         noted = curator.post(
-            f"/samlinger/{collection_id}/dokumenter/backup-bisidder/note",
-            data={"csrf_token": token, "note": "Start her."},
+            f"/samlinger/{collection_id}/noter",
+            data={"csrf_token": token, "note:backup-bisidder": "Start her."},
             follow_redirects=False,
         )
         assert noted.status_code == 303

@@ -6,7 +6,7 @@ import datetime as dt
 import pytest
 from fastapi.testclient import TestClient
 
-from search_api.api import collections
+from search_api.api import audit, collections
 from tests.accounts import add, csrf, logged_in
 from tests.documents import store_document
 from vidensbank.store import documents as document_store
@@ -68,6 +68,9 @@ def test_build_order_annotate_and_publish_a_collection() -> None:
             follow_redirects=False,
         )
         assert added.status_code == 303
+        assert added.headers["location"] == (
+            f"/dokument/{document_id}?lagt_i={collection_id}#laeg-i-samling"
+        )
     assert order(curator, collection_id) == list(DOCUMENTS)
     base = f"/samlinger/{collection_id}/dokumenter"
     curator.post(f"{base}/saml-underretning-3/op", data={"csrf_token": token})
@@ -78,10 +81,10 @@ def test_build_order_annotate_and_publish_a_collection() -> None:
         "saml-underretning-2",
     ]
     curator.post(
-        f"{base}/saml-underretning-3/note",
-        data={"csrf_token": token, "note": "Læs tallene for din egen kommune."},
+        f"/samlinger/{collection_id}/noter",
+        data={"csrf_token": token, "note:saml-underretning-3": "Læs tallene for din egen kommune."},
     )
-    curator.post(f"{base}/saml-underretning-2/fjern", data={"csrf_token": token})
+    curator.post(f"{base}/saml-underretning-2/fjern", data={"csrf_token": token, "confirm": "ja"})
     curator.post(
         f"/samlinger/{collection_id}",
         data={"csrf_token": token, "title": "Underretninger", "published": "true"},
@@ -196,3 +199,119 @@ def test_visitors_are_told_how_many_documents_they_can_read(
     )
     assert again.status_code == 303
     assert documents(curator) == 3
+
+
+def new_collection(curator: TestClient, token: str, title: str) -> str:
+    created = curator.post(
+        "/samlinger", data={"csrf_token": token, "title": title}, follow_redirects=False
+    )
+    collection_id: str = created.headers["location"].removeprefix("/samlinger/")
+    for document_id in DOCUMENTS:
+        curator.post(
+            "/samlinger/dokumenter",
+            data={"csrf_token": token, "collection_id": collection_id, "document_id": document_id},
+        )
+    return collection_id
+
+
+def notes(client: TestClient, collection_id: str) -> dict[str, str]:
+    entries = client.get(f"/api/collections/{collection_id}").json()["entries"]
+    return {entry["document_id"]: entry["note"] for entry in entries}
+
+
+def test_every_button_among_the_entries_keeps_the_notes_typed_in_the_others() -> None:
+    """Each entry had its own note form: a note typed in one entry was lost when another
+    entry's note was saved or an entry was moved."""
+    add("noter@eksempel.dk")
+    curator = logged_in("noter@eksempel.dk")
+    token = csrf(curator.get("/samlinger").text)
+    collection_id = new_collection(curator, token, "Noter")
+    page = curator.get(f"/samlinger/{collection_id}").text
+    assert page.count('form="noter"') == 5 * len(DOCUMENTS)  # 3 tools, a note and its button
+    typed = {
+        "csrf_token": token,
+        "note:saml-underretning-1": "Først.",
+        "note:saml-underretning-2": "Linje et\r\nLinje to",
+    }
+    curator.post(f"/samlinger/{collection_id}/noter", data=typed)
+    assert notes(curator, collection_id) == {
+        "saml-underretning-1": "Først.",
+        "saml-underretning-2": "Linje et\nLinje to",
+        "saml-underretning-3": "",
+    }
+    moved = curator.post(
+        f"/samlinger/{collection_id}/dokumenter/saml-underretning-3/op",
+        data={**typed, "note:saml-underretning-3": "Skrevet, så flyttet."},
+        follow_redirects=False,
+    )
+    assert moved.headers["location"].endswith("#dokument-saml-underretning-3")
+    assert notes(curator, collection_id)["saml-underretning-3"] == "Skrevet, så flyttet."
+    assert order(curator, collection_id)[1] == "saml-underretning-3"
+    # Saving again what is there records nothing new in the audit trail.
+    recorded = audit.list_events("noter@eksempel.dk", "collection.note", 100, 0)
+    assert len(recorded) == 3
+    curator.post(f"/samlinger/{collection_id}/noter", data=typed)
+    assert audit.list_events("noter@eksempel.dk", "collection.note", 100, 0) == recorded
+
+
+def test_removing_a_document_asks_first_and_keeps_the_typed_notes() -> None:
+    """ "Fjern" took the document and its note out at once, without asking."""
+    add("fjern@eksempel.dk")
+    curator = logged_in("fjern@eksempel.dk")
+    token = csrf(curator.get("/samlinger").text)
+    collection_id = new_collection(curator, token, "Fjernes")
+    base = f"/samlinger/{collection_id}/dokumenter/saml-underretning-2/fjern"
+    asked = curator.post(
+        base,
+        data={
+            "csrf_token": token,
+            "note:saml-underretning-1": "Beholdes.",
+            "note:saml-underretning-2": "Forsvinder med dokumentet.",
+        },
+        follow_redirects=False,
+    )
+    assert asked.status_code == 303 and asked.headers["location"] == base
+    assert len(order(curator, collection_id)) == 3
+    question = curator.get(base).text
+    assert "Fjern »Når pædagogen er bekymret: sådan underretter du« fra samlingen?" in question
+    assert "Forsvinder med dokumentet." in question and 'name="confirm" value="ja"' in question
+    removed = curator.post(
+        base, data={"csrf_token": token, "confirm": "ja"}, follow_redirects=False
+    )
+    assert removed.status_code == 303
+    assert notes(curator, collection_id) == {
+        "saml-underretning-1": "Beholdes.",
+        "saml-underretning-3": "",
+    }
+    assert curator.get(base).status_code == 404
+    assert TestClient(app).get(base).status_code in (401, 403)
+
+
+def test_putting_a_document_in_a_collection_returns_to_it_with_a_message() -> None:
+    """ "Læg i samlingen" left the document's page for the collection's, and a document that
+    was in the collection already was silently not added."""
+    add("laeg@eksempel.dk")
+    curator = logged_in("laeg@eksempel.dk")
+    token = csrf(curator.get("/samlinger").text)
+    created = curator.post(
+        "/samlinger", data={"csrf_token": token, "title": "Læsestof"}, follow_redirects=False
+    )
+    collection_id = created.headers["location"].removeprefix("/samlinger/")
+    form = {
+        "csrf_token": token,
+        "collection_id": collection_id,
+        "document_id": "saml-underretning-1",
+        "q": "underretning",
+        "soegning": "q=underretning&side=2",
+    }
+    first = curator.post("/samlinger/dokumenter", data=form)
+    assert first.url.path == "/dokument/saml-underretning-1"
+    assert first.url.params["q"] == "underretning"
+    assert first.url.params["soegning"] == "q=underretning&side=2"
+    assert "Lagt i samlingen" in first.text and ">Læsestof</a>" in first.text
+    again = curator.post("/samlinger/dokumenter", data=form)
+    assert "Dokumentet ligger allerede i samlingen" in again.text
+    assert order(curator, collection_id) == ["saml-underretning-1"]
+    # An address naming no collection of the curator's shows no message.
+    stray = curator.get("/dokument/saml-underretning-1", params={"lagt_i": "findes-ikke"})
+    assert stray.status_code == 200 and "Lagt i samlingen" not in stray.text

@@ -57,7 +57,15 @@ def test_a_form_opened_before_another_curator_saved_does_not_undo_it() -> None:
     )
     assert stale.status_code == 409
     assert "ændret, siden du åbnede formularen" in stale.text
-    again = opened(first)
+    # What A sent is not thrown away: where it differs from what is saved now it stands
+    # beside the form, which shows what is saved (sent as it is, it cannot undo B's title).
+    alert = HTMLParser(stale.text).css_first("details#ret-metadata [role=alert]")
+    assert alert is not None
+    assert [(n.text(), n.next.text() if n.next else "") for n in alert.css("dt")] == [
+        ("Titel", TITLE),
+        ("Udgiver", "VIVE"),
+    ]
+    again = opened_from(stale.text)
     assert again["title"] == "Børns deltagelse i egen sag – 2. udgave"
     assert again["publisher"] != "VIVE"
 
