@@ -5,6 +5,7 @@ import json
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
+from zoneinfo import ZoneInfo
 
 from fastapi import Request
 from fastapi.templating import Jinja2Templates
@@ -37,9 +38,16 @@ REASONS = {code.value: code.label for code in ReasonCode}
 SEARCHABLE = frozenset({ItemStatus.INDEXED.value, ItemStatus.UNCHANGED.value})
 
 
+DANISH_TIME = ZoneInfo("Europe/Copenhagen")
+
+
 def danish_date(value: dt.date | dt.datetime | None) -> str:
+    """A date, or a moment in Danish time (stored moments are in UTC; a reader takes "kl. 20:12"
+    as the clock on the wall)."""
     if value is None:
         return "ukendt dato"
+    if isinstance(value, dt.datetime):
+        value = (value if value.tzinfo else value.replace(tzinfo=dt.UTC)).astimezone(DANISH_TIME)
     text = f"{value.day}. {MONTHS[value.month - 1]} {value.year}"
     if isinstance(value, dt.datetime):
         text += f" kl. {value:%H:%M}"

@@ -1,0 +1,23 @@
+"""The pages' Danish filters."""
+
+import datetime as dt
+
+import pytest
+
+from web.templating import danish_date
+
+
+@pytest.mark.parametrize(
+    ("value", "shown"),
+    [
+        # Stored moments are UTC; the page showed them as if they were Danish time.
+        (dt.datetime(2026, 12, 4, 20, 12, tzinfo=dt.UTC), "4. december 2026 kl. 21:12"),
+        (dt.datetime(2026, 7, 1, 22, 30, tzinfo=dt.UTC), "2. juli 2026 kl. 00:30"),
+        (dt.datetime(2026, 3, 29, 0, 59), "29. marts 2026 kl. 01:59"),  # naive: UTC
+        (dt.datetime(2026, 3, 29, 1, 0, tzinfo=dt.UTC), "29. marts 2026 kl. 03:00"),
+        (dt.date(2026, 12, 4), "4. december 2026"),
+        (None, "ukendt dato"),
+    ],
+)
+def test_moments_are_shown_in_danish_time(value: dt.date | None, shown: str) -> None:
+    assert danish_date(value) == shown
