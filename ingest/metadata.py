@@ -15,6 +15,7 @@ import yaml
 from pydantic import BaseModel, Field
 
 from ingest.extract.base import EmbeddedMetadata, ExtractedPage
+from ingest.extract.cleanup import visible_line
 from ingest.language import document_languages
 
 # The three publishers, and the names in a text that betray each of them.
@@ -177,8 +178,8 @@ def _guess_publisher(pages: list[ExtractedPage]) -> str | None:
 def _first_line(pages: list[ExtractedPage]) -> str | None:
     for page in pages:
         for line in page.text.splitlines():
-            if len(line.strip()) > 3:
-                return line.strip()[:300]
+            if len(visible := visible_line(line)) > 3:
+                return visible[:300]
     return None
 
 

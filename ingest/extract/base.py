@@ -5,6 +5,8 @@ from typing import Annotated, ClassVar, Protocol
 
 from pydantic import BaseModel, BeforeValidator, Field
 
+from ingest.extract.cleanup import visible_line
+
 
 def split_authors(text: str) -> list[str]:
     """The people a one-string author field names: "Hansen, A.; Berg, M." is two of them."""
@@ -12,11 +14,19 @@ def split_authors(text: str) -> list[str]:
 
 
 def _clip(limit: int) -> BeforeValidator:
-    """A file's own metadata is whatever its maker typed: cut to what a column holds, without
-    NUL characters (PostgreSQL stores no text with them)."""
+    """A file's own metadata is whatever its maker typed: one line of visible text a database
+    takes, cut to what a column holds; nothing left is no value."""
     return BeforeValidator(
-        lambda value: value.replace("\x00", "")[:limit] if isinstance(value, str) else value
+        lambda value: visible_line(value)[:limit] or None if isinstance(value, str) else value
     )
+
+
+def _names(value: object) -> object:
+    """Authors as ``_clip`` keeps a value, at most 200 of them, the empty ones left out."""
+    if not isinstance(value, list):
+        return value
+    names = (visible_line(name)[:300] if isinstance(name, str) else name for name in value)
+    return [name for name in names if name][:200]
 
 
 class ExtractedPage(BaseModel):
@@ -33,10 +43,7 @@ class EmbeddedMetadata(BaseModel):
     publisher: Annotated[str | None, _clip(200)] = None
     kind: Annotated[str | None, _clip(100)] = None
     published: dt.date | None = None
-    authors: Annotated[
-        list[Annotated[str, _clip(300)]],
-        BeforeValidator(lambda value: value[:200] if isinstance(value, list) else value),
-    ] = Field(default_factory=list)
+    authors: Annotated[list[str], BeforeValidator(_names)] = Field(default_factory=list)
 
 
 class ExtractedDocument(BaseModel):

@@ -67,17 +67,32 @@ def remove_running_lines(pages: list[str]) -> list[str]:
     return cleaned
 
 
-def normalize_whitespace(text: str) -> str:
-    """Collapse runs of spaces, trim lines and keep at most one blank line between paragraphs.
-    NUL characters go too: PostgreSQL stores no text with them, and a PDF may carry them.
-    Letters are composed (NFC): a decomposed "å" (a and a ring) is not the "å" of "år" or of
-    a name in the knowledge base."""
-    text = (
-        unicodedata.normalize("NFC", text)
-        .replace("\u00ad", "")
-        .replace("\x00", "")
-        .replace("\r\n", "\n")
-        .replace("\r", "\n")
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def storable(text: str) -> str:
+    """Text as a database takes it, whatever a file's maker put in: no NUL characters
+    (PostgreSQL stores no text with them) and no half of a UTF-16 surrogate pair (a PDF's
+    character map may give one; it cannot be written as UTF-8), and letters composed (NFC): a
+    decomposed "å" (a and a ring) is not the "å" of "år" or of a name in the knowledge base."""
+    return unicodedata.normalize("NFC", _LONE_SURROGATE.sub("\ufffd", text.replace("\x00", "")))
+
+
+def visible_line(text: str) -> str:
+    """A metadata value as one line of what a reader sees: control characters as spaces, and
+    invisible format characters (zero-width spaces, direction marks, soft hyphens) left out, so
+    a title of nothing but those counts as no title."""
+    kept = (
+        " " if unicodedata.category(char) == "Cc" else char
+        for char in storable(text)
+        if unicodedata.category(char) != "Cf"
     )
+    return " ".join("".join(kept).split())
+
+
+def normalize_whitespace(text: str) -> str:
+    """Collapse runs of spaces, trim lines and keep at most one blank line between paragraphs,
+    in text a database takes (``storable``)."""
+    text = storable(text).replace("\u00ad", "").replace("\r\n", "\n").replace("\r", "\n")
     lines = [" ".join(line.split()) for line in text.split("\n")]
     return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()

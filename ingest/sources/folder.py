@@ -12,6 +12,7 @@ and named pipes are listed as refused, with the reason, so the run shows them.
 
 import os
 import stat
+import unicodedata
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +24,10 @@ from vidensbank.identity import display_name, file_uri
 _NOT_REGULAR = (
     "Stien er ikke en almindelig fil (men fx en mappe, en enhed eller en navngivet kanal) og er "
     "ikke læst."
+)
+_MANIFEST_ALONE = (
+    "manifest.json er metadata om filerne i sin mappe, ikke et dokument. Indlæs mappen, så "
+    "bruges den."
 )
 
 
@@ -74,9 +79,9 @@ def _file(path: Path, root: Path, manifest: dict[str, Any], name: str) -> Source
     if not stat.S_ISREG(info.st_mode):
         return _refused(path, ReasonCode.NOT_REGULAR, _NOT_REGULAR, name)
     item = _plain(target, name)
-    if path.name in manifest:
+    if (key := unicodedata.normalize("NFC", path.name)) in manifest:
         try:
-            metadata = parse_entry(manifest[path.name])
+            metadata = parse_entry(manifest[key])
         except ExtractionError as error:
             return item.refuse(error)
         uri = metadata.get("source_url") or item.source_uri
@@ -141,5 +146,12 @@ def items_from_path(path: Path) -> list[SourceItem]:
         return _walk(root)
     if not stat.S_ISREG(info.st_mode):
         return [_refused(given, ReasonCode.NOT_REGULAR, _NOT_REGULAR)]
-    manifest, _refusal = _manifest(root.parent, "")
-    return [_file(root, root.parent, manifest, display_name(given.name))]
+    # The manifest beside a file given alone still gives its metadata, and still says why not
+    # when it is broken (a "Prøv igen" of a refused manifest gives the manifest itself).
+    manifest, refusal = _manifest(root.parent, "")
+    if given.name == MANIFEST:
+        return [refusal or _refused(given, ReasonCode.UNSUPPORTED, _MANIFEST_ALONE)]
+    return [
+        *([refusal] if refusal else []),
+        _file(root, root.parent, manifest, display_name(given.name)),
+    ]

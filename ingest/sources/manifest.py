@@ -9,6 +9,7 @@ import datetime as dt
 import json
 import os
 import stat
+import unicodedata
 from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
@@ -65,7 +66,10 @@ class ManifestEntry(BaseModel):
     @classmethod
     def _iso_date(cls, value: Any) -> Any:
         # A year alone, or a timestamp, is common in publishers' data.
-        if isinstance(value, int) and not isinstance(value, bool) and 1000 <= value <= 9999:
+        if isinstance(value, int) and not isinstance(value, bool):
+            if not 1000 <= value <= 9999:
+                # Not a year; read as seconds since 1970 it would date a report 1970-01-01.
+                raise ValueError("not a year")
             return dt.date(value, 1, 1)
         if isinstance(value, str) and len(value) > 10 and value[10] in "T ":
             return value[:10]
@@ -81,14 +85,16 @@ def explain(error: ValidationError, *, whose: str = "Manifestets") -> str:
     kind = first["type"]
     if kind in ("string_too_long", "too_long"):
         problem = "er for lang"
-    elif kind in ("string_type", "list_type", "date_type", "date_from_datetime_parsing"):
+    elif kind in ("string_type", "list_type", "date_type"):
         problem = "har en forkert type"
+    elif field == "published":
+        problem = "skal være en dato som 2021-05-11 (eller et årstal)"
     elif kind == "string_pattern_mismatch" and field == "isbn":
         problem = "er ikke et ISBN"
     elif kind == "string_pattern_mismatch":
         problem = "skal være en http- eller https-adresse"
-    elif kind.startswith("date"):
-        problem = "skal være en dato som 2021-05-11"
+    elif kind == "string_too_short" and first.get("input"):
+        problem = "er for kort" + (" til at være et ISBN" if field == "isbn" else "")
     elif kind == "string_too_short":
         problem = "er tom"
     else:
@@ -97,12 +103,18 @@ def explain(error: ValidationError, *, whose: str = "Manifestets") -> str:
 
 
 def _has_nul(value: Any) -> bool:
-    if isinstance(value, str):
-        return "\x00" in value
-    if isinstance(value, dict):
-        return any(_has_nul(key) or _has_nul(item) for key, item in value.items())
-    if isinstance(value, list):
-        return any(_has_nul(item) for item in value)
+    """Whether a NUL character is anywhere in parsed JSON (without recursion: arrays nested
+    a few thousand deep are valid JSON)."""
+    waiting = [value]
+    while waiting:
+        value = waiting.pop()
+        if isinstance(value, str) and "\x00" in value:
+            return True
+        if isinstance(value, dict):
+            waiting.extend(value.keys())
+            waiting.extend(value.values())
+        elif isinstance(value, list):
+            waiting.extend(value)
     return False
 
 
@@ -131,7 +143,8 @@ def read_manifest(folder_fd: int) -> dict[str, dict[str, Any]]:
             raise ExtractionError(ReasonCode.BAD_MANIFEST, "manifest.json er for stor.")
         raw = handle.read(MAX_MANIFEST_BYTES + 1)
     try:
-        data = json.loads(raw.decode("utf-8"))
+        # "-sig": Notepad and Excel save UTF-8 with a byte order mark first.
+        data = json.loads(raw.decode("utf-8-sig"))
     except UnicodeDecodeError as exc:
         raise ExtractionError(
             ReasonCode.BAD_MANIFEST, "manifest.json er ikke gemt som UTF-8."
@@ -140,6 +153,15 @@ def read_manifest(folder_fd: int) -> dict[str, dict[str, Any]]:
         raise ExtractionError(
             ReasonCode.BAD_MANIFEST,
             f"manifest.json er ikke gyldig JSON (linje {exc.lineno}, kolonne {exc.colno}).",
+        ) from exc
+    except RecursionError as exc:
+        raise ExtractionError(
+            ReasonCode.BAD_MANIFEST, "manifest.json har lister eller objekter i for mange lag."
+        ) from exc
+    except ValueError as exc:
+        # Python reads no integer of more than 4300 digits.
+        raise ExtractionError(
+            ReasonCode.BAD_MANIFEST, "manifest.json har et tal med for mange cifre."
         ) from exc
     if not isinstance(data, dict):
         raise ExtractionError(
@@ -151,7 +173,9 @@ def read_manifest(folder_fd: int) -> dict[str, dict[str, Any]]:
         raise ExtractionError(
             ReasonCode.BAD_MANIFEST, "manifest.json indeholder et nultegn (\\u0000); fjern det."
         )
-    return {str(name): entry for name, entry in data.items()}
+    # Keys by the composed form of their letters, as file names are looked up (a name typed on
+    # a Mac may come decomposed: "å" as a and a ring).
+    return {unicodedata.normalize("NFC", name): entry for name, entry in data.items()}
 
 
 def parse_entry(entry: Any) -> dict[str, Any]:

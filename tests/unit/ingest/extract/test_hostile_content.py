@@ -11,7 +11,7 @@ from ingest.extract.html import nesting_depth
 from ingest.extract.registry import extract
 from ingest.sources.manifest import read_manifest
 from nlp_models.entities import CHUNK_CHARS, _apply_definitions, chunked
-from tests.hostile_files import _one_page, _pdf
+from tests.hostile_files import _FONT, _one_page, _pdf, _stream
 from vidensbank.errors import ExtractionError
 from vidensbank.settings import get_settings
 
@@ -106,3 +106,30 @@ def test_an_html_page_larger_than_the_parser_can_hold_is_refused_before_parsing(
     finally:
         monkeypatch.undo()
         get_settings.cache_clear()
+
+
+def test_half_a_surrogate_pair_in_a_pdf_is_replaced() -> None:
+    """A font's character map may give half of a UTF-16 surrogate pair, which cannot be
+    written as UTF-8: storing the pages failed, the file "failed" with a reason that blamed us,
+    and every retry failed the same way."""
+    cmap = (
+        b"/CIDInit /ProcSet findresource begin 12 dict begin begincmap "
+        b"1 begincodespacerange <00> <FF> endcodespacerange "
+        b"1 beginbfchar <58> <D800> endbfchar "
+        b"endcmap CMapName currentdict /CMap defineresource pop end end"
+    )
+    font = _FONT[:-2] + b" /ToUnicode 6 0 R >>"
+    objects = _one_page(["Om bXrn i pleje"], _stream(cmap))
+    document = extract(_pdf([*objects[:2], font, *objects[3:]]), "surrogat.pdf")
+    assert document.pages[0].text == "Om b\ufffdrn i pleje"
+
+
+def test_a_title_of_invisible_characters_is_no_title() -> None:
+    """Zero-width spaces and a right-to-left override made a title with nothing to click in
+    the search results (and turned the page's own title around)."""
+    info = b"<< /Title <FEFF200B200B202E> /Author <FEFF200B> /Producer (x) >>"
+    data = _pdf(_one_page(["Trivsel blandt unge"], info), trailer=b" /Root 1 0 R /Info 6 0 R")
+    document = extract(data, "usynlig.pdf")
+    assert document.metadata.title is None and document.metadata.authors == []
+    page = "<html><head><title>\u200b\u2060</title></head><body><p>Trivsel.</p></body></html>"
+    assert extract(page.encode(), "usynlig.html").metadata.title is None

@@ -119,3 +119,78 @@ def test_an_unreadable_manifest_is_listed_with_its_reason(tmp_path: Path) -> Non
     assert items["manifest.json"].refusal is not None
     assert "JSON" in items["manifest.json"].refusal.reason
     assert items["a.pdf"].refusal is None
+
+
+@pytest.mark.parametrize(
+    ("raw", "reason"),
+    [
+        # Python's own limits, not JSON errors: the listing crashed and no run was recorded.
+        ('{"a.pdf": {"published": ' + "9" * 5000 + "}}", "et tal med for mange cifre"),
+        ("[" * 5000 + "]" * 5000, "for mange lag"),
+    ],
+)
+def test_a_manifest_python_cannot_read_is_refused_and_the_files_go_on(
+    tmp_path: Path, raw: str, reason: str
+) -> None:
+    (tmp_path / "a.pdf").write_bytes(b"%PDF")
+    (tmp_path / "manifest.json").write_text(raw)
+    items = {item.filename: item for item in items_from_path(tmp_path)}
+    assert items["manifest.json"].refusal is not None
+    assert reason in items["manifest.json"].refusal.reason
+    assert items["a.pdf"].refusal is None
+
+
+def test_a_manifest_with_a_byte_order_mark_and_decomposed_names_is_read(tmp_path: Path) -> None:
+    """Notepad writes UTF-8 with a byte order mark (refused as "not valid JSON, line 1"); a file
+    name saved on a Mac may have its "å" decomposed while the manifest's are not (the
+    metadata was silently not applied)."""
+    (tmp_path / "børn-a\u030ar.pdf").write_bytes(b"%PDF")
+    entry = {"børn-år.pdf": {"title": "Børn år for år"}}
+    (tmp_path / "manifest.json").write_bytes(b"\xef\xbb\xbf" + json.dumps(entry).encode())
+    [item] = items_from_path(tmp_path)
+    assert item.refusal is None and item.metadata == {"title": "Børn år for år"}
+
+
+@pytest.mark.parametrize(
+    ("published", "reason"),
+    [
+        ("2021-13-01", "skal være en dato"),
+        ("2021-02-30", "skal være en dato"),
+        ("", "skal være en dato"),
+        (0, "skal være en dato"),  # was 1970-01-01
+        (86400, "skal være en dato"),  # was 1970-01-02
+        (["2021"], "forkert type"),
+    ],
+)
+def test_a_published_date_that_is_no_date_says_so(
+    tmp_path: Path, published: object, reason: str
+) -> None:
+    (tmp_path / "a.pdf").write_bytes(b"%PDF")
+    (tmp_path / "manifest.json").write_text(json.dumps({"a.pdf": {"published": published}}))
+    [item] = items_from_path(tmp_path)
+    assert item.refusal is not None and reason in item.refusal.reason
+
+
+def test_an_isbn_too_short_is_not_called_empty(tmp_path: Path) -> None:
+    (tmp_path / "a.pdf").write_bytes(b"%PDF")
+    (tmp_path / "manifest.json").write_text(json.dumps({"a.pdf": {"isbn": "abc"}}))
+    [item] = items_from_path(tmp_path)
+    assert item.refusal is not None and "er for kort til at være et ISBN" in item.refusal.reason
+
+
+def test_a_file_given_alone_says_why_its_manifest_is_not_used(tmp_path: Path) -> None:
+    """A file given alone went in without its metadata and nothing said why; "Prøv igen" of a
+    refused manifest (which ingests the manifest's own path) indexed it as a document."""
+    (tmp_path / "a.pdf").write_bytes(b"%PDF")
+    (tmp_path / "manifest.json").write_text("<html>404 Siden findes ikke</html>")
+    refusal, item = items_from_path(tmp_path / "a.pdf")
+    assert refusal.filename == "manifest.json" and refusal.refusal is not None
+    assert "JSON" in refusal.refusal.reason
+    assert item.filename == "a.pdf" and item.refusal is None
+    [again] = items_from_path(tmp_path / "manifest.json")
+    assert again.refusal is not None and "JSON" in again.refusal.reason
+    (tmp_path / "manifest.json").write_text(json.dumps({"a.pdf": {"title": "Rapport"}}))
+    [manifest] = items_from_path(tmp_path / "manifest.json")
+    assert manifest.refusal is not None and "ikke et dokument" in manifest.refusal.reason
+    [item] = items_from_path(tmp_path / "a.pdf")
+    assert item.metadata == {"title": "Rapport"}
