@@ -312,7 +312,11 @@ _PHONE = re.compile(
     r"(?<![\d+\w])(?:(?:\+|00)45[ ]?)?"
     r"(?:[2-9]\d{7}|[2-9]\d([ .])\d{2}\1\d{2}\1\d{2}|[2-9]\d{3} \d{4})(?![\d-]|[.,]\d)"
 )
-_EMAIL = re.compile(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)*\.[a-z]{2,}\b", re.IGNORECASE)
+# Parts bounded as an address's are (64 characters before the @, labels of 63): unbounded, a
+# long run of "a.a.a…" before a lone "@" was tried from every word in it (quadratic).
+_EMAIL = re.compile(
+    r"\b[\w.+-]{1,64}@[\w-]{1,63}(?:\.[\w-]{1,63}){0,8}\.[a-z]{2,24}\b", re.IGNORECASE
+)
 _STREET_END = (
     r"(?:vej|gade|allé|alle|vænge|stræde|plads|boulevard|park|bakke|toft|have|eng|mark|høj"
     r"|vang|sti|torv|kvarter|løkke|gård|hegn|lund|dal|skov|strand|bro|holm)(?:en|et|n|t)?"

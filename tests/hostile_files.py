@@ -884,7 +884,7 @@ def _encrypted(w: _Writer, rng: random.Random) -> None:
         (
             "kun-ejerkode.pdf",
             StandardEncryption("", ownerPassword="ejer", strength=128),
-            (INDEXED, "encrypted"),
+            (INDEXED,),
         ),
     ):
         w.file(category, name, _reportlab_pdf(pages, encrypt=encryption), *accept)

@@ -54,6 +54,12 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     return _follow(run_id, args)
 
 
+def printable(name: str) -> str:
+    """A file name as the terminal may show it: control characters and direction marks
+    escaped ("\\x1b", "\\n", "\\u202e"), so a name cannot colour, move or forge a report line."""
+    return "".join(char if char.isprintable() else ascii(char)[1:-1] for char in name)
+
+
 def _follow(run_id: str, args: argparse.Namespace, extra: dict[str, Any] | None = None) -> int:
     """Follow a run until each file is done (or ``--timeout``), then print its report (and
     ``extra``, what else the command has to tell: a crawl's figures)."""
@@ -94,7 +100,7 @@ def _follow(run_id: str, args: argparse.Namespace, extra: dict[str, Any] | None 
     else:
         for document in report["documents"]:
             reason = f" – {document['reason']}" if document["reason"] else ""
-            print(f"{document['status']:<12} {document['filename']}{reason}")
+            print(f"{document['status']:<12} {printable(document['filename'])}{reason}")
     if done < total:
         from vidensbank.celery_app import why_stalled
 

@@ -55,34 +55,103 @@ _FLAT = frozenset(
     ]
 )
 _TAG = re.compile(r"<(/?)([a-z][a-z0-9-]*)|<!--")
-_RAW_TEXT = ("script", "style", "textarea", "title")
+# Elements whose content is text to the parser, not markup (up to their own end tag).
+_RAW_TEXT = ("script", "style", "textarea", "title", "xmp", "iframe", "noembed", "noframes")
+# A second one of these, started while the first is open, closes the first.
+_CLOSED_BY_ANOTHER = frozenset(["a", "button", "nobr"])
+# The page's frame: a second <body> is merged into the first, and </body> or </html> closes
+# nothing (what follows still goes inside what is open).
+_FRAME = frozenset(["html", "head", "body"])
+# The HTML standard's "special" elements (those above count): an end tag of any other element
+# closes nothing when one of them was opened after it ("<span><div></span>").
+_SPECIAL = frozenset(
+    (  # noqa: SIM905 (the standard's list, as it reads there)
+        "address applet area article aside base basefont bgsound blockquote body br button "
+        "caption center col colgroup dd details dir div dl dt embed fieldset figcaption figure "
+        "footer form frame frameset h1 h2 h3 h4 h5 h6 head header hgroup hr html iframe img "
+        "input keygen li link listing main marquee menu meta nav noembed noframes noscript "
+        "object ol p param plaintext pre script search section select source style summary "
+        "table tbody td template textarea tfoot th thead title tr track ul wbr xmp"
+    ).split()
+)
+# ... and an end tag of a special element closes nothing across one of these (its scope).
+_SCOPE = frozenset(
+    ["applet", "caption", "html", "table", "td", "th", "marquee", "object", "template"]
+)
+
+
+class _OpenElements:
+    """The parser's stack of open elements, as far as its depth goes: an end tag closes an
+    element only when the parser would. Every check is constant time (indices of each name
+    and of the elements that bound an end tag's reach are kept as they are pushed)."""
+
+    def __init__(self) -> None:
+        self.names: list[str] = []
+        self.at: dict[str, list[int]] = {}  # each name's places in the stack
+        self.special: list[int] = []
+        self.scope: list[int] = []
+
+    def push(self, name: str) -> None:
+        self.at.setdefault(name, []).append(len(self.names))
+        if name in _SPECIAL:
+            self.special.append(len(self.names))
+        if name in _SCOPE:
+            self.scope.append(len(self.names))
+        self.names.append(name)
+
+    def close(self, name: str) -> None:
+        """Pop up to and including the last open ``name``, unless the parser would not."""
+        places = self.at.get(name)
+        if not places:
+            return
+        barrier = self.scope if name in _SPECIAL else self.special
+        if barrier and barrier[-1] > places[-1]:
+            return
+        while self.names:
+            last = self.names.pop()
+            index = self.at[last].pop()
+            if self.special and self.special[-1] == index:
+                self.special.pop()
+            if self.scope and self.scope[-1] == index:
+                self.scope.pop()
+            if last == name:
+                return
 
 
 def nesting_depth(html: str, limit: int) -> int:
     """How deep the elements of ``html`` nest, counted in one linear pass over its tags and
     stopping at ``limit``. The parser's cost grows with the square of the depth, so this is
-    checked before parsing."""
+    checked before parsing; the count follows the parser where a count of tags would not (a
+    stray end tag, "<div></span>", closes nothing; "<!-->" is a whole comment)."""
     text = html.lower()
-    depth = deepest = 0
+    stack = _OpenElements()
+    deepest = 0
     position = 0
     while (match := _TAG.search(text, position)) is not None:
         position = match.end()
         if match.group(0) == "<!--":
+            if text.startswith(">", position) or text.startswith("->", position):
+                position = text.index(">", position) + 1  # "<!-->" and "<!--->" end at once
+                continue
             end = text.find("-->", position)
             position = len(text) if end < 0 else end + 3
             continue
         closing, name = match.groups()
-        if name in _FLAT:
+        if name in _FLAT or name in _FRAME:
             continue
         if closing:
-            depth = max(depth - 1, 0)
+            stack.close(name)
             continue
+        if name == "plaintext":
+            break  # the rest of the page is text
         if name in _RAW_TEXT:
             end = text.find(f"</{name}", position)
             position = len(text) if end < 0 else end
             continue
-        depth += 1
-        deepest = max(deepest, depth)
+        if name in _CLOSED_BY_ANOTHER:
+            stack.close(name)
+        stack.push(name)
+        deepest = max(deepest, len(stack.names))
         if deepest > limit:
             break
     return deepest

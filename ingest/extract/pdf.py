@@ -7,8 +7,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import ClassVar
 
-from pypdf import PageObject, PdfReader
-from pypdf.errors import LimitReachedError
+from pypdf import PageObject, PasswordType, PdfReader
+from pypdf.errors import DependencyError, LimitReachedError, PyPdfError
 from pypdf.generic import DictionaryObject, IndirectObject
 
 from ingest.extract import cleanup
@@ -22,6 +22,13 @@ log = logging.getLogger(__name__)
 _EOF_WINDOW = 2048
 # Pages looked at for drawings when a PDF has no text at all.
 _DRAWN_PAGES = 50
+
+
+def _opens_without_password(reader: PdfReader) -> bool:
+    try:
+        return reader.decrypt("") != PasswordType.NOT_DECRYPTED
+    except (PyPdfError, DependencyError, NotImplementedError, ValueError):
+        return False
 
 
 class _Repairs(logging.Handler):
@@ -133,7 +140,8 @@ class PDFExtractor:
     extensions: ClassVar[frozenset[str]] = frozenset({".pdf"})
 
     def extract(self, data: bytes) -> ExtractedDocument:
-        if b"%%EOF" not in data[-_EOF_WINDOW:]:
+        # Padding after the end (NULs, spaces) is not part of the window a writer's junk gets.
+        if b"%%EOF" not in data.rstrip(b"\x00 \t\r\n\x0c")[-_EOF_WINDOW:]:
             raise ExtractionError(
                 ReasonCode.TRUNCATED,
                 "PDF-filen er afkortet: den slutter, før PDF'en er færdig. "
@@ -143,7 +151,9 @@ class PDFExtractor:
         with _counting_repairs() as repairs:
             try:
                 reader = PdfReader(io.BytesIO(data))
-                if reader.is_encrypted:
+                # Many reports are "encrypted" only against changes: the password to open
+                # them is empty, and any viewer opens them without asking.
+                if reader.is_encrypted and not _opens_without_password(reader):
                     raise ExtractionError(
                         ReasonCode.ENCRYPTED,
                         "PDF-filen er beskyttet med adgangskode og kan ikke læses. "

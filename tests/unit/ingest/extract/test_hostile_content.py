@@ -5,13 +5,14 @@ import time
 from pathlib import Path
 
 import pytest
+from reportlab.lib.pdfencrypt import StandardEncryption
 
 from ingest.extract.encoding import decode_html
 from ingest.extract.html import nesting_depth
 from ingest.extract.registry import extract
 from ingest.sources.manifest import read_manifest
 from nlp_models.entities import CHUNK_CHARS, _apply_definitions, chunked
-from tests.hostile_files import _FONT, _one_page, _pdf, _stream
+from tests.hostile_files import _FONT, _one_page, _pdf, _reportlab_pdf, _stream
 from vidensbank.errors import ExtractionError
 from vidensbank.settings import get_settings
 
@@ -133,3 +134,80 @@ def test_a_title_of_invisible_characters_is_no_title() -> None:
     assert document.metadata.title is None and document.metadata.authors == []
     page = "<html><head><title>\u200b\u2060</title></head><body><p>Trivsel.</p></body></html>"
     assert extract(page.encode(), "usynlig.html").metadata.title is None
+
+
+def test_a_pdf_anyone_may_open_is_read_however_it_is_protected_or_padded() -> None:
+    """Encrypted only against changes (the password to open it is empty), or padded with NULs
+    after its end: any viewer opens both, and they were quarantined as "beskyttet med
+    adgangskode" and "afkortet"."""
+    pages = [["Børn i pleje har ret til at blive hørt."]]
+    owner_only = _reportlab_pdf(pages, encrypt=StandardEncryption("", ownerPassword="ejer"))
+    assert "blive hørt" in extract(owner_only, "kun-ejer.pdf").pages[0].text
+    padded = _reportlab_pdf(pages) + b"\x00" * 3000
+    assert "blive hørt" in extract(padded, "polstret.pdf").pages[0].text
+    locked = _reportlab_pdf(pages, encrypt=StandardEncryption("hemmelig", ownerPassword="ejer"))
+    with pytest.raises(ExtractionError, match="adgangskode"):
+        extract(locked, "låst.pdf")
+    whole = _reportlab_pdf(pages)
+    cut = whole[: len(whole) // 2]
+    with pytest.raises(ExtractionError, match="afkortet"):
+        extract(cut, "afkortet.pdf")
+
+
+@pytest.mark.parametrize(
+    "html",
+    [
+        # Each end tag closed nothing the parser had open, yet the count went down: a 4.8 MB
+        # page 400,000 deep passed and held a worker until it was killed 12 minutes later.
+        "<div></span>" * 2000,
+        ("<span>" + "<div>" * 100 + "</span>") * 10,
+        "<body>" + ("<div>" * 100 + "</body>") * 10,
+        "<table><tr><td>" + ("<div>" * 100 + "</td>") * 10,
+        # "<!-->" is a whole comment; the count skipped everything to the next "-->".
+        "<!-->" + "<div>" * 600 + "-->",
+    ],
+)
+def test_nesting_depth_follows_the_parser_past_stray_end_tags(html: str) -> None:
+    assert nesting_depth(html, 512) == 513
+
+
+@pytest.mark.parametrize(
+    ("html", "depth"),
+    [
+        # An old page of unclosed anchors: each <a> closes the one before it.
+        ("<body>" + "<a name=x>Afsnit " * 700, 1),
+        ("<xmp>" + "<div>" * 600 + "</xmp><p>Tekst", 0),
+        ("<div><span><b>" * 2 + "</div>", 6),
+        ("<div><div><span>x</div></div>" * 1000, 3),
+    ],
+)
+def test_nesting_depth_of_pages_the_parser_keeps_shallow(html: str, depth: int) -> None:
+    """A legacy page with 700 unclosed anchors (really 5 deep) was refused as too deep."""
+    assert nesting_depth(html, 512) == depth
+
+
+@pytest.mark.parametrize(
+    "head",
+    [
+        # Python's codec names, which no browser knows: EBCDIC garbage, a refused page
+        # ("base64"), mojibake ("unicode-escape"), and "+ADw-b+AD4-" read as "<b>" (UTF-7).
+        '<meta charset="cp500">',
+        "<meta charset=base64>",
+        '<meta charset="unicode-escape">',
+        '<meta charset="utf-7">',
+        # The word inside another attribute is no declaration.
+        '<meta name="description" content="charset=cp037">',
+    ],
+)
+def test_only_encodings_a_browser_knows_are_taken_from_the_page(head: str) -> None:
+    page = f"<html><head>{head}<title>Børn +ADw-b+AD4-</title></head><body>Trivsel</body></html>"
+    assert decode_html(page.encode()).count("Børn +ADw-b+AD4-") == 1
+
+
+def test_a_declared_encoding_is_read_from_its_attribute_or_http_equiv() -> None:
+    text = "<title>Børn i Århus</title>"
+    for head in (
+        '<meta charset="latin1">',
+        '<meta http-equiv="Content-Type" content="text/html; charset=ISO-8859-1">',
+    ):
+        assert "Børn i Århus" in decode_html(f"<head>{head}{text}".encode("cp1252"))
