@@ -20,12 +20,15 @@ from vidensbank.store.corrections import EntityAction, EntityCorrection
 
 
 def occurrences(page_text: str, words: str) -> list[tuple[int, int]]:
-    """Where ``words`` stand on a page as whole words, in any case and across line breaks."""
+    """Where ``words`` stand on a page as whole words, across line breaks and in any case,
+    except an abbreviation, which stands in capitals; never inside a web or e-mail address
+    ("SFI" is not the "sfi" of "vive.dk/sfi-2012")."""
     parts = words.split()
     if not parts:
         return []
-    pattern = r"(?<!\w)" + r"\s+".join(map(re.escape, parts)) + r"(?!\w)"
-    return [match.span() for match in re.finditer(pattern, page_text, re.IGNORECASE)]
+    pattern = r"(?<![\w/@.])" + r"\s+".join(map(re.escape, parts)) + r"(?![\w/@]|\.\w)"
+    flags = 0 if words.isupper() else re.IGNORECASE
+    return [match.span() for match in re.finditer(pattern, page_text, flags)]
 
 
 def _words(text: str) -> str:

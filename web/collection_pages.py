@@ -1,7 +1,7 @@
 """The collection pages: a public page for each published collection, and the curators'
 forms to build them. Every form posts and redirects, so it works without JavaScript."""
 
-from typing import Annotated
+from typing import Annotated, Any
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Form, Request
@@ -25,8 +25,11 @@ def _back(collection_id: str, anchor: str = "") -> RedirectResponse:
     return RedirectResponse(f"/samlinger/{collection_id}{anchor}", status_code=303)
 
 
-@router.get("/samlinger")
-def collections_page(request: Request) -> Response:
+def _collections_page(
+    request: Request, *, form: dict[str, str] | None = None, error: str | None = None
+) -> Response:
+    """The list of collections; with ``form`` and ``error``, the new-collection form again as
+    the curator filled it in, with why it was refused."""
     account = current_account(request)
     return templates.TemplateResponse(
         request,
@@ -35,15 +38,28 @@ def collections_page(request: Request) -> Response:
             "collections": collections.list_collections(account),
             "account": account,
             "json_url": "/api/collections",
+            "form": form or {},
+            "error": error,
+            "deleted": request.query_params.get("slettet") == "1",
         },
+        status_code=400 if error else 200,
     )
+
+
+@router.get("/samlinger")
+def collections_page(request: Request) -> Response:
+    return _collections_page(request)
 
 
 @router.post("/samlinger")
 def create(
-    _request: Request, account: CuratorAccount, title: Title, description: Text = ""
+    request: Request, account: CuratorAccount, title: Title, description: Text = ""
 ) -> Response:
-    return _back(collections.create_collection(account, title, description))
+    try:
+        return _back(collections.create_collection(account, title, description))
+    except BadRequestError as error:
+        form = {"title": title, "description": description}
+        return _collections_page(request, form=form, error=error.message)
 
 
 @router.post("/samlinger/dokumenter")
@@ -67,34 +83,58 @@ def add_document(
 
 @router.get("/samlinger/{collection_id}")
 def collection_page(request: Request, collection_id: str) -> Response:
+    response = _collection_page(request, collection_id)
+    # Only a published collection's page gets here for anyone not logged in.
+    response.background = usage.counted(
+        request, kind=UseKind.VIEW, target_type=TargetType.COLLECTION, target_id=collection_id
+    )
+    return response
+
+
+def _collection_page(
+    request: Request,
+    collection_id: str,
+    *,
+    form: dict[str, Any] | None = None,
+    error: str | None = None,
+) -> Response:
+    """A collection's page; with ``form`` and ``error``, its edit form as the curator filled
+    it in, with why it was refused."""
     account = current_account(request)
+    collection = collections.get_collection(collection_id, account)
     return templates.TemplateResponse(
         request,
         "collection.html",
         {
-            "collection": collections.get_collection(collection_id, account),
+            "collection": collection,
+            "form": form
+            or {
+                "title": collection.title,
+                "description": collection.description,
+                "published": collection.published,
+            },
+            "error": error,
             "account": account,
             "json_url": f"/api/collections/{collection_id}",
         },
-        # Only a published collection's page gets here for anyone not logged in.
-        background=usage.counted(
-            request,
-            kind=UseKind.VIEW,
-            target_type=TargetType.COLLECTION,
-            target_id=collection_id,
-        ),
+        status_code=400 if error else 200,
     )
 
 
 @router.post("/samlinger/{collection_id}")
 def update(
+    request: Request,
     collection_id: str,
     account: CuratorAccount,
     title: Title,
     description: Text = "",
     published: Annotated[bool, Form()] = False,
 ) -> Response:
-    collections.update_collection(account, collection_id, title, description, published)
+    try:
+        collections.update_collection(account, collection_id, title, description, published)
+    except BadRequestError as error:
+        form = {"title": title, "description": description, "published": published}
+        return _collection_page(request, collection_id, form=form, error=error.message)
     return _back(collection_id)
 
 
@@ -108,7 +148,7 @@ def delete(
             "Samlingen er ikke slettet. Sæt kryds ved »Ja, slet samlingen«, hvis du vil slette den."
         )
     collections.delete_collection(account, collection_id)
-    return RedirectResponse("/samlinger", status_code=303)
+    return RedirectResponse("/samlinger?slettet=1", status_code=303)
 
 
 NOTE_FIELD = "note:"

@@ -264,3 +264,12 @@ def test_an_added_name_replaces_the_shorter_name_found_inside_it() -> None:
         ("Anne-Mette Holm", "PER", 0, 15)
     ]
     assert lost == set()
+
+
+def test_words_inside_an_address_or_an_abbreviation_in_lower_case_are_not_the_name() -> None:
+    """Linking "SFI" to another record made a mention of the "sfi" in a report's web address
+    ("nævnt 8 gange" where the text names it 7 times)."""
+    page = "SFI skrev den. Hent den på https://www.vive.dk/sfi-2012 eller skriv til sfi@vive.dk."
+    assert occurrences(page, "SFI") == [(0, 3)]
+    assert occurrences("Kilde: SFI. Se også SFI's rapport.", "SFI") == [(7, 10), (20, 23)]
+    assert occurrences("BØRNS VILKÅR og Børns Vilkår", "Børns Vilkår") == [(0, 12), (16, 28)]

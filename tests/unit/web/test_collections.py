@@ -105,12 +105,22 @@ def test_a_collection_needs_a_title_and_a_document_that_exists() -> None:
     add("titel@eksempel.dk")
     curator = logged_in("titel@eksempel.dk")
     token = csrf(curator.get("/samlinger").text)
-    empty = curator.post("/samlinger", data={"csrf_token": token, "title": "   "})
+    # Refused, the form comes back as typed (an error page threw the description away).
+    empty = curator.post(
+        "/samlinger", data={"csrf_token": token, "title": "   ", "description": "Til skolen."}
+    )
     assert empty.status_code == 400 and "Samlingen skal have en titel." in empty.text
+    assert ">Til skolen.</textarea>" in empty.text and "Samlingen er ikke oprettet" in empty.text
     created = curator.post(
         "/samlinger", data={"csrf_token": token, "title": "Tom"}, follow_redirects=False
     )
     collection_id = created.headers["location"].removeprefix("/samlinger/")
+    renamed = curator.post(
+        f"/samlinger/{collection_id}",
+        data={"csrf_token": token, "title": " ", "description": "Ny tekst", "published": "true"},
+    )
+    assert renamed.status_code == 400 and "Samlingen er ikke gemt" in renamed.text
+    assert ">Ny tekst</textarea>" in renamed.text and 'value="true" checked' in renamed.text
     missing = curator.post(
         "/samlinger/dokumenter",
         data={"csrf_token": token, "collection_id": collection_id, "document_id": "findes-ikke"},
@@ -138,6 +148,7 @@ def test_deleting_a_collection_asks_first() -> None:
         follow_redirects=False,
     )
     assert deleted.status_code == 303
+    assert "Samlingen er slettet." in curator.get(deleted.headers["location"]).text
     assert curator.get(f"/samlinger/{collection_id}").status_code == 404
 
 

@@ -64,6 +64,8 @@ def test_a_crawled_run_shows_its_figures_and_a_plain_run_none() -> None:
     assert "Gennemgang af vive" in page.text
     assert "<dt>Uændrede svar (304)</dt><dd>30</dd>" in page.text
     assert "<dt>Sekunder</dt><dd>43.5</dd>" in page.text
+    # A file without a reason has an empty cell, which a phone hides (it showed a bare label).
+    assert '<td data-label="Begrundelse"></td>' in page.text
 
     with session_scope() as session:
         plain = run_store.create_run(session, queue="crawl-run-test", items=[]).id
