@@ -41,7 +41,7 @@ SEARCHABLE = frozenset({ItemStatus.INDEXED.value, ItemStatus.UNCHANGED.value})
 DANISH_TIME = ZoneInfo("Europe/Copenhagen")
 
 
-def danish_date(value: dt.date | dt.datetime | None) -> str:
+def danish_date(value: dt.date | dt.datetime | None, *, seconds: bool = False) -> str:
     """A date, or a moment in Danish time (stored moments are in UTC; a reader takes "kl. 20:12"
     as the clock on the wall)."""
     if value is None:
@@ -50,7 +50,7 @@ def danish_date(value: dt.date | dt.datetime | None) -> str:
         value = (value if value.tzinfo else value.replace(tzinfo=dt.UTC)).astimezone(DANISH_TIME)
     text = f"{value.day}. {MONTHS[value.month - 1]} {value.year}"
     if isinstance(value, dt.datetime):
-        text += f" kl. {value:%H:%M}"
+        text += f" kl. {value:%H:%M:%S}" if seconds else f" kl. {value:%H:%M}"
     return text
 
 

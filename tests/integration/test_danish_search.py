@@ -107,6 +107,11 @@ def test_autocomplete_from_titles_and_entities(api: TestClient) -> None:
     suggestions = api.get("/api/autocomplete", params={"q": "Inddra"}).json()["suggestions"]
     assert suggestions and all(s.lower().startswith("inddra") for s in suggestions)
     assert api.get("/api/autocomplete", params={"q": "x" * 201}).status_code == 413
+    # A long title whole (cut at 50 characters, it was "… klageadgang til A").
+    long_titles = api.get("/api/autocomplete", params={"q": "Dialogkort: Du"}).json()
+    assert long_titles["suggestions"] == [
+        "Dialogkort: Du kan klage – børns klageadgang til Ankestyrelsen"
+    ]
 
 
 def test_totals_count_what_the_query_asks_for(api: TestClient) -> None:

@@ -1,6 +1,7 @@
 """A run that a crawl started shows the crawl's figures, on its page and in its JSON twin."""
 
 import datetime as dt
+import re
 from typing import cast
 
 import pytest
@@ -71,6 +72,13 @@ def test_a_crawled_run_shows_its_figures_and_a_plain_run_none() -> None:
         plain = run_store.create_run(session, queue="crawl-run-test", items=[]).id
     assert client.get(f"/api/runs/{plain}").json()["crawl"] is None
     assert "Gennemgang af" not in client.get(f"/indlaesninger/{plain}").text
+
+    # In the list, runs started in the same minute had one heading (and one landmark name):
+    # each is told apart by the second it began and by what it read.
+    listing = client.get("/indlaesninger").text
+    heading = re.search(rf'<h2 id="indlaesning-{run_id}">(.*?)</h2>', listing)
+    assert heading is not None
+    assert re.search(r"kl\. \d\d:\d\d:\d\d</a>.*: gennemgang af vive", heading.group(1))
 
 
 def test_a_crawled_file_is_not_fetched_again_by_hand() -> None:

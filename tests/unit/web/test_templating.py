@@ -21,3 +21,8 @@ from web.templating import danish_date
 )
 def test_moments_are_shown_in_danish_time(value: dt.date | None, shown: str) -> None:
     assert danish_date(value) == shown
+
+
+def test_a_moment_may_be_shown_to_the_second() -> None:
+    moment = dt.datetime(2026, 12, 4, 20, 18, 7, tzinfo=dt.UTC)
+    assert danish_date(moment, seconds=True) == "4. december 2026 kl. 21:18:07"
