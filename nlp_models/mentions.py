@@ -4,7 +4,7 @@ Apart from the pipeline itself, so that whoever reads or corrects entities (the 
 pages) does not load spaCy.
 """
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable
 from functools import cache
 from pathlib import Path
@@ -31,12 +31,16 @@ class EntitySummary(BaseModel):
     kb_id: str | None
     count: int
     pages: list[int]
+    forms: list[str]  # how the document writes it, most frequent first
 
 
 def entity_key(kb_id: str | None, canonical: str) -> str:
     """What makes mentions of one label one entity of a document: their knowledge-base record,
     else their normalised text."""
     return kb_id or " ".join(canonical.lower().split())
+
+
+MAX_FORMS = 10
 
 
 def summarize(mentions: Iterable[Mention]) -> list[EntitySummary]:
@@ -52,6 +56,12 @@ def summarize(mentions: Iterable[Mention]) -> list[EntitySummary]:
             kb_id=group[0].kb_id,
             count=len(group),
             pages=sorted({m.page for m in group}),
+            forms=[
+                form
+                for form, _count in Counter(" ".join(m.text.split()) for m in group).most_common(
+                    MAX_FORMS
+                )
+            ],
         )
         for (label, _key), group in groups.items()
     ]

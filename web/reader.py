@@ -553,6 +553,32 @@ class _Tally:
     forms: list[str] = field(default_factory=list)
 
 
+def _nominative(form: str) -> str:
+    """A form without a genitive ending ("SFI's" → "SFI", "Socialstyrelsens" →
+    "Socialstyrelsen"); a form without one as it is."""
+    for ending in ("'s", "’s", "s"):
+        if form.endswith(ending) and len(form) > len(ending) + 1:
+            return form[: -len(ending)]
+    return form
+
+
+def _shown_forms(forms: Sequence[str], name: str) -> list[str]:
+    """The forms worth showing beside a name: those that say something it does not
+    ("Socialstyrelsen", "Servicestyrelsen" for Social- og Boligstyrelsen; not "Holbæk" for
+    Holbæk Kommune, nor "SFI's" for SFI), a genitive only when its form is not there too."""
+    name = name.lower()
+    shown: list[str] = []
+    for form in (" ".join(f.split()) for f in forms):
+        bare = _nominative(form)
+        if any(part.lower() in name or name in part.lower() for part in (form, bare)):
+            continue
+        if bare != form and bare in forms:
+            continue
+        if form not in shown:
+            shown.append(form)
+    return shown
+
+
 def group_entities(entities: Iterable[EntityPublic]) -> list[EntityGroup]:
     """Entities by kind in a fixed order, each kind's most mentioned first. Mentions of one
     knowledge-base record (or of one name) under different forms are counted together."""
@@ -563,15 +589,12 @@ def group_entities(entities: Iterable[EntityPublic]) -> list[EntityGroup]:
         tally = tallies.setdefault(key, _Tally(name, entity.kb_id))
         tally.count += entity.count
         tally.pages.update(entity.pages)
-        # A form worth showing says something the name does not: "Socialstyrelsen" for
-        # Social- og Boligstyrelsen, not "Holbæk" for Holbæk Kommune.
-        form = " ".join(entity.text.split())
-        if (
-            form.lower() not in tally.name.lower()
-            and tally.name.lower() not in form.lower()
-            and form not in tally.forms
-        ):
-            tally.forms.append(form)
+        # A form worth showing says something the name does not: "Socialstyrelsen" and
+        # "Servicestyrelsen" for Social- og Boligstyrelsen, not "Holbæk" for Holbæk Kommune,
+        # nor "SFI's" for SFI.
+        for form in _shown_forms(entity.forms, tally.name):
+            if form not in tally.forms:
+                tally.forms.append(form)
     groups = []
     for kind in ENTITY_KINDS:
         mentions = sorted(

@@ -120,7 +120,10 @@ def redact(account: Account, document_id: str, finding_id: int) -> None:
         saying = [
             entity.id
             for entity in session.scalars(select(Entity).where(Entity.document_id == document_id))
-            if said in entity.text.casefold() or said in entity.canonical.casefold()
+            if any(
+                said in text.casefold()
+                for text in (entity.text, entity.canonical, *(entity.forms or []))
+            )
         ]
         session.execute(delete(Entity).where(Entity.id.in_(saying)))
         document.model_version = None  # so the enrich step does not skip it

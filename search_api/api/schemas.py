@@ -1,10 +1,10 @@
 """What the API returns. The web pages render these same models."""
 
 import datetime as dt
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, Self
 
 from fastapi import Path
-from pydantic import AwareDatetime, BaseModel, Field
+from pydantic import AwareDatetime, BaseModel, BeforeValidator, Field, model_validator
 
 from search_api.query.results import Edition
 
@@ -49,6 +49,17 @@ class EntityPublic(BaseModel):
     kb_id: str | None
     count: int
     pages: list[int]
+    # Every way the document writes it, most frequent first ("Socialstyrelsen",
+    # "Servicestyrelsen" for Social- og Boligstyrelsen).
+    forms: Annotated[list[str], BeforeValidator(lambda value: value or [])] = Field(
+        default_factory=list
+    )
+
+    @model_validator(mode="after")
+    def _stored_before(self) -> Self:
+        # An entity stored before its forms were kept has one form: its text.
+        self.forms = self.forms or [self.text]
+        return self
 
 
 class Withdrawal(BaseModel):

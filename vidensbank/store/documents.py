@@ -3,7 +3,7 @@ rows."""
 
 import datetime as dt
 from collections.abc import Iterator, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from enum import StrEnum
 from typing import Any
 
@@ -160,6 +160,8 @@ class Entity(Base):
     kb_id: Mapped[str | None] = mapped_column(String(100), nullable=True, index=True)
     count: Mapped[int] = mapped_column(Integer)
     pages: Mapped[list[int]] = mapped_column(JSON)
+    # Every way the document writes it, most frequent first (none for a row stored before).
+    forms: Mapped[list[str] | None] = mapped_column(JSON, nullable=True)
 
     document: Mapped[Document] = relationship(back_populates="entities")
 
@@ -504,6 +506,7 @@ class EntityRow:
     kb_id: str | None
     count: int
     pages: list[int]
+    forms: list[str] = field(default_factory=list)
 
 
 def replace_entities(session: Session, *, document_id: str, entities: Sequence[EntityRow]) -> None:

@@ -133,11 +133,13 @@ def test_lower_case_abbreviation_is_not_matched(finder: EntityFinder) -> None:
 
 def test_summary_groups_mentions_with_their_pages(finder: EntityFinder) -> None:
     mentions = finder.find("KL og Aarhus Kommune", page=1) + finder.find(
-        "Kommunernes Landsforening", page=3
+        "Kommunernes Landsforening skriver. Det mener KL også.", page=3
     )
     summary = {s.kb_id: s for s in summarize(mentions)}
-    assert summary["org.kl"].count == 2 and summary["org.kl"].pages == [1, 3]
+    assert summary["org.kl"].count == 3 and summary["org.kl"].pages == [1, 3]
     assert summary["org.kl"].canonical == "Kommunernes Landsforening"
+    # Every way it is written, the most frequent first (only the first was kept).
+    assert summary["org.kl"].forms == ["KL", "Kommunernes Landsforening"]
 
 
 def test_pages_without_a_single_name_give_no_entities(finder: EntityFinder) -> None:

@@ -401,3 +401,34 @@ def test_an_english_search_marks_the_danish_words_it_was_searched_by() -> None:
     assert translated_words("rights of children in care")[:2] == ["rettighed", "ret"]
     # A Danish search is not translated.
     assert translated_words("børn i netværkspleje") == []
+
+
+def test_every_way_a_document_writes_an_entity_is_shown() -> None:
+    """Only the first form was kept: "Servicestyrelsen", linked to Social- og Boligstyrelsen,
+    was never shown, and a curator added it again as a name the pipeline had missed."""
+    [organisations] = group_entities(
+        [
+            EntityPublic(
+                text="Socialstyrelsen",
+                label="ORG",
+                canonical="Social- og Boligstyrelsen",
+                kb_id="org.sbst",
+                count=4,
+                pages=[1, 3],
+                forms=["Socialstyrelsen", "Socialstyrelsens", "Servicestyrelsen"],
+            ),
+            EntityPublic(
+                text="SFI",
+                label="ORG",
+                canonical="SFI – Det Nationale Forskningscenter for Velfærd",
+                kb_id="org.sfi",
+                count=3,
+                pages=[2],
+                forms=["SFI", "SFI's", "SFIs"],
+            ),
+        ]
+    )
+    assert [(e.name, e.forms) for e in organisations.entities] == [
+        ("Social- og Boligstyrelsen", ("Socialstyrelsen", "Servicestyrelsen")),
+        ("SFI – Det Nationale Forskningscenter for Velfærd", ()),
+    ]

@@ -43,6 +43,8 @@ def test_a_redacted_name_leaves_the_entities_also_when_it_begins_with_a_danish_l
             entities=[
                 EntityRow(PARENT.upper(), "PER", PARENT, None, 1, [1]),
                 EntityRow("Socialstyrelsen", "ORG", "Socialstyrelsen", "org:sst", 1, [1]),
+                # Written otherwise too: the name must not stay among its forms.
+                EntityRow("moren", "PER", "Moren", None, 2, [1], ["moren", PARENT.lower()]),
             ],
         )
         start = PAGE.index(PARENT)
