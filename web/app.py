@@ -25,6 +25,7 @@ from web.batch_pages import router as batch_router
 from web.collection_pages import router as collection_router
 from web.correction_pages import router as correction_router
 from web.errors import install_error_handlers
+from web.http_protocol import HeadAsGet
 from web.pages import router as pages_router
 from web.personal_data_pages import router as personal_data_router
 from web.search_engines import router as search_engines_router
@@ -96,6 +97,7 @@ def create_app() -> FastAPI:
         static_url=DOCS_ASSETS,
         lifespan=_lifespan,
     )
+    app.add_middleware(HeadAsGet)
     app.add_middleware(SecurityMiddleware)
     # Outermost, so it logs the requests the security middleware refuses too.
     app.add_middleware(AccessLogMiddleware)

@@ -3,6 +3,7 @@
 from sqlalchemy.orm import Session
 
 from ingest.language import DEFAULT_LANGUAGE
+from ingest.metadata import normalise_professionals
 from nlp_models.editions import link_documents
 from nlp_models.personal_data import SCREENING_VERSION
 from search_api.api.schemas import DocumentPublic, EntityPublic, PageOCR, PageText, Withdrawal
@@ -90,6 +91,8 @@ def get_document(document_id: str, account: Account | None = None) -> DocumentPu
             original_served=not personal_store.redaction_count(session, document_id=document.id),
             isbn=(document.extra or {}).get("isbn"),
             rights=(document.extra or {}).get("rights"),
+            target_age=(document.extra or {}).get("target_age"),
+            professional=normalise_professionals((document.extra or {}).get("professional") or []),
             language=language,
             editions=[
                 Edition(

@@ -126,6 +126,8 @@ class DocumentPublic(BaseModel):
     original_served: bool = True
     isbn: str | None = None
     rights: str | None = None  # the publisher's rights statement or licence, as curators set it
+    target_age: str | None = None  # as the publisher or a curator wrote it ("6-12 år")
+    professional: list[str] = Field(default_factory=list)  # the professions it is written for
     language: str = "da"  # ISO 639-1
     # The same text elsewhere: another rendering, publisher or edition (anyone may read them),
     # oldest publication first.

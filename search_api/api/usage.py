@@ -57,8 +57,10 @@ def counted(
     request: Request, *, kind: UseKind, target_type: TargetType, target_id: str
 ) -> BackgroundTask | None:
     """The count of this request's use, to run once the response has been sent; None when the
-    use is not counted: a logged-in curator's or admin's, or anything but a GET."""
-    if request.method != "GET" or current_account(request) is not None:
+    use is not counted: a logged-in curator's or admin's, or anything but a GET (a HEAD is
+    answered as one, marked ``head``)."""
+    head = getattr(request.state, "head", False)
+    if request.method != "GET" or head or current_account(request) is not None:
         return None
     return BackgroundTask(
         count_use,
