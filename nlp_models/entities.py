@@ -37,7 +37,7 @@ from vidensbank.settings import get_settings
 # The rules' version, part of a document's model stamp (``nlp_models.tasks``): raise it when a
 # change to the rules changes what they find, so ``vidensbank reenrich --stale`` reads again
 # the documents enriched before it.
-RULES_VERSION = 6
+RULES_VERSION = 7
 
 
 def pipeline_version(model_dir: Path | None = MODEL_DIR) -> str:
@@ -51,6 +51,11 @@ _MONTHS = "|".join(MONTHS)
 _SHORT_MONTHS = r"(?:jan|feb|mar|apr|jun|jul|aug|sep|sept|okt|nov|dec)\."
 _NUMBER_WORDS = "en|et|to|tre|fire|fem|seks|syv|otte|ni|ti|tolv|femten|tyve|halvtreds|hundrede"
 _YEAR = r"(?:19|20)\d{2}"
+# What a number counts when it is a quantity, not a year.
+_UNITS = (
+    "km|kilometer|m|meter|cm|mm|kg|kilo|g|gram|ton|l|liter|ml|m2|m²|kvm|timer|minutter|"
+    "sekunder|døgn|dage|uger|måneder|procent|pct\\.|kr\\.?|kroner|stk\\."
+)
 # Hyphen, en dash, non-breaking hyphen: PDFs write ranges with any of them.
 _DASH = "[-–‑]"
 DATE_PATTERN = re.compile(
@@ -68,8 +73,10 @@ DATE_PATTERN = re.compile(
       | \b{_SHORT_MONTHS}\s{_YEAR}\b                                 # sep. 2024
       | \b{_YEAR}'erne\b                                             # 1990'erne
       # A year or a range of years, not part of a case number ("2024-11022") or a longer
-      # figure; a school or budget year ("2024/25") counts with its second half.
+      # figure, nor a quantity ("2000 km", "1950 timer"); a school or budget year
+      # ("2024/25") counts with its second half.
       | \b{_YEAR}(?:\s?(?:{_DASH}|/)\s?(?:{_YEAR}|\d{{2}}))?\b(?!(?:{_DASH}|/)?\d)
+        (?![ \t]?(?:%|(?:{_UNITS})(?!\w)))
     )""",
     re.VERBOSE | re.IGNORECASE,
 )

@@ -359,3 +359,16 @@ def test_a_cue_word_at_the_start_of_a_sentence_names_an_initiative(finder: Entit
     """ "projektet Ny Kurs" was found mid-sentence, "Projektet Ny Kurs" at its start not."""
     for text in ("Projektet Ny Kurs har hjulpet 40 unge.", "I projektet Ny Kurs deltog 40."):
         assert ("Ny Kurs", "INITIATIVE") in [(t, label) for t, label, _k in found(finder, text)]
+
+
+def test_a_quantity_is_not_a_year(finder: EntityFinder) -> None:
+    """ "Han kørte 2000 km" was a date."""
+    for text in (
+        "Han kørte 2000 km til mødet.",
+        "Projektet brugte 1950 timer.",
+        "Det steg 2000 %.",
+    ):
+        assert [t for t, label, _ in found(finder, text) if label == "DATE"] == [], text
+    assert [t for t, label, _ in found(finder, "I 2020 kørte hun 2000 km.") if label == "DATE"] == [
+        "2020"
+    ]
