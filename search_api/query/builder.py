@@ -5,10 +5,11 @@ from the knowledge base, compound parts from the index's analyzer), so it is uni
 dict it returns. User text only ever becomes the text of ``match`` queries, never query syntax.
 """
 
+import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, Literal, Self
 
-from pydantic import BaseModel, Field, create_model, model_validator
+from pydantic import BaseModel, Field, create_model, field_validator, model_validator
 
 from search_api.query.filters import FILTERS, YEAR_FROM, YEAR_TO, Filter
 from search_api.query.parser import ParsedQuery
@@ -67,6 +68,9 @@ FACET_VALUES = "values"
 MAX_EDITIONS = 10
 
 
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
 class SearchInput(BaseModel):
     """The query string of a search apart from the filters, which ``SearchParams`` adds from
     the filter table."""
@@ -87,6 +91,13 @@ class SearchInput(BaseModel):
     def active_filters(self) -> list[tuple[Filter, Any]]:
         """Each value of each filter that is set, in the table's order."""
         return [(f, value) for f in FILTERS for value in self.values(f)]
+
+    @field_validator("q")
+    @classmethod
+    def _visible(cls, q: str) -> str:
+        """Control characters as spaces: a NUL reached the page's title and the index's
+        query parser, where nobody can have meant it."""
+        return _CONTROL.sub(" ", q)
 
     @model_validator(mode="after")
     def _years_in_order(self) -> Self:

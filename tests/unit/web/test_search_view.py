@@ -262,3 +262,8 @@ def test_snippets_lose_leader_dots_and_keep_their_marks() -> None:
     snippet = tidy_snippet("5 Forord . . . . . . 3 <mark>Inddragelse</mark> ........ 9 &lt;b&gt;")
     assert str(snippet) == "5 Forord … 3 <mark>Inddragelse</mark> … 9 &lt;b&gt;"
     assert str(tidy_snippet("Der står tre prikker... og to..")) == "Der står tre prikker... og to.."
+
+
+def test_control_characters_in_a_search_are_spaces() -> None:
+    """A NUL in ``q`` reached the page's title and the index's query."""
+    assert SearchParams(q="børn\x00i\tpleje\x1b[31m").q == "børn i pleje [31m"
