@@ -22,6 +22,8 @@ from vidensbank.errors import BadRequestError
 from vidensbank.settings import get_settings
 from vidensbank.store.db import migrate
 from web.app import app
+from web.reader import document_url
+from web.templating import templates
 
 PATH = "/soegning/liste"
 
@@ -260,3 +262,33 @@ def test_a_query_with_control_characters_downloads_as_xlsx() -> None:
     )
     sheet = load_workbook(io.BytesIO(as_xlsx(response))).active
     assert sheet is not None and sheet["B2"].value == "børn i pleje"
+
+
+def test_scores_are_shown_relative_to_each_querys_first_hit() -> None:
+    """A fused ranking's scores (around 0.03) stood beside a phrase's BM25 scores (around 12)
+    in one column, as if they could be compared."""
+
+    def hit(rank: int, score: float) -> BatchHit:
+        return BatchHit(
+            rank=rank,
+            id=f"d{rank}",
+            title=f"Dokument {rank}",
+            year=None,
+            published=None,
+            publisher=None,
+            kind=None,
+            pages=[],
+            score=score,
+            url=f"http://testserver/dokument/d{rank}",
+        )
+
+    results = [
+        BatchQueryResult(number=1, query="børn", total=2, hits=[hit(1, 0.032), hit(2, 0.016)]),
+        BatchQueryResult(number=2, query='"børn i pleje"', total=1, hits=[hit(1, 12.4)]),
+    ]
+    html = templates.get_template("_batch_rows.html").render(
+        results=results, done=2, total=2, document_url=document_url
+    )
+    rows = HTMLParser(f"<table>{html}</table>").css("tr:not(.batch-progress)")
+    cells = [row.css("td")[-1].text() for row in rows]
+    assert cells == ["1,00", "0,50", "1,00"]
