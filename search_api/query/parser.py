@@ -30,7 +30,8 @@ class ParsedQuery(BaseModel):
 
 
 def parse_query(text: str) -> ParsedQuery:
-    terms: list[tuple[Term, bool]] = []  # (term, excluded)
+    # (term, excluded, an unquoted "OR": the operator; a quoted one is the word)
+    terms: list[tuple[Term, bool, bool]] = []
     # An odd number of quotes: the last one is a typo, not the start of a phrase.
     if text.count('"') % 2:
         index = text.rfind('"')
@@ -42,25 +43,20 @@ def parse_query(text: str) -> ParsedQuery:
             # A trailing hyphen stays: "social- og boligstyrelsen" is a suspended compound.
             word = word.lstrip("-")
             if word:
-                terms.append((Term(text=word), excluded))
+                terms.append((Term(text=word), excluded, word == "OR" and not excluded))
         elif phrase := " ".join(match.group(2).split()):
-            terms.append((Term(text=phrase, phrase=" " in phrase), match.group(1) == "-"))
+            terms.append((Term(text=phrase, phrase=" " in phrase), match.group(1) == "-", False))
 
     parsed = ParsedQuery()
     index = 0
     while index < len(terms):
-        term, excluded = terms[index]
+        term, excluded, operator = terms[index]
         if excluded:
             parsed.excluded.append(term)
             index += 1
             continue
         group = [term]
-        while (
-            index + 2 < len(terms)
-            and terms[index + 1][0].text == "OR"
-            and not terms[index + 1][0].phrase
-            and not terms[index + 2][1]
-        ):
+        while index + 2 < len(terms) and terms[index + 1][2] and not terms[index + 2][1]:
             group.append(terms[index + 2][0])
             index += 2
         index += 1
@@ -68,9 +64,9 @@ def parse_query(text: str) -> ParsedQuery:
             parsed.alternatives.append(group)
         elif term.phrase:
             parsed.phrases.append(term.text)
-        elif term.text != "OR":
+        elif not operator:
             parsed.words.append(term.text)
-    if parsed.is_empty and any(term.text == "OR" for term, _ in terms):
+    if parsed.is_empty and any(operator for _term, _excluded, operator in terms):
         # "OR" alone is no operator but what was asked for.
         parsed.words.append("OR")
     return parsed

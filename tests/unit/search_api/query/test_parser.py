@@ -43,3 +43,10 @@ def test_empty_and_only_exclusions() -> None:
     assert parse_query("").is_empty
     parsed = parse_query("-børn")
     assert parsed.is_empty and parsed.excluded == [Term(text="børn")]
+
+
+def test_a_quoted_or_is_the_word() -> None:
+    """ "OR" in quotes was still the operator: 'børn "OR" unge' asked for either word."""
+    parsed = parse_query('børn "OR" unge')
+    assert parsed.words == ["børn", "OR", "unge"] and parsed.alternatives == []
+    assert len(parse_query("børn OR unge").alternatives) == 1
