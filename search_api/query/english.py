@@ -18,6 +18,8 @@ from ingest.language import detector
 GLOSSARY_PATH = Path(__file__).with_name("english.yaml")
 # How sure the detector must be; short Danish abbreviations ("BFU", "SFI") score up to 0.75.
 MIN_CONFIDENCE = 0.8
+# ... or, when the glossary knows every word of the query, more likely English than Danish.
+GLOSSARY_CONFIDENCE = 0.5
 MAX_PHRASE_WORDS = 4
 
 # Function words of English queries: they carry no subject.
@@ -41,7 +43,12 @@ def is_english(text: str) -> bool:
     if len(words) < 2:
         return False
     confidence = detector(short_texts=True).compute_language_confidence(text, Language.ENGLISH)
-    return confidence >= MIN_CONFIDENCE
+    if confidence >= MIN_CONFIDENCE:
+        return True
+    # Two or three of the field's own English words ("foster care", "social worker") leave
+    # the detector unsure; the glossary knows every one of them.
+    subjects = _subjects(text)
+    return confidence > GLOSSARY_CONFIDENCE and bool(subjects) and all(k for _, k in subjects)
 
 
 def is_glossary_word(word: str) -> bool:
@@ -96,22 +103,27 @@ def normalise(text: str) -> list[str]:
     return [re.sub(r"'s?$", "", w) for w in words]
 
 
-def danish_terms(text: str) -> list[list[str]]:
-    """For each subject of an English query, the Danish words to search it by (the first is
-    the main one). Longest glossary phrases first; a word the glossary does not know stands
-    for itself unless it is a function word."""
+def _subjects(text: str) -> list[tuple[list[str], bool]]:
+    """Each subject of a query with the Danish words to search it by (the first is the main
+    one), and whether the glossary knew it. Longest glossary phrases first; a word the
+    glossary does not know stands for itself unless it is a function word."""
     words = normalise(text)
-    terms: list[list[str]] = []
+    subjects: list[tuple[list[str], bool]] = []
     index = 0
     while index < len(words):
         for size in range(min(MAX_PHRASE_WORDS, len(words) - index), 0, -1):
             danish = _lookup(words[index : index + size])
             if danish is not None:
-                terms.append(danish)
+                subjects.append((danish, True))
                 index += size
                 break
         else:
             if words[index] not in STOP_WORDS:
-                terms.append([words[index]])
+                subjects.append(([words[index]], False))
             index += 1
-    return terms
+    return subjects
+
+
+def danish_terms(text: str) -> list[list[str]]:
+    """For each subject of an English query, the Danish words to search it by."""
+    return [danish for danish, _known in _subjects(text)]
