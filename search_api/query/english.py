@@ -18,8 +18,6 @@ from ingest.language import detector
 GLOSSARY_PATH = Path(__file__).with_name("english.yaml")
 # How sure the detector must be; short Danish abbreviations ("BFU", "SFI") score up to 0.75.
 MIN_CONFIDENCE = 0.8
-# ... or, when the glossary knows every word of the query, more likely English than Danish.
-GLOSSARY_CONFIDENCE = 0.5
 MAX_PHRASE_WORDS = 4
 
 # Function words of English queries: they carry no subject.
@@ -43,12 +41,7 @@ def is_english(text: str) -> bool:
     if len(words) < 2:
         return False
     confidence = detector(short_texts=True).compute_language_confidence(text, Language.ENGLISH)
-    if confidence >= MIN_CONFIDENCE:
-        return True
-    # Two or three of the field's own English words ("foster care", "social worker") leave
-    # the detector unsure; the glossary knows every one of them.
-    subjects = _subjects(text)
-    return confidence > GLOSSARY_CONFIDENCE and bool(subjects) and all(k for _, k in subjects)
+    return confidence >= MIN_CONFIDENCE
 
 
 def is_glossary_word(word: str) -> bool:
@@ -103,27 +96,22 @@ def normalise(text: str) -> list[str]:
     return [re.sub(r"'s?$", "", w) for w in words]
 
 
-def _subjects(text: str) -> list[tuple[list[str], bool]]:
-    """Each subject of a query with the Danish words to search it by (the first is the main
-    one), and whether the glossary knew it. Longest glossary phrases first; a word the
-    glossary does not know stands for itself unless it is a function word."""
+def danish_terms(text: str) -> list[list[str]]:
+    """For each subject of an English query, the Danish words to search it by (the first is
+    the main one). Longest glossary phrases first; a word the glossary does not know stands
+    for itself unless it is a function word."""
     words = normalise(text)
-    subjects: list[tuple[list[str], bool]] = []
+    terms: list[list[str]] = []
     index = 0
     while index < len(words):
         for size in range(min(MAX_PHRASE_WORDS, len(words) - index), 0, -1):
             danish = _lookup(words[index : index + size])
             if danish is not None:
-                subjects.append((danish, True))
+                terms.append(danish)
                 index += size
                 break
         else:
             if words[index] not in STOP_WORDS:
-                subjects.append(([words[index]], False))
+                terms.append([words[index]])
             index += 1
-    return subjects
-
-
-def danish_terms(text: str) -> list[list[str]]:
-    """For each subject of an English query, the Danish words to search it by."""
-    return [danish for danish, _known in _subjects(text)]
+    return terms
