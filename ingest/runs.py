@@ -7,6 +7,7 @@ import redis
 from sqlalchemy.orm import Session
 
 from ingest.sources import SourceItem, is_web_address, item_from_url, items_from_path
+from ingest.sources.folder import manifest_refusal
 from vidensbank.celery_app import enqueue_files, recover_lost_queue
 from vidensbank.errors import DependencyUnavailableError, ExtractionError, ReasonCode
 from vidensbank.settings import get_settings
@@ -15,14 +16,18 @@ from vidensbank.store.db import session_scope
 from vidensbank.store.runs import ItemStatus, NewItem
 
 
-def list_sources(targets: Sequence[str]) -> list[SourceItem]:
-    """Every entry of the given paths and URLs, refused ones included, each identity once."""
+def list_sources(targets: Sequence[str], *, manifests: bool = True) -> list[SourceItem]:
+    """Every entry of the given paths and URLs, refused ones included, each identity once;
+    with ``manifests``, also the unusable manifest beside a file given alone (a retry of one
+    file leaves it out: it is that file again, not a new run of its folder)."""
     items: list[SourceItem] = []
     for target in targets:
         if is_web_address(target):
             items.append(item_from_url(target))
-        else:
-            items.extend(items_from_path(Path(target)))
+            continue
+        if manifests and (refusal := manifest_refusal(Path(target))) is not None:
+            items.append(refusal)
+        items.extend(items_from_path(Path(target)))
     return _refuse_duplicates(items)
 
 

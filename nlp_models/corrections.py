@@ -18,6 +18,14 @@ from nlp_models.knowledge_base import KnowledgeBase
 from nlp_models.mentions import Mention, entity_key
 from vidensbank.store.corrections import EntityAction, EntityCorrection
 
+# Web and e-mail addresses: "https://…", "www.…", "navn@vive.dk", "vive.dk/…" (each part
+# bounded, so a long run without spaces is not tried from every character of it).
+_ADDRESS = re.compile(
+    r"\bhttps?://\S+|\bwww\.\S+|[^\s@]{1,64}@[^\s@]{1,253}"
+    r"|\b[\w-]{1,63}(?:\.[\w-]{1,63}){0,8}\.(?:dk|com|org|net|eu|gl|fo|se|no|de)/\S*",
+    re.IGNORECASE,
+)
+
 
 def occurrences(page_text: str, words: str) -> list[tuple[int, int]]:
     """Where ``words`` stand on a page as whole words, across line breaks and in any case,
@@ -26,9 +34,14 @@ def occurrences(page_text: str, words: str) -> list[tuple[int, int]]:
     parts = words.split()
     if not parts:
         return []
-    pattern = r"(?<![\w/@.])" + r"\s+".join(map(re.escape, parts)) + r"(?![\w/@]|\.\w)"
+    pattern = r"(?<!\w)" + r"\s+".join(map(re.escape, parts)) + r"(?!\w)"
     flags = 0 if words.isupper() else re.IGNORECASE
-    return [match.span() for match in re.finditer(pattern, page_text, flags)]
+    addresses = [match.span() for match in _ADDRESS.finditer(page_text)]
+    return [
+        match.span()
+        for match in re.finditer(pattern, page_text, flags)
+        if not any(start <= match.start() < end for start, end in addresses)
+    ]
 
 
 def _words(text: str) -> str:

@@ -54,7 +54,7 @@ _YEAR = r"(?:19|20)\d{2}"
 # What a number counts when it is a quantity, not a year.
 _UNITS = (
     "km|kilometer|m|meter|cm|mm|kg|kilo|g|gram|ton|l|liter|ml|m2|m²|kvm|timer|minutter|"
-    "sekunder|døgn|dage|uger|måneder|procent|pct\\.|kr\\.?|kroner|stk\\."
+    "sekunder|døgn|dage|uger|måneder|procent|pct\\.?|kr\\.?|kroner|stk\\."
 )
 # Hyphen, en dash, non-breaking hyphen: PDFs write ranges with any of them.
 _DASH = "[-–‑]"
@@ -76,7 +76,7 @@ DATE_PATTERN = re.compile(
       # figure, nor a quantity ("2000 km", "1950 timer"); a school or budget year
       # ("2024/25") counts with its second half.
       | \b{_YEAR}(?:\s?(?:{_DASH}|/)\s?(?:{_YEAR}|\d{{2}}))?\b(?!(?:{_DASH}|/)?\d)
-        (?![ \t]?(?:%|(?:{_UNITS})(?!\w)))
+        (?!\s?(?:%|(?:{_UNITS})(?!\w|\.\w)))
     )""",
     re.VERBOSE | re.IGNORECASE,
 )

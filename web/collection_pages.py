@@ -9,7 +9,9 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from search_api.api import collections, usage
 from search_api.api.auth import CuratorAccount, current_account
+from search_api.api.collections import TypedNote
 from search_api.query.builder import MAX_QUERY_LENGTH
+from vidensbank.accounts import Account
 from vidensbank.errors import BadRequestError, NotFoundError
 from vidensbank.store.usage import TargetType, UseKind
 from web.reader import MAX_SEARCH_ADDRESS, document_url
@@ -97,6 +99,7 @@ def _collection_page(
     *,
     form: dict[str, Any] | None = None,
     error: str | None = None,
+    refused_notes: dict[str, str] | None = None,
 ) -> Response:
     """A collection's page; with ``form`` and ``error``, its edit form as the curator filled
     it in, with why it was refused."""
@@ -114,10 +117,11 @@ def _collection_page(
                 "published": collection.published,
             },
             "error": error,
+            "refused_notes": refused_notes or {},
             "account": account,
             "json_url": f"/api/collections/{collection_id}",
         },
-        status_code=400 if error else 200,
+        status_code=400 if error else 409 if refused_notes else 200,
     )
 
 
@@ -152,43 +156,74 @@ def delete(
 
 
 NOTE_FIELD = "note:"
+SHOWN_FIELD = "vist:"
 
 
-async def typed_notes(request: Request) -> dict[str, str]:
-    """The notes as typed on the collection's page, by document. Every button among the
-    entries posts the one form that holds them all, so moving an entry or saving one note
-    keeps what was typed in the others."""
+async def typed_notes(request: Request) -> dict[str, TypedNote]:
+    """The notes as typed on the collection's page, and as the page showed them, by document.
+    Every button among the entries posts the one form that holds them all, so moving an entry
+    or saving one note keeps what was typed in the others."""
     form = await request.form()
-    return {
-        name.removeprefix(NOTE_FIELD): value
+    shown = {
+        name.removeprefix(SHOWN_FIELD): value
         for name, value in form.items()
-        if name.startswith(NOTE_FIELD) and isinstance(value, str)
+        if name.startswith(SHOWN_FIELD) and isinstance(value, str)
+    }
+    return {
+        document_id: TypedNote(value, shown.get(document_id))
+        for name, value in form.items()
+        if name.startswith(NOTE_FIELD)
+        and isinstance(value, str)
+        and (document_id := name.removeprefix(NOTE_FIELD))
     }
 
 
-TypedNotes = Annotated[dict[str, str], Depends(typed_notes)]
+TypedNotes = Annotated[dict[str, TypedNote], Depends(typed_notes)]
+
+
+def _notes_refused(
+    request: Request, account: Account, collection_id: str, notes: dict[str, TypedNote]
+) -> Response | None:
+    """Save the typed notes; the collection's page again, saying which were not saved and
+    what was typed in them, when another curator saved those notes meanwhile (then nothing
+    else the button asked for is done)."""
+    refused = collections.set_notes(account, collection_id, notes)
+    if not refused:
+        return None
+    return _collection_page(request, collection_id, refused_notes=refused)
 
 
 @router.post("/samlinger/{collection_id}/noter")
-def save_notes(collection_id: str, account: CuratorAccount, notes: TypedNotes) -> Response:
-    collections.set_notes(account, collection_id, notes)
-    return _back(collection_id)
+def save_notes(
+    request: Request, collection_id: str, account: CuratorAccount, notes: TypedNotes
+) -> Response:
+    return _notes_refused(request, account, collection_id, notes) or _back(collection_id)
 
 
 @router.post("/samlinger/{collection_id}/dokumenter/{document_id}/op")
 def move_up(
-    collection_id: str, document_id: str, account: CuratorAccount, notes: TypedNotes
+    request: Request,
+    collection_id: str,
+    document_id: str,
+    account: CuratorAccount,
+    notes: TypedNotes,
 ) -> Response:
-    collections.set_notes(account, collection_id, notes)
+    if refused := _notes_refused(request, account, collection_id, notes):
+        return refused
     collections.move_document(account, collection_id, document_id, -1)
     return _back(collection_id, f"#dokument-{document_id}")
 
 
 @router.post("/samlinger/{collection_id}/dokumenter/{document_id}/ned")
 def move_down(
-    collection_id: str, document_id: str, account: CuratorAccount, notes: TypedNotes
+    request: Request,
+    collection_id: str,
+    document_id: str,
+    account: CuratorAccount,
+    notes: TypedNotes,
 ) -> Response:
-    collections.set_notes(account, collection_id, notes)
+    if refused := _notes_refused(request, account, collection_id, notes):
+        return refused
     collections.move_document(account, collection_id, document_id, 1)
     return _back(collection_id, f"#dokument-{document_id}")
 
@@ -211,13 +246,15 @@ def remove_page(
 
 @router.post("/samlinger/{collection_id}/dokumenter/{document_id}/fjern")
 def remove_document(
+    request: Request,
     collection_id: str,
     document_id: str,
     account: CuratorAccount,
     notes: TypedNotes,
     confirm: Annotated[str, Form()] = "",
 ) -> Response:
-    collections.set_notes(account, collection_id, notes)
+    if refused := _notes_refused(request, account, collection_id, notes):
+        return refused
     if confirm != "ja":
         # "Fjern" on the collection's page: its notes are saved, then the question is asked.
         return RedirectResponse(

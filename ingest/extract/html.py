@@ -20,8 +20,8 @@ _BLOCKS = (
     "h1, h2, h3, h4, h5, h6, p, li, dt, dd, th, td, blockquote, pre, figcaption, div, section, br"
 )
 
-# Elements that never hold others, and those a parser closes by itself when the next one
-# starts: neither makes the tree deeper.
+# Elements that never hold others, and the row groups of a table: neither makes the tree
+# deeper (a row and a cell do, and are closed by the next row or cell).
 _FLAT = frozenset(
     [
         "area",
@@ -37,15 +37,6 @@ _FLAT = frozenset(
         "source",
         "track",
         "wbr",
-        "p",
-        "li",
-        "dt",
-        "dd",
-        "tr",
-        "td",
-        "th",
-        "option",
-        "optgroup",
         "thead",
         "tbody",
         "tfoot",
@@ -54,11 +45,25 @@ _FLAT = frozenset(
         "rp",
     ]
 )
-_TAG = re.compile(r"<(/?)([a-z][a-z0-9-]*)|<!--")
-# Elements whose content is text to the parser, not markup (up to their own end tag).
+# A tag's name runs to a space, "/" or ">", as the parser reads it ("<div:x>" is not a div).
+_TAG = re.compile(r"<(/?)([a-z][^\s/>]*)|<!--")
+_COMMENT_END = re.compile(r"--!?>")
+# Elements whose content is text to the parser, not markup (up to their own end tag); inside
+# <svg> or <math> they are elements like any other.
 _RAW_TEXT = ("script", "style", "textarea", "title", "xmp", "iframe", "noembed", "noframes")
+_FOREIGN = ("svg", "math")
 # A second one of these, started while the first is open, closes the first.
 _CLOSED_BY_ANOTHER = frozenset(["a", "button", "nobr"])
+# ... and these close an open item of their list ("<li>" the "<li>" before it).
+_ITEMS = {"li": ("li",), "dd": ("dd", "dt"), "dt": ("dd", "dt")}
+# What closes an open paragraph when it starts (the paragraph cannot hold it).
+_CLOSES_P = frozenset(
+    (  # noqa: SIM905 (the standard's list, as it reads there)
+        "address article aside blockquote center details dialog dir div dl fieldset figcaption "
+        "figure footer form h1 h2 h3 h4 h5 h6 header hgroup hr li listing main menu nav ol p "
+        "pre search section summary table ul xmp dd dt"
+    ).split()
+)
 # The page's frame: a second <body> is merged into the first, and </body> or </html> closes
 # nothing (what follows still goes inside what is open).
 _FRAME = frozenset(["html", "head", "body"])
@@ -78,18 +83,34 @@ _SPECIAL = frozenset(
 _SCOPE = frozenset(
     ["applet", "caption", "html", "table", "td", "th", "marquee", "object", "template"]
 )
+# A new row closes the open row, a new cell the open cell (of the same table).
+_CELLS = {"tr": ("tr",), "td": ("td", "th"), "th": ("td", "th")}
+# Special elements a new list item looks past for the item before it.
+_ITEM_PASSES = frozenset(["address", "div", "p"])
 
 
 class _OpenElements:
-    """The parser's stack of open elements, as far as its depth goes: an end tag closes an
-    element only when the parser would. Every check is constant time (indices of each name
-    and of the elements that bound an end tag's reach are kept as they are pushed)."""
+    """The parser's stack of open elements, as far as its depth goes: an element is closed
+    only where the parser would close it. Where the parser's rules are more than this follows
+    (the adoption of misnested formatting), it counts deeper, never shallower. Every check is
+    constant time: the places of each name and of the elements that bound an end tag's reach
+    are kept as elements are pushed."""
 
     def __init__(self) -> None:
         self.names: list[str] = []
         self.at: dict[str, list[int]] = {}  # each name's places in the stack
         self.special: list[int] = []
         self.scope: list[int] = []
+
+    @property
+    def foreign(self) -> bool:
+        """Inside <svg> or <math>."""
+        return any(self.at.get(name) for name in _FOREIGN)
+
+    def top(self, name: str) -> int:
+        """The place of the last open ``name``, or -1."""
+        places = self.at.get(name)
+        return places[-1] if places else -1
 
     def push(self, name: str) -> None:
         self.at.setdefault(name, []).append(len(self.names))
@@ -99,30 +120,63 @@ class _OpenElements:
             self.scope.append(len(self.names))
         self.names.append(name)
 
-    def close(self, name: str) -> None:
-        """Pop up to and including the last open ``name``, unless the parser would not."""
-        places = self.at.get(name)
-        if not places:
-            return
-        barrier = self.scope if name in _SPECIAL else self.special
-        if barrier and barrier[-1] > places[-1]:
-            return
-        while self.names:
+    def pop_to(self, place: int) -> None:
+        while len(self.names) > place:
             last = self.names.pop()
             index = self.at[last].pop()
             if self.special and self.special[-1] == index:
                 self.special.pop()
             if self.scope and self.scope[-1] == index:
                 self.scope.pop()
-            if last == name:
-                return
+
+    def close(self, name: str) -> None:
+        """An end tag: pop up to and including the last open ``name``, unless the parser
+        would not."""
+        place = self.top(name)
+        if place < 0:
+            return
+        if name == "table":
+            # Also from inside a cell: the cell and the row close with it.
+            self.pop_to(place)
+            return
+        if name == "form":
+            # The parser takes the form out and leaves open what was opened inside it.
+            if place == len(self.names) - 1:
+                self.pop_to(place)
+            return
+        barrier = self.scope if name in _SPECIAL else self.special
+        if not (barrier and barrier[-1] > place):
+            self.pop_to(place)
+
+    def close_item(self, names: tuple[str, ...]) -> None:
+        """A new list item closes the open one before it, unless a list or another special
+        element stands between them."""
+        place = max(self.top(name) for name in names)
+        if place < 0:
+            return
+        if not any(
+            self.names[index] not in _ITEM_PASSES for index in self.special if index > place
+        ):
+            self.pop_to(place)
+
+    def close_cell(self, names: tuple[str, ...]) -> None:
+        """A new row or cell closes the open one of its table (and all a cell left open)."""
+        place = max(self.top(name) for name in names)
+        if place > self.top("table"):
+            self.pop_to(place)
+
+    def close_paragraph(self) -> None:
+        place = self.top("p")
+        if place >= 0 and not (self.scope and self.scope[-1] > place):
+            self.pop_to(place)
 
 
 def nesting_depth(html: str, limit: int) -> int:
     """How deep the elements of ``html`` nest, counted in one linear pass over its tags and
     stopping at ``limit``. The parser's cost grows with the square of the depth, so this is
-    checked before parsing; the count follows the parser where a count of tags would not (a
-    stray end tag, "<div></span>", closes nothing; "<!-->" is a whole comment)."""
+    checked before parsing; the count keeps the parser's stack of open elements where a count
+    of tags would not (a stray end tag, "<div></span>", closes nothing; "<li>" closes the item
+    before it; "<!-->" is a whole comment)."""
     text = html.lower()
     stack = _OpenElements()
     deepest = 0
@@ -133,8 +187,8 @@ def nesting_depth(html: str, limit: int) -> int:
             if text.startswith(">", position) or text.startswith("->", position):
                 position = text.index(">", position) + 1  # "<!-->" and "<!--->" end at once
                 continue
-            end = text.find("-->", position)
-            position = len(text) if end < 0 else end + 3
+            comment_end = _COMMENT_END.search(text, position)
+            position = len(text) if comment_end is None else comment_end.end()
             continue
         closing, name = match.groups()
         if name in _FLAT or name in _FRAME:
@@ -142,14 +196,32 @@ def nesting_depth(html: str, limit: int) -> int:
         if closing:
             stack.close(name)
             continue
-        if name == "plaintext":
+        foreign = stack.foreign
+        if foreign:
+            # <path/> in an SVG holds nothing.
+            end = text.find(">", position)
+            if end > 0 and text[end - 1] == "/":
+                continue
+        elif name == "plaintext":
             break  # the rest of the page is text
-        if name in _RAW_TEXT:
+        elif name in _RAW_TEXT:
             end = text.find(f"</{name}", position)
             position = len(text) if end < 0 else end
             continue
-        if name in _CLOSED_BY_ANOTHER:
+        if name in _CLOSES_P:
+            stack.close_paragraph()
+        if name in _ITEMS:
+            stack.close_item(_ITEMS[name])
+        elif name in _CELLS:
+            stack.close_cell(_CELLS[name])
+        elif name in _CLOSED_BY_ANOTHER:
             stack.close(name)
+        elif name == "option" and stack.names[-1:] == ["option"]:
+            stack.pop_to(len(stack.names) - 1)
+        elif name == "optgroup":
+            for inner in ("option", "optgroup"):
+                if stack.names[-1:] == [inner]:
+                    stack.pop_to(len(stack.names) - 1)
         stack.push(name)
         deepest = max(deepest, len(stack.names))
         if deepest > limit:

@@ -146,12 +146,17 @@ def items_from_path(path: Path) -> list[SourceItem]:
         return _walk(root)
     if not stat.S_ISREG(info.st_mode):
         return [_refused(given, ReasonCode.NOT_REGULAR, _NOT_REGULAR)]
-    # The manifest beside a file given alone still gives its metadata, and still says why not
-    # when it is broken (a "Prøv igen" of a refused manifest gives the manifest itself).
     manifest, refusal = _manifest(root.parent, "")
     if given.name == MANIFEST:
+        # "Prøv igen" of a refused manifest gives the manifest itself: its reason again.
         return [refusal or _refused(given, ReasonCode.UNSUPPORTED, _MANIFEST_ALONE)]
-    return [
-        *([refusal] if refusal else []),
-        _file(root, root.parent, manifest, display_name(given.name)),
-    ]
+    return [_file(root, root.parent, manifest, display_name(given.name))]
+
+
+def manifest_refusal(path: Path) -> SourceItem | None:
+    """Why the manifest beside a file given alone cannot be used, as an entry of the run (the
+    file goes in without its metadata); None for a folder, or a usable or missing manifest."""
+    given = Path(os.path.abspath(path))
+    if given.name == MANIFEST or not given.is_file():
+        return None
+    return _manifest(given.resolve().parent, "")[1]

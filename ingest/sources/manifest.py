@@ -66,11 +66,17 @@ class ManifestEntry(BaseModel):
     @classmethod
     def _iso_date(cls, value: Any) -> Any:
         # A year alone, or a timestamp, is common in publishers' data.
+        if isinstance(value, str) and value.strip().isdigit():
+            value = int(value)
         if isinstance(value, int) and not isinstance(value, bool):
-            if not 1000 <= value <= 9999:
-                # Not a year; read as seconds since 1970 it would date a report 1970-01-01.
-                raise ValueError("not a year")
-            return dt.date(value, 1, 1)
+            if 1000 <= value <= 9999:
+                return dt.date(value, 1, 1)
+            # A timestamp, in seconds or milliseconds since 1970; a small number is neither
+            # (0 dated a report 1970-01-01).
+            for unit in (1, 1000):
+                if 10**8 <= value / unit < 10**10:
+                    return dt.datetime.fromtimestamp(value / unit, dt.UTC).date()
+            raise ValueError("not a year or a timestamp")
         if isinstance(value, str) and len(value) > 10 and value[10] in "T ":
             return value[:10]
         return value

@@ -6,7 +6,7 @@ collection is not found by anyone else (404, not 403: its address gives nothing 
 
 import secrets
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -226,9 +226,19 @@ def move_document(account: Account, collection_id: str, document_id: str, step: 
             )
 
 
-def set_notes(account: Account, collection_id: str, notes: Mapping[str, str]) -> None:
-    """Save the notes typed on the collection's page, by document; a note left as it was is
-    not recorded again."""
+class TypedNote(NamedTuple):
+    text: str  # as typed
+    shown: str | None  # as the page showed it (None: not known)
+
+
+def set_notes(
+    account: Account, collection_id: str, notes: Mapping[str, TypedNote]
+) -> dict[str, str]:
+    """Save the notes a curator changed on the collection's page, by document; return those
+    not saved, because someone else saved that note since the page was shown (what was typed,
+    by document): saving them would undo the other's note unseen. A note left as the page
+    showed it is not written (nor recorded) again."""
+    refused: dict[str, str] = {}
     with session_scope() as session:
         _collection, entries = _entries(session, collection_id)
         by_document = {entry.document_id: entry for entry in entries}
@@ -236,13 +246,18 @@ def set_notes(account: Account, collection_id: str, notes: Mapping[str, str]) ->
             entry = by_document.get(document_id)
             if entry is None:
                 continue  # taken out of the collection meanwhile, by another curator
-            text = _text(note, "Noten")
-            if text == entry.note:
+            text = _text(note.text, "Noten")
+            shown = None if note.shown is None else _text(note.shown, "Noten")
+            if text in (entry.note, shown):
+                continue
+            if shown is not None and shown != entry.note:
+                refused[document_id] = text
                 continue
             before = {"document_id": document_id, "note": entry.note}
             entry.note = text
             after = {"document_id": document_id, "note": entry.note}
             _record(session, account, "collection.note", collection_id, before, after)
+    return refused
 
 
 def remove_document(account: Account, collection_id: str, document_id: str) -> None:

@@ -116,12 +116,12 @@ def redact(account: Account, document_id: str, finding_id: int) -> None:
         )
         # The entities are found again from the redacted text; until then none that says it.
         # Compared here, not by SQL lower(), which SQLite applies to ASCII letters only.
-        said = words.casefold()
+        said = " ".join(words.split()).casefold()
         saying = [
             entity.id
             for entity in session.scalars(select(Entity).where(Entity.document_id == document_id))
             if any(
-                said in text.casefold()
+                said in " ".join(text.split()).casefold()
                 for text in (entity.text, entity.canonical, *(entity.forms or []))
             )
         ]

@@ -153,7 +153,7 @@ def retry(account: Account, run_id: str, number: int) -> str:
     # named directly would follow it), and only when it lists as the same source again.
     if path is not None and not _regular_file(path):
         raise BadRequestError(CANNOT_RETRY)
-    again = list_sources([location if path is None else str(path)])
+    again = list_sources([location if path is None else str(path)], manifests=False)
     if len(again) != 1 or (again[0].location, again[0].source_uri) != (location, source_uri):
         raise BadRequestError(CANNOT_RETRY)
     new_run = start_run(again)

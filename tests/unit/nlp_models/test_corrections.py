@@ -273,3 +273,7 @@ def test_words_inside_an_address_or_an_abbreviation_in_lower_case_are_not_the_na
     assert occurrences(page, "SFI") == [(0, 3)]
     assert occurrences("Kilde: SFI. Se også SFI's rapport.", "SFI") == [(7, 10), (20, 23)]
     assert occurrences("BØRNS VILKÅR og Børns Vilkår", "Børns Vilkår") == [(0, 12), (16, 28)]
+    # A name beside a slash is still the name.
+    assert occurrences("udgivet af SFI/VIVE", "VIVE") == [(15, 19)]
+    assert occurrences("KL/Danske Regioner", "Danske Regioner") == [(3, 18)]
+    assert occurrences("Se vive.dk/sfi eller SFI.", "SFI") == [(21, 24)]

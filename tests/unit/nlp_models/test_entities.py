@@ -372,3 +372,6 @@ def test_a_quantity_is_not_a_year(finder: EntityFinder) -> None:
     assert [t for t, label, _ in found(finder, "I 2020 kørte hun 2000 km.") if label == "DATE"] == [
         "2020"
     ]
+    # "m.fl." and "m.v." are no metres.
+    years = [t for t, label, _ in found(finder, "Mellem 1990 og 2000 m.v. og i 2020 m.fl.")]
+    assert years == ["1990", "2000", "2020"]

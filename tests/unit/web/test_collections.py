@@ -238,7 +238,8 @@ def test_every_button_among_the_entries_keeps_the_notes_typed_in_the_others() ->
     token = csrf(curator.get("/samlinger").text)
     collection_id = new_collection(curator, token, "Noter")
     page = curator.get(f"/samlinger/{collection_id}").text
-    assert page.count('form="noter"') == 5 * len(DOCUMENTS)  # 3 tools, a note and its button
+    # 3 tools, the note, the note as shown and the button
+    assert page.count('form="noter"') == 6 * len(DOCUMENTS)
     typed = {
         "csrf_token": token,
         "note:saml-underretning-1": "Først.",
@@ -326,3 +327,34 @@ def test_putting_a_document_in_a_collection_returns_to_it_with_a_message() -> No
     # An address naming no collection of the curator's shows no message.
     stray = curator.get("/dokument/saml-underretning-1", params={"lagt_i": "findes-ikke"})
     assert stray.status_code == 200 and "Lagt i samlingen" not in stray.text
+
+
+def test_a_page_opened_before_another_curator_saved_a_note_does_not_undo_it() -> None:
+    """Every button posts every note: a page shown before another curator saved a note sent
+    the old, empty note back, and moving an entry silently wiped the other's note."""
+    add("noter-a@eksempel.dk")
+    add("noter-b@eksempel.dk")
+    first, second = logged_in("noter-a@eksempel.dk"), logged_in("noter-b@eksempel.dk")
+    token_a, token_b = csrf(first.get("/samlinger").text), csrf(second.get("/samlinger").text)
+    collection_id = new_collection(first, token_a, "To kuratorer")
+    page = first.get(f"/samlinger/{collection_id}").text
+    assert 'name="vist:saml-underretning-2" form="noter" value=""' in page
+    second.post(
+        f"/samlinger/{collection_id}/noter",
+        data={"csrf_token": token_b, "note:saml-underretning-2": "Læs først"},
+    )
+    # The first curator's page still shows the note empty; moving an entry keeps the other's.
+    shown_empty = {f"{field}:{d}": "" for d in DOCUMENTS for field in ("note", "vist")}
+    moved = first.post(
+        f"/samlinger/{collection_id}/dokumenter/saml-underretning-3/op",
+        data={"csrf_token": token_a, **shown_empty},
+        follow_redirects=False,
+    )
+    assert moved.status_code == 303
+    assert notes(first, collection_id)["saml-underretning-2"] == "Læs først"
+    # A note typed over it is not saved over it, and not lost either: the page says so.
+    typed = {**shown_empty, "note:saml-underretning-2": "Min egen note"}
+    refused = first.post(f"/samlinger/{collection_id}/noter", data={"csrf_token": token_a, **typed})
+    assert refused.status_code == 409
+    assert "Noten er ikke gemt" in refused.text and "Min egen note" in refused.text
+    assert notes(first, collection_id)["saml-underretning-2"] == "Læs først"

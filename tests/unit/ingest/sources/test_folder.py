@@ -159,6 +159,7 @@ def test_a_manifest_with_a_byte_order_mark_and_decomposed_names_is_read(tmp_path
         ("", "skal være en dato"),
         (0, "skal være en dato"),  # was 1970-01-01
         (86400, "skal være en dato"),  # was 1970-01-02
+        ("12345", "skal være en dato"),
         (["2021"], "forkert type"),
     ],
 )
@@ -183,10 +184,14 @@ def test_a_file_given_alone_says_why_its_manifest_is_not_used(tmp_path: Path) ->
     refused manifest (which ingests the manifest's own path) indexed it as a document."""
     (tmp_path / "a.pdf").write_bytes(b"%PDF")
     (tmp_path / "manifest.json").write_text("<html>404 Siden findes ikke</html>")
-    refusal, item = items_from_path(tmp_path / "a.pdf")
+    refusal, item = list_sources([str(tmp_path / "a.pdf")])
     assert refusal.filename == "manifest.json" and refusal.refusal is not None
     assert "JSON" in refusal.refusal.reason
     assert item.filename == "a.pdf" and item.refusal is None
+    # The file alone, as "vidensbank entities" and a retry of it read it: that file only.
+    [alone] = items_from_path(tmp_path / "a.pdf")
+    assert alone.filename == "a.pdf" and alone.refusal is None
+    assert list_sources([str(tmp_path / "a.pdf")], manifests=False) == [alone]
     [again] = items_from_path(tmp_path / "manifest.json")
     assert again.refusal is not None and "JSON" in again.refusal.reason
     (tmp_path / "manifest.json").write_text(json.dumps({"a.pdf": {"title": "Rapport"}}))
@@ -194,3 +199,12 @@ def test_a_file_given_alone_says_why_its_manifest_is_not_used(tmp_path: Path) ->
     assert manifest.refusal is not None and "ikke et dokument" in manifest.refusal.reason
     [item] = items_from_path(tmp_path / "a.pdf")
     assert item.metadata == {"title": "Rapport"}
+
+
+@pytest.mark.parametrize("published", [2021, "2021", 1620691200, 1620691200000, "1620691200"])
+def test_a_year_or_a_timestamp_is_a_date(tmp_path: Path, published: object) -> None:
+    (tmp_path / "a.pdf").write_bytes(b"%PDF")
+    (tmp_path / "manifest.json").write_text(json.dumps({"a.pdf": {"published": published}}))
+    [item] = items_from_path(tmp_path)
+    assert item.refusal is None
+    assert item.metadata["published"] in ("2021-01-01", "2021-05-11")
