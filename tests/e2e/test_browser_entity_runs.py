@@ -16,8 +16,6 @@ from typing import Any
 
 import httpx
 import pytest
-from celery import Celery
-from celery.utils.nodenames import host_format
 from playwright.sync_api import Browser, Page, expect
 
 from tests.e2e.browser import (
@@ -28,14 +26,13 @@ from tests.e2e.browser import (
     page_at,
     screenshot,
 )
-from tests.fixtures import VENV_BIN
+from tests.fixtures import VENV_BIN, start_worker, stop_worker
 from tests.helpers import PROJECT_ROOT
 from vidensbank.settings import get_settings
 
 # Entities the sample corpus mentions often, the one found first is used.
 WELL_MENTIONED = ("org.vive", "org.boerns-vilkaar")
 # The session's worker (tests/fixtures.py names it "main").
-WORKER = "main@%h"
 # A few files of the sample corpus: ingested again, each ends "unchanged", so the session's
 # documents and index stay as they were.
 FEW_FILES = (
@@ -122,61 +119,51 @@ def test_run_list_and_run_page(
         check_page(page, "indlaesning")
 
 
-def set_consuming(consuming: bool) -> None:
-    """Let the session's worker take work from the test queue, or not."""
-    queue = get_settings().queue
-    control = Celery(broker=get_settings().broker_url)
-    try:
-        destination = [host_format(WORKER)]
-        if consuming:
-            replies = control.control.add_consumer(queue, destination=destination, reply=True)
-        else:
-            replies = control.control.cancel_consumer(queue, destination=destination, reply=True)
-        assert replies, f"the worker {destination} did not answer"
-    finally:
-        control.close()
-
-
 def test_run_page_follows_a_run_without_reloading(
-    browser: Browser, server: str, corpus: Path, corpus_report: dict[str, Any]
+    browser: Browser, server: str, corpus: Path, corpus_report: dict[str, Any], run_dir: Path
 ) -> None:
-    set_consuming(False)
-    try:
-        started = subprocess.run(
-            [
-                str(VENV_BIN / "vidensbank"),
-                "ingest",
-                "--json",
-                *(str(corpus / f) for f in FEW_FILES),
-            ],
-            cwd=PROJECT_ROOT,
-            env=os.environ.copy(),
-            capture_output=True,
-            text=True,
-            timeout=120,
-            check=True,
-        )
-        run_id = json.loads(started.stdout)["run_id"]
-        with page_at(browser, WIDTHS["desktop"]) as page:
-            page.goto(f"{server}/indlaesninger/{run_id}")
-            assert page.locator("progress").get_attribute("value") == "0"
-            assert page.locator("[data-status=pending] [data-count]").inner_text() == "3"
-            assert "I gang" in page.locator("[data-state]").inner_text()
-            # A mark on this document: a reload would wipe it.
-            page.evaluate("window.notReloaded = true")
+    # The run goes on a queue no worker takes from yet, so the page first shows it waiting; a
+    # worker for it starts once the page is open. (Pausing the session's worker with
+    # cancel_consumer and add_consumer left it taking later runs' messages late or never.)
+    waiting_queue = f"{get_settings().queue}-venter"
+    started = subprocess.run(
+        [
+            str(VENV_BIN / "vidensbank"),
+            "ingest",
+            "--json",
+            *(str(corpus / f) for f in FEW_FILES),
+        ],
+        cwd=PROJECT_ROOT,
+        env=os.environ | {"VB_QUEUE": waiting_queue},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+    run_id = json.loads(started.stdout)["run_id"]
+    with page_at(browser, WIDTHS["desktop"]) as page:
+        page.goto(f"{server}/indlaesninger/{run_id}")
+        assert page.locator("progress").get_attribute("value") == "0"
+        assert page.locator("[data-status=pending] [data-count]").inner_text() == "3"
+        assert "I gang" in page.locator("[data-state]").inner_text()
+        # A mark on this document: a reload would wipe it.
+        page.evaluate("window.notReloaded = true")
 
-            set_consuming(True)
+        waiting_worker = start_worker(
+            "venter", run_dir / "venter-worker.log", concurrency=1, queues=[waiting_queue]
+        )
+        try:
             # Waited for through locators: the page's policy forbids evaluating strings.
             expect(page.locator("[data-done]")).to_have_text("3", timeout=LIVE_TIMEOUT_MS)
             expect(page.locator("table.run-items tbody tr.status-pending")).to_have_count(
                 0, timeout=LIVE_TIMEOUT_MS
             )
-            assert page.evaluate("window.notReloaded") is True
-            assert page.locator("progress").get_attribute("value") == "3"
-            assert page.locator("[data-status=pending]").is_hidden()
-            assert page.locator("[data-status=unchanged] [data-count]").inner_text() == "3"
-            assert "Færdig" in page.locator("[data-state]").inner_text()
-            statuses = page.locator("table.run-items tbody td .run-status").all_inner_texts()
-            assert statuses == ["uændret"] * 3
-    finally:
-        set_consuming(True)
+        finally:
+            stop_worker(waiting_worker)
+        assert page.evaluate("window.notReloaded") is True
+        assert page.locator("progress").get_attribute("value") == "3"
+        assert page.locator("[data-status=pending]").is_hidden()
+        assert page.locator("[data-status=unchanged] [data-count]").inner_text() == "3"
+        assert "Færdig" in page.locator("[data-state]").inner_text()
+        statuses = page.locator("table.run-items tbody td .run-status").all_inner_texts()
+        assert statuses == ["uændret"] * 3
