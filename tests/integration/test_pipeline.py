@@ -249,7 +249,11 @@ def test_document_api_has_pages_and_entities(
     assert [p["number"] for p in document["pages"]] == list(range(1, len(document["pages"]) + 1))
     assert document["entities"], "a report with no entities at all"
     for entity in document["entities"]:
-        assert set(entity) == {"text", "label", "canonical", "kb_id", "count", "pages"}
+        assert set(entity) == {"text", "label", "canonical", "kb_id", "count", "pages", "forms"}
+        # Every way the document writes it (spaces and line breaks as one space), its first
+        # form among them, each once.
+        forms = entity["forms"]
+        assert " ".join(entity["text"].split()) in forms and len(set(forms)) == len(forms)
     original = api.get(f"/api/documents/{document['id']}/original")
     assert original.headers["content-type"] == "application/pdf"
     assert content_hash(original.content) == content_hash(
