@@ -200,6 +200,20 @@ def save_notes(
     return _notes_refused(request, account, collection_id, notes) or _back(collection_id)
 
 
+def _move(
+    request: Request,
+    account: Account,
+    collection_id: str,
+    document_id: str,
+    notes: dict[str, TypedNote],
+    step: int,
+) -> Response:
+    if refused := _notes_refused(request, account, collection_id, notes):
+        return refused
+    collections.move_document(account, collection_id, document_id, step)
+    return _back(collection_id, f"#dokument-{document_id}")
+
+
 @router.post("/samlinger/{collection_id}/dokumenter/{document_id}/op")
 def move_up(
     request: Request,
@@ -208,10 +222,7 @@ def move_up(
     account: CuratorAccount,
     notes: TypedNotes,
 ) -> Response:
-    if refused := _notes_refused(request, account, collection_id, notes):
-        return refused
-    collections.move_document(account, collection_id, document_id, -1)
-    return _back(collection_id, f"#dokument-{document_id}")
+    return _move(request, account, collection_id, document_id, notes, -1)
 
 
 @router.post("/samlinger/{collection_id}/dokumenter/{document_id}/ned")
@@ -222,10 +233,7 @@ def move_down(
     account: CuratorAccount,
     notes: TypedNotes,
 ) -> Response:
-    if refused := _notes_refused(request, account, collection_id, notes):
-        return refused
-    collections.move_document(account, collection_id, document_id, 1)
-    return _back(collection_id, f"#dokument-{document_id}")
+    return _move(request, account, collection_id, document_id, notes, 1)
 
 
 @router.get("/samlinger/{collection_id}/dokumenter/{document_id}/fjern")
