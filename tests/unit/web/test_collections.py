@@ -358,3 +358,21 @@ def test_a_page_opened_before_another_curator_saved_a_note_does_not_undo_it() ->
     assert refused.status_code == 409
     assert "Noten er ikke gemt" in refused.text and "Min egen note" in refused.text
     assert notes(first, collection_id)["saml-underretning-2"] == "Læs først"
+
+
+def test_the_notes_and_entry_forms_refuse_anyone_not_logged_in() -> None:
+    add("anonym-test@eksempel.dk")
+    curator = logged_in("anonym-test@eksempel.dk")
+    collection_id = new_collection(curator, csrf(curator.get("/samlinger").text), "Lukket")
+    anonymous = TestClient(app)
+    base = f"/samlinger/{collection_id}"
+    for path in (
+        f"{base}/noter",
+        f"{base}/dokumenter/saml-underretning-2/op",
+        f"{base}/dokumenter/saml-underretning-2/ned",
+        f"{base}/dokumenter/saml-underretning-2/fjern",
+    ):
+        refused = anonymous.post(path, data={"note:saml-underretning-2": "Udefra", "confirm": "ja"})
+        assert refused.status_code in (401, 403), path
+    assert notes(curator, collection_id)["saml-underretning-2"] == ""
+    assert order(curator, collection_id) == list(DOCUMENTS)
