@@ -431,8 +431,9 @@ def plan_search(params: SearchParams, options: QueryOptions, target: str) -> Pla
             f"Der kan højst bladres {MAX_RESULT_WINDOW} resultater frem. Gør søgningen mere præcis."
         )
     parsed = parse_query(params.q)
-    if parsed.is_empty and params.q.strip():
-        # Only syntax (a lone quote): nothing was asked for, so nothing is found.
+    if parsed.is_empty and not parsed.excluded and params.q.strip():
+        # Only syntax (a lone quote): nothing was asked for, so nothing is found. Exclusions
+        # alone ("-plejefamilie") list every document but those, as an empty query lists all.
         return SearchResponse(total=0, results=[], facets={}, did_you_mean=None)
     # What is embedded is known without the index (the words, or an English query's Danish
     # terms), so the embedding runs while the index analyses the words.

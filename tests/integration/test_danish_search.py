@@ -125,6 +125,8 @@ def test_totals_count_what_the_query_asks_for(api: TestClient) -> None:
     assert total("OR") < everything  # a word, not an operator with nothing around it
     # "børn" is in nearly every document: the query's other word decides.
     assert 0 < total("inddragelse af børn") < everything
+    # Exclusions alone: everything but what they name (it was nothing at all).
+    assert 0 < total("-plejefamilie") < everything
 
 
 def test_english_is_answered_without_a_spelling_suggestion(api: TestClient) -> None:
