@@ -15,7 +15,7 @@ from search_api.api.auth import (
 from vidensbank import accounts
 from vidensbank.errors import TooManyRequestsError, UnauthorizedError
 from web.form_tokens import FormToken
-from web.templating import templates
+from web.templating import local_path, templates
 
 router = APIRouter(default_response_class=HTMLResponse, include_in_schema=False)
 
@@ -26,9 +26,7 @@ MAX_FIELD_CHARS = 1000
 
 def _local(path: str | None) -> str:
     """Where to go after logging in: a path of this site only, never another host."""
-    if path and path.startswith("/") and not path.startswith(("//", "/\\")):
-        return path
-    return "/"
+    return local_path(path) or "/"
 
 
 def _login_form(

@@ -13,7 +13,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from search_api.query.filters import FILTERS, FILTERS_BY_NAME, INVALID_VALUE
 from vidensbank.errors import VidensbankError
-from web.templating import templates
+from web.templating import local_path, templates
 
 log = logging.getLogger(__name__)
 
@@ -65,7 +65,7 @@ def _came_from(request: Request) -> str | None:
     """The page of this site a refused form was sent from (its Referer), for the way back to
     it; None for any other site, or when the browser did not say."""
     referer = urlsplit(request.headers.get("referer", ""))
-    if referer.netloc != request.url.netloc or not referer.path.startswith("/"):
+    if referer.netloc != request.url.netloc or local_path(referer.path) is None:
         return None
     return referer.path + (f"?{referer.query}" if referer.query else "")
 

@@ -83,6 +83,14 @@ def readable(value: Any) -> str:
 templates.env.filters["readable"] = readable
 
 
+def local_path(path: str | None) -> str | None:
+    """``path`` if it is a page of this site; None for anything a browser would take to another
+    host (``//host``, ``/\\host``) or no path at all."""
+    if path and path.startswith("/") and not path.startswith(("//", "/\\")):
+        return path
+    return None
+
+
 def login_url(request: Request | None, back: str | None = None) -> str:
     """The login page, returning afterwards to the page shown (a page asked for with GET), or
     to ``back``, the page a refused form came from."""

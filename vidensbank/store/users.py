@@ -115,9 +115,19 @@ def count_failed_logins(session: Session, *, key: str, since: dt.datetime) -> in
     )
 
 
-def record_failed_login(session: Session, *, keys: list[str], forget_before: dt.datetime) -> None:
+def record_login_attempt(
+    session: Session, *, keys: list[str], forget_before: dt.datetime
+) -> list[int]:
+    """The attempt counted as failed until it is known to have succeeded; its rows' ids."""
     session.execute(delete(FailedLogin).where(FailedLogin.at < forget_before))
-    session.add_all(FailedLogin(key=key) for key in keys)
+    rows = [FailedLogin(key=key) for key in keys]
+    session.add_all(rows)
+    session.flush()
+    return [row.id for row in rows]
+
+
+def forget_login_attempt(session: Session, *, ids: list[int]) -> None:
+    session.execute(delete(FailedLogin).where(FailedLogin.id.in_(ids)))
 
 
 def forget_failed_logins(session: Session, *, key: str) -> None:

@@ -4,6 +4,7 @@ write route (on the real app and a real SQLite database; no search is needed).""
 import io
 import re
 from collections.abc import Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from typing import Annotated
 
 import pytest
@@ -131,6 +132,33 @@ def test_failed_logins_are_limited_per_account() -> None:
     with pytest.raises(accounts.TooManyRequestsError) as error:
         accounts.log_in("begraenset@eksempel.dk", PASSWORD, "10.0.0.2")
     assert "For mange forkerte forsøg" in error.value.message
+
+
+def test_failed_logins_sent_at_once_are_limited_too() -> None:
+    """Counted before they were recorded, 19 of 30 wrong passwords sent at once were checked."""
+    add("samtidig@eksempel.dk")
+
+    def attempt(number: int) -> str:
+        try:
+            accounts.log_in("samtidig@eksempel.dk", f"forkert {number}", "10.0.1.1")
+        except accounts.TooManyRequestsError:
+            return "429"
+        except accounts.UnauthorizedError:
+            return "401"
+        return "200"
+
+    with ThreadPoolExecutor(max_workers=12) as pool:
+        answers = list(pool.map(attempt, range(12)))
+    assert answers.count("401") <= accounts.FAILED_LOGINS_PER_ACCOUNT
+    assert answers.count("429") >= 12 - accounts.FAILED_LOGINS_PER_ACCOUNT
+
+
+def test_logins_that_succeed_do_not_count_against_their_address() -> None:
+    add("kontor@eksempel.dk")
+    for _ in range(accounts.FAILED_LOGINS_PER_ADDRESS + 1):
+        accounts.log_in("kontor@eksempel.dk", PASSWORD, "10.0.1.2")
+    with pytest.raises(accounts.UnauthorizedError):
+        accounts.log_in("kontor@eksempel.dk", "forkert kode", "10.0.1.2")
 
 
 def test_a_deactivated_account_loses_its_session_and_tokens() -> None:

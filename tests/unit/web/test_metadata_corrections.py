@@ -129,6 +129,14 @@ def test_a_refused_form_links_back_to_the_page_it_was_sent_from() -> None:
         headers={"Referer": "https://andet.example/side"},
     )
     assert "Tilbage til siden, du kom fra" not in elsewhere.text
+    # Nor is a path of this site's host that a browser reads as another host.
+    for path in ("//andet.example/side", "/\\andet.example/side"):
+        other_host = curator.post(
+            f"/dokument/{DOCUMENT}/navne",
+            data=form | {"kb_id": "org.findes-ikke"},
+            headers={"Referer": f"http://testserver{path}"},
+        )
+        assert "andet.example" not in other_host.text
 
 
 def test_a_refused_metadata_form_comes_back_as_it_was_filled_in() -> None:
