@@ -12,11 +12,15 @@ import json
 import re
 
 from python_multipart.multipart import parse_options_header
+from sqlalchemy.exc import OperationalError
+from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import Headers, MutableHeaders
 from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from search_api.api.auth import LOG_IN_FIRST, WRONG_ROLE, current_account
 from vidensbank.settings import get_settings
+from vidensbank.store.users import Role
 from web.errors import error_response
 
 # No inline script anywhere in the app: the pages' JavaScript is a file from /static.
@@ -76,6 +80,21 @@ def _body_refusal(scope: Scope, headers: Headers) -> tuple[int, str] | None:
     return 413, TOO_LARGE
 
 
+async def _uploader_refusal(scope: Scope) -> tuple[int, str] | None:
+    """An upload's body, up to a file's limit, is read for a curator only: the framework reads
+    (and spools to disk) a whole form before the route's own check, so anyone could make the
+    server take in hundreds of megabytes before its 401."""
+    try:
+        account = await run_in_threadpool(current_account, Request(scope))
+    except OperationalError:
+        return None  # the route answers as it does when the database is down
+    if account is None:
+        return 401, LOG_IN_FIRST
+    if not account.role.allows(Role.CURATOR):
+        return 403, WRONG_ROLE
+    return None
+
+
 NOT_UTF8 = "Formularen skal sendes som UTF-8."
 FORMS = (b"multipart/form-data", b"application/x-www-form-urlencoded")
 # One or more byte ranges ("bytes=0-99", "bytes=500-", "bytes=-500"), each from its start.
@@ -130,7 +149,10 @@ class SecurityMiddleware:
                     headers.setdefault(name, value)
             await send(message)
 
-        if (refusal := _body_refusal(scope, headers) or _form_refusal(headers)) is not None:
+        refusal = _body_refusal(scope, headers) or _form_refusal(headers)
+        if refusal is None and scope["method"] == "POST" and scope["path"] == UPLOAD_PATH:
+            refusal = await _uploader_refusal(scope)
+        if refusal is not None:
             response = error_response(Request(scope), *refusal)
             await response(scope, receive, send_with_headers)
             return

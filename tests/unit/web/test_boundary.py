@@ -1,9 +1,11 @@
 """What the app answers before it touches a server: bad parameters, hosts and headers."""
 
+import asyncio
 from collections.abc import Iterator
 
 import pytest
 from fastapi.testclient import TestClient
+from starlette.types import Message
 
 from vidensbank.settings import get_settings
 from web.app import app
@@ -89,6 +91,42 @@ def test_a_body_larger_than_its_route_takes_is_refused_before_it_is_read() -> No
     assert client.post("/log-ind", content=chunks()).status_code == 411
     # Within the limits the guards decide: nobody is logged in.
     assert client.post("/indlaesninger", content=b"x" * 100).status_code == 401
+
+
+def test_an_upload_from_nobody_is_refused_before_its_body_is_read() -> None:
+    """The framework read (and spooled to disk) a whole upload, up to a file's limit, before
+    the route's 401: anyone could make the server take in 200 MB."""
+    messages: list[Message] = []
+    read = False
+
+    async def receive() -> Message:
+        nonlocal read
+        read = True
+        return {"type": "http.request", "body": b"x" * 100, "more_body": True}
+
+    async def send(message: Message) -> None:
+        messages.append(message)
+
+    scope = {
+        "type": "http",
+        "asgi": {"version": "3.0"},
+        "http_version": "1.1",
+        "method": "POST",
+        "scheme": "http",
+        "path": "/indlaesninger",
+        "raw_path": b"/indlaesninger",
+        "query_string": b"",
+        "root_path": "",
+        "headers": [
+            (b"host", b"testserver"),
+            (b"content-type", b"multipart/form-data; boundary=x"),
+            (b"content-length", str(100 * 1024 * 1024).encode()),
+        ],
+        "client": ("10.0.0.9", 1234),
+        "server": ("testserver", 80),
+    }
+    asyncio.run(app(scope, receive, send))
+    assert messages[0]["status"] == 401 and not read
 
 
 def test_a_form_in_another_character_set_than_utf8_is_refused() -> None:
