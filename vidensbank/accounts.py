@@ -13,7 +13,12 @@ from dataclasses import dataclass
 
 from pwdlib import PasswordHash
 
-from vidensbank.errors import BadRequestError, TooManyRequestsError, UnauthorizedError
+from vidensbank.errors import (
+    BadRequestError,
+    NotFoundError,
+    TooManyRequestsError,
+    UnauthorizedError,
+)
 from vidensbank.store import audit
 from vidensbank.store import users as user_store
 from vidensbank.store.audit import COMMAND_LINE
@@ -165,8 +170,8 @@ def log_in(email: str, password: str, address: str) -> Login:
 
 def log_out(session_token: str, account: Account) -> None:
     with session_scope() as session:
-        user_store.end_session(session, token_hash=digest(session_token))
-        audit.record(session, actor=account.email, action="logout", target=account.email)
+        if user_store.end_session(session, token_hash=digest(session_token)):
+            audit.record(session, actor=account.email, action="logout", target=account.email)
 
 
 def account_for_session(session_token: str) -> Account | None:
@@ -184,6 +189,46 @@ def account_for_api_token(token: str) -> Account | None:
     with session_scope() as session:
         user = user_store.user_for_api_token(session, token_hash=digest(token))
         return None if user is None else Account(user.id, user.email, Role(user.role), None)
+
+
+@dataclass(frozen=True)
+class TokenListed:
+    """A personal token as its owner sees it listed: when it was made, and the key that takes
+    it back (the start of its digest; the token itself is never kept)."""
+
+    key: str
+    created_at: dt.datetime
+
+
+TOKEN_KEY_CHARS = 12
+
+
+def api_tokens(account: Account) -> list[TokenListed]:
+    with session_scope() as session:
+        return [
+            TokenListed(row.token_hash[:TOKEN_KEY_CHARS], row.created_at)
+            for row in user_store.list_api_tokens(session, user_id=account.user_id)
+        ]
+
+
+def revoke_api_token(account: Account, key: str) -> None:
+    """The account's token listed under ``key`` stops working."""
+    with session_scope() as session:
+        found = [
+            row.token_hash
+            for row in user_store.list_api_tokens(session, user_id=account.user_id)
+            if row.token_hash[:TOKEN_KEY_CHARS] == key
+        ]
+        if len(found) != 1:
+            raise NotFoundError("Nøglen findes ikke (længere) på din konto.")
+        user_store.delete_api_token(session, user_id=account.user_id, token_hash=found[0])
+        audit.record(
+            session,
+            actor=account.email,
+            action="token.revoke",
+            target=account.email,
+            before={"nøgle": key},
+        )
 
 
 def new_api_token(account: Account) -> str:

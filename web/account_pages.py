@@ -1,4 +1,4 @@
-"""Logging in and out, and the account page with its personal API token."""
+"""Logging in and out, and the account page with its personal API tokens."""
 
 from typing import Annotated
 
@@ -13,7 +13,8 @@ from search_api.api.auth import (
     set_session_cookie,
 )
 from vidensbank import accounts
-from vidensbank.errors import TooManyRequestsError, UnauthorizedError
+from vidensbank.accounts import Account
+from vidensbank.errors import ForbiddenError, TooManyRequestsError, UnauthorizedError
 from web.form_tokens import FormToken
 from web.templating import local_path, templates
 
@@ -79,25 +80,59 @@ def log_in(
     return response
 
 
+# A personal token works for scripts; it does not log out, nor make or take back tokens: a
+# leaked token could otherwise make more of itself, and its "log out" ended nothing.
+BROWSER_ONLY = (
+    "Dette gøres i en browser, logget ind, på siden Konto: en personlig nøgle kan ikke logge "
+    "ud eller lave og tage nøgler tilbage."
+)
+
+
+def _browser_session(account: Account) -> Account:
+    if account.csrf_token is None:
+        raise ForbiddenError(BROWSER_ONLY)
+    return account
+
+
 @router.post("/log-ud")
 def log_out(request: Request, account: CuratorAccount) -> Response:
+    _browser_session(account)
     accounts.log_out(request.cookies.get(SESSION_COOKIE, ""), account)
     response = RedirectResponse("/", status_code=303)
     response.delete_cookie(SESSION_COOKIE, path="/")
     return response
 
 
+def _account_page(
+    request: Request, account: Account, new_token: str | None = None, revoked: bool = False
+) -> Response:
+    return templates.TemplateResponse(
+        request,
+        "account.html",
+        {
+            "account": account,
+            "tokens": accounts.api_tokens(account),
+            "new_token": new_token,
+            "revoked": revoked,
+        },
+    )
+
+
 @router.get("/konto")
-def account_page(request: Request) -> Response:
+def account_page(request: Request, taget_tilbage: str = "") -> Response:
     account = current_account(request)
     if account is None:
         return RedirectResponse("/log-ind?next=/konto", status_code=303)
-    return templates.TemplateResponse(request, "account.html", {"account": account})
+    return _account_page(request, account, revoked=bool(taget_tilbage))
 
 
 @router.post("/konto/token")
 def new_token(request: Request, account: CuratorAccount) -> Response:
-    token = accounts.new_api_token(account)
-    return templates.TemplateResponse(
-        request, "account.html", {"account": account, "new_token": token}
-    )
+    token = accounts.new_api_token(_browser_session(account))
+    return _account_page(request, account, new_token=token)
+
+
+@router.post("/konto/token/{key}/tag-tilbage")
+def revoke_token(key: str, account: CuratorAccount) -> Response:
+    accounts.revoke_api_token(_browser_session(account), key)
+    return RedirectResponse("/konto?taget_tilbage=1", status_code=303)

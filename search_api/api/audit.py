@@ -16,6 +16,7 @@ ACTIONS = {
     "login.failed": "forkert login",
     "logout": "logget ud",
     "token.create": "personlig nøgle lavet",
+    "token.revoke": "personlig nøgle taget tilbage",
     "user.add": "bruger oprettet",
     "user.deactivate": "bruger lukket",
     "collection.create": "samling oprettet",

@@ -98,8 +98,26 @@ def user_for_api_token(session: Session, *, token_hash: str) -> User | None:
     )
 
 
-def end_session(session: Session, *, token_hash: str) -> None:
-    session.execute(delete(LoginSession).where(LoginSession.token_hash == token_hash))
+def list_api_tokens(session: Session, *, user_id: int) -> list[ApiToken]:
+    return list(
+        session.scalars(
+            select(ApiToken).where(ApiToken.user_id == user_id).order_by(ApiToken.created_at)
+        )
+    )
+
+
+def delete_api_token(session: Session, *, user_id: int, token_hash: str) -> bool:
+    """Whether the user had the token (it no longer works)."""
+    result = session.execute(
+        delete(ApiToken).where(ApiToken.user_id == user_id, ApiToken.token_hash == token_hash)
+    )
+    return bool(result.rowcount)  # type: ignore[attr-defined]
+
+
+def end_session(session: Session, *, token_hash: str) -> bool:
+    """Whether there was such a session."""
+    result = session.execute(delete(LoginSession).where(LoginSession.token_hash == token_hash))
+    return bool(result.rowcount)  # type: ignore[attr-defined]
 
 
 def end_sessions(session: Session, *, user_id: int) -> None:

@@ -181,10 +181,50 @@ def test_a_script_writes_with_its_personal_token_and_no_csrf() -> None:
     found = re.search(r"(vb_[\w-]{40,})", page)
     assert found is not None
     script = TestClient(app)
-    response = script.post("/konto/token", headers={"Authorization": f"Bearer {found.group(1)}"})
-    assert response.status_code == 200
-    bad = script.post("/konto/token", headers={"Authorization": "Bearer vb_forkert"})
+    bearer = {"Authorization": f"Bearer {found.group(1)}"}
+    made = script.post(
+        "/samlinger", data={"title": "Fra et script"}, headers=bearer, follow_redirects=False
+    )
+    assert made.status_code == 303
+    bad = script.post("/samlinger", data={"title": "x"}, headers={"Authorization": "Bearer vb_x"})
     assert bad.status_code == 401
+
+
+def test_tokens_are_listed_and_taken_back_one_at_a_time_from_a_browser_only() -> None:
+    """A token could only be stopped by closing the account; it could make more tokens, and
+    its "log out" was recorded but ended nothing."""
+    add("noegler@eksempel.dk")
+    client = logged_in("noegler@eksempel.dk")
+    made = [
+        re.search(
+            r"(vb_[\w-]{40,})",
+            client.post("/konto/token", data={"csrf_token": csrf_of(client)}).text,
+        )
+        for _ in range(2)
+    ]
+    first, second = (m.group(1) for m in made if m is not None)
+    page = HTMLParser(client.get("/konto").text)
+    forms = [f.attributes["action"] for f in page.css("table.tokens form")]
+    assert len(forms) == 2
+    bearer = {"Authorization": f"Bearer {first}"}
+    script = TestClient(app)
+    for path in ("/konto/token", "/log-ud", f"{forms[1]}"):
+        refused = script.post(path, headers=bearer, follow_redirects=False)
+        assert refused.status_code == 403 and "i en browser" in refused.text
+    assert accounts.account_for_api_token(first) and accounts.account_for_api_token(second)
+    # Taken back from the page, that one token stops working, the other not.
+    taken = client.post(forms[0], data={"csrf_token": csrf_of(client)}, follow_redirects=False)
+    assert taken.status_code == 303
+    assert "taget tilbage" in client.get(taken.headers["location"]).text
+    working = [t for t in (first, second) if accounts.account_for_api_token(t) is not None]
+    assert len(working) == 1
+    again = client.post(forms[0], data={"csrf_token": csrf_of(client)})
+    assert again.status_code == 404
+    # Another account's token is not this one's to take back.
+    add("anden-noegle@eksempel.dk")
+    other = logged_in("anden-noegle@eksempel.dk")
+    assert other.post(forms[1], data={"csrf_token": csrf_of(other)}).status_code == 404
+    assert accounts.account_for_api_token(working[0]) is not None
 
 
 def test_the_wrong_role_is_refused() -> None:
