@@ -38,7 +38,7 @@ def add_user(
     return RedirectResponse("/brugere", status_code=303)
 
 
-@router.get("/brugere/{email}/luk")
+@router.get("/brugere/{email:path}/luk")
 def close_page(request: Request, email: str, account: AdminAccount) -> Response:
     """Asks before an account is closed: its owner is logged out and cannot log in again."""
     user = accounts.get_user(email)
@@ -49,7 +49,7 @@ def close_page(request: Request, email: str, account: AdminAccount) -> Response:
     )
 
 
-@router.post("/brugere/{email}/luk")
+@router.post("/brugere/{email:path}/luk")
 def deactivate(email: str, account: AdminAccount, confirm: Annotated[str, Form()] = "") -> Response:
     if accounts.normalize_email(email) == account.email:
         # The last admin must not lock everyone out; another admin, or the command line, can.

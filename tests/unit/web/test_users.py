@@ -3,6 +3,7 @@ account, which ends its session (on the real app and a real SQLite database)."""
 
 import pytest
 from fastapi.testclient import TestClient
+from selectolax.lexbor import LexborHTMLParser as HTMLParser
 
 from tests.accounts import PASSWORD, add, csrf, logged_in
 from vidensbank.store.db import migrate
@@ -61,3 +62,12 @@ def test_an_admin_adds_and_closes_a_curator() -> None:
     events = admin.get("/api/audit", params={"actor": "chef@eksempel.dk"}).json()
     assert {"user.add", "user.deactivate"} <= {e["action"] for e in events}
     assert TestClient(app).get("/brugere").status_code == 401
+    # An address with a slash (allowed before the @) is closed from its link too (it was a 404).
+    slash = "a/b@eksempel.dk"
+    new = {"csrf_token": token, "email": slash, "password": PASSWORD, "role": "curator"}
+    assert admin.post("/brugere", data=new, follow_redirects=False).status_code == 303
+    link = HTMLParser(admin.get("/brugere").text).css_first('a[href*="a/b%40"]')
+    assert link is not None
+    assert admin.get(link.attributes["href"] or "").status_code == 200
+    gone = admin.post(link.attributes["href"] or "", data=confirmed, follow_redirects=False)
+    assert gone.status_code == 303
