@@ -10,6 +10,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from sqlalchemy.exc import DataError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match
 
 from search_api.query.filters import FILTERS, FILTERS_BY_NAME, INVALID_VALUE
 from vidensbank.errors import VidensbankError
@@ -88,6 +89,23 @@ def error_response(
     )
 
 
+_METHODS = ("DELETE", "GET", "PATCH", "POST", "PUT")
+
+
+def _allowed_methods(app: FastAPI, request: Request) -> list[str]:
+    """Every method some route of the path takes: the framework named only the first route's
+    (``/samlinger`` said ``GET`` while it takes ``POST`` too). HEAD is answered as GET."""
+    methods = {
+        method
+        for method in _METHODS
+        for route in app.router.routes
+        if route.matches(request.scope | {"method": method})[0] is Match.FULL
+    }
+    if "GET" in methods:
+        methods.add("HEAD")
+    return sorted(methods)
+
+
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(VidensbankError)
     async def project_error(request: Request, exc: VidensbankError) -> Response:
@@ -107,7 +125,10 @@ def install_error_handlers(app: FastAPI) -> None:
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
         message = HTTP_MESSAGES.get(exc.status_code, "Forespørgslen kunne ikke behandles.")
         # Keeps what the exception says of the response, such as the Allow of a 405.
-        return error_response(request, exc.status_code, message, exc.headers)
+        headers = dict(exc.headers or {})
+        if exc.status_code == 405:
+            headers["Allow"] = ", ".join(_allowed_methods(app, request))
+        return error_response(request, exc.status_code, message, headers)
 
     @app.exception_handler(OperationalError)
     async def database_down(request: Request, exc: OperationalError) -> Response:

@@ -61,7 +61,11 @@ def test_an_unknown_host_is_refused_not_reflected() -> None:
 def test_a_method_not_allowed_says_which_are() -> None:
     response = client.request("TRACE", "/api/search")
     assert response.status_code == 405
-    assert "GET" in response.headers["allow"]
+    assert response.headers["allow"] == "GET, HEAD"
+    # Every route of the path counts (it named the first one's methods only).
+    for path in ("/samlinger", "/oai", "/log-ind", "/indlaesninger"):
+        assert client.put(path).headers["allow"] == "GET, HEAD, POST", path
+    assert client.get("/api/search/batch").headers["allow"] == "POST"
 
 
 def test_openapi_lists_the_statuses_the_api_answers() -> None:
