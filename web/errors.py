@@ -99,7 +99,7 @@ def _allowed_methods(app: FastAPI, request: Request) -> list[str]:
         method
         for method in _METHODS
         for route in app.router.routes
-        if route.matches(request.scope | {"method": method})[0] is Match.FULL
+        if route.matches({**request.scope, "method": method})[0] is Match.FULL
     }
     if "GET" in methods:
         methods.add("HEAD")
