@@ -18,7 +18,7 @@ from starlette.datastructures import Headers, MutableHeaders
 from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from search_api.api.auth import LOG_IN_FIRST, WRONG_ROLE, current_account
+from search_api.api.auth import LOG_IN_FIRST, SESSION_COOKIE, WRONG_ROLE, current_account
 from vidensbank.settings import get_settings
 from vidensbank.store.users import Role
 from web.errors import error_response
@@ -140,13 +140,21 @@ class SecurityMiddleware:
             await self._refuse(scope, send, 400, BAD_HOST)
             return
 
+        # What a logged-in user is shown (a new token, private collections, held documents) is
+        # kept by no cache; the static files are the same for everyone.
+        personal = not scope["path"].startswith("/static") and (
+            "authorization" in headers or f"{SESSION_COOKIE}=" in headers.get("cookie", "")
+        )
+
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
-                headers = MutableHeaders(scope=message)
-                if "content-security-policy" not in headers:
-                    headers["Content-Security-Policy"] = CONTENT_SECURITY_POLICY
+                response_headers = MutableHeaders(scope=message)
+                if "content-security-policy" not in response_headers:
+                    response_headers["Content-Security-Policy"] = CONTENT_SECURITY_POLICY
                 for name, value in SECURITY_HEADERS.items():
-                    headers.setdefault(name, value)
+                    response_headers.setdefault(name, value)
+                if personal:
+                    response_headers["Cache-Control"] = "private, no-store"
             await send(message)
 
         refusal = _body_refusal(scope, headers) or _form_refusal(headers)

@@ -96,3 +96,17 @@ def test_the_proxy_is_composes() -> None:
     assert (
         "./deploy/nginx.conf:/etc/nginx/nginx.conf:ro" in compose()["services"]["proxy"]["volumes"]
     )
+
+
+def test_the_api_behind_the_proxy_sees_each_client_and_no_client_picks_its_address() -> None:
+    """Compose's API trusted no proxy header: every visitor was the proxy's address, so twenty
+    wrong logins by anyone locked out every login; and the proxy kept what a client had put in
+    X-Forwarded-For, so a client that is trusted could name any address."""
+    api = compose()["services"]["api"]
+    assert api["environment"]["FORWARDED_ALLOW_IPS"] == "*" and "ports" not in api
+    assert api["environment"]["VB_DATABASE_URL"].startswith("postgresql")  # the rest kept
+    proxy = (PROJECT_ROOT / "deploy" / "nginx.conf").read_text(encoding="utf-8")
+    assert "$proxy_add_x_forwarded_for" not in proxy
+    assert proxy.count("proxy_set_header X-Forwarded-For $remote_addr;") == proxy.count(
+        "proxy_pass"
+    )

@@ -123,6 +123,17 @@ def test_wrong_password_and_forged_login_form_are_refused() -> None:
     assert forged.status_code == 403 and "vb_session" not in forged.cookies
 
 
+def test_what_a_logged_in_user_is_shown_is_kept_by_no_cache() -> None:
+    """A new token, private collections and held documents were sent with no Cache-Control."""
+    add("cache@eksempel.dk")
+    client = logged_in("cache@eksempel.dk")
+    token = client.post("/konto/token", data={"csrf_token": csrf_of(client)})
+    assert token.headers["cache-control"] == "private, no-store"
+    assert client.get("/samlinger").headers["cache-control"] == "private, no-store"
+    assert "cache-control" not in client.get("/static/style.css").headers
+    assert "cache-control" not in TestClient(app).get("/om").headers
+
+
 def test_failed_logins_are_limited_per_account() -> None:
     add("begraenset@eksempel.dk")
     for _ in range(accounts.FAILED_LOGINS_PER_ACCOUNT):
