@@ -1,0 +1,75 @@
+"""An extractor's version names what it makes of a file: a stored document is extracted again
+only when the version differs (``ingest/tasks.py``). The cleanup of invisible titles, NUL
+characters and lone surrogates, and browsers' encoding labels, changed the text of documents
+while the versions stayed, so documents read before kept their old text through every re-ingest.
+
+This test extracts a fixed set of awkward files and compares a digest of everything the
+extractors made of them with the digest recorded for their versions. When it fails because the
+output changed on purpose, give the extractor a new version and record the new digest.
+"""
+
+import hashlib
+import io
+
+from reportlab.lib.pagesizes import A4
+from reportlab.pdfgen.canvas import Canvas
+
+from ingest.extract.html import HTMLExtractor
+from ingest.extract.pdf import PDFExtractor
+from ingest.extract.registry import extract
+
+RECORDED = {
+    HTMLExtractor.version: "d9132a886ec4bd6f",
+    PDFExtractor.version: "8abff2bac12c2860",
+}
+
+HTML_FILES = {
+    "usynlig-titel.html": (
+        "<html><head><title>\u200b\u2060\u202e</title></head><body><main><h1>Samvær</h1>"
+        "<p>Barnet har ret til samvær med sine forældre.\u00ad Tekst\x07 med styretegn.</p>"
+        "</main></body></html>"
+    ).encode(),
+    "tegnsaet.html": (
+        '<html><head><meta charset="windows-1252"><title>Børnesamtalen</title>'
+        '<meta name="description" content="charset=cp500"></head><body><nav>Menu</nav>'
+        "<article><h2>Før samtalen</h2><p>Forbered barnet på, hvad der skal ske.</p>"
+        "<ul><li>Hvem</li><li>Hvornår</li></ul><table><tr><td>År</td><td>2024</td></tr>"
+        "</table></article><footer>Kontakt os</footer></body></html>"
+    ).encode("cp1252"),
+    "tegnreferencer.html": (
+        "<html><body><p>Efterværn for unge &#0; &#xD800; over 18</p></body></html>"
+    ).encode(),
+}
+
+
+def _pdf() -> bytes:
+    out = io.BytesIO()
+    canvas = Canvas(out, pagesize=A4, invariant=True)
+    canvas.setTitle("\u200b")
+    canvas.setAuthor("VIVE;  Socialstyrelsen")
+    canvas.setSubject("Inddragelse af børn")
+    for lines in [
+        ["Inddragelse af børn i egen sag", "Rapport fra 2023", "Side 1"],
+        ["Kapitel 2. Børnesamtalen", "Socialrådgiveren taler med bar-", "net alene.", "Side 2"],
+    ]:
+        for row, line in enumerate(lines):
+            canvas.drawString(72, 770 - 18 * row, line)
+        canvas.showPage()
+    canvas.save()
+    return out.getvalue()
+
+
+def _digest(files: dict[str, bytes]) -> str:
+    made = [extract(data, name).model_dump_json() for name, data in sorted(files.items())]
+    return hashlib.sha256("\n".join(made).encode()).hexdigest()[:16]
+
+
+def test_what_the_extractors_make_is_what_their_versions_recorded() -> None:
+    found = {
+        HTMLExtractor.version: _digest(HTML_FILES),
+        PDFExtractor.version: _digest({"rapport.pdf": _pdf()}),
+    }
+    assert found == RECORDED, (
+        "An extractor's output changed: give it a new version (so stored documents are "
+        "extracted again) and record the digest here."
+    )
