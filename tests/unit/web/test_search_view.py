@@ -267,3 +267,11 @@ def test_snippets_lose_leader_dots_and_keep_their_marks() -> None:
 def test_control_characters_in_a_search_are_spaces() -> None:
     """A NUL in ``q`` reached the page's title and the index's query."""
     assert SearchParams(q="børn\x00i\tpleje\x1b[31m").q == "børn i pleje [31m"
+
+
+def test_invisible_characters_copied_into_a_search_are_left_out() -> None:
+    """A soft hyphen or zero-width space copied from a PDF split the word (37 results for
+    "inddra­gelse" against 54, and "Mente du gerne?")."""
+    for typed in ("inddra\u00adgelse", "inddra\u200bgelse", "\ufeffinddragelse\u2060"):
+        assert SearchParams(q=typed).q == "inddragelse"
+    assert SearchParams(q="a\u0301r").q == "ár"  # composed
