@@ -50,3 +50,17 @@ def test_a_quoted_or_is_the_word() -> None:
     parsed = parse_query('børn "OR" unge')
     assert parsed.words == ["børn", "OR", "unge"] and parsed.alternatives == []
     assert len(parse_query("børn OR unge").alternatives) == 1
+
+
+def test_not_and_and_as_library_catalogues_have_them() -> None:
+    """ "børn NOT unge" found documents about young people; "børn AND unge" looked for a word
+    stemmed like "anden" too."""
+    assert parse_query("børn NOT unge") == parse_query("børn -unge")
+    assert parse_query('børn NOT "Barnets Lov"') == parse_query('børn -"Barnets Lov"')
+    assert parse_query("børn AND unge") == parse_query("børn unge")
+    assert parse_query("plejefamilie OR netværk AND børn").alternatives
+    # Alone, at the end, in lower case or in quotes, they are words.
+    assert parse_query("NOT").words == ["NOT"] and parse_query("AND").words == ["AND"]
+    assert parse_query("børn AND").words == ["børn", "AND"]
+    assert parse_query("to be or not to be").words == ["to", "be", "or", "not", "to", "be"]
+    assert parse_query('børn "NOT" unge').words == ["børn", "NOT", "unge"]
