@@ -3,8 +3,8 @@
 The syntax is what people know from web search: ``"inddragelse af børn"`` is a phrase,
 ``-plejefamilie`` excludes a word (``-"Barnets Lov"`` a phrase), and ``OR`` between two terms
 accepts either; from library catalogues, ``NOT`` before a term excludes it and ``AND`` between
-two is what words are anyway. Anything else is plain text, never query syntax: unbalanced
-quotes, stray dashes and operators are treated as words.
+two is left out (words are combined as without it). Anything else is plain text, never query
+syntax: unbalanced quotes, stray dashes and operators are treated as words.
 """
 
 import re
@@ -80,8 +80,8 @@ def parse_query(text: str) -> ParsedQuery:
 
 def _boolean_words(terms: list[tuple[Term, bool, str]]) -> list[tuple[Term, bool, str]]:
     """A library catalogue's operators as this syntax has them: ``NOT x`` is ``-x``, and
-    ``AND`` is what words are anyway. Taken as words, "børn AND unge" asked for a word
-    stemmed like "anden" too, and "børn NOT unge" found documents about young people."""
+    ``AND`` is left out (words are combined as without it). Taken as words, "børn AND unge"
+    asked for a word stemmed like "anden" too, and "børn NOT unge" found young people."""
     kept: list[tuple[Term, bool, str]] = []
     negate = False
     for index, (term, excluded, operator) in enumerate(terms):
