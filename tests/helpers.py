@@ -1,3 +1,5 @@
+import csv
+import io
 import json
 import os
 import subprocess
@@ -38,3 +40,10 @@ def ingest(
     assert result.returncode == 0, result.stderr
     report: dict[str, Any] = json.loads(result.stdout)
     return report
+
+
+def excel_csv_rows(content: bytes) -> list[list[str]]:
+    """The rows of a CSV file made for a Danish Excel: it starts with a byte-order mark and
+    separates its cells with semicolons."""
+    assert content.startswith(b"\xef\xbb\xbf"), "no byte-order mark: Excel reads it as cp1252"
+    return list(csv.reader(io.StringIO(content.decode("utf-8-sig")), delimiter=";"))

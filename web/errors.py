@@ -28,6 +28,9 @@ PARAMETER_NAMES = {
     **{f.name: f.noun for f in FILTERS},
 }
 
+# What the search form calls the values the URL carries.
+VALUE_LABELS = {"relevance": "mest relevante", "newest": "nyeste først"}
+
 HTTP_MESSAGES = {
     404: "Der er ingen side på den adresse.",
     405: "Den metode er ikke tilladt her.",
@@ -48,6 +51,8 @@ def explain_validation_error(error: Mapping[str, Any]) -> tuple[int, str]:
     search_filter = FILTERS_BY_NAME.get(field)
     # Pydantic lists the allowed values in English ("'a', 'b' or 'c'").
     one_of = str(ctx.get("expected")).replace(" or ", " eller ")
+    for value, label in VALUE_LABELS.items():
+        one_of = one_of.replace(f"'{value}'", f"'{value}' ({label})")
     if kind == INVALID_VALUE and search_filter and search_filter.hint:
         return 400, f"{name.capitalize()} skal være {search_filter.hint}."
     messages = {

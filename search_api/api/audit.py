@@ -1,11 +1,9 @@
 """The audit trail as admins read and export it (it has no way to be edited)."""
 
-import csv
-import io
 import json
 
 from search_api.api.schemas import AuditEventPublic
-from search_api.api.spreadsheets import as_text
+from search_api.api.spreadsheets import as_text, excel_csv
 from vidensbank.store import audit
 from vidensbank.store.db import session_scope
 
@@ -54,20 +52,22 @@ def list_events(
         ]
 
 
-def as_csv(events: list[AuditEventPublic]) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(["id", "tidspunkt", "hvem", "handling", "hvad", "før", "efter"])
-    for event in events:
-        writer.writerow(
-            [
-                event.id,
-                event.at.isoformat(),
-                as_text(event.actor),
-                event.action,
-                as_text(event.target),
-                json.dumps(event.before, ensure_ascii=False) if event.before else "",
-                json.dumps(event.after, ensure_ascii=False) if event.after else "",
-            ]
-        )
-    return out.getvalue()
+def as_csv(events: list[AuditEventPublic]) -> bytes:
+    header = ["id", "tidspunkt", "hvem", "handling", "hvad", "før", "efter"]
+    return excel_csv(
+        [
+            header,
+            *(
+                [
+                    event.id,
+                    event.at.isoformat(),
+                    as_text(event.actor),
+                    event.action,
+                    as_text(event.target),
+                    json.dumps(event.before, ensure_ascii=False) if event.before else "",
+                    json.dumps(event.after, ensure_ascii=False) if event.after else "",
+                ]
+                for event in events
+            ),
+        ]
+    )

@@ -11,10 +11,8 @@ list), and curators and admins (logged in: they open documents to curate them), 
 The count runs after the response has been sent, and a count that fails costs only the count.
 """
 
-import csv
 import datetime as dt
 import hashlib
-import io
 import logging
 import re
 from collections import defaultdict
@@ -34,7 +32,7 @@ from search_api.api.schemas import (
     TargetUsage,
     UsageReport,
 )
-from search_api.api.spreadsheets import as_text
+from search_api.api.spreadsheets import as_text, excel_csv
 from vidensbank.accounts import Account
 from vidensbank.errors import BadRequestError, NotFoundError
 from vidensbank.store import usage as usage_store
@@ -255,7 +253,7 @@ def document_usage(
     )
 
 
-def csv_export(start: str | None, end: str | None, by: str) -> tuple[str, str]:
+def csv_export(start: str | None, end: str | None, by: str) -> tuple[bytes, str]:
     """The period's figures per month and document, publisher or collection, as CSV, and the
     file's name. Only public documents and published collections are listed by name."""
     if by not in CSV_LEVELS:
@@ -264,13 +262,12 @@ def csv_export(start: str | None, end: str | None, by: str) -> tuple[str, str]:
             "eller collection (pr. samling)."
         )
     first, last = period(start, end)
-    out = io.StringIO()
-    writer = csv.writer(out)
+    table: list[list[object]] = []
     with session_scope() as session:
         if by == "publisher":
-            writer.writerow(["måned", "udgiver", "visninger", "downloads"])
+            table.append(["måned", "udgiver", "visninger", "downloads"])
             for row in usage_store.monthly_by_publisher(session, start=first, end=last):
-                writer.writerow([_label(row.month), as_text(row.key), row.views, row.downloads])
+                table.append([_label(row.month), as_text(row.key), row.views, row.downloads])
         else:
             target_type = TargetType.DOCUMENT if by == "document" else TargetType.COLLECTION
             rows = usage_store.monthly_by_target(
@@ -279,10 +276,10 @@ def csv_export(start: str | None, end: str | None, by: str) -> tuple[str, str]:
             ids = sorted({row.key for row in rows})
             if by == "document":
                 facts = usage_store.describe_documents(session, document_ids=ids)
-                writer.writerow(["måned", "dokument", "titel", "udgiver", "visninger", "downloads"])
+                table.append(["måned", "dokument", "titel", "udgiver", "visninger", "downloads"])
                 for row in rows:
                     if (document := facts.get(row.key)) is not None and document.public:
-                        writer.writerow(
+                        table.append(
                             [
                                 _label(row.month),
                                 row.key,
@@ -294,10 +291,10 @@ def csv_export(start: str | None, end: str | None, by: str) -> tuple[str, str]:
                         )
             else:
                 titles = usage_store.published_collection_titles(session, collection_ids=ids)
-                writer.writerow(["måned", "samling", "titel", "visninger"])
+                table.append(["måned", "samling", "titel", "visninger"])
                 for row in rows:
                     if (title := titles.get(row.key)) is not None:
-                        writer.writerow(
+                        table.append(
                             [_label(row.month), as_text(row.key), as_text(title), row.views]
                         )
-    return out.getvalue(), f"brug-{CSV_LEVELS[by]}-{_label(first)}-{_label(last)}.csv"
+    return excel_csv(table), f"brug-{CSV_LEVELS[by]}-{_label(first)}-{_label(last)}.csv"

@@ -32,4 +32,7 @@ def test_a_choice_of_values_is_listed_in_danish() -> None:
             {"loc": ["query", "sort"], "type": kind, "ctx": {"expected": "'relevance' or 'newest'"}}
         )
         assert status == 400
-        assert message.endswith("skal være en af: 'relevance' eller 'newest'.")
+        # With the form's names: the page's own choices are "Mest relevante", "Nyeste først".
+        assert message.endswith(
+            "skal være en af: 'relevance' (mest relevante) eller 'newest' (nyeste først)."
+        )
