@@ -346,9 +346,13 @@ def to_csl_json(items: Sequence[dict[str, Any]]) -> str:
 
 
 RENDERERS: dict[CitationFormat, tuple[Callable[[Sequence[dict[str, Any]]], str], str, str]] = {
-    CitationFormat.RIS: (to_ris, "application/x-research-info-systems", "ris"),
+    CitationFormat.RIS: (to_ris, "application/x-research-info-systems; charset=utf-8", "ris"),
     CitationFormat.BIBTEX: (to_bibtex, "application/x-bibtex; charset=utf-8", "bib"),
-    CitationFormat.CSL_JSON: (to_csl_json, "application/vnd.citationstyles.csl+json", "json"),
+    CitationFormat.CSL_JSON: (
+        to_csl_json,
+        "application/vnd.citationstyles.csl+json; charset=utf-8",
+        "json",
+    ),
 }
 
 

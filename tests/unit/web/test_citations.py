@@ -131,7 +131,7 @@ REPORT_AUTHORS = [
 
 def test_ris_is_a_golden_record_that_citation_js_reads_back() -> None:
     text, content_type, filename = _download(f"/api/documents/{REPORT}/cite?format=ris")
-    assert content_type == "application/x-research-info-systems"
+    assert content_type == "application/x-research-info-systems; charset=utf-8"
     assert filename == f"vidensbank-{REPORT}.ris"
     assert text == (
         "TY  - RPRT\n"
@@ -199,7 +199,7 @@ def test_bibtex_is_a_golden_record_that_pybtex_and_citation_js_read_back() -> No
 @pytest.mark.filterwarnings("ignore:The following arguments for Reference are unsupported")
 def test_csl_json_is_read_by_citeproc() -> None:
     text, content_type, filename = _download(f"/api/documents/{REPORT}/cite?format=csl-json")
-    assert content_type == "application/vnd.citationstyles.csl+json"
+    assert content_type == "application/vnd.citationstyles.csl+json; charset=utf-8"
     assert filename == f"vidensbank-{REPORT}.json"
     source = CiteProcJSON(json.loads(text))
     reference = source[REPORT]
