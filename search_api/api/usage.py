@@ -114,16 +114,19 @@ def count_use(
     return True
 
 
+FIRST_YEAR, LAST_YEAR = 1000, 9000
+
+
 def _month(value: str, name: str) -> dt.date:
     found = MONTH.fullmatch(value.strip())
-    # Years a period of MAX_MONTHS after or before it still fits in a date.
-    if (
-        found is None
-        or not 1 <= int(found.group(2)) <= 12
-        or not 1000 <= int(found.group(1)) <= 9000
-    ):
+    if found is None or not 1 <= int(found.group(2)) <= 12:
         raise BadRequestError(
             f"{name.capitalize()} skal være en måned skrevet ÅÅÅÅ-MM, fx 2026-05."
+        )
+    # Years a period of MAX_MONTHS after or before it still fits in a date.
+    if not FIRST_YEAR <= int(found.group(1)) <= LAST_YEAR:
+        raise BadRequestError(
+            f"{name.capitalize()} skal ligge mellem år {FIRST_YEAR} og {LAST_YEAR}."
         )
     return dt.date(int(found.group(1)), int(found.group(2)), 1)
 

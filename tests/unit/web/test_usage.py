@@ -245,8 +245,10 @@ def test_the_document_page_links_its_statistics_and_every_page_the_statistics_pa
         ({"end": "maj"}, "Slutmåneden (end) skal være en måned skrevet ÅÅÅÅ-MM"),
         ({"start": "2026-05", "end": "2026-01"}, "Perioden slutter, før den begynder"),
         ({"start": "2000-01", "end": "2026-01"}, "Perioden må højst være 120 måneder."),
-        # Twelve months on from it is past the last year a date holds.
-        ({"start": "9999-12"}, "Startmåneden (start) skal være en måned skrevet ÅÅÅÅ-MM"),
+        # Twelve months on from it is past the last year a date holds; the month is well
+        # written, so the year's range is named (it said "skrevet ÅÅÅÅ-MM").
+        ({"start": "9999-12"}, "Startmåneden (start) skal ligge mellem år 1000 og 9000."),
+        ({"start": "0001-01", "end": "0001-02"}, "skal ligge mellem år 1000 og 9000."),
     ],
 )
 def test_bad_periods_get_a_danish_400(params: dict[str, str], message: str) -> None:
