@@ -714,6 +714,9 @@ class Reader:
     nav: tuple[NavLink, ...]
     entity_groups: tuple[EntityGroup, ...]
     hit_pages: tuple[int, ...]  # pages with a search word on them
+    # A page asked for that the document does not have (an old link, a typed address): the
+    # reader opens where it would without one, and says so.
+    missing_page: int | None = None
 
     @property
     def is_web_page(self) -> bool:
@@ -804,7 +807,8 @@ def build_reader(
         first_blocks = (b for blocks in laid_out[start : start + size] for b in blocks)
         sections.append(Section(chunk, open=wanted, preview=preview(first_blocks)))
         start += size
-    if sections and not any(s.open for s in sections):
+    asked = any(s.open for s in sections)
+    if sections and not asked:
         # No page asked for, or one the document does not have: it opens where the search's
         # words first are (a cover and contents may have none), else at its beginning.
         first = next((i for i, s in enumerate(sections) if s.hits), 0)
@@ -837,4 +841,5 @@ def build_reader(
         nav=tuple(nav),
         entity_groups=tuple(group_entities(document.entities)),
         hit_pages=tuple(p.number for p in pages if p.hits),
+        missing_page=page if page is not None and pages and not asked else None,
     )

@@ -286,6 +286,10 @@ def test_the_document_page_cites_in_three_styles_and_links_every_page() -> None:
     cite_links = [node.attributes["href"] for node in searched.css("a.reader-page-cite")]
     assert cite_links == [f"/dokument/{REPORT}/citer?side={n}&q=b%C3%B8rn" for n in (1, 2, 3)]
     assert "Rettigheder" in page.text and RIGHTS in page.text and "978-87-7119-854-6" in page.text
+    beyond = client.get(f"/dokument/{REPORT}", params={"side": 4})
+    assert beyond.status_code == 200 and "Dokumentet har ikke en side 4; det har 3 sider." in (
+        beyond.text
+    )
 
 
 def _zotero_item(page_html: str) -> dict[str, Any]:

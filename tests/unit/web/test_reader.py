@@ -335,8 +335,12 @@ def test_the_reader_opens_the_first_section_or_the_one_asked_for() -> None:
         True,
         False,
     ]
-    # A page the document does not have opens it at the beginning.
-    assert build_reader(document(11), None, 99).sections[0].open
+    # A page the document does not have opens it at the beginning, and says so (it said
+    # nothing: "?side=12" of eleven pages looked like a page 12 that was page 1).
+    missing = build_reader(document(11), None, 12)
+    assert missing.sections[0].open and missing.missing_page == 12
+    assert build_reader(document(11), None, 8).missing_page is None
+    assert build_reader(document(11), None, None).missing_page is None
 
 
 def test_without_a_page_the_reader_opens_where_the_search_words_first_are() -> None:
