@@ -389,8 +389,12 @@ def _formatted(item_json: str, style: str, page: int | None) -> tuple[str, str]:
     remembered, as the same document is cited in the same style again and again."""
     item = json.loads(item_json)
     # The cited page is the citation's locator, not a page range of the report; citeproc-py
-    # knows no licence.
-    whole = {key: value for key, value in item.items() if key not in ("page", "license")}
+    # knows no licence. A publisher that is also the author is named once, as APA 7 has it
+    # ("Socialstyrelsen. (2014). Titel. Socialstyrelsen." repeated it).
+    left_out = {"page", "license"}
+    if [author.get("literal") for author in item.get("author", [])] == [item.get("publisher")]:
+        left_out.add("publisher")
+    whole = {key: value for key, value in item.items() if key not in left_out}
     bibliography = CitationStylesBibliography(_style(style), CiteProcJSON([whole]), formatter.html)
     locator = {"locator": Locator("page", str(page))} if page else {}
     citation = Citation([CitationItem(item["id"], **locator)])

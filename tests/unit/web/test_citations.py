@@ -523,3 +523,20 @@ def test_an_organisation_as_author_is_cited_by_its_name() -> None:
         "Organization",
         "Person",
     ]
+
+
+def test_a_publisher_that_is_the_author_is_named_once() -> None:
+    """APA 7 leaves out a publisher that is the author: "Socialstyrelsen. (2014, 6. maj).
+    Titel [Nyhed]. Socialstyrelsen. https://…" named it twice, in every style."""
+    news = reference(
+        "nyhed",
+        title="Børn med handicap skal høres",
+        authors=[],
+        publisher="Socialstyrelsen",
+        kind="nyhed",
+        published=dt.date(2014, 5, 6),
+    )
+    for found in formatted_references(news):
+        assert found.text.count("Socialstyrelsen") == 1, (found.style, found.text)
+    # The files for reference managers keep it: it is what the fields say.
+    assert csl_item(news)["publisher"] == "Socialstyrelsen"
