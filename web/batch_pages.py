@@ -68,7 +68,9 @@ def batch_page(request: Request, params: SearchQuery) -> Response:
     string)."""
     token = BATCH_TOKEN.token(request)
     response = templates.TemplateResponse(
-        request, "batch_search.html", _context(request, params, token, queries=params.q, size=10)
+        request,
+        "batch_search.html",
+        _context(request, params, token, queries=params.q, size=min(params.size, MAX_HITS)),
     )
     BATCH_TOKEN.set(request, response, token)
     return response

@@ -292,3 +292,11 @@ def test_scores_are_shown_relative_to_each_querys_first_hit() -> None:
     rows = HTMLParser(f"<table>{html}</table>").css("tr:not(.batch-progress)")
     cells = [row.css("td")[-1].text() for row in rows]
     assert cells == ["1,00", "0,50", "1,00"]
+
+
+def test_the_form_opened_from_a_search_keeps_its_number_of_results() -> None:
+    """ "Søg med en liste" from a search of 5 a page showed 10 in the form."""
+    for size, shown in ((5, "5"), (100, "50")):
+        page = TestClient(app).get(PATH, params={"q": "børn", "size": size})
+        field = HTMLParser(page.text).css_first("input#antal")
+        assert field is not None and field.attributes["value"] == shown

@@ -275,3 +275,9 @@ def test_invisible_characters_copied_into_a_search_are_left_out() -> None:
     for typed in ("inddra\u00adgelse", "inddra\u200bgelse", "\ufeffinddragelse\u2060"):
         assert SearchParams(q=typed).q == "inddragelse"
     assert SearchParams(q="a\u0301r").q == "ár"  # composed
+
+
+def test_a_chosen_number_of_results_a_page_is_kept_by_the_next_search() -> None:
+    """``size=5`` was lost by the next search from the form (10 again)."""
+    assert ("size", "5") in submitted(rendered(params(q="børn", size=5)))
+    assert "size" not in dict(submitted(rendered(params(q="børn"))))
