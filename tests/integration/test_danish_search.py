@@ -47,6 +47,12 @@ def test_typo_gets_a_did_you_mean(api: TestClient) -> None:
     # The closest word, not the most frequent one within two edits ("denne").
     body = api.get("/api/search", params={"q": "drengr der græder i frikvarteret"}).json()
     assert body["did_you_mean"].startswith("dreng ")
+    # What a typo finds shows the pages with the word it was taken for (it showed none: the
+    # pages were searched for it in a field they do not have).
+    results = api.get("/api/search", params={"q": "anbrigelse", "size": 20}).json()["results"]
+    with_pages = [r for r in results if r["hits"]]
+    assert len(with_pages) >= len(results) // 2 > 0
+    assert all("<mark>" in h["highlight"] for r in with_pages for h in r["hits"])
 
 
 def test_a_word_spelt_right_or_an_abbreviation_gets_no_did_you_mean(api: TestClient) -> None:
