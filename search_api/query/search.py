@@ -304,6 +304,19 @@ MAX_ANALYZED_WORDS = 12
 MAX_CORRECTIONS = 3
 
 
+def _missing_words(expansion: Expansion) -> list[str]:
+    """The query's words that neither a document has (as typed or by its stem) nor anything
+    near them, of a query of several: a user otherwise takes the results for answers to
+    them. Not for an English query, whose words are searched in Danish."""
+    if expansion.english or len(expansion.units) < 2:
+        return []
+    return [
+        unit.text
+        for unit in expansion.units
+        if not unit.spelt_right and not unit.corrections and len(unit.parts) < 2
+    ]
+
+
 def _did_you_mean(expansion: Expansion, text: str) -> str | None:
     """The query with each misspelt word replaced by the corpus' nearest word; never for an
     English query, whose English words the Danish corpus lacks, nor for an English word of a
@@ -720,6 +733,7 @@ def _response(
         results=[_result(hit, score, page, members) for hit, score, page in shown],
         facets=_facets(response),
         did_you_mean=_did_you_mean(expansion, text),
+        missing_words=_missing_words(expansion),
     )
 
 

@@ -53,6 +53,10 @@ def test_typo_gets_a_did_you_mean(api: TestClient) -> None:
     with_pages = [r for r in results if r["hits"]]
     assert len(with_pages) >= len(results) // 2 > 0
     assert all("<mark>" in h["highlight"] for r in with_pages for h in r["hits"])
+    # A word no document has, nor anything near it, is named when others found the results.
+    body = api.get("/api/search", params={"q": "qzxwv anbringelse"}).json()
+    assert body["total"] > 0 and body["missing_words"] == ["qzxwv"]
+    assert api.get("/api/search", params={"q": "anbringelse af børn"}).json()["missing_words"] == []
 
 
 def test_a_word_spelt_right_or_an_abbreviation_gets_no_did_you_mean(api: TestClient) -> None:

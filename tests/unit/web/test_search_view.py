@@ -281,3 +281,24 @@ def test_a_chosen_number_of_results_a_page_is_kept_by_the_next_search() -> None:
     """``size=5`` was lost by the next search from the form (10 again)."""
     assert ("size", "5") in submitted(rendered(params(q="børn", size=5)))
     assert "size" not in dict(submitted(rendered(params(q="børn"))))
+
+
+def test_words_no_document_has_are_named_above_the_results() -> None:
+    found = SearchResult(
+        id="a",
+        title="Kursus",
+        publisher="VIVE",
+        kind="rapport",
+        published=None,
+        filename="a.pdf",
+        source_uri=None,
+        score=1.0,
+        hits=[],
+    )
+    answer = response(1).model_copy(
+        update={"results": [found], "missing_words": ["bitcoin", "ethereum"]}
+    )
+    note = first(rendered(params(q="bitcoin ethereum kurs"), answer), ".missing-words")
+    assert note.text() == (
+        "Intet dokument indeholder »bitcoin« eller »ethereum«: resultaterne er fundet uden dem."
+    )

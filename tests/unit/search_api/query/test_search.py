@@ -10,6 +10,7 @@ from search_api.query.search import (
     DENSE_WEIGHT,
     RRF_K,
     _did_you_mean,
+    _missing_words,
     _with_english_documents,
     fuse,
 )
@@ -86,3 +87,16 @@ def test_an_english_document_stands_in_meanings_ranking_where_the_words_put_it()
     assert placed["en1"] == 1.0 / (RRF_K + 2) + DENSE_WEIGHT / (RRF_K + 2)
     assert placed["da1"] == fused["da1"] and placed["da2"] == fused["da2"]
     assert list(placed)[:2] == ["da1", "en1"]
+
+
+def test_words_no_document_has_are_named_when_others_found_the_results() -> None:
+    """ "bitcoin kurs" listed 37 results found by "kurs" alone, and said nothing of "bitcoin"."""
+    query = Expansion(units=[typo("bitcoin"), typo("kurs", "kort"), Unit(text="børn")])
+    assert _missing_words(query) == ["bitcoin"]
+    # Alone it finds nothing (the page says so); a compound is found by its parts; English is
+    # searched by its Danish words.
+    assert _missing_words(Expansion(units=[typo("bitcoin")])) == []
+    compound = typo("bitcoinrådgivning").model_copy(update={"parts": ["bitcoin", "rådgivning"]})
+    assert _missing_words(Expansion(units=[compound, Unit(text="børn")])) == []
+    english = Expansion(units=[typo("bitcoin"), Unit(text="børn")], english=True)
+    assert _missing_words(english) == []
