@@ -38,7 +38,7 @@ class IndexedPassage(BaseModel):
 
 
 class Suggestions(BaseModel):
-    """Autocomplete inputs: the title and the names of linked entities."""
+    """Autocomplete inputs: the title, or the names of linked entities."""
 
     input: list[str]
 
@@ -63,6 +63,7 @@ class IndexDocument(BaseModel):
     entities: list[IndexedEntity]
     body: str
     suggest: Suggestions
+    suggest_title: Suggestions
     pages: list[IndexedPage]
     passages: list[IndexedPassage]
     # The edition group (its oldest member's id; the document's own when it has no other
@@ -134,12 +135,9 @@ def to_index_document(
         ],
         body="\n\n".join(page.text for page in document.pages),
         suggest=Suggestions(
-            input=list(
-                dict.fromkeys(
-                    [document.title, *(e.canonical for e in document.entities if e.kb_id)]
-                )
-            )
+            input=list(dict.fromkeys(e.canonical for e in document.entities if e.kb_id))
         ),
+        suggest_title=Suggestions(input=[document.title]),
         pages=[
             IndexedPage(
                 number=page.number,

@@ -72,10 +72,18 @@ def mapping(options: AnalysisOptions | None) -> dict[str, Any]:
                     "label": keyword,
                 }
             },
-            # Autocomplete over titles and entity names.
-            # Inputs are kept (and suggested) whole up to 300 characters: at the default of
-            # 50 a long report title came back cut in the middle of a word.
+            # Autocomplete over titles and, apart, entity names: a completion field gives one
+            # suggestion a document, so with both in one field a document's name hid its own
+            # title ("anbringelses": "Anbringelsesreformen" only, not the report
+            # "Anbringelsessager i fem kommuner" that names it). Inputs are kept (and
+            # suggested) whole up to 300 characters: at the default of 50 a long report title
+            # came back cut in the middle of a word.
             "suggest": {"type": "completion", "analyzer": "simple", "max_input_length": 300},
+            "suggest_title": {
+                "type": "completion",
+                "analyzer": "simple",
+                "max_input_length": 300,
+            },
             # Pages are highlighted from the offsets kept in the postings, not analysed again
             # for every hit, and from their own stored text, not from the whole document's
             # JSON read again for each hit; they need no exact spelling (the document's body
@@ -129,7 +137,7 @@ def index_settings(options: AnalysisOptions | None) -> dict[str, Any]:
 PRODUCTION = AnalysisOptions()
 
 # Raise when the mapping or analysis changes: `vidensbank init` then rebuilds the index.
-MAPPING_VERSION = 13
+MAPPING_VERSION = 14
 # Lucene refuses a term over 32,766 bytes; a character takes at most 4 in UTF-8.
 KEYWORD_MAX_CHARS = 8000
 

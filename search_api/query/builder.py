@@ -575,13 +575,19 @@ def editions_query(groups: list[str]) -> dict[str, Any]:
     }
 
 
-def autocomplete_query(prefix: str, size: int = 8) -> dict[str, Any]:
+AUTOCOMPLETE_SIZE = 8
+
+
+def autocomplete_query(prefix: str, size: int = AUTOCOMPLETE_SIZE) -> dict[str, Any]:
+    """Titles and names beginning with ``prefix``, from their own fields (one suggestion a
+    document each)."""
     return {
         "_source": False,
         "suggest": {
-            "titles": {
+            suggester: {
                 "prefix": prefix,
-                "completion": {"field": "suggest", "size": size, "skip_duplicates": True},
+                "completion": {"field": field, "size": size, "skip_duplicates": True},
             }
+            for suggester, field in (("titles", "suggest_title"), ("names", "suggest"))
         },
     }

@@ -21,6 +21,7 @@ from search_api.index.elastic import elastic_errors, get_client
 from search_api.index.lifecycle import alias_name
 from search_api.query import english
 from search_api.query.builder import (
+    AUTOCOMPLETE_SIZE,
     ENGLISH_PAGE_FIELDS,
     FACET_VALUES,
     GROUPS,
@@ -746,5 +747,8 @@ def autocomplete(prefix: str) -> Autocomplete:
             response = get_client().search(index=alias_name(), body=autocomplete_query(prefix))
         except ESNotFoundError:
             return Autocomplete(suggestions=[])
-    options = response["suggest"]["titles"][0]["options"]
-    return Autocomplete(suggestions=list(dict.fromkeys(o["text"] for o in options)))
+    # Titles first, then names.
+    found = (
+        o["text"] for name in ("titles", "names") for o in response["suggest"][name][0]["options"]
+    )
+    return Autocomplete(suggestions=list(dict.fromkeys(found))[:AUTOCOMPLETE_SIZE])

@@ -117,6 +117,9 @@ def test_autocomplete_from_titles_and_entities(api: TestClient) -> None:
     suggestions = api.get("/api/autocomplete", params={"q": "Inddra"}).json()["suggestions"]
     assert suggestions and all(s.lower().startswith("inddra") for s in suggestions)
     assert api.get("/api/autocomplete", params={"q": "x" * 201}).status_code == 413
+    # A title and a name it mentions both (in one field, the document's name hid its title).
+    both = api.get("/api/autocomplete", params={"q": "anbringelses"}).json()["suggestions"]
+    assert "Anbringelsesreformen" in both and "Anbringelsessager i fem kommuner" in both
     # A long title whole (cut at 50 characters, it was "… klageadgang til A").
     long_titles = api.get("/api/autocomplete", params={"q": "Dialogkort: Du"}).json()
     assert long_titles["suggestions"] == [
