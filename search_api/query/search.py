@@ -326,7 +326,7 @@ def _did_you_mean(expansion: Expansion, text: str) -> str | None:
     if expansion.english:
         return None
     corrected = text
-    for unit in expansion.units:
+    for unit in [*expansion.units, *(u for group in expansion.any_of for u in group)]:
         # A word in capitals is an abbreviation the user meant ("ADHD", not "aged").
         abbreviation = len(unit.text) > 1 and unit.text.isupper()
         if (

@@ -100,3 +100,11 @@ def test_words_no_document_has_are_named_when_others_found_the_results() -> None
     assert _missing_words(Expansion(units=[compound, Unit(text="børn")])) == []
     english = Expansion(units=[typo("bitcoin"), Unit(text="børn")], english=True)
     assert _missing_words(english) == []
+
+
+def test_did_you_mean_corrects_the_words_of_an_or_too() -> None:
+    """ "plejefamile OR netværk" got no suggestion, "plejefamile" alone did."""
+    group = [typo("plejefamile", "plejefamilie"), Unit(text="netværk")]
+    assert _did_you_mean(Expansion(any_of=[group]), "plejefamile OR netværk") == (
+        "plejefamilie OR netværk"
+    )
