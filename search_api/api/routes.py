@@ -6,6 +6,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import FileResponse, JSONResponse, Response
 from pydantic import BaseModel
 from starlette.concurrency import run_in_threadpool
+from starlette.types import Receive, Scope, Send
 
 from search_api.api import (
     audit,
@@ -158,6 +159,17 @@ def api_document(document_id: str, request: Request) -> DocumentPublic:
     return documents.get_document(document_id, current_account(request))
 
 
+class _FileResponse(FileResponse):
+    """A file that a HEAD request (answered as GET, ``web/http_protocol.HeadAsGet``) does not
+    read: the response reads its file unless its request is a HEAD, and a HEAD of a 200 MB
+    original read all of it for the headers."""
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope.get("state", {}).get("head"):
+            scope = {**scope, "method": "HEAD"}
+        await super().__call__(scope, receive, send)
+
+
 @router.get(
     "/api/documents/{document_id}/original",
     tags=["dokumenter"],
@@ -175,7 +187,7 @@ def api_original(document_id: str, request: Request) -> FileResponse:
     path = BlobStore(get_settings().blob_dir).path_for(key)
     if not path.is_file():
         raise NotFoundError("Originalfilen findes ikke i arkivet.")
-    return FileResponse(
+    return _FileResponse(
         path,
         media_type=mime_type if inline else "application/octet-stream",
         filename=filename,

@@ -6,6 +6,7 @@ import datetime as dt
 import logging
 from collections.abc import Iterator
 
+import anyio
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import inspect, select, text
@@ -329,3 +330,16 @@ def test_nothing_that_identifies_a_visitor_is_stored_or_logged(
                     ):
                         found.append(f"{table}.{column.name}")
     assert found == []
+
+
+def test_a_head_of_an_original_does_not_read_the_file(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Answered as GET, a HEAD read the whole original (up to 200 MB) for its headers."""
+    got = visitor().get("/api/documents/brug-4/original")
+
+    def refused(*_args: object, **_kwargs: object) -> None:
+        raise AssertionError("the file was opened")
+
+    monkeypatch.setattr(anyio, "open_file", refused)
+    head = visitor().head("/api/documents/brug-4/original")
+    assert head.status_code == 200 and head.content == b""
+    assert head.headers["content-length"] == got.headers["content-length"]
