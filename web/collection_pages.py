@@ -19,7 +19,9 @@ from web.templating import templates
 
 router = APIRouter(default_response_class=HTMLResponse, include_in_schema=False)
 
-Text = Annotated[str, Form(max_length=collections.MAX_TEXT_CHARS)]
+# A browser counts a textarea's line breaks as one character each and sends them as two
+# (CRLF): the form takes twice the limit, and the text is measured with LF line breaks.
+Text = Annotated[str, Form(max_length=2 * collections.MAX_TEXT_CHARS)]
 Title = Annotated[str, Form(max_length=collections.MAX_TITLE_CHARS)]
 
 

@@ -128,6 +128,28 @@ def test_a_collection_needs_a_title_and_a_document_that_exists() -> None:
     assert missing.status_code == 404 and "Dokumentet findes ikke." in missing.text
 
 
+def test_a_description_as_long_as_the_form_allows_is_saved_with_its_line_breaks() -> None:
+    """The browser lets 5000 characters be typed, counting a line break as one, and sends each
+    as two (CRLF): a description of many short lines was refused under the limit."""
+    add("linjer@eksempel.dk")
+    curator = logged_in("linjer@eksempel.dk")
+    token = csrf(curator.get("/samlinger").text)
+    lines = "\r\n".join(["Punkt"] * 833)  # 5829 characters sent, 4997 typed
+    made = curator.post(
+        "/samlinger",
+        data={"csrf_token": token, "title": "Mange linjer", "description": lines},
+        follow_redirects=False,
+    )
+    assert made.status_code == 303
+    collection_id = made.headers["location"].removeprefix("/samlinger/")
+    saved = curator.get(f"/api/collections/{collection_id}").json()["description"]
+    assert saved == "\n".join(["Punkt"] * 833)
+    too_long = curator.post(
+        "/samlinger", data={"csrf_token": token, "title": "For lang", "description": "x" * 5001}
+    )
+    assert too_long.status_code == 400 and "højst have 5000 tegn" in too_long.text
+
+
 def test_deleting_a_collection_asks_first() -> None:
     """One click on "Slet samlingen" deleted it for good, notes and all."""
     add("slet@eksempel.dk")
