@@ -101,7 +101,7 @@ def _collection_page(
     *,
     form: dict[str, Any] | None = None,
     error: str | None = None,
-    refused_notes: dict[str, str] | None = None,
+    refused_notes: collections.NotesNotSaved | None = None,
 ) -> Response:
     """A collection's page; with ``form`` and ``error``, its edit form as the curator filled
     it in, with why it was refused."""
@@ -119,7 +119,8 @@ def _collection_page(
                 "published": collection.published,
             },
             "error": error,
-            "refused_notes": refused_notes or {},
+            "refused_notes": refused_notes.changed if refused_notes else {},
+            "removed_notes": refused_notes.removed if refused_notes else {},
             "account": account,
             "json_url": f"/api/collections/{collection_id}",
         },

@@ -16,6 +16,7 @@ from vidensbank.accounts import Account
 from vidensbank.errors import BadRequestError, NotFoundError
 from vidensbank.store import audit, harvest
 from vidensbank.store import collections as collection_store
+from vidensbank.store import documents as document_store
 from vidensbank.store.base import utcnow
 from vidensbank.store.collections import Collection, CollectionEntry
 from vidensbank.store.db import session_scope
@@ -231,27 +232,45 @@ class TypedNote(NamedTuple):
     shown: str | None  # as the page showed it (None: not known)
 
 
+class NotesNotSaved(NamedTuple):
+    """Notes a curator typed that were not saved, what was typed by document: another curator
+    saved that note since the page was shown (``changed``), or took the document out of the
+    collection (``removed``, with the document's title)."""
+
+    changed: dict[str, str]
+    removed: dict[str, tuple[str, str]]
+
+    def __bool__(self) -> bool:
+        return bool(self.changed or self.removed)
+
+
 def set_notes(
     account: Account, collection_id: str, notes: Mapping[str, TypedNote]
-) -> dict[str, str]:
+) -> NotesNotSaved:
     """Save the notes a curator changed on the collection's page, by document; return those
-    not saved, because someone else saved that note since the page was shown (what was typed,
-    by document): saving them would undo the other's note unseen. A note left as the page
-    showed it is not written (nor recorded) again."""
-    refused: dict[str, str] = {}
+    not saved: saving a note someone else saved since the page was shown would undo the
+    other's note unseen. A note left as the page showed it is not written (nor recorded)
+    again."""
+    refused = NotesNotSaved({}, {})
     with session_scope() as session:
         _collection, entries = _entries(session, collection_id)
         by_document = {entry.document_id: entry for entry in entries}
         for document_id, note in notes.items():
             entry = by_document.get(document_id)
-            if entry is None:
-                continue  # taken out of the collection meanwhile, by another curator
             text = _text(note.text, "Noten")
             shown = None if note.shown is None else _text(note.shown, "Noten")
+            if entry is None:
+                # Taken out of the collection meanwhile, by another curator: a note typed
+                # for it was dropped without a word.
+                if text and text != shown:
+                    document = document_store.get_document(session, document_id=document_id)
+                    title = document.title if document is not None else document_id
+                    refused.removed[document_id] = (title, text)
+                continue
             if text in (entry.note, shown):
                 continue
             if shown is not None and shown != entry.note:
-                refused[document_id] = text
+                refused.changed[document_id] = text
                 continue
             before = {"document_id": document_id, "note": entry.note}
             entry.note = text

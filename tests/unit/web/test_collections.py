@@ -380,6 +380,22 @@ def test_a_page_opened_before_another_curator_saved_a_note_does_not_undo_it() ->
     assert refused.status_code == 409
     assert "Noten er ikke gemt" in refused.text and "Min egen note" in refused.text
     assert notes(first, collection_id)["saml-underretning-2"] == "Læs først"
+    # A note typed for a document the other took out meanwhile is not lost without a word.
+    second.post(
+        f"/samlinger/{collection_id}/dokumenter/saml-underretning-1/fjern",
+        data={"csrf_token": token_b, "confirm": "ja"},
+    )
+    typed = {**shown_empty, "note:saml-underretning-1": "Til et fjernet dokument"}
+    gone = first.post(f"/samlinger/{collection_id}/noter", data={"csrf_token": token_a, **typed})
+    assert gone.status_code == 409 and "taget dokumentet ud af samlingen" in gone.text
+    assert "Til et fjernet dokument" in gone.text and DOCUMENTS["saml-underretning-1"] in gone.text
+    # Left as the page showed it (empty), nothing was typed: nothing to tell.
+    untouched = first.post(
+        f"/samlinger/{collection_id}/noter",
+        data={"csrf_token": token_a, **shown_empty},
+        follow_redirects=False,
+    )
+    assert untouched.status_code == 303
 
 
 def test_the_notes_and_entry_forms_refuse_anyone_not_logged_in() -> None:
