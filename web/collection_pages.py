@@ -128,36 +128,6 @@ def _collection_page(
     )
 
 
-@router.post("/samlinger/{collection_id}")
-def update(
-    request: Request,
-    collection_id: str,
-    account: CuratorAccount,
-    title: Title,
-    description: Text = "",
-    published: Annotated[bool, Form()] = False,
-) -> Response:
-    try:
-        collections.update_collection(account, collection_id, title, description, published)
-    except BadRequestError as error:
-        form = {"title": title, "description": description, "published": published}
-        return _collection_page(request, collection_id, form=form, error=error.message)
-    return _back(collection_id)
-
-
-@router.post("/samlinger/{collection_id}/slet")
-def delete(
-    collection_id: str, account: CuratorAccount, confirm: Annotated[str, Form()] = ""
-) -> Response:
-    # A deleted collection cannot be brought back: the form asks first (a box to tick).
-    if confirm != "ja":
-        raise BadRequestError(
-            "Samlingen er ikke slettet. Sæt kryds ved »Ja, slet samlingen«, hvis du vil slette den."
-        )
-    collections.delete_collection(account, collection_id)
-    return RedirectResponse("/samlinger?slettet=1", status_code=303)
-
-
 NOTE_FIELD = "note:"
 SHOWN_FIELD = "vist:"
 
@@ -182,6 +152,44 @@ async def typed_notes(request: Request) -> dict[str, TypedNote]:
 
 
 TypedNotes = Annotated[dict[str, TypedNote], Depends(typed_notes)]
+
+
+@router.post("/samlinger/{collection_id}")
+def update(
+    request: Request,
+    collection_id: str,
+    account: CuratorAccount,
+    title: Title,
+    notes: TypedNotes,
+    description: Text = "",
+    published: Annotated[bool, Form()] = False,
+) -> Response:
+    """The collection's own fields, and the notes typed on its page (one form holds them:
+    "Gem" lost the notes typed before it)."""
+    refused = collections.set_notes(account, collection_id, notes)
+    form = {"title": title, "description": description, "published": published}
+    try:
+        collections.update_collection(account, collection_id, title, description, published)
+    except BadRequestError as error:
+        return _collection_page(
+            request, collection_id, form=form, error=error.message, refused_notes=refused
+        )
+    if refused:
+        return _collection_page(request, collection_id, refused_notes=refused)
+    return _back(collection_id)
+
+
+@router.post("/samlinger/{collection_id}/slet")
+def delete(
+    collection_id: str, account: CuratorAccount, confirm: Annotated[str, Form()] = ""
+) -> Response:
+    # A deleted collection cannot be brought back: the form asks first (a box to tick).
+    if confirm != "ja":
+        raise BadRequestError(
+            "Samlingen er ikke slettet. Sæt kryds ved »Ja, slet samlingen«, hvis du vil slette den."
+        )
+    collections.delete_collection(account, collection_id)
+    return RedirectResponse("/samlinger?slettet=1", status_code=303)
 
 
 def _notes_refused(

@@ -260,8 +260,9 @@ def test_every_button_among_the_entries_keeps_the_notes_typed_in_the_others() ->
     token = csrf(curator.get("/samlinger").text)
     collection_id = new_collection(curator, token, "Noter")
     page = curator.get(f"/samlinger/{collection_id}").text
-    # 3 tools, the note, the note as shown and the button
-    assert page.count('form="noter"') == 6 * len(DOCUMENTS)
+    # 3 tools, the note, the note as shown and the button; the title, the description, the
+    # published box and "Gem"
+    assert page.count('form="noter"') == 6 * len(DOCUMENTS) + 4
     typed = {
         "csrf_token": token,
         "note:saml-underretning-1": "Først.",
@@ -349,6 +350,30 @@ def test_putting_a_document_in_a_collection_returns_to_it_with_a_message() -> No
     # An address naming no collection of the curator's shows no message.
     stray = curator.get("/dokument/saml-underretning-1", params={"lagt_i": "findes-ikke"})
     assert stray.status_code == 200 and "Lagt i samlingen" not in stray.text
+
+
+def test_saving_the_collection_saves_the_notes_typed_before() -> None:
+    """"Ret samlingen → Gem" posted its own form: notes typed in the entries were lost."""
+    add("gem-alt@eksempel.dk")
+    curator = logged_in("gem-alt@eksempel.dk")
+    token = csrf(curator.get("/samlinger").text)
+    collection_id = new_collection(curator, token, "Før")
+    shown = {f"{field}:{d}": "" for d in DOCUMENTS for field in ("note", "vist")}
+    saved = curator.post(
+        f"/samlinger/{collection_id}",
+        data={
+            "csrf_token": token,
+            **shown,
+            "note:saml-underretning-3": "Læses sidst",
+            "title": "Efter",
+            "description": "Ny beskrivelse",
+        },
+        follow_redirects=False,
+    )
+    assert saved.status_code == 303
+    assert notes(curator, collection_id)["saml-underretning-3"] == "Læses sidst"
+    collection = curator.get(f"/api/collections/{collection_id}").json()
+    assert (collection["title"], collection["description"]) == ("Efter", "Ny beskrivelse")
 
 
 def test_a_page_opened_before_another_curator_saved_a_note_does_not_undo_it() -> None:
