@@ -369,11 +369,24 @@ def api_audit_csv(
     )
 
 
+# The schema names the months taken (years 1000 to 9000); the route checks them itself, to
+# say in Danish what is wrong.
+MONTH_SCHEMA = {"pattern": r"^([1-8][0-9]{3}|9000)-(0[1-9]|1[0-2])$"}
 UsageStart = Annotated[
-    str | None, Query(max_length=7, description="Første måned, ÅÅÅÅ-MM (standard: 11 før end)")
+    str | None,
+    Query(
+        max_length=7,
+        description="Første måned, ÅÅÅÅ-MM (standard: 11 før end)",
+        json_schema_extra=MONTH_SCHEMA,
+    ),
 ]
 UsageEnd = Annotated[
-    str | None, Query(max_length=7, description="Sidste måned, ÅÅÅÅ-MM (standard: denne måned)")
+    str | None,
+    Query(
+        max_length=7,
+        description="Sidste måned, ÅÅÅÅ-MM (standard: denne måned)",
+        json_schema_extra=MONTH_SCHEMA,
+    ),
 ]
 
 
@@ -403,7 +416,12 @@ def api_usage_csv(
     start: UsageStart = None,
     end: UsageEnd = None,
     by: Annotated[
-        str, Query(max_length=20, description="En række pr. document, publisher eller collection")
+        str,
+        Query(
+            max_length=20,
+            description="En række pr. document, publisher eller collection",
+            json_schema_extra={"enum": list(usage.CSV_LEVELS)},
+        ),
     ] = "document",
 ) -> Response:
     text, filename = usage.csv_export(start, end, by)

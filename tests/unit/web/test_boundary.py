@@ -1,6 +1,7 @@
 """What the app answers before it touches a server: bad parameters, hosts and headers."""
 
 import asyncio
+import re
 from collections.abc import Iterator
 
 import pytest
@@ -73,6 +74,18 @@ def test_openapi_lists_the_statuses_the_api_answers() -> None:
     assert {"200", "400", "413", "503"} <= set(paths["/api/search"]["get"]["responses"])
     assert {"200", "404", "503"} <= set(paths["/api/documents/{document_id}"]["get"]["responses"])
     assert "422" not in paths["/api/search"]["get"]["responses"]
+
+
+def test_openapi_names_the_values_the_usage_routes_take() -> None:
+    """Schemathesis sent "start=2026-01&end=;…" and "by=<anything>", which the schema allowed
+    and the routes refused: the schema now says which are taken."""
+    parameters = client.get("/openapi.json").json()["paths"]["/api/usage.csv"]["get"]
+    schemas = {p["name"]: p["schema"] for p in parameters["parameters"]}
+    month = re.compile(schemas["start"]["pattern"])
+    assert month.match("2026-05") and month.match("9000-12")
+    assert not any(month.match(v) for v in ("2026-13", "2026-5", "9999-01", "0001-01", ";"))
+    assert schemas["end"]["pattern"] == schemas["start"]["pattern"]
+    assert schemas["by"]["enum"] == ["document", "publisher", "collection"]
 
 
 def test_a_body_larger_than_its_route_takes_is_refused_before_it_is_read() -> None:

@@ -353,7 +353,7 @@ def test_putting_a_document_in_a_collection_returns_to_it_with_a_message() -> No
 
 
 def test_saving_the_collection_saves_the_notes_typed_before() -> None:
-    """"Ret samlingen → Gem" posted its own form: notes typed in the entries were lost."""
+    """ "Ret samlingen → Gem" posted its own form: notes typed in the entries were lost."""
     add("gem-alt@eksempel.dk")
     curator = logged_in("gem-alt@eksempel.dk")
     token = csrf(curator.get("/samlinger").text)
