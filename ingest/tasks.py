@@ -9,6 +9,7 @@ there to enrichment like any other.
 
 import logging
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import Enum
 
@@ -18,7 +19,7 @@ from sqlalchemy.orm import Session
 from ingest.crawl import crawl
 from ingest.extract.base import ExtractedDocument
 from ingest.extract.ocr import PageReading, read_page
-from ingest.extract.registry import choose_extractor, extract
+from ingest.extract.registry import EXTRACTORS, choose_extractor, extract
 from ingest.fetch import fetch
 from ingest.language import document_languages
 from ingest.metadata import DocumentMetadata, resolve_metadata
@@ -197,6 +198,23 @@ def extract_documents(self: DocumentTask, document_ids: list[str]) -> None:
         queue_ocr(document_id)
     # The index step takes a document that can no longer be read out of the index.
     hand_on("index.documents", [i for i, o in outcomes.items() if o == Outcome.TAKE_OUT])
+
+
+def reextract(document_ids: Sequence[str] | None = None) -> int:
+    """Queue documents to be read again from their stored files: these, or every one read by
+    an extractor version no longer current; return how many. The steps after extraction
+    follow as for a new file."""
+    with session_scope() as session:
+        if document_ids is None:
+            document_ids = document_store.outdated_extraction_ids(
+                session, extractor_versions=[e.version for e in EXTRACTORS]
+            )
+        else:
+            document_ids = [i for i in document_ids if session.get(Document, i) is not None]
+        pages = document_store.page_counts(session, document_ids=document_ids)
+    for document_id in document_ids:
+        enqueue("extract.documents", [document_id], pages=pages.get(document_id, 1))
+    return len(document_ids)
 
 
 class Outcome(Enum):

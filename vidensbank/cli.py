@@ -189,6 +189,19 @@ def cmd_reenrich(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_reextract(args: argparse.Namespace) -> int:
+    """Queue documents to be read again from their stored files: those named, or every one
+    read by an extractor version no longer current."""
+    from ingest.tasks import reextract
+
+    if bool(args.ids) == args.stale:
+        print("Angiv enten --stale eller et eller flere dokument-id'er.", file=sys.stderr)
+        return 2
+    count = reextract(args.ids or None)
+    print(f"{count} dokumenter er sat i kø til at blive læst igen.", file=sys.stderr)
+    return 0
+
+
 def cmd_editions(args: argparse.Namespace) -> int:
     """Queue documents for linking to their editions: those named, every one (--all), or
     every one not yet linked by the current rules."""
@@ -416,6 +429,17 @@ def build_parser() -> argparse.ArgumentParser:
         help="alle dokumenter fundet med en anden model eller vidensbase",
     )
     reenrich.set_defaults(func=cmd_reenrich)
+
+    reextract = commands.add_parser(
+        "reextract", help="læs forældede eller udvalgte dokumenter igen fra deres filer"
+    )
+    reextract.add_argument("ids", nargs="*", metavar="ID", help="disse dokumenter")
+    reextract.add_argument(
+        "--stale",
+        action="store_true",
+        help="alle dokumenter læst med en ældre version af indlæseren",
+    )
+    reextract.set_defaults(func=cmd_reextract)
 
     editions = commands.add_parser(
         "editions", help="find andre udgaver af dokumenter, der ikke er undersøgt, eller udvalgte"

@@ -92,6 +92,43 @@ def test_reenrich_stale_runs_exactly_the_stale_documents(steps: tuple[Stack, lis
     assert {i for i in ids if seq_after[i][0] != seq_before[i][0]} == set(stale)
 
 
+def test_reextract_stale_reads_again_exactly_the_documents_of_an_old_extractor(
+    steps: tuple[Stack, list[str]],
+) -> None:
+    """A new extractor version (this week's cleanup of titles and text) reached only files
+    ingested again: stored documents kept what the old version had made of them."""
+    own, ids = steps
+    old = {ids[3], ids[4]}
+    with own.session() as session:
+        for document_id in old:
+            document = session.get(Document, document_id)
+            assert document is not None
+            document.extractor_version = "pdf-0"
+            document.title = "Titel fra en gammel indlæser"
+    before = index_state(own)
+
+    assert own.cli("reextract").returncode == 2
+    result = own.cli("reextract", "--stale")
+    assert result.returncode == 0, result.stderr
+    assert "2 dokumenter" in result.stderr
+
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        with own.session() as session:
+            done = [
+                d.id
+                for d in session.query(Document).filter(Document.id.in_(old))
+                if d.status == DocumentStatus.INDEXED and d.extractor_version != "pdf-0"
+            ]
+        if len(done) == len(old):
+            break
+        time.sleep(0.5)
+    assert len(done) == len(old)
+    after = index_state(own)
+    assert {i for i in ids if after[i][0] != before[i][0]} == old
+    assert not any(after[i][1] == "Titel fra en gammel indlæser" for i in old)
+
+
 def test_reindex_one_id_updates_only_that_document(steps: tuple[Stack, list[str]]) -> None:
     own, ids = steps
     target = ids[-1]

@@ -237,6 +237,22 @@ def stale_document_ids(
     )
 
 
+def outdated_extraction_ids(session: Session, *, extractor_versions: Sequence[str]) -> list[str]:
+    """Documents read by an extractor version that is no longer current (a fix to what the
+    extractors make of a file): their stored text and metadata are what the old one made."""
+    return list(
+        session.scalars(
+            select(Document.id)
+            .where(
+                Document.extractor_version.is_not(None),
+                Document.extractor_version.not_in(extractor_versions),
+                Document.withdrawn_at.is_(None),
+            )
+            .order_by(Document.id)
+        )
+    )
+
+
 def unembedded_document_ids(session: Session, *, embedding_version: str) -> list[str]:
     """Indexed documents not yet searchable by meaning with this embedding."""
     return list(
