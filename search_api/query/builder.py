@@ -167,6 +167,9 @@ class Expansion(BaseModel):
     # The words and phrases to look for in English text, as typed (an English query's, or a
     # Danish one's, which may be English after all: "placements" is one word, too few to tell).
     english_units: list[Unit] = Field(default_factory=list)
+    # Words of the query that no document has, nor anything near them, left out of it: kept,
+    # they decided which documents matched while matching none.
+    missing: list[str] = Field(default_factory=list)
 
     @classmethod
     def plain(cls, parsed: ParsedQuery) -> "Expansion":

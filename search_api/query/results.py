@@ -53,8 +53,8 @@ class SearchResponse(BaseModel):
     results: list[SearchResult]
     facets: dict[str, list[FacetValue]]
     did_you_mean: str | None  # the query with misspelt words replaced, when any were
-    # Words of the query that no document has, nor anything near them, while others found
-    # results: the results were found without them ("bitcoin" of "bitcoin kurs").
+    # Words of the query that no document has, nor anything near them, left out of a search
+    # by its other words: the results were found without them ("bitcoin" of "bitcoin kurs").
     missing_words: list[str] = Field(default_factory=list)
 
 

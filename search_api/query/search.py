@@ -305,17 +305,27 @@ MAX_ANALYZED_WORDS = 12
 MAX_CORRECTIONS = 3
 
 
-def _missing_words(expansion: Expansion) -> list[str]:
-    """The query's words that neither a document has (as typed or by its stem) nor anything
-    near them, of a query of several: a user otherwise takes the results for answers to
-    them. Not for an English query, whose words are searched in Danish."""
-    if expansion.english or len(expansion.units) < 2:
-        return []
-    return [
+def _without_missing_words(expansion: Expansion) -> Expansion:
+    """The query without the words that neither a document has (as typed or by its stem) nor
+    anything near them, when others are left to search by: kept, such a word decided which
+    documents matched ("børn qzxwv" found 17 of the 87 of "børn") while matching none. Not
+    for an English query, whose words are searched in Danish."""
+    if expansion.english or len(expansion.units) + len(expansion.any_of) < 2:
+        return expansion
+    missing = [
         unit.text
         for unit in expansion.units
         if not unit.spelt_right and not unit.corrections and len(unit.parts) < 2
     ]
+    if not missing or (len(missing) == len(expansion.units) and not expansion.any_of):
+        return expansion
+    return expansion.model_copy(
+        update={
+            "units": [u for u in expansion.units if u.text not in missing],
+            "english_units": [u for u in expansion.english_units if u.text not in missing],
+            "missing": missing,
+        }
+    )
 
 
 def _did_you_mean(expansion: Expansion, text: str) -> str | None:
@@ -456,7 +466,9 @@ def plan_search(params: SearchParams, options: QueryOptions, target: str) -> Pla
         known = expand(parsed, options)
         if not known.is_empty:
             embedding = _EMBEDDER.submit(embed_query, _meaning_text(parsed, known))
-    expansion = expand(parsed, options, lambda words: analyze_words(words, target))
+    expansion = _without_missing_words(
+        expand(parsed, options, lambda words: analyze_words(words, target))
+    )
     if expansion.is_empty and parsed.words:
         # English function words alone ("what is this about"): nothing was asked about, and
         # an empty query would list every document.
@@ -734,7 +746,7 @@ def _response(
         results=[_result(hit, score, page, members) for hit, score, page in shown],
         facets=_facets(response),
         did_you_mean=_did_you_mean(expansion, text),
-        missing_words=_missing_words(expansion),
+        missing_words=expansion.missing,
     )
 
 

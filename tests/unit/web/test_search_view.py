@@ -300,5 +300,5 @@ def test_words_no_document_has_are_named_above_the_results() -> None:
     )
     note = first(rendered(params(q="bitcoin ethereum kurs"), answer), ".missing-words")
     assert note.text() == (
-        "Intet dokument indeholder »bitcoin« eller »ethereum«: resultaterne er fundet uden dem."
+        "Intet dokument indeholder »bitcoin« eller »ethereum«, så der er søgt uden dem."
     )

@@ -10,8 +10,8 @@ from search_api.query.search import (
     DENSE_WEIGHT,
     RRF_K,
     _did_you_mean,
-    _missing_words,
     _with_english_documents,
+    _without_missing_words,
     fuse,
 )
 
@@ -89,17 +89,28 @@ def test_an_english_document_stands_in_meanings_ranking_where_the_words_put_it()
     assert list(placed)[:2] == ["da1", "en1"]
 
 
-def test_words_no_document_has_are_named_when_others_found_the_results() -> None:
-    """ "bitcoin kurs" listed 37 results found by "kurs" alone, and said nothing of "bitcoin"."""
-    query = Expansion(units=[typo("bitcoin"), typo("kurs", "kort"), Unit(text="børn")])
-    assert _missing_words(query) == ["bitcoin"]
-    # Alone it finds nothing (the page says so); a compound is found by its parts; English is
-    # searched by its Danish words.
-    assert _missing_words(Expansion(units=[typo("bitcoin")])) == []
-    compound = typo("bitcoinrådgivning").model_copy(update={"parts": ["bitcoin", "rådgivning"]})
-    assert _missing_words(Expansion(units=[compound, Unit(text="børn")])) == []
-    english = Expansion(units=[typo("bitcoin"), Unit(text="børn")], english=True)
-    assert _missing_words(english) == []
+def test_words_no_document_has_are_left_out_when_others_are_left() -> None:
+    """ "bitcoin kurs" listed results found by "kurs" alone, and said nothing of "bitcoin";
+    "børn qzxwv" found 17 of the 87 documents of "børn", and said they were found without it."""
+    query = Expansion(
+        units=[typo("bitcoin"), typo("kurs", "kort"), Unit(text="børn")],
+        english_units=[Unit(text="bitcoin"), Unit(text="kurs"), Unit(text="børn")],
+    )
+    searched = _without_missing_words(query)
+    assert searched.missing == ["bitcoin"]
+    assert [u.text for u in searched.units] == ["kurs", "børn"]
+    assert [u.text for u in searched.english_units] == ["kurs", "børn"]
+    with_or = Expansion(units=[typo("bitcoin")], any_of=[[Unit(text="a"), Unit(text="b")]])
+    assert _without_missing_words(with_or).missing == ["bitcoin"]
+    # Nothing else to search by (the page says nothing was found); a compound is found by
+    # its parts; English is searched by its Danish words.
+    for kept in (
+        Expansion(units=[typo("bitcoin")]),
+        Expansion(units=[typo("bitcoin"), typo("qzxwv")]),
+        Expansion(units=[typo("x").model_copy(update={"parts": ["a", "b"]}), Unit(text="børn")]),
+        Expansion(units=[typo("bitcoin"), Unit(text="børn")], english=True),
+    ):
+        assert _without_missing_words(kept) == kept
 
 
 def test_did_you_mean_corrects_the_words_of_an_or_too() -> None:
