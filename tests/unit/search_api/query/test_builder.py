@@ -208,3 +208,12 @@ def test_the_language_facet_counts_and_filters_by_code() -> None:
     body = body_for("", language=["en"])
     assert FILTERS_BY_NAME["language"].clause(["en"]) in body["post_filter"]["bool"]["filter"]
     assert body["aggs"]["language"]["aggs"]["values"]["terms"]["field"] == "language"
+
+
+def test_a_typos_pages_are_those_of_its_nearest_word_only() -> None:
+    """ "samvr" showed pages of "sager", "samme" and "sammen" beside "samvær"."""
+    typo = Expansion(units=[Unit(text="samvr", corrections=["samvær", "sager", "samme"])])
+    pages = json.dumps(build_query(SearchParams(q="samvr"), typo)["query"], ensure_ascii=False)
+    nested = pages[pages.index('"nested"') :]
+    assert '"query": "samvær", "fields": ["pages.text"], "boost": 0.0' in nested
+    assert '"query": "sager", "fields": ["pages.text"]' not in nested
