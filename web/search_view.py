@@ -249,6 +249,9 @@ def page_context(params: SearchParams, response: SearchResponse, query: str) -> 
         "page_cite_url": cite_url,
         # The results carry it to the reader, whose way back keeps the filters, order and page.
         "search_address": query,
+        # What the reader marks: the words "Mente du" offers for a misspelt query, as the
+        # snippets did (the reader said the misspelt word was nowhere in the text).
+        "reader_query": response.did_you_mean or params.q,
         "tidy_snippet": tidy_snippet,
         "json_url": f"/api/search?{query}",
         "cite_url": f"/api/search/cite?{query}{'&' if query else ''}format=",

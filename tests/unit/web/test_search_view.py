@@ -302,3 +302,27 @@ def test_words_no_document_has_are_named_above_the_results() -> None:
     assert note.text() == (
         "Intet dokument indeholder »bitcoin« eller »ethereum«, så der er søgt uden dem."
     )
+
+
+def test_a_misspelt_search_sends_the_reader_the_words_it_was_taken_for() -> None:
+    """From "anbrigelse" the snippets marked "anbringelse", and the reader said the words of
+    the search were nowhere in the text."""
+    found = SearchResult(
+        id="a",
+        title="Unge på vej ud af anbringelse",
+        publisher="VIVE",
+        kind="rapport",
+        published=None,
+        filename="a.pdf",
+        source_uri=None,
+        score=1.0,
+        hits=[PageHit(page=2, highlight="<mark>anbringelse</mark>")],
+    )
+    answer = response(1).model_copy(update={"results": [found], "did_you_mean": "anbringelse"})
+    page = rendered(params(q="anbrigelse"), answer)
+    links = [
+        str(a.attributes["href"])
+        for a in page.css(".result a")
+        if "/dokument/a" in str(a.attributes["href"])
+    ]
+    assert links and all(parse_qs(urlsplit(link).query)["q"] == ["anbringelse"] for link in links)
