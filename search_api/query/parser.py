@@ -2,16 +2,17 @@
 
 The syntax is what people know from web search: ``"inddragelse af børn"`` is a phrase,
 ``-plejefamilie`` excludes a word (``-"Barnets Lov"`` a phrase), and ``OR`` between two terms
-accepts either; from library catalogues, ``NOT`` before a term excludes it and ``AND`` between
-two is left out (words are combined as without it). Anything else is plain text, never query
-syntax: unbalanced quotes, stray dashes and operators are treated as words.
+accepts either; from library catalogues, ``NOT`` before a term or a bracket excludes what it
+names and ``AND`` between two is left out (words are combined as without it). Anything else is
+plain text, never query syntax: unbalanced quotes, stray dashes and operators are words.
 """
 
 import re
 
 from pydantic import BaseModel, Field
 
-_TOKEN = re.compile(r'(-?)"([^"]*)"|(\S+)')
+# A phrase (excluded with "-"), a bracket, or a word (brackets are not part of words).
+_TOKEN = re.compile(r'(-?)"([^"]*)"|([()])|([^\s()]+)')
 
 
 class Term(BaseModel):
@@ -42,7 +43,9 @@ def parse_query(text: str) -> ParsedQuery:
         text = text[:index] + " " + text[index + 1 :]
     for match in _TOKEN.finditer(text):
         if match.group(3) is not None:
-            word = match.group(3)
+            terms.append((Term(text=match.group(3)), False, match.group(3)))
+        elif match.group(4) is not None:
+            word = match.group(4)
             excluded = word.startswith("-") and len(word) > 1
             # A trailing hyphen stays: "social- og boligstyrelsen" is a suspended compound.
             word = word.lstrip("-")
@@ -79,20 +82,32 @@ def parse_query(text: str) -> ParsedQuery:
 
 
 def _boolean_words(terms: list[tuple[Term, bool, str]]) -> list[tuple[Term, bool, str]]:
-    """A library catalogue's operators as this syntax has them: ``NOT x`` is ``-x``, and
-    ``AND`` is left out (words are combined as without it). Taken as words, "børn AND unge"
-    asked for a word stemmed like "anden" too, and "børn NOT unge" found young people."""
+    """A library catalogue's operators as this syntax has them: ``NOT x`` is ``-x``, ``NOT (a
+    OR b)`` is ``-a -b``, ``AND`` is left out (words are combined as without it), and other
+    brackets only group (``OR`` joins the terms beside it anyway). Taken as words, "børn AND
+    unge" asked for a word stemmed like "anden" too, "børn NOT unge" found young people, and
+    "børn NOT (unge OR anbringelse)" required "anbringelse". ``AND`` or ``NOT`` alone is the
+    word; beside nothing to join or exclude (at the end), it is left out."""
+    words = [t for t in terms if t[2] not in ("(", ")")]
     kept: list[tuple[Term, bool, str]] = []
-    negate = False
-    for index, (term, excluded, operator) in enumerate(terms):
-        last = index == len(terms) - 1
-        if operator == "NOT" and not last:
-            negate = True
-        elif operator == "AND" and kept and not last:
-            continue
-        elif negate:
-            kept.append((term, True, ""))
-            negate = False
+    depth = 0
+    negated_from: int | None = None  # the depth of the brackets that NOT excludes
+    negate_next = False
+    for term, excluded, operator in terms:
+        if operator == "(":
+            depth += 1
+            if negate_next and negated_from is None:
+                negated_from, negate_next = depth, False
+        elif operator == ")":
+            if negated_from == depth:
+                negated_from = None
+            depth = max(depth - 1, 0)
+        elif operator in ("NOT", "AND") and len(words) > 1:
+            negate_next = negate_next or operator == "NOT"
+        elif negate_next or negated_from is not None:
+            negate_next = False
+            if operator != "OR":  # NOT (a OR b) is neither
+                kept.append((term, True, ""))
         else:
-            kept.append((term, excluded, operator if operator == "OR" else ""))
+            kept.append((term, excluded, "OR" if operator == "OR" else ""))
     return kept

@@ -59,8 +59,24 @@ def test_not_and_and_as_library_catalogues_have_them() -> None:
     assert parse_query('børn NOT "Barnets Lov"') == parse_query('børn -"Barnets Lov"')
     assert parse_query("børn AND unge") == parse_query("børn unge")
     assert parse_query("plejefamilie OR netværk AND børn").alternatives
-    # Alone, at the end, in lower case or in quotes, they are words.
+    # Alone, in lower case or in quotes, they are words; at the end, beside nothing, left out.
     assert parse_query("NOT").words == ["NOT"] and parse_query("AND").words == ["AND"]
-    assert parse_query("børn AND").words == ["børn", "AND"]
+    assert parse_query("børn AND") == parse_query("børn NOT") == parse_query("børn")
     assert parse_query("to be or not to be").words == ["to", "be", "or", "not", "to", "be"]
     assert parse_query('børn "NOT" unge').words == ["børn", "NOT", "unge"]
+
+
+def test_not_before_brackets_excludes_everything_in_them() -> None:
+    """ "børn NOT (unge OR anbringelse)" required "anbringelse" (7 results, not 10)."""
+    assert parse_query("børn NOT (unge OR anbringelse)") == parse_query("børn -unge -anbringelse")
+    assert parse_query("børn NOT (unge anbringelse) skole") == parse_query(
+        "børn -unge -anbringelse skole"
+    )
+    # Other brackets only group: OR joins the terms beside it anyway.
+    grouped = parse_query('(plejefamilie OR "netværkspleje") børn')
+    assert grouped.words == ["børn"]
+    assert [[t.text for t in g] for g in grouped.alternatives] == [
+        ["plejefamilie", "netværkspleje"]
+    ]
+    assert parse_query("§ 50(3)").words == ["§", "50", "3"]
+    assert parse_query("( )").is_empty and not parse_query("( )").excluded
