@@ -116,7 +116,9 @@ def install_error_handlers(app: FastAPI) -> None:
     async def project_error(request: Request, exc: VidensbankError) -> Response:
         if exc.status >= 500:
             log.warning("%s on %s: %s", type(exc).__name__, request.url.path, exc.message)
-        return error_response(request, exc.status, exc.message)
+        # A 401 names the way to authenticate a script: its personal token (RFC 6750).
+        headers = {"WWW-Authenticate": "Bearer"} if exc.status == 401 else None
+        return error_response(request, exc.status, exc.message, headers)
 
     @app.exception_handler(RequestValidationError)
     async def validation_error(request: Request, exc: RequestValidationError) -> Response:

@@ -95,6 +95,27 @@ async def _uploader_refusal(scope: Scope) -> tuple[int, str] | None:
     return None
 
 
+BAD_TOKEN = (
+    "Den personlige nøgle virker ikke: den er forkert, taget tilbage, eller kontoen er lukket. "
+    "Lav en ny på siden Konto."
+)
+
+
+async def _token_refusal(scope: Scope) -> tuple[int, str] | None:
+    """A request with a personal token that does not work, refused on every route: served as
+    anybody's, a script reading its private collections got an empty list and never learnt
+    that its key had been taken back."""
+    request = Request(scope)
+    scheme, _, token = request.headers["authorization"].partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        return None
+    try:
+        account = await run_in_threadpool(current_account, request)
+    except OperationalError:
+        return None  # the route answers as it does when the database is down
+    return (401, BAD_TOKEN) if account is None else None
+
+
 NOT_UTF8 = "Formularen skal sendes som UTF-8."
 FORMS = (b"multipart/form-data", b"application/x-www-form-urlencoded")
 # One or more byte ranges ("bytes=0-99", "bytes=500-", "bytes=-500"), each from its start.
@@ -160,8 +181,14 @@ class SecurityMiddleware:
         refusal = _body_refusal(scope, headers) or _form_refusal(headers)
         if refusal is None and scope["method"] == "POST" and scope["path"] == UPLOAD_PATH:
             refusal = await _uploader_refusal(scope)
+        if refusal is None and "authorization" in headers:
+            refusal = await _token_refusal(scope)
         if refusal is not None:
-            response = error_response(Request(scope), *refusal)
+            response = error_response(
+                Request(scope),
+                *refusal,
+                headers={"WWW-Authenticate": "Bearer"} if refusal[0] == 401 else None,
+            )
             await response(scope, receive, send_with_headers)
             return
         if "range" in headers and not _valid_range(headers["range"]):

@@ -198,7 +198,18 @@ def test_a_script_writes_with_its_personal_token_and_no_csrf() -> None:
     )
     assert made.status_code == 303
     bad = script.post("/samlinger", data={"title": "x"}, headers={"Authorization": "Bearer vb_x"})
-    assert bad.status_code == 401
+    assert bad.status_code == 401 and bad.headers["www-authenticate"] == "Bearer"
+    # A key that does not work is refused on reads too: served as anybody's, a script got an
+    # empty list of its private collections and never learnt its key had stopped working.
+    for path in ("/api/collections", "/api/search?q=børn", "/"):
+        read = script.get(path, headers={"Authorization": "Bearer vb_taget-tilbage"})
+        assert read.status_code == 401 and read.headers["www-authenticate"] == "Bearer", path
+    assert (
+        "virker ikke"
+        in script.get("/api/collections", headers={"Authorization": "Bearer vb_x"}).json()["error"]
+    )
+    assert script.get("/api/collections", headers=bearer).status_code == 200
+    assert TestClient(app).get("/api/collections").status_code == 200  # no key: anybody
 
 
 def test_tokens_are_listed_and_taken_back_one_at_a_time_from_a_browser_only() -> None:
