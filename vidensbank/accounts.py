@@ -198,15 +198,21 @@ class TokenListed:
 
     key: str
     created_at: dt.datetime
+    hint: str | None  # the token's beginning ("vb_AbCdEfGh"); None for one made before
 
 
 TOKEN_KEY_CHARS = 12
+TOKEN_HINT_CHARS = 8
+
+
+def token_hint(token: str) -> str:
+    return token[: len(TOKEN_PREFIX) + TOKEN_HINT_CHARS]
 
 
 def api_tokens(account: Account) -> list[TokenListed]:
     with session_scope() as session:
         return [
-            TokenListed(row.token_hash[:TOKEN_KEY_CHARS], row.created_at)
+            TokenListed(row.token_hash[:TOKEN_KEY_CHARS], row.created_at, row.hint)
             for row in user_store.list_api_tokens(session, user_id=account.user_id)
         ]
 
@@ -215,19 +221,20 @@ def revoke_api_token(account: Account, key: str) -> None:
     """The account's token listed under ``key`` stops working."""
     with session_scope() as session:
         found = [
-            row.token_hash
+            row
             for row in user_store.list_api_tokens(session, user_id=account.user_id)
             if row.token_hash[:TOKEN_KEY_CHARS] == key
         ]
         if len(found) != 1:
             raise NotFoundError("Nøglen findes ikke (længere) på din konto.")
-        user_store.delete_api_token(session, user_id=account.user_id, token_hash=found[0])
+        [token] = found
+        user_store.delete_api_token(session, user_id=account.user_id, token_hash=token.token_hash)
         audit.record(
             session,
             actor=account.email,
             action="token.revoke",
             target=account.email,
-            before={"nøgle": key},
+            before={"nøgle": f"{token.hint}…" if token.hint else key},
         )
 
 
@@ -235,6 +242,8 @@ def new_api_token(account: Account) -> str:
     """A personal token for scripts; it is shown once and only its digest is kept."""
     token = TOKEN_PREFIX + secrets.token_urlsafe(32)
     with session_scope() as session:
-        session.add(ApiToken(token_hash=digest(token), user_id=account.user_id))
+        session.add(
+            ApiToken(token_hash=digest(token), user_id=account.user_id, hint=token_hint(token))
+        )
         audit.record(session, actor=account.email, action="token.create", target=account.email)
     return token

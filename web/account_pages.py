@@ -113,6 +113,7 @@ def _account_page(
             "account": account,
             "tokens": accounts.api_tokens(account),
             "new_token": new_token,
+            "new_token_hint": accounts.token_hint(new_token) if new_token else None,
             "revoked": revoked,
         },
     )

@@ -54,6 +54,9 @@ class ApiToken(Base):
     __tablename__ = "api_tokens"
 
     token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    # The token's first characters, by which its owner tells it from the others (too few to
+    # guess the rest from: 8 of its 43 random characters).
+    hint: Mapped[str | None] = mapped_column(String(16), nullable=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
 

@@ -228,6 +228,12 @@ def test_tokens_are_listed_and_taken_back_one_at_a_time_from_a_browser_only() ->
     page = HTMLParser(client.get("/konto").text)
     forms = [f.attributes["action"] for f in page.css("table.tokens form")]
     assert len(forms) == 2
+    # Each is listed by its beginning, as the box that showed it said (a digest's start, which
+    # is in no token, told them apart for nobody).
+    listed = {node.text() for node in page.css("table.tokens td code")}
+    assert listed == {f"{first[:11]}…", f"{second[:11]}…"}
+    labels = {b.attributes["aria-label"] for b in page.css("table.tokens button")}
+    assert labels == {f"Tag nøglen {first[:11]}… tilbage", f"Tag nøglen {second[:11]}… tilbage"}
     bearer = {"Authorization": f"Bearer {first}"}
     script = TestClient(app)
     for path in ("/konto/token", "/log-ud", f"{forms[1]}"):
