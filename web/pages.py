@@ -153,11 +153,21 @@ def citation_page(
     q: reader.SearchText = None,
     soegning: reader.SearchAddress = None,
 ) -> HTMLResponse:
+    base_url = str(request.base_url)
+    missing_page = None
+    try:
+        citation = citations.citation_page(document_id, base_url, side)
+    except citations.MissingPageError:
+        # An old link or a typed address: the whole document is cited, and the page says why
+        # (it was an error page with no way back to the document).
+        citation = citations.citation_page(document_id, base_url, None)
+        missing_page, side = side, None
     return templates.TemplateResponse(
         request,
         "citation.html",
         {
-            "citation": citations.citation_page(document_id, str(request.base_url), side),
+            "citation": citation,
+            "missing_page": missing_page,
             "back_url": reader.document_url(document_id, q or "", side, soegning or ""),
             "json_url": f"/api/documents/{document_id}/citation"
             + (f"?side={side}" if side else ""),

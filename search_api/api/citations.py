@@ -137,6 +137,10 @@ def references(
         return found
 
 
+class MissingPageError(BadRequestError):
+    """A page the document does not have was asked to be cited."""
+
+
 def document_reference(document_id: str, base_url: str, page: int | None = None) -> Reference:
     """One public document as a reference; a page of it with ``page``."""
     found = references([document_id], base_url, page=page)
@@ -144,7 +148,7 @@ def document_reference(document_id: str, base_url: str, page: int | None = None)
         raise documents.unavailable(document_id)
     reference = found[0]
     if page is not None and page > (reference.pages or 1):
-        raise BadRequestError(f"Dokumentet har ikke en side {page}.")
+        raise MissingPageError(f"Dokumentet har ikke en side {page}.")
     return reference
 
 

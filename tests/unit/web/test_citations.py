@@ -251,6 +251,13 @@ def test_a_page_is_cited_with_its_number_and_a_link_to_it() -> None:
     assert f'href="/api/documents/{REPORT}/cite?format=ris&amp;side=2"' in page.text
     back = HTMLParser(page.text).css_first("a.back-link")
     assert back is not None and back.attributes["href"] == f"/dokument/{REPORT}?side=2#side-2"
+    # A page the document does not have: the whole document, and why (it was an error page
+    # with no way back to the document).
+    beyond = client.get(f"/dokument/{REPORT}/citer?side=9")
+    assert beyond.status_code == 200 and "Citér »Børn anbragt i netværket" in beyond.text
+    assert "Dokumentet har ikke en side 9; her er henvisningen til hele dokumentet." in beyond.text
+    back = HTMLParser(beyond.text).css_first("a.back-link")
+    assert back is not None and back.attributes["href"] == f"/dokument/{REPORT}"
 
 
 def test_citing_a_page_keeps_the_search_it_was_found_by() -> None:
