@@ -177,12 +177,19 @@ def cmd_reindex(args: argparse.Namespace) -> int:
     return 0
 
 
+def _stale_or_ids(args: argparse.Namespace) -> bool:
+    """Whether the command names either --stale or documents (and says so when not)."""
+    if bool(args.ids) == args.stale:
+        print("Angiv enten --stale eller et eller flere dokument-id'er.", file=sys.stderr)
+        return False
+    return True
+
+
 def cmd_reenrich(args: argparse.Namespace) -> int:
     """Queue documents for the entity step again: those named, or every stale one."""
     from nlp_models.tasks import reenrich
 
-    if bool(args.ids) == args.stale:
-        print("Angiv enten --stale eller et eller flere dokument-id'er.", file=sys.stderr)
+    if not _stale_or_ids(args):
         return 2
     count = reenrich(args.ids or None)
     print(f"{count} dokumenter er sat i kø til at få fundet deres navne igen.", file=sys.stderr)
@@ -194,8 +201,7 @@ def cmd_reextract(args: argparse.Namespace) -> int:
     read by an extractor version no longer current."""
     from ingest.tasks import reextract
 
-    if bool(args.ids) == args.stale:
-        print("Angiv enten --stale eller et eller flere dokument-id'er.", file=sys.stderr)
+    if not _stale_or_ids(args):
         return 2
     count = reextract(args.ids or None)
     print(f"{count} dokumenter er sat i kø til at blive læst igen.", file=sys.stderr)

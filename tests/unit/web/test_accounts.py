@@ -226,7 +226,7 @@ def test_tokens_are_listed_and_taken_back_one_at_a_time_from_a_browser_only() ->
     ]
     first, second = (m.group(1) for m in made if m is not None)
     page = HTMLParser(client.get("/konto").text)
-    forms = [f.attributes["action"] for f in page.css("table.tokens form")]
+    forms = [str(f.attributes["action"]) for f in page.css("table.tokens form")]
     assert len(forms) == 2
     # Each is listed by its beginning, as the box that showed it said (a digest's start, which
     # is in no token, told them apart for nobody).

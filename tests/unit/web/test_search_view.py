@@ -58,6 +58,20 @@ def response(total: int = 0, **facets: list[tuple[str, int]]) -> SearchResponse:
     )
 
 
+def result(document_id: str, title: str, hits: list[PageHit] | None = None) -> SearchResult:
+    return SearchResult(
+        id=document_id,
+        title=title,
+        publisher="VIVE",
+        kind="rapport",
+        published=None,
+        filename=f"{document_id}.pdf",
+        source_uri=None,
+        score=1.0,
+        hits=hits or [],
+    )
+
+
 def rendered(search: SearchParams, answer: SearchResponse | None = None) -> LexborHTMLParser:
     context = page_context(search, answer or response(), "q=x")
     return LexborHTMLParser(templates.get_template("search.html").render(**context))
@@ -284,17 +298,7 @@ def test_a_chosen_number_of_results_a_page_is_kept_by_the_next_search() -> None:
 
 
 def test_words_no_document_has_are_named_above_the_results() -> None:
-    found = SearchResult(
-        id="a",
-        title="Kursus",
-        publisher="VIVE",
-        kind="rapport",
-        published=None,
-        filename="a.pdf",
-        source_uri=None,
-        score=1.0,
-        hits=[],
-    )
+    found = result("a", "Kursus")
     answer = response(1).model_copy(
         update={"results": [found], "missing_words": ["bitcoin", "ethereum"]}
     )
@@ -307,17 +311,8 @@ def test_words_no_document_has_are_named_above_the_results() -> None:
 def test_a_misspelt_search_sends_the_reader_the_words_it_was_taken_for() -> None:
     """From "anbrigelse" the snippets marked "anbringelse", and the reader said the words of
     the search were nowhere in the text."""
-    found = SearchResult(
-        id="a",
-        title="Unge på vej ud af anbringelse",
-        publisher="VIVE",
-        kind="rapport",
-        published=None,
-        filename="a.pdf",
-        source_uri=None,
-        score=1.0,
-        hits=[PageHit(page=2, highlight="<mark>anbringelse</mark>")],
-    )
+    hits = [PageHit(page=2, highlight="<mark>anbringelse</mark>")]
+    found = result("a", "Unge på vej ud af anbringelse", hits)
     answer = response(1).model_copy(update={"results": [found], "did_you_mean": "anbringelse"})
     page = rendered(params(q="anbrigelse"), answer)
     links = [
