@@ -154,6 +154,8 @@ class Unit(BaseModel):
     # Some document has it as typed or by its stem: its corrections are searched, but not
     # offered as "Mente du …?".
     spelt_right: bool = True
+    # Some document has it anywhere (its text, title or authors, as typed or by its stem).
+    found: bool = True
 
 
 class Expansion(BaseModel):

@@ -40,6 +40,8 @@ class WordAnalysis(BaseModel):
     spelt_right: bool = True
     # Most documents have it.
     common: bool = False
+    # Some document has it anywhere: as typed or by its stem, in its text, title or authors.
+    found: bool = True
 
 
 WordLookup = Callable[[list[str]], dict[str, WordAnalysis]]
@@ -147,6 +149,7 @@ def expand(
             # form the documents write it.
             unit.known = analysis[unit.text].known or (expansion.english and unit.text not in typed)
             unit.common = analysis[unit.text].common
+            unit.found = analysis[unit.text].found
             if options.decompounding:
                 unit.parts = analysis[unit.text].parts
     # Stop words ("af", "til") would count towards how many of the words must match while

@@ -11,8 +11,9 @@ import re
 
 from pydantic import BaseModel, Field
 
-# A phrase (excluded with "-"), a bracket, or a word (brackets are not part of words).
-_TOKEN = re.compile(r'(-?)"([^"]*)"|([()])|([^\s()]+)')
+# A phrase (excluded with "-"), a bracket (a "-" before one is NOT), or a word (brackets are
+# not part of words).
+_TOKEN = re.compile(r'(-?)"([^"]*)"|(-(?=\()|[()])|([^\s()]+)')
 
 
 class Term(BaseModel):
@@ -43,7 +44,8 @@ def parse_query(text: str) -> ParsedQuery:
         text = text[:index] + " " + text[index + 1 :]
     for match in _TOKEN.finditer(text):
         if match.group(3) is not None:
-            terms.append((Term(text=match.group(3)), False, match.group(3)))
+            sign = match.group(3)
+            terms.append((Term(text=sign), False, "NOT" if sign == "-" else sign))
         elif match.group(4) is not None:
             word = match.group(4)
             excluded = word.startswith("-") and len(word) > 1
@@ -88,6 +90,9 @@ def _boolean_words(terms: list[tuple[Term, bool, str]]) -> list[tuple[Term, bool
     unge" asked for a word stemmed like "anden" too, "børn NOT unge" found young people, and
     "børn NOT (unge OR anbringelse)" required "anbringelse". ``AND`` or ``NOT`` alone is the
     word; beside nothing to join or exclude (at the end), it is left out."""
+    if not any(operator in ("", "OR") for _term, _excluded, operator in terms):
+        # Nothing but operators ("NOT", "NOT AND"): what was asked for is those words.
+        return [(t, e, "") for t, e, o in terms if o not in ("(", ")")]
     words = [t for t in terms if t[2] not in ("(", ")")]
     kept: list[tuple[Term, bool, str]] = []
     depth = 0
@@ -101,6 +106,7 @@ def _boolean_words(terms: list[tuple[Term, bool, str]]) -> list[tuple[Term, bool
         elif operator == ")":
             if negated_from == depth:
                 negated_from = None
+            negate_next = False  # "(a NOT) b": nothing in the brackets after NOT
             depth = max(depth - 1, 0)
         elif operator in ("NOT", "AND") and len(words) > 1:
             negate_next = negate_next or operator == "NOT"

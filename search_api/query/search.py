@@ -247,6 +247,14 @@ def _analyze(words: tuple[str, ...], target: str) -> dict[str, WordAnalysis]:
     # A word no text has as typed but whose stem one has ("værktøj": the texts say
     # "værktøjet", "værktøjer") is spelt right, though its nearest words are searched too.
     stemmed = {o for _term, stats, owners in terms("body") if "doc_freq" in stats for o in owners}
+    # A name may stand only among a document's authors or in its title.
+    found = {
+        owner
+        for field in ("title", "authors", "body", "body.exact")
+        for _term, stats, owners in terms(field)
+        if "doc_freq" in stats
+        for owner in owners
+    }
     return {
         w: WordAnalysis(
             parts=parts[w],
@@ -255,6 +263,7 @@ def _analyze(words: tuple[str, ...], target: str) -> dict[str, WordAnalysis]:
             corrections=corrections[w],
             known=w not in unheard,
             spelt_right=w not in unheard or w in stemmed,
+            found=w in found,
         )
         for w in words
     }
@@ -306,16 +315,21 @@ MAX_CORRECTIONS = 3
 
 
 def _without_missing_words(expansion: Expansion) -> Expansion:
-    """The query without the words that neither a document has (as typed or by its stem) nor
-    anything near them, when others are left to search by: kept, such a word decided which
-    documents matched ("børn qzxwv" found 17 of the 87 of "børn") while matching none. Not
-    for an English query, whose words are searched in Danish."""
+    """The query without the words that neither a document has (as typed or by its stem, in
+    its text, title or authors) nor anything near them, when others are left to search by:
+    kept, such a word decided which documents matched ("børn qzxwv" found 17 of the 87 of
+    "børn") while matching none. Not for an English query, whose words are searched in
+    Danish."""
     if expansion.english or len(expansion.units) + len(expansion.any_of) < 2:
         return expansion
     missing = [
         unit.text
         for unit in expansion.units
-        if not unit.spelt_right and not unit.corrections and len(unit.parts) < 2
+        if not unit.found
+        and not unit.corrections
+        and len(unit.parts) < 2
+        # A name of the knowledge base is searched by its other names too.
+        and not (unit.kb_id or unit.alternatives or unit.related)
     ]
     if not missing or (len(missing) == len(expansion.units) and not expansion.any_of):
         return expansion

@@ -79,4 +79,9 @@ def test_not_before_brackets_excludes_everything_in_them() -> None:
         ["plejefamilie", "netværkspleje"]
     ]
     assert parse_query("§ 50(3)").words == ["§", "50", "3"]
+    # A minus before brackets is NOT (the about page says so); it required them.
+    assert parse_query("børn -(unge OR anbringelse)") == parse_query("børn -unge -anbringelse")
+    # NOT inside brackets reaches no further; operators alone are the words.
+    assert parse_query("x (a NOT) b").words == ["x", "a", "b"]
+    assert parse_query("NOT AND").words == ["NOT", "AND"]
     assert parse_query("( )").is_empty and not parse_query("( )").excluded

@@ -28,7 +28,9 @@ def test_a_lighter_ranking_moves_documents_less() -> None:
 
 def typo(text: str, *corrections: str) -> Unit:
     """A word no document has, as typed or by its stem."""
-    return Unit(text=text, corrections=list(corrections), known=False, spelt_right=False)
+    return Unit(
+        text=text, corrections=list(corrections), known=False, spelt_right=False, found=False
+    )
 
 
 def test_did_you_mean_replaces_misspelt_words_but_not_in_english() -> None:
@@ -109,6 +111,9 @@ def test_words_no_document_has_are_left_out_when_others_are_left() -> None:
         Expansion(units=[typo("bitcoin"), typo("qzxwv")]),
         Expansion(units=[typo("x").model_copy(update={"parts": ["a", "b"]}), Unit(text="børn")]),
         Expansion(units=[typo("bitcoin"), Unit(text="børn")], english=True),
+        # Among the authors only; a name of the knowledge base (its other names are searched).
+        Expansion(units=[typo("Holm").model_copy(update={"found": True}), Unit(text="børn")]),
+        Expansion(units=[typo("sfi").model_copy(update={"kb_id": "org.vive"}), Unit(text="børn")]),
     ):
         assert _without_missing_words(kept) == kept
 
