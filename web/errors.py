@@ -10,11 +10,11 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from sqlalchemy.exc import DataError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
-from starlette.routing import Match
+from starlette.routing import Match, Mount
 
 from search_api.query.filters import FILTERS, FILTERS_BY_NAME, INVALID_VALUE
 from vidensbank.errors import VidensbankError
-from web.templating import local_path, templates
+from web.templating import SORT_LABELS, local_path, templates
 
 log = logging.getLogger(__name__)
 
@@ -27,9 +27,6 @@ PARAMETER_NAMES = {
     "side": "sidetallet",
     **{f.name: f.noun for f in FILTERS},
 }
-
-# What the search form calls the values the URL carries.
-VALUE_LABELS = {"relevance": "mest relevante", "newest": "nyeste først"}
 
 HTTP_MESSAGES = {
     404: "Der er ingen side på den adresse.",
@@ -51,8 +48,9 @@ def explain_validation_error(error: Mapping[str, Any]) -> tuple[int, str]:
     search_filter = FILTERS_BY_NAME.get(field)
     # Pydantic lists the allowed values in English ("'a', 'b' or 'c'").
     one_of = str(ctx.get("expected")).replace(" or ", " eller ")
-    for value, label in VALUE_LABELS.items():
-        one_of = one_of.replace(f"'{value}'", f"'{value}' ({label})")
+    # With the names the search form gives them.
+    for value, label in SORT_LABELS.items():
+        one_of = one_of.replace(f"'{value}'", f"'{value}' ({label.lower()})")
     if kind == INVALID_VALUE and search_filter and search_filter.hint:
         return 400, f"{name.capitalize()} skal være {search_filter.hint}."
     messages = {
@@ -104,7 +102,9 @@ def _allowed_methods(app: FastAPI, request: Request) -> list[str]:
         method
         for method in _METHODS
         for route in app.router.routes
-        if route.matches({**request.scope, "method": method})[0] is Match.FULL
+        # A mount (the static files) answers its own 405 with its own Allow.
+        if not isinstance(route, Mount)
+        and route.matches({**request.scope, "method": method})[0] is Match.FULL
     }
     if "GET" in methods:
         methods.add("HEAD")
@@ -133,8 +133,8 @@ def install_error_handlers(app: FastAPI) -> None:
         message = HTTP_MESSAGES.get(exc.status_code, "Forespørgslen kunne ikke behandles.")
         # Keeps what the exception says of the response, such as the Allow of a 405.
         headers = dict(exc.headers or {})
-        if exc.status_code == 405:
-            headers["Allow"] = ", ".join(_allowed_methods(app, request))
+        if exc.status_code == 405 and (allowed := _allowed_methods(app, request)):
+            headers["Allow"] = ", ".join(allowed)
         return error_response(request, exc.status_code, message, headers)
 
     @app.exception_handler(OperationalError)

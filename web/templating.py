@@ -103,7 +103,11 @@ def login_url(request: Request | None, back: str | None = None) -> str:
     return f"/log-ind?{urlencode({'next': target})}"
 
 
+# The search's orders as its forms name them.
+SORT_LABELS = {"relevance": "Mest relevante", "newest": "Nyeste først"}
+
 templates.env.globals["login_url"] = login_url
+templates.env.globals["SORT_LABELS"] = SORT_LABELS
 templates.env.globals["LABELS"] = LABELS
 templates.env.globals["STATUSES"] = STATUSES
 templates.env.globals["REASONS"] = REASONS

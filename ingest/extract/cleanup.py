@@ -90,9 +90,14 @@ def visible_line(text: str) -> str:
     return " ".join("".join(kept).split())
 
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
 def normalize_whitespace(text: str) -> str:
     """Collapse runs of spaces, trim lines and keep at most one blank line between paragraphs,
     in text a database takes (``storable``)."""
     text = storable(text).replace("\u00ad", "").replace("\r\n", "\n").replace("\r", "\n")
+    # Other control characters (a BEL, an ESC) are no text a reader can see: as spaces.
+    text = _CONTROL.sub(" ", text)
     lines = [" ".join(line.split()) for line in text.split("\n")]
     return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()

@@ -263,9 +263,8 @@ def set_notes(
                 # Taken out of the collection meanwhile, by another curator: a note typed
                 # for it was dropped without a word.
                 if text and text != shown:
-                    document = document_store.get_document(session, document_id=document_id)
-                    title = document.title if document is not None else document_id
-                    refused.removed[document_id] = (title, text)
+                    title = document_store.get_title(session, document_id=document_id)
+                    refused.removed[document_id] = (title or document_id, text)
                 continue
             if text in (entry.note, shown):
                 continue

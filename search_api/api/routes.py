@@ -371,7 +371,7 @@ def api_audit_csv(
 
 # The schema names the months taken (years 1000 to 9000); the route checks them itself, to
 # say in Danish what is wrong.
-MONTH_SCHEMA = {"pattern": r"^([1-8][0-9]{3}|9000)-(0[1-9]|1[0-2])$"}
+MONTH_SCHEMA = {"pattern": usage.MONTH_PATTERN}
 UsageStart = Annotated[
     str | None,
     Query(

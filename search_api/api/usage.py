@@ -115,6 +115,8 @@ def count_use(
 
 
 FIRST_YEAR, LAST_YEAR = 1000, 9000
+# The months taken, as the OpenAPI schema names them (years FIRST_YEAR to LAST_YEAR).
+MONTH_PATTERN = r"^([1-8][0-9]{3}|9000)-(0[1-9]|1[0-2])$"
 
 
 def _month(value: str, name: str) -> dt.date:

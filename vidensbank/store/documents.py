@@ -310,6 +310,11 @@ def get_document(session: Session, *, document_id: str) -> Document | None:
     return next(iter(get_documents(session, document_ids=[document_id])), None)
 
 
+def get_title(session: Session, *, document_id: str) -> str | None:
+    """The document's title alone (no pages or entities read)."""
+    return session.scalar(select(Document.title).where(Document.id == document_id))
+
+
 def get_documents(session: Session, *, document_ids: Sequence[str]) -> list[Document]:
     """These documents with their pages and entities, in three queries whatever their number."""
     return list(

@@ -67,6 +67,8 @@ def test_a_method_not_allowed_says_which_are() -> None:
     for path in ("/samlinger", "/oai", "/log-ind", "/indlaesninger"):
         assert client.put(path).headers["allow"] == "GET, HEAD, POST", path
     assert client.get("/api/search/batch").headers["allow"] == "POST"
+    # The static files' own answer stands (it was emptied).
+    assert client.post("/static/style.css").headers["allow"] == "GET, HEAD"
 
 
 def test_openapi_lists_the_statuses_the_api_answers() -> None:

@@ -352,6 +352,33 @@ def test_putting_a_document_in_a_collection_returns_to_it_with_a_message() -> No
     assert stray.status_code == 200 and "Lagt i samlingen" not in stray.text
 
 
+def test_a_note_for_the_last_document_taken_out_meanwhile_is_shown() -> None:
+    """The report stood among the entries: with none left, the page said nothing."""
+    add("sidste-a@eksempel.dk")
+    add("sidste-b@eksempel.dk")
+    first, second = logged_in("sidste-a@eksempel.dk"), logged_in("sidste-b@eksempel.dk")
+    token_a, token_b = csrf(first.get("/samlinger").text), csrf(second.get("/samlinger").text)
+    made = first.post(
+        "/samlinger", data={"csrf_token": token_a, "title": "Én"}, follow_redirects=False
+    )
+    collection_id = made.headers["location"].removeprefix("/samlinger/")
+    first.post(
+        "/samlinger/dokumenter",
+        data={
+            "csrf_token": token_a,
+            "collection_id": collection_id,
+            "document_id": "saml-underretning-1",
+        },
+    )
+    second.post(
+        f"/samlinger/{collection_id}/dokumenter/saml-underretning-1/fjern",
+        data={"csrf_token": token_b, "confirm": "ja"},
+    )
+    typed = {"csrf_token": token_a, "note:saml-underretning-1": "Min sidste note"}
+    gone = first.post(f"/samlinger/{collection_id}/noter", data=typed)
+    assert gone.status_code == 409 and "Min sidste note" in gone.text
+
+
 def test_saving_the_collection_saves_the_notes_typed_before() -> None:
     """ "Ret samlingen → Gem" posted its own form: notes typed in the entries were lost."""
     add("gem-alt@eksempel.dk")

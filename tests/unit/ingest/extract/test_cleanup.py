@@ -62,3 +62,10 @@ def test_decomposed_letters_are_composed() -> None:
     no "år", and "Århus Kommune" matched no record of the knowledge base."""
     decomposed = "A\u030arhus Kommune: Åse er 9 a\u030ar."
     assert normalize_whitespace(decomposed) == "Århus Kommune: Åse er 9 år."
+
+
+def test_control_characters_in_a_pages_text_are_spaces() -> None:
+    """A BEL or an ESC in a file's text stood in the reader's text and the index."""
+    assert normalize_whitespace("Tekst\x07med\x1b[31m styretegn\x85.\n\tNy linje") == (
+        "Tekst med [31m styretegn .\nNy linje"
+    )

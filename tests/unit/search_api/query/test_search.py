@@ -124,3 +124,22 @@ def test_did_you_mean_corrects_the_words_of_an_or_too() -> None:
     assert _did_you_mean(Expansion(any_of=[group]), "plejefamile OR netværk") == (
         "plejefamilie OR netværk"
     )
+
+
+def test_autocomplete_keeps_places_for_names_among_many_titles(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Titles came first and the list was cut at eight: eight titles left no name."""
+    options = {
+        "titles": [{"text": f"Anbringelse {n}"} for n in range(8)],
+        "names": [{"text": "Anbringelsesreformen"}, {"text": "Anbringelse 1"}],
+    }
+
+    class Answers:
+        def search(self, **_request: object) -> dict[str, object]:
+            return {"suggest": {name: [{"options": o}] for name, o in options.items()}}
+
+    monkeypatch.setattr(search, "get_client", Answers)
+    suggestions = search.autocomplete("anbr").suggestions
+    assert len(suggestions) == 8 and "Anbringelsesreformen" in suggestions
+    assert suggestions[:5] == [f"Anbringelse {n}" for n in range(5)]
