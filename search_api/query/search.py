@@ -331,11 +331,14 @@ def _without_missing_words(expansion: Expansion) -> Expansion:
         # A name of the knowledge base is searched by its other names too.
         and not (unit.kb_id or unit.alternatives or unit.related)
     ]
-    if not missing or (len(missing) == len(expansion.units) and not expansion.any_of):
+    kept = [u for u in expansion.units if u.text not in missing]
+    # Only beside a word some document has: left beside typos alone, a word of nonsense
+    # ("qwxz plmk vbnq") found what the typos' nearest words found.
+    if not missing or not (any(u.found for u in kept) or expansion.any_of):
         return expansion
     return expansion.model_copy(
         update={
-            "units": [u for u in expansion.units if u.text not in missing],
+            "units": kept,
             "english_units": [u for u in expansion.english_units if u.text not in missing],
             "missing": missing,
         }

@@ -109,6 +109,7 @@ def test_words_no_document_has_are_left_out_when_others_are_left() -> None:
     for kept in (
         Expansion(units=[typo("bitcoin")]),
         Expansion(units=[typo("bitcoin"), typo("qzxwv")]),
+        Expansion(units=[typo("qwxz"), typo("vbnq", "vand")]),  # beside a typo only
         Expansion(units=[typo("x").model_copy(update={"parts": ["a", "b"]}), Unit(text="børn")]),
         Expansion(units=[typo("bitcoin"), Unit(text="børn")], english=True),
         # Among the authors only; a name of the knowledge base (its other names are searched).
