@@ -18,7 +18,7 @@ from starlette.datastructures import Headers, MutableHeaders
 from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from search_api.api.auth import LOG_IN_FIRST, SESSION_COOKIE, current_account
+from search_api.api.auth import LOG_IN_FIRST, SESSION_COOKIE, bearer_token, current_account
 from vidensbank.settings import get_settings
 from web.errors import error_response
 
@@ -79,37 +79,33 @@ def _body_refusal(scope: Scope, headers: Headers) -> tuple[int, str] | None:
     return 413, TOO_LARGE
 
 
-async def _uploader_refusal(scope: Scope) -> tuple[int, str] | None:
-    """An upload's body, up to a file's limit, is read for a curator only: the framework reads
-    (and spools to disk) a whole form before the route's own check, so anyone could make the
-    server take in hundreds of megabytes before its 401."""
-    try:
-        account = await run_in_threadpool(current_account, Request(scope))
-    except SQLAlchemyError:
-        return None  # the route answers as it does when the database fails
-    # Every account is a curator's or an admin's: an account may upload.
-    return (401, LOG_IN_FIRST) if account is None else None
-
-
 BAD_TOKEN = (
     "Den personlige nøgle virker ikke: den er forkert, taget tilbage, eller kontoen er lukket. "
     "Lav en ny på siden Konto."
 )
 
 
-async def _token_refusal(scope: Scope) -> tuple[int, str] | None:
-    """A request with a personal token that does not work, refused on every route: served as
-    anybody's, a script reading its private collections got an empty list and never learnt
-    that its key had been taken back."""
+async def _account_refusal(scope: Scope) -> tuple[int, str] | None:
+    """Who sends the request, checked before its body is read where it matters:
+    - an upload's body, up to a file's limit, is read for a curator only: the framework reads
+      (and spools to disk) a whole form before the route's own check, so anyone could make
+      the server take in hundreds of megabytes before its 401;
+    - a personal token that does not work is refused on every route: served as anybody's, a
+      script reading its private collections got an empty list and never learnt that its key
+      had been taken back."""
     request = Request(scope)
-    scheme, _, token = request.headers["authorization"].partition(" ")
-    if scheme.lower() != "bearer" or not token.strip():
+    token = bearer_token(request)
+    upload = scope["method"] == "POST" and scope["path"] == UPLOAD_PATH
+    if token is None and not upload:
         return None
     try:
         account = await run_in_threadpool(current_account, request)
     except SQLAlchemyError:
         return None  # the route answers as it does when the database fails
-    return (401, BAD_TOKEN) if account is None else None
+    # Every account is a curator's or an admin's: an account may upload.
+    if account is not None:
+        return None
+    return 401, BAD_TOKEN if token is not None else LOG_IN_FIRST
 
 
 NOT_UTF8 = "Formularen skal sendes som UTF-8."
@@ -174,11 +170,9 @@ class SecurityMiddleware:
                     response_headers["Cache-Control"] = "private, no-store"
             await send(message)
 
-        refusal = _body_refusal(scope, headers) or _form_refusal(headers)
-        if refusal is None and scope["method"] == "POST" and scope["path"] == UPLOAD_PATH:
-            refusal = await _uploader_refusal(scope)
-        if refusal is None and "authorization" in headers:
-            refusal = await _token_refusal(scope)
+        refusal = (
+            _body_refusal(scope, headers) or _form_refusal(headers) or await _account_refusal(scope)
+        )
         if refusal is not None:
             response = error_response(
                 Request(scope),

@@ -38,10 +38,15 @@ def current_account(request: Request) -> Account | None:
     return found
 
 
-def _account(request: Request) -> Account | None:
+def bearer_token(request: Request) -> str | None:
+    """The personal token a script sends (``Authorization: Bearer vb_…``), if any."""
     scheme, _, token = request.headers.get("authorization", "").partition(" ")
-    if scheme.lower() == "bearer" and token.strip():
-        return account_for_api_token(token.strip())
+    return token.strip() if scheme.lower() == "bearer" and token.strip() else None
+
+
+def _account(request: Request) -> Account | None:
+    if token := bearer_token(request):
+        return account_for_api_token(token)
     if cookie := request.cookies.get(SESSION_COOKIE):
         return account_for_session(cookie)
     return None
