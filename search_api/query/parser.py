@@ -79,7 +79,7 @@ def parse_query(text: str) -> ParsedQuery:
             parsed.words.append(term.text)
     if parsed.is_empty and any(operator for _term, _excluded, operator in terms):
         # "OR" alone is no operator but what was asked for.
-        parsed.words.append(next(o for _t, _e, o in terms if o))
+        parsed.words.append("OR")
     return parsed
 
 
@@ -93,7 +93,6 @@ def _boolean_words(terms: list[tuple[Term, bool, str]]) -> list[tuple[Term, bool
     if not any(operator in ("", "OR") for _term, _excluded, operator in terms):
         # Nothing but operators ("NOT", "NOT AND"): what was asked for is those words.
         return [(t, e, "") for t, e, o in terms if o not in ("(", ")")]
-    words = [t for t in terms if t[2] not in ("(", ")")]
     kept: list[tuple[Term, bool, str]] = []
     depth = 0
     negated_from: int | None = None  # the depth of the brackets that NOT excludes
@@ -108,7 +107,7 @@ def _boolean_words(terms: list[tuple[Term, bool, str]]) -> list[tuple[Term, bool
                 negated_from = None
             negate_next = False  # "(a NOT) b": nothing in the brackets after NOT
             depth = max(depth - 1, 0)
-        elif operator in ("NOT", "AND") and len(words) > 1:
+        elif operator in ("NOT", "AND"):
             negate_next = negate_next or operator == "NOT"
         elif negate_next or negated_from is not None:
             negate_next = False
