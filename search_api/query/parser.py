@@ -3,8 +3,9 @@
 The syntax is what people know from web search: ``"inddragelse af børn"`` is a phrase,
 ``-plejefamilie`` excludes a word (``-"Barnets Lov"`` a phrase), and ``OR`` between two terms
 accepts either; from library catalogues, ``NOT`` before a term or a bracket excludes what it
-names and ``AND`` between two is left out (words are combined as without it). Anything else is
-plain text, never query syntax: unbalanced quotes, stray dashes and operators are words.
+names, ``AND`` between two is left out (words are combined as without it), and brackets of words
+beside ``OR`` must match together. Anything else is plain text, never query syntax: unbalanced
+quotes, stray dashes and operators are words.
 """
 
 import re
@@ -56,7 +57,7 @@ def parse_query(text: str) -> ParsedQuery:
                 terms.append((Term(text=word), excluded, operator))
         elif phrase := " ".join(match.group(2).split()):
             terms.append((Term(text=phrase, phrase=" " in phrase), match.group(1) == "-", ""))
-    terms = _boolean_words(terms)
+    terms = _boolean_words(_conjunctions(terms))
 
     parsed = ParsedQuery()
     index = 0
@@ -76,11 +77,36 @@ def parse_query(text: str) -> ParsedQuery:
         elif term.phrase:
             parsed.phrases.append(term.text)
         elif not operator:
-            parsed.words.append(term.text)
+            # Bracketed words no OR joined after all ("(a b) OR -c") are words again.
+            parsed.words += term.text.split()
     if parsed.is_empty and any(operator for _term, _excluded, operator in terms):
         # "OR" alone is no operator but what was asked for.
         parsed.words.append("OR")
     return parsed
+
+
+def _conjunctions(terms: list[tuple[Term, bool, str]]) -> list[tuple[Term, bool, str]]:
+    """Brackets of plain words beside an ``OR`` are one term, all of whose words must match:
+    "a OR (b c)" is a, or b and c together. Flattened, it was read as "(a OR b) c", and the
+    documents of "a" without "c" were missing. Other brackets are left to ``_boolean_words``."""
+    joined: list[tuple[Term, bool, str]] = []
+    index = 0
+    while index < len(terms):
+        if terms[index][2] == "(":
+            end = next((j for j in range(index + 1, len(terms)) if terms[j][2] in ("(", ")")), None)
+            if end is not None and terms[end][2] == ")":
+                inside = [t for t in terms[index + 1 : end] if t[2] != "AND"]
+                words = all(not t.phrase and not excluded and not o for t, excluded, o in inside)
+                beside_or = (bool(joined) and joined[-1][2] == "OR") or (
+                    end + 1 < len(terms) and terms[end + 1][2] == "OR"
+                )
+                if len(inside) > 1 and words and beside_or:
+                    joined.append((Term(text=" ".join(t.text for t, _e, _o in inside)), False, ""))
+                    index = end + 1
+                    continue
+        joined.append(terms[index])
+        index += 1
+    return joined
 
 
 def _boolean_words(terms: list[tuple[Term, bool, str]]) -> list[tuple[Term, bool, str]]:

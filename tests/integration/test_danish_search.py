@@ -104,6 +104,9 @@ def test_phrase_exclusion_and_or(api: TestClient) -> None:
     assert without < everything
     assert slugs('"inddragelse af børn"') <= slugs("inddragelse børn")
     assert slugs("efterværn OR bisidder") >= everything
+    # Read as "(efterværn OR plejefamilie) netværk", it lost the efterværn documents without
+    # "netværk".
+    assert slugs("efterværn OR (plejefamilie netværk)") >= everything
 
 
 def test_facets_for_tools_and_entities(api: TestClient) -> None:

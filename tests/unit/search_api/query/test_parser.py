@@ -85,3 +85,17 @@ def test_not_before_brackets_excludes_everything_in_them() -> None:
     assert parse_query("x (a NOT) b").words == ["x", "a", "b"]
     assert parse_query("NOT AND").words == ["NOT", "AND"]
     assert parse_query("( )").is_empty and not parse_query("( )").excluded
+
+
+def test_brackets_of_words_beside_or_must_match_together() -> None:
+    """ "a OR (b c)" was read as "(a OR b) c": the documents of "a" without "c" were missing."""
+    assert parse_query("efterværn OR (plejefamilie netværk)").alternatives == [
+        [Term(text="efterværn"), Term(text="plejefamilie netværk")]
+    ]
+    assert parse_query("(børn AND samvær) OR efterværn skole").alternatives == [
+        [Term(text="børn samvær"), Term(text="efterværn")]
+    ]
+    assert parse_query("(børn AND samvær) OR efterværn skole").words == ["skole"]
+    # With nothing for OR to join, they are words again; brackets elsewhere only group.
+    assert parse_query("(børn samvær) OR -skole").words == ["børn", "samvær"]
+    assert parse_query("(børn samvær) skole") == parse_query("børn samvær skole")
