@@ -36,23 +36,33 @@ def _login_form(
     status: int = 200,
     message: str | None = None,
     email: str = "",
+    notice: str | None = None,
 ) -> Response:
     token = LOGIN_TOKEN.token(request)
     response = templates.TemplateResponse(
         request,
         "login.html",
-        {"csrf": token, "next": _local(next_path), "message": message, "email": email},
+        {
+            "csrf": token,
+            "next": _local(next_path),
+            "message": message,
+            "email": email,
+            "notice": notice,
+        },
         status_code=status,
     )
     LOGIN_TOKEN.set(request, response, token)
     return response
 
 
+LOGGED_OUT = "Du er logget ud."
+
+
 @router.get("/log-ind")
-def login_page(request: Request, next: str = "/") -> Response:
+def login_page(request: Request, next: str = "/", logget_ud: str = "") -> Response:
     if current_account(request) is not None:
         return RedirectResponse(_local(next), status_code=303)
-    return _login_form(request, next)
+    return _login_form(request, next, notice=LOGGED_OUT if logget_ud else None)
 
 
 Field = Annotated[str, Form(max_length=MAX_FIELD_CHARS)]
@@ -98,7 +108,8 @@ def _browser_session(account: Account) -> Account:
 def log_out(request: Request, account: CuratorAccount) -> Response:
     _browser_session(account)
     accounts.log_out(request.cookies.get(SESSION_COOKIE, ""), account)
-    response = RedirectResponse("/", status_code=303)
+    # The login page says it: sent to the search page, nothing showed the logout had happened.
+    response = RedirectResponse("/log-ind?logget_ud=1", status_code=303)
     response.delete_cookie(SESSION_COOKIE, path="/")
     return response
 
@@ -119,18 +130,40 @@ def _account_page(
     )
 
 
+# A new token goes to the account page in a cookie of its own, which that page shows once and
+# clears: answered by the POST itself, a reload of the page made another token.
+NEW_TOKEN_COOKIE = "vb_new_token"
+NEW_TOKEN_SECONDS = 300
+
+
 @router.get("/konto")
 def account_page(request: Request, taget_tilbage: str = "") -> Response:
     account = current_account(request)
     if account is None:
         return RedirectResponse("/log-ind?next=/konto", status_code=303)
-    return _account_page(request, account, revoked=bool(taget_tilbage))
+    sent = request.cookies.get(NEW_TOKEN_COOKIE, "")
+    owner = accounts.account_for_api_token(sent) if sent else None
+    new = sent if owner is not None and owner.user_id == account.user_id else None
+    response = _account_page(request, account, new_token=new, revoked=bool(taget_tilbage))
+    if sent:
+        response.delete_cookie(NEW_TOKEN_COOKIE, path="/konto")
+    return response
 
 
 @router.post("/konto/token")
 def new_token(request: Request, account: CuratorAccount) -> Response:
     token = accounts.new_api_token(_browser_session(account))
-    return _account_page(request, account, new_token=token)
+    response = RedirectResponse("/konto", status_code=303)
+    response.set_cookie(
+        NEW_TOKEN_COOKIE,
+        token,
+        max_age=NEW_TOKEN_SECONDS,
+        httponly=True,
+        samesite="strict",
+        secure=request.url.scheme == "https",
+        path="/konto",
+    )
+    return response
 
 
 @router.post("/konto/token/{key}/tag-tilbage")

@@ -66,6 +66,9 @@ def test_log_in_see_the_account_and_log_out() -> None:
     assert client.post("/log-ud", follow_redirects=False).status_code == 403
     response = client.post("/log-ud", data={"csrf_token": csrf_of(client)}, follow_redirects=False)
     assert response.status_code == 303
+    # The page it leads to says so (the search page it led to showed nothing).
+    assert "Du er logget ud." in client.get(response.headers["location"]).text
+    assert "Du er logget ud." not in TestClient(app).get("/log-ind").text
     # The old cookie opens nothing any more, even sent again by hand.
     replay = TestClient(app, cookies={"vb_session": cookie})
     assert replay.get("/konto", follow_redirects=False).headers["location"].startswith("/log-ind")
@@ -170,6 +173,24 @@ def test_logins_that_succeed_do_not_count_against_their_address() -> None:
         accounts.log_in("kontor@eksempel.dk", PASSWORD, "10.0.1.2")
     with pytest.raises(accounts.UnauthorizedError):
         accounts.log_in("kontor@eksempel.dk", "forkert kode", "10.0.1.2")
+
+
+def test_a_new_token_is_shown_once_and_a_reload_makes_no_other() -> None:
+    """The POST answered with the page itself: reloading it made a second token."""
+    add("prg@eksempel.dk")
+    client = logged_in("prg@eksempel.dk")
+    made = client.post("/konto/token", data={"csrf_token": csrf_of(client)}, follow_redirects=False)
+    assert made.status_code == 303 and made.headers["location"] == "/konto"
+    shown = re.search(r"(vb_[\w-]{40,})", client.get("/konto").text)
+    assert shown is not None and accounts.account_for_api_token(shown.group(1)) is not None
+    again = client.get("/konto").text
+    assert "Din nye nøgle" not in again and shown.group(1) not in again
+    assert len(HTMLParser(again).css("table.tokens tbody tr")) == 1
+    # Another account's browser shown the cookie sees no token of someone else's.
+    add("anden.prg@eksempel.dk")
+    other = logged_in("anden.prg@eksempel.dk")
+    other.cookies.set("vb_new_token", shown.group(1), path="/konto")
+    assert shown.group(1) not in other.get("/konto").text
 
 
 def test_a_deactivated_account_loses_its_session_and_tokens() -> None:
