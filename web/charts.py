@@ -149,6 +149,7 @@ class ColumnChart(BarChart):
     baseline: float  # px: the axis the columns stand on
     label_y: float  # px: the baseline of the years
     kind: Literal["columns"] = "columns"
+    unknown: int = 0  # counted without a year, so in no column
 
 
 @dataclass(frozen=True)
@@ -249,6 +250,7 @@ def years_bar_chart(
             chart,
             description=f"{chart.description} Derudover {noun.count(unknown)} uden kendt år.",
             table=[*chart.table, ("Ukendt år", unknown)],
+            unknown=unknown,
         )
     return chart
 
@@ -399,11 +401,11 @@ def categories_bar_chart(
 
 
 def search_years_chart(
-    values: Iterable[FacetValue], *, chart_id: str, title: str
+    values: Iterable[FacetValue], without_year: int, *, chart_id: str, title: str
 ) -> ColumnChart | None:
-    """Documents per year of a search, from its ``year`` facet."""
+    """Documents per year of a search, from its ``year`` facet, and how many have no year."""
     return years_bar_chart(
-        {value.value: value.count for value in values},
+        {value.value: value.count for value in values} | {"ukendt": without_year},
         chart_id=chart_id,
         title=title,
         noun=DOCUMENTS,

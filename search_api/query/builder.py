@@ -64,6 +64,8 @@ SHOWN_FIELDS = [
 DENSE_CANDIDATES = 100
 # The name of the terms aggregation inside each facet's filter aggregation.
 FACET_VALUES = "values"
+# And of the count of documents without a value, beside it.
+FACET_MISSING = "missing"
 # The most editions of one result that are listed with it.
 MAX_EDITIONS = 10
 
@@ -367,6 +369,11 @@ def _facets(clauses: dict[str, dict[str, Any]]) -> dict[str, Any]:
                 "filter": {"bool": {"filter": others}},
                 "aggs": {FACET_VALUES: aggregation},
             }
+            if f.count_missing:
+                facets[f.name]["aggs"][FACET_MISSING] = {
+                    "missing": {"field": f.facet_field or f.field},
+                    "aggs": {GROUPS: _group_count()},
+                }
     return facets
 
 

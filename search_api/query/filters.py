@@ -24,6 +24,8 @@ MAX_FILTER_VALUES = 50
 MAX_FILTER_CHARS = 200
 FIRST_YEAR, LAST_YEAR = 1000, 9999
 FACET_SIZE = 20
+# Every year a search's documents have: the page's chart of them left out the older ones.
+YEAR_FACET_SIZE = 1000
 # The error type of a value its filter does not accept; web/errors.py words it in Danish.
 INVALID_VALUE = "filter_value"
 
@@ -53,6 +55,9 @@ class Filter:
     capitalised: bool = False  # shown with a capital first letter ("lærer" → "Lærer")
     names: Mapping[str, str] | None = None  # Danish: the values' names ("en" → "engelsk")
     facet_order: Literal["count", "newest"] = "count"  # "newest": highest value first (years)
+    facet_size: int = FACET_SIZE  # the most values the facet lists
+    # The facet also counts the documents that have no value (``SearchResponse.without_year``).
+    count_missing: bool = False
 
     @property
     def annotation(self) -> Any:
@@ -90,7 +95,7 @@ class Filter:
 
     def aggregation(self) -> dict[str, Any] | None:
         """The facet's aggregation; None for a filter without a facet."""
-        terms: dict[str, Any] = {"field": self.facet_field or self.field, "size": FACET_SIZE}
+        terms: dict[str, Any] = {"field": self.facet_field or self.field, "size": self.facet_size}
         if self.facet_order == "newest":
             terms["order"] = {"_key": "desc"}
         return {"terms": terms}
@@ -195,6 +200,8 @@ FILTERS: tuple[Filter, ...] = (
         value=Year,
         hint="et årstal",
         facet_order="newest",
+        facet_size=YEAR_FACET_SIZE,
+        count_missing=True,
     ),
     BoundFilter(
         name=YEAR_FROM,

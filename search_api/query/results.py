@@ -56,6 +56,8 @@ class SearchResponse(BaseModel):
     # Words of the query that no document has, nor anything near them, left out of a search
     # by its other words: the results were found without them ("bitcoin" of "bitcoin kurs").
     missing_words: list[str] = Field(default_factory=list)
+    # The documents the year facet counts that have no year (the facet counts only years).
+    without_year: int = 0
 
 
 class Autocomplete(BaseModel):

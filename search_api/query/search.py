@@ -23,6 +23,7 @@ from search_api.query import english
 from search_api.query.builder import (
     AUTOCOMPLETE_SIZE,
     ENGLISH_PAGE_FIELDS,
+    FACET_MISSING,
     FACET_VALUES,
     GROUPS,
     MAX_RESULT_WINDOW,
@@ -400,6 +401,21 @@ def _facets(response: dict[str, Any]) -> dict[str, list[FacetValue]]:
     return facets
 
 
+def _without_year(response: dict[str, Any]) -> int:
+    aggregations = response.get("aggregations", {})
+    missing = next(
+        (
+            aggregations[f.name].get(FACET_MISSING)
+            for f in FILTERS
+            if f.count_missing and f.name in aggregations
+        ),
+        None,
+    )
+    if missing is None:
+        return 0
+    return int(missing.get(GROUPS, {}).get("value", missing["doc_count"]))
+
+
 # A search's requests to the index, step by step: the plan yields the bodies of each step (sent
 # together, as they do not depend on each other) and is sent their responses, in order; it
 # returns the search's response. ``search`` sends each step in one round trip; a batch of
@@ -764,6 +780,7 @@ def _response(
         facets=_facets(response),
         did_you_mean=_did_you_mean(expansion, text),
         missing_words=expansion.missing,
+        without_year=_without_year(response),
     )
 
 

@@ -195,6 +195,22 @@ def test_the_years_macro_draws_an_accessible_svg_with_a_table_of_the_same_number
     assert [th.text for th in details.iter("th")][:2] == ["År", "Dokumenter"]
 
 
+def test_a_search_chart_says_how_many_documents_have_no_year() -> None:
+    html = render(
+        '{% from "_charts.html" import years_chart %}{{ years_chart(values, 4) }}',
+        values=facet({"2021": 6, "2019": 5}),
+    )
+    figure = parse(html).find("figure")
+    assert figure is not None
+    assert figure.findtext("p") == "Derudover 4 dokumenter uden kendt år."
+    assert ("Ukendt år", "4") in [(r.findtext("th"), r.findtext("td")) for r in figure.iter("tr")]
+    no_note = render(
+        '{% from "_charts.html" import years_chart %}{{ years_chart(values) }}',
+        values=facet({"2021": 6}),
+    )
+    assert "uden kendt år" not in no_note
+
+
 def test_the_macros_draw_nothing_without_numbers() -> None:
     html = render(
         '{% from "_charts.html" import years_chart, publishers_chart %}'

@@ -144,3 +144,10 @@ def test_autocomplete_keeps_places_for_names_among_many_titles(
     suggestions = search.autocomplete("anbr").suggestions
     assert len(suggestions) == 8 and "Anbringelsesreformen" in suggestions
     assert suggestions[:5] == [f"Anbringelse {n}" for n in range(5)]
+
+
+def test_the_documents_without_a_year_are_read_from_the_year_facet() -> None:
+    """Counted as the facets count: edition groups, not their members."""
+    facet = {"missing": {"doc_count": 5, "groups": {"value": 4}}}
+    assert search._without_year({"aggregations": {"year": facet}}) == 4
+    assert search._without_year({"aggregations": {}}) == 0
