@@ -39,6 +39,15 @@ def test_compound_parts_and_stop_words() -> None:
     assert [(u.text, u.parts) for u in units] == [("børneinddragelse", ["børn", "inddragelse"])]
 
 
+def test_a_compound_in_an_or_group_is_searched_by_its_parts_too() -> None:
+    """ "efterværn OR børneinddragelse" found 35 fewer documents than "børneinddragelse"."""
+    [group] = expand(parse_query("efterværn OR børneinddragelse"), QueryOptions(), lookup).any_of
+    assert [(u.text, u.parts) for u in group] == [
+        ("efterværn", []),
+        ("børneinddragelse", ["børn", "inddragelse"]),
+    ]
+
+
 def test_switched_off_features_leave_the_words_as_typed() -> None:
     options = QueryOptions(synonyms=False, decompounding=False)
     units = expand(parse_query("KL børneinddragelse"), options, lookup).units
