@@ -1,12 +1,13 @@
 """Curators deal with the personal data the guard found: the list of held documents, and on a
 document's page, redact a finding, let it stand, or release the document."""
 
-from fastapi import APIRouter, Request
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from search_api.api import personal_data
 from search_api.api.auth import CuratorAccount
-from search_api.api.schemas import RowId
 from web.templating import templates
 
 router = APIRouter(default_response_class=HTMLResponse, include_in_schema=False)
@@ -31,15 +32,21 @@ def review_page(request: Request, account: CuratorAccount) -> Response:
     )
 
 
-@router.post("/dokument/{document_id}/personoplysninger/{finding_id}/skjul")
-def redact(document_id: str, finding_id: RowId, account: CuratorAccount) -> Response:
-    personal_data.redact(account, document_id, finding_id)
+# A finding is named by its data's key (``FindingPublic.key``), in the form's body: a row's
+# number went to another finding when the document was screened again, and in the address
+# the key, a hash of a CPR number, would reach the access log.
+FindingKey = Annotated[str, Form(pattern="^[0-9a-f]{64}$")]
+
+
+@router.post("/dokument/{document_id}/personoplysninger/skjul")
+def redact(document_id: str, fund: FindingKey, account: CuratorAccount) -> Response:
+    personal_data.redact(account, document_id, fund)
     return _back(document_id, "skjult")
 
 
-@router.post("/dokument/{document_id}/personoplysninger/{finding_id}/godkend")
-def release_finding(document_id: str, finding_id: RowId, account: CuratorAccount) -> Response:
-    personal_data.release(account, document_id, finding_id)
+@router.post("/dokument/{document_id}/personoplysninger/godkend")
+def release_finding(document_id: str, fund: FindingKey, account: CuratorAccount) -> Response:
+    personal_data.release(account, document_id, fund)
     return _back(document_id, "godkendt")
 
 

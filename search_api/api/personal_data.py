@@ -31,9 +31,13 @@ def _document(session: Session, document_id: str) -> Document:
     return document
 
 
-def _finding(session: Session, document_id: str, finding_id: int) -> PersonalDataFinding:
-    finding = session.get(PersonalDataFinding, finding_id)
-    if finding is None or finding.document_id != document_id:
+def _finding(session: Session, document_id: str, key: str) -> PersonalDataFinding:
+    finding = session.scalars(
+        select(PersonalDataFinding)
+        .where(PersonalDataFinding.document_id == document_id, PersonalDataFinding.key == key)
+        .limit(1)
+    ).first()
+    if finding is None:
         raise NotFoundError("Fundet findes ikke (længere). Dokumentet er måske læst igen.")
     return finding
 
@@ -48,7 +52,7 @@ def _public(session: Session, document: Document) -> list[FindingPublic]:
             continue
         text = texts.get(finding.page, "")
         found[finding.key] = FindingPublic(
-            id=finding.id,
+            key=finding.key,
             kind=finding.kind,
             kind_name=Kind(finding.kind).label,
             text=finding.text,
@@ -92,14 +96,14 @@ def _show(document_id: str) -> None:
     indexer.index_documents(client, [document_id])
 
 
-def redact(account: Account, document_id: str, finding_id: int) -> None:
+def redact(account: Account, document_id: str, key: str) -> None:
     """Replace what a finding stands for with "[skjult]" in the text, everywhere on every page,
     now and whenever the document is read again; its original is no longer served."""
     with session_scope() as session:
         document = _document(session, document_id)
         document_store.lock_documents(session, document_ids=[document_id])
-        finding = _finding(session, document_id, finding_id)
-        kind, page, key, words = finding.kind, finding.page, finding.key, finding.text
+        finding = _finding(session, document_id, key)
+        kind, page, words = finding.kind, finding.page, finding.text
         personal_store.decide(
             session,
             document_id=document_id,
@@ -143,15 +147,15 @@ def redact(account: Account, document_id: str, finding_id: int) -> None:
     _show(document_id)
 
 
-def release(account: Account, document_id: str, finding_id: int | None = None) -> None:
+def release(account: Account, document_id: str, key: str | None = None) -> None:
     """A curator looked and lets the data stand: one finding, or every finding not yet decided
     on (which releases a held document)."""
     with session_scope() as session:
         _document(session, document_id)
         document_store.lock_documents(session, document_ids=[document_id])
         chosen = (
-            [_finding(session, document_id, finding_id)]
-            if finding_id is not None
+            [_finding(session, document_id, key)]
+            if key is not None
             else personal_store.open_findings(session, document_id=document_id)
         )
         for finding in chosen:

@@ -173,7 +173,10 @@ class CitationPage(BaseModel):
 class FindingPublic(BaseModel):
     """Personal data the guard found, as curators see it (never anyone else)."""
 
-    id: int
+    # What names the finding to redact or release it: its data's key, which the same data
+    # keeps when the document is screened again (a row's number did not: it went to another
+    # finding, and "Godkend" on an address released a CPR number).
+    key: str
     kind: str
     kind_name: str  # in Danish
     text: str

@@ -1,6 +1,8 @@
 """Redacting a finding, on a real SQLite database; what the index is then told is the
 integration tests' business (``_show`` is recorded here, not run)."""
 
+import re
+
 import pytest
 from sqlalchemy import select
 
@@ -13,7 +15,7 @@ from vidensbank.store import documents as document_store
 from vidensbank.store import personal_data as personal_store
 from vidensbank.store.db import migrate, session_scope
 from vidensbank.store.documents import Document, Entity, EntityRow
-from vidensbank.store.personal_data import FindingRow, PersonalDataFinding
+from vidensbank.store.personal_data import FindingRow
 from vidensbank.store.users import Role
 
 DOCUMENT = "skjul-foraelders-navn"
@@ -65,14 +67,11 @@ def test_a_redacted_name_leaves_the_entities_also_when_it_begins_with_a_danish_l
             version="test",
         )
         session.get_one(Document, DOCUMENT).model_version = "model"
-        finding = session.scalars(
-            select(PersonalDataFinding.id).where(PersonalDataFinding.document_id == DOCUMENT)
-        ).one()
     shown: list[str] = []
     monkeypatch.setattr(personal_data, "_show", shown.append)
 
     account = Account(1, "kurator@eksempel.dk", Role.CURATOR, "token")
-    personal_data.redact(account, DOCUMENT, finding)
+    personal_data.redact(account, DOCUMENT, finding_key(Kind.PARENT_NAME, PARENT))
 
     with session_scope() as session:
         left = session.scalars(select(Entity.canonical).where(Entity.document_id == DOCUMENT))
@@ -86,8 +85,6 @@ def test_a_redacted_name_leaves_the_entities_also_when_it_begins_with_a_danish_l
 @pytest.mark.parametrize(
     "path",
     [
-        f"/dokument/{DOCUMENT}/personoplysninger/99999999999999999999/skjul",
-        f"/dokument/{DOCUMENT}/personoplysninger/99999999999999999999/godkend",
         f"/dokument/{DOCUMENT}/rettelser/99999999999999999999/fjern",
         "/entitet/org:sst/vidensbase/99999999999999999999/fjern",
     ],
@@ -98,3 +95,47 @@ def test_a_row_number_larger_than_the_database_holds_is_a_danish_400(path: str) 
     answer = curator.post(path, data={"csrf_token": csrf(curator.get("/").text)})
     assert answer.status_code == 400
     assert "må højst være 2147483647" in answer.text
+
+
+def test_a_finding_is_decided_on_by_its_data_not_by_a_row_that_screening_gave_away() -> None:
+    """Screening again deletes a document's findings and writes them anew, and SQLite gave
+    their row numbers to other findings: "Godkend" on an address released a CPR number."""
+    document = "fund-efter-ny-screening"
+    phone, cpr = "28 91 44 07", "030915-4127"
+    page = f"Mors mobil {phone}. Barnets CPR-nr. {cpr}."
+
+    def row(kind: Kind, text: str, holds: bool) -> FindingRow:
+        start = page.index(text)
+        return FindingRow(1, start, start + len(text), kind, text, finding_key(kind, text), holds)
+
+    found = [row(Kind.PHONE, phone, False), row(Kind.CPR, cpr, True)]
+    with session_scope() as session:
+        store_document(session, document, title="Notat", pages=[page])
+        personal_store.record_screening(
+            session, document_id=document, findings=found, version="test"
+        )
+    curator = logged_in(CURATOR)
+    shown = curator.get(f"/dokument/{document}")
+    keys = re.findall(r'name="fund" value="([0-9a-f]{64})"', shown.text)
+    assert set(keys) == {f.key for f in found}
+    # Screened again meanwhile, in the other order: each row number now has the other's data.
+    with session_scope() as session:
+        personal_store.record_screening(
+            session, document_id=document, findings=found[::-1], version="test"
+        )
+    answer = curator.post(
+        f"/dokument/{document}/personoplysninger/godkend",
+        data={"csrf_token": csrf(shown.text), "fund": found[0].key},
+        follow_redirects=False,
+    )
+    assert answer.status_code == 303
+    with session_scope() as session:
+        decided = personal_store.decisions(session, document_ids=[document])[document]
+        assert decided == {found[0].key: personal_store.Decision.RELEASE}
+        assert session.get_one(Document, document).held_at is not None
+    # Data no longer found is not decided on in its place.
+    gone = curator.post(
+        f"/dokument/{document}/personoplysninger/skjul",
+        data={"csrf_token": csrf(shown.text), "fund": "0" * 64},
+    )
+    assert gone.status_code == 404 and "findes ikke (længere)" in gone.text
