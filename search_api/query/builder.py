@@ -32,6 +32,11 @@ PROXIMITY_SLOP = 3
 ALTERNATIVE_BOOST = 0.9
 RELATED_BOOST = 0.3
 PARTS_BOOST = 0.8
+# A compound's parts in an OR group: the group's words name what is asked for already, so a
+# document of both parts ("unge" and "plan" of "ungeplan") ranks below one of either word
+# (at 0.8, "efterværn OR ungeplan" put them among the efterværn reports: the judged OR
+# queries' nDCG@10 0.971 → 0.957; at 0.3, 0.968, and every document of either word found).
+OR_PARTS_BOOST = 0.3
 FUZZY_BOOST = 0.2
 ENTITY_BOOST = 0.5
 PAGES_BOOST = 0.5
@@ -219,7 +224,12 @@ def _exact(field: str) -> str:
 
 
 def unit_clause(
-    unit: Unit, fields: list[str], options: QueryOptions, *, entity_boost: bool = False
+    unit: Unit,
+    fields: list[str],
+    options: QueryOptions,
+    *,
+    entity_boost: bool = False,
+    parts_boost: float = PARTS_BOOST,
 ) -> dict[str, Any]:
     """A query that matches the unit as typed or in any of the ways Danish may write it."""
     multiword = unit.phrase or unit.kb_id is not None
@@ -235,7 +245,7 @@ def unit_clause(
             )
     if options.decompounding and len(unit.parts) > 1:
         should.append(
-            {"bool": {"must": [_match(p, fields, False) for p in unit.parts], "boost": PARTS_BOOST}}
+            {"bool": {"must": [_match(p, fields, False) for p in unit.parts], "boost": parts_boost}}
         )
     if options.fuzzy:
         # A word the corpus lacks also searches the corpus' nearest words to it (on their
@@ -284,7 +294,12 @@ def _text_query(expansion: Expansion, fields: list[str], options: QueryOptions) 
         must.append(
             {
                 "bool": {
-                    "should": [unit_clause(u, fields, options, entity_boost=True) for u in group],
+                    "should": [
+                        unit_clause(
+                            u, fields, options, entity_boost=True, parts_boost=OR_PARTS_BOOST
+                        )
+                        for u in group
+                    ],
                     "minimum_should_match": 1,
                 }
             }
@@ -311,7 +326,7 @@ def _pages_clause(
 ) -> dict[str, Any]:
     """Which pages match; it adds to the score a little. With ``highlight``, the best pages
     come back with a snippet each."""
-    units = [*expansion.units, *(u for g in expansion.any_of for u in g)]
+    alternatives = [u for g in expansion.any_of for u in g]
     clause: dict[str, Any] = {
         "nested": {
             "path": "pages",
@@ -319,7 +334,11 @@ def _pages_clause(
             "boost": PAGES_BOOST,
             "query": {
                 "bool": {
-                    "should": [unit_clause(u, PAGE_FIELDS, options) for u in units]
+                    "should": [unit_clause(u, PAGE_FIELDS, options) for u in expansion.units]
+                    + [
+                        unit_clause(u, PAGE_FIELDS, options, parts_boost=OR_PARTS_BOOST)
+                        for u in alternatives
+                    ]
                     + [_english_match(u, ENGLISH_PAGE_FIELDS) for u in expansion.english_units],
                     "minimum_should_match": 1,
                 }
