@@ -26,7 +26,7 @@ from vidensbank.store.documents import Document
 from vidensbank.store.personal_data import Decision
 
 # Bump when the rules change: every document is then screened again (``reenrich --stale``).
-SCREENING_VERSION = "pd-1"
+SCREENING_VERSION = "pd-2"
 
 REDACTED = "[skjult]"
 # Findings in a document's title are on this page.
@@ -92,11 +92,15 @@ def finding_key(kind: str, text: str) -> str:
 # --- CPR numbers ---------------------------------------------------------------------------
 
 # The dash may be any a word processor puts there (the non-breaking hyphen U+2011, the minus
-# sign U+2212), with a space on either side.
+# sign U+2212), with a space on either side. The date may be written with one dash or space
+# between day, month and year too ("12-05-14-3318"), a shape dates and phone numbers share:
+# ``_cpr_numbers`` takes it only after a CPR label.
+_DASH = r"[-\u2010\u2011\u2013\u2212]"
 _CPR = re.compile(
-    r"(?<![\d/-])(?<!\d[.,])(\d{2})(\d{2})(\d{2})"
-    r"(?:[ \u00a0]?[-\u2010\u2011\u2013\u2212][ \u00a0]?|[ \u00a0])?"
-    r"(\d{4})(?![\d/-]|[.,]\d)"
+    r"(?<![\d/-])(?<!\d[.,])(?P<day>\d{2})"
+    rf"(?P<date_sep>(?:{_DASH}|[ \u00a0])?)(?P<month>\d{{2}})(?P=date_sep)(?P<year>\d{{2}})"
+    rf"(?P<gap>[ \u00a0]?{_DASH}[ \u00a0]?|[ \u00a0])?"
+    r"(?P<control>\d{4})(?![\d/-]|[.,]\d)"
 )
 # Numbers after these are an account, an EAN or a case number, not a person's.
 _NUMBER_LABEL = re.compile(
@@ -111,15 +115,21 @@ _PHONE_LABEL = re.compile(r"\b(?:tlf|telefon\w*|mobil\w*)\.?:?\s*$", re.IGNORECA
 
 
 _CPR_LABEL = re.compile(r"\b(?:cpr|personnummer|personnr)", re.IGNORECASE)
+# The label right before the number: "CPR-nr.: ", "Personnummer ", "personnr. ".
+_CPR_LABEL_BEFORE = re.compile(
+    r"\b(?:cpr(?:[ -]?(?:nr|nummer))?|personnummer|personnr)\.?[ \t]*:?\s{0,3}$", re.IGNORECASE
+)
 
 
 def _labelled(pattern: re.Pattern[str], text: str, start: int) -> bool:
     return pattern.search(text, max(0, start - 20), start) is not None
 
 
-def _cpr_date(day: int, month: int, year: int, control: str) -> dt.date | None:
-    """The birth date a CPR number gives (the century from its seventh digit), if valid."""
-    seventh = int(control[0])
+def _cpr_date(match: re.Match[str]) -> dt.date | None:
+    """The birth date a CPR number (a match of ``_CPR``) gives, the century from its seventh
+    digit, if valid."""
+    day, month, year = (int(match.group(part)) for part in ("day", "month", "year"))
+    seventh = int(match.group("control")[0])
     if seventh <= 3:
         century = 1900
     elif seventh in (4, 9):
@@ -135,13 +145,18 @@ def _cpr_date(day: int, month: int, year: int, control: str) -> dt.date | None:
 def _cpr_numbers(page: int, text: str, cells: Sequence[tuple[int, int, str]]) -> list[Finding]:
     found = []
     for match in _CPR.finditer(text):
-        day, month, year, control = match.groups()
-        if _cpr_date(int(day), int(month), int(year), control) is None:
+        if _cpr_date(match) is None:
             continue
-        if match.group()[6] == " " and not (
+        in_cpr_column = any(s <= match.start() < e and _CPR_LABEL.search(h) for s, e, h in cells)
+        if match.group("date_sep") and not (
+            _CPR_LABEL_BEFORE.search(text, max(0, match.start() - 30), match.start())
+            or in_cpr_column
+        ):
+            continue  # "12-05-14-3318": a CPR number only where it is said to be one
+        if (match.group("gap") or "").startswith(" ") and not (
             _CPR_LABEL.search(text, max(0, match.start() - 40), match.start())
             or _NAME_BEFORE.search(text, max(0, match.start() - 60), match.start())
-            or any(s <= match.start() < e and _CPR_LABEL.search(h) for s, e, h in cells)
+            or in_cpr_column
         ):
             continue  # "Aarhus 280123 2345": two numbers of a table, unless said to be a CPR
         if _labelled(_NUMBER_LABEL, text, match.start()) or _labelled(
@@ -361,13 +376,55 @@ def _contact_data(
 
 FIRST_NAMES = frozenset(first_names())
 
-_NAME_WORD = r"[A-ZÆØÅ][a-zæøåéü]+(?:-[A-ZÆØÅ][a-zæøåéü]+)?"
+# "Sørensen", "Bach-Lund", "O'Connor".
+_NAME_WORD = r"[A-ZÆØÅ](?:['’][A-ZÆØÅ])?[a-zæøåéü]+(?:-[A-ZÆØÅ][a-zæøåéü]+)?"
 _NAMES = rf"{_NAME_WORD}(?:[ \t]+{_NAME_WORD}){{1,3}}"
 _FULL_NAME = re.compile(_NAMES)
 # A name right before a number ("Maja Nguyen" / "011012 4906" in a table's row).
 _NAME_BEFORE = re.compile(rf"{_NAMES}[\s,:]*$")
-# Form fields: "Barnets navn: Mikkel Sørensen", "Mor: Susanne Holm".
-_NAME = rf"(?-i:{_NAMES})"
+# A form's field names its person whatever the case: with particles ("Noah van der Berg"), in
+# capitals as a form in capitals writes it ("SOFIE BACH-LUND") or in lower case.
+_PARTICLE = r"(?:van|von|de|der|den|da|di|du|del|la|le|ten|ter)"
+_CAPS_WORD = r"[A-ZÆØÅ](?:['’]?[A-ZÆØÅÉÜ])+(?:-[A-ZÆØÅ](?:['’]?[A-ZÆØÅÉÜ])+)?"
+_LOWER_WORD = r"[a-zæøå][a-zæøåéü]+(?:-[a-zæøå][a-zæøåéü]+)?"
+_FORM_NAMES = rf"{_NAME_WORD}(?:[ \t]+(?:{_PARTICLE}[ \t]+){{0,2}}{_NAME_WORD}){{1,3}}"
+_ANY_CASE_NAMES = (
+    rf"(?:{_CAPS_WORD}|{_NAME_WORD})(?:[ \t]+(?:{_CAPS_WORD}|{_NAME_WORD})){{1,3}}"
+    rf"|{_LOWER_WORD}(?:[ \t]+{_LOWER_WORD}){{1,3}}"
+)
+_FORM_NAME = re.compile(_FORM_NAMES)
+_NAME = rf"(?-i:{_FORM_NAMES}|{_ANY_CASE_NAMES})"
+# Words of a form's instructions, not of a name: "Barnets navn: udfyldes af sagsbehandleren".
+_NOT_A_NAME = _words(
+    r"og",
+    r"eller",
+    r"af",
+    r"i",
+    r"på",
+    r"til",
+    r"med",
+    r"for",
+    r"fra",
+    r"som",
+    r"skal",
+    r"skrives",
+    r"er",
+    r"ikke",
+    r"se",
+    r"her",
+    r"evt",
+    r"samt",
+    r"hvis",
+    r"kan",
+    r"ingen",
+    r"oplyst",
+    r"ukendt",
+    r"\w*navn\w*",
+    r"udfyld\w*",
+    r"anonym\w*",
+    r"barnet\w*",
+    r"eleven\w*",
+)
 # Form fields: "Barnets navn: Mikkel Sørensen", "Mor: Susanne Holm", or the label on a line of
 # its own and the name on the next (a form's table as text).
 _FIELD = (
@@ -493,8 +550,7 @@ def _born(text: str, end: int, cpr: Sequence[Finding]) -> dt.date | None:
     ("Mikkel Sørensen, CPR-nr. 120514-3318", a form's row)."""
     for finding in cpr:
         if end <= finding.start <= end + 40 and _BEFORE_CPR.match(text[end : finding.start]):
-            day, month, year, control = _CPR.match(finding.text).groups()  # type: ignore[union-attr]
-            return _cpr_date(int(day), int(month), int(year), control)
+            return _cpr_date(_CPR.match(finding.text))  # type: ignore[arg-type]
     return None
 
 
@@ -525,6 +581,9 @@ def _words_after(text: str, end: int, count: int = 3) -> str:
     return " ".join(_CONJUNCTION.split(text[end : end + 40])[0].split()[:count])
 
 
+_BOTH = re.compile(r"[ \t]+(?:og|&)[ \t]+")
+
+
 def _names(
     page: int, text: str, people: Sequence[Mention], cpr: Sequence[Finding]
 ) -> list[Finding]:
@@ -534,7 +593,14 @@ def _names(
         for match in pattern.finditer(text):
             start, end = match.span("name")
             name = match.group("name")
-            if kind == Kind.PARENT_NAME and (both := re.search(r"[ \t]+(?:og|&)[ \t]+", name)):
+            if not all(_FORM_NAME.fullmatch(part) for part in _BOTH.split(name)) and not (
+                ":" in match.group("sep")
+                and "\n" not in match.group("sep")
+                and _EXPLICIT_FIELD.match(match.group())
+                and not _NOT_A_NAME.search(name)
+            ):
+                continue  # in capitals or lower case: a name only right after a label for one
+            if kind == Kind.PARENT_NAME and (both := _BOTH.search(name)):
                 second = start + both.end()
                 found[(second, end)] = Finding(kind, page, second, end, text[second:end])
                 end = start + both.start()
@@ -629,7 +695,9 @@ def _class_in_prose(text: str, start: int, end: int) -> bool:
     return "\n" not in text[left:right] and _CLASS.search(text, left, right) is not None
 
 
-_CPR_AFTER = re.compile(r"[ \t]*,?[ \t]*(?:cpr|personnummer)(?:-nr)?\.?:?[ \t]*\d{6}", re.I)
+_CPR_AFTER = re.compile(
+    r"[ \t]*,?[ \t]*(?:cpr|personnummer)(?:-nr)?\.?:?[ \t]*\d\d\D?\d\d\D?\d\d", re.I
+)
 _CLASS_AFTER = re.compile(r"[ \t]*,[ \t]*\d{1,2}\.[ \t]?[a-hx]\b")
 
 
@@ -792,7 +860,35 @@ def screen(pages: Sequence[tuple[int, str]], mentions: Iterable[Mention]) -> lis
             if not _in_number_column(f, cells)
         ]
         findings += cpr + names + contact + _private_adults(number, text, people, names, contact)
-    return sorted(findings, key=lambda f: (f.page, f.start))
+    return sorted(_one_finding_per_person(findings), key=lambda f: (f.page, f.start))
+
+
+_NAME_KINDS = (Kind.CHILD_NAME, Kind.PARENT_NAME)
+
+
+def _one_finding_per_person(findings: Sequence[Finding]) -> list[Finding]:
+    """A name in the genitive ("Zenobia Krogsgaard-Holms mor") is the name the document also
+    gives without the -s, with its key, so that redacting one redacts the other. A name found as
+    a child's is a child's wherever the document gives it: a parent's word or a private number
+    after it ("Forældrenes private mobil") is someone else's."""
+    names = {normalized(f.kind, f.text) for f in findings if f.kind in _NAME_KINDS}
+    folded = [
+        Finding(f.kind, f.page, f.start, f.end - 1, f.text[:-1])
+        if f.kind in _NAME_KINDS
+        and f.text.endswith("s")
+        and normalized(f.kind, f.text[:-1]) in names
+        else f
+        for f in findings
+    ]
+    children = {normalized(f.kind, f.text) for f in folded if f.kind == Kind.CHILD_NAME}
+    return list(
+        dict.fromkeys(
+            Finding(Kind.CHILD_NAME, f.page, f.start, f.end, f.text)
+            if f.kind == Kind.PARENT_NAME and normalized(f.kind, f.text) in children
+            else f
+            for f in folded
+        )
+    )
 
 
 # --- Redaction -------------------------------------------------------------------------------
@@ -839,9 +935,14 @@ def redaction_spans(text: str, keys: set[str]) -> list[tuple[int, int]]:
                 start, end = match.start() + words[i].start(), match.start() + words[j].end()
                 name = text[start:end].rstrip(",.:;")
                 end = start + len(name)
-                if {finding_key(Kind.CHILD_NAME, name), finding_key(Kind.PARENT_NAME, name)} & keys:
+                # A redacted name in the genitive too ("Mikkel Sørensens").
+                if _name_keys(name) & keys or (name.endswith("s") and _name_keys(name[:-1]) & keys):
                     spans.append((start, end))
     return spans
+
+
+def _name_keys(name: str) -> set[str]:
+    return {finding_key(kind, name) for kind in _NAME_KINDS}
 
 
 # Any run of capitalised words, across a line break and in capitals too ("MIKKEL SØRENSEN"): a

@@ -280,3 +280,122 @@ def test_a_long_run_before_a_lone_at_sign_takes_linear_time() -> None:
         assert time.perf_counter() - started < 3, text[:20]
     [finding] = screen([(1, "Skriv til " + "a." * 20 + "hansen@gmail.com i dag.")], [])
     assert finding.text.endswith("hansen@gmail.com")
+
+
+@pytest.mark.parametrize(
+    "text, number",
+    [
+        ("Personnummer: 12-05-14-3318", "12-05-14-3318"),
+        ("Personnummer: 02-03-16-4129", "02-03-16-4129"),
+        ("cpr 12 05 14-3318", "12 05 14-3318"),
+        ("CPR-nr.: 12\u201105\u201114\u20113318", "12\u201105\u201114\u20113318"),
+        ("Personnr.\n12-05-14-3318", "12-05-14-3318"),
+    ],
+)
+def test_a_cpr_number_with_separators_in_its_date_after_a_cpr_label(text: str, number: str) -> None:
+    assert kinds(text) == [("cpr", number)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Mødet blev holdt 12-05-2014 og igen 12-05-14.",
+        "Ring til Lene på 28 91 44 07 eller 28-91-44-07.",
+        "Sagsnr. 12-05-14-3318",
+        "Bilag 12-05-14-3318 er vedlagt.",
+        "CPR-nummeret står i journalen, se bilag 12-05-14-3318.",
+        "ISBN 978-87-7119-332-4, pris 12 05 14-3318 kr.",
+        "Aarhus 12 05 14 3318 22 48 19 07\nOdense 01 02 03 2004 11 12 13 14",
+        "CPR-nr. 31-02-14-3318",
+    ],
+)
+def test_numbers_with_separators_in_a_date_are_a_cpr_number_only_after_its_label(
+    text: str,
+) -> None:
+    assert kinds(text) == []
+
+
+def test_a_redacted_cpr_number_is_redacted_however_its_date_is_written() -> None:
+    text = "Personnummer: 12-05-14-3318. Se også 120514-3318 og 12 05 14-3318."
+    keys = {finding_key(Kind.CPR, "1205143318")}
+    assert redact(text, redaction_spans(text, keys)) == (
+        f"Personnummer: {REDACTED}. Se også {REDACTED} og {REDACTED}."
+    )
+
+
+@pytest.mark.parametrize(
+    "text, name",
+    [
+        ("BARNETS NAVN: SOFIE BACH-LUND", "SOFIE BACH-LUND"),
+        ("BARNETS NAVN: VILFRED TORNØE-KAAS", "VILFRED TORNØE-KAAS"),
+        ("Barnets navn: sofie bach-lund", "sofie bach-lund"),
+        ("Barnets navn: Liam O'Connor", "Liam O'Connor"),
+        ("Barnets navn: Noah van der Berg", "Noah van der Berg"),
+        ("Barnets navn: Sofie BACH-LUND\nCPR-nr.:", "Sofie BACH-LUND"),
+    ],
+)
+def test_a_childs_name_in_a_form_in_any_case_and_with_particles(text: str, name: str) -> None:
+    assert kinds(text) == [("child_name", name)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "BARNETS NAVN:",
+        "BARNETS NAVN:\n\nOPLYSNINGER OM FAMILIEN",
+        "BØRN OG UNGE I ANBRINGELSE\nSOFIE BACH-LUND\n\nRapporten handler om anbragte børn.",
+        "Barnets navn: skrives med fornavn og efternavn",
+        "Barnets navn: udfyldes af sagsbehandleren",
+        "Barnets navn: ikke oplyst",
+        "MOR: IKKE OPLYST",
+    ],
+)
+def test_a_form_without_a_name_and_a_heading_in_capitals_are_not_findings(text: str) -> None:
+    assert kinds(text) == []
+
+
+def test_a_childs_name_is_not_listed_again_as_a_private_adults() -> None:
+    """The child's name said again before "Forældrenes private mobil" was listed a second time
+    as a parent's, which does not hold the document."""
+    text = (
+        "Barnets navn: Sofie Bach-Lund\n\nSofie Bach-Lund, Forældrenes private mobil: 22 48 19 07"
+    )
+    findings = kinds(text, "Sofie Bach-Lund")
+    assert ("parent_name", "Sofie Bach-Lund") not in findings
+    assert ("child_name", "Sofie Bach-Lund") in findings
+
+
+def test_a_childs_name_in_the_genitive_is_the_same_finding_and_redaction() -> None:
+    text = (
+        "Barnets navn: Zenobia Krogsgaard-Holm\n\nZenobia Krogsgaard-Holms mor ringede til skolen."
+    )
+    mentions = [person(text, "Zenobia Krogsgaard-Holm")]
+    genitive = text.index("Zenobia Krogsgaard-Holms")
+    mentions.append(
+        Mention(
+            text="Zenobia Krogsgaard-Holms",
+            label="PER",
+            kb_id=None,
+            canonical="Zenobia Krogsgaard-Holms",
+            page=1,
+            start=genitive,
+            end=genitive + len("Zenobia Krogsgaard-Holms"),
+        )
+    )
+    findings = screen([(1, text)], mentions)
+    assert [(f.kind, f.text) for f in findings] == [
+        (Kind.CHILD_NAME, "Zenobia Krogsgaard-Holm")
+    ] * 2
+    assert all(text[f.start : f.end] == f.text for f in findings)
+    keys = {findings[0].key}
+    assert redact(text, redaction_spans(text, keys)) == (
+        f"Barnets navn: {REDACTED}\n\n{REDACTED} mor ringede til skolen."
+    )
+
+
+def test_a_redacted_name_is_redacted_in_the_genitive_and_a_longer_name_is_not() -> None:
+    keys = {finding_key(Kind.CHILD_NAME, "Zenobia Krogsgaard-Holm")}
+    text = "Vi talte om Zenobia Krogsgaard-Holms trivsel med Zenobia Krogsgaard-Holmsen."
+    assert redact(text, redaction_spans(text, keys)) == (
+        f"Vi talte om {REDACTED} trivsel med Zenobia Krogsgaard-Holmsen."
+    )
