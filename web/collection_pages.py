@@ -1,7 +1,7 @@
 """The collection pages: a public page for each published collection, and the curators'
 forms to build them. Every form posts and redirects, so it works without JavaScript."""
 
-from typing import Annotated, Any
+from typing import Annotated, Any, NamedTuple
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Form, Request
@@ -9,7 +9,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from search_api.api import collections, usage
 from search_api.api.auth import CuratorAccount, current_account
-from search_api.api.collections import TypedNote
+from search_api.api.collections import CollectionFields, TypedNote
 from search_api.query.builder import MAX_QUERY_LENGTH
 from vidensbank.accounts import Account
 from vidensbank.errors import BadRequestError, NotFoundError
@@ -25,8 +25,10 @@ Text = Annotated[str, Form(max_length=2 * collections.MAX_TEXT_CHARS)]
 Title = Annotated[str, Form(max_length=collections.MAX_TITLE_CHARS)]
 
 
-def _back(collection_id: str, anchor: str = "") -> RedirectResponse:
-    return RedirectResponse(f"/samlinger/{collection_id}{anchor}", status_code=303)
+def _back(collection_id: str, anchor: str = "", **done: str) -> RedirectResponse:
+    """To the collection's page; ``done`` says what was done, for the page to tell."""
+    query = f"?{urlencode(done)}" if done else ""
+    return RedirectResponse(f"/samlinger/{collection_id}{query}{anchor}", status_code=303)
 
 
 def _collections_page(
@@ -121,6 +123,9 @@ def _collection_page(
             "error": error,
             "refused_notes": refused_notes.changed if refused_notes else {},
             "removed_notes": refused_notes.removed if refused_notes else {},
+            "saved": request.query_params.get("gemt") == "1",
+            "saved_note": request.query_params.get("note_gemt"),
+            "removed": request.query_params.get("fjernet") == "1",
             "account": account,
             "json_url": f"/api/collections/{collection_id}",
         },
@@ -154,29 +159,73 @@ async def typed_notes(request: Request) -> dict[str, TypedNote]:
 TypedNotes = Annotated[dict[str, TypedNote], Depends(typed_notes)]
 
 
+class TypedFields(NamedTuple):
+    typed: CollectionFields
+    shown: CollectionFields | None  # None: not known
+
+
+def typed_fields(
+    title: Annotated[str | None, Form(max_length=collections.MAX_TITLE_CHARS)] = None,
+    description: Text = "",
+    published: Annotated[bool, Form()] = False,
+    shown_title: Annotated[str | None, Form(max_length=collections.MAX_TITLE_CHARS)] = None,
+    shown_description: Text = "",
+    shown_published: Annotated[bool, Form()] = False,
+) -> TypedFields | None:
+    """The collection's own fields as typed on its page, and as the page showed them; None
+    when the form sent none. They are in the form every button on the page posts: "Flyt op"
+    or "Gem noten" lost what was typed in them."""
+    if title is None:
+        return None
+    shown = None
+    if shown_title is not None:
+        shown = CollectionFields(shown_title, shown_description, shown_published)
+    return TypedFields(CollectionFields(title, description, published), shown)
+
+
+TypedCollectionFields = Annotated[TypedFields | None, Depends(typed_fields)]
+
+
+def _not_saved(
+    request: Request,
+    account: Account,
+    collection_id: str,
+    notes: dict[str, TypedNote],
+    fields: TypedFields | None,
+) -> Response | None:
+    """Save what was typed on the collection's page: the notes and its own fields. The page
+    again when some of it was not saved: the fields as typed and why they were refused, or
+    the notes another curator changed meanwhile (then nothing else the button asked for is
+    done)."""
+    refused = collections.set_notes(account, collection_id, notes)
+    if fields is not None:
+        try:
+            collections.update_collection(account, collection_id, *fields.typed, shown=fields.shown)
+        except BadRequestError as error:
+            form = fields.typed._asdict() | {"shown": fields.shown}
+            return _collection_page(
+                request, collection_id, form=form, error=error.message, refused_notes=refused
+            )
+    if refused:
+        return _collection_page(request, collection_id, refused_notes=refused)
+    return None
+
+
 @router.post("/samlinger/{collection_id}")
 def update(
     request: Request,
     collection_id: str,
     account: CuratorAccount,
-    title: Title,
     notes: TypedNotes,
-    description: Text = "",
-    published: Annotated[bool, Form()] = False,
+    fields: TypedCollectionFields,
 ) -> Response:
-    """The collection's own fields, and the notes typed on its page (one form holds them:
-    "Gem" lost the notes typed before it)."""
-    refused = collections.set_notes(account, collection_id, notes)
-    form = {"title": title, "description": description, "published": published}
-    try:
-        collections.update_collection(account, collection_id, title, description, published)
-    except BadRequestError as error:
-        return _collection_page(
-            request, collection_id, form=form, error=error.message, refused_notes=refused
-        )
-    if refused:
-        return _collection_page(request, collection_id, refused_notes=refused)
-    return _back(collection_id)
+    """ "Gem": the collection's own fields, and the notes typed on its page (one form holds
+    them: "Gem" lost the notes typed before it)."""
+    if fields is None:
+        raise BadRequestError("Samlingen skal have en titel.")
+    if not_saved := _not_saved(request, account, collection_id, notes, fields):
+        return not_saved
+    return _back(collection_id, "#ret-samlingen", gemt="1")
 
 
 @router.post("/samlinger/{collection_id}/slet")
@@ -192,23 +241,22 @@ def delete(
     return RedirectResponse("/samlinger?slettet=1", status_code=303)
 
 
-def _notes_refused(
-    request: Request, account: Account, collection_id: str, notes: dict[str, TypedNote]
-) -> Response | None:
-    """Save the typed notes; the collection's page again, saying which were not saved and
-    what was typed in them, when another curator saved those notes meanwhile (then nothing
-    else the button asked for is done)."""
-    refused = collections.set_notes(account, collection_id, notes)
-    if not refused:
-        return None
-    return _collection_page(request, collection_id, refused_notes=refused)
-
-
 @router.post("/samlinger/{collection_id}/noter")
 def save_notes(
-    request: Request, collection_id: str, account: CuratorAccount, notes: TypedNotes
+    request: Request,
+    collection_id: str,
+    account: CuratorAccount,
+    notes: TypedNotes,
+    fields: TypedCollectionFields,
+    document_id: Annotated[str, Form(max_length=100)] = "",
 ) -> Response:
-    return _notes_refused(request, account, collection_id, notes) or _back(collection_id)
+    """ "Gem noten": every note and field typed on the page is saved; the curator comes back
+    to the entry whose button it was (``document_id``), told that its note is saved."""
+    if not_saved := _not_saved(request, account, collection_id, notes, fields):
+        return not_saved
+    if not document_id:
+        return _back(collection_id)
+    return _back(collection_id, f"#dokument-{document_id}", note_gemt=document_id)
 
 
 def _move(
@@ -217,10 +265,11 @@ def _move(
     collection_id: str,
     document_id: str,
     notes: dict[str, TypedNote],
+    fields: TypedFields | None,
     step: int,
 ) -> Response:
-    if refused := _notes_refused(request, account, collection_id, notes):
-        return refused
+    if not_saved := _not_saved(request, account, collection_id, notes, fields):
+        return not_saved
     collections.move_document(account, collection_id, document_id, step)
     return _back(collection_id, f"#dokument-{document_id}")
 
@@ -232,8 +281,9 @@ def move_up(
     document_id: str,
     account: CuratorAccount,
     notes: TypedNotes,
+    fields: TypedCollectionFields,
 ) -> Response:
-    return _move(request, account, collection_id, document_id, notes, -1)
+    return _move(request, account, collection_id, document_id, notes, fields, -1)
 
 
 @router.post("/samlinger/{collection_id}/dokumenter/{document_id}/ned")
@@ -243,8 +293,9 @@ def move_down(
     document_id: str,
     account: CuratorAccount,
     notes: TypedNotes,
+    fields: TypedCollectionFields,
 ) -> Response:
-    return _move(request, account, collection_id, document_id, notes, 1)
+    return _move(request, account, collection_id, document_id, notes, fields, 1)
 
 
 @router.get("/samlinger/{collection_id}/dokumenter/{document_id}/fjern")
@@ -270,14 +321,15 @@ def remove_document(
     document_id: str,
     account: CuratorAccount,
     notes: TypedNotes,
+    fields: TypedCollectionFields,
     confirm: Annotated[str, Form()] = "",
 ) -> Response:
-    if refused := _notes_refused(request, account, collection_id, notes):
-        return refused
+    if not_saved := _not_saved(request, account, collection_id, notes, fields):
+        return not_saved
     if confirm != "ja":
-        # "Fjern" on the collection's page: its notes are saved, then the question is asked.
+        # "Fjern" on the collection's page: what was typed is saved, then the question is asked.
         return RedirectResponse(
             f"/samlinger/{collection_id}/dokumenter/{document_id}/fjern", status_code=303
         )
     collections.remove_document(account, collection_id, document_id)
-    return _back(collection_id)
+    return _back(collection_id, "#fjernet", fjernet="1")

@@ -1,12 +1,14 @@
 """Admins manage the accounts: add a curator or an admin, close an account."""
 
 from typing import Annotated
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from search_api.api.auth import AdminAccount
 from vidensbank import accounts
+from vidensbank.accounts import Account
 from vidensbank.errors import BadRequestError, NotFoundError
 from vidensbank.store.users import Role
 from web.templating import templates
@@ -14,28 +16,53 @@ from web.templating import templates
 router = APIRouter(default_response_class=HTMLResponse, include_in_schema=False)
 
 
-@router.get("/brugere")
-def users_page(request: Request, account: AdminAccount) -> Response:
+def _users_page(
+    request: Request,
+    account: Account,
+    *,
+    form: dict[str, str] | None = None,
+    error: str | None = None,
+) -> Response:
+    """The accounts; with ``form`` and ``error``, the new-user form again as the admin filled
+    it in (but the password), with why it was refused."""
+    users = accounts.list_users()
+    # Only an account that exists is named as created: the address is the page's to say.
+    added = request.query_params.get("oprettet")
     return templates.TemplateResponse(
         request,
         "users.html",
         {
-            "users": accounts.list_users(),
+            "users": users,
             "account": account,
             "role_labels": {role.value: role.label for role in Role},
+            "form": form or {},
+            "error": error,
+            "added": next((user.email for user in users if user.email == added), None),
         },
+        status_code=400 if error else 200,
     )
+
+
+@router.get("/brugere")
+def users_page(request: Request, account: AdminAccount) -> Response:
+    return _users_page(request, account)
 
 
 @router.post("/brugere")
 def add_user(
+    request: Request,
     account: AdminAccount,
     email: Annotated[str, Form(max_length=320)],
     password: Annotated[str, Form(max_length=1000)],
     role: Annotated[Role, Form()],
 ) -> Response:
-    accounts.add_user(email, password, role, actor=account.email)
-    return RedirectResponse("/brugere", status_code=303)
+    try:
+        accounts.add_user(email, password, role, actor=account.email)
+    except BadRequestError as error:
+        form = {"email": email, "role": role.value}
+        return _users_page(request, account, form=form, error=error.message)
+    query = urlencode({"oprettet": accounts.normalize_email(email)})
+    return RedirectResponse(f"/brugere?{query}", status_code=303)
 
 
 @router.get("/brugere/{email:path}/luk")

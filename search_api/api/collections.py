@@ -137,18 +137,47 @@ def create_collection(account: Account, title: str, description: str) -> str:
     return collection_id
 
 
+class CollectionFields(NamedTuple):
+    """A collection's own fields, as a curator typed them or as the page showed them."""
+
+    title: str
+    description: str
+    published: bool
+
+
 def update_collection(
-    account: Account, collection_id: str, title: str, description: str, published: bool
+    account: Account,
+    collection_id: str,
+    title: str,
+    description: str,
+    published: bool,
+    *,
+    shown: CollectionFields | None = None,
 ) -> None:
+    """Save the collection's own fields. With ``shown`` (the fields as the curator's page
+    showed them), a field left as shown is not written: every button on the page posts the
+    fields, and a page shown before another curator changed one would undo that change
+    unseen. Nothing changed: nothing is written or recorded."""
+    title = _title(title)
+    description = _text(description, "Beskrivelsen")
     with session_scope() as session:
         collection = collection_store.get_collection(session, collection_id=collection_id)
         if collection is None:
             raise NotFoundError(NOT_FOUND)
         before = _state(collection)
+        if shown is not None:
+            if title == " ".join(shown.title.split()):
+                title = collection.title
+            if description == _text(shown.description, "Beskrivelsen"):
+                description = collection.description
+            if published == shown.published:
+                published = collection.published
+        if {"title": title, "description": description, "published": published} == before:
+            return
         if published != collection.published:
             _touch(session, collection)
-        collection.title = _title(title)
-        collection.description = _text(description, "Beskrivelsen")
+        collection.title = title
+        collection.description = description
         collection.published = published
         collection.updated_at = utcnow()
         _record(session, account, "collection.update", collection_id, before, _state(collection))

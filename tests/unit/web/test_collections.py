@@ -5,6 +5,7 @@ import datetime as dt
 
 import pytest
 from fastapi.testclient import TestClient
+from selectolax.lexbor import LexborHTMLParser as HTMLParser
 
 from search_api.api import audit, collections
 from tests.accounts import add, csrf, logged_in
@@ -261,8 +262,8 @@ def test_every_button_among_the_entries_keeps_the_notes_typed_in_the_others() ->
     collection_id = new_collection(curator, token, "Noter")
     page = curator.get(f"/samlinger/{collection_id}").text
     # 3 tools, the note, the note as shown and the button; the title, the description, the
-    # published box and "Gem"
-    assert page.count('form="noter"') == 6 * len(DOCUMENTS) + 4
+    # published box, the three as shown and "Gem"
+    assert page.count('form="noter"') == 6 * len(DOCUMENTS) + 7
     typed = {
         "csrf_token": token,
         "note:saml-underretning-1": "Først.",
@@ -466,3 +467,105 @@ def test_the_notes_and_entry_forms_refuse_anyone_not_logged_in() -> None:
         assert refused.status_code in (401, 403), path
     assert notes(curator, collection_id)["saml-underretning-2"] == ""
     assert order(curator, collection_id) == list(DOCUMENTS)
+
+
+def fields(client: TestClient, collection_id: str) -> tuple[str, str, bool]:
+    collection = client.get(f"/api/collections/{collection_id}").json()
+    return collection["title"], collection["description"], collection["published"]
+
+
+def test_every_button_keeps_what_was_typed_in_the_collections_fields() -> None:
+    """The title, description and "Offentliggjort" are in the form every button posts, but
+    only "Gem" saved them: "Flyt op", "Flyt ned", "Fjern" and "Gem noten" lost them."""
+    add("felter@eksempel.dk")
+    curator = logged_in("felter@eksempel.dk")
+    token = csrf(curator.get("/samlinger").text)
+    collection_id = new_collection(curator, token, "Felter")
+    shown = {"shown_title": "Felter", "shown_description": "", "shown_published": "false"}
+    base = f"/samlinger/{collection_id}"
+    pressed = {
+        f"{base}/dokumenter/saml-underretning-2/op": "Flyttet op",
+        f"{base}/dokumenter/saml-underretning-2/ned": "Flyttet ned",
+        f"{base}/noter": "Note gemt",
+        f"{base}/dokumenter/saml-underretning-2/fjern": "Fjern spurgt",
+    }
+    for path, title in pressed.items():
+        typed = {"title": title, "description": f"{title}.", "published": "true"}
+        answer = curator.post(
+            path, data={"csrf_token": token, **shown, **typed}, follow_redirects=False
+        )
+        assert answer.status_code == 303, path
+        assert fields(curator, collection_id) == (title, f"{title}.", True), path
+        shown = {"shown_title": title, "shown_description": f"{title}.", "shown_published": "true"}
+
+    # A field left as the page showed it does not undo another curator's change since.
+    page = {**shown, "title": "Fjern spurgt", "description": "Fjern spurgt.", "published": "true"}
+    curator.post(base, data={"csrf_token": token, **page, "title": "Ny titel"})
+    stale = {**page, "description": "Min beskrivelse"}
+    curator.post(f"{base}/noter", data={"csrf_token": token, **stale})
+    assert fields(curator, collection_id) == ("Ny titel", "Min beskrivelse", True)
+
+    # Refused (no title), nothing else is done, and what was typed comes back.
+    before = order(curator, collection_id)
+    refused = curator.post(
+        f"{base}/dokumenter/saml-underretning-3/op",
+        data={"csrf_token": token, **shown, "title": " ", "description": "Skrevet"},
+    )
+    assert refused.status_code == 400 and "Samlingen skal have en titel." in refused.text
+    assert ">Skrevet</textarea>" in refused.text
+    assert order(curator, collection_id) == before
+    assert fields(curator, collection_id) == ("Ny titel", "Min beskrivelse", True)
+
+
+def test_saving_and_removing_come_back_to_the_place_with_a_message() -> None:
+    """ "Gem noten" and removing a document came back to the top of the page without a
+    word, and "Gem" told nothing where the curator came back to."""
+    add("besked@eksempel.dk")
+    curator = logged_in("besked@eksempel.dk")
+    token = csrf(curator.get("/samlinger").text)
+    collection_id = new_collection(curator, token, "Beskeder")
+    base = f"/samlinger/{collection_id}"
+    page = curator.get(base).text
+    assert 'name="document_id" value="saml-underretning-2" formnovalidate>Gem noten' in page
+
+    saved_note = curator.post(
+        f"{base}/noter",
+        data={
+            "csrf_token": token,
+            "note:saml-underretning-2": "Vigtig",
+            "document_id": "saml-underretning-2",
+        },
+        follow_redirects=False,
+    )
+    location = saved_note.headers["location"]
+    assert location == f"{base}?note_gemt=saml-underretning-2#dokument-saml-underretning-2"
+    entries = HTMLParser(curator.get(location).text).css("li[id^=dokument-]")
+    said = ["Noten er gemt." in entry.text() for entry in entries]
+    assert said == [False, True, False]
+    status = entries[1].css_first('.alert-success[role="status"]')
+    assert status is not None and status.text(strip=True) == "Noten er gemt."
+
+    removed = curator.post(
+        f"{base}/dokumenter/saml-underretning-1/fjern",
+        data={"csrf_token": token, "confirm": "ja"},
+        follow_redirects=False,
+    )
+    assert removed.headers["location"] == f"{base}?fjernet=1#fjernet"
+    status = HTMLParser(curator.get(removed.headers["location"]).text).css_first("#fjernet")
+    assert status is not None and status.attributes["role"] == "status"
+    assert status.text(strip=True) == "Dokumentet er fjernet fra samlingen."
+
+    published = curator.post(
+        base,
+        data={"csrf_token": token, "title": "Beskeder", "published": "true"},
+        follow_redirects=False,
+    )
+    assert published.headers["location"] == f"{base}?gemt=1#ret-samlingen"
+    page = curator.get(published.headers["location"]).text
+    form = HTMLParser(page).css_first(".collection-form")
+    assert form is not None
+    status = form.css_first('.alert-success[role="status"]')
+    assert status is not None and "Samlingen er gemt. Den er offentliggjort" in status.text()
+    # Nobody else is told anything.
+    anonymous = TestClient(app).get(published.headers["location"]).text
+    assert "Samlingen er gemt" not in anonymous and "alert-success" not in anonymous

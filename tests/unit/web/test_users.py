@@ -71,3 +71,48 @@ def test_an_admin_adds_and_closes_a_curator() -> None:
     assert admin.get(link.attributes["href"] or "").status_code == 200
     gone = admin.post(link.attributes["href"] or "", data=confirmed, follow_redirects=False)
     assert gone.status_code == 303
+
+
+def test_a_refused_user_comes_back_in_the_form_and_a_new_one_is_confirmed() -> None:
+    """An address already in use gave an error page, and what the admin typed was lost; a
+    new user was added without a word."""
+    add("chef2@eksempel.dk", role="admin")
+    admin = logged_in("chef2@eksempel.dk")
+    token = csrf(admin.get("/brugere").text)
+    new = {"csrf_token": token, "email": "Dobbelt@eksempel.dk", "password": PASSWORD}
+    created = admin.post("/brugere", data={**new, "role": "admin"}, follow_redirects=False)
+    assert created.headers["location"] == "/brugere?oprettet=dobbelt%40eksempel.dk"
+    page = HTMLParser(admin.get(created.headers["location"]).text)
+    status = page.css_first('.alert-success[role="status"]')
+    assert status is not None
+    assert status.text(strip=True) == "Brugeren dobbelt@eksempel.dk er oprettet."
+    # An address that names no account is not said to be created.
+    stray = admin.get("/brugere", params={"oprettet": "ingen@eksempel.dk"}).text
+    assert "er oprettet" not in stray
+
+    again = admin.post("/brugere", data={**new, "role": "admin"})
+    assert again.status_code == 400
+    form = HTMLParser(again.text).css_first('form[action="/brugere#ny-bruger"]')
+    assert form is not None
+    error = form.css_first('.alert-error[role="alert"]')
+    assert error is not None
+    assert "Der findes allerede en bruger med dobbelt@eksempel.dk." in error.text()
+    email = form.css_first("#email")
+    assert email is not None and email.attributes["value"] == "Dobbelt@eksempel.dk"
+    role = form.css_first("#role option[selected]")
+    assert role is not None and role.attributes["value"] == "admin"
+    assert PASSWORD not in again.text
+
+
+def test_on_a_phone_each_user_is_a_block_of_labelled_lines() -> None:
+    """On a phone the role, status and the action were out of sight, in a sideways scroll:
+    the table takes the design system's responsive headers, each cell named by its column."""
+    add("chef3@eksempel.dk", role="admin")
+    admin = logged_in("chef3@eksempel.dk")
+    page = HTMLParser(admin.get("/brugere").text)
+    table = page.css_first("table")
+    assert table is not None and "table--responsive-headers" in (table.attributes["class"] or "")
+    headers = [th.text(strip=True) for th in table.css("thead th")][:4]
+    row = table.css_first("tbody tr")
+    assert row is not None
+    assert [td.attributes.get("data-title") for td in row.css("td")][:4] == headers
