@@ -1000,7 +1000,19 @@ def redact_pages(
             document.title = title
             # Every passage begins with the title.
             document_store.forget_embeddings(session, document_ids=[document_id])
+        # An author who is a redacted name goes (a case note's writer is a private person):
+        # left, the name stayed searchable and in every citation and OAI-PMH record.
+        authors = [a for a in document.authors if not _names_redacted(a, keys, words)]
+        if authors != document.authors:
+            document.authors = authors
     return redacted
+
+
+def _names_redacted(author: str, keys: set[str], words: set[str]) -> bool:
+    """Whether an author, written "First Last" or "Last, First", is a redacted name."""
+    last, comma, first = author.partition(",")
+    forms = [author, f"{first.strip()} {last.strip()}"] if comma else [author]
+    return any(redaction_spans(form, keys) or _literal_spans(form, words) for form in forms)
 
 
 def screen_document(

@@ -139,3 +139,34 @@ def test_a_finding_is_decided_on_by_its_data_not_by_a_row_that_screening_gave_aw
         data={"csrf_token": csrf(shown.text), "fund": "0" * 64},
     )
     assert gone.status_code == 404 and "findes ikke (længere)" in gone.text
+
+
+def test_an_author_who_is_a_redacted_name_is_taken_off_the_document(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The text said "[skjult]", but the author field kept the name: searchable, and in the
+    citations and OAI-PMH records."""
+    document, father = "forfatter-skjules", "Bjørn Krogsgaard"
+    page = f"Referat af netværksmøde. Far: {father} deltog."
+    start = page.index(father)
+    key = finding_key(Kind.PARENT_NAME, father)
+    with session_scope() as session:
+        store_document(
+            session,
+            document,
+            title="Referat",
+            pages=[page],
+            authors=["Krogsgaard, Bjørn", "Bjørn Krogsgaard", "Krogsgaard-Holm, Zenobia"],
+        )
+        personal_store.record_screening(
+            session,
+            document_id=document,
+            findings=[
+                FindingRow(1, start, start + len(father), Kind.PARENT_NAME, father, key, False)
+            ],
+            version="test",
+        )
+    monkeypatch.setattr(personal_data, "_show", lambda _document_id: None)
+    personal_data.redact(Account(1, CURATOR, Role.CURATOR, "token"), document, key)
+    with session_scope() as session:
+        assert session.get_one(Document, document).authors == ["Krogsgaard-Holm, Zenobia"]
