@@ -569,3 +569,26 @@ def test_saving_and_removing_come_back_to_the_place_with_a_message() -> None:
     # Nobody else is told anything.
     anonymous = TestClient(app).get(published.headers["location"]).text
     assert "Samlingen er gemt" not in anonymous and "alert-success" not in anonymous
+
+
+def test_the_collection_added_to_last_is_offered_first() -> None:
+    """ "Læg i samling" offered the first collection by title, someone else's."""
+    add("sidst@eksempel.dk")
+    curator = logged_in("sidst@eksempel.dk")
+    token = csrf(curator.get("/samlinger").text)
+    made = [
+        curator.post(
+            "/samlinger", data={"csrf_token": token, "title": title}, follow_redirects=False
+        )
+        .headers["location"]
+        .removeprefix("/samlinger/")
+        for title in ("Ååå sidst i alfabetet", "AAA først i alfabetet")
+    ]
+    [document, other] = list(DOCUMENTS)[:2]
+    curator.post(
+        "/samlinger/dokumenter",
+        data={"csrf_token": token, "collection_id": made[0], "document_id": document},
+    )
+    page = HTMLParser(curator.get(f"/dokument/{other}").text)
+    first = page.css_first("select#samling option")
+    assert first is not None and first.attributes["value"] == made[0]
