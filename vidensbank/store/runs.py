@@ -28,6 +28,10 @@ class ItemStatus(StrEnum):
     HELD = "held"
 
     FINAL = nonmember(frozenset({INDEXED, UNCHANGED, QUARANTINED, FAILED, WITHDRAWN, HELD}))
+    # Where a document read stands now: its item follows it from one to another (a held
+    # document released, a public one withdrawn or held by new rules), so a run's page neither
+    # hides a public document's name nor shows a held one's.
+    STANDING = nonmember(frozenset({INDEXED, WITHDRAWN, HELD}))
 
     @property
     def label(self) -> str:
@@ -209,11 +213,17 @@ def settle_items(
     reason: str | None = None,
 ) -> None:
     """Give every unfinished item that brought in these documents its final status: the steps
-    run on documents, and a run learns from here what became of its files."""
+    run on documents, and a run learns from here what became of its files. An item that says
+    where its document stands (``ItemStatus.STANDING``) follows it to another such status."""
     if not document_ids:
         return
+    settled = ItemStatus.FINAL - ItemStatus.STANDING if status in ItemStatus.STANDING else None
     session.execute(
         update(_ITEMS)
-        .where(_ITEMS.c.document_id.in_(document_ids), _ITEMS.c.status.not_in(ItemStatus.FINAL))
+        .where(
+            _ITEMS.c.document_id.in_(document_ids),
+            _ITEMS.c.status.not_in(settled if settled is not None else ItemStatus.FINAL),
+            _ITEMS.c.status != status,
+        )
         .values(status=status, reason_code=reason_code, reason=reason)
     )
