@@ -41,6 +41,8 @@ def _regular_file(path: Path) -> bool:
 
 # A held file's name may itself say whose case it is: only curators see it in a run.
 HELD_FILE = "Tilbageholdt fil (personoplysninger; kun kuratorer ser navnet)"
+# What a curator reads of a held file: its reason was empty, and nothing led to the review.
+HELD_REASON = "Der står personoplysninger i den, som en kurator skal se efter, før den kan findes."
 
 
 def _item_public(item: IngestItem, show_held: bool) -> IngestItemPublic:
@@ -59,7 +61,7 @@ def _item_public(item: IngestItem, show_held: bool) -> IngestItemPublic:
         status=item.status,
         id=item.document_id,
         reason_code=item.reason_code,
-        reason=item.reason,
+        reason=HELD_REASON if item.status == ItemStatus.HELD else item.reason,
     )
 
 
