@@ -26,13 +26,13 @@ def csrf(page: str) -> str:
     return found.group(1)
 
 
-def logged_in(email: str) -> TestClient:
+def logged_in(email: str, password: str = PASSWORD) -> TestClient:
     client = TestClient(app)
     response = client.post(
         "/log-ind",
         data={
             "email": email,
-            "password": PASSWORD,
+            "password": password,
             "csrf_token": csrf(client.get("/log-ind").text),
         },
         follow_redirects=False,

@@ -67,17 +67,33 @@ def normalize_email(email: str) -> str:
     return email.strip().lower()
 
 
-def add_user(email: str, password: str, role: Role, actor: str = COMMAND_LINE) -> None:
+def add_user(email: str, password: str, role: Role, actor: str = COMMAND_LINE) -> bool:
+    """Make an account, or open a closed one again with this password and role (its history
+    is kept; nothing else could reopen it); return whether it was closed."""
     email = normalize_email(email)
     if not EMAIL.fullmatch(email):
         raise BadRequestError(f"»{email}« er ikke en e-mailadresse.")
     if len(password) < MIN_PASSWORD_CHARS:
         raise BadRequestError(f"Adgangskoden skal have mindst {MIN_PASSWORD_CHARS} tegn.")
     with session_scope() as session:
-        if user_store.get_user_by_email(session, email=email) is not None:
+        existing = user_store.get_user_by_email(session, email=email)
+        if existing is not None and existing.active:
             raise BadRequestError(f"Der findes allerede en bruger med {email}.")
+        if existing is not None:
+            audit.record(
+                session,
+                actor=actor,
+                action="user.reopen",
+                target=email,
+                before={"active": False, "role": existing.role},
+                after={"active": True, "role": role},
+            )
+            existing.active, existing.role = True, role
+            existing.password_hash = _hasher.hash(password)
+            return True
         session.add(User(email=email, password_hash=_hasher.hash(password), role=role))
         audit.record(session, actor=actor, action="user.add", target=email, after={"role": role})
+        return False
 
 
 def list_users() -> list[User]:

@@ -370,8 +370,9 @@ def cmd_users(args: argparse.Namespace) -> int:
     if args.action == "add":
         # From standard input, so a password never shows in the shell's history or ps.
         password = getpass.getpass("Adgangskode: ") if sys.stdin.isatty() else sys.stdin.readline()
-        accounts.add_user(args.email, password.rstrip("\n"), Role(args.role))
-        print(f"{accounts.normalize_email(args.email)} er oprettet som {Role(args.role).label}.")
+        reopened = accounts.add_user(args.email, password.rstrip("\n"), Role(args.role))
+        done = "genåbnet" if reopened else "oprettet"
+        print(f"{accounts.normalize_email(args.email)} er {done} som {Role(args.role).label}.")
     elif args.action == "deactivate":
         if not accounts.deactivate(args.email):
             print(f"Der findes ingen bruger med {args.email}.", file=sys.stderr)

@@ -28,6 +28,7 @@ def _users_page(
     users = accounts.list_users()
     # Only an account that exists is named as created: the address is the page's to say.
     added = request.query_params.get("oprettet")
+    reopened = request.query_params.get("genaabnet")
     return templates.TemplateResponse(
         request,
         "users.html",
@@ -35,9 +36,11 @@ def _users_page(
             "users": users,
             "account": account,
             "role_labels": {role.value: role.label for role in Role},
-            "form": form or {},
+            # "Åbn igen …" of a closed account fills in its address.
+            "form": form or {"email": request.query_params.get("aabn", "")},
             "error": error,
             "added": next((user.email for user in users if user.email == added), None),
+            "reopened": next((u.email for u in users if u.email == reopened and u.active), None),
         },
         status_code=400 if error else 200,
     )
@@ -57,11 +60,11 @@ def add_user(
     role: Annotated[Role, Form()],
 ) -> Response:
     try:
-        accounts.add_user(email, password, role, actor=account.email)
+        reopened = accounts.add_user(email, password, role, actor=account.email)
     except BadRequestError as error:
         form = {"email": email, "role": role.value}
         return _users_page(request, account, form=form, error=error.message)
-    query = urlencode({"oprettet": accounts.normalize_email(email)})
+    query = urlencode({"genaabnet" if reopened else "oprettet": accounts.normalize_email(email)})
     return RedirectResponse(f"/brugere?{query}", status_code=303)
 
 

@@ -17,6 +17,7 @@ ACTIONS = {
     "token.revoke": "personlig nøgle taget tilbage",
     "user.add": "bruger oprettet",
     "user.deactivate": "bruger lukket",
+    "user.reopen": "bruger åbnet igen",
     "collection.create": "samling oprettet",
     "collection.update": "samling rettet",
     "collection.delete": "samling slettet",

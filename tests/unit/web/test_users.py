@@ -116,3 +116,36 @@ def test_on_a_phone_each_user_is_a_block_of_labelled_lines() -> None:
     row = table.css_first("tbody tr")
     assert row is not None
     assert [td.attributes.get("data-title") for td in row.css("td")][:4] == headers
+
+
+def test_a_closed_account_is_opened_again_with_a_new_password_and_role() -> None:
+    """A closed account could never be opened again: created anew, its address was taken."""
+    add("chef4@eksempel.dk", role="admin")
+    add("lukket.igen@eksempel.dk")
+    admin = logged_in("chef4@eksempel.dk")
+    token = csrf(admin.get("/brugere").text)
+    confirmed = {"csrf_token": token, "confirm": "ja"}
+    admin.post("/brugere/lukket.igen@eksempel.dk/luk", data=confirmed)
+    link = HTMLParser(admin.get("/brugere").text).css_first('a[href*="aabn=lukket.igen"]')
+    assert link is not None and "Åbn igen" in link.text()
+    form = HTMLParser(admin.get(link.attributes["href"] or "").text).css_first("#email")
+    assert form is not None and form.attributes["value"] == "lukket.igen@eksempel.dk"
+    new_password = "et-helt-nyt-kodeord-42"
+    opened = admin.post(
+        "/brugere",
+        data={
+            "csrf_token": token,
+            "email": "lukket.igen@eksempel.dk",
+            "password": new_password,
+            "role": "admin",
+        },
+        follow_redirects=False,
+    )
+    assert opened.headers["location"] == "/brugere?genaabnet=lukket.igen%40eksempel.dk"
+    assert "er åbnet igen" in admin.get(opened.headers["location"]).text
+    reopened = logged_in("lukket.igen@eksempel.dk", password=new_password)
+    assert reopened.get("/brugere").status_code == 200  # an admin now
+    with pytest.raises(AssertionError):
+        logged_in("lukket.igen@eksempel.dk")  # the old password opens nothing
+    events = admin.get("/api/audit", params={"actor": "chef4@eksempel.dk"}).json()
+    assert "user.reopen" in {e["action"] for e in events}
