@@ -12,6 +12,7 @@ spaCy, so the API can compute a finding's key and apply a redaction.
 
 import datetime as dt
 import hashlib
+import itertools
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -1005,7 +1006,50 @@ def redact_pages(
         authors = [a for a in document.authors if not _names_redacted(a, keys, words)]
         if authors != document.authors:
             document.authors = authors
+        document.filename = redact_filename(document.filename, keys)
     return redacted
+
+
+# A word of a file's name: the words of a name or the digits of a number, between dashes,
+# underscores, dots and spaces.
+_FILENAME_WORD = re.compile(r"[^\W_]+")
+_FILENAME_NAME_WORDS = 4
+FILENAME_REDACTED = "skjult"
+
+
+def redact_filename(filename: str, keys: set[str]) -> str:
+    """The file's name with what the redacted ``keys`` stand for replaced: a case note is often
+    named after its child ("referat-zenobia-krogsgaard-holm.html"), and the name stayed in
+    search results, on the document's page and in its run after the text was redacted. The
+    name's words are tried with a space or a hyphen between them, as the key was made."""
+    stem, dot, suffix = filename.rpartition(".")
+    if not dot:
+        stem, suffix = filename, ""
+    words = list(_FILENAME_WORD.finditer(stem))
+    spans: list[tuple[int, int]] = []
+    for first in range(len(words)):
+        for last in range(first, min(first + _FILENAME_NAME_WORDS, len(words))):
+            run = [word.group() for word in words[first : last + 1]]
+            texts = {
+                run[0] + "".join(j + w for j, w in zip(joins, run[1:], strict=True))
+                for joins in itertools.product(" -", repeat=len(run) - 1)
+            }
+            found = {finding_key(kind, t) for t in texts for kind in _NAME_KINDS}
+            if "".join(run).isdigit():
+                found |= {
+                    finding_key(Kind.CPR, "".join(run)),
+                    finding_key(Kind.PHONE, "".join(run)),
+                }
+            if found & keys:
+                spans.append((words[first].start(), words[last].end()))
+    if not spans:
+        return filename
+    kept, end = [], 0
+    for start, stop in sorted(spans):
+        if start >= end:
+            kept.append(stem[end:start] + FILENAME_REDACTED)
+        end = max(end, stop)
+    return "".join(kept) + stem[end:] + (f".{suffix}" if dot else "")
 
 
 def _names_redacted(author: str, keys: set[str], words: set[str]) -> bool:

@@ -3,12 +3,16 @@
 import os
 import stat
 from collections import Counter
+from collections.abc import Sequence
 from pathlib import Path
 from typing import BinaryIO
+
+from sqlalchemy.orm import Session
 
 from ingest.runs import list_sources, start_run
 from ingest.sources import is_web_address
 from ingest.sources.upload import clean_name, store_upload
+from nlp_models.personal_data import redact_filename, redacted_keys
 from search_api.api.schemas import (
     CrawlPublic,
     IngestItemPublic,
@@ -45,7 +49,7 @@ HELD_FILE = "Tilbageholdt fil (personoplysninger; kun kuratorer ser navnet)"
 HELD_REASON = "Der står personoplysninger i den, som en kurator skal se efter, før den kan findes."
 
 
-def _item_public(item: IngestItem, show_held: bool) -> IngestItemPublic:
+def _item_public(item: IngestItem, show_held: bool, redacted: set[str]) -> IngestItemPublic:
     if item.status == ItemStatus.HELD and not show_held:
         return IngestItemPublic(
             filename=HELD_FILE,
@@ -56,7 +60,7 @@ def _item_public(item: IngestItem, show_held: bool) -> IngestItemPublic:
             reason=None,
         )
     return IngestItemPublic(
-        filename=item.filename,
+        filename=redact_filename(item.filename, redacted),
         source_uri=public_source_uri(item.source_uri),
         status=item.status,
         id=item.document_id,
@@ -65,12 +69,19 @@ def _item_public(item: IngestItem, show_held: bool) -> IngestItemPublic:
     )
 
 
-def _run_public(run: IngestRun, crawl: Crawl | None, show_held: bool) -> IngestRunPublic:
+def _run_public(
+    run: IngestRun, crawl: Crawl | None, show_held: bool, redacted: dict[str, set[str]]
+) -> IngestRunPublic:
+    """``redacted``: the keys curators redacted in the items' documents, which their files'
+    names lose too."""
     return IngestRunPublic(
         run_id=run.id,
         created_at=run.created_at,
         counts=dict(Counter(item.status for item in run.items)),
-        documents=[_item_public(item, show_held) for item in run.items],
+        documents=[
+            _item_public(item, show_held, redacted.get(item.document_id or "", set()))
+            for item in run.items
+        ],
         crawl=None
         if crawl is None
         else CrawlPublic(
@@ -90,16 +101,23 @@ def get_run(run_id: str, *, show_held: bool) -> IngestRunPublic:
         run = run_store.get_run(session, run_id=run_id)
         if run is None:
             raise NotFoundError("Indlæsningen findes ikke.")
-        return _run_public(run, crawl_store.get_crawl(session, run_id=run_id), show_held)
+        crawl = crawl_store.get_crawl(session, run_id=run_id)
+        return _run_public(run, crawl, show_held, _redactions(session, [run]))
 
 
 def list_runs(*, show_held: bool) -> IngestRunList:
     with session_scope() as session:
         found = run_store.list_runs(session)
         crawls = crawl_store.crawls_of(session, run_ids=[run.id for run in found])
+        redacted = _redactions(session, found)
         return IngestRunList(
-            runs=[_run_public(run, crawls.get(run.id), show_held) for run in found]
+            runs=[_run_public(run, crawls.get(run.id), show_held, redacted) for run in found]
         )
+
+
+def _redactions(session: Session, runs: Sequence[IngestRun]) -> dict[str, set[str]]:
+    ids = {item.document_id for run in runs for item in run.items if item.document_id}
+    return redacted_keys(session, document_ids=sorted(ids))
 
 
 def upload(account: Account, files: list[tuple[str, BinaryIO]]) -> str:

@@ -35,6 +35,7 @@ from nlp_models.personal_data import (
     finding_key,
     normalized,
     redact,
+    redact_filename,
     redaction_spans,
     screen,
 )
@@ -399,3 +400,17 @@ def test_a_redacted_name_is_redacted_in_the_genitive_and_a_longer_name_is_not() 
     assert redact(text, redaction_spans(text, keys)) == (
         f"Vi talte om {REDACTED} trivsel med Zenobia Krogsgaard-Holmsen."
     )
+
+
+def test_a_file_name_loses_what_a_redaction_covers() -> None:
+    keys = {
+        finding_key(Kind.CHILD_NAME, "Zenobia Krogsgaard-Holm"),
+        finding_key(Kind.CPR, "030915-4127"),
+    }
+    assert redact_filename("zenobia-krogsgaard-holm-referat.html", keys) == "skjult-referat.html"
+    assert redact_filename("Referat_Zenobia_Krogsgaard_Holm.pdf", keys) == "Referat_skjult.pdf"
+    assert redact_filename("0309154127.pdf", keys) == "skjult.pdf"
+    assert redact_filename("notat 030915-4127.docx", keys) == "notat skjult.docx"
+    # Other names, and a name of one word (no name the rules find), stay.
+    assert redact_filename("zenobia-referat.html", keys) == "zenobia-referat.html"
+    assert redact_filename("rapport", keys) == "rapport"

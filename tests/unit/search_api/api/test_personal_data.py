@@ -7,15 +7,17 @@ import pytest
 from sqlalchemy import select
 
 from nlp_models.personal_data import Kind, finding_key
-from search_api.api import personal_data
+from search_api.api import personal_data, runs
 from tests.accounts import add, csrf, logged_in
 from tests.documents import store_document
 from vidensbank.accounts import Account
 from vidensbank.store import documents as document_store
 from vidensbank.store import personal_data as personal_store
+from vidensbank.store import runs as run_store
 from vidensbank.store.db import migrate, session_scope
 from vidensbank.store.documents import Document, Entity, EntityRow
 from vidensbank.store.personal_data import FindingRow
+from vidensbank.store.runs import ItemStatus, NewItem
 from vidensbank.store.users import Role
 
 DOCUMENT = "skjul-foraelders-navn"
@@ -170,3 +172,44 @@ def test_an_author_who_is_a_redacted_name_is_taken_off_the_document(
     personal_data.redact(Account(1, CURATOR, Role.CURATOR, "token"), document, key)
     with session_scope() as session:
         assert session.get_one(Document, document).authors == ["Krogsgaard-Holm, Zenobia"]
+
+
+def test_a_redacted_name_leaves_the_file_name_and_its_run_too(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The text said "[skjult]", but a case note named after the person kept the name in
+    search results, on its page and in its run's list."""
+    document, father = "notat-bjørn-krogsgaard", "Bjørn Krogsgaard"
+    page = f"Far: {father} deltog i mødet."
+    start = page.index(father)
+    key = finding_key(Kind.PARENT_NAME, father)
+    with session_scope() as session:
+        store_document(session, document, title="Notat", pages=[page])
+        personal_store.record_screening(
+            session,
+            document_id=document,
+            findings=[
+                FindingRow(1, start, start + len(father), Kind.PARENT_NAME, father, key, False)
+            ],
+            version="test",
+        )
+        run_id = run_store.create_run(
+            session,
+            queue="filnavn-skjules",
+            items=[
+                NewItem(
+                    filename=f"{document}.pdf",
+                    location="blob:" + "0" * 64,
+                    source_uri=f"file:///test/{document}.pdf",
+                    source_metadata={},
+                    status=ItemStatus.INDEXED,
+                    document_id=document,
+                )
+            ],
+        ).id
+    monkeypatch.setattr(personal_data, "_show", lambda _document_id: None)
+    personal_data.redact(Account(1, CURATOR, Role.CURATOR, "token"), document, key)
+    with session_scope() as session:
+        assert session.get_one(Document, document).filename == "notat-skjult.pdf"
+    [item] = runs.get_run(run_id, show_held=False).documents
+    assert item.filename == "notat-skjult.pdf"
