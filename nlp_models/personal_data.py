@@ -425,7 +425,18 @@ _NOT_A_NAME = _words(
     r"anonym\w*",
     r"barnet\w*",
     r"eleven\w*",
+    r"cpr",
+    r"nr",
+    r"fremgår",
+    r"står",
+    r"nedenfor",
+    r"ovenfor",
+    r"øverst",
+    r"nederst",
 )
+# A blank form's placeholder ("XXXX XXXX", "NN NN"): a word of one letter repeated, or with no
+# vowel.
+_PLACEHOLDER = re.compile(r"\b(?:(\w)\1+|[^\Waeiouyæøåéü\s]+)\b", re.IGNORECASE)
 # Form fields: "Barnets navn: Mikkel Sørensen", "Mor: Susanne Holm", or the label on a line of
 # its own and the name on the next (a form's table as text).
 _FIELD = (
@@ -599,6 +610,7 @@ def _names(
                 and "\n" not in match.group("sep")
                 and _EXPLICIT_FIELD.match(match.group())
                 and not _NOT_A_NAME.search(name)
+                and not _PLACEHOLDER.search(name)
             ):
                 continue  # in capitals or lower case: a name only right after a label for one
             if kind == Kind.PARENT_NAME and (both := _BOTH.search(name)):
@@ -1001,9 +1013,10 @@ def redact_pages(
             document.title = title
             # Every passage begins with the title.
             document_store.forget_embeddings(session, document_ids=[document_id])
-        # An author who is a redacted name goes (a case note's writer is a private person):
-        # left, the name stayed searchable and in every citation and OAI-PMH record.
-        authors = [a for a in document.authors if not _names_redacted(a, keys, words)]
+        # An author who is a redacted name goes (a case note's writer is a private person);
+        # one who names it among others keeps the rest: left, the name stayed searchable and
+        # in every citation and OAI-PMH record.
+        authors = [a for a in (_redacted_author(a, keys, words) for a in document.authors) if a]
         if authors != document.authors:
             document.authors = authors
         document.filename = redact_filename(document.filename, keys)
@@ -1052,11 +1065,15 @@ def redact_filename(filename: str, keys: set[str]) -> str:
     return "".join(kept) + stem[end:] + (f".{suffix}" if dot else "")
 
 
-def _names_redacted(author: str, keys: set[str], words: set[str]) -> bool:
-    """Whether an author, written "First Last" or "Last, First", is a redacted name."""
+def _redacted_author(author: str, keys: set[str], words: set[str]) -> str | None:
+    """None for an author who is a redacted name, written "First Last" or "Last, First";
+    else the author with any redacted name in it ("Anne Holm og Peter Berg") redacted."""
     last, comma, first = author.partition(",")
-    forms = [author, f"{first.strip()} {last.strip()}"] if comma else [author]
-    return any(redaction_spans(form, keys) or _literal_spans(form, words) for form in forms)
+    turned = f"{first.strip()} {last.strip()}"
+    for form in [author.strip(), turned] if comma else [author.strip()]:
+        if (0, len(form)) in redaction_spans(form, keys) + _literal_spans(form, words):
+            return None
+    return redact(author, redaction_spans(author, keys) + _literal_spans(author, words))
 
 
 def screen_document(

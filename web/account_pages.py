@@ -98,6 +98,12 @@ BROWSER_ONLY = (
 )
 
 
+# A new token goes to the account page in a cookie of its own, which that page shows once and
+# clears: answered by the POST itself, a reload of the page made another token.
+NEW_TOKEN_COOKIE = "vb_new_token"
+NEW_TOKEN_SECONDS = 300
+
+
 def _browser_session(account: Account) -> Account:
     if account.csrf_token is None:
         raise ForbiddenError(BROWSER_ONLY)
@@ -111,6 +117,7 @@ def log_out(request: Request, account: CuratorAccount) -> Response:
     # The login page says it: sent to the search page, nothing showed the logout had happened.
     response = RedirectResponse("/log-ind?logget_ud=1", status_code=303)
     response.delete_cookie(SESSION_COOKIE, path="/")
+    response.delete_cookie(NEW_TOKEN_COOKIE, path="/konto")  # a token not yet shown
     return response
 
 
@@ -128,12 +135,6 @@ def _account_page(
             "revoked": revoked,
         },
     )
-
-
-# A new token goes to the account page in a cookie of its own, which that page shows once and
-# clears: answered by the POST itself, a reload of the page made another token.
-NEW_TOKEN_COOKIE = "vb_new_token"
-NEW_TOKEN_SECONDS = 300
 
 
 @router.get("/konto")

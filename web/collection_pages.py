@@ -175,8 +175,12 @@ def typed_fields(
     """The collection's own fields as typed on its page, and as the page showed them; None
     when the form sent none. They are in the form every button on the page posts: "Flyt op"
     or "Gem noten" lost what was typed in them."""
-    if title is None:
+    if title is None and shown_title is None:
         return None
+    # An emptied field reaches FastAPI as its default: sent with the page's own fields, it was
+    # typed empty, and the title's check refuses it (read as none sent, the other fields were
+    # dropped without a word).
+    title = title or ""
     shown = None
     if shown_title is not None:
         shown = CollectionFields(shown_title, shown_description, shown_published)

@@ -102,12 +102,8 @@ def document_response(
             "metadata_error": metadata_error,
             "metadata_typed": metadata_typed or [],
         }
-    # The collection added to last comes first: in title order, the page offered another
-    # curator's first, and building a collection meant choosing it again for each document.
-    curators_collections = sorted(
-        collections.list_collections(account) if account and account.csrf_token else [],
-        key=lambda collection: collection.updated_at,
-        reverse=True,
+    curators_collections = (
+        collections.collections_to_add_to(account) if account and account.csrf_token else []
     )
     response = templates.TemplateResponse(
         request,

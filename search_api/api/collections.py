@@ -35,6 +35,10 @@ def _state(collection: Collection) -> dict[str, Any]:
     }
 
 
+def _target(collection_id: str) -> str:
+    return f"samling:{collection_id}"
+
+
 def _record(
     session: Session,
     account: Account,
@@ -47,7 +51,7 @@ def _record(
         session,
         actor=account.email,
         action=action,
-        target=f"samling:{collection_id}",
+        target=_target(collection_id),
         before=before,
         after=after,
     )
@@ -91,6 +95,19 @@ def list_collections(account: Account | None) -> list[CollectionSummary]:
             )
             for c in collection_store.list_collections(session, published_only=account is None)
         ]
+
+
+def collections_to_add_to(account: Account) -> list[CollectionSummary]:
+    """The collections, the one this curator added a document to last first, then the others
+    as they changed last: in title order another curator's came first, and building a
+    collection meant choosing it again for each document."""
+    with session_scope() as session:
+        added = audit.latest_by_target(session, actor=account.email, action="collection.add")
+    return sorted(
+        list_collections(account),
+        key=lambda c: (added.get(_target(c.id), 0), c.updated_at),
+        reverse=True,
+    )
 
 
 def get_collection(collection_id: str, account: Account | None) -> CollectionPublic:

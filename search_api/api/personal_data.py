@@ -35,6 +35,7 @@ def _finding(session: Session, document_id: str, key: str) -> PersonalDataFindin
     finding = session.scalars(
         select(PersonalDataFinding)
         .where(PersonalDataFinding.document_id == document_id, PersonalDataFinding.key == key)
+        .order_by(PersonalDataFinding.page, PersonalDataFinding.start)
         .limit(1)
     ).first()
     if finding is None:

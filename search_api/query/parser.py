@@ -100,7 +100,9 @@ def _conjunctions(terms: list[tuple[Term, bool, str]]) -> list[tuple[Term, bool,
                 beside_or = (bool(joined) and joined[-1][2] == "OR") or (
                     end + 1 < len(terms) and terms[end + 1][2] == "OR"
                 )
-                if len(inside) > 1 and words and beside_or:
+                # "NOT (a b)" excludes both words however an OR follows.
+                negated = bool(joined) and joined[-1][2] == "NOT"
+                if len(inside) > 1 and words and beside_or and not negated:
                     joined.append((Term(text=" ".join(t.text for t, _e, _o in inside)), False, ""))
                     index = end + 1
                     continue

@@ -7,7 +7,7 @@ same transaction as the change it records, so the two cannot disagree.
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import JSON, Integer, String, select
+from sqlalchemy import JSON, Integer, String, func, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from vidensbank.store.base import Base, UTCDateTime, utcnow
@@ -38,6 +38,16 @@ def record(
     after: dict[str, Any] | None = None,
 ) -> None:
     session.add(AuditEvent(actor=actor, action=action, target=target, before=before, after=after))
+
+
+def latest_by_target(session: Session, *, actor: str, action: str) -> dict[str, int]:
+    """For each target of ``actor``'s ``action``, the id of the latest such event."""
+    query = (
+        select(AuditEvent.target, func.max(AuditEvent.id))
+        .where(AuditEvent.actor == actor, AuditEvent.action == action)
+        .group_by(AuditEvent.target)
+    )
+    return {target: latest for target, latest in session.execute(query)}
 
 
 def list_events(

@@ -186,6 +186,13 @@ def test_a_new_token_is_shown_once_and_a_reload_makes_no_other() -> None:
     again = client.get("/konto").text
     assert "Din nye nøgle" not in again and shown.group(1) not in again
     assert len(HTMLParser(again).css("table.tokens tbody tr")) == 1
+    # Logging out before the page showed it takes the cookie away too.
+    client.post("/konto/token", data={"csrf_token": csrf_of(client)}, follow_redirects=False)
+    out = client.post("/log-ud", data={"csrf_token": csrf_of(client)}, follow_redirects=False)
+    assert any(
+        c.startswith('vb_new_token=""') and "Path=/konto" in c
+        for c in out.headers.get_list("set-cookie")
+    )
     # Another account's browser shown the cookie sees no token of someone else's.
     add("anden.prg@eksempel.dk")
     other = logged_in("anden.prg@eksempel.dk")

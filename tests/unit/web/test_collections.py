@@ -515,6 +515,17 @@ def test_every_button_keeps_what_was_typed_in_the_collections_fields() -> None:
     assert ">Skrevet</textarea>" in refused.text
     assert order(curator, collection_id) == before
     assert fields(curator, collection_id) == ("Ny titel", "Min beskrivelse", True)
+    # An emptied title reaches the app as no value: it was read as no fields sent, and the
+    # description typed beside it was dropped while the button's work was done.
+    for path in ("dokumenter/saml-underretning-3/op", "noter", ""):
+        emptied = curator.post(
+            f"{base}/{path}".rstrip("/"),
+            data={"csrf_token": token, **shown, "title": "", "description": "Tømt titel"},
+        )
+        assert emptied.status_code == 400, path
+        assert "Samlingen skal have en titel." in emptied.text
+        assert ">Tømt titel</textarea>" in emptied.text
+    assert order(curator, collection_id) == before
 
 
 def test_saving_and_removing_come_back_to_the_place_with_a_message() -> None:
@@ -588,6 +599,13 @@ def test_the_collection_added_to_last_is_offered_first() -> None:
     curator.post(
         "/samlinger/dokumenter",
         data={"csrf_token": token, "collection_id": made[0], "document_id": document},
+    )
+    # Another curator's later change to the other collection does not put it first.
+    add("anden-sidst@eksempel.dk")
+    colleague = logged_in("anden-sidst@eksempel.dk")
+    colleague.post(
+        f"/samlinger/{made[1]}",
+        data={"csrf_token": csrf(colleague.get("/samlinger").text), "title": "AAA ændret"},
     )
     page = HTMLParser(curator.get(f"/dokument/{other}").text)
     first = page.css_first("select#samling option")

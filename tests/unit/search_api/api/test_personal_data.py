@@ -141,6 +141,11 @@ def test_a_finding_is_decided_on_by_its_data_not_by_a_row_that_screening_gave_aw
         data={"csrf_token": csrf(shown.text), "fund": "0" * 64},
     )
     assert gone.status_code == 404 and "findes ikke (længere)" in gone.text
+    malformed = curator.post(
+        f"/dokument/{document}/personoplysninger/skjul",
+        data={"csrf_token": csrf(shown.text), "fund": "1"},
+    )
+    assert malformed.status_code == 400 and "fund" in malformed.text
 
 
 def test_an_author_who_is_a_redacted_name_is_taken_off_the_document(
@@ -158,7 +163,12 @@ def test_an_author_who_is_a_redacted_name_is_taken_off_the_document(
             document,
             title="Referat",
             pages=[page],
-            authors=["Krogsgaard, Bjørn", "Bjørn Krogsgaard", "Krogsgaard-Holm, Zenobia"],
+            authors=[
+                "Krogsgaard, Bjørn",
+                "Bjørn Krogsgaard",
+                "Krogsgaard-Holm, Zenobia",
+                "Bjørn Krogsgaard og Peter Berg",
+            ],
         )
         personal_store.record_screening(
             session,
@@ -171,7 +181,11 @@ def test_an_author_who_is_a_redacted_name_is_taken_off_the_document(
     monkeypatch.setattr(personal_data, "_show", lambda _document_id: None)
     personal_data.redact(Account(1, CURATOR, Role.CURATOR, "token"), document, key)
     with session_scope() as session:
-        assert session.get_one(Document, document).authors == ["Krogsgaard-Holm, Zenobia"]
+        # Someone else is not taken off, nor is the other of two named in one.
+        assert session.get_one(Document, document).authors == [
+            "Krogsgaard-Holm, Zenobia",
+            "[skjult] og Peter Berg",
+        ]
 
 
 def test_a_redacted_name_leaves_the_file_name_and_its_run_too(

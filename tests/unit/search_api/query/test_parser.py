@@ -99,3 +99,6 @@ def test_brackets_of_words_beside_or_must_match_together() -> None:
     # With nothing for OR to join, they are words again; brackets elsewhere only group.
     assert parse_query("(børn samvær) OR -skole").words == ["børn", "samvær"]
     assert parse_query("(børn samvær) skole") == parse_query("børn samvær skole")
+    # NOT before them excludes each word, an OR after or not.
+    assert parse_query("x NOT (a b) OR c").excluded == [Term(text="a"), Term(text="b")]
+    assert parse_query("x -(a b) OR c").excluded == [Term(text="a"), Term(text="b")]
