@@ -23,6 +23,14 @@ class BadRequestError(VidensbankError):
     status = 400
 
 
+class FieldsError(BadRequestError):
+    """A form's fields refused, each with its reason, so a form can mark every one at once."""
+
+    def __init__(self, fields: dict[str, str]) -> None:
+        super().__init__(" ".join(fields.values()))
+        self.fields = fields
+
+
 class UnauthorizedError(VidensbankError):
     """Nobody is logged in, or the login failed."""
 

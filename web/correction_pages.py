@@ -10,7 +10,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from search_api.api import corrections, kb_edits
 from search_api.api.auth import CuratorAccount
 from search_api.api.schemas import RowId
-from vidensbank.errors import BadRequestError, ConflictError
+from vidensbank.errors import BadRequestError, ConflictError, FieldsError
 from vidensbank.store.corrections import MetadataField
 from web.pages import document_response
 from web.templating import templates
@@ -71,6 +71,7 @@ def correct_metadata(
             metadata_form={"version": version}
             | {field.value: text for field, text in form.items()},
             metadata_error=error.message,
+            metadata_fields=error.fields if isinstance(error, FieldsError) else None,
             status_code=error.status,
         )
     except ConflictError as error:

@@ -84,6 +84,7 @@ def document_response(
     metadata_form: dict[str, str] | None = None,
     metadata_error: str | None = None,
     metadata_typed: list[tuple[str, str]] | None = None,
+    metadata_fields: dict[str, str] | None = None,
     collected: tuple[str, bool] | None = None,
     status_code: int = 200,
 ) -> HTMLResponse:
@@ -101,6 +102,8 @@ def document_response(
             "metadata": metadata_form,
             "metadata_error": metadata_error,
             "metadata_typed": metadata_typed or [],
+            # Each refused field's reason, by the field's name: marked on the field itself.
+            "metadata_fields": metadata_fields or {},
         }
     curators_collections = (
         collections.collections_to_add_to(account) if account and account.csrf_token else []

@@ -28,7 +28,7 @@ from search_api.api.schemas import (
 )
 from vidensbank.accounts import Account
 from vidensbank.celery_app import enqueue
-from vidensbank.errors import BadRequestError, ConflictError, NotFoundError
+from vidensbank.errors import BadRequestError, ConflictError, FieldsError, NotFoundError
 from vidensbank.store import audit
 from vidensbank.store import corrections as correction_store
 from vidensbank.store import documents as document_store
@@ -178,13 +178,22 @@ def correct_metadata(
                     "gemt, eller dokumentet er læst igen). Åbn siden igen, og ret på ny."
                 )
             changed: dict[MetadataField, Any] = {}
+            refused: dict[str, str] = {}
             for field, text in form.items():
                 if field not in _SEPARATORS and _same_text(text, shown[field]):
                     continue  # as the form showed it (lists are compared name by name below)
-                value = _value(field, text)
+                try:
+                    value = _value(field, text)
+                except BadRequestError as error:
+                    # Every field's reason at once: one a save had the curator try again and
+                    # again.
+                    refused[field.value] = f"{FIELD_NAMES[field]}: {error.message}"
+                    continue
                 # A field left empty is not changed (``remove_metadata_correction`` takes one back).
                 if value is not None and value != current[field]:
                     changed[field] = value
+            if refused:
+                raise FieldsError(refused)
             for field, value in changed.items():
                 correction_store.set_metadata_correction(
                     session, document_id=document_id, field=field, value=value, author=account.email

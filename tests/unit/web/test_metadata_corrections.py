@@ -169,3 +169,26 @@ def test_a_refused_metadata_form_comes_back_as_it_was_filled_in() -> None:
     )
     assert saved.status_code == 303
     assert opened(curator)["publisher"] == "Børns Vilkår & <Co>"
+
+
+def test_every_refused_field_is_named_at_once_and_marked_on_the_field() -> None:
+    """One refused field a save: the age first, the ISBN on the next try; the reasons were not
+    tied to their fields."""
+    curator = logged_in("kurator-b@eksempel.dk")
+    form = opened(curator)
+    refused = curator.post(
+        f"/dokument/{DOCUMENT}/metadata",
+        data=form | {"target_age": "ti til fjorten", "isbn": "abc", "published": "2024-13-40"},
+    )
+    assert refused.status_code == 400
+    page = HTMLParser(refused.text)
+    links = {a.attributes["href"]: a.text() for a in page.css('[role="alert"] li a')}
+    assert set(links) == {"#ret-target-age", "#ret-isbn", "#ret-published"}
+    assert links["#ret-isbn"].startswith("ISBN: ")
+    for field_id in ("ret-isbn", "ret-target-age"):
+        field = page.css_first(f"#{field_id}")
+        assert field is not None and field.attributes["aria-invalid"] == "true"
+        message = page.css_first(f"#{field.attributes['aria-describedby']}")
+        assert message is not None and message.text() == links[f"#{field_id}"]
+    title = page.css_first("#ret-title")
+    assert title is not None and "aria-invalid" not in title.attributes
