@@ -7,10 +7,35 @@ from pydantic import BaseModel, BeforeValidator, Field
 
 from ingest.extract.cleanup import visible_line
 
+# What a word processor writes as the author when nobody is named: cited, "anonymous. (2026)."
+PLACEHOLDER_AUTHORS = frozenset(
+    {
+        "admin",
+        "administrator",
+        "anonym",
+        "anonymous",
+        "author",
+        "bruger",
+        "default",
+        "ejer",
+        "forfatter",
+        "microsoft office user",
+        "microsoft office-bruger",
+        "owner",
+        "ukendt",
+        "unknown",
+        "user",
+        "windows user",
+        "windows-bruger",
+    }
+)
+
 
 def split_authors(text: str) -> list[str]:
-    """The people a one-string author field names: "Hansen, A.; Berg, M." is two of them."""
-    return [part for part in (p.strip() for p in text.split(";")) if part]
+    """The people a one-string author field names: "Hansen, A.; Berg, M." is two of them; a
+    word processor's placeholder ("anonymous", "Microsoft Office User") is nobody."""
+    parts = (" ".join(p.split()) for p in text.split(";"))
+    return [part for part in parts if part and part.casefold() not in PLACEHOLDER_AUTHORS]
 
 
 def _clip(limit: int) -> BeforeValidator:

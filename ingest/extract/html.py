@@ -232,7 +232,7 @@ def nesting_depth(html: str, limit: int) -> int:
 class HTMLExtractor:
     name: ClassVar[str] = "html"
     label: ClassVar[str] = "HTML-siden"
-    version: ClassVar[str] = "html-5"
+    version: ClassVar[str] = "html-6"
     mime_types: ClassVar[frozenset[str]] = frozenset({"text/html", "application/xhtml+xml"})
     extensions: ClassVar[frozenset[str]] = frozenset({".html", ".htm", ".xhtml"})
 

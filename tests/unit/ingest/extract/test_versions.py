@@ -26,6 +26,10 @@ HISTORY = [
     # Control characters in the text (a BEL, an ESC) as spaces.
     ("html-5", "202cbf189faa4f2d"),
     ("pdf-6", "c62d500c3bac71e6"),
+    # A word processor's placeholder author ("anonymous", "Microsoft Office User") left out
+    # (the fixtures name one now).
+    ("html-6", "b4c9313f98209844"),
+    ("pdf-7", "926f2e1c246fad6c"),
 ]
 
 HTML_FILES = {
@@ -42,7 +46,8 @@ HTML_FILES = {
         "</table></article><footer>Kontakt os</footer></body></html>"
     ).encode("cp1252"),
     "tegnreferencer.html": (
-        "<html><body><p>Efterværn for unge &#0; &#xD800; over 18</p></body></html>"
+        '<html><head><meta name="dcterms.creator" content="anonymous; Børns Vilkår"></head>'
+        "<body><p>Efterværn for unge &#0; &#xD800; over 18</p></body></html>"
     ).encode(),
 }
 
@@ -51,7 +56,7 @@ def _pdf() -> bytes:
     out = io.BytesIO()
     canvas = Canvas(out, pagesize=A4, invariant=True)
     canvas.setTitle("\u200b")
-    canvas.setAuthor("VIVE;  Socialstyrelsen")
+    canvas.setAuthor("VIVE;  Socialstyrelsen; Microsoft Office User")
     canvas.setSubject("Inddragelse af børn")
     for lines in [
         ["Inddragelse af børn i egen sag", "Rapport fra 2023", "Side 1"],
