@@ -63,6 +63,7 @@ SHOWN_FIELDS = [
     "published",
     "filename",
     "source_uri",
+    "target_age",
     EDITION_GROUP,
     HAS_EDITIONS,
 ]

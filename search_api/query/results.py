@@ -36,6 +36,9 @@ class SearchResult(BaseModel):
     published: dt.date | None
     filename: str
     source_uri: str | None  # the publisher's address; None for a file from a local folder
+    # The ages a tool is for, as the document says it ("7-14 år"): a case worker chose by it
+    # and had to open each tool to read it.
+    target_age: str | None = None
     score: float | None
     hits: list[PageHit]
     # The result's other editions (it stands for them all), oldest publication first.

@@ -97,6 +97,7 @@ def _result(
         published=source.get("published"),
         filename=source["filename"],
         source_uri=public_source_uri(source["source_uri"]),
+        target_age=source.get("target_age"),
         score=score,
         hits=hits,
         editions=[e for e in editions.get(hit_group(hit), []) if e.id != source["id"]],

@@ -241,3 +241,12 @@ def test_the_year_chart_counts_the_documents_without_a_year(api: TestClient) -> 
         found = api.get("/api/search", params={"q": query}).json()
         with_year = sum(value["count"] for value in found["facets"]["year"])
         assert with_year + found["without_year"] == found["total"]
+
+
+def test_a_tools_target_age_is_shown_in_the_results(api: TestClient) -> None:
+    """A case worker chose tools by their ages and had to open each one to read them."""
+    found = api.get("/api/search", params={"q": "dialogkort", "kind": "værktøj"}).json()
+    ages = [r["target_age"] for r in found["results"] if r["target_age"]]
+    assert ages, found["results"]
+    page = api.get("/", params={"q": "dialogkort", "kind": "værktøj"}).text
+    assert f"Målgruppe: {ages[0]}" in page
