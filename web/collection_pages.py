@@ -12,7 +12,7 @@ from search_api.api.auth import CuratorAccount, current_account
 from search_api.api.collections import CollectionFields, TypedNote
 from search_api.query.builder import MAX_QUERY_LENGTH
 from vidensbank.accounts import Account
-from vidensbank.errors import BadRequestError, NotFoundError
+from vidensbank.errors import BadRequestError, ConflictError, NotFoundError
 from vidensbank.store.usage import TargetType, UseKind
 from web.reader import MAX_SEARCH_ADDRESS, document_url
 from web.templating import templates
@@ -102,11 +102,14 @@ def _collection_page(
     collection_id: str,
     *,
     form: dict[str, Any] | None = None,
+    typed: CollectionFields | None = None,
     error: str | None = None,
     refused_notes: collections.NotesNotSaved | None = None,
+    status_code: int | None = None,
 ) -> Response:
     """A collection's page; with ``form`` and ``error``, its edit form as the curator filled
-    it in, with why it was refused."""
+    it in, with why it was refused; with ``typed`` instead, the form as saved and what the
+    curator typed beside it (another curator saved meanwhile)."""
     account = current_account(request)
     collection = collections.get_collection(collection_id, account)
     return templates.TemplateResponse(
@@ -121,6 +124,7 @@ def _collection_page(
                 "published": collection.published,
             },
             "error": error,
+            "typed": typed,
             "refused_notes": refused_notes.changed if refused_notes else {},
             "removed_notes": refused_notes.removed if refused_notes else {},
             "saved": request.query_params.get("gemt") == "1",
@@ -129,7 +133,7 @@ def _collection_page(
             "account": account,
             "json_url": f"/api/collections/{collection_id}",
         },
-        status_code=400 if error else 409 if refused_notes else 200,
+        status_code=status_code or (400 if error else 409 if refused_notes else 200),
     )
 
 
@@ -196,19 +200,32 @@ def _not_saved(
     collection_id: str,
     notes: dict[str, TypedNote],
     fields: TypedFields | None,
+    *,
+    publish: bool = False,
 ) -> Response | None:
-    """Save what was typed on the collection's page: the notes and its own fields. The page
-    again when some of it was not saved: the fields as typed and why they were refused, or
-    the notes another curator changed meanwhile (then nothing else the button asked for is
-    done)."""
+    """Save what was typed on the collection's page: the notes and its own fields, its
+    publication only with ``publish`` ("Gem": a tick and "Flyt op" made a collection public
+    without a word). The page again when some of it was not saved: the fields as typed and
+    why they were refused, or the notes another curator changed meanwhile (then nothing else
+    the button asked for is done)."""
     refused = collections.set_notes(account, collection_id, notes)
     if fields is not None:
+        typed = fields.typed
+        if not publish and fields.shown is not None:
+            typed = typed._replace(published=fields.shown.published)
         try:
-            collections.update_collection(account, collection_id, *fields.typed, shown=fields.shown)
-        except BadRequestError as error:
-            form = fields.typed._asdict() | {"shown": fields.shown}
+            collections.update_collection(account, collection_id, *typed, shown=fields.shown)
+        except (BadRequestError, ConflictError) as error:
+            conflict = isinstance(error, ConflictError)
+            form = fields.typed._asdict() | {"shown": None if conflict else fields.shown}
             return _collection_page(
-                request, collection_id, form=form, error=error.message, refused_notes=refused
+                request,
+                collection_id,
+                form=None if conflict else form,
+                typed=fields.typed if conflict else None,
+                error=error.message,
+                refused_notes=refused,
+                status_code=error.status,
             )
     if refused:
         return _collection_page(request, collection_id, refused_notes=refused)
@@ -227,7 +244,7 @@ def update(
     them: "Gem" lost the notes typed before it)."""
     if fields is None:
         raise BadRequestError("Samlingen skal have en titel.")
-    if not_saved := _not_saved(request, account, collection_id, notes, fields):
+    if not_saved := _not_saved(request, account, collection_id, notes, fields, publish=True):
         return not_saved
     return _back(collection_id, "#ret-samlingen", gemt="1")
 

@@ -29,6 +29,7 @@ def _users_page(
     # Only an account that exists is named as created: the address is the page's to say.
     added = request.query_params.get("oprettet")
     reopened = request.query_params.get("genaabnet")
+    closed = request.query_params.get("lukket")
     return templates.TemplateResponse(
         request,
         "users.html",
@@ -41,6 +42,11 @@ def _users_page(
             "error": error,
             "added": next((user.email for user in users if user.email == added), None),
             "reopened": next((u.email for u in users if u.email == reopened and u.active), None),
+            "closed": next((u.email for u in users if u.email == closed and not u.active), None),
+            # "Åbn igen …" of a closed account: the form says so.
+            "reopening": next(
+                (u.email for u in users if u.email == request.query_params.get("aabn")), None
+            ),
         },
         status_code=400 if error else 200,
     )
@@ -65,7 +71,8 @@ def add_user(
         form = {"email": email, "role": role.value}
         return _users_page(request, account, form=form, error=error.message)
     query = urlencode({"genaabnet" if reopened else "oprettet": accounts.normalize_email(email)})
-    return RedirectResponse(f"/brugere?{query}", status_code=303)
+    # A fragment of its own: the form's "#ny-bruger" was kept, and the message stood out of view.
+    return RedirectResponse(f"/brugere?{query}#besked", status_code=303)
 
 
 @router.get("/brugere/{email:path}/luk")
@@ -88,4 +95,5 @@ def deactivate(email: str, account: AdminAccount, confirm: Annotated[str, Form()
         raise BadRequestError("Kontoen er ikke lukket: bekræft det på siden, der spørger først.")
     if not accounts.deactivate(email, actor=account.email):
         raise NotFoundError("Der findes ingen bruger med den e-mailadresse.")
-    return RedirectResponse("/brugere", status_code=303)
+    query = urlencode({"lukket": accounts.normalize_email(email)})
+    return RedirectResponse(f"/brugere?{query}#besked", status_code=303)

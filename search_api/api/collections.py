@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from search_api.api.schemas import CollectionEntryPublic, CollectionPublic, CollectionSummary
 from vidensbank.accounts import Account
-from vidensbank.errors import BadRequestError, NotFoundError
+from vidensbank.errors import BadRequestError, ConflictError, NotFoundError
 from vidensbank.store import audit, harvest
 from vidensbank.store import collections as collection_store
 from vidensbank.store import documents as document_store
@@ -25,6 +25,10 @@ from vidensbank.store.documents import Document
 MAX_TITLE_CHARS = 300
 MAX_TEXT_CHARS = 5000
 NOT_FOUND = "Samlingen findes ikke."
+CHANGED_MEANWHILE = (
+    "En anden kurator har ændret samlingens titel, beskrivelse eller offentliggørelse, siden du "
+    "åbnede siden. Felterne viser nu det, der er gemt, og det, du skrev, står herunder."
+)
 
 
 def _state(collection: Collection) -> dict[str, Any]:
@@ -183,9 +187,22 @@ def update_collection(
             raise NotFoundError(NOT_FOUND)
         before = _state(collection)
         if shown is not None:
-            if title == " ".join(shown.title.split()):
+            shown_title = " ".join(shown.title.split())
+            shown_description = _text(shown.description, "Beskrivelsen")
+            # Changed here and by another curator since the page was shown, each differently:
+            # either save would silently undo the other.
+            if any(
+                typed not in (was, now) and now != was
+                for typed, was, now in (
+                    (title, shown_title, collection.title),
+                    (description, shown_description, collection.description),
+                    (published, shown.published, collection.published),
+                )
+            ):
+                raise ConflictError(CHANGED_MEANWHILE)
+            if title == shown_title:
                 title = collection.title
-            if description == _text(shown.description, "Beskrivelsen"):
+            if description == shown_description:
                 description = collection.description
             if published == shown.published:
                 published = collection.published

@@ -476,7 +476,8 @@ def fields(client: TestClient, collection_id: str) -> tuple[str, str, bool]:
 
 def test_every_button_keeps_what_was_typed_in_the_collections_fields() -> None:
     """The title, description and "Offentliggjort" are in the form every button posts, but
-    only "Gem" saved them: "Flyt op", "Flyt ned", "Fjern" and "Gem noten" lost them."""
+    only "Gem" saved them: "Flyt op", "Flyt ned", "Fjern" and "Gem noten" lost them. The tick
+    publishes only with "Gem": with "Flyt op" it made the collection public without a word."""
     add("felter@eksempel.dk")
     curator = logged_in("felter@eksempel.dk")
     token = csrf(curator.get("/samlinger").text)
@@ -495,8 +496,8 @@ def test_every_button_keeps_what_was_typed_in_the_collections_fields() -> None:
             path, data={"csrf_token": token, **shown, **typed}, follow_redirects=False
         )
         assert answer.status_code == 303, path
-        assert fields(curator, collection_id) == (title, f"{title}.", True), path
-        shown = {"shown_title": title, "shown_description": f"{title}.", "shown_published": "true"}
+        assert fields(curator, collection_id) == (title, f"{title}.", False), path
+        shown = {"shown_title": title, "shown_description": f"{title}.", "shown_published": "false"}
 
     # A field left as the page showed it does not undo another curator's change since.
     page = {**shown, "title": "Fjern spurgt", "description": "Fjern spurgt.", "published": "true"}
@@ -610,3 +611,24 @@ def test_the_collection_added_to_last_is_offered_first() -> None:
     page = HTMLParser(curator.get(f"/dokument/{other}").text)
     first = page.css_first("select#samling option")
     assert first is not None and first.attributes["value"] == made[0]
+
+
+def test_two_curators_changing_the_same_field_are_told_not_overwritten() -> None:
+    """The second of two curators who changed the title saved over the first's unseen."""
+    add("foerste-titel@eksempel.dk")
+    add("anden-titel@eksempel.dk")
+    first = logged_in("foerste-titel@eksempel.dk")
+    second = logged_in("anden-titel@eksempel.dk")
+    token = csrf(first.get("/samlinger").text)
+    collection_id = new_collection(first, token, "Fælles titel")
+    shown = {"shown_title": "Fælles titel", "shown_description": "", "shown_published": "false"}
+    base = f"/samlinger/{collection_id}"
+    saved = first.post(
+        base, data={"csrf_token": token, **shown, "title": "Den første"}, follow_redirects=False
+    )
+    assert saved.status_code == 303
+    other = csrf(second.get(base).text)
+    refused = second.post(base, data={"csrf_token": other, **shown, "title": "Den anden"})
+    assert refused.status_code == 409 and "En anden kurator har ændret" in refused.text
+    assert "<dd>Den anden</dd>" in refused.text
+    assert fields(first, collection_id)[0] == "Den første"

@@ -81,7 +81,8 @@ def test_a_refused_user_comes_back_in_the_form_and_a_new_one_is_confirmed() -> N
     token = csrf(admin.get("/brugere").text)
     new = {"csrf_token": token, "email": "Dobbelt@eksempel.dk", "password": PASSWORD}
     created = admin.post("/brugere", data={**new, "role": "admin"}, follow_redirects=False)
-    assert created.headers["location"] == "/brugere?oprettet=dobbelt%40eksempel.dk"
+    # Its own fragment: the form's "#ny-bruger" was kept, the message out of view.
+    assert created.headers["location"] == "/brugere?oprettet=dobbelt%40eksempel.dk#besked"
     page = HTMLParser(admin.get(created.headers["location"]).text)
     status = page.css_first('.alert-success[role="status"]')
     assert status is not None
@@ -125,11 +126,19 @@ def test_a_closed_account_is_opened_again_with_a_new_password_and_role() -> None
     admin = logged_in("chef4@eksempel.dk")
     token = csrf(admin.get("/brugere").text)
     confirmed = {"csrf_token": token, "confirm": "ja"}
-    admin.post("/brugere/lukket.igen@eksempel.dk/luk", data=confirmed)
+    closing = admin.post(
+        "/brugere/lukket.igen@eksempel.dk/luk", data=confirmed, follow_redirects=False
+    )
+    assert closing.headers["location"].endswith("#besked")
+    told = HTMLParser(admin.get(closing.headers["location"]).text).css_first("#besked")
+    assert told is not None and "lukket.igen@eksempel.dk er lukket" in told.text()
     link = HTMLParser(admin.get("/brugere").text).css_first('a[href*="aabn=lukket.igen"]')
     assert link is not None and "Åbn igen" in link.text()
-    form = HTMLParser(admin.get(link.attributes["href"] or "").text).css_first("#email")
+    reopening = HTMLParser(admin.get(link.attributes["href"] or "").text)
+    form = reopening.css_first("#email")
     assert form is not None and form.attributes["value"] == "lukket.igen@eksempel.dk"
+    heading = reopening.css_first("#ny-bruger")
+    assert heading is not None and heading.text() == "Åbn kontoen lukket.igen@eksempel.dk igen"
     new_password = "et-helt-nyt-kodeord-42"
     opened = admin.post(
         "/brugere",
@@ -141,7 +150,7 @@ def test_a_closed_account_is_opened_again_with_a_new_password_and_role() -> None
         },
         follow_redirects=False,
     )
-    assert opened.headers["location"] == "/brugere?genaabnet=lukket.igen%40eksempel.dk"
+    assert opened.headers["location"] == "/brugere?genaabnet=lukket.igen%40eksempel.dk#besked"
     assert "er åbnet igen" in admin.get(opened.headers["location"]).text
     reopened = logged_in("lukket.igen@eksempel.dk", password=new_password)
     assert reopened.get("/brugere").status_code == 200  # an admin now
