@@ -99,7 +99,7 @@ def finding_key(kind: str, text: str) -> str:
 _DASH = r"[-\u2010\u2011\u2013\u2212]"
 _CPR = re.compile(
     r"(?<![\d/-])(?<!\d[.,])(?P<day>\d{2})"
-    rf"(?P<date_sep>(?:{_DASH}|[ \u00a0])?)(?P<month>\d{{2}})(?P=date_sep)(?P<year>\d{{2}})"
+    rf"(?P<date_sep>(?:{_DASH}|[ \u00a0./])?)(?P<month>\d{{2}})(?P=date_sep)(?P<year>\d{{2}})"
     rf"(?P<gap>[ \u00a0]?{_DASH}[ \u00a0]?|[ \u00a0])?"
     r"(?P<control>\d{4})(?![\d/-]|[.,]\d)"
 )
@@ -118,7 +118,8 @@ _PHONE_LABEL = re.compile(r"\b(?:tlf|telefon\w*|mobil\w*)\.?:?\s*$", re.IGNORECA
 _CPR_LABEL = re.compile(r"\b(?:cpr|personnummer|personnr)", re.IGNORECASE)
 # The label right before the number: "CPR-nr.: ", "Personnummer ", "personnr. ".
 _CPR_LABEL_BEFORE = re.compile(
-    r"\b(?:cpr(?:[ -]?(?:nr|nummer))?|personnummer|personnr)\.?[ \t]*:?\s{0,3}$", re.IGNORECASE
+    r"\b(?:cpr\.?(?:[ -]?(?:nr|nummer))?|personnummer|pers(?:on)?\.?[ -]?nr)\.?[ \t]*:?\s{0,3}$",
+    re.IGNORECASE,
 )
 
 
@@ -446,19 +447,39 @@ _FIELD = (
     r"(?:[ \t]*\*)?"  # a required field's star
     r"(?P<sep>[ \t]*:[ \t]*(?:\n[ \t]*){0,2}|[ \t]*(?:\n[ \t]*){1,2})"
 )
+# A list's bullet or number before a form's label ("• Barnets navn:", "1. Mor:").
+_BULLET = r"^[ \t]*(?:[•*–-]|\d{1,2}[.)])?[ \t]*"
+# What may follow a form's name on its line: nothing, a comma, a bracket, a semicolon, a slash
+# or a full stop ("Barnets navn: Sofie Jensen." went unscreened).
+_FIELD_END = r"[ \t]*(?:[,(;/]|\.(?=[ \t]|$)|$)"
 _CHILD_FIELD = re.compile(
-    r"^[ \t]*(?:(?:barnets|elevens|den unges)(?: fulde)? navn|navn på (?:barnet|eleven)|"
+    rf"{_BULLET}(?:(?:barnets|elevens|den unges)(?: fulde)? navn|navn på (?:barnet|eleven)|"
     r"navn(?=[ \t]*\(barn\))|barn|elev|"
     r"søskende|bror|søster|halvbror|halvsøster|lillebror|lillesøster|storebror|storesøster)"
-    rf"{_FIELD}(?P<name>{_NAME})[ \t]*(?:[,(]|$)",
+    rf"{_FIELD}(?P<name>{_NAME}(?:[ \t]+(?:og|&)[ \t]+{_NAME})?){_FIELD_END}",
     re.IGNORECASE | re.MULTILINE,
 )
 # Labels that can only be followed by a person's name.
-_EXPLICIT_FIELD = re.compile(r"\s*(?:\w+s navn|navn på)", re.IGNORECASE)
+_EXPLICIT_FIELD = re.compile(
+    r"\s*(?:[•*–-]|\d{1,2}[.)])?[ \t]*(?:\w+s navn|navn på)", re.IGNORECASE
+)
+# A form's direction in a name's place, capitalised too ("Barnets navn: Ikke Oplyst").
+_DIRECTION = _words(
+    r"ikke",
+    r"oplyst",
+    r"oplyses",
+    r"ukendt",
+    r"udfyld\w*",
+    r"udeladt",
+    r"angiv\w*",
+    r"eksempel",
+    r"fiktiv\w*",
+    r"anonym\w*",
+)
 _PARENT_FIELD = re.compile(
-    r"^[ \t]*(?:mor|far|moder|fader|forælder|forældre|mors navn|fars navn|plejemor|plejefar|"
+    rf"{_BULLET}(?:mor|far|moder|fader|forælder|forældre|mors navn|fars navn|plejemor|plejefar|"
     rf"stedmor|stedfar|værge|mormor|morfar|farmor|farfar){_FIELD}"
-    rf"(?P<name>{_NAME}(?:[ \t]+(?:og|&)[ \t]+{_NAME})?)[ \t]*(?:[,(]|$)",
+    rf"(?P<name>{_NAME}(?:[ \t]+(?:og|&)[ \t]+{_NAME})?){_FIELD_END}",
     re.IGNORECASE | re.MULTILINE,
 )
 _AGE = re.compile(r"\b(\d{1,2})(?:\s*år(?:ig\w*)?\b|-årig\w*|\s*måneder\b)|\((\d{1,2})(?:\s*år)?\)")
@@ -528,7 +549,10 @@ _ADULT_WORDS = _words(*_FAMILY_WORDS, _ROLE_WORDS, r"ph\.d\.", r"cand\.\w+")
 _ROLE = _words(_ROLE_WORDS)
 # Said of anyone, a child too: an adult's only where no age says otherwise.
 _SPEECH = _words(r"siger", r"udtaler", r"skriver", r"kære")
-_REFERENCE = re.compile(rf"{_NAME_WORD}(?: {_NAME_WORD})*, (?:[A-ZÆØÅ]\.|{_NAME_WORD})")
+# A citation's authors ("Hansen, A."): at most five names before the comma, so a page of
+# capitalised words is not read to its end from every one of them (200,000 characters of
+# "Sofie Sofie …" took over a minute).
+_REFERENCE = re.compile(rf"{_NAME_WORD}(?: {_NAME_WORD}){{0,4}}, (?:[A-ZÆØÅ]\.|{_NAME_WORD})")
 _SENTENCE_END = re.compile(r"[.!?](?=\s+[A-ZÆØÅ\"“])|\n")
 
 
@@ -538,8 +562,8 @@ def _sentence(text: str, start: int, end: int) -> tuple[int, int]:
         (m.end() for m in _SENTENCE_END.finditer(text, max(0, start - 300), start)),
         default=max(0, start - 300),
     )
-    right = _SENTENCE_END.search(text, end)
-    return left, right.start() if right else len(text)
+    right = _SENTENCE_END.search(text, end, end + 300)
+    return left, right.start() if right else min(len(text), end + 300)
 
 
 def _age_near(text: str, start: int, end: int) -> int | None:
@@ -607,6 +631,8 @@ def _names(
         for match in pattern.finditer(text):
             start, end = match.span("name")
             name = match.group("name")
+            if _DIRECTION.search(name):
+                continue
             if not all(_FORM_NAME.fullmatch(part) for part in _BOTH.split(name)) and not (
                 ":" in match.group("sep")
                 and "\n" not in match.group("sep")
@@ -615,7 +641,7 @@ def _names(
                 and not _PLACEHOLDER.search(name)
             ):
                 continue  # in capitals or lower case: a name only right after a label for one
-            if kind == Kind.PARENT_NAME and (both := _BOTH.search(name)):
+            if both := _BOTH.search(name):
                 second = start + both.end()
                 found[(second, end)] = Finding(kind, page, second, end, text[second:end])
                 end = start + both.start()
@@ -963,7 +989,10 @@ def _name_keys(name: str) -> set[str]:
 # Any run of capitalised words, across a line break and in capitals too ("MIKKEL SØRENSEN"): a
 # redacted name is looked for in every run of two to five of them. A run begins a word, and a
 # word is not given back: tried from inside one, 20,000 capitals without a space took 5 s.
-_NAME_RUN = re.compile(r"(?<!\w)[A-ZÆØÅ][\wæøåÆØÅéü'’.,:;-]*+(?:\s+[A-ZÆØÅ][\wæøåÆØÅéü'’.,:;-]*+)+")
+_NAME_CHARS = r"\wæøåÆØÅéü'’.,:;-"
+_NAME_RUN = re.compile(
+    rf"(?<![{_NAME_CHARS}])[A-ZÆØÅ][{_NAME_CHARS}]*+(?:\s+[A-ZÆØÅ][{_NAME_CHARS}]*+)+"
+)
 
 
 # --- The step on a document ------------------------------------------------------------------

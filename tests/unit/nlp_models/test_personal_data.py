@@ -287,6 +287,10 @@ def test_a_long_run_before_a_lone_at_sign_takes_linear_time() -> None:
     "text, number",
     [
         ("Personnummer: 12-05-14-3318", "12-05-14-3318"),
+        # With dots or slashes, and "cpr.nr." (a tester's second round).
+        ("CPR nr. 12.05.14-3318", "12.05.14-3318"),
+        ("Personnummer: 12/05/14-3318", "12/05/14-3318"),
+        ("cpr.nr.: 12-05-14-3318", "12-05-14-3318"),
         ("Personnummer: 02-03-16-4129", "02-03-16-4129"),
         ("cpr 12 05 14-3318", "12 05 14-3318"),
         ("CPR-nr.: 12\u201105\u201114\u20113318", "12\u201105\u201114\u20113318"),
@@ -333,6 +337,14 @@ def test_a_redacted_cpr_number_is_redacted_however_its_date_is_written() -> None
         ("Barnets navn: Liam O'Connor", "Liam O'Connor"),
         ("Barnets navn: Noah van der Berg", "Noah van der Berg"),
         ("Barnets navn: Sofie BACH-LUND\nCPR-nr.:", "Sofie BACH-LUND"),
+        # A full stop, semicolon or slash after the name, a list's bullet before the label
+        # (a tester's second round found them unscreened).
+        ("Barnets navn: Sofie Jensen.", "Sofie Jensen"),
+        ("Underretning\n\nBarnets navn: Sofie Jensen.\nAlder: 7 år", "Sofie Jensen"),
+        ("Barnets navn: Sofie Jensen;", "Sofie Jensen"),
+        ("Barnets navn: Sofie Jensen / Ida Jensen", "Sofie Jensen"),
+        ("• Barnets navn: Sofie Jensen", "Sofie Jensen"),
+        ("1. BARNETS NAVN: SOFIE JENSEN.", "SOFIE JENSEN"),
     ],
 )
 def test_a_childs_name_in_a_form_in_any_case_and_with_particles(text: str, name: str) -> None:
@@ -355,6 +367,11 @@ def test_a_childs_name_in_a_form_in_any_case_and_with_particles(text: str, name:
         "Barnets navn: CPR NR",
         "Barnets navn: fremgår nedenfor",
         "Barnets navn: står øverst",
+        "Barnets navn: Ikke Oplyst",
+        "Barnets navn: Ukendt Barn",
+        "Barnets navn: Fiktivt Eksempel",
+        "Barnets navn: Udfyld Her",
+        "Rapporten blev udgivet 12.05.2014.",
     ],
 )
 def test_a_form_without_a_name_and_a_heading_in_capitals_are_not_findings(text: str) -> None:
@@ -420,3 +437,12 @@ def test_a_file_name_loses_what_a_redaction_covers() -> None:
     # Other names, and a name of one word (no name the rules find), stay.
     assert redact_filename("zenobia-referat.html", keys) == "zenobia-referat.html"
     assert redact_filename("rapport", keys) == "rapport"
+
+
+def test_two_children_in_one_field_are_each_a_finding() -> None:
+    """Only a parents' field was split at "og": "Sofie Jensen og Ida Jensen" was one name, or
+    none."""
+    assert kinds("Barnets navn: Sofie Jensen og Ida Jensen") == [
+        ("child_name", "Sofie Jensen"),
+        ("child_name", "Ida Jensen"),
+    ]
