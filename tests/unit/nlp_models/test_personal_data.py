@@ -446,3 +446,19 @@ def test_two_children_in_one_field_are_each_a_finding() -> None:
         ("child_name", "Sofie Jensen"),
         ("child_name", "Ida Jensen"),
     ]
+
+
+def test_a_redacted_name_is_redacted_however_the_text_writes_it() -> None:
+    """A tester found these forms of a redacted name standing beside "[skjult]"."""
+    keys = {finding_key(Kind.CHILD_NAME, "Zenobia Krogsgaard-Holm")}
+    for written in (
+        "Zenobia Krogsgaard Holm",
+        "Zenobia Krogsgaard\u2013Holm",
+        "Krogsgaard-Holm, Zenobia",
+        "ZENOBIA KROGSGAARD-HOLM",
+    ):
+        text = f"Mødet med {written} blev holdt."
+        assert redact(text, redaction_spans(text, keys)) == f"Mødet med {REDACTED} blev holdt."
+    # Someone else of the same surnames stays.
+    other = "Mødet med Peter Krogsgaard Holm blev holdt."
+    assert redact(other, redaction_spans(other, keys)) == other
