@@ -34,7 +34,9 @@ FAILED_LOGINS_PER_ADDRESS = 20
 FAILED_LOGIN_WINDOW = dt.timedelta(minutes=15)
 # Personal tokens start with this, so a leaked one is recognisable in logs and scanners.
 TOKEN_PREFIX = "vb_"
-EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
+# An address as a person types it: no control characters, brackets or quotes ("<script>@…",
+# a NUL, "a@[127.0.0.1]" were accepted), and a domain of names with a dot.
+EMAIL = re.compile(r"[^@\s\x00-\x1f\x7f<>()\[\]\\,;:\"]+@(?:[\w-]+\.)+[\w-]+")
 WRONG_LOGIN = "E-mailadressen eller adgangskoden er forkert."
 
 _hasher = PasswordHash.recommended()
@@ -75,6 +77,8 @@ def add_user(email: str, password: str, role: Role, actor: str = COMMAND_LINE) -
         raise BadRequestError(f"»{email}« er ikke en e-mailadresse.")
     if len(password) < MIN_PASSWORD_CHARS:
         raise BadRequestError(f"Adgangskoden skal have mindst {MIN_PASSWORD_CHARS} tegn.")
+    if not password.strip():
+        raise BadRequestError("Adgangskoden må ikke bestå af mellemrum alene.")
     with session_scope() as session:
         existing = user_store.get_user_by_email(session, email=email)
         if existing is not None and existing.active:
@@ -107,10 +111,11 @@ def get_user(email: str) -> User | None:
 
 
 def deactivate(email: str, actor: str = COMMAND_LINE) -> bool:
-    """Deactivate the account and end its sessions and tokens; False if there is none."""
+    """Deactivate the account and end its sessions and tokens; False if there is no open one
+    (closing a closed one again said it was closed)."""
     with session_scope() as session:
         user = user_store.get_user_by_email(session, email=normalize_email(email))
-        if user is None:
+        if user is None or not user.active:
             return False
         audit.record(
             session,

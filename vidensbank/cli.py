@@ -375,7 +375,7 @@ def cmd_users(args: argparse.Namespace) -> int:
         print(f"{accounts.normalize_email(args.email)} er {done} som {Role(args.role).label}.")
     elif args.action == "deactivate":
         if not accounts.deactivate(args.email):
-            print(f"Der findes ingen bruger med {args.email}.", file=sys.stderr)
+            print(f"Der findes ingen åben konto med {args.email}.", file=sys.stderr)
             return 1
         print(f"{accounts.normalize_email(args.email)} er lukket og logget ud overalt.")
     else:

@@ -94,6 +94,6 @@ def deactivate(email: str, account: AdminAccount, confirm: Annotated[str, Form()
     if confirm != "ja":
         raise BadRequestError("Kontoen er ikke lukket: bekræft det på siden, der spørger først.")
     if not accounts.deactivate(email, actor=account.email):
-        raise NotFoundError("Der findes ingen bruger med den e-mailadresse.")
+        raise NotFoundError("Der findes ingen åben konto med den e-mailadresse.")
     query = urlencode({"lukket": accounts.normalize_email(email)})
     return RedirectResponse(f"/brugere?{query}#besked", status_code=303)

@@ -11,6 +11,7 @@ from typing import Any, NamedTuple
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from ingest.extract.cleanup import visible_line
 from search_api.api.schemas import CollectionEntryPublic, CollectionPublic, CollectionSummary
 from vidensbank.accounts import Account
 from vidensbank.errors import BadRequestError, ConflictError, NotFoundError
@@ -62,7 +63,8 @@ def _record(
 
 
 def _title(title: str) -> str:
-    title = " ".join(title.split())
+    # What a reader sees: a title of a zero-width space or a NUL was a collection without one.
+    title = " ".join(visible_line(title).split())
     if not title:
         raise BadRequestError("Samlingen skal have en titel.")
     if len(title) > MAX_TITLE_CHARS:

@@ -632,3 +632,13 @@ def test_two_curators_changing_the_same_field_are_told_not_overwritten() -> None
     assert refused.status_code == 409 and "En anden kurator har ændret" in refused.text
     assert "<dd>Den anden</dd>" in refused.text
     assert fields(first, collection_id)[0] == "Den første"
+
+
+def test_a_title_of_invisible_characters_is_no_title() -> None:
+    """A zero-width space or a NUL made a collection whose title nobody could see."""
+    add("usynlig@eksempel.dk")
+    curator = logged_in("usynlig@eksempel.dk")
+    token = csrf(curator.get("/samlinger").text)
+    for title in ("\u200b", "\x00", "\u2060 \u00ad"):
+        refused = curator.post("/samlinger", data={"csrf_token": token, "title": title})
+        assert refused.status_code == 400 and "skal have en titel" in refused.text, repr(title)

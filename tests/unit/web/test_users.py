@@ -158,3 +158,24 @@ def test_a_closed_account_is_opened_again_with_a_new_password_and_role() -> None
         logged_in("lukket.igen@eksempel.dk")  # the old password opens nothing
     events = admin.get("/api/audit", params={"actor": "chef4@eksempel.dk"}).json()
     assert "user.reopen" in {e["action"] for e in events}
+
+
+def test_odd_addresses_blank_passwords_and_closing_twice_are_refused() -> None:
+    """A tester created users named with a NUL, "<script>" and an IP literal, with a password
+    of spaces, and closing a closed account said it was closed."""
+    add("chef5@eksempel.dk", role="admin")
+    admin = logged_in("chef5@eksempel.dk")
+    token = csrf(admin.get("/brugere").text)
+    for email in ("nul\x00@eksempel.dk", "<script>@eksempel.dk", "ip@[127.0.0.1]", "a@b"):
+        data = {"csrf_token": token, "email": email, "password": PASSWORD, "role": "curator"}
+        refused = admin.post("/brugere", data=data)
+        assert refused.status_code == 400 and "ikke en e-mailadresse" in refused.text, email
+    blank = {"csrf_token": token, "email": "blank@eksempel.dk", "password": " " * 20}
+    refused = admin.post("/brugere", data={**blank, "role": "curator"})
+    assert refused.status_code == 400 and "mellemrum alene" in refused.text
+    add("to-gange@eksempel.dk")
+    confirmed = {"csrf_token": token, "confirm": "ja"}
+    first = admin.post("/brugere/to-gange@eksempel.dk/luk", data=confirmed, follow_redirects=False)
+    assert first.status_code == 303
+    again = admin.post("/brugere/to-gange@eksempel.dk/luk", data=confirmed)
+    assert again.status_code == 404 and "ingen åben konto" in again.text
