@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from vidensbank.store import documents as document_store
 from vidensbank.store import personal_data as personal_store
 from vidensbank.store.documents import Extraction
+from vidensbank.store.runs import ItemStatus, NewItem
 
 
 def store_document(
@@ -63,3 +64,15 @@ def store_document(
         personal_store.record_screening(
             session, document_id=document_id, findings=[], version="test"
         )
+
+
+def run_item(filename: str, document_id: str, status: ItemStatus) -> NewItem:
+    """A run's item for a local file that became the document ``document_id``."""
+    return NewItem(
+        filename=filename,
+        location="blob:" + "0" * 64,
+        source_uri=f"file:///test/{filename}",
+        source_metadata={},
+        status=status,
+        document_id=document_id,
+    )

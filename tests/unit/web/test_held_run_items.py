@@ -5,9 +5,10 @@ from selectolax.lexbor import LexborHTMLParser as HTMLParser
 
 from search_api.api.runs import HELD_FILE, HELD_REASON
 from tests.accounts import add, logged_in
+from tests.documents import run_item
 from vidensbank.store import runs as run_store
 from vidensbank.store.db import migrate, session_scope
-from vidensbank.store.runs import ItemStatus, NewItem
+from vidensbank.store.runs import ItemStatus
 from web.app import app
 
 FILENAME = "referat-familien-jensen.html"
@@ -21,14 +22,7 @@ def test_a_held_file_leads_a_curator_to_its_review_and_tells_nobody_else_its_nam
             session,
             queue="held-items-test",
             items=[
-                NewItem(
-                    filename=FILENAME,
-                    location="blob:" + "0" * 64,
-                    source_uri=f"file:///test/{FILENAME}",
-                    source_metadata={},
-                    status=ItemStatus.HELD,
-                    document_id="holdt-referat",
-                )
+                run_item(FILENAME, "holdt-referat", ItemStatus.HELD),
             ],
         ).id
     visitor = TestClient(app).get(f"/indlaesninger/{run_id}").text

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from nlp_models.personal_data import Kind, finding_key
 from search_api.api import personal_data, runs
 from tests.accounts import add, csrf, logged_in
-from tests.documents import store_document
+from tests.documents import run_item, store_document
 from vidensbank.accounts import Account
 from vidensbank.store import documents as document_store
 from vidensbank.store import personal_data as personal_store
@@ -17,7 +17,7 @@ from vidensbank.store import runs as run_store
 from vidensbank.store.db import migrate, session_scope
 from vidensbank.store.documents import Document, Entity, EntityRow
 from vidensbank.store.personal_data import FindingRow
-from vidensbank.store.runs import ItemStatus, NewItem
+from vidensbank.store.runs import ItemStatus
 from vidensbank.store.users import Role
 
 DOCUMENT = "skjul-foraelders-navn"
@@ -26,6 +26,12 @@ PAGE = f"Barnets mor, {PARENT}, deltog i mødet med Socialstyrelsen."
 
 
 CURATOR = "stort-tal@eksempel.dk"
+
+
+def found_on(page: str, kind: Kind, text: str, holds: bool = False) -> FindingRow:
+    """A finding of ``text`` on page 1, whose text is ``page``."""
+    start = page.index(text)
+    return FindingRow(1, start, start + len(text), kind, text, finding_key(kind, text), holds)
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -105,12 +111,7 @@ def test_a_finding_is_decided_on_by_its_data_not_by_a_row_that_screening_gave_aw
     document = "fund-efter-ny-screening"
     phone, cpr = "28 91 44 07", "030915-4127"
     page = f"Mors mobil {phone}. Barnets CPR-nr. {cpr}."
-
-    def row(kind: Kind, text: str, holds: bool) -> FindingRow:
-        start = page.index(text)
-        return FindingRow(1, start, start + len(text), kind, text, finding_key(kind, text), holds)
-
-    found = [row(Kind.PHONE, phone, False), row(Kind.CPR, cpr, True)]
+    found = [found_on(page, Kind.PHONE, phone), found_on(page, Kind.CPR, cpr, holds=True)]
     with session_scope() as session:
         store_document(session, document, title="Notat", pages=[page])
         personal_store.record_screening(
@@ -155,7 +156,6 @@ def test_an_author_who_is_a_redacted_name_is_taken_off_the_document(
     citations and OAI-PMH records."""
     document, father = "forfatter-skjules", "Bjørn Krogsgaard"
     page = f"Referat af netværksmøde. Far: {father} deltog."
-    start = page.index(father)
     key = finding_key(Kind.PARENT_NAME, father)
     with session_scope() as session:
         store_document(
@@ -173,9 +173,7 @@ def test_an_author_who_is_a_redacted_name_is_taken_off_the_document(
         personal_store.record_screening(
             session,
             document_id=document,
-            findings=[
-                FindingRow(1, start, start + len(father), Kind.PARENT_NAME, father, key, False)
-            ],
+            findings=[found_on(page, Kind.PARENT_NAME, father)],
             version="test",
         )
     monkeypatch.setattr(personal_data, "_show", lambda _document_id: None)
@@ -196,30 +194,20 @@ def test_a_redacted_name_leaves_the_file_name_and_its_run_too(
     # A document's id is ASCII (a digest), as the page's Link header needs.
     document, father = "notat-bent-krogsgaard", "Bent Krogsgaard"
     page = f"Far: {father} deltog i mødet."
-    start = page.index(father)
     key = finding_key(Kind.PARENT_NAME, father)
     with session_scope() as session:
         store_document(session, document, title="Notat", pages=[page])
         personal_store.record_screening(
             session,
             document_id=document,
-            findings=[
-                FindingRow(1, start, start + len(father), Kind.PARENT_NAME, father, key, False)
-            ],
+            findings=[found_on(page, Kind.PARENT_NAME, father)],
             version="test",
         )
         run_id = run_store.create_run(
             session,
             queue="filnavn-skjules",
             items=[
-                NewItem(
-                    filename=f"{document}.pdf",
-                    location="blob:" + "0" * 64,
-                    source_uri=f"file:///test/{document}.pdf",
-                    source_metadata={},
-                    status=ItemStatus.INDEXED,
-                    document_id=document,
-                )
+                run_item(f"{document}.pdf", document, ItemStatus.INDEXED),
             ],
         ).id
     monkeypatch.setattr(personal_data, "_show", lambda _document_id: None)

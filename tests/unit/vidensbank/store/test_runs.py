@@ -1,19 +1,9 @@
 """What a run says became of its files, on a real SQLite database."""
 
+from tests.documents import run_item
 from vidensbank.store import runs as run_store
 from vidensbank.store.db import migrate, session_scope
-from vidensbank.store.runs import ItemStatus, NewItem
-
-
-def _item(document_id: str, status: ItemStatus) -> NewItem:
-    return NewItem(
-        filename=f"{document_id}.html",
-        location="blob:" + "0" * 64,
-        source_uri=f"file:///test/{document_id}.html",
-        source_metadata={},
-        status=status,
-        document_id=document_id,
-    )
+from vidensbank.store.runs import ItemStatus
 
 
 def test_an_item_follows_its_document_between_search_held_and_withdrawn() -> None:
@@ -25,9 +15,9 @@ def test_an_item_follows_its_document_between_search_held_and_withdrawn() -> Non
             session,
             queue="items-follow-test",
             items=[
-                _item("foelg-holdt", ItemStatus.HELD),
-                _item("foelg-offentlig", ItemStatus.INDEXED),
-                _item("foelg-karantaene", ItemStatus.QUARANTINED),
+                run_item("foelg-holdt.html", "foelg-holdt", ItemStatus.HELD),
+                run_item("foelg-offentlig.html", "foelg-offentlig", ItemStatus.INDEXED),
+                run_item("foelg-karantaene.html", "foelg-karantaene", ItemStatus.QUARANTINED),
             ],
         )
         run_id = run.id
