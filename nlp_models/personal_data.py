@@ -108,7 +108,7 @@ _NUMBER_LABEL = re.compile(
     r"\b(?:konto(?:nr|nummer)?|reg\.?(?:\s?nr)?|ean|isbn|issn|cvr(?:-nr)?|se-nr|p-nr|j\.\s?nr|"
     r"journal(?:nr|nummer)?|sags?(?:nr|nummer)|faktura\w*|ordre\w*|"
     # any other "…nr." or "… nummer" label ("Kursusnr.", "bevilling nr."), but a CPR number's
-    r"(?!cpr|person)\w+\.?[ -]?(?=nr\b|nummer\b))\.?"
+    r"(?!cpr|pers)\w+\.?[ -]?(?=nr\b|nummer\b))\.?"
     r"(?:\s?(?:nr|nummer)\.?)?:?\s*$",
     re.IGNORECASE,
 )
