@@ -62,7 +62,9 @@ def correct_metadata(
         MetadataField.RIGHTS: rights,
     }
     try:
-        corrections.correct_metadata(account, document_id, version=version or None, form=form)
+        changed = corrections.correct_metadata(
+            account, document_id, version=version or None, form=form
+        )
     except BadRequestError as error:
         # The form again, as the curator filled it in, with what to put right.
         return document_response(
@@ -90,7 +92,8 @@ def correct_metadata(
             ],
             status_code=error.status,
         )
-    return _back(document_id)
+    # How many fields it changed: "Rettelsen er gemt" stood for three, and for none.
+    return _back(document_id, {0: "uaendret", 1: "gemt"}.get(changed, "flere"))
 
 
 @router.post("/dokument/{document_id}/metadata/{field}/fjern")

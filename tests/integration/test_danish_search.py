@@ -250,3 +250,11 @@ def test_a_tools_target_age_is_shown_in_the_results(api: TestClient) -> None:
     assert ages, found["results"]
     page = api.get("/", params={"q": "dialogkort", "kind": "værktøj"}).text
     assert f"Målgruppe: {ages[0]}" in page
+
+
+def test_the_filters_can_be_applied_before_scrolling_past_them(api: TestClient) -> None:
+    """ "Vis resultater" stood after 40–60 fields: 44 tab stops on a phone."""
+    page = api.get("/", params={"q": "anbringelse"}).text
+    first_button = page.index(">Vis resultater</button>")
+    assert first_button < page.index('<fieldset class="filter-group"')
+    assert page.count(">Vis resultater</button>") == 2

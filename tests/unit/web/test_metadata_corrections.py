@@ -192,3 +192,17 @@ def test_every_refused_field_is_named_at_once_and_marked_on_the_field() -> None:
         assert message is not None and message.text() == links[f"#{field_id}"]
     title = page.css_first("#ret-title")
     assert title is not None and "aria-invalid" not in title.attributes
+
+
+def test_the_message_after_saving_says_how_many_fields_changed() -> None:
+    """ "Rettelsen er gemt" was said of three corrections, and of none."""
+    curator = logged_in("kurator-a@eksempel.dk")
+    form = opened(curator)
+    url = f"/dokument/{DOCUMENT}/metadata"
+    unchanged = curator.post(url, data=form, follow_redirects=False)
+    assert unchanged.headers["location"].endswith("?rettet=uaendret#rettelser")
+    assert "Intet er ændret" in curator.get(unchanged.headers["location"]).text
+    two = form | {"kind": "vejledning", "isbn": "978-87-7546-504-0"}
+    saved = curator.post(url, data=two, follow_redirects=False)
+    assert saved.headers["location"].endswith("?rettet=flere#rettelser")
+    assert "Rettelserne er gemt" in curator.get(saved.headers["location"]).text
