@@ -178,6 +178,8 @@ def test_search_finds_danish_results_with_page_hits(
         "published",
         "filename",
         "source_uri",
+        # The ages a tool is for, as it says them (None for other documents).
+        "target_age",
         "score",
         "hits",
         # The result's other editions: none in the sample corpus, but the fault tests of the
