@@ -75,8 +75,9 @@ def open_filters(page: Page) -> None:
 
 
 def show_results(page: Page) -> None:
+    """ "Vis resultater" above the filters (it stands below them too)."""
     with page.expect_navigation():
-        page.get_by_role("button", name="Vis resultater").click()
+        page.get_by_role("button", name="Vis resultater").first.click()
 
 
 def search_for(page: Page, server: str, query: str) -> None:
