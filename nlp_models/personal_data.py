@@ -399,7 +399,8 @@ _ANY_CASE_NAMES = (
 )
 _FORM_NAME = re.compile(_FORM_NAMES)
 _NAME = rf"(?-i:{_FORM_NAMES}|{_ANY_CASE_NAMES})"
-# Words of a form's instructions, not of a name: "Barnets navn: udfyldes af sagsbehandleren".
+# Words of a form's instructions, not of a name: "Barnets navn: skrives med fornavn" (and the
+# directions of ``_DIRECTION``, refused before these are looked at).
 _NOT_A_NAME = _words(
     r"og",
     r"eller",
@@ -414,7 +415,6 @@ _NOT_A_NAME = _words(
     r"skal",
     r"skrives",
     r"er",
-    r"ikke",
     r"se",
     r"her",
     r"evt",
@@ -422,11 +422,7 @@ _NOT_A_NAME = _words(
     r"hvis",
     r"kan",
     r"ingen",
-    r"oplyst",
-    r"ukendt",
     r"\w*navn\w*",
-    r"udfyld\w*",
-    r"anonym\w*",
     r"barnet\w*",
     r"eleven\w*",
     r"cpr",

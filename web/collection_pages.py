@@ -215,17 +215,19 @@ def _not_saved(
             typed = typed._replace(published=fields.shown.published)
         try:
             collections.update_collection(account, collection_id, *typed, shown=fields.shown)
-        except (BadRequestError, ConflictError) as error:
-            conflict = isinstance(error, ConflictError)
-            form = fields.typed._asdict() | {"shown": None if conflict else fields.shown}
+        except ConflictError as error:
             return _collection_page(
                 request,
                 collection_id,
-                form=None if conflict else form,
-                typed=fields.typed if conflict else None,
+                typed=fields.typed,
                 error=error.message,
                 refused_notes=refused,
                 status_code=error.status,
+            )
+        except BadRequestError as error:
+            form = fields.typed._asdict() | {"shown": fields.shown}
+            return _collection_page(
+                request, collection_id, form=form, error=error.message, refused_notes=refused
             )
     if refused:
         return _collection_page(request, collection_id, refused_notes=refused)

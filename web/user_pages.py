@@ -26,10 +26,14 @@ def _users_page(
     """The accounts; with ``form`` and ``error``, the new-user form again as the admin filled
     it in (but the password), with why it was refused."""
     users = accounts.list_users()
-    # Only an account that exists is named as created: the address is the page's to say.
-    added = request.query_params.get("oprettet")
-    reopened = request.query_params.get("genaabnet")
-    closed = request.query_params.get("lukket")
+    by_email = {user.email: user for user in users}
+
+    def named(parameter: str, active: bool | None = None) -> str | None:
+        """The address a link names, only of an account that exists (as ``active`` says): the
+        message is the page's to say."""
+        user = by_email.get(request.query_params.get(parameter, ""))
+        return user.email if user and active in (None, user.active) else None
+
     return templates.TemplateResponse(
         request,
         "users.html",
@@ -40,13 +44,11 @@ def _users_page(
             # "Åbn igen …" of a closed account fills in its address.
             "form": form or {"email": request.query_params.get("aabn", "")},
             "error": error,
-            "added": next((user.email for user in users if user.email == added), None),
-            "reopened": next((u.email for u in users if u.email == reopened and u.active), None),
-            "closed": next((u.email for u in users if u.email == closed and not u.active), None),
+            "added": named("oprettet"),
+            "reopened": named("genaabnet", active=True),
+            "closed": named("lukket", active=False),
             # "Åbn igen …" of a closed account: the form says so.
-            "reopening": next(
-                (u.email for u in users if u.email == request.query_params.get("aabn")), None
-            ),
+            "reopening": named("aabn"),
         },
         status_code=400 if error else 200,
     )

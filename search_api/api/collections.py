@@ -62,9 +62,13 @@ def _record(
     )
 
 
+def _one_line(text: str) -> str:
+    """What a reader sees of a title: a zero-width space or a NUL made one of nothing."""
+    return " ".join(visible_line(text).split())
+
+
 def _title(title: str) -> str:
-    # What a reader sees: a title of a zero-width space or a NUL was a collection without one.
-    title = " ".join(visible_line(title).split())
+    title = _one_line(title)
     if not title:
         raise BadRequestError("Samlingen skal have en titel.")
     if len(title) > MAX_TITLE_CHARS:
@@ -189,7 +193,7 @@ def update_collection(
             raise NotFoundError(NOT_FOUND)
         before = _state(collection)
         if shown is not None:
-            shown_title = " ".join(shown.title.split())
+            shown_title = _one_line(shown.title)
             shown_description = _text(shown.description, "Beskrivelsen")
             # Changed here and by another curator since the page was shown, each differently:
             # either save would silently undo the other.
