@@ -2,19 +2,22 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from search_api.api.auth import (
     BAD_CSRF,
     SESSION_COOKIE,
     CuratorAccount,
+    bearer_token,
     current_account,
+    require,
     set_session_cookie,
 )
 from vidensbank import accounts
 from vidensbank.accounts import Account
 from vidensbank.errors import ForbiddenError, TooManyRequestsError, UnauthorizedError
+from vidensbank.store.users import Role
 from web.form_tokens import FormToken
 from web.templating import local_path, templates
 
@@ -110,10 +113,21 @@ def _browser_session(account: Account) -> Account:
     return account
 
 
+async def _account_to_log_out(request: Request) -> Account | None:
+    """None when the browser's session has already ended: a second "Log ud" from a tab left
+    open, or one after the session ran out, was a 401 page saying to log in."""
+    if current_account(request) is None and bearer_token(request) is None:
+        return None
+    return await require(Role.CURATOR)(request)
+
+
 @router.post("/log-ud")
-def log_out(request: Request, account: CuratorAccount) -> Response:
-    _browser_session(account)
-    accounts.log_out(request.cookies.get(SESSION_COOKIE, ""), account)
+def log_out(
+    request: Request, account: Annotated[Account | None, Depends(_account_to_log_out)]
+) -> Response:
+    if account is not None:
+        _browser_session(account)
+        accounts.log_out(request.cookies.get(SESSION_COOKIE, ""), account)
     # The login page says it: sent to the search page, nothing showed the logout had happened.
     response = RedirectResponse("/log-ind?logget_ud=1", status_code=303)
     response.delete_cookie(SESSION_COOKIE, path="/")

@@ -72,6 +72,10 @@ def test_log_in_see_the_account_and_log_out() -> None:
     # The old cookie opens nothing any more, even sent again by hand.
     replay = TestClient(app, cookies={"vb_session": cookie})
     assert replay.get("/konto", follow_redirects=False).headers["location"].startswith("/log-ind")
+    # "Log ud" again from a tab left open (its session over) ends where the first did; it was a
+    # 401 page asking to log in.
+    again = replay.post("/log-ud", data={"csrf_token": "gammel"}, follow_redirects=False)
+    assert (again.status_code, again.headers["location"]) == (303, "/log-ind?logget_ud=1")
 
 
 def test_logging_in_returns_to_the_page_it_was_asked_from() -> None:
@@ -354,6 +358,10 @@ def test_every_write_route_refuses_anonymous_and_forged_requests() -> None:
                 anonymous.request(method, url, data={"email": "a", "password": "b"}).status_code
                 == 403
             )
+            continue
+        if path == "/log-ud":  # nothing to end: it leads to the login page, which says so
+            assert anonymous.request(method, url, follow_redirects=False).status_code == 303
+            assert browser.request(method, url).status_code == 403
             continue
         assert anonymous.request(method, url).status_code == 401, (method, path)
         assert browser.request(method, url).status_code == 403, (method, path)
