@@ -26,6 +26,46 @@ PARAMETER_NAMES = {
     "format": "formatet",
     "side": "sidetallet",
     **{f.name: f.noun for f in FILTERS},
+    # The forms' fields: "Parameteren 'value' mangler" named no field a curator had seen.
+    "action": "handlingen",
+    "actor": "brugeren",
+    "authors": "forfatterne",
+    "by": "opdelingen",
+    "collection_id": "samlingens id",
+    "confirm": "bekræftelsen",
+    "correction_id": "rettelsens nummer",
+    "csrf_token": "sikkerhedstegnet (CSRF)",
+    "description": "beskrivelsen",
+    "document_id": "dokumentets id",
+    "edit_id": "ændringens nummer",
+    "email": "e-mailadressen",
+    "end": "slutmåneden",
+    "entity_label": "navnets type",
+    "field": "feltet",
+    "files": "filerne",
+    "fund": "fundet",
+    "isbn": "ISBN-nummeret",
+    "kb_id": "posten i vidensbasen",
+    "key": "nøglen",
+    "limit": "antallet",
+    "new_label": "den nye type",
+    "number": "filens nummer",
+    "offset": "hvor listen begynder",
+    "password": "adgangskoden",
+    "published": "udgivelsesdatoen",
+    "reason": "begrundelsen",
+    "rights": "rettighederne",
+    "role": "rollen",
+    "run_id": "indlæsningens nummer",
+    "shown_description": "beskrivelsen",
+    "shown_published": "udgivelsesdatoen",
+    "shown_title": "titlen",
+    "soegning": "søgningen",
+    "start": "startmåneden",
+    "text": "teksten",
+    "title": "titlen",
+    "value": "navnet",
+    "version": "formularens version",
 }
 
 HTTP_MESSAGES = {
@@ -38,13 +78,14 @@ def explain_validation_error(error: Mapping[str, Any]) -> tuple[int, str]:
     """A status and a Danish sentence for one pydantic validation error."""
     # The parameter is the last name in the location: ("query", "year", 0) is about "year".
     field = next((str(p) for p in reversed(error.get("loc", ())) if isinstance(p, str)), "?")
-    name = PARAMETER_NAMES.get(field, f"parameteren '{field}'")
+    noun = PARAMETER_NAMES.get(field, f"parameteren '{field}'")
+    name = noun[0].upper() + noun[1:]  # capitalize() wrote "Isbn-nummeret"
     ctx = error.get("ctx", {})
     kind = error.get("type", "")
     if kind == "string_too_long":
-        return 413, f"{name.capitalize()} er for lang (højst {ctx.get('max_length')} tegn)."
+        return 413, f"{name} er for lang (højst {ctx.get('max_length')} tegn)."
     if kind == "too_long":
-        return 400, f"Der er for mange værdier af {name} (højst {ctx.get('max_length')})."
+        return 400, f"Der er for mange værdier af {noun} (højst {ctx.get('max_length')})."
     search_filter = FILTERS_BY_NAME.get(field)
     # Pydantic lists the allowed values in English ("'a', 'b' or 'c'").
     one_of = str(ctx.get("expected")).replace(" or ", " eller ")
@@ -52,17 +93,17 @@ def explain_validation_error(error: Mapping[str, Any]) -> tuple[int, str]:
     for value, label in SORT_LABELS.items():
         one_of = one_of.replace(f"'{value}'", f"'{value}' ({label.lower()})")
     if kind == INVALID_VALUE and search_filter and search_filter.hint:
-        return 400, f"{name.capitalize()} skal være {search_filter.hint}."
+        return 400, f"{name} skal være {search_filter.hint}."
     messages = {
-        "string_too_short": f"{name.capitalize()} må ikke være tom.",
-        "int_parsing": f"{name.capitalize()} skal være et helt tal.",
-        "greater_than_equal": f"{name.capitalize()} skal være mindst {ctx.get('ge')}.",
-        "less_than_equal": f"{name.capitalize()} må højst være {ctx.get('le')}.",
-        "literal_error": f"{name.capitalize()} skal være en af: {one_of}.",
-        "enum": f"{name.capitalize()} skal være en af: {one_of}.",
-        "missing": f"{name.capitalize()} mangler.",
+        "string_too_short": f"{name} må ikke være tom.",
+        "int_parsing": f"{name} skal være et helt tal.",
+        "greater_than_equal": f"{name} skal være mindst {ctx.get('ge')}.",
+        "less_than_equal": f"{name} må højst være {ctx.get('le')}.",
+        "literal_error": f"{name} skal være en af: {one_of}.",
+        "enum": f"{name} skal være en af: {one_of}.",
+        "missing": f"{name} mangler.",
     }
-    return 400, messages.get(kind, f"{name.capitalize()} er ugyldig.")
+    return 400, messages.get(kind, f"{name} er ugyldig.")
 
 
 def _came_from(request: Request) -> str | None:

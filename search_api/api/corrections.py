@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from ingest.metadata import parse_age_range, valid_isbn
 from nlp_models.corrections import occurrences
 from nlp_models.curated_kb import current_knowledge_base
+from nlp_models.linking import normalize
 from nlp_models.mentions import entity_key
 from nlp_models.training.corpus import LABELS
 from search_api.api.schemas import (
@@ -249,6 +250,19 @@ def _entity(session: Session, document: Document, label: str, key: str) -> tuple
     return rows[0].text, sorted({page for row in rows for page in row.pages})
 
 
+def _refuse_found(session: Session, document: Document, words: str, key: str) -> None:
+    """Adding a name the document already has unlinked it from its record (the addition has
+    no record), and the same addition twice listed it twice."""
+    typed = normalize(words)
+    for entity in document.entities:
+        if typed in {normalize(form) for form in [entity.text, *(entity.forms or [])]}:
+            raise BadRequestError(
+                f"»{words}« er allerede fundet i dokumentet. Ret det i listen over navne."
+            )
+    if correction_store.added(session, document_id=document.id, key=key):
+        raise BadRequestError(f"»{words}« er allerede tilføjet.")
+
+
 def _label(label: str | None) -> str:
     if label not in LABELS:
         raise BadRequestError("Vælg en af typerne på listen.")
@@ -293,6 +307,11 @@ def correct_entity(
             pages = [page.number for page in document.pages if occurrences(page.text, words)]
             if not pages:
                 raise BadRequestError(f"»{words}« står ikke i dokumentets tekst.")
+            # The document's row first: two additions at once (a double click) wait for each
+            # other, and the second sees the first, which it duplicated.
+            document.model_version = None
+            session.flush()
+            _refuse_found(session, document, words, key)
         else:
             anchor_label, key = entity_label, entity
             words, pages = _entity(session, document, anchor_label, key)

@@ -59,6 +59,8 @@ class MetadataCorrection(Base):
 
 class EntityCorrection(Base):
     __tablename__ = "entity_corrections"
+    # An id names its correction in "Tag tilbage": SQLite would give a deleted one to the next.
+    __table_args__ = ({"sqlite_autoincrement": True},)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     document_id: Mapped[str] = mapped_column(
@@ -133,6 +135,16 @@ def entity_corrections(session: Session, *, document_id: str) -> list[EntityCorr
             .order_by(EntityCorrection.id)
         )
     )
+
+
+def added(session: Session, *, document_id: str, key: str) -> bool:
+    """Whether a curator already added the name of this key to the document."""
+    query = select(EntityCorrection.id).where(
+        EntityCorrection.document_id == document_id,
+        EntityCorrection.action == EntityAction.ADD,
+        EntityCorrection.key == key,
+    )
+    return session.scalars(query.limit(1)).first() is not None
 
 
 def corrected_document_ids(session: Session, *, among: Sequence[str] | None = None) -> list[str]:

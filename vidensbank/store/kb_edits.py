@@ -33,6 +33,8 @@ _LABELS = {
 
 class KBEdit(Base):
     __tablename__ = "kb_edits"
+    # An id names its edit in "Tag tilbage": SQLite would give a deleted one to the next edit.
+    __table_args__ = ({"sqlite_autoincrement": True},)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     record_id: Mapped[str] = mapped_column(String(100), index=True)

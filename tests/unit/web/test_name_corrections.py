@@ -1,0 +1,157 @@
+"""Curators correct a document's names and the knowledge base through the forms, on the real
+app and a real SQLite database: what a tester found taken back, duplicated or let through."""
+
+from collections.abc import Iterator
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import select
+
+from tests.accounts import add, csrf, logged_in
+from tests.documents import store_document
+from vidensbank.store import documents as document_store
+from vidensbank.store.corrections import EntityCorrection
+from vidensbank.store.db import migrate, session_scope
+from vidensbank.store.documents import EntityRow
+from vidensbank.store.kb_edits import KBEdit
+
+DOCUMENT = "navne-rettes"
+PAGE = "Børnekontoret i Rønne holdt møde med Ankestyrelsen og en sagsbehandler fra Bornholm."
+RECORD = "org.ankestyrelsen"
+
+
+@pytest.fixture(scope="module")
+def curator() -> TestClient:
+    migrate()
+    with session_scope() as session:
+        store_document(session, DOCUMENT, title="Referat fra Bornholm", pages=[PAGE])
+        document_store.replace_entities(
+            session,
+            document_id=DOCUMENT,
+            entities=[
+                EntityRow("Børnekontoret", "ORG", "Børnekontoret", None, 1, [1]),
+                EntityRow("Ankestyrelsen", "ORG", "Ankestyrelsen", RECORD, 1, [1]),
+            ],
+        )
+    add("navne@eksempel.dk")
+    return logged_in("navne@eksempel.dk")
+
+
+@pytest.fixture
+def no_edits_left() -> Iterator[None]:
+    """The knowledge base as it was: other tests link against it."""
+    yield
+    with session_scope() as session:
+        for edit in session.scalars(select(KBEdit).where(KBEdit.record_id == RECORD)):
+            session.delete(edit)
+
+
+def _token(client: TestClient) -> str:
+    return csrf(client.get(f"/entitet/{RECORD}").text)
+
+
+def _add_alias(client: TestClient, value: str) -> tuple[int, str]:
+    response = client.post(
+        f"/entitet/{RECORD}/vidensbase",
+        data={"csrf_token": _token(client), "action": "alias", "value": value},
+        follow_redirects=False,
+    )
+    return response.status_code, response.text
+
+
+def _edit_ids() -> dict[str, int]:
+    with session_scope() as session:
+        return {
+            edit.value: edit.id
+            for edit in session.scalars(select(KBEdit).where(KBEdit.record_id == RECORD))
+        }
+
+
+@pytest.mark.usefixtures("no_edits_left")
+def test_taking_an_edit_back_twice_leaves_a_newer_edit_alone(curator: TestClient) -> None:
+    """SQLite gave a deleted edit's id to the next edit: a second click on "Tag tilbage" (or
+    the Back button) took back another curator's newer alias."""
+    assert _add_alias(curator, "Testnavn Alfa")[0] == 303
+    first = _edit_ids()["Testnavn Alfa"]
+    remove = f"/entitet/{RECORD}/vidensbase/{first}/fjern"
+    assert curator.post(remove, data={"csrf_token": _token(curator)}).status_code == 200
+    assert _add_alias(curator, "Testnavn Beta")[0] == 303
+    assert _edit_ids()["Testnavn Beta"] != first
+    again = curator.post(remove, data={"csrf_token": _token(curator)}, follow_redirects=False)
+    assert again.status_code == 404
+    assert "Testnavn Beta" in _edit_ids()
+
+
+@pytest.mark.usefixtures("no_edits_left")
+@pytest.mark.parametrize(
+    ("typed", "refused"),
+    [
+        ("\u200f\u200e\u200f", "synlige tegn"),  # direction marks only
+        ("N", "synlige tegn"),
+        ("og", "almindeligt ord"),
+        ("Anke\u200bstyrelsen", "allerede et navn"),  # the record's own name, zero-width space
+    ],
+)
+def test_a_name_for_the_knowledge_base_must_be_one_a_reader_sees(
+    curator: TestClient, typed: str, refused: str
+) -> None:
+    """Each was stored: a direction mark turned the page's list round, "og" made a search for
+    Ankestyrelsen find 68 of 93 documents, the zero-width copy passed the duplicate check."""
+    status, page = _add_alias(curator, typed)
+    assert status == 400 and refused in page
+    assert _edit_ids() == {}
+
+
+@pytest.mark.usefixtures("no_edits_left")
+def test_a_name_for_the_knowledge_base_is_stored_without_invisible_characters(
+    curator: TestClient,
+) -> None:
+    assert _add_alias(curator, "\u202eAnke\tsagerne\x00\u200b")[0] == 303
+    assert list(_edit_ids()) == ["Anke sagerne"]
+
+
+def _add_name(client: TestClient, text: str) -> tuple[int, str]:
+    response = client.post(
+        f"/dokument/{DOCUMENT}/navne",
+        data={
+            "csrf_token": csrf(client.get(f"/dokument/{DOCUMENT}").text),
+            "action": "add",
+            "text": text,
+            "new_label": "LOC",
+        },
+        follow_redirects=False,
+    )
+    return response.status_code, response.text
+
+
+def _added(text: str) -> int:
+    with session_scope() as session:
+        query = select(EntityCorrection).where(
+            EntityCorrection.document_id == DOCUMENT, EntityCorrection.text == text
+        )
+        return len(list(session.scalars(query)))
+
+
+def test_adding_a_name_the_document_has_is_refused(curator: TestClient) -> None:
+    """It unlinked the name from its record; a double click stored the addition twice."""
+    status, page = _add_name(curator, "ankestyrelsen")
+    assert status == 400 and "allerede fundet" in page
+    assert _added("ankestyrelsen") == 0
+    assert _add_name(curator, "Bornholm")[0] == 303
+    status, page = _add_name(curator, "Bornholm")
+    assert status == 400 and "allerede tilføjet" in page
+    assert _added("Bornholm") == 1
+
+
+def test_a_refused_form_names_its_field_in_danish(curator: TestClient) -> None:
+    """ "Parameteren 'value' mangler" named nothing a curator had seen."""
+    response = curator.post(
+        f"/entitet/{RECORD}/vidensbase",
+        data={"csrf_token": _token(curator), "action": "alias"},
+    )
+    assert response.status_code == 400 and "Navnet mangler." in response.text
+    too_big = curator.post(
+        f"/dokument/{DOCUMENT}/rettelser/99999999999/fjern",
+        data={"csrf_token": _token(curator)},
+    )
+    assert too_big.status_code == 400 and "Rettelsens nummer må højst være" in too_big.text
