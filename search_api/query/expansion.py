@@ -65,8 +65,14 @@ def _predecessor_names(record: KBRecord, kb: KnowledgeBase) -> list[str]:
     names: list[str] = []
     for predecessor in (kb.get(i) for i in record.successor_of):
         if predecessor is not None:
-            names += predecessor.surface_forms()
+            names += _searchable(predecessor.surface_forms())
     return names
+
+
+def _searchable(forms: list[str]) -> list[str]:
+    """The names a search for a record may match: a party's letter ("S", "B") matched every
+    stray "a" and "s", and "Radikale Venstre" found 38 documents where 2 name the party."""
+    return [form for form in forms if len(form) > 1]
 
 
 def _unit_for(text: str, linker: Linker, phrase: bool = False) -> Unit:
@@ -77,7 +83,7 @@ def _unit_for(text: str, linker: Linker, phrase: bool = False) -> Unit:
     return Unit(
         text=text,
         phrase=phrase,
-        alternatives=[n for n in record.surface_forms() if normalize(n) != typed],
+        alternatives=[n for n in _searchable(record.surface_forms()) if normalize(n) != typed],
         related=_predecessor_names(record, linker.kb),
         kb_id=record.id,
     )

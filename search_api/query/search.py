@@ -716,10 +716,13 @@ def _found_by_meaning(
     not count, so a facet's count was not what choosing it gave. One word is matched by its
     words: its vector alone is too vague to add documents. Nor do words no document has: the
     nearest passages to nonsense are still near each other, so "xqzvw plmkr" found a dozen
-    documents."""
+    documents. Nor does a name alone: "Radikale Venstre" found 33 documents by meaning where 2
+    name the party."""
     hits = answers[0]["hits"]["hits"]
     asked = " ".join([*parsed.words, *parsed.phrases]).split()
     if not hits or len(asked) < MIN_WORDS_FOR_MEANING or not expansion.has_known_word:
+        return []
+    if expansion.units and all(u.kb_id for u in expansion.units) and not expansion.any_of:
         return []
     closest = [hit for answer in answers for hit in answer["hits"]["hits"]]
     # For a dot_product field the knn score is (1 + cosine) / 2.

@@ -59,3 +59,11 @@ def test_switched_off_features_leave_the_words_as_typed() -> None:
 
 def test_a_query_of_only_stop_words_keeps_them() -> None:
     assert [u.text for u in expand(parse_query("af"), QueryOptions(), lookup).units] == ["af"]
+
+
+def test_a_partys_letter_is_not_searched_for_its_name() -> None:
+    """ "S" and "A" matched every stray letter: "Socialdemokratiet" found 11 documents where
+    one names the party, "Radikale Venstre" 38 where two do."""
+    [party] = expand(parse_query("Radikale Venstre"), QueryOptions(), lookup).units
+    assert party.kb_id == "org.radikale-venstre" and "RV" in party.alternatives
+    assert not [form for form in party.alternatives + party.related if len(form) == 1]
