@@ -12,6 +12,7 @@ spaCy, so the API can compute a finding's key and apply a redaction.
 
 import bisect
 import datetime as dt
+import functools
 import hashlib
 import itertools
 import re
@@ -28,7 +29,7 @@ from vidensbank.store.documents import Document
 from vidensbank.store.personal_data import Decision
 
 # Bump when the rules change: every document is then screened again (``reenrich --stale``).
-SCREENING_VERSION = "pd-2"
+SCREENING_VERSION = "pd-3"
 
 REDACTED = "[skjult]"
 # Findings in a document's title are on this page.
@@ -381,21 +382,32 @@ def _contact_data(
 
 FIRST_NAMES = frozenset(first_names())
 
-# "Sørensen", "Bach-Lund", "O'Connor".
-_NAME_WORD = r"[A-ZÆØÅ](?:['’][A-ZÆØÅ])?[a-zæøåéü]+(?:-[A-ZÆØÅ][a-zæøåéü]+)?"
-_NAMES = rf"{_NAME_WORD}(?:[ \t]+{_NAME_WORD}){{1,3}}"
+# The letters of the names Danish records meet: Danish ones, and the accented letters of German,
+# Swedish, French, Spanish and Turkish names ("Émile", "Zoë", "Ölander", "Müller", "Núñez"). A
+# name written in capitals writes each of them in capitals ("ZOË").
+_UPPER = "A-ZÆØÅÄÖÜÉÈ"
+_LOWER = "a-zæøåäöüéèáíóúëïçñ"
+_CAPITALS = f"{_UPPER}ÁÍÓÚËÏÇÑ"
+# "Sørensen", "O'Connor", "McDonald", "DiCaprio" (a capital after a prefix of its own, not
+# after any capitalised word: "BørneTelefonen", "MobilePay"), "Bach-Lund".
+_NAME_PART = rf"(?:Mc|Mac|Di|De|Du|La|Le|[{_UPPER}]['’])?[{_UPPER}][{_LOWER}]+"
+_NAME_WORD = rf"{_NAME_PART}(?:-{_NAME_PART})?"
+# A name's later word may begin with an Arabic article: "Yusuf al-Hassan", "Mahmoud el-Sayed".
+_LATER_WORD = rf"(?:(?:al|el)-)?{_NAME_WORD}"
+# Up to five words: "Emma Sofie Marie Lund Jensen".
+_NAMES = rf"{_NAME_WORD}(?:[ \t]+{_LATER_WORD}){{1,4}}"
 _FULL_NAME = re.compile(_NAMES)
 # A name right before a number ("Maja Nguyen" / "011012 4906" in a table's row).
 _NAME_BEFORE = re.compile(rf"{_NAMES}[\s,:]*$")
 # A form's field names its person whatever the case: with particles ("Noah van der Berg"), in
 # capitals as a form in capitals writes it ("SOFIE BACH-LUND") or in lower case.
 _PARTICLE = r"(?:van|von|de|der|den|da|di|du|del|la|le|ten|ter)"
-_CAPS_WORD = r"[A-ZÆØÅ](?:['’]?[A-ZÆØÅÉÜ])+(?:-[A-ZÆØÅ](?:['’]?[A-ZÆØÅÉÜ])+)?"
-_LOWER_WORD = r"[a-zæøå][a-zæøåéü]+(?:-[a-zæøå][a-zæøåéü]+)?"
-_FORM_NAMES = rf"{_NAME_WORD}(?:[ \t]+(?:{_PARTICLE}[ \t]+){{0,2}}{_NAME_WORD}){{1,3}}"
+_CAPS_WORD = rf"[{_UPPER}](?:['’]?[{_CAPITALS}])+(?:-[{_UPPER}](?:['’]?[{_CAPITALS}])+)?"
+_LOWER_WORD = rf"[{_LOWER}]{{2,}}(?:-[{_LOWER}]{{2,}})?"
+_FORM_NAMES = rf"{_NAME_WORD}(?:[ \t]+(?:{_PARTICLE}[ \t]+){{0,2}}{_LATER_WORD}){{1,4}}"
 _ANY_CASE_NAMES = (
-    rf"(?:{_CAPS_WORD}|{_NAME_WORD})(?:[ \t]+(?:{_CAPS_WORD}|{_NAME_WORD})){{1,3}}"
-    rf"|{_LOWER_WORD}(?:[ \t]+{_LOWER_WORD}){{1,3}}"
+    rf"(?:{_CAPS_WORD}|{_NAME_WORD})(?:[ \t]+(?:{_CAPS_WORD}|{_LATER_WORD})){{1,4}}"
+    rf"|{_LOWER_WORD}(?:[ \t]+{_LOWER_WORD}){{1,4}}"
 )
 _FORM_NAME = re.compile(_FORM_NAMES)
 _NAME = rf"(?-i:{_FORM_NAMES}|{_ANY_CASE_NAMES})"
@@ -436,19 +448,22 @@ _NOT_A_NAME = _words(
 )
 # A blank form's placeholder ("XXXX XXXX", "NN NN"): a word of one letter repeated, or with no
 # vowel.
-_PLACEHOLDER = re.compile(r"\b(?:(\w)\1+|[^\Waeiouyæøåéü\s]+)\b", re.IGNORECASE)
+_PLACEHOLDER = re.compile(r"\b(?:(\w)\1+|[^\Waeiouyæøåäöüéèáíóúëï\s]+)\b", re.IGNORECASE)
 # Form fields: "Barnets navn: Mikkel Sørensen", "Mor: Susanne Holm", or the label on a line of
-# its own and the name on the next (a form's table as text).
+# its own and the name on the next (a form's table as text), or in the cell beside it on its row:
+# "| Barnets navn | Sofie Jensen |", and as extraction leaves a row's cells, a space apart (it
+# makes one of a run of spaces or a tab).
 _FIELD = (
     r"(?:[ \t]*\([^)\n]{0,40}\))?"  # "Mor (forældremyndighed)", "Navn (barn)"
     r"(?:[ \t]*\*)?"  # a required field's star
-    r"(?P<sep>[ \t]*:[ \t]*(?:\n[ \t]*){0,2}|[ \t]*(?:\n[ \t]*){1,2})"
+    r"(?P<sep>[ \t]*:[ \t]*(?:\n[ \t]*){0,2}|[ \t]*(?:\n[ \t]*){1,2}|[ \t]*\|[ \t]*|[ \t]+)"
 )
-# A list's bullet or number before a form's label ("• Barnets navn:", "1. Mor:").
-_BULLET = r"^[ \t]*(?:[•*–-]|\d{1,2}[.)])?[ \t]*"
-# What may follow a form's name on its line: nothing, a comma, a bracket, a semicolon, a slash
-# or a full stop ("Barnets navn: Sofie Jensen." went unscreened).
-_FIELD_END = r"[ \t]*(?:[,(;/]|\.(?=[ \t]|$)|$)"
+# A list's bullet or number, or a table row's bar, before a form's label ("• Barnets navn:",
+# "1. Mor:", "| Mor |").
+_BULLET = r"^[ \t]*(?:\|[ \t]*)?(?:[•*–-]|\d{1,2}[.)])?[ \t]*"
+# What may follow a form's name on its line: nothing, a comma, a bracket, a semicolon, a slash,
+# a full stop ("Barnets navn: Sofie Jensen." went unscreened) or the bar that ends its cell.
+_FIELD_END = r"[ \t]*(?:[,(;/|]|\.(?=[ \t]|$)|$)"
 _CHILD_FIELD = re.compile(
     rf"{_BULLET}(?:(?:barnets|elevens|den unges)(?: fulde)? navn|navn på (?:barnet|eleven)|"
     r"navn(?=[ \t]*\(barn\))|barn|elev|"
@@ -458,7 +473,7 @@ _CHILD_FIELD = re.compile(
 )
 # Labels that can only be followed by a person's name.
 _EXPLICIT_FIELD = re.compile(
-    r"\s*(?:[•*–-]|\d{1,2}[.)])?[ \t]*(?:\w+s navn|navn på)", re.IGNORECASE
+    r"\s*(?:\|[ \t]*)?(?:[•*–-]|\d{1,2}[.)])?[ \t]*(?:\w+s navn|navn på)", re.IGNORECASE
 )
 # A form's direction in a name's place, capitalised too ("Barnets navn: Ikke Oplyst").
 _DIRECTION = _words(
@@ -549,8 +564,8 @@ _SPEECH = _words(r"siger", r"udtaler", r"skriver", r"kære")
 # A citation's authors ("Hansen, A."): at most five names before the comma, so a page of
 # capitalised words is not read to its end from every one of them (200,000 characters of
 # "Sofie Sofie …" took over a minute).
-_REFERENCE = re.compile(rf"{_NAME_WORD}(?: {_NAME_WORD}){{0,4}}, (?:[A-ZÆØÅ]\.|{_NAME_WORD})")
-_SENTENCE_END = re.compile(r"[.!?](?=\s+[A-ZÆØÅ\"“])|\n")
+_REFERENCE = re.compile(rf"{_NAME_WORD}(?: {_NAME_WORD}){{0,4}}, (?:[{_UPPER}]\.|{_NAME_WORD})")
+_SENTENCE_END = re.compile(rf"[.!?](?=\s+[{_UPPER}\"“])|\n")
 
 
 def _sentence(text: str, start: int, end: int) -> tuple[int, int]:
@@ -627,29 +642,31 @@ def _names(
     for pattern, kind in ((_CHILD_FIELD, Kind.CHILD_NAME), (_PARENT_FIELD, Kind.PARENT_NAME)):
         for match in pattern.finditer(text):
             start, end = match.span("name")
-            name = match.group("name")
+            name, sep = match.group("name", "sep")
             if _DIRECTION.search(name):
                 continue
             if not all(_FORM_NAME.fullmatch(part) for part in _BOTH.split(name)) and not (
-                ":" in match.group("sep")
-                and "\n" not in match.group("sep")
+                sep.strip() in (":", "|")
+                and "\n" not in sep
                 and _EXPLICIT_FIELD.match(match.group())
                 and not _NOT_A_NAME.search(name)
                 and not _PLACEHOLDER.search(name)
             ):
-                continue  # in capitals or lower case: a name only right after a label for one
+                # In capitals or lower case: a name only right after a label for one, a colon or
+                # a table's bar between.
+                continue
             if both := _BOTH.search(name):
                 second = start + both.end()
                 found[(second, end)] = Finding(kind, page, second, end, text[second:end])
                 end = start + both.start()
                 name = text[start:end]
             if (
-                ":" not in match.group("sep")
+                ":" not in sep
                 and not _EXPLICIT_FIELD.match(match.group())
                 and not (known(start) or name.split()[0] in FIRST_NAMES)
             ):
-                continue  # a heading and a line under it, not a form's field
-            if kind == Kind.CHILD_NAME and ":" not in match.group("sep"):
+                continue  # a heading ("Barn Og Familie") or a line under one, not a form's field
+            if kind == Kind.CHILD_NAME and ":" not in sep and "\n" in sep:
                 # A label alone on its line may be the last cell of a table's row before.
                 born = _born(text, end, cpr)
                 if born is not None and 18 < dt.date.today().year - born.year < 100:
@@ -980,6 +997,12 @@ def redaction_spans(text: str, keys: set[str]) -> list[tuple[int, int]]:
         for end in (match.end(), match.start() + len(match.group().split(",")[0])):
             if finding_key(Kind.ADDRESS, text[match.start() : end]) in keys:
                 spans.append((match.start(), end))
+
+    # A name said again is hashed once: a page of "Aa Aa …" (200,000 characters) took 3 s.
+    @functools.cache
+    def redacted(name: str) -> bool:
+        return bool(_name_keys(name) & keys)
+
     for match in _NAME_RUN.finditer(text):
         words = list(re.finditer(r"\S+", match.group()))
         for i in range(len(words)):
@@ -988,7 +1011,7 @@ def redaction_spans(text: str, keys: set[str]) -> list[tuple[int, int]]:
                 name = text[start:end].rstrip(",.:;")
                 end = start + len(name)
                 # A redacted name in the genitive too ("Mikkel Sørensens").
-                if _name_keys(name) & keys or (name.endswith("s") and _name_keys(name[:-1]) & keys):
+                if redacted(name) or (name.endswith("s") and redacted(name[:-1])):
                     spans.append((start, end))
     return spans
 
@@ -1013,12 +1036,14 @@ def _name_forms(name: str) -> set[str]:
     return forms
 
 
-# Any run of capitalised words, across a line break and in capitals too ("MIKKEL SØRENSEN"): a
-# redacted name is looked for in every run of two to five of them. A run begins a word, and a
-# word is not given back: tried from inside one, 20,000 capitals without a space took 5 s.
+# Any run of capitalised words, across a line break and in capitals too ("MIKKEL SØRENSEN"), a
+# later one with an Arabic article ("Yusuf al-Hassan"): a redacted name is looked for in every
+# run of two to five of them. A run begins a word, and a word is not given back: tried from
+# inside one, 20,000 capitals without a space took 5 s.
 _NAME_CHARS = r"\wæøåÆØÅéü'’.,:;\u2013-"
 _NAME_RUN = re.compile(
-    rf"(?<![{_NAME_CHARS}])[A-ZÆØÅ][{_NAME_CHARS}]*+(?:\s+[A-ZÆØÅ][{_NAME_CHARS}]*+)+"
+    rf"(?<![{_NAME_CHARS}])[{_UPPER}][{_NAME_CHARS}]*+"
+    rf"(?:\s+(?:(?:al|el)-)?[{_UPPER}][{_NAME_CHARS}]*+)+"
 )
 
 

@@ -373,6 +373,10 @@ def test_a_childs_name_in_a_form_in_any_case_and_with_particles(text: str, name:
         "Barnets navn: Fiktivt Eksempel",
         "Barnets navn: Udfyld Her",
         "Rapporten blev udgivet 12.05.2014.",
+        # A table's row or a heading is no form's field without a name in it.
+        "| Elev | Klasse Lærer |",
+        "| Barnets navn | skrives her |",
+        "Barn Og Familie",
     ],
 )
 def test_a_form_without_a_name_and_a_heading_in_capitals_are_not_findings(text: str) -> None:
@@ -463,3 +467,160 @@ def test_a_redacted_name_is_redacted_however_the_text_writes_it() -> None:
     # Someone else of the same surnames stays.
     other = "Mødet med Peter Krogsgaard Holm blev holdt."
     assert redact(other, redaction_spans(other, keys)) == other
+
+
+def redacted_everywhere(name: str) -> bool:
+    """Whether a redacted ``name`` goes wherever a text says it."""
+    text = f"Mødet med {name} blev holdt. {name} fortalte om skolen."
+    keys = {finding_key(Kind.CHILD_NAME, name)}
+    return redact(text, redaction_spans(text, keys)) == (
+        f"Mødet med {REDACTED} blev holdt. {REDACTED} fortalte om skolen."
+    )
+
+
+# A tester's third round found the names of these tests unscreened in case notes and forms.
+
+
+@pytest.mark.parametrize(
+    "text, people, expected",
+    [
+        (
+            "Barnets navn: Emma Sofie Marie Lund Jensen",
+            (),
+            [("child_name", "Emma Sofie Marie Lund Jensen")],
+        ),
+        (
+            "Mor: Anne Louise Marie Lund Jensen.",
+            (),
+            [("parent_name", "Anne Louise Marie Lund Jensen")],
+        ),
+        (
+            "Emma Sofie Marie Lund Jensen, 9 år, er anbragt i en plejefamilie.",
+            ("Emma Sofie Marie Lund Jensen",),
+            [("child_name", "Emma Sofie Marie Lund Jensen")],
+        ),
+    ],
+)
+def test_a_name_of_five_words(
+    text: str, people: tuple[str, ...], expected: list[tuple[str, str]]
+) -> None:
+    assert kinds(text, *people) == expected
+    assert all(redacted_everywhere(name) for _kind, name in expected)
+
+
+@pytest.mark.parametrize(
+    "text, people, expected",
+    [
+        (
+            "Barnets navn: Yusuf al-Hassan og Omar Abu-Bakr",
+            (),
+            [("child_name", "Yusuf al-Hassan"), ("child_name", "Omar Abu-Bakr")],
+        ),
+        ("Far: Mahmoud el-Sayed", (), [("parent_name", "Mahmoud el-Sayed")]),
+        (
+            "Drengen Yusuf al-Hassan, 9 år, går i 3. klasse.",
+            ("Yusuf al-Hassan",),
+            [("child_name", "Yusuf al-Hassan")],
+        ),
+    ],
+)
+def test_a_name_with_an_arabic_article(
+    text: str, people: tuple[str, ...], expected: list[tuple[str, str]]
+) -> None:
+    assert kinds(text, *people) == expected
+    assert all(redacted_everywhere(name) for _kind, name in expected)
+
+
+@pytest.mark.parametrize(
+    "text, people, expected",
+    [
+        ("Far: Connor McDonald", (), [("parent_name", "Connor McDonald")]),
+        ("Barnets navn: Fiona MacLeod", (), [("child_name", "Fiona MacLeod")]),
+        ("Mor: Gina DiCaprio", (), [("parent_name", "Gina DiCaprio")]),
+        (
+            "Connor McDonald, 8 år, går i børnehave.",
+            ("Connor McDonald",),
+            [("child_name", "Connor McDonald")],
+        ),
+    ],
+)
+def test_a_name_with_a_capital_inside(
+    text: str, people: tuple[str, ...], expected: list[tuple[str, str]]
+) -> None:
+    assert kinds(text, *people) == expected
+    assert all(redacted_everywhere(name) for _kind, name in expected)
+
+
+@pytest.mark.parametrize(
+    "text, people, expected",
+    [
+        ("Barnets navn: Émile Dubois", (), [("child_name", "Émile Dubois")]),
+        ("Mor: Zoë Ölander", (), [("parent_name", "Zoë Ölander")]),
+        ("Far: Ömer Akgün", (), [("parent_name", "Ömer Akgün")]),
+        ("Barnets navn: Inès Núñez", (), [("child_name", "Inès Núñez")]),
+        ("BARNETS NAVN: ZOË ÖLANDER", (), [("child_name", "ZOË ÖLANDER")]),
+        (
+            "Émile Dubois, 7 år, er anbragt på et opholdssted.",
+            ("Émile Dubois",),
+            [("child_name", "Émile Dubois")],
+        ),
+    ],
+)
+def test_a_name_with_accented_letters(
+    text: str, people: tuple[str, ...], expected: list[tuple[str, str]]
+) -> None:
+    assert kinds(text, *people) == expected
+    assert all(redacted_everywhere(name) for _kind, name in expected)
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        (
+            "| Barnets navn | Sofie Jensen |\n| CPR-nr. | 120514-3318 |\n| Mor | Susanne Holm |",
+            [
+                ("child_name", "Sofie Jensen"),
+                ("cpr", "120514-3318"),
+                ("parent_name", "Susanne Holm"),
+            ],
+        ),
+        ("| BARNETS NAVN | SOFIE JENSEN |", [("child_name", "SOFIE JENSEN")]),
+        ("Barnets navn\tSofie Jensen", [("child_name", "Sofie Jensen")]),
+        # A PDF's row as extraction gives it: its cells' run of spaces made one.
+        (
+            "Barnets navn Sofie Jensen\nCPR-nr. 120514-3318\nMor Susanne Holm",
+            [
+                ("child_name", "Sofie Jensen"),
+                ("cpr", "120514-3318"),
+                ("parent_name", "Susanne Holm"),
+            ],
+        ),
+    ],
+)
+def test_a_name_in_the_cell_beside_its_label(text: str, expected: list[tuple[str, str]]) -> None:
+    assert kinds(text) == expected
+
+
+@pytest.mark.parametrize(
+    "unit",
+    [
+        "Sofie ",
+        "Aa ",
+        "al-",
+        "Sofie al-Hassan ",
+        "Mc",
+        "McDonald ",
+        "É",
+        "Émile ",
+        "| Barnets navn | ",
+        "Barnets navn Sofie Jensen\n",
+    ],
+)
+def test_a_page_of_name_shapes_takes_linear_time(unit: str) -> None:
+    """200,000 characters of one shape, screened and redacted: tenths of a second, each."""
+    text = (unit * (200_000 // len(unit) + 1))[:200_000]
+    keys = {finding_key(Kind.CHILD_NAME, "Yusuf al-Hassan")}
+    started = time.perf_counter()
+    screen([(1, text)], [])
+    redaction_spans(text, keys)
+    assert time.perf_counter() - started < 3, unit
