@@ -21,6 +21,7 @@ from search_api.api.auth import current_account
 from search_api.api.routes import SearchQuery
 from search_api.api.schemas import CollectionSummary
 from search_api.query import search
+from search_api.query.builder import SearchParams
 from vidensbank.accounts import Account
 from vidensbank.store.usage import TargetType, UseKind
 from vidensbank.store.users import Role
@@ -212,6 +213,7 @@ def entity_page(request: Request, kb_id: str) -> Response:
             "entity": entity,
             "charts": charts.entity_charts(entity),
             "mentions": sum(document.count for document in entity.documents),
+            "search_url": search_view.search_url(SearchParams(), entity=[entity.kb_id]),
             "kb_curating": {
                 "csrf_token": csrf_token,
                 "edits": kb_edits.edits_of(kb_id),

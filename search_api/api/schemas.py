@@ -277,6 +277,16 @@ class RelatedEntity(BaseModel):
     documents: int
 
 
+class KBReference(BaseModel):
+    """Another record of the knowledge base, by the name its page has."""
+
+    kb_id: str
+    name: str
+    # Its usual abbreviation where the name does not hold it ("VIVE" for Det Nationale
+    # Forsknings- og Analysecenter for Velfærd): the name readers know it by.
+    abbreviation: str | None = None
+
+
 class EntityPage(BaseModel):
     kb_id: str
     label: str
@@ -284,10 +294,13 @@ class EntityPage(BaseModel):
     aliases: list[str]
     former_names: list[dict[str, Any]]
     description: str | None
-    parent: str | None
+    parent: KBReference | None  # None also where the parent is not in the knowledge base
     documents: list[EntityDocument]
     co_occurring: list[RelatedEntity]
     mentions_by_year: dict[str, int]
+    # The bodies merged into this one (VIVE: SFI, KORA), and the bodies this one was merged into.
+    successor_of: list[KBReference] = []
+    succeeded_by: list[KBReference] = []
 
 
 class CollectionEntryPublic(BaseModel):
