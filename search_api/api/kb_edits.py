@@ -1,22 +1,35 @@
 """Curators edit the knowledge base: another name for a record, a former name, or two records
 that are one (merged into the other). The edits are stored apart from the YAML seed and applied
-on top of it (``nlp_models.curated_kb``); new documents get them at once, documents already
-read when ``vidensbank reenrich --stale`` has run."""
+on top of it (``nlp_models.curated_kb``); new documents get them at once, and the documents an
+edit concerns (those linked to its records, and those whose text has the name) are found again
+at once: until ``vidensbank reenrich --stale`` had run, the pages of a merged record disagreed."""
 
+import logging
+
+from elasticsearch import NotFoundError as ESNotFoundError
 from spacy.lang.da.stop_words import STOP_WORDS
 
 from ingest.extract.cleanup import visible_line
 from nlp_models import curated_kb
 from nlp_models.linking import normalize
+from nlp_models.tasks import reenrich
 from search_api.api.schemas import KBEditPublic
+from search_api.index.elastic import elastic_errors, get_client
+from search_api.index.lifecycle import alias_name
 from vidensbank.accounts import Account
-from vidensbank.errors import BadRequestError, NotFoundError
+from vidensbank.errors import BadRequestError, DependencyUnavailableError, NotFoundError
 from vidensbank.store import audit
 from vidensbank.store import kb_edits as edit_store
+from vidensbank.store import mentions as mention_store
 from vidensbank.store.db import session_scope
 from vidensbank.store.kb_edits import KBEdit, KBEditAction
 
+log = logging.getLogger(__name__)
+
 MAX_NAME_CHARS = 200
+# A name in more documents than this (most of a large collection) leaves the rest to
+# ``vidensbank reenrich --stale``: the index answers no more in one search.
+MAX_DOCUMENTS_NAMING = 10_000
 MIN_NAME_CHARS = 2
 
 
@@ -66,6 +79,7 @@ def add_edit(account: Account, kb_id: str, action: str, value: str) -> None:
             after={"action": what.value, "value": value},
         )
     curated_kb.forget()
+    _find_again(record_id, what, value)
 
 
 def remove_edit(account: Account, kb_id: str, edit_id: int) -> None:
@@ -82,7 +96,38 @@ def remove_edit(account: Account, kb_id: str, edit_id: int) -> None:
             before={"action": edit.action, "value": edit.value},
         )
         session.delete(edit)
+        edited, what, value = edit.record_id, KBEditAction(edit.action), edit.value
     curated_kb.forget()
+    _find_again(edited, what, value)
+
+
+def _find_again(record_id: str, what: KBEditAction, value: str) -> None:
+    """Queue the documents an edit concerns for their names again: those linked to its records
+    (a merge's both), and for a name those whose text has it."""
+    records = [record_id, value] if what == KBEditAction.MERGE else [record_id]
+    with session_scope() as session:
+        found = set(mention_store.document_ids_mentioning(session, kb_ids=records))
+    if what != KBEditAction.MERGE:
+        found |= _documents_naming(value)
+    reenrich(sorted(found))
+
+
+def _documents_naming(name: str) -> set[str]:
+    """The documents whose text has the name. The edit is saved whatever the index answers:
+    down or without an index, the documents wait for ``vidensbank reenrich --stale``."""
+    try:
+        with elastic_errors():
+            response = get_client().search(
+                index=alias_name(),
+                query={"match_phrase": {"body": name}},
+                size=MAX_DOCUMENTS_NAMING,
+                source=False,
+                track_total_hits=False,
+            )
+    except (ESNotFoundError, DependencyUnavailableError) as exc:
+        log.warning("documents naming an edited name not found: %s", exc)
+        return set()
+    return {hit["_id"] for hit in response["hits"]["hits"]}
 
 
 def _resolved(kb_id: str) -> str:

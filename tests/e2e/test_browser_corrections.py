@@ -16,8 +16,8 @@ for everyone else); the curator sees the findings, redacts the name, releases th
 the redacted text is what search finds, also after the file changes.
 
 The knowledge base: the curator gives a record another name and merges it into a second one on
-the record's page; ``vidensbank reenrich --stale`` carries each to the document, and the edits
-outlive ``vidensbank init`` and a changed YAML seed.
+the record's page; each reaches the document without a command (it waited for ``vidensbank
+reenrich --stale``), and the edits outlive ``vidensbank init`` and a changed YAML seed.
 """
 
 import json
@@ -321,13 +321,13 @@ def test_knowledge_base_edits_reach_documents_and_survive_a_yaml_update(
         expect(page.locator(".corrections-list li")).to_have_count(1)
         assert accessibility_violations(page) == []
         screenshot(page, "entity-curator")
-        stale_reenriched(setting, linked(unlinked["text"], alias_of))
+        wait_until(setting, linked(unlinked["text"], alias_of))
 
         page.get_by_label("Ændring").select_option("merge")
         page.get_by_label("Navnet, eller id'et").fill(merged_into)
         page.get_by_role("button", name="Gem ændringen").click()
         expect(page).to_have_url(re.compile(f"/entitet/{re.escape(merged_into)}"))
-        stale_reenriched(setting, linked(unlinked["text"], merged_into))
+        wait_until(setting, linked(unlinked["text"], merged_into))
     moved = httpx.get(f"{setting.base}/entitet/{alias_of}", timeout=30)
     assert moved.status_code == 307 and moved.headers["location"] == f"/entitet/{merged_into}"
 

@@ -39,6 +39,12 @@ def documents_mentioning(session: Session, *, kb_id: str) -> Sequence[Mention]:
     return [Mention(document, entity, str(group)) for document, entity, group in rows]
 
 
+def document_ids_mentioning(session: Session, *, kb_ids: Sequence[str]) -> list[str]:
+    """Every document with an entity linked to one of these records, public or not."""
+    query = select(Entity.document_id).where(Entity.kb_id.in_(kb_ids)).distinct()
+    return list(session.scalars(query))
+
+
 def co_occurring_entities(
     session: Session, *, kb_id: str, limit: int = 20
 ) -> Sequence[tuple[str, str, str, int]]:
