@@ -37,7 +37,7 @@ from vidensbank.settings import get_settings
 # The rules' version, part of a document's model stamp (``nlp_models.tasks``): raise it when a
 # change to the rules changes what they find, so ``vidensbank reenrich --stale`` reads again
 # the documents enriched before it.
-RULES_VERSION = 7
+RULES_VERSION = 8
 
 
 def pipeline_version(model_dir: Path | None = MODEL_DIR) -> str:
@@ -520,6 +520,67 @@ def _inside(span: Span, name: Span) -> bool:
     return name.start <= span.start and span.end <= name.end and len(span) < len(name)
 
 
+# What a person's post is called, after the name and a comma ("…, direktør, SFI",
+# "…, seniorforsker", "…, kontorchef").
+_POST = re.compile(
+    r"^[a-zæøå]*(?:direktør|chef|leder|formand|forperson|minister|forsker|konsulent|rådgiver|"
+    r"sekretær|ordfører|koordinator|redaktør|professor|lektor|adjunkt|borgmester|rådmand)$"
+)
+_AFTER_A_POST = frozenset([",", ".", "ved", "i", "hos", "på"])
+# Technical words of a file or a web page that are no names: character sets and encodings
+# ("Charset", "UTF7", "ISO-8859-1", "Windows-1252").
+_TECHNICAL = re.compile(
+    r"^(?:charset|encoding|utf-?\d{1,2}|(?:us-?)?ascii|iso-?8859(?:-\d{1,2})?|latin-?\d|"
+    r"windows-?\d{3,4}|cp\d{3,4}|idna|punycode|base64)$",
+    re.IGNORECASE,
+)
+# A compound common noun in the plural: at least this long, its last part at least this long
+# and in one of these forms.
+_MIN_COMPOUND, _MIN_HEAD = 10, 4
+_PLURAL_ENDINGS = ("er", "erne", "ene")
+
+
+def _post_follows(span: Span) -> bool:
+    """Whether a comma and a person's post follow a span, the post on its own ("…, direktør,
+    SFI", "…, seniorforsker ved VIVE"; not "KL, direktør Anne Holm", where the name follows)."""
+    doc = span.doc
+    after = span.end + 2
+    return (
+        after <= len(doc)
+        and doc[span.end].text == ","
+        and bool(_POST.match(doc[span.end + 1].text))
+        and (
+            after == len(doc)
+            or doc[after].text in _AFTER_A_POST
+            or "\n" in doc[after - 1].whitespace_
+        )
+    )
+
+
+def _age_follows(span: Span) -> bool:
+    """Whether a comma and an age follow a span ("…, 19 år")."""
+    doc = span.doc
+    return (
+        span.end + 2 < len(doc)
+        and doc[span.end].text == ","
+        and doc[span.end + 1].is_digit
+        and len(doc[span.end + 1]) <= 3
+        and doc[span.end + 2].lower_ == "år"
+    )
+
+
+def _hyphened_word(span: Span) -> bool:
+    """Whether a span has an ordinary word joined to a name by a hyphen ("Umbrella-sagen",
+    "Jensen-udvalget"); a name a line break split ("Lyng- bye") has a space after its hyphen."""
+    return any(
+        token.is_lower
+        and token.i > span.start
+        and token.nbor(-1).text == "-"
+        and not token.nbor(-1).whitespace_
+        for token in span
+    )
+
+
 def _select(candidates: list[tuple[Span, int]]) -> list[Span]:
     """Non-overlapping spans: by source trust, then longest first."""
     chosen: list[Span] = []
@@ -605,12 +666,27 @@ class EntityFinder:
             for group in ("street", "town")
             if (span := doc.char_span(*match.span(group), label="LOC", alignment_mode="expand"))
         ]
-        candidates += [(span, _KB) for span in self._kb_spans(doc)]
+        persons = self._pattern_spans(doc, text, PERSON_PATTERN, "PER")
+        # A place or a body named inside a person's name is part of the name ("Jeppe Rønne
+        # Kristensen", "Lise Holbæk Nørgaard"): a known first name, then capitalised words up to
+        # a surname that is no ordinary word.
+        full_names = [
+            span
+            for span in persons
+            if len(span) > 2
+            and span[0].text in first_names()
+            and span[-1].lower_ not in self.common_words
+        ]
+        candidates += [
+            (span, _KB)
+            for span in self._kb_spans(doc)
+            if not any(name.start < span.start and span.end < name.end for name in full_names)
+        ]
+        candidates += [(span, _PATTERN) for span in persons]
         for pattern, label in (
             (MONEY_PATTERN, "MONEY"),
             (DATE_PATTERN, "DATE"),
             (BARE_MONTH_PATTERN, "DATE"),
-            (PERSON_PATTERN, "PER"),
         ):
             candidates += [
                 (span, _PATTERN) for span in self._pattern_spans(doc, text, pattern, label)
@@ -668,7 +744,9 @@ class EntityFinder:
     def _relabelled(self, span: Span) -> Span:
         """A programme named in ordinary words the model took for a person ("Trygt Hjem",
         "Stærk Sammen"): a person's name has a first name or a word that is no ordinary
-        Danish word ("Lærke Dam Pedersen")."""
+        Danish word ("Lærke Dam Pedersen"). And the other way round: a name the model took for
+        an initiative or a body is a person's when the person's post ("…, direktør, SFI") or
+        age ("…, 34 år") follows it."""
         if (
             span.label_ == "PER"
             and len(span) > 1
@@ -676,6 +754,14 @@ class EntityFinder:
             and all(token.is_title and token.lower_ in self.common_words for token in span)
         ):
             return Span(span.doc, span.start, span.end, label="INITIATIVE")
+        if (
+            span.label_ in ("INITIATIVE", "ORG")
+            and len(span) > 1
+            and all(token.is_title for token in span)
+            and (_post_follows(span) or _age_follows(span))
+            and self.linker.link(span.text, span.label_) is None
+        ):
+            return Span(span.doc, span.start, span.end, label="PER")
         return span
 
     def _plausible(self, span: Span) -> bool:
@@ -693,12 +779,18 @@ class EntityFinder:
             return False  # "©", "–": a sign, not a name
         if len(span) == 1 and text.lower() in self.common_words:
             return self.linker.link(text, span.label_) is not None
-        if self._word_list(text):
+        if self._word_list(text, span.label_):
             return False
         if _PART_LABEL.match(text) or _NOT_A_NAME.search(text):
             return False
-        if span.label_ == "PER" and any(c.isdigit() for c in text):
+        if any(_TECHNICAL.match(token.text) for token in span):
+            return False  # "Charset", "UTF7 rapport": a page's encoding, not a name
+        if span.label_ == "PER" and (
+            any(c.isdigit() for c in text) or self._common_noun(span) or _hyphened_word(span)
+        ):
             return False
+        if _age_follows(span) and any(token.is_lower for token in span):
+            return False  # "(Ung kvinde, 19 år)": a person described, not named
         first = span[0].text
         if first.lower() in STOP_WORDS and first.lower() not in _ARTICLES:
             return False  # "Hvis", "Også DR", "Alle": a sentence start, not a name
@@ -706,16 +798,34 @@ class EntityFinder:
             return False  # "Puljen til bedre overgange til": a name cut off
         return _no_heading_words(span)
 
-    def _word_list(self, text: str) -> bool:
-        """Whether a span is a list of single words led by an ordinary one, as a tool's
-        target group gives them ("Sagsbehandler, Kontaktperson", "Skole, SFO"); a reference's
-        "Lykke, M." is a name and its initial."""
+    def _word_list(self, text: str, label: str) -> bool:
+        """Whether a span is a list of single words with an ordinary one in it, as a tool's
+        target group gives them ("Sagsbehandler, Kontaktperson", "Skole, SFO", "Plejeforælder,
+        Pædagog"); a reference's "Lykke, M." and "Holm, Sidsel" are a name and its initial or
+        given name, so for a person only an ordinary first word makes a list."""
         parts = [part.strip() for part in text.split(",")]
-        return (
-            len(parts) > 1
-            and all(len(part.split()) == 1 and len(part.rstrip(".")) > 1 for part in parts)
-            and parts[0].lower() in self.common_words
-        )
+        if len(parts) < 2 or not all(
+            len(part.split()) == 1 and len(part.rstrip(".")) > 1 for part in parts
+        ):
+            return False
+        if label == "PER":
+            return parts[0].lower() in self.common_words
+        return any(part.lower() in self.common_words for part in parts)
+
+    def _common_noun(self, span: Span) -> bool:
+        """Whether a one-word span is a compound common noun in the plural ("Facebookgrupper",
+        "Instagramprofiler"): its last part is an ordinary Danish word in a plural form. A
+        surname made of ordinary words ends in one in the singular ("Riisager", "Rosenkilde")."""
+        word = span.text.lower()
+        if len(span) > 1 or len(word) < _MIN_COMPOUND or span.text in first_names():
+            return False
+        # The shortest ordinary word that ends it, after a first part of three letters or more.
+        for cut in range(len(word) - _MIN_HEAD, 2, -1):
+            head = word[cut:]
+            lemma = self.common_words.get(head)
+            if isinstance(lemma, str):
+                return lemma != head and head.endswith(_PLURAL_ENDINGS)
+        return False
 
     def _mentions(self, doc: Doc, text: str, page: int, offset: int = 0) -> list[Mention]:
         """The mentions of a processed ``text`` that starts ``offset`` characters into its page
@@ -743,6 +853,8 @@ class EntityFinder:
                 start = before.start()
             if label == "DATE" and text[end - 1] == "." and text[end - 2].isdigit():
                 end -= 1  # "uge 12." at a sentence end: the tokenizer keeps "12." whole
+            if label == "DATE" and (footnote := _FOOTNOTE_AFTER_YEAR.search(text, start, end)):
+                end = footnote.start()  # "i maj 2021.1": the sentence's stop, then a footnote
             if text[end - 2 : end] == "..":
                 end -= 1  # "3-5 mio. kr.." : the sentence's full stop after the abbreviation's
             surface = text[start:end]
@@ -834,6 +946,8 @@ class EntityFinder:
 
 # A footnote marker glued to the word before it in a PDF's text ("Børnene Først.1", "MST.2").
 _FOOTNOTE_MARKER = re.compile(r"(?<=[^\W\d_]\.)\d{1,2}\b")
+# The same after a year: the tokenizer keeps "2021.1" one token, so a date ends inside it.
+_FOOTNOTE_AFTER_YEAR = re.compile(rf"(?<=\b{_YEAR})\.\d{{1,2}}$")
 
 
 def _blank(match: re.Match[str]) -> str:
@@ -913,12 +1027,43 @@ def chunked(text: str, size: int) -> list[tuple[int, str]]:
     return pieces
 
 
+# What a text names in full and then by its short name in parentheses; a place in parentheses
+# after a place is more often where it lies ("Tilst (Aarhus Kommune)").
+_NAMED_SHORT = frozenset(["ORG", "LAW", "INITIATIVE"])
+
+
+def _linked_by_short_name(mention: Mention, short: Mention | None, page_text: str) -> Mention:
+    """A full name the knowledge base does not hold, with the name it does hold in parentheses
+    after it ("Lov om … (Barnets Lov)", "Landsforeningen af … (LOS)"), names that record."""
+    if (
+        mention.kb_id is None
+        and mention.label in _NAMED_SHORT
+        and short is not None
+        and short.kb_id is not None
+        and short.page == mention.page
+        and short.label == mention.label
+        and len(short.text) < len(mention.text)
+        and page_text[mention.end : short.start].strip() == "("
+        and page_text[short.end : short.end + 1] == ")"
+    ):
+        return mention.model_copy(update={"kb_id": short.kb_id, "canonical": short.canonical})
+    return mention
+
+
 def _apply_definitions(mentions: list[Mention], texts: list[str]) -> list[Mention]:
     by_page = dict(enumerate(texts, start=1))
     definitions: dict[str, Mention] = {}
     resolved = []
     previous: Mention | None = None
-    for found in mentions:
+    linked = [
+        _linked_by_short_name(
+            mention,
+            mentions[index + 1] if index + 1 < len(mentions) else None,
+            by_page.get(mention.page, ""),
+        )
+        for index, mention in enumerate(mentions)
+    ]
+    for found in linked:
         mention = found
         page_text = by_page.get(mention.page, "")
         if (

@@ -375,3 +375,94 @@ def test_a_quantity_is_not_a_year(finder: EntityFinder) -> None:
     # "m.fl." and "m.v." are no metres.
     years = [t for t, label, _ in found(finder, "Mellem 1990 og 2000 m.v. og i 2020 m.fl.")]
     assert years == ["1990", "2000", "2020"]
+
+
+def test_a_footnote_mark_after_a_year_is_no_part_of_the_date(finder: EntityFinder) -> None:
+    """ "maj 2021.1": a PDF glues the footnote's number to the sentence's full stop, and the
+    tokenizer kept "2021.1" one token, so the date ran on to the footnote."""
+    for text, date in (
+        ("Reglerne blev ændret i oktober 2023.2 Herefter gælder nye frister.", "oktober 2023"),
+        ("Loven blev vedtaget den 2. juni 2023.3 Den samler reglerne.", "2. juni 2023"),
+    ):
+        assert [t for t, label, _k in found(finder, text) if label == "DATE"] == [date]
+
+
+def test_a_place_inside_a_persons_name_is_part_of_the_name(finder: EntityFinder) -> None:
+    """A first name, a middle name that is also a town's, and a surname were a place and a
+    stray word ("Jeppe Rønne Kristensen": loc.roenne and an organisation "Kristensen")."""
+    text = "Teksten er skrevet af Karen Vejle Mortensen og gennemlæst af kolleger."
+    assert found(finder, text) == [("Karen Vejle Mortensen", "PER", None)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a compound common noun in the plural
+        "Flere unge fortæller desuden, at de får støtte fra andre i anonyme Snapchatgrupper "
+        "for unge med angst.",
+        "Nogle pædagoger fortæller, at de følger Facebooksider om trivsel.",
+        # a name and an ordinary word after a hyphen
+        "I foråret 2019 blev flere hundrede unge sigtet i den såkaldte Snapchat-sagen.",
+    ],
+)
+def test_a_common_noun_is_no_person(finder: EntityFinder, text: str) -> None:
+    """The model took "Facebookgrupper" and "Umbrella-sagen" for persons."""
+    assert [t for t, label, _k in found(finder, text) if label == "PER"] == []
+
+
+def test_a_name_with_a_post_after_it_is_a_persons(finder: EntityFinder) -> None:
+    """The signature under a foreword ("…, direktør, SFI") was an initiative or a body."""
+    for text in (
+        "Vi takker de interviewede sagsbehandlere for deres bidrag.\n"
+        "Agi Szalai Wendt, direktør, KORA, marts 2015",
+        "Vi takker skolerne og forældrene for deres tid.\n"
+        "Ildikó Csonka Berg, direktør, SFI, juni 2012",
+    ):
+        labels = {label for t, label, _k in found(finder, text) if "Berg" in t or "Wendt" in t}
+        assert labels == {"PER"}, text
+
+
+def test_a_person_described_by_age_is_no_name(finder: EntityFinder) -> None:
+    """ "(Ung kvinde, 19 år)" under a quotation was an initiative."""
+    for text in (
+        "»Det var første gang, jeg blev spurgt.« (Ung kvinde, 22 år)",
+        "»Det gjorde en forskel.« (Ung kvinde, 24 år, tidligere anbragt)\nØkonomi fylder meget.",
+    ):
+        assert found(finder, text) == [], text
+
+
+def test_an_encoding_is_no_organisation(finder: EntityFinder) -> None:
+    """A test page's title "Charset idna rapport" gave the organisation "Charset"."""
+    for text in (
+        "Charset rapport\nRapporten handler om plejefamilier i Norge.",
+        "Charset latin1 dokument\nDokumentet handler om anbragte unge i Danmark.",
+    ):
+        assert [label for _t, label, _k in found(finder, text)] == ["LOC"], text
+
+
+def test_a_list_of_professions_is_no_name(finder: EntityFinder) -> None:
+    """A tool's target group ("Sagsbehandler, Plejeforælder, Pædagog på døgninstitution")
+    gave the organisation "Plejeforælder, Pædagog": its first word is no ordinary word (a
+    compound), the second is."""
+    text = "Fagperson\nFamilieplejekonsulent, Plejeforælder, Pædagog på opholdssted\n\nFormat\nKort"
+    assert found(finder, text) == []
+
+
+def test_the_full_name_of_los_links_to_its_record(finder: EntityFinder) -> None:
+    text = "I rådet sidder Landsforeningen af Opholdssteder, Botilbud og Skolebehandlingstilbud."
+    assert [kb_id for _t, _label, kb_id in found(finder, text)] == ["org.los"]
+
+
+def test_a_full_name_links_like_the_short_name_in_parentheses_after_it(
+    finder: EntityFinder,
+) -> None:
+    """ "Lov om … (Barnets Lov)": the short name was linked, the full name left unlinked."""
+    text = (
+        "Sagen behandles efter lov om hjælp til børn og familier i udsatte situationer "
+        "(barnets lov) fra 2024."
+    )
+    laws = [(m.text, m.kb_id) for m in finder.find_in_pages([(1, text)]) if m.label == "LAW"]
+    assert laws == [
+        ("lov om hjælp til børn og familier i udsatte situationer", "law.barnets-lov"),
+        ("barnets lov", "law.barnets-lov"),
+    ]
