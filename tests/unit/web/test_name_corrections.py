@@ -155,3 +155,18 @@ def test_a_refused_form_names_its_field_in_danish(curator: TestClient) -> None:
         data={"csrf_token": _token(curator)},
     )
     assert too_big.status_code == 400 and "Rettelsens nummer må højst være" in too_big.text
+
+
+@pytest.mark.usefixtures("no_edits_left")
+def test_a_form_about_something_gone_is_not_called_a_mistyped_address(
+    curator: TestClient,
+) -> None:
+    """A second "Tag tilbage" (or "ikke et navn") answered "Siden blev ikke fundet … adressen
+    er skrevet forkert" to a curator who had pressed a button."""
+    gone = curator.post(
+        f"/entitet/{RECORD}/vidensbase/999999/fjern", data={"csrf_token": _token(curator)}
+    )
+    assert gone.status_code == 404 and "Ændringen findes ikke." in gone.text
+    assert "Siden blev ikke fundet" not in gone.text and "skrevet forkert" not in gone.text
+    page = curator.get("/dokument/findes-slet-ikke")
+    assert page.status_code == 404 and "Siden blev ikke fundet" in page.text
