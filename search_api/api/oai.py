@@ -68,6 +68,21 @@ ARGUMENTS = {
     "resumptionToken": "Fortsættelsesmærket fra forrige svar, for at få de næste poster.",
 }
 DATESTAMP = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}(T[0-9]{2}:[0-9]{2}:[0-9]{2}Z)?")
+# The syntax of set and metadataPrefix (setSpecType and metadataPrefixType in OAI-PMH.xsd).
+SET_SPEC = re.compile(r"[A-Za-z0-9\-_.!~*'()]+(:[A-Za-z0-9\-_.!~*'()]+)*")
+METADATA_PREFIX_SYNTAX = re.compile(r"[A-Za-z0-9\-_.!~*'()]+")
+# Arguments whose values have a syntax, with what to say of a value that does not have it.
+ARGUMENT_SYNTAX = {
+    "set": (
+        SET_SPEC,
+        "set skal være et sæt som publisher:vive: bogstaverne A-Z, tal og - _ . ! ~ * ' ( ), "
+        "i dele adskilt af kolon.",
+    ),
+    "metadataPrefix": (
+        METADATA_PREFIX_SYNTAX,
+        "metadataPrefix skal være et format som oai_dc: bogstaverne A-Z, tal og - _ . ! ~ * ' ( ).",
+    ),
+}
 # Sets: one per publisher and one per published collection, under these two.
 PUBLISHER_SETS = "publisher"
 COLLECTION_SETS = "collection"
@@ -240,14 +255,30 @@ class Repository:
             raise oai_error.BadResumptionTokenError(
                 "Alle sæt gives i ét svar; ListSets tager intet fortsættelsesmærke."
             )
-        publishers = harvest.harvest_publishers(self.session)
         collections = collection_store.list_collections(self.session, published_only=True)
         return [
             (PUBLISHER_SETS, "Udgivere", None),
-            *((publisher_set(p), xml_text(p), None) for p in publishers),
+            *((spec, xml_text(name), None) for spec, name in self._publisher_sets()),
             (COLLECTION_SETS, "Samlinger", None),
             *((f"{COLLECTION_SETS}:{c.id}", xml_text(c.title), None) for c in collections),
         ], None
+
+    def _publisher_sets(self) -> list[tuple[str, str]]:
+        """Each publisher set's setSpec and name. Spellings that differ only in case or in
+        æ, ø and å (VIVE and Vive) are one set; it is named as most of its documents spell
+        the publisher, and on a tie by the spelling first in code-point order, so the name
+        does not change from one ListSets to the next."""
+        spellings: dict[str, list[str]] = {}
+        for publisher in harvest.harvest_publishers(self.session):
+            spellings.setdefault(publisher_set(publisher), []).append(publisher)
+        return [
+            (spec, names[0] if len(names) == 1 else min(names, key=self._most_common_first))
+            for spec, names in spellings.items()
+        ]
+
+    def _most_common_first(self, publisher: str) -> tuple[int, str]:
+        selection = harvest.Selection(publishers=[publisher])
+        return -harvest.harvest_count(self.session, selection=selection), publisher
 
     def listIdentifiers(self, **arguments: Any) -> tuple[list[common.Header], str | None]:
         documents, token = self._list(arguments)
@@ -258,8 +289,11 @@ class Repository:
         return self._records(documents), token
 
     def getRecord(self, identifier: str, metadataPrefix: str) -> tuple[Any, ...]:
+        # An item that does not exist is told first: asking for it in another format does not
+        # make it exist.
+        document = self._document(identifier)
         _check_format(metadataPrefix)
-        [record] = self._records([self._document(identifier)])
+        [record] = self._records([document])
         return record
 
     def _list(self, arguments: dict[str, Any]) -> tuple[list[Document], str | None]:
@@ -479,7 +513,9 @@ def _danish(message: str) -> str:
 def _refusal(arguments: list[tuple[str, str]]) -> oai_error.ErrorBase | None:
     """What the library would let through or get wrong: a missing, repeated or unknown verb,
     arguments that are not the protocol's or are repeated, values that XML cannot carry (the
-    library writes them into the answer), and malformed dates."""
+    library writes them into the answer), malformed dates, and a set or metadataPrefix that
+    cannot be one (section 3.6: bad syntax is a bad argument; echoed in the
+    request element, it would not be valid against the schema)."""
     names = [name for name, _value in arguments]
     verbs = [value for name, value in arguments if name == "verb"]
     if not verbs:
@@ -500,6 +536,10 @@ def _refusal(arguments: list[tuple[str, str]]) -> oai_error.ErrorBase | None:
             return oai_error.BadArgumentError(
                 f"{name} skal være en dag (ÅÅÅÅ-MM-DD) eller et sekund (ÅÅÅÅ-MM-DDTtt:mm:ssZ)."
             )
+        if name in ARGUMENT_SYNTAX:
+            syntax, message = ARGUMENT_SYNTAX[name]
+            if not syntax.fullmatch(value):
+                return oai_error.BadArgumentError(message)
     return None
 
 

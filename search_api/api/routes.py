@@ -1,9 +1,13 @@
 """The JSON API. Every web page has its twin here, returning the same model."""
 
+import re
+import unicodedata
 from typing import Annotated, Any, Literal
+from urllib.parse import quote
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import FileResponse, JSONResponse, Response
+from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel
 from starlette.concurrency import run_in_threadpool
 from starlette.types import Receive, Scope, Send
@@ -170,6 +174,32 @@ class _FileResponse(FileResponse):
         await super().__call__(scope, receive, send)
 
 
+# Danish letters as Danes write them in ASCII (other accents are dropped).
+_DANISH_LETTERS = str.maketrans({"æ": "ae", "ø": "oe", "å": "aa", "Æ": "Ae", "Ø": "Oe", "Å": "Aa"})
+# What the ASCII fallback name may not hold: anything outside printable ASCII, what would end or
+# escape its quoted string, a percent sign (some browsers decode %XX in it, RFC 6266 appendix
+# D) and a slash (a path).
+_NOT_IN_FALLBACK = re.compile(r'[^\x20-\x7e]|["\\%/]')
+
+
+def _content_disposition(disposition: str, filename: str) -> str:
+    """RFC 6266: a plain ASCII name as it is; any other in ``filename*`` (UTF-8, RFC 8187) with
+    an ASCII ``filename`` beside it for clients that do not read ``filename*``."""
+    encoded = quote(filename, safe="")
+    if encoded == filename:
+        return f'{disposition}; filename="{filename}"'
+    spelled = unicodedata.normalize("NFKD", filename.translate(_DANISH_LETTERS))
+    fallback = _NOT_IN_FALLBACK.sub(
+        "_", "".join(c for c in spelled if not unicodedata.combining(c))
+    )
+    return f"{disposition}; filename=\"{fallback}\"; filename*=UTF-8''{encoded}"
+
+
+# Starlette's own check of If-None-Match and If-Modified-Since (RFC 9110 §13.2.2), as its static
+# files answer them; the original is not a static file, so only its check is borrowed.
+_CONDITIONS = StaticFiles(directory=".", check_dir=False)
+
+
 @router.get(
     "/api/documents/{document_id}/original",
     tags=["dokumenter"],
@@ -179,25 +209,41 @@ class _FileResponse(FileResponse):
             "description": "Originalfilen: en PDF vises i browseren, alt andet hentes som fil.",
             "content": {"application/pdf": {}, "application/octet-stream": {}},
         },
+        304: {"description": "Uændret siden If-None-Match eller If-Modified-Since."},
         **errors(404, 410, 503),
     },
 )
-def api_original(document_id: str, request: Request) -> FileResponse:
+def api_original(document_id: str, request: Request) -> Response:
     key, mime_type, filename, inline = documents.get_original(document_id, current_account(request))
     path = BlobStore(get_settings().blob_dir).path_for(key)
     if not path.is_file():
         raise NotFoundError("Originalfilen findes ikke i arkivet.")
-    return _FileResponse(
+    # A 304 is counted as a download too: COUNTER counts it, and it was a 200 before.
+    background = usage.counted(
+        request, kind=UseKind.DOWNLOAD, target_type=TargetType.DOCUMENT, target_id=document_id
+    )
+    response = _FileResponse(
         path,
         media_type=mime_type if inline else "application/octet-stream",
-        filename=filename,
-        # Inline, so a PDF opens in the browser at the page named by #page=N.
-        content_disposition_type="inline" if inline else "attachment",
-        headers={"Content-Security-Policy": ORIGINAL_POLICY},
-        background=usage.counted(
-            request, kind=UseKind.DOWNLOAD, target_type=TargetType.DOCUMENT, target_id=document_id
-        ),
+        headers={
+            # Inline, so a PDF opens in the browser at the page named by #page=N.
+            "Content-Disposition": _content_disposition(
+                "inline" if inline else "attachment", filename
+            ),
+            "Content-Security-Policy": ORIGINAL_POLICY,
+        },
+        background=background,
+        stat_result=path.stat(),
     )
+    if _CONDITIONS.is_not_modified(response.headers, request.headers):
+        # A cache takes a 304's headers into the response it keeps: without the sandbox here,
+        # it would keep the app's own policy for the original.
+        return Response(
+            status_code=304,
+            headers={"ETag": response.headers["etag"], "Content-Security-Policy": ORIGINAL_POLICY},
+            background=background,
+        )
+    return response
 
 
 @router.get(

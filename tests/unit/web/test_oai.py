@@ -51,6 +51,9 @@ ERROR_CODES = {
     "noRecordsMatch", "noMetadataFormats", "noSetHierarchy",
 }  # fmt: skip
 DATESTAMP = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z")
+# setSpecType and metadataPrefixType of OAI-PMH.xsd.
+SET_SPEC = re.compile(r"[A-Za-z0-9\-_.!~*'()]+(:[A-Za-z0-9\-_.!~*'()]+)*")
+METADATA_PREFIX = re.compile(r"[A-Za-z0-9\-_.!~*'()]+")
 FORM = "application/x-www-form-urlencoded"
 PAGE_SIZE = 4
 PREFIX = "oai:vidensbank.local:"
@@ -58,6 +61,7 @@ PREFIX = "oai:vidensbank.local:"
 HOEST = "Høstforlaget"  # set publisher:hoestforlaget
 ARKIV = "Arkiv & Co."  # set publisher:arkiv-co
 LUKKET = "Lukket Forlag"  # set publisher:lukket-forlag, deleted records only
+RAADET = "Børnerådet"  # set publisher:boerneraadet, also spelled as in oai-r03 and oai-r04
 # id → (publisher, last change); every document here is screened with nothing found.
 PUBLIC = {
     "oai-h01": (HOEST, "2021-03-01T08:00:00"),
@@ -68,6 +72,10 @@ PUBLIC = {
     "oai-a01": (ARKIV, "2021-03-01T12:00:00"),
     "oai-a02": (ARKIV, "2021-03-02T12:00:00"),
     "oai-a03": (ARKIV, "2021-03-05T12:00:00"),
+    "oai-r01": (RAADET, "2021-03-06T08:00:00"),
+    "oai-r02": (RAADET, "2021-03-06T09:00:00"),
+    "oai-r03": ("BØRNERÅDET", "2021-03-06T10:00:00"),
+    "oai-r04": ("Boerneraadet", "2021-03-06T11:00:00"),
 }
 WITHDRAWN = {
     "oai-h06": (HOEST, "2021-03-03T12:00:00"),
@@ -189,6 +197,10 @@ def envelope(response: Any) -> etree._Element:
     assert [c.tag for c in children[:2]] == [f"{{{OAI}}}responseDate", f"{{{OAI}}}request"]
     assert DATESTAMP.fullmatch(children[0].text)
     assert children[1].text == "http://testserver/oai"
+    request = children[1].attrib
+    assert request.get("verb", "Identify") in VERB_ELEMENTS
+    assert SET_SPEC.fullmatch(request.get("set", "x"))
+    assert METADATA_PREFIX.fullmatch(request.get("metadataPrefix", "x"))
     rest = [etree.QName(c).localname for c in children[2:]]
     assert rest and (set(rest) == {"error"} or (len(rest) == 1 and rest[0] in VERB_ELEMENTS))
     for error in root.findall("o:error", NS):
@@ -269,7 +281,24 @@ def test_list_sets_has_publishers_and_published_collections() -> None:
     assert sets["publisher:hoestforlaget"] == HOEST and sets["publisher:arkiv-co"] == ARKIV
     assert sets[f"collection:{PUBLISHED_COLLECTION}"] == "Børnesamtaler"
     assert f"collection:{PRIVATE_COLLECTION}" not in sets
-    assert all(re.fullmatch(r"[A-Za-z0-9\-_.!~*'()]+(:[A-Za-z0-9\-_.!~*'()]+)*", s) for s in sets)
+    assert all(SET_SPEC.fullmatch(s) for s in sets)
+
+
+def test_publishers_spelled_differently_are_one_set() -> None:
+    """A setSpec identifies one set (section 4.6): publishers whose names differ only in case
+    or in æ, ø and å share one, named as most of its documents spell the publisher."""
+    root = oai(verb="ListSets")
+    sets = [
+        (s.findtext("o:setSpec", namespaces=NS), s.findtext("o:setName", namespaces=NS))
+        for s in root.iterfind(".//o:set", NS)
+    ]
+    specs = [spec for spec, _name in sets]
+    assert len(specs) == len(set(specs))
+    assert [name for spec, name in sets if spec == "publisher:boerneraadet"] == [RAADET]
+    found, _tokens = harvest_all(
+        "ListIdentifiers", metadataPrefix="oai_dc", set="publisher:boerneraadet"
+    )
+    assert found == ["oai-r01", "oai-r02", "oai-r03", "oai-r04"]
 
 
 def test_get_record_gives_dublin_core() -> None:
@@ -498,6 +527,15 @@ ERRORS = [
     ("badArgument", f"{LIST}&from=2021-03-01&until=2021-03-02T00:00:00Z"),
     ("badArgument", f"{IDS}&resumptionToken=x"),
     ("badArgument", "verb=ListMetadataFormats&identifier=a&identifier=b"),
+    # badArgument: values whose syntax cannot be a set or a metadata format.
+    ("badArgument", f"{IDS}&set="),
+    ("badArgument", f"{IDS}&set=a%20b"),
+    ("badArgument", f"{IDS}&set=%FF"),
+    ("badArgument", f"{IDS}&set=publisher:"),
+    ("badArgument", f"{IDS}&set=publisher::vive"),
+    ("badArgument", "verb=ListIdentifiers&metadataPrefix="),
+    ("badArgument", "verb=ListRecords&metadataPrefix=oai%20dc"),
+    ("badArgument", "verb=ListRecords&metadataPrefix=oai:dc"),
     # badResumptionToken: not one of ours, tampered with, or for a list that has no pages.
     ("badResumptionToken", "verb=ListRecords&resumptionToken=ikke-et-m%C3%A6rke"),
     ("badResumptionToken", f"verb=ListRecords&{TOKEN}%26cursor%3D4"),
@@ -506,7 +544,10 @@ ERRORS = [
     # cannotDisseminateFormat, idDoesNotExist, noRecordsMatch, noMetadataFormats.
     ("cannotDisseminateFormat", "verb=ListRecords&metadataPrefix=marc21"),
     ("cannotDisseminateFormat", f"{GET}:oai-h01&metadataPrefix=mods"),
+    ("cannotDisseminateFormat", f"{GET}:oai-h06&metadataPrefix=mods"),
     ("idDoesNotExist", f"{GET}:findes-ikke&metadataPrefix=oai_dc"),
+    # Not in another format either: the item does not exist.
+    ("idDoesNotExist", f"{GET}:findes-ikke&metadataPrefix=mods"),
     ("idDoesNotExist", "verb=GetRecord&identifier=oai-h01&metadataPrefix=oai_dc"),
     ("idDoesNotExist", "verb=ListMetadataFormats&identifier=oai:andet.arkiv:oai-h01"),
     ("noRecordsMatch", f"{LIST}&from=2999-01-01"),

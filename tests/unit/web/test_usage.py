@@ -9,16 +9,19 @@ from collections.abc import Iterator
 import anyio
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import inspect, select, text
+from sqlalchemy import inspect, select, text, update
 
 from search_api.api import collections, usage
+from search_api.api.routes import ORIGINAL_POLICY
 from tests.accounts import add, csrf, logged_in
 from tests.documents import store_document
 from tests.helpers import excel_csv_rows
 from vidensbank.settings import get_settings
+from vidensbank.store import documents as document_store
 from vidensbank.store.base import Base
 from vidensbank.store.blobs import BlobStore
 from vidensbank.store.db import get_engine, migrate, session_scope
+from vidensbank.store.documents import Document
 from vidensbank.store.usage import TargetType, UsageSalt, UsageSeen, UseKind
 from web.app import app
 
@@ -343,3 +346,69 @@ def test_a_head_of_an_original_does_not_read_the_file(monkeypatch: pytest.Monkey
     head = visitor().head("/api/documents/brug-4/original")
     assert head.status_code == 200 and head.content == b""
     assert head.headers["content-length"] == got.headers["content-length"]
+
+
+def stored_original(document_id: str, filename: str) -> None:
+    """A public document of its own, with an original in the blob store under ``filename``."""
+    key = BlobStore(get_settings().blob_dir).put(f"%PDF-1.4 {document_id}".encode())
+    with session_scope() as session:
+        store_document(session, document_id, title="Original", publisher="VIVE", content_hash=key)
+        session.execute(
+            update(Document).where(Document.id == document_id).values(filename=filename)
+        )
+
+
+def test_an_original_the_client_has_is_not_sent_again() -> None:
+    """RFC 9110 §13.2.2: If-None-Match, compared weakly, decides when it is sent; only
+    without it does If-Modified-Since. A 304 is counted as a download, as its 200 was."""
+    stored_original("brug-uaendret", "uaendret.pdf")
+    original = "/api/documents/brug-uaendret/original"
+    got = TestClient(app).get(original)
+    etag, modified = got.headers["etag"], got.headers["last-modified"]
+    before = "Thu, 01 Jan 1970 00:00:00 GMT"
+    for headers, status in [
+        ({"If-None-Match": etag}, 304),
+        ({"If-None-Match": f"W/{etag}"}, 304),
+        ({"If-None-Match": f'"andet", W/{etag}'}, 304),
+        ({"If-None-Match": "*"}, 304),
+        ({"If-None-Match": '"andet"'}, 200),
+        ({"If-Modified-Since": modified}, 304),
+        ({"If-Modified-Since": before}, 200),
+        ({"If-Modified-Since": "yesterday"}, 200),
+        ({"If-None-Match": '"andet"', "If-Modified-Since": modified}, 200),
+        ({"If-None-Match": etag, "If-Modified-Since": before}, 304),
+        # The conditions come before the range.
+        ({"If-None-Match": etag, "Range": "bytes=0-3"}, 304),
+        ({"If-None-Match": '"andet"', "Range": "bytes=0-3"}, 206),
+    ]:
+        answer = visitor().get(original, headers=headers)
+        assert answer.status_code == status, headers
+        if status == 304:
+            assert answer.content == b"" and answer.headers["etag"] == etag
+            # A cache takes these headers into its copy: the sandbox stays.
+            assert answer.headers["content-security-policy"] == ORIGINAL_POLICY
+    counted = figures("brug-uaendret")["downloads"]
+    assert visitor(OTHER_BROWSER).get(original, headers={"If-None-Match": etag}).status_code == 304
+    assert figures("brug-uaendret")["downloads"] == counted + 1
+    head = visitor().head(original, headers={"If-None-Match": etag})
+    assert head.status_code == 304 and head.content == b""
+    ranged = visitor().get(original, headers={"Range": "bytes=0-3"})
+    assert ranged.status_code == 206 and ranged.content == b"%PDF"
+    # Taken down, it is gone, whatever the client has.
+    with session_scope() as session:
+        document_store.withdraw_document(session, document_id="brug-uaendret", reason="Fejl")
+    assert visitor().get(original, headers={"If-None-Match": etag}).status_code == 410
+
+
+def test_an_original_with_a_danish_name_has_an_ascii_name_too() -> None:
+    """RFC 6266 §4.3: ``filename*`` for those who read it, and an ASCII ``filename`` for those
+    who do not, which holds nothing that ends or escapes its quotes."""
+    stored_original("brug-navn", 'Børns "trivsel"\\Ærø 100%.pdf')
+    answer = visitor().get("/api/documents/brug-navn/original")
+    assert answer.headers["content-disposition"] == (
+        'inline; filename="Boerns _trivsel__Aeroe 100_.pdf"; '
+        "filename*=UTF-8''B%C3%B8rns%20%22trivsel%22%5C%C3%86r%C3%B8%20100%25.pdf"
+    )
+    stored_original("brug-ascii", "rapport-2024.pdf")
+    answer = visitor().get("/api/documents/brug-ascii/original")
+    assert answer.headers["content-disposition"] == 'inline; filename="rapport-2024.pdf"'
