@@ -37,7 +37,7 @@ from vidensbank.settings import get_settings
 # The rules' version, part of a document's model stamp (``nlp_models.tasks``): raise it when a
 # change to the rules changes what they find, so ``vidensbank reenrich --stale`` reads again
 # the documents enriched before it.
-RULES_VERSION = 8
+RULES_VERSION = 9
 
 
 def pipeline_version(model_dir: Path | None = MODEL_DIR) -> str:
@@ -72,10 +72,10 @@ DATE_PATTERN = re.compile(
       | \b(?:{_MONTHS})(?:\s?{_DASH}\s?(?:{_MONTHS}))?\s{_YEAR}\b    # maj(–september) 2021
       | \b{_SHORT_MONTHS}\s{_YEAR}\b                                 # sep. 2024
       | \b{_YEAR}'erne\b                                             # 1990'erne
-      # A year or a range of years, not part of a case number ("2024-11022") or a longer
-      # figure, nor a quantity ("2000 km", "1950 timer"); a school or budget year
-      # ("2024/25") counts with its second half.
-      | \b{_YEAR}(?:\s?(?:{_DASH}|/)\s?(?:{_YEAR}|\d{{2}}))?\b(?!(?:{_DASH}|/)?\d)
+      # A year or a range of years, not part of a case number ("2024-11022"), a report's
+      # number ("Rapport 2025:07") or a longer figure, nor a quantity ("2000 km", "1950
+      # timer"); a school or budget year ("2024/25") counts with its second half.
+      | \b{_YEAR}(?:\s?(?:{_DASH}|/)\s?(?:{_YEAR}|\d{{2}}))?\b(?!(?:{_DASH}|/|:)?\d)
         (?!\s?(?:%|(?:{_UNITS})(?!\w|\.\w)))
     )""",
     re.VERBOSE | re.IGNORECASE,
@@ -286,6 +286,18 @@ _DATED_NAME_WORD = re.compile(r"(?:pulje|\w*(?:strategi|plan|politik|aftale))")
 _YEARS_OF_A_NAME = re.compile(rf"^{_YEAR}{_DASH}(?:{_YEAR}|\d{{2}})$")
 # Articles may begin a name ("Det Sociale Netværk", "Den Uvildige Konsulentordning").
 _ARTICLES = frozenset({"den", "det", "de", "en", "et"})
+# English prepositions and conjunctions: no name starts with one, so a span that does is
+# English words in capitals, as a title cited in a reference list writes them ("From
+# Tokenism to Citizenship"). The Danish ones are stop words.
+_ENGLISH_FUNCTION_WORDS = frozenset(
+    ["from", "of", "into", "towards", "toward", "about", "through", "between", "without", "and"]
+)
+# The small words that join the words of an organisation's name ("Landsforeningen Børn i
+# Pleje", "Center for Børneperspektiver og Udsathed"), and how many capitalised words after
+# one still belong to the name.
+_JOINING_WORDS = frozenset(["i", "og", "for", "af", "til", "på", "med", "om", "mod"])
+_MAX_JOINED_WORDS = 3
+_CAPITALISED_WORD = re.compile(r"[A-ZÆØÅ][a-zæøåéü]+(?:'s?)?$")
 
 # Sources of candidates, most trusted first: an address holds names of places that are
 # part of it ("Holmens Kanal 22, 1060 København K").
@@ -726,7 +738,8 @@ class EntityFinder:
             if not any(_inside(span, title) for title in titles)
         ]
         candidates += [(span, _KB) for span in titles]
-        candidates += [(span, _MODEL) for span in model]
+        covered = {i for span, _source in candidates for i in range(span.start, span.end)}
+        candidates += [(self._name_goes_on(span, text, covered), _MODEL) for span in model]
         candidates += [(span, _CUED) for span in self._cued_initiatives(doc, text)]
         return _select(candidates)
 
@@ -740,6 +753,61 @@ class EntityFinder:
             *(s for s in before_kind if self._plausible(s)),
             *self._pattern_spans(doc, text, SHORT_PARTNERSHIP_PATTERN, "INITIATIVE"),
         ]
+
+    def _name_goes_on(self, span: Span, text: str, covered: set[int]) -> Span:
+        """An organisation's name the model cut short: before a small word and the ordinary
+        words in capitals after it ("Landsforeningen Børn" + "i Pleje", "Center for
+        Børneperspektiver" + "og Udsathed"), or at a line's end after an article and adjectives
+        ("Den Sociale" / "Døgnvagt"), where no name can end. A place ("… i Aarhus") is no
+        ordinary word, and a name another source found ("VIVE og Socialstyrelsen", the tokens
+        in ``covered``) is a name of its own."""
+        doc = span.doc
+        if span.label_ != "ORG" or not span[-1].is_title or span.end >= len(doc):
+            return span
+        if self._ends_on_adjective(span):
+            run = span.end
+        elif doc[span.end].lower_ in _JOINING_WORDS:
+            run = span.end + 1
+        else:
+            return span
+        end = run
+        while (
+            end < len(doc)
+            and end - run < _MAX_JOINED_WORDS
+            and end not in covered
+            and _CAPITALISED_WORD.match(doc[end].text)
+            and not doc[end].is_stop
+            and self._ordinary(doc[end].text)
+            and (end == run or "\n" not in text[doc[end - 1].idx : doc[end].idx])
+        ):
+            end += 1
+        # The name ends where its capitals do: a capitalised word that is not ordinary after
+        # them ("… og Familie Aarhus") leaves it unsure where.
+        if end == run or (
+            end < len(doc)
+            and _CAPITALISED_WORD.match(doc[end].text)
+            and "\n" not in text[doc[end - 1].idx : doc[end].idx]
+        ):
+            return span
+        return Span(doc, span.start, end, label=span.label_)
+
+    def _ordinary(self, word: str) -> bool:
+        """Whether a word is an ordinary Danish word, also in the genitive ("Udsathed's")."""
+        lower = word.lower().removesuffix("'s").removesuffix("'")
+        return isinstance(self.common_words.get(lower), str) or (
+            lower.endswith("s") and isinstance(self.common_words.get(lower[:-1]), str)
+        )
+
+    def _ends_on_adjective(self, span: Span) -> bool:
+        """Whether a span is an article and adjectives in the definite form alone ("Den
+        Sociale", "Det Nationale"): the start of a name, never all of it."""
+        if len(span) < 2 or span[0].lower_ not in _ARTICLES:
+            return False
+        for token in span[1:]:
+            lemma = self.common_words.get(token.lower_)
+            if not (isinstance(lemma, str) and token.lower_ == f"{lemma}e"):
+                return False
+        return True
 
     def _relabelled(self, span: Span) -> Span:
         """A programme named in ordinary words the model took for a person ("Trygt Hjem",
@@ -794,6 +862,8 @@ class EntityFinder:
         first = span[0].text
         if first.lower() in STOP_WORDS and first.lower() not in _ARTICLES:
             return False  # "Hvis", "Også DR", "Alle": a sentence start, not a name
+        if first.lower() in _ENGLISH_FUNCTION_WORDS:
+            return False  # "From Tokenism": an English title's words
         if span[-1].text in _TITLE_CASE_WORDS_LOWER:
             return False  # "Puljen til bedre overgange til": a name cut off
         return _no_heading_words(span)
@@ -857,14 +927,16 @@ class EntityFinder:
                 end = footnote.start()  # "i maj 2021.1": the sentence's stop, then a footnote
             if text[end - 2 : end] == "..":
                 end -= 1  # "3-5 mio. kr.." : the sentence's full stop after the abbreviation's
-            surface = text[start:end]
+            # A name a line break runs through ("Egmont\nFonden") is shown with a space.
+            surface = " ".join(text[start:end].split())
             record = self.linker.link(surface, label)
             mentions.append(
                 Mention(
                     text=surface,
                     label=record.type if record else label,
                     kb_id=record.id if record else None,
-                    canonical=record.name if record else " ".join(surface.split()),
+                    # "Center for … og Udsathed's" is the same name as without the genitive.
+                    canonical=record.name if record else surface.removesuffix("'s"),
                     page=page,
                     start=offset + start,
                     end=offset + end,

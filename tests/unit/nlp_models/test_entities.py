@@ -190,7 +190,7 @@ def test_pdf_layout_does_not_hide_a_known_name(finder: EntityFinder) -> None:
     text = "politiske aftaler som Børnene Først.1 En mindre del bruger Signs of\nSafety."
     assert [(t, kb) for t, _, kb in found(finder, text)] == [
         ("Børnene Først", "ini.boernene-foerst"),
-        ("Signs of\nSafety", "ini.signs-of-safety"),
+        ("Signs of Safety", "ini.signs-of-safety"),
     ]
 
 
@@ -466,3 +466,63 @@ def test_a_full_name_links_like_the_short_name_in_parentheses_after_it(
         ("lov om hjælp til børn og familier i udsatte situationer", "law.barnets-lov"),
         ("barnets lov", "law.barnets-lov"),
     ]
+
+
+def test_an_organisations_name_goes_on_over_a_small_word_and_ordinary_words(
+    finder: EntityFinder,
+) -> None:
+    """The model cut "Landsforeningen Børn i Pleje" at "i"; a place after it is no part of it."""
+    mentions = found(finder, "Det oplyser Landsforeningen Forældre i Netværk til Avisen.")
+    assert ("Landsforeningen Forældre i Netværk", "ORG", None) in mentions, mentions
+    mentions = found(finder, "Det oplyser Landsforeningen Forældre i Odense til Avisen.")
+    assert ("Odense", "LOC", "loc.odense-kommune") in mentions, mentions
+
+
+def test_an_organisations_name_is_not_cut_at_og(finder: EntityFinder) -> None:
+    """ "Center for Børneperspektiver og Udsathed" was found as two organisations, once cut
+    at "og" and once whole; also where a line break follows "og", and in the genitive."""
+    mentions = [
+        (m.text, m.label, m.canonical)
+        for m in finder.find_in_pages(
+            [
+                (1, "Undersøgelsen er lavet af Institut for Familieliv og Trivsel i år."),
+                (2, "Data er indsamlet af Institut for Familieliv og\nTrivsel's analyseenhed."),
+            ]
+        )
+    ]
+    assert mentions == [
+        ("Institut for Familieliv og Trivsel", "ORG", "Institut for Familieliv og Trivsel"),
+        ("Institut for Familieliv og Trivsel's", "ORG", "Institut for Familieliv og Trivsel"),
+    ]
+
+
+def test_a_name_cut_after_an_adjective_at_a_lines_end_goes_on(finder: EntityFinder) -> None:
+    """A folder's "Ring til Den Sociale / Døgnvagt" gave the organisation "Den Sociale"."""
+    mentions = found(finder, "Ring til Det Kommunale\nKrisecenter via kommunens hovednummer.")
+    assert mentions == [("Det Kommunale Krisecenter", "ORG", None)]
+
+
+def test_a_reports_number_is_no_date(finder: EntityFinder) -> None:
+    """ "Rapport 2025:07" gave the date "2025:07"."""
+    text = "Resultaterne står i VIVE-rapport 2024:11 og i Notat 2023:4 fra marts 2023."
+    dates = [t for t, label, _ in found(finder, text) if label == "DATE"]
+    assert dates == ["marts 2023"]
+
+
+def test_english_words_of_a_cited_title_are_no_organisation(finder: EntityFinder) -> None:
+    """A reference's "From Tokenism to Citizenship" gave the organisation "From Tokenism"."""
+    text = "Hansen, P. (2018): Young Voices. From Silence to Participation. London: Sage."
+    assert [label for _t, label, _k in found(finder, text)] == ["PER", "DATE"]
+
+
+def test_a_name_over_a_line_break_is_written_with_a_space(finder: EntityFinder) -> None:
+    """ "Egmont\\nFonden" was shown with its line break."""
+    [mention, _trygfonden] = finder.find("Projektet fik støtte fra Velux\nFonden og TrygFonden.")
+    assert (mention.text, mention.kb_id) == ("Velux Fonden", "org.velux-fonden")
+    assert (mention.start, mention.end) == (25, 37)
+
+
+def test_the_english_name_of_ankestyrelsen_links_to_it(finder: EntityFinder) -> None:
+    """An English page's "Social Appeals Board" was left unlinked."""
+    mentions = found(finder, "Children may complain to the National Social Appeals Board.")
+    assert mentions == [("National Social Appeals Board", "ORG", "org.ankestyrelsen")]
