@@ -149,9 +149,9 @@ def review_page(request: Request, account: CuratorAccount) -> Response:
 def edit_knowledge_base(
     kb_id: str, account: CuratorAccount, action: Short, value: Short
 ) -> Response:
-    kb_edits.add_edit(account, kb_id, action, value)
-    target = value if action == "merge" else kb_id
-    return RedirectResponse(f"/entitet/{target}?rettet=1#ret-posten", status_code=303)
+    # The record as saved: a merge typed with a space after the id led to a 404 for it.
+    shown = kb_edits.add_edit(account, kb_id, action, value)
+    return RedirectResponse(f"/entitet/{shown}?rettet=1#ret-posten", status_code=303)
 
 
 @router.post("/entitet/{kb_id}/vidensbase/{edit_id}/fjern")

@@ -11,11 +11,13 @@ from spacy.lang.da.stop_words import STOP_WORDS
 
 from ingest.extract.cleanup import visible_line
 from nlp_models import curated_kb
+from nlp_models.knowledge_base import KBRecord, KnowledgeBase
 from nlp_models.linking import normalize
 from nlp_models.tasks import reenrich
 from search_api.api.schemas import KBEditPublic
 from search_api.index.elastic import elastic_errors, get_client
 from search_api.index.lifecycle import alias_name
+from search_api.query.search import analyze_words
 from vidensbank.accounts import Account
 from vidensbank.errors import BadRequestError, DependencyUnavailableError, NotFoundError
 from vidensbank.store import audit
@@ -40,13 +42,13 @@ def _record_id(kb_id: str) -> str:
     return record.id
 
 
-def add_edit(account: Account, kb_id: str, action: str, value: str) -> None:
+def add_edit(account: Account, kb_id: str, action: str, value: str) -> str:
+    """Save a curator's edit of a record; return the id of the record to show next (for a
+    merge, the one it was merged into)."""
     try:
         what = KBEditAction(action)
     except ValueError as exc:
         raise BadRequestError("Ukendt ændring af vidensbasen.") from exc
-    record_id = _record_id(kb_id)
-    kb = curated_kb.current_knowledge_base()
     # As a reader sees it: a direction mark turned the page's list of names round, a NUL went
     # into the HTML and the API, a zero-width space made a copy the duplicate check missed.
     value = visible_line(value)
@@ -54,37 +56,89 @@ def add_edit(account: Account, kb_id: str, action: str, value: str) -> None:
         raise BadRequestError(
             f"Skriv navnet med {MIN_NAME_CHARS} til {MAX_NAME_CHARS} synlige tegn."
         )
-    # A name widens every search for the record: the alias "og" made "Ankestyrelsen" find 68
-    # of 93 documents.
-    if what != KBEditAction.MERGE and all(w in STOP_WORDS for w in value.lower().split()):
-        raise BadRequestError(f"»{value}« er et almindeligt ord, ikke et navn.")
-    if what == KBEditAction.MERGE:
-        target = kb.get(value)
-        if target is None:
-            raise BadRequestError(f"Vidensbasen har ingen post med id »{value}«.")
-        if target.id == record_id:
-            raise BadRequestError("En post kan ikke slås sammen med sig selv.")
-        value = target.id
-    else:
-        for other in kb.records.values():
-            if any(normalize(form) == normalize(value) for form in other.surface_forms()):
-                raise BadRequestError(f"»{value}« er allerede et navn for {other.name}.")
+    if what != KBEditAction.MERGE:
+        _refuse_common(value)
     with session_scope() as session:
-        session.add(KBEdit(record_id=record_id, action=what, value=value, author=account.email))
+        edit_store.lock_edits(session)
+        # The edits as they are now, another curator's of a moment ago too.
+        curated_kb.forget()
+        kb = curated_kb.current_knowledge_base(max_age=0)
+        record = kb.get(kb_id)
+        if record is None:
+            raise NotFoundError("Der findes ingen post med det id i vidensbasen.")
+        if what == KBEditAction.MERGE:
+            value = _merge_target(kb, value, record).id
+        else:
+            _refuse_taken(kb, value)
+        session.add(KBEdit(record_id=record.id, action=what, value=value, author=account.email))
         audit.record(
             session,
             actor=account.email,
             action="kb.edit",
-            target=f"entitet:{record_id}",
+            target=f"entitet:{record.id}",
             after={"action": what.value, "value": value},
         )
     curated_kb.forget()
-    _find_again(record_id, what, value)
+    _find_again(record.id, what, value)
+    return value if what == KBEditAction.MERGE else record.id
+
+
+def _refuse_common(name: str) -> None:
+    """A name widens every search for its record: the alias "og" made "Ankestyrelsen" find 68
+    of 93 documents, "Kommunen" made "LOS" find 73 of 100, and "12" 33."""
+    words = name.lower().split()
+    if not any(char.isalpha() for char in name):
+        raise BadRequestError(f"»{name}« har ingen bogstaver; et navn skal have dem.")
+    if all(word in STOP_WORDS for word in words):
+        raise BadRequestError(f"»{name}« er et almindeligt ord, ikke et navn.")
+    try:
+        analysis = analyze_words(words)
+    except (ESNotFoundError, DependencyUnavailableError) as exc:
+        log.warning("the words of a new name not looked up: %s", exc)
+        return
+    if all(word in analysis and analysis[word].common for word in words):
+        raise BadRequestError(
+            f"»{name}« står i de fleste dokumenter; som navn for posten ville en søgning på "
+            "den finde dem alle."
+        )
+
+
+def _refuse_taken(kb: KnowledgeBase, name: str) -> None:
+    """A name already a record's, or its id, or in the genitive ("Ankestyrelsens")."""
+    typed = normalize(name)
+    forms = {typed, typed.removesuffix("'s").removesuffix("s")}
+    for other in kb.records.values():
+        if typed == other.id or any(normalize(form) in forms for form in other.surface_forms()):
+            raise BadRequestError(f"»{name}« er allerede et navn for {other.name}.")
+    if typed in kb.merged:
+        raise BadRequestError(f"»{name}« er id'et for en post, der er slået sammen med en anden.")
+
+
+def _merge_target(kb: KnowledgeBase, typed: str, record: KBRecord) -> KBRecord:
+    """The record a merge names, by its id or by one of its names (the form asks for either)."""
+    target = kb.get(typed)
+    if target is None:
+        named = {
+            other.id: other
+            for other in kb.records.values()
+            if any(normalize(form) == normalize(typed) for form in other.surface_forms())
+        }
+        if len(named) > 1:
+            raise BadRequestError(
+                f"Flere poster hedder »{typed}«: {', '.join(sorted(named))}. Skriv id'et."
+            )
+        target = next(iter(named.values()), None)
+    if target is None:
+        raise BadRequestError(f"Vidensbasen har ingen post med id'et eller navnet »{typed}«.")
+    if target.id == record.id:
+        raise BadRequestError("En post kan ikke slås sammen med sig selv.")
+    return target
 
 
 def remove_edit(account: Account, kb_id: str, edit_id: int) -> None:
     record_id = _record_id(kb_id)
     with session_scope() as session:
+        edit_store.lock_edits(session)
         edit = session.get(KBEdit, edit_id)
         if edit is None or record_id not in (_resolved(edit.record_id), edit.value):
             raise NotFoundError("Ændringen findes ikke.")

@@ -19,7 +19,7 @@ from search_api.query.builder import Expansion, QueryOptions, Unit
 from search_api.query.english import STOP_WORDS, danish_terms, is_english
 from search_api.query.parser import ParsedQuery, Term
 
-MAX_NAME_WORDS = 6
+MAX_NAME_WORDS = 8
 # The words that make a Danish question ("hvem kan være bisidder for et barn") and that the
 # Danish stop list keeps: they say what is asked, not what about, and would otherwise count
 # towards how many of the words a document must have.

@@ -17,6 +17,7 @@ from pydantic_core import PydanticCustomError
 
 from ingest import language
 from ingest.metadata import AgeRange, parse_age_range
+from nlp_models.curated_kb import current_knowledge_base
 
 # Bounds of the filters: enough for any real search, small enough that no value or list of
 # values can reach a limit of Elasticsearch (terms of 32,766 bytes, 65,536 terms a query).
@@ -121,6 +122,19 @@ class BoundFilter(Filter):
 
     def aggregation(self) -> dict[str, Any] | None:
         return None
+
+
+@dataclass(frozen=True, kw_only=True)
+class EntityFilter(Filter):
+    """Knowledge-base records. A record merged into another is that one, as its page is: its
+    id found nothing once its documents were found again under the other, and the other's id
+    missed them until they were."""
+
+    def clause(self, values: Sequence[Any]) -> dict[str, Any]:
+        kb = current_knowledge_base()
+        records = {record.id for value in values if (record := kb.get(str(value)))}
+        merged = {old for old, new in kb.merged.items() if new in records}
+        return super().clause(sorted({*map(str, values), *records, *merged}))
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -241,7 +255,7 @@ FILTERS: tuple[Filter, ...] = (
         noun="faggruppe",
         capitalised=True,
     ),
-    Filter(
+    EntityFilter(
         name="entity",
         field="entities.kb_id",
         label="Navne i teksten",

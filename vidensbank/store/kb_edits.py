@@ -8,7 +8,7 @@ import hashlib
 from collections.abc import Sequence
 from enum import StrEnum
 
-from sqlalchemy import Integer, String, Text, select
+from sqlalchemy import Integer, String, Text, false, select, text, update
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from vidensbank.store.base import Base, UTCDateTime, utcnow
@@ -42,6 +42,16 @@ class KBEdit(Base):
     value: Mapped[str] = mapped_column(Text)
     author: Mapped[str] = mapped_column(String(320))
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+def lock_edits(session: Session) -> None:
+    """Hold other curators' edits back until this transaction ends: two edits sent at once
+    both passed the duplicate check, and a name was saved twice, or for two records."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("LOCK TABLE kb_edits IN SHARE ROW EXCLUSIVE MODE"))
+    else:
+        # A write that changes nothing takes SQLite's one write lock all the same.
+        session.execute(update(KBEdit).where(false()).values(value=KBEdit.value))
 
 
 def list_edits(session: Session) -> list[KBEdit]:

@@ -1,12 +1,18 @@
 """Curators correct a document's names and the knowledge base through the forms, on the real
 app and a real SQLite database: what a tester found taken back, duplicated or let through."""
 
+import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
+from nlp_models import curated_kb
+from nlp_models.knowledge_base import KnowledgeBase
+from search_api.api import kb_edits
+from search_api.query.expansion import WordAnalysis
 from tests.accounts import add, csrf, logged_in
 from tests.documents import store_document
 from vidensbank.store import documents as document_store
@@ -170,3 +176,67 @@ def test_a_form_about_something_gone_is_not_called_a_mistyped_address(
     assert "Siden blev ikke fundet" not in gone.text and "skrevet forkert" not in gone.text
     page = curator.get("/dokument/findes-slet-ikke")
     assert page.status_code == 404 and "Siden blev ikke fundet" in page.text
+
+
+@pytest.mark.usefixtures("no_edits_left")
+@pytest.mark.parametrize(
+    ("typed", "refused"),
+    [
+        ("..", "ingen bogstaver"),
+        ("2020", "ingen bogstaver"),
+        ("Ankestyrelsens", "allerede et navn"),  # the record's own name in the genitive
+        ("org.vive", "allerede et navn"),  # another record's id
+        ("Kommunen", "de fleste dokumenter"),
+    ],
+)
+def test_a_name_that_would_find_everything_or_is_taken_is_refused(
+    curator: TestClient, typed: str, refused: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Accepted, "Kommunen" made a search for LOS find 73 of 100 documents, "12" 33."""
+    monkeypatch.setattr(
+        kb_edits,
+        "analyze_words",
+        lambda words: {
+            w: WordAnalysis(parts=[], stop=False, common=w == "kommunen") for w in words
+        },
+    )
+    status, page = _add_alias(curator, typed)
+    assert status == 400 and refused in page
+    assert _edit_ids() == {}
+
+
+@pytest.mark.usefixtures("no_edits_left")
+def test_the_same_name_sent_at_once_is_saved_once(
+    curator: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Ten curators' clicks at once saved the name twice (both passed the duplicate check)."""
+    known = curated_kb.current_knowledge_base
+
+    def slow(max_age: float = curated_kb.CHECK_SECONDS) -> KnowledgeBase:
+        time.sleep(0.2)  # the moment between the check and the save, made long enough to see
+        return known(max_age)
+
+    monkeypatch.setattr(curated_kb, "current_knowledge_base", slow)
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        statuses = list(pool.map(lambda _: _add_alias(curator, "Klagenævnet")[0], range(6)))
+    assert sorted(statuses) == [303] + [400] * 5
+    assert list(_edit_ids()) == ["Klagenævnet"]
+
+
+def test_a_merge_names_its_record_by_name_or_by_id_with_spaces_around(
+    curator: TestClient,
+) -> None:
+    """The form asks for "Navnet, eller id'et": a name was refused, and an id with a space
+    after it was saved, then answered with a 404 for "org.vive "."""
+    for typed in ("VIVE", " org.vive "):
+        response = curator.post(
+            "/entitet/org.sfi/vidensbase",
+            data={"csrf_token": _token(curator), "action": "merge", "value": typed},
+            follow_redirects=False,
+        )
+        assert response.status_code == 303, typed
+        assert response.headers["location"].startswith("/entitet/org.vive?")
+        with session_scope() as session:
+            for edit in session.scalars(select(KBEdit).where(KBEdit.record_id == "org.sfi")):
+                assert edit.value == "org.vive"
+                session.delete(edit)

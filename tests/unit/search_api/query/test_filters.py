@@ -9,10 +9,12 @@ from fastapi.testclient import TestClient
 from pydantic import ValidationError
 
 from ingest.metadata import AgeRange, parse_age_range, stored_age_range
+from nlp_models.knowledge_base import apply_edits, load_records
 from search_api.query.builder import FACET_VALUES, Expansion, SearchParams, build_query
 from search_api.query.filters import FILTERS, FILTERS_BY_NAME, RangeFilter
 from search_api.query.parser import parse_query
 from tests.helpers import PROJECT_ROOT
+from vidensbank.settings import get_settings
 from web.app import app
 from web.errors import PARAMETER_NAMES, explain_validation_error
 
@@ -267,3 +269,18 @@ def test_an_age_facet_counts_what_choosing_each_value_finds() -> None:
         "6-17 år": 2,
         "0-99 år": 0,
     }
+
+
+def test_a_record_merged_into_another_is_filtered_as_that_one(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """After SFI was merged into VIVE, "/?entity=org.sfi" found nothing (its documents were
+    found again as VIVE's), and "entity=org.vive" missed SFI's until they were."""
+    kb = apply_edits(load_records(get_settings().kb_dir), [("org.sfi", "merge", "org.vive")])
+    monkeypatch.setattr("search_api.query.filters.current_knowledge_base", lambda: kb)
+    entity = FILTERS_BY_NAME["entity"]
+    for asked in ("org.sfi", "org.vive"):
+        [*terms] = entity.clause([asked])["bool"]["should"]
+        assert {t["term"]["entities.kb_id"]["value"] for t in terms} == {"org.sfi", "org.vive"}
+    [alone] = entity.clause(["org.kl"])["bool"]["should"]
+    assert alone["term"]["entities.kb_id"]["value"] == "org.kl"
