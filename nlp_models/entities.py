@@ -37,7 +37,7 @@ from vidensbank.settings import get_settings
 # The rules' version, part of a document's model stamp (``nlp_models.tasks``): raise it when a
 # change to the rules changes what they find, so ``vidensbank reenrich --stale`` reads again
 # the documents enriched before it.
-RULES_VERSION = 9
+RULES_VERSION = 10
 
 
 def pipeline_version(model_dir: Path | None = MODEL_DIR) -> str:
@@ -929,6 +929,8 @@ class EntityFinder:
                 end -= 1  # "3-5 mio. kr.." : the sentence's full stop after the abbreviation's
             # A name a line break runs through ("Egmont\nFonden") is shown with a space.
             surface = " ".join(text[start:end].split())
+            if len(surface) == 1 and text[start - 1 : start] + text[end : end + 1] != "()":
+                continue  # a party's letter is a name as a tag, "(B)"; a stray "B" is not
             record = self.linker.link(surface, label)
             mentions.append(
                 Mention(

@@ -526,3 +526,12 @@ def test_the_english_name_of_ankestyrelsen_links_to_it(finder: EntityFinder) -> 
     """An English page's "Social Appeals Board" was left unlinked."""
     mentions = found(finder, "Children may complain to the National Social Appeals Board.")
     assert mentions == [("National Social Appeals Board", "ORG", "org.ankestyrelsen")]
+
+
+def test_a_partys_letter_is_a_name_only_as_a_tag(finder: EntityFinder) -> None:
+    """A stray "B" in a garbled page made the page Radikale Venstre's: on its entity page,
+    in its facet and in a search for the party."""
+    tagged = "Ordføreren Sofie Carsten Nielsen (B) stillede spørgsmålet."
+    assert ("B", "ORG", "org.radikale-venstre") in found(finder, tagged)
+    stray = "Skema B udfyldes af kommunen. Bilag B og C følger."
+    assert not [k for _t, _l, k in found(finder, stray) if k == "org.radikale-venstre"]
