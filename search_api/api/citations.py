@@ -489,7 +489,16 @@ def _formatted(item_json: str, style: str, page: int | None) -> tuple[str, str]:
     citation = Citation([CitationItem(item["id"], **locator)])
     bibliography.register(citation)
     in_text = bibliography.cite(citation, lambda _item: None)
-    return str(in_text), _danish_day(str(bibliography.bibliography()[0]), item)
+    return str(in_text), _danish_day(_one_stop(str(bibliography.bibliography()[0])), item)
+
+
+# A style's full stop after a title that ends in its own mark, around the style's markup:
+# "Klar til 18?." and "Titel.." (CSL processors collapse them; citeproc-py does not).
+_MARK_THEN_STOP = re.compile(r"([?!]|(?<!\.)\.)((?:</?[a-z]+>)*)\.(?!\.)")
+
+
+def _one_stop(html: str) -> str:
+    return _MARK_THEN_STOP.sub(r"\1\2", html)
 
 
 def _danish_day(html: str, item: dict[str, Any]) -> str:
@@ -599,10 +608,10 @@ def highwire_tags(reference: Reference) -> list[tuple[str, str]]:
     publisher as the institution, which makes Zotero create a "report" item."""
     csl_type = _csl_type(reference)
     tags = [("citation_title", reference.title)]
-    tags += [
-        ("citation_author", _highwire_author(name, reference.publisher))
-        for name in reference.authors
-    ]
+    # Without named authors the publisher is the author, as the formatted references cite it:
+    # Zotero made an item with no author at all.
+    authors = reference.authors or ([reference.publisher] if reference.publisher else [])
+    tags += [("citation_author", _highwire_author(name, reference.publisher)) for name in authors]
     if reference.published:
         tags.append(("citation_publication_date", reference.published.strftime("%Y/%m/%d")))
     if reference.publisher and csl_type == "report":

@@ -25,6 +25,7 @@ from search_api.api.citations import (
     csl_item,
     export,
     formatted_references,
+    highwire_tags,
     json_ld,
     to_bibtex,
 )
@@ -821,3 +822,31 @@ def test_zotero_keeps_an_organisation_author_whole() -> None:
     assert item["publisher"] == "Socialstyrelsen"
     [og_type] = HTMLParser(page).css('head meta[property="og:type"]')
     assert og_type.attributes["content"] == "website"
+
+
+def test_a_title_that_ends_in_its_own_mark_gets_no_second_one() -> None:
+    """Chicago and Harvard cited "Klar til 18?." and a title ending in a full stop with two."""
+    for title, kind in (("Klar til 18?", "rapport"), ("Sådan gør vi.", None)):
+        cited = reference(
+            "klar",
+            title=title,
+            authors=["Mette Lykke Vinther"],
+            publisher="Børns Vilkår",
+            kind=kind,
+            published=dt.date(2021, 5, 3),
+        )
+        for found in formatted_references(cited):
+            assert "?." not in found.text and ".." not in found.text, (found.style, found.text)
+
+
+def test_zotero_names_the_publisher_as_author_when_no_one_is_named() -> None:
+    """The formatted references cite the publisher as author; Zotero made an item with none."""
+    unsigned = reference(
+        "usigneret",
+        title="Tjekliste til børnesamtalen",
+        authors=[],
+        publisher="Social- og Boligstyrelsen",
+        kind="værktøj",
+        published=None,
+    )
+    assert ("citation_author", "Social- og Boligstyrelsen,") in highwire_tags(unsigned)
