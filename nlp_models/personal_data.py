@@ -29,7 +29,7 @@ from vidensbank.store.documents import Document
 from vidensbank.store.personal_data import Decision
 
 # Bump when the rules change: every document is then screened again (``reenrich --stale``).
-SCREENING_VERSION = "pd-3"
+SCREENING_VERSION = "pd-4"
 
 REDACTED = "[skjult]"
 # Findings in a document's title are on this page.
@@ -392,8 +392,10 @@ _CAPITALS = f"{_UPPER}ÁÍÓÚËÏÇÑ"
 # after any capitalised word: "BørneTelefonen", "MobilePay"), "Bach-Lund".
 _NAME_PART = rf"(?:Mc|Mac|Di|De|Du|La|Le|[{_UPPER}]['’])?[{_UPPER}][{_LOWER}]+"
 _NAME_WORD = rf"{_NAME_PART}(?:-{_NAME_PART})?"
-# A name's later word may begin with an Arabic article: "Yusuf al-Hassan", "Mahmoud el-Sayed".
-_LATER_WORD = rf"(?:(?:al|el)-)?{_NAME_WORD}"
+# A name's later word may begin with an Arabic article: "Yusuf al-Hassan", "Mahmoud el-Sayed",
+# or follow a particle of descent in lower case: "Amira bint Yusuf Haddad", "Ali ibn Hassan".
+_ARABIC_PARTICLE = r"(?:bin|bint|ibn|abu|umm)"
+_LATER_WORD = rf"(?:{_ARABIC_PARTICLE}[ \t]+)?(?:(?:al|el)-)?{_NAME_WORD}"
 # Up to five words: "Emma Sofie Marie Lund Jensen".
 _NAMES = rf"{_NAME_WORD}(?:[ \t]+{_LATER_WORD}){{1,4}}"
 _FULL_NAME = re.compile(_NAMES)
@@ -410,6 +412,19 @@ _ANY_CASE_NAMES = (
     rf"|{_LOWER_WORD}(?:[ \t]+{_LOWER_WORD}){{1,4}}"
 )
 _FORM_NAME = re.compile(_FORM_NAMES)
+_PARTICLE_WORD = re.compile(rf"{_ARABIC_PARTICLE}")
+
+
+def _known_first_name(name: str) -> bool:
+    """Whether a name begins with a first name the rules know, or gives one after a particle of
+    descent ("Amira bint Yusuf Haddad": her father's)."""
+    words = name.split()
+    return words[0] in FIRST_NAMES or any(
+        _PARTICLE_WORD.fullmatch(word) and after in FIRST_NAMES
+        for word, after in itertools.pairwise(words)
+    )
+
+
 _NAME = rf"(?-i:{_FORM_NAMES}|{_ANY_CASE_NAMES})"
 # Words of a form's instructions, not of a name: "Barnets navn: skrives med fornavn" (and the
 # directions of ``_DIRECTION``, refused before these are looked at).
@@ -464,12 +479,24 @@ _BULLET = r"^[ \t]*(?:\|[ \t]*)?(?:[•*–-]|\d{1,2}[.)])?[ \t]*"
 # What may follow a form's name on its line: nothing, a comma, a bracket, a semicolon, a slash,
 # a full stop ("Barnets navn: Sofie Jensen." went unscreened) or the bar that ends its cell.
 _FIELD_END = r"[ \t]*(?:[,(;/|]|\.(?=[ \t]|$)|$)"
-_CHILD_FIELD = re.compile(
-    rf"{_BULLET}(?:(?:barnets|elevens|den unges)(?: fulde)? navn|navn på (?:barnet|eleven)|"
+_CHILD_LABEL = (
+    r"(?:(?:barnets|elevens|den unges)(?: fulde)? navn|navn på (?:barnet|eleven)|"
     r"navn(?=[ \t]*\(barn\))|barn|elev|"
     r"søskende|bror|søster|halvbror|halvsøster|lillebror|lillesøster|storebror|storesøster)"
+)
+_PARENT_LABEL = (
+    r"(?:mor|far|moder|fader|forælder|forældre|mors navn|fars navn|plejemor|plejefar|"
+    r"stedmor|stedfar|værge|mormor|morfar|farmor|farfar)"
+)
+_CHILD_FIELD = re.compile(
+    rf"{_BULLET}{_CHILD_LABEL}"
     rf"{_FIELD}(?P<name>{_NAME}(?:[ \t]+(?:og|&)[ \t]+{_NAME})?){_FIELD_END}",
     re.IGNORECASE | re.MULTILINE,
+)
+# A form's label alone on its line, as a table's cell.
+_LABEL_LINE = re.compile(
+    rf"{_BULLET}(?:{_CHILD_LABEL}|{_PARENT_LABEL})(?:[ \t]*\([^)\n]{{0,40}}\))?[ \t]*\*?[ \t]*",
+    re.IGNORECASE,
 )
 # Labels that can only be followed by a person's name.
 _EXPLICIT_FIELD = re.compile(
@@ -489,8 +516,7 @@ _DIRECTION = _words(
     r"anonym\w*",
 )
 _PARENT_FIELD = re.compile(
-    rf"{_BULLET}(?:mor|far|moder|fader|forælder|forældre|mors navn|fars navn|plejemor|plejefar|"
-    rf"stedmor|stedfar|værge|mormor|morfar|farmor|farfar){_FIELD}"
+    rf"{_BULLET}{_PARENT_LABEL}{_FIELD}"
     rf"(?P<name>{_NAME}(?:[ \t]+(?:og|&)[ \t]+{_NAME})?){_FIELD_END}",
     re.IGNORECASE | re.MULTILINE,
 )
@@ -604,13 +630,23 @@ def _born(text: str, end: int, cpr: Sequence[Finding]) -> dt.date | None:
     return None
 
 
+# The names before a particle of descent, right before a mention: the model may give only the
+# father's name of "Amira bint Yusuf Haddad".
+_DESCENT_BEFORE = re.compile(
+    rf"(?<![\w-]){_NAME_WORD}(?:[ \t]+{_NAME_WORD}){{0,2}}[ \t]+{_ARABIC_PARTICLE}[ \t]+\Z"
+)
+
+
 def _full_name(text: str, mention: Mention) -> tuple[int, int] | None:
     """The span of a person's full name at a mention: the mention itself when it has two or more
-    names, or a lone first name followed by capitalised names on its line."""
-    match = _FULL_NAME.match(text, mention.start)
-    if match is None or match.end() < mention.end:
-        return None
-    return match.span()
+    names, or a lone first name followed by capitalised names on its line, and the names before
+    a particle of descent in front of it."""
+    before = _DESCENT_BEFORE.search(text, max(0, mention.start - 60), mention.start)
+    for start in (before.start(), mention.start) if before else (mention.start,):
+        match = _FULL_NAME.match(text, start)
+        if match is not None and match.end() >= mention.end:
+            return match.span()
+    return None
 
 
 # Words that part a name from what is said of someone else ("moderen og Marius Bøgh").
@@ -632,6 +668,66 @@ def _words_after(text: str, end: int, count: int = 3) -> str:
 
 
 _BOTH = re.compile(r"[ \t]+(?:og|&)[ \t]+")
+_LINE_END = re.compile(r"[ \t]*(?:\n|\Z)")
+
+
+def _ends_row(text: str, end: int) -> bool:
+    """Whether a value ending at ``end`` ends its line and its row: a blank line, the text's end
+    or the next row's label follows."""
+    line_end = _LINE_END.match(text, end)
+    if line_end is None:
+        return False
+    following = text[line_end.end() : line_end.end() + 80].partition("\n")[0]
+    return not following.strip() or _LABEL_LINE.fullmatch(following) is not None
+
+
+# Rows of a label and its value looked back over, to find where a table's rows begin.
+_ROWS_BACK = 20
+
+
+def _line_before(text: str, start: int) -> tuple[int, str] | None:
+    """The start and text of the line before the one at ``start`` (a line's beginning), or None
+    at the text's start or for a line too long to be a table's cell."""
+    if start == 0:
+        return None
+    found = text.rfind("\n", max(0, start - 102), start - 1)
+    if found < 0 and start - 102 > 0:
+        return start - 102, text[start - 102 : start - 1]
+    return found + 1, text[found + 1 : start - 1]
+
+
+def _first_cell(text: str, start: int) -> bool:
+    """Whether a label alone on its line (at ``start``) is the first cell of its table's row, so
+    the next line is its value. A table's rows are written a cell a line, with or without a
+    blank line between rows (without, when a page's HTML has no space between its tags): back
+    over rows of a label and a name, the table begins after a blank line, a sentence or a
+    header. It begins with a name when the rows are a name and then its role ("Alma Kofoed" /
+    "Barn"), or with another cell when the label ends a longer row ("Alma Kofoed" /
+    "020319-6604" / "Barn"): then the label is the last cell of the row before."""
+    header = False
+    for _ in range(_ROWS_BACK):
+        before = _line_before(text, start)
+        if before is None:
+            return True
+        line_start, line = before[0], before[1].strip()
+        if not line or len(line) > 30 or line.endswith((".", ":", "!", "?")):
+            return True  # a blank line, a sentence or a heading's field: the rows begin here
+        name = (
+            _FULL_NAME.fullmatch(line) or _FORM_NAME.fullmatch(line)
+        ) and not _INSTITUTION.search(line)
+        if re.search(r"\d", line) or (header and name):
+            return False  # a number's cell, or a row's cells before the label
+        if not name:
+            # A header's ("Navn" / "Rolle"), unless a row's cells come before it ("Alma
+            # Kofoed" / "Odense" / "Barn").
+            header = True
+            start = line_start
+            continue
+        label = _line_before(text, line_start)
+        if label is None or not _LABEL_LINE.fullmatch(label[1]):
+            return False  # a name first: the label is its row's last cell
+        start = label[0]
+    return False
 
 
 def _names(
@@ -660,23 +756,37 @@ def _names(
                 found[(second, end)] = Finding(kind, page, second, end, text[second:end])
                 end = start + both.start()
                 name = text[start:end]
+            # A label alone on its line, its row's first cell: the name on the next line is its
+            # own ("Barnets navn" / "Sofie Jensen" / "Mor" / "Susanne Holm", a table's rows as
+            # HTML extraction writes them, a cell a line).
+            own_cell = sep.count("\n") == 1 and _first_cell(text, match.start())
             if (
                 ":" not in sep
                 and not _EXPLICIT_FIELD.match(match.group())
-                and not (known(start) or name.split()[0] in FIRST_NAMES)
+                and not (known(start) or _known_first_name(name))
+                and not (
+                    own_cell
+                    and _ends_row(text, match.end("name"))
+                    and not _NOT_A_NAME.search(name)
+                    and not _PLACEHOLDER.search(name)
+                )
             ):
                 continue  # a heading ("Barn Og Familie") or a line under one, not a form's field
             if kind == Kind.CHILD_NAME and ":" not in sep and "\n" in sep:
-                # A label alone on its line may be the last cell of a table's row before.
+                # A label alone on its line may be the last cell of a table's row before
+                # ("Barn (født 2019)" / "" / "Mette Kofoed" / "110588-1946" / "Mor").
                 born = _born(text, end, cpr)
                 if born is not None and 18 < dt.date.today().year - born.year < 100:
                     continue
-                if _FAMILY.search(_words_after(text, end, 4)):
+                if not own_cell and _FAMILY.search(_words_after(text, end, 4)):
                     continue
             found[(start, end)] = Finding(kind, page, start, end, name)
     taken = _covering((f.start, f.end) for f in found.values())
     children: dict[tuple[int, int], Finding] = {}
     adult_names: set[str] = set()
+    # The end of the last full name read: the model may also give a part of it ("Yusuf Haddad"
+    # of "Amira bint Yusuf Haddad"), which is that name, not another person's.
+    reach = 0
     for mention in people:
         if mention.kb_id is not None or taken(mention.start):
             continue  # a known public person, or already a form field's name
@@ -686,6 +796,9 @@ def _names(
         if span is None:
             continue  # a first name alone: a pseudonym, as reports write their cases
         start, end = span
+        if start < reach:
+            continue
+        reach = end
         if _INSTITUTION.search(text[start:end]):
             continue  # "Skolekontoret Vestskolen": a place, whatever the model said
         left, right = _sentence(text, start, end)
@@ -778,7 +891,7 @@ def _people(page: int, text: str, mentions: Sequence[Mention]) -> list[Mention]:
         if _INSTITUTION.search(match.group()):
             continue
         if not (
-            match.group().split()[0] in FIRST_NAMES
+            _known_first_name(match.group())
             or _age_near(text, start, end) is not None
             or _CPR_AFTER.match(text, end)
             or _CLASS_AFTER.match(text, end)
@@ -871,9 +984,21 @@ def _table_cells(text: str) -> list[tuple[int, int, str]]:
             continue
         texts = [text[start:end].strip() for start, end in lines]
         headers = None
-        if len(lines) >= 2 and all(len(t) <= 30 and not re.search(r"\d", t) for t in texts):
+        if (
+            len(lines) >= 2
+            and all(len(t) <= 30 and not re.search(r"\d", t) for t in texts)
+            and not _is_field(texts)
+        ):
             headers = [t.rstrip(":").strip() for t in texts]
     return cells
+
+
+def _is_field(lines: Sequence[str]) -> bool:
+    """Whether a block's lines begin with a form's label and the name it gives ("Barnets navn" /
+    "Sofie Jensen"): a table's row of a label and its value, not a header over the rows after
+    it (read as one, it put "Mor" / "Susanne Holm" in a column of children)."""
+    field = "\n".join(lines[:2])
+    return bool(_CHILD_FIELD.fullmatch(field) or _PARENT_FIELD.fullmatch(field))
 
 
 def _table_names(page: int, text: str, cells: Sequence[tuple[int, int, str]]) -> list[Finding]:
@@ -1005,8 +1130,19 @@ def redaction_spans(text: str, keys: set[str]) -> list[tuple[int, int]]:
 
     for match in _NAME_RUN.finditer(text):
         words = list(re.finditer(r"\S+", match.group()))
+        # A particle of descent ("bint") is no name of its own: a name neither begins nor ends
+        # with one, and it is not counted among the five.
+        particle = [_PARTICLE_WORD.fullmatch(word.group()) is not None for word in words]
         for i in range(len(words)):
-            for j in range(i + 1, min(len(words), i + 5)):
+            if particle[i]:
+                continue
+            names = 1
+            for j in range(i + 1, len(words)):
+                if particle[j]:
+                    continue
+                names += 1
+                if names > 5:
+                    break
                 start, end = match.start() + words[i].start(), match.start() + words[j].end()
                 name = text[start:end].rstrip(",.:;")
                 end = start + len(name)
@@ -1037,13 +1173,14 @@ def _name_forms(name: str) -> set[str]:
 
 
 # Any run of capitalised words, across a line break and in capitals too ("MIKKEL SØRENSEN"), a
-# later one with an Arabic article ("Yusuf al-Hassan"): a redacted name is looked for in every
-# run of two to five of them. A run begins a word, and a word is not given back: tried from
-# inside one, 20,000 capitals without a space took 5 s.
+# later one with an Arabic article ("Yusuf al-Hassan") or after a particle of descent ("Amira
+# bint Yusuf"): a redacted name is looked for in every run of two to five of them. A run begins
+# a word, and a word is not given back: tried from inside one, 20,000 capitals without a space
+# took 5 s.
 _NAME_CHARS = r"\wæøåÆØÅéü'’.,:;\u2013-"
 _NAME_RUN = re.compile(
     rf"(?<![{_NAME_CHARS}])[{_UPPER}][{_NAME_CHARS}]*+"
-    rf"(?:\s+(?:(?:al|el)-)?[{_UPPER}][{_NAME_CHARS}]*+)+"
+    rf"(?:\s+(?:{_ARABIC_PARTICLE}\s+)?(?:(?:al|el)-)?[{_UPPER}][{_NAME_CHARS}]*+)+"
 )
 
 
