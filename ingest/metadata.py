@@ -1,13 +1,16 @@
 """A document's bibliographic metadata, from the best source that has each field.
 
 Order of trust: the publisher's own metadata (manifest or landing page), then what the file
-says of itself (PDF info, HTML meta tags), then what the text shows.
+says of itself (PDF info, HTML meta tags), then what the text states of itself (a colophon, a
+masthead, a line of authors). What a text merely mentions (another publisher, a date in running
+text) says nothing of the document itself.
 """
 
 import datetime as dt
 import re
 from collections.abc import Callable, Mapping
 from functools import cache
+from itertools import islice
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -18,7 +21,7 @@ from ingest.extract.base import EmbeddedMetadata, ExtractedPage
 from ingest.extract.cleanup import visible_line
 from ingest.language import document_languages
 
-# The three publishers, and the names in a text that betray each of them.
+# The three publishers, and the names each goes by (older ones, short and long ones).
 PUBLISHER_SIGNS = {
     "VIVE": ("VIVE", "Det Nationale Forsknings- og Analysecenter for Velfærd", "SFI", "KORA"),
     "Børns Vilkår": ("Børns Vilkår", "BørneTelefonen"),
@@ -165,14 +168,90 @@ def normalise_professionals(values: list[str]) -> list[str]:
     return list(written.values())
 
 
-def _guess_publisher(pages: list[ExtractedPage]) -> str | None:
-    text = "\n".join(page.text for page in pages[:2])
-    counts = {
-        publisher: sum(len(re.findall(rf"\b{re.escape(sign)}\b", text)) for sign in signs)
-        for publisher, signs in PUBLISHER_SIGNS.items()
-    }
-    best = max(counts, key=lambda name: counts[name])
-    return best if counts[best] else None
+def _canonical_publisher(name: str) -> str:
+    """One of the three publishers under its canonical name when ``name`` begins with one of
+    its names ("Social- og Boligstyrelsen", "SFI – Det Nationale Forskningscenter for
+    Velfærd"); any other publisher as named."""
+    for publisher, signs in PUBLISHER_SIGNS.items():
+        if any(re.match(rf"{re.escape(sign)}(?!\w)", name) for sign in signs):
+            return publisher
+    return name
+
+
+# A colophon's statement of who publishes: "Udgivet af VIVE", "Udgiver: Socialstyrelsen,
+# Edisonsvej 1", "Forlag: …". Only at the start of a line and before a capital: "… udgivet af
+# VIVE i 2019" in running text is about another publication.
+_PUBLISHED_BY = re.compile(
+    r"^[ \t]*(?:Udgivet af|Udgiver:?|Forlag:|Published by|Publisher:)[ \t]+([A-ZÆØÅ0-9][^\n]*)",
+    re.MULTILINE,
+)
+# A copyright line with its year: "© VIVE 2022. Publikationen kan …", "© 2025 Landsforeningen
+# …". Only at the start of a line and with a year, which a photo credit ("© Colourbox") lacks.
+_COPYRIGHT = re.compile(r"^[ \t]*(?:Copyright[ \t]*)?(?:©|\(c\)|Copyright)([^\n]*)", re.MULTILINE)
+_YEAR = r"(?:19|20)\d{2}(?:[-–]\d{2,4})?"
+_YEAR_FIRST = re.compile(rf" ?{_YEAR},? (.+)")
+_YEAR_LAST = re.compile(rf" ?(.+?),? {_YEAR}\b")
+# Where a name stated in a line ends: an address, a dash, a sentence or a trailing year after it.
+_NAME_END = re.compile(r" ?(?:[,;(·|–—]| - |\.(?: |$)| (?:i )?(?:19|20)\d{2}\b)")
+# The name a line gives is a name, not a sentence; a colophon states it in a few lines, and
+# no more of them, nor more of a line, is read.
+MAX_NAME_WORDS = 8
+_MAX_STATEMENTS = 10
+_MAX_LINE = 300
+# How many lines at the top of the first page are its masthead or letterhead.
+_MASTHEAD_LINES = 5
+
+
+def _stated_name(text: str) -> str | None:
+    name = _NAME_END.split(text, maxsplit=1)[0].strip(" .:")
+    if not name or not name[0].isupper() or len(name.split()) > MAX_NAME_WORDS:
+        return None
+    return name
+
+
+def _copyright_holder(text: str) -> str | None:
+    """Who a copyright line names, before or after its year; none without a year."""
+    match = _YEAR_FIRST.match(text) or _YEAR_LAST.match(text)
+    return _stated_name(match.group(1)) if match else None
+
+
+def _masthead_publisher(pages: list[ExtractedPage]) -> str | None:
+    """One of the three publishers, when a line at the very top of the first page is its name
+    (alone, or before a dash, a dot or a date: "Socialstyrelsen · 20-02-2018")."""
+    if not pages:
+        return None
+    lines = (visible_line(line[:_MAX_LINE]) for line in pages[0].text.splitlines())
+    for line in islice(filter(None, lines), _MASTHEAD_LINES):
+        for publisher, signs in PUBLISHER_SIGNS.items():
+            if any(re.match(rf"{re.escape(sign)}(?:\s*[–—·|,:(-]|$)", line) for sign in signs):
+                return publisher
+    return None
+
+
+def _colophon_pages(pages: list[ExtractedPage]) -> list[ExtractedPage]:
+    """The pages a title page and a colophon stand on: the first four, and the last two."""
+    return [*pages[:4], *pages[4:][-2:]]
+
+
+def stated_publisher(pages: list[ExtractedPage]) -> str | None:
+    """The publisher a document names as its own: in a colophon ("Udgivet af …", "Udgiver:
+    …", "© … 2025", on the first pages or the last) or in the masthead at the top of its first
+    page. A publisher the text merely mentions ("Undersøgelser fra VIVE viser …") is not it."""
+    for pattern, name_in in ((_PUBLISHED_BY, _stated_name), (_COPYRIGHT, _copyright_holder)):
+        for page in _colophon_pages(pages):
+            for match in islice(pattern.finditer(page.text), _MAX_STATEMENTS):
+                if name := name_in(visible_line(match.group(1)[:_MAX_LINE])):
+                    return _canonical_publisher(name)
+    return _masthead_publisher(pages)
+
+
+def _corporate_author(authors: list[str]) -> str | None:
+    """One of the three publishers when a file names it as its author."""
+    for author in authors:
+        for publisher, signs in PUBLISHER_SIGNS.items():
+            if author in signs:
+                return publisher
+    return None
 
 
 def _first_line(pages: list[ExtractedPage]) -> str | None:
@@ -181,6 +260,101 @@ def _first_line(pages: list[ExtractedPage]) -> str | None:
             if len(visible := visible_line(line)) > 3:
                 return visible[:300]
     return None
+
+
+# What a word processor or converter writes as the title of a file nobody gave one: its own
+# name for the file ("Microsoft Word - rapport_final_v3.docx"), a file name
+# ("rapport_final.docx", "endelig_version"), a numbered new file ("Dokument1",
+# "Presentation2") or a placeholder.
+_CONVERTER_TITLE = re.compile(r"Microsoft[ \w]{0,20} - ", re.IGNORECASE)
+_FILE_NAME = re.compile(r".*\.[^\W\d_]\w{1,4}|\S*_\S*")
+_NEW_FILE = re.compile(r"[^\W\d_]+\d{1,3}")
+PLACEHOLDER_TITLES = frozenset(
+    {"untitled", "uden titel", "ingen titel", "no title", "title", "titel", "unknown", "ukendt"}
+)
+
+
+def plausible_title(title: str) -> bool:
+    """Whether a file's own title is a title, not what its software wrote for none."""
+    normal = " ".join(title.split())
+    return not (
+        _CONVERTER_TITLE.match(normal)
+        or _FILE_NAME.fullmatch(normal)
+        or _NEW_FILE.fullmatch(normal)
+        or normal.casefold().strip(" .-") in PLACEHOLDER_TITLES
+    )
+
+
+# A Danish noun in its definite form, as organisations are named ("Socialstyrelsen",
+# "Børnerådet", "Folketinget").
+_DEFINITE = ("en", "et", "ene", "erne")
+
+
+def plausible_author(name: str) -> bool:
+    """Whether a file's author field names a person or an organisation: not a user name or
+    initials typed in lower case ("jkl"), an e-mail address or login ("mh@vive.dk",
+    "VIVE\\mh"), nor a lone department or role word ("Grafisk", "Kommunikation"). One word
+    names an author only as an abbreviation ("VIVE") or a noun in the definite form
+    ("Socialstyrelsen")."""
+    if not any(char.isupper() for char in name) or re.search(r"[\d@\\/_]", name):
+        return False
+    words = name.split()
+    if len(words) == 1:
+        word = words[0]
+        return (len(word) > 1 and word.isupper()) or word.lower().endswith(_DEFINITE)
+    return True
+
+
+# The authors a title page or colophon lists: "Forfattere: Mette Holm, Jens Berg og Sara
+# Lund", "Af: …"; a list that goes on after a comma or "og" at the end of the line goes on in
+# the next.
+_AUTHOR_LINE = re.compile(r"^[ \t]*(?:Forfatter(?:e|\(e\))?|Af)[ \t]*:([^\n]*)", re.MULTILINE)
+_LIST_GOES_ON = re.compile(r"(?:,|\bog)$")
+_AUTHOR_SEPARATOR = re.compile(r"\s*(?:[,;&]|\bog\b|\band\b)\s*")
+# A person's name as a list prints it: two to five words, each with a capital ("Anne-Marie
+# Juul Skovgaard", "M. Holm") or a particle ("von", "de").
+_NAME_WORD = re.compile(r"[^\W\d_][\w'’.-]*")
+_PARTICLES = frozenset({"af", "da", "de", "la", "le", "van", "von"})
+MAX_NAME_PARTS = 5
+
+
+def _person_name(text: str) -> str | None:
+    name = " ".join(re.sub(r"\([^)]*\)", " ", text).split()).strip(" .")
+    words = name.split()
+    if not 2 <= len(words) <= MAX_NAME_PARTS or not words[0][0].isupper():
+        return None
+    if not all(
+        _NAME_WORD.fullmatch(word) and (word[0].isupper() or word in _PARTICLES) for word in words
+    ):
+        return None
+    return name if plausible_author(name) else None
+
+
+def stated_authors(pages: list[ExtractedPage]) -> list[str]:
+    """The authors an explicit "Forfatter(e):" or "Af:" line on the first pages names."""
+    for page in pages[:4]:
+        for match in islice(_AUTHOR_LINE.finditer(page.text), _MAX_STATEMENTS):
+            text = visible_line(match.group(1)[:_MAX_LINE])
+            following = page.text[match.end() : match.end() + _MAX_LINE].splitlines()[1:4]
+            while _LIST_GOES_ON.search(text) and following:
+                text = f"{text} {visible_line(following.pop(0))}"
+            names = (_person_name(part) for part in _AUTHOR_SEPARATOR.split(text))
+            if found := [name for name in names if name]:
+                return found
+    return []
+
+
+# A date before this, or further ahead of today than the slack, is a wrong clock or a
+# placeholder ("0001-01-01", "2099-12-31"), not the day a document was published; the slack
+# lets a page stamped in a time zone ahead of ours, or dated for release next week, keep its date.
+EARLIEST_PUBLISHED = dt.date(1900, 1, 1)
+FUTURE_SLACK = dt.timedelta(days=31)
+
+
+def plausible_published(date: dt.date | None) -> dt.date | None:
+    if date is None or not EARLIEST_PUBLISHED <= date <= dt.date.today() + FUTURE_SLACK:
+        return None
+    return date
 
 
 def resolve_metadata(
@@ -195,7 +369,13 @@ def resolve_metadata(
         extra.update(_target_age(source["target_age"]))
     if source.get("professional") is not None:
         extra["professional"] = normalise_professionals(source["professional"])
-    publisher = source.get("publisher") or embedded.publisher or _guess_publisher(pages)
+    # A publisher only as the document states it of itself; one it merely mentions is not its
+    # publisher, and its rights are not this document's.
+    publisher = source.get("publisher") or (
+        _canonical_publisher(embedded.publisher)
+        if embedded.publisher
+        else stated_publisher(pages) or _corporate_author(embedded.authors)
+    )
     if isbn := source.get("isbn") or find_isbn(pages):
         extra["isbn"] = isbn
     if rights := source.get("rights") or publisher_rights().get(publisher or ""):
@@ -205,12 +385,14 @@ def resolve_metadata(
         [page.text for page in pages], stated=source.get("language")
     )
     extra["language"] = language
+    title = embedded.title if embedded.title and plausible_title(embedded.title) else None
+    authors = [name for name in embedded.authors if plausible_author(name)]
     return DocumentMetadata(
-        title=source.get("title") or embedded.title or _first_line(pages) or filename,
+        title=source.get("title") or title or _first_line(pages) or filename,
         publisher=publisher,
         kind=source.get("kind") or embedded.kind,
-        published=_date(source.get("published")) or embedded.published,
-        authors=list(source.get("authors") or embedded.authors),
+        published=_date(source.get("published")) or plausible_published(embedded.published),
+        authors=list(source.get("authors") or authors or stated_authors(pages)),
         extra=extra,
         page_languages=page_languages,
     )

@@ -2,6 +2,7 @@
 boxes of the article itself ("Fakta om puljen" inside it, not its list of related links)."""
 
 import datetime as dt
+import json
 import re
 from typing import ClassVar
 
@@ -14,7 +15,27 @@ from vidensbank.errors import ExtractionError, ReasonCode
 from vidensbank.settings import get_settings
 
 _BOILERPLATE = "script, style, noscript, template, nav, header, footer, aside, form, iframe"
-_MAIN_CANDIDATES = ("main", "article", "[role=main]", "body")
+_MAIN_CANDIDATES = ("main", "article", "[role=main]")
+# Page furniture a site names as such, in or around its main content: a cookie banner, a
+# breadcrumb trail, share links, reader comments, a newsletter teaser, a menu. Its class, id or
+# ARIA label says so, in English or Danish: words that may stand inside a longer name
+# ("CybotCookiebotDialog") ...
+_FURNITURE_INSIDE = re.compile(
+    r"cookie|consent|samtykke|breadcrumb|brødkrumme|newsletter|nyhedsbrev|paywall"
+)
+# ... and words that must be a whole part of one ("main-nav", "share", not "navn" or
+# "socialraadgivning"). "header" is not one of them: an article's own header holds its title.
+_FURNITURE_PARTS = frozenset(
+    (  # noqa: SIM905 (a list of words, read as one)
+        "banner share sharing social some comment comments kommentar kommentarer nav navbar "
+        "navigation menu footer logo skip skiplink"
+    ).split()
+)
+_FURNITURE_ROLES = frozenset(["navigation", "contentinfo", "banner", "dialog", "alertdialog"])
+_NAMED = "[class], [id], [role], [aria-label]"
+# What furniture never holds: a box named so that holds the page's title or main content is
+# not furniture (a "hero-banner" with the page's <h1>).
+_CONTENT = "main, article, [role=main], h1"
 _BOXES = "main aside, article aside, [role=main] aside"
 _BLOCKS = (
     "h1, h2, h3, h4, h5, h6, p, li, dt, dd, th, td, blockquote, pre, figcaption, div, section, br"
@@ -232,7 +253,7 @@ def nesting_depth(html: str, limit: int) -> int:
 class HTMLExtractor:
     name: ClassVar[str] = "html"
     label: ClassVar[str] = "HTML-siden"
-    version: ClassVar[str] = "html-6"
+    version: ClassVar[str] = "html-7"
     mime_types: ClassVar[frozenset[str]] = frozenset({"text/html", "application/xhtml+xml"})
     extensions: ClassVar[frozenset[str]] = frozenset({".html", ".htm", ".xhtml"})
 
@@ -259,9 +280,12 @@ class HTMLExtractor:
         for box in tree.css(_BOXES):
             if _link_share(box) < 0.5:
                 box.unwrap()
+        _remove_furniture(tree)
         for node in tree.css(_BOILERPLATE):
             node.decompose()
         main = next((n for sel in _MAIN_CANDIDATES if (n := tree.css_first(sel))), None)
+        if main is None and tree.body is not None:
+            main = _densest_container(tree.body)
         text = _block_text(main) if main is not None else ""
         text = cleanup.join_hyphenation(cleanup.normalize_whitespace(text))
         if not text:
@@ -285,6 +309,71 @@ def _link_share(node: LexborNode) -> float:
     return links / text if text else 1.0
 
 
+def _is_furniture(node: LexborNode) -> bool:
+    attributes = node.attributes
+    if (attributes.get("role") or "").strip().lower() in _FURNITURE_ROLES:
+        return True
+    names = " ".join(
+        value for key in ("class", "id", "aria-label") if (value := attributes.get(key))
+    ).lower()
+    if _FURNITURE_INSIDE.search(names):
+        return True
+    return not _FURNITURE_PARTS.isdisjoint(re.split(r"[^a-zæøå0-9]+", names))
+
+
+def _remove_furniture(tree: LexborHTMLParser) -> None:
+    """Take out the page furniture that a site names as such (``_is_furniture``), outermost
+    first, never the page's frame or a box that holds its title or main content. Each element
+    is looked at a bounded number of times, however deep a hostile page nests them."""
+    holding: set[int] = set()  # the elements that hold content, and the content itself
+    for content in tree.css(_CONTENT):
+        node: LexborNode | None = content
+        while node is not None and node.mem_id not in holding:
+            holding.add(node.mem_id)
+            node = node.parent
+    found = [
+        node
+        for node in tree.css(_NAMED)
+        if node.mem_id not in holding and node.tag not in ("html", "body") and _is_furniture(node)
+    ]
+    marked = {node.mem_id for node in found}
+    inside: dict[int, bool] = {}  # whether an element is, or is inside, one found
+    for node in found:
+        path = []
+        parent = node.parent
+        within = False
+        while parent is not None:
+            if parent.mem_id in marked or parent.mem_id in inside:
+                within = parent.mem_id in marked or inside[parent.mem_id]
+                break
+            path.append(parent.mem_id)
+            parent = parent.parent
+        inside.update(dict.fromkeys(path, within))
+        if not within:
+            node.decompose()
+
+
+def _densest_container(body: LexborNode) -> LexborNode:
+    """A page without <main> or <article>: the element whose paragraphs hold the most text,
+    counted for a paragraph's parent and, half, for its grandparent (so an article split into
+    sections is found whole), as readers' modes of browsers find it. The paragraphs of a
+    footer or a contact box are few and short."""
+    scores: dict[int, float] = {}
+    nodes: dict[int, LexborNode] = {}
+    for paragraph in body.css("p"):
+        length = len(paragraph.text(strip=True))
+        parent = paragraph.parent
+        for weight in (1.0, 0.5):
+            if parent is None:
+                break
+            nodes[parent.mem_id] = parent
+            scores[parent.mem_id] = scores.get(parent.mem_id, 0.0) + weight * length
+            parent = parent.parent
+    if not scores:
+        return body
+    return nodes[max(scores, key=scores.__getitem__)]
+
+
 def _block_text(main: LexborNode) -> str:
     """The text with a line break after every block element, so paragraphs stay apart."""
     for node in main.css(_BLOCKS):
@@ -293,26 +382,193 @@ def _block_text(main: LexborNode) -> str:
 
 
 def _meta(tree: LexborHTMLParser, name: str) -> str | None:
-    node = tree.css_first(f'meta[name="{name}"]')
+    """The content of the first meta tag of ``name`` (or, as Open Graph writes it, property),
+    in any case: "DC.date" is "dc.date"."""
+    node = tree.css_first(f'meta[name="{name}" i], meta[property="{name}" i]')
     value = node.attributes.get("content") if node is not None else None
     return value.strip() if value and value.strip() else None
 
 
-def _metadata(tree: LexborHTMLParser) -> EmbeddedMetadata:
-    title = _meta(tree, "dcterms.title")
-    if title is None and (node := tree.css_first("title")) is not None:
-        title = node.text(strip=True) or None
-    published: dt.date | None = None
-    if (date := _meta(tree, "dcterms.date")) is not None:
+def _metas(tree: LexborHTMLParser, name: str) -> list[str]:
+    """The contents of every meta tag of ``name`` (one tag per author)."""
+    values = (node.attributes.get("content") for node in tree.css(f'meta[name="{name}" i]'))
+    return [value.strip() for value in values if value and value.strip()]
+
+
+_ISO_DATE = re.compile(r"\s*(\d{4})[-/](\d{1,2})[-/](\d{1,2})(?!\d)")
+
+
+def _date(value: object) -> dt.date | None:
+    """The day an ISO date or timestamp names ("2026-12-05T06:30:00+01:00"); a citation tag's
+    "2021/05/01" too."""
+    if not isinstance(value, str) or not (match := _ISO_DATE.match(value)):
+        return None
+    try:
+        return dt.date(*(int(part) for part in match.groups()))
+    except ValueError:
+        return None
+
+
+# A page's JSON-LD larger than this is not metadata about the page; it is not read.
+_MAX_LINKED_DATA = 1_000_000
+
+
+def _linked_data(tree: LexborHTMLParser) -> list[dict[str, object]]:
+    """The objects of the page's JSON-LD (schema.org) blocks, at the top and in a "@graph"."""
+    found: list[dict[str, object]] = []
+    for node in tree.css('script[type="application/ld+json" i]'):
+        text = node.text(deep=True)
+        if len(text) > _MAX_LINKED_DATA:
+            continue
         try:
-            published = dt.date.fromisoformat(date[:10])
-        except ValueError:
-            published = None
-    authors = _meta(tree, "dcterms.creator")
+            data = json.loads(text)
+        except (ValueError, RecursionError):  # broken, or nested deeper than it is read
+            continue
+        for item in data if isinstance(data, list) else [data]:
+            if isinstance(item, dict):
+                graph = item.get("@graph")
+                found.extend(
+                    inner
+                    for inner in (graph if isinstance(graph, list) else [item])
+                    if isinstance(inner, dict)
+                )
+    return found
+
+
+def _linked_value(items: list[dict[str, object]], key: str) -> object:
+    return next((item[key] for item in items if item.get(key)), None)
+
+
+def _linked_names(value: object) -> list[str]:
+    """The names of a schema.org author or publisher: a string, a Person or Organization, or a
+    list of them."""
+    values = value if isinstance(value, list) else [value]
+    names = (item.get("name") if isinstance(item, dict) else item for item in values)
+    return [name.strip() for name in names if isinstance(name, str) and name.strip()]
+
+
+# Where an article's own date stands apart from the dates of comments and of related articles.
+_NOT_THE_ARTICLE = frozenset(["aside", "nav"])
+_COMMENTS = re.compile(r"comment|kommentar", re.IGNORECASE)
+
+
+def _outside_the_article(node: LexborNode) -> bool:
+    """Inside an aside, a navigation or comments."""
+    parent = node.parent
+    while parent is not None and parent.tag not in ("body", "html"):
+        marks = f"{parent.attributes.get('class') or ''} {parent.attributes.get('id') or ''}"
+        if parent.tag in _NOT_THE_ARTICLE or _COMMENTS.search(marks):
+            return True
+        parent = parent.parent
+    return False
+
+
+# A page with more articles than this lists them; the times of more are not looked at (each
+# look climbs the tree).
+_MAX_ARTICLES = 20
+
+
+def _article_time(tree: LexborHTMLParser) -> dt.date | None:
+    """The date of the first <time datetime> of the page's one article (or its main content);
+    none on a page that lists several articles, whose times are theirs."""
+    articles = tree.css("article")
+    if len(articles) > _MAX_ARTICLES:
+        return None
+    own = [node for node in articles if not _outside_the_article(node)]
+    if len(own) > 1:
+        return None
+    container = own[0] if own else tree.css_first("main, [role=main]")
+    if container is None:
+        return None
+    for node in container.css("time[datetime]")[:_MAX_ARTICLES]:
+        if not _outside_the_article(node):
+            return _date(node.attributes.get("datetime"))
+    return None
+
+
+def _published(tree: LexborHTMLParser, linked: list[dict[str, object]]) -> dt.date | None:
+    """The day a page says it was published: Dublin Core, Open Graph's article tag (news
+    sites), schema.org, the citation and plain date tags, then the article's <time>."""
+    tagged = (
+        _meta(tree, name) for name in ("dcterms.date", "dcterms.issued", "article:published_time")
+    )
+    later = (_meta(tree, name) for name in ("citation_publication_date", "dc.date", "date"))
+    for value in (*tagged, _linked_value(linked, "datePublished"), *later):
+        if (date := _date(value)) is not None:
+            return date
+    return _article_time(tree)
+
+
+# What separates a page's title from its site's name: "Børnesamtalen | Aarhus Kommune".
+_TITLE_SEPARATORS = (" | ", " – ", " — ", " - ")
+
+
+def _same(one: str | None, other: str | None) -> bool:
+    """The same text, whatever its case, spacing or kind of dash."""
+    if not one or not other:
+        return False
+    normal = [" ".join(re.sub(r"[–—]", "-", text).casefold().split()) for text in (one, other)]
+    return normal[0] == normal[1]
+
+
+def _title(tree: LexborHTMLParser, site_names: list[str]) -> str | None:
+    """The page's title without its site's name. Open Graph's title and the page's one <h1>
+    name the headline; where both say the same, that is the title. Otherwise the <title> with
+    the site's name cut off at its separator (the part that is the site's name or publisher,
+    or the other part when it is the headline), and the headline for a <title> of one word
+    ("Pressemeddelelse - Landsforeningen …")."""
+    og_title = _meta(tree, "og:title")
+    headings = tree.css("h1")
+    h1 = headings[0].text(separator=" ", strip=True) or None if len(headings) == 1 else None
+    if og_title and _same(og_title, h1):
+        return og_title
+    headline = og_title or h1
+    node = tree.css_first("title")
+    title = node.text(strip=True) or None if node is not None else None
+    if title is None:
+        return headline
+    for separator in _TITLE_SEPARATORS:
+        head, _, tail = title.rpartition(separator)
+        if not head:
+            continue
+        if any(_same(tail, name) for name in site_names) or _same(head, headline):
+            title = head
+        elif any(_same(head, name) for name in site_names) or _same(tail, headline):
+            title = tail
+        else:
+            continue
+        break
+    # "Pressemeddelelse", "Nyhed – Børnenes Netværk" or the site's name alone: a kind of page,
+    # or the site, not the page's title.
+    first_part = re.split(r" [|–—-] ", title, maxsplit=1)[0]
+    generic = len(first_part.split()) == 1 or any(_same(title, name) for name in site_names)
+    if (
+        headline
+        and generic
+        and len(headline.split()) > 1
+        and not any(_same(headline, name) for name in site_names)
+    ):
+        return headline
+    return title
+
+
+def _metadata(tree: LexborHTMLParser) -> EmbeddedMetadata:
+    linked = _linked_data(tree)
+    publisher = (
+        _meta(tree, "dcterms.publisher")
+        or next(iter(_linked_names(_linked_value(linked, "publisher"))), None)
+        or _meta(tree, "og:site_name")
+    )
+    site_names = [name for name in (_meta(tree, "og:site_name"), publisher) if name]
+    authors = (
+        [name for value in _metas(tree, "dcterms.creator") for name in split_authors(value)]
+        or split_authors(_meta(tree, "author") or "")
+        or _linked_names(_linked_value(linked, "author"))
+    )
     return EmbeddedMetadata(
-        title=title,
-        publisher=_meta(tree, "dcterms.publisher"),
+        title=_meta(tree, "dcterms.title") or _title(tree, site_names),
+        publisher=publisher,
         kind=_meta(tree, "dcterms.type"),
-        published=published,
-        authors=split_authors(authors or ""),
+        published=_published(tree, linked),
+        authors=authors,
     )

@@ -1,4 +1,9 @@
-from ingest.extract.cleanup import join_hyphenation, normalize_whitespace, remove_running_lines
+from ingest.extract.cleanup import (
+    join_hyphenation,
+    normalize_whitespace,
+    remove_running_lines,
+    set_apart_footnotes,
+)
 
 
 def test_line_end_hyphen_inside_a_word_is_joined() -> None:
@@ -69,3 +74,63 @@ def test_control_characters_in_a_pages_text_are_spaces() -> None:
     assert normalize_whitespace("Tekst\x07med\x1b[31m styretegn\x85.\n\tNy linje") == (
         "Tekst med [31m styretegn .\nNy linje"
     )
+
+
+def test_page_numbers_and_a_shared_footer_go_from_a_two_page_letter() -> None:
+    """A two-page answer to parliament kept "Side 1 af 2" and the ministry's address line."""
+    footer = "Social- og Boligministeriet · Holmens Kanal 22 · 1060 København K"
+    pages = [
+        f"Social- og Boligministeriet\nFolketingets Socialudvalg\nSvar:\nTekst a.\nTekst b.\n"
+        f"praksisundersøgelsen.\n{footer}\nSide 1 af 2",
+        f"Jeg kan endvidere oplyse.\nTekst c.\nTekst d.\nMed venlig hilsen\nSofie Winther\n"
+        f"{footer}\nSide 2 af 2",
+    ]
+    first, second = remove_running_lines(pages)
+    assert first.endswith("Tekst b.\npraksisundersøgelsen.")
+    assert first.startswith("Social- og Boligministeriet\n")  # the letterhead is no footer
+    assert second.endswith("Med venlig hilsen\nSofie Winther")
+
+
+def test_a_short_documents_own_page_number_goes_but_a_figure_stays() -> None:
+    pages = ["Anbragte børn\nI alt\n240\nTekst.\n1", "Mere tekst\n2"]
+    assert remove_running_lines(pages) == ["Anbragte børn\nI alt\n240\nTekst.", "Mere tekst"]
+
+
+def test_a_title_page_keeps_the_title_a_later_running_header_repeats() -> None:
+    title = "Børns stemmer i egen sag"
+    topics = ["Indledning", "Metode", "Resultater", "Anbefalinger"]
+    pages = [f"{title}\nEn undersøgelse", "Kolofon\nISBN 978-87"] + [
+        f"{title}\n{topic}\nOm {topic.lower()} i kommunerne.\nRapport 2025:07\n{n}"
+        for n, topic in enumerate(topics, start=3)
+    ]
+    cleaned = remove_running_lines(pages)
+    assert cleaned[0] == f"{title}\nEn undersøgelse"
+    assert cleaned[2] == "Indledning\nOm indledning i kommunerne."
+
+
+def test_a_header_on_every_page_goes_from_the_first_too() -> None:
+    topics = ["anbringelse", "efterværn", "underretning", "samvær"]
+    pages = [f"Rapport om samvær\nOm {topic}.\nMere om {topic}." for topic in topics]
+    assert remove_running_lines(pages)[0] == "Om anbringelse.\nMere om anbringelse."
+
+
+def test_footnotes_at_a_pages_foot_are_paragraphs_of_their_own() -> None:
+    text = (
+        "fremgå af sagen.1 Denne rapport\nmyndighedsafdelinger,2 en gennemgang af 240\n"
+        "barnet får skriftlig og\n1 Barnets Lov trådte i kraft den 1. januar\n"
+        "2024 og erstattede serviceloven.\n2 Spørgeskemaet blev udsendt."
+    )
+    assert set_apart_footnotes(text, [1, 2]) == (
+        "fremgå af sagen.1 Denne rapport\nmyndighedsafdelinger,2 en gennemgang af 240\n"
+        "barnet får skriftlig og\n\n1\nBarnets Lov trådte i kraft den 1. januar\n"
+        "2024 og erstattede serviceloven.\n\n2\nSpørgeskemaet blev udsendt."
+    )
+
+
+def test_a_page_whose_notes_are_not_found_is_left_as_it_is() -> None:
+    text = "fremgå af sagen.1 Denne rapport\nTabel 1\n2 kommuner"
+    assert set_apart_footnotes(text, [1]) == text
+    # A number that stands apart in the text is no marker there, whatever the PDF drew.
+    text = "i alt 240 1\n1 Barnets Lov."
+    assert set_apart_footnotes(text, [1]) == text
+    assert set_apart_footnotes("1 Indledning\nTekst.", []) == "1 Indledning\nTekst."

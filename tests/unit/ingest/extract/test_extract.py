@@ -172,3 +172,89 @@ def test_a_pdf_with_javascript_is_marked_active() -> None:
     writer.write(scripted)
     assert extract(scripted.getvalue(), "script.pdf").active_content
     assert not extract(plain, "ren.pdf").active_content
+
+
+PRESS_RELEASE = """<!DOCTYPE html><html lang="da"><head><meta charset="utf-8">
+<title>Pressemeddelelse</title></head><body>
+<div class="cookie-notice"><p>Vi anvender cookies. <a href="/cookies">Cookiepolitik</a></p>
+<a class="btn" href="#">Accepter</a> <a class="btn" href="#">Afvis</a></div>
+<div class="topbar"><div class="logo"><a href="/">Børn i Pleje</a></div>
+<ul class="menu"><li><a href="/om">Om os</a></li><li><a href="/stoet">Støt os</a></li></ul></div>
+<div id="content"><h1>Hvert tredje plejebarn er aldrig blevet spurgt</h1>
+<p>Et stort flertal af plejebørn ønsker mere indflydelse på samværet med forældrene.</p>
+<p>Undersøgelsen bygger på svar fra 412 plejebørn og unge mellem 11 og 18 år.</p>
+<p class="share">Del: <a href="#">Facebook</a> | <a href="#">LinkedIn</a></p></div>
+<div class="bottom"><p>Børn i Pleje · Vesterbrogade 118 · CVR 31 23 45 67</p></div>
+</body></html>"""
+
+
+def test_a_page_without_main_keeps_only_its_content() -> None:
+    """A press release without <main> kept its cookie banner, menu and address footer."""
+    text = extract(PRESS_RELEASE.encode(), "presse.html").pages[0].text
+    assert text.startswith("Hvert tredje plejebarn er aldrig blevet spurgt\n")
+    assert "412 plejebørn" in text
+    for furniture in ("cookies", "Accepter", "Om os", "Facebook", "CVR"):
+        assert furniture not in text
+
+
+ARTICLE = """<html><body><main>
+<div class="breadcrumb"><a href="/">Forside</a> › <a href="/borger">Borger</a></div>
+<article><h1>Unge i ungepanel</h1>
+<p>Et nyt ungepanel i Odense Kommune skal give anbragte unge indflydelse.</p>
+<div class="share">Del siden: <a href="#">Facebook</a></div></article>
+<section class="comments"><h2>Kommentarer (1)</h2><div class="comment"><b>Hanne B.</b>
+Endelig!</div></section>
+<div class="newsletter"><h2>Få nyhederne</h2><p>Tilmeld dig vores nyhedsbrev.</p></div>
+<div role="dialog" aria-label="Cookie-samtykke">Vi bruger cookies.</div>
+</main></body></html>"""
+
+
+def test_furniture_inside_main_is_left_out() -> None:
+    """A breadcrumb trail, share links, comments (whose writer became a person entity) and a
+    newsletter teaser stood in the text of pages with <main>."""
+    text = extract(ARTICLE.encode(), "nyhed.html").pages[0].text
+    assert text == (
+        "Unge i ungepanel\n\nEt nyt ungepanel i Odense Kommune skal give anbragte unge indflydelse."
+    )
+
+
+def test_the_footnotes_end_the_page_as_the_reader_shows_them() -> None:
+    """The notes at a page's foot stood mid-sentence where a sentence went on on the next
+    page ("barnet får skriftlig og 1 Barnets Lov trådte i kraft …"). The markers are found
+    by their smaller size: a number of the text's own size is none."""
+    buffer = io.BytesIO()
+    pdf = canvas.Canvas(buffer, pagesize=A4, invariant=1)
+    body = [
+        ("barnets perspektiv skal fremgå af sagen.", "1", " Denne rapport undersøger"),
+        ("blandt ledere af myndighedsafdelinger,", "2", " en gennemgang af 240"),
+        ("Kilde: Egen sagsgennemgang, n = 240.", "3", ""),
+        ("I gennemsnit 2,5 samtaler pr. sag og 240 sager i alt, barnet får skriftlig og", "", ""),
+    ]
+    y = 800.0
+    for before, marker, after in body:
+        text = pdf.beginText(72, y)
+        text.setFont("Helvetica", 11)
+        text.textOut(before)
+        if marker:
+            text.setFont("Helvetica", 7)
+            text.setRise(4)
+            text.textOut(marker)
+            text.setFont("Helvetica", 11)
+            text.setRise(0)
+        text.textOut(after)
+        pdf.drawText(text)
+        y -= 16
+    pdf.setFont("Helvetica", 7)
+    pdf.drawString(72, 90, "1 Barnets Lov trådte i kraft den 1. januar 2024.")
+    pdf.drawString(72, 80, "2 Spørgeskemaet blev udsendt til 98 kommuner.")
+    pdf.drawString(72, 70, "3 Tallene er afrundede.")
+    pdf.showPage()
+    pdf.save()
+    text = extract(buffer.getvalue(), "rapport.pdf").pages[0].text
+    assert "fremgå af sagen.1 Denne rapport" in text
+    assert "myndighedsafdelinger,2 en gennemgang af 240" in text
+    assert "2,5 samtaler pr. sag og 240 sager" in text
+    assert text.endswith(
+        "barnet får skriftlig og\n\n1\nBarnets Lov trådte i kraft den 1. januar 2024.\n\n"
+        "2\nSpørgeskemaet blev udsendt til 98 kommuner.\n\n3\nTallene er afrundede."
+    )

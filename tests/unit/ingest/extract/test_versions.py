@@ -30,6 +30,12 @@ HISTORY = [
     # (the fixtures name one now).
     ("html-6", "b4c9313f98209844"),
     ("pdf-7", "926f2e1c246fad6c"),
+    # A page's furniture (cookie banner, menu, footer) left out, also without <main>; the
+    # title without the site's name, dates and authors from the usual tags; a publisher only
+    # as stated (the fixtures have a page of each). Page numbers and the footer of a short
+    # PDF left out, a title page's first line kept, footnotes as paragraphs of their own.
+    ("html-7", "c39775d394c99f77"),
+    ("pdf-8", "fa6546435c42ebc8"),
 ]
 
 HTML_FILES = {
@@ -48,6 +54,18 @@ HTML_FILES = {
     "tegnreferencer.html": (
         '<html><head><meta name="dcterms.creator" content="anonymous; Børns Vilkår"></head>'
         "<body><p>Efterværn for unge &#0; &#xD800; over 18</p></body></html>"
+    ).encode(),
+    "uden-main.html": (
+        "<html><head><title>Nyt ungepanel | Eksempel Kommune</title>"
+        '<meta property="og:site_name" content="Eksempel Kommune">'
+        '<meta property="article:published_time" content="2025-11-14T09:00:00+01:00">'
+        '<meta name="author" content="Katrine Holm"></head><body>'
+        '<div class="cookie-banner"><p>Vi bruger cookies.</p><button>Accepter</button></div>'
+        '<ul class="menu"><li><a href="/">Forside</a></li><li><a href="/om">Om os</a></li></ul>'
+        '<div class="indhold"><h1>Nyt ungepanel</h1><p>Kommunen samler unge, der har været '
+        "anbragt, i et panel, som rådgiver om efterværn.</p><p>Panelet mødes fire gange om "
+        'året.</p></div><footer class="site-footer">Rådhuset, CVR 12345678</footer>'
+        "</body></html>"
     ).encode(),
 }
 
