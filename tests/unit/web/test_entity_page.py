@@ -191,7 +191,8 @@ def test_the_page_links_to_a_search_for_the_documents_that_mention_the_record(
     assert address.path == "/"
     params = SearchParams.model_validate(parse_qs(address.query))
     assert params.values(FILTERS_BY_NAME["entity"]) == ["org.test-nyt-center"]
-    assert page.css_first("p.entity-summary").text().startswith("Nævnt 6 gange i 3 dokumenter")
+    summary = page.css_first("p.entity-summary")
+    assert summary is not None and summary.text().startswith("Nævnt 6 gange i 3 dokumenter")
     # Nothing to search for where no document mentions the record.
     quiet = client.get("/entitet/org.test-gammelt-institut").text
     assert "/?entity=" not in quiet and "Ingen indlæste dokumenter nævner" in quiet
