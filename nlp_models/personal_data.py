@@ -29,7 +29,7 @@ from vidensbank.store.documents import Document
 from vidensbank.store.personal_data import Decision
 
 # Bump when the rules change: every document is then screened again (``reenrich --stale``).
-SCREENING_VERSION = "pd-4"
+SCREENING_VERSION = "pd-5"
 
 REDACTED = "[skjult]"
 # Findings in a document's title are on this page.
@@ -730,15 +730,161 @@ def _first_cell(text: str, start: int) -> bool:
     return False
 
 
+# A role's cell after a name, in a table whose rows are a name and then its role ("Sofie
+# Jensen" / "Barnet"): a form's label, or the role's word with its article.
+_ROLE_CELL = re.compile(
+    rf"(?:(?P<child>{_CHILD_LABEL}|barnet|eleven|plejebarn(?:et)?|søn(?:nen)?|datter(?:en)?)|"
+    rf"{_PARENT_LABEL}|moderen|faderen)(?:[ \t]*\([^)\n]{{0,40}}\))?[ \t]*\*?",
+    re.IGNORECASE,
+)
+# A header over a table's rows of a name and a role ("Navn" / "Rolle").
+_NAME_HEADER = re.compile(r"(?:fulde )?navn", re.IGNORECASE)
+_ROLE_HEADER = re.compile(r"(?:rolle|rolle i sagen|relation|relation til barnet|tilknytning)", re.I)
+# The longest cell read as a name or a role.
+_CELL_MAX = 60
+
+
+@dataclass(frozen=True)
+class _Line:
+    """A page's line as a table's cell or row: blank (""), a name ("name"), a role ("role"), a
+    row of both, the name first ("row"), or anything else ("other")."""
+
+    kind: str
+    start: int = 0
+    end: int = 0
+    child: bool = False
+
+
+def _is_name_cell(cell: str) -> bool:
+    return (
+        len(cell) <= _CELL_MAX
+        and _FORM_NAME.fullmatch(cell) is not None
+        and not _INSTITUTION.search(cell)
+        and not _DIRECTION.search(cell)
+    )
+
+
+def _line_kinds(text: str) -> list[_Line]:
+    """What each of a page's lines is, with the span of its name or role (a table's bars
+    around a cell left out: "| Mor |")."""
+    lines = []
+    position = 0
+    for raw in text.split("\n"):
+        at, position = position, position + len(raw) + 1
+        line = raw.strip().strip("|").strip()
+        if not line:
+            lines.append(_Line(""))
+            continue
+        start = at + raw.index(line)
+        if len(line) > 2 * _CELL_MAX + 3:
+            lines.append(_Line("other", start, start + len(line)))
+            continue
+        cells = line.split("|")
+        role = _ROLE_CELL.fullmatch(cells[-1].strip())
+        if len(cells) == 1 and role is not None:
+            lines.append(_Line("role", start, start + len(line), role.group("child") is not None))
+        elif len(cells) == 1 and _is_name_cell(line):
+            lines.append(_Line("name", start, start + len(line)))
+        elif len(cells) == 2 and role is not None and _is_name_cell(cells[0].strip()):
+            name = cells[0].strip()
+            start += cells[0].index(name)
+            lines.append(_Line("row", start, start + len(name), role.group("child") is not None))
+        else:
+            lines.append(_Line("other", start, start + len(line)))
+    return lines
+
+
+def _name_first_rows(text: str) -> list[tuple[_Line, int, bool]]:
+    """The rows of the page's tables written a name and then its role ("Susanne Holm | Mor" /
+    "Sofie Jensen | Barn"): each row's name (its span, whether its role is a child's), its
+    role's line start when a cell a line (-1 on the name's own line), and whether the row is
+    its table's only one. HTML extraction writes such rows a cell a line, and read label first,
+    a role ending its row took the next row's name for its own ("Mor" / "Sofie Jensen": the
+    child a parent).
+
+    A run of lines of names and roles (with or without a blank line between rows) is read name
+    first when every row of it is a name and then a role: each part of it between blank lines
+    begins with a name and ends with a role, name and role in turn. A header says so too
+    ("Navn" / "Rolle"): a run after one is read in pairs from its start, whatever follows its
+    last row (the next paragraph's name). A run a form's label begins ("Barnets navn" / "Sofie
+    Jensen") is read as before, and so is one whose first cell is ambiguous: an odd line
+    ("Susanne Holm" / "Barnets navn" / "Sofie Jensen" / "Mor" / "Susanne Holm")."""
+    lines = _line_kinds(text)
+    rows: list[tuple[_Line, int, bool]] = []
+    i = 0
+    while i < len(lines):
+        if lines[i].kind not in ("name", "role", "row"):
+            i += 1
+            continue
+        # A run: lines of names, roles or rows of both, a single blank line allowed between.
+        first = last = i
+        while last + 1 < len(lines) and (
+            lines[last + 1].kind in ("name", "role", "row")
+            or (
+                not lines[last + 1].kind
+                and last + 2 < len(lines)
+                and lines[last + 2].kind in ("name", "role", "row")
+            )
+        ):
+            last += 1
+        i = last + 1
+        run = [line for line in lines[first : last + 1] if line.kind]
+        if all(line.kind == "row" for line in run):
+            # Rows of a name and its role on one line ("| Liam Holm | Elev |").
+            rows += [(line, -1, len(run) == 1) for line in run]
+            continue
+        header = [line for line in lines[max(0, first - 3) : first] if line.kind][-2:]
+        by_header = (
+            len(header) == 2
+            and all(line.kind == "other" for line in header)
+            and _NAME_HEADER.fullmatch(text[header[0].start : header[0].end]) is not None
+            and _ROLE_HEADER.fullmatch(text[header[1].start : header[1].end]) is not None
+        )
+        # Lines a blank line apart are rows apart; a role's line alone after the first row is
+        # a row with an empty name cell ("Far" / "").
+        blocks: list[list[_Line]] = [[]]
+        for line in lines[first : last + 1]:
+            if line.kind:
+                blocks[-1].append(line)
+            else:
+                blocks.append([])
+        blocks = blocks[:1] + [b for b in blocks[1:] if [line.kind for line in b] != ["role"]]
+        if any(len(block) % 2 for block in blocks) and not by_header:
+            continue  # a name or a label beyond the rows: which is a row's first cell?
+        cells = [line for block in blocks for line in block]
+        pairs = list(zip(cells[::2], cells[1::2], strict=False))
+        if not pairs or any(name.kind != "name" or role.kind != "role" for name, role in pairs):
+            continue
+        rows += [
+            (_Line("name", name.start, name.end, role.child), role.start, len(pairs) == 1)
+            for name, role in pairs
+        ]
+    return rows
+
+
 def _names(
     page: int, text: str, people: Sequence[Mention], cpr: Sequence[Finding]
 ) -> list[Finding]:
     found: dict[tuple[int, int], Finding] = {}
     known = _covering((m.start, m.end) for m in people)
+    # A table's rows of a name and then its role: the role's the name before it, not after.
+    name_first = _name_first_rows(text)
+    roles_after = {text.rfind("\n", 0, role) + 1 for _name, role, _alone in name_first if role >= 0}
+    for row, _role, alone in name_first:
+        start, end = row.start, row.end
+        name = text[start:end]
+        if _NOT_A_NAME.search(name) or _PLACEHOLDER.search(name):
+            continue
+        if alone and not (known(start) or _known_first_name(name)):
+            continue  # one row alone: a heading's words over a line, unless a known name
+        kind = Kind.CHILD_NAME if row.child else Kind.PARENT_NAME
+        found[(start, end)] = Finding(kind, page, start, end, name)
     for pattern, kind in ((_CHILD_FIELD, Kind.CHILD_NAME), (_PARENT_FIELD, Kind.PARENT_NAME)):
         for match in pattern.finditer(text):
             start, end = match.span("name")
             name, sep = match.group("name", "sep")
+            if "\n" in sep and ":" not in sep and match.start() in roles_after:
+                continue  # a role ending its row: the next line is the next row's name
             if _DIRECTION.search(name):
                 continue
             if not all(_FORM_NAME.fullmatch(part) for part in _BOTH.split(name)) and not (

@@ -621,6 +621,10 @@ def test_a_name_in_the_cell_beside_its_label(text: str, expected: list[tuple[str
         "bint ",
         "Amira bint Yusuf ",
         "Aa bint ",
+        "Susanne Holm\nMor\nSofie Jensen\nBarn\n",
+        "Susanne Holm\nMor\n\nSofie Jensen\nBarnet\n\n",
+        "| Liam Holm | Elev |\n",
+        "Navn\nRolle\nSusanne Holm\nMor\n",
     ],
 )
 def test_a_page_of_name_shapes_takes_linear_time(unit: str) -> None:
@@ -725,3 +729,90 @@ def test_a_name_with_a_particle_of_descent(
     assert redact(text, redaction_spans(text, keys)) == (
         f"{REDACTED} bor hos sin mor. {REDACTED}, 3.a"
     )
+
+
+# A tester's fifth round: a table whose rows are a name and then its role published a child as a
+# parent.
+
+NAME_FIRST_TABLE = """<!doctype html><html lang="da"><head><meta charset="utf-8">
+<title>Notat</title></head><body><main><h1>Notat om en familie</h1>
+<p>Skolen sender dette notat om en elev i 3. klasse.</p>
+<table>
+<tr><td>Susanne Holm</td><td>Mor</td></tr>
+<tr><td>Sofie Jensen</td><td>Barn</td></tr>
+<tr><td>Peter Holm</td><td>Far</td></tr>
+</table>
+<p>Notatet er sendt til kommunen.</p>
+<table>
+<tr><th>Navn</th><th>Relation</th></tr>
+<tr><td>Karin Lund</td><td>Mor</td></tr>
+<tr><td>Noah Lund</td><td>Barnet</td></tr>
+<tr><td>Liam Holm</td><td>Elev</td></tr>
+</table></main></body></html>"""
+
+
+@pytest.mark.parametrize(
+    "html",
+    [
+        NAME_FIRST_TABLE,
+        # A page without space between its tags: no blank line between the rows either.
+        re.sub(r">\s+<", "><", NAME_FIRST_TABLE),
+    ],
+)
+def test_a_childs_name_before_its_role_in_a_table_is_a_childs(html: str) -> None:
+    """The HTML extractor writes each cell on its own line ("Susanne Holm" / "Mor" / "Sofie
+    Jensen" / "Barn"). Read label first, the mother's role ending her row took the child's name
+    on the next line for its own: the child was a parent, and the document was published."""
+    document = extract(html.encode(), "notat.html")
+    pages = [(page.number, page.text) for page in document.pages]
+    text = pages[0][1]
+    assert all(cells in text for cells in ("Susanne Holm\nMor\n", "Sofie Jensen\nBarn\n"))
+    findings = screen(pages, get_finder(get_settings().kb_dir).find_in_pages(pages))
+    assert [(f.kind.value, f.text) for f in findings] == [
+        ("parent_name", "Susanne Holm"),
+        ("child_name", "Sofie Jensen"),
+        ("parent_name", "Peter Holm"),
+        ("parent_name", "Karin Lund"),
+        ("child_name", "Noah Lund"),
+        ("child_name", "Liam Holm"),
+    ]
+    assert all(f.kind.holds for f in findings if f.kind == Kind.CHILD_NAME)
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # Rows as a PDF or Markdown writes them, a bar between the cells.
+        (
+            "| Susanne Holm | Mor |\n| Sofie Jensen | Barnet |\n| Liam Holm | Elev |",
+            [
+                ("parent_name", "Susanne Holm"),
+                ("child_name", "Sofie Jensen"),
+                ("child_name", "Liam Holm"),
+            ],
+        ),
+        (
+            "Peter Holm | Far\n\nLiam Holm | Elev",
+            [("parent_name", "Peter Holm"), ("child_name", "Liam Holm")],
+        ),
+        # Under a header, a row of a teacher's (not a role of the family) is no parent's.
+        (
+            "Navn\nRolle\n\nJesper Kristiansen\nFar\n\nLine Damgaard\nMor\n\n"
+            "Anne Mørk\nKlasselærer, 6.a",
+            [("parent_name", "Jesper Kristiansen"), ("parent_name", "Line Damgaard")],
+        ),
+        # Label first, as before: the label begins the table.
+        (
+            "Mor\nSusanne Holm\nBarn\nSofie Jensen",
+            [("parent_name", "Susanne Holm"), ("child_name", "Sofie Jensen")],
+        ),
+        (
+            "Barnets navn\nSofie Jensen\n\nMor\nSusanne Holm",
+            [("child_name", "Sofie Jensen"), ("parent_name", "Susanne Holm")],
+        ),
+    ],
+)
+def test_a_table_of_names_and_roles_is_read_the_way_its_rows_go(
+    text: str, expected: list[tuple[str, str]]
+) -> None:
+    assert kinds(text) == expected
