@@ -29,7 +29,7 @@ from vidensbank.store.documents import Document
 from vidensbank.store.personal_data import Decision
 
 # Bump when the rules change: every document is then screened again (``reenrich --stale``).
-SCREENING_VERSION = "pd-5"
+SCREENING_VERSION = "pd-6"
 
 REDACTED = "[skjult]"
 # Findings in a document's title are on this page.
@@ -475,7 +475,7 @@ _FIELD = (
 )
 # A list's bullet or number, or a table row's bar, before a form's label ("• Barnets navn:",
 # "1. Mor:", "| Mor |").
-_BULLET = r"^[ \t]*(?:\|[ \t]*)?(?:[•*–-]|\d{1,2}[.)])?[ \t]*"
+_BULLET = r"^[ \t]*+(?:\|[ \t]*+)?(?:[•*–-]|\d{1,2}[.)])?[ \t]*+"
 # What may follow a form's name on its line: nothing, a comma, a bracket, a semicolon, a slash,
 # a full stop ("Barnets navn: Sofie Jensen." went unscreened) or the bar that ends its cell.
 _FIELD_END = r"[ \t]*(?:[,(;/|]|\.(?=[ \t]|$)|$)"
@@ -495,12 +495,12 @@ _CHILD_FIELD = re.compile(
 )
 # A form's label alone on its line, as a table's cell.
 _LABEL_LINE = re.compile(
-    rf"{_BULLET}(?:{_CHILD_LABEL}|{_PARENT_LABEL})(?:[ \t]*\([^)\n]{{0,40}}\))?[ \t]*\*?[ \t]*",
+    rf"{_BULLET}(?:{_CHILD_LABEL}|{_PARENT_LABEL})(?:[ \t]*+\([^)\n]{{0,40}}\))?[ \t]*+\*?[ \t]*+",
     re.IGNORECASE,
 )
 # Labels that can only be followed by a person's name.
 _EXPLICIT_FIELD = re.compile(
-    r"\s*(?:\|[ \t]*)?(?:[•*–-]|\d{1,2}[.)])?[ \t]*(?:\w+s navn|navn på)", re.IGNORECASE
+    r"\s*+(?:\|[ \t]*+)?(?:[•*–-]|\d{1,2}[.)])?[ \t]*+(?:\w+s navn|navn på)", re.IGNORECASE
 )
 # A form's direction in a name's place, capitalised too ("Barnets navn: Ikke Oplyst").
 _DIRECTION = _words(
@@ -930,9 +930,12 @@ def _names(
     taken = _covering((f.start, f.end) for f in found.values())
     children: dict[tuple[int, int], Finding] = {}
     adult_names: set[str] = set()
-    # The end of the last full name read: the model may also give a part of it ("Yusuf Haddad"
-    # of "Amira bint Yusuf Haddad"), which is that name, not another person's.
-    reach = 0
+    # The last full name read back over a particle of descent from a mention ("Amira bint Yusuf
+    # Haddad" of the model's "Yusuf"): a later mention inside it ("Haddad") is a part of that
+    # name, not another person's. Only such a span: a full name of capitalised words may run
+    # into the next person's ("socialrådgiver Anne Mørk Mikkel Sørensen (9 år)"), who keeps
+    # a finding of their own.
+    descent = (0, 0)
     for mention in people:
         if mention.kb_id is not None or taken(mention.start):
             continue  # a known public person, or already a form field's name
@@ -942,9 +945,10 @@ def _names(
         if span is None:
             continue  # a first name alone: a pseudonym, as reports write their cases
         start, end = span
-        if start < reach:
+        if descent[0] <= mention.start and mention.end <= descent[1]:
             continue
-        reach = end
+        if start < mention.start:
+            descent = span
         if _INSTITUTION.search(text[start:end]):
             continue  # "Skolekontoret Vestskolen": a place, whatever the model said
         left, right = _sentence(text, start, end)

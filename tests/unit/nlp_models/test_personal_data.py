@@ -625,6 +625,9 @@ def test_a_name_in_the_cell_beside_its_label(text: str, expected: list[tuple[str
         "Susanne Holm\nMor\n\nSofie Jensen\nBarnet\n\n",
         "| Liam Holm | Elev |\n",
         "Navn\nRolle\nSusanne Holm\nMor\n",
+        # A table row's bar, or a line's start, before a long run of spaces: a minute each.
+        "|" + " " * 20_000,
+        " " * 20_000 + "Barnets navn",
     ],
 )
 def test_a_page_of_name_shapes_takes_linear_time(unit: str) -> None:
@@ -816,3 +819,47 @@ def test_a_table_of_names_and_roles_is_read_the_way_its_rows_go(
     text: str, expected: list[tuple[str, str]]
 ) -> None:
     assert kinds(text) == expected
+
+
+def mention(text: str, name: str, nth: int = 0) -> Mention:
+    """The model's mention of ``name``, at its ``nth`` occurrence in ``text``."""
+    start = -1
+    for _ in range(nth + 1):
+        start = text.index(name, start + 1)
+    return Mention(
+        text=name,
+        label="PER",
+        kb_id=None,
+        canonical=name,
+        page=1,
+        start=start,
+        end=start + len(name),
+    )
+
+
+def test_two_people_on_one_line_keep_their_own_findings() -> None:
+    """A full name of up to five capitalised words runs into the next person's ("Anne Mørk
+    Mikkel Sørensen"): the child, a mention inside that span, was skipped as its part, and his
+    name stayed visible on the next line."""
+    text = (
+        "Samtalen blev holdt af socialrådgiver Anne Mørk Mikkel Sørensen (9 år) deltog også.\n"
+        "Bagefter siger Mikkel Sørensen, at han vil hjem."
+    )
+    people = [
+        mention(text, "Anne Mørk"),
+        mention(text, "Mikkel Sørensen"),
+        mention(text, "Mikkel Sørensen", 1),
+    ]
+    findings = screen([(1, text)], people)
+    assert ("child_name", "Mikkel Sørensen") in [(f.kind.value, f.text) for f in findings]
+    keys = {finding_key(f.kind, f.text) for f in findings}
+    assert "Mikkel Sørensen" not in redact(text, redaction_spans(text, keys))
+
+
+def test_a_child_after_an_adults_name_on_one_line_is_a_childs() -> None:
+    """ "Anne Mørk Drengen Mikkel Sørensen" was one span, an adult's: no finding at all."""
+    text = "Socialrådgiver Anne Mørk Drengen Mikkel Sørensen er anbragt."
+    people = [mention(text, "Anne Mørk"), mention(text, "Mikkel Sørensen")]
+    assert [(f.kind.value, f.text) for f in screen([(1, text)], people)] == [
+        ("child_name", "Mikkel Sørensen")
+    ]
