@@ -11,6 +11,7 @@ enriched with names the seed and the edits, so an edit makes every document stal
 import logging
 import threading
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -80,6 +81,14 @@ def _refresh(max_age: float) -> _Current:
             _current = _Current(folder, stamp, kb, now)
         _current.checked = now
         return _current
+
+
+def with_edits(edits: Sequence[kb_edits.KBEdit]) -> KnowledgeBase:
+    """The seed with these edits applied (read by the caller, in its own transaction)."""
+    seed = load_knowledge_base(get_settings().kb_dir)
+    return apply_edits(
+        list(seed.records.values()), [(e.record_id, e.action, e.value) for e in edits]
+    )
 
 
 def current_knowledge_base(max_age: float = CHECK_SECONDS) -> KnowledgeBase:

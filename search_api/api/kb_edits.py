@@ -7,6 +7,7 @@ at once: until ``vidensbank reenrich --stale`` had run, the pages of a merged re
 import logging
 
 from elasticsearch import NotFoundError as ESNotFoundError
+from kombu.exceptions import KombuError
 from spacy.lang.da.stop_words import STOP_WORDS
 
 from ingest.extract.cleanup import visible_line
@@ -60,9 +61,9 @@ def add_edit(account: Account, kb_id: str, action: str, value: str) -> str:
         _refuse_common(value)
     with session_scope() as session:
         edit_store.lock_edits(session)
-        # The edits as they are now, another curator's of a moment ago too.
-        curated_kb.forget()
-        kb = curated_kb.current_knowledge_base(max_age=0)
+        # The edits as they are now, another curator's of a moment ago too, read in the locked
+        # transaction: through another connection it could wait for the pool the lock fills.
+        kb = curated_kb.with_edits(edit_store.list_edits(session))
         record = kb.get(kb_id)
         if record is None:
             raise NotFoundError("Der findes ingen post med det id i vidensbasen.")
@@ -106,9 +107,10 @@ def _refuse_common(name: str) -> None:
 def _refuse_taken(kb: KnowledgeBase, name: str) -> None:
     """A name already a record's, or its id, or in the genitive ("Ankestyrelsens")."""
     typed = normalize(name)
-    forms = {typed, typed.removesuffix("'s").removesuffix("s")}
+    # The genitive of a name of some length: "FS" is no genitive of a party's letter "F".
+    forms = {typed, typed.removesuffix("'s").removesuffix("s")} if len(typed) > 3 else {typed}
     for other in kb.records.values():
-        if typed == other.id or any(normalize(form) in forms for form in other.surface_forms()):
+        if typed == other.id or forms & {normalize(form) for form in other.surface_forms()}:
             raise BadRequestError(f"»{name}« er allerede et navn for {other.name}.")
     if typed in kb.merged:
         raise BadRequestError(f"»{name}« er id'et for en post, der er slået sammen med en anden.")
@@ -163,7 +165,11 @@ def _find_again(record_id: str, what: KBEditAction, value: str) -> None:
         found = set(mention_store.document_ids_mentioning(session, kb_ids=records))
     if what != KBEditAction.MERGE:
         found |= _documents_naming(value)
-    reenrich(sorted(found))
+    try:
+        reenrich(sorted(found))
+    except KombuError as exc:
+        # Saved all the same: the documents are stale, for ``vidensbank reenrich --stale``.
+        log.warning("documents an edit concerns not queued: %s", exc)
 
 
 def _documents_naming(name: str) -> set[str]:

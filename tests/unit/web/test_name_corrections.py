@@ -7,6 +7,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from fastapi.testclient import TestClient
+from kombu.exceptions import OperationalError as KombuOperationalError
 from sqlalchemy import select
 
 from nlp_models import curated_kb
@@ -240,3 +241,24 @@ def test_a_merge_names_its_record_by_name_or_by_id_with_spaces_around(
             for edit in session.scalars(select(KBEdit).where(KBEdit.record_id == "org.sfi")):
                 assert edit.value == "org.vive"
                 session.delete(edit)
+
+
+@pytest.mark.usefixtures("no_edits_left")
+def test_a_short_abbreviation_is_no_genitive_of_a_partys_letter(curator: TestClient) -> None:
+    """ "FS" was refused as the genitive of "F" (Socialistisk Folkeparti's letter)."""
+    assert _add_alias(curator, "FS")[0] == 303
+    assert list(_edit_ids()) == ["FS"]
+
+
+@pytest.mark.usefixtures("no_edits_left")
+def test_an_edit_is_saved_when_the_queue_is_down(
+    curator: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The broker down: a 500 for an edit that was saved, and sent again, refused as taken."""
+
+    def down(_ids: object) -> int:
+        raise KombuOperationalError("Error 111 connecting to localhost:6379")
+
+    monkeypatch.setattr(kb_edits, "reenrich", down)
+    assert _add_alias(curator, "Klagesagerne")[0] == 303
+    assert list(_edit_ids()) == ["Klagesagerne"]
