@@ -15,3 +15,7 @@ MONTHS = (
     "november",
     "december",
 )
+
+# Danish letters as Danes write them in ASCII ("Børnerådet" → "Boerneraadet"): file names, keys
+# and identifiers that must be ASCII.
+ASCII_LETTERS = str.maketrans({"æ": "ae", "ø": "oe", "å": "aa", "Æ": "Ae", "Ø": "Oe", "Å": "Aa"})

@@ -10,6 +10,7 @@ page (``/dokument/{id}#side-N``; the PDF at ``#page=N``).
 import datetime as dt
 import json
 import re
+import threading
 import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -40,7 +41,7 @@ from search_api.api.schemas import CitationPage, FormattedReference, Reference
 from search_api.query import search
 from search_api.query.builder import SearchParams
 from vidensbank.accounts import Account
-from vidensbank.danish import MONTHS
+from vidensbank.danish import ASCII_LETTERS, MONTHS
 from vidensbank.errors import BadRequestError
 from vidensbank.store import documents as document_store
 from vidensbank.store import personal_data as personal_store
@@ -317,15 +318,11 @@ def _protected_title(title: str) -> str:
     return " ".join(words)
 
 
-# Danish letters as Danes write them in ASCII (the other accents are dropped).
-_DANISH_LETTERS = str.maketrans({"æ": "ae", "ø": "oe", "å": "aa"})
-
-
 def _citation_key(item: dict[str, Any], taken: set[str]) -> str:
     """ "kjeldsen2012", "kjeldsen2012a" …: first author's family name in ASCII and the year."""
     person = (item.get("author") or [{"literal": "anonym"}])[0]
     name = person.get("family") or person.get("literal") or "anonym"
-    ascii_name = unicodedata.normalize("NFKD", name.lower().translate(_DANISH_LETTERS))
+    ascii_name = unicodedata.normalize("NFKD", name.lower().translate(ASCII_LETTERS))
     stem = re.sub(r"[^a-z0-9]", "", ascii_name.encode("ascii", "ignore").decode())
     date = _date(item)
     stem = (stem or "anonym") + (str(date.year) if date else "")
@@ -484,12 +481,20 @@ def _formatted(item_json: str, style: str, page: int | None) -> tuple[str, str]:
     if [author.get("literal") for author in item.get("author", [])] == [item.get("publisher")]:
         left_out.add("publisher")
     whole = {key: value for key, value in item.items() if key not in left_out}
-    bibliography = CitationStylesBibliography(_style(style), CiteProcJSON([whole]), formatter.html)
     locator = {"locator": Locator("page", str(page))} if page else {}
     citation = Citation([CitationItem(item["id"], **locator)])
-    bibliography.register(citation)
-    in_text = bibliography.cite(citation, lambda _item: None)
-    return str(in_text), _danish_day(_one_stop(str(bibliography.bibliography()[0])), item)
+    # A style is loaded once and citeproc-py keeps what a reference suppresses on its layout,
+    # so two threads rendering at once could take each other's title away.
+    with _RENDERING:
+        source = CiteProcJSON([whole])
+        bibliography = CitationStylesBibliography(_style(style), source, formatter.html)
+        bibliography.register(citation)
+        in_text = str(bibliography.cite(citation, lambda _item: None))
+        reference = str(bibliography.bibliography()[0])
+    return in_text, _danish_day(_one_stop(reference), item)
+
+
+_RENDERING = threading.Lock()
 
 
 # A style's full stop after a title that ends in its own mark, around the style's markup:

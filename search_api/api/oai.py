@@ -36,6 +36,7 @@ from oaipmh.server import (
 )
 from sqlalchemy.orm import Session
 
+from vidensbank.danish import ASCII_LETTERS
 from vidensbank.identity import public_source_uri
 from vidensbank.settings import get_settings
 from vidensbank.store import collections as collection_store
@@ -49,7 +50,6 @@ OAI_DC_SCHEMA = "http://www.openarchives.org/OAI/2.0/oai_dc.xsd"
 OAI_IDENTIFIER_SCHEMA = "http://www.openarchives.org/OAI/2.0/oai-identifier.xsd"
 NS_OAI_IDENTIFIER = "http://www.openarchives.org/OAI/2.0/oai-identifier"
 REPOSITORY_NAME = "Vidensbank"
-DANISH_LETTERS = str.maketrans({"æ": "ae", "ø": "oe", "å": "aa"})
 GRANULARITY = "YYYY-MM-DDThh:mm:ssZ"
 CONTENT_TYPE = "text/xml; charset=utf-8"
 
@@ -121,7 +121,7 @@ def xml_text(text: str) -> str:
 
 def publisher_set(publisher: str) -> str:
     """``Børns Vilkår`` → ``publisher:boerns-vilkaar``: a setSpec's characters are URL-safe."""
-    name = publisher.lower().translate(DANISH_LETTERS)
+    name = publisher.lower().translate(ASCII_LETTERS)
     return f"{PUBLISHER_SETS}:{re.sub(r'[^a-z0-9]+', '-', name).strip('-') or 'ukendt'}"
 
 

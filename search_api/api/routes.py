@@ -47,6 +47,7 @@ from search_api.query import search
 from search_api.query.batch import BatchParams
 from search_api.query.builder import SearchParams
 from search_api.query.results import Autocomplete, SearchResponse
+from vidensbank.danish import ASCII_LETTERS
 from vidensbank.errors import NotFoundError
 from vidensbank.settings import get_settings
 from vidensbank.store.blobs import BlobStore
@@ -174,8 +175,6 @@ class _FileResponse(FileResponse):
         await super().__call__(scope, receive, send)
 
 
-# Danish letters as Danes write them in ASCII (other accents are dropped).
-_DANISH_LETTERS = str.maketrans({"æ": "ae", "ø": "oe", "å": "aa", "Æ": "Ae", "Ø": "Oe", "Å": "Aa"})
 # What the ASCII fallback name may not hold: anything outside printable ASCII, what would end or
 # escape its quoted string, a percent sign (some browsers decode %XX in it, RFC 6266 appendix
 # D) and a slash (a path).
@@ -188,7 +187,7 @@ def _content_disposition(disposition: str, filename: str) -> str:
     encoded = quote(filename, safe="")
     if encoded == filename:
         return f'{disposition}; filename="{filename}"'
-    spelled = unicodedata.normalize("NFKD", filename.translate(_DANISH_LETTERS))
+    spelled = unicodedata.normalize("NFKD", filename.translate(ASCII_LETTERS))
     fallback = _NOT_IN_FALLBACK.sub(
         "_", "".join(c for c in spelled if not unicodedata.combining(c))
     )
