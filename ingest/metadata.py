@@ -285,24 +285,32 @@ def plausible_title(title: str) -> bool:
     )
 
 
-# A Danish noun in its definite form, as organisations are named ("Socialstyrelsen",
-# "Børnerådet", "Folketinget").
-_DEFINITE = ("en", "et", "ene", "erne")
+# The department or task a file's author field names in place of a person ("Grafisk",
+# "Kommunikation"), in lower case.
+DEPARTMENT_WORDS = frozenset(
+    {
+        "grafisk",
+        "grafik",
+        "layout",
+        "design",
+        "tryk",
+        "kommunikation",
+        "administration",
+        "sekretariat",
+        "redaktion",
+        "web",
+    }
+)
 
 
 def plausible_author(name: str) -> bool:
     """Whether a file's author field names a person or an organisation: not a user name or
     initials typed in lower case ("jkl"), an e-mail address or login ("mh@vive.dk",
-    "VIVE\\mh"), nor a lone department or role word ("Grafisk", "Kommunikation"). One word
-    names an author only as an abbreviation ("VIVE") or a noun in the definite form
-    ("Socialstyrelsen")."""
+    "VIVE\\mh"), nor a department or task ("Grafisk"). One capitalised word may be a firm
+    ("Rambøll", "Epinion"), which writes many of this field's evaluations."""
     if not any(char.isupper() for char in name) or re.search(r"[\d@\\/_]", name):
         return False
-    words = name.split()
-    if len(words) == 1:
-        word = words[0]
-        return (len(word) > 1 and word.isupper()) or word.lower().endswith(_DEFINITE)
-    return True
+    return name.lower() not in DEPARTMENT_WORDS
 
 
 # The authors a title page or colophon lists: "Forfattere: Mette Holm, Jens Berg og Sara
