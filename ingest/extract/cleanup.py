@@ -9,9 +9,7 @@ _CONJUNCTIONS = frozenset({"og", "eller", "samt", "til", "som", "end", "and", "o
 
 # A word is matched from its start and not given back: tried from inside a long word without a
 # hyphen, every start read the rest of it again (a page of one 20,000-letter word took 2 s).
-_HYPHEN_BREAK = re.compile(
-    r"(?<!\w)(?P<left>[^\W\d_]\w*+)-[ \t]*\n[ \t]*(?P<right>\w[\w-]*+)"
-)
+_HYPHEN_BREAK = re.compile(r"(?<!\w)(?P<left>[^\W\d_]\w*+)-[ \t]*\n[ \t]*(?P<right>\w[\w-]*+)")
 
 
 def _join_hyphen(match: re.Match[str]) -> str:

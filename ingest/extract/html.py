@@ -17,20 +17,29 @@ from vidensbank.settings import get_settings
 _BOILERPLATE = "script, style, noscript, template, nav, header, footer, aside, form, iframe"
 _MAIN_CANDIDATES = ("main", "article", "[role=main]")
 # Page furniture a site names as such, in or around its main content: a cookie banner, a
-# breadcrumb trail, share links, reader comments, a newsletter teaser, a menu. Its class, id or
-# ARIA label says so, in English or Danish: words that may stand inside a longer name
-# ("CybotCookiebotDialog") ...
-_FURNITURE_INSIDE = re.compile(
-    r"cookie|consent|samtykke|breadcrumb|brødkrumme|newsletter|nyhedsbrev|paywall"
-)
-# ... and words that must be a whole part of one ("main-nav", "share", not "navn" or
-# "socialraadgivning"). "header" is not one of them: an article's own header holds its title.
+# breadcrumb trail, share links, reader comments, a newsletter teaser, a menu. A whole part of
+# its class says so ("main-nav", "cookie-banner__text", "CookieConsent"; not "navn",
+# "socialraadgivning" or "samtykke-fra-…", consent being a topic here), or a whole word of its
+# ARIA label, or its whole id ("cookie-banner"; not an anchor made from a heading). Only words
+# that are no topic of the texts: not "samtykke", "social", "some", "kommentar".
 _FURNITURE_PARTS = frozenset(
     (  # noqa: SIM905 (a list of words, read as one)
-        "banner share sharing social some comment comments kommentar kommentarer nav navbar "
-        "navigation menu footer logo skip skiplink"
+        "breadcrumb breadcrumbs brødkrumme brødkrummesti newsletter nyhedsbrev paywall banner "
+        "share sharing comment comments nav navbar navigation menu footer logo skip skiplink"
     ).split()
 )
+# A cookie or consent dialog is furniture however much it says.
+_CONSENT_PARTS = frozenset(["cookie", "cookies", "cookiebot", "consent"])
+_CONSENT_IDS = frozenset(
+    ["cookie-banner", "cookie-notice", "cookie-consent", "cookiebanner", "cybotcookiebotdialog"]
+)
+_FURNITURE_IDS = _FURNITURE_PARTS | {"skip-link"}
+_CAMEL = re.compile(r"(?<=[a-zæøå0-9])(?=[A-ZÆØÅ])")
+_CLASS_PARTS = re.compile(r"[\s_-]+")
+_WORDS = re.compile(r"[^a-zæøå0-9]+")
+# A box named as furniture that holds this much paragraph text outside its links is content
+# all the same (a section "social-indsats", a "banner" of paragraphs).
+_FURNITURE_MAX_PROSE = 200
 _FURNITURE_ROLES = frozenset(["navigation", "contentinfo", "banner", "dialog", "alertdialog"])
 _NAMED = "[class], [id], [role], [aria-label]"
 # What furniture never holds: a box named so that holds the page's title or main content is
@@ -309,16 +318,55 @@ def _link_share(node: LexborNode) -> float:
     return links / text if text else 1.0
 
 
-def _is_furniture(node: LexborNode) -> bool:
+def _named_as_furniture(node: LexborNode) -> bool | None:
+    """Whether a box is a cookie or consent dialog (True: furniture however much it says), or
+    named as other furniture (False: furniture only with little paragraph text), or neither."""
     attributes = node.attributes
-    if (attributes.get("role") or "").strip().lower() in _FURNITURE_ROLES:
+    role = (attributes.get("role") or "").strip().lower()
+    classes = set(_CLASS_PARTS.split(_CAMEL.sub(" ", attributes.get("class") or "").lower()))
+    ident = (attributes.get("id") or "").strip().lower()
+    if role in ("dialog", "alertdialog") or ident in _CONSENT_IDS:
         return True
-    names = " ".join(
-        value for key in ("class", "id", "aria-label") if (value := attributes.get(key))
-    ).lower()
-    if _FURNITURE_INSIDE.search(names):
+    if not _CONSENT_PARTS.isdisjoint(classes):
         return True
-    return not _FURNITURE_PARTS.isdisjoint(re.split(r"[^a-zæøå0-9]+", names))
+    label = _WORDS.split((attributes.get("aria-label") or "").lower())
+    if (
+        role in _FURNITURE_ROLES
+        or ident in _FURNITURE_IDS
+        or not _FURNITURE_PARTS.isdisjoint(classes)
+        or not _FURNITURE_PARTS.isdisjoint(label)
+    ):
+        return False
+    return None
+
+
+def _prose_lengths(root: LexborNode) -> dict[int, int]:
+    """Each element's length of paragraph text outside links, in one pass from the leaves up
+    (a hostile page's boxes nested hundreds deep are not each read whole)."""
+    text: dict[int, int] = {}
+    links: dict[int, int] = {}
+    prose: dict[int, int] = {}
+    for node in reversed(list(root.traverse(include_text=True))):
+        key = node.mem_id
+        own = len((node.text_content or "").strip()) if node.is_text_node else text.get(key, 0)
+        own_links = own if node.tag == "a" else links.get(key, 0)
+        own_prose = own - own_links if node.tag == "p" else prose.get(key, 0)
+        prose[key] = own_prose
+        if (parent := node.parent) is not None:
+            above = parent.mem_id
+            text[above] = text.get(above, 0) + own
+            links[above] = links.get(above, 0) + own_links
+            prose[above] = prose.get(above, 0) + own_prose
+    return prose
+
+
+def _is_furniture(node: LexborNode, prose: dict[int, int]) -> bool:
+    """A cookie or consent dialog; or a box named as furniture with little paragraph text
+    outside its links: a box of paragraphs of running text is content, whatever its name."""
+    named = _named_as_furniture(node)
+    if named is None:
+        return False
+    return named or prose.get(node.mem_id, 0) < _FURNITURE_MAX_PROSE
 
 
 def _remove_furniture(tree: LexborHTMLParser) -> None:
@@ -334,23 +382,30 @@ def _remove_furniture(tree: LexborHTMLParser) -> None:
     found = [
         node
         for node in tree.css(_NAMED)
-        if node.mem_id not in holding and node.tag not in ("html", "body") and _is_furniture(node)
+        if node.mem_id not in holding
+        and node.tag not in ("html", "body")
+        and _named_as_furniture(node) is not None
     ]
-    marked = {node.mem_id for node in found}
-    inside: dict[int, bool] = {}  # whether an element is, or is inside, one found
+    if not found or tree.root is None:
+        return
+    prose = _prose_lengths(tree.root)
+    removed: dict[int, LexborNode] = {}  # outermost first: the document's order
+    inside: dict[int, bool] = {}  # whether an element is inside one removed
     for node in found:
         path = []
         parent = node.parent
         within = False
         while parent is not None:
-            if parent.mem_id in marked or parent.mem_id in inside:
-                within = parent.mem_id in marked or inside[parent.mem_id]
+            if parent.mem_id in removed or parent.mem_id in inside:
+                within = parent.mem_id in removed or inside[parent.mem_id]
                 break
             path.append(parent.mem_id)
             parent = parent.parent
         inside.update(dict.fromkeys(path, within))
-        if not within:
-            node.decompose()
+        if not within and _is_furniture(node, prose):
+            removed[node.mem_id] = node
+    for node in removed.values():
+        node.decompose()
 
 
 def _densest_container(body: LexborNode) -> LexborNode:

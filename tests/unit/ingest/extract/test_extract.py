@@ -218,6 +218,52 @@ def test_furniture_inside_main_is_left_out() -> None:
     )
 
 
+CONSENT_SECTION = """<html><body><main><h1>Anbringelse</h1><p>Tekst.</p>
+<section id="samtykke-fra-foraeldremyndigheden"><h2>Samtykke fra forældremyndigheden</h2>
+<p>Kommunen skal have samtykke fra forældremyndighedens indehaver til anbringelsen.</p>
+</section></main></body></html>"""
+
+
+def test_a_section_whose_anchor_names_consent_is_kept() -> None:
+    """A section about consent went with its heading's anchor id, "samtykke-…", as if it were
+    a cookie banner: consent is a topic here, and ids are made from headings."""
+    text = extract(CONSENT_SECTION.encode(), "anbringelse.html").pages[0].text
+    assert "Samtykke fra forældremyndigheden" in text
+    assert "Kommunen skal have samtykke" in text
+
+
+SOCIAL_EFFORT = (
+    '<html><body><section class="social-indsats"><h2>Den sociale indsats</h2>'
+    + "<p>Kommunen iværksætter en social indsats for barnet og familien.</p>" * 10
+    + '</section><div class="kontakt">Kontakt os</div></body></html>'
+)
+
+
+def test_a_page_without_main_keeps_a_section_named_by_its_topic() -> None:
+    """A page without <main> came out as "Kontakt os": its one section, "social-indsats",
+    was taken for share links."""
+    text = extract(SOCIAL_EFFORT.encode(), "indsats.html").pages[0].text
+    assert text.startswith("Den sociale indsats\n")
+    assert text.count("Kommunen iværksætter en social indsats") == 10
+
+
+RUNNING_TEXT_IN_A_BANNER = """<html><body><main><h1>Efterværn</h1>
+<div class="menu"><a href="/">Forside</a> <a href="/om">Om os</a></div>
+<div class="banner-tekst"><p>Unge, der har været anbragt, kan få efterværn til de fylder 23 år,
+når det er nødvendigt for at støtte dem i overgangen til en selvstændig tilværelse.</p>
+<p>Kommunen skal vurdere behovet, inden den unge fylder 17 år og 6 måneder, og inddrage
+den unge i planlægningen af overgangen.</p></div></main></body></html>"""
+
+
+def test_running_text_is_kept_whatever_its_box_is_named() -> None:
+    """A box named as furniture ("banner") that holds paragraphs of running text is content;
+    a short one of links ("menu") is not."""
+    text = extract(RUNNING_TEXT_IN_A_BANNER.encode(), "eftervaern.html").pages[0].text
+    assert "kan få efterværn til de fylder 23 år" in text
+    assert "og inddrage" in text
+    assert "Forside" not in text
+
+
 def test_the_footnotes_end_the_page_as_the_reader_shows_them() -> None:
     """The notes at a page's foot stood mid-sentence where a sentence went on on the next
     page ("barnet får skriftlig og 1 Barnets Lov trådte i kraft …"). The markers are found
