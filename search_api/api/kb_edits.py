@@ -18,6 +18,7 @@ from nlp_models.tasks import reenrich
 from search_api.api.schemas import KBEditPublic
 from search_api.index.elastic import elastic_errors, get_client
 from search_api.index.lifecycle import alias_name
+from search_api.query.expansion import WordAnalysis
 from search_api.query.search import analyze_words
 from vidensbank.accounts import Account
 from vidensbank.errors import BadRequestError, DependencyUnavailableError, NotFoundError
@@ -28,12 +29,15 @@ from vidensbank.store.db import session_scope
 from vidensbank.store.kb_edits import KBEdit, KBEditAction
 
 log = logging.getLogger(__name__)
+_UNKNOWN = WordAnalysis(parts=[], stop=False, common=False)
 
 MAX_NAME_CHARS = 200
 # A name in more documents than this (most of a large collection) leaves the rest to
 # ``vidensbank reenrich --stale``: the index answers no more in one search.
 MAX_DOCUMENTS_NAMING = 10_000
 MIN_NAME_CHARS = 2
+# Below this many documents, no word is common enough to refuse as a name.
+MIN_DOCUMENTS_FOR_COMMON = 20
 
 
 def _record_id(kb_id: str) -> str:
@@ -86,22 +90,32 @@ def add_edit(account: Account, kb_id: str, action: str, value: str) -> str:
 
 def _refuse_common(name: str) -> None:
     """A name widens every search for its record: the alias "og" made "Ankestyrelsen" find 68
-    of 93 documents, "Kommunen" made "LOS" find 73 of 100, and "12" 33."""
+    of 93 documents, "Kommunen" made "LOS" find 73 of 100, and "12" 33. A name of one word
+    besides stop words is refused when most documents have that word; a few documents say
+    nothing of "most" (in an index of one, every word is in all of them)."""
     words = name.lower().split()
     if not any(char.isalpha() for char in name):
         raise BadRequestError(f"»{name}« har ingen bogstaver; et navn skal have dem.")
-    if all(word in STOP_WORDS for word in words):
+    content = [word for word in words if word not in STOP_WORDS]
+    if not content:
         raise BadRequestError(f"»{name}« er et almindeligt ord, ikke et navn.")
-    try:
-        analysis = analyze_words(words)
-    except (ESNotFoundError, DependencyUnavailableError) as exc:
-        log.warning("the words of a new name not looked up: %s", exc)
-        return
-    if all(word in analysis and analysis[word].common for word in words):
+    if len(content) == 1 and _common_in_corpus(content[0]):
         raise BadRequestError(
             f"»{name}« står i de fleste dokumenter; som navn for posten ville en søgning på "
             "den finde dem alle."
         )
+
+
+def _common_in_corpus(word: str) -> bool:
+    """Whether most documents have the word; unknown (no index, too few documents) is no."""
+    try:
+        with elastic_errors():
+            documents = get_client().count(index=alias_name())["count"]
+        analysis = analyze_words([word])
+    except (ESNotFoundError, DependencyUnavailableError) as exc:
+        log.warning("the words of a new name not looked up: %s", exc)
+        return False
+    return documents >= MIN_DOCUMENTS_FOR_COMMON and analysis.get(word, _UNKNOWN).common
 
 
 def _refuse_taken(kb: KnowledgeBase, name: str) -> None:
