@@ -29,6 +29,7 @@ from search_api.api.schemas import (
 )
 from vidensbank.accounts import Account
 from vidensbank.celery_app import enqueue
+from vidensbank.danish import sort_key
 from vidensbank.errors import BadRequestError, ConflictError, FieldsError, NotFoundError
 from vidensbank.store import audit
 from vidensbank.store import corrections as correction_store
@@ -398,7 +399,7 @@ def kb_choices() -> list[tuple[str, str]]:
     records = current_knowledge_base().records.values()
     return sorted(
         ((record.id, f"{record.name} ({record.type})") for record in records),
-        key=lambda choice: choice[1].lower(),
+        key=lambda choice: sort_key(choice[1]),
     )
 
 

@@ -9,6 +9,7 @@ import datetime as dt
 from sqlalchemy import Boolean, ForeignKey, Integer, String, Text, delete, func, select
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
+from vidensbank.danish import sort_key
 from vidensbank.store.base import Base, UTCDateTime, utcnow
 from vidensbank.store.documents import Document, is_public
 
@@ -45,10 +46,10 @@ class CollectionEntry(Base):
 
 
 def list_collections(session: Session, *, published_only: bool) -> list[Collection]:
-    query = select(Collection).order_by(Collection.title)
+    query = select(Collection)
     if published_only:
         query = query.where(Collection.published.is_(True))
-    return list(session.scalars(query))
+    return sorted(session.scalars(query), key=lambda c: (sort_key(c.title), c.id))
 
 
 def entry_counts(session: Session, *, public_only: bool) -> dict[str, int]:
