@@ -13,7 +13,7 @@ Every mention is then linked to a record where one exists.
 
 import re
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from functools import lru_cache
 from pathlib import Path
 from typing import cast
@@ -37,7 +37,7 @@ from vidensbank.settings import get_settings
 # The rules' version, part of a document's model stamp (``nlp_models.tasks``): raise it when a
 # change to the rules changes what they find, so ``vidensbank reenrich --stale`` reads again
 # the documents enriched before it.
-RULES_VERSION = 10
+RULES_VERSION = 11
 
 
 def pipeline_version(model_dir: Path | None = MODEL_DIR) -> str:
@@ -947,14 +947,16 @@ class EntityFinder:
         return mentions
 
     def find(self, text: str, page: int = 1) -> list[Mention]:
-        [doc] = self._docs([text])
+        [doc] = self._docs([text], [False])
         return self._mentions(doc, text, page)
 
-    def _docs(self, texts: Sequence[str]) -> list[Doc]:
+    def _docs(self, texts: Sequence[str], english: Sequence[bool]) -> list[Doc]:
         """The texts tokenized, with the model's entities in ``doc.ents``.
 
-        The model reads only the sentences that may hold a name (``name_sentences``); the
-        patterns and the knowledge base read every word later, in ``spans``. The docs read a
+        The model reads only the sentences that may hold a name (``name_sentences``), and none
+        of a text in ``english`` (it reads English badly: "English Summary" a person, "Assess
+        relatives'" an organisation); the patterns and the knowledge base read every word later,
+        in ``spans``. The docs read a
         line break inside a paragraph as a space, so a name a PDF wraps over two lines ("Signs
         of / Safety") is still one run of words for the knowledge base, and a footnote marker
         glued to a word ("Børnene Først.1") as spaces (the characters keep their offsets)."""
@@ -965,7 +967,8 @@ class EntityFinder:
         flowing = [_WRAPPED_LINE.sub(" ", text) for text in readable]
         parts = [
             (doc, start, text[start:end])
-            for doc, text in zip(docs, flowing, strict=True)
+            for doc, text, in_english in zip(docs, flowing, english, strict=True)
+            if not in_english
             for start, end in name_sentences(text)
         ]
         found: dict[int, list[Span]] = defaultdict(list)
@@ -989,19 +992,25 @@ class EntityFinder:
             doc.ents = found[id(doc)]
         return docs
 
-    def find_in_pages(self, pages: Sequence[tuple[int, str]]) -> list[Mention]:
-        """Mentions of a whole document. An abbreviation defined in parentheses after a full
-        name ("Børne- og Ungeudvalget (BUU)") names the same entity wherever it is used later."""
-        [mentions] = self.find_in_documents([pages])
+    def find_in_pages(
+        self, pages: Sequence[tuple[int, str]], english: Collection[int] = ()
+    ) -> list[Mention]:
+        """Mentions of a whole document whose pages numbered in ``english`` are written in
+        English. An abbreviation defined in parentheses after a full name ("Børne- og
+        Ungeudvalget (BUU)") names the same entity wherever it is used later."""
+        [mentions] = self.find_in_documents([pages], [english])
         return mentions
 
     def find_in_documents(
-        self, documents: Sequence[Sequence[tuple[int, str]]]
+        self,
+        documents: Sequence[Sequence[tuple[int, str]]],
+        english: Sequence[Collection[int]] | None = None,
     ) -> list[list[Mention]]:
         """``find_in_pages`` for several documents at once: their pages go through the model
         together, which keeps its batches full when documents are short."""
+        english_pages = english if english is not None else [()] * len(documents)
         chunks = [
-            (index, number, offset, piece)
+            (index, number, offset, piece, number in english_pages[index])
             for index, pages in enumerate(documents)
             for number, text in pages
             for offset, piece in chunked(text, CHUNK_CHARS)
@@ -1009,8 +1018,8 @@ class EntityFinder:
         found: list[list[Mention]] = [[] for _ in documents]
         for first in range(0, len(chunks), PIPE_BATCH):
             batch = chunks[first : first + PIPE_BATCH]
-            docs = self._docs([piece for *_, piece in batch])
-            for (index, number, offset, piece), doc in zip(batch, docs, strict=True):
+            docs = self._docs([chunk[3] for chunk in batch], [chunk[4] for chunk in batch])
+            for (index, number, offset, piece, _), doc in zip(batch, docs, strict=True):
                 found[index].extend(self._mentions(doc, piece, number, offset))
         return [
             _apply_definitions(mentions, [text for _number, text in pages])

@@ -75,6 +75,7 @@ def enrich_documents(self: DocumentTask, document_ids: list[str]) -> None:
         }
         keys = redacted_keys(session, document_ids=list(documents))
         stored = document_store.pages_of(session, document_ids=list(documents))
+        english = document_store.english_pages_of(session, document_ids=list(documents))
         for document_id in document_ids:
             document = documents.get(document_id)
             if document is None or document.status in (
@@ -109,7 +110,9 @@ def enrich_documents(self: DocumentTask, document_ids: list[str]) -> None:
             )
             titles[document_id] = document.title
     finder = current_finder()
-    found = finder.find_in_documents(list(pages.values()))
+    found = finder.find_in_documents(
+        list(pages.values()), [english.get(document_id, set()) for document_id in pages]
+    )
     done: list[str] = []
     with session_scope() as session:
         document_store.lock_documents(session, document_ids=list(pages))

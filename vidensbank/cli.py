@@ -249,6 +249,7 @@ def cmd_entities(args: argparse.Namespace) -> int:
     """Print the entities of a file without storing or indexing anything."""
     from ingest.extract.registry import extract
     from ingest.fetch import fetch
+    from ingest.language import document_languages
     from ingest.sources import items_from_path
     from nlp_models.entities import current_finder
     from nlp_models.mentions import summarize
@@ -258,8 +259,13 @@ def cmd_entities(args: argparse.Namespace) -> int:
     if item.refusal is not None:
         raise ExtractionError(item.refusal.code, item.refusal.reason)
     extracted = extract(fetch(item), item.filename)
+    _, languages = document_languages([page.text for page in extracted.pages])
+    english = {
+        page.number for page, lang in zip(extracted.pages, languages, strict=True) if lang == "en"
+    }
     finder = current_finder()
-    summaries = summarize(finder.find_in_pages([(p.number, p.text) for p in extracted.pages]))
+    texts = [(page.number, page.text) for page in extracted.pages]
+    summaries = summarize(finder.find_in_pages(texts, english))
     if args.json:
         print(
             json.dumps(

@@ -17,6 +17,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from ingest.extract.registry import extract
+from ingest.language import document_languages
 from nlp_models.entities import EntityFinder
 from nlp_models.mentions import Mention
 from nlp_models.training.corpus import DATA_DIR, LABELS, Sentence
@@ -125,9 +126,18 @@ def evaluate_documents(finder: EntityFinder, rendered: Path) -> DocumentScores:
         rendering = "pdf" if "pdf" in gold["renderings"] else "html"
         path = rendered / f"{gold['slug']}.{rendering}"
         pages = [(page.number, page.text) for page in extract(path.read_bytes(), path.name).pages]
-        _count_entities(finder.find_in_pages(pages), gold["entities"], documents)
+        # The pages in English, as ingest tells them.
+        _, languages = document_languages([text for _, text in pages])
+        english = {
+            number for (number, _), lang in zip(pages, languages, strict=True) if lang == "en"
+        }
+        _count_entities(finder.find_in_pages(pages, english), gold["entities"], documents)
+        in_english = {1} if document_languages([gold["text"]])[0] == "en" else set()
         _count(
-            {(m.label, f"{m.start}:{m.end}") for m in finder.find_in_pages([(1, gold["text"])])},
+            {
+                (m.label, f"{m.start}:{m.end}")
+                for m in finder.find_in_pages([(1, gold["text"])], in_english)
+            },
             {(m["label"], f"{m['start']}:{m['end']}") for m in gold["mentions"]},
             mentions,
         )

@@ -306,6 +306,19 @@ def pages_of(session: Session, *, document_ids: Sequence[str]) -> dict[str, list
     return found
 
 
+def english_pages_of(session: Session, *, document_ids: Sequence[str]) -> dict[str, set[int]]:
+    """The numbers of each document's pages written in English; a document without any is
+    left out."""
+    found: dict[str, set[int]] = {}
+    for document_id, number in session.execute(
+        select(PAGES.c.document_id, PAGES.c.number).where(
+            PAGES.c.document_id.in_(document_ids), PAGES.c.language == "en"
+        )
+    ):
+        found.setdefault(str(document_id), set()).add(int(number))
+    return found
+
+
 def get_document(session: Session, *, document_id: str) -> Document | None:
     return next(iter(get_documents(session, document_ids=[document_id])), None)
 

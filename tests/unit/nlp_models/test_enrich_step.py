@@ -23,7 +23,9 @@ class _Meanwhile:
         self.change = change
         self.kb = None
 
-    def find_in_documents(self, documents: list[list[tuple[int, str]]]) -> list[list[Any]]:
+    def find_in_documents(
+        self, documents: list[list[tuple[int, str]]], english: Any = None
+    ) -> list[list[Any]]:
         self.change()
         return [[] for _ in documents]
 
@@ -113,3 +115,33 @@ def test_a_document_read_again_with_a_redaction_is_redacted_and_enriched(
         [(_number, text)] = document_store.get_pages(session, document_id=document_id)
         assert name not in text and "[skjult]" in text
     assert handed_on == [("editions.documents", [document_id])]
+
+
+def test_the_entities_of_a_page_stored_as_english_are_found_as_english(
+    handed_on: list[tuple[str, list[str]]],
+) -> None:
+    """The step tells the entity pipeline which pages are in English: the Danish model read a
+    report's English summary page, and made a person of its heading."""
+    document_id = "berig-engelsk"
+    migrate()
+    with session_scope() as session:
+        store_document(
+            session,
+            document_id,
+            title="Børn anbragt i netværkspleje",
+            pages=[
+                "Children Placed with Relatives and Friends: English Summary\n"
+                "The study was carried out by VIVE for the Ministry of Social Affairs."
+            ],
+        )
+        document_store.set_languages(
+            session, document_id=document_id, language="en", pages={1: "en"}
+        )
+        document_store.set_document_status(
+            session, document_ids=[document_id], status=DocumentStatus.EXTRACTED
+        )
+    tasks.enrich_documents([document_id])
+    with session_scope() as session:
+        names = {(e.text, e.label) for e in session.get_one(Document, document_id).entities}
+    assert ("VIVE", "ORG") in names
+    assert not any(label == "PER" for _, label in names)

@@ -535,3 +535,23 @@ def test_a_partys_letter_is_a_name_only_as_a_tag(finder: EntityFinder) -> None:
     assert ("B", "ORG", "org.radikale-venstre") in found(finder, tagged)
     stray = "Skema B udfyldes af kommunen. Bilag B og C følger."
     assert not [k for _t, _l, k in found(finder, stray) if k == "org.radikale-venstre"]
+
+
+def test_the_model_does_not_read_a_page_in_english(finder: EntityFinder) -> None:
+    """The Danish model read a report's English summary badly: its heading a person, "Assess
+    relatives'" an organisation. On a page in English the patterns and the knowledge base
+    still find the names."""
+    page = (
+        "Children Placed with Relatives and Friends: English Summary\n"
+        "Sofie Brandt Mikkelsen og Jonas Ravn Olesen\n\n"
+        "The study was carried out by VIVE for the Ministry of Social Affairs. Assess relatives' "
+        "resources early, and involve the child in the decision."
+    )
+    as_danish = {(m.text, m.label) for m in finder.find_in_pages([(1, page)])}
+    as_english = {(m.text, m.label) for m in finder.find_in_pages([(1, page)], english={1})}
+    assert ("English Summary", "PER") in as_danish  # what the model makes of it
+    assert {m for m in as_english if m[1] in ("PER", "ORG", "INITIATIVE")} == {
+        ("Sofie Brandt Mikkelsen", "PER"),
+        ("Jonas Ravn Olesen", "PER"),
+        ("VIVE", "ORG"),
+    }
