@@ -26,7 +26,14 @@ from vidensbank.store.base import utcnow
 from vidensbank.store.db import session_scope
 from vidensbank.store.users import ApiToken, LoginSession, Role, User
 
-SESSION_HOURS = 12
+# A login lasts while it is used: it ends after this long without a request (longer than WCAG
+# 2.2.1's 20 hours, so a curator who leaves a form open overnight can still save it), and in
+# any case this long after logging in. A fixed 12 hours ended a session in the middle of work,
+# and the form's text was lost with it.
+SESSION_IDLE = dt.timedelta(hours=24)
+SESSION_MAX = dt.timedelta(days=7)
+# A session's expiry is moved on at most this often (a database write).
+SESSION_RENEWAL = dt.timedelta(hours=1)
 MIN_PASSWORD_CHARS = 12
 # At most this many failed logins per account, and per address, in the window.
 FAILED_LOGINS_PER_ACCOUNT = 5
@@ -178,7 +185,7 @@ def log_in(email: str, password: str, address: str) -> Login:
                     token_hash=digest(token),
                     user_id=user.id,
                     csrf_token=csrf,
-                    expires_at=now + dt.timedelta(hours=SESSION_HOURS),
+                    expires_at=now + SESSION_IDLE,
                 )
             )
             audit.record(session, actor=user.email, action="login", target=user.email)
@@ -201,6 +208,9 @@ def account_for_session(session_token: str) -> Account | None:
         if found is None:
             return None
         user, login = found
+        now = utcnow()
+        if login.expires_at - now < SESSION_IDLE - SESSION_RENEWAL:
+            login.expires_at = min(now + SESSION_IDLE, login.created_at + SESSION_MAX)
         return Account(user.id, user.email, Role(user.role), login.csrf_token)
 
 

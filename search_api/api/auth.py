@@ -12,7 +12,7 @@ from typing import Annotated
 
 from fastapi import Depends, Request, Response
 
-from vidensbank.accounts import SESSION_HOURS, Account, account_for_api_token, account_for_session
+from vidensbank.accounts import SESSION_MAX, Account, account_for_api_token, account_for_session
 from vidensbank.errors import ForbiddenError, UnauthorizedError, UnsupportedMediaTypeError
 from vidensbank.store.users import Role
 
@@ -93,7 +93,7 @@ def set_session_cookie(request: Request, response: Response, token: str) -> None
     response.set_cookie(
         SESSION_COOKIE,
         token,
-        max_age=SESSION_HOURS * 3600,
+        max_age=int(SESSION_MAX.total_seconds()),
         httponly=True,
         samesite="lax",
         secure=request.url.scheme == "https",

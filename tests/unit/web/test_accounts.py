@@ -1,6 +1,7 @@
 """Accounts: the users command, logging in and out, personal tokens, and the guard on every
 write route (on the real app and a real SQLite database; no search is needed)."""
 
+import datetime as dt
 import io
 import re
 from collections.abc import Iterator, Sequence
@@ -12,6 +13,7 @@ from fastapi import Depends, FastAPI
 from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
 from selectolax.lexbor import LexborHTMLParser as HTMLParser
+from sqlalchemy import select, update
 from sqlalchemy.exc import OperationalError
 from starlette.routing import BaseRoute
 
@@ -19,8 +21,9 @@ from search_api.api.auth import SAFE_METHODS, require
 from tests.accounts import PASSWORD, add, csrf, logged_in
 from vidensbank import accounts
 from vidensbank.cli import main
-from vidensbank.store.db import migrate
-from vidensbank.store.users import Role
+from vidensbank.store.base import utcnow
+from vidensbank.store.db import migrate, session_scope
+from vidensbank.store.users import LoginSession, Role
 from web.app import app, create_app
 from web.errors import install_error_handlers
 
@@ -376,3 +379,48 @@ def test_a_page_keeps_its_header_when_the_session_cannot_be_looked_up(
     monkeypatch.setattr("search_api.api.auth.account_for_session", database_down)
     page = TestClient(app, cookies={"vb_session": "noget"}).get("/om")
     assert page.status_code == 200 and "Log ind" in page.text
+
+
+def _expiry(token: str) -> dt.datetime:
+    with session_scope() as session:
+        login = session.scalar(
+            select(LoginSession).where(LoginSession.token_hash == accounts.digest(token))
+        )
+        assert login is not None
+        return login.expires_at
+
+
+def _set_login(token: str, **values: dt.datetime) -> None:
+    with session_scope() as session:
+        session.execute(
+            update(LoginSession)
+            .where(LoginSession.token_hash == accounts.digest(token))
+            .values(**values)
+        )
+
+
+def test_a_session_in_use_goes_on_and_ends_after_a_day_unused_or_a_week() -> None:
+    """A login ended 12 hours after it began, in the middle of a curator's work: the form's
+    text was lost with it."""
+    migrate()
+    add("i-brug@eksempel.dk", Role.CURATOR)
+    token = accounts.log_in("i-brug@eksempel.dk", PASSWORD, "10.0.2.1").session_token
+    now = utcnow()
+    # Used 22 hours after its last use: it lasts another day from now.
+    _set_login(token, expires_at=now + dt.timedelta(hours=2))
+    assert accounts.account_for_session(token) is not None
+    assert _expiry(token) >= now + accounts.SESSION_IDLE
+    # Used again at once: no write.
+    before = _expiry(token)
+    accounts.account_for_session(token)
+    assert _expiry(token) == before
+    # A week after logging in it ends, however much it is used.
+    _set_login(
+        token,
+        created_at=now - accounts.SESSION_MAX + dt.timedelta(minutes=1),
+        expires_at=now + dt.timedelta(hours=2),
+    )
+    assert accounts.account_for_session(token) is not None
+    assert _expiry(token) <= now + dt.timedelta(minutes=1)
+    _set_login(token, expires_at=now - dt.timedelta(seconds=1))
+    assert accounts.account_for_session(token) is None
