@@ -63,6 +63,7 @@ SHOWN_FIELDS = [
     "published",
     "filename",
     "source_uri",
+    "language",
     "target_age",
     EDITION_GROUP,
     HAS_EDITIONS,

@@ -8,6 +8,8 @@ from pydantic import BaseModel, Field
 class PageHit(BaseModel):
     page: int
     highlight: str  # HTML-escaped page text, with <mark> around the matched words
+    # "en" when the snippet is the English chain's (of an English page); None: the document's.
+    language: str | None = None
 
 
 def file_format(filename: str) -> str:
@@ -36,6 +38,7 @@ class SearchResult(BaseModel):
     published: dt.date | None
     filename: str
     source_uri: str | None  # the publisher's address; None for a file from a local folder
+    language: str | None = None  # ISO 639-1, as the document page shows it
     # The ages a tool is for, as the document says it ("7-14 år"): a case worker chose by it
     # and had to open each tool to read it.
     target_age: str | None = None

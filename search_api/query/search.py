@@ -61,21 +61,21 @@ from vidensbank.settings import get_settings
 
 def _page_hits(hit: dict[str, Any]) -> list[PageHit]:
     inner = hit.get("inner_hits", {}).get("pages", {}).get("hits", {}).get("hits", [])
-    return [
-        PageHit(
-            page=page["fields"]["pages.number"][0],
-            # The Danish chain's snippet, or the English chain's on an English page.
-            highlight=next(
-                (
-                    fragments[0]
-                    for field in ["pages.text", *ENGLISH_PAGE_FIELDS]
-                    if (fragments := page.get("highlight", {}).get(field))
-                ),
-                "",
-            ),
+    hits = []
+    for page in inner:
+        highlights = page.get("highlight", {})
+        # The Danish chain's snippet, or the English chain's on an English page.
+        field = next(
+            (f for f in ["pages.text", *ENGLISH_PAGE_FIELDS] if highlights.get(f)), "pages.text"
         )
-        for page in inner
-    ]
+        hits.append(
+            PageHit(
+                page=page["fields"]["pages.number"][0],
+                highlight=(highlights.get(field) or [""])[0],
+                language="en" if field in ENGLISH_PAGE_FIELDS else None,
+            )
+        )
+    return hits
 
 
 def _result(
@@ -97,6 +97,7 @@ def _result(
         published=source.get("published"),
         filename=source["filename"],
         source_uri=public_source_uri(source["source_uri"]),
+        language=source.get("language"),
         target_age=source.get("target_age"),
         score=score,
         hits=hits,

@@ -321,3 +321,25 @@ def test_a_misspelt_search_sends_the_reader_the_words_it_was_taken_for() -> None
         if "/dokument/a" in str(a.attributes["href"])
     ]
     assert links and all(parse_qs(urlsplit(link).query)["q"] == ["anbringelse"] for link in links)
+
+
+def test_english_titles_and_snippets_are_marked_english_and_page_links_name_their_document() -> (
+    None
+):
+    """A screen reader read an English title and snippet with Danish pronunciation, and listed
+    ten links that all said "Side 1"."""
+    answer = response(2)
+    english = result(
+        "en1", "Leaving care", [PageHit(page=1, highlight="young <mark>people</mark>")]
+    )
+    english.language = "en"
+    mixed = result("da1", "Anbragte børn", [PageHit(page=4, highlight="summary", language="en")])
+    mixed.language = "da"
+    answer.results += [english, mixed]
+    page = rendered(params(q="care"), answer)
+    titles = page.css(".result h3")
+    assert [t.attributes.get("lang") for t in titles] == ["en", None]
+    snippets = [node.attributes.get("lang") for node in page.css(".hit > span")]
+    assert snippets == ["en", "en"]
+    links = [a.text() for a in page.css(".hit > a:first-child")]
+    assert links == ["Side 1 af »Leaving care«", "Side 4 af »Anbragte børn«"]

@@ -164,3 +164,23 @@ def test_a_name_alone_is_not_searched_by_meaning() -> None:
     asked = Expansion(units=[*name.units, Unit(text="børnepolitik")])
     found = _found_by_meaning([hits], parse_query("Radikale Venstre børnepolitik"), asked)
     assert len(found) == 5
+
+
+def test_a_snippet_of_the_english_chain_is_told_english() -> None:
+    """The page showed an English page's snippet without ``lang="en"``."""
+    hit = {
+        "inner_hits": {
+            "pages": {
+                "hits": {
+                    "hits": [
+                        {"fields": {"pages.number": [2]}, "highlight": {"pages.text_en": ["a"]}},
+                        {"fields": {"pages.number": [5]}, "highlight": {"pages.text": ["b"]}},
+                    ]
+                }
+            }
+        }
+    }
+    assert [(h.page, h.highlight, h.language) for h in search._page_hits(hit)] == [
+        (2, "a", "en"),
+        (5, "b", None),
+    ]
