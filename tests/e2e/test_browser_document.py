@@ -220,3 +220,26 @@ def test_names_link_to_their_entity_pages_and_their_pages(
         assert response is not None and response.status == 200
         assert urlsplit(page.url).path.startswith("/entitet/")
         expect(page.locator("h1")).to_be_visible()
+
+
+def test_pages_reflow_at_320_px_and_show_their_state_in_forced_colours(
+    browser: Browser, server: str, long_report: dict[str, Any]
+) -> None:
+    """At 320 px (WCAG 1.4.10) the about page's code example and the batch search's file field
+    made the page scroll sideways; in a light forced-colours theme a ticked filter looked
+    unticked (its tick is a white image on a background the theme drops), and the reader's
+    pages with search words differed from the others by that background alone."""
+    with page_at(browser, 320) as page:
+        for path in ["/om", "/soegning/liste", f"/dokument/{long_report['id']}?q={REPORT_QUERY}"]:
+            page.goto(f"{server}{path}")
+            assert_fits(page)
+        page.emulate_media(forced_colors="active", color_scheme="light")
+        page.goto(f"{server}/?q={REPORT_QUERY}&kind=rapport")
+        tick = page.evaluate(
+            "getComputedStyle(document.querySelector('.form-checkbox:checked + label'),"
+            " '::before').content"
+        )
+        assert tick == '"✓"'
+        page.goto(f"{server}/dokument/{long_report['id']}?q={REPORT_QUERY}")
+        marked = page.locator(".reader-nav-list a.has-hits").first
+        assert marked.evaluate("a => getComputedStyle(a).borderBottomWidth") == "4px"

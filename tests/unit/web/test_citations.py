@@ -850,3 +850,12 @@ def test_zotero_names_the_publisher_as_author_when_no_one_is_named() -> None:
         published=None,
     )
     assert ("citation_author", "Social- og Boligstyrelsen,") in highwire_tags(unsigned)
+
+
+def test_a_page_cite_link_is_named_by_its_visible_words() -> None:
+    """Its spoken name, "Citér side 1", lacked the words it shows, "Citér denne side": a voice
+    user saying them found no link (WCAG 2.5.3)."""
+    reader = HTMLParser(client.get(f"/dokument/{REPORT}").text)
+    cite = reader.css_first("a.reader-page-cite")
+    assert cite is not None and "aria-label" not in cite.attributes
+    assert " ".join(cite.text().split()) == "Citér denne side (side 1)"
