@@ -7,7 +7,7 @@ import math
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from pypdf import PageObject, PasswordType, PdfReader
 from pypdf.errors import DependencyError, LimitReachedError, PyPdfError
@@ -117,6 +117,57 @@ def _without_text_layer(text: str) -> bool:
     return not any(char.isalpha() for char in text)
 
 
+# A scan stamped by a scanner or a case system ("Side 1", "Modtaget i Socialforvaltningen
+# 12.03.2024") has a few words of text layer over a page-sized image, and was indexed with the
+# stamp alone. Such a page is read by OCR too (pdfium renders the stamp with the scan). A page
+# of a report has more words than that, or a smaller figure; a cover with a photo and a short
+# title is read by OCR as well, which costs a page's OCR and loses none of its words.
+_STAMP_LETTERS = 60
+# An image of at least this many pixels (A4 at 96 dpi is 0.89 million) drawn over at least this
+# share of the page.
+_SCAN_PIXELS = 800_000
+_SCAN_COVER = 0.5
+
+
+def _largest_image(page: PageObject) -> tuple[int, float]:
+    """The pixels of the page's largest image, and the largest share of the page an image is
+    drawn over (read from the image dictionaries and the drawing operators, not decoded)."""
+    try:
+        resources = page.get("/Resources")
+        xobjects = resources.get_object().get("/XObject") if resources is not None else None
+        if xobjects is None:
+            return 0, 0.0
+        images = {
+            str(name): int(image.get("/Width", 0)) * int(image.get("/Height", 0))
+            for name, reference in xobjects.get_object().items()
+            if (image := reference.get_object()).get("/Subtype") == "/Image"
+        }
+        if not images:
+            return 0, 0.0
+        drawn: list[float] = []
+
+        def visit(operator: bytes, operands: list[Any], cm: list[float], tm: list[float]) -> None:
+            if operator == b"Do" and operands and str(operands[0]) in images:
+                drawn.append(abs(cm[0] * cm[3] - cm[1] * cm[2]))
+
+        page.extract_text(visitor_operand_before=visit)
+        box = page.mediabox
+        area = abs(float(box.width) * float(box.height)) or 1.0
+        return max(images.values()), max(drawn, default=0.0) / area
+    except Exception:  # a damaged resource dictionary is no scan we can tell
+        return 0, 0.0
+
+
+def _scanned(page: PageObject, text: str) -> bool:
+    """Whether a page is an image of text, to be read by OCR."""
+    if _without_text_layer(text):
+        return _shows_image(page)
+    if sum(char.isalpha() for char in text) >= _STAMP_LETTERS:
+        return False
+    pixels, cover = _largest_image(page)
+    return pixels >= _SCAN_PIXELS and cover >= _SCAN_COVER
+
+
 def _drawings(pages: list[PageObject]) -> bool | None:
     """Whether the pages draw anything; ``None`` when a content stream cannot be read."""
     drawn = False
@@ -187,7 +238,7 @@ def _active_content(reader: PdfReader) -> bool:
 class PDFExtractor:
     name: ClassVar[str] = "pdf"
     label: ClassVar[str] = "PDF-filen"
-    version: ClassVar[str] = "pdf-8"
+    version: ClassVar[str] = "pdf-9"
     mime_types: ClassVar[frozenset[str]] = frozenset({"application/pdf"})
     extensions: ClassVar[frozenset[str]] = frozenset({".pdf"})
 
@@ -224,8 +275,7 @@ class PDFExtractor:
                 active = _active_content(reader)
                 # Pages that are images of text are left to OCR; a mixed PDF keeps its text.
                 scanned = [
-                    _without_text_layer(text) and _shows_image(page)
-                    for page, text in zip(pages, raw_pages, strict=True)
+                    _scanned(page, text) for page, text in zip(pages, raw_pages, strict=True)
                 ]
             except LimitReachedError as exc:
                 raise _beyond_limits(exc) from exc

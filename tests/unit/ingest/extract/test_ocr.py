@@ -97,3 +97,24 @@ def test_a_page_of_200_inches_a_side_is_rendered_at_a_bounded_size() -> None:
     width, height = render_page(document, 1, 300).size
     document.close()
     assert width * height <= 20_100_000
+
+
+@pytest.mark.parametrize("stamp", ["Modtaget i Socialforvaltningen 12.03.2024", "Side 1"])
+def test_a_stamped_scan_is_left_to_ocr_and_a_page_of_text_with_a_figure_is_not(
+    scan: Image.Image, stamp: str
+) -> None:
+    """A case system's stamp over a scan was taken for the page's text layer: the page was
+    indexed with the stamp alone (or, with "Side 1" removed as a running line, empty)."""
+    buffer = io.BytesIO()
+    pdf = canvas.Canvas(buffer, pagesize=A4, invariant=1)
+    width, height = A4
+    pdf.drawImage(ImageReader(scan), 0, 0, width=width, height=height)
+    pdf.drawString(72, height - 30, stamp)
+    pdf.showPage()
+    pdf.drawImage(ImageReader(scan), 72, 300, width=width - 144, height=400)
+    pdf.drawString(72, 200, "Figur 3 viser, hvor mange børn der blev inddraget i egen sag i 2023.")
+    pdf.showPage()
+    pdf.save()
+    pages = extract(buffer.getvalue(), "stemplet.pdf").pages
+    assert [page.needs_ocr for page in pages] == [True, False]
+    assert "inddraget i egen sag" in pages[1].text

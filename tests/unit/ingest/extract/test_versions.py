@@ -11,7 +11,9 @@ output changed on purpose, give the extractor a new version and record the new d
 import hashlib
 import io
 
+from PIL import Image
 from reportlab.lib.pagesizes import A4
+from reportlab.lib.utils import ImageReader
 from reportlab.pdfgen.canvas import Canvas
 
 from ingest.extract.html import HTMLExtractor
@@ -36,6 +38,8 @@ HISTORY = [
     # PDF left out, a title page's first line kept, footnotes as paragraphs of their own.
     ("html-7", "c39775d394c99f77"),
     ("pdf-8", "fa6546435c42ebc8"),
+    # A scan with a stamp's few words of text layer read by OCR (the fixture has one now).
+    ("pdf-9", "37a2aa3d60b6b9f0"),
 ]
 
 HTML_FILES = {
@@ -83,6 +87,11 @@ def _pdf() -> bytes:
         for row, line in enumerate(lines):
             canvas.drawString(72, 770 - 18 * row, line)
         canvas.showPage()
+    # A scan with a case system's stamp over it.
+    width, height = A4
+    canvas.drawImage(ImageReader(Image.new("L", (900, 1000), 255)), 0, 0, width, height)
+    canvas.drawString(72, 810, "Modtaget 12.03.2024")
+    canvas.showPage()
     canvas.save()
     return out.getvalue()
 
