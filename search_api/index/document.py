@@ -72,6 +72,8 @@ class IndexDocument(BaseModel):
     # Whether other documents share the group: only for such hits does a search ask for the
     # other editions (a round trip most result pages do not need).
     has_editions: bool
+    # Whether its passages are embedded: until they are, search ranks it by its words alone.
+    embedded: bool
 
     def source(self) -> dict[str, Any]:
         """The JSON Elasticsearch stores."""
@@ -151,4 +153,5 @@ def to_index_document(
         else [],
         edition_group=edition_group or document.id,
         has_editions=edition_group is not None,
+        embedded=embedded,
     )

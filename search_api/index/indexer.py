@@ -70,9 +70,13 @@ def delete_documents(client: Elasticsearch, document_ids: Sequence[str]) -> None
 
 def update_passages(client: Elasticsearch, document: IndexDocument) -> None:
     """Give an indexed document its embedded passages (the rest of it is already there)."""
-    passages = document.source()["passages"]
+    source = document.source()
     with elastic_errors(), contextlib.suppress(NotFoundError):
-        client.update(index=alias_name(), id=document.id, doc={"passages": passages})
+        client.update(
+            index=alias_name(),
+            id=document.id,
+            doc={"passages": source["passages"], "embedded": source["embedded"]},
+        )
 
 
 def refresh(client: Elasticsearch) -> None:

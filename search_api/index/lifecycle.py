@@ -54,6 +54,8 @@ def mapping(options: AnalysisOptions | None) -> dict[str, Any]:
             # Editions of one text share it; results are collapsed on it.
             "edition_group": keyword,
             "has_editions": {"type": "boolean"},
+            # Whether the passages are embedded (set by the embed step with them).
+            "embedded": {"type": "boolean"},
             # The target age as given ("6-12 år"), for the facet, and the ages it names, so
             # that a search for an age finds every document whose range holds it.
             "target_age": keyword,
@@ -137,7 +139,7 @@ def index_settings(options: AnalysisOptions | None) -> dict[str, Any]:
 PRODUCTION = AnalysisOptions()
 
 # Raise when the mapping or analysis changes: `vidensbank init` then rebuilds the index.
-MAPPING_VERSION = 14
+MAPPING_VERSION = 15
 # Lucene refuses a term over 32,766 bytes; a character takes at most 4 in UTF-8.
 KEYWORD_MAX_CHARS = 8000
 

@@ -51,6 +51,7 @@ SNIPPET_SIZE = 220
 # estimate beyond it).
 EDITION_GROUP = "edition_group"
 HAS_EDITIONS = "has_editions"
+EMBEDDED = "embedded"
 GROUPS = "groups"
 GROUP_PRECISION = 40_000
 # What a result shows of its document.
@@ -447,13 +448,18 @@ def _excluded(expansion: Expansion) -> list[dict[str, Any]]:
 # block: its pages and passage vectors. Fifty such hits cost a vector search 16 ms instead of 1.
 IDS_ONLY: dict[str, Any] = {
     "stored_fields": "_none_",
-    "docvalue_fields": ["id", EDITION_GROUP, HAS_EDITIONS, LANGUAGE],
+    "docvalue_fields": ["id", EDITION_GROUP, HAS_EDITIONS, LANGUAGE, EMBEDDED],
 }
 
 
 def _hit_value(hit: dict[str, Any], name: str) -> Any:
     """A field of a hit, from its doc values or else its source (None when it has none)."""
     return (hit.get("fields", {}).get(name) or [hit.get("_source", {}).get(name)])[0]
+
+
+def hit_embedded(hit: dict[str, Any]) -> bool:
+    """Whether a hit's document has its passages embedded (is ranked by meaning)."""
+    return bool(_hit_value(hit, EMBEDDED))
 
 
 def hit_language(hit: dict[str, Any]) -> str | None:

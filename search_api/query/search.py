@@ -36,6 +36,7 @@ from search_api.query.builder import (
     closest_pages_query,
     dense_query,
     editions_query,
+    hit_embedded,
     hit_group,
     hit_has_editions,
     hit_id,
@@ -600,8 +601,7 @@ def _fused(
     # Meaning ranks what the words found too, but adds only what it found itself.
     admitted = set(words) | set(standing_for(found))
     fused = fuse([(words, 1.0), ([i for i in meaning if i in admitted], DENSE_WEIGHT)], k=RRF_K)
-    if expansion.english:
-        fused = _with_english_documents(fused, response, words, meaning)
+    fused = _with_words_rank_for_meaning(fused, response, expansion, words, meaning)
     # Past the fused documents the words' ranking goes on alone.
     order = [*fused, *(i for i in ranked[FUSION_WINDOW:] if i not in fused)]
     page = order[params.offset : params.offset + params.size]
@@ -732,17 +732,28 @@ def _found_by_meaning(
     return [hit_id(hit) for hit in hits if hit["_score"] >= cutoff]
 
 
-def _with_english_documents(
-    fused: dict[str, float], response: dict[str, Any], words: list[str], meaning: list[str]
+def _with_words_rank_for_meaning(
+    fused: dict[str, float],
+    response: dict[str, Any],
+    expansion: Expansion,
+    words: list[str],
+    meaning: list[str],
 ) -> dict[str, float]:
-    """An English query is searched by meaning through the glossary's Danish words, which
-    cannot find a document written in English: one the words found ranked behind every
-    document both rankings found ("conversation guide your rights": the English guide of
-    that title 11th). Such a document stands in meaning's ranking where the words put it."""
-    english = {hit_id(hit) for hit in response["hits"]["hits"] if hit_language(hit) == "en"}
+    """A document meaning cannot rank stands in meaning's ranking where the words put it.
+
+    One whose passages are not embedded yet: searchable by its words at once, it ranked
+    behind every document both rankings found until they were (its exact title 7th). And for
+    an English query, which is searched by meaning through the glossary's Danish words, one
+    written in English: the words found it, meaning could not ("conversation guide your
+    rights": the English guide of that title 11th)."""
+    unranked = {
+        hit_id(hit)
+        for hit in response["hits"]["hits"]
+        if not hit_embedded(hit) or (expansion.english and hit_language(hit) == "en")
+    }
     scores = dict(fused)
     for rank, document_id in enumerate(words, start=1):
-        if document_id in english and document_id not in meaning:
+        if document_id in unranked and document_id not in meaning:
             scores[document_id] += DENSE_WEIGHT / (RRF_K + rank)
     return dict(sorted(scores.items(), key=lambda item: item[1], reverse=True))
 

@@ -51,7 +51,11 @@ def documents_with_passages(own: Stack) -> int:
     client = get_client()
     client.indices.refresh(index=own.alias)
     query = {"nested": {"path": "passages", "query": {"exists": {"field": "passages.vector"}}}}
-    return int(client.count(index=own.alias, query=query)["count"])
+    with_passages = int(client.count(index=own.alias, query=query)["count"])
+    # Search ranks by meaning the documents flagged embedded, and the others by their words.
+    flagged = client.count(index=own.alias, query={"term": {"embedded": True}})["count"]
+    assert flagged == with_passages
+    return with_passages
 
 
 def test_indexed_documents_become_searchable_by_meaning(embedded: tuple[Stack, Path]) -> None:

@@ -67,7 +67,7 @@ def test_relevance_gives_the_fusion_a_window_of_ids_from_the_top() -> None:
     # document is decompressed.
     assert (body["stored_fields"], body["docvalue_fields"], "_source" in body) == (
         "_none_",
-        ["id", "edition_group", "has_editions", "language"],
+        ["id", "edition_group", "has_editions", "language", "embedded"],
         False,
     )
     assert hit_id({"_score": 1.0, "fields": {"id": ["abc"]}}) == "abc"

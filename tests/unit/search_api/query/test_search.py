@@ -12,7 +12,7 @@ from search_api.query.search import (
     RRF_K,
     _did_you_mean,
     _found_by_meaning,
-    _with_english_documents,
+    _with_words_rank_for_meaning,
     _without_missing_words,
     fuse,
 )
@@ -83,14 +83,35 @@ def test_an_english_document_stands_in_meanings_ranking_where_the_words_put_it()
     words, meaning = ["da1", "en1", "da2"], ["da2", "da1"]
     fused = fuse([(words, 1.0), (meaning, DENSE_WEIGHT)], k=RRF_K)
     hits = [
-        {"_id": "da1", "fields": {"language": ["da"]}},
-        {"_id": "en1", "fields": {"language": ["en"]}},
-        {"_id": "da2", "fields": {"language": ["da"]}},
+        {"_id": "da1", "fields": {"language": ["da"], "embedded": [True]}},
+        {"_id": "en1", "fields": {"language": ["en"], "embedded": [True]}},
+        {"_id": "da2", "fields": {"language": ["da"], "embedded": [True]}},
     ]
-    placed = _with_english_documents(fused, {"hits": {"hits": hits}}, words, meaning)
+    english = Expansion(units=[Unit(text="anbringelse")], english=True)
+    placed = _with_words_rank_for_meaning(fused, {"hits": {"hits": hits}}, english, words, meaning)
     assert placed["en1"] == 1.0 / (RRF_K + 2) + DENSE_WEIGHT / (RRF_K + 2)
     assert placed["da1"] == fused["da1"] and placed["da2"] == fused["da2"]
     assert list(placed)[:2] == ["da1", "en1"]
+    danish = Expansion(units=[Unit(text="anbringelse")])
+    assert _with_words_rank_for_meaning(
+        fused, {"hits": {"hits": hits}}, danish, words, meaning
+    ) == (fused)
+
+
+def test_a_document_not_embedded_yet_stands_in_meanings_ranking_where_the_words_put_it() -> None:
+    """A new document, searchable by its words at once, ranked behind every document both
+    rankings found until its passages were embedded: its exact title came 7th."""
+    words = ["ny", "a", "b", "c"]
+    meaning = ["a", "b", "c"]
+    fused = fuse([(words, 1.0), (meaning, DENSE_WEIGHT)], k=RRF_K)
+    assert next(iter(fused)) == "a"
+    hits = [
+        {"_id": "ny", "fields": {"language": ["da"]}},
+        *({"_id": i, "fields": {"language": ["da"], "embedded": [True]}} for i in meaning),
+    ]
+    danish = Expansion(units=[Unit(text="samvær")])
+    placed = _with_words_rank_for_meaning(fused, {"hits": {"hits": hits}}, danish, words, meaning)
+    assert next(iter(placed)) == "ny"
 
 
 def test_words_no_document_has_are_left_out_when_others_are_left() -> None:
