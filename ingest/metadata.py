@@ -17,7 +17,7 @@ from typing import Any, NamedTuple
 import yaml
 from pydantic import BaseModel, Field
 
-from ingest.extract.base import EmbeddedMetadata, ExtractedPage
+from ingest.extract.base import EmbeddedMetadata, ExtractedPage, plausible_title
 from ingest.extract.cleanup import visible_line
 from ingest.language import document_languages
 
@@ -260,29 +260,6 @@ def _first_line(pages: list[ExtractedPage]) -> str | None:
             if len(visible := visible_line(line)) > 3:
                 return visible[:300]
     return None
-
-
-# What a word processor or converter writes as the title of a file nobody gave one: its own
-# name for the file ("Microsoft Word - rapport_final_v3.docx"), a file name
-# ("rapport_final.docx", "endelig_version"), a numbered new file ("Dokument1",
-# "Presentation2") or a placeholder.
-_CONVERTER_TITLE = re.compile(r"Microsoft[ \w]{0,20} - ", re.IGNORECASE)
-_FILE_NAME = re.compile(r".*\.[^\W\d_]\w{1,4}|\S*_\S*")
-_NEW_FILE = re.compile(r"[^\W\d_]+\d{1,3}")
-PLACEHOLDER_TITLES = frozenset(
-    {"untitled", "uden titel", "ingen titel", "no title", "title", "titel", "unknown", "ukendt"}
-)
-
-
-def plausible_title(title: str) -> bool:
-    """Whether a file's own title is a title, not what its software wrote for none."""
-    normal = " ".join(title.split())
-    return not (
-        _CONVERTER_TITLE.match(normal)
-        or _FILE_NAME.fullmatch(normal)
-        or _NEW_FILE.fullmatch(normal)
-        or normal.casefold().strip(" .-") in PLACEHOLDER_TITLES
-    )
 
 
 # The department or task a file's author field names in place of a person ("Grafisk",

@@ -1,6 +1,7 @@
 """What every extractor returns, and the interface it implements."""
 
 import datetime as dt
+import re
 from typing import Annotated, ClassVar, Protocol
 
 from pydantic import BaseModel, BeforeValidator, Field
@@ -59,6 +60,29 @@ class ExtractedPage(BaseModel):
     text: str
     # An image of text without a text layer: the OCR step reads it.
     needs_ocr: bool = False
+
+
+# What a word processor or converter writes as the title of a file nobody gave one: its own
+# name for the file ("Microsoft Word - rapport_final_v3.docx"), a file name
+# ("rapport_final.docx", "endelig_version"), a numbered new file ("Dokument1",
+# "Presentation2") or a placeholder.
+_CONVERTER_TITLE = re.compile(r"Microsoft[ \w]{0,20} - ", re.IGNORECASE)
+_FILE_NAME = re.compile(r".*\.[^\W\d_]\w{1,4}|\S*_\S*")
+_NEW_FILE = re.compile(r"[^\W\d_]+\d{1,3}")
+PLACEHOLDER_TITLES = frozenset(
+    {"untitled", "uden titel", "ingen titel", "no title", "title", "titel", "unknown", "ukendt"}
+)
+
+
+def plausible_title(title: str) -> bool:
+    """Whether a file's own title is a title, not what its software wrote for none."""
+    normal = " ".join(title.split())
+    return not (
+        _CONVERTER_TITLE.match(normal)
+        or _FILE_NAME.fullmatch(normal)
+        or _NEW_FILE.fullmatch(normal)
+        or normal.casefold().strip(" .-") in PLACEHOLDER_TITLES
+    )
 
 
 class EmbeddedMetadata(BaseModel):

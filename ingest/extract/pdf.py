@@ -5,16 +5,23 @@ import io
 import logging
 import math
 import re
+from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any, ClassVar
+from typing import Any, ClassVar, NamedTuple
 
 from pypdf import PageObject, PasswordType, PdfReader
 from pypdf.errors import DependencyError, LimitReachedError, PyPdfError
 from pypdf.generic import DictionaryObject, IndirectObject
 
 from ingest.extract import cleanup
-from ingest.extract.base import EmbeddedMetadata, ExtractedDocument, ExtractedPage, split_authors
+from ingest.extract.base import (
+    EmbeddedMetadata,
+    ExtractedDocument,
+    ExtractedPage,
+    plausible_title,
+    split_authors,
+)
 from vidensbank.errors import ExtractionError, ReasonCode
 from vidensbank.settings import get_settings
 
@@ -69,12 +76,48 @@ def _drawn_size(font_size: float, tm: list[float], cm: list[float]) -> float:
     return abs(font_size) * math.hypot(tm[2], tm[3]) * math.hypot(cm[2], cm[3])
 
 
-def _page_text(page: PageObject) -> tuple[str, list[int]]:
-    """A page's text and the numbers of its footnote markers, in their order.
+class _PageText(NamedTuple):
+    text: str
+    markers: list[int]  # the numbers of its footnote markers, in their order
+    heading: str | None  # its largest text, when it stands out (``_heading``)
+
+
+# A title page sets its title larger than the rest: its largest text, a quarter larger than
+# most of its letters or more, is a heading.
+_HEADING_SIZE = 1.25
+_HEADING_CHARS = 300
+
+
+def _heading(pieces: list[tuple[str, float]]) -> str | None:
+    """The text drawn largest on a page, when it is clearly larger than most of its letters."""
+    letters: Counter[float] = Counter()
+    for piece, size in pieces:
+        letters[round(size, 1)] += sum(char.isalpha() for char in piece)
+    if not letters or max(letters) <= 0:
+        return None
+    half, seen, body = letters.total() / 2, 0, 0.0
+    for size in sorted(letters):
+        seen += letters[size]
+        if seen >= half:
+            body = size
+            break
+    largest = max(letters)
+    if body <= 0 or largest < _HEADING_SIZE * body:
+        return None
+    heading = " ".join(
+        " ".join(piece for piece, size in pieces if round(size, 1) >= 0.95 * largest).split()
+    )
+    # One word is a label ("RAPPORT", "NOTAT") more often than a title.
+    words = [word for word in heading.split() if any(c.isalpha() for c in word)]
+    return heading[:_HEADING_CHARS] if len(words) > 1 else None
+
+
+def _page_text(page: PageObject) -> _PageText:
+    """A page's text, the numbers of its footnote markers and its heading.
 
     pypdf hands each run of text it writes to a visitor with the size it is drawn at; the
     runs make up the text it returns. Where they do not (a pypdf that writes differently),
-    no markers are found."""
+    no markers or heading are found."""
     pieces: list[tuple[str, float]] = []
 
     def visit(text: str, cm: list[float], tm: list[float], font: object, size: float) -> None:
@@ -86,7 +129,7 @@ def _page_text(page: PageObject) -> tuple[str, list[int]]:
 
     text = page.extract_text(visitor_text=visit) or ""
     if "".join(piece for piece, _ in pieces) != text:
-        return text, []
+        return _PageText(text, [], None)
     markers: list[int] = []
     last, size_before = "", 0.0
     for index, (piece, size) in enumerate(pieces):
@@ -102,7 +145,7 @@ def _page_text(page: PageObject) -> tuple[str, list[int]]:
         elif piece.strip():
             size_before = size
         last = piece[-1:] or last
-    return text, markers
+    return _PageText(text, markers, _heading(pieces))
 
 
 def _shows_image(page: PageObject) -> bool:
@@ -238,7 +281,7 @@ def _active_content(reader: PdfReader) -> bool:
 class PDFExtractor:
     name: ClassVar[str] = "pdf"
     label: ClassVar[str] = "PDF-filen"
-    version: ClassVar[str] = "pdf-9"
+    version: ClassVar[str] = "pdf-10"
     mime_types: ClassVar[frozenset[str]] = frozenset({"application/pdf"})
     extensions: ClassVar[frozenset[str]] = frozenset({".pdf"})
 
@@ -270,7 +313,7 @@ class PDFExtractor:
                         f"{max_pages} sider pr. dokument.",
                     )
                 read = [_page_text(page) for page in pages]
-                raw_pages = [text for text, _ in read]
+                raw_pages = [page.text for page in read]
                 metadata = _metadata(reader)
                 active = _active_content(reader)
                 # Pages that are images of text are left to OCR; a mixed PDF keeps its text.
@@ -283,6 +326,11 @@ class PDFExtractor:
             raise ExtractionError(ReasonCode.NO_PAGES, "PDF-filen har ingen sider.")
         if not any(scanned) and not any(text.strip() for text in raw_pages):
             raise _without_text(pages, repairs.count)
+        own_title = cleanup.visible_line(metadata.title or "")
+        if read[0].heading and not scanned[0] and not (own_title and plausible_title(own_title)):
+            # A file that names no title: its title page's, rather than its first line (a
+            # sentence cut at the line's end).
+            metadata.title = read[0].heading
         texts = cleanup.remove_running_lines(
             [
                 "" if needs_ocr else cleanup.normalize_whitespace(text)
@@ -291,7 +339,7 @@ class PDFExtractor:
         )
         texts = [
             cleanup.set_apart_footnotes(text, markers)
-            for text, (_, markers) in zip(texts, read, strict=True)
+            for text, (_, markers, _) in zip(texts, read, strict=True)
         ]
         return ExtractedDocument(
             mime_type="application/pdf",

@@ -304,3 +304,45 @@ def test_the_footnotes_end_the_page_as_the_reader_shows_them() -> None:
         "barnet får skriftlig og\n\n1\nBarnets Lov trådte i kraft den 1. januar 2024.\n\n"
         "2\nSpørgeskemaet blev udsendt til 98 kommuner.\n\n3\nTallene er afrundede."
     )
+
+
+def _title_page(own_title: str | None, heading: str, font_size: int) -> bytes:
+    out = io.BytesIO()
+    pdf = canvas.Canvas(out, pagesize=A4, invariant=1)
+    if own_title is not None:
+        pdf.setTitle(own_title)
+    pdf.setFont("Helvetica", font_size)
+    pdf.drawString(72, 700, heading)
+    pdf.setFont("Helvetica", 11)
+    pdf.drawString(72, 660, "Rapporten belyser, hvordan kommunerne tilrettelægger samværet for")
+    pdf.drawString(72, 646, "børn, der er anbragt uden for hjemmet, og hvad børnene selv siger.")
+    pdf.showPage()
+    pdf.save()
+    return out.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("own_title", "heading", "font_size", "title"),
+    [
+        # No title of its own, or a placeholder: the title page's large text.
+        (None, "Samvær under anbringelse", 24, "Samvær under anbringelse"),
+        ("untitled", "Samvær under anbringelse", 24, "Samvær under anbringelse"),
+        (
+            "Microsoft Word - rapport_v3.docx",
+            "Samvær under anbringelse",
+            24,
+            "Samvær under anbringelse",
+        ),
+        # A title of its own is kept; a heading no larger than the text is no title; one
+        # large word is a label ("RAPPORT").
+        ("Samvær for anbragte børn", "Samvær under anbringelse", 24, "Samvær for anbragte børn"),
+        ("untitled", "Samvær under anbringelse", 12, "untitled"),
+        ("untitled", "RAPPORT", 24, "untitled"),
+    ],
+)
+def test_a_pdf_without_a_title_of_its_own_takes_its_title_pages(
+    own_title: str | None, heading: str, font_size: int, title: str
+) -> None:
+    """A PDF that named no title was titled by its first line, a sentence cut at the line's end,
+    and cited so."""
+    assert extract(_title_page(own_title, heading, font_size), "r.pdf").metadata.title == title

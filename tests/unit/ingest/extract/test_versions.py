@@ -40,6 +40,9 @@ HISTORY = [
     ("pdf-8", "fa6546435c42ebc8"),
     # A scan with a stamp's few words of text layer read by OCR (the fixture has one now).
     ("pdf-9", "37a2aa3d60b6b9f0"),
+    # A file that names no title has its title page's largest text as its title, not its first
+    # line (the fixtures have such a file now).
+    ("pdf-10", "892a2846888377af"),
 ]
 
 HTML_FILES = {
@@ -96,6 +99,22 @@ def _pdf() -> bytes:
     return out.getvalue()
 
 
+def _untitled_pdf() -> bytes:
+    """A report whose file names no title: its title page sets it large."""
+    out = io.BytesIO()
+    canvas = Canvas(out, pagesize=A4, invariant=True)
+    canvas.setFont("Helvetica", 24)
+    canvas.drawString(72, 700, "Samvær under anbringelse")
+    canvas.setFont("Helvetica", 11)
+    canvas.drawString(
+        72, 660, "En undersøgelse af, hvordan kommunerne tilrettelægger samværet, når"
+    )
+    canvas.drawString(72, 646, "et barn er anbragt uden for hjemmet.")
+    canvas.showPage()
+    canvas.save()
+    return out.getvalue()
+
+
 def _digest(files: dict[str, bytes]) -> str:
     made = [extract(data, name).model_dump_json() for name, data in sorted(files.items())]
     return hashlib.sha256("\n".join(made).encode()).hexdigest()[:16]
@@ -104,7 +123,10 @@ def _digest(files: dict[str, bytes]) -> str:
 def test_what_the_extractors_make_is_what_their_versions_recorded() -> None:
     found = {
         (HTMLExtractor.version, _digest(HTML_FILES)),
-        (PDFExtractor.version, _digest({"rapport.pdf": _pdf()})),
+        (
+            PDFExtractor.version,
+            _digest({"rapport.pdf": _pdf(), "uden-titel.pdf": _untitled_pdf()}),
+        ),
     }
     assert found <= set(HISTORY), (
         "An extractor's output changed: give it a new version (so stored documents are "
