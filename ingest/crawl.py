@@ -11,11 +11,15 @@ in one transaction, it compares what it found with the crawl state and starts th
 - a publication no longer listed is withdrawn (kept, out of search, deleted for harvesters),
   and one that comes back is restored, unless a curator withdrew it;
 - a publication the crawler may not or cannot fetch, or whose metadata is bad, is quarantined
-  with the reason.
+  with the reason; so is every page it could not read (a 404 aside), named by its address.
 
-A listing the crawler could not read whole (a page refused, or failing) withdraws nothing.
+A listing the crawler could not read whole (a listing page refused, or failing) withdraws
+nothing. A landing page that cannot be read costs only its own publication, which stays as it
+was; only one the crawl cannot tell the publication of (read before, without a record of what
+it led to) withdraws nothing either, as it may hide a publication that is still there.
 """
 
+import dataclasses
 import datetime as dt
 import logging
 import time
@@ -31,7 +35,14 @@ from sqlalchemy.orm import Session
 
 from ingest.runs import record_run, recover_queue
 from ingest.sources.manifest import ManifestEntry, explain
-from ingest.sources.polite import Outcome, PoliteClient, Response, Validators, host_of
+from ingest.sources.polite import (
+    Outcome,
+    PoliteClient,
+    Response,
+    UnreadPage,
+    Validators,
+    host_of,
+)
 from ingest.sources.publishers.base import Publication, Publisher
 from vidensbank.celery_app import enqueue, enqueue_files
 from vidensbank.errors import BadRequestError, DependencyUnavailableError, ReasonCode
@@ -52,6 +63,14 @@ GONE_REASON = "Udgiveren har fjernet publikationen fra sit websted."
 # The largest share of a site's publications one crawl withdraws; more gone at once is taken
 # for a site the crawler no longer reads right.
 MAX_GONE_SHARE = 0.5
+# Added to the reason of a page that leaves the crawl unable to tell what the publisher removed.
+LISTING_CUT = (
+    "Udgiverens oversigt er derfor ikke læst helt, så intet er trukket tilbage i denne gennemgang."
+)
+LANDING_CUT = (
+    "Siden kan vise en publikation, der stadig findes, så intet er trukket tilbage i denne "
+    "gennemgang."
+)
 
 
 @dataclass(frozen=True)
@@ -157,16 +176,22 @@ def _crawl(publisher: Publisher, base: str, since: dt.date | None) -> CrawlResul
             Seen(url, AddressKind.PAGE, r.etag, r.last_modified, r.content_hash)
             for url, r in client.pages_read.items()
         ]
-        complete = not client.incomplete
-    if not complete:
-        log.warning("crawl of %s read only part of its listing: nothing withdrawn", publisher.key)
+        unread = list(client.unread.values())
 
     with session_scope() as session:
         listed = {f.publication.url for f in found}
         plan = _Plan(session, publisher.key, known, figures, listed=listed)
+        # First, so that a publication kept for its unread landing page is taken for listed.
+        hiding = [page.url for page in unread if plan.unread_page(page)]
         for entry in found:
             plan.publication(entry)
-        if complete:
+        if hiding:
+            log.warning(
+                "crawl of %s read only part of its listing (%s): nothing withdrawn",
+                publisher.key,
+                ", ".join(hiding),
+            )
+        else:
             plan.vanished(since)
         figures.seconds = round(time.monotonic() - clock, 3)
         run_id, queued = record_run(session, items=plan.items)
@@ -223,11 +248,14 @@ class _Plan:
     _seen: list[Seen] = field(default_factory=list)
     _moves: list[tuple[str, str]] = field(default_factory=list)
     _gone: list[tuple[str, bool]] = field(default_factory=list)
+    # A landing page read in this crawl, and the document of the publication it led to.
+    _led_to: dict[str, str] = field(default_factory=dict)
 
     listed: set[str] = field(default_factory=set)
 
     def __post_init__(self) -> None:
         self.files = {a.url: a for a in self.known if AddressKind(a.kind).publication}
+        self.pages = {a.url: a for a in self.known if not AddressKind(a.kind).publication}
         self.claimed: set[str] = set()
 
     def _tally(self, what: str) -> None:
@@ -256,7 +284,8 @@ class _Plan:
             document_id = holder.id  # the address is the identity of the document it brought in
         document = self._document(document_id)
         published = _date(found.metadata.get("published"))
-        self._seen.append(
+        self._saw(
+            publication,
             Seen(
                 url=publication.url,
                 kind=AddressKind.FILE if publication.lasting else AddressKind.FEED_ENTRY,
@@ -265,7 +294,7 @@ class _Plan:
                 content_hash=content_hash,
                 document_id=document.id if document is not None else make_document_id(address),
                 published=published,
-            )
+            ),
         )
         if moved_from is not None:
             self._moves.append((moved_from, publication.url))
@@ -340,18 +369,53 @@ class _Plan:
         )
         if before is not None:
             # Still listed: it keeps its state, and its document, until it can be read again.
-            self._seen.append(
-                Seen(
-                    url=url,
-                    kind=AddressKind(before.kind),
-                    etag=before.etag,
-                    last_modified=before.last_modified,
-                    content_hash=before.content_hash,
-                    document_id=before.document_id,
-                    published=before.published,
-                    withdrawn=before.withdrawn,
-                )
+            self._saw(found.publication, _kept(before))
+
+    def _saw(self, publication: Publication, seen: Seen) -> None:
+        self._seen.append(seen)
+        landing = publication.landing_page
+        if landing is not None and landing != publication.url and seen.document_id is not None:
+            self._led_to[landing] = seen.document_id
+
+    def unread_page(self, page: UnreadPage) -> bool:
+        """A page the crawler could not read: an item of the run naming it and why. The known
+        publications a landing page leads to are still listed, and keep their state until it
+        can be read again. Return whether the page may hide publications the crawl cannot
+        name (a listing page, or a landing page it cannot tell the publication of), so that
+        nothing may be withdrawn."""
+        behind = self._behind(page.url) if page.landing else []
+        for row in behind or []:
+            if row.url not in self.listed:
+                self.listed.add(row.url)
+                self._seen.append(_kept(row))
+        hiding = page.cuts_listing or behind is None
+        reason = page.reason
+        if hiding:
+            reason = f"{reason} {LANDING_CUT if page.landing else LISTING_CUT}"
+        self.items.append(
+            NewItem(
+                filename=_filename(page.url),
+                location=page.url,
+                source_uri=page.url,
+                source_metadata={},
+                reason_code=page.code,
+                reason=reason,
             )
+        )
+        return hiding
+
+    def _behind(self, url: str) -> list[_Address] | None:
+        """The known publications a landing page leads to: itself when it is one (a web-only
+        publication), else those of the document it led to when last read; none when it was
+        never read, and None when it was read without a record of what it led to."""
+        if (own := self.files.get(url)) is not None:
+            return [own]
+        page = self.pages.get(url)
+        if page is None:
+            return []
+        if page.document_id is None:
+            return None
+        return [row for row in self.files.values() if row.document_id == page.document_id]
 
     def _restore(self, document: Document) -> None:
         """A publication the crawler withdrew is back: restored, and through the pipeline again
@@ -415,10 +479,26 @@ class _Plan:
     def write(self, pages: list[Seen]) -> None:
         for old, new in self._moves:
             crawl_store.move_address(self.session, source=self.source, old_url=old, new_url=new)
+        # A landing page keeps the document it led to, for a crawl that cannot read it.
+        pages = [dataclasses.replace(p, document_id=self._led_to.get(p.url)) for p in pages]
         # A web-only publication is a page the adapter read and a file: its file row wins.
         crawl_store.record_seen(self.session, source=self.source, seen=[*pages, *self._seen])
         for url, withdrawn in self._gone:
             crawl_store.mark_gone(self.session, source=self.source, url=url, withdrawn=withdrawn)
+
+
+def _kept(row: _Address) -> Seen:
+    """A publication as the crawl found it before: still listed, not read this time."""
+    return Seen(
+        url=row.url,
+        kind=AddressKind(row.kind),
+        etag=row.etag,
+        last_modified=row.last_modified,
+        content_hash=row.content_hash,
+        document_id=row.document_id,
+        published=row.published,
+        withdrawn=row.withdrawn,
+    )
 
 
 def _settled(item: NewItem, status: ItemStatus, reason: str | None = None) -> NewItem:

@@ -11,6 +11,7 @@ from collections import Counter
 from collections.abc import Sequence
 from functools import lru_cache
 
+import pycountry
 from lingua import Language, LanguageDetector, LanguageDetectorBuilder
 
 # What the collection holds: Danish, with English reports, summaries and quotes. Norwegian,
@@ -129,3 +130,8 @@ def document_languages(pages: Sequence[str], stated: str | None = None) -> tuple
         # Every page too short on its own: together they may say it.
         document = detect_language("\n".join(pages)) or DEFAULT_LANGUAGE
     return document, [language or document for language in detected]
+
+
+def is_language_code(code: str) -> bool:
+    """Whether ``code`` is an ISO 639-1 language code ("da", "nb"), as a source may state one."""
+    return len(code) == 2 and pycountry.languages.get(alpha_2=code) is not None

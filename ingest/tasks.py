@@ -19,11 +19,11 @@ from sqlalchemy.orm import Session
 from ingest.crawl import crawl
 from ingest.extract.base import ExtractedDocument
 from ingest.extract.ocr import PageReading, read_page
-from ingest.extract.registry import EXTRACTORS, choose_extractor, extract
+from ingest.extract.registry import EXTRACTORS, choose_extractor, extract, with_extension
 from ingest.fetch import fetch
 from ingest.language import document_languages
 from ingest.metadata import DocumentMetadata, resolve_metadata
-from ingest.sources import SourceItem
+from ingest.sources import SourceItem, is_web_address
 from ingest.sources.publishers.registry import PUBLISHERS
 from vidensbank.celery_app import (
     CRAWL_TASK,
@@ -43,7 +43,7 @@ from vidensbank.settings import get_settings
 from vidensbank.store import corrections as correction_store
 from vidensbank.store import documents as document_store
 from vidensbank.store import runs as run_store
-from vidensbank.store.blobs import BlobStore
+from vidensbank.store.blobs import BLOB_SCHEME, BlobStore
 from vidensbank.store.db import session_scope
 from vidensbank.store.documents import Document, DocumentStatus, Extraction, OCRStatus, Page
 from vidensbank.store.runs import ItemStatus
@@ -78,6 +78,7 @@ def _awaiting_ocr(document_ids: list[str]) -> list[str]:
 class _FetchedFile:
     item_id: int
     item: SourceItem
+    filename: str  # the document's
     document_id: str
     key: str  # in the blob store
     size: int
@@ -116,8 +117,19 @@ def _fetch_items(item_ids: list[int]) -> list[tuple[str, bool]]:
         except ExtractionError as error:
             refused.append((item_id, error))
             continue
+        filename = (
+            with_extension(item.filename, extractor) if _named_by_address(item) else item.filename
+        )
         files.append(
-            _FetchedFile(item_id, item, document_id, blobs.put(data), len(data), extractor.version)
+            _FetchedFile(
+                item_id,
+                item,
+                filename,
+                document_id,
+                blobs.put(data),
+                len(data),
+                extractor.version,
+            )
         )
     fetched: list[tuple[str, bool]] = []
     with session_scope() as session:
@@ -142,6 +154,14 @@ def _fetch_items(item_ids: list[int]) -> list[tuple[str, bool]]:
     return fetched
 
 
+def _named_by_address(item: SourceItem) -> bool:
+    """Whether the item's name is the last part of a web address (a URL given, or a crawled
+    file kept in the blob store) rather than a file's own. Such a part names no format
+    ("skolevaegring-web", "download"), and the pages name a document's format by the extension
+    of its file name, as a download is opened by it."""
+    return is_web_address(item.location) or item.location.startswith(BLOB_SCHEME)
+
+
 def _record_file(
     session: Session, file: _FetchedFile, documents: dict[str, Document]
 ) -> bool | None:
@@ -149,6 +169,11 @@ def _record_file(
     the item to it; return whether it is the same file as the one already read, or None when
     nothing more is to be done."""
     existing = documents.get(file.document_id)
+    # A source that states nothing of the file (a URL given, a file without a manifest entry)
+    # leaves what an earlier source stated (a publisher's listing, a manifest): a crawled page
+    # ingested again by its address keeps its publisher's metadata. One that states metadata
+    # states it whole, so a field the publisher dropped goes.
+    metadata = file.item.metadata or (existing.source_metadata if existing is not None else {})
     # Stopped by a time limit, the same file may go through another time (a quieter machine,
     # a longer limit): only what its bytes decide is decided again by the same bytes.
     too_slow_before = (
@@ -162,7 +187,7 @@ def _record_file(
         and existing.status != DocumentStatus.PENDING
         and existing.content_hash == file.key
         and existing.extractor_version == file.extractor_version
-        and existing.source_metadata == file.item.metadata
+        and existing.source_metadata == metadata
         and existing.source_uri == file.item.source_uri
     )
     if not same_file:
@@ -170,9 +195,9 @@ def _record_file(
             session,
             document_id=file.document_id,
             source_uri=file.item.source_uri,
-            filename=file.item.filename,
-            title=str(file.item.metadata.get("title") or file.item.filename),
-            source_metadata=file.item.metadata,
+            filename=file.filename,
+            title=str(metadata.get("title") or file.item.filename),
+            source_metadata=metadata,
             content_hash=file.key,
             size=file.size,
         )

@@ -94,7 +94,7 @@ class SiteReader:
         rules = (root / "robots.txt").read_text(encoding="utf-8") if obey_robots else ""
         self.robots.parse(rules.splitlines())
 
-    def page(self, url: str) -> str | None:
+    def page(self, url: str, *, landing: bool = False) -> str | None:
         self.read.append(url)
         parts = urlsplit(url)
         if f"{parts.scheme}://{parts.netloc}/" != READER_BASE_URL:

@@ -28,9 +28,15 @@ from celery.exceptions import SoftTimeLimitExceeded, TimeLimitExceeded
 from celery.schedules import crontab
 from celery.signals import worker_ready
 from kombu import Queue
+from kombu.exceptions import KombuError
 from sqlalchemy.exc import OperationalError
 
-from vidensbank.errors import DependencyUnavailableError, too_slow
+from vidensbank.errors import (
+    DependencyUnavailableError,
+    ReasonCode,
+    SourceUnavailableError,
+    too_slow,
+)
 from vidensbank.settings import get_settings
 from vidensbank.store import documents as document_store
 from vidensbank.store import runs as run_store
@@ -183,9 +189,10 @@ def _failure(task_name: str, exc: BaseException) -> tuple[str, str, str]:
     """The status, code and Danish reason of a task that gave up.
 
     Stopped by its time limit, the file took longer than its pages allow: its fault, so it is
-    quarantined. Anything else (a dependency down through every retry, a bug) is a failure. The
-    reason is for the people who ingest files, so it names no task or exception: Celery logs
-    those with the traceback in the worker's log ("Task … raised unexpected: …").
+    quarantined. Anything else (a dependency down through every retry, a bug) is a failure: the
+    server a file is fetched from being down is told as such, anything else is ours. The reason
+    is for the people who ingest files, so it names no task or exception: Celery logs those with
+    the traceback in the worker's log ("Task … raised unexpected: …").
 
     A task killed at its hard time limit is reported by the worker's main process, which does
     not know the step its child was in."""
@@ -194,6 +201,8 @@ def _failure(task_name: str, exc: BaseException) -> tuple[str, str, str]:
     if isinstance(exc, SoftTimeLimitExceeded | TimeLimitExceeded):
         error = too_slow(step)
         return ItemStatus.QUARANTINED, error.code, error.message
+    if isinstance(exc, SourceUnavailableError):
+        return ItemStatus.FAILED, ReasonCode.FETCH_FAILED, exc.message
     return (
         ItemStatus.FAILED,
         "system",
@@ -300,6 +309,34 @@ def enqueue_files(item_ids: Sequence[int]) -> None:
         enqueue(FIRST_STEP, item_ids[start : start + size])
 
 
+def require_broker(refused: str) -> None:
+    """Refuse a write that hands work on to a step before anything of it is stored, when the
+    broker does not answer: ``DependencyUnavailableError`` saying ``refused`` (what was not done,
+    in Danish) and why. A write stored first and then not queued was never carried out."""
+    client = redis.Redis.from_url(get_settings().broker_url, socket_timeout=5)
+    try:
+        client.ping()
+    except redis.RedisError as exc:
+        raise DependencyUnavailableError(
+            f"{refused} Køen (Redis) svarer ikke lige nu. Prøv igen om lidt."
+        ) from exc
+    finally:
+        client.close()
+
+
+def enqueue_stored(
+    task_name: str, document_ids: Sequence[str], *, pages: int | None = None
+) -> None:
+    """``enqueue`` the step of a curator's write that is committed already (``require_broker``
+    found the broker answering before): a broker that failed since is logged, not raised, for
+    the write stands and its documents wait for the step's own command (``reextract --stale``,
+    ``reenrich --stale``, ``reindex ID``)."""
+    try:
+        enqueue(task_name, document_ids, pages=pages)
+    except KombuError as exc:
+        log.warning("%s not queued for %s: %s", task_name, ", ".join(document_ids), exc)
+
+
 def hand_on(task_name: str, document_ids: Sequence[str]) -> None:
     """Run the next step on documents at once, in this worker process.
 
@@ -343,9 +380,16 @@ def why_stalled() -> str:
         redis.Redis.from_url(settings.broker_url, socket_timeout=5).ping()
     except redis.RedisError:
         return "Køen (Redis) svarer ikke; filerne sættes i kø igen, når den er tilbage."
-    if not app.control.ping(timeout=2):
+    if not _consumed(settings.queue):
         return f"Ingen worker lytter på køen »{settings.queue}«; start en, så fortsætter den."
     return "Workerne arbejder stadig; følg indlæsningen på /indlaesninger."
+
+
+def _consumed(queue: str) -> bool:
+    """Whether a worker that answers within two seconds takes tasks from ``queue``: the OCR
+    and embedding workers answer too, but take none of the pipeline's."""
+    replies = app.control.inspect(timeout=2).active_queues() or {}
+    return any(info["name"] == queue for queues in replies.values() for info in queues)
 
 
 def _watch_queue() -> None:

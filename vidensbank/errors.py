@@ -74,9 +74,16 @@ class UnsupportedMediaTypeError(BadRequestError):
 
 
 class DependencyUnavailableError(VidensbankError):
-    """Elasticsearch, the database or the broker cannot be reached right now."""
+    """Elasticsearch, the database or the broker cannot be reached right now, or the disk
+    cannot be written."""
 
     status = 503
+
+
+class SourceUnavailableError(DependencyUnavailableError):
+    """The web server a file is fetched from does not answer, or answers with its own error:
+    retried as any dependency is, and when it stays down its Danish message is the reason the
+    file failed, naming the server (not Vidensbank) and saying nothing was fetched."""
 
 
 class BackupError(VidensbankError):

@@ -65,6 +65,14 @@ def choose_extractor(data: bytes, filename: str) -> Extractor:
     )
 
 
+def with_extension(filename: str, extractor: Extractor) -> str:
+    """``filename`` ending in an extension of the format ``extractor`` reads: one that has none
+    of them gets the format's own (``.pdf``, ``.html``, the extractor's name)."""
+    if PurePosixPath(filename).suffix.lower() in extractor.extensions:
+        return filename
+    return f"{filename}.{extractor.name}"
+
+
 def extract(data: bytes, filename: str) -> ExtractedDocument:
     """The pages of a file, or ``ExtractionError`` with the reason it cannot be read."""
     extractor = choose_extractor(data, filename)

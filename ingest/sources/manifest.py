@@ -15,6 +15,7 @@ from typing import Annotated, Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from ingest.extract.base import split_authors
+from ingest.language import is_language_code
 from vidensbank.errors import ExtractionError, ReasonCode
 
 MANIFEST = "manifest.json"
@@ -34,6 +35,7 @@ FIELD_NAMES = {
     "professional": "professional (faggruppe)",
     "isbn": "isbn (ISBN)",
     "target_group": "target_group (målgruppe med udgiverens ord)",
+    "language": "language (sprog)",
 }
 
 
@@ -55,12 +57,24 @@ class ManifestEntry(BaseModel):
     professional: list[ShortText] = Field(default_factory=list, max_length=50)
     isbn: str | None = Field(default=None, min_length=10, max_length=20, pattern=r"^[0-9Xx -]+$")
     target_group: str | None = Field(default=None, min_length=1, max_length=300)
+    # The language the publisher says the document is in; it wins over the detected one.
+    language: str | None = Field(default=None, description="ISO 639-1 code")
 
     @field_validator("authors", mode="before")
     @classmethod
     def _split_authors(cls, value: Any) -> Any:
         # "Hansen, A.; Berg, M." is one string naming two people, not a list of letters.
         return split_authors(value) if isinstance(value, str) else value
+
+    @field_validator("language")
+    @classmethod
+    def _iso_639_1(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        code = value.lower()  # "NB" is the same code in capitals
+        if not is_language_code(code):
+            raise ValueError("not an ISO 639-1 code")
+        return code
 
     @field_validator("published", mode="before")
     @classmethod
@@ -95,6 +109,8 @@ def explain(error: ValidationError, *, whose: str = "Manifestets") -> str:
         problem = "har en forkert type"
     elif field == "published":
         problem = "skal være en dato som 2021-05-11 (eller et årstal)"
+    elif field == "language":
+        problem = "skal være en sprogkode på to bogstaver som da, en eller nb (ISO 639-1)"
     elif kind == "string_pattern_mismatch" and field == "isbn":
         problem = "er ikke et ISBN"
     elif kind == "string_pattern_mismatch":

@@ -88,6 +88,22 @@ class Response:
         return Validators(self.etag, self.last_modified, self.content_hash)
 
 
+@dataclass(frozen=True)
+class UnreadPage:
+    """A page the client could not or would not read (a 404 or 410 aside), and why.
+
+    ``landing`` tells a publication's own page (its landing page, or a web-only publication)
+    from a listing's; ``cuts_listing`` whether the listing may now lack publications that are
+    still there: a listing page that failed or was refused for any reason but robots.txt.
+    """
+
+    url: str
+    code: ReasonCode
+    reason: str
+    landing: bool
+    cuts_listing: bool
+
+
 @dataclass
 class Counts:
     """What a crawl asked of the publisher's servers."""
@@ -123,10 +139,8 @@ class PoliteClient:
     """One crawl's client for one publisher, whose pages and files live on ``hosts``.
 
     ``known`` gives what was read from each address last time (the crawl state); the pages it
-    reads, with their validators, are in ``pages_read`` afterwards, for the state to keep.
-    ``incomplete`` tells whether a page could not be read for any reason but the publisher's
-    404, 410 or robots.txt, so the crawl knows its listing may lack publications that are still
-    there.
+    reads, with their validators, are in ``pages_read`` afterwards, for the state to keep, and
+    those it could not read, with the reason, in ``unread``.
     """
 
     def __init__(
@@ -155,8 +169,10 @@ class PoliteClient:
         self.blobs = BlobStore(settings.blob_dir)
         self.counts = Counts()
         self.pages_read: dict[str, Response] = {}
-        self.incomplete = False
+        self.unread: dict[str, UnreadPage] = {}
         self._robots: dict[str, Protego | None] = {}
+        # Why a host's robots.txt could not be read, for the reason of what is then refused.
+        self._robots_problems: dict[str, str] = {}
         self._next_request: dict[str, float] = {}
         self._client = httpx.Client(
             headers={"User-Agent": user_agent()},
@@ -178,8 +194,9 @@ class PoliteClient:
     def close(self) -> None:
         self._client.close()
 
-    def page(self, url: str) -> str | None:
-        """``Reader.page``: a listing, feed or landing page as text."""
+    def page(self, url: str, *, landing: bool = False) -> str | None:
+        """``Reader.page``: a listing, feed or landing page as text; one it cannot read (a 404
+        or 410 aside) is kept in ``unread`` with the reason."""
         response = self.fetch(url, limit=self.page_bytes, body=True)
         if (
             response.outcome in (Outcome.FETCHED, Outcome.NOT_MODIFIED)
@@ -189,9 +206,15 @@ class PoliteClient:
                 self.counts.pages += 1
                 self.pages_read[url] = dataclasses.replace(response, body=None)
             return _decode(response.body, response)
-        if response.outcome not in (Outcome.MISSING, Outcome.FORBIDDEN):
+        if response.outcome != Outcome.MISSING and url not in self.unread:
             log.info("page not read: %s (%s)", url, response.reason)
-            self.incomplete = True
+            self.unread[url] = UnreadPage(
+                url=url,
+                code=response.code or ReasonCode.FETCH_FAILED,
+                reason=response.reason or "",
+                landing=landing,
+                cuts_listing=not landing and response.outcome != Outcome.FORBIDDEN,
+            )
         return None
 
     def fetch(self, url: str, *, limit: int | None = None, body: bool = False) -> Response:
@@ -250,7 +273,8 @@ class PoliteClient:
         raise _Refusal(
             Outcome.REFUSED,
             ReasonCode.NOT_ALLOWED,
-            f"Adressen viderestiller mere end {MAX_REDIRECTS} gange; den følges ikke længere.",
+            f"Adressen {urlsplit(url).path or '/'} viderestiller mere end {MAX_REDIRECTS} gange; "
+            "den følges ikke længere.",
         )
 
     def _check_address(self, url: str) -> None:
@@ -274,8 +298,8 @@ class PoliteClient:
             raise _Refusal(
                 Outcome.REFUSED,
                 ReasonCode.NOT_ALLOWED,
-                f"Værtens robots.txt kunne ikke hentes ({host}); intet hentes derfra i denne "
-                "gennemgang.",
+                f"Værtens robots.txt kunne ikke hentes ({host}), så intet hentes derfra i denne "
+                f"gennemgang. {self._robots_problems[host]}",
             )
         if not robots.can_fetch(url, user_agent()):
             raise _Refusal(
@@ -293,6 +317,7 @@ class PoliteClient:
             response = self._robots_response(robots_url)
         except _Refusal as refusal:
             log.info("robots.txt of %s unavailable: %s", host, refusal.reason)
+            self._robots_problems[host] = refusal.reason
             rules = None
         else:
             if response is None:
@@ -318,12 +343,23 @@ class PoliteClient:
             if status in _REDIRECT_STATUSES and location:
                 current = urljoin(current, location)
                 if host_of(current) not in self.hosts:
-                    raise _Refusal(Outcome.FAILED, ReasonCode.FETCH_FAILED, "off the hosts")
+                    raise _Refusal(
+                        Outcome.FAILED,
+                        ReasonCode.FETCH_FAILED,
+                        f"Filen viderestiller til værten {host_of(current)}, som ikke hører "
+                        "til udgiverens websted.",
+                    )
                 continue
             if 400 <= status < 500:
                 return None
-            raise _Refusal(Outcome.FAILED, ReasonCode.FETCH_FAILED, f"status {status}")
-        raise _Refusal(Outcome.FAILED, ReasonCode.FETCH_FAILED, "too many redirects")
+            raise _Refusal(
+                Outcome.FAILED, ReasonCode.FETCH_FAILED, f"Serveren svarede {status}.", status
+            )
+        raise _Refusal(
+            Outcome.FAILED,
+            ReasonCode.FETCH_FAILED,
+            f"Filen viderestiller mere end {MAX_REDIRECTS} gange.",
+        )
 
     def _interval(self, host: str) -> float:
         robots = self._robots.get(host)

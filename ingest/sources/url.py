@@ -1,6 +1,7 @@
 """Files fetched over HTTP(S): politely, with timeouts and retries on transient faults."""
 
 import ipaddress
+import logging
 import socket
 from collections.abc import Callable
 from pathlib import PurePosixPath
@@ -9,14 +10,32 @@ from urllib.parse import urlsplit
 import httpx
 
 from ingest.sources.base import SourceItem
-from ingest.sources.polite import user_agent
-from vidensbank.errors import DependencyUnavailableError, ExtractionError, ReasonCode
+from ingest.sources.polite import host_of, user_agent
+from vidensbank.errors import ExtractionError, ReasonCode, SourceUnavailableError
 from vidensbank.settings import get_settings
+
+log = logging.getLogger(__name__)
 
 
 def is_web_address(target: str) -> bool:
     """Whether a target or an item's location is fetched over HTTP(S) rather than read."""
     return target.startswith(("http://", "https://"))
+
+
+def address_problem(url: str) -> str | None:
+    """What keeps a request from being sent to ``url``, in Danish ("… er ikke …"); None when
+    nothing does."""
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError:
+        # An unclosed "[" of an IPv6 address, or a port that is no number or above 65535.
+        return "er ikke en gyldig webadresse (tjek værtsnavnet og portnummeret)"
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        return "skal være en http- eller https-adresse med et værtsnavn"
+    if port == 0:
+        return "har port 0, som ingen server svarer på"
+    return None
 
 
 def item_from_url(url: str) -> SourceItem:
@@ -51,6 +70,14 @@ def _inside_only_where_asked(url: str) -> Callable[[httpx.Request], None]:
     return check
 
 
+# Why a file failed when its server stayed down through every retry: its server, not Vidensbank,
+# and nothing was fetched.
+_SERVER_DOWN = (
+    "Serveren på {host} {answer}, heller ikke ved de senere forsøg, så filen er ikke hentet, og "
+    "intet er gemt. Prøv igen, når serveren svarer."
+)
+
+
 def fetch_url(url: str) -> bytes:
     """The body of ``url``. A 4xx is the file's fault; network trouble and 5xx are transient."""
     settings = get_settings()
@@ -67,8 +94,10 @@ def fetch_url(url: str) -> bytes:
             client.stream("GET", url) as response,
         ):
             if response.status_code >= 500:
-                raise DependencyUnavailableError(
-                    f"Serveren svarede {response.status_code} for {url}"
+                raise SourceUnavailableError(
+                    _SERVER_DOWN.format(
+                        host=host_of(url), answer=f"svarede med fejlen {response.status_code}"
+                    )
                 )
             if response.status_code >= 400:
                 raise ExtractionError(
@@ -103,4 +132,7 @@ def fetch_url(url: str) -> bytes:
             "pakkes ud.",
         ) from exc
     except httpx.TransportError as exc:
-        raise DependencyUnavailableError(f"Kunne ikke hente {url}: {exc}") from exc
+        log.info("fetching %s failed: %r", url, exc)
+        raise SourceUnavailableError(
+            _SERVER_DOWN.format(host=host_of(url), answer="svarede ikke")
+        ) from exc

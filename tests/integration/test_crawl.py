@@ -18,7 +18,7 @@ import pytest
 from fastapi.testclient import TestClient
 from reportlab.pdfgen import canvas
 
-from ingest.crawl import GONE_REASON
+from ingest.crawl import GONE_REASON, LISTING_CUT
 from ingest.sources.publishers import registry
 from ingest.sources.publishers.base import Publication, Publisher, Reader
 from search_api.index.elastic import get_client
@@ -266,10 +266,15 @@ def test_a_crawl_ingests_then_asks_conditionally_then_follows_changes_removals_a
     assert [(d["filename"], d["status"]) for d in sixth["documents"]] == [("c.pdf", "unchanged")]
     assert sixth["crawl"]["gone"] == 0
 
-    # 7. A listing that cannot be read (robots.txt failing) withdraws nothing.
+    # 7. A listing that cannot be read (robots.txt failing) withdraws nothing; the run names
+    # it, and why.
     site.fail("/robots.txt", 503, times=10)
     seventh = crawl(site, capsys)
-    assert seventh["documents"] == [] and seventh["crawl"]["gone"] == 0
+    [listing] = seventh["documents"]
+    assert (listing["filename"], listing["status"]) == (LISTING, "quarantined")
+    assert "robots.txt kunne ikke hentes" in listing["reason"]
+    assert listing["reason"].endswith(LISTING_CUT)
+    assert seventh["crawl"]["gone"] == 0
     assert site.paths() == ["/robots.txt"] * 2  # one retry (VB_CRAWL_RETRIES), then given up
     with own.session() as session:
         kept = [session.get(Document, i) for i in ids.values()]

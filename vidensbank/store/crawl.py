@@ -2,8 +2,9 @@
 
 One row per address a crawl read (a publication's file, or a listing or landing page): how to
 ask whether it changed (ETag, Last-Modified), what it was (its content hash), the document it
-brought in, and when it was first and last listed and when it went. A crawl is an ingest run;
-its figures sit beside the run.
+brought in (for a landing page, the document of the publication it led to), and when it was
+first and last listed and when it went. A crawl is an ingest run; its figures sit beside the
+run.
 """
 
 import datetime as dt
@@ -34,7 +35,9 @@ class AddressKind(StrEnum):
     # A publication listed only by a feed of the latest items: it drops off the feed in time,
     # which does not mean the publisher removed it.
     FEED_ENTRY = "feed"
-    PAGE = "page"  # a listing or landing page: only its validators are kept
+    # A listing or landing page: its validators are kept, and a landing page's document, so a
+    # crawl that cannot read the page knows which publication is behind it.
+    PAGE = "page"
 
     @property
     def publication(self) -> bool:

@@ -15,9 +15,13 @@ from typing import Any, Protocol
 
 
 class Reader(Protocol):
-    def page(self, url: str) -> str | None:
+    def page(self, url: str, *, landing: bool = False) -> str | None:
         """The decoded text of an HTML, XML or feed page; None when the publisher no longer has
-        it (404/410), robots.txt forbids it, or it is off the publisher's hosts."""
+        it (404/410), robots.txt forbids it, it is off the publisher's hosts, or it fails.
+
+        ``landing`` marks a page of one publication (its landing page, or a web-only
+        publication itself) rather than a listing's: when it cannot be read, the crawl loses
+        that publication, not the rest of the listing."""
         ...
 
 

@@ -62,7 +62,7 @@ class BoernsVilkaar(Publisher):
             if kind is None or entry.url in seen or not is_since(entry.lastmod, since):
                 continue
             seen.add(entry.url)
-            page = html_page(reader.page(entry.url))
+            page = html_page(reader.page(entry.url, landing=True))
             if page is None or text_at(page, "//h1") is None:
                 continue
             published = danish_date(first_of(text_at(page, DATE), *meta(page, "dcterms.date")))

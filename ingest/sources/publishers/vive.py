@@ -75,7 +75,7 @@ class Vive(Publisher):
         listed: dt.date | None,
         since: dt.date | None,
     ) -> Publication | None:
-        page = html_page(reader.page(url))
+        page = html_page(reader.page(url, landing=True))
         files = site.links(page, FILE_LINKS, url)
         box = facts(page, FACTS)
         published = danish_date(box.get("udgivet")) or listed

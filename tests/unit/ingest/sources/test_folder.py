@@ -6,7 +6,9 @@ from pathlib import Path
 
 import pytest
 
+from ingest.extract.base import EmbeddedMetadata, ExtractedPage
 from ingest.fetch import fetch
+from ingest.metadata import resolve_metadata
 from ingest.runs import list_sources
 from ingest.sources import items_from_path
 from vidensbank.errors import ExtractionError
@@ -91,6 +93,8 @@ def test_a_file_swapped_for_a_link_after_listing_is_not_read(tmp_path: Path) -> 
         ({"kind": "k" * 40_000}, "kind"),
         ({"published": "ikke en dato"}, "published"),
         ({"source_url": "javascript:alert(1)"}, "source_url"),
+        ({"language": "norsk"}, "language (sprog) for filen skal være en sprogkode"),
+        ({"language": "xx"}, "language (sprog) for filen skal være en sprogkode"),
     ],
 )
 def test_a_bad_manifest_entry_is_refused_naming_the_field(
@@ -208,3 +212,29 @@ def test_a_year_or_a_timestamp_is_a_date(tmp_path: Path, published: object) -> N
     [item] = items_from_path(tmp_path)
     assert item.refusal is None
     assert item.metadata["published"] in ("2021-01-01", "2021-05-11")
+
+
+def test_the_language_a_manifest_states_is_the_documents(tmp_path: Path) -> None:
+    """The manifest's ``language`` was dropped with the keys it does not know: a Norwegian
+    guide stated "nb", and a Danish note stated "en", and both came out Danish."""
+    (tmp_path / "veileder.pdf").write_bytes(b"%PDF")
+    (tmp_path / "notat.pdf").write_bytes(b"%PDF")
+    manifest = {"veileder.pdf": {"language": "nb"}, "notat.pdf": {"language": "EN"}}
+    (tmp_path / "manifest.json").write_text(json.dumps(manifest))
+    items = {item.filename: item for item in items_from_path(tmp_path)}
+    assert items["veileder.pdf"].metadata == {"language": "nb"}
+    assert items["notat.pdf"].metadata == {"language": "en"}
+    danish = [
+        ExtractedPage(
+            number=1,
+            text="Notatet handler om, hvordan kommunen kan inddrage børn og unge i deres egen "
+            "sag, og hvad det kræver af de fagfolk, der skal lytte til dem.",
+        )
+    ]
+    metadata = resolve_metadata(
+        source=items["notat.pdf"].metadata,
+        embedded=EmbeddedMetadata(),
+        pages=danish,
+        filename="notat.pdf",
+    )
+    assert metadata.extra["language"] == "en"

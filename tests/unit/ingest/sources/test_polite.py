@@ -34,7 +34,8 @@ def test_robots_txt_is_read_once_and_a_disallowed_address_is_refused(site: Site)
     with client(site) as polite:
         refused = polite.fetch(site.url("/privat/notat.pdf"))
         # The publisher's wish, not a gap in what was read: the listing is still whole.
-        assert polite.page(site.url("/privat/liste.html")) is None and not polite.incomplete
+        assert polite.page(site.url("/privat/liste.html")) is None
+        assert not polite.unread[site.url("/privat/liste.html")].cuts_listing
         allowed = polite.fetch(site.url("/rapporter/a.pdf"))
     assert refused.outcome == Outcome.FORBIDDEN and refused.code == "not_allowed"
     assert "robots.txt forbyder at hente /privat/notat.pdf" in (refused.reason or "")
@@ -169,9 +170,14 @@ def test_robots_txt_that_fails_forbids_everything_and_a_missing_one_allows_all(
     with client(site, delay=0.01, retries=1) as polite:
         refused = polite.fetch(site.url("/rapporter/a.pdf"))
         assert polite.page(site.url("/liste.html")) is None
-        assert polite.incomplete
+        assert polite.unread[site.url("/liste.html")].cuts_listing
     assert refused.outcome == Outcome.REFUSED
-    assert "robots.txt kunne ikke hentes" in (refused.reason or "")
+    # The reason says why robots.txt could not be read.
+    assert refused.reason == (
+        f"Værtens robots.txt kunne ikke hentes ({host_of(site.base_url)}), så intet hentes "
+        "derfra i denne gennemgang. Adressen kunne ikke hentes: serveren svarede 503, også "
+        "efter 1 nye forsøg."
+    )
     assert site.paths() == ["/robots.txt", "/robots.txt"]
 
     (site.root / "robots.txt").unlink()
@@ -179,7 +185,7 @@ def test_robots_txt_that_fails_forbids_everything_and_a_missing_one_allows_all(
     with client(site, delay=0.01) as polite:
         assert polite.fetch(site.url("/privat/notat.pdf")).outcome == Outcome.FETCHED
         assert polite.page(site.url("/findes-ikke.html")) is None
-        assert not polite.incomplete  # a 404 is the publisher's answer, not a gap
+        assert not polite.unread  # a 404 is the publisher's answer, not a gap
 
 
 def test_a_page_read_once_in_a_crawl_is_not_asked_for_again(site: Site) -> None:
@@ -190,3 +196,29 @@ def test_a_page_read_once_in_a_crawl_is_not_asked_for_again(site: Site) -> None:
     assert first == again == "<h1>Udgivelser på dansk: æøå</h1>"
     assert as_file.body == first.encode()
     assert site.paths() == ["/robots.txt", "/liste.html"] and polite.counts.pages == 1
+
+
+def test_a_page_not_read_is_kept_with_its_reason_and_a_landing_page_leaves_the_listing_whole(
+    site: Site,
+) -> None:
+    """A page that could not be read was only counted: the crawl could name neither the page
+    nor the reason, and a landing page that failed made the whole listing count as cut."""
+    (site.root / "_redirects.txt").write_text("/rundt/ /rundt/ 302\n")
+    site.fail("/liste.html", 503, times=10)
+    with client(site, delay=0.01, retries=0) as polite:
+        assert polite.page(site.url("/rundt/"), landing=True) is None
+        assert polite.page(site.url("/liste.html")) is None
+        assert polite.page(site.url("/privat/notat.pdf"), landing=True) is None
+        assert polite.page(site.url("/findes-ikke/"), landing=True) is None
+    loop, listing, forbidden = (
+        polite.unread[site.url(path)] for path in ("/rundt/", "/liste.html", "/privat/notat.pdf")
+    )
+    assert (loop.code, loop.landing, loop.cuts_listing) == ("not_allowed", True, False)
+    assert (
+        loop.reason == "Adressen /rundt/ viderestiller mere end 5 gange; den følges ikke længere."
+    )
+    assert (listing.code, listing.landing, listing.cuts_listing) == ("fetch_failed", False, True)
+    assert "serveren svarede 503" in listing.reason
+    assert (forbidden.landing, forbidden.cuts_listing) == (True, False)
+    assert "robots.txt forbyder at hente /privat/notat.pdf" in forbidden.reason
+    assert site.url("/findes-ikke/") not in polite.unread  # a 404: the publisher's answer

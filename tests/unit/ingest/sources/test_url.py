@@ -2,13 +2,15 @@
 is the file's fault, with a Danish reason, not a transient fault retried eight times."""
 
 import http.server
+import socket
 import threading
 from collections.abc import Iterator
 
 import pytest
 
 from ingest.sources.url import fetch_url
-from vidensbank.errors import ExtractionError, ReasonCode
+from vidensbank.celery_app import _failure
+from vidensbank.errors import DependencyUnavailableError, ExtractionError, ReasonCode
 
 
 class _Handler(http.server.BaseHTTPRequestHandler):
@@ -37,6 +39,8 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             self.send_header("Content-Length", str(len(body)))
             self.end_headers()
             self.wfile.write(body)
+        elif self.path == "/nede.pdf":
+            self.send_error(503)
         elif self.path == "/pakket.pdf":
             body = b"ikke gzip"
             self.send_response(200)
@@ -80,3 +84,27 @@ def test_what_no_retry_mends_is_refused_with_a_danish_reason(
 
 def test_a_redirect_on_the_given_host_is_followed(site: str) -> None:
     assert fetch_url(site + "/flyttet.pdf") == b"%PDF-1.4 a"
+
+
+def _closed_port() -> int:
+    with socket.socket() as listener:
+        listener.bind(("127.0.0.1", 0))
+        return int(listener.getsockname()[1])
+
+
+def test_a_server_that_stays_down_is_named_as_the_reason_the_file_failed(site: str) -> None:
+    """A URL whose server did not answer failed, after every retry, as a fault of Vidensbank's
+    own ("system": "Fejlen ligger hos os, og filen er gemt, så intet er tabt"), though nothing
+    had been fetched or kept."""
+    port = _closed_port()
+    host = site.removeprefix("http://")
+    for url, answer in (
+        (f"http://127.0.0.1:{port}/rapport.pdf", f"Serveren på 127.0.0.1:{port} svarede ikke"),
+        (site + "/nede.pdf", f"Serveren på {host} svarede med fejlen 503"),
+    ):
+        with pytest.raises(DependencyUnavailableError) as down:
+            fetch_url(url)
+        status, code, reason = _failure("ingest.fetch_items", down.value)
+        assert (status, code) == ("failed", ReasonCode.FETCH_FAILED)
+        assert answer in reason and "filen er ikke hentet, og intet er gemt" in reason
+        assert "hos os" not in reason and "gemt, så intet er tabt" not in reason

@@ -119,7 +119,7 @@ class Cut(SiteReader):
         super().__init__(reader.root)
         self.fraction = fraction
 
-    def page(self, url: str) -> str | None:
+    def page(self, url: str, *, landing: bool = False) -> str | None:
         text = super().page(url)
         return None if text is None else text[: int(len(text) * self.fraction)]
 
@@ -128,7 +128,7 @@ class Junk:
     def __init__(self, text: str) -> None:
         self.text = text
 
-    def page(self, url: str) -> str | None:
+    def page(self, url: str, *, landing: bool = False) -> str | None:
         return self.text
 
 

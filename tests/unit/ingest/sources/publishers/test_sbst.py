@@ -136,7 +136,7 @@ class Pages:
     def __init__(self, pages: dict[str, str]) -> None:
         self.pages = pages
 
-    def page(self, url: str) -> str | None:
+    def page(self, url: str, *, landing: bool = False) -> str | None:
         return self.pages.get(url)
 
 

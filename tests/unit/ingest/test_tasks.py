@@ -1,0 +1,58 @@
+"""The fetch step: the file name a document gets (real SQLite and blob store)."""
+
+from pathlib import Path
+
+from ingest.extract.registry import EXTRACTORS
+from ingest.runs import record_run
+from ingest.tasks import _fetch_items
+from search_api.query.results import file_format
+from vidensbank.identity import document_id, file_uri
+from vidensbank.settings import get_settings
+from vidensbank.store.blobs import BlobStore, blob_location
+from vidensbank.store.db import migrate, session_scope
+from vidensbank.store.documents import Document
+from vidensbank.store.runs import NewItem
+
+PAGE = (
+    b"<!DOCTYPE html><html lang='da'><head><title>Skolev\xc3\xa6gring</title></head>"
+    b"<body><main><h1>Skolev\xc3\xa6gring</h1><p>Et redskab til fagfolk.</p></main></body></html>"
+)
+PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\n"
+TOOLS = "https://bornsvilkar.dk/fagfolk/vaerktoejer/"
+
+
+def test_every_extractor_reads_files_named_by_its_own_extension() -> None:
+    for extractor in EXTRACTORS:
+        assert f".{extractor.name}" in extractor.extensions
+
+
+def test_a_file_named_by_its_web_address_gets_its_formats_extension(tmp_path: Path) -> None:
+    """A crawled tool page at ".../skolevaegring-web" was stored under that name: the pages
+    called its format "Fil", and its saved copy downloaded with no extension."""
+    migrate()
+    blobs = BlobStore(get_settings().blob_dir)
+    local = tmp_path / "noter"
+    local.write_bytes(PAGE)
+    # (name, location, address) of what a crawl kept in the blob store, and of a local file.
+    sources = [
+        ("skolevaegring-web", blob_location(blobs.put(PAGE)), TOOLS + "skolevaegring-web"),
+        ("hent", blob_location(blobs.put(PDF)), TOOLS + "hent"),
+        ("rapport.pdf", blob_location(blobs.put(PDF + b"%")), TOOLS + "rapport.pdf"),
+        ("noter", file_uri(local), file_uri(local)),
+    ]
+    with session_scope() as session:
+        _run_id, item_ids = record_run(
+            session,
+            items=[
+                NewItem(filename=name, location=location, source_uri=uri, source_metadata={})
+                for name, location, uri in sources
+            ],
+        )
+    _fetch_items(item_ids)
+    with session_scope() as session:
+        names = [
+            session.get_one(Document, document_id(uri)).filename
+            for _name, _location, uri in sources
+        ]
+    assert names == ["skolevaegring-web.html", "hent.pdf", "rapport.pdf", "noter"]
+    assert file_format(names[0]) == "Webside"
