@@ -79,7 +79,8 @@ def start_run(items: Sequence[SourceItem]) -> str:
 
 
 def recover_queue() -> None:
-    """Refill a queue the broker lost, before a new run is put on it."""
+    """Refill a queue the broker lost, before new work is put on it (a run, or documents for
+    a step again); with the broker down, say so in Danish before anything is started."""
     try:
         recover_lost_queue()
     except redis.RedisError as exc:

@@ -25,7 +25,9 @@ if [[ "${1:-}" == --cluster ]]; then
     exit 0
 fi
 
-"$here/start_services.sh"
+# Redis and Elasticsearch only: the stack's database is SQLite (in $VB_VAR). PostgreSQL is for
+# the tests (scripts/test.sh) and the cluster (scripts/cluster.sh), which start it themselves.
+"$here/start_services.sh" redis es
 
 run="$VB_VAR/run"
 mkdir -p "$run" "$VB_VAR/log"

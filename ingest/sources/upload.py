@@ -5,16 +5,20 @@ folder would, with the same checks, limits and quarantine reasons. Its name is i
 uploading a corrected file under the same name replaces the document that name brought in.
 """
 
+import logging
 import os
 import re
 import tempfile
 import unicodedata
+from collections.abc import Sequence
 from pathlib import Path
 from typing import BinaryIO
 
 from ingest.sources.manifest import MANIFEST
-from vidensbank.errors import BadRequestError, PayloadTooLargeError
+from vidensbank.errors import BadRequestError, DependencyUnavailableError, PayloadTooLargeError
 from vidensbank.settings import get_settings
+
+log = logging.getLogger(__name__)
 
 # File systems take names of 255 bytes; a Danish letter takes two in UTF-8.
 MAX_NAME_BYTES = 240
@@ -48,12 +52,40 @@ def clean_name(filename: str) -> str:
     return name
 
 
-def store_upload(filename: str, data: BinaryIO) -> Path:
-    """Keep an uploaded file in the upload folder (replacing one of the same name) and return
-    its path; a file over the size limit is refused before it is kept."""
+def store_uploads(files: Sequence[tuple[str, BinaryIO]]) -> list[Path]:
+    """Keep uploaded files in the upload folder, each under its cleaned name (replacing an
+    earlier upload of that name), and return their paths.
+
+    Every file is written whole before any takes its place, so a file over the size limit, or a
+    folder that is full or cannot be written, leaves nothing of the upload behind and replaces
+    no earlier upload."""
     folder = upload_dir()
-    folder.mkdir(parents=True, exist_ok=True)
-    name = clean_name(filename)
+    names = [clean_name(filename) for filename, _data in files]
+    written: list[Path] = []
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        for name, (_filename, data) in zip(names, files, strict=True):
+            written.append(_write_whole(folder, name, data))
+        for name, temporary in zip(names, written, strict=True):
+            os.replace(temporary, folder / name)
+    except OSError as exc:
+        log.warning("uploaded files not stored in %s: %s", folder, exc)
+        raise DependencyUnavailableError(
+            "Filerne blev ikke modtaget: serveren kan ikke gemme dem lige nu (disken er fuld, "
+            "eller der kan ikke skrives på den). Intet er indlæst. Prøv igen senere; sker det "
+            "igen, så kontakt dem, der driver Vidensbank."
+        ) from exc
+    finally:
+        # After a failure, the files written so far; after success none is left (each took
+        # its place).
+        for temporary in written:
+            temporary.unlink(missing_ok=True)
+    return [folder / name for name in names]
+
+
+def _write_whole(folder: Path, name: str, data: BinaryIO) -> Path:
+    """Write an upload to a temporary file in ``folder`` and return its path; refused over the
+    size limit, and removed when it cannot be written whole."""
     limit = get_settings().max_file_bytes
     handle, temporary = tempfile.mkstemp(dir=folder, prefix=".upload-")
     try:
@@ -66,8 +98,7 @@ def store_upload(filename: str, data: BinaryIO) -> Path:
                         f"»{name}« er større end de {limit // (1024 * 1024)} MB, en fil må fylde."
                     )
                 out.write(chunk)
-        os.replace(temporary, folder / name)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
-    return folder / name
+    return Path(temporary)

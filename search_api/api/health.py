@@ -1,4 +1,7 @@
-"""Whether the service's dependencies answer."""
+"""Whether the service's dependencies answer. A dependency that does not is told in a few
+Danish words; what went wrong, with its host and port, goes to the log only."""
+
+import logging
 
 import redis
 from sqlalchemy import text
@@ -9,13 +12,20 @@ from search_api.index.elastic import get_client
 from vidensbank.settings import get_settings
 from vidensbank.store.db import get_engine
 
+log = logging.getLogger(__name__)
+
+
+def _down(name: str, detail: str, exc: Exception) -> ComponentHealth:
+    log.warning("health check: %s does not answer: %s: %s", name, type(exc).__name__, exc)
+    return ComponentHealth(ok=False, detail=detail)
+
 
 def health() -> Health:
     def check_elasticsearch() -> ComponentHealth:
         try:
             status = get_client().options(request_timeout=5).cluster.health()["status"]
-        except Exception as exc:  # any failure means "not healthy"; the detail says which
-            return ComponentHealth(ok=False, detail=f"{type(exc).__name__}: {exc}"[:300])
+        except Exception as exc:  # any failure means "not healthy"; the log says which
+            return _down("Elasticsearch", "Søgemaskinen (Elasticsearch) svarer ikke.", exc)
         return ComponentHealth(ok=status in ("green", "yellow"), detail=f"cluster {status}")
 
     def check_database() -> ComponentHealth:
@@ -23,7 +33,7 @@ def health() -> Health:
             with get_engine().connect() as connection:
                 connection.execute(text("SELECT 1"))
         except SQLAlchemyError as exc:
-            return ComponentHealth(ok=False, detail=f"{type(exc).__name__}"[:300])
+            return _down("the database", "Databasen svarer ikke.", exc)
         return ComponentHealth(ok=True, detail="ok")
 
     def check_broker() -> ComponentHealth:
@@ -31,7 +41,7 @@ def health() -> Health:
             client = redis.Redis.from_url(get_settings().broker_url, socket_timeout=5)
             client.ping()
         except redis.RedisError as exc:
-            return ComponentHealth(ok=False, detail=f"{type(exc).__name__}: {exc}"[:300])
+            return _down("the broker", "Køen (Redis) svarer ikke.", exc)
         return ComponentHealth(ok=True, detail="ok")
 
     parts = check_elasticsearch(), check_database(), check_broker()

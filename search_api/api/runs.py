@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from ingest.runs import list_sources, start_run
 from ingest.sources import is_web_address
-from ingest.sources.upload import clean_name, store_upload
+from ingest.sources.upload import clean_name, store_uploads
 from nlp_models.personal_data import redact_filename, redacted_keys
 from search_api.api.schemas import (
     CrawlPublic,
@@ -133,7 +133,7 @@ def upload(account: Account, files: list[tuple[str, BinaryIO]]) -> str:
         raise BadRequestError(
             f"To af filerne får samme navn her ({same}): giv dem forskellige navne, og prøv igen."
         )
-    paths = [store_upload(name, data) for name, data in files]
+    paths = store_uploads(files)
     # Listed as the command line lists files: the same checks.
     items = list_sources([str(path) for path in paths])
     run_id = start_run(items)

@@ -123,3 +123,46 @@ def test_a_failure_names_the_step_it_happened_in_not_the_task_that_took_the_file
     assert "hente filen" in _failure("test.outer", failed.value)[2]
     # Killed at the hard limit, the worker's main process does not know the child's step.
     assert "behandle filen" in _failure("test.outer", TimeLimitExceeded())[2]
+
+
+class _Workers:
+    """The replies of running workers, each with the queues it takes tasks from."""
+
+    def __init__(self, queues: dict[str, list[str]]) -> None:
+        self.queues = queues
+
+    def ping(self, **_options: Any) -> list[dict[str, dict[str, str]]]:
+        return [{worker: {"ok": "pong"}} for worker in self.queues]
+
+    def inspect(self, **_options: Any) -> "_Workers":
+        return self
+
+    def active_queues(self) -> dict[str, list[dict[str, str]]]:
+        return {worker: [{"name": name} for name in names] for worker, names in self.queues.items()}
+
+
+class _Broker:
+    def ping(self) -> bool:
+        return True
+
+
+@pytest.mark.parametrize(
+    ("workers", "reason"),
+    [
+        ({"ocr@vb": [".ocr"], "embed@vb": [".embed"]}, "Ingen worker lytter på køen »{queue}«"),
+        ({"worker@vb": [""], "ocr@vb": [".ocr"]}, "Workerne arbejder stadig"),
+    ],
+)
+def test_a_stalled_run_names_a_queue_no_worker_takes_tasks_from(
+    monkeypatch: pytest.MonkeyPatch, workers: dict[str, list[str]], reason: str
+) -> None:
+    """With only the pipeline's worker stopped, `ingest --wait` said "Workerne arbejder
+    stadig": the OCR and embedding workers answered the ping, though neither takes the
+    pipeline's tasks."""
+    queue = get_settings().queue
+    consumed = {
+        worker: [queue + suffix for suffix in suffixes] for worker, suffixes in workers.items()
+    }
+    monkeypatch.setattr(celery_app.redis.Redis, "from_url", lambda *_args, **_kwargs: _Broker())
+    monkeypatch.setattr(celery_app.app, "control", _Workers(consumed))
+    assert celery_app.why_stalled().startswith(reason.format(queue=queue))
