@@ -10,7 +10,12 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from search_api.api import corrections, kb_edits
 from search_api.api.auth import CuratorAccount
 from search_api.api.schemas import RowId
-from vidensbank.errors import BadRequestError, ConflictError, FieldsError
+from vidensbank.errors import (
+    BadRequestError,
+    ConflictError,
+    DependencyUnavailableError,
+    FieldsError,
+)
 from vidensbank.store.corrections import MetadataField
 from web.pages import document_response
 from web.templating import templates
@@ -65,8 +70,9 @@ def correct_metadata(
         changed = corrections.correct_metadata(
             account, document_id, version=version or None, form=form
         )
-    except BadRequestError as error:
-        # The form again, as the curator filled it in, with what to put right.
+    except (BadRequestError, DependencyUnavailableError) as error:
+        # The form again, as the curator filled it in, with what to put right (or, when the
+        # queue does not answer, to send again in a moment: nothing was stored).
         return document_response(
             request,
             document_id,

@@ -5,6 +5,11 @@ and reaches the document through its own steps: a metadata correction through ex
 (where it is the most trusted source), an entity correction through enrichment; both then
 index the document. Whenever the pipeline reads the document again, the same steps apply the
 corrections again, so they survive re-ingest and a new model.
+
+None is lost on the way: a correction is refused, with nothing stored, when the queue does not
+answer; and a stored one marks its document stale for its step until the step has run, so
+``vidensbank reextract --stale`` (metadata) or ``reenrich --stale`` (entities) finds one whose
+task the queue lost.
 """
 
 import datetime as dt
@@ -28,7 +33,7 @@ from search_api.api.schemas import (
     MetadataCorrectionPublic,
 )
 from vidensbank.accounts import Account
-from vidensbank.celery_app import enqueue
+from vidensbank.celery_app import enqueue_stored, require_broker
 from vidensbank.danish import sort_key
 from vidensbank.errors import BadRequestError, ConflictError, FieldsError, NotFoundError
 from vidensbank.store import audit
@@ -172,7 +177,8 @@ def correct_metadata(
     read again), the fields it still shows the old way would undo that, so nothing is saved."""
     try:
         with session_scope() as session:
-            current = _shown(session, _document(session, document_id))
+            document = _document(session, document_id)
+            current = _shown(session, document)
             shown = _form_texts(current)
             if version is not None and version != _version(shown):
                 raise ConflictError(
@@ -196,6 +202,11 @@ def correct_metadata(
                     changed[field] = value
             if refused:
                 raise FieldsError(refused)
+            if changed:
+                require_broker("Rettelsen er ikke gemt.")
+                # Its metadata is no longer what extraction made: stale until read again, so
+                # ``vidensbank reextract --stale`` also finds it if the queue lost the task below.
+                document.extractor_version = None
             for field, value in changed.items():
                 correction_store.set_metadata_correction(
                     session, document_id=document_id, field=field, value=value, author=account.email
@@ -215,19 +226,21 @@ def correct_metadata(
             "En anden rettede det samme felt i samme øjeblik; prøv igen."
         ) from exc
     if changed:
-        enqueue("extract.documents", [document_id], pages=pages)
+        enqueue_stored("extract.documents", [document_id], pages=pages)
     return len(changed)
 
 
 def remove_metadata_correction(account: Account, document_id: str, field: MetadataField) -> None:
     """Take a metadata correction back: the pipeline's value returns."""
+    require_broker("Rettelsen er ikke taget tilbage.")
     with session_scope() as session:
-        _document(session, document_id)
+        document = _document(session, document_id)
         before = correction_store.set_metadata_correction(
             session, document_id=document_id, field=field, value=None, author=account.email
         )
         if before is None:
             return
+        document.extractor_version = None  # stale until read again, as for a correction
         audit.record(
             session,
             actor=account.email,
@@ -236,7 +249,7 @@ def remove_metadata_correction(account: Account, document_id: str, field: Metada
             before={field.value: before},
         )
         pages = _page_count(session, document_id)
-    enqueue("extract.documents", [document_id], pages=pages)
+    enqueue_stored("extract.documents", [document_id], pages=pages)
 
 
 def _entity(session: Session, document: Document, label: str, key: str) -> tuple[str, list[int]]:
@@ -295,6 +308,7 @@ def correct_entity(
         raise BadRequestError(f"Vidensbasen har ingen post med id »{kb_id}«.")
     if what == EntityAction.LINK and kb_id is None:
         raise BadRequestError("Vælg den post i vidensbasen, navnet skal knyttes til.")
+    require_broker("Rettelsen er ikke gemt.")
     with session_scope() as session:
         document = _document(session, document_id)
         if what == EntityAction.ADD:
@@ -355,11 +369,12 @@ def correct_entity(
             },
         )
         page_count = _page_count(session, document_id)
-    enqueue("enrich.documents", [document_id], pages=page_count)
+    enqueue_stored("enrich.documents", [document_id], pages=page_count)
 
 
 def remove_entity_correction(account: Account, document_id: str, correction_id: int) -> None:
     """Take an entity correction back, on every page it was made for."""
+    require_broker("Rettelsen er ikke taget tilbage.")
     with session_scope() as session:
         document = _document(session, document_id)
         correction = session.get(EntityCorrection, correction_id)
@@ -384,7 +399,7 @@ def remove_entity_correction(account: Account, document_id: str, correction_id: 
             session.delete(row)
         document.model_version = None
         page_count = _page_count(session, document_id)
-    enqueue("enrich.documents", [document_id], pages=page_count)
+    enqueue_stored("enrich.documents", [document_id], pages=page_count)
 
 
 def metadata_form(document_id: str) -> dict[str, str]:

@@ -8,11 +8,11 @@ from nlp_models.editions import link_documents
 from nlp_models.personal_data import SCREENING_VERSION
 from search_api.api.schemas import DocumentPublic, EntityPublic, PageOCR, PageText, Withdrawal
 from search_api.index import indexer
-from search_api.index.elastic import get_client
+from search_api.index.elastic import elastic_errors, get_client
 from search_api.query.results import Edition, file_format
 from vidensbank.accounts import Account
-from vidensbank.celery_app import enqueue
-from vidensbank.errors import BadRequestError, GoneError, NotFoundError
+from vidensbank.celery_app import enqueue_stored, require_broker
+from vidensbank.errors import BadRequestError, DependencyUnavailableError, GoneError, NotFoundError
 from vidensbank.identity import public_source_uri
 from vidensbank.settings import get_settings
 from vidensbank.store import audit
@@ -170,12 +170,24 @@ MAX_REASON_CHARS = 2000
 
 def withdraw(account: Account, document_id: str, reason: str) -> None:
     """Take the document down: out of the index at once, its original no longer served; it
-    stays in SQL, and a new ingest of its file keeps it out."""
+    stays in SQL, and a new ingest of its file keeps it out.
+
+    Out of the index first, then withdrawn in SQL: when the search engine does not answer,
+    nothing is stored and the curator is told so. Stored first, such a withdrawal stayed in
+    search for good while its page said it was not."""
     reason = " ".join(reason.split())
     if not reason:
         raise BadRequestError("Skriv, hvorfor dokumentet trækkes tilbage.")
     if len(reason) > MAX_REASON_CHARS:
         raise BadRequestError(f"Begrundelsen må højst have {MAX_REASON_CHARS} tegn.")
+    client = get_client()
+    try:
+        indexer.delete_documents(client, [document_id])
+        indexer.refresh(client)
+    except DependencyUnavailableError as error:
+        raise DependencyUnavailableError(
+            f"Dokumentet er ikke trukket tilbage. {error.message}"
+        ) from error
     with session_scope() as session:
         document = _document_or_404(session, document_id)
         if document.withdrawn_at is None:
@@ -187,20 +199,38 @@ def withdraw(account: Account, document_id: str, reason: str) -> None:
                 target=f"dokument:{document_id}",
                 after={"reason": reason},
             )
-    # Also when it was already withdrawn: a first try that Elasticsearch refused left it
-    # searchable, and trying again is how the curator takes it out.
-    client = get_client()
-    indexer.delete_documents(client, [document_id])
-    indexer.refresh(client)
 
 
 def restore(account: Account, document_id: str) -> None:
     """Put a withdrawn document back: indexed again at once when its entities are found, or
-    when the pipeline gets there with a new file of it."""
+    when the pipeline gets there with a new file of it.
+
+    What it needs is asked before anything is stored (the search engine, or the queue for a
+    document whose entities must be found first): when it does not answer, the document stays
+    withdrawn and the curator is told so. Restored first, it stayed out of search for good."""
     with session_scope() as session:
         document = _document_or_404(session, document_id)
         status = document.status
         screened = document.screening_version == SCREENING_VERSION
+    to_index = screened and status in (DocumentStatus.ENRICHED, DocumentStatus.INDEXED)
+    # A new file came while it was withdrawn (its entities were not looked for), or its text
+    # was not screened with the current rules: the enrich step does both.
+    to_enrich = not to_index and status in (
+        DocumentStatus.EXTRACTED,
+        DocumentStatus.ENRICHED,
+        DocumentStatus.INDEXED,
+    )
+    refused = "Dokumentet er ikke gendannet."
+    if to_index:
+        try:
+            with elastic_errors():
+                get_client().cluster.health()
+        except DependencyUnavailableError as error:
+            raise DependencyUnavailableError(f"{refused} {error.message}") from error
+    elif to_enrich:
+        require_broker(refused)
+    with session_scope() as session:
+        document = _document_or_404(session, document_id)
         if document.withdrawn_at is not None:
             before = {"reason": document.withdrawn_reason}
             document_store.restore_document(session, document_id=document_id)
@@ -211,14 +241,15 @@ def restore(account: Account, document_id: str) -> None:
                 target=f"dokument:{document_id}",
                 before=before,
             )
-    # Also when it was restored already: a first try that Elasticsearch refused left it out of
-    # the index, and trying again is how the curator brings it back.
-    if screened and status in (DocumentStatus.ENRICHED, DocumentStatus.INDEXED):
-        indexer.index_documents(get_client(), [document_id])
-    elif status in (DocumentStatus.EXTRACTED, DocumentStatus.ENRICHED, DocumentStatus.INDEXED):
-        # A new file came while it was withdrawn (its entities were not looked for), or its
-        # text was not screened with the current rules: the enrich step does both.
-        enqueue("enrich.documents", [document_id])
+    if to_index:
+        try:
+            indexer.index_documents(get_client(), [document_id])
+        except DependencyUnavailableError:
+            # The search engine stopped answering since it was asked: the index step puts the
+            # document back when it answers again (it retries, as every step does).
+            enqueue_stored("index.documents", [document_id])
+    elif to_enrich:
+        enqueue_stored("enrich.documents", [document_id])
 
 
 def keep_apart(account: Account, document_id: str, apart: bool) -> None:

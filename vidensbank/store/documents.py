@@ -237,15 +237,26 @@ def stale_document_ids(
     )
 
 
+# The statuses of a document extraction has read (``record_extraction`` stamps its version).
+_READ = (
+    DocumentStatus.EXTRACTED,
+    DocumentStatus.OCR,
+    DocumentStatus.ENRICHED,
+    DocumentStatus.INDEXED,
+)
+
+
 def outdated_extraction_ids(session: Session, *, extractor_versions: Sequence[str]) -> list[str]:
     """Documents read by an extractor version that is no longer current (a fix to what the
-    extractors make of a file): their stored text and metadata are what the old one made."""
+    extractors make of a file): their stored text and metadata are what the old one made. And
+    documents read before a curator's metadata correction, which takes their version away until
+    extraction has read them again with it (one never read has none either, and is left out)."""
     return list(
         session.scalars(
             select(Document.id)
             .where(
-                Document.extractor_version.is_not(None),
-                Document.extractor_version.not_in(extractor_versions),
+                Document.extractor_version.not_in(extractor_versions)
+                | (Document.extractor_version.is_(None) & Document.status.in_(_READ)),
                 Document.withdrawn_at.is_(None),
             )
             .order_by(Document.id)
