@@ -4,6 +4,7 @@ reindex."""
 import contextlib
 import datetime as dt
 import logging
+import time
 from collections.abc import Collection, Iterable, Iterator, Sequence
 from typing import Any
 
@@ -16,12 +17,15 @@ from search_api.index.analysis import AnalysisOptions
 from search_api.index.document import IndexDocument, stored_vectors, to_index_document
 from search_api.index.elastic import elastic_errors
 from search_api.index.lifecycle import (
+    BUILD_MARK_INTERVAL,
     MAPPING_VERSION,
     PRODUCTION,
     alias_name,
     create_versioned_index,
+    delete_orphans,
     ensure_index,
     live_mapping_version,
+    mark_building,
     swap_alias,
 )
 from vidensbank.celery_app import EMBED_STEP, enqueue
@@ -163,11 +167,10 @@ def build_index(
     goes in through this same bulk path without a database row per document."""
     new_index = create_versioned_index(client, options, name)
     source = _database_documents(only) if documents is None else documents
+    actions = _actions(new_index, _marking(client, new_index, source))
     try:
         with elastic_errors():
-            count, _errors = bulk(
-                client, _actions(new_index, source), chunk_size=get_settings().index_bulk_documents
-            )
+            count, _errors = bulk(client, actions, chunk_size=get_settings().index_bulk_documents)
             client.indices.refresh(index=new_index)
     except BaseException:
         log.exception("building %s failed; deleting it", new_index)
@@ -175,6 +178,19 @@ def build_index(
             client.indices.delete(index=new_index, ignore_unavailable=True)
         raise
     return new_index, count
+
+
+def _marking(
+    client: Elasticsearch, index: str, documents: Iterable[IndexDocument]
+) -> Iterator[IndexDocument]:
+    """The documents, as the build of ``index`` takes them, marking it as being built every
+    ``BUILD_MARK_INTERVAL``: a reindex or init in another process leaves it alone."""
+    marked = time.monotonic()
+    for document in documents:
+        if time.monotonic() - marked >= BUILD_MARK_INTERVAL.total_seconds():
+            mark_building(client, index)
+            marked = time.monotonic()
+        yield document
 
 
 # Before the build began, for a write whose transaction had not committed when the build read
@@ -193,6 +209,7 @@ def reindex(
     since the build began are put right in the new one after the swap.
     """
     started = utcnow() - CATCH_UP_MARGIN
+    delete_orphans(client)
     new_index, count = build_index(client, documents=documents)
     old = swap_alias(client, new_index)
     if documents is None:
@@ -214,9 +231,18 @@ def _catch_up(client: Elasticsearch, *, since: dt.datetime) -> None:
 
 
 def ensure_current(client: Elasticsearch) -> tuple[str, int] | None:
-    """Create the index if there is none; rebuild it when its mapping is older than the code's.
-    Returns the rebuilt index and its size, or ``None`` when nothing had to be rebuilt."""
+    """Build the index from the database when there is none and the database has documents
+    for it (an empty one when it has none), or when its mapping is older than the code's; and
+    delete what builds that died left behind. Returns the index built and its size, or
+    ``None`` when nothing had to be built."""
     version = live_mapping_version(client)
-    rebuilt = reindex(client) if version is not None and version != MAPPING_VERSION else None
+    if version != MAPPING_VERSION and (version is not None or _has_indexable_documents()):
+        return reindex(client)
+    delete_orphans(client)
     ensure_index(client)
-    return rebuilt
+    return None
+
+
+def _has_indexable_documents() -> bool:
+    with session_scope() as session:
+        return next(document_store.iter_indexable_document_ids(session), None) is not None

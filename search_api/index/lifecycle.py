@@ -2,8 +2,16 @@
 
 Searches and writes go through an alias; a reindex builds a fresh versioned index beside the
 old one and swaps the alias in one atomic step, so readers never see a half-built index.
+
+A build marks its index with the time it last wrote to it. A versioned index that no alias
+points to and that no build has marked for ``ORPHAN_AFTER`` was left by a build that died
+(killed, or Elasticsearch gone before it could delete its index), and the next reindex or
+``init`` deletes it; a build going on in another process marks its index far more often.
 """
 
+import datetime as dt
+import logging
+import re
 import time
 from typing import Any
 
@@ -18,6 +26,8 @@ from search_api.index.analysis import (
 )
 from search_api.index.elastic import elastic_errors
 from vidensbank.settings import get_settings
+
+log = logging.getLogger(__name__)
 
 
 def mapping(options: AnalysisOptions | None) -> dict[str, Any]:
@@ -142,6 +152,15 @@ PRODUCTION = AnalysisOptions()
 MAPPING_VERSION = 15
 # Lucene refuses a term over 32,766 bytes; a character takes at most 4 in UTF-8.
 KEYWORD_MAX_CHARS = 8000
+# The key in an index's ``_meta`` of when a build last wrote to it (milliseconds since the
+# epoch, as Elasticsearch gives an index's creation date).
+BUILT_AT = "built_at"
+# How often a build marks its index.
+BUILD_MARK_INTERVAL = dt.timedelta(minutes=1)
+# How long an index no alias points to may go unmarked before it is taken for a dead build's:
+# a build that is alive goes at most a bulk request and the final refresh, each with their
+# retries (minutes at worst), between two marks.
+ORPHAN_AFTER = dt.timedelta(minutes=10)
 
 
 def alias_name() -> str:
@@ -152,11 +171,51 @@ def create_versioned_index(
     client: Elasticsearch, options: AnalysisOptions | None = PRODUCTION, name: str | None = None
 ) -> str:
     name = name or f"{alias_name()}-{time.time_ns()}"
+    mappings = mapping(options) | {"_meta": _build_meta()}
     with elastic_errors():
-        client.indices.create(
-            index=name, settings=index_settings(options), mappings=mapping(options)
-        )
+        client.indices.create(index=name, settings=index_settings(options), mappings=mappings)
     return name
+
+
+def _build_meta() -> dict[str, int]:
+    # The whole of ``_meta``: Elasticsearch replaces it, never merges it.
+    return {"mapping_version": MAPPING_VERSION, BUILT_AT: _now_ms()}
+
+
+def _now_ms() -> int:
+    return time.time_ns() // 1_000_000
+
+
+def mark_building(client: Elasticsearch, index: str) -> None:
+    """Record that a build is writing ``index`` now."""
+    with elastic_errors():
+        client.indices.put_mapping(index=index, meta=_build_meta())
+
+
+def delete_orphans(client: Elasticsearch) -> list[str]:
+    """Delete the versioned indices that no alias points to and that no build has marked for
+    ``ORPHAN_AFTER``; return their names."""
+    versioned = re.compile(rf"{re.escape(alias_name())}-\d+")
+    unmarked_since = _now_ms() - ORPHAN_AFTER // dt.timedelta(milliseconds=1)
+    with elastic_errors():
+        indices = client.indices.get(
+            index=f"{alias_name()}-*",
+            filter_path=["*.aliases", "*.mappings._meta", "*.settings.index.creation_date"],
+        )
+    orphans = []
+    for name, index in sorted(indices.items()):
+        if not versioned.fullmatch(name) or index.get("aliases"):
+            continue
+        meta = index.get("mappings", {}).get("_meta", {})
+        # An index made before builds marked theirs counts from its creation.
+        marked = int(meta.get(BUILT_AT, index["settings"]["index"]["creation_date"]))
+        if marked < unmarked_since:
+            orphans.append(name)
+    for name in orphans:
+        log.warning("deleting %s: no alias points to it and no build has written to it", name)
+        with elastic_errors():
+            client.indices.delete(index=name, ignore_unavailable=True)
+    return orphans
 
 
 def indices_behind_alias(client: Elasticsearch) -> list[str]:

@@ -15,6 +15,7 @@ later is not needed, and a referenced one missing is an error.
 """
 
 import datetime as dt
+import errno
 import hashlib
 import io
 import json
@@ -308,25 +309,63 @@ def write_backup(destination: Path) -> tuple[Path, Manifest]:
         raise BackupError(f"Mappen {path.parent} findes ikke.")
     store = BlobStore(settings.blob_dir)
     partial = path.with_name(f".{path.name}.partial")
-    try:
-        with tempfile.TemporaryDirectory(dir=path.parent, prefix=".vidensbank-backup-") as work:
-            database_file = Path(work) / "database"
-            if kind == "sqlite":
-                snapshot = _snapshot_sqlite(settings.database_url, database_file)
-            else:
-                snapshot = _snapshot_postgresql(settings.database_url, database_file)
-            missing = sorted(key for key in snapshot.blob_keys if not _has_blob(store, key))
-            if missing:
-                raise BackupError(
-                    f"{len(missing)} originaler, som databasen henviser til, mangler i "
-                    f"blob-mappen (fx {missing[0]}); sikkerhedskopien er ikke skrevet."
-                )
-            manifest = _write_archive(partial, kind, database_file, snapshot, store)
-        os.replace(partial, path)
-    except BaseException:
-        partial.unlink(missing_ok=True)
-        raise
+    # Outermost, so that a read-only disk refusing even the removal of what was never written
+    # is told as well.
+    with _disk_refusals(path.parent):
+        try:
+            with tempfile.TemporaryDirectory(dir=path.parent, prefix=".vidensbank-backup-") as work:
+                database_file = Path(work) / "database"
+                if kind == "sqlite":
+                    snapshot = _snapshot_sqlite(settings.database_url, database_file)
+                else:
+                    snapshot = _snapshot_postgresql(settings.database_url, database_file)
+                missing = sorted(key for key in snapshot.blob_keys if not _has_blob(store, key))
+                if missing:
+                    raise BackupError(
+                        f"{len(missing)} originaler, som databasen henviser til, mangler i "
+                        f"blob-mappen (fx {missing[0]}); sikkerhedskopien er ikke skrevet."
+                    )
+                manifest = _write_archive(partial, kind, database_file, snapshot, store)
+            os.replace(partial, path)
+        except BaseException:
+            partial.unlink(missing_ok=True)
+            raise
     return path, manifest
+
+
+# Why the disk a backup is written to refused it, by errno.
+_REFUSALS = {
+    errno.ENOSPC: "Der er ikke plads nok på disken.",
+    errno.EDQUOT: "Kvoten på disken er brugt op.",
+    errno.EROFS: "Disken er skrivebeskyttet.",
+}
+
+
+@contextmanager
+def _disk_refusals(folder: Path) -> Iterator[None]:
+    """Say in Danish why the disk a backup is written to refused it (full, over quota,
+    read-only, or a folder that makes no files). SQLite tells a full disk as "database or disk
+    is full" while it copies the database; the rest is an ``OSError`` with its errno."""
+    try:
+        yield
+    except sqlite3.OperationalError as exc:
+        if exc.sqlite_errorcode != sqlite3.SQLITE_FULL:
+            raise
+        raise _refused(folder, _REFUSALS[errno.ENOSPC]) from exc
+    except OSError as exc:
+        if exc.errno in _REFUSALS:
+            raise _refused(folder, _REFUSALS[exc.errno]) from exc
+        # Any other refusal of a file in the folder: /proc makes none (ENOENT), nor does a
+        # folder the user may not write in (EACCES).
+        if exc.filename is not None and Path(exc.filename).parent == folder:
+            raise _refused(folder, "Mappen tager ikke imod nye filer.") from exc
+        raise
+
+
+def _refused(folder: Path, reason: str) -> BackupError:
+    return BackupError(
+        f"Sikkerhedskopien kunne ikke skrives i {folder}, og intet af den er gemt: {reason}"
+    )
 
 
 def _has_blob(store: BlobStore, key: str) -> bool:
@@ -358,8 +397,10 @@ def read_manifest(tar: tarfile.TarFile) -> Manifest:
 
 @contextmanager
 def open_backup(source: Path) -> Iterator[tarfile.TarFile]:
-    if not source.is_file():
+    if not source.exists():
         raise BackupError(f"Sikkerhedskopien {source} findes ikke.")
+    if not source.is_file():
+        raise BackupError(f"{source} er ikke en fil; angiv sikkerhedskopiens tar-fil.")
     try:
         with tarfile.open(source, mode="r:") as tar:
             tar.getmembers()  # every header read now: a cut-off file is found before anything
@@ -511,12 +552,13 @@ def restore_backup(source: Path, *, force: bool = False) -> Manifest:
         # Staged inside the blob folder, so each blob is moved into place by a rename.
         with tempfile.TemporaryDirectory(dir=store.root, prefix=".restore-") as staging:
             database_file, keys = _extract_verified(tar, manifest, Path(staging))
-            # The blobs first: a database in place always finds its originals.
+            # The blobs first: a database in place always finds its originals. Each takes the
+            # place of any file of its name, in one rename: an original damaged since the
+            # backup was taken is whole again, and an intact one is replaced by the same bytes.
             for key in keys:
                 final = store.path_for(key)
-                if not final.exists():
-                    final.parent.mkdir(parents=True, exist_ok=True)
-                    os.replace(Path(staging) / key, final)
+                final.parent.mkdir(parents=True, exist_ok=True)
+                os.replace(Path(staging) / key, final)
             if manifest.database == "sqlite":
                 _restore_sqlite(settings.database_url, database_file)
             else:

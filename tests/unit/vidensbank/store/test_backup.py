@@ -19,7 +19,7 @@ from tests.documents import store_document
 from vidensbank.cli import main
 from vidensbank.settings import get_settings
 from vidensbank.store.backup import DATABASE_MEMBERS, MANIFEST, read_manifest, restore_backup
-from vidensbank.store.blobs import BlobStore
+from vidensbank.store.blobs import BlobStore, content_hash
 from vidensbank.store.db import migrate, session_scope
 from vidensbank.store.documents import Document
 
@@ -134,6 +134,24 @@ def test_restore_refuses_a_database_with_documents_unless_forced(
 
         restore_backup(backup, force=True)
         assert document_ids() == ["dok-0", "dok-1", "dok-2"]
+
+
+def test_restore_writes_back_an_original_damaged_since_the_backup(
+    backup: Path, tmp_path: Path
+) -> None:
+    """A restore left a file already under an original's name as it was: one damaged since
+    the backup stayed damaged after a restore that said it had succeeded, was served as the
+    original, and made the next backup fail."""
+    with configured(tmp_path):
+        restore_backup(backup)
+        with session_scope() as session:
+            keys = sorted(session.scalars(select(Document.content_hash)))
+        store = BlobStore(get_settings().blob_dir)
+        store.path_for(keys[0]).write_bytes(b"korrupt\n")
+
+        restore_backup(backup, force=True)
+        assert all(content_hash(store.get(key)) == key for key in keys)
+        assert main(["backup", str(tmp_path / "igen.tar")]) == 0
 
 
 def flip_byte(member: str) -> Callable[[bytes], bytes]:
