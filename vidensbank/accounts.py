@@ -35,6 +35,10 @@ SESSION_MAX = dt.timedelta(days=7)
 # A session's expiry is moved on at most this often (a database write).
 SESSION_RENEWAL = dt.timedelta(hours=1)
 MIN_PASSWORD_CHARS = 12
+# The most the web forms take (a longer field is answered 413), so an account made on the
+# command line can always log in.
+MAX_PASSWORD_CHARS = 1000
+MAX_EMAIL_CHARS = 320
 # At most this many failed logins per account, and per address, in the window.
 FAILED_LOGINS_PER_ACCOUNT = 5
 FAILED_LOGINS_PER_ADDRESS = 20
@@ -80,10 +84,14 @@ def add_user(email: str, password: str, role: Role, actor: str = COMMAND_LINE) -
     """Make an account, or open a closed one again with this password and role (its history
     is kept; nothing else could reopen it); return whether it was closed."""
     email = normalize_email(email)
+    if len(email) > MAX_EMAIL_CHARS:
+        raise BadRequestError(f"E-mailadressen må højst have {MAX_EMAIL_CHARS} tegn.")
     if not EMAIL.fullmatch(email):
         raise BadRequestError(f"»{email}« er ikke en e-mailadresse.")
     if len(password) < MIN_PASSWORD_CHARS:
         raise BadRequestError(f"Adgangskoden skal have mindst {MIN_PASSWORD_CHARS} tegn.")
+    if len(password) > MAX_PASSWORD_CHARS:
+        raise BadRequestError(f"Adgangskoden må højst have {MAX_PASSWORD_CHARS} tegn.")
     if not password.strip():
         raise BadRequestError("Adgangskoden må ikke bestå af mellemrum alene.")
     with session_scope() as session:

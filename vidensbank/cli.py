@@ -5,17 +5,92 @@ import datetime as dt
 import json
 import logging
 import os
+import re
 import sys
 import time
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from vidensbank.settings import get_settings
+from pydantic import ValidationError
+
+from vidensbank.settings import get_settings, unknown_variables
+
+if TYPE_CHECKING:
+    from vidensbank.store.documents import Document
 
 # How often ``ingest --wait`` looks at its run: a count of statuses, cheap beside the work.
 WAIT_POLL_SECONDS = 0.1
 # How long `serve --workers N` lets a worker take to answer its health check (see cmd_serve).
 WORKER_HEALTHCHECK_SECONDS = 60
+# The commands that make the SQLite database's folder; every other one needs it to exist.
+MAKES_DATABASE = {"init", "restore"}
+# A scheme before "://": an address, not a path.
+ADDRESS = re.compile(r"[a-zA-Z][a-zA-Z0-9+.-]*://")
+
+# argparse takes every message it prints through gettext (``argparse._``), in a domain no
+# catalogue of ours can be bound to without changing the process's locale: this catalogue of
+# the messages a user can meet makes its usage errors and help Danish.
+ARGPARSE_DANISH = {
+    "usage: ": "brug: ",
+    "positional arguments": "argumenter",
+    "options": "tilvalg",
+    "show this help message and exit": "vis denne hjælp og afslut",
+    "%(prog)s: error: %(message)s\n": "%(prog)s: fejl: %(message)s\n",
+    "the following arguments are required: %s": "disse argumenter mangler: %s",
+    "unrecognized arguments: %s": "ukendte argumenter: %s",
+    "invalid choice: %(value)r (choose from %(choices)s)": (
+        "ugyldigt valg: %(value)r (vælg mellem %(choices)s)"
+    ),
+    "invalid %(type)s value: %(value)r": "ugyldig værdi: %(value)r",
+    "expected one argument": "mangler en værdi",
+    "ignored explicit argument %r": "tager ingen værdi, men fik %r",
+    "ambiguous option: %(option)s could match %(matches)s": (
+        "tvetydigt tilvalg: %(option)s kan være %(matches)s"
+    ),
+}
+
+
+def _argparse_danish(message: str) -> str:
+    return ARGPARSE_DANISH.get(message, message)
+
+
+argparse._ = _argparse_danish  # type: ignore[attr-defined]
+
+# pydantic's errors on a setting, in Danish after the variable's name; a validator's own
+# message is Danish already.
+SETTING_ERRORS = {
+    "int_parsing": "skal være et heltal",
+    "float_parsing": "skal være et tal",
+    "bool_parsing": "skal være true eller false",
+    "greater_than_equal": "skal være mindst {ge}",
+    "greater_than": "skal være større end {gt}",
+    "less_than_equal": "må højst være {le}",
+}
+
+
+def settings_problems(error: ValidationError) -> str:
+    """What is wrong with the settings, in Danish: each setting at fault and why (a setting
+    whose default would be computed from one at fault is not at fault itself)."""
+    problems = []
+    for detail in error.errors():
+        if detail["type"] == "default_factory_not_called":
+            continue
+        context = detail.get("ctx", {})
+        if detail["type"] == "value_error":
+            problem = str(context["error"])
+        else:
+            problem = SETTING_ERRORS.get(detail["type"], "kan ikke bruges").format(**context)
+        problems.append(f"VB_{str(detail['loc'][0]).upper()} {problem}")
+    return "; ".join(problems) + "."
+
+
+def _missing_database_folder(url: str) -> Path | None:
+    """The folder of a SQLite database when it does not exist (SQLite said only "unable to
+    open database file")."""
+    if not url.startswith("sqlite:///"):
+        return None
+    folder = Path(url.removeprefix("sqlite:///")).parent
+    return None if folder.is_dir() else folder
 
 
 def cmd_init(_args: argparse.Namespace) -> int:
@@ -31,7 +106,8 @@ def cmd_init(_args: argparse.Namespace) -> int:
     rebuilt = ensure_current(get_client())
     if rebuilt is not None:
         print(
-            f"Søgeindekset er bygget om ({rebuilt[0]}, {rebuilt[1]} dokumenter).", file=sys.stderr
+            f"Søgeindekset er bygget fra databasen ({rebuilt[0]}, {rebuilt[1]} dokumenter).",
+            file=sys.stderr,
         )
     print(f"Databasen, vidensbasen ({count} poster) og søgeindekset er klar.", file=sys.stderr)
     return 0
@@ -70,6 +146,7 @@ def _follow(run_id: str, args: argparse.Namespace, extra: dict[str, Any] | None 
     from search_api.api.runs import get_run
     from search_api.index.elastic import get_client
     from search_api.index.indexer import refresh
+    from vidensbank.store.runs import ItemStatus
 
     deadline = time.monotonic() + args.timeout
     show_progress = sys.stderr.isatty()
@@ -110,6 +187,12 @@ def _follow(run_id: str, args: argparse.Namespace, extra: dict[str, Any] | None 
             file=sys.stderr,
         )
         return 2
+    # Quarantined is the verdict on a file; failed (a dependency down through every retry) is
+    # work not done, to be run again.
+    failures = sum(document.status == ItemStatus.FAILED for document in run.documents)
+    if failures:
+        print(f"{failures} af {total} filer fejlede; de kan indlæses igen.", file=sys.stderr)
+        return 1
     return 0
 
 
@@ -148,9 +231,25 @@ def cmd_crawl(args: argparse.Namespace) -> int:
     return _follow(result.run_id, args, {"crawl": figures})
 
 
-def _base_url(value: str) -> str:
-    if not value.startswith(("http://", "https://")) or value[-3:] == "://":
-        raise argparse.ArgumentTypeError("skal være en http- eller https-adresse")
+def _web_address(value: str) -> str:
+    from ingest.sources.url import address_problem
+
+    if (problem := address_problem(value)) is not None:
+        raise argparse.ArgumentTypeError(problem)
+    return value
+
+
+def _target(value: str) -> str:
+    """A path, or a web address a request can be sent to."""
+    from ingest.sources.url import is_web_address
+
+    if is_web_address(value):
+        return _web_address(value)
+    if ADDRESS.match(value):
+        # Read as a path, "file:///etc/passwd" was quarantined as a file that does not exist.
+        raise argparse.ArgumentTypeError(
+            f"{value} hentes ikke: kun http- og https-adresser hentes; angiv en fil med dens sti"
+        )
     return value
 
 
@@ -161,17 +260,56 @@ def _day(value: str) -> dt.date:
         raise argparse.ArgumentTypeError("skal være en dato som 2024-01-31") from None
 
 
+def _named_documents(ids: list[str]) -> dict[str, "Document"] | None:
+    """The documents named, each once, by id; None, after naming each id that names no
+    document, when there is one."""
+    from vidensbank.store.db import session_scope
+    from vidensbank.store.documents import Document
+
+    if not ids:
+        return {}
+    with session_scope() as session:
+        found = {i: session.get(Document, i) for i in dict.fromkeys(ids)}
+    documents = {i: document for i, document in found.items() if document is not None}
+    for document_id in [i for i in found if i not in documents]:
+        print(f"Ukendt dokument-id: {printable(document_id)}", file=sys.stderr)
+    return documents if len(documents) == len(found) else None
+
+
+def _kept_out(document: "Document") -> str:
+    """Why a document the search index does not take stays out of it, in Danish."""
+    from vidensbank.store.documents import DocumentStatus
+
+    if document.withdrawn_at is not None:
+        return f"er trukket tilbage: {document.withdrawn_reason}"
+    if document.held_at is not None:
+        return "er holdt tilbage, til en kurator har set på personoplysningerne i den"
+    if document.status == DocumentStatus.QUARANTINED:
+        return f"kunne ikke læses: {document.reason}"
+    return "er ikke færdigbehandlet endnu"
+
+
 def cmd_reindex(args: argparse.Namespace) -> int:
     """Rebuild the whole index from SQL, or index only the documents named."""
     from search_api.index.elastic import get_client
     from search_api.index.indexer import index_documents, reindex
+    from vidensbank.store import documents as document_store
+    from vidensbank.store.db import session_scope
 
     if args.ids:
-        count = index_documents(get_client(), args.ids)
+        documents = _named_documents(args.ids)
+        if documents is None:
+            return 1
+        with session_scope() as session:
+            indexable = set(document_store.iter_indexable_document_ids(session))
+        for document_id, document in documents.items():
+            if document_id not in indexable:
+                print(f"{document_id} {_kept_out(document)}", file=sys.stderr)
+        count = index_documents(get_client(), list(documents))
         print(
-            f"{count} af {len(args.ids)} dokumenter er lagt i søgeindekset igen.", file=sys.stderr
+            f"{count} af {len(documents)} dokumenter er lagt i søgeindekset igen.", file=sys.stderr
         )
-        return 0 if count == len(args.ids) else 1
+        return 0 if count == len(documents) else 1
     index, count = reindex(get_client())
     print(f"Indekset {index} er bygget med {count} dokumenter og taget i brug.", file=sys.stderr)
     return 0
@@ -187,11 +325,16 @@ def _stale_or_ids(args: argparse.Namespace) -> bool:
 
 def cmd_reenrich(args: argparse.Namespace) -> int:
     """Queue documents for the entity step again: those named, or every stale one."""
+    from ingest.runs import recover_queue
     from nlp_models.tasks import reenrich
 
     if not _stale_or_ids(args):
         return 2
-    count = reenrich(args.ids or None)
+    documents = _named_documents(args.ids)
+    if documents is None:
+        return 1
+    recover_queue()
+    count = reenrich(list(documents) or None)
     print(f"{count} dokumenter er sat i kø til at få fundet deres navne igen.", file=sys.stderr)
     return 0
 
@@ -199,11 +342,16 @@ def cmd_reenrich(args: argparse.Namespace) -> int:
 def cmd_reextract(args: argparse.Namespace) -> int:
     """Queue documents to be read again from their stored files: those named, or every one
     read by an extractor version no longer current."""
+    from ingest.runs import recover_queue
     from ingest.tasks import reextract
 
     if not _stale_or_ids(args):
         return 2
-    count = reextract(args.ids or None)
+    documents = _named_documents(args.ids)
+    if documents is None:
+        return 1
+    recover_queue()
+    count = reextract(list(documents) or None)
     print(f"{count} dokumenter er sat i kø til at blive læst igen.", file=sys.stderr)
     return 0
 
@@ -211,12 +359,17 @@ def cmd_reextract(args: argparse.Namespace) -> int:
 def cmd_editions(args: argparse.Namespace) -> int:
     """Queue documents for linking to their editions: those named, every one (--all), or
     every one not yet linked by the current rules."""
+    from ingest.runs import recover_queue
     from nlp_models.tasks import link_pending
 
     if args.ids and args.all:
         print("Angiv enten --all eller dokument-id'er, ikke begge.", file=sys.stderr)
         return 2
-    count = link_pending(args.ids or None, everything=args.all)
+    documents = _named_documents(args.ids)
+    if documents is None:
+        return 1
+    recover_queue()
+    count = link_pending(list(documents) or None, everything=args.all)
     print(f"{count} dokumenter er sat i kø til at få fundet deres andre udgaver.", file=sys.stderr)
     return 0
 
@@ -224,11 +377,16 @@ def cmd_editions(args: argparse.Namespace) -> int:
 def cmd_embed(args: argparse.Namespace) -> int:
     """Queue documents for embedding (those named, or every one not yet embedded); with
     --wait, follow until every indexed document is searchable by meaning."""
+    from ingest.runs import recover_queue
     from search_api.index.elastic import get_client
     from search_api.index.indexer import refresh
     from search_api.index.tasks import embed_pending, pending_embeddings
 
-    count = embed_pending(args.ids or None)
+    documents = _named_documents(args.ids)
+    if documents is None:
+        return 1
+    recover_queue()
+    count = embed_pending(list(documents) or None)
     print(f"{count} dokumenter er sat i kø til at blive søgbare på betydning.", file=sys.stderr)
     if not args.wait:
         return 0
@@ -253,8 +411,10 @@ def cmd_entities(args: argparse.Namespace) -> int:
     from ingest.sources import items_from_path
     from nlp_models.entities import current_finder
     from nlp_models.mentions import summarize
-    from vidensbank.errors import ExtractionError
+    from vidensbank.errors import BadRequestError, ExtractionError
 
+    if Path(args.file).is_dir():
+        raise BadRequestError(f"{printable(args.file)} er en mappe; angiv en fil.")
     [item] = items_from_path(Path(args.file))
     if item.refusal is not None:
         raise ExtractionError(item.refusal.code, item.refusal.reason)
@@ -400,7 +560,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
 
     ingest = commands.add_parser("ingest", help="indlæs filer, mapper eller adresser")
-    ingest.add_argument("targets", nargs="+", metavar="PATH_OR_URL")
+    ingest.add_argument("targets", nargs="+", type=_target, metavar="PATH_OR_URL")
     ingest.add_argument("--wait", action="store_true", help="vent, til alle filer er færdige")
     ingest.add_argument("--json", action="store_true", help="skriv resultatet som JSON")
     ingest.add_argument("--timeout", type=float, default=3600, help="sekunder at vente højst")
@@ -416,7 +576,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     crawl.add_argument("source", choices=sorted(PUBLISHERS), help="udgiveren")
     crawl.add_argument(
-        "--base-url", type=_base_url, help="gennemgå denne adresse i stedet for udgiverens egen"
+        "--base-url", type=_web_address, help="gennemgå denne adresse i stedet for udgiverens egen"
     )
     crawl.add_argument(
         "--since", type=_day, metavar="YYYY-MM-DD", help="kun publikationer fra denne dag og frem"
@@ -524,6 +684,23 @@ def main(argv: list[str] | None = None) -> int:
     from vidensbank.errors import VidensbankError
 
     args = build_parser().parse_args(argv)
+    for name, likely in unknown_variables().items():
+        guess = f" Mente du {likely}?" if likely else ""
+        print(
+            f"Advarsel: {name} er ikke en indstilling og bliver ikke læst.{guess}", file=sys.stderr
+        )
+    try:
+        database_url = get_settings().database_url
+    except ValidationError as exc:
+        print(f"Fejl: {settings_problems(exc)}", file=sys.stderr)
+        return 1
+    if args.command not in MAKES_DATABASE and (folder := _missing_database_folder(database_url)):
+        print(
+            f"Fejl: Databasens mappe {folder} findes ikke. Ret VB_VAR eller VB_DATABASE_URL, "
+            "eller opret en ny database dér med »vidensbank init«.",
+            file=sys.stderr,
+        )
+        return 1
     try:
         return int(args.func(args))
     except VidensbankError as exc:

@@ -7,12 +7,56 @@ ports the scripts start Elasticsearch and Redis on, and the knowledge base is th
 the ``nlp_models`` package.
 """
 
+import difflib
+import json
+import os
 from functools import lru_cache
 from importlib.util import find_spec
 from pathlib import Path
+from typing import Annotated
+from urllib.parse import urlsplit
 
 from pydantic import Field, field_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+# Variables the scripts, docker-compose and the tests read themselves (scripts/README.md and
+# the README's "Settings" name them): not settings of the app, and no misspelt ones either.
+OTHER_VARIABLES = frozenset(
+    {
+        "VB_API_PORT",
+        "VB_API_PROCESSES",
+        "VB_CLUSTER_ES_PORT",
+        "VB_CLUSTER_TRANSPORT_PORT",
+        "VB_CORPUS_DIR",
+        "VB_DKFDS_CACHE",
+        "VB_DKFDS_SHA512",
+        "VB_DKFDS_VERSION",
+        "VB_ES_HEAP",
+        "VB_ES_HOME",
+        "VB_ES_JAVA_OPTS",
+        "VB_ES_MASTER_NODES",
+        "VB_ES_NODES",
+        "VB_ES_NODE_NAME",
+        "VB_ES_PLUGINS",
+        "VB_ES_RUN",
+        "VB_ES_SEED_HOSTS",
+        "VB_ES_SETTINGS",
+        "VB_ES_START_TIMEOUT",
+        "VB_ES_TRANSPORT_PORT",
+        "VB_ES_USER",
+        "VB_ES_VERSION",
+        "VB_ES_WAIT",
+        "VB_EXTRA_PACKAGES",
+        "VB_M2_REPO",
+        "VB_PG_PORT",
+        "VB_PG_RUN",
+        "VB_REDIS_RUN",
+        "VB_ROOT",
+        "VB_SCREENSHOT_DIR",
+        "VB_WORKER_CONCURRENCY",
+        "VB_WORKER_POOLS",
+    }
+)
 
 
 def _shipped_kb_dir() -> Path:
@@ -47,6 +91,8 @@ class Settings(BaseSettings):
     )
     es_port: int = Field(
         default=9200,
+        ge=1,
+        le=65535,
         description="Port of the local Elasticsearch; the default Elasticsearch URL uses it.",
     )
     elasticsearch_url: str = Field(
@@ -94,7 +140,10 @@ class Settings(BaseSettings):
         description="Prefix of index and alias names; tests use their own.",
     )
     redis_port: int = Field(
-        default=6379, description="Port of the local Redis; the default broker URL uses it."
+        default=6379,
+        ge=1,
+        le=65535,
+        description="Port of the local Redis; the default broker URL uses it.",
     )
     broker_url: str = Field(
         default_factory=lambda data: f"redis://127.0.0.1:{data['redis_port']}/0",
@@ -228,7 +277,9 @@ class Settings(BaseSettings):
         default=6 * 3600.0,
         description="Seconds a scheduled crawl (the crawl.source task) may run.",
     )
-    crawl_schedule: dict[str, str] = Field(
+    # Read as JSON by its own validator: pydantic-settings' error names neither the setting nor
+    # what is wrong with it.
+    crawl_schedule: Annotated[dict[str, str], NoDecode] = Field(
         default_factory=dict,
         description=(
             "When each publisher is crawled by Celery beat: JSON, source to crontab, e.g. "
@@ -255,14 +306,68 @@ class Settings(BaseSettings):
         description="Comma-separated host names the web app answers to (others get a 400).",
     )
 
+    # The validators' messages are Danish predicates of the setting ("skal være …"): the
+    # command line says them after the variable's name.
+    @field_validator("crawl_schedule", mode="before")
+    @classmethod
+    def _schedule_json(cls, value: object) -> object:
+        if not isinstance(value, str):
+            return value
+        try:
+            schedule = json.loads(value)
+        except ValueError:
+            schedule = None
+        if not isinstance(schedule, dict) or not all(isinstance(v, str) for v in schedule.values()):
+            raise ValueError(
+                'skal være et JSON-objekt fra udgiver til crontab, fx {"vive": "0 3 * * *"}'
+            )
+        return schedule
+
     @field_validator("crawl_schedule")
     @classmethod
     def _crontabs(cls, value: dict[str, str]) -> dict[str, str]:
         for source, crontab in value.items():
             if len(crontab.split()) != 5:
                 raise ValueError(
-                    f"the schedule of {source!r} must be a crontab of five fields: {crontab!r}"
+                    f"skal give hver udgiver en crontab med fem felter; {source} har {crontab!r}"
                 )
+        return value
+
+    @field_validator("elasticsearch_url")
+    @classmethod
+    def _node_urls(cls, value: str) -> str:
+        nodes = [url.strip() for url in value.split(",") if url.strip()]
+        if not nodes or not all(_names_server(url, ("http", "https")) for url in nodes):
+            raise ValueError(
+                "skal være en http- eller https-adresse med værtsnavn, fx http://127.0.0.1:9200, "
+                "eller flere adskilt af kommaer"
+            )
+        return value
+
+    @field_validator("broker_url")
+    @classmethod
+    def _redis_url(cls, value: str) -> str:
+        if not _names_server(value, ("redis", "rediss")):
+            raise ValueError("skal være en Redis-adresse, fx redis://127.0.0.1:6379/0")
+        return value
+
+    @field_validator("database_url")
+    @classmethod
+    def _sqlalchemy_url(cls, value: str) -> str:
+        # Imported here: only a URL that is set is checked, and SQLAlchemy costs a tenth of a
+        # second that `vidensbank --help` need not pay.
+        from sqlalchemy.engine import make_url
+        from sqlalchemy.exc import ArgumentError
+
+        try:
+            backend = make_url(value).get_backend_name()
+        except (ArgumentError, ValueError):
+            backend = None
+        if backend not in ("sqlite", "postgresql"):
+            raise ValueError(
+                "skal være en SQLAlchemy-adresse, fx sqlite:////sti/til/vidensbank.db eller "
+                "postgresql+psycopg://bruger:kode@vært/database"
+            )
         return value
 
     @field_validator("var")
@@ -273,6 +378,27 @@ class Settings(BaseSettings):
         return value.absolute()
 
 
+def _names_server(url: str, schemes: tuple[str, ...]) -> bool:
+    """Whether ``url`` has one of ``schemes``, a host name and, if any, a valid port."""
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - raises ValueError for a port that is no number or too large
+    except ValueError:
+        return False
+    return parts.scheme in schemes and bool(parts.hostname)
+
+
 @lru_cache
 def get_settings() -> Settings:
     return Settings()
+
+
+def unknown_variables() -> dict[str, str | None]:
+    """The ``VB_`` variables in the environment that nothing reads (most likely a misspelt
+    setting), each with the setting it looks most like, if any."""
+    settings = [f"VB_{name.upper()}" for name in Settings.model_fields]
+    return {
+        name: next(iter(difflib.get_close_matches(name, settings, n=1)), None)
+        for name in sorted(key.upper() for key in os.environ)
+        if name.startswith("VB_") and name not in settings and name not in OTHER_VARIABLES
+    }

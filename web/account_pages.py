@@ -75,7 +75,7 @@ Field = Annotated[str, Form(max_length=MAX_FIELD_CHARS)]
 def log_in(
     request: Request,
     email: Field,
-    password: Field,
+    password: Annotated[str, Form(max_length=accounts.MAX_PASSWORD_CHARS)],
     csrf_token: Annotated[str, Form(max_length=MAX_FIELD_CHARS)] = "",
     next: Annotated[str, Form(max_length=MAX_FIELD_CHARS)] = "/",
 ) -> Response:

@@ -63,8 +63,8 @@ def users_page(request: Request, account: AdminAccount) -> Response:
 def add_user(
     request: Request,
     account: AdminAccount,
-    email: Annotated[str, Form(max_length=320)],
-    password: Annotated[str, Form(max_length=1000)],
+    email: Annotated[str, Form(max_length=accounts.MAX_EMAIL_CHARS)],
+    password: Annotated[str, Form(max_length=accounts.MAX_PASSWORD_CHARS)],
     role: Annotated[Role, Form()],
 ) -> Response:
     try:

@@ -5,6 +5,9 @@ from typing import Any
 import pytest
 from celery.exceptions import SoftTimeLimitExceeded, TimeLimitExceeded
 
+# Imported here, not in the test that patches ``celery_app.enqueue``: imported there, the
+# module kept the patch as its ``enqueue`` for every later test.
+from ingest.tasks import fetch_items
 from vidensbank import celery_app
 from vidensbank.celery_app import _failure
 from vidensbank.settings import get_settings
@@ -58,8 +61,6 @@ def test_a_run_is_queued_in_batches_that_still_spread_a_small_run(
 def test_a_failed_batch_is_split_so_each_file_answers_for_itself(
     sent: list[tuple[str, list[int]]],
 ) -> None:
-    from ingest.tasks import fetch_items
-
     fetch_items.on_failure(SoftTimeLimitExceeded(), "task-id", ([7, 8, 9],), {}, None)
     assert sent == [
         (celery_app.FIRST_STEP, [7]),

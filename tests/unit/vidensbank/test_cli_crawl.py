@@ -58,6 +58,27 @@ def test_bad_arguments_stop_before_anything_is_fetched(
     assert "vidensbank crawl" in capsys.readouterr().err
 
 
+@pytest.mark.parametrize(
+    ("base_url", "problem"),
+    [
+        ("http://[::1", "er ikke en gyldig webadresse"),
+        ("http://127.0.0.1:99999", "er ikke en gyldig webadresse"),
+        ("http://eksempel.invalid:http/", "er ikke en gyldig webadresse"),
+        ("https://", "skal være en http- eller https-adresse med et værtsnavn"),
+        ("http://127.0.0.1:0/", "har port 0"),
+    ],
+)
+def test_a_base_url_no_request_can_be_sent_to_is_a_usage_error(
+    publisher: None, base_url: str, problem: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """An unclosed IPv6 bracket printed a traceback (ValueError: Invalid IPv6 URL), and a port
+    above 65535 was taken and "crawled"."""
+    with pytest.raises(SystemExit) as exit_:
+        main(["crawl", "eksempel", "--base-url", base_url])
+    assert exit_.value.code == 2
+    assert f"argument --base-url: {problem}" in capsys.readouterr().err
+
+
 def test_the_schedule_becomes_beat_entries_on_the_queue(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("VB_CRAWL_SCHEDULE", '{"vive": "0 3 * * *", "sbst": "30 4 * * 1"}')
     get_settings.cache_clear()
@@ -78,7 +99,7 @@ def test_a_schedule_that_is_not_a_crontab_is_refused(monkeypatch: pytest.MonkeyP
     monkeypatch.setenv("VB_CRAWL_SCHEDULE", '{"vive": "hver nat"}')
     get_settings.cache_clear()
     try:
-        with pytest.raises(ValueError, match="crontab of five fields"):
+        with pytest.raises(ValueError, match="crontab med fem felter"):
             get_settings()
     finally:
         monkeypatch.undo()

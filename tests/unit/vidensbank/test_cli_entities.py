@@ -46,6 +46,18 @@ def test_entities_of_a_missing_file_is_a_clear_error(capsys: pytest.CaptureFixtu
     assert "Filen findes ikke" in capsys.readouterr().err
 
 
+def test_entities_of_a_folder_asks_for_a_file(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A folder printed a traceback: "ValueError: not enough values to unpack" when empty,
+    "too many values to unpack" with files in it."""
+    assert main(["entities", str(tmp_path)]) == 1
+    (tmp_path / "a.html").write_text("<p>Ankestyrelsen</p>", encoding="utf-8")
+    (tmp_path / "b.html").write_text("<p>Ankestyrelsen</p>", encoding="utf-8")
+    assert main(["entities", str(tmp_path)]) == 1
+    assert capsys.readouterr().err == f"Fejl: {tmp_path} er en mappe; angiv en fil.\n" * 2
+
+
 CHROME_AND_HEADINGS = """<!doctype html><html lang="da"><head><title>Kontakt</title></head><body>
 <header><p>Børns Vilkår</p><nav>Forside · Om os · Nyheder · Kontakt</nav></header>
 <nav>Del: Facebook LinkedIn Mail · Print</nav>

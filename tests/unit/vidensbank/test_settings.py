@@ -1,7 +1,9 @@
+import re
+
 import yaml
 
 from tests.helpers import PROJECT_ROOT
-from vidensbank.settings import Settings
+from vidensbank.settings import OTHER_VARIABLES, Settings
 
 
 def test_every_setting_is_documented_in_the_readme() -> None:
@@ -29,3 +31,24 @@ def test_docker_compose_sets_only_real_settings() -> None:
     used = set(compose["x-app"]["environment"])
     assert used <= fields, used - fields
     assert compose["x-app"]["environment"]["VB_DATABASE_URL"].startswith("postgresql+psycopg://")
+
+
+def test_every_variable_the_project_uses_is_a_setting_or_known_to_be_another() -> None:
+    """The command warns of a ``VB_`` variable nothing reads; one the scripts, compose or the
+    tests read must not be warned of, and no name may be listed that nothing uses."""
+    # The test of that warning misspells names on purpose.
+    warning_test = PROJECT_ROOT / "tests" / "unit" / "vidensbank" / "test_cli_settings.py"
+    files = [
+        path
+        for folder in ("scripts", "deploy", "tests", "bench")
+        for path in (PROJECT_ROOT / folder).rglob("*")
+        if path.suffix in {"", ".sh", ".py", ".env", ".md", ".conf"} and path.is_file()
+    ] + [PROJECT_ROOT / name for name in ("docker-compose.yml", "Dockerfile", "README.md")]
+    used = {
+        name
+        for path in files
+        if path != warning_test
+        for name in re.findall(r"\bVB_[A-Z0-9_]+", path.read_text(errors="replace"))
+    }
+    others = used - {f"VB_{name.upper()}" for name in Settings.model_fields}
+    assert others == OTHER_VARIABLES

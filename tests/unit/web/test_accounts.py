@@ -52,6 +52,25 @@ def test_users_command_adds_lists_and_deactivates(capsys: pytest.CaptureFixture[
     assert main(["users", "deactivate", "ingen@eksempel.dk"]) == 1
 
 
+def test_the_command_line_takes_the_longest_password_the_login_form_takes(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """A password of 1200 characters made an account whose login the form answered 413."""
+    longest = "p" * accounts.MAX_PASSWORD_CHARS
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr("sys.stdin", io.StringIO(longest + "p\n"))
+        assert main(["users", "add", "lang@eksempel.dk", "--role", "curator"]) == 1
+        assert capsys.readouterr().err == "Fejl: Adgangskoden må højst have 1000 tegn.\n"
+        patch.setattr("sys.stdin", io.StringIO(longest + "\n"))
+        assert main(["users", "add", "lang@eksempel.dk", "--role", "curator"]) == 0
+    logged_in("lang@eksempel.dk", longest)
+    address = "a" * (accounts.MAX_EMAIL_CHARS - len("@eksempel.dk") + 1) + "@eksempel.dk"
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr("sys.stdin", io.StringIO(PASSWORD + "\n"))
+        assert main(["users", "add", address, "--role", "curator"]) == 1
+    assert capsys.readouterr().err == "Fejl: E-mailadressen må højst have 320 tegn.\n"
+
+
 def test_password_is_stored_as_an_argon2_hash_only() -> None:
     add("hash@eksempel.dk")
     [user] = [u for u in accounts.list_users() if u.email == "hash@eksempel.dk"]
