@@ -22,8 +22,9 @@ if TYPE_CHECKING:
 WAIT_POLL_SECONDS = 0.1
 # How long `serve --workers N` lets a worker take to answer its health check (see cmd_serve).
 WORKER_HEALTHCHECK_SECONDS = 60
-# The commands that make the SQLite database's folder; every other one needs it to exist.
-MAKES_DATABASE = {"init", "restore"}
+# The commands that make the SQLite database's folder, or use no database; every other one
+# needs it to exist.
+NEEDS_NO_DATABASE_FOLDER = {"init", "restore", "entities"}
 # A scheme before "://": an address, not a path.
 ADDRESS = re.compile(r"[a-zA-Z][a-zA-Z0-9+.-]*://")
 
@@ -36,6 +37,7 @@ ARGPARSE_DANISH = {
     "options": "tilvalg",
     "show this help message and exit": "vis denne hjælp og afslut",
     "%(prog)s: error: %(message)s\n": "%(prog)s: fejl: %(message)s\n",
+    "argument %(argument_name)s: %(message)s": "argumentet %(argument_name)s: %(message)s",
     "the following arguments are required: %s": "disse argumenter mangler: %s",
     "unrecognized arguments: %s": "ukendte argumenter: %s",
     "invalid choice: %(value)r (choose from %(choices)s)": (
@@ -694,7 +696,7 @@ def main(argv: list[str] | None = None) -> int:
     except ValidationError as exc:
         print(f"Fejl: {settings_problems(exc)}", file=sys.stderr)
         return 1
-    if args.command not in MAKES_DATABASE and (folder := _missing_database_folder(database_url)):
+    if args.command not in NEEDS_NO_DATABASE_FOLDER and (folder := _missing_database_folder(database_url)):
         print(
             f"Fejl: Databasens mappe {folder} findes ikke. Ret VB_VAR eller VB_DATABASE_URL, "
             "eller opret en ny database dér med »vidensbank init«.",

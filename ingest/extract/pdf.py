@@ -82,34 +82,39 @@ class _PageText(NamedTuple):
     heading: str | None  # its largest text, when it stands out (``_heading``)
 
 
-# A title page sets its title larger than the rest: its largest text, a quarter larger than
-# most of its letters or more, is a heading.
+# A title page sets its title larger than the rest: its largest letters, at most a short
+# title's worth, a quarter larger than most of its smaller letters, are a heading; on a page
+# with letters of one size only (a cover: a photo and its title), when they are a heading's size.
 _HEADING_SIZE = 1.25
+_HEADING_ALONE_SIZE = 16.0
 _HEADING_CHARS = 300
+_HEADING_LETTERS = 200
 
 
 def _heading(pieces: list[tuple[str, float]]) -> str | None:
-    """The text drawn largest on a page, when it is clearly larger than most of its letters."""
+    """The text drawn largest on a page, when it is short and clearly larger than the rest.
+    A one-word label above it ("RAPPORT", "NOTAT") is passed over for the next size down."""
     letters: Counter[float] = Counter()
     for piece, size in pieces:
-        letters[round(size, 1)] += sum(char.isalpha() for char in piece)
-    if not letters or max(letters) <= 0:
-        return None
-    half, seen, body = letters.total() / 2, 0, 0.0
-    for size in sorted(letters):
-        seen += letters[size]
-        if seen >= half:
-            body = size
-            break
-    largest = max(letters)
-    if body <= 0 or largest < _HEADING_SIZE * body:
-        return None
-    heading = " ".join(
-        " ".join(piece for piece, size in pieces if round(size, 1) >= 0.95 * largest).split()
-    )
-    # One word is a label ("RAPPORT", "NOTAT") more often than a title.
-    words = [word for word in heading.split() if any(c.isalpha() for c in word)]
-    return heading[:_HEADING_CHARS] if len(words) > 1 else None
+        # Sizes of letters only: a large "2024" or bullet is no heading, and hides none.
+        if count := sum(char.isalpha() for char in piece):
+            letters[round(size, 1)] += count
+    for largest in sorted(letters, reverse=True):
+        if largest <= 0 or letters[largest] > _HEADING_LETTERS:
+            return None
+        smaller = sorted(size for size in letters.elements() if size < 0.95 * largest)
+        if largest < (
+            _HEADING_SIZE * smaller[len(smaller) // 2] if smaller else _HEADING_ALONE_SIZE
+        ):
+            return None
+        heading = " ".join(
+            " ".join(
+                piece for piece, size in pieces if abs(size - largest) <= 0.05 * largest
+            ).split()
+        )
+        if len([word for word in heading.split() if any(c.isalpha() for c in word)]) > 1:
+            return heading[:_HEADING_CHARS]
+    return None
 
 
 def _page_text(page: PageObject) -> _PageText:
@@ -166,15 +171,16 @@ def _without_text_layer(text: str) -> bool:
 # of a report has more words than that, or a smaller figure; a cover with a photo and a short
 # title is read by OCR as well, which costs a page's OCR and loses none of its words.
 _STAMP_LETTERS = 60
-# An image of at least this many pixels (A4 at 96 dpi is 0.89 million) drawn over at least this
-# share of the page.
-_SCAN_PIXELS = 800_000
+# Images of at least this many pixels together (A4 at 72 dpi is 0.48 million) drawn over at
+# least this share of the page together: a scanner may store a page as strips.
+_SCAN_PIXELS = 400_000
 _SCAN_COVER = 0.5
 
 
-def _largest_image(page: PageObject) -> tuple[int, float]:
-    """The pixels of the page's largest image, and the largest share of the page an image is
-    drawn over (read from the image dictionaries and the drawing operators, not decoded)."""
+def _images_drawn(page: PageObject) -> tuple[int, float]:
+    """The pixels of the images the page draws, and the share of the page they are drawn
+    over, both summed over every time one is drawn (read from the image dictionaries and the
+    drawing operators, not decoded)."""
     try:
         resources = page.get("/Resources")
         xobjects = resources.get_object().get("/XObject") if resources is not None else None
@@ -187,16 +193,18 @@ def _largest_image(page: PageObject) -> tuple[int, float]:
         }
         if not images:
             return 0, 0.0
-        drawn: list[float] = []
+        pixels, drawn = 0, 0.0
 
         def visit(operator: bytes, operands: list[Any], cm: list[float], tm: list[float]) -> None:
+            nonlocal pixels, drawn
             if operator == b"Do" and operands and str(operands[0]) in images:
-                drawn.append(abs(cm[0] * cm[3] - cm[1] * cm[2]))
+                pixels += images[str(operands[0])]
+                drawn += abs(cm[0] * cm[3] - cm[1] * cm[2])
 
         page.extract_text(visitor_operand_before=visit)
         box = page.mediabox
         area = abs(float(box.width) * float(box.height)) or 1.0
-        return max(images.values()), max(drawn, default=0.0) / area
+        return pixels, drawn / area
     except Exception:  # a damaged resource dictionary is no scan we can tell
         return 0, 0.0
 
@@ -207,7 +215,7 @@ def _scanned(page: PageObject, text: str) -> bool:
         return _shows_image(page)
     if sum(char.isalpha() for char in text) >= _STAMP_LETTERS:
         return False
-    pixels, cover = _largest_image(page)
+    pixels, cover = _images_drawn(page)
     return pixels >= _SCAN_PIXELS and cover >= _SCAN_COVER
 
 
@@ -281,7 +289,7 @@ def _active_content(reader: PdfReader) -> bool:
 class PDFExtractor:
     name: ClassVar[str] = "pdf"
     label: ClassVar[str] = "PDF-filen"
-    version: ClassVar[str] = "pdf-10"
+    version: ClassVar[str] = "pdf-11"
     mime_types: ClassVar[frozenset[str]] = frozenset({"application/pdf"})
     extensions: ClassVar[frozenset[str]] = frozenset({".pdf"})
 
@@ -327,13 +335,18 @@ class PDFExtractor:
         if not any(scanned) and not any(text.strip() for text in raw_pages):
             raise _without_text(pages, repairs.count)
         own_title = cleanup.visible_line(metadata.title or "")
-        if read[0].heading and not scanned[0] and not (own_title and plausible_title(own_title)):
+        # (A cover read by OCR too, a photo and a short title, still has its title's text.)
+        if read[0].heading and not (own_title and plausible_title(own_title)):
             # A file that names no title: its title page's, rather than its first line (a
             # sentence cut at the line's end).
             metadata.title = read[0].heading
         texts = cleanup.remove_running_lines(
             [
-                "" if needs_ocr else cleanup.normalize_whitespace(text)
+                # A page left to OCR keeps what words it has (a stamp, a cover's title) until
+                # OCR reads it, and if OCR reads nothing.
+                ""
+                if needs_ocr and _without_text_layer(text)
+                else cleanup.normalize_whitespace(text)
                 for text, needs_ocr in zip(raw_pages, scanned, strict=True)
             ]
         )

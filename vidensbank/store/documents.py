@@ -434,9 +434,9 @@ def replace_pages(
     languages: Sequence[str] | None = None,
 ) -> None:
     """The document's pages from its text layer, each with its language (``languages``, in the
-    same order); those numbered in ``awaiting_ocr`` have none and wait for OCR. Without
-    ``languages`` a page keeps the language it had: a redaction changes a page's words, not its
-    language."""
+    same order); those numbered in ``awaiting_ocr`` wait for OCR with the few words they have.
+    Without ``languages`` a page keeps the language it had: a redaction changes a page's words,
+    not its language."""
     stated: Sequence[str | None] | None = languages
     if stated is None:
         had = session.execute(
@@ -537,7 +537,8 @@ def record_ocr_page(
                 )
             ),
         )
-        .values(text=text, ocr=status, ocr_confidence=confidence)
+        # A page OCR read nothing on keeps the few words of its text layer (a stamp, a title).
+        .values(text=text or Page.text, ocr=status, ocr_confidence=confidence)
     )
 
 

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from vidensbank.cli import main
+from vidensbank.settings import get_settings
 
 
 @pytest.fixture(scope="module")
@@ -102,3 +103,16 @@ def test_the_command_ends_with_its_whole_output_and_its_exit_code(
     refused = subprocess.run([str(command), "entities", str(empty)], capture_output=True, text=True)
     assert refused.returncode == 1
     assert "Filen er tom" in refused.stderr
+
+
+def test_entities_needs_no_database(
+    report_pdf: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """It stores nothing, yet was refused when the database's folder did not exist."""
+    monkeypatch.setenv("VB_DATABASE_URL", f"sqlite:///{tmp_path / 'findes-ikke' / 'vb.db'}")
+    get_settings.cache_clear()
+    try:
+        assert main(["entities", str(report_pdf), "--json"]) == 0
+    finally:
+        monkeypatch.undo()
+        get_settings.cache_clear()

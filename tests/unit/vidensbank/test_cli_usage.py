@@ -19,14 +19,14 @@ from vidensbank.cli import ARGPARSE_DANISH, main
         (
             ["users", "add", "a@b.dk", "--role", "boss"],
             "brug: vidensbank users add",
-            "fejl: argument --role: ugyldigt valg: 'boss' (vælg mellem 'curator', 'admin')",
+            "fejl: argumentet --role: ugyldigt valg: 'boss' (vælg mellem 'curator', 'admin')",
         ),
         (
             ["ingest", "--timeout", "abc", "x"],
             "brug: vidensbank ingest",
-            "fejl: argument --timeout: ugyldig værdi: 'abc'",
+            "fejl: argumentet --timeout: ugyldig værdi: 'abc'",
         ),
-        (["ingest", "x", "--timeout"], "brug:", "fejl: argument --timeout: mangler en værdi"),
+        (["ingest", "x", "--timeout"], "brug:", "fejl: argumentet --timeout: mangler en værdi"),
         (["users", "list", "--alle"], "brug: vidensbank", "fejl: ukendte argumenter: --alle"),
     ],
 )

@@ -4,8 +4,10 @@ import io
 import zipfile
 
 import pytest
+from PIL import Image
 from pypdf import PdfReader, PdfWriter
 from reportlab.lib.pagesizes import A4
+from reportlab.lib.utils import ImageReader
 from reportlab.pdfgen import canvas
 
 from ingest.extract.registry import choose_extractor, extract
@@ -346,3 +348,79 @@ def test_a_pdf_without_a_title_of_its_own_takes_its_title_pages(
     """A PDF that named no title was titled by its first line, a sentence cut at the line's end,
     and cited so."""
     assert extract(_title_page(own_title, heading, font_size), "r.pdf").metadata.title == title
+
+
+def test_a_cover_of_a_photo_and_a_short_title_keeps_its_title_while_ocr_reads_it() -> None:
+    """A cover of a full-page photo and a short title is read by OCR (as a stamped scan is):
+    its title was lost, and the document titled by the next page's first line. A large year
+    beside the title hid it as well."""
+    out = io.BytesIO()
+    pdf = canvas.Canvas(out, pagesize=A4, invariant=1)
+    pdf.setTitle("untitled")
+    width, height = A4
+    photo = Image.new("RGB", (1000, 1400), (90, 120, 150))
+    pdf.drawImage(ImageReader(photo), 0, 0, width=width, height=height)
+    pdf.setFont("Helvetica", 40)
+    pdf.drawString(72, 760, "2024")
+    pdf.setFont("Helvetica", 28)
+    pdf.drawString(72, 700, "Samvær under anbringelse")
+    pdf.setFont("Helvetica", 9)
+    pdf.drawString(72, 60, "VIVE")
+    pdf.showPage()
+    pdf.setFont("Helvetica", 11)
+    pdf.drawString(72, 760, "Udgivet af VIVE, 2024. ISBN 978-87-7582-000-0")
+    pdf.showPage()
+    pdf.save()
+    extracted = extract(out.getvalue(), "forside.pdf")
+    assert [page.needs_ocr for page in extracted.pages] == [True, False]
+    assert extracted.metadata.title == "Samvær under anbringelse"
+    assert "Samvær under anbringelse" in extracted.pages[0].text
+
+
+def _page_of(lines: list[tuple[str, int]], strips: int = 0) -> bytes:
+    """A one-page PDF titled "untitled" of these lines at these sizes, top down; with
+    ``strips``, over a white scan stored as that many strips of 2480 × 438 pixels."""
+    out = io.BytesIO()
+    pdf = canvas.Canvas(out, pagesize=A4, invariant=1)
+    width, height = A4
+    for strip in range(strips):
+        image = ImageReader(Image.new("L", (2480, 438), 255))
+        pdf.drawImage(image, 0, height * strip / strips, width=width, height=height / strips)
+    for row, (line, size) in enumerate(lines):
+        pdf.setFont("Helvetica", size)
+        pdf.drawString(72, 760 - 40 * row, line)
+    pdf.showPage()
+    pdf.save()
+    return out.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("lines", "title"),
+    [
+        # A title over two lines, alone on its page: the whole of it (its first line was taken).
+        (
+            [("Trivsel blandt plejebørn", 28), ("i folkeskolens udskoling", 28)],
+            "Trivsel blandt plejebørn i folkeskolens udskoling",
+        ),
+        # A large one-word label above the title: the title ("RAPPORT" was taken).
+        (
+            [("RAPPORT", 40), ("Sagsbehandlernes brug af netværksmøder", 24), ("Notat", 11)],
+            "Sagsbehandlernes brug af netværksmøder",
+        ),
+        # A small line above a large title that has more letters: the title (the small line
+        # was taken, the title being no larger than "most of the page's letters").
+        (
+            [("Delrapport 2", 10), ("Mentorordninger for udsatte drenge", 28)],
+            "Mentorordninger for udsatte drenge",
+        ),
+    ],
+)
+def test_a_title_page_gives_its_whole_title(lines: list[tuple[str, int]], title: str) -> None:
+    assert extract(_page_of(lines), "r.pdf").metadata.title == title
+
+
+def test_a_stamped_scan_stored_in_strips_is_left_to_ocr() -> None:
+    """A scanner stored the page as eight strips, none of them half the page: the stamp was
+    its text and its title."""
+    page = _page_of([("Modtaget 03.02.2024", 8)], strips=8)
+    assert [p.needs_ocr for p in extract(page, "scan.pdf").pages] == [True]

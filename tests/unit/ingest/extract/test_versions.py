@@ -43,6 +43,8 @@ HISTORY = [
     # A file that names no title has its title page's largest text as its title, not its first
     # line (the fixtures have such a file now).
     ("pdf-10", "892a2846888377af"),
+    # A page left to OCR keeps the words of its text layer (the stamp) until OCR reads it.
+    ("pdf-11", "ddca30db0a5b28ee"),
 ]
 
 HTML_FILES = {
