@@ -76,7 +76,7 @@ def test_a_base_url_no_request_can_be_sent_to_is_a_usage_error(
     with pytest.raises(SystemExit) as exit_:
         main(["crawl", "eksempel", "--base-url", base_url])
     assert exit_.value.code == 2
-    assert f"argument --base-url: {problem}" in capsys.readouterr().err
+    assert f"argumentet --base-url: {problem}" in capsys.readouterr().err
 
 
 def test_the_schedule_becomes_beat_entries_on_the_queue(monkeypatch: pytest.MonkeyPatch) -> None:
