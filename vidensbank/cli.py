@@ -696,7 +696,9 @@ def main(argv: list[str] | None = None) -> int:
     except ValidationError as exc:
         print(f"Fejl: {settings_problems(exc)}", file=sys.stderr)
         return 1
-    if args.command not in NEEDS_NO_DATABASE_FOLDER and (folder := _missing_database_folder(database_url)):
+    if args.command not in NEEDS_NO_DATABASE_FOLDER and (
+        folder := _missing_database_folder(database_url)
+    ):
         print(
             f"Fejl: Databasens mappe {folder} findes ikke. Ret VB_VAR eller VB_DATABASE_URL, "
             "eller opret en ny database dér med »vidensbank init«.",

@@ -180,6 +180,9 @@ def withdraw(account: Account, document_id: str, reason: str) -> None:
         raise BadRequestError("Skriv, hvorfor dokumentet trækkes tilbage.")
     if len(reason) > MAX_REASON_CHARS:
         raise BadRequestError(f"Begrundelsen må højst have {MAX_REASON_CHARS} tegn.")
+    with session_scope() as session:
+        if _document_or_404(session, document_id).withdrawn_at is not None:
+            return  # withdrawn already (a second press): nothing to do, nothing to refuse
     client = get_client()
     try:
         indexer.delete_documents(client, [document_id])

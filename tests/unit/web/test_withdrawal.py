@@ -120,3 +120,26 @@ def test_a_restore_that_cannot_reach_search_is_not_stored(
     assert f"Dokumentet er ikke gendannet. {answer}" in refused.text
     assert stored(document_id) == (True, [])
     assert "Gendan dokumentet" in curator.get(f"/dokument/{document_id}").text
+
+
+def test_with_the_search_engine_down_an_unknown_or_withdrawn_document_is_answered_as_before(
+    curator: TestClient,
+) -> None:
+    """Asked of the search engine first, an unknown document was a 503 instead of a 404, and a
+    second press on a withdrawn one said "Dokumentet er ikke trukket tilbage"."""
+    with session_scope() as session:
+        document_store.withdraw_document(session, document_id=UNSCREENED, reason="Forkert fil")
+    token = csrf(curator.get(f"/dokument/{INDEXED}").text)
+    with search_engine_down():
+        unknown = curator.post(
+            "/dokument/findes-ikke/tilbagetraek", data={"csrf_token": token, "reason": "Fejl"}
+        )
+        again = curator.post(
+            f"/dokument/{UNSCREENED}/tilbagetraek",
+            data={"csrf_token": token, "reason": "Forkert fil"},
+            follow_redirects=False,
+        )
+    assert unknown.status_code == 404
+    assert again.status_code == 303
+    with session_scope() as session:
+        document_store.restore_document(session, document_id=UNSCREENED)
