@@ -23,7 +23,26 @@ DEFAULT_LANGUAGE = DANISH
 ENGLISH = "en"
 # The languages' names, as the pages show them ("Sprog: engelsk"); a language a source states
 # that is not here is shown by its code.
-NAMES = {"da": "dansk", "en": "engelsk"}
+NAMES = {
+    "da": "dansk",
+    "en": "engelsk",
+    # Languages a source may state of a document (a manifest's "language"): the neighbours'
+    # and those of the largest groups of newcomers to Denmark.
+    "nb": "norsk (bokmål)",
+    "nn": "norsk (nynorsk)",
+    "no": "norsk",
+    "sv": "svensk",
+    "is": "islandsk",
+    "fo": "færøsk",
+    "kl": "grønlandsk",
+    "de": "tysk",
+    "fr": "fransk",
+    "pl": "polsk",
+    "uk": "ukrainsk",
+    "ar": "arabisk",
+    "tr": "tyrkisk",
+    "so": "somali",
+}
 # A page with fewer letters than this (a cover, a table of figures, a blank page) says too
 # little of its language: it takes the document's.
 MIN_LETTERS = 80

@@ -710,6 +710,20 @@ def main(argv: list[str] | None = None) -> int:
     except VidensbankError as exc:
         print(f"Fejl: {exc.message}", file=sys.stderr)
         return 1
+    except Exception as exc:
+        # A database that does not answer (a server down, a wrong host or password): what the
+        # driver said goes to the log, not a screen of traceback. (SQLAlchemy is imported by
+        # the commands that use it, not by every command.)
+        from sqlalchemy.exc import OperationalError
+
+        if not isinstance(exc, OperationalError):
+            raise
+        logging.getLogger(__name__).debug("the database did not answer", exc_info=exc)
+        print(
+            "Fejl: Databasen svarer ikke. Tjek, at den kører, og at VB_DATABASE_URL er rigtig.",
+            file=sys.stderr,
+        )
+        return 1
 
 
 def run() -> None:

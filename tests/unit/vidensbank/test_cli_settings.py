@@ -86,3 +86,14 @@ def test_a_misspelt_setting_is_warned_of_and_the_command_runs(
         "Mente du VB_DATABASE_URL?\n"
         "Advarsel: VB_NOGET_HELT_ANDET er ikke en indstilling og bliver ikke læst.\n"
     )
+
+
+def test_a_database_that_does_not_answer_is_named(
+    env: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A PostgreSQL server that did not answer printed 139 lines of SQLAlchemy's traceback."""
+    env.setenv("VB_DATABASE_URL", "postgresql+psycopg://vb:kode@127.0.0.1:1/vidensbank")
+    assert main(["users", "list"]) == 1
+    assert capsys.readouterr().err == (
+        "Fejl: Databasen svarer ikke. Tjek, at den kører, og at VB_DATABASE_URL er rigtig.\n"
+    )

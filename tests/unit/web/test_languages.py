@@ -5,10 +5,13 @@ import pytest
 from fastapi.testclient import TestClient
 from selectolax.lexbor import LexborHTMLParser as HTMLParser
 
+from search_api.query import search
+from search_api.query.filters import FILTERS_BY_NAME
 from tests.documents import store_document
 from vidensbank.store import documents as document_store
 from vidensbank.store.db import migrate, session_scope
 from web.app import app
+from web.templating import language_name
 
 ENGLISH = "sprog-engelsk"
 OLD = "sprog-gammel"
@@ -73,3 +76,9 @@ def test_pages_replaced_without_languages_keep_theirs() -> None:
         ("Forord [skjult].", "da"),
         (SUMMARY, "en"),
     ]
+
+
+def test_a_stated_norwegian_is_named_in_danish() -> None:
+    """A manifest's "nb" was shown as "Nb" on the document page and in the language facet."""
+    assert language_name("nb") == "Norsk (bokmål)"
+    assert search.show_value(FILTERS_BY_NAME["language"], "nb") == "Norsk (bokmål)"
