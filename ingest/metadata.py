@@ -8,7 +8,7 @@ text) says nothing of the document itself.
 
 import datetime as dt
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from functools import cache
 from itertools import islice
 from pathlib import Path
@@ -254,9 +254,11 @@ def _corporate_author(authors: list[str]) -> str | None:
     return None
 
 
-def _first_line(pages: list[ExtractedPage]) -> str | None:
-    for page in pages:
-        for line in page.text.splitlines():
+def first_line(texts: Sequence[str]) -> str | None:
+    """The first line of the texts with more than three visible characters: a title for a
+    document nothing names one for."""
+    for text in texts:
+        for line in text.splitlines():
             if len(visible := visible_line(line)) > 3:
                 return visible[:300]
     return None
@@ -373,7 +375,11 @@ def resolve_metadata(
     title = embedded.title if embedded.title and plausible_title(embedded.title) else None
     authors = [name for name in embedded.authors if plausible_author(name)]
     return DocumentMetadata(
-        title=source.get("title") or title or _first_line(pages) or filename,
+        # Not from a page waiting for OCR: a scan's stamp is no title (OCR's text gives one).
+        title=source.get("title")
+        or title
+        or first_line([page.text for page in pages if not page.needs_ocr])
+        or filename,
         publisher=publisher,
         kind=source.get("kind") or embedded.kind,
         published=_date(source.get("published")) or plausible_published(embedded.published),

@@ -22,7 +22,7 @@ from ingest.extract.ocr import PageReading, read_page
 from ingest.extract.registry import EXTRACTORS, choose_extractor, extract, with_extension
 from ingest.fetch import fetch
 from ingest.language import document_languages
-from ingest.metadata import DocumentMetadata, resolve_metadata
+from ingest.metadata import DocumentMetadata, first_line, resolve_metadata
 from ingest.sources import SourceItem, is_web_address
 from ingest.sources.publishers.registry import PUBLISHERS
 from vidensbank.celery_app import (
@@ -440,15 +440,18 @@ def _after_ocr(document_id: str) -> None:
             return  # another task is still reading it, and hands it on
         pages = list(document.pages)
         if any(page.text.strip() for page in pages):
-            # Extraction saw no words on the scanned pages: their language is told now.
             stated = {
                 **document.source_metadata,
                 **correction_store.metadata_corrections(session, document_ids=[document_id]).get(
                     document_id, {}
                 ),
-            }.get("language")
+            }
+            # Extraction saw no words on the scanned pages: their language is told now, and
+            # the title of a scan nothing named one for (it had its file's name).
+            if document.title == document.filename and "title" not in stated:
+                document.title = first_line([page.text for page in pages]) or document.title
             language, page_languages = document_languages(
-                [page.text for page in pages], stated=stated
+                [page.text for page in pages], stated=stated.get("language")
             )
             document_store.set_languages(
                 session,

@@ -300,3 +300,12 @@ def test_a_page_of_colophon_like_lines_is_read_in_time(line: str) -> None:
     assert stated_authors(pages) == []
     assert stated_publisher(pages) in (None, "Ab")
     assert time.monotonic() - started < 3
+
+
+def test_a_stamp_on_a_page_waiting_for_ocr_is_no_title() -> None:
+    """A stamped scan was titled "Modtaget 12.03.2024"; OCR's text titles it instead."""
+    pages = [ExtractedPage(number=1, text="Modtaget 12.03.2024", needs_ocr=True)]
+    metadata = resolve_metadata(
+        source={}, embedded=EmbeddedMetadata(), pages=pages, filename="scanning.pdf"
+    )
+    assert metadata.title == "scanning.pdf"

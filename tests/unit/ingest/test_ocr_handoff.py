@@ -129,3 +129,28 @@ def test_the_language_of_a_scan_is_told_once_ocr_has_read_it(
         assert document.extra["language"] == "en"
         assert [page.language for page in document.pages] == ["en"]
     assert handed_on == [("enrich.documents", [ENGLISH_SCAN])]
+
+
+def test_a_scan_nothing_names_is_titled_by_what_ocr_read(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A scan was titled by its file's name ("stempel-indgaaet.pdf") although OCR read its
+    heading, or by the stamp on it."""
+    monkeypatch.setattr("ingest.tasks.enqueue", lambda step, ids, **_: None)
+    migrate()
+    document_id = "ocr-titel"
+    key = record_scan(document_id, "file:///test/tilsyn-scannet.pdf", scan_pdf([render_scan("x")]))
+    assert _extract_documents([document_id])[document_id] == Outcome.OCR
+    with session_scope() as session:
+        assert session.get_one(Document, document_id).title == "tilsyn-scannet.pdf"
+        document_store.record_ocr_page(
+            session,
+            document_id=document_id,
+            number=1,
+            text="Tilsynsrapport for opholdsstedet Lærkereden\nTilsynet fandt ...",
+            status=OCRStatus.READ,
+            confidence=90.0,
+            content_hash=key,
+        )
+    _after_ocr(document_id)
+    with session_scope() as session:
+        title = session.get_one(Document, document_id).title
+    assert title == "Tilsynsrapport for opholdsstedet Lærkereden"
