@@ -112,6 +112,7 @@ def remove_metadata_correction(
 
 @router.post("/dokument/{document_id}/navne")
 def correct_entity(
+    request: Request,
     document_id: str,
     account: CuratorAccount,
     action: Short,
@@ -121,16 +122,28 @@ def correct_entity(
     kb_id: Short = "",
     text: Short = "",
 ) -> Response:
-    corrections.correct_entity(
-        account,
-        document_id,
-        action=action,
-        entity_label=entity_label,
-        entity=entity,
-        new_label=new_label or None,
-        kb_id=kb_id,
-        text=text,
-    )
+    try:
+        corrections.correct_entity(
+            account,
+            document_id,
+            action=action,
+            entity_label=entity_label,
+            entity=entity,
+            new_label=new_label or None,
+            kb_id=kb_id,
+            text=text,
+        )
+    except (BadRequestError, DependencyUnavailableError) as error:
+        # The form again, open, as the curator filled it in, with why it was refused: on a
+        # page of its own the way back found the form closed and empty.
+        form = {"action": action, "entity_label": entity_label, "entity": entity}
+        return document_response(
+            request,
+            document_id,
+            name_form=form | {"new_label": new_label, "kb_id": kb_id, "text": text},
+            name_error=error.message,
+            status_code=error.status,
+        )
     return _back(document_id)
 
 

@@ -86,12 +86,15 @@ def document_response(
     metadata_error: str | None = None,
     metadata_typed: list[tuple[str, str]] | None = None,
     metadata_fields: dict[str, str] | None = None,
+    name_form: dict[str, str] | None = None,
+    name_error: str | None = None,
     collected: tuple[str, bool] | None = None,
     status_code: int = 200,
 ) -> HTMLResponse:
     """The document's page; with ``metadata_form`` and ``metadata_error``, its metadata form
     shown open with what a curator typed and why it was refused (and ``metadata_typed``, the
-    fields typed differently from what another curator saved meanwhile)."""
+    fields typed differently from what another curator saved meanwhile); with ``name_form``
+    and ``name_error``, the same for the form of a name's correction (or of a name added)."""
     account = current_account(request)
     document = documents.get_document(document_id, account)
     base_url = str(request.base_url)
@@ -106,6 +109,8 @@ def document_response(
             # Each refused field's reason, by the field's name: marked on the field itself.
             "metadata_fields": metadata_fields or {},
         }
+    if curating is not None and name_form is not None:
+        curating |= {"name_form": name_form, "name_error": name_error}
     curators_collections = (
         collections.collections_to_add_to(account) if account and account.csrf_token else []
     )

@@ -8,10 +8,13 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 from fastapi.testclient import TestClient
 from kombu.exceptions import OperationalError as KombuOperationalError
+from selectolax.lexbor import LexborHTMLParser as HTMLParser
+from selectolax.lexbor import LexborNode
 from sqlalchemy import select
 
 from nlp_models import curated_kb
 from nlp_models.knowledge_base import KnowledgeBase
+from nlp_models.mentions import entity_key
 from search_api.api import kb_edits
 from tests.accounts import add, csrf, logged_in
 from tests.documents import store_document
@@ -265,3 +268,45 @@ def test_a_persons_name_is_not_refused_as_common(
     Iversen" was refused as a word that would find them all."""
     monkeypatch.setattr(kb_edits, "_common_in_corpus", lambda _word: True)
     assert _add_alias(curator, "Niels Bang Iversen")[0] == 303
+
+
+def _node(parent: HTMLParser | LexborNode, selector: str) -> LexborNode:
+    node = parent.css_first(selector)
+    assert node is not None, selector
+    return node
+
+
+def test_a_refused_name_form_comes_back_open_with_what_was_typed(curator: TestClient) -> None:
+    """A refused correction of a name, or a name added, was an error page of its own; its way
+    back found the form closed and empty (WCAG 3.3.1, 3.3.3)."""
+    token = csrf(curator.get(f"/dokument/{DOCUMENT}").text)
+    sent = {
+        "csrf_token": token,
+        "entity_label": "ORG",
+        "entity": entity_key(None, "Børnekontoret"),
+        "action": "link",
+        "new_label": "ORG",
+        "kb_id": "org.findes-ikke-xyz",
+    }
+    refused = curator.post(f"/dokument/{DOCUMENT}/navne", data=sent)
+    assert refused.status_code == 400
+    shown = _node(HTMLParser(refused.text), "details.entity-fix[open]")
+    assert "org.findes-ikke-xyz" in _node(shown, "[role=alert]").text()
+    assert _node(shown, "input[name=kb_id]").attributes["value"] == "org.findes-ikke-xyz"
+    assert "selected" in _node(shown, "option[value=link]").attributes
+
+    added = curator.post(
+        f"/dokument/{DOCUMENT}/navne",
+        data={
+            "csrf_token": token,
+            "action": "add",
+            "text": "Rønne",
+            "new_label": "LOC",
+            "kb_id": "loc.findes-ikke",
+        },
+    )
+    assert added.status_code == 400
+    shown = _node(HTMLParser(added.text), "details#tilfoej-navn[open]")
+    _node(shown, "[role=alert]")
+    assert _node(shown, "input[name=text]").attributes["value"] == "Rønne"
+    assert "selected" in _node(shown, "option[value=LOC]").attributes
