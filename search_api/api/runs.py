@@ -20,6 +20,7 @@ from search_api.api.schemas import (
     IngestRunPublic,
 )
 from vidensbank.accounts import Account
+from vidensbank.celery_app import require_broker
 from vidensbank.errors import BadRequestError, NotFoundError
 from vidensbank.identity import path_from_uri, public_source_uri
 from vidensbank.store import audit
@@ -133,6 +134,8 @@ def upload(account: Account, files: list[tuple[str, BinaryIO]]) -> str:
         raise BadRequestError(
             f"To af filerne får samme navn her ({same}): giv dem forskellige navne, og prøv igen."
         )
+    # The queue first: a refused upload must not have replaced an earlier one of its name.
+    require_broker("Filerne er ikke modtaget, og intet er sat i gang.")
     paths = store_uploads(files)
     # Listed as the command line lists files: the same checks.
     items = list_sources([str(path) for path in paths])

@@ -173,7 +173,9 @@ def build_index(
             count, _errors = bulk(client, actions, chunk_size=get_settings().index_bulk_documents)
             client.indices.refresh(index=new_index)
     except BaseException:
-        log.exception("building %s failed; deleting it", new_index)
+        # Raised on to the caller, who says what failed: no traceback here as well (the command
+        # line printed one above its Danish line).
+        log.warning("building %s failed; deleting it", new_index)
         with elastic_errors():
             client.indices.delete(index=new_index, ignore_unavailable=True)
         raise

@@ -558,6 +558,9 @@ def restore_backup(source: Path, *, force: bool = False) -> Manifest:
             for key in keys:
                 final = store.path_for(key)
                 final.parent.mkdir(parents=True, exist_ok=True)
+                # Readable by the owner only, as the blob store writes them (the tar's members
+                # say 0644): a held original is for curators, not every user of the machine.
+                os.chmod(Path(staging) / key, 0o600)
                 os.replace(Path(staging) / key, final)
             if manifest.database == "sqlite":
                 _restore_sqlite(settings.database_url, database_file)

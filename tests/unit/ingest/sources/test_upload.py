@@ -4,6 +4,7 @@ before they are kept, and listed as a file of that folder would be."""
 import errno
 import io
 import os
+import socket
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -141,4 +142,23 @@ def test_an_upload_folder_that_cannot_be_written_takes_nothing_in(
     assert refused.value.message.startswith("Filerne blev ikke modtaget")
     assert "Intet er indlæst" in refused.value.message
     assert list(upload_dir().iterdir()) == [earlier]
+    assert earlier.read_bytes() == b"%PDF-1.4 tidligere"
+
+
+def test_an_upload_with_the_queue_down_replaces_no_earlier_upload(
+    settings: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The files took the place of earlier uploads of their names, then the run was refused
+    ("intet er sat i gang"): the next ingest of the folder read the new one, unasked."""
+    [earlier] = store_uploads([("b.pdf", io.BytesIO(b"%PDF-1.4 tidligere"))])
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    monkeypatch.setenv("VB_BROKER_URL", f"redis://127.0.0.1:{port}/0")
+    get_settings.cache_clear()
+    account = Account(1, "upload@eksempel.dk", Role.CURATOR, None)
+    with pytest.raises(DependencyUnavailableError) as refused:
+        upload(account, [("b.pdf", io.BytesIO(b"%PDF-1.4 ny"))])
+    get_settings.cache_clear()
+    assert refused.value.message.startswith("Filerne er ikke modtaget")
     assert earlier.read_bytes() == b"%PDF-1.4 tidligere"

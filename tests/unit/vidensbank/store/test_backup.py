@@ -154,6 +154,17 @@ def test_restore_writes_back_an_original_damaged_since_the_backup(
         assert main(["backup", str(tmp_path / "igen.tar")]) == 0
 
 
+def test_restored_originals_are_the_owners_alone(backup: Path, tmp_path: Path) -> None:
+    """The tar's 0644 made every original readable by any user of the machine after a restore,
+    held and quarantined ones too; the blob store writes them 0600."""
+    with configured(tmp_path):
+        restore_backup(backup)
+        with session_scope() as session:
+            keys = list(session.scalars(select(Document.content_hash)))
+        store = BlobStore(get_settings().blob_dir)
+        assert keys and {store.path_for(key).stat().st_mode & 0o777 for key in keys} == {0o600}
+
+
 def flip_byte(member: str) -> Callable[[bytes], bytes]:
     """A copy of a backup with one byte of one file changed."""
 
