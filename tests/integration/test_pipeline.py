@@ -178,6 +178,8 @@ def test_search_finds_danish_results_with_page_hits(
         "published",
         "filename",
         "source_uri",
+        # Its language (ISO 639-1), for marking an English title as English.
+        "language",
         # The ages a tool is for, as it says them (None for other documents).
         "target_age",
         "score",
