@@ -117,8 +117,9 @@ def _heading(pieces: list[tuple[str, float]]) -> str | None:
     return None
 
 
-def _page_text(page: PageObject) -> _PageText:
-    """A page's text, the numbers of its footnote markers and its heading.
+def _page_text(page: PageObject, *, title_page: bool = False) -> _PageText:
+    """A page's text, the numbers of its footnote markers and, for the ``title_page``, its
+    heading (only the first page's gives a title: no other page pays for it).
 
     pypdf hands each run of text it writes to a visitor with the size it is drawn at; the
     runs make up the text it returns. Where they do not (a pypdf that writes differently),
@@ -150,7 +151,7 @@ def _page_text(page: PageObject) -> _PageText:
         elif piece.strip():
             size_before = size
         last = piece[-1:] or last
-    return _PageText(text, markers, _heading(pieces))
+    return _PageText(text, markers, _heading(pieces) if title_page else None)
 
 
 def _shows_image(page: PageObject) -> bool:
@@ -320,7 +321,7 @@ class PDFExtractor:
                         f"PDF-filen har {len(pages)} sider; Vidensbank indlæser højst "
                         f"{max_pages} sider pr. dokument.",
                     )
-                read = [_page_text(page) for page in pages]
+                read = [_page_text(page, title_page=n == 0) for n, page in enumerate(pages)]
                 raw_pages = [page.text for page in read]
                 metadata = _metadata(reader)
                 active = _active_content(reader)
