@@ -134,9 +134,13 @@ def document_languages(pages: Sequence[str], stated: str | None = None) -> tuple
     """The language of a document and of each of its pages.
 
     A page's language is detected from its own text; the document's is the language most of
-    its letters are in, unless its publisher or a curator stated it. A page too short to tell
-    takes the document's language."""
+    its letters are in, unless its publisher, a curator or the file itself stated it. A page
+    too short to tell takes the document's language. The detector knows only Danish and
+    English, so in a document stated to be in another language (Swedish, Norwegian) a page it
+    calls Danish is in the stated one."""
     detected = [detect_language(text) for text in pages]
+    if stated and stated not in (DANISH, ENGLISH):
+        detected = [stated if language == DANISH else language for language in detected]
     share: Counter[str] = Counter()
     for text, language in zip(pages, detected, strict=True):
         if language is not None:
@@ -149,6 +153,21 @@ def document_languages(pages: Sequence[str], stated: str | None = None) -> tuple
         # Every page too short on its own: together they may say it.
         document = detect_language("\n".join(pages)) or DEFAULT_LANGUAGE
     return document, [language or document for language in detected]
+
+
+def declared_language(value: str | None) -> str | None:
+    """The language a file declares of itself (HTML's ``lang``, a PDF's ``/Lang``: "sv-SE" is
+    "sv") when it is one the detector cannot read; otherwise None.
+
+    A site's template or a word processor declares one language for every file, English
+    reports on Danish sites too: between Danish and English the text tells better. Swedish or
+    Norwegian only the declaration tells, as the detector would call them Danish."""
+    if not value:
+        return None
+    language = value.strip().split("-")[0].split("_")[0].lower()
+    if language in (DANISH, ENGLISH) or not is_language_code(language):
+        return None
+    return language
 
 
 def is_language_code(code: str) -> bool:

@@ -367,9 +367,10 @@ def resolve_metadata(
         extra["isbn"] = isbn
     if rights := source.get("rights") or publisher_rights().get(publisher or ""):
         extra["rights"] = rights
-    # The language a source (or a curator) states is believed; otherwise the text tells.
+    # The language a source (or a curator) states is believed, and one the file declares that
+    # the text cannot tell (Swedish, Norwegian); otherwise the text tells.
     language, page_languages = document_languages(
-        [page.text for page in pages], stated=source.get("language")
+        [page.text for page in pages], stated=source.get("language") or embedded.language
     )
     extra["language"] = language
     title = embedded.title if embedded.title and plausible_title(embedded.title) else None

@@ -21,7 +21,7 @@ from ingest.extract.base import ExtractedDocument
 from ingest.extract.ocr import PageReading, read_page
 from ingest.extract.registry import EXTRACTORS, choose_extractor, extract, with_extension
 from ingest.fetch import fetch
-from ingest.language import document_languages
+from ingest.language import declared_language, document_languages
 from ingest.metadata import DocumentMetadata, first_line, resolve_metadata
 from ingest.sources import SourceItem, is_web_address
 from ingest.sources.publishers.registry import PUBLISHERS
@@ -450,8 +450,11 @@ def _after_ocr(document_id: str) -> None:
             # the title of a scan nothing named one for (it had its file's name).
             if document.title == document.filename and "title" not in stated:
                 document.title = first_line([page.text for page in pages]) or document.title
+            # A language besides Danish and English was stated, by its source or by the file
+            # itself (its declaration is not kept apart): OCR's text cannot tell it.
             language, page_languages = document_languages(
-                [page.text for page in pages], stated=stated.get("language")
+                [page.text for page in pages],
+                stated=stated.get("language") or declared_language(document.extra.get("language")),
             )
             document_store.set_languages(
                 session,

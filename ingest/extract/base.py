@@ -93,6 +93,8 @@ class EmbeddedMetadata(BaseModel):
     kind: Annotated[str | None, _clip(100)] = None
     published: dt.date | None = None
     authors: Annotated[list[str], BeforeValidator(_names)] = Field(default_factory=list)
+    # A language other than Danish and English the file declares (see ``declared_language``).
+    language: str | None = None
 
 
 class ExtractedDocument(BaseModel):

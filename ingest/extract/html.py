@@ -11,6 +11,7 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 from ingest.extract import cleanup
 from ingest.extract.base import EmbeddedMetadata, ExtractedDocument, ExtractedPage, split_authors
 from ingest.extract.encoding import decode_html
+from ingest.language import declared_language
 from vidensbank.errors import ExtractionError, ReasonCode
 from vidensbank.settings import get_settings
 
@@ -262,7 +263,7 @@ def nesting_depth(html: str, limit: int) -> int:
 class HTMLExtractor:
     name: ClassVar[str] = "html"
     label: ClassVar[str] = "HTML-siden"
-    version: ClassVar[str] = "html-7"
+    version: ClassVar[str] = "html-8"
     mime_types: ClassVar[frozenset[str]] = frozenset({"text/html", "application/xhtml+xml"})
     extensions: ClassVar[frozenset[str]] = frozenset({".html", ".htm", ".xhtml"})
 
@@ -442,6 +443,16 @@ def _meta(tree: LexborHTMLParser, name: str) -> str | None:
     node = tree.css_first(f'meta[name="{name}" i], meta[property="{name}" i]')
     value = node.attributes.get("content") if node is not None else None
     return value.strip() if value and value.strip() else None
+
+
+def _declared_lang(tree: LexborHTMLParser) -> str | None:
+    """The page's ``<html lang>``, or its older ``content-language`` header in a meta tag."""
+    root = tree.css_first("html")
+    lang = root.attributes.get("lang") if root is not None else None
+    if lang and lang.strip():
+        return lang
+    node = tree.css_first('meta[http-equiv="content-language" i]')
+    return node.attributes.get("content") if node is not None else None
 
 
 def _metas(tree: LexborHTMLParser, name: str) -> list[str]:
@@ -626,4 +637,5 @@ def _metadata(tree: LexborHTMLParser) -> EmbeddedMetadata:
         kind=_meta(tree, "dcterms.type"),
         published=_published(tree, linked),
         authors=authors,
+        language=declared_language(_declared_lang(tree)),
     )

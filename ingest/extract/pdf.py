@@ -22,6 +22,7 @@ from ingest.extract.base import (
     plausible_title,
     split_authors,
 )
+from ingest.language import declared_language
 from vidensbank.errors import ExtractionError, ReasonCode
 from vidensbank.settings import get_settings
 
@@ -290,7 +291,7 @@ def _active_content(reader: PdfReader) -> bool:
 class PDFExtractor:
     name: ClassVar[str] = "pdf"
     label: ClassVar[str] = "PDF-filen"
-    version: ClassVar[str] = "pdf-11"
+    version: ClassVar[str] = "pdf-12"
     mime_types: ClassVar[frozenset[str]] = frozenset({"application/pdf"})
     extensions: ClassVar[frozenset[str]] = frozenset({".pdf"})
 
@@ -393,9 +394,10 @@ def _without_text(pages: list[PageObject], repairs: int) -> ExtractionError:
 
 
 def _metadata(reader: PdfReader) -> EmbeddedMetadata:
+    language = declared_language(_declared_lang(reader))
     info = reader.metadata
     if info is None:
-        return EmbeddedMetadata()
+        return EmbeddedMetadata(language=language)
     created: dt.date | None = None
     try:
         if info.creation_date is not None:
@@ -404,5 +406,17 @@ def _metadata(reader: PdfReader) -> EmbeddedMetadata:
         created = None
     authors = split_authors(str(info.author or ""))
     return EmbeddedMetadata(
-        title=str(info.title or "").strip() or None, published=created, authors=authors
+        title=str(info.title or "").strip() or None,
+        published=created,
+        authors=authors,
+        language=language,
     )
+
+
+def _declared_lang(reader: PdfReader) -> str | None:
+    """The document catalog's ``/Lang``, when it is a string."""
+    try:
+        lang = reader.root_object.get("/Lang")
+    except (KeyError, AttributeError, PyPdfError):
+        return None
+    return str(lang) if isinstance(lang, str) else None

@@ -3,7 +3,13 @@
 import pytest
 
 from ingest.extract.base import EmbeddedMetadata, ExtractedPage
-from ingest.language import DEFAULT_LANGUAGE, detect_language, document_languages, plainly_danish
+from ingest.language import (
+    DEFAULT_LANGUAGE,
+    declared_language,
+    detect_language,
+    document_languages,
+    plainly_danish,
+)
 from ingest.metadata import resolve_metadata
 
 DANISH = {
@@ -112,3 +118,51 @@ def test_metadata_holds_the_languages_and_believes_the_source() -> None:
     )
     assert stated.extra["language"] == "da"
     assert stated.page_languages == ["en", "da"]
+
+
+SWEDISH = (
+    "Barn som är placerade utanför hemmet ska få komma till tals i alla frågor som rör dem. "
+    "Socialtjänsten ska ge barnet information om vad som händer och varför det händer."
+)
+
+
+def test_a_language_the_detector_cannot_tell_is_the_stated_one() -> None:
+    # The detector knows Danish and English: Swedish it calls Danish.
+    assert detect_language(SWEDISH) == "da"
+    assert document_languages([SWEDISH, ENGLISH["summary"]], stated="sv") == ("sv", ["sv", "en"])
+
+
+@pytest.mark.parametrize(
+    ("declared", "language"),
+    [
+        ("sv-SE", "sv"),
+        ("NB", "nb"),
+        ("nn_NO", "nn"),
+        # Between Danish and English the text tells better than a template's declaration.
+        ("da-DK", None),
+        ("en", None),
+        ("xx", None),
+        ("", None),
+        (None, None),
+    ],
+)
+def test_a_declared_language_counts_where_the_text_cannot_tell(
+    declared: str | None, language: str | None
+) -> None:
+    assert declared_language(declared) == language
+
+
+def test_metadata_takes_the_language_a_file_declares() -> None:
+    pages = [ExtractedPage(number=1, text=SWEDISH)]
+    swedish = resolve_metadata(
+        source={}, embedded=EmbeddedMetadata(language="sv"), pages=pages, filename="s.html"
+    )
+    assert (swedish.extra["language"], swedish.page_languages) == ("sv", ["sv"])
+    # What a source states comes first.
+    stated = resolve_metadata(
+        source={"language": "nb"},
+        embedded=EmbeddedMetadata(language="sv"),
+        pages=pages,
+        filename="s.html",
+    )
+    assert (stated.extra["language"], stated.page_languages) == ("nb", ["nb"])

@@ -184,3 +184,21 @@ def test_a_page_of_many_articles_and_times_is_read_in_time() -> None:
     assert _metadata("", f"<main>{articles}</main>").published is None
     assert _metadata("", f"<main>{BODY}{times}</main>").published is None
     assert time.monotonic() - started < 10
+
+
+@pytest.mark.parametrize(
+    ("page", "language"),
+    [
+        (f'<html lang="sv"><head></head><body><main>{BODY}</main></body></html>', "sv"),
+        (
+            '<html><head><meta http-equiv="Content-Language" content="nb-NO"></head>'
+            f"<body><main>{BODY}</main></body></html>",
+            "nb",
+        ),
+        # Danish and English the text tells (a site's template declares one for every page).
+        (f'<html lang="da-DK"><head></head><body><main>{BODY}</main></body></html>', None),
+        (f'<html lang="&lt;script&gt;"><head></head><body><main>{BODY}</main></body></html>', None),
+    ],
+)
+def test_the_language_a_page_declares(page: str, language: str | None) -> None:
+    assert extract(page.encode(), "side.html").metadata.language == language

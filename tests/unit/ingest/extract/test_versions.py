@@ -12,6 +12,8 @@ import hashlib
 import io
 
 from PIL import Image
+from pypdf import PdfWriter
+from pypdf.generic import NameObject, TextStringObject
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.utils import ImageReader
 from reportlab.pdfgen.canvas import Canvas
@@ -45,6 +47,9 @@ HISTORY = [
     ("pdf-10", "892a2846888377af"),
     # A page left to OCR keeps the words of its text layer (the stamp) until OCR reads it.
     ("pdf-11", "ddca30db0a5b28ee"),
+    # A language other than Danish and English the file declares (the fixtures have one each).
+    ("html-8", "6c83a694e001dc38"),
+    ("pdf-12", "f7db6f56c022873a"),
 ]
 
 HTML_FILES = {
@@ -75,6 +80,11 @@ HTML_FILES = {
         "anbragt, i et panel, som rådgiver om efterværn.</p><p>Panelet mødes fire gange om "
         'året.</p></div><footer class="site-footer">Rådhuset, CVR 12345678</footer>'
         "</body></html>"
+    ).encode(),
+    "svensk.html": (
+        '<html lang="sv-SE"><head><title>Barnets röst</title></head><body><main>'
+        "<p>Barn som är placerade ska få komma till tals i frågor som rör dem.</p>"
+        "</main></body></html>"
     ).encode(),
 }
 
@@ -117,6 +127,15 @@ def _untitled_pdf() -> bytes:
     return out.getvalue()
 
 
+def _norwegian_pdf() -> bytes:
+    """A file whose catalog declares its language ("nb-NO")."""
+    writer = PdfWriter(clone_from=io.BytesIO(_untitled_pdf()))
+    writer._root_object[NameObject("/Lang")] = TextStringObject("nb-NO")
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
 def _digest(files: dict[str, bytes]) -> str:
     made = [extract(data, name).model_dump_json() for name, data in sorted(files.items())]
     return hashlib.sha256("\n".join(made).encode()).hexdigest()[:16]
@@ -127,7 +146,13 @@ def test_what_the_extractors_make_is_what_their_versions_recorded() -> None:
         (HTMLExtractor.version, _digest(HTML_FILES)),
         (
             PDFExtractor.version,
-            _digest({"rapport.pdf": _pdf(), "uden-titel.pdf": _untitled_pdf()}),
+            _digest(
+                {
+                    "rapport.pdf": _pdf(),
+                    "uden-titel.pdf": _untitled_pdf(),
+                    "norsk.pdf": _norwegian_pdf(),
+                }
+            ),
         ),
     }
     assert found <= set(HISTORY), (
