@@ -328,6 +328,7 @@ def _record_extraction(
         pages=[(page.number, page.text) for page in extracted.pages],
         awaiting_ocr=scanned,
         languages=metadata.page_languages,
+        labels=[page.label for page in extracted.pages],
     )
     for number in set(scanned) & set(earlier):
         text, confidence = earlier[number]

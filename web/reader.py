@@ -641,6 +641,7 @@ class ReaderPage:
     hits: int
     language: str  # its text's, for the page's ``lang`` (a screen reader reads it in it)
     ocr: PageOCR | None = None
+    label: str | None = None  # the number printed on it, where it is not ``number``
 
 
 @dataclass(frozen=True)
@@ -796,6 +797,7 @@ def build_reader(
             hits=highlighter.count(p.text),
             language=p.language,
             ocr=p.ocr,
+            label=p.label,
         )
         for p, blocks in zip(document.pages, laid_out, strict=True)
     ]

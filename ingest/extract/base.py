@@ -60,6 +60,8 @@ class ExtractedPage(BaseModel):
     text: str
     # An image of text without a text layer: the OCR step reads it.
     needs_ocr: bool = False
+    # The number the file prints on the page ("iii", "12"), where it is not its place in the file.
+    label: str | None = None
 
 
 # What a word processor or converter writes as the title of a file nobody gave one: its own

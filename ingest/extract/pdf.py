@@ -291,7 +291,7 @@ def _active_content(reader: PdfReader) -> bool:
 class PDFExtractor:
     name: ClassVar[str] = "pdf"
     label: ClassVar[str] = "PDF-filen"
-    version: ClassVar[str] = "pdf-12"
+    version: ClassVar[str] = "pdf-13"
     mime_types: ClassVar[frozenset[str]] = frozenset({"application/pdf"})
     extensions: ClassVar[frozenset[str]] = frozenset({".pdf"})
 
@@ -325,6 +325,7 @@ class PDFExtractor:
                 read = [_page_text(page, title_page=n == 0) for n, page in enumerate(pages)]
                 raw_pages = [page.text for page in read]
                 metadata = _metadata(reader)
+                labels = _page_labels(reader, len(pages))
                 active = _active_content(reader)
                 # Pages that are images of text are left to OCR; a mixed PDF keeps its text.
                 scanned = [
@@ -362,9 +363,14 @@ class PDFExtractor:
             extractor_version=self.version,
             pages=[
                 ExtractedPage(
-                    number=number, text=cleanup.join_hyphenation(text), needs_ocr=needs_ocr
+                    number=number,
+                    text=cleanup.join_hyphenation(text),
+                    needs_ocr=needs_ocr,
+                    label=label,
                 )
-                for number, (text, needs_ocr) in enumerate(zip(texts, scanned, strict=True), 1)
+                for number, (text, needs_ocr, label) in enumerate(
+                    zip(texts, scanned, labels, strict=True), 1
+                )
             ],
             metadata=metadata,
             active_content=active,
@@ -411,6 +417,28 @@ def _metadata(reader: PdfReader) -> EmbeddedMetadata:
         authors=authors,
         language=language,
     )
+
+
+_LABEL_CHARS = 32
+
+
+def _page_labels(reader: PdfReader, count: int) -> list[str | None]:
+    """The number each page has in print, from the file's page labels (a report's front matter
+    "i", "ii", then "1" on its sixth page); None where it is the page's place in the file, or
+    where the file has no labels or labels that cannot be read."""
+    try:
+        if "/PageLabels" not in reader.root_object:
+            return [None] * count
+        labels = list(reader.page_labels)
+    except (PyPdfError, KeyError, TypeError, ValueError, AttributeError, RecursionError):
+        return [None] * count
+    if len(labels) != count:
+        return [None] * count
+    found: list[str | None] = []
+    for number, label in enumerate(labels, 1):
+        label = cleanup.visible_line(str(label))[:_LABEL_CHARS]
+        found.append(label if label and label != str(number) else None)
+    return found
 
 
 def _declared_lang(reader: PdfReader) -> str | None:

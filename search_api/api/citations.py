@@ -98,7 +98,12 @@ LOCALE = "da-DK"
 
 
 def _reference(
-    document: Document, base_url: str, page: int | None, original: bool, pages: int | None
+    document: Document,
+    base_url: str,
+    page: int | None,
+    original: bool,
+    pages: int | None,
+    label: str | None = None,
 ) -> Reference:
     extra = document.extra or {}
     url = f"{base_url}dokument/{document.id}" + (f"#side-{page}" if page else "")
@@ -120,6 +125,7 @@ def _reference(
         url=url,
         pdf_url=pdf_url,
         page=page,
+        page_label=label,
         pages=pages,
     )
 
@@ -144,7 +150,14 @@ def references(
             if (document := documents.get(document_id)) is None:
                 continue
             original = document_id not in redacted
-            found.append(_reference(document, base_url, page, original, pages.get(document_id)))
+            label = (
+                document_store.page_label(session, document_id=document_id, number=page)
+                if page
+                else None
+            )
+            found.append(
+                _reference(document, base_url, page, original, pages.get(document_id), label)
+            )
         return found
 
 
@@ -227,7 +240,7 @@ def csl_item(reference: Reference) -> dict[str, Any]:
         "genre": (reference.kind or "").capitalize() or None,
         "ISBN": reference.isbn,
         "license": " ".join(reference.rights.split()) if reference.rights else None,
-        "page": str(reference.page) if reference.page else None,
+        "page": reference.page_label or (str(reference.page) if reference.page else None),
         "number-of-pages": str(reference.pages) if reference.pages and not reference.page else None,
     }
     item.update({key: value for key, value in optional.items() if value})
@@ -470,7 +483,7 @@ def _escaped(value: Any) -> Any:
 
 
 @lru_cache(maxsize=4096)
-def _formatted(item_json: str, style: str, page: int | None) -> tuple[str, str]:
+def _formatted(item_json: str, style: str, page: str | None) -> tuple[str, str]:
     """The in-text citation and the reference of one item (CSL-JSON) in one style, in HTML;
     remembered, as the same document is cited in the same style again and again."""
     item = json.loads(item_json)
@@ -481,7 +494,7 @@ def _formatted(item_json: str, style: str, page: int | None) -> tuple[str, str]:
     if [author.get("literal") for author in item.get("author", [])] == [item.get("publisher")]:
         left_out.add("publisher")
     whole = {key: value for key, value in item.items() if key not in left_out}
-    locator = {"locator": Locator("page", str(page))} if page else {}
+    locator = {"locator": Locator("page", page)} if page else {}
     citation = Citation([CitationItem(item["id"], **locator)])
     # A style is loaded once and citeproc-py keeps what a reference suppresses on its layout,
     # so two threads rendering at once could take each other's title away.
@@ -538,7 +551,7 @@ def formatted_references(reference: Reference) -> list[FormattedReference]:
     item = _escaped(csl_item(reference))
     found = []
     for style, name in STYLES.items():
-        in_text, html = _formatted(json.dumps(item, sort_keys=True), style, reference.page)
+        in_text, html = _formatted(json.dumps(item, sort_keys=True), style, item.get("page"))
         found.append(
             FormattedReference(
                 style=style,

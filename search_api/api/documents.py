@@ -77,6 +77,7 @@ def get_document(document_id: str, account: Account | None = None) -> DocumentPu
                     text=p.text,
                     ocr=_page_ocr(p),
                     language=p.language or language,
+                    label=p.label,
                 )
                 for p in document.pages
             ],

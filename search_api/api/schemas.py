@@ -40,6 +40,11 @@ class PageText(BaseModel):
         default=None, description="Set when the page was read by OCR; none for a text layer."
     )
     language: str = "da"  # ISO 639-1: the page's own, detected (or its document's, when short)
+    label: str | None = Field(
+        default=None,
+        description='The number the file prints on the page ("iii", "12") where it is '
+        "not the page's place in the file; a citation of the page gives it.",
+    )
 
 
 class EntityPublic(BaseModel):
@@ -150,7 +155,8 @@ class Reference(BaseModel):
     language: str
     url: str  # the document's page here (the cited page's anchor for a page)
     pdf_url: str | None  # the original PDF (at the cited page), when it is served
-    page: int | None  # the cited page
+    page: int | None  # the cited page, by its place in the file (the URLs' anchors)
+    page_label: str | None = None  # the number printed on it, where that is another
     pages: int | None  # how many pages the document has
 
 

@@ -141,6 +141,8 @@ class Page(Base):
     )
     # ISO 639-1, detected from the page's text (None: stored before detection, the document's).
     language: Mapped[str | None] = mapped_column(String(8), nullable=True)
+    # The number the file prints on it ("iii", "12"); None: its place in the file (``number``).
+    label: Mapped[str | None] = mapped_column(String(32), nullable=True)
 
     document: Mapped[Document] = relationship(back_populates="pages")
 
@@ -432,11 +434,12 @@ def replace_pages(
     pages: Sequence[tuple[int, str]],
     awaiting_ocr: Sequence[int] = (),
     languages: Sequence[str] | None = None,
+    labels: Sequence[str | None] | None = None,
 ) -> None:
     """The document's pages from its text layer, each with its language (``languages``, in the
-    same order); those numbered in ``awaiting_ocr`` wait for OCR with the few words they have.
-    Without ``languages`` a page keeps the language it had: a redaction changes a page's words,
-    not its language."""
+    same order) and the number printed on it (``labels``); those numbered in ``awaiting_ocr``
+    wait for OCR with the few words they have. Without ``languages`` a page keeps the language
+    it had: a redaction changes a page's words, not its language."""
     stated: Sequence[str | None] | None = languages
     if stated is None:
         had = session.execute(
@@ -458,10 +461,20 @@ def replace_pages(
                     "ocr": OCRStatus.PENDING if n in ocr else None,
                     "ocr_confidence": None,
                     "language": language,
+                    "label": label,
                 }
-                for (n, t), language in zip(pages, stated, strict=True)
+                for (n, t), language, label in zip(
+                    pages, stated, labels or [None] * len(pages), strict=True
+                )
             ],
         )
+
+
+def page_label(session: Session, *, document_id: str, number: int) -> str | None:
+    """The number printed on the document's page ``number``, where it is not ``number``."""
+    return session.scalar(
+        select(PAGES.c.label).where(PAGES.c.document_id == document_id, PAGES.c.number == number)
+    )
 
 
 def update_page_texts(

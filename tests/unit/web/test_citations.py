@@ -305,6 +305,42 @@ def test_a_page_is_cited_with_its_number_and_a_link_to_it() -> None:
     assert back is not None and back.attributes["href"] == f"/dokument/{REPORT}"
 
 
+def test_a_page_is_cited_by_the_number_printed_on_it() -> None:
+    """A report whose front matter is numbered "i", "ii" was cited "s. 3" for the page it
+    prints as 1: a reader looking up "s. 3" in the printed report found the wrong page."""
+    with session_scope() as session:
+        store_document(
+            session,
+            "cite-sidetal",
+            title="Børns trivsel i plejefamilier",
+            publisher="VIVE",
+            authors=["Mette Lykke Vinther"],
+            published=dt.date(2021, 9, 14),
+            extra={"language": "da"},
+        )
+        document_store.replace_pages(
+            session,
+            document_id="cite-sidetal",
+            pages=[(1, "Forord"), (2, "Indhold"), (3, "Kapitel 1. Indledning")],
+            labels=["i", "ii", "1"],
+        )
+    url = "http://testserver/dokument/cite-sidetal#side-3"
+    citation = client.get("/api/documents/cite-sidetal/citation?side=3").json()
+    assert citation["reference"]["page"] == 3 and citation["reference"]["page_label"] == "1"
+    assert citation["reference"]["url"] == url
+    styles = {reference["style"]: reference for reference in citation["references"]}
+    assert styles["apa"]["in_text"] == "(Vinther, 2021, s. 1)"
+    ris, _, _ = _download("/api/documents/cite-sidetal/cite?format=ris&side=3")
+    [record] = _citation_js(ris, "@ris/file")
+    assert record["page"] == "1" and record["URL"] == url
+    page = client.get("/dokument/cite-sidetal/citer?side=3")
+    assert "Citér side 3 (trykt side 1) af »Børns trivsel i plejefamilier«" in page.text
+    reader = HTMLParser(client.get("/dokument/cite-sidetal").text)
+    titles = [" ".join(node.text().split()) for node in reader.css("h3.reader-page-title")]
+    assert titles == ["Side 1 (trykt side i)", "Side 2 (trykt side ii)", "Side 3 (trykt side 1)"]
+    assert client.get("/api/documents/cite-sidetal").json()["pages"][2]["label"] == "1"
+
+
 def test_citing_a_page_keeps_the_search_it_was_found_by() -> None:
     """The citation page's way back dropped the search: the words were no longer marked and
     "Tilbage til søgningen" was gone."""

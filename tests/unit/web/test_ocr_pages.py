@@ -50,7 +50,13 @@ def document() -> None:
 
 def test_the_json_carries_how_each_page_was_read() -> None:
     pages = TestClient(app).get(f"/api/documents/{DOCUMENT}").json()["pages"]
-    assert pages[0] == {"number": 1, "text": TEXT_PAGE, "ocr": None, "language": "da"}
+    assert pages[0] == {
+        "number": 1,
+        "text": TEXT_PAGE,
+        "ocr": None,
+        "language": "da",
+        "label": None,
+    }
     assert pages[1]["text"] == READ_PAGE
     assert pages[1]["ocr"] == {
         "status": "read",

@@ -50,6 +50,10 @@ HISTORY = [
     # A language other than Danish and English the file declares (the fixtures have one each).
     ("html-8", "6c83a694e001dc38"),
     ("pdf-12", "f7db6f56c022873a"),
+    # The number printed on each page, from the file's page labels (the PDF fixtures have them;
+    # a web page has none, but its output names the field).
+    ("pdf-13", "96cad4f613763c00"),
+    ("html-9", "5628ccaa5bf15e67"),
 ]
 
 HTML_FILES = {
@@ -131,6 +135,7 @@ def _norwegian_pdf() -> bytes:
     """A file whose catalog declares its language ("nb-NO")."""
     writer = PdfWriter(clone_from=io.BytesIO(_untitled_pdf()))
     writer._root_object[NameObject("/Lang")] = TextStringObject("nb-NO")
+    writer.set_page_label(0, 0, style="/r", start=3)
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()
