@@ -13,6 +13,7 @@ import io
 
 from PIL import Image
 from pypdf import PdfWriter
+from pypdf.constants import PageLabelStyle
 from pypdf.generic import NameObject, TextStringObject
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.utils import ImageReader
@@ -135,7 +136,7 @@ def _norwegian_pdf() -> bytes:
     """A file whose catalog declares its language ("nb-NO")."""
     writer = PdfWriter(clone_from=io.BytesIO(_untitled_pdf()))
     writer._root_object[NameObject("/Lang")] = TextStringObject("nb-NO")
-    writer.set_page_label(0, 0, style="/r", start=3)
+    writer.set_page_label(0, 0, style=PageLabelStyle.LOWERCASE_ROMAN, start=3)
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()
