@@ -6,6 +6,8 @@ import zipfile
 import pytest
 from PIL import Image
 from pypdf import PdfReader, PdfWriter
+from pypdf.constants import PageLabelStyle
+from pypdf.generic import NameObject, NumberObject
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.utils import ImageReader
 from reportlab.pdfgen import canvas
@@ -424,3 +426,28 @@ def test_a_stamped_scan_stored_in_strips_is_left_to_ocr() -> None:
     its text and its title."""
     page = _page_of([("Modtaget 03.02.2024", 8)], strips=8)
     assert [p.needs_ocr for p in extract(page, "scan.pdf").pages] == [True]
+
+
+def _labelled(data: bytes, labels: object) -> bytes:
+    writer = PdfWriter(clone_from=io.BytesIO(data))
+    if callable(labels):
+        labels(writer)
+    else:
+        writer._root_object[NameObject("/PageLabels")] = labels  # type: ignore[assignment]
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def test_a_pdf_page_carries_the_number_printed_on_it() -> None:
+    def front_matter(writer: PdfWriter) -> None:
+        writer.set_page_label(0, 1, style=PageLabelStyle.LOWERCASE_ROMAN)
+        writer.set_page_label(2, 3, style=PageLabelStyle.DECIMAL, start=1)
+
+    labelled = extract(_labelled(make_pdf(REPORT), front_matter), "rapport.pdf")
+    assert [page.label for page in labelled.pages] == ["i", "ii", "1", "2"]
+    # No labels, or labels that are not a number tree: the pages' places.
+    assert [page.label for page in extract(make_pdf(REPORT), "rapport.pdf").pages] == [None] * 4
+    broken = extract(_labelled(make_pdf(REPORT), NumberObject(7)), "rapport.pdf")
+    assert [page.label for page in broken.pages] == [None] * 4
+    assert broken.pages[0].text == extract(make_pdf(REPORT), "rapport.pdf").pages[0].text
