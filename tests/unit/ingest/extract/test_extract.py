@@ -433,7 +433,7 @@ def _labelled(data: bytes, labels: object) -> bytes:
     if callable(labels):
         labels(writer)
     else:
-        writer._root_object[NameObject("/PageLabels")] = labels  # type: ignore[assignment]
+        writer._root_object[NameObject("/PageLabels")] = labels
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()
