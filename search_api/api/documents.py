@@ -226,11 +226,7 @@ def restore(account: Account, document_id: str) -> None:
     )
     refused = "Dokumentet er ikke gendannet."
     if to_index:
-        try:
-            with elastic_errors():
-                get_client().cluster.health()
-        except DependencyUnavailableError as error:
-            raise DependencyUnavailableError(f"{refused} {error.message}") from error
+        _require_search(refused)
     elif to_enrich:
         require_broker(refused)
     with session_scope() as session:
@@ -256,14 +252,36 @@ def restore(account: Account, document_id: str) -> None:
         enqueue_stored("enrich.documents", [document_id])
 
 
+def _require_search(refused: str) -> None:
+    """Ask the search engine before a change it must follow is stored: when it does not
+    answer, nothing is stored and the curator is told so (``refused``, and why)."""
+    try:
+        with elastic_errors():
+            get_client().cluster.health()
+    except DependencyUnavailableError as error:
+        raise DependencyUnavailableError(f"{refused} {error.message}") from error
+
+
 def keep_apart(account: Account, document_id: str, apart: bool) -> None:
     """A curator's decision that the document is no other's edition (``apart``), or that it
-    is linked by its text again; its groups are worked out again and indexed at once."""
+    is linked by its text again; its groups are worked out again and indexed at once.
+
+    The search engine is asked first: stored while it did not answer, the decision was in the
+    document's page and never in search, whose results still grouped it with the others."""
     with session_scope() as session:
         _document_or_404(session, document_id)
         was_apart = bool(edition_store.separated(session, document_ids=[document_id]))
         if was_apart == apart:
             return
+    _require_search(
+        "Dokumentet er ikke skilt ud fra sine udgaver."
+        if apart
+        else "Dokumentet er ikke koblet til sine udgaver igen."
+    )
+    with session_scope() as session:
+        _document_or_404(session, document_id)
+        if bool(edition_store.separated(session, document_ids=[document_id])) == apart:
+            return  # another curator's press got there first
         if apart:
             edition_store.separate(session, document_id=document_id, by=account.email)
         else:
@@ -279,4 +297,9 @@ def keep_apart(account: Account, document_id: str, apart: bool) -> None:
         ]
     with session_scope() as session:
         changed = link_documents(session, documents={document_id: pages})
-    indexer.index_documents(get_client(), {document_id, *changed})
+    try:
+        indexer.index_documents(get_client(), {document_id, *changed})
+    except DependencyUnavailableError:
+        # It stopped answering since it was asked: the index step brings the groups in when
+        # it answers again (it retries, as every step does).
+        enqueue_stored("index.documents", sorted({document_id, *changed}))

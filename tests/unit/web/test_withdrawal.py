@@ -16,6 +16,7 @@ from tests.documents import store_document
 from tests.fixtures import free_port
 from vidensbank.settings import get_settings
 from vidensbank.store import documents as document_store
+from vidensbank.store import editions as edition_store
 from vidensbank.store.audit import AuditEvent
 from vidensbank.store.db import migrate, session_scope
 from vidensbank.store.documents import Document, DocumentStatus
@@ -143,3 +144,26 @@ def test_with_the_search_engine_down_an_unknown_or_withdrawn_document_is_answere
     assert again.status_code == 303
     with session_scope() as session:
         document_store.restore_document(session, document_id=UNSCREENED)
+
+
+@pytest.mark.parametrize("apart", [True, False], ids=["keep-apart", "rejoin"])
+def test_an_editions_decision_the_search_engine_cannot_follow_is_not_stored(
+    curator: TestClient, apart: bool
+) -> None:
+    """Keeping a document apart from its editions (or linking it again) was stored before the
+    search engine was asked: a 503, and the page showed the decision while search still grouped
+    the document with the others, for good."""
+    with session_scope() as session:
+        if not apart:
+            edition_store.separate(session, document_id=INDEXED, by=CURATOR)
+    token = csrf(curator.get(f"/dokument/{INDEXED}").text)
+    action = "adskil" if apart else "saml"
+    with search_engine_down():
+        refused = curator.post(f"/dokument/{INDEXED}/udgaver/{action}", data={"csrf_token": token})
+    assert refused.status_code == 503
+    said = "skilt ud fra sine udgaver" if apart else "koblet til sine udgaver igen"
+    assert f"Dokumentet er ikke {said}. Søgemaskinen svarer ikke" in refused.text
+    with session_scope() as session:
+        assert bool(edition_store.separated(session, document_ids=[INDEXED])) is not apart
+        edition_store.unseparate(session, document_id=INDEXED)
+    assert stored(INDEXED)[1] == []
