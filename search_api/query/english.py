@@ -44,6 +44,26 @@ def is_english(text: str) -> bool:
     return confidence >= MIN_CONFIDENCE
 
 
+def glossary_phrase_query(text: str) -> bool:
+    """Whether the glossary knows every word of a query but its function words, one of them in
+    a phrase of several words ("foster care", "children in out-of-home care"). The detector is
+    unsure of such a query ("foster" is a Danish word too) and it fell to the Danish chain,
+    which found only the two English documents that use the words."""
+    words = normalise(text)
+    index, phrase = 0, False
+    while index < len(words):
+        for size in range(min(MAX_PHRASE_WORDS, len(words) - index), 0, -1):
+            if _lookup(words[index : index + size]) is not None:
+                phrase = phrase or size > 1
+                index += size
+                break
+        else:
+            if words[index] not in STOP_WORDS:
+                return False
+            index += 1
+    return phrase
+
+
 def is_glossary_word(word: str) -> bool:
     """Whether the glossary knows a word as English ("families"): not a Danish misspelling."""
     words = normalise(word)

@@ -16,7 +16,13 @@ from nlp_models.curated_kb import current_knowledge_base
 from nlp_models.knowledge_base import KBRecord, KnowledgeBase
 from nlp_models.linking import Linker, normalize
 from search_api.query.builder import Expansion, QueryOptions, Unit
-from search_api.query.english import STOP_WORDS, danish_terms, is_english
+from search_api.query.english import (
+    STOP_WORDS,
+    danish_terms,
+    glossary_phrase_query,
+    is_english,
+    is_glossary_word,
+)
 from search_api.query.parser import ParsedQuery, Term
 
 MAX_NAME_WORDS = 8
@@ -106,10 +112,26 @@ def _word_units(words: list[str], linker: Linker) -> list[Unit]:
     return units
 
 
+def _english(parsed: ParsedQuery, lookup: WordLookup | None) -> bool:
+    """Whether a query is English: as the detector tells, or as the glossary does where the
+    detector cannot (a phrase of its own; one word of its own that no document has, such as
+    "aftercare", which found nothing and suggested nothing)."""
+    text = " ".join(parsed.words)
+    if is_english(text) or glossary_phrase_query(text):
+        return True
+    if len(parsed.words) != 1 or parsed.phrases or lookup is None:
+        return False
+    word = parsed.words[0]
+    if not is_glossary_word(word):
+        return False
+    analysis = lookup([word]).get(word)
+    return analysis is not None and not analysis.known
+
+
 def expand(
     parsed: ParsedQuery, options: QueryOptions, lookup: WordLookup | None = None
 ) -> Expansion:
-    if options.english and is_english(" ".join(parsed.words)):
+    if options.english and _english(parsed, lookup):
         expansion = Expansion(
             units=[
                 Unit(text=danish[0], alternatives=danish[1:], phrase=" " in danish[0])

@@ -157,6 +157,27 @@ def test_english_is_answered_without_a_spelling_suggestion(api: TestClient) -> N
     assert body["results"] and body["did_you_mean"] is None
 
 
+@pytest.mark.parametrize(
+    ("query", "danish"),
+    [
+        ("foster care", "plejefamilie"),
+        ("children in out-of-home care", "anbring"),
+        ("aftercare", "efterværn"),
+    ],
+)
+def test_english_the_detector_cannot_tell_is_told_by_the_glossary(
+    api: TestClient, query: str, danish: str
+) -> None:
+    """ "foster care" ("foster" is Danish too) was searched as Danish and found only the two
+    English documents using the words; "aftercare", one word, found nothing and suggested
+    nothing. The glossary knows both, so they are searched by the Danish words for them."""
+    results = api.get("/api/search", params={"q": query, "size": 20}).json()["results"]
+    danish_documents = [r for r in results if r["language"] == "da"]
+    assert len(danish_documents) >= 5, [r["title"] for r in results]
+    top = " ".join(h["highlight"] for r in results[:5] for h in r["hits"]).lower()
+    assert danish in top
+
+
 def test_an_english_document_keeps_its_place_for_an_english_query(api: TestClient) -> None:
     """Meaning searches an English query by the glossary's Danish words, which cannot find a
     document written in English: the English guide "Your rights when you live in care", 21st

@@ -2,7 +2,13 @@
 
 import pytest
 
-from search_api.query.english import danish_terms, glossary, is_english, is_glossary_word
+from search_api.query.english import (
+    danish_terms,
+    glossary,
+    glossary_phrase_query,
+    is_english,
+    is_glossary_word,
+)
 
 
 @pytest.mark.parametrize(
@@ -52,3 +58,21 @@ def test_the_glossary_maps_to_danish_words() -> None:
 )
 def test_glossary_words_are_told_from_danish_misspellings(word: str, known: bool) -> None:
     assert is_glossary_word(word) is known
+
+
+@pytest.mark.parametrize(
+    ("text", "english"),
+    [
+        ("foster care", True),
+        ("children in out-of-home care", True),
+        ("Foster care in Denmark", True),
+        # One word, or words the glossary knows one by one, say too little.
+        ("adoption", False),
+        ("aarhus", False),
+        ("care statistics", False),
+        ("anbragte børn", False),
+        ("", False),
+    ],
+)
+def test_a_query_of_a_glossary_phrase_is_english(text: str, english: bool) -> None:
+    assert glossary_phrase_query(text) is english
