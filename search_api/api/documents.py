@@ -203,6 +203,12 @@ def withdraw(account: Account, document_id: str, reason: str) -> None:
                 target=f"dokument:{document_id}",
                 after={"reason": reason},
             )
+    # Once more, now that it is stored: an index step that read it as public before may have
+    # written it after the first delete (``indexer.take_out_withdrawn`` covers a later one).
+    try:
+        indexer.delete_documents(client, [document_id])
+    except DependencyUnavailableError:
+        enqueue_stored("index.documents", [document_id])
 
 
 def restore(account: Account, document_id: str) -> None:

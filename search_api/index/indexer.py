@@ -55,6 +55,7 @@ def put_documents(client: Elasticsearch, documents: Sequence[IndexDocument]) -> 
             # The first documents of a new installation: the index is made for them.
             ensure_index(client)
             bulk(client, actions, index=alias_name(), require_alias=True, refresh=False)
+    take_out_withdrawn(client, [document.id for document in documents])
 
 
 def _no_alias(failure: dict[str, Any]) -> bool:
@@ -70,6 +71,19 @@ def delete_documents(client: Elasticsearch, document_ids: Sequence[str]) -> None
     actions = [{"_op_type": "delete", "_id": document_id} for document_id in document_ids]
     with elastic_errors(), contextlib.suppress(NotFoundError):
         bulk(client, actions, index=alias_name(), require_alias=True, ignore_status=404)
+
+
+def take_out_withdrawn(client: Elasticsearch, document_ids: Collection[str]) -> None:
+    """Take out again those of the documents just written that were withdrawn or held back
+    while they were written. Read as public before a curator's withdrawal was stored, and sent
+    after its delete, a document stayed in search for good while its page answered 410; the
+    withdrawal deletes again once it is stored, and this read after the write covers a write
+    that comes later still."""
+    if not document_ids:
+        return
+    with session_scope() as session:
+        gone = document_store.withdrawn_or_held(session, document_ids=document_ids)
+    delete_documents(client, gone)
 
 
 def update_passages(client: Elasticsearch, document: IndexDocument) -> None:
@@ -106,6 +120,7 @@ def index_documents(client: Elasticsearch, document_ids: Collection[str]) -> int
             _actions(alias_name(), keeping(_database_documents(set(document_ids)))),
             chunk_size=get_settings().index_bulk_documents,
         )
+    take_out_withdrawn(client, [document.id for document in written])
     refresh(client)
     with session_scope() as session:
         unembedded = settle_embeddings(session, written)

@@ -11,7 +11,7 @@ from fastapi.testclient import TestClient
 
 from search_api.api import documents
 from search_api.index import indexer
-from search_api.index.document import IndexDocument
+from search_api.index.document import IndexDocument, stored_vectors, to_index_document
 from search_api.index.elastic import get_client
 from search_api.query import search
 from search_api.query.builder import SearchParams
@@ -20,6 +20,8 @@ from tests.faults import wait_for
 from tests.helpers import ingest
 from vidensbank.accounts import Account
 from vidensbank.errors import DependencyUnavailableError
+from vidensbank.store import documents as document_store
+from vidensbank.store.db import session_scope
 from vidensbank.store.users import Role
 from web.app import app
 
@@ -159,5 +161,29 @@ def test_a_document_withdrawn_during_a_rebuild_stays_out_of_the_new_index(
     indexer.reindex(get_client())
     assert not found(title, document_id)
     monkeypatch.undo()
+    documents.restore(account, document_id)
+    assert found(title, document_id)
+
+
+def test_a_document_withdrawn_while_an_index_step_writes_it_stays_out(
+    corpus_report: dict[str, Any],
+) -> None:
+    """Two curators at once, one correcting a document (its index step read it as public) and
+    one withdrawing it: the index step's write came after the withdrawal's delete, and the
+    document stayed in search, linking to a 410 page, until a full reindex."""
+    document_id = [
+        d["id"]
+        for d in corpus_report["documents"]
+        if d["status"] == "indexed" and d["filename"].endswith(".pdf")
+    ][2]
+    title = TestClient(app).get(f"/api/documents/{document_id}").json()["title"]
+    account = Account(1, "samtidig@eksempel.dk", Role.CURATOR, None)
+    with session_scope() as session:
+        [document] = document_store.get_documents(session, document_ids=[document_id])
+        read_as_public = to_index_document(document, stored_vectors(session, [document]), None)
+    documents.withdraw(account, document_id, REASON)
+    indexer.put_documents(get_client(), [read_as_public])
+    indexer.refresh(get_client())
+    assert not found(title, document_id)
     documents.restore(account, document_id)
     assert found(title, document_id)

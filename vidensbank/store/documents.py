@@ -2,7 +2,7 @@
 rows."""
 
 import datetime as dt
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
 from enum import StrEnum
 from typing import Any
@@ -21,6 +21,7 @@ from sqlalchemy import (
     delete,
     func,
     insert,
+    or_,
     select,
     update,
 )
@@ -617,6 +618,18 @@ def changed_since(session: Session, *, since: dt.datetime) -> list[tuple[str, bo
             select(Document.id, _indexable()).where(Document.updated_at >= since)
         )
     ]
+
+
+def withdrawn_or_held(session: Session, *, document_ids: Collection[str]) -> list[str]:
+    """Those of the documents that are taken down or held back now."""
+    return list(
+        session.scalars(
+            select(Document.id).where(
+                Document.id.in_(list(document_ids)),
+                or_(Document.withdrawn_at.is_not(None), Document.held_at.is_not(None)),
+            )
+        )
+    )
 
 
 def iter_indexable_document_ids(session: Session) -> Iterator[str]:
