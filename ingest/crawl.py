@@ -225,7 +225,7 @@ def _fetch(client: PoliteClient, publication: Publication) -> _Found:
     try:
         entry = ManifestEntry.model_validate(publication.metadata)
     except ValidationError as exc:
-        return _Found(publication, {}, None, explain(exc, whose="Udgiverens"))
+        return _Found(publication, {}, None, explain(exc, where="i udgiverens oplysninger"))
     metadata = entry.model_dump(mode="json", exclude_none=True, exclude_defaults=True)
     return _Found(publication, metadata, client.fetch(publication.url))
 

@@ -203,12 +203,17 @@ def _failure(task_name: str, exc: BaseException) -> tuple[str, str, str]:
         return ItemStatus.QUARANTINED, error.code, error.message
     if isinstance(exc, SourceUnavailableError):
         return ItemStatus.FAILED, ReasonCode.FETCH_FAILED, exc.message
+    # The fetch step stores the file only once it has fetched it and its document is
+    # recorded (ingest/tasks.py); every later step works on a stored file.
+    if running == FIRST_STEP:
+        kept = "filen blev ikke gemt. Prøv at indlæse den igen senere"
+    else:
+        kept = "filen er gemt, så intet er tabt. Prøv at indlæse filen igen senere"
     return (
         ItemStatus.FAILED,
         "system",
-        f"Vidensbank fik en fejl, da den skulle {step}. Fejlen ligger hos os, og filen er gemt, "
-        "så intet er tabt. Prøv at indlæse filen igen senere; sker det igen, så kontakt dem, der "
-        "driver Vidensbank.",
+        f"Vidensbank fik en fejl, da den skulle {step}. Fejlen ligger hos os, og {kept}; sker "
+        "det igen, så kontakt dem, der driver Vidensbank.",
     )
 
 
@@ -373,16 +378,24 @@ def recover_lost_queue() -> int:
     return len(item_ids)
 
 
-def why_stalled() -> str:
-    """A Danish sentence on why queued work does not move: no broker, or no worker on it."""
+def why_stalled(run_id: str) -> str:
+    """A Danish sentence on why the run's queued work does not move: no broker, or no worker
+    on it. The settings know no address the web pages are served at, so the run's page is
+    named by its path."""
     settings = get_settings()
     try:
         redis.Redis.from_url(settings.broker_url, socket_timeout=5).ping()
     except redis.RedisError:
         return "Køen (Redis) svarer ikke; filerne sættes i kø igen, når den er tilbage."
     if not _consumed(settings.queue):
-        return f"Ingen worker lytter på køen »{settings.queue}«; start en, så fortsætter den."
-    return "Workerne arbejder stadig; følg indlæsningen på /indlaesninger."
+        return (
+            f"Ingen baggrundsproces (Celery-worker) henter fra køen »{settings.queue}«; start "
+            "en, så fortsætter indlæsningen."
+        )
+    return (
+        "Baggrundsprocesserne (Celery-workerne) arbejder stadig; følg indlæsningen på "
+        f"/indlaesninger/{run_id}."
+    )
 
 
 def _consumed(queue: str) -> bool:

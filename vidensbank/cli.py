@@ -13,9 +13,12 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 
+from vidensbank.danish import DOCUMENTS, FILES, ORIGINALS, Noun, date_and_time, number
 from vidensbank.settings import get_settings, unknown_variables
 
 if TYPE_CHECKING:
+    from sqlalchemy.exc import DBAPIError
+
     from vidensbank.store.documents import Document
 
 # How often ``ingest --wait`` looks at its run: a count of statuses, cheap beside the work.
@@ -27,6 +30,24 @@ WORKER_HEALTHCHECK_SECONDS = 60
 NEEDS_NO_DATABASE_FOLDER = {"init", "restore", "entities"}
 # A scheme before "://": an address, not a path.
 ADDRESS = re.compile(r"[a-zA-Z][a-zA-Z0-9+.-]*://")
+
+# What the command counts, in Danish.
+RECORDS = Noun("post", "poster")
+SENTENCES = Noun("sætning", "sætninger")
+PAGES = Noun("side", "sider")
+COLLECTIONS = Noun("samling", "samlinger")
+CORRECTIONS = Noun("rettelse", "rettelser")
+USERS = Noun("bruger", "brugere")
+
+# The database's state as an operator can set it right.
+DATABASE_DOWN = "Databasen svarer ikke. Tjek, at den kører, og at VB_DATABASE_URL er rigtig."
+DATABASE_NOT_CREATED = "Databasen er ikke oprettet; kør »vidensbank init« først."
+DATABASE_OUTDATED = (
+    "Databasen er ikke opdateret til denne version af Vidensbank. Kør »vidensbank init«."
+)
+DATABASE_NEWER = (
+    "Databasen er opdateret til en nyere version af Vidensbank end denne. Opdatér Vidensbank."
+)
 
 # argparse takes every message it prints through gettext (``argparse._``), in a domain no
 # catalogue of ours can be bound to without changing the process's locale: this catalogue of
@@ -108,10 +129,13 @@ def cmd_init(_args: argparse.Namespace) -> int:
     rebuilt = ensure_current(get_client())
     if rebuilt is not None:
         print(
-            f"Søgeindekset er bygget fra databasen ({rebuilt[0]}, {rebuilt[1]} dokumenter).",
+            f"Søgeindekset er bygget fra databasen ({rebuilt[0]}, {DOCUMENTS.count(rebuilt[1])}).",
             file=sys.stderr,
         )
-    print(f"Databasen, vidensbasen ({count} poster) og søgeindekset er klar.", file=sys.stderr)
+    print(
+        f"Databasen, vidensbasen ({RECORDS.count(count)}) og søgeindekset er klar.",
+        file=sys.stderr,
+    )
     return 0
 
 
@@ -156,7 +180,8 @@ def _follow(run_id: str, args: argparse.Namespace, extra: dict[str, Any] | None 
         total, done, failed = run_progress(run_id)
         if show_progress:
             print(
-                f"\r{done} af {total} filer færdige, {failed} fejl",
+                f"\r{done} af {FILES.count(total)} {'færdig' if done == 1 else 'færdige'}, "
+                f"{failed} fejl",
                 end="",
                 file=sys.stderr,
                 flush=True,
@@ -177,15 +202,18 @@ def _follow(run_id: str, args: argparse.Namespace, extra: dict[str, Any] | None 
     if args.json:
         print(json.dumps(report, ensure_ascii=False))
     else:
+        # The JSON keeps the status codes (the command's contract); a person reads Danish.
+        width = max(len(status.label) for status in ItemStatus)
         for document in report["documents"]:
+            label = ItemStatus(document["status"]).label
             reason = f" – {document['reason']}" if document["reason"] else ""
-            print(f"{document['status']:<12} {printable(document['filename'])}{reason}")
+            print(f"{label:<{width}} {printable(document['filename'])}{reason}")
     if done < total:
         from vidensbank.celery_app import why_stalled
 
         print(
-            f"Tidsgrænsen på {args.timeout} s blev nået; {total - done} filer venter "
-            f"stadig. {why_stalled()}",
+            f"Tidsgrænsen på {number(args.timeout, 2)} s blev nået; {FILES.count(total - done)} "
+            f"venter stadig. {why_stalled(run_id)}",
             file=sys.stderr,
         )
         return 2
@@ -193,7 +221,10 @@ def _follow(run_id: str, args: argparse.Namespace, extra: dict[str, Any] | None 
     # work not done, to be run again.
     failures = sum(document.status == ItemStatus.FAILED for document in run.documents)
     if failures:
-        print(f"{failures} af {total} filer fejlede; de kan indlæses igen.", file=sys.stderr)
+        again = "den kan" if failures == 1 else "de kan"
+        print(
+            f"{failures} af {FILES.count(total)} fejlede; {again} indlæses igen.", file=sys.stderr
+        )
         return 1
     return 0
 
@@ -223,7 +254,10 @@ def cmd_crawl(args: argparse.Namespace) -> int:
     result = crawl(PUBLISHERS[args.source], base_url=args.base_url, since=args.since)
     figures = result.figures.as_dict()
     if not args.json:
-        summary = ", ".join(f"{CRAWL_FIGURES[name]}: {value}" for name, value in figures.items())
+        summary = ", ".join(
+            f"{CRAWL_FIGURES[name]}: {number(value) if isinstance(value, float) else value}"
+            for name, value in figures.items()
+        )
         print(f"Gennemgang af {args.source}: {summary}", file=sys.stderr)
     if not args.wait:
         print(
@@ -309,11 +343,15 @@ def cmd_reindex(args: argparse.Namespace) -> int:
                 print(f"{document_id} {_kept_out(document)}", file=sys.stderr)
         count = index_documents(get_client(), list(documents))
         print(
-            f"{count} af {len(documents)} dokumenter er lagt i søgeindekset igen.", file=sys.stderr
+            f"{count} af {DOCUMENTS.count(len(documents))} er lagt i søgeindekset igen.",
+            file=sys.stderr,
         )
         return 0 if count == len(documents) else 1
     index, count = reindex(get_client())
-    print(f"Indekset {index} er bygget med {count} dokumenter og taget i brug.", file=sys.stderr)
+    print(
+        f"Indekset {index} er bygget med {DOCUMENTS.count(count)} og taget i brug.",
+        file=sys.stderr,
+    )
     return 0
 
 
@@ -323,6 +361,11 @@ def _stale_or_ids(args: argparse.Namespace) -> bool:
         print("Angiv enten --stale eller et eller flere dokument-id'er.", file=sys.stderr)
         return False
     return True
+
+
+def _its(count: int) -> str:
+    """The possessive of a count of documents: "dets" for one, "deres" for more."""
+    return "dets" if count == 1 else "deres"
 
 
 def cmd_reenrich(args: argparse.Namespace) -> int:
@@ -337,7 +380,10 @@ def cmd_reenrich(args: argparse.Namespace) -> int:
         return 1
     recover_queue()
     count = reenrich(list(documents) or None)
-    print(f"{count} dokumenter er sat i kø til at få fundet deres navne igen.", file=sys.stderr)
+    print(
+        f"{DOCUMENTS.count(count)} er sat i kø til at få fundet {_its(count)} navne igen.",
+        file=sys.stderr,
+    )
     return 0
 
 
@@ -354,7 +400,7 @@ def cmd_reextract(args: argparse.Namespace) -> int:
         return 1
     recover_queue()
     count = reextract(list(documents) or None)
-    print(f"{count} dokumenter er sat i kø til at blive læst igen.", file=sys.stderr)
+    print(f"{DOCUMENTS.count(count)} er sat i kø til at blive læst igen.", file=sys.stderr)
     return 0
 
 
@@ -372,7 +418,10 @@ def cmd_editions(args: argparse.Namespace) -> int:
         return 1
     recover_queue()
     count = link_pending(list(documents) or None, everything=args.all)
-    print(f"{count} dokumenter er sat i kø til at få fundet deres andre udgaver.", file=sys.stderr)
+    print(
+        f"{DOCUMENTS.count(count)} er sat i kø til at få fundet {_its(count)} andre udgaver.",
+        file=sys.stderr,
+    )
     return 0
 
 
@@ -389,7 +438,11 @@ def cmd_embed(args: argparse.Namespace) -> int:
         return 1
     recover_queue()
     count = embed_pending(list(documents) or None)
-    print(f"{count} dokumenter er sat i kø til at blive søgbare på betydning.", file=sys.stderr)
+    searchable = "søgbart" if count == 1 else "søgbare"
+    print(
+        f"{DOCUMENTS.count(count)} er sat i kø til at blive {searchable} på betydning.",
+        file=sys.stderr,
+    )
     if not args.wait:
         return 0
     deadline = time.monotonic() + args.timeout
@@ -398,7 +451,8 @@ def cmd_embed(args: argparse.Namespace) -> int:
     refresh(get_client())
     if pending:
         print(
-            f"Tidsgrænsen på {args.timeout} s blev nået; {pending} dokumenter venter stadig.",
+            f"Tidsgrænsen på {number(args.timeout, 2)} s blev nået; {DOCUMENTS.count(pending)} "
+            "venter stadig.",
             file=sys.stderr,
         )
         return 2
@@ -451,7 +505,7 @@ def cmd_corrections(_args: argparse.Namespace) -> int:
     for line in corrected_sentences(current_finder()):
         print(line)
         count += not line.startswith("#")
-    print(f"{count} sætninger med kuratorernes rettelser.", file=sys.stderr)
+    print(f"{SENTENCES.count(count)} med kuratorernes rettelser.", file=sys.stderr)
     return 0
 
 
@@ -459,9 +513,9 @@ def _contents(counts: dict[str, int]) -> str:
     """What a backup holds, in Danish."""
     corrections = counts["metadata_corrections"] + counts["entity_corrections"]
     return (
-        f"{counts['documents']} dokumenter, {counts['pages']} sider, {counts['blobs']} "
-        f"originaler, {counts['collections']} samlinger, {corrections} rettelser og "
-        f"{counts['users']} brugere"
+        f"{DOCUMENTS.count(counts['documents'])}, {PAGES.count(counts['pages'])}, "
+        f"{ORIGINALS.count(counts['blobs'])}, {COLLECTIONS.count(counts['collections'])}, "
+        f"{CORRECTIONS.count(corrections)} og {USERS.count(counts['users'])}"
     )
 
 
@@ -484,7 +538,7 @@ def cmd_restore(args: argparse.Namespace) -> int:
     from vidensbank.store.backup import restore_backup
 
     manifest = restore_backup(Path(args.source), force=args.force)
-    taken = manifest.created_at.astimezone().strftime("%d.%m.%Y %H:%M")
+    taken = date_and_time(manifest.created_at.astimezone())
     print(
         f"Sikkerhedskopien fra {taken} er gendannet: {_contents(manifest.counts)}.",
         file=sys.stderr,
@@ -498,7 +552,10 @@ def cmd_restore(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 1
-    print(f"Indekset {index} er bygget med {count} dokumenter og taget i brug.", file=sys.stderr)
+    print(
+        f"Indekset {index} er bygget med {DOCUMENTS.count(count)} og taget i brug.",
+        file=sys.stderr,
+    )
     return 0
 
 
@@ -555,17 +612,25 @@ def cmd_users(args: argparse.Namespace) -> int:
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="vidensbank", description="Vidensbank")
-    commands = parser.add_subparsers(dest="command", required=True)
+    commands = parser.add_subparsers(dest="command", metavar="KOMMANDO", required=True)
 
     commands.add_parser("init", help="opret/opdatér database og søgeindeks").set_defaults(
         func=cmd_init
     )
 
     ingest = commands.add_parser("ingest", help="indlæs filer, mapper eller adresser")
-    ingest.add_argument("targets", nargs="+", type=_target, metavar="PATH_OR_URL")
+    ingest.add_argument(
+        "targets",
+        nargs="+",
+        type=_target,
+        metavar="STI_ELLER_ADRESSE",
+        help="filer, mapper eller http(s)-adresser",
+    )
     ingest.add_argument("--wait", action="store_true", help="vent, til alle filer er færdige")
     ingest.add_argument("--json", action="store_true", help="skriv resultatet som JSON")
-    ingest.add_argument("--timeout", type=float, default=3600, help="sekunder at vente højst")
+    ingest.add_argument(
+        "--timeout", type=float, default=3600, metavar="SEKUNDER", help="sekunder at vente højst"
+    )
     ingest.set_defaults(func=cmd_ingest)
 
     from ingest.sources.publishers.registry import PUBLISHERS
@@ -578,14 +643,19 @@ def build_parser() -> argparse.ArgumentParser:
     )
     crawl.add_argument("source", choices=sorted(PUBLISHERS), help="udgiveren")
     crawl.add_argument(
-        "--base-url", type=_web_address, help="gennemgå denne adresse i stedet for udgiverens egen"
+        "--base-url",
+        type=_web_address,
+        metavar="ADRESSE",
+        help="gennemgå denne adresse i stedet for udgiverens egen",
     )
     crawl.add_argument(
-        "--since", type=_day, metavar="YYYY-MM-DD", help="kun publikationer fra denne dag og frem"
+        "--since", type=_day, metavar="ÅÅÅÅ-MM-DD", help="kun publikationer fra denne dag og frem"
     )
     crawl.add_argument("--wait", action="store_true", help="vent, til alle filer er færdige")
     crawl.add_argument("--json", action="store_true", help="skriv resultatet som JSON")
-    crawl.add_argument("--timeout", type=float, default=3600, help="sekunder at vente højst")
+    crawl.add_argument(
+        "--timeout", type=float, default=3600, metavar="SEKUNDER", help="sekunder at vente højst"
+    )
     crawl.set_defaults(func=cmd_crawl)
 
     reindex = commands.add_parser(
@@ -630,28 +700,37 @@ def build_parser() -> argparse.ArgumentParser:
     )
     embed.add_argument("ids", nargs="*", metavar="ID", help="kun disse dokumenter")
     embed.add_argument("--wait", action="store_true", help="vent, til alle er færdige")
-    embed.add_argument("--timeout", type=float, default=3600, help="sekunder at vente højst")
+    embed.add_argument(
+        "--timeout", type=float, default=3600, metavar="SEKUNDER", help="sekunder at vente højst"
+    )
     embed.set_defaults(func=cmd_embed)
 
     entities = commands.add_parser("entities", help="vis navnene i en fil uden at indlæse den")
-    entities.add_argument("file")
-    entities.add_argument("--json", action="store_true")
+    entities.add_argument("file", metavar="FIL", help="filen, der skal undersøges")
+    entities.add_argument("--json", action="store_true", help="skriv resultatet som JSON")
     entities.set_defaults(func=cmd_entities)
 
     users = commands.add_parser("users", help="kuratorers og administratorers konti")
-    user_actions = users.add_subparsers(dest="action", required=True)
+    user_actions = users.add_subparsers(dest="action", metavar="HANDLING", required=True)
     add = user_actions.add_parser("add", help="opret en bruger (adgangskoden fra standard input)")
-    add.add_argument("email")
-    add.add_argument("--role", choices=["curator", "admin"], required=True)
+    add.add_argument("email", metavar="E-MAIL", help="kontoens e-mailadresse")
+    add.add_argument(
+        "--role",
+        choices=["curator", "admin"],
+        required=True,
+        help="curator (kurator) eller admin (administrator)",
+    )
     user_actions.add_parser("list", help="vis alle brugere")
     deactivate = user_actions.add_parser("deactivate", help="luk en bruger og log den ud")
-    deactivate.add_argument("email")
+    deactivate.add_argument("email", metavar="E-MAIL", help="kontoens e-mailadresse")
     users.set_defaults(func=cmd_users)
 
     corrections = commands.add_parser(
         "corrections", help="kuratorernes rettelser af navne som træningsdata"
     )
-    correction_actions = corrections.add_subparsers(dest="action", required=True)
+    correction_actions = corrections.add_subparsers(
+        dest="action", metavar="HANDLING", required=True
+    )
     correction_actions.add_parser(
         "export", help="skriv de rettede sætninger i træningsformatet på standard output"
     )
@@ -661,25 +740,55 @@ def build_parser() -> argparse.ArgumentParser:
         "backup", help="tag en sikkerhedskopi af databasen og originalerne i én tar-fil"
     )
     backup.add_argument(
-        "destination", metavar="DEST", help="filen, der skrives (i en mappe: et navn med dato)"
+        "destination", metavar="FIL", help="filen, der skrives (i en mappe: et navn med dato)"
     )
     backup.set_defaults(func=cmd_backup)
 
     restore = commands.add_parser(
         "restore", help="gendan en sikkerhedskopi i en tom database og byg søgeindekset igen"
     )
-    restore.add_argument("source", metavar="SRC", help="sikkerhedskopien (tar-filen)")
+    restore.add_argument("source", metavar="SIKKERHEDSKOPI", help="sikkerhedskopien (tar-filen)")
     restore.add_argument(
         "--force", action="store_true", help="erstat også en database, der har dokumenter"
     )
     restore.set_defaults(func=cmd_restore)
 
     serve = commands.add_parser("serve", help="start API og web")
-    serve.add_argument("--host", default="127.0.0.1")
-    serve.add_argument("--port", type=int, default=8000)
-    serve.add_argument("--workers", type=int, default=1)
+    serve.add_argument(
+        "--host", default="127.0.0.1", metavar="VÆRT", help="adressen, der lyttes på"
+    )
+    serve.add_argument("--port", type=int, default=8000, metavar="PORT", help="porten")
+    serve.add_argument(
+        "--workers", type=int, default=1, metavar="ANTAL", help="antal API-processer"
+    )
     serve.set_defaults(func=cmd_serve)
     return parser
+
+
+def database_problem(error: "DBAPIError") -> str | None:
+    """What an operator can set right about the database, in Danish, when it is what
+    ``error`` came from: a schema that is not the code's (after an upgrade without
+    ``vidensbank init``: "no such column: pages.label"), or a database that does not answer.
+    None when it is neither (a bug)."""
+    from sqlalchemy.exc import DBAPIError, OperationalError
+
+    from vidensbank.store.db import code_revisions, schema_revision
+
+    # The error names a statement only when one was sent: a connection that failed names
+    # none, and asking that server for the revision would wait for it a second time.
+    if error.statement is not None:
+        try:
+            revision = schema_revision()
+        except DBAPIError:
+            return DATABASE_DOWN
+        head, known = code_revisions()
+        if revision is None:
+            return DATABASE_NOT_CREATED
+        if revision not in known:
+            return DATABASE_NEWER
+        if revision != head:
+            return DATABASE_OUTDATED
+    return DATABASE_DOWN if isinstance(error, OperationalError) else None
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -711,18 +820,17 @@ def main(argv: list[str] | None = None) -> int:
         print(f"Fejl: {exc.message}", file=sys.stderr)
         return 1
     except Exception as exc:
-        # A database that does not answer (a server down, a wrong host or password): what the
-        # driver said goes to the log, not a screen of traceback. (SQLAlchemy is imported by
-        # the commands that use it, not by every command.)
-        from sqlalchemy.exc import OperationalError
+        # A database that does not answer (a server down, a wrong host or password), or whose
+        # schema is not the code's: what the driver said goes to the log, not a screen of
+        # traceback. (SQLAlchemy is imported by the commands that use it, not by every
+        # command.)
+        from sqlalchemy.exc import DBAPIError
 
-        if not isinstance(exc, OperationalError):
+        problem = database_problem(exc) if isinstance(exc, DBAPIError) else None
+        if problem is None:
             raise
-        logging.getLogger(__name__).debug("the database did not answer", exc_info=exc)
-        print(
-            "Fejl: Databasen svarer ikke. Tjek, at den kører, og at VB_DATABASE_URL er rigtig.",
-            file=sys.stderr,
-        )
+        logging.getLogger(__name__).debug("database error", exc_info=exc)
+        print(f"Fejl: {problem}", file=sys.stderr)
         return 1
 
 

@@ -1,6 +1,9 @@
-"""Danish names the whole project writes and reads."""
+"""Danish names the whole project writes and reads, and how it writes numbers, counts and
+times for people."""
 
+import datetime as dt
 import unicodedata
+from dataclasses import dataclass
 
 # The months, January first, as Danish writes them (lower case).
 MONTHS = (
@@ -32,3 +35,35 @@ def sort_key(text: str) -> str:
     """Key that sorts ``text`` in Danish alphabetical order, regardless of case and accents."""
     folded = unicodedata.normalize("NFC", text).casefold().replace("aa", "å").translate(_AFTER_Z)
     return "".join(c for c in unicodedata.normalize("NFKD", folded) if not unicodedata.combining(c))
+
+
+@dataclass(frozen=True)
+class Noun:
+    """A noun in the singular and the plural, to count with."""
+
+    singular: str
+    plural: str
+
+    def count(self, n: int) -> str:
+        """``1 fil``, ``2 filer``, ``0 filer``."""
+        return f"{n} {self.singular if n == 1 else self.plural}"
+
+
+# What more than one part of the project counts.
+FILES = Noun("fil", "filer")
+DOCUMENTS = Noun("dokument", "dokumenter")
+ORIGINALS = Noun("original", "originaler")
+
+
+def number(value: float, decimals: int = 1) -> str:
+    """A number as Danish writes it: rounded to ``decimals``, with a decimal comma and without
+    trailing zeros (``60``, ``12,3``, ``0,5``)."""
+    text = f"{value:.{decimals}f}"
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return text.replace(".", ",")
+
+
+def date_and_time(moment: dt.datetime) -> str:
+    """A moment as Danish writes it: ``5. december 2026 kl. 13:04``."""
+    return f"{moment.day}. {MONTHS[moment.month - 1]} {moment.year} kl. {moment:%H:%M}"

@@ -29,6 +29,7 @@ def audit_page(
         {
             "events": audit.list_events(actor or None, action or None, SHOWN),
             "actions": audit.ACTIONS,
+            "shown_change": audit.shown_change,
             "actor": actor,
             "action": action,
             "shown": SHOWN,

@@ -19,6 +19,7 @@ from typing import Literal
 
 from search_api.api.schemas import EntityPage, MonthUsage, PublisherUsage
 from search_api.query.results import FacetValue
+from vidensbank.danish import MONTHS
 
 # The drawing widths (px) labels are spaced for, narrowest first: a phone's column, half a
 # desktop's, a desktop's. A label carries the narrowest it fits in, and ``static/charts.css``
@@ -278,8 +279,13 @@ def months_bar_chart(
 
 
 def month_label(month: str) -> str:
-    """``"2026-05"`` → ``"maj 2026"``."""
+    """``"2026-09"`` → ``"sep. 2026"``, for a table's column or a chart's axis."""
     return f"{SHORT_MONTHS[int(month[5:7]) - 1]} {month[:4]}"
+
+
+def month_name(month: str) -> str:
+    """``"2026-09"`` → ``"september 2026"``, for running text."""
+    return f"{MONTHS[int(month[5:7]) - 1]} {month[:4]}"
 
 
 def _column_chart(
@@ -496,6 +502,7 @@ TEMPLATE_GLOBALS = {
     "danish_number": danish_number,
     "danish_list": danish_list,
     "month_label": month_label,
+    "month_name": month_name,
     "search_years_chart": search_years_chart,
     "search_publishers_chart": search_publishers_chart,
 }

@@ -2,90 +2,151 @@
 
 import logging
 from collections.abc import Mapping
-from typing import Any
+from enum import Enum
+from typing import Any, NamedTuple
 from urllib.parse import urlsplit
 
+import psycopg.errors
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
-from sqlalchemy.exc import DataError, OperationalError
+from sqlalchemy.exc import DataError, DBAPIError, OperationalError, ProgrammingError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match, Mount
 
 from search_api.query.filters import FILTERS, FILTERS_BY_NAME, INVALID_VALUE
 from vidensbank.errors import VidensbankError
+from vidensbank.store.users import Role
+from web.charts import danish_number
 from web.templating import SORT_LABELS, local_path, templates
 
 log = logging.getLogger(__name__)
 
-PARAMETER_NAMES = {
-    "q": "søgeteksten",
-    "page": "sidenummeret",
-    "size": "antal resultater pr. side",
-    "sort": "sortering",
-    "format": "formatet",
-    "side": "sidetallet",
-    **{f.name: f.noun for f in FILTERS},
+
+class Gender(Enum):
+    """What a Danish adjective agrees with: "titlen er ugyldig", "navnet er ugyldigt",
+    "filerne er ugyldige"."""
+
+    COMMON = "common"
+    NEUTER = "neuter"
+    PLURAL = "plural"
+
+
+class Noun(NamedTuple):
+    """A parameter as a sentence names it, with the gender its adjectives take."""
+
+    text: str
+    gender: Gender = Gender.COMMON
+
+
+COMMON, NEUTER, PLURAL = Gender.COMMON, Gender.NEUTER, Gender.PLURAL
+
+PARAMETER_NAMES: dict[str, Noun] = {
+    "q": Noun("søgeteksten"),
+    "page": Noun("sidenummeret", NEUTER),
+    "size": Noun("antal resultater pr. side", NEUTER),
+    "sort": Noun("sortering"),
+    "format": Noun("formatet", NEUTER),
+    "side": Noun("sidetallet", NEUTER),
+    **{f.name: Noun(f.noun, NEUTER if f.neuter else COMMON) for f in FILTERS},
     # The forms' fields: "Parameteren 'value' mangler" named no field a curator had seen.
-    "action": "handlingen",
-    "actor": "brugeren",
-    "authors": "forfatterne",
-    "by": "opdelingen",
-    "collection_id": "samlingens id",
-    "confirm": "bekræftelsen",
-    "correction_id": "rettelsens nummer",
-    "csrf_token": "sikkerhedstegnet (CSRF)",
-    "description": "beskrivelsen",
-    "document_id": "dokumentets id",
-    "edit_id": "ændringens nummer",
-    "email": "e-mailadressen",
-    "end": "slutmåneden",
-    "entity_label": "navnets type",
-    "field": "feltet",
-    "files": "filerne",
-    "fund": "fundet",
-    "isbn": "ISBN-nummeret",
-    "kb_id": "posten i vidensbasen",
-    "key": "nøglen",
-    "limit": "antallet",
-    "new_label": "den nye type",
-    "number": "filens nummer",
-    "offset": "hvor listen begynder",
-    "password": "adgangskoden",
-    "published": "udgivelsesdatoen",
-    "reason": "begrundelsen",
-    "rights": "rettighederne",
-    "role": "rollen",
-    "run_id": "indlæsningens nummer",
-    "shown_description": "beskrivelsen",
-    "shown_published": "udgivelsesdatoen",
-    "shown_title": "titlen",
-    "soegning": "søgningen",
-    "start": "startmåneden",
-    "text": "teksten",
-    "title": "titlen",
-    "value": "navnet",
-    "version": "formularens version",
+    "action": Noun("handlingen"),
+    "actor": Noun("brugeren"),
+    "authors": Noun("forfatterne", PLURAL),
+    "by": Noun("opdelingen"),
+    "collection_id": Noun("samlingens id", NEUTER),
+    "confirm": Noun("bekræftelsen"),
+    "correction_id": Noun("rettelsens nummer", NEUTER),
+    "csrf_token": Noun("sikkerhedstegnet (CSRF)", NEUTER),
+    "description": Noun("beskrivelsen"),
+    "document_id": Noun("dokumentets id", NEUTER),
+    "edit_id": Noun("ændringens nummer", NEUTER),
+    "email": Noun("e-mailadressen"),
+    "end": Noun("til-måneden"),
+    "entity_label": Noun("navnets type"),
+    "field": Noun("feltet", NEUTER),
+    "files": Noun("filerne", PLURAL),
+    "fund": Noun("fundet", NEUTER),
+    "isbn": Noun("ISBN-nummeret", NEUTER),
+    "kb_id": Noun("posten i vidensbasen"),
+    "key": Noun("nøglen"),
+    "limit": Noun("antallet", NEUTER),
+    "new_label": Noun("den nye type"),
+    "number": Noun("filens nummer", NEUTER),
+    "offset": Noun("hvor listen begynder", NEUTER),
+    "password": Noun("adgangskoden"),
+    "published": Noun("udgivelsesdatoen"),
+    "reason": Noun("begrundelsen"),
+    "rights": Noun("rettighederne", PLURAL),
+    "role": Noun("rollen"),
+    "run_id": Noun("indlæsningens nummer", NEUTER),
+    "shown_description": Noun("beskrivelsen"),
+    "shown_published": Noun("udgivelsesdatoen"),
+    "shown_title": Noun("titlen"),
+    "soegning": Noun("søgningen"),
+    "start": Noun("fra-måneden"),
+    "text": Noun("teksten"),
+    "title": Noun("titlen"),
+    "value": Noun("navnet", NEUTER),
+    "version": Noun("formularens version"),
+}
+
+# Errors whose general sentence would name a parameter but not say what to do.
+SPECIFIC_MESSAGES: dict[tuple[str, str], str] = {
+    # The batch search's JSON body: "Parameteren 'queries' mangler" named no search.
+    ("queries", "missing"): "queries (søgningerne) mangler.",
+    ("queries", "list_type"): "queries skal være en liste af søgninger (tekster).",
+    ("queries", "string_type"): "queries skal være en liste af søgninger (tekster).",
+    # The users' form names the roles by their Danish labels, not their values.
+    ("role", "enum"): "Vælg rollen " + " eller ".join(role.label for role in Role) + ".",
 }
 
 HTTP_MESSAGES = {
     404: "Der er ingen side på den adresse.",
-    405: "Den metode er ikke tilladt her.",
+    405: "Metoden (HTTP) er ikke tilladt på denne adresse.",
 }
+# A page's address opened in a way its links and buttons never do: a form's address typed in.
+WRONG_METHOD_ON_PAGE = "Adressen kan ikke åbnes direkte. Gå tilbage, og brug knappen på siden."
+UNEXPECTED = "Der skete en uventet fejl. Prøv igen senere."
+DATABASE_DOWN = "Databasen svarer ikke lige nu. Prøv igen om lidt."
+OUTDATED_SCHEMA = (
+    "Databasens indhold er ikke opdateret til denne version af Vidensbank. "
+    "Driften skal køre »vidensbank init«."
+)
+# What SQLite says of a table or column the code expects and the database lacks; PostgreSQL
+# raises its own exceptions for them.
+_SQLITE_MISSING = ("no such table", "no such column")
+_POSTGRES_MISSING = (psycopg.errors.UndefinedTable, psycopg.errors.UndefinedColumn)
+
+
+def _agrees(gender: Gender, common: str, neuter: str, plural: str) -> str:
+    """The form of a word that agrees with a noun of ``gender``."""
+    return {COMMON: common, NEUTER: neuter, PLURAL: plural}[gender]
+
+
+def _number(value: object) -> str:
+    """A limit as Danish writes it: "100.000", but a year ("9999") and other numbers of four
+    digits without the point, as Danish may write them; anything but a number as it is."""
+    return danish_number(value) if isinstance(value, int) and value >= 10_000 else str(value)
 
 
 def explain_validation_error(error: Mapping[str, Any]) -> tuple[int, str]:
     """A status and a Danish sentence for one pydantic validation error."""
+    kind = error.get("type", "")
+    if kind == "json_invalid":
+        return 400, "Forespørgslens indhold er ikke gyldig JSON."
     # The parameter is the last name in the location: ("query", "year", 0) is about "year".
     field = next((str(p) for p in reversed(error.get("loc", ())) if isinstance(p, str)), "?")
-    noun = PARAMETER_NAMES.get(field, f"parameteren '{field}'")
+    if specific := SPECIFIC_MESSAGES.get((field, kind)):
+        return 400, specific
+    noun, gender = PARAMETER_NAMES.get(field, Noun(f"parameteren '{field}'"))
     name = noun[0].upper() + noun[1:]  # capitalize() wrote "Isbn-nummeret"
     ctx = error.get("ctx", {})
-    kind = error.get("type", "")
     if kind == "string_too_long":
-        return 413, f"{name} er for lang (højst {ctx.get('max_length')} tegn)."
+        too_long = _agrees(gender, "lang", "langt", "lange")
+        return 413, f"{name} er for {too_long} (højst {_number(ctx.get('max_length'))} tegn)."
     if kind == "too_long":
-        return 400, f"Der er for mange værdier af {noun} (højst {ctx.get('max_length')})."
+        return 400, f"Der er for mange værdier af {noun} (højst {_number(ctx.get('max_length'))})."
     search_filter = FILTERS_BY_NAME.get(field)
     # Pydantic lists the allowed values in English ("'a', 'b' or 'c'").
     one_of = str(ctx.get("expected")).replace(" or ", " eller ")
@@ -94,16 +155,26 @@ def explain_validation_error(error: Mapping[str, Any]) -> tuple[int, str]:
         one_of = one_of.replace(f"'{value}'", f"'{value}' ({label.lower()})")
     if kind == INVALID_VALUE and search_filter and search_filter.hint:
         return 400, f"{name} skal være {search_filter.hint}."
+    one = _agrees(gender, "en", "et", "nogle")
     messages = {
-        "string_too_short": f"{name} må ikke være tom.",
+        "string_too_short": f"{name} må ikke være {_agrees(gender, 'tom', 'tomt', 'tomme')}.",
         "int_parsing": f"{name} skal være et helt tal.",
-        "greater_than_equal": f"{name} skal være mindst {ctx.get('ge')}.",
-        "less_than_equal": f"{name} må højst være {ctx.get('le')}.",
-        "literal_error": f"{name} skal være en af: {one_of}.",
-        "enum": f"{name} skal være en af: {one_of}.",
+        "greater_than_equal": f"{name} skal være mindst {_number(ctx.get('ge'))}.",
+        "less_than_equal": f"{name} må højst være {_number(ctx.get('le'))}.",
+        "literal_error": f"{name} skal være {one} af følgende: {one_of}.",
+        "enum": f"{name} skal være {one} af følgende: {one_of}.",
         "missing": f"{name} mangler.",
     }
-    return 400, messages.get(kind, f"{name} er ugyldig.")
+    invalid = _agrees(gender, "ugyldig", "ugyldigt", "ugyldige")
+    return 400, messages.get(kind, f"{name} er {invalid}.")
+
+
+def _outdated_schema(exc: DBAPIError) -> bool:
+    """Whether the database lacks a table or column this version uses: it was not upgraded
+    (``vidensbank init``) when the version was installed."""
+    if isinstance(exc.orig, _POSTGRES_MISSING):
+        return True
+    return str(exc.orig).startswith(_SQLITE_MISSING)
 
 
 def _came_from(request: Request) -> str | None:
@@ -172,6 +243,8 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
         message = HTTP_MESSAGES.get(exc.status_code, "Forespørgslen kunne ikke behandles.")
+        if exc.status_code == 405 and not request.url.path.startswith(("/api", "/healthz")):
+            message = WRONG_METHOD_ON_PAGE
         # Keeps what the exception says of the response, such as the Allow of a 405.
         headers = dict(exc.headers or {})
         if exc.status_code == 405 and (allowed := _allowed_methods(app, request)):
@@ -179,9 +252,17 @@ def install_error_handlers(app: FastAPI) -> None:
         return error_response(request, exc.status_code, message, headers)
 
     @app.exception_handler(OperationalError)
-    async def database_down(request: Request, exc: OperationalError) -> Response:
+    @app.exception_handler(ProgrammingError)
+    async def database_error(request: Request, exc: DBAPIError) -> Response:
+        if _outdated_schema(exc):
+            log.error("database schema out of date on %s: %s", request.url.path, exc.orig)
+            return error_response(request, 503, OUTDATED_SCHEMA)
+        if isinstance(exc, ProgrammingError):
+            # A mistake in the code's SQL, not a database that is down.
+            log.exception("database error on %s", request.url.path)
+            return error_response(request, 500, UNEXPECTED)
         log.warning("database unavailable on %s: %s", request.url.path, exc)
-        return error_response(request, 503, "Databasen svarer ikke lige nu. Prøv igen om lidt.")
+        return error_response(request, 503, DATABASE_DOWN)
 
     @app.exception_handler(DataError)
     async def unstorable_value(request: Request, exc: DataError) -> Response:
@@ -194,4 +275,4 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(Exception)
     async def unexpected_error(request: Request, exc: Exception) -> Response:
         log.exception("unexpected error on %s", request.url.path)
-        return error_response(request, 500, "Der skete en uventet fejl. Prøv igen senere.")
+        return error_response(request, 500, UNEXPECTED)

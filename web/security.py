@@ -33,15 +33,15 @@ SECURITY_HEADERS = {
     "X-Frame-Options": "DENY",
     "Cross-Origin-Opener-Policy": "same-origin",
 }
-BAD_HOST = "Værtsnavnet i forespørgslen er ikke et, Vidensbank svarer på."
+BAD_HOST = "Vidensbank svarer ikke på dette værtsnavn."
 # Every form and API request but an upload is far smaller than this.
 BODY_LIMIT_BYTES = 1024 * 1024
 UPLOAD_PATH = "/indlaesninger"
 TOO_LARGE = "Forespørgslen er for stor."
-TOO_LARGE_UPLOAD = "Upload højst {mb} MB ad gangen; del filerne op i flere omgange."
+TOO_LARGE_UPLOAD = "Indlæs højst {mb} MB ad gangen; del filerne op i flere omgange."
 NO_LENGTH = "Forespørgslen skal sige, hvor lang den er (Content-Length)."
 NO_LENGTH_UPLOAD = (
-    "Upload filerne fra formularen på siden Indlæsninger (forespørgslen mangler sin længde)."
+    "Indlæs filerne fra formularen på siden Indlæsninger (forespørgslen mangler sin længde)."
 )
 
 

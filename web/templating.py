@@ -13,6 +13,7 @@ from sqlalchemy.exc import OperationalError
 
 from ingest import language
 from search_api.api.auth import current_account
+from search_api.api.labels import LABELS, WITH_ARTICLE
 from vidensbank.accounts import Account
 from vidensbank.danish import MONTHS
 from vidensbank.errors import ReasonCode, VidensbankError
@@ -20,16 +21,6 @@ from vidensbank.store.runs import ItemStatus
 from web import charts
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
-
-LABELS = {
-    "PER": "Person",
-    "ORG": "Organisation",
-    "LOC": "Sted",
-    "LAW": "Lov",
-    "INITIATIVE": "Indsats",
-    "DATE": "Dato",
-    "MONEY": "Beløb",
-}
 
 # Item statuses and quarantine reasons in Danish, from the one place that defines each.
 STATUSES = {status.value: status.label for status in ItemStatus}
@@ -109,6 +100,7 @@ SORT_LABELS = {"relevance": "Mest relevante", "newest": "Nyeste først"}
 templates.env.globals["login_url"] = login_url
 templates.env.globals["SORT_LABELS"] = SORT_LABELS
 templates.env.globals["LABELS"] = LABELS
+templates.env.globals["LABELS_WITH_ARTICLE"] = WITH_ARTICLE
 templates.env.globals["STATUSES"] = STATUSES
 templates.env.globals["REASONS"] = REASONS
 templates.env.globals["SEARCHABLE"] = SEARCHABLE

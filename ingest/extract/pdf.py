@@ -391,8 +391,9 @@ def _without_text(pages: list[PageObject], repairs: int) -> ExtractionError:
     if drawings:
         return ExtractionError(
             ReasonCode.NO_TEXT,
-            "PDF-filen indeholder ingen tekst, kun grafik. Er teksten tegnet som figurer, skal "
-            "den have tekstgenkendelse (OCR), før den kan indlæses.",
+            "PDF-filen indeholder ingen tekst, kun grafik. Vidensbank læser kun indscannede "
+            "billeder med tekstgenkendelse (OCR), ikke tekst tegnet som figurer. Bed udgiveren "
+            "om en udgave med tekst, og indlæs den igen.",
         )
     return ExtractionError(
         ReasonCode.NO_TEXT, "PDF-filen indeholder hverken tekst eller billeder; siderne er tomme."

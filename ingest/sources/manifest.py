@@ -96,15 +96,16 @@ class ManifestEntry(BaseModel):
         return value
 
 
-def explain(error: ValidationError, *, whose: str = "Manifestets") -> str:
-    """The first problem of an entry, in Danish, naming its field (``whose`` says where the
-    entry comes from: the manifest, or a publisher's site)."""
+def explain(error: ValidationError, *, where: str = "i manifestet") -> str:
+    """The first problem of an entry, in Danish, naming its field (``where`` says where the
+    entry comes from: the manifest, or a publisher's site). "Feltet" is neuter, so are the
+    adjectives after it."""
     first = error.errors()[0]
     field = str(first["loc"][0]) if first["loc"] else "?"
     name = FIELD_NAMES.get(field, field)
     kind = first["type"]
     if kind in ("string_too_long", "too_long"):
-        problem = "er for lang"
+        problem = "er for langt"
     elif kind in ("string_type", "list_type", "date_type"):
         problem = "har en forkert type"
     elif field == "published":
@@ -118,10 +119,10 @@ def explain(error: ValidationError, *, whose: str = "Manifestets") -> str:
     elif kind == "string_too_short" and first.get("input"):
         problem = "er for kort" + (" til at være et ISBN" if field == "isbn" else "")
     elif kind == "string_too_short":
-        problem = "er tom"
+        problem = "er tomt"
     else:
-        problem = "er ugyldig"
-    return f"{whose} felt {name} for filen {problem}."
+        problem = "er ugyldigt"
+    return f"Feltet {name} {where} {problem}."
 
 
 def _has_nul(value: Any) -> bool:

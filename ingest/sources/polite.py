@@ -18,6 +18,8 @@ import dataclasses
 import datetime as dt
 import email.utils
 import logging
+import socket
+import ssl
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -396,7 +398,8 @@ class PoliteClient:
                 )
             except httpx.TransportError as exc:
                 self._answered(host)
-                problem = f"serveren svarede ikke ({type(exc).__name__})"
+                log.info("request for %s failed: %r", url, exc)
+                problem = transport_problem(exc)
             else:
                 self._answered(host)
                 if response.status_code not in _RETRY_STATUSES:
@@ -413,7 +416,7 @@ class PoliteClient:
         raise _Refusal(
             Outcome.FAILED,
             ReasonCode.FETCH_FAILED,
-            f"Adressen kunne ikke hentes: {problem}, også efter {self.retries} nye forsøg.",
+            f"Adressen kunne ikke hentes: {problem}{_after_retries(self.retries)}.",
         )
 
     def _read(
@@ -495,12 +498,46 @@ class PoliteClient:
                 "Serveren sendte filen pakket på en måde, der ikke kan pakkes ud.",
             ) from exc
         except httpx.TransportError as exc:
+            log.info("reading %s failed: %r", response.url, exc)
             raise _Refusal(
                 Outcome.FAILED,
                 ReasonCode.FETCH_FAILED,
-                f"Forbindelsen blev afbrudt under hentningen ({type(exc).__name__}).",
+                f"Adressen kunne ikke hentes helt: {transport_problem(exc)}.",
             ) from exc
         return b"".join(chunks)
+
+
+def transport_problem(error: httpx.TransportError) -> str:
+    """What went wrong on the way to the server, in Danish, as a clause ("serveren afviste
+    forbindelsen"); the exception's class and text are for the log."""
+    causes: list[BaseException] = []
+    cause: BaseException | None = error
+    # httpx's error, httpcore's under it, and the socket's; the bound keeps a chain that
+    # loops from looping here.
+    while cause is not None and len(causes) < 10:
+        causes.append(cause)
+        cause = cause.__cause__ or cause.__context__
+    # The socket's own error tells a name that is not found from a server that refuses.
+    if any(isinstance(c, socket.gaierror) for c in causes):
+        return "værtsnavnet kunne ikke slås op"
+    if any(isinstance(c, ConnectionRefusedError) for c in causes):
+        return "serveren afviste forbindelsen"
+    if any(isinstance(c, ssl.SSLError) for c in causes):
+        return "der kunne ikke oprettes en sikker forbindelse (TLS) til serveren"
+    if isinstance(error, httpx.TimeoutException):
+        return "serveren svarede ikke inden for tidsfristen"
+    if isinstance(error, httpx.ConnectError):
+        return "der kunne ikke oprettes forbindelse til serveren"
+    if isinstance(error, httpx.RemoteProtocolError | httpx.NetworkError):
+        return "forbindelsen blev afbrudt"
+    return "forbindelsen til serveren mislykkedes"
+
+
+def _after_retries(retries: int) -> str:
+    """The retries a reason names (", også efter 3 nye forsøg"), when there were any."""
+    if retries == 0:
+        return ""
+    return f", også efter {retries} {'nyt' if retries == 1 else 'nye'} forsøg"
 
 
 def _retry_after(value: str | None) -> float | None:

@@ -21,11 +21,11 @@ CSRF_FIELD = "csrf_token"
 CSRF_HEADER = "x-csrf-token"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 LOG_IN_FIRST = "Du skal være logget ind for at gøre dette."
+LOG_IN_TO_SEE = "Log ind for at se siden."
 WRONG_ROLE = "Din rolle giver ikke adgang til dette."
 NOT_JSON = "Send forespørgslen som JSON (Content-Type: application/json)."
 BAD_CSRF = (
-    "Forespørgslen manglede sit sikkerhedstegn (CSRF) eller havde et forkert. Genindlæs siden, "
-    "og prøv igen."
+    "Formularen er for gammel eller blev sendt fra en anden side. Genindlæs siden, og prøv igen."
 )
 
 
@@ -70,7 +70,8 @@ def require(role: Role) -> Callable[[Request], Awaitable[Account]]:
     async def guard(request: Request) -> Account:
         account = current_account(request)
         if account is None:
-            raise UnauthorizedError(LOG_IN_FIRST)
+            page = request.method in SAFE_METHODS and not request.url.path.startswith("/api")
+            raise UnauthorizedError(LOG_IN_TO_SEE if page else LOG_IN_FIRST)
         if not account.role.allows(role):
             raise ForbiddenError(WRONG_ROLE)
         if request.method not in SAFE_METHODS and account.csrf_token is not None:

@@ -27,6 +27,7 @@ from nlp_models.curated_kb import current_knowledge_base
 from nlp_models.linking import normalize
 from nlp_models.mentions import entity_key
 from nlp_models.training.corpus import LABELS
+from search_api.api import labels
 from search_api.api.schemas import (
     DocumentCorrections,
     EntityCorrectionPublic,
@@ -129,7 +130,7 @@ def _names(text: str, separator: str) -> list[str]:
     names = [" ".join(part.split()) for part in text.split(separator)]
     names = [name for name in names if name]
     if len(names) > MAX_NAMES or any(len(name) > MAX_NAME_CHARS for name in names):
-        raise BadRequestError(f"Højst {MAX_NAMES} navne på højst {MAX_NAME_CHARS} tegn hver, tak.")
+        raise BadRequestError(f"Skriv højst {MAX_NAMES} navne på højst {MAX_NAME_CHARS} tegn hver.")
     return names
 
 
@@ -410,10 +411,14 @@ def metadata_form(document_id: str) -> dict[str, str]:
 
 
 def kb_choices() -> list[tuple[str, str]]:
-    """Every knowledge-base record as (id, name and type), for the curators' link form."""
+    """Every knowledge-base record as (id, name and type), for the curators' link form: the
+    type by the name the pages give it ("Barnets Lov (lov)")."""
     records = current_knowledge_base().records.values()
     return sorted(
-        ((record.id, f"{record.name} ({record.type})") for record in records),
+        (
+            (record.id, f"{record.name} ({labels.LABELS.get(record.type, record.type).lower()})")
+            for record in records
+        ),
         key=lambda choice: sort_key(choice[1]),
     )
 

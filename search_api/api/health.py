@@ -14,6 +14,10 @@ from vidensbank.store.db import get_engine
 
 log = logging.getLogger(__name__)
 
+# Elasticsearch's cluster health in Danish: green (all copies placed), yellow (a replica is
+# not), red (a primary is not).
+COLOURS = {"green": "grøn", "yellow": "gul", "red": "rød"}
+
 
 def _down(name: str, detail: str, exc: Exception) -> ComponentHealth:
     log.warning("health check: %s does not answer: %s: %s", name, type(exc).__name__, exc)
@@ -26,7 +30,9 @@ def health() -> Health:
             status = get_client().options(request_timeout=5).cluster.health()["status"]
         except Exception as exc:  # any failure means "not healthy"; the log says which
             return _down("Elasticsearch", "Søgemaskinen (Elasticsearch) svarer ikke.", exc)
-        return ComponentHealth(ok=status in ("green", "yellow"), detail=f"cluster {status}")
+        return ComponentHealth(
+            ok=status in ("green", "yellow"), detail=f"klyngen er {COLOURS.get(status, status)}"
+        )
 
     def check_database() -> ComponentHealth:
         try:
@@ -34,7 +40,7 @@ def health() -> Health:
                 connection.execute(text("SELECT 1"))
         except SQLAlchemyError as exc:
             return _down("the database", "Databasen svarer ikke.", exc)
-        return ComponentHealth(ok=True, detail="ok")
+        return ComponentHealth(ok=True, detail="svarer")
 
     def check_broker() -> ComponentHealth:
         try:
@@ -42,7 +48,7 @@ def health() -> Health:
             client.ping()
         except redis.RedisError as exc:
             return _down("the broker", "Køen (Redis) svarer ikke.", exc)
-        return ComponentHealth(ok=True, detail="ok")
+        return ComponentHealth(ok=True, detail="svarer")
 
     parts = check_elasticsearch(), check_database(), check_broker()
     return Health(

@@ -5,7 +5,7 @@ import unicodedata
 from typing import Annotated, Any, Literal
 from urllib.parse import quote
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import FileResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel
@@ -56,6 +56,10 @@ from vidensbank.store.usage import TargetType, UseKind
 router = APIRouter()
 
 SearchQuery = Annotated[SearchParams, Query()]
+DocumentId = Annotated[str, Path(description="Dokumentets id")]
+CollectionId = Annotated[str, Path(description="Samlingens id")]
+RunId = Annotated[str, Path(description="Indlæsningens id")]
+KBId = Annotated[str, Path(description="Postens id i vidensbasen")]
 
 
 def errors(*statuses: int) -> dict[int | str, dict[str, Any]]:
@@ -94,6 +98,7 @@ def _json(model: BaseModel) -> Response:
 
 @router.get(
     "/api/search",
+    summary="Søg",
     response_model=SearchResponse,
     tags=["søgning"],
     responses=errors(400, 413, 503),
@@ -120,6 +125,7 @@ def batch_download(response: BatchSearchResponse, format: str) -> Response:
 
 @router.post(
     "/api/search/batch",
+    summary="Søg med en liste",
     response_model=BatchSearchResponse,
     tags=["søgning"],
     responses={
@@ -144,6 +150,7 @@ def api_search_batch(
 
 @router.get(
     "/api/autocomplete",
+    summary="Forslag, mens der skrives",
     response_model=Autocomplete,
     tags=["søgning"],
     responses=errors(400, 413, 503),
@@ -156,11 +163,12 @@ def api_autocomplete(
 
 @router.get(
     "/api/documents/{document_id}",
+    summary="Hent et dokument",
     response_model=DocumentPublic,
     tags=["dokumenter"],
     responses=errors(404, 410, 503),
 )
-def api_document(document_id: str, request: Request) -> DocumentPublic:
+def api_document(document_id: DocumentId, request: Request) -> DocumentPublic:
     return documents.get_document(document_id, current_account(request))
 
 
@@ -201,6 +209,7 @@ _CONDITIONS = StaticFiles(directory=".", check_dir=False)
 
 @router.get(
     "/api/documents/{document_id}/original",
+    summary="Hent originalfilen",
     tags=["dokumenter"],
     response_class=FileResponse,
     responses={
@@ -212,7 +221,7 @@ _CONDITIONS = StaticFiles(directory=".", check_dir=False)
         **errors(404, 410, 503),
     },
 )
-def api_original(document_id: str, request: Request) -> Response:
+def api_original(document_id: DocumentId, request: Request) -> Response:
     key, mime_type, filename, inline = documents.get_original(document_id, current_account(request))
     path = BlobStore(get_settings().blob_dir).path_for(key)
     if not path.is_file():
@@ -247,16 +256,18 @@ def api_original(document_id: str, request: Request) -> Response:
 
 @router.get(
     "/api/entities/{kb_id}",
+    summary="Hent en post i vidensbasen",
     response_model=EntityPage,
     tags=["vidensbase"],
     responses=errors(404, 503),
 )
-def api_entity(kb_id: str) -> EntityPage:
+def api_entity(kb_id: KBId) -> EntityPage:
     return entities.get_entity(kb_id)
 
 
 @router.get(
     "/api/collections",
+    summary="List samlingerne",
     response_model=list[CollectionSummary],
     tags=["samlinger"],
     responses=errors(503),
@@ -268,11 +279,12 @@ def api_collections(request: Request) -> list[CollectionSummary]:
 
 @router.get(
     "/api/collections/{collection_id}",
+    summary="Hent en samling",
     response_model=CollectionPublic,
     tags=["samlinger"],
     responses=errors(404, 503),
 )
-def api_collection(collection_id: str, request: Request) -> CollectionPublic:
+def api_collection(collection_id: CollectionId, request: Request) -> CollectionPublic:
     return collections.get_collection(collection_id, current_account(request))
 
 
@@ -301,12 +313,13 @@ def _citation_file(export: citations.Export) -> Response:
 
 @router.get(
     "/api/documents/{document_id}/cite",
+    summary="Citér et dokument",
     tags=["citater"],
     response_class=Response,
     responses={**CITATION_FILE, **errors(404, 410, 503)},
 )
 def api_document_cite(
-    document_id: str, request: Request, format: CitationFormatQuery, side: CitedPage = None
+    document_id: DocumentId, request: Request, format: CitationFormatQuery, side: CitedPage = None
 ) -> Response:
     """The document (or one page of it) as a reference to import in a reference manager."""
     reference = citations.document_reference(document_id, str(request.base_url), side)
@@ -316,12 +329,13 @@ def api_document_cite(
 
 @router.get(
     "/api/documents/{document_id}/citation",
+    summary="Se, hvordan et dokument citeres",
     response_model=CitationPage,
     tags=["citater"],
     responses=errors(404, 410, 503),
 )
 def api_document_citation(
-    document_id: str, request: Request, side: CitedPage = None
+    document_id: DocumentId, request: Request, side: CitedPage = None
 ) -> CitationPage:
     """How to cite the document or one page of it: formatted in APA, Chicago and Harvard with
     the Danish locale, and the files to download."""
@@ -330,12 +344,13 @@ def api_document_citation(
 
 @router.get(
     "/api/collections/{collection_id}/cite",
+    summary="Citér en samling",
     tags=["citater"],
     response_class=Response,
     responses={**CITATION_FILE, **errors(404, 503)},
 )
 def api_collection_cite(
-    collection_id: str, request: Request, format: CitationFormatQuery
+    collection_id: CollectionId, request: Request, format: CitationFormatQuery
 ) -> Response:
     """The collection's documents, in its order, as references."""
     _title, references = citations.collection_references(
@@ -346,6 +361,7 @@ def api_collection_cite(
 
 @router.get(
     "/api/search/cite",
+    summary="Citér søgeresultaterne",
     tags=["citater"],
     response_class=Response,
     responses={**CITATION_FILE, **errors(400, 413, 503)},
@@ -358,12 +374,17 @@ def api_search_cite(params: SearchQuery, request: Request, format: CitationForma
 
 AuditActor = Annotated[str | None, Query(max_length=320, description="Kun denne konto")]
 AuditAction = Annotated[str | None, Query(max_length=60, description="Kun denne handling")]
-AuditLimit = Annotated[int, Query(ge=1, le=audit.MAX_EVENTS)]
-AuditOffset = Annotated[int, Query(ge=0, le=10_000_000)]
+AuditLimit = Annotated[
+    int, Query(ge=1, le=audit.MAX_EVENTS, description="Højst så mange ændringer")
+]
+AuditOffset = Annotated[
+    int, Query(ge=0, le=10_000_000, description="Spring så mange af de nyeste ændringer over")
+]
 
 
 @router.get(
     "/api/personal-data",
+    summary="Dokumenter med personoplysninger",
     response_model=list[HeldDocumentPublic],
     tags=["personoplysninger"],
     responses=errors(401, 403, 503),
@@ -376,6 +397,7 @@ def api_personal_data(_curator: CuratorAccount) -> list[HeldDocumentPublic]:
 
 @router.get(
     "/api/audit",
+    summary="Revisionssporet",
     response_model=list[AuditEventPublic],
     tags=["revision"],
     responses=errors(401, 403, 413, 503),
@@ -393,6 +415,7 @@ def api_audit(
 
 @router.get(
     "/api/audit.csv",
+    summary="Revisionssporet som CSV",
     tags=["revision"],
     response_class=Response,
     responses={
@@ -421,7 +444,7 @@ UsageStart = Annotated[
     str | None,
     Query(
         max_length=7,
-        description="Første måned, ÅÅÅÅ-MM (standard: 11 før end)",
+        description="Første måned, ÅÅÅÅ-MM (standard: 11 måneder før end)",
         json_schema_extra=MONTH_SCHEMA,
     ),
 ]
@@ -437,6 +460,7 @@ UsageEnd = Annotated[
 
 @router.get(
     "/api/usage",
+    summary="Brugsstatistik",
     response_model=UsageReport,
     tags=["statistik"],
     responses=errors(413, 503),
@@ -450,6 +474,7 @@ def api_usage(start: UsageStart = None, end: UsageEnd = None) -> UsageReport:
 
 @router.get(
     "/api/usage.csv",
+    summary="Brugsstatistik som CSV",
     tags=["statistik"],
     response_class=Response,
     responses={
@@ -479,28 +504,36 @@ def api_usage_csv(
 
 @router.get(
     "/api/usage/documents/{document_id}",
+    summary="Et dokuments brug",
     response_model=DocumentUsage,
     tags=["statistik"],
     responses=errors(404, 413, 503),
 )
 def api_document_usage(
-    document_id: str, request: Request, start: UsageStart = None, end: UsageEnd = None
+    document_id: DocumentId, request: Request, start: UsageStart = None, end: UsageEnd = None
 ) -> DocumentUsage:
     return usage.document_usage(document_id, start, end, current_account(request))
 
 
-@router.get("/api/runs", response_model=IngestRunList, tags=["indlæsning"], responses=errors(503))
+@router.get(
+    "/api/runs",
+    summary="List indlæsningerne",
+    response_model=IngestRunList,
+    tags=["indlæsning"],
+    responses=errors(503),
+)
 def api_runs(request: Request) -> IngestRunList:
     return runs.list_runs(show_held=current_account(request) is not None)
 
 
 @router.get(
     "/api/runs/{run_id}",
+    summary="Hent en indlæsning",
     response_model=IngestRunPublic,
     tags=["indlæsning"],
     responses=errors(404, 503),
 )
-def api_run(run_id: str, request: Request) -> IngestRunPublic:
+def api_run(run_id: RunId, request: Request) -> IngestRunPublic:
     return runs.get_run(run_id, show_held=current_account(request) is not None)
 
 
@@ -587,6 +620,7 @@ async def oai_post(request: Request) -> Response:
 
 @router.get(
     "/healthz",
+    summary="Helbredstjek",
     response_model=Health,
     tags=["drift"],
     responses={503: {"model": Health, "description": "En af delene svarer ikke; se hvilken."}},

@@ -126,7 +126,7 @@ def upload(account: Account, files: list[tuple[str, BinaryIO]]) -> str:
     if not files:
         raise BadRequestError("Vælg en eller flere filer.")
     if len(files) > MAX_UPLOAD_FILES:
-        raise BadRequestError(f"Højst {MAX_UPLOAD_FILES} filer ad gangen, tak.")
+        raise BadRequestError(f"Du kan indlæse højst {MAX_UPLOAD_FILES} filer ad gangen.")
     # Every name checked before any file replaces an earlier upload.
     names = [clean_name(name) for name, _data in files]
     if len(set(names)) < len(names):
@@ -166,8 +166,8 @@ def retry(account: Account, run_id: str, number: int) -> str:
             # Fetched again by hand, it would skip what a crawl keeps to: the publisher's
             # hosts, its robots.txt and its pace.
             raise BadRequestError(
-                "En fil fra en gennemgang af en udgivers websted hentes igen ved at gennemgå "
-                "webstedet igen (vidensbank crawl)."
+                "En fil fra en gennemgang af en udgivers websted hentes igen ved næste "
+                "gennemgang af webstedet. Bed driften om at starte en gennemgang nu."
             )
         location, source_uri = item.location, item.source_uri
     web = is_web_address(location)

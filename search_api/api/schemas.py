@@ -413,6 +413,15 @@ class BatchQueryResult(BaseModel):
     total: int  # every document the query finds, not only those listed
     hits: list[BatchHit]
 
+    def relative_score(self, hit: BatchHit) -> float | None:
+        """The hit's score as a share of the query's first hit's, to two decimals: a fused
+        ranking's scores (around 0.03) and a phrase's BM25 scores (around 12) are on
+        different scales, so only scores relative to the query's best compare."""
+        top = self.hits[0].score if self.hits else None
+        if hit.score is None or not top:
+            return None
+        return round(hit.score / top, 2)
+
 
 class BatchSearchResponse(BaseModel):
     size: int  # the most hits listed per query

@@ -30,7 +30,8 @@ COLUMNS = (
     "Udgiver",
     "Type",
     "Sider",
-    "Score",
+    # As the page shows it: the raw scores of different queries are on different scales.
+    "Relativ score (første resultat = 1)",
     "Link",
 )
 # Text columns as wide as a reader needs them in the XLSX (the rest keep Excel's width).
@@ -54,7 +55,7 @@ def rows(response: BatchSearchResponse) -> Iterator[list[Cell]]:
                 hit.publisher,
                 hit.kind,
                 ", ".join(map(str, hit.pages)) or None,
-                hit.score,
+                result.relative_score(hit),
                 hit.url,
             ]
 

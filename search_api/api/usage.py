@@ -143,15 +143,16 @@ def period(
 ) -> tuple[dt.date, dt.date]:
     """The first days of the first and the last month asked for (both included); by default
     this month and the eleven before it, or twelve months from ``start``."""
-    last = _month(end, "slutmåneden (end)") if end else None
-    first = _month(start, "startmåneden (start)") if start else None
+    # Named as the page's form names them ("Fra måned"), with the API's parameter beside.
+    last = _month(end, "til-måneden (end)") if end else None
+    first = _month(start, "fra-måneden (start)") if start else None
     if last is None:
         this_month = (today or utcnow().date()).replace(day=1)
         last = min(_add_months(first, DEFAULT_MONTHS - 1), this_month) if first else this_month
     if first is None:
         first = _add_months(last, 1 - DEFAULT_MONTHS)
     if last < first:
-        raise BadRequestError("Perioden slutter, før den begynder: end skal være efter start.")
+        raise BadRequestError("Til-måneden (end) må ikke ligge før fra-måneden (start).")
     if _add_months(first, MAX_MONTHS) <= last:
         raise BadRequestError(f"Perioden må højst være {MAX_MONTHS} måneder.")
     return first, last

@@ -50,6 +50,7 @@ class Filter:
     facet_field: str | None = None  # the index field the facet counts, when not ``field``
     label: str  # Danish: the facet's heading, and the name of an active filter
     noun: str  # Danish: the filter named in a sentence ("Der er for mange værdier af …")
+    neuter: bool = False  # the noun is an et-word: "Sprog er ugyldigt", not "ugyldig"
     value: Any = Text  # the type of one value, with its validation
     hint: str | None = None  # Danish: what a valid value looks like ("skal være …")
     labels_from_kb: bool = False  # the values are knowledge-base ids, shown by their names
@@ -202,6 +203,7 @@ FILTERS: tuple[Filter, ...] = (
         field="language",
         label="Sprog",
         noun="sprog",
+        neuter=True,
         hint="en sprogkode (fx da eller en)",
         capitalised=True,
         names=language.NAMES,
@@ -211,6 +213,7 @@ FILTERS: tuple[Filter, ...] = (
         field="year",
         label="År",
         noun="år",
+        neuter=True,
         value=Year,
         hint="et årstal",
         facet_order="newest",
@@ -222,6 +225,7 @@ FILTERS: tuple[Filter, ...] = (
         field="year",
         label="Fra år",
         noun="første år",
+        neuter=True,
         value=Year,
         hint="et årstal",
         bound="gte",
@@ -231,6 +235,7 @@ FILTERS: tuple[Filter, ...] = (
         field="year",
         label="Til år",
         noun="sidste år",
+        neuter=True,
         value=Year,
         hint="et årstal",
         bound="lte",
@@ -260,6 +265,7 @@ FILTERS: tuple[Filter, ...] = (
         field="entities.kb_id",
         label="Navne i teksten",
         noun="vidensbase-id",
+        neuter=True,
         labels_from_kb=True,
     ),
 )

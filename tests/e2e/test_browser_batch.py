@@ -30,7 +30,7 @@ def page(browser: Browser) -> Iterator[Page]:
 def test_a_list_of_queries_gives_a_table_and_a_csv(page: Page, server: str) -> None:
     page.goto(f"{server}/?q=samtale")
     with page.expect_navigation():
-        page.click("text=Søg med en liste af søgninger")
+        page.click("text=Kør mange søgninger på én gang")
     page.fill("#soegninger", "\n".join(QUERIES))
     page.fill("#antal", "3")
     with page.expect_navigation():

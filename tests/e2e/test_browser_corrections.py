@@ -258,7 +258,7 @@ def test_upload_watch_the_run_and_retry(
             [refused / name, refused / "god-rapport.pdf"]
         )
         page.get_by_role("button", name="Indlæs", exact=True).click()
-        expect(status_of(page, "god-rapport.pdf")).to_have_text("indekseret", timeout=WAIT * 1000)
+        expect(status_of(page, "god-rapport.pdf")).to_have_text("søgbar", timeout=WAIT * 1000)
         expect(status_of(page, name)).to_have_text("i karantæne", timeout=WAIT * 1000)
         first_run = page.url
         assert accessibility_violations(page) == []
@@ -272,7 +272,7 @@ def test_upload_watch_the_run_and_retry(
         page.goto(f"{setting.base}/indlaesninger")
         page.get_by_label("Indlæs filer").set_input_files(readable / name)
         page.get_by_role("button", name="Indlæs", exact=True).click()
-        expect(status_of(page, name)).to_have_text("indekseret", timeout=WAIT * 1000)
+        expect(status_of(page, name)).to_have_text("søgbar", timeout=WAIT * 1000)
         run_id = page.url.rsplit("/", 1)[-1]
 
     runs = httpx.get(f"{setting.base}/api/runs", timeout=30).json()["runs"]
@@ -315,7 +315,9 @@ def test_knowledge_base_edits_reach_documents_and_survive_a_yaml_update(
         log_in(page, setting.base)
         page.goto(f"{setting.base}/entitet/{alias_of}")
         page.get_by_label("Ændring").select_option("alias")
-        page.get_by_label("Navnet, eller id'et").fill(unlinked["text"])
+        page.get_by_label(
+            "Navnet – eller, når posten skal slås sammen, id'et på den anden post"
+        ).fill(unlinked["text"])
         page.get_by_role("button", name="Gem ændringen").click()
         expect(page.get_by_text("Ændringen er gemt")).to_be_visible()
         expect(page.locator(".corrections-list li")).to_have_count(1)
@@ -324,7 +326,9 @@ def test_knowledge_base_edits_reach_documents_and_survive_a_yaml_update(
         wait_until(setting, linked(unlinked["text"], alias_of))
 
         page.get_by_label("Ændring").select_option("merge")
-        page.get_by_label("Navnet, eller id'et").fill(merged_into)
+        page.get_by_label(
+            "Navnet – eller, når posten skal slås sammen, id'et på den anden post"
+        ).fill(merged_into)
         page.get_by_role("button", name="Gem ændringen").click()
         expect(page).to_have_url(re.compile(f"/entitet/{re.escape(merged_into)}"))
         wait_until(setting, linked(unlinked["text"], merged_into))
@@ -474,7 +478,7 @@ def test_an_admin_reads_the_curators_work_in_the_audit_trail(
         rows = page.locator("table tbody tr")
         expect(rows.first).to_be_visible()
         actions = set(rows.locator("td:nth-child(3)").all_inner_texts())
-        assert {"navn rettet", "metadata rettet", "filer uploadet", "fil prøvet igen"} <= actions
+        assert {"navn rettet", "metadata rettet", "filer indlæst", "fil prøvet igen"} <= actions
         assert "vidensbasen rettet" in actions
         assert {"personoplysning skjult", "personoplysninger godkendt"} <= actions
         assert set(rows.locator("td:nth-child(2)").all_inner_texts()) == {EMAIL}

@@ -227,9 +227,7 @@ def test_a_restore_gives_the_same_searches_and_the_same_curators_work(
         made = source.cli("backup", str(path))
         assert made.returncode == 0, made.stderr
         assert made.stdout.strip() == str(path)
-        assert (
-            "Sikkerhedskopien har 4 dokumenter, 8 sider, 4 originaler, 1 samlinger" in made.stderr
-        )
+        assert "Sikkerhedskopien har 4 dokumenter, 8 sider, 4 originaler, 1 samling" in made.stderr
 
         restored = target.cli("restore", str(path))
         assert restored.returncode == 0, restored.stderr

@@ -87,6 +87,7 @@ def rows_of(body: dict[str, Any]) -> list[list[Any]]:
     rows = []
     for result in body["results"]:
         start = [result["number"], result["query"], result["total"]]
+        top = result["hits"][0]["score"] if result["hits"] else None
         for hit in result["hits"] or [None]:
             rows.append(
                 start
@@ -100,7 +101,8 @@ def rows_of(body: dict[str, Any]) -> list[list[Any]]:
                         hit["publisher"],
                         hit["kind"],
                         ", ".join(map(str, hit["pages"])) or None,
-                        hit["score"],
+                        # Relative to the query's first hit, as the page shows it.
+                        round(hit["score"] / top, 2) if hit["score"] is not None and top else None,
                         hit["url"],
                     ]
                 )
@@ -114,7 +116,7 @@ def from_csv(cell: str, column: str) -> Any:
         return None
     if column in ("Nr.", "Resultater i alt", "Placering", "År"):
         return int(cell)
-    if column == "Score":
+    if column == "Relativ score (første resultat = 1)":
         return float(cell.replace(",", "."))
     return cell[1:] if cell[:2] in ("'=", "'+", "'-", "'@") else cell
 

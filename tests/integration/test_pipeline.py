@@ -338,7 +338,7 @@ def test_bad_requests_get_danish_4xx(report: dict[str, Any], api: TestClient) ->
         ("/api/search?page=abc", 400, "helt tal"),
         ("/api/search?year=tyve", 400, "helt tal"),
         ("/api/search?sort=tilfældig", 400, "sortering"),
-        ("/api/search?page=500&size=100", 400, "bladres"),
+        ("/api/search?page=500&size=100", 400, "højst vises 10.000 resultater"),
         ("/api/ukendt", 404, "ingen side"),
     ]
     for url, status, words in cases:

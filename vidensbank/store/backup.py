@@ -34,15 +34,15 @@ from importlib.metadata import version
 from pathlib import Path
 from typing import IO, Literal
 
-from alembic.script import ScriptDirectory
 from pydantic import BaseModel, ValidationError
 from sqlalchemy import Connection, create_engine, inspect, text
 from sqlalchemy.engine import URL, make_url
 
+from vidensbank.danish import DOCUMENTS, FILES, ORIGINALS
 from vidensbank.errors import BackupError
 from vidensbank.settings import get_settings
 from vidensbank.store.blobs import BLOB_SCHEME, BlobStore
-from vidensbank.store.db import migrate, migration_config
+from vidensbank.store.db import code_revisions, migrate
 
 FORMAT = 1
 MANIFEST = "manifest.json"
@@ -109,19 +109,11 @@ def database_kind(url: str) -> DatabaseKind:
     return "sqlite" if name == "sqlite" else "postgresql"
 
 
-def _code_revisions() -> tuple[str, set[str]]:
-    """The newest schema revision the code knows, and every one it knows."""
-    script = ScriptDirectory.from_config(migration_config())
-    head = script.get_current_head()
-    assert head is not None
-    return head, {revision.revision for revision in script.walk_revisions()}
-
-
 def _read_snapshot(connection: Connection) -> _Snapshot:
     if not inspect(connection).has_table("alembic_version"):
         raise BackupError("Databasen er ikke oprettet; kør »vidensbank init« først.")
     revision = connection.scalar(text("SELECT version_num FROM alembic_version"))
-    head, _known = _code_revisions()
+    head, _known = code_revisions()
     if revision != head:
         raise BackupError(
             f"Databasen har skemaet {revision}, ikke kodens nyeste ({head}); kør "
@@ -322,8 +314,8 @@ def write_backup(destination: Path) -> tuple[Path, Manifest]:
                 missing = sorted(key for key in snapshot.blob_keys if not _has_blob(store, key))
                 if missing:
                     raise BackupError(
-                        f"{len(missing)} originaler, som databasen henviser til, mangler i "
-                        f"blob-mappen (fx {missing[0]}); sikkerhedskopien er ikke skrevet."
+                        f"{ORIGINALS.count(len(missing))}, som databasen henviser til, mangler "
+                        f"i blob-mappen (fx {missing[0]}); sikkerhedskopien er ikke skrevet."
                     )
                 manifest = _write_archive(partial, kind, database_file, snapshot, store)
             os.replace(partial, path)
@@ -457,14 +449,14 @@ def _extract_verified(
             raise _damaged("den har den samme fil to gange") from exc
         raise _damaged("den er afkortet eller kan ikke læses") from exc
     if expected:
-        raise _damaged(f"{len(expected)} filer fra manifestet mangler i den")
+        raise _damaged(f"{FILES.count(len(expected))} fra manifestet mangler i den")
     return database_file, keys
 
 
 def check_restorable(manifest: Manifest, url: str, *, force: bool) -> None:
     """Refuse a backup of a schema newer than the code, of another kind of database than the
     configured one, or (without ``force``) over a database that holds documents."""
-    _head, known = _code_revisions()
+    _head, known = code_revisions()
     if manifest.alembic_revision not in known:
         raise BackupError(
             f"Sikkerhedskopien har databaseskemaet {manifest.alembic_revision}, som denne "
@@ -479,7 +471,7 @@ def check_restorable(manifest: Manifest, url: str, *, force: bool) -> None:
         )
     if not force and (count := document_count(url)) > 0:
         raise BackupError(
-            f"Databasen indeholder allerede {count} dokumenter, som gendannelsen ville "
+            f"Databasen indeholder allerede {DOCUMENTS.count(count)}, som gendannelsen ville "
             "erstatte. Gendan i en tom database, eller brug --force, hvis det er meningen."
         )
 

@@ -39,6 +39,25 @@ def migrate(url: str | None = None) -> None:
     command.upgrade(migration_config(url), "head")
 
 
+def code_revisions() -> tuple[str, set[str]]:
+    """The newest schema revision the code knows, and every one it knows."""
+    from alembic.script import ScriptDirectory
+
+    script = ScriptDirectory.from_config(migration_config())
+    head = script.get_current_head()
+    assert head is not None
+    return head, {revision.revision for revision in script.walk_revisions()}
+
+
+def schema_revision(url: str | None = None) -> str | None:
+    """The schema revision the database records; None when it records none (it was never
+    migrated)."""
+    from alembic.runtime.migration import MigrationContext
+
+    with get_engine(url or get_settings().database_url).connect() as connection:
+        return MigrationContext.configure(connection).get_current_revision()
+
+
 @lru_cache
 def get_engine(url: str | None = None) -> Engine:
     url = url or get_settings().database_url

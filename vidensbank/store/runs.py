@@ -41,7 +41,7 @@ class ItemStatus(StrEnum):
 
 _ITEM_LABELS = {
     ItemStatus.PENDING: "venter",
-    ItemStatus.INDEXED: "indekseret",
+    ItemStatus.INDEXED: "søgbar",
     ItemStatus.UNCHANGED: "uændret",
     ItemStatus.QUARANTINED: "i karantæne",
     ItemStatus.FAILED: "fejlet",

@@ -22,6 +22,18 @@ def test_a_system_failure_is_told_in_plain_danish_without_technical_names() -> N
         assert technical not in reason
 
 
+def test_a_failure_while_fetching_does_not_say_the_file_is_stored() -> None:
+    """A failure of the fetch step said "filen er gemt, så intet er tabt", though the file is
+    stored only once it has been fetched and recorded."""
+    status, code, reason = _failure("ingest.fetch_items", ValueError("boom"))
+    assert (status, code) == ("failed", "system")
+    assert reason == (
+        "Vidensbank fik en fejl, da den skulle hente filen. Fejlen ligger hos os, og filen blev "
+        "ikke gemt. Prøv at indlæse den igen senere; sker det igen, så kontakt dem, der driver "
+        "Vidensbank."
+    )
+
+
 def test_a_step_out_of_time_quarantines_the_file() -> None:
     status, code, reason = _failure("extract.documents", SoftTimeLimitExceeded())
     assert (status, code) == ("quarantined", "too_slow")
@@ -150,8 +162,15 @@ class _Broker:
 @pytest.mark.parametrize(
     ("workers", "reason"),
     [
-        ({"ocr@vb": [".ocr"], "embed@vb": [".embed"]}, "Ingen worker lytter på køen »{queue}«"),
-        ({"worker@vb": [""], "ocr@vb": [".ocr"]}, "Workerne arbejder stadig"),
+        (
+            {"ocr@vb": [".ocr"], "embed@vb": [".embed"]},
+            "Ingen baggrundsproces (Celery-worker) henter fra køen »{queue}«",
+        ),
+        (
+            {"worker@vb": [""], "ocr@vb": [".ocr"]},
+            "Baggrundsprocesserne (Celery-workerne) arbejder stadig; følg indlæsningen på "
+            "/indlaesninger/r1.",
+        ),
     ],
 )
 def test_a_stalled_run_names_a_queue_no_worker_takes_tasks_from(
@@ -166,4 +185,4 @@ def test_a_stalled_run_names_a_queue_no_worker_takes_tasks_from(
     }
     monkeypatch.setattr(celery_app.redis.Redis, "from_url", lambda *_args, **_kwargs: _Broker())
     monkeypatch.setattr(celery_app.app, "control", _Workers(consumed))
-    assert celery_app.why_stalled().startswith(reason.format(queue=queue))
+    assert celery_app.why_stalled("r1").startswith(reason.format(queue=queue))

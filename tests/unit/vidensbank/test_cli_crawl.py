@@ -7,11 +7,13 @@ from collections.abc import Iterator
 import pytest
 from celery.schedules import crontab
 
+from ingest import crawl as crawl_module
 from ingest.sources.publishers import registry
 from ingest.sources.publishers.base import Publication, Publisher, Reader
 from vidensbank.celery_app import CRAWL_TASK, crawl_schedule
 from vidensbank.cli import build_parser, main
 from vidensbank.settings import get_settings
+from vidensbank.store.crawl import CrawlFigures
 
 
 class Example(Publisher):
@@ -104,3 +106,20 @@ def test_a_schedule_that_is_not_a_crontab_is_refused(monkeypatch: pytest.MonkeyP
     finally:
         monkeypatch.undo()
         get_settings.cache_clear()
+
+
+def test_the_figures_are_written_as_danish_writes_numbers(
+    publisher: None, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The summary said "sekunder: 12.3456789"; --json keeps the number."""
+    figures = CrawlFigures(requests=3, pages=2, seconds=12.3456789)
+    monkeypatch.setattr(
+        crawl_module, "crawl", lambda *_args, **_kwargs: crawl_module.CrawlResult("r1", figures)
+    )
+    assert main(["crawl", "eksempel"]) == 0
+    out, error = capsys.readouterr()
+    assert out == "r1\n"
+    assert error.startswith("Gennemgang af eksempel: forespørgsler: 3, sider læst: 2, ")
+    assert error.endswith(", sekunder: 12,3\n")
+    assert main(["crawl", "eksempel", "--json"]) == 0
+    assert '"seconds": 12.3456789' in capsys.readouterr().out

@@ -42,6 +42,6 @@ def test_a_file_address_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> 
         main(["ingest", "--wait", "file:///etc/passwd"])
     assert exit_.value.code == 2
     assert capsys.readouterr().err.endswith(
-        "fejl: argumentet PATH_OR_URL: file:///etc/passwd hentes ikke: kun http- og "
+        "fejl: argumentet STI_ELLER_ADRESSE: file:///etc/passwd hentes ikke: kun http- og "
         "https-adresser hentes; angiv en fil med dens sti\n"
     )

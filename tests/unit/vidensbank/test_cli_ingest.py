@@ -17,4 +17,4 @@ def test_an_address_no_request_can_be_sent_to_is_a_usage_error(
     assert exit_.value.code == 2
     error = capsys.readouterr().err
     assert "vidensbank ingest" in error
-    assert "argumentet PATH_OR_URL: er ikke en gyldig webadresse" in error
+    assert "argumentet STI_ELLER_ADRESSE: er ikke en gyldig webadresse" in error

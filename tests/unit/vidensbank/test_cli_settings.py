@@ -5,10 +5,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from sqlalchemy import text
 
 from vidensbank.cli import main
 from vidensbank.settings import get_settings
-from vidensbank.store.db import migrate
+from vidensbank.store.db import get_engine, migrate
 
 
 @pytest.fixture
@@ -97,3 +98,41 @@ def test_a_database_that_does_not_answer_is_named(
     assert capsys.readouterr().err == (
         "Fejl: Databasen svarer ikke. Tjek, at den kører, og at VB_DATABASE_URL er rigtig.\n"
     )
+
+
+@pytest.mark.parametrize(
+    ("revision", "problem"),
+    [
+        (
+            "0022",
+            "Databasen er ikke opdateret til denne version af Vidensbank. Kør »vidensbank init«.",
+        ),
+        (None, "Databasen er ikke oprettet; kør »vidensbank init« først."),
+        (
+            "9999",
+            "Databasen er opdateret til en nyere version af Vidensbank end denne. "
+            "Opdatér Vidensbank.",
+        ),
+    ],
+)
+def test_a_schema_that_is_not_the_codes_is_told_apart_from_a_database_that_does_not_answer(
+    env: pytest.MonkeyPatch,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    revision: str | None,
+    problem: str,
+) -> None:
+    """After an upgrade without `vidensbank init` ("no such column: pages.label"), the
+    command said "Databasen svarer ikke. Tjek, at den kører"."""
+    url = f"sqlite:///{tmp_path / 'vidensbank.db'}"
+    env.setenv("VB_DATABASE_URL", url)
+    migrate(url)
+    # A column the code reads that the database's schema does not have yet.
+    with get_engine(url).begin() as connection:
+        connection.execute(text("ALTER TABLE users DROP COLUMN active"))
+        if revision is None:
+            connection.execute(text("DROP TABLE alembic_version"))
+        else:
+            connection.execute(text("UPDATE alembic_version SET version_num = :v"), {"v": revision})
+    assert main(["users", "list"]) == 1
+    assert capsys.readouterr().err == f"Fejl: {problem}\n"

@@ -1,11 +1,13 @@
 """What `ingest --wait` (and `crawl --wait`) exits with once every file of its run is done."""
 
 import argparse
+import json
 
 import pytest
 
 from ingest.runs import record_run
 from search_api.index import indexer
+from vidensbank import celery_app
 from vidensbank.cli import _follow
 from vidensbank.store import runs as run_store
 from vidensbank.store.db import migrate, session_scope
@@ -13,7 +15,7 @@ from vidensbank.store.runs import ItemStatus, NewItem
 
 
 def _finished_run(statuses: list[ItemStatus]) -> str:
-    """A run whose files ended with these statuses."""
+    """A run whose files ended with these statuses (a pending one has not ended)."""
     migrate()
     with session_scope() as session:
         run_id, item_ids = record_run(
@@ -29,6 +31,8 @@ def _finished_run(statuses: list[ItemStatus]) -> str:
             ],
         )
         for item_id, status in zip(item_ids, statuses, strict=True):
+            if status == ItemStatus.PENDING:
+                continue
             run_store.finish_item(
                 session,
                 item_id=item_id,
@@ -62,3 +66,34 @@ def test_a_run_with_failed_files_exits_non_zero(
     error = capsys.readouterr().err
     failures = statuses.count(ItemStatus.FAILED)
     assert (f"{failures} af {len(statuses)} filer fejlede" in error) == bool(failures)
+
+
+def test_the_report_names_each_status_in_danish(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The report printed the codes ("indexed", "quarantined"); --json keeps them."""
+    monkeypatch.setattr(indexer, "refresh", lambda _client: None)
+    run_id = _finished_run([ItemStatus.INDEXED, ItemStatus.QUARANTINED, ItemStatus.FAILED])
+    assert _follow(run_id, argparse.Namespace(timeout=5, json=False)) == 1
+    out, error = capsys.readouterr()
+    assert out.splitlines() == [
+        "søgbar          fil-0.pdf – Årsagen.",
+        "i karantæne     fil-1.pdf – Årsagen.",
+        "fejlet          fil-2.pdf – Årsagen.",
+    ]
+    assert error == "1 af 3 filer fejlede; den kan indlæses igen.\n"
+    assert _follow(run_id, argparse.Namespace(timeout=5, json=True)) == 1
+    statuses = [document["status"] for document in json.loads(capsys.readouterr().out)["documents"]]
+    assert statuses == ["indexed", "quarantined", "failed"]
+
+
+def test_a_timeout_is_told_in_whole_seconds_and_in_the_singular(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """It said "Tidsgrænsen på 60.0 s blev nået; 1 filer venter stadig"."""
+    monkeypatch.setattr(celery_app, "why_stalled", lambda run_id: f"Se /indlaesninger/{run_id}.")
+    run_id = _finished_run([ItemStatus.INDEXED, ItemStatus.PENDING])
+    assert _follow(run_id, argparse.Namespace(timeout=0.0, json=True)) == 2
+    assert capsys.readouterr().err == (
+        f"Tidsgrænsen på 0 s blev nået; 1 fil venter stadig. Se /indlaesninger/{run_id}.\n"
+    )

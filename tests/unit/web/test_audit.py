@@ -5,6 +5,7 @@ import pytest
 from fastapi.testclient import TestClient
 from selectolax.lexbor import LexborHTMLParser as HTMLParser
 
+from search_api.api.audit import shown_change
 from tests.accounts import add, csrf, logged_in
 from tests.helpers import excel_csv_rows
 from tests.unit.web.test_accounts import write_routes
@@ -63,6 +64,9 @@ def test_writes_are_recorded_and_admins_read_and_export_them() -> None:
     values = {node.text() for node in HTMLParser(page).css("table .audit-change dd")}
     assert "Spor efter børn" in values
     assert "\\u00f8" not in page
+    # Under Danish names (it showed title, description, published); the JSON keeps the keys.
+    keys = {node.text() for node in HTMLParser(page).css("table .audit-change dt")}
+    assert {"titel", "beskrivelse", "offentliggjort"} <= keys and "published" not in keys
     exported = admin.get("/api/audit.csv", params={"actor": "=spor@eksempel.dk"})
     assert exported.headers["content-type"].startswith("text/csv")
     rows = excel_csv_rows(exported.content)
@@ -75,3 +79,38 @@ def test_nothing_can_change_the_trail() -> None:
     assert not [
         (method, path) for method, path in write_routes() if "audit" in path or "revision" in path
     ]
+
+
+def test_the_page_names_the_changes_in_danish() -> None:
+    assert shown_change("user.reopen", {"active": True, "role": "curator"}) == {
+        "aktiv": True,
+        "rolle": "kurator",
+    }
+    assert shown_change("user.add", {"role": "admin"}) == {"rolle": "administrator"}
+    # A place in a collection is counted from 1, as the collection's page counts it.
+    assert shown_change("collection.add", {"document_id": "d1", "position": 0, "note": ""}) == {
+        "dokument": "d1",
+        "placering": 1,
+        "note": "",
+    }
+    # A document's "published" is its date; a collection's is whether the public sees it.
+    assert shown_change("document.correct", {"published": "2024-05-01"}) == {
+        "udgivet": "2024-05-01"
+    }
+    assert shown_change("collection.update", {"published": True}) == {"offentliggjort": True}
+    assert shown_change(
+        "personal_data.release",
+        {
+            "findings": [{"kind": "cpr", "page": 3}, {"kind": "child_name", "page": 0}],
+            "held": False,
+        },
+    ) == {"fund": ["CPR-nummer, side 3", "barns navn, i titlen"], "tilbageholdt": False}
+    assert shown_change("entity.correct", {"label": "MONEY", "new_label": "LAW"}) == {
+        "type": "beløb",
+        "ny type": "lov",
+    }
+    # What it does not know it shows as it is.
+    assert shown_change("ny.handling", {"noget": "x", "role": "ukendt"}) == {
+        "noget": "x",
+        "rolle": "ukendt",
+    }

@@ -61,7 +61,7 @@ def test_an_anonymous_visitor_searches_a_list_with_the_forms_token() -> None:
 def test_without_the_forms_token_nothing_is_searched() -> None:
     client, token = form_client()
     missing = client.post(PATH, data={"queries": "børn"})
-    assert missing.status_code == 403 and "sikkerhedstegn (CSRF)" in missing.text
+    assert missing.status_code == 403 and "Formularen er for gammel" in missing.text
     # Another site's form carries a token of its own making, without this site's cookie.
     forged = TestClient(app).post(PATH, data={"queries": "børn", "csrf_token": token})
     assert forged.status_code == 403
@@ -236,9 +236,9 @@ def test_spreadsheets_keep_text_as_text() -> None:
     assert sheet is not None
     row = [cell.value for cell in sheet[2]]
     assert row[1] == '=HYPERLINK("http://andetsted.dk")' and sheet["B2"].data_type == "s"
-    assert row[4] == "-ikke en formel" and row[8] == "2, 5" and row[9] == 0.5
+    assert row[4] == "-ikke en formel" and row[8] == "2, 5" and row[9] == 1.0
     text = as_csv(response).decode("utf-8-sig")
-    assert "'=HYPERLINK" in text and ";'-ikke en formel;" in text and ";0,5;" in text
+    assert "'=HYPERLINK" in text and ";'-ikke en formel;" in text and ";1,0;" in text
 
 
 def test_half_a_surrogate_pair_in_json_is_a_bad_request() -> None:
@@ -283,7 +283,9 @@ def test_scores_are_shown_relative_to_each_querys_first_hit() -> None:
         )
 
     results = [
-        BatchQueryResult(number=1, query="børn", total=2, hits=[hit(1, 0.032), hit(2, 0.016)]),
+        BatchQueryResult(
+            number=1, query="børn", total=3, hits=[hit(1, 0.032), hit(2, 0.0314), hit(3, 0.016)]
+        ),
         BatchQueryResult(number=2, query='"børn i pleje"', total=1, hits=[hit(1, 12.4)]),
     ]
     html = templates.get_template("_batch_rows.html").render(
@@ -291,7 +293,20 @@ def test_scores_are_shown_relative_to_each_querys_first_hit() -> None:
     )
     rows = HTMLParser(f"<table>{html}</table>").css("tr:not(.batch-progress)")
     cells = [row.css("td")[-1].text() for row in rows]
-    assert cells == ["1,00", "0,50", "1,00"]
+    assert cells == ["1,00", "0,98", "0,50", "1,00"]
+    # The downloads hold the same numbers (they held the raw 0,032), and say what they are.
+    response = BatchSearchResponse(size=3, results=results)
+    csv_rows = [line.split(";") for line in as_csv(response).decode("utf-8-sig").splitlines()]
+    assert [row[9] for row in csv_rows] == [
+        "Relativ score (første resultat = 1)",
+        "1,0",
+        "0,98",
+        "0,5",
+        "1,0",
+    ]
+    sheet = load_workbook(io.BytesIO(as_xlsx(response))).active
+    assert sheet is not None
+    assert [cell.value for cell in sheet["J"]][1:] == [1.0, 0.98, 0.5, 1.0]
 
 
 def test_the_form_opened_from_a_search_keeps_its_number_of_results() -> None:

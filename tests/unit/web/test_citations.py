@@ -543,7 +543,7 @@ def _download_as(browser: TestClient, path: str) -> tuple[str, str, str]:
 @pytest.mark.parametrize(
     ("path", "status", "message"),
     [
-        (f"/api/documents/{REPORT}/cite?format=word", 400, "Formatet skal være en af"),
+        (f"/api/documents/{REPORT}/cite?format=word", 400, "Formatet skal være et af følgende"),
         (f"/api/documents/{REPORT}/cite", 400, "Formatet mangler"),
         (f"/api/documents/{REPORT}/cite?format=ris&side=4", 400, "Dokumentet har ikke en side 4."),
         (f"/api/documents/{REPORT}/cite?format=ris&side=0", 400, "Sidetallet skal være mindst 1."),

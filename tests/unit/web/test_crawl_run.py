@@ -6,8 +6,10 @@ from typing import cast
 
 import pytest
 from fastapi.testclient import TestClient
+from selectolax.lexbor import LexborHTMLParser as HTMLParser
 
 from search_api.api.runs import retry
+from tests.accounts import add, logged_in
 from vidensbank.accounts import Account
 from vidensbank.errors import BadRequestError
 from vidensbank.store import crawl as crawl_store
@@ -63,8 +65,11 @@ def test_a_crawled_run_shows_its_figures_and_a_plain_run_none() -> None:
     page = client.get(f"/indlaesninger/{run_id}")
     assert page.status_code == 200
     assert "Gennemgang af vive" in page.text
-    assert "<dt>Uændrede svar (304)</dt><dd>30</dd>" in page.text
-    assert "<dt>Sekunder</dt><dd>43.5</dd>" in page.text
+    assert "<dt>Uændret siden sidst (ikke hentet igen)</dt><dd>30</dd>" in page.text
+    assert "<dt>Sekunder</dt><dd>43,5</dd>" in page.text
+    # The run's own page tells runs apart by the second too, as the list does.
+    title = re.search(r"<title>(.*?)</title>", page.text)
+    assert title is not None and re.search(r"kl\. \d\d:\d\d:\d\d", title.group(1))
     # A file without a reason has an empty cell, which a phone hides (it showed a bare label).
     assert '<td data-label="Begrundelse"></td>' in page.text
 
@@ -109,5 +114,13 @@ def test_a_crawled_file_is_not_fetched_again_by_hand() -> None:
             figures=CrawlFigures(),
         )
         run_id = run.id
-    with pytest.raises(BadRequestError, match="gennemgå webstedet igen"):
+    with pytest.raises(BadRequestError, match="Bed driften om at starte en gennemgang nu"):
         retry(cast(Account, None), run_id, 1)
+
+    # The page offers no button that can only fail, and says when the file comes again.
+    add("gennemgang@eksempel.dk")
+    page = HTMLParser(logged_in("gennemgang@eksempel.dk").get(f"/indlaesninger/{run_id}").text)
+    assert page.css_first("form.run-retry") is None
+    note = page.css_first("p.run-retry")
+    assert note is not None
+    assert note.text() == "Filen hentes igen ved næste gennemgang af udgiverens websted."

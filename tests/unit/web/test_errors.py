@@ -1,4 +1,13 @@
-from web.errors import explain_validation_error
+import sqlite3
+
+import psycopg.errors
+import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+from sqlalchemy.exc import OperationalError, ProgrammingError
+
+from web.app import app
+from web.errors import explain_validation_error, install_error_handlers
 
 
 def test_validation_errors_get_danish_messages_and_statuses() -> None:
@@ -34,5 +43,123 @@ def test_a_choice_of_values_is_listed_in_danish() -> None:
         assert status == 400
         # With the form's names: the page's own choices are "Mest relevante", "Nyeste først".
         assert message.endswith(
-            "skal være en af: 'relevance' (mest relevante) eller 'newest' (nyeste først)."
+            "skal være en af følgende: 'relevance' (mest relevante) eller 'newest' (nyeste først)."
         )
+
+
+def test_adjectives_agree_with_the_parameters_gender() -> None:
+    """ "Fundet er ugyldig" and "Navnet må ikke være tom": every noun was taken as common."""
+    assert explain_validation_error({"loc": ["body", "fund"], "type": "weird"}) == (
+        400,
+        "Fundet er ugyldigt.",
+    )
+    assert explain_validation_error({"loc": ["body", "value"], "type": "string_too_short"}) == (
+        400,
+        "Navnet må ikke være tomt.",
+    )
+    assert explain_validation_error(
+        {"loc": ["body", "isbn"], "type": "string_too_long", "ctx": {"max_length": 20}}
+    ) == (413, "ISBN-nummeret er for langt (højst 20 tegn).")
+    assert explain_validation_error({"loc": ["body", "title"], "type": "string_too_short"}) == (
+        400,
+        "Titlen må ikke være tom.",
+    )
+    assert explain_validation_error({"loc": ["body", "files"], "type": "weird"}) == (
+        400,
+        "Filerne er ugyldige.",
+    )
+    _, message = explain_validation_error(
+        {
+            "loc": ["query", "format"],
+            "type": "literal_error",
+            "ctx": {"expected": "'ris' or 'bibtex'"},
+        }
+    )
+    assert message == "Formatet skal være et af følgende: 'ris' eller 'bibtex'."
+    # A filter's noun too: "sprog" is an et-word.
+    assert explain_validation_error({"loc": ["query", "language", 0], "type": "weird"}) == (
+        400,
+        "Sprog er ugyldigt.",
+    )
+
+
+def test_limits_are_written_with_danish_thousands_separators() -> None:
+    assert explain_validation_error(
+        {"loc": ["query", "side"], "type": "less_than_equal", "ctx": {"le": 100_000}}
+    ) == (400, "Sidetallet må højst være 100.000.")
+    # A year, and any number of four digits, as Danish may write it: without the point.
+    assert explain_validation_error(
+        {"loc": ["query", "year", 0], "type": "less_than_equal", "ctx": {"le": 9999}}
+    ) == (400, "År må højst være 9999.")
+
+
+def test_a_batch_body_that_is_no_list_of_queries_says_what_it_should_be() -> None:
+    client = TestClient(app)
+    headers = {"content-type": "application/json"}
+    cases = [
+        (b"{ikke json", "Forespørgslens indhold er ikke gyldig JSON."),
+        (b"{}", "queries (søgningerne) mangler."),
+        (b'{"queries": "born"}', "queries skal være en liste af søgninger (tekster)."),
+        (b'{"queries": [1]}', "queries skal være en liste af søgninger (tekster)."),
+    ]
+    for body, message in cases:
+        response = client.post("/api/search/batch", content=body, headers=headers)
+        assert response.status_code == 400
+        assert response.json()["error"] == message
+
+
+def test_a_role_is_named_as_the_form_names_it() -> None:
+    assert explain_validation_error({"loc": ["body", "role"], "type": "enum"}) == (
+        400,
+        "Vælg rollen kurator eller administrator.",
+    )
+
+
+def test_a_wrong_method_on_a_page_says_what_to_do_and_the_api_says_what_is_wrong() -> None:
+    client = TestClient(app)
+    page = client.post("/om")
+    assert page.status_code == 405
+    assert "Adressen kan ikke åbnes direkte. Gå tilbage, og brug knappen på siden." in page.text
+    api = client.delete("/api/search")
+    assert api.status_code == 405
+    assert api.json()["error"] == "Metoden (HTTP) er ikke tilladt på denne adresse."
+
+
+def _failing_app(error: Exception) -> TestClient:
+    failing = FastAPI()
+    install_error_handlers(failing)
+
+    @failing.get("/api/noget")
+    def fail() -> None:
+        raise error
+
+    return TestClient(failing, raise_server_exceptions=False)
+
+
+@pytest.mark.parametrize(
+    "error",
+    [
+        OperationalError("SELECT", {}, sqlite3.OperationalError("no such column: documents.ny")),
+        OperationalError("SELECT", {}, sqlite3.OperationalError("no such table: ny_tabel")),
+        ProgrammingError(
+            "SELECT", {}, psycopg.errors.UndefinedColumn("column d.ny does not exist")
+        ),
+        ProgrammingError("SELECT", {}, psycopg.errors.UndefinedTable("relation x does not exist")),
+    ],
+)
+def test_a_database_not_upgraded_is_told_apart_from_one_that_is_down(error: Exception) -> None:
+    """After an upgrade without ``vidensbank init`` every page said the database did not
+    answer, and the operator looked for a database that was running."""
+    response = _failing_app(error).get("/api/noget")
+    assert response.status_code == 503
+    assert response.json()["error"] == (
+        "Databasens indhold er ikke opdateret til denne version af Vidensbank. "
+        "Driften skal køre »vidensbank init«."
+    )
+
+
+def test_a_database_that_does_not_answer_is_still_said_to_be_down() -> None:
+    down = OperationalError("SELECT", {}, sqlite3.OperationalError("unable to open database file"))
+    response = _failing_app(down).get("/api/noget")
+    assert response.status_code == 503
+    assert response.json()["error"] == "Databasen svarer ikke lige nu. Prøv igen om lidt."

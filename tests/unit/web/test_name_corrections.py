@@ -232,7 +232,7 @@ def test_the_same_name_sent_at_once_is_saved_once(
 def test_a_merge_names_its_record_by_name_or_by_id_with_spaces_around(
     curator: TestClient,
 ) -> None:
-    """The form asks for "Navnet, eller id'et": a name was refused, and an id with a space
+    """The form asks for "Navnet – eller … id'et": a name was refused, and an id with a space
     after it was saved, then answered with a 404 for "org.vive "."""
     for typed in ("VIVE", " org.vive "):
         response = curator.post(

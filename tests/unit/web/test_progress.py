@@ -30,7 +30,7 @@ def test_progress_counts_final_files_and_lists_every_status_in_order() -> None:
     assert (progress.done, progress.total, progress.finished) == (4, 5, False)
     assert [(c.status, c.label, c.count) for c in progress.counts] == [
         ("pending", "venter", 1),
-        ("indexed", "indekseret", 2),
+        ("indexed", "søgbar", 2),
         ("unchanged", "uændret", 0),
         ("quarantined", "i karantæne", 1),
         ("failed", "fejlet", 1),

@@ -173,6 +173,11 @@ def test_odd_addresses_blank_passwords_and_closing_twice_are_refused() -> None:
     blank = {"csrf_token": token, "email": "blank@eksempel.dk", "password": " " * 20}
     refused = admin.post("/brugere", data={**blank, "role": "curator"})
     assert refused.status_code == 400 and "mellemrum alene" in refused.text
+    # The roles by the names the form shows (it said "'curator' eller 'admin'").
+    unknown = {"csrf_token": token, "email": "rolle@eksempel.dk", "password": PASSWORD}
+    refused = admin.post("/brugere", data={**unknown, "role": "chef"})
+    assert refused.status_code == 400
+    assert "Vælg rollen kurator eller administrator." in refused.text
     add("to-gange@eksempel.dk")
     confirmed = {"csrf_token": token, "confirm": "ja"}
     first = admin.post("/brugere/to-gange@eksempel.dk/luk", data=confirmed, follow_redirects=False)

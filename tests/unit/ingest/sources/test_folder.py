@@ -93,8 +93,8 @@ def test_a_file_swapped_for_a_link_after_listing_is_not_read(tmp_path: Path) -> 
         ({"kind": "k" * 40_000}, "kind"),
         ({"published": "ikke en dato"}, "published"),
         ({"source_url": "javascript:alert(1)"}, "source_url"),
-        ({"language": "norsk"}, "language (sprog) for filen skal være en sprogkode"),
-        ({"language": "xx"}, "language (sprog) for filen skal være en sprogkode"),
+        ({"language": "norsk"}, "Feltet language (sprog) i manifestet skal være en sprogkode"),
+        ({"language": "xx"}, "Feltet language (sprog) i manifestet skal være en sprogkode"),
     ],
 )
 def test_a_bad_manifest_entry_is_refused_naming_the_field(
@@ -105,6 +105,25 @@ def test_a_bad_manifest_entry_is_refused_naming_the_field(
     [item] = items_from_path(tmp_path)
     assert item.refusal is not None and item.refusal.code == "bad_manifest"
     assert field in item.refusal.reason
+
+
+@pytest.mark.parametrize(
+    ("entry", "reason"),
+    [
+        ({"title": "t" * 1001}, "Feltet title (titel) i manifestet er for langt."),
+        ({"title": ""}, "Feltet title (titel) i manifestet er tomt."),
+        ({"target_age": 5}, "Feltet target_age (målgruppe) i manifestet har en forkert type."),
+    ],
+)
+def test_a_bad_manifest_field_is_named_in_danish(
+    tmp_path: Path, entry: dict[str, object], reason: str
+) -> None:
+    """A reason read "Manifestets felt title (titel) for filen er for lang", though "felt"
+    is neuter."""
+    (tmp_path / "a.pdf").write_bytes(b"%PDF")
+    (tmp_path / "manifest.json").write_text(json.dumps({"a.pdf": entry}))
+    [item] = items_from_path(tmp_path)
+    assert item.refusal is not None and item.refusal.reason == reason
 
 
 def test_authors_as_one_string_are_split_into_people(tmp_path: Path) -> None:

@@ -1,11 +1,14 @@
 """The crawler's client against a local site that logs every request it gets."""
 
+import socket
+import ssl
 from collections.abc import Iterator
 from pathlib import Path
 
+import httpx
 import pytest
 
-from ingest.sources.polite import Outcome, PoliteClient, host_of, user_agent
+from ingest.sources.polite import Outcome, PoliteClient, host_of, transport_problem, user_agent
 from tests.http_site import Site
 
 DELAY = 0.1
@@ -176,7 +179,7 @@ def test_robots_txt_that_fails_forbids_everything_and_a_missing_one_allows_all(
     assert refused.reason == (
         f"Værtens robots.txt kunne ikke hentes ({host_of(site.base_url)}), så intet hentes "
         "derfra i denne gennemgang. Adressen kunne ikke hentes: serveren svarede 503, også "
-        "efter 1 nye forsøg."
+        "efter 1 nyt forsøg."
     )
     assert site.paths() == ["/robots.txt", "/robots.txt"]
 
@@ -222,3 +225,61 @@ def test_a_page_not_read_is_kept_with_its_reason_and_a_landing_page_leaves_the_l
     assert (forbidden.landing, forbidden.cuts_listing) == (True, False)
     assert "robots.txt forbyder at hente /privat/notat.pdf" in forbidden.reason
     assert site.url("/findes-ikke/") not in polite.unread  # a 404: the publisher's answer
+
+
+def _raised(error: httpx.TransportError, cause: BaseException | None) -> httpx.TransportError:
+    """``error`` as httpx raises it: from the socket's own error, when there is one."""
+    try:
+        raise error from cause
+    except httpx.TransportError as raised:
+        return raised
+
+
+@pytest.mark.parametrize(
+    ("error", "cause", "problem"),
+    [
+        (httpx.ConnectTimeout("timed out"), None, "serveren svarede ikke inden for tidsfristen"),
+        (httpx.ReadTimeout("timed out"), None, "serveren svarede ikke inden for tidsfristen"),
+        (
+            httpx.ConnectError("[Errno 111]"),
+            ConnectionRefusedError(111, "Connection refused"),
+            "serveren afviste forbindelsen",
+        ),
+        (
+            httpx.ConnectError("[Errno -2]"),
+            socket.gaierror(-2, "Name or service not known"),
+            "værtsnavnet kunne ikke slås op",
+        ),
+        (
+            httpx.ConnectError("certificate verify failed"),
+            ssl.SSLCertVerificationError("certificate verify failed"),
+            "der kunne ikke oprettes en sikker forbindelse (TLS) til serveren",
+        ),
+        (
+            httpx.ConnectError("[Errno 101]"),
+            OSError(101, "Network is unreachable"),
+            "der kunne ikke oprettes forbindelse til serveren",
+        ),
+        (httpx.ReadError("reset"), None, "forbindelsen blev afbrudt"),
+        (httpx.RemoteProtocolError("Server disconnected"), None, "forbindelsen blev afbrudt"),
+        (httpx.ProxyError("407"), None, "forbindelsen til serveren mislykkedes"),
+    ],
+)
+def test_a_network_error_is_told_in_danish_without_its_class(
+    error: httpx.TransportError, cause: BaseException | None, problem: str
+) -> None:
+    """The reason read "serveren svarede ikke (ConnectTimeout)": Python's name for it."""
+    assert transport_problem(_raised(error, cause)) == problem
+
+
+def test_a_closed_port_is_a_refused_connection_tried_again() -> None:
+    with socket.socket() as listener:
+        listener.bind(("127.0.0.1", 0))
+        port = listener.getsockname()[1]
+    closed = f"http://127.0.0.1:{port}"
+    with PoliteClient({host_of(closed)}, delay=0.01, backoff=0.01, retries=1) as polite:
+        failed = polite.fetch(closed + "/rapport.pdf")
+    assert failed.outcome == Outcome.REFUSED
+    assert failed.reason is not None and failed.reason.endswith(
+        "Adressen kunne ikke hentes: serveren afviste forbindelsen, også efter 1 nyt forsøg."
+    )

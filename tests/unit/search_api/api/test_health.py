@@ -47,3 +47,13 @@ def test_a_dependency_down_is_named_in_danish_without_its_exception(
     assert "Elasticsearch does not answer: ConnectionError" in logged
     assert "the database does not answer: OperationalError" in logged
     assert "the broker does not answer: ConnectionError: Error 111 connecting" in logged
+
+
+def test_dependencies_that_answer_are_told_in_danish_too() -> None:
+    """It said "cluster green" and "ok" where the rest was Danish."""
+    response = TestClient(app).get("/healthz")
+    assert response.status_code == 200, response.text
+    body = response.json()
+    assert body["elasticsearch"]["detail"] in ("klyngen er grøn", "klyngen er gul")
+    assert body["database"] == {"ok": True, "detail": "svarer"}
+    assert body["broker"] == {"ok": True, "detail": "svarer"}

@@ -102,7 +102,7 @@ def test_a_row_number_larger_than_the_database_holds_is_a_danish_400(path: str) 
     curator = logged_in(CURATOR)
     answer = curator.post(path, data={"csrf_token": csrf(curator.get("/").text)})
     assert answer.status_code == 400
-    assert "må højst være 2147483647" in answer.text
+    assert "må højst være 2.147.483.647" in answer.text
 
 
 def test_a_finding_is_decided_on_by_its_data_not_by_a_row_that_screening_gave_away() -> None:

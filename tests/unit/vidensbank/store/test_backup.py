@@ -129,7 +129,7 @@ def test_restore_refuses_a_database_with_documents_unless_forced(
         add_document(7)
         assert main(["restore", str(backup)]) == 1
         error = capsys.readouterr().err
-        assert "Databasen indeholder allerede 1 dokumenter" in error and "--force" in error
+        assert "Databasen indeholder allerede 1 dokument," in error and "--force" in error
         assert document_ids() == ["dok-7"]
 
         restore_backup(backup, force=True)
@@ -194,7 +194,7 @@ def without_a_blob(data: bytes) -> bytes:
             f"{DATABASE_MEMBERS['sqlite']} passer ikke til sin kontrolsum",
         ),
         (flip_byte(MANIFEST), "manifestet kan ikke læses"),
-        (without_a_blob, "1 filer fra manifestet mangler"),
+        (without_a_blob, "1 fil fra manifestet mangler"),
         (lambda data: data[: len(data) // 2], "det er ikke en hel tar-fil"),
     ],
     ids=["database", "manifest", "missing-blob", "cut-off"],
@@ -248,7 +248,7 @@ def test_backup_refuses_when_an_original_is_missing(
             if blob.is_file():
                 blob.unlink()
         assert main(["backup", str(tmp_path / "kopi.tar")]) == 1
-    assert "1 originaler, som databasen henviser til, mangler" in capsys.readouterr().err
+    assert "1 original, som databasen henviser til, mangler" in capsys.readouterr().err
     # Neither the backup nor its partial file or working folder is left behind.
     assert [p.name for p in tmp_path.iterdir() if "kopi" in p.name or p.name[0] == "."] == []
 
