@@ -109,6 +109,10 @@ def add_user(email: str, password: str, role: Role, actor: str = COMMAND_LINE) -
             )
             existing.active, existing.role = True, role
             existing.password_hash = _hasher.hash(password)
+            # A login or token made while it was being closed (the password checked before,
+            # the session stored after) stayed, dead while the account was closed and alive
+            # again when it was opened with a new password: it opens with none.
+            user_store.end_sessions(session, user_id=existing.id)
             return True
         session.add(User(email=email, password_hash=_hasher.hash(password), role=role))
         audit.record(session, actor=actor, action="user.add", target=email, after={"role": role})

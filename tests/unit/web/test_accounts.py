@@ -113,6 +113,14 @@ def test_logging_in_returns_to_the_page_it_was_asked_from() -> None:
     login = HTMLParser(refused.text).css_first(".error-links a")
     assert login is not None and login.text() == "Log ind"
     assert login.attributes["href"] == "/log-ind?next=%2Frettelser"
+    # A page says what to do; it said "Du skal være logget ind for at gøre dette."
+    heading = HTMLParser(refused.text).css_first("h1")
+    assert heading is not None and heading.text() == "Du er ikke logget ind"
+    assert "Log ind for at se siden." in refused.text
+    assert "Du skal være logget ind for at gøre dette." in visitor.post("/samlinger").text
+    assert visitor.get("/api/audit").json()["error"] == (
+        "Du skal være logget ind for at gøre dette."
+    )
     form = visitor.get(login.attributes["href"] or "")
     next_field = HTMLParser(form.text).css_first('input[name="next"]')
     assert next_field is not None
@@ -235,6 +243,34 @@ def test_a_deactivated_account_loses_its_session_and_tokens() -> None:
     assert found is not None
     assert accounts.account_for_api_token(found.group(1)) is not None
     accounts.deactivate("lukkes@eksempel.dk")
+    assert accounts.account_for_api_token(found.group(1)) is None
+    assert client.get("/konto", follow_redirects=False).status_code == 303
+
+
+def test_a_reopened_account_has_no_session_or_token_from_before() -> None:
+    """A login and a token made while the account was being closed (the password checked
+    before it closed, the session stored after) worked again once an admin opened the account
+    with a new password."""
+    add("lukkes.samtidig@eksempel.dk")
+    client = logged_in("lukkes.samtidig@eksempel.dk")
+    page = client.post("/konto/token", data={"csrf_token": csrf_of(client)}).text
+    found = re.search(r"(vb_[\w-]{40,})", page)
+    assert found is not None
+    user = accounts.get_user("lukkes.samtidig@eksempel.dk")
+    assert user is not None
+    accounts.deactivate("lukkes.samtidig@eksempel.dk")
+    # As the race leaves it: a session stored after the account was closed.
+    with session_scope() as session:
+        session.add(
+            LoginSession(
+                token_hash=accounts.digest("sent-med-det-gamle-kodeord"),
+                user_id=user.id,
+                csrf_token="x",
+                expires_at=utcnow() + accounts.SESSION_IDLE,
+            )
+        )
+    accounts.add_user("lukkes.samtidig@eksempel.dk", "et-helt-nyt-kodeord-1234", Role.CURATOR)
+    assert accounts.account_for_session("sent-med-det-gamle-kodeord") is None
     assert accounts.account_for_api_token(found.group(1)) is None
     assert client.get("/konto", follow_redirects=False).status_code == 303
 
