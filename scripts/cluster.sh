@@ -102,6 +102,7 @@ start() {
     start_elasticsearch
     "$here/start_services.sh" redis pg
     cluster_env
+    stop_outdated "$run" # processes of older code stop before the database is migrated
     "$bin/vidensbank" init
     read -r queue ocr_queue embed_queue < <("$bin/python" -c \
         'from vidensbank.settings import get_settings as s; print(s().queue, s().ocr_queue, s().embed_queue)')

@@ -177,22 +177,59 @@ grant_traverse() {
 # alive PIDFILE: true if the pid file names a running process.
 alive() { [[ -f "$1" ]] && kill -0 "$(cat "$1")" 2>/dev/null; }
 
-# start_worker RUN LOGS NAME QUEUE CONCURRENCY: a detached Celery worker, unless it runs.
+# code_stamp: the code the app's processes run, as its files' names, sizes and times and the
+# packages installed beside it. A process keeps the code it started with: after a git pull or
+# an upgrade, one started before runs the old code on a database the new code migrated.
+code_stamp() {
+    (
+        cd "$VB_ROOT" &&
+            find vidensbank ingest nlp_models search_api web -type f -not -path '*/__pycache__/*' \
+                -not -path '*/es_plugin/target/*' -printf '%p %s %T@\n' 2>/dev/null
+        ls "$VB_ROOT"/.venv/lib/python*/site-packages 2>/dev/null | grep -F .dist-info
+    ) | sort | sha256sum | cut -c1-16
+}
+
+# running_current PIDFILE: true if the pid file names a running process started from the code
+# as it is now; one started from other code (or before stamps were kept) is stopped.
+running_current() {
+    alive "$1" || return 1
+    [[ "$(cat "$1.code" 2>/dev/null)" == "$(code_stamp)" ]] && return 0
+    log "$(basename "$1" .pid) runs older code than this checkout's: restarting it"
+    stop_pidfile "$(basename "$1" .pid)" "$1"
+    return 1
+}
+
+# stop_outdated RUN: stop every app process of RUN (a Celery worker or beat, the API; not
+# nginx) started from other code, before the database is migrated under it.
+stop_outdated() {
+    local pidfile
+    for pidfile in "$1"/*.pid; do
+        alive "$pidfile" || continue
+        tr '\0' ' ' <"/proc/$(cat "$pidfile")/cmdline" 2>/dev/null | grep -qE 'celery|vidensbank' ||
+            continue
+        running_current "$pidfile" || true
+    done
+}
+
+# start_worker RUN LOGS NAME QUEUE CONCURRENCY: a detached Celery worker, unless it runs the
+# current code.
 start_worker() {
-    alive "$1/$3.pid" && return 0
+    running_current "$1/$3.pid" && return 0
     rm -f "$1/$3.pid"
     (cd "$VB_ROOT" && "$VB_ROOT/.venv/bin/celery" -A vidensbank.celery_app worker --detach \
         --hostname="$3@%h" -Q "$4" --concurrency="$5" --loglevel=INFO \
         --pidfile="$1/$3.pid" --logfile="$2/$3.log")
+    code_stamp >"$1/$3.pid.code"
     log "$3 started on queue $4 (log: $2/$3.log)"
 }
 
-# start_api PIDFILE LOGFILE PORT: `vidensbank serve` on PORT, unless it runs; waits up to 60 s
-# for its /healthz.
+# start_api PIDFILE LOGFILE PORT: `vidensbank serve` on PORT, unless it runs the current code;
+# waits up to 60 s for its /healthz.
 start_api() {
-    alive "$1" && return 0
+    running_current "$1" && return 0
     nohup "$VB_ROOT/.venv/bin/vidensbank" serve --port "$3" >"$2" 2>&1 &
     echo $! >"$1"
+    code_stamp >"$1.code"
     for _ in $(seq 1 120); do
         curl -fsS "http://127.0.0.1:$3/healthz" >/dev/null 2>&1 && break
         sleep 0.5
@@ -202,11 +239,12 @@ start_api() {
 
 # start_beat RUN LOGS: a detached Celery beat (it starts the crawls VB_CRAWL_SCHEDULE names).
 start_beat() {
-    alive "$1/beat.pid" && return 0
+    running_current "$1/beat.pid" && return 0
     rm -f "$1/beat.pid"
     (cd "$VB_ROOT" && "$VB_ROOT/.venv/bin/celery" -A vidensbank.celery_app beat --detach \
         --loglevel=INFO --schedule="$1/celerybeat-schedule" \
         --pidfile="$1/beat.pid" --logfile="$2/beat.log")
+    code_stamp >"$1/beat.pid.code"
     log "beat started (log: $2/beat.log)"
 }
 

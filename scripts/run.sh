@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Install and run the whole stack on this machine: Elasticsearch, Redis, Celery workers, beat and
 # the API/web UI on http://127.0.0.1:8000, then ingest the bundled sample corpus.
-# Idempotent: what already runs keeps running. Stop everything with scripts/stop.sh.
+# Idempotent: what already runs the current code keeps running; what runs older code (after a
+# git pull or an upgrade) is restarted. Stop everything with scripts/stop.sh.
 #
 #   run.sh --cluster   the same as a cluster on loopback (scripts/cluster.sh: three
 #                      Elasticsearch nodes, PostgreSQL, two worker pools, two API processes behind
@@ -32,6 +33,9 @@ fi
 run="$VB_VAR/run"
 mkdir -p "$run" "$VB_VAR/log"
 
+# Processes started from older code (before a git pull or an upgrade) stop before the database
+# is migrated under them; the new code starts them again below.
+stop_outdated "$run"
 "$bin/vidensbank" init
 
 # Three workers: one for the pipeline's queue; one process for the OCR queue, so a long scan is
@@ -48,6 +52,13 @@ start_worker "$run" "$VB_VAR/log" embed-worker "$embed_queue" "$VB_WORKER_CONCUR
 start_beat "$run" "$VB_VAR/log"
 
 start_api "$run/api.pid" "$VB_VAR/log/api.log" "$VB_API_PORT"
+
+# After an upgrade, the documents read, enriched, linked or embedded by another version go
+# through those steps again (each queues nothing when every document is current).
+"$bin/vidensbank" reextract --stale
+"$bin/vidensbank" reenrich --stale
+"$bin/vidensbank" editions
+"$bin/vidensbank" embed
 
 "$bin/python" -m sample_corpus.render "$corpus" >/dev/null
 "$bin/vidensbank" ingest --wait "$corpus"

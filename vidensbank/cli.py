@@ -119,12 +119,28 @@ def _missing_database_folder(url: str) -> Path | None:
 def cmd_init(_args: argparse.Namespace) -> int:
     """Bring the database schema up to date, check that the knowledge base loads, and make sure
     the search index exists with the code's mapping."""
+    from sqlalchemy.exc import SQLAlchemyError
+
     from nlp_models.knowledge_base import load_knowledge_base
     from search_api.index.elastic import get_client
     from search_api.index.indexer import ensure_current
-    from vidensbank.store.db import migrate
+    from vidensbank.store.db import code_revisions, migrate, schema_revision
 
+    try:
+        before = schema_revision()
+    except SQLAlchemyError:
+        before = None  # no database yet (migrate makes a SQLite file's folder), or it is down
     migrate()
+    if before is not None and before != code_revisions()[0]:
+        # An upgrade: the documents were read, enriched and linked by the old code until the
+        # steps run again for those made by another version.
+        print(
+            f"Databasen er opdateret fra skema {before} til {code_revisions()[0]}. Kør "
+            "»vidensbank reextract --stale«, »vidensbank reenrich --stale«, »vidensbank "
+            "editions« og »vidensbank embed«, så dokumenterne læses med den nye version "
+            "(scripts/run.sh gør det selv).",
+            file=sys.stderr,
+        )
     count = len(load_knowledge_base(get_settings().kb_dir).records)
     rebuilt = ensure_current(get_client())
     if rebuilt is not None:

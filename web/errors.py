@@ -115,7 +115,7 @@ OUTDATED_SCHEMA = (
 )
 # What SQLite says of a table or column the code expects and the database lacks; PostgreSQL
 # raises its own exceptions for them.
-_SQLITE_MISSING = ("no such table", "no such column")
+_SQLITE_MISSING = ("no such table", "no such column", "has no column named")
 _POSTGRES_MISSING = (psycopg.errors.UndefinedTable, psycopg.errors.UndefinedColumn)
 
 
@@ -174,7 +174,7 @@ def _outdated_schema(exc: DBAPIError) -> bool:
     (``vidensbank init``) when the version was installed."""
     if isinstance(exc.orig, _POSTGRES_MISSING):
         return True
-    return str(exc.orig).startswith(_SQLITE_MISSING)
+    return any(missing in str(exc.orig) for missing in _SQLITE_MISSING)
 
 
 def _came_from(request: Request) -> str | None:

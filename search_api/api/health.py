@@ -10,7 +10,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from search_api.api.schemas import ComponentHealth, Health
 from search_api.index.elastic import get_client
 from vidensbank.settings import get_settings
-from vidensbank.store.db import get_engine
+from vidensbank.store.db import code_revisions, get_engine, schema_revision
 
 log = logging.getLogger(__name__)
 
@@ -38,8 +38,20 @@ def health() -> Health:
         try:
             with get_engine().connect() as connection:
                 connection.execute(text("SELECT 1"))
+            revision = schema_revision()
         except SQLAlchemyError as exc:
             return _down("the database", "Databasen svarer ikke.", exc)
+        # Started without `vidensbank init` after an upgrade, the API answered healthy while
+        # pages failed and writes went to a schema the code does not know.
+        head, known = code_revisions()
+        if revision != head:
+            return ComponentHealth(
+                ok=False,
+                detail="Databasen er ikke opdateret til denne version af Vidensbank; "
+                "kør »vidensbank init«."
+                if revision is None or revision in known
+                else "Databasen er lavet af en nyere version af Vidensbank end denne.",
+            )
         return ComponentHealth(ok=True, detail="svarer")
 
     def check_broker() -> ComponentHealth:

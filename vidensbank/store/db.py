@@ -39,14 +39,15 @@ def migrate(url: str | None = None) -> None:
     command.upgrade(migration_config(url), "head")
 
 
-def code_revisions() -> tuple[str, set[str]]:
+@lru_cache(maxsize=1)
+def code_revisions() -> tuple[str, frozenset[str]]:
     """The newest schema revision the code knows, and every one it knows."""
     from alembic.script import ScriptDirectory
 
     script = ScriptDirectory.from_config(migration_config())
     head = script.get_current_head()
     assert head is not None
-    return head, {revision.revision for revision in script.walk_revisions()}
+    return head, frozenset(revision.revision for revision in script.walk_revisions())
 
 
 def schema_revision(url: str | None = None) -> str | None:

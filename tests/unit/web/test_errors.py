@@ -141,6 +141,10 @@ def _failing_app(error: Exception) -> TestClient:
     [
         OperationalError("SELECT", {}, sqlite3.OperationalError("no such column: documents.ny")),
         OperationalError("SELECT", {}, sqlite3.OperationalError("no such table: ny_tabel")),
+        # What SQLite says of an INSERT into a table of the old schema (a personal token).
+        OperationalError(
+            "INSERT", {}, sqlite3.OperationalError("table api_tokens has no column named hint")
+        ),
         ProgrammingError(
             "SELECT", {}, psycopg.errors.UndefinedColumn("column d.ny does not exist")
         ),

@@ -5,6 +5,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from alembic import command
 from elasticsearch import Elasticsearch
 from fastapi.testclient import TestClient
 from sqlalchemy import create_engine
@@ -12,6 +13,7 @@ from sqlalchemy import create_engine
 from search_api.api import health
 from tests.fixtures import free_port
 from vidensbank.settings import get_settings
+from vidensbank.store.db import migrate, migration_config
 from web.app import app
 
 
@@ -51,9 +53,33 @@ def test_a_dependency_down_is_named_in_danish_without_its_exception(
 
 def test_dependencies_that_answer_are_told_in_danish_too() -> None:
     """It said "cluster green" and "ok" where the rest was Danish."""
+    migrate()
     response = TestClient(app).get("/healthz")
     assert response.status_code == 200, response.text
     body = response.json()
     assert body["elasticsearch"]["detail"] in ("klyngen er grøn", "klyngen er gul")
     assert body["database"] == {"ok": True, "detail": "svarer"}
     assert body["broker"] == {"ok": True, "detail": "svarer"}
+
+
+def test_a_database_the_upgrade_did_not_migrate_is_not_healthy(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """New code started without `vidensbank init` answered healthy on a database of the old
+    schema, while its pages failed and its writes went to tables the code does not know."""
+    url = f"sqlite:///{tmp_path / 'gammel.db'}"
+    command.upgrade(migration_config(url), "0019")
+    monkeypatch.setenv("VB_DATABASE_URL", url)
+    get_settings.cache_clear()
+    try:
+        response = TestClient(app).get("/healthz")
+        assert response.status_code == 503
+        assert response.json()["database"] == {
+            "ok": False,
+            "detail": "Databasen er ikke opdateret til denne version af Vidensbank; "
+            "kør »vidensbank init«.",
+        }
+        migrate(url)
+        assert TestClient(app).get("/healthz").json()["database"]["ok"] is True
+    finally:
+        get_settings.cache_clear()
