@@ -188,7 +188,7 @@ def update_collection(
     title = _title(title)
     description = _text(description, "Beskrivelsen")
     with session_scope() as session:
-        collection = collection_store.get_collection(session, collection_id=collection_id)
+        collection = collection_store.lock_collection(session, collection_id=collection_id)
         if collection is None:
             raise NotFoundError(NOT_FOUND)
         before = _state(collection)
@@ -241,7 +241,10 @@ def _touch(session: Session, collection: Collection) -> None:
 
 
 def _entries(session: Session, collection_id: str) -> tuple[Collection, list[CollectionEntry]]:
-    collection = collection_store.get_collection(session, collection_id=collection_id)
+    """The collection and its entries, taken for this write: two curators' notes with the same
+    page were both saved (the second undid the first unseen), two additions took the same
+    position, and a write to a collection deleted meanwhile was a 500."""
+    collection = collection_store.lock_collection(session, collection_id=collection_id)
     if collection is None:
         raise NotFoundError(NOT_FOUND)
     collection.updated_at = utcnow()

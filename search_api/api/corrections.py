@@ -178,6 +178,9 @@ def correct_metadata(
     read again), the fields it still shows the old way would undo that, so nothing is saved."""
     try:
         with session_scope() as session:
+            # The row first, the metadata read after: curators saving the same form at once all
+            # passed the check below (each read before any wrote), and each undid the other.
+            document_store.lock_documents(session, document_ids=[document_id], touch=False)
             document = _document(session, document_id)
             current = _shown(session, document)
             shown = _form_texts(current)

@@ -6,7 +6,7 @@ collection's address says nothing and a published one's never changes.
 
 import datetime as dt
 
-from sqlalchemy import Boolean, ForeignKey, Integer, String, Text, delete, func, select
+from sqlalchemy import Boolean, ForeignKey, Integer, String, Text, delete, func, select, update
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from vidensbank.danish import sort_key
@@ -65,6 +65,19 @@ def entry_counts(session: Session, *, public_only: bool) -> dict[str, int]:
 
 def get_collection(session: Session, *, collection_id: str) -> Collection | None:
     return session.get(Collection, collection_id)
+
+
+def lock_collection(session: Session, *, collection_id: str) -> Collection | None:
+    """The collection, its row taken for this transaction first (an UPDATE locks it on
+    PostgreSQL and takes SQLite's write lock) and read after: curators writing to it at once
+    wait for each other and each sees what the one before stored. None when it does not
+    exist (deleted meanwhile)."""
+    session.execute(
+        update(Collection)
+        .where(Collection.id == collection_id)
+        .values(updated_at=Collection.updated_at)
+    )
+    return session.get(Collection, collection_id, populate_existing=True)
 
 
 def delete_collection(session: Session, *, collection_id: str) -> None:

@@ -201,12 +201,15 @@ def quarantine_document(
     )
 
 
-def lock_documents(session: Session, *, document_ids: Sequence[str]) -> None:
+def lock_documents(session: Session, *, document_ids: Sequence[str], touch: bool = True) -> None:
     """Take the documents' rows for this transaction (an UPDATE locks them on PostgreSQL and
     takes SQLite's write lock), so that a curator's decision and a step that read a document
-    before it cannot interleave."""
+    before it cannot interleave. Without ``touch`` their time of change stays as it is (what
+    harvesters are told changed)."""
     session.execute(
-        update(DOCUMENTS).where(DOCUMENTS.c.id.in_(document_ids)).values(updated_at=utcnow())
+        update(DOCUMENTS)
+        .where(DOCUMENTS.c.id.in_(document_ids))
+        .values(updated_at=utcnow() if touch else DOCUMENTS.c.updated_at)
     )
 
 

@@ -2,6 +2,8 @@
 else finds it (on the real app and a real SQLite database)."""
 
 import datetime as dt
+import threading
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from fastapi.testclient import TestClient
@@ -10,6 +12,7 @@ from selectolax.lexbor import LexborHTMLParser as HTMLParser
 from search_api.api import audit, collections
 from tests.accounts import add, csrf, logged_in
 from tests.documents import store_document
+from vidensbank.store import collections as collection_store
 from vidensbank.store import documents as document_store
 from vidensbank.store.db import migrate, session_scope
 from web.app import app
@@ -642,3 +645,98 @@ def test_a_title_of_invisible_characters_is_no_title() -> None:
     for title in ("\u200b", "\x00", "\u2060 \u00ad"):
         refused = curator.post("/samlinger", data={"csrf_token": token, "title": title})
         assert refused.status_code == 400 and "skal have en titel" in refused.text, repr(title)
+
+
+def test_curators_writing_to_a_collection_at_once_wait_for_each_other() -> None:
+    """Six curators saving a note over the same empty one at once were all told it was saved
+    (the last undid the others unseen); documents added at once took the same positions; a
+    note saved while another curator deleted the collection was a 500."""
+    add("samtidig@eksempel.dk")
+    curators = [logged_in("samtidig@eksempel.dk") for _ in range(6)]
+    tokens = [csrf(curator.get("/samlinger").text) for curator in curators]
+    made = curators[0].post(
+        "/samlinger", data={"csrf_token": tokens[0], "title": "Samtidig"}, follow_redirects=False
+    )
+    collection_id = made.headers["location"].removeprefix("/samlinger/")
+    start = threading.Barrier(len(DOCUMENTS))
+
+    def put(number: int) -> int:
+        document_id = list(DOCUMENTS)[number]
+        start.wait()
+        return (
+            curators[number]
+            .post(
+                "/samlinger/dokumenter",
+                data={
+                    "csrf_token": tokens[number],
+                    "collection_id": collection_id,
+                    "document_id": document_id,
+                },
+                follow_redirects=False,
+            )
+            .status_code
+        )
+
+    with ThreadPoolExecutor(len(DOCUMENTS)) as pool:
+        assert set(pool.map(put, range(len(DOCUMENTS)))) == {303}
+    with session_scope() as session:
+        collection = collection_store.get_collection(session, collection_id=collection_id)
+        assert collection is not None
+        assert sorted(e.position for e in collection.entries) == list(range(len(DOCUMENTS)))
+
+    notes_at_once = threading.Barrier(len(curators))
+
+    def note(number: int) -> None:
+        notes_at_once.wait()
+        curators[number].post(
+            f"/samlinger/{collection_id}/noter",
+            data={
+                "csrf_token": tokens[number],
+                "vist:saml-underretning-1": "",
+                "note:saml-underretning-1": f"Note nr. {number}",
+            },
+        )
+
+    with ThreadPoolExecutor(len(curators)) as pool:
+        list(pool.map(note, range(len(curators))))
+    saved = [
+        event
+        for event in audit.list_events("samtidig@eksempel.dk", "collection.note", 100, 0)
+        if event.target.endswith(collection_id)
+    ]
+    assert len(saved) == 1
+    assert notes(curators[0], collection_id)["saml-underretning-1"].startswith("Note nr. ")
+
+    deleting = threading.Barrier(2)
+
+    def delete() -> int:
+        deleting.wait()
+        return (
+            curators[0]
+            .post(
+                f"/samlinger/{collection_id}/slet",
+                data={"csrf_token": tokens[0], "confirm": "ja"},
+                follow_redirects=False,
+            )
+            .status_code
+        )
+
+    def late_note() -> int:
+        deleting.wait()
+        return (
+            curators[1]
+            .post(
+                f"/samlinger/{collection_id}/noter",
+                data={
+                    "csrf_token": tokens[1],
+                    "vist:saml-underretning-2": "",
+                    "note:saml-underretning-2": "For sent",
+                },
+                follow_redirects=False,
+            )
+            .status_code
+        )
+
+    with ThreadPoolExecutor(2) as pool:
+        deleted, noted = pool.submit(delete), pool.submit(late_note)
+        assert deleted.result() == 303 and noted.result() in (303, 404)

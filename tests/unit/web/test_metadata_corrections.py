@@ -1,6 +1,9 @@
 """Two curators correct the same document's metadata: the second form, opened before the first
 was saved, must not undo it (on the real app and a real SQLite database)."""
 
+import threading
+from concurrent.futures import ThreadPoolExecutor
+
 import pytest
 from fastapi.testclient import TestClient
 from selectolax.lexbor import LexborHTMLParser as HTMLParser
@@ -208,3 +211,36 @@ def test_the_message_after_saving_says_how_many_fields_changed() -> None:
     saved = curator.post(url, data=two, follow_redirects=False)
     assert saved.headers["location"].endswith("?rettet=flere#rettelser")
     assert "Rettelserne er gemt" in curator.get(saved.headers["location"]).text
+
+
+def test_curators_saving_the_same_form_at_once_do_not_undo_each_other() -> None:
+    """Six curators sent the same form at the same moment, each with a title of their own:
+    all six were told "gemt" (each read the version before any wrote), one title was kept and
+    the audit trail recorded six corrections of the original title."""
+    with session_scope() as session:
+        store_document(session, "metadata-samtidig", title=TITLE, pages=["Om samvær."])
+    curators = [logged_in("kurator-a@eksempel.dk") for _ in range(6)]
+    page = curators[0].get("/dokument/metadata-samtidig").text
+    form = HTMLParser(page).css_first(
+        'form[action="/dokument/metadata-samtidig/metadata#ret-metadata"]'
+    )
+    assert form is not None
+    fields = {
+        n.attributes["name"] or "": n.attributes.get("value") or "" for n in form.css("input[name]")
+    }
+    fields |= {n.attributes["name"] or "": n.text() for n in form.css("textarea")}
+    start = threading.Barrier(len(curators))
+
+    def save(number: int) -> int:
+        client = curators[number]
+        token = csrf(client.get("/dokument/metadata-samtidig").text)
+        start.wait()
+        return client.post(
+            "/dokument/metadata-samtidig/metadata",
+            data=fields | {"csrf_token": token, "title": f"{TITLE} ({number})"},
+            follow_redirects=False,
+        ).status_code
+
+    with ThreadPoolExecutor(len(curators)) as pool:
+        answers = sorted(pool.map(save, range(len(curators))))
+    assert answers == [303] + [409] * (len(curators) - 1)
