@@ -314,6 +314,10 @@ def correct_entity(
         raise BadRequestError("Vælg den post i vidensbasen, navnet skal knyttes til.")
     require_broker("Rettelsen er ikke gemt.")
     with session_scope() as session:
+        # The document's row first, its names read after: the same correction sent twice at
+        # once (a double click) waits for the first, and finds the name corrected already
+        # (four rejections at once were stored four times).
+        document_store.lock_documents(session, document_ids=[document_id], touch=False)
         document = _document(session, document_id)
         if what == EntityAction.ADD:
             words = " ".join(text.split())
@@ -326,10 +330,7 @@ def correct_entity(
             pages = [page.number for page in document.pages if occurrences(page.text, words)]
             if not pages:
                 raise BadRequestError(f"»{words}« står ikke i dokumentets tekst.")
-            # The document's row first: two additions at once (a double click) wait for each
-            # other, and the second sees the first, which it duplicated.
             document.model_version = None
-            session.flush()
             _refuse_found(session, document, words, key)
         else:
             anchor_label, key = entity_label, entity
@@ -341,6 +342,16 @@ def correct_entity(
         if what == EntityAction.ADD and kb_id is not None:
             record = current_knowledge_base().get(kb_id)
             anchor_label = record.type if record else anchor_label
+        if correction_store.made_already(
+            session,
+            document_id=document_id,
+            label=anchor_label,
+            key=key,
+            action=what,
+            new_label=new_label,
+            new_kb_id=kb_id,
+        ):
+            return  # the same click twice: the first stored it, and its step is queued
         for page in pages:
             session.add(
                 EntityCorrection(

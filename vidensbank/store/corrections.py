@@ -147,6 +147,32 @@ def added(session: Session, *, document_id: str, key: str) -> bool:
     return session.scalars(query.limit(1)).first() is not None
 
 
+def made_already(
+    session: Session,
+    *,
+    document_id: str,
+    label: str,
+    key: str,
+    action: str,
+    new_label: str | None,
+    new_kb_id: str | None,
+) -> bool:
+    """Whether this very correction of the entity is stored already (a second click)."""
+    query = select(EntityCorrection.id).where(
+        EntityCorrection.document_id == document_id,
+        EntityCorrection.label == label,
+        EntityCorrection.key == key,
+        EntityCorrection.action == action,
+        EntityCorrection.new_label.is_(None)
+        if new_label is None
+        else EntityCorrection.new_label == new_label,
+        EntityCorrection.new_kb_id.is_(None)
+        if new_kb_id is None
+        else EntityCorrection.new_kb_id == new_kb_id,
+    )
+    return session.scalars(query.limit(1)).first() is not None
+
+
 def corrected_document_ids(session: Session, *, among: Sequence[str] | None = None) -> list[str]:
     """The documents with entity corrections (of those ``among``, when given)."""
     query = select(_ENTITY.c.document_id).distinct().order_by(_ENTITY.c.document_id)

@@ -1,6 +1,7 @@
 """Curators correct a document's names and the knowledge base through the forms, on the real
 app and a real SQLite database: what a tester found taken back, duplicated or let through."""
 
+import threading
 import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -14,6 +15,7 @@ from sqlalchemy import select
 
 from nlp_models import curated_kb
 from nlp_models.knowledge_base import KnowledgeBase
+from nlp_models.mentions import entity_key
 from search_api.api import corrections, kb_edits
 from tests.accounts import add, csrf, logged_in
 from tests.documents import store_document
@@ -319,3 +321,38 @@ def test_a_refused_name_form_comes_back_open_with_what_was_typed(curator: TestCl
     _node(shown, "[role=alert]")
     assert _node(shown, "input[name=text]").attributes["value"] == "Rønne"
     assert "selected" in _node(shown, "option[value=LOC]").attributes
+
+
+def test_the_same_rejection_sent_at_once_is_stored_once(curator: TestClient) -> None:
+    """Four clicks at once on "Ikke et navn" stored four rejections (each read the name before
+    any stored), and the page listed it as "sider 3, 3, 3, 3"."""
+    with session_scope() as session:
+        store_document(session, "navne-dobbelt", title="Referat", pages=[PAGE])
+        document_store.replace_entities(
+            session,
+            document_id="navne-dobbelt",
+            entities=[EntityRow("Børnekontoret", "ORG", "Børnekontoret", None, 1, [1])],
+        )
+    token = csrf(curator.get("/dokument/navne-dobbelt").text)
+    at_once = threading.Barrier(4)
+
+    def reject(_: int) -> int:
+        at_once.wait()
+        return curator.post(
+            "/dokument/navne-dobbelt/navne",
+            data={
+                "csrf_token": token,
+                "action": "reject",
+                "entity_label": "ORG",
+                "entity": entity_key(None, "Børnekontoret"),
+            },
+            follow_redirects=False,
+        ).status_code
+
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        assert set(pool.map(reject, range(4))) == {303}
+    with session_scope() as session:
+        stored = session.scalars(
+            select(EntityCorrection).where(EntityCorrection.document_id == "navne-dobbelt")
+        ).all()
+    assert len(stored) == 1
