@@ -467,7 +467,22 @@ def _style(style: str) -> CitationStylesStyle:
     for retrieved in loaded.root.xpath("//cs:text[@term='retrieved']", namespaces=_CSL):
         branch = retrieved.getparent()
         branch.getparent().remove(branch)
+    _keep_full_names(loaded.root)
     return loaded
+
+
+def _keep_full_names(root: Any) -> None:
+    """Names a style writes in full (``initialize="false"``, Chicago's bibliography) as the
+    style says. citeproc-py reads no ``initialize`` and shortened every given name whenever the
+    style inherits ``initialize-with`` ("Skovgaard, A.-M. J." for Chicago's "Skovgaard,
+    Anne-Marie Juul"): the inherited value moves to the names that do shorten them."""
+    inherited = root.get("initialize-with")
+    if inherited is None or not root.xpath("//cs:name[@initialize='false']", namespaces=_CSL):
+        return
+    for name in root.xpath("//cs:name[not(@initialize='false')]", namespaces=_CSL):
+        if name.get("initialize-with") is None:
+            name.set("initialize-with", inherited)
+    del root.attrib["initialize-with"]
 
 
 def _escaped(value: Any) -> Any:

@@ -341,6 +341,16 @@ def test_a_page_is_cited_by_the_number_printed_on_it() -> None:
     assert client.get("/api/documents/cite-sidetal").json()["pages"][2]["label"] == "1"
 
 
+def test_chicago_writes_given_names_in_full_and_apa_shortens_them() -> None:
+    """Chicago's bibliography gave "Vinther, M. L." where the style writes names in full."""
+    citation = client.get(f"/api/documents/{REPORT}/citation").json()
+    texts = {reference["style"]: reference["text"] for reference in citation["references"]}
+    assert texts["chicago-author-date"].startswith(
+        "Vinther, Mette Lykke, Kasper Holm-Sørensen, og Ida Bønnelykke. 2021."
+    ), texts["chicago-author-date"]
+    assert texts["apa"].startswith("Vinther, M. L., Holm-Sørensen, K., & Bønnelykke, I.")
+
+
 def test_citing_a_page_keeps_the_search_it_was_found_by() -> None:
     """The citation page's way back dropped the search: the words were no longer marked and
     "Tilbage til søgningen" was gone."""
