@@ -162,8 +162,8 @@ class Unit(BaseModel):
     common: bool = False
     # Some document has it as typed (a name or phrase counts as known).
     known: bool = True
-    # Some document has it as typed or by its stem: its corrections are searched, but not
-    # offered as "Mente du …?".
+    # Some document has it as typed or by its stem, or in its title or authors: its
+    # corrections are searched, but not offered as "Mente du …?".
     spelt_right: bool = True
     # Some document has it anywhere (its text, title or authors, as typed or by its stem).
     found: bool = True

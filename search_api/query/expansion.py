@@ -42,7 +42,8 @@ class WordAnalysis(BaseModel):
     corrections: list[str] = []
     # Some document has it as typed.
     known: bool = True
-    # Some document has it as typed or by its stem: no "Mente du …?".
+    # Some document has it as typed or by its stem, or in its title or authors: no "Mente
+    # du …?".
     spelt_right: bool = True
     # Most documents have it.
     common: bool = False

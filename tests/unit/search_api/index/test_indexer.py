@@ -35,9 +35,11 @@ from vidensbank.store.documents import Document, DocumentStatus
 
 @pytest.fixture
 def client(monkeypatch: pytest.MonkeyPatch) -> Iterator[Elasticsearch]:
-    """A client on index names of this test's own, with no index behind them yet."""
+    """A client on index names of this test's own, with no index behind them yet (and the
+    database a write asks which documents were withdrawn meanwhile)."""
     monkeypatch.setenv("VB_INDEX_PREFIX", f"vbtest-indexer-{uuid.uuid4().hex[:8]}")
     get_settings.cache_clear()
+    migrate()
     client = get_client()
     try:
         yield client
