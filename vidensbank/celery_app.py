@@ -398,6 +398,22 @@ def why_stalled(run_id: str) -> str:
     )
 
 
+def why_embedding_stalled() -> str:
+    """A Danish sentence on why documents wait to be embedded: no broker, or no worker on the
+    embedding queue (one started as the pipeline's alone, as before that queue existed)."""
+    settings = get_settings()
+    try:
+        redis.Redis.from_url(settings.broker_url, socket_timeout=5).ping()
+    except redis.RedisError:
+        return "Køen (Redis) svarer ikke."
+    if not _consumed(settings.embed_queue):
+        return (
+            f"Ingen baggrundsproces (Celery-worker) henter fra køen »{settings.embed_queue}«; "
+            "start en (som scripts/run.sh gør), så bliver dokumenterne søgbare på betydning."
+        )
+    return "Baggrundsprocessen (Celery-workeren) for betydning arbejder stadig."
+
+
 def _consumed(queue: str) -> bool:
     """Whether a worker that answers within two seconds takes tasks from ``queue``: the OCR
     and embedding workers answer too, but take none of the pipeline's."""

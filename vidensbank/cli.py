@@ -448,6 +448,7 @@ def cmd_embed(args: argparse.Namespace) -> int:
     from search_api.index.elastic import get_client
     from search_api.index.indexer import refresh
     from search_api.index.tasks import embed_pending, pending_embeddings
+    from vidensbank.celery_app import why_embedding_stalled
 
     documents = _named_documents(args.ids)
     if documents is None:
@@ -468,7 +469,7 @@ def cmd_embed(args: argparse.Namespace) -> int:
     if pending:
         print(
             f"Tidsgrænsen på {number(args.timeout, 2)} s blev nået; {DOCUMENTS.count(pending)} "
-            "venter stadig.",
+            f"venter stadig. {why_embedding_stalled()}",
             file=sys.stderr,
         )
         return 2

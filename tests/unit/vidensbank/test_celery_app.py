@@ -186,3 +186,18 @@ def test_a_stalled_run_names_a_queue_no_worker_takes_tasks_from(
     monkeypatch.setattr(celery_app.redis.Redis, "from_url", lambda *_args, **_kwargs: _Broker())
     monkeypatch.setattr(celery_app.app, "control", _Workers(consumed))
     assert celery_app.why_stalled("r1").startswith(reason.format(queue=queue))
+
+
+def test_documents_waiting_for_meaning_name_the_queue_no_worker_takes() -> None:
+    """Workers started as before the embedding queue existed take none of its tasks: `embed
+    --wait` ran out of time saying only that documents were waiting."""
+    queue = get_settings().queue
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(celery_app.redis.Redis, "from_url", lambda *_args, **_kwargs: _Broker())
+        patch.setattr(
+            celery_app.app, "control", _Workers({"worker@vb": [queue], "ocr@vb": [queue + ".ocr"]})
+        )
+        said = celery_app.why_embedding_stalled()
+    assert said.startswith(
+        f"Ingen baggrundsproces (Celery-worker) henter fra køen »{get_settings().embed_queue}«"
+    )
