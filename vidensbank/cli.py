@@ -555,7 +555,7 @@ def cmd_restore(args: argparse.Namespace) -> int:
     from vidensbank.store.backup import restore_backup
 
     manifest = restore_backup(Path(args.source), force=args.force)
-    taken = date_and_time(manifest.created_at.astimezone())
+    taken = date_and_time(manifest.created_at)
     print(
         f"Sikkerhedskopien fra {taken} er gendannet: {_contents(manifest.counts)}.",
         file=sys.stderr,

@@ -4,6 +4,7 @@ times for people."""
 import datetime as dt
 import unicodedata
 from dataclasses import dataclass
+from zoneinfo import ZoneInfo
 
 # The months, January first, as Danish writes them (lower case).
 MONTHS = (
@@ -64,6 +65,12 @@ def number(value: float, decimals: int = 1) -> str:
     return text.replace(".", ",")
 
 
-def date_and_time(moment: dt.datetime) -> str:
-    """A moment as Danish writes it: ``5. december 2026 kl. 13:04``."""
-    return f"{moment.day}. {MONTHS[moment.month - 1]} {moment.year} kl. {moment:%H:%M}"
+DANISH_TIME = ZoneInfo("Europe/Copenhagen")
+
+
+def date_and_time(moment: dt.datetime, *, seconds: bool = False) -> str:
+    """A moment as Danish writes it, in Danish time: ``5. december 2026 kl. 13:04``. Stored
+    moments are in UTC (a naive one too); a reader takes "kl. 13:04" as the clock on the wall."""
+    moment = (moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)).astimezone(DANISH_TIME)
+    clock = f"{moment:%H:%M:%S}" if seconds else f"{moment:%H:%M}"
+    return f"{moment.day}. {MONTHS[moment.month - 1]} {moment.year} kl. {clock}"

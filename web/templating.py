@@ -5,7 +5,6 @@ import json
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
-from zoneinfo import ZoneInfo
 
 from fastapi import Request
 from fastapi.templating import Jinja2Templates
@@ -15,7 +14,7 @@ from ingest import language
 from search_api.api.auth import current_account
 from search_api.api.labels import LABELS, WITH_ARTICLE
 from vidensbank.accounts import Account
-from vidensbank.danish import MONTHS
+from vidensbank.danish import MONTHS, date_and_time
 from vidensbank.errors import ReasonCode, VidensbankError
 from vidensbank.store.runs import ItemStatus
 from web import charts
@@ -29,20 +28,13 @@ REASONS = {code.value: code.label for code in ReasonCode}
 SEARCHABLE = frozenset({ItemStatus.INDEXED.value, ItemStatus.UNCHANGED.value})
 
 
-DANISH_TIME = ZoneInfo("Europe/Copenhagen")
-
-
 def danish_date(value: dt.date | dt.datetime | None, *, seconds: bool = False) -> str:
-    """A date, or a moment in Danish time (stored moments are in UTC; a reader takes "kl. 20:12"
-    as the clock on the wall)."""
+    """A date, or a moment in Danish time (``vidensbank.danish.date_and_time``)."""
     if value is None:
         return "ukendt dato"
     if isinstance(value, dt.datetime):
-        value = (value if value.tzinfo else value.replace(tzinfo=dt.UTC)).astimezone(DANISH_TIME)
-    text = f"{value.day}. {MONTHS[value.month - 1]} {value.year}"
-    if isinstance(value, dt.datetime):
-        text += f" kl. {value:%H:%M:%S}" if seconds else f" kl. {value:%H:%M}"
-    return text
+        return date_and_time(value, seconds=seconds)
+    return f"{value.day}. {MONTHS[value.month - 1]} {value.year}"
 
 
 templates = Jinja2Templates(directory=str(TEMPLATES_DIR))

@@ -40,5 +40,12 @@ def test_a_number_has_a_decimal_comma_and_no_trailing_zeros(
 
 
 def test_a_moment_is_written_as_danish_writes_it() -> None:
-    """A restore said "Sikkerhedskopien fra 05.12.2026 13:04"."""
-    assert date_and_time(dt.datetime(2026, 12, 5, 13, 4)) == "5. december 2026 kl. 13:04"
+    """A restore said "Sikkerhedskopien fra 05.12.2026 13:04", and in the machine's time zone
+    (UTC on a server: an hour before the web pages' Danish time of the same backup)."""
+    assert date_and_time(dt.datetime(2026, 12, 5, 12, 4, tzinfo=dt.UTC)) == (
+        "5. december 2026 kl. 13:04"
+    )
+    # Stored moments are UTC, with or without their zone; summer time is two hours on.
+    assert date_and_time(dt.datetime(2026, 7, 1, 10, 0, 5), seconds=True) == (
+        "1. juli 2026 kl. 12:00:05"
+    )
