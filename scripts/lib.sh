@@ -189,24 +189,37 @@ code_stamp() {
     ) | sort | sha256sum | cut -c1-16
 }
 
-# running_current PIDFILE: true if the pid file names a running process started from the code
-# as it is now; one started from other code (or before stamps were kept) is stopped.
+# app_process PIDFILE: true if the pid file names a Celery worker or beat, or the API, run from
+# this checkout; after a reboot its pid may be another process's, which is none of ours.
+app_process() {
+    local cmd
+    alive "$1" || return 1
+    cmd="$(tr '\0' ' ' <"/proc/$(cat "$1")/cmdline" 2>/dev/null)" || return 1
+    [[ "$cmd" == *"$VB_ROOT/.venv/bin/"* ]] || return 1
+    [[ "$cmd" == *"vidensbank.celery_app"* || "$cmd" == *"vidensbank serve"* ]]
+}
+
+# running_current PIDFILE: true if the pid file names an app process started from the code as
+# it is now; one started from other code (or before stamps were kept) is stopped, and a pid
+# file naming another process is left behind as stale.
 running_current() {
     alive "$1" || return 1
+    if ! app_process "$1"; then
+        rm -f "$1" "$1.code"
+        return 1
+    fi
     [[ "$(cat "$1.code" 2>/dev/null)" == "$(code_stamp)" ]] && return 0
     log "$(basename "$1" .pid) runs older code than this checkout's: restarting it"
     stop_pidfile "$(basename "$1" .pid)" "$1"
     return 1
 }
 
-# stop_outdated RUN: stop every app process of RUN (a Celery worker or beat, the API; not
-# nginx) started from other code, before the database is migrated under it.
+# stop_outdated RUN: stop every app process of RUN started from other code, before the
+# database is migrated under it (nginx, Elasticsearch and strangers are left alone).
 stop_outdated() {
     local pidfile
     for pidfile in "$1"/*.pid; do
-        alive "$pidfile" || continue
-        tr '\0' ' ' <"/proc/$(cat "$pidfile")/cmdline" 2>/dev/null | grep -qE 'celery|vidensbank' ||
-            continue
+        app_process "$pidfile" || continue
         running_current "$pidfile" || true
     done
 }

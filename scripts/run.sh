@@ -53,12 +53,16 @@ start_beat "$run" "$VB_VAR/log"
 
 start_api "$run/api.pid" "$VB_VAR/log/api.log" "$VB_API_PORT"
 
-# After an upgrade, the documents read, enriched, linked or embedded by another version go
-# through those steps again (each queues nothing when every document is current).
-"$bin/vidensbank" reextract --stale
-"$bin/vidensbank" reenrich --stale
-"$bin/vidensbank" editions
-"$bin/vidensbank" embed
+# After an upgrade (the code is not what the last run started), the documents read, enriched,
+# linked or embedded by another version go through those steps again. Only then: run again
+# while documents wait to be embedded, it would queue each of them a second time.
+if [[ "$(cat "$run/code" 2>/dev/null)" != "$(code_stamp)" ]]; then
+    "$bin/vidensbank" reextract --stale
+    "$bin/vidensbank" reenrich --stale
+    "$bin/vidensbank" editions
+    "$bin/vidensbank" embed
+    code_stamp >"$run/code"
+fi
 
 "$bin/python" -m sample_corpus.render "$corpus" >/dev/null
 "$bin/vidensbank" ingest --wait "$corpus"
