@@ -431,7 +431,7 @@ def _page_labels(reader: PdfReader, count: int) -> list[str | None]:
         if "/PageLabels" not in reader.root_object:
             return [None] * count
         labels = list(reader.page_labels)
-    except (PyPdfError, KeyError, TypeError, ValueError, AttributeError, RecursionError):
+    except Exception:  # a tree pypdf cannot read (cyclic, too deep) is no labels
         return [None] * count
     if len(labels) != count:
         return [None] * count

@@ -375,7 +375,7 @@ def to_bibtex(items: Sequence[dict[str, Any]]) -> str:
             *((name, publisher) for name in BIBTEX_PUBLISHER_FIELDS[entry_type]),
             ("type", _latex(item["genre"]) if item.get("genre") else None),
             ("isbn", item.get("ISBN")),
-            ("pages", item.get("page")),
+            ("pages", _latex(item["page"]) if item.get("page") else None),
             ("url", item["URL"]),
             ("language", {"da": "danish", "en": "english"}.get(item["language"], item["language"])),
             ("copyright", _latex(item["license"]) if item.get("license") else None),

@@ -339,6 +339,19 @@ def test_a_page_is_cited_by_the_number_printed_on_it() -> None:
     titles = [" ".join(node.text().split()) for node in reader.css("h3.reader-page-title")]
     assert titles == ["Side 1 (trykt side i)", "Side 2 (trykt side ii)", "Side 3 (trykt side 1)"]
     assert client.get("/api/documents/cite-sidetal").json()["pages"][2]["label"] == "1"
+    # A label is the file's text: in BibTeX it stays one field's text ("}" closed the field
+    # and what followed was a field of its own, or LaTeX to run).
+    with session_scope() as session:
+        document_store.replace_pages(
+            session,
+            document_id="cite-sidetal",
+            pages=[(1, "Forord"), (2, "Indhold"), (3, "Kapitel 1. Indledning")],
+            labels=["i", "ii", "1}, note = {\\input{x}"],
+        )
+    bibtex, _, _ = _download("/api/documents/cite-sidetal/cite?format=bibtex&side=3")
+    [entry] = bibtexparser.parse_string(bibtex).entries
+    assert "note" not in entry.fields_dict
+    assert "input" in entry.fields_dict["pages"].value
 
 
 def test_chicago_writes_given_names_in_full_and_apa_shortens_them() -> None:

@@ -7,7 +7,7 @@ import pytest
 from PIL import Image
 from pypdf import PdfReader, PdfWriter
 from pypdf.constants import PageLabelStyle
-from pypdf.generic import NameObject, NumberObject
+from pypdf.generic import ArrayObject, DictionaryObject, NameObject, NumberObject
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.utils import ImageReader
 from reportlab.pdfgen import canvas
@@ -453,3 +453,14 @@ def test_a_pdf_page_carries_the_number_printed_on_it() -> None:
     broken = extract(_labelled(make_pdf(REPORT), NumberObject(7)), "rapport.pdf")
     assert [page.label for page in broken.pages] == [None] * 4
     assert broken.pages[0].text == extract(make_pdf(REPORT), "rapport.pdf").pages[0].text
+
+    def cyclic(writer: PdfWriter) -> None:
+        # A tree whose node is its own child: pypdf gives up ("Too deep nesting").
+        node = DictionaryObject()
+        reference = writer._add_object(node)
+        node[NameObject("/Kids")] = ArrayObject([reference])
+        node[NameObject("/Limits")] = ArrayObject([NumberObject(0), NumberObject(10)])
+        writer._root_object[NameObject("/PageLabels")] = reference
+
+    looped = extract(_labelled(make_pdf(REPORT), cyclic), "rapport.pdf")
+    assert [page.label for page in looped.pages] == [None] * 4
