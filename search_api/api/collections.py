@@ -225,7 +225,8 @@ def update_collection(
 
 def delete_collection(account: Account, collection_id: str) -> None:
     with session_scope() as session:
-        collection = collection_store.get_collection(session, collection_id=collection_id)
+        # Taken first: a document added meanwhile is in what the audit and harvesters are told.
+        collection = collection_store.lock_collection(session, collection_id=collection_id)
         if collection is None:
             raise NotFoundError(NOT_FOUND)
         before = _state(collection) | {"documents": [e.document_id for e in collection.entries]}

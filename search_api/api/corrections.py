@@ -330,7 +330,6 @@ def correct_entity(
             pages = [page.number for page in document.pages if occurrences(page.text, words)]
             if not pages:
                 raise BadRequestError(f"»{words}« står ikke i dokumentets tekst.")
-            document.model_version = None
             _refuse_found(session, document, words, key)
         else:
             anchor_label, key = entity_label, entity
@@ -342,7 +341,7 @@ def correct_entity(
         if what == EntityAction.ADD and kb_id is not None:
             record = current_knowledge_base().get(kb_id)
             anchor_label = record.type if record else anchor_label
-        if correction_store.made_already(
+        corrected = correction_store.pages_corrected(
             session,
             document_id=document_id,
             label=anchor_label,
@@ -350,7 +349,9 @@ def correct_entity(
             action=what,
             new_label=new_label,
             new_kb_id=kb_id,
-        ):
+        )
+        pages = [page for page in pages if page not in corrected]
+        if not pages:
             return  # the same click twice: the first stored it, and its step is queued
         for page in pages:
             session.add(

@@ -147,7 +147,7 @@ def added(session: Session, *, document_id: str, key: str) -> bool:
     return session.scalars(query.limit(1)).first() is not None
 
 
-def made_already(
+def pages_corrected(
     session: Session,
     *,
     document_id: str,
@@ -156,9 +156,10 @@ def made_already(
     action: str,
     new_label: str | None,
     new_kb_id: str | None,
-) -> bool:
-    """Whether this very correction of the entity is stored already (a second click)."""
-    query = select(EntityCorrection.id).where(
+) -> set[int]:
+    """The pages this very correction of the entity is stored for already (a second click; or
+    an earlier one, before the name was found on more pages)."""
+    query = select(EntityCorrection.page).where(
         EntityCorrection.document_id == document_id,
         EntityCorrection.label == label,
         EntityCorrection.key == key,
@@ -170,7 +171,7 @@ def made_already(
         if new_kb_id is None
         else EntityCorrection.new_kb_id == new_kb_id,
     )
-    return session.scalars(query.limit(1)).first() is not None
+    return set(session.scalars(query))
 
 
 def corrected_document_ids(session: Session, *, among: Sequence[str] | None = None) -> list[str]:

@@ -651,14 +651,14 @@ def test_curators_writing_to_a_collection_at_once_wait_for_each_other() -> None:
     """Six curators saving a note over the same empty one at once were all told it was saved
     (the last undid the others unseen); documents added at once took the same positions; a
     note saved while another curator deleted the collection was a 500."""
-    add("samtidig@eksempel.dk")
-    curators = [logged_in("samtidig@eksempel.dk") for _ in range(6)]
+    add("samling-samtidig@eksempel.dk")
+    curators = [logged_in("samling-samtidig@eksempel.dk") for _ in range(6)]
     tokens = [csrf(curator.get("/samlinger").text) for curator in curators]
     made = curators[0].post(
         "/samlinger", data={"csrf_token": tokens[0], "title": "Samtidig"}, follow_redirects=False
     )
     collection_id = made.headers["location"].removeprefix("/samlinger/")
-    start = threading.Barrier(len(DOCUMENTS))
+    start = threading.Barrier(len(DOCUMENTS), timeout=30)
 
     def put(number: int) -> int:
         document_id = list(DOCUMENTS)[number]
@@ -684,7 +684,7 @@ def test_curators_writing_to_a_collection_at_once_wait_for_each_other() -> None:
         assert collection is not None
         assert sorted(e.position for e in collection.entries) == list(range(len(DOCUMENTS)))
 
-    notes_at_once = threading.Barrier(len(curators))
+    notes_at_once = threading.Barrier(len(curators), timeout=30)
 
     def note(number: int) -> None:
         notes_at_once.wait()
@@ -701,13 +701,13 @@ def test_curators_writing_to_a_collection_at_once_wait_for_each_other() -> None:
         list(pool.map(note, range(len(curators))))
     saved = [
         event
-        for event in audit.list_events("samtidig@eksempel.dk", "collection.note", 100, 0)
+        for event in audit.list_events("samling-samtidig@eksempel.dk", "collection.note", 100, 0)
         if event.target.endswith(collection_id)
     ]
     assert len(saved) == 1
     assert notes(curators[0], collection_id)["saml-underretning-1"].startswith("Note nr. ")
 
-    deleting = threading.Barrier(2)
+    deleting = threading.Barrier(2, timeout=30)
 
     def delete() -> int:
         deleting.wait()

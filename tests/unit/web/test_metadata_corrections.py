@@ -229,7 +229,7 @@ def test_curators_saving_the_same_form_at_once_do_not_undo_each_other() -> None:
         n.attributes["name"] or "": n.attributes.get("value") or "" for n in form.css("input[name]")
     }
     fields |= {n.attributes["name"] or "": n.text() for n in form.css("textarea")}
-    start = threading.Barrier(len(curators))
+    start = threading.Barrier(len(curators), timeout=30)
 
     def save(number: int) -> int:
         client = curators[number]

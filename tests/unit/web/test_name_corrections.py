@@ -334,7 +334,7 @@ def test_the_same_rejection_sent_at_once_is_stored_once(curator: TestClient) -> 
             entities=[EntityRow("Børnekontoret", "ORG", "Børnekontoret", None, 1, [1])],
         )
     token = csrf(curator.get("/dokument/navne-dobbelt").text)
-    at_once = threading.Barrier(4)
+    at_once = threading.Barrier(4, timeout=30)
 
     def reject(_: int) -> int:
         at_once.wait()
@@ -351,8 +351,36 @@ def test_the_same_rejection_sent_at_once_is_stored_once(curator: TestClient) -> 
 
     with ThreadPoolExecutor(max_workers=4) as pool:
         assert set(pool.map(reject, range(4))) == {303}
+    assert stored_pages() == [1]
+    # Found on another page later (its text read again): rejected there too, not taken for a
+    # second click.
     with session_scope() as session:
-        stored = session.scalars(
-            select(EntityCorrection).where(EntityCorrection.document_id == "navne-dobbelt")
-        ).all()
-    assert len(stored) == 1
+        document_store.replace_pages(
+            session, document_id="navne-dobbelt", pages=[(1, PAGE), (2, PAGE)]
+        )
+        document_store.replace_entities(
+            session,
+            document_id="navne-dobbelt",
+            entities=[EntityRow("Børnekontoret", "ORG", "Børnekontoret", None, 2, [1, 2])],
+        )
+    again = curator.post(
+        "/dokument/navne-dobbelt/navne",
+        data={
+            "csrf_token": token,
+            "action": "reject",
+            "entity_label": "ORG",
+            "entity": entity_key(None, "Børnekontoret"),
+        },
+        follow_redirects=False,
+    )
+    assert again.status_code == 303
+    assert stored_pages() == [1, 2]
+
+
+def stored_pages() -> list[int]:
+    with session_scope() as session:
+        return sorted(
+            session.scalars(
+                select(EntityCorrection.page).where(EntityCorrection.document_id == "navne-dobbelt")
+            )
+        )
