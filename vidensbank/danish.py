@@ -38,6 +38,11 @@ def sort_key(text: str) -> str:
     return "".join(c for c in unicodedata.normalize("NFKD", folded) if not unicodedata.combining(c))
 
 
+def danish_number(n: int) -> str:
+    """A whole number with Danish thousands separators: ``12.345``."""
+    return f"{n:,}".replace(",", ".")
+
+
 @dataclass(frozen=True)
 class Noun:
     """A noun in the singular and the plural, to count with."""
@@ -46,8 +51,8 @@ class Noun:
     plural: str
 
     def count(self, n: int) -> str:
-        """``1 fil``, ``2 filer``, ``0 filer``."""
-        return f"{n} {self.singular if n == 1 else self.plural}"
+        """``1 fil``, ``2 filer``, ``1.204 dokumenter``."""
+        return f"{danish_number(n)} {self.singular if n == 1 else self.plural}"
 
 
 # What more than one part of the project counts.

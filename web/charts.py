@@ -19,7 +19,7 @@ from typing import Literal
 
 from search_api.api.schemas import EntityPage, MonthUsage, PublisherUsage
 from search_api.query.results import FacetValue
-from vidensbank.danish import MONTHS
+from vidensbank.danish import DOCUMENTS, MONTHS, Noun, danish_number
 
 # The drawing widths (px) labels are spaced for, narrowest first: a phone's column, half a
 # desktop's, a desktop's. A label carries the narrowest it fits in, and ``static/charts.css``
@@ -73,29 +73,11 @@ MAX_LABEL_CHARS = 40
 UNKNOWN_PUBLISHER = "Ukendt udgiver"
 
 
-@dataclass(frozen=True)
-class Noun:
-    """What a chart counts, in Danish, singular and plural."""
-
-    singular: str
-    plural: str
-
-    def count(self, n: int) -> str:
-        """``1 dokument``, ``2 dokumenter``, ``1.204 dokumenter``."""
-        return f"{danish_number(n)} {self.singular if n == 1 else self.plural}"
-
-
 MENTIONS = Noun("omtale", "omtaler")
-DOCUMENTS = Noun("dokument", "dokumenter")
 USES = Noun("visning eller download", "visninger og downloads")
 VIEWS = Noun("visning", "visninger")
 DOWNLOADS = Noun("download", "downloads")
 PUBLISHERS = Noun("udgiver", "udgivere")
-
-
-def danish_number(n: int) -> str:
-    """A whole number with Danish thousands separators: ``12.345``."""
-    return f"{n:,}".replace(",", ".")
 
 
 def danish_list(items: Sequence[str]) -> str:

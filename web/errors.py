@@ -15,9 +15,9 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match, Mount
 
 from search_api.query.filters import FILTERS, FILTERS_BY_NAME, INVALID_VALUE
+from vidensbank.danish import danish_number
 from vidensbank.errors import VidensbankError
 from vidensbank.store.users import Role
-from web.charts import danish_number
 from web.templating import SORT_LABELS, local_path, templates
 
 log = logging.getLogger(__name__)
@@ -32,7 +32,7 @@ class Gender(Enum):
     PLURAL = "plural"
 
 
-class Noun(NamedTuple):
+class ParameterName(NamedTuple):
     """A parameter as a sentence names it, with the gender its adjectives take."""
 
     text: str
@@ -41,54 +41,54 @@ class Noun(NamedTuple):
 
 COMMON, NEUTER, PLURAL = Gender.COMMON, Gender.NEUTER, Gender.PLURAL
 
-PARAMETER_NAMES: dict[str, Noun] = {
-    "q": Noun("søgeteksten"),
-    "page": Noun("sidenummeret", NEUTER),
-    "size": Noun("antal resultater pr. side", NEUTER),
-    "sort": Noun("sortering"),
-    "format": Noun("formatet", NEUTER),
-    "side": Noun("sidetallet", NEUTER),
-    **{f.name: Noun(f.noun, NEUTER if f.neuter else COMMON) for f in FILTERS},
+PARAMETER_NAMES: dict[str, ParameterName] = {
+    "q": ParameterName("søgeteksten"),
+    "page": ParameterName("sidenummeret", NEUTER),
+    "size": ParameterName("antal resultater pr. side", NEUTER),
+    "sort": ParameterName("sortering"),
+    "format": ParameterName("formatet", NEUTER),
+    "side": ParameterName("sidetallet", NEUTER),
+    **{f.name: ParameterName(f.noun, NEUTER if f.neuter else COMMON) for f in FILTERS},
     # The forms' fields: "Parameteren 'value' mangler" named no field a curator had seen.
-    "action": Noun("handlingen"),
-    "actor": Noun("brugeren"),
-    "authors": Noun("forfatterne", PLURAL),
-    "by": Noun("opdelingen"),
-    "collection_id": Noun("samlingens id", NEUTER),
-    "confirm": Noun("bekræftelsen"),
-    "correction_id": Noun("rettelsens nummer", NEUTER),
-    "csrf_token": Noun("sikkerhedstegnet (CSRF)", NEUTER),
-    "description": Noun("beskrivelsen"),
-    "document_id": Noun("dokumentets id", NEUTER),
-    "edit_id": Noun("ændringens nummer", NEUTER),
-    "email": Noun("e-mailadressen"),
-    "end": Noun("til-måneden"),
-    "entity_label": Noun("navnets type"),
-    "field": Noun("feltet", NEUTER),
-    "files": Noun("filerne", PLURAL),
-    "fund": Noun("fundet", NEUTER),
-    "isbn": Noun("ISBN-nummeret", NEUTER),
-    "kb_id": Noun("posten i vidensbasen"),
-    "key": Noun("nøglen"),
-    "limit": Noun("antallet", NEUTER),
-    "new_label": Noun("den nye type"),
-    "number": Noun("filens nummer", NEUTER),
-    "offset": Noun("hvor listen begynder", NEUTER),
-    "password": Noun("adgangskoden"),
-    "published": Noun("udgivelsesdatoen"),
-    "reason": Noun("begrundelsen"),
-    "rights": Noun("rettighederne", PLURAL),
-    "role": Noun("rollen"),
-    "run_id": Noun("indlæsningens nummer", NEUTER),
-    "shown_description": Noun("beskrivelsen"),
-    "shown_published": Noun("udgivelsesdatoen"),
-    "shown_title": Noun("titlen"),
-    "soegning": Noun("søgningen"),
-    "start": Noun("fra-måneden"),
-    "text": Noun("teksten"),
-    "title": Noun("titlen"),
-    "value": Noun("navnet", NEUTER),
-    "version": Noun("formularens version"),
+    "action": ParameterName("handlingen"),
+    "actor": ParameterName("brugeren"),
+    "authors": ParameterName("forfatterne", PLURAL),
+    "by": ParameterName("opdelingen"),
+    "collection_id": ParameterName("samlingens id", NEUTER),
+    "confirm": ParameterName("bekræftelsen"),
+    "correction_id": ParameterName("rettelsens nummer", NEUTER),
+    "csrf_token": ParameterName("sikkerhedstegnet (CSRF)", NEUTER),
+    "description": ParameterName("beskrivelsen"),
+    "document_id": ParameterName("dokumentets id", NEUTER),
+    "edit_id": ParameterName("ændringens nummer", NEUTER),
+    "email": ParameterName("e-mailadressen"),
+    "end": ParameterName("til-måneden"),
+    "entity_label": ParameterName("navnets type"),
+    "field": ParameterName("feltet", NEUTER),
+    "files": ParameterName("filerne", PLURAL),
+    "fund": ParameterName("fundet", NEUTER),
+    "isbn": ParameterName("ISBN-nummeret", NEUTER),
+    "kb_id": ParameterName("posten i vidensbasen"),
+    "key": ParameterName("nøglen"),
+    "limit": ParameterName("antallet", NEUTER),
+    "new_label": ParameterName("den nye type"),
+    "number": ParameterName("filens nummer", NEUTER),
+    "offset": ParameterName("hvor listen begynder", NEUTER),
+    "password": ParameterName("adgangskoden"),
+    "published": ParameterName("udgivelsesdatoen"),
+    "reason": ParameterName("begrundelsen"),
+    "rights": ParameterName("rettighederne", PLURAL),
+    "role": ParameterName("rollen"),
+    "run_id": ParameterName("indlæsningens nummer", NEUTER),
+    "shown_description": ParameterName("beskrivelsen"),
+    "shown_published": ParameterName("udgivelsesdatoen"),
+    "shown_title": ParameterName("titlen"),
+    "soegning": ParameterName("søgningen"),
+    "start": ParameterName("fra-måneden"),
+    "text": ParameterName("teksten"),
+    "title": ParameterName("titlen"),
+    "value": ParameterName("navnet", NEUTER),
+    "version": ParameterName("formularens version"),
 }
 
 # Errors whose general sentence would name a parameter but not say what to do.
@@ -139,7 +139,7 @@ def explain_validation_error(error: Mapping[str, Any]) -> tuple[int, str]:
     field = next((str(p) for p in reversed(error.get("loc", ())) if isinstance(p, str)), "?")
     if specific := SPECIFIC_MESSAGES.get((field, kind)):
         return 400, specific
-    noun, gender = PARAMETER_NAMES.get(field, Noun(f"parameteren '{field}'"))
+    noun, gender = PARAMETER_NAMES.get(field, ParameterName(f"parameteren '{field}'"))
     name = noun[0].upper() + noun[1:]  # capitalize() wrote "Isbn-nummeret"
     ctx = error.get("ctx", {})
     if kind == "string_too_long":

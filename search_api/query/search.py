@@ -55,6 +55,7 @@ from search_api.query.results import (
     SearchResult,
     file_format,
 )
+from vidensbank.danish import danish_number
 from vidensbank.errors import BadRequestError
 from vidensbank.identity import public_source_uri
 from vidensbank.settings import get_settings
@@ -489,8 +490,10 @@ def plan_search(params: SearchParams, options: QueryOptions, target: str) -> Pla
     the query and learns what the index makes of the query's words meanwhile; an
     Elasticsearch error is raised from the plan as from the request that failed."""
     if params.offset + params.size > MAX_RESULT_WINDOW:
-        most = f"{MAX_RESULT_WINDOW:,}".replace(",", ".")  # as Danish writes it: 10.000
-        raise BadRequestError(f"Der kan højst vises {most} resultater. Gør søgningen mere præcis.")
+        raise BadRequestError(
+            f"Der kan højst vises {danish_number(MAX_RESULT_WINDOW)} resultater. "
+            "Gør søgningen mere præcis."
+        )
     parsed = parse_query(params.q)
     if parsed.is_empty and not parsed.excluded and params.q.strip():
         # Only syntax (a lone quote): nothing was asked for, so nothing is found. Exclusions
