@@ -336,8 +336,7 @@ def test_the_same_rejection_sent_at_once_is_stored_once(curator: TestClient) -> 
     token = csrf(curator.get("/dokument/navne-dobbelt").text)
     at_once = threading.Barrier(4, timeout=30)
 
-    def reject(_: int) -> int:
-        at_once.wait()
+    def reject() -> int:
         return curator.post(
             "/dokument/navne-dobbelt/navne",
             data={
@@ -349,8 +348,12 @@ def test_the_same_rejection_sent_at_once_is_stored_once(curator: TestClient) -> 
             follow_redirects=False,
         ).status_code
 
+    def reject_at_once(_: int) -> int:
+        at_once.wait()
+        return reject()
+
     with ThreadPoolExecutor(max_workers=4) as pool:
-        assert set(pool.map(reject, range(4))) == {303}
+        assert set(pool.map(reject_at_once, range(4))) == {303}
     assert stored_pages() == [1]
     # Found on another page later (its text read again): rejected there too, not taken for a
     # second click.
@@ -363,17 +366,7 @@ def test_the_same_rejection_sent_at_once_is_stored_once(curator: TestClient) -> 
             document_id="navne-dobbelt",
             entities=[EntityRow("Børnekontoret", "ORG", "Børnekontoret", None, 2, [1, 2])],
         )
-    again = curator.post(
-        "/dokument/navne-dobbelt/navne",
-        data={
-            "csrf_token": token,
-            "action": "reject",
-            "entity_label": "ORG",
-            "entity": entity_key(None, "Børnekontoret"),
-        },
-        follow_redirects=False,
-    )
-    assert again.status_code == 303
+    assert reject() == 303
     assert stored_pages() == [1, 2]
 
 
