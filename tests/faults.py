@@ -44,6 +44,20 @@ def wait_for(condition: Callable[[], bool], timeout: float, interval: float = 0.
     return condition()
 
 
+def index_quiet(seconds: float = 6.0) -> bool:
+    """Whether nothing was written to the live index for ``seconds``: the session's workers
+    still link the fault tests' corpus copies as editions for a while, and a search just
+    before such a write and one just after can list different documents."""
+
+    def written() -> int:
+        stats = get_client().indices.stats(index=alias_name(), metric="indexing")
+        return int(stats["_all"]["primaries"]["indexing"]["index_total"])
+
+    before = written()
+    time.sleep(seconds)
+    return written() == before
+
+
 def _close(sock: socket.socket) -> None:
     # shutdown() first: it wakes a thread blocked in accept() or recv() on the socket.
     with suppress(OSError):

@@ -13,12 +13,10 @@ from openpyxl import load_workbook
 from selectolax.lexbor import LexborHTMLParser as HTMLParser
 
 from search_api.api.spreadsheets import COLUMNS
-from search_api.index.elastic import get_client
-from search_api.index.lifecycle import alias_name
 from search_api.query.batch import CHUNK
 from search_api.query.relevance import load_queries
 from tests.accounts import csrf
-from tests.faults import wait_for
+from tests.faults import index_quiet, wait_for
 from tests.helpers import QUERIES_PATH
 from tests.quality import report
 from web.app import app
@@ -41,18 +39,6 @@ def api(corpus_report: dict[str, Any]) -> TestClient:
     # to hold still.
     assert wait_for(index_quiet, timeout=120)
     return TestClient(app)
-
-
-def index_quiet(seconds: float = 6.0) -> bool:
-    """Whether nothing was written to the index for ``seconds``."""
-
-    def written() -> int:
-        stats = get_client().indices.stats(index=alias_name(), metric="indexing")
-        return int(stats["_all"]["primaries"]["indexing"]["index_total"])
-
-    before = written()
-    time.sleep(seconds)
-    return written() == before
 
 
 def batch(api: TestClient, queries: list[str], **fields: Any) -> dict[str, Any]:
