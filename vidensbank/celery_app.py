@@ -383,9 +383,7 @@ def why_stalled(run_id: str) -> str:
     on it. The settings know no address the web pages are served at, so the run's page is
     named by its path."""
     settings = get_settings()
-    try:
-        redis.Redis.from_url(settings.broker_url, socket_timeout=5).ping()
-    except redis.RedisError:
+    if not _broker_answers():
         return "Køen (Redis) svarer ikke; filerne sættes i kø igen, når den er tilbage."
     if not _consumed(settings.queue):
         return (
@@ -402,9 +400,7 @@ def why_embedding_stalled() -> str:
     """A Danish sentence on why documents wait to be embedded: no broker, or no worker on the
     embedding queue (one started as the pipeline's alone, as before that queue existed)."""
     settings = get_settings()
-    try:
-        redis.Redis.from_url(settings.broker_url, socket_timeout=5).ping()
-    except redis.RedisError:
+    if not _broker_answers():
         return "Køen (Redis) svarer ikke."
     if not _consumed(settings.embed_queue):
         return (
@@ -412,6 +408,14 @@ def why_embedding_stalled() -> str:
             "start en (som scripts/run.sh gør), så bliver dokumenterne søgbare på betydning."
         )
     return "Baggrundsprocessen (Celery-workeren) for betydning arbejder stadig."
+
+
+def _broker_answers() -> bool:
+    try:
+        redis.Redis.from_url(get_settings().broker_url, socket_timeout=5).ping()
+    except redis.RedisError:
+        return False
+    return True
 
 
 def _consumed(queue: str) -> bool:

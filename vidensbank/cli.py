@@ -41,13 +41,6 @@ USERS = Noun("bruger", "brugere")
 
 # The database's state as an operator can set it right.
 DATABASE_DOWN = "Databasen svarer ikke. Tjek, at den kører, og at VB_DATABASE_URL er rigtig."
-DATABASE_NOT_CREATED = "Databasen er ikke oprettet; kør »vidensbank init« først."
-DATABASE_OUTDATED = (
-    "Databasen er ikke opdateret til denne version af Vidensbank. Kør »vidensbank init«."
-)
-DATABASE_NEWER = (
-    "Databasen er opdateret til en nyere version af Vidensbank end denne. Opdatér Vidensbank."
-)
 
 # argparse takes every message it prints through gettext (``argparse._``), in a domain no
 # catalogue of ours can be bound to without changing the process's locale: this catalogue of
@@ -789,7 +782,7 @@ def database_problem(error: "DBAPIError") -> str | None:
     None when it is neither (a bug)."""
     from sqlalchemy.exc import DBAPIError, OperationalError
 
-    from vidensbank.store.db import code_revisions, schema_revision
+    from vidensbank.store.db import schema_problem, schema_revision
 
     # The error names a statement only when one was sent: a connection that failed names
     # none, and asking that server for the revision would wait for it a second time.
@@ -798,13 +791,8 @@ def database_problem(error: "DBAPIError") -> str | None:
             revision = schema_revision()
         except DBAPIError:
             return DATABASE_DOWN
-        head, known = code_revisions()
-        if revision is None:
-            return DATABASE_NOT_CREATED
-        if revision not in known:
-            return DATABASE_NEWER
-        if revision != head:
-            return DATABASE_OUTDATED
+        if problem := schema_problem(revision):
+            return problem
     return DATABASE_DOWN if isinstance(error, OperationalError) else None
 
 

@@ -10,7 +10,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from search_api.api.schemas import ComponentHealth, Health
 from search_api.index.elastic import get_client
 from vidensbank.settings import get_settings
-from vidensbank.store.db import code_revisions, get_engine, schema_revision
+from vidensbank.store.db import get_engine, schema_problem, schema_revision
 
 log = logging.getLogger(__name__)
 
@@ -43,15 +43,8 @@ def health() -> Health:
             return _down("the database", "Databasen svarer ikke.", exc)
         # Started without `vidensbank init` after an upgrade, the API answered healthy while
         # pages failed and writes went to a schema the code does not know.
-        head, known = code_revisions()
-        if revision != head:
-            return ComponentHealth(
-                ok=False,
-                detail="Databasen er ikke opdateret til denne version af Vidensbank; "
-                "kør »vidensbank init«."
-                if revision is None or revision in known
-                else "Databasen er lavet af en nyere version af Vidensbank end denne.",
-            )
+        if problem := schema_problem(revision):
+            return ComponentHealth(ok=False, detail=problem)
         return ComponentHealth(ok=True, detail="svarer")
 
     def check_broker() -> ComponentHealth:

@@ -50,6 +50,23 @@ def code_revisions() -> tuple[str, frozenset[str]]:
     return head, frozenset(revision.revision for revision in script.walk_revisions())
 
 
+def schema_problem(revision: str | None) -> str | None:
+    """What is wrong, in Danish, with a database at schema ``revision`` for this code: never
+    migrated, not migrated since an upgrade (no `vidensbank init`), or migrated by a newer
+    version. None when it is the code's."""
+    head, known = code_revisions()
+    if revision == head:
+        return None
+    if revision is None:
+        return "Databasen er ikke oprettet; kør »vidensbank init« først."
+    if revision not in known:
+        return (
+            "Databasen er opdateret til en nyere version af Vidensbank end denne. "
+            "Opdatér Vidensbank."
+        )
+    return "Databasen er ikke opdateret til denne version af Vidensbank. Kør »vidensbank init«."
+
+
 def schema_revision(url: str | None = None) -> str | None:
     """The schema revision the database records; None when it records none (it was never
     migrated)."""

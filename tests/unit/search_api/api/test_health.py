@@ -76,8 +76,8 @@ def test_a_database_the_upgrade_did_not_migrate_is_not_healthy(
         assert response.status_code == 503
         assert response.json()["database"] == {
             "ok": False,
-            "detail": "Databasen er ikke opdateret til denne version af Vidensbank; "
-            "kør »vidensbank init«.",
+            "detail": "Databasen er ikke opdateret til denne version af Vidensbank. "
+            "Kør »vidensbank init«.",
         }
         migrate(url)
         assert TestClient(app).get("/healthz").json()["database"]["ok"] is True
