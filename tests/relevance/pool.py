@@ -2,6 +2,7 @@
 
     .venv/bin/python tests/relevance/pool.py search sample tests/relevance/questions.yaml
     .venv/bin/python tests/relevance/pool.py search ood tests/relevance/ood/queries.yaml
+    .venv/bin/python tests/relevance/pool.py search ood2 tests/relevance/ood2/queries.yaml
     .venv/bin/python tests/relevance/pool.py grep sample 'bisidd|støtteperson'
 
 ``search`` ingests a folder through the real pipeline (``vidensbank init``, a Celery worker of its
@@ -13,12 +14,13 @@ top 20 slugs per query and the pooled union, then nDCG@10 / recall@20 / MRR per 
 and form, and deletes its indices, queue keys and temporary folder afterwards. With ``--json
 FILE`` the pools are also written as JSON (query id → configuration → slugs).
 
-``sample`` is the sample corpus, rendered with ``sample_corpus.render``; ``ood`` is the folder
-``tests/relevance/ood/documents`` (run ``tests/relevance/ood/render.py`` first, so its PDFs exist).
+``sample`` is the sample corpus, rendered with ``sample_corpus.render``; ``ood`` and ``ood2`` are
+the folders ``tests/relevance/<corpus>/documents`` (run ``tests/relevance/ood/render.py
+tests/relevance/<corpus>`` first, so their PDFs exist).
 
 ``grep`` searches the documents' text for a regular expression (case-insensitive) and prints the
 slugs that match with the number of matches: the YAML sources of the sample corpus, or the HTML
-and the PDF source texts of the OOD set (tags removed).
+and the PDF source texts of an OOD set (tags removed).
 
 Needs Elasticsearch and Redis running (scripts/start_services.sh).
 """
@@ -36,7 +38,10 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[2]
-OOD = ROOT / "tests" / "relevance" / "ood"
+RELEVANCE = ROOT / "tests" / "relevance"
+# The out-of-domain sets: corpus name → folder holding documents/ and sources/.
+OOD_SETS = {"ood": RELEVANCE / "ood", "ood2": RELEVANCE / "ood2"}
+CORPORA = ["sample", *OOD_SETS]
 SAMPLE_SOURCES = ROOT / "sample_corpus" / "documents"
 BIN = Path(sys.executable).parent
 
@@ -48,10 +53,11 @@ def _texts(corpus: str) -> dict[str, str]:
         for path in sorted(SAMPLE_SOURCES.glob("*.yaml")):
             texts[path.stem] = path.read_text(encoding="utf-8")
         return texts
-    for path in sorted((OOD / "documents").glob("*.html")):
+    folder = OOD_SETS[corpus]
+    for path in sorted((folder / "documents").glob("*.html")):
         raw = re.sub(r"(?is)<(script|style)\b.*?</\1>", " ", path.read_text(encoding="utf-8"))
         texts[path.stem] = html.unescape(re.sub(r"<[^>]+>", " ", raw))
-    for path in sorted((OOD / "sources").glob("*.txt")):
+    for path in sorted((folder / "sources").glob("*.txt")):
         texts[path.stem] = path.read_text(encoding="utf-8")
     return texts
 
@@ -64,7 +70,7 @@ def grep(corpus: str, pattern: str) -> list[tuple[str, int]]:
 
 
 def _ingest(corpus: str, run_dir: Path, env: dict[str, str]) -> None:
-    """Render (sample) or copy (ood) the corpus and ingest it through a worker of our own."""
+    """Render (sample) or copy (ood, ood2) the corpus and ingest it through a worker of our own."""
     folder = run_dir / "corpus"
     if corpus == "sample":
         subprocess.run(
@@ -75,7 +81,7 @@ def _ingest(corpus: str, run_dir: Path, env: dict[str, str]) -> None:
             env=env,
         )
     else:
-        shutil.copytree(OOD / "documents", folder)
+        shutil.copytree(OOD_SETS[corpus] / "documents", folder)
     subprocess.run([str(BIN / "vidensbank"), "init"], check=True, capture_output=True, env=env)
     worker = subprocess.Popen(
         [
@@ -209,11 +215,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     commands = parser.add_subparsers(dest="command", required=True)
     run = commands.add_parser("search", help="every configuration's top 20 per query")
-    run.add_argument("corpus", choices=["sample", "ood"])
+    run.add_argument("corpus", choices=CORPORA)
     run.add_argument("queries", type=Path)
     run.add_argument("--json", type=Path, default=None)
     find = commands.add_parser("grep", help="documents whose text matches a pattern")
-    find.add_argument("corpus", choices=["sample", "ood"])
+    find.add_argument("corpus", choices=CORPORA)
     find.add_argument("pattern")
     args = parser.parse_args()
     if args.command == "search":

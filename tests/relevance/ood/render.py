@@ -1,9 +1,10 @@
 """Render the PDF documents of the out-of-domain set from their source texts.
 
-    .venv/bin/python tests/relevance/ood/render.py
+    .venv/bin/python tests/relevance/ood/render.py [FOLDER]
 
-Reads ``sources/<slug>.txt`` and writes ``documents/<slug>.pdf`` beside the HTML documents, in
-ReportLab's invariant mode, so the same source always gives the same bytes.
+Reads ``FOLDER/sources/<slug>.txt`` and writes ``FOLDER/documents/<slug>.pdf`` beside the HTML
+documents, in ReportLab's invariant mode, so the same source always gives the same bytes. FOLDER
+is a judged set's folder (e.g. ``tests/relevance/ood2``); without it, this script's own folder.
 
 A source file starts with ``key: value`` lines (``title``, ``subtitle``, ``organisation``,
 ``date``, ``running_header``, ``footer``, ``cover: yes``, ``toc: yes``, ``letterhead: a | b``)
@@ -20,6 +21,7 @@ Footnote markers ``[^n]`` in the text become superscript numbers; their texts, w
 """
 
 import re
+import sys
 from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
@@ -246,16 +248,17 @@ def story(meta: dict[str, str], blocks: list[str]) -> list[Flowable]:
     return result + notes(pending)
 
 
-def render(source: Path) -> Path:
+def render(source: Path, documents: Path = DOCUMENTS) -> Path:
     meta, blocks = parse(source.read_text(encoding="utf-8"))
-    target = DOCUMENTS / f"{source.stem}.pdf"
+    target = documents / f"{source.stem}.pdf"
     Document(target, meta).multiBuild(story(meta, blocks))
     return target
 
 
 def main() -> None:
-    for source in sorted(SOURCES.glob("*.txt")):
-        print(render(source).relative_to(HERE))
+    folder = Path(sys.argv[1]).resolve() if len(sys.argv) > 1 else HERE
+    for source in sorted((folder / "sources").glob("*.txt")):
+        print(render(source, folder / "documents").relative_to(folder))
 
 
 if __name__ == "__main__":
