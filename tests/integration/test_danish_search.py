@@ -147,6 +147,14 @@ def test_totals_count_what_the_query_asks_for(api: TestClient) -> None:
     assert 0 < total("-plejefamilie") < everything
 
 
+def test_a_compound_no_document_has_is_searched_by_its_meaning(api: TestClient) -> None:
+    """ "tvangsanbringelse" is in no document of the corpus: taken for one word no document has,
+    it found nothing at all, though the reports on placements without consent answer it."""
+    body = api.get("/api/search", params={"q": "tvangsanbringelse"}).json()
+    assert body["total"] > 0
+    assert any("anbring" in r["title"].lower() for r in body["results"][:5])
+
+
 def test_english_is_answered_without_a_spelling_suggestion(api: TestClient) -> None:
     body = api.get("/api/search", params={"q": "support for young people after 18"}).json()
     assert body["results"] and body["did_you_mean"] is None
