@@ -127,7 +127,9 @@ def _ingest(corpus: str, run_dir: Path, env: dict[str, str]) -> None:
         worker.wait(timeout=120)
 
 
-def search(corpus: str, queries_path: Path, json_path: Path | None) -> None:
+def search(
+    corpus: str, queries_path: Path, json_path: Path | None, only: list[str] | None = None
+) -> None:
     run_dir = Path(tempfile.mkdtemp(prefix="vidensbank-pool-"))
     prefix = f"judgepool-{os.getpid()}"
     env = os.environ | {
@@ -151,6 +153,8 @@ def search(corpus: str, queries_path: Path, json_path: Path | None) -> None:
     try:
         _ingest(corpus, run_dir, env)
         for name, (analysis, options) in CONFIGURATIONS.items():
+            if only and name not in only:
+                continue
             index, _count = build_index(client, analysis, f"{prefix}-{name}")
             try:
                 run = search_run(index, options)
@@ -218,12 +222,15 @@ def main() -> None:
     run.add_argument("corpus", choices=CORPORA)
     run.add_argument("queries", type=Path)
     run.add_argument("--json", type=Path, default=None)
+    run.add_argument(
+        "--only", action="append", metavar="CONFIGURATION", help="these configurations alone"
+    )
     find = commands.add_parser("grep", help="documents whose text matches a pattern")
     find.add_argument("corpus", choices=CORPORA)
     find.add_argument("pattern")
     args = parser.parse_args()
     if args.command == "search":
-        search(args.corpus, args.queries, args.json)
+        search(args.corpus, args.queries, args.json, args.only)
     else:
         for slug, count in grep(args.corpus, args.pattern):
             print(f"{count:>4}  {slug}")
