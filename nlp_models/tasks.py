@@ -209,7 +209,9 @@ def link_pending(document_ids: Sequence[str] | None = None, *, everything: bool 
 
 
 def reenrich(document_ids: Sequence[str] | None = None) -> int:
-    """Queue documents for enrichment again: these, or every stale one; return how many."""
+    """Queue documents for enrichment again: these (marked stale, so the step does not skip
+    them, and ``--stale`` finds them if the queue loses the task), or every stale one; return
+    how many."""
     model, kb = current_versions()
     with session_scope() as session:
         if document_ids is None:
@@ -217,7 +219,13 @@ def reenrich(document_ids: Sequence[str] | None = None) -> int:
                 session, model_version=model, kb_version=kb, screening_version=SCREENING_VERSION
             )
         else:
-            document_ids = [i for i in document_ids if session.get(Document, i) is not None]
+            named = document_store.get_document_records(session, document_ids=document_ids)
+            # Named, it runs again whatever made it: the step skips a document made by the
+            # current versions (a message delivered twice), so "reenrich ID" did nothing.
+            for document in named:
+                document.model_version = None
+            found = {document.id for document in named}
+            document_ids = [i for i in document_ids if i in found]
         pages = document_store.page_counts(session, document_ids=document_ids)
     for document_id in document_ids:
         enqueue("enrich.documents", [document_id], pages=pages.get(document_id, 1))

@@ -92,6 +92,36 @@ def test_reenrich_stale_runs_exactly_the_stale_documents(steps: tuple[Stack, lis
     assert {i for i in ids if seq_after[i][0] != seq_before[i][0]} == set(stale)
 
 
+def test_reenrich_runs_a_named_document_again_though_it_is_current(
+    steps: tuple[Stack, list[str]],
+) -> None:
+    """ "reenrich ID" on a document made by the current model said "sat i kø", and the step
+    then skipped it as unchanged, in 0.03 s."""
+    own, ids = steps
+    named = ids[5]
+    with own.session() as session:
+        before = {d.id: d.updated_at for d in session.query(Document).filter(Document.id.in_(ids))}
+    seq_before = index_state(own)
+    result = own.cli("reenrich", named)
+    assert result.returncode == 0, result.stderr
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        with own.session() as session:
+            document = session.get(Document, named)
+            assert document is not None
+            if document.updated_at != before[named] and document.model_version is not None:
+                break
+        time.sleep(0.5)
+    with own.session() as session:
+        after = {d.id: d.updated_at for d in session.query(Document).filter(Document.id.in_(ids))}
+    assert {i for i in ids if after[i] != before[i]} == {named}
+    deadline = time.monotonic() + 30
+    while index_state(own)[named][0] == seq_before[named][0] and time.monotonic() < deadline:
+        time.sleep(0.5)
+    seq_after = index_state(own)
+    assert {i for i in ids if seq_after[i][0] != seq_before[i][0]} == {named}
+
+
 def test_reextract_stale_reads_again_exactly_the_documents_of_an_old_extractor(
     steps: tuple[Stack, list[str]],
 ) -> None:
