@@ -12,16 +12,26 @@ import stat
 import unicodedata
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, field_validator
 
 from ingest.extract.base import split_authors
+from ingest.extract.cleanup import visible_line
 from ingest.language import is_language_code
 from vidensbank.errors import ExtractionError, ReasonCode
 
 MANIFEST = "manifest.json"
 MAX_MANIFEST_BYTES = 20 * 1024 * 1024
 
-ShortText = Annotated[str, Field(min_length=1, max_length=300)]
+
+def _one_line(value: Any) -> Any:
+    """Free text as one line of what a reader sees, as a file's own title and a curator's
+    correction are kept: a line break in a publisher or a kind was stored as it came, became
+    a record of its own in a RIS export and a kind of its own among the search's facets."""
+    return visible_line(value) if isinstance(value, str) else value
+
+
+OneLine = BeforeValidator(_one_line)
+ShortText = Annotated[str, OneLine, Field(min_length=1, max_length=300)]
 
 # Danish names of the manifest's fields, for the reasons a user reads.
 FIELD_NAMES = {
@@ -45,18 +55,18 @@ class ManifestEntry(BaseModel):
 
     model_config = ConfigDict(extra="ignore", str_strip_whitespace=True)
 
-    title: str | None = Field(default=None, min_length=1, max_length=1000)
-    publisher: str | None = Field(default=None, min_length=1, max_length=200)
-    kind: str | None = Field(default=None, min_length=1, max_length=100)
+    title: Annotated[str | None, OneLine] = Field(default=None, min_length=1, max_length=1000)
+    publisher: Annotated[str | None, OneLine] = Field(default=None, min_length=1, max_length=200)
+    kind: Annotated[str | None, OneLine] = Field(default=None, min_length=1, max_length=100)
     published: dt.date | None = None
     authors: list[ShortText] = Field(default_factory=list, max_length=200)
     source_url: str | None = Field(
         default=None, max_length=2000, pattern=r"^https?://[^\s]+$", description="http(s) URL"
     )
-    target_age: str | None = Field(default=None, min_length=1, max_length=100)
+    target_age: Annotated[str | None, OneLine] = Field(default=None, min_length=1, max_length=100)
     professional: list[ShortText] = Field(default_factory=list, max_length=50)
     isbn: str | None = Field(default=None, min_length=10, max_length=20, pattern=r"^[0-9Xx -]+$")
-    target_group: str | None = Field(default=None, min_length=1, max_length=300)
+    target_group: Annotated[str | None, OneLine] = Field(default=None, min_length=1, max_length=300)
     # The language the publisher says the document is in; it wins over the detected one.
     language: str | None = Field(default=None, description="ISO 639-1 code")
 

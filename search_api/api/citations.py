@@ -197,19 +197,100 @@ def is_organisation(name: str, publisher: str | None) -> bool:
     return folded in _organisations(current_knowledge_base())
 
 
+# Lower-case words before a family name that belong to it ("de Vries", "van der Berg", "af
+# Rosenborg"): CSL's particles, which a style prints before the family name or after the given
+# name and sorts by as it says. In the given name they were shortened like names ("Vries, K. de
+# ."); in the family name they sorted "de Vries" under D in every style.
+PARTICLES = frozenset(
+    {
+        "af",
+        "d'",
+        "da",
+        "das",
+        "de",
+        "degli",
+        "dei",
+        "del",
+        "della",
+        "den",
+        "der",
+        "des",
+        "di",
+        "do",
+        "dos",
+        "du",
+        "la",
+        "le",
+        "lo",
+        "ten",
+        "ter",
+        "van",
+        "vom",
+        "von",
+        "zu",
+        "zum",
+        "zur",
+    }
+)
+# A word that joins two names ("Smith and Jones", "Hansen og Berg"): such an author is no one
+# person. BibTeX also reads a bare "and" as the end of one author and the start of the next.
+_JOINED = re.compile(r"(?:^|\s)(?:and|og|&)(?:\s|$)", re.IGNORECASE)
+
+
+def _particles(words: list[str]) -> int:
+    """How many of the words, from the start, are particles."""
+    count = 0
+    while count < len(words) and words[count] in PARTICLES:
+        count += 1
+    return count
+
+
 def _person(name: str, publisher: str | None) -> dict[str, str]:
-    """A name as CSL's family and given parts: "Efternavn, Fornavn" as written, otherwise
-    the last word is the family name (a Danish double surname is two family words only when
-    written with a comma). An organisation is one literal name ("Børns Vilkår")."""
-    if is_organisation(name, publisher):
+    """A name as CSL's parts: "Efternavn, Fornavn" as written, otherwise the last word is the
+    family name (a Danish double surname is two family words only when written with a comma).
+    The lower-case particles before a family name are its ``non-dropping-particle`` ("Karen
+    de Vries", "de Vries, Karen"); those after a given name written "Beethoven, Ludwig van"
+    are a ``dropping-particle``, as CSL names them. An organisation is one literal name
+    ("Børns Vilkår"), and so are names joined by "and", "og" or "&"."""
+    if is_organisation(name, publisher) or _JOINED.search(name):
         return {"literal": name.strip()}
     if "," in name:
-        family, given = (part.strip() for part in name.split(",", 1))
-        return {"family": family, "given": given}
+        family_words, given_words = (part.split() for part in name.split(",", 1))
+        # A particle is never the whole family name, nor the whole given name.
+        front = min(_particles(family_words), max(len(family_words) - 1, 0))
+        back = min(_particles(given_words[::-1]), max(len(given_words) - 1, 0))
+        parts = {
+            "family": " ".join(family_words[front:]),
+            "given": " ".join(given_words[: len(given_words) - back]),
+            "non-dropping-particle": " ".join(family_words[:front]),
+            "dropping-particle": " ".join(given_words[len(given_words) - back :]),
+        }
+        return {key: value for key, value in parts.items() if value}
     words = name.split()
     if len(words) == 1:
         return {"literal": name}
-    return {"family": words[-1], "given": " ".join(words[:-1])}
+    family = len(words) - 1
+    particles = _particles(words[:family][::-1])
+    parts = {
+        "family": words[family],
+        "given": " ".join(words[: family - particles]),
+        "non-dropping-particle": " ".join(words[family - particles : family]),
+    }
+    return {key: value for key, value in parts.items() if value}
+
+
+def _one_line(value: Any) -> Any:
+    """Every text of a CSL item on one line (runs of whitespace, line breaks and the Unicode
+    line and paragraph separators as one space). RIS is a line a tag: a publisher stored with a
+    line break began a record of its own in the export, with the title and author the rest of
+    the value gave it, and in BibTeX it ran on inside the field."""
+    if isinstance(value, str):
+        return " ".join(value.split())
+    if isinstance(value, list):
+        return [_one_line(part) for part in value]
+    if isinstance(value, dict):
+        return {key: _one_line(part) for key, part in value.items()}
+    return value
 
 
 def _csl_type(reference: Reference) -> str:
@@ -226,7 +307,7 @@ def csl_item(reference: Reference) -> dict[str, Any]:
     item: dict[str, Any] = {
         "id": reference.id,
         "type": _csl_type(reference),
-        "title": " ".join(reference.title.split()),
+        "title": reference.title,
         "author": [_person(name, reference.publisher) for name in reference.authors]
         or ([{"literal": reference.publisher}] if reference.publisher else []),
         "URL": reference.url,
@@ -239,19 +320,31 @@ def csl_item(reference: Reference) -> dict[str, Any]:
         "publisher": reference.publisher,
         "genre": (reference.kind or "").capitalize() or None,
         "ISBN": reference.isbn,
-        "license": " ".join(reference.rights.split()) if reference.rights else None,
+        "license": reference.rights,
         "page": reference.page_label or (str(reference.page) if reference.page else None),
         "number-of-pages": str(reference.pages) if reference.pages and not reference.page else None,
     }
     item.update({key: value for key, value in optional.items() if value})
-    return item
+    folded: dict[str, Any] = _one_line(item)
+    return folded
 
 
 def _name_list(item: dict[str, Any]) -> list[str]:
-    return [
-        person["literal"] if "literal" in person else f"{person['family']}, {person['given']}"
-        for person in item.get("author", [])
-    ]
+    """The authors as RIS writes them, "de Vries, Karen"; a dropping particle stays after the
+    given name, where the name was written with it ("Beethoven, Ludwig van")."""
+    names = []
+    for person in item.get("author", []):
+        if "literal" in person:
+            names.append(person["literal"])
+            continue
+        family = " ".join(
+            person[part] for part in ("non-dropping-particle", "family") if person.get(part)
+        )
+        given = " ".join(
+            person[part] for part in ("given", "dropping-particle") if person.get(part)
+        )
+        names.append(f"{family}, {given}" if given else family)
+    return names
 
 
 def _date(item: dict[str, Any]) -> dt.date | None:
@@ -269,7 +362,7 @@ class _RISWriter(rispy.RisWriter):
 
 def to_ris(items: Sequence[dict[str, Any]]) -> str:
     entries = []
-    for item in items:
+    for item in _one_line(list(items)):
         date = _date(item)
         entry: dict[str, Any] = {
             "type_of_reference": RIS_TYPES[item["type"]],
@@ -347,6 +440,20 @@ def _citation_key(item: dict[str, Any], taken: set[str]) -> str:
     return key
 
 
+def _bibtex_name(person: dict[str, str]) -> str:
+    """An author in BibTeX's "von Last, First": the particles are its lower-case "von" part
+    ("de Vries, Karen"), which biblatex prints and sorts by as its ``useprefix`` says. An
+    organisation is in braces, kept whole."""
+    if "literal" in person:
+        return f"{{{_latex(person['literal'])}}}"
+    family = " ".join(
+        _latex(person[part])
+        for part in ("dropping-particle", "non-dropping-particle", "family")
+        if person.get(part)
+    )
+    return f"{family}, {_latex(person['given'])}" if person.get("given") else family
+
+
 def to_bibtex(items: Sequence[dict[str, Any]]) -> str:
     """BibTeX in UTF-8 (what biber, Zotero and JabRef read); names of organisations in
     braces, so they are not split into given and family names. The rights go in ``copyright``,
@@ -355,13 +462,8 @@ def to_bibtex(items: Sequence[dict[str, Any]]) -> str:
     institution."""
     library = bibtexparser.Library()
     taken: set[str] = set()
-    for item in items:
-        authors = " and ".join(
-            f"{{{_latex(person['literal'])}}}"
-            if "literal" in person
-            else f"{_latex(person['family'])}, {_latex(person['given'])}"
-            for person in item.get("author", [])
-        )
+    for item in _one_line(list(items)):
+        authors = " and ".join(_bibtex_name(person) for person in item.get("author", []))
         date = _date(item)
         entry_type = BIBTEX_TYPES[item["type"]]
         if entry_type == "techreport" and not item.get("publisher"):
@@ -497,6 +599,9 @@ def _escaped(value: Any) -> Any:
     return value
 
 
+_HYPHEN = "\u2011"  # NON-BREAKING HYPHEN
+
+
 @lru_cache(maxsize=4096)
 def _formatted(item_json: str, style: str, page: str | None) -> tuple[str, str]:
     """The in-text citation and the reference of one item (CSL-JSON) in one style, in HTML;
@@ -509,7 +614,10 @@ def _formatted(item_json: str, style: str, page: str | None) -> tuple[str, str]:
     if [author.get("literal") for author in item.get("author", [])] == [item.get("publisher")]:
         left_out.add("publisher")
     whole = {key: value for key, value in item.items() if key not in left_out}
-    locator = {"locator": Locator("page", page)} if page else {}
+    # The page is one page, by the label printed on it ("A-8"); citeproc-py writes every
+    # hyphen of a locator as a range's en dash ("s. A–8"), but leaves a non-breaking hyphen,
+    # which is a hyphen again once the citation is made.
+    locator = {"locator": Locator("page", page.replace("-", _HYPHEN))} if page else {}
     citation = Citation([CitationItem(item["id"], **locator)])
     # A style is loaded once and citeproc-py keeps what a reference suppresses on its layout,
     # so two threads rendering at once could take each other's title away.
@@ -517,7 +625,7 @@ def _formatted(item_json: str, style: str, page: str | None) -> tuple[str, str]:
         source = CiteProcJSON([whole])
         bibliography = CitationStylesBibliography(_style(style), source, formatter.html)
         bibliography.register(citation)
-        in_text = str(bibliography.cite(citation, lambda _item: None))
+        in_text = str(bibliography.cite(citation, lambda _item: None)).replace(_HYPHEN, "-")
         reference = str(bibliography.bibliography()[0])
     return in_text, _danish_day(_one_stop(reference), item)
 

@@ -12,6 +12,8 @@ from typing import Any
 
 import bibtexparser
 import pytest
+import rispy
+from bibtexparser.middlewares import SeparateCoAuthors
 from citeproc.source.json import CiteProcJSON
 from fastapi.testclient import TestClient
 from pybtex.backends.plaintext import Backend as PlainText
@@ -28,6 +30,7 @@ from search_api.api.citations import (
     highwire_tags,
     json_ld,
     to_bibtex,
+    to_ris,
 )
 from search_api.api.schemas import Reference
 from tests.accounts import add, csrf, logged_in
@@ -918,3 +921,205 @@ def test_a_page_cite_link_is_named_by_its_visible_words() -> None:
     cite = reader.css_first("a.reader-page-cite")
     assert cite is not None and "aria-label" not in cite.attributes
     assert " ".join(cite.text().split()) == "Citér denne side (side 1)"
+
+
+INJECTED = "inj-udgiver"
+
+
+def test_a_line_break_stored_in_a_field_stays_inside_its_value_in_every_format() -> None:
+    """A manifest's publisher and kind were stored with their line breaks: the RIS export of
+    one document was two records (the second a made-up "JOUR" with a false title and author),
+    and BibTeX carried the RIS lines inside its fields. Data stored before ingest folded them
+    is still exported one value a line."""
+    with session_scope() as session:
+        store_document(
+            session,
+            INJECTED,
+            title="Sprogvurdering i\r\nbørnehaven",
+            publisher="Forlaget\nER  - \n\nTY  - JOUR\nTI  - Falsk titel\nAU  - Falsk, Forfatter",
+            kind="rapport\r\nN1  - note",
+            published=dt.date(2024, 4, 4),
+            authors=["Mette\u2028Holm"],
+            extra={"language": "da", "rights": "Frit\u2029ER  - "},
+        )
+    ris, _, _ = _download(f"/api/documents/{INJECTED}/cite?format=ris")
+    [record] = rispy.loads(ris)
+    assert record["title"] == "Sprogvurdering i børnehaven"
+    assert record["authors"] == ["Holm, Mette"]
+    assert record["publisher"] == "Forlaget ER - TY - JOUR TI - Falsk titel AU - Falsk, Forfatter"
+    assert ris.count("TY  - ") == 1 and ris.count("ER  - ") == 1
+    bibtex, _, _ = _download(f"/api/documents/{INJECTED}/cite?format=bibtex")
+    [entry] = parse_string(bibtex, "bibtex").entries.values()
+    assert all("\n" not in value and "\r" not in value for value in entry.fields.values())
+    assert entry.fields["type"] == "Rapport n1 - note"
+    csl, _, _ = _download(f"/api/documents/{INJECTED}/cite?format=csl-json")
+    [item] = json.loads(csl)
+    assert item["publisher"].startswith("Forlaget ER - TY - JOUR")
+    assert item["author"] == [{"family": "Holm", "given": "Mette"}]
+    # The writers fold what they are given, whoever made the item.
+    raw = {
+        "id": "raa",
+        "type": "report",
+        "title": "To\u2028linjer",
+        "author": [{"family": "Holm\nER  - ", "given": "Mette"}],
+        "URL": "https://vidensbank.example/dokument/raa",
+        "language": "da",
+        "publisher": "VIVE\r\nTY  - JOUR",
+    }
+    [record] = rispy.loads(to_ris([raw]))
+    assert record["title"] == "To linjer" and record["publisher"] == "VIVE TY - JOUR"
+    assert record["authors"] == ["Holm ER -, Mette"]
+    assert "\n\tinstitution = {VIVE TY - JOUR},\n" in to_bibtex([raw])
+
+
+def test_name_particles_go_before_the_family_name_in_every_style_and_format() -> None:
+    """ "Karen de Vries" was family "Vries", given "Karen de": APA cited "Vries, K. de ., &
+    Berg, P. van . der ." with stray periods, RIS and BibTeX "Vries, Karen de"."""
+    report = reference(
+        "partikler",
+        title="Efterværn: unge på vej",
+        authors=[
+            "Karen de Vries",
+            "Peter van der Berg",
+            "Jens Peter af Rosenborg",
+            "Anne Marie Hansen",
+            "de la Cour, Anne",
+            "Beethoven, Ludwig van",
+        ],
+        publisher="VIVE",
+        kind="rapport",
+        published=dt.date(2020, 3, 1),
+    )
+    item = csl_item(report)
+    assert item["author"] == [
+        {"family": "Vries", "given": "Karen", "non-dropping-particle": "de"},
+        {"family": "Berg", "given": "Peter", "non-dropping-particle": "van der"},
+        {"family": "Rosenborg", "given": "Jens Peter", "non-dropping-particle": "af"},
+        {"family": "Hansen", "given": "Anne Marie"},
+        {"family": "Cour", "given": "Anne", "non-dropping-particle": "de la"},
+        {"family": "Beethoven", "given": "Ludwig", "dropping-particle": "van"},
+    ]
+    styles = {found.style: found for found in formatted_references(report)}
+    assert set(styles) == {"apa", "chicago-author-date", "harvard-cite-them-right"}
+    assert styles["apa"].text.startswith(
+        "de Vries, K., van der Berg, P., af Rosenborg, J. P., Hansen, A. M., de la Cour, A., & "
+        "Beethoven, L. van. (2020)."
+    )
+    assert styles["apa"].in_text == "(de Vries et al., 2020)"
+    # Chicago demotes the particle in the first, inverted name, as the style says (CSL's
+    # "display-and-sort"), and writes the others in full.
+    assert styles["chicago-author-date"].text.startswith(
+        "Vries, Karen de, Peter van der Berg, Jens Peter af Rosenborg, Anne Marie Hansen, Anne "
+        "de la Cour, og Ludwig van Beethoven. 2020."
+    )
+    assert styles["chicago-author-date"].in_text == "(de Vries m.fl. 2020)"
+    assert styles["harvard-cite-them-right"].text.startswith("de Vries, K. m.fl. (2020)")
+    for found in styles.values():
+        assert not re.search(r"\s\.", found.text + found.in_text), (found.style, found.text)
+    two = reference(
+        "partikler-to",
+        title="Efterværn",
+        authors=["Karen de Vries", "Peter van der Berg"],
+        publisher="VIVE",
+        kind="rapport",
+        published=dt.date(2020, 3, 1),
+    )
+    styles = {found.style: found for found in formatted_references(two)}
+    assert styles["apa"].text.startswith("de Vries, K., & van der Berg, P. (2020).")
+    assert styles["apa"].in_text == "(de Vries & van der Berg, 2020)"
+    assert styles["harvard-cite-them-right"].text.startswith("de Vries, K. og van der Berg, P.")
+    assert styles["chicago-author-date"].in_text == "(de Vries og van der Berg 2020)"
+    ris = to_ris([item])
+    assert [line for line in ris.splitlines() if line.startswith("AU  - ")] == [
+        "AU  - de Vries, Karen",
+        "AU  - van der Berg, Peter",
+        "AU  - af Rosenborg, Jens Peter",
+        "AU  - Hansen, Anne Marie",
+        "AU  - de la Cour, Anne",
+        "AU  - Beethoven, Ludwig van",
+    ]
+    bibtex = to_bibtex([item])
+    assert (
+        "author = {de Vries, Karen and van der Berg, Peter and af Rosenborg, Jens Peter" in bibtex
+    )
+    [entry] = parse_string(bibtex, "bibtex").entries.values()
+    assert [
+        (p.prelast_names, p.last_names, p.first_names + p.middle_names)
+        for p in entry.persons["author"]
+    ] == [
+        (["de"], ["Vries"], ["Karen"]),
+        (["van", "der"], ["Berg"], ["Peter"]),
+        (["af"], ["Rosenborg"], ["Jens", "Peter"]),
+        ([], ["Hansen"], ["Anne", "Marie"]),
+        (["de", "la"], ["Cour"], ["Anne"]),
+        (["van"], ["Beethoven"], ["Ludwig"]),
+    ]
+
+
+def test_an_author_named_with_and_stays_one_author_in_bibtex() -> None:
+    """ "Smith and Jones" was written "Jones, Smith and": BibTeX readers took the "and" for
+    the end of an author and made the next one "and {Madonna}"."""
+    item = csl_item(
+        reference(
+            "og",
+            title="Children in care",
+            authors=["Smith and Jones", "Madonna", "Department for Children and Families"],
+            publisher="VIVE",
+            kind="rapport",
+            published=dt.date(2024, 1, 1),
+        )
+    )
+    bibtex = to_bibtex([item])
+    [entry] = parse_string(bibtex, "bibtex").entries.values()
+    assert [str(person) for person in entry.persons["author"]] == [
+        "{Smith and Jones}",
+        "{Madonna}",
+        "{Department for Children and Families}",
+    ]
+    [parsed] = bibtexparser.parse_string(bibtex, append_middleware=[SeparateCoAuthors()]).entries
+    assert parsed["author"] == [
+        "{Smith and Jones}",
+        "{Madonna}",
+        "{Department for Children and Families}",
+    ]
+    assert rispy.loads(to_ris([item]))[0]["authors"] == [
+        "Smith and Jones",
+        "Madonna",
+        "Department for Children and Families",
+    ]
+
+
+def test_a_page_label_with_a_hyphen_is_one_page_not_a_range() -> None:
+    """The page labelled "A-8" was cited "s. A–8" in APA and Chicago: citeproc-py writes a
+    locator's hyphen as a range's en dash."""
+    with session_scope() as session:
+        store_document(
+            session,
+            "cite-bilag",
+            title="Bilag til efterværnsrapporten",
+            publisher="VIVE",
+            authors=["Mette Lykke Vinther"],
+            published=dt.date(2020, 3, 1),
+            extra={"language": "da"},
+        )
+        document_store.replace_pages(
+            session,
+            document_id="cite-bilag",
+            pages=[(1, "Forord"), (2, "Bilag A"), (3, "Tabel A.8")],
+            labels=["i", "A-7", "A-8"],
+        )
+    citation = client.get("/api/documents/cite-bilag/citation?side=3").json()
+    assert citation["reference"]["page_label"] == "A-8"
+    in_text = {found["style"]: found["in_text"] for found in citation["references"]}
+    assert in_text == {
+        "apa": "(Vinther, 2020, s. A-8)",
+        "chicago-author-date": "(Vinther 2020, A-8)",
+        "harvard-cite-them-right": "(Vinther, 2020, s. A-8)",
+    }
+    ris, _, _ = _download("/api/documents/cite-bilag/cite?format=ris&side=3")
+    assert "SP  - A-8\n" in ris and rispy.loads(ris)[0]["start_page"] == "A-8"
+    bibtex, _, _ = _download("/api/documents/cite-bilag/cite?format=bibtex&side=3")
+    [entry] = parse_string(bibtex, "bibtex").entries.values()
+    assert entry.fields["pages"] == "A-8"
+    csl, _, _ = _download("/api/documents/cite-bilag/cite?format=csl-json&side=3")
+    assert json.loads(csl)[0]["page"] == "A-8"

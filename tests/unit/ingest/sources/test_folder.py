@@ -257,3 +257,35 @@ def test_the_language_a_manifest_states_is_the_documents(tmp_path: Path) -> None
         filename="notat.pdf",
     )
     assert metadata.extra["language"] == "en"
+
+
+def test_free_text_in_a_manifest_is_one_line_as_a_title_is_kept(tmp_path: Path) -> None:
+    """A publisher and a kind were stored with their line breaks: one document exported as two
+    RIS records, and "rapport\\r\\nN1  - note" was a kind of its own among the facets."""
+    (tmp_path / "a.html").write_bytes(b"<p>Tekst</p>")
+    entry = {
+        "title": "Sprogvurdering i\r\nbørnehaven\u200b",
+        "publisher": "Forlaget\nER  - \n\nTY  - JOUR\nTI  - Falsk titel",
+        "kind": "rapport\r\nN1  - note",
+        "authors": ["Mette\u2028Holm", "Jens\tBerg"],
+        "target_age": "6-12\u2029år",
+        "professional": ["pædagoger\r\nlærere"],
+        "target_group": "Forældre\x0bog  fagfolk",
+    }
+    (tmp_path / "manifest.json").write_text(json.dumps({"a.html": entry}))
+    [item] = items_from_path(tmp_path)
+    assert item.refusal is None
+    assert item.metadata == {
+        "title": "Sprogvurdering i børnehaven",
+        "publisher": "Forlaget ER - TY - JOUR TI - Falsk titel",
+        "kind": "rapport N1 - note",
+        "authors": ["Mette Holm", "Jens Berg"],
+        "target_age": "6-12 år",
+        "professional": ["pædagoger lærere"],
+        "target_group": "Forældre og fagfolk",
+    }
+    # Nothing left to see is no value, as with a file's own title.
+    (tmp_path / "manifest.json").write_text(json.dumps({"a.html": {"publisher": "\r\n\u200b"}}))
+    [item] = items_from_path(tmp_path)
+    assert item.refusal is not None
+    assert item.refusal.reason == "Feltet publisher (udgiver) i manifestet er tomt."
