@@ -28,6 +28,7 @@ from web.errors import install_error_handlers
 from web.http_protocol import HeadAsGet
 from web.pages import router as pages_router
 from web.personal_data_pages import router as personal_data_router
+from web.query_string import NFCQueryString
 from web.search_engines import router as search_engines_router
 from web.security import SecurityMiddleware
 from web.upload_pages import router as upload_router
@@ -97,6 +98,8 @@ def create_app() -> FastAPI:
         static_url=DOCS_ASSETS,
         lifespan=_lifespan,
     )
+    # Innermost: the routes read the query string in NFC; the access log keeps it as sent.
+    app.add_middleware(NFCQueryString)
     app.add_middleware(HeadAsGet)
     app.add_middleware(SecurityMiddleware)
     # Outermost, so it logs the requests the security middleware refuses too.

@@ -14,6 +14,8 @@ from sqlalchemy.exc import DataError, DBAPIError, OperationalError, ProgrammingE
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match, Mount
 
+from search_api.api.parameters import unknown_parameter
+from search_api.query.batch import BatchParams
 from search_api.query.filters import FILTERS, FILTERS_BY_NAME, INVALID_VALUE
 from vidensbank.danish import danish_number
 from vidensbank.errors import VidensbankError
@@ -101,6 +103,15 @@ SPECIFIC_MESSAGES: dict[tuple[str, str], str] = {
     ("role", "enum"): "Vælg rollen " + " eller ".join(role.label for role in Role) + ".",
 }
 
+# The API's one JSON body is a batch search's: a body that is no object of its fields (a list,
+# a string) was "Parameteren 'body' er ugyldig", naming no field anyone had sent.
+BODY_FIELDS = tuple(BatchParams.model_fields)
+NOT_AN_OBJECT = (
+    'Indholdet skal være et JSON-objekt med søgningerne i "queries", '
+    'fx {"queries": ["anbringelse", "efterværn"]}.'
+)
+BATCH_SEARCH = "En søgning med en liste"
+
 HTTP_MESSAGES = {
     404: "Der er ingen side på den adresse.",
     405: "Metoden (HTTP) er ikke tilladt på denne adresse.",
@@ -135,8 +146,13 @@ def explain_validation_error(error: Mapping[str, Any]) -> tuple[int, str]:
     kind = error.get("type", "")
     if kind == "json_invalid":
         return 400, "Forespørgslens indhold er ikke gyldig JSON."
+    location = tuple(error.get("loc", ()))
+    if location == ("body",):
+        return 400, NOT_AN_OBJECT
     # The parameter is the last name in the location: ("query", "year", 0) is about "year".
-    field = next((str(p) for p in reversed(error.get("loc", ())) if isinstance(p, str)), "?")
+    field = next((str(p) for p in reversed(location) if isinstance(p, str)), "?")
+    if kind == "extra_forbidden":  # only a batch search's body refuses a key it does not know
+        return 400, unknown_parameter(field, BODY_FIELDS, kind="Feltet", where=BATCH_SEARCH)
     if specific := SPECIFIC_MESSAGES.get((field, kind)):
         return 400, specific
     noun, gender = PARAMETER_NAMES.get(field, ParameterName(f"parameteren '{field}'"))

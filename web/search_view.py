@@ -7,11 +7,12 @@ and the addresses of searches and of results. Pure functions, so they are tested
 import re
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import quote, urlencode
+from urllib.parse import parse_qsl, quote, urlencode
 
 from markupsafe import Markup
 
 from ingest.metadata import MAX_AGE
+from search_api.api.parameters import model_parameters
 from search_api.query import search
 from search_api.query.builder import MAX_RESULT_WINDOW, SearchParams
 from search_api.query.filters import (
@@ -233,8 +234,19 @@ def pages(params: SearchParams, total: int) -> Pages:
     return Pages(current=params.page, last=min(-(-total // params.size), reachable))
 
 
+def api_query(query: str) -> str:
+    """The page's query string as its JSON twin takes it: the search's own parameters only, one
+    that takes one value once (its last, which the page read). The page ignores what a browser
+    or a link adds; the API refuses it."""
+    taken = model_parameters(SearchParams)
+    pairs = parse_qsl(query, keep_blank_values=True)
+    single = {name: value for name, value in pairs if name in taken and not taken[name]}
+    return urlencode([*single.items(), *((n, v) for n, v in pairs if taken.get(n))])
+
+
 def page_context(params: SearchParams, response: SearchResponse, query: str) -> dict[str, Any]:
     """Everything ``search.html`` renders; ``query`` is the page's query string, for its twin."""
+    twin = api_query(query)
     return {
         "params": params,
         "response": response,
@@ -253,6 +265,6 @@ def page_context(params: SearchParams, response: SearchResponse, query: str) -> 
         # snippets did (the reader said the misspelt word was nowhere in the text).
         "reader_query": response.did_you_mean or params.q,
         "tidy_snippet": tidy_snippet,
-        "json_url": f"/api/search?{query}",
-        "cite_url": f"/api/search/cite?{query}{'&' if query else ''}format=",
+        "json_url": f"/api/search?{twin}",
+        "cite_url": f"/api/search/cite?{twin}{'&' if twin else ''}format=",
     }

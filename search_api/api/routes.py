@@ -5,7 +5,7 @@ import unicodedata
 from typing import Annotated, Any, Literal
 from urllib.parse import quote
 
-from fastapi import APIRouter, Path, Query, Request
+from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import FileResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel
@@ -27,6 +27,7 @@ from search_api.api import (
     usage,
 )
 from search_api.api.auth import AdminAccount, CuratorAccount, JSONBody, current_account
+from search_api.api.parameters import refuse_unknown_parameters
 from search_api.api.schemas import (
     AuditEventPublic,
     BatchSearchResponse,
@@ -53,7 +54,8 @@ from vidensbank.settings import get_settings
 from vidensbank.store.blobs import BlobStore
 from vidensbank.store.usage import TargetType, UseKind
 
-router = APIRouter()
+# A parameter a route under /api/ does not take is refused, not ignored (a misspelt filter).
+router = APIRouter(dependencies=[Depends(refuse_unknown_parameters)])
 
 SearchQuery = Annotated[SearchParams, Query()]
 DocumentId = Annotated[str, Path(description="Dokumentets id")]
@@ -72,7 +74,7 @@ def errors(*statuses: int) -> dict[int | str, dict[str, Any]]:
 
 
 ERROR_MEANINGS = {
-    400: "Ugyldig parameter (beskeden nævner hvilken) eller ukendt værtsnavn.",
+    400: "Ugyldig eller ukendt parameter (beskeden nævner hvilken) eller ukendt værtsnavn.",
     401: "Ikke logget ind (eller en ukendt personlig nøgle).",
     403: "Kontoens rolle giver ikke adgang.",
     404: "Findes ikke.",

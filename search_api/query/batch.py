@@ -10,7 +10,7 @@ from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from elasticsearch import NotFoundError as ESNotFoundError
-from pydantic import AfterValidator, BaseModel, Field, create_model
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, create_model
 
 from search_api.index.elastic import elastic_errors
 from search_api.index.lifecycle import alias_name
@@ -59,7 +59,10 @@ def _is_text(query: str) -> bool:
 class BatchInput(BaseModel):
     """A batch apart from its filters, which ``BatchParams`` adds from the filter table. The
     list's bounds are checked by ``bounded_queries``, whose Danish errors pass through
-    pydantic unchanged."""
+    pydantic unchanged. A key it does not know is refused: a misspelt filter was ignored, and
+    the list searched unfiltered."""
+
+    model_config = ConfigDict(extra="forbid")
 
     queries: Annotated[list[str], AfterValidator(bounded_queries)] = Field(
         description=f"Søgningerne, højst {MAX_QUERIES} (tomme springes over)"

@@ -2,14 +2,20 @@
 
 import asyncio
 import re
+import unicodedata
 from collections.abc import Iterator
 
 import pytest
 from fastapi.testclient import TestClient
 from starlette.types import Message
 
+from search_api.query import search
+from search_api.query.builder import SearchParams
+from search_api.query.filters import FILTERS_BY_NAME
+from search_api.query.results import Autocomplete, SearchResponse
 from vidensbank.settings import get_settings
 from web.app import app
+from web.query_string import nfc_query_string
 from web.security import BODY_LIMIT_BYTES, TOO_LARGE
 
 client = TestClient(app)
@@ -182,3 +188,80 @@ def test_a_malformed_range_is_ignored_and_the_whole_file_sent(header: str) -> No
     assert answer.status_code == 200 and answer.content == whole.content
     part = client.get("/static/style.css", headers={"range": "bytes=0-9"})
     assert part.status_code == 206 and part.content == whole.content[:10]
+
+
+def test_query_parameters_are_read_in_nfc_before_they_are_checked(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Text copied from a Mac or a PDF is often decomposed ("a" and a combining ring for "å"):
+    a filter value so written found nothing, autocomplete suggested nothing, and 1,000
+    decomposed "å" were too long a query. The API and the pages read every parameter in NFC."""
+    searched: list[SearchParams] = []
+    completed: list[str] = []
+
+    def searching(params: SearchParams) -> SearchResponse:
+        searched.append(params)
+        return SearchResponse(total=0, results=[], facets={}, did_you_mean=None)
+
+    def completing(prefix: str) -> Autocomplete:
+        completed.append(prefix)
+        return Autocomplete(suggestions=[])
+
+    monkeypatch.setattr(search, "search", searching)
+    monkeypatch.setattr(search, "autocomplete", completing)
+    publisher, query = "Børns Vilkår", "å" * 1000
+    decomposed = unicodedata.normalize("NFD", publisher)
+    assert decomposed != publisher
+    for path in ("/api/search", "/"):
+        assert client.get(path, params={"publisher": decomposed}).status_code == 200, path
+    assert [p.values(FILTERS_BY_NAME["publisher"]) for p in searched] == [[publisher]] * 2
+    # The limit of 1,000 characters, counted as composed letters (the query is 2,000 as sent).
+    long_query = unicodedata.normalize("NFD", query)
+    for path in ("/api/search", "/"):
+        assert client.get(path, params={"q": long_query}).status_code == 200, path
+    assert [p.q for p in searched[2:]] == [query] * 2
+    # The limit of 200 characters, counted as composed letters.
+    prefix = unicodedata.normalize("NFD", "Når du " + "å" * 150)
+    assert client.get("/api/autocomplete", params={"q": prefix}).status_code == 200
+    assert completed == [unicodedata.normalize("NFC", prefix)]
+    # A query string in NFC already (nearly every one) is passed on as it came.
+    assert nfc_query_string(b"q=b%C3%B8rn+og+unge&year=") == b"q=b%C3%B8rn+og+unge&year="
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ("publsher=VIVE", "Parameteren 'publsher' kendes ikke. Mente du 'publisher'?"),
+        ("q=b%C3%B8rn&bogus=1", "Parameteren 'bogus' kendes ikke. Adressen tager: q, page, "),
+        ("size=1&size=2", "Parameteren 'size' tager én værdi, men er angivet 2 gange."),
+    ],
+)
+def test_the_api_refuses_a_parameter_it_does_not_take_by_name(query: str, message: str) -> None:
+    """A script with a misspelt filter got every document, unfiltered, and no word of it. The
+    routes under /api/ refuse it (as /oai does); the pages stay lenient, since browsers and
+    links add parameters of their own, and link their JSON twin without them."""
+    for path in ("/api/search", "/api/search/cite?format=ris&"):
+        response = client.get(f"{path}{'' if path.endswith('&') else '?'}{query}")
+        assert response.status_code == 400, path
+        assert response.json()["error"].startswith(message), path
+        assert response.json()["status"] == 400
+    page = client.get(f"/?{query}&utm_source=nyhedsbrev")
+    assert page.status_code == 200
+    twin = re.search(r'href="(/api/search\?[^"]*)"', page.text)
+    assert twin is not None
+    assert client.get(twin.group(1).replace("&amp;", "&")).status_code == 200
+
+
+def test_other_api_routes_refuse_unknown_parameters_too() -> None:
+    runs = client.get("/api/runs?side=2")
+    assert runs.status_code == 400
+    assert runs.json()["error"] == (
+        "Parameteren 'side' kendes ikke. Adressen tager ingen parametre."
+    )
+    assert client.get("/api/autocomplete?q=n%C3%A5r&limit=5").status_code == 400
+    formt = client.post("/api/search/batch?formt=csv", json={"queries": ["børn"]})
+    assert formt.status_code == 400
+    assert formt.json()["error"] == "Parameteren 'formt' kendes ikke. Mente du 'format'?"
+    # Parameters that take several values still do, and an empty one is still taken.
+    several = client.get("/api/search?year=2020&year=2021&publisher=VIVE&kind=&q=")
+    assert several.status_code == 200

@@ -7,7 +7,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy.exc import OperationalError, ProgrammingError
 
 from web.app import app
-from web.errors import explain_validation_error, install_error_handlers
+from web.errors import NOT_AN_OBJECT, explain_validation_error, install_error_handlers
 
 
 def test_validation_errors_get_danish_messages_and_statuses() -> None:
@@ -101,11 +101,31 @@ def test_a_batch_body_that_is_no_list_of_queries_says_what_it_should_be() -> Non
         (b"{}", "queries (søgningerne) mangler."),
         (b'{"queries": "born"}', "queries skal være en liste af søgninger (tekster)."),
         (b'{"queries": [1]}', "queries skal være en liste af søgninger (tekster)."),
+        # Not "Parameteren 'body' er ugyldig": nobody sent a "body".
+        (b'["born"]', NOT_AN_OBJECT),
+        (b'"born"', NOT_AN_OBJECT),
     ]
     for body, message in cases:
         response = client.post("/api/search/batch", content=body, headers=headers)
         assert response.status_code == 400
         assert response.json()["error"] == message
+
+
+def test_a_batch_body_with_a_key_it_does_not_know_is_refused_by_name() -> None:
+    """A misspelt filter in the JSON was ignored, and the list searched unfiltered."""
+    client = TestClient(app)
+    cases: list[tuple[dict[str, object], str]] = [
+        ({"publsher": ["VIVE"]}, "Feltet 'publsher' kendes ikke. Mente du 'publisher'?"),
+        (
+            {"bogus": 1},
+            "Feltet 'bogus' kendes ikke. En søgning med en liste tager: queries, size, sort, "
+            "publisher, ",
+        ),
+    ]
+    for extra, message in cases:
+        response = client.post("/api/search/batch", json={"queries": ["børn"], **extra})
+        assert response.status_code == 400
+        assert response.json()["error"].startswith(message)
 
 
 def test_a_role_is_named_as_the_form_names_it() -> None:
