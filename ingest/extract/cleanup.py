@@ -3,6 +3,9 @@
 import re
 import unicodedata
 from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import TypeVar
 
 # Words after which a line-end hyphen is a suspended compound ("Forsknings- og Analysecenter").
 _CONJUNCTIONS = frozenset({"og", "eller", "samt", "til", "som", "end", "and", "or"})
@@ -33,7 +36,8 @@ _ZONE = 3  # how many lines at the top and bottom of a page can be a running hea
 
 # "Side 3", "Side 3 af 12", "3 af 12", "3/12" and a bare "3".
 _PAGE_NUMBER = re.compile(
-    r"\s*(?P<side>side\s*)?(?P<number>\d+)(?:\s*(?:af|/)\s*(?P<total>\d+))?\s*", re.IGNORECASE
+    r"\s*(?P<side>side\s*)?(?P<number>\d{1,6})(?:\s*(?:af|/)\s*(?P<total>\d{1,6}))?\s*",
+    re.IGNORECASE,
 )
 
 
@@ -47,7 +51,7 @@ def _is_page_number(line: str) -> bool:
 
 
 def _is_own_page_number(line: str, number: int, total: int, edge: bool) -> bool:
-    """A page number in a document too short to show which lines repeat: one that says so
+    """A page number even where too few pages show which lines repeat: one that says so
     ("Side 1 af 2"), or a number that is this page's ("1", "1/2") on its first or last line,
     where a table's figure is not a page number."""
     match = _PAGE_NUMBER.fullmatch(line)
@@ -82,60 +86,180 @@ def _two_page_footer(split: list[list[str]]) -> list[set[int]]:
     return footer
 
 
+# A number standing on its own, as a page number does ("Side 3", "3 af 40", "| 3", "- 3 -"),
+# not a part of a table's or a section's number ("B.5", "3.2", "1.000") or of a word.
+_STANDALONE_NUMBER = re.compile(r"(?<![\w.,])\d+(?![\w]|[.,]\d)")
+# How far a printed page number may be from the page's place in the file: front matter without
+# numbers, an excerpt of a longer report ("145" on its first page). A number further off that
+# grows with the pages is something else: the year of a yearly table ("1985" on page 1).
+_MAX_PAGE_OFFSET = 1000
+# A running line has a few numbers ("Side 3 af 40", "VIVE · Rapport 2025:07 | 3"), and a page
+# number a few digits (a longer one is no number Python reads without a limit).
+_MAX_NUMBERS = 6
+_PAGE_NUMBER_DIGITS = 6
+
+# A line as it is the same line on other pages: its shape and its numbers, one of them perhaps
+# the page number as its distance from the page's place in the file ("p-10": 31 on page 41).
+_LineKey = tuple[str, tuple[str, ...]]
+
+# A front matter's page number ("iv"): kept, but a running line beyond it still goes.
+_ROMAN_PAGE_NUMBER = re.compile(r"\s*[ivxlc]{1,7}\s*", re.IGNORECASE)
+
+
+def _line_keys(line: str, number: int) -> set[_LineKey]:
+    """The ways line ``line`` of page ``number`` can be the same line as one on other pages: as
+    it is (a header without numbers, a footer with the report's year), or with one of its
+    numbers the page number ("Side 3 af 40" on page 3 and "Side 4 af 40" on page 4). A line of
+    many numbers is a table's row, not a header: it is only itself."""
+    text = " ".join(line.lower().split())
+    shape = _line_shape(line)
+    matches = list(re.finditer(r"\d+", text))
+    numbers = tuple(match.group() for match in matches)
+    keys = {(shape, numbers)}
+    if len(matches) > _MAX_NUMBERS:
+        return keys
+    standalone = {match.start() for match in _STANDALONE_NUMBER.finditer(text)}
+    for position, match in enumerate(matches):
+        if match.start() not in standalone or len(match.group()) > _PAGE_NUMBER_DIGITS:
+            continue
+        offset = int(match.group()) - number
+        if abs(offset) < _MAX_PAGE_OFFSET:
+            keys.add((shape, (*numbers[:position], f"p{offset}", *numbers[position + 1 :])))
+    return keys
+
+
 def remove_running_lines(pages: list[str]) -> list[str]:
     """Drop lines that repeat at the top or bottom of most pages, and page numbers there.
 
-    A line counts as running when its shape stands in the header or footer zone of at least
-    60 % of the pages (and of three pages at least), so a one-off heading is kept. The first
-    page loses a running line only when the second has it too: a running header that starts
-    after a title page repeats the title, which the title page keeps ("Børns stemmer i egen
-    sag"). A shorter document loses its page numbers and, with two pages, the footer they
+    A line counts as running when its shape (its numbers hidden) stands in the header or footer
+    zone of at least 60 % of the pages (and of three pages at least), so a one-off heading is
+    kept, and when it is the same line as on those pages or on the next or the previous page
+    but for the page number (``_line_keys``): a caption or a source line whose year or table
+    number changes from page to page is content ("Tabel B.5 … 1989", "Kilde: …, 1989."), and so
+    is a footnote that cites a different paragraph on each page. A chapter's running header
+    ("Kapitel 3") is the same line on the chapter's pages.
+
+    Running lines and page numbers go only from a page's edges inwards: a line below a kept
+    caption is the first row of a table, however often it repeats ("Aarhus Kommune"). A line
+    that is the only text of most of the pages it stands on stays (a card deck, a card a page),
+    and a page keeps its lines when it would have none left.
+
+    The first page loses a running line only when the second has it too: a running header that
+    starts after a title page repeats the title, which the title page keeps ("Børns stemmer i
+    egen sag"). A shorter document loses its page numbers and, with two pages, the footer they
     share (``_two_page_footer``).
     """
     split = [page.splitlines() for page in pages]
-    zones = [
-        {_line_shape(line) for line in lines[:_ZONE] + lines[-_ZONE:] if line.strip()}
-        for lines in split
+    zones = [[line for line in lines[:_ZONE] + lines[-_ZONE:] if line.strip()] for lines in split]
+    shapes = [{_line_shape(line) for line in zone} for zone in zones]
+    zone_keys = [
+        {line: _line_keys(line, number) for line in dict.fromkeys(zone)}
+        for number, zone in enumerate(zones, 1)
     ]
-    running: set[str] = set()
+    keys: list[set[_LineKey]] = [set().union(*page_keys.values()) for page_keys in zone_keys]
+    running_shapes: set[str] = set()
+    running_keys: set[_LineKey] = set()
     if len(pages) >= 3:
-        zone_counts = Counter(shape for zone in zones for shape in zone)
         threshold = max(3, int(0.6 * len(pages) + 0.5))
-        running = {shape for shape, count in zone_counts.items() if count >= threshold}
+        running_shapes = {shape for shape, count in _counts(shapes).items() if count >= threshold}
+        counts = _counts(keys)
+        running_keys = {key for key, count in counts.items() if count >= threshold}
+        # A line that is all the text of most pages it stands on is what the document says,
+        # a card or a slide a page ("Kort nummer 5 om trivsel"), also on a page with more.
+        alone = _counts(
+            [
+                zone_keys[number - 1].get(only) or _line_keys(only, number)
+                for number, only in _only_lines(split)
+            ]
+        )
+        content = {key for key, count in alone.items() if 2 * count >= counts[key]}
+        keys = [page_keys - content for page_keys in keys]
+        running_keys -= content
     footer = _two_page_footer(split) if len(pages) == 2 else [set() for _ in split]
 
-    return [
-        "\n".join(
-            _kept_lines(
-                lines,
-                number,
-                len(pages),
-                running - (zones[0] - zones[1]) if number == 1 and running else running,
-                footer[number - 1],
-            )
-        )
-        for number, lines in enumerate(split, 1)
-    ]
-
-
-def _kept_lines(
-    lines: list[str], number: int, total: int, running: set[str], footer: set[int]
-) -> list[str]:
-    """The lines of page ``number`` (of ``total``) without its running lines, page numbers
-    and footer."""
-    top, bottom = min(_ZONE, len(lines)), max(len(lines) - _ZONE, _ZONE)
     kept = []
-    for index, line in enumerate(lines):
-        if index in footer:
-            continue
-        if index < top or index >= bottom:
-            if total >= 3 and (_line_shape(line) in running or _is_page_number(line)):
-                continue
-            edge = index in (0, len(lines) - 1)
-            if total < 3 and _is_own_page_number(line, number, total, edge):
-                continue
-        kept.append(line)
+    for number, lines in enumerate(split, 1):
+        page_shapes = running_shapes
+        if number == 1 and running_shapes:
+            page_shapes = running_shapes - (shapes[0] - shapes[1])
+        # The same line as on most pages, or as on the page before or after.
+        same = running_keys.union(
+            *keys[max(number - 2, 0) : number - 1], *keys[number : number + 1]
+        )
+        page = _Page(lines, number, len(pages), page_shapes, same, zone_keys[number - 1])
+        kept.append("\n".join(page.kept_lines(footer[number - 1])))
     return kept
+
+
+_T = TypeVar("_T")
+
+
+def _counts(found: list[set[_T]]) -> Counter[_T]:
+    """In how many of the sets each item is."""
+    return Counter(item for items in found for item in items)
+
+
+def _only_lines(split: list[list[str]]) -> Iterator[tuple[int, str]]:
+    """The number and the line of each page whose only text, page numbers aside, is a line."""
+    for number, lines in enumerate(split, 1):
+        text = [line for line in lines if line.strip() and not _is_page_number(line)]
+        if len(text) == 1:
+            yield number, text[0]
+
+
+@dataclass(frozen=True)
+class _Page:
+    """Page ``number`` of ``total``, its lines, and the running lines of its document: their
+    shapes, and the lines as keys (``_line_keys``) that are the same line elsewhere; and the
+    keys of the lines in the page's header and footer zone."""
+
+    lines: list[str]
+    number: int
+    total: int
+    running_shapes: set[str]
+    same: set[_LineKey]
+    zone_keys: dict[str, set[_LineKey]]
+
+    def _running(self, line: str) -> bool:
+        return (
+            self.total >= 3
+            and _line_shape(line) in self.running_shapes
+            and not self.same.isdisjoint(self.zone_keys[line])
+        )
+
+    def _page_number(self, index: int) -> bool:
+        """Whether line ``index`` is the page's number: its own ("Side 3", a "3" at its top or
+        foot), or one that follows the pages as the page numbers of the document do."""
+        line = self.lines[index]
+        if not _is_page_number(line):
+            return False
+        edge = index in (0, len(self.lines) - 1)
+        return _is_own_page_number(line, self.number, self.total, edge) or self._running(line)
+
+    def kept_lines(self, footer: set[int]) -> list[str]:
+        """The page's lines without its running lines, page numbers and ``footer``.
+
+        Page numbers go wherever they stand in the header or footer zone; other running lines
+        only from the page's top and bottom inwards, up to the first line that stays. A page
+        that would have no text left keeps its lines."""
+        lines = self.lines
+        # (A page of up to six lines is all header and footer zone, scanned from both ends.)
+        depth = min(_ZONE, len(lines))
+        ends = (range(depth), range(len(lines) - 1, len(lines) - depth - 1, -1))
+        removed = set(footer) | {
+            index for index in (*ends[0], *ends[1]) if self._page_number(index)
+        }
+        for end in ends:
+            for index in end:
+                line = lines[index]
+                if not line.strip() or index in removed or _ROMAN_PAGE_NUMBER.fullmatch(line):
+                    continue
+                # A figure that is no page number is the top or the foot of a table.
+                if _is_page_number(line) or not self._running(line):
+                    break
+                removed.add(index)
+        kept = [line for index, line in enumerate(lines) if index not in removed]
+        return kept if any(line.strip() for line in kept) else lines
 
 
 # The first line of a footnote: its number, alone or before the note's text.

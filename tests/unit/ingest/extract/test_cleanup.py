@@ -144,3 +144,132 @@ def test_a_page_of_one_long_word_is_joined_in_linear_time() -> None:
     started = time.monotonic()
     assert join_hyphenation("x" * 200_000) == "x" * 200_000
     assert time.monotonic() - started < 1
+
+
+def _appendix_page(number: int) -> str:
+    year = 1984 + number
+    rows = [
+        f"{town} Kommune\n{number + 3},{index}\n{700 + number * index}"
+        for index, town in enumerate(["Aarhus", "Aalborg", "Odense", "Vejle", "Allerød"], start=1)
+    ]
+    return (
+        f"Tabel B.{number}. Anbragte børn og unge pr. 1.000 0-17-årige, {year}\n"
+        + "\n".join(rows)
+        + f"\nKilde: Danmarks Statistik, {year}."
+    )
+
+
+def test_a_statistical_appendix_keeps_its_captions_sources_and_table_rows() -> None:
+    """Each page of a yearly appendix is a caption, a table of the same municipalities and a
+    source line: the caption's table number and year and the source's year change from page
+    to page, so they are no running lines; nor is the first row below the kept caption, nor a
+    figure at the table's foot. Every caption, source line and first and last row was lost."""
+    pages = [_appendix_page(number) for number in range(1, 11)]
+    assert remove_running_lines(pages) == pages
+
+
+def test_an_appendix_loses_its_running_footer_but_not_its_tables() -> None:
+    pages = [
+        f"{_appendix_page(number)}\nVIVE · Bilagstabeller 2025 | {number + 2}"
+        for number in range(1, 11)
+    ]
+    cleaned = remove_running_lines(pages)
+    assert cleaned == [_appendix_page(number) for number in range(1, 11)]
+
+
+def test_a_table_number_that_follows_the_pages_is_no_page_number() -> None:
+    """ "Tabel B.5" on page 5 is the table's number, not a page number beside a running line."""
+    pages = [
+        f"Tabel B.{number}. Anbragte børn pr. kommune\nAarhus Kommune\n{number + 3},1\n"
+        f"Odense Kommune\n{number + 9},4\nKilde: Danmarks Statistik."
+        for number in range(1, 11)
+    ]
+    cleaned = remove_running_lines(pages)
+    assert all(page.startswith(f"Tabel B.{n}. Anbragte") for n, page in enumerate(cleaned, 1))
+
+
+_TOPICS = [
+    "anbringelse",
+    "efterværn",
+    "underretning",
+    "samvær",
+    "handleplan",
+    "bisidder",
+    "netværk",
+    "skolegang",
+    "trivsel",
+    "klageadgang",
+    "børnesamtale",
+    "plejefamilie",
+]
+
+
+def test_a_footnote_written_alike_on_every_page_is_kept() -> None:
+    """A footnote whose number, paragraph and guidance number change from page to page is no
+    running footer, though its shape is on every page; "Side n af 12" still goes."""
+    notes = [
+        f"{number % 9 + 1} Jf. Barnets Lov § {number % 150 + 40}, stk. 2, og "
+        f"Socialstyrelsens vejledning nr. {number}."
+        for number in range(1, 13)
+    ]
+    bodies = [f"Om {topic} i kommunerne.\nMere om {topic}." for topic in _TOPICS]
+    pages = [
+        f"Børns inddragelse\n{body}\n{note}\nSide {number} af 12"
+        for number, (body, note) in enumerate(zip(bodies, notes, strict=True), start=1)
+    ]
+    cleaned = remove_running_lines(pages)
+    assert cleaned == [f"{body}\n{note}" for body, note in zip(bodies, notes, strict=True)]
+
+
+def test_a_card_deck_keeps_its_cards() -> None:
+    """A deck of a card a page, each card the same sentence with the page's number: the line
+    is the page's text, also on the page that says more. The deck was left with one line."""
+    pages = [f"Kort nummer {number} om trivsel og inddragelse." for number in range(1, 41)]
+    pages[20] += "\nHer gemmer sig en pelikan i Nyborg."
+    assert remove_running_lines(pages) == pages
+
+
+def test_a_page_of_running_lines_only_keeps_them() -> None:
+    pages = [
+        f"Rapport om samvær\nOm {topic}.\nMere om {topic}.\n{number}"
+        for number, topic in enumerate(_TOPICS[:6], start=1)
+    ]
+    pages[3] = "Rapport om samvær\n4"
+    cleaned = remove_running_lines(pages)
+    assert cleaned[2] == "Om underretning.\nMere om underretning."
+    assert cleaned[3] == "Rapport om samvær\n4"
+
+
+def test_a_figure_that_is_not_the_page_number_stays() -> None:
+    """A table of contents' page number ("4" on page 2) is no page number; the page's own
+    number, printed ten lower than its place in the file, goes."""
+    pages = [
+        f"Rapport om samvær\n{number - 10}\nOm {topic}.\nMere om {topic}."
+        for number, topic in enumerate(_TOPICS[:10], start=11)
+    ]
+    pages[1] = "Rapport om samvær\n2\nIndhold\n1 Indledning\n4\n2 Metode\n9"
+    cleaned = remove_running_lines(pages)
+    assert cleaned[1] == "Indhold\n1 Indledning\n4\n2 Metode\n9"
+    assert cleaned[2] == "Om underretning.\nMere om underretning."
+
+
+def test_a_chapters_running_header_goes() -> None:
+    """The chapter a page belongs to, in the header ("Kapitel 2"), is the same line on the
+    chapter's pages, and front matter's roman numbers do not keep the header above them."""
+    pages = [
+        f"Børns inddragelse\nKapitel {chapter}\nOm {topic}.\nMere om {topic}.\n{number}"
+        for number, topic in enumerate(_TOPICS, start=1)
+        for chapter in [(number - 1) // 4 + 1]
+    ]
+    pages[1] = "Om efterværn.\nMere om efterværn.\nBørns inddragelse\nii"
+    cleaned = remove_running_lines(pages)
+    assert cleaned[1] == "Om efterværn.\nMere om efterværn.\nii"
+    assert cleaned[2:] == [f"Om {topic}.\nMere om {topic}." for topic in _TOPICS[2:]]
+
+
+def test_a_line_of_a_very_long_number_is_no_page_number() -> None:
+    """Python reads no number of more than 4,300 digits: a page of one was an error."""
+    long_number = "7" * 5000
+    assert remove_running_lines([long_number, "Tekst"]) == [long_number, "Tekst"]
+    pages = [f"{long_number}\nOm {topic}.\nMere om {topic}." for topic in _TOPICS[:4]]
+    assert remove_running_lines(pages)[1] == "Om efterværn.\nMere om efterværn."
