@@ -39,6 +39,9 @@ from vidensbank.store.db import session_scope
 from vidensbank.store.documents import Document, DocumentStatus, EntityRow
 from vidensbank.store.runs import ItemStatus
 
+# The statuses the entity step runs for: read, and not waiting for OCR or quarantined.
+ENRICHABLE = frozenset({DocumentStatus.EXTRACTED, DocumentStatus.ENRICHED, DocumentStatus.INDEXED})
+
 
 @worker_init.connect
 def _load_models(sender: Any, **_kwargs: object) -> None:
@@ -78,11 +81,7 @@ def enrich_documents(self: DocumentTask, document_ids: list[str]) -> None:
         english = document_store.english_pages_of(session, document_ids=list(documents))
         for document_id in document_ids:
             document = documents.get(document_id)
-            if document is None or document.status in (
-                DocumentStatus.PENDING,
-                DocumentStatus.OCR,
-                DocumentStatus.QUARANTINED,
-            ):
+            if document is None or document.status not in ENRICHABLE:
                 continue
             if document.withdrawn_at is not None:
                 # Taken down by a curator: the file was read again, but stays out.
@@ -219,12 +218,20 @@ def reenrich(document_ids: Sequence[str] | None = None) -> int:
                 session, model_version=model, kb_version=kb, screening_version=SCREENING_VERSION
             )
         else:
-            named = document_store.get_document_records(session, document_ids=document_ids)
             # Named, it runs again whatever made it: the step skips a document made by the
-            # current versions (a message delivered twice), so "reenrich ID" did nothing.
-            for document in named:
+            # current versions (a message delivered twice), so "reenrich ID" did nothing. Only
+            # one the step runs for: a quarantined document marked so also left OAI-PMH's
+            # deleted records (``vidensbank.store.harvest``) while nothing ran.
+            runnable = [
+                document
+                for document in document_store.get_document_records(
+                    session, document_ids=document_ids
+                )
+                if document.status in ENRICHABLE and document.withdrawn_at is None
+            ]
+            for document in runnable:
                 document.model_version = None
-            found = {document.id for document in named}
+            found = {document.id for document in runnable}
             document_ids = [i for i in document_ids if i in found]
         pages = document_store.page_counts(session, document_ids=document_ids)
     for document_id in document_ids:

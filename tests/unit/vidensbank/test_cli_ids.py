@@ -98,3 +98,22 @@ def test_reindex_counts_an_id_given_twice_once_and_says_why_a_document_stays_out
     assert capsys.readouterr().err == (
         "d2 er trukket tilbage: Forkert fil.\n1 af 2 dokumenter er lagt i søgeindekset igen.\n"
     )
+
+
+def test_reenrich_marks_and_queues_only_the_documents_the_step_runs_for(
+    sent: list[tuple[str, Any]], capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A named document runs again though it is current (the step skipped it: "sat i kø", then
+    nothing), so it is marked stale; a withdrawn or quarantined one is not, nor queued: marked,
+    a quarantined document also left OAI-PMH's deleted records while nothing ran."""
+    with session_scope() as session:
+        for document in document_store.get_document_records(session, document_ids=["d1", "d2"]):
+            document.model_version = "m-1"
+    assert main(["reenrich", "d1", "d2"]) == 0
+    assert [args for _name, args in sent] == [[["d1"]]]
+    with session_scope() as session:
+        versions = {
+            d.id: d.model_version
+            for d in document_store.get_document_records(session, document_ids=["d1", "d2"])
+        }
+    assert versions["d1"] is None and versions["d2"] is not None
