@@ -234,7 +234,7 @@ PARTICLES = frozenset(
 )
 # A word that joins two names ("Smith and Jones", "Hansen og Berg"): such an author is no one
 # person. BibTeX also reads a bare "and" as the end of one author and the start of the next.
-_JOINED = re.compile(r"(?:^|\s)(?:and|og|&)(?:\s|$)", re.IGNORECASE)
+_JOINED = re.compile(r"\S\s+(?:and|og|&)\s+\S")
 
 
 def _particles(words: list[str]) -> int:
@@ -256,6 +256,9 @@ def _person(name: str, publisher: str | None) -> dict[str, str]:
         return {"literal": name.strip()}
     if "," in name:
         family_words, given_words = (part.split() for part in name.split(",", 1))
+        if not family_words:
+            # ", Anne" (a name cut out of a document's metadata): no family to put first.
+            return {"literal": " ".join(given_words)}
         # A particle is never the whole family name, nor the whole given name.
         front = min(_particles(family_words), max(len(family_words) - 1, 0))
         back = min(_particles(given_words[::-1]), max(len(given_words) - 1, 0))
@@ -279,7 +282,7 @@ def _person(name: str, publisher: str | None) -> dict[str, str]:
     return {key: value for key, value in parts.items() if value}
 
 
-def _one_line(value: Any) -> Any:
+def _folded(value: Any) -> Any:
     """Every text of a CSL item on one line (runs of whitespace, line breaks and the Unicode
     line and paragraph separators as one space). RIS is a line a tag: a publisher stored with a
     line break began a record of its own in the export, with the title and author the rest of
@@ -287,9 +290,9 @@ def _one_line(value: Any) -> Any:
     if isinstance(value, str):
         return " ".join(value.split())
     if isinstance(value, list):
-        return [_one_line(part) for part in value]
+        return [_folded(part) for part in value]
     if isinstance(value, dict):
-        return {key: _one_line(part) for key, part in value.items()}
+        return {key: _folded(part) for key, part in value.items()}
     return value
 
 
@@ -308,7 +311,9 @@ def csl_item(reference: Reference) -> dict[str, Any]:
         "id": reference.id,
         "type": _csl_type(reference),
         "title": reference.title,
-        "author": [_person(name, reference.publisher) for name in reference.authors]
+        "author": [
+            _person(name, reference.publisher) for name in reference.authors if name.strip(" ,")
+        ]
         or ([{"literal": reference.publisher}] if reference.publisher else []),
         "URL": reference.url,
         "language": reference.language,
@@ -325,7 +330,7 @@ def csl_item(reference: Reference) -> dict[str, Any]:
         "number-of-pages": str(reference.pages) if reference.pages and not reference.page else None,
     }
     item.update({key: value for key, value in optional.items() if value})
-    folded: dict[str, Any] = _one_line(item)
+    folded: dict[str, Any] = _folded(item)
     return folded
 
 
@@ -362,7 +367,7 @@ class _RISWriter(rispy.RisWriter):
 
 def to_ris(items: Sequence[dict[str, Any]]) -> str:
     entries = []
-    for item in _one_line(list(items)):
+    for item in items:
         date = _date(item)
         entry: dict[str, Any] = {
             "type_of_reference": RIS_TYPES[item["type"]],
@@ -462,7 +467,7 @@ def to_bibtex(items: Sequence[dict[str, Any]]) -> str:
     institution."""
     library = bibtexparser.Library()
     taken: set[str] = set()
-    for item in _one_line(list(items)):
+    for item in items:
         authors = " and ".join(_bibtex_name(person) for person in item.get("author", []))
         date = _date(item)
         entry_type = BIBTEX_TYPES[item["type"]]

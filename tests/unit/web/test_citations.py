@@ -956,20 +956,6 @@ def test_a_line_break_stored_in_a_field_stays_inside_its_value_in_every_format()
     [item] = json.loads(csl)
     assert item["publisher"].startswith("Forlaget ER - TY - JOUR")
     assert item["author"] == [{"family": "Holm", "given": "Mette"}]
-    # The writers fold what they are given, whoever made the item.
-    raw = {
-        "id": "raa",
-        "type": "report",
-        "title": "To\u2028linjer",
-        "author": [{"family": "Holm\nER  - ", "given": "Mette"}],
-        "URL": "https://vidensbank.example/dokument/raa",
-        "language": "da",
-        "publisher": "VIVE\r\nTY  - JOUR",
-    }
-    [record] = rispy.loads(to_ris([raw]))
-    assert record["title"] == "To linjer" and record["publisher"] == "VIVE TY - JOUR"
-    assert record["authors"] == ["Holm ER -, Mette"]
-    assert "\n\tinstitution = {VIVE TY - JOUR},\n" in to_bibtex([raw])
 
 
 def test_name_particles_go_before_the_family_name_in_every_style_and_format() -> None:
@@ -1123,3 +1109,20 @@ def test_a_page_label_with_a_hyphen_is_one_page_not_a_range() -> None:
     assert entry.fields["pages"] == "A-8"
     csl, _, _ = _download("/api/documents/cite-bilag/cite?format=csl-json&side=3")
     assert json.loads(csl)[0]["page"] == "A-8"
+
+
+def test_a_family_name_og_or_a_name_without_a_family_is_no_joined_or_empty_author() -> None:
+    """ "Peter Og" was taken for two people joined by "og", and cited as one literal name; ", Anne"
+    (a name cut out of a document's metadata) was written "AU  - , Anne" and "," "AU  - "."""
+    item = csl_item(
+        reference(
+            "og-navn",
+            title="Samvær",
+            authors=["Peter Og", ", Anne", ","],
+            publisher="VIVE",
+            kind="rapport",
+            published=dt.date(2024, 1, 1),
+        )
+    )
+    assert item["author"] == [{"family": "Og", "given": "Peter"}, {"literal": "Anne"}]
+    assert rispy.loads(to_ris([item]))[0]["authors"] == ["Og, Peter", "Anne"]
