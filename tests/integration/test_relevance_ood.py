@@ -22,77 +22,91 @@ from tests.helpers import PROJECT_ROOT
 from tests.quality import report
 
 RELEVANCE = PROJECT_ROOT / "tests" / "relevance"
+# Each set is ingested, embedded and searched in about a minute here.
+TIME_LIMIT = 1200
 
-# nDCG@10 / recall@20 / MRR over all queries ("all", "recall", "mrr") and nDCG@10 per form:
-# each 0.03 below the lower of two runs of the shipped search on 2026-12-05, rounded down
-# (bench/RESULTS.md, "Session 31"). An index built anew ranks a few queries differently, and a
-# form of five queries moves with them (ood2's synonyms gave 0.549 and 0.515).
-BARS: dict[str, dict[str, float]] = {
+# nDCG@10 / recall@20 / MRR over all queries ("all", "recall", "mrr") and nDCG@10 per form,
+# the lower of two runs of the shipped search on 2026-12-05 (bench/RESULTS.md, "Session 31").
+MEASURED: dict[str, dict[str, float]] = {
     "ood": {
-        "all": 0.84,
-        "recall": 0.83,
-        "mrr": 0.89,
-        "abbreviation": 0.70,
-        "compound": 0.89,
-        "english": 0.85,
-        "inflection": 0.90,
-        "law": 0.66,
-        "name": 0.95,
-        "plain": 0.96,
-        "question": 0.77,
-        "spelling": 0.95,
-        "synonym": 0.83,
-        "typo": 0.76,
+        "all": 0.875,
+        "recall": 0.864,
+        "mrr": 0.920,
+        "abbreviation": 0.739,
+        "compound": 0.923,
+        "english": 0.887,
+        "inflection": 0.931,
+        "law": 0.699,
+        "name": 0.984,
+        "plain": 0.994,
+        "question": 0.808,
+        "spelling": 0.986,
+        "synonym": 0.865,
+        "typo": 0.791,
     },
     "ood2": {
-        "all": 0.81,
-        "recall": 0.78,
-        "mrr": 0.84,
-        "abbreviation": 0.74,
-        "compound": 0.80,
-        "english": 0.64,
-        "inflection": 0.91,
-        "law": 0.77,
-        "name": 0.92,
-        "plain": 0.95,
-        "question": 0.87,
-        "spelling": 0.91,
-        "synonym": 0.48,
-        "typo": 0.95,
+        "all": 0.843,
+        "recall": 0.811,
+        "mrr": 0.876,
+        "abbreviation": 0.773,
+        "compound": 0.839,
+        "english": 0.673,
+        "inflection": 0.940,
+        "law": 0.806,
+        "name": 0.950,
+        "plain": 0.982,
+        "question": 0.908,
+        "spelling": 0.944,
+        "synonym": 0.515,
+        "typo": 0.985,
     },
 }
+
+
+def margin(queries: int) -> float:
+    """How far under its measured figure a form may fall before the test fails: an index built
+    anew ranks a few queries differently, and a relevant document one place lower moves a form
+    of five queries by up to 0.04 (ood2's five synonym queries gave 0.549 and 0.515)."""
+    return max(0.03, 0.2 / queries + 0.01)
 
 
 def rankings(corpus: str, tmp: Path) -> dict[str, list[str]]:
     """Query id → the slugs of the shipped search's top 20 on the corpus ingested alone."""
     out = tmp / f"{corpus}.json"
-    result = subprocess.run(
-        [
-            sys.executable,
-            str(RELEVANCE / "pool.py"),
-            "search",
-            corpus,
-            str(RELEVANCE / corpus / "queries.yaml"),
-            "--only",
-            "danish",
-            "--json",
-            str(out),
-        ],
-        cwd=PROJECT_ROOT,
-        capture_output=True,
-        text=True,
-        timeout=1800,
-    )
-    assert result.returncode == 0, result.stderr[-3000:]
+    command = [
+        sys.executable,
+        str(RELEVANCE / "pool.py"),
+        "search",
+        corpus,
+        str(RELEVANCE / corpus / "queries.yaml"),
+        "--only",
+        "danish",
+        "--json",
+        str(out),
+    ]
+    with subprocess.Popen(
+        command, cwd=PROJECT_ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    ) as process:
+        try:
+            _stdout, stderr = process.communicate(timeout=TIME_LIMIT)
+        except subprocess.TimeoutExpired:
+            # Terminated, not killed: pool.py then stops its worker and deletes its indices.
+            process.terminate()
+            process.communicate(timeout=300)
+            pytest.fail(f"{corpus} was not searched within {TIME_LIMIT} s")
+    assert process.returncode == 0, stderr[-3000:]
     pools = json.loads(out.read_text(encoding="utf-8"))
     return {query_id: by_configuration["danish"] for query_id, by_configuration in pools.items()}
 
 
-def figures(queries: list[JudgedQuery], ranked: dict[str, list[str]]) -> dict[str, float]:
-    """nDCG@10 / recall@20 / MRR over all queries ("all", "recall", "mrr") and nDCG@10 by form."""
+def figures(
+    queries: list[JudgedQuery], ranked: dict[str, list[str]]
+) -> dict[str, tuple[float, int]]:
+    """nDCG@10 / recall@20 / MRR over all queries ("all", "recall", "mrr") and nDCG@10 by form,
+    each with its number of queries."""
 
-    def mean(values: list[float]) -> float:
-        return sum(values) / len(values)
+    def mean(values: list[float]) -> tuple[float, int]:
+        return sum(values) / len(values), len(values)
 
     result = {
         "all": mean([ndcg(ranked[q.id], q.judgements) for q in queries]),
@@ -110,11 +124,14 @@ def test_out_of_domain_search_meets_its_bars(
 ) -> None:
     queries = load_queries(RELEVANCE / corpus / "queries.yaml")
     measured = figures(queries, rankings(corpus, tmp_path_factory.mktemp(corpus)))
-    bars = BARS[corpus]
-    assert set(bars) == set(measured), "every form of the set has its bar"
+    assert set(MEASURED[corpus]) == set(measured), "every form of the set has its figure"
+    bars = {name: MEASURED[corpus][name] - margin(n) for name, (_value, n) in measured.items()}
     report(
         f"search relevance out of domain, {corpus} (nDCG@10 unless named, bar)",
-        [f"{name:<13} {value:.3f}  ≥ {bars[name]:.3f}" for name, value in measured.items()],
+        [
+            f"{name:<13} {value:.3f}  ≥ {bars[name]:.3f}  ({n} queries)"
+            for name, (value, n) in measured.items()
+        ],
     )
-    below = {name: round(value, 3) for name, value in measured.items() if value < bars[name]}
+    below = {name: round(value, 3) for name, (value, _n) in measured.items() if value < bars[name]}
     assert not below, f"below their bars: {below}"

@@ -31,6 +31,7 @@ import json
 import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -137,6 +138,9 @@ def search(
         "VB_BLOB_DIR": str(run_dir / "blobs"),
         "VB_INDEX_PREFIX": prefix,
         "VB_QUEUE": prefix,
+        # Room for a long document's task, as the test suite's worker has (its 30 s cut
+        # a slow machine's embedding short).
+        "VB_BROKER_VISIBILITY_TIMEOUT": "150",
     }
     # Settings are read once, so they are set before any project module is imported.
     os.environ.update(env)
@@ -147,6 +151,8 @@ def search(
     from search_api.query.relevance import CONFIGURATIONS, load_queries, search_run
     from vidensbank.settings import get_settings
 
+    if unknown := set(only or []) - set(CONFIGURATIONS):
+        raise SystemExit(f"no such configuration: {', '.join(sorted(unknown))}")
     queries = load_queries(queries_path)
     client = get_client()
     pools: dict[str, dict[str, list[str]]] = {query.id: {} for query in queries}
@@ -215,7 +221,14 @@ def print_metrics(queries: list[Any], pools: dict[str, dict[str, list[str]]]) ->
         print(f"| {form} | {len(chosen)} | " + " | ".join(cells) + " |")
 
 
+def _terminated(_signum: int, _frame: object) -> None:
+    """Stopped from outside (a test's time limit): leave as on an error, so the worker, the
+    indices, the queue's keys and the temporary folder are cleaned up."""
+    raise SystemExit("terminated")
+
+
 def main() -> None:
+    signal.signal(signal.SIGTERM, _terminated)
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     commands = parser.add_subparsers(dest="command", required=True)
     run = commands.add_parser("search", help="every configuration's top 20 per query")
