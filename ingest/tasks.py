@@ -247,7 +247,7 @@ class Outcome(Enum):
 
     EXTRACTED = "extracted"
     OCR = "ocr"  # some pages are images of text, for the OCR step
-    TAKE_OUT = "take out"  # unreadable now, but still in the index
+    TAKE_OUT = "take out"  # unreadable now: out of the index, should an earlier file be there
     NOTHING = "nothing"
 
 
@@ -278,8 +278,10 @@ def _extract_documents(document_ids: list[str]) -> dict[str, Outcome]:
                     session, document_id=document_id, reason_code=error.code, reason=error.message
                 )
                 document_store.replace_pages(session, document_id=document_id, pages=[])
-            if document.status == DocumentStatus.INDEXED:
-                outcomes[document_id] = Outcome.TAKE_OUT
+            # Out of the index, should an earlier file of it be there: a new file was recorded
+            # as pending, so its status no longer tells (a version that could not be read left
+            # the last one searchable, while its page answered 404).
+            outcomes[document_id] = Outcome.TAKE_OUT
             continue
         metadata = resolve_metadata(
             source={**document.source_metadata, **corrections.get(document_id, {})},

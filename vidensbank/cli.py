@@ -337,7 +337,7 @@ def _kept_out(document: "Document") -> str:
 def cmd_reindex(args: argparse.Namespace) -> int:
     """Rebuild the whole index from SQL, or index only the documents named."""
     from search_api.index.elastic import get_client
-    from search_api.index.indexer import index_documents, reindex
+    from search_api.index.indexer import delete_documents, index_documents, reindex
     from vidensbank.store import documents as document_store
     from vidensbank.store.db import session_scope
 
@@ -347,9 +347,11 @@ def cmd_reindex(args: argparse.Namespace) -> int:
             return 1
         with session_scope() as session:
             indexable = set(document_store.iter_indexable_document_ids(session))
-        for document_id, document in documents.items():
-            if document_id not in indexable:
-                print(f"{document_id} {_kept_out(document)}", file=sys.stderr)
+        kept_out = [document_id for document_id in documents if document_id not in indexable]
+        for document_id in kept_out:
+            print(f"{document_id} {_kept_out(documents[document_id])}", file=sys.stderr)
+        # Out of search too, should an earlier version of it still be there.
+        delete_documents(get_client(), kept_out)
         count = index_documents(get_client(), list(documents))
         print(
             f"{count} af {DOCUMENTS.count(len(documents))} er lagt i søgeindekset igen.",

@@ -174,3 +174,30 @@ def test_reindex_one_id_updates_only_that_document(steps: tuple[Stack, list[str]
     after = index_state(own)
     assert after[target][1] == "En rettet titel fra en kurator"
     assert {i for i in before if after[i][0] != before[i][0]} == {target}
+
+
+def test_a_new_version_that_cannot_be_read_takes_the_old_one_out_of_search(
+    steps: tuple[Stack, list[str]], run_dir: Path
+) -> None:
+    """A file that arrives again truncated is quarantined; the version before it stayed in
+    search (first for its title, in the entity filter) while its page answered 404, as a new
+    file is recorded as pending; and ``reindex ID`` said it could not be read and left it."""
+    own, ids = steps
+    target = ids[0]
+    with own.session() as session:
+        document = session.get(Document, target)
+        assert document is not None
+        path = run_dir / "trin" / document.filename
+    assert target in index_state(own)
+    path.write_bytes(path.read_bytes()[:2000])
+    report = ingest(path.parent, env=own.env)
+    assert {d["id"]: d["status"] for d in report["documents"]}[target] == "quarantined"
+    deadline = time.monotonic() + 30
+    while target in index_state(own) and time.monotonic() < deadline:
+        time.sleep(0.5)
+    assert target not in index_state(own)
+
+    # Put back as if an older build had left it there: naming it takes it out.
+    get_client().index(index=own.alias, id=target, document={"title": "Gammel udgave"})
+    assert own.cli("reindex", target).returncode == 1
+    assert target not in index_state(own)
