@@ -76,3 +76,42 @@ def run_item(filename: str, document_id: str, status: ItemStatus) -> NewItem:
         status=status,
         document_id=document_id,
     )
+
+
+# A tester's long documents, made small enough to build in a test: a reference list of
+# thousands of names (and amounts), and a 600-page report with a phrase on one page only.
+REPORT_SENTENCE = (
+    "Socialrådgiveren understøtter de unges trivsel løbende, og barnet inddrages i sin egen sag "
+    "med udgangspunkt i Barnets Lov. "
+)
+
+
+def person(number: int) -> str:
+    """The name of person ``number`` of ``store_many_names``."""
+    return f"Person{number:04d} Efternavn{number % 97:02d}"
+
+
+def store_many_names(session: Session, document_id: str, *, people: int, amounts: int) -> None:
+    """A document of 100 pages naming ``people`` people and ``amounts`` amounts, person 0 the
+    most mentioned and the last the least."""
+    pages = [" ".join(person(n) for n in range(s, people, 100)) for s in range(100)]
+    store_document(session, document_id, title="Tre tusind aktører", pages=pages)
+    entities = [
+        document_store.EntityRow(person(n), "PER", person(n), None, people - n, [1 + n % 100])
+        for n in range(people)
+    ] + [
+        document_store.EntityRow(f"{n} kr.", "MONEY", f"{n} kr.", None, 1, [1 + n % 100])
+        for n in range(amounts)
+    ]
+    document_store.replace_entities(session, document_id=document_id, entities=entities)
+
+
+def store_long_report(
+    session: Session, document_id: str, *, pages: int, phrase: str, on_page: int
+) -> None:
+    """A report of ``pages`` pages of about 3,000 characters, ``phrase`` on ``on_page`` only."""
+    texts = [
+        REPORT_SENTENCE * 25 + (f"Her står {phrase}." if number == on_page else "")
+        for number in range(1, pages + 1)
+    ]
+    store_document(session, document_id, title=f"Rapport på {pages} sider", pages=texts)

@@ -23,6 +23,7 @@ from search_api.api.schemas import CollectionSummary
 from search_api.query import search
 from search_api.query.builder import SearchParams
 from vidensbank.accounts import Account
+from vidensbank.errors import BadRequestError, NotFoundError
 from vidensbank.store.usage import TargetType, UseKind
 from vidensbank.store.users import Role
 from web import charts, progress, reader, search_view
@@ -31,6 +32,11 @@ from web.templating import templates
 router = APIRouter(default_response_class=HTMLResponse, include_in_schema=False)
 
 CollectionId = Annotated[str | None, Query(max_length=100)]
+# An entity to correct: its label and key ("PER:mette lindholm", "ORG:org.vive"), from the
+# "Ret" link beside it; the page opens that entity's form, and only that one.
+EntityToFix = Annotated[str | None, Query(max_length=300)]
+EntityKindLabel = Annotated[str, Query(max_length=20, description="Navnenes type (PER, ORG …)")]
+ListPage = Annotated[int, Query(ge=1, le=100_000, description="Siden af listen")]
 
 
 @router.get("/")
@@ -57,9 +63,12 @@ def document_page(
     soegning: reader.SearchAddress = None,
     lagt_i: CollectionId = None,
     ligger_i: CollectionId = None,
+    ret: EntityToFix = None,
 ) -> HTMLResponse:
     """``lagt_i`` and ``ligger_i``: the collection the document was just put in, or was in
-    already, when "Læg i samlingen" brings the curator back here."""
+    already, when "Læg i samlingen" brings the curator back here; ``ret``, the entity whose
+    correction form a curator opened."""
+    label, _, key = (ret or "").partition(":")
     response = document_response(
         request,
         document_id,
@@ -67,6 +76,7 @@ def document_page(
         side=side,
         search=soegning,
         collected=(lagt_i, True) if lagt_i else (ligger_i, False) if ligger_i else None,
+        fixing=(label, key) if key else None,
     )
     # Only a public document's page gets here for anyone not logged in.
     response.background = usage.counted(
@@ -89,12 +99,15 @@ def document_response(
     name_form: dict[str, str] | None = None,
     name_error: str | None = None,
     collected: tuple[str, bool] | None = None,
+    fixing: tuple[str, str] | None = None,
     status_code: int = 200,
 ) -> HTMLResponse:
     """The document's page; with ``metadata_form`` and ``metadata_error``, its metadata form
     shown open with what a curator typed and why it was refused (and ``metadata_typed``, the
     fields typed differently from what another curator saved meanwhile); with ``name_form``
-    and ``name_error``, the same for the form of a name's correction (or of a name added)."""
+    and ``name_error``, the same for the form of a name's correction (or of a name added);
+    ``fixing``, the label and key of the entity whose correction form is open (the one
+    ``name_form`` names, when it corrects one)."""
     account = current_account(request)
     document = documents.get_document(document_id, account)
     base_url = str(request.base_url)
@@ -111,6 +124,10 @@ def document_response(
         }
     if curating is not None and name_form is not None:
         curating |= {"name_form": name_form, "name_error": name_error}
+        if name_form.get("action") != "add":
+            fixing = (name_form.get("entity_label", ""), name_form.get("entity", ""))
+    if curating is not None:
+        curating["fixing"] = fixing
     curators_collections = (
         collections.collections_to_add_to(account) if account and account.csrf_token else []
     )
@@ -140,6 +157,41 @@ def document_response(
     if reference:
         response.headers["Link"] = citations.signposting(reference, base_url)
     return response
+
+
+@router.get("/dokument/{document_id}/navne")
+def names_page(
+    request: Request, document_id: str, type: EntityKindLabel, side: ListPage = 1
+) -> HTMLResponse:
+    """All of a document's entities of one kind, a page at a time: the document's page lists
+    the first of each kind (``reader.ENTITIES_SHOWN``). A curator corrects one from its link
+    to its form on the document's page."""
+    account = current_account(request)
+    document = documents.get_document(document_id, account)
+    kind = next((k for k in reader.ENTITY_KINDS if k.label == type), None)
+    if kind is None:
+        known = ", ".join(k.label for k in reader.ENTITY_KINDS)
+        raise BadRequestError(f"Navne af typen '{type}' findes ikke; typerne er {known}.")
+    names = reader.build_names(document)
+    group = next((g for g in names.entity_groups if g.kind == kind), reader.EntityGroup(kind, ()))
+    if side > group.page_count:
+        raise NotFoundError(f"Listen har {group.page_count} sider; der er ingen side {side}.")
+    return templates.TemplateResponse(
+        request,
+        "document_names.html",
+        {
+            "document": document,
+            "reader": names,
+            "group": group,
+            "names_page": True,
+            "names_entities": group.page(side),
+            "current": side,
+            "account": account,
+            # Only the links to the forms on the document's page: none is open here.
+            "curating": {"fixing": None} if _curator_csrf(account) else None,
+            "json_url": f"/api/documents/{document_id}",
+        },
+    )
 
 
 def _collected(

@@ -7,11 +7,13 @@ on text that is escaped first (``Highlighter``), so nothing from a document reac
 as HTML. Long documents show their pages in sections a reader opens one at a time
 (``section_sizes``), and the entities are grouped by kind (``group_entities``).
 
-Every page stays in the page, closed sections included, rather than one section per address
-(``?side=N`` alone): the anchors ``#side-N`` that search hits, entity pages and citations link
-to keep working, and so does the browser's find-in-page. Chromium opens a closed ``<details>``
-when a fragment or find-in-page points into it; the links this page makes carry ``?side=N``
-as well, so the server opens that section in any browser, without JavaScript.
+A long document sends a window of its sections, the one asked for and as many around it as
+a bound of characters and pages allows (``window``); the page navigation covers the whole
+document, and the sections outside the window are a link away (``?side=N`` opens the section
+holding page N). Every link this page makes carries ``?side=N``, so the server opens that section
+in any browser, without JavaScript. A link by its anchor alone (``#side-N``, as a citation gives
+it) to a page outside the window is sent to its window by ``static/reader.js``; inside the
+window, Chromium opens a closed ``<details>`` when a fragment or find-in-page points into it.
 """
 
 import itertools
@@ -508,6 +510,12 @@ ENTITY_KINDS = (
 )
 # An entity lists at most this many of the pages it is on.
 ENTITY_PAGES_SHOWN = 10
+# The document's page lists at most this many entities of a kind, the most mentioned; the rest
+# are on pages of their own (``/dokument/{id}/navne``). A web page of a table of grants had
+# 19,245 amounts, 3.9 MB of the page.
+ENTITIES_SHOWN = 50
+# The pages of all of a kind list this many each.
+ENTITIES_PER_PAGE = 200
 
 
 def times(count: int) -> str:
@@ -542,6 +550,33 @@ class EntityMention:
 class EntityGroup:
     kind: EntityKind
     entities: tuple[EntityMention, ...]
+
+    def shown(self, fixing: tuple[str, str] | None = None) -> list[tuple[int, EntityMention]]:
+        """The entities the document's page lists, each with its place in the whole list (from
+        1): the first ``ENTITIES_SHOWN``, and the one a curator is correcting (``fixing``, its
+        label and key) wherever it is, so its form opens on the page."""
+        shown = list(enumerate(self.entities[:ENTITIES_SHOWN], start=1))
+        if fixing is not None and fixing[0] == self.kind.label:
+            found = next(
+                (n for n, e in enumerate(self.entities, start=1) if e.key == fixing[1]), None
+            )
+            if found is not None and found > ENTITIES_SHOWN:
+                shown.append((found, self.entities[found - 1]))
+        return shown
+
+    @property
+    def more(self) -> int:
+        """How many the document's page leaves to the pages of all of the kind."""
+        return max(0, len(self.entities) - ENTITIES_SHOWN)
+
+    def page(self, number: int) -> list[tuple[int, EntityMention]]:
+        """Page ``number`` (from 1) of all of the kind, with each entity's place."""
+        start = (number - 1) * ENTITIES_PER_PAGE
+        return list(enumerate(self.entities[start : start + ENTITIES_PER_PAGE], start=start + 1))
+
+    @property
+    def page_count(self) -> int:
+        return max(1, math.ceil(len(self.entities) / ENTITIES_PER_PAGE))
 
 
 @dataclass
@@ -621,8 +656,17 @@ def group_entities(entities: Iterable[EntityPublic]) -> list[EntityGroup]:
 # Three keep a report's opening together (cover, contents, foreword) and cost a reader one
 # click per three pages; two would save little more height for twice the clicks.
 SECTION_PAGES = 3
-# Longer documents get longer sections, so that there are never more than this many.
+# Longer documents get longer sections, so that there are not more than this many ...
 MAX_SECTIONS = 20
+# ... unless a section would hold more than this many pages or characters of text: a section
+# is sent whole, so these bound what one page of the reader sends (a 600-page report was
+# 2.4 MB on every address, 10,000 short pages 60,000 elements).
+MAX_SECTION_PAGES = 30
+SECTION_CHARS = 50_000
+# The window of sections sent: the open one, and those around it as long as the whole stays
+# within these (a document this short is sent whole).
+WINDOW_CHARS = 3 * SECTION_CHARS
+WINDOW_PAGES = 3 * MAX_SECTION_PAGES
 # Up to this many pages the page navigation links every page; beyond it, every section.
 NAV_EVERY_PAGE = 40
 
@@ -646,25 +690,18 @@ class ReaderPage:
 
 @dataclass(frozen=True)
 class Section:
-    pages: tuple[ReaderPage, ...]
+    first: int  # the number of its first page
+    last: int
+    hits: int
     open: bool
-    preview: str  # what the section starts with, for its line while it is closed
-
-    @property
-    def first(self) -> int:
-        return self.pages[0].number
-
-    @property
-    def last(self) -> int:
-        return self.pages[-1].number
+    # Its pages as the reader shows them, and how it begins (for its line while it is
+    # closed); both only for a section in the window that is sent.
+    pages: tuple[ReaderPage, ...] = ()
+    preview: str = ""
 
     @property
     def label(self) -> str:
         return f"Side {self.first}" if self.first == self.last else f"Side {self.first}–{self.last}"
-
-    @property
-    def hits(self) -> int:
-        return sum(page.hits for page in self.pages)
 
 
 @dataclass(frozen=True)
@@ -675,15 +712,55 @@ class NavLink:
     current: bool  # in the section that is open
 
 
-def section_sizes(count: int) -> list[int]:
-    """How many pages each section of a document of ``count`` pages holds; a last section of
-    less than half the size joins the one before it."""
-    size = max(SECTION_PAGES, math.ceil(count / MAX_SECTIONS))
-    sizes = [min(size, count - start) for start in range(0, count, size)]
-    if len(sizes) > 1 and sizes[-1] < math.ceil(size / 2):
+def section_sizes(lengths: Sequence[int]) -> list[int]:
+    """How many pages each section holds, for pages of ``lengths`` characters: as many as
+    keeps a document to ``MAX_SECTIONS`` (at least ``SECTION_PAGES``), at most
+    ``MAX_SECTION_PAGES`` and, but for a page longer than that alone, ``SECTION_CHARS``. A
+    last section of less than half the size joins the one before it, where that one has room."""
+    count = len(lengths)
+    size = min(MAX_SECTION_PAGES, max(SECTION_PAGES, math.ceil(count / MAX_SECTIONS)))
+    sizes: list[int] = []
+    chars: list[int] = []
+    for length in lengths:
+        if sizes and sizes[-1] < size and chars[-1] + length <= SECTION_CHARS:
+            sizes[-1] += 1
+            chars[-1] += length
+        else:
+            sizes.append(1)
+            chars.append(length)
+    if (
+        len(sizes) > 1
+        and sizes[-1] < math.ceil(size / 2)
+        and sizes[-2] + sizes[-1] <= MAX_SECTION_PAGES
+        and chars[-2] + chars[-1] <= SECTION_CHARS
+    ):
         last = sizes.pop()
         sizes[-1] += last
     return sizes
+
+
+def window(chars: Sequence[int], pages: Sequence[int], opened: int) -> range:
+    """The sections sent (by their place): section ``opened``, and around it, the following
+    and the preceding in turn, as many as stay within ``WINDOW_CHARS`` and ``WINDOW_PAGES``;
+    ``chars`` and ``pages`` are each section's characters of text and pages."""
+    start, end = opened, opened + 1
+    total_chars, total_pages = chars[opened], pages[opened]
+    grown = True
+    while grown:
+        grown = False
+        for candidate in (end, start - 1):
+            if not 0 <= candidate < len(chars):
+                continue
+            if (
+                total_chars + chars[candidate] > WINDOW_CHARS
+                or total_pages + pages[candidate] > WINDOW_PAGES
+            ):
+                continue
+            total_chars += chars[candidate]
+            total_pages += pages[candidate]
+            start, end = min(start, candidate), max(end, candidate + 1)
+            grown = True
+    return range(start, end)
 
 
 PREVIEW_CHARS = 80
@@ -691,8 +768,13 @@ PREVIEW_CHARS = 80
 
 def preview(blocks: Iterable[Block]) -> str:
     """A section's first heading, or else the beginning of its text, shortened."""
-    blocks = list(blocks)
-    chosen = next((b for b in blocks if b.kind == "heading"), blocks[0] if blocks else None)
+    first = chosen = None
+    for block in blocks:
+        first = first or block
+        if block.kind == "heading":
+            chosen = block
+            break
+    chosen = chosen or first
     text = " ".join(chosen.lines) if chosen else ""
     if len(text) <= PREVIEW_CHARS:
         return text
@@ -711,13 +793,15 @@ class Reader:
     document: DocumentPublic
     query: str
     search: str  # the search page's query, for the way back ("" when none was given)
-    sections: tuple[Section, ...]
+    sections: tuple[Section, ...]  # all of the document's, those outside the window too
+    sent: range  # the sections in the window sent, by their place in ``sections``
     nav: tuple[NavLink, ...]
     entity_groups: tuple[EntityGroup, ...]
     hit_pages: tuple[int, ...]  # pages with a search word on them
     # A page asked for that the document does not have (an old link, a typed address): the
     # reader opens where it would without one, and says so.
     missing_page: int | None = None
+    asked_page: int | None = None  # the page asked for, where the document has it
 
     @property
     def is_web_page(self) -> bool:
@@ -743,11 +827,36 @@ class Reader:
     def folded(self) -> bool:
         return len(self.sections) > 1
 
+    @property
+    def window(self) -> tuple[tuple[Section, Section | None], ...]:
+        """The sections sent, each with the section after it (None after the last)."""
+        return tuple(
+            (self.sections[at], self.sections[at + 1] if at + 1 < len(self.sections) else None)
+            for at in self.sent
+        )
+
+    @property
+    def before_window(self) -> Section | None:
+        """The section just before those sent, for the link back to it."""
+        return self.sections[self.sent.start - 1] if self.sent.start > 0 else None
+
+    @property
+    def after_window(self) -> Section | None:
+        """The section just after those sent, for the link on to it."""
+        return self.sections[self.sent.stop] if self.sent.stop < len(self.sections) else None
+
     def page_url(self, number: int) -> str:
         return document_url(self.document.id, self.query, number, self.search)
 
     def cite_url(self, number: int) -> str:
         return cite_url(self.document.id, number, self.query, self.search)
+
+    def fix_url(self, label: str, key: str, anchor: str) -> str:
+        """This page with the form to correct one entity open (``ret``), at ``anchor``; the
+        page asked for and the search's words stay as they are."""
+        params = _search_params(self.asked_page, self.query, self.search)
+        params["ret"] = f"{label}:{key}"
+        return f"/dokument/{quote(self.document.id, safe='')}?{urlencode(params)}#{anchor}"
 
 
 def document_url(
@@ -779,51 +888,96 @@ def cite_url(document_id: str, page: int, query: str = "", search: str = "") -> 
     return f"/dokument/{quote(document_id, safe='')}/citer?{params}"
 
 
+def build_names(document: DocumentPublic) -> Reader:
+    """The reader of ``document`` without its text, for the pages that list its entities."""
+    return Reader(
+        document=document,
+        query="",
+        search="",
+        sections=(),
+        sent=range(0),
+        nav=(),
+        entity_groups=tuple(group_entities(document.entities)),
+        hit_pages=(),
+    )
+
+
 def build_reader(
     document: DocumentPublic, query: str | None, page: int | None, search: str | None = None
 ) -> Reader:
     """The reader of ``document``, its search words marked for ``query``, with the section
-    holding page ``page`` open (when no page is asked for, the first with a search word);
-    ``search`` is the search page's query the way back goes to."""
+    holding page ``page`` open (when no page is asked for, the first with a search word) and
+    the window around it laid out; ``search`` is the search page's query the way back goes
+    to."""
     query = " ".join((query or "").split())
     search = search or ""
     highlighter = Highlighter(query)
     layout = reflow if document.filename.lower().endswith(".pdf") else html_blocks
-    laid_out = [layout(p.text) for p in document.pages]
-    pages = [
-        ReaderPage(
-            number=p.number,
-            blocks=tuple(_render(block, highlighter) for block in blocks),
-            hits=highlighter.count(p.text),
-            language=p.language,
-            ocr=p.ocr,
-            label=p.label,
-        )
-        for p, blocks in zip(document.pages, laid_out, strict=True)
-    ]
-    sections: list[Section] = []
-    start = 0
-    for size in section_sizes(len(pages)):
-        chunk = tuple(pages[start : start + size])
-        wanted = page is not None and chunk[0].number <= page <= chunk[-1].number
-        first_blocks = (b for blocks in laid_out[start : start + size] for b in blocks)
-        sections.append(Section(chunk, open=wanted, preview=preview(first_blocks)))
-        start += size
-    asked = any(s.open for s in sections)
-    if sections and not asked:
+    # Every page is searched for the words, for the page's count of pages with them and the
+    # navigation's marks; only the pages sent are laid out.
+    hits = [highlighter.count(p.text) for p in document.pages]
+    sizes = section_sizes([len(p.text) for p in document.pages])
+    starts = list(itertools.accumulate(sizes, initial=0))[:-1]
+    spans = [range(start, start + size) for start, size in zip(starts, sizes, strict=True)]
+    pages = document.pages
+    opened = next(
+        (
+            at
+            for at, span in enumerate(spans)
+            if page is not None and pages[span[0]].number <= page <= pages[span[-1]].number
+        ),
+        None,
+    )
+    asked = opened is not None
+    if opened is None:
         # No page asked for, or one the document does not have: it opens where the search's
         # words first are (a cover and contents may have none), else at its beginning.
-        first = next((i for i, s in enumerate(sections) if s.hits), 0)
-        sections[first] = replace(sections[first], open=True)
+        opened = next((at for at, span in enumerate(spans) if any(hits[i] for i in span)), 0)
+    sent = (
+        window(
+            [sum(len(pages[i].text) for i in span) for span in spans],
+            [len(span) for span in spans],
+            opened,
+        )
+        if spans
+        else range(0)
+    )
+    sections: list[Section] = []
+    for at, span in enumerate(spans):
+        section = Section(
+            first=pages[span[0]].number,
+            last=pages[span[-1]].number,
+            hits=sum(hits[i] for i in span),
+            open=at == opened,
+        )
+        if at in sent:
+            laid_out = [layout(pages[i].text) for i in span]
+            shown = tuple(
+                ReaderPage(
+                    number=pages[i].number,
+                    blocks=tuple(_render(block, highlighter) for block in blocks),
+                    hits=hits[i],
+                    language=pages[i].language,
+                    ocr=pages[i].ocr,
+                    label=pages[i].label,
+                )
+                for i, blocks in zip(span, laid_out, strict=True)
+            )
+            first_blocks = (block for blocks in laid_out for block in blocks)
+            section = replace(section, pages=shown, preview=preview(first_blocks))
+        sections.append(section)
     if len(pages) <= 1:
         nav: list[NavLink] = []
     elif len(pages) <= NAV_EVERY_PAGE:
         nav = [
             NavLink(
-                str(p.number), document_url(document.id, query, p.number, search), p.hits, s.open
+                str(pages[i].number),
+                document_url(document.id, query, pages[i].number, search),
+                hits[i],
+                s.open,
             )
-            for s in sections
-            for p in s.pages
+            for s, span in zip(sections, spans, strict=True)
+            for i in span
         ]
     else:
         nav = [
@@ -840,8 +994,10 @@ def build_reader(
         query=query,
         search=search,
         sections=tuple(sections),
+        sent=sent,
         nav=tuple(nav),
         entity_groups=tuple(group_entities(document.entities)),
-        hit_pages=tuple(p.number for p in pages if p.hits),
+        hit_pages=tuple(p.number for p, count in zip(pages, hits, strict=True) if count),
         missing_page=page if page is not None and pages and not asked else None,
+        asked_page=page if asked else None,
     )

@@ -146,7 +146,7 @@ def log_in(page: Page, base: str, email: str = EMAIL) -> None:
 
 def entity_item(page: Page, name: str, label: str) -> Locator:
     """The entity's line in the document's entity list."""
-    kind = page.locator(f".reader-entity-list li:has(input[name=entity_label][value={label}])")
+    kind = page.locator(f"section[aria-labelledby=navne-{label.lower()}] .reader-entity-list li")
     return kind.filter(has=page.locator(".reader-entity-name").get_by_text(name, exact=True)).first
 
 
@@ -168,13 +168,15 @@ def test_corrections_survive_reingest_and_a_new_model(setting: Setting, browser:
         page.goto(f"{setting.base}/dokument/{setting.document_id}")
 
         item = entity_item(page, reject["canonical"], reject["label"])
-        item.locator("summary").click()
+        # "Ret" opens the name's form, the only one on the page.
+        item.locator("a.entity-fix-link").click()
         item.get_by_label("Hvad er forkert?").select_option("reject")
         item.get_by_role("button", name="Gem rettelsen").click()
         expect(page.get_by_text("Rettelsen er gemt")).to_be_visible()
 
         item = entity_item(page, link["canonical"], link["label"])
-        item.locator("summary").click()
+        # "Ret" opens the name's form, the only one on the page.
+        item.locator("a.entity-fix-link").click()
         item.get_by_label("Hvad er forkert?").select_option("link")
         item.get_by_label("Den rigtige post i vidensbasen").fill(LINK_TO)
         item.get_by_role("button", name="Gem rettelsen").click()
@@ -490,8 +492,8 @@ def test_the_curators_forms_fit_a_phone(setting: Setting, browser: Browser) -> N
     with page_at(browser, WIDTHS["phone"]) as page:
         log_in(page, setting.base)
         page.goto(f"{setting.base}/dokument/{setting.document_id}")
+        page.locator("a.entity-fix-link").first.click()
         page.get_by_text("Ret metadata").click()
-        page.locator(".entity-fix summary").first.click()
         assert_fits(page)
         assert accessibility_violations(page) == []
         screenshot(page, "document-curator-forms")

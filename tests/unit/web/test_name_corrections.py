@@ -291,9 +291,10 @@ def test_a_refused_name_form_comes_back_open_with_what_was_typed(curator: TestCl
     """A refused correction of a name, or a name added, was an error page of its own; its way
     back found the form closed and empty (WCAG 3.3.1, 3.3.3)."""
     page = curator.get(f"/dokument/{DOCUMENT}").text
-    # The first name's form as the page has it (other modules' knowledge-base edits may have
-    # linked a name of the document meanwhile).
-    form = _node(HTMLParser(page), "details.entity-fix form")
+    # The first name's form as its "Ret" link opens it (other modules' knowledge-base edits
+    # may have linked a name of the document meanwhile).
+    fix = _node(HTMLParser(page), "a.entity-fix-link").attributes["href"]
+    form = _node(HTMLParser(curator.get(str(fix)).text), "details.entity-fix[open] form")
     sent = {
         str(node.attributes["name"]): node.attributes.get("value") or ""
         for node in form.css("input[type=hidden]")

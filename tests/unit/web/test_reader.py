@@ -16,6 +16,7 @@ from web.reader import (
     section_sizes,
     times,
     translated_words,
+    window,
 )
 
 # A page of a report as pypdf gives it: one line per printed line, no blank lines.
@@ -292,13 +293,21 @@ def test_entities_are_grouped_by_kind_with_dates_and_amounts_folded() -> None:
 
 
 def test_sections_hold_three_pages_and_never_become_too_many() -> None:
-    assert section_sizes(1) == [1]
-    assert section_sizes(4) == [4]
-    assert section_sizes(7) == [3, 4]
-    assert section_sizes(8) == [3, 3, 2]
-    assert section_sizes(11) == [3, 3, 3, 2]
-    assert section_sizes(300) == [15] * 20
-    assert sum(section_sizes(10_001)) == 10_001 and len(section_sizes(10_001)) <= 20
+    def pages(count: int, length: int = 2_000) -> list[int]:
+        return [length] * count
+
+    assert section_sizes(pages(1)) == [1]
+    assert section_sizes(pages(4)) == [4]
+    assert section_sizes(pages(7)) == [3, 4]
+    assert section_sizes(pages(8)) == [3, 3, 2]
+    assert section_sizes(pages(11)) == [3, 3, 3, 2]
+    assert section_sizes(pages(300, 1_000)) == [15] * 20
+    # A section is sent whole: never more than 30 pages, nor (but for a page alone) 50,000
+    # characters. It held 500 pages of 10,000, all sent in one page of the reader.
+    assert section_sizes(pages(10_001, 35)) == [30] * 333 + [11]
+    assert section_sizes(pages(600, 3_000)) == [16] * 37 + [8]
+    assert section_sizes([10, 90_000, 10, 10]) == [1, 1, 2]
+    assert section_sizes([]) == []
 
 
 def document(pages: int) -> DocumentPublic:
@@ -341,6 +350,19 @@ def test_the_reader_opens_the_first_section_or_the_one_asked_for() -> None:
     assert missing.sections[0].open and missing.missing_page == 12
     assert build_reader(document(11), None, 8).missing_page is None
     assert build_reader(document(11), None, None).missing_page is None
+
+
+def test_a_window_of_sections_is_sent_around_the_open_one() -> None:
+    """A short document is sent whole; a long one, the open section and its neighbours as far
+    as 150,000 characters and 90 pages go."""
+    short = build_reader(document(11), None, 8)
+    assert short.sent == range(4) and all(s.pages for s in short.sections)
+    assert short.before_window is None and short.after_window is None
+    assert window([50_000] * 10, [16] * 10, 5) == range(4, 7)
+    assert window([50_000] * 10, [16] * 10, 0) == range(0, 3)
+    assert window([50_000] * 10, [16] * 10, 9) == range(7, 10)
+    assert window([1_000] * 10, [30] * 10, 5) == range(4, 7)  # by pages
+    assert window([200_000, 10, 10], [1, 1, 1], 0) == range(0, 1)  # one long page alone
 
 
 def test_without_a_page_the_reader_opens_where_the_search_words_first_are() -> None:
