@@ -4,7 +4,7 @@ One record per document in CSL-JSON, the model of the citation processors, built
 (``csl_item``); the other renderings are made from it: RIS (rispy), BibTeX (bibtexparser),
 CSL-JSON itself, and formatted references in a few styles (citeproc-py with its styles and the
 Danish locale). A page of a long report is cited as that report with "s. N" and a link to the
-page (``/dokument/{id}#side-N``; the PDF at ``#page=N``).
+page (``/dokument/{id}?side=N#side-N``; the PDF at ``#page=N``).
 """
 
 import datetime as dt
@@ -106,7 +106,9 @@ def _reference(
     label: str | None = None,
 ) -> Reference:
     extra = document.extra or {}
-    url = f"{base_url}dokument/{document.id}" + (f"#side-{page}" if page else "")
+    # The page by its address as well as its anchor: the reader sends a long document a
+    # window of pages at a time, the one ``side`` asks for.
+    url = f"{base_url}dokument/{document.id}" + (f"?side={page}#side-{page}" if page else "")
     pdf_url = None
     if original and document.mime_type == "application/pdf":
         pdf_url = f"{base_url}api/documents/{document.id}/original" + (

@@ -278,9 +278,9 @@ def test_a_page_is_cited_with_its_number_and_a_link_to_it() -> None:
     ris, _, filename = _download(f"/api/documents/{REPORT}/cite?format=ris&side=2")
     assert filename == f"vidensbank-{REPORT}-side-2.ris"
     [record] = _citation_js(ris, "@ris/file")
-    assert record["URL"] == f"{REPORT_URL}#side-2" and record["page"] == "2"
+    assert record["URL"] == f"{REPORT_URL}?side=2#side-2" and record["page"] == "2"
     citation = client.get(f"/api/documents/{REPORT}/citation?side=2").json()
-    assert citation["reference"]["url"] == f"{REPORT_URL}#side-2"
+    assert citation["reference"]["url"] == f"{REPORT_URL}?side=2#side-2"
     assert citation["reference"]["pdf_url"] == (
         f"http://testserver/api/documents/{REPORT}/original#page=2"
     )
@@ -290,7 +290,7 @@ def test_a_page_is_cited_with_its_number_and_a_link_to_it() -> None:
     assert styles["harvard-cite-them-right"]["in_text"].endswith("s. 2)")
     assert styles["apa"]["text"] == (
         "Vinther, M. L., Holm-Sørensen, K., & Bønnelykke, I. (2021). Børn anbragt i netværket: "
-        f"trivsel & skolegang [Rapport]. VIVE. {REPORT_URL}#side-2"
+        f"trivsel & skolegang [Rapport]. VIVE. {REPORT_URL}?side=2#side-2"
     )
     page = client.get(f"/dokument/{REPORT}/citer?side=2")
     assert page.status_code == 200
@@ -327,7 +327,7 @@ def test_a_page_is_cited_by_the_number_printed_on_it() -> None:
             pages=[(1, "Forord"), (2, "Indhold"), (3, "Kapitel 1. Indledning")],
             labels=["i", "ii", "1"],
         )
-    url = "http://testserver/dokument/cite-sidetal#side-3"
+    url = "http://testserver/dokument/cite-sidetal?side=3#side-3"
     citation = client.get("/api/documents/cite-sidetal/citation?side=3").json()
     assert citation["reference"]["page"] == 3 and citation["reference"]["page_label"] == "1"
     assert citation["reference"]["url"] == url
