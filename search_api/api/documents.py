@@ -16,6 +16,7 @@ from vidensbank.errors import BadRequestError, DependencyUnavailableError, GoneE
 from vidensbank.identity import public_source_uri
 from vidensbank.settings import get_settings
 from vidensbank.store import audit
+from vidensbank.store import crawl as crawl_store
 from vidensbank.store import documents as document_store
 from vidensbank.store import editions as edition_store
 from vidensbank.store import personal_data as personal_store
@@ -85,7 +86,11 @@ def get_document(document_id: str, account: Account | None = None) -> DocumentPu
                 EntityPublic.model_validate(entity, from_attributes=True)
                 for entity in document.entities
             ],
-            withdrawn=Withdrawal(at=document.withdrawn_at, reason=document.withdrawn_reason or "")
+            withdrawn=Withdrawal(
+                at=document.withdrawn_at,
+                reason=document.withdrawn_reason or "",
+                by_crawler=crawl_store.withdrawn_by_crawler(session, document_id=document.id),
+            )
             if document.withdrawn_at is not None
             else None,
             held_at=document.held_at,
@@ -183,6 +188,18 @@ def withdraw(account: Account, document_id: str, reason: str) -> None:
         raise BadRequestError(f"Begrundelsen må højst have {MAX_REASON_CHARS} tegn.")
     with session_scope() as session:
         if _document_or_404(session, document_id).withdrawn_at is not None:
+            if crawl_store.withdrawn_by_crawler(session, document_id=document_id):
+                # The crawler's, for a publication that went: the curator's now, with its
+                # reason, so the crawler does not publish it again when it comes back.
+                crawl_store.keep_withdrawn(session, document_id=document_id)
+                document_store.withdraw_document(session, document_id=document_id, reason=reason)
+                audit.record(
+                    session,
+                    actor=account.email,
+                    action="document.withdraw",
+                    target=f"dokument:{document_id}",
+                    after={"reason": reason},
+                )
             return  # withdrawn already (a second press): nothing to do, nothing to refuse
     client = get_client()
     try:

@@ -70,6 +70,8 @@ class EntityPublic(BaseModel):
 class Withdrawal(BaseModel):
     at: AwareDatetime
     reason: str
+    # Withdrawn by the crawler, as its publication went: put back if it comes back.
+    by_crawler: bool = False
 
 
 class MetadataCorrectionPublic(BaseModel):

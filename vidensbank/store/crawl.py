@@ -23,6 +23,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     select,
+    update,
 )
 from sqlalchemy.orm import Mapped, Session, mapped_column
 from sqlalchemy.sql.expression import false
@@ -188,6 +189,29 @@ def mark_gone(session: Session, *, source: str, url: str, withdrawn: bool) -> No
     if row is not None:
         row.gone_at = utcnow()
         row.withdrawn = withdrawn
+
+
+def withdrawn_by_crawler(session: Session, *, document_id: str) -> bool:
+    """Whether the crawler withdrew the document (its publication went), and restores it when
+    the publication comes back."""
+    return (
+        session.scalar(
+            select(CrawledAddress.id).where(
+                CrawledAddress.document_id == document_id, CrawledAddress.withdrawn.is_(True)
+            )
+        )
+        is not None
+    )
+
+
+def keep_withdrawn(session: Session, *, document_id: str) -> None:
+    """A curator's withdrawal of a document the crawler withdrew: the crawler no longer restores
+    it when its publication comes back."""
+    session.execute(
+        update(CrawledAddress)
+        .where(CrawledAddress.document_id == document_id, CrawledAddress.withdrawn.is_(True))
+        .values(withdrawn=False)
+    )
 
 
 def record_crawl(

@@ -9,15 +9,18 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select, update
 
+from ingest.crawl import GONE_REASON
 from nlp_models.personal_data import SCREENING_VERSION
 from search_api.index.elastic import get_client
 from tests.accounts import add, csrf, logged_in
 from tests.documents import store_document
 from tests.fixtures import free_port
 from vidensbank.settings import get_settings
+from vidensbank.store import crawl as crawl_store
 from vidensbank.store import documents as document_store
 from vidensbank.store import editions as edition_store
 from vidensbank.store.audit import AuditEvent
+from vidensbank.store.crawl import CrawledAddress
 from vidensbank.store.db import migrate, session_scope
 from vidensbank.store.documents import Document, DocumentStatus
 from web.app import app
@@ -167,3 +170,37 @@ def test_an_editions_decision_the_search_engine_cannot_follow_is_not_stored(
         assert bool(edition_store.separated(session, document_ids=[INDEXED])) is not apart
         edition_store.unseparate(session, document_id=INDEXED)
     assert stored(INDEXED)[1] == []
+
+
+def test_a_curator_takes_over_the_crawlers_withdrawal_so_a_crawl_does_not_publish_it_again(
+    curator: TestClient,
+) -> None:
+    """The crawler withdraws a document whose publication went, and puts it back when it comes
+    back. A curator who wanted it kept out was offered only "Gendan"; a POST to withdraw it was
+    answered 303 and stored nothing, so the next crawl published it again."""
+    document_id = "tilbagetraek-crawler"
+    with session_scope() as session:
+        store_document(session, document_id, title="Om samvær", pages=["Om samvær."])
+        document_store.withdraw_document(session, document_id=document_id, reason=GONE_REASON)
+        session.add(
+            CrawledAddress(
+                source="boernsvilkaar",
+                url="https://boernsvilkaar.example/udgivelse.pdf",
+                document_id=document_id,
+                withdrawn=True,
+            )
+        )
+    page = curator.get(f"/dokument/{document_id}").text
+    assert "Hold det tilbage, også hvis det kommer igen" in page
+    kept = curator.post(
+        f"/dokument/{document_id}/tilbagetraek",
+        data={"csrf_token": csrf(page), "reason": "Forældet vejledning"},
+        follow_redirects=False,
+    )
+    assert kept.status_code == 303
+    with session_scope() as session:
+        assert not crawl_store.withdrawn_by_crawler(session, document_id=document_id)
+        document = session.get(Document, document_id)
+        assert document is not None and document.withdrawn_reason == "Forældet vejledning"
+    assert stored(document_id) == (True, ["document.withdraw"])
+    assert "Hold det tilbage" not in curator.get(f"/dokument/{document_id}").text
