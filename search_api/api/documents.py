@@ -192,14 +192,7 @@ def withdraw(account: Account, document_id: str, reason: str) -> None:
                 # The crawler's, for a publication that went: the curator's now, with its
                 # reason, so the crawler does not publish it again when it comes back.
                 crawl_store.keep_withdrawn(session, document_id=document_id)
-                document_store.withdraw_document(session, document_id=document_id, reason=reason)
-                audit.record(
-                    session,
-                    actor=account.email,
-                    action="document.withdraw",
-                    target=f"dokument:{document_id}",
-                    after={"reason": reason},
-                )
+                _store_withdrawal(session, account, document_id, reason)
             return  # withdrawn already (a second press): nothing to do, nothing to refuse
     client = get_client()
     try:
@@ -212,20 +205,24 @@ def withdraw(account: Account, document_id: str, reason: str) -> None:
     with session_scope() as session:
         document = _document_or_404(session, document_id)
         if document.withdrawn_at is None:
-            document_store.withdraw_document(session, document_id=document_id, reason=reason)
-            audit.record(
-                session,
-                actor=account.email,
-                action="document.withdraw",
-                target=f"dokument:{document_id}",
-                after={"reason": reason},
-            )
+            _store_withdrawal(session, account, document_id, reason)
     # Once more, now that it is stored: an index step that read it as public before may have
     # written it after the first delete (``indexer.take_out_withdrawn`` covers a later one).
     try:
         indexer.delete_documents(client, [document_id])
     except DependencyUnavailableError:
         enqueue_stored("index.documents", [document_id])
+
+
+def _store_withdrawal(session: Session, account: Account, document_id: str, reason: str) -> None:
+    document_store.withdraw_document(session, document_id=document_id, reason=reason)
+    audit.record(
+        session,
+        actor=account.email,
+        action="document.withdraw",
+        target=f"dokument:{document_id}",
+        after={"reason": reason},
+    )
 
 
 def restore(account: Account, document_id: str) -> None:
