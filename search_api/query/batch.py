@@ -6,11 +6,12 @@ Elasticsearch in one ``_msearch``, and the chunk's queries are embedded while it
 runs.
 """
 
+import unicodedata
 from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from elasticsearch import NotFoundError as ESNotFoundError
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, create_model
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, create_model, model_validator
 
 from search_api.index.elastic import elastic_errors
 from search_api.index.lifecycle import alias_name
@@ -56,6 +57,16 @@ def _is_text(query: str) -> bool:
     return True
 
 
+def _nfc(value: Any) -> Any:
+    if isinstance(value, str):
+        return unicodedata.normalize("NFC", value)
+    if isinstance(value, list):
+        return [_nfc(item) for item in value]
+    if isinstance(value, dict):
+        return {key: _nfc(item) for key, item in value.items()}
+    return value
+
+
 class BatchInput(BaseModel):
     """A batch apart from its filters, which ``BatchParams`` adds from the filter table. The
     list's bounds are checked by ``bounded_queries``, whose Danish errors pass through
@@ -65,10 +76,21 @@ class BatchInput(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     queries: Annotated[list[str], AfterValidator(bounded_queries)] = Field(
-        description=f"Søgningerne, højst {MAX_QUERIES} (tomme springes over)"
+        description=f"Søgningerne, højst {MAX_QUERIES} (tomme springes over)",
+        # The bounds for readers of the OpenAPI description; ``bounded_queries`` checks them,
+        # with a 413 for too many.
+        json_schema_extra={"minItems": 1, "maxItems": MAX_QUERIES},
     )
     size: int = Field(default=10, ge=1, le=MAX_HITS, description="Resultater pr. søgning")
     sort: Literal["relevance", "newest"] = Field(default="relevance", description="Sortering")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _composed(cls, data: Any) -> Any:
+        """Every text in composed Unicode (NFC), as a query string's parameters are read
+        (``web/query_string.py``): a filter value pasted decomposed from a Mac or a PDF found
+        nothing."""
+        return _nfc(data)
 
     def values(self, search_filter: Filter) -> list[Any]:
         return list(getattr(self, search_filter.name))

@@ -13,6 +13,7 @@ from pydantic import BaseModel, Field, create_model, field_validator, model_vali
 from ingest.extract.cleanup import visible_line
 from search_api.query.filters import FILTERS, YEAR_FROM, YEAR_TO, Filter
 from search_api.query.parser import ParsedQuery
+from vidensbank.danish import danish_number
 
 MAX_QUERY_LENGTH = 1000
 MAX_PAGE_SIZE = 100
@@ -84,7 +85,14 @@ class SearchInput(BaseModel):
     the filter table."""
 
     q: str = Field(default="", max_length=MAX_QUERY_LENGTH, description="Søgetekst")
-    page: int = Field(default=1, ge=1, le=MAX_RESULT_WINDOW, description="Sidenummer, fra 1")
+    page: int = Field(
+        default=1,
+        ge=1,
+        le=MAX_RESULT_WINDOW,
+        description=(
+            f"Sidenummer, fra 1; side × antal må højst være {danish_number(MAX_RESULT_WINDOW)}"
+        ),
+    )
     size: int = Field(default=10, ge=1, le=MAX_PAGE_SIZE, description="Resultater pr. side")
     sort: Literal["relevance", "newest"] = Field(default="relevance", description="Sortering")
 

@@ -15,7 +15,8 @@ from selectolax.lexbor import LexborHTMLParser as HTMLParser
 from search_api.api.batch import read_queries
 from search_api.api.schemas import BatchHit, BatchQueryResult, BatchSearchResponse
 from search_api.api.spreadsheets import as_csv, as_xlsx
-from search_api.query.batch import MAX_QUERIES
+from search_api.query.batch import MAX_QUERIES, BatchParams
+from search_api.query.filters import FILTERS
 from tests.accounts import csrf
 from tests.conftest import TEST_PREFIX
 from vidensbank.errors import BadRequestError
@@ -315,3 +316,13 @@ def test_the_form_opened_from_a_search_keeps_its_number_of_results() -> None:
         page = TestClient(app).get(PATH, params={"q": "børn", "size": size})
         field = HTMLParser(page.text).css_first("input#antal")
         assert field is not None and field.attributes["value"] == shown
+
+
+def test_a_batchs_filters_and_queries_are_read_in_nfc() -> None:
+    """A query string is read composed (NFC) before it is checked; a batch's JSON and form were
+    not: a publisher pasted decomposed from a Mac or a PDF filtered every document out."""
+    params = BatchParams.model_validate(
+        {"queries": ["sa\u030amvær"], "publisher": ["Børns Vilka\u030ar"]}
+    )
+    publisher = next(f for f in FILTERS if f.name == "publisher")
+    assert params.values(publisher) == ["Børns Vilkår"] and params.queries == ["såmvær"]
