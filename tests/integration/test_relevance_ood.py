@@ -26,10 +26,11 @@ RELEVANCE = PROJECT_ROOT / "tests" / "relevance"
 TIME_LIMIT = 1200
 
 # nDCG@10 / recall@20 / MRR over all queries ("all", "recall", "mrr") and nDCG@10 per form,
-# the lower of two runs of the shipped search on 2026-12-05 (bench/RESULTS.md, "Session 31").
+# the lowest of four runs of the shipped search on 2026-12-05, one of them CI's
+# (bench/RESULTS.md, "Session 31").
 MEASURED: dict[str, dict[str, float]] = {
     "ood": {
-        "all": 0.875,
+        "all": 0.874,
         "recall": 0.864,
         "mrr": 0.920,
         "abbreviation": 0.739,
@@ -37,12 +38,12 @@ MEASURED: dict[str, dict[str, float]] = {
         "english": 0.887,
         "inflection": 0.931,
         "law": 0.699,
-        "name": 0.984,
+        "name": 0.983,
         "plain": 0.994,
-        "question": 0.808,
+        "question": 0.804,
         "spelling": 0.986,
-        "synonym": 0.865,
-        "typo": 0.791,
+        "synonym": 0.862,
+        "typo": 0.789,
     },
     "ood2": {
         "all": 0.843,
@@ -51,13 +52,13 @@ MEASURED: dict[str, dict[str, float]] = {
         "abbreviation": 0.773,
         "compound": 0.839,
         "english": 0.673,
-        "inflection": 0.940,
+        "inflection": 0.939,
         "law": 0.806,
         "name": 0.950,
         "plain": 0.982,
         "question": 0.908,
         "spelling": 0.944,
-        "synonym": 0.515,
+        "synonym": 0.499,
         "typo": 0.985,
     },
 }
@@ -66,7 +67,7 @@ MEASURED: dict[str, dict[str, float]] = {
 def margin(queries: int) -> float:
     """How far under its measured figure a form may fall before the test fails: an index built
     anew ranks a few queries differently, and a relevant document one place lower moves a form
-    of five queries by up to 0.04 (ood2's five synonym queries gave 0.549 and 0.515)."""
+    of five queries by up to 0.05 (ood2's five synonym queries gave 0.499 to 0.549)."""
     return max(0.03, 0.2 / queries + 0.01)
 
 
