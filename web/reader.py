@@ -916,7 +916,8 @@ def build_reader(
     # Every page is searched for the words, for the page's count of pages with them and the
     # navigation's marks; only the pages sent are laid out.
     hits = [highlighter.count(p.text) for p in document.pages]
-    sizes = section_sizes([len(p.text) for p in document.pages])
+    lengths = [len(p.text) for p in document.pages]
+    sizes = section_sizes(lengths)
     starts = list(itertools.accumulate(sizes, initial=0))[:-1]
     spans = [range(start, start + size) for start, size in zip(starts, sizes, strict=True)]
     pages = document.pages
@@ -935,7 +936,7 @@ def build_reader(
         opened = next((at for at, span in enumerate(spans) if any(hits[i] for i in span)), 0)
     sent = (
         window(
-            [sum(len(pages[i].text) for i in span) for span in spans],
+            [sum(lengths[i] for i in span) for span in spans],
             [len(span) for span in spans],
             opened,
         )
