@@ -947,8 +947,9 @@ class EntityFinder:
         return mentions
 
     def find(self, text: str, page: int = 1) -> list[Mention]:
-        [doc] = self._docs([text], [False])
-        return self._mentions(doc, text, page)
+        readable = _SUPERSCRIPT.sub(_blank, text)
+        [doc] = self._docs([readable], [False])
+        return self._mentions(doc, readable, page)
 
     def _docs(self, texts: Sequence[str], english: Sequence[bool]) -> list[Doc]:
         """The texts tokenized, with the model's entities in ``doc.ents``.
@@ -1013,7 +1014,7 @@ class EntityFinder:
             (index, number, offset, piece, number in english_pages[index])
             for index, pages in enumerate(documents)
             for number, text in pages
-            for offset, piece in chunked(text, CHUNK_CHARS)
+            for offset, piece in chunked(_SUPERSCRIPT.sub(_blank, text), CHUNK_CHARS)
         ]
         found: list[list[Mention]] = [[] for _ in documents]
         for first in range(0, len(chunks), PIPE_BATCH):
@@ -1029,6 +1030,11 @@ class EntityFinder:
 
 # A footnote marker glued to the word before it in a PDF's text ("Børnene Først.1", "MST.2").
 _FOOTNOTE_MARKER = re.compile(r"(?<=[^\W\d_]\.)\d{1,2}\b")
+# Superscript digits: a footnote's marker as the extractors write the ones they find
+# ("Ankestyrelsen³", "i 2023²"), or an exponent. Python's patterns read them as word characters,
+# so a name or a date they follow would not end at a word's boundary: every step reads them as
+# spaces (the characters keep their offsets).
+_SUPERSCRIPT = re.compile("[⁰¹²³⁴⁵⁶⁷⁸⁹]+")
 # The same after a year: the tokenizer keeps "2021.1" one token, so a date ends inside it.
 _FOOTNOTE_AFTER_YEAR = re.compile(rf"(?<=\b{_YEAR})\.\d{{1,2}}$")
 

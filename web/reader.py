@@ -333,7 +333,8 @@ have dig anden hende mine alt meget sit sine vor mod disse hvis din nogle hos bl
 hendes været thi jer sådan
 """
 STOPWORDS = frozenset(_STOPWORDS_TEXT.split())
-_WORD = re.compile(r"\w+")
+# A word, without a footnote marker in superscript digits after it ("børn³").
+_WORD = re.compile(r"[^\W⁰¹²³⁴⁵⁶⁷⁸⁹]+")
 
 
 def _stem(word: str) -> str:

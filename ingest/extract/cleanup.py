@@ -262,17 +262,26 @@ class _Page:
         return kept if any(line.strip() for line in kept) else lines
 
 
+_SUPERSCRIPT = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
+
+
+def superscript(digits: str) -> str:
+    """A footnote marker's number as it is written in a page's text: in superscript digits,
+    which a search's tokenizer passes over ("børn²" is the word "børn")."""
+    return digits.translate(_SUPERSCRIPT)
+
+
 # The first line of a footnote: its number, alone or before the note's text.
 _NOTE_START = re.compile(r"(?P<number>\d{1,3})(?:\s+(?P<text>\S.*))?")
 # A footnote marker in a page's text: its number right after a word or punctuation.
-_MARKER_IN_TEXT = r"(?:[^\W\d_]|[.,;:!?)\]»”’\"']){}(?!\d)"
+_MARKER_IN_TEXT = r"(?:[^\W\d_]|[.,;:!?)\]»”’\"']){}(?![⁰¹²³⁴⁵⁶⁷⁸⁹])"
 
 
 def set_apart_footnotes(text: str, markers: list[int]) -> str:
     """The footnotes at the foot of a page as paragraphs of their own at the end of its text,
     each its number on a line and its text below ("1\nBarnets Lov trådte i kraft …"), as the
     reader shows footnotes. ``markers`` are the numbers of the footnote markers the PDF draws
-    on the page (glued to the word before them in the text: "sagen.1"); the notes are found
+    on the page (superscript after the word before them in the text: "sagen.¹"); the notes are found
     after the last of them, from the line that starts with the first. A page whose notes
     cannot be found so is left as it is."""
     if not markers:
@@ -290,7 +299,9 @@ def set_apart_footnotes(text: str, markers: list[int]) -> str:
     if start is None:
         return text
     body = "\n".join(lines[:start]).rstrip()
-    if not all(re.search(_MARKER_IN_TEXT.format(number), body) for number in markers):
+    if not all(
+        re.search(_MARKER_IN_TEXT.format(superscript(str(number))), body) for number in markers
+    ):
         return text
     notes: list[list[str]] = []
     for line in lines[start:]:

@@ -263,7 +263,7 @@ def nesting_depth(html: str, limit: int) -> int:
 class HTMLExtractor:
     name: ClassVar[str] = "html"
     label: ClassVar[str] = "HTML-siden"
-    version: ClassVar[str] = "html-9"
+    version: ClassVar[str] = "html-10"
     mime_types: ClassVar[frozenset[str]] = frozenset({"text/html", "application/xhtml+xml"})
     extensions: ClassVar[frozenset[str]] = frozenset({".html", ".htm", ".xhtml"})
 
@@ -296,6 +296,8 @@ class HTMLExtractor:
         main = next((n for sel in _MAIN_CANDIDATES if (n := tree.css_first(sel))), None)
         if main is None and tree.body is not None:
             main = _densest_container(tree.body)
+        if main is not None:
+            _superscript_markers(main)
         text = _block_text(main) if main is not None else ""
         text = cleanup.join_hyphenation(cleanup.normalize_whitespace(text))
         if not text:
@@ -428,6 +430,19 @@ def _densest_container(body: LexborNode) -> LexborNode:
     if not scores:
         return body
     return nodes[max(scores, key=scores.__getitem__)]
+
+
+# A footnote's marker or an exponent set as <sup> ("børn<sup>3</sup>", "km<sup>2</sup>").
+_SUPERSCRIPT_NUMBER = re.compile(r"\d{1,3}")
+
+
+def _superscript_markers(main: LexborNode) -> None:
+    """Numbers set as <sup> in superscript digits: the text glued them to the word before
+    ("børn3", one token a search could not find as "børn"), while a search's tokenizer passes
+    superscript digits over ("børn³"), as the PDF extractor writes a footnote's marker."""
+    for node in main.css("sup"):
+        if _SUPERSCRIPT_NUMBER.fullmatch(digits := node.text().strip()):
+            node.replace_with(cleanup.superscript(digits))
 
 
 def _block_text(main: LexborNode) -> str:

@@ -64,9 +64,12 @@ def _counting_repairs() -> Iterator[_Repairs]:
 
 
 # A footnote marker: a number drawn smaller than the text it follows, right after a word or
-# a sentence's punctuation ("sagen.1", "myndighedsafdelinger,2"). The text keeps it as pypdf
-# writes it: set apart as " [1]" it lowered the judged queries' inflection and synonym scores
-# below their bars; its number finds the page's notes (``cleanup.set_apart_footnotes``).
+# a sentence's punctuation ("sagen.1", "myndighedsafdelinger2"). The text has it in superscript
+# digits ("myndighedsafdelinger²"): pypdf writes it as plain digits glued to the word, which made
+# one token of word and number, so the word was not found; a search's tokenizer passes
+# superscript digits over, as set apart (" [2]") the number was a word of the text, which lowered
+# the judged queries' inflection and synonym scores below their bars. Its number finds the
+# page's notes (``cleanup.set_apart_footnotes``).
 _MARKER = re.compile(r"\d{1,3}")
 _MARKER_SIZE = 0.85  # at most this share of the size of the text before it
 _BEFORE_MARKER = re.compile(r"[^\W\d_]|[.,;:!?)\]»”’\"']")
@@ -138,6 +141,7 @@ def _page_text(page: PageObject, *, title_page: bool = False) -> _PageText:
     if "".join(piece for piece, _ in pieces) != text:
         return _PageText(text, [], None)
     markers: list[int] = []
+    written: list[str] = []
     last, size_before = "", 0.0
     for index, (piece, size) in enumerate(pieces):
         number = piece.rstrip()
@@ -149,10 +153,13 @@ def _page_text(page: PageObject, *, title_page: bool = False) -> _PageText:
             and not following.isalnum()
         ):
             markers.append(int(number))
+            piece = cleanup.superscript(number) + piece[len(number) :]
         elif piece.strip():
             size_before = size
+        written.append(piece)
         last = piece[-1:] or last
-    return _PageText(text, markers, _heading(pieces) if title_page else None)
+    heading = _heading(pieces) if title_page else None
+    return _PageText("".join(written), markers, heading)
 
 
 def _shows_image(page: PageObject) -> bool:
@@ -291,7 +298,7 @@ def _active_content(reader: PdfReader) -> bool:
 class PDFExtractor:
     name: ClassVar[str] = "pdf"
     label: ClassVar[str] = "PDF-filen"
-    version: ClassVar[str] = "pdf-14"
+    version: ClassVar[str] = "pdf-15"
     mime_types: ClassVar[frozenset[str]] = frozenset({"application/pdf"})
     extensions: ClassVar[frozenset[str]] = frozenset({".pdf"})
 

@@ -52,6 +52,15 @@ def test_the_english_chain_stems_english_words(api: TestClient) -> None:
     assert stems("da_search", "reporting reported") == ["reporting", "reported"]
 
 
+def test_a_footnote_marker_in_superscript_is_no_part_of_its_word(api: TestClient) -> None:
+    """The extractors write footnote markers in superscript digits ("børn²"), so that the word
+    is the word the search looks for; as plain digits glued to it ("børn2") it was not."""
+    for analyzer in ("da_index", "en"):
+        assert stems(analyzer, "børn² sagen.³ myndigheder¹²") == stems(
+            analyzer, "børn sagen. myndigheder"
+        )
+
+
 def test_english_documents_are_detected_and_their_pages_too(api: TestClient) -> None:
     ids = english_ids(api)
     assert set(ids) == {SUMMARY, GUIDE}

@@ -387,6 +387,27 @@ def test_a_footnote_mark_after_a_year_is_no_part_of_the_date(finder: EntityFinde
         assert [t for t, label, _k in found(finder, text) if label == "DATE"] == [date]
 
 
+def test_a_footnote_marker_in_superscript_ends_the_name_or_date_before_it(
+    finder: EntityFinder,
+) -> None:
+    """The extractors write a footnote's marker in superscript digits, which patterns read as
+    part of a word: the year before one was no date, and the law's paragraph was left out."""
+    text = (
+        "Ankestyrelsen³ har i 2023² undersøgt sagerne, og Børns Vilkår⁴ mener, at "
+        "serviceloven⁵ § 52⁶ skal ændres, sagde Mette Frederiksen⁷ den 3. maj 2021.⁹"
+    )
+    plain = text.translate(str.maketrans("", "", "²³⁴⁵⁶⁷⁹"))
+    for pages in ([(1, text)], [(1, plain)]):
+        assert [(m.text, m.label) for m in finder.find_in_pages(pages)] == [
+            ("Ankestyrelsen", "ORG"),
+            ("2023", "DATE"),
+            ("Børns Vilkår", "ORG"),
+            ("serviceloven § 52", "LAW"),
+            ("Mette Frederiksen", "PER"),
+            ("3. maj 2021", "DATE"),
+        ]
+
+
 def test_a_place_inside_a_persons_name_is_part_of_the_name(finder: EntityFinder) -> None:
     """A first name, a middle name that is also a town's, and a surname were a place and a
     stray word ("Jeppe Rønne Kristensen": loc.roenne and an organisation "Kristensen")."""

@@ -173,6 +173,17 @@ def test_a_phrase_is_marked_only_where_its_words_stand_together() -> None:
     )
 
 
+def test_a_footnote_marker_after_a_word_is_not_marked_with_it() -> None:
+    """A marker in superscript digits is no part of its word, for the marks as for the search:
+    "18²" is the number 18, and a phrase goes on past a marker inside it."""
+    assert Highlighter('18 samvær "Barnets Lov"').mark(
+        "Unge over 18² har ret til samvær³ efter Barnets⁴ Lov."
+    ) == Markup(
+        "Unge over <mark>18</mark>² har ret til <mark>samvær</mark>³ efter "
+        "<mark>Barnets⁴ Lov</mark>."
+    )
+
+
 def test_highlighting_marks_inflected_forms_of_long_words() -> None:
     marked = Highlighter("børnesamtaler Anbringelse").mark(
         "Børnesamtalen og børnesamtaler før anbringelsen. Anbringelser er sjældne."

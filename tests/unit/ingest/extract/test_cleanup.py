@@ -118,22 +118,22 @@ def test_a_header_on_every_page_goes_from_the_first_too() -> None:
 
 def test_footnotes_at_a_pages_foot_are_paragraphs_of_their_own() -> None:
     text = (
-        "fremgå af sagen.1 Denne rapport\nmyndighedsafdelinger,2 en gennemgang af 240\n"
+        "fremgå af sagen.¹ Denne rapport\nmyndighedsafdelinger² en gennemgang af 240\n"
         "barnet får skriftlig og\n1 Barnets Lov trådte i kraft den 1. januar\n"
         "2024 og erstattede serviceloven.\n2 Spørgeskemaet blev udsendt."
     )
     assert set_apart_footnotes(text, [1, 2]) == (
-        "fremgå af sagen.1 Denne rapport\nmyndighedsafdelinger,2 en gennemgang af 240\n"
+        "fremgå af sagen.¹ Denne rapport\nmyndighedsafdelinger² en gennemgang af 240\n"
         "barnet får skriftlig og\n\n1\nBarnets Lov trådte i kraft den 1. januar\n"
         "2024 og erstattede serviceloven.\n\n2\nSpørgeskemaet blev udsendt."
     )
 
 
 def test_a_page_whose_notes_are_not_found_is_left_as_it_is() -> None:
-    text = "fremgå af sagen.1 Denne rapport\nTabel 1\n2 kommuner"
+    text = "fremgå af sagen.¹ Denne rapport\nTabel 1\n2 kommuner"
     assert set_apart_footnotes(text, [1]) == text
     # A number that stands apart in the text is no marker there, whatever the PDF drew.
-    text = "i alt 240 1\n1 Barnets Lov."
+    text = "i alt 240 ¹\n1 Barnets Lov."
     assert set_apart_footnotes(text, [1]) == text
     assert set_apart_footnotes("1 Indledning\nTekst.", []) == "1 Indledning\nTekst."
 

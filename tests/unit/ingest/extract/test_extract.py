@@ -148,6 +148,17 @@ def test_html_main_content_without_navigation_or_footer() -> None:
     assert str(document.metadata.published) == "2023-05-01"
 
 
+def test_a_web_pages_superscript_numbers_are_not_glued_to_their_word() -> None:
+    """ "børn<sup>1</sup>" was the text "børn1", one word a search could not find as "børn"."""
+    page = (
+        "<html><body><main><p>Anbragte børn<sup><a href='#n1'>1</a></sup> har ret til en "
+        "bisidder.<sup> 2 </sup> Arealet er 40 m<sup>2</sup>; se <sup>note a</sup>.</p>"
+        "</main></body></html>"
+    )
+    text = extract(page.encode(), "noter.html").pages[0].text
+    assert text == "Anbragte børn¹ har ret til en bisidder.² Arealet er 40 m²; se note a."
+
+
 def test_html_without_text_is_refused() -> None:
     with pytest.raises(ExtractionError) as error:
         extract(b"<html><body><nav>Menu</nav><script>x()</script></body></html>", "tom.html")
@@ -273,12 +284,14 @@ def test_running_text_is_kept_whatever_its_box_is_named() -> None:
 def test_the_footnotes_end_the_page_as_the_reader_shows_them() -> None:
     """The notes at a page's foot stood mid-sentence where a sentence went on on the next
     page ("barnet får skriftlig og 1 Barnets Lov trådte i kraft …"). The markers are found
-    by their smaller size: a number of the text's own size is none."""
+    by their smaller size: a number of the text's own size is none. A marker is written in
+    superscript digits: glued to its word as plain digits ("myndighedsafdelinger2") it made
+    one token of both, and the word was not found."""
     buffer = io.BytesIO()
     pdf = canvas.Canvas(buffer, pagesize=A4, invariant=1)
     body = [
         ("barnets perspektiv skal fremgå af sagen.", "1", " Denne rapport undersøger"),
-        ("blandt ledere af myndighedsafdelinger,", "2", " en gennemgang af 240"),
+        ("blandt ledere af myndighedsafdelinger", "2", " en gennemgang af 240"),
         ("Kilde: Egen sagsgennemgang, n = 240.", "3", ""),
         ("I gennemsnit 2,5 samtaler pr. sag og 240 sager i alt, barnet får skriftlig og", "", ""),
     ]
@@ -303,8 +316,9 @@ def test_the_footnotes_end_the_page_as_the_reader_shows_them() -> None:
     pdf.showPage()
     pdf.save()
     text = extract(buffer.getvalue(), "rapport.pdf").pages[0].text
-    assert "fremgå af sagen.1 Denne rapport" in text
-    assert "myndighedsafdelinger,2 en gennemgang af 240" in text
+    assert "fremgå af sagen.¹ Denne rapport" in text
+    assert "myndighedsafdelinger² en gennemgang af 240" in text
+    assert "n = 240.³" in text
     assert "2,5 samtaler pr. sag og 240 sager" in text
     assert text.endswith(
         "barnet får skriftlig og\n\n1\nBarnets Lov trådte i kraft den 1. januar 2024.\n\n"

@@ -60,6 +60,10 @@ HISTORY = [
     # rows, a card deck's cards and a page that would be left empty (the fixtures have a yearly
     # appendix now).
     ("pdf-14", "b13367cf00b04537"),
+    # A footnote's marker in superscript digits ("børn²", a word a search finds, not "børn2");
+    # a web page's <sup> numbers too (the fixtures have a page with footnotes).
+    ("pdf-15", "8fce4aedcbee3cd2"),
+    ("html-10", "94835de7a39a571d"),
 ]
 
 HTML_FILES = {
@@ -75,6 +79,10 @@ HTML_FILES = {
         "<ul><li>Hvem</li><li>Hvornår</li></ul><table><tr><td>År</td><td>2024</td></tr>"
         "</table></article><footer>Kontakt os</footer></body></html>"
     ).encode("cp1252"),
+    "fodnoter.html": (
+        "<html><body><main><p>Anbragte børn<sup><a href='#n1'>1</a></sup> har ret til en "
+        "bisidder.<sup>2</sup> Arealet er 40 m<sup>2</sup>.</p></main></body></html>"
+    ).encode(),
     "tegnreferencer.html": (
         '<html><head><meta name="dcterms.creator" content="anonymous; Børns Vilkår"></head>'
         "<body><p>Efterværn for unge &#0; &#xD800; over 18</p></body></html>"
