@@ -12,7 +12,7 @@ from pydantic import BaseModel, Field, create_model, field_validator, model_vali
 
 from ingest.extract.cleanup import visible_line
 from search_api.query.filters import FILTERS, YEAR_FROM, YEAR_TO, Filter
-from search_api.query.parser import ParsedQuery
+from search_api.query.parser import ParsedQuery, in_capitals
 from vidensbank.danish import danish_number
 
 MAX_QUERY_LENGTH = 1000
@@ -235,6 +235,31 @@ def _exact(field: str) -> str:
     return f"{name}.exact^{boost}" if boost else f"{name}.exact"
 
 
+def _typed_as_abbreviation(unit: Unit) -> bool:
+    """A name the knowledge base knows, typed as an abbreviation in capitals ("KL", "ASK").
+    The index is lower-cased, so its text alone also matched the same letters in another
+    sense ("kl. 14" in every set of minutes, the English "ask")."""
+    text = unit.text
+    return unit.kb_id is not None and len(text) <= 6 and text.isalpha() and in_capitals(text)
+
+
+def _as_the_name(unit: Unit, clause: dict[str, Any]) -> dict[str, Any]:
+    """The clause of an abbreviation typed in capitals, for documents that name the record:
+    where the entity step linked the abbreviation (it reads capitals as typed, so "kl. 14" is
+    none), or that write one of its other names. The clause still gives the score."""
+    named = [
+        {"term": {"entities.kb_id": unit.kb_id}},
+        *(_match(name, ["title", "body"], " " in name) for name in unit.alternatives),
+        *(_match(name, ["title", "body"], " " in name) for name in unit.related),
+    ]
+    return {
+        "bool": {
+            "must": [clause],
+            "filter": [{"bool": {"should": named, "minimum_should_match": 1}}],
+        }
+    }
+
+
 def unit_clause(
     unit: Unit,
     fields: list[str],
@@ -273,9 +298,14 @@ def unit_clause(
             _match(near, near_fields, False, boost=0.0 if pages else FUZZY_BOOST)
             for near in (unit.corrections[:1] if pages else unit.corrections)
         ]
-    return (
+    clause = (
         should[0] if len(should) == 1 else {"bool": {"should": should, "minimum_should_match": 1}}
     )
+    # A page has no entities of its own: the document's decide whether it matches, and its
+    # pages with the letters are the ones shown.
+    if options.synonyms and fields != PAGE_FIELDS and _typed_as_abbreviation(unit):
+        return _as_the_name(unit, clause)
+    return clause
 
 
 def _text_query(expansion: Expansion, fields: list[str], options: QueryOptions) -> dict[str, Any]:
@@ -320,7 +350,10 @@ def _text_query(expansion: Expansion, fields: list[str], options: QueryOptions) 
 
 
 def _english_match(unit: Unit, fields: list[str]) -> dict[str, Any]:
-    return _match(unit.text, fields, (unit.phrase or unit.kb_id is not None) and " " in unit.text)
+    clause = _match(unit.text, fields, (unit.phrase or unit.kb_id is not None) and " " in unit.text)
+    if fields != ENGLISH_PAGE_FIELDS and _typed_as_abbreviation(unit):
+        return _as_the_name(unit, clause)
+    return clause
 
 
 def _english_query(expansion: Expansion) -> dict[str, Any]:

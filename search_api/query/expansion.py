@@ -23,7 +23,7 @@ from search_api.query.english import (
     is_english,
     is_glossary_word,
 )
-from search_api.query.parser import ParsedQuery, Term
+from search_api.query.parser import ParsedQuery, Term, in_capitals
 
 MAX_NAME_WORDS = 8
 # The words that make a Danish question ("hvem kan være bisidder for et barn") and that the
@@ -167,7 +167,7 @@ def expand(
     analysis = lookup(words) if lookup is not None and words else {}
     for unit in alternatives:
         if unit.text in analysis:
-            unit.corrections = analysis[unit.text].corrections
+            unit.corrections = _corrections(unit, analysis[unit.text])
             unit.spelt_right = analysis[unit.text].spelt_right
             unit.known = analysis[unit.text].known
             # Without its parts, "efterværn OR børneinddragelse" found 35 fewer documents
@@ -177,7 +177,7 @@ def expand(
     typed = set(parsed.words)
     for unit in singles:
         if unit.text in analysis:
-            unit.corrections = analysis[unit.text].corrections
+            unit.corrections = _corrections(unit, analysis[unit.text])
             unit.spelt_right = analysis[unit.text].spelt_right
             # A Danish word the glossary gave for an English one means something, in whatever
             # form the documents write it.
@@ -198,6 +198,12 @@ def expand(
             Unit(text=u.text, phrase=u.phrase, kb_id=u.kb_id) for u in expansion.units
         ]
     return expansion
+
+
+def _corrections(unit: Unit, analysis: WordAnalysis) -> list[str]:
+    """The nearest words a unit is searched by too; none for an abbreviation in capitals,
+    which is what the user meant ("ADHD" found a document by "aged")."""
+    return [] if in_capitals(unit.text) else analysis.corrections
 
 
 def _is_stop(unit: Unit, analysis: dict[str, WordAnalysis]) -> bool:

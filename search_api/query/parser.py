@@ -36,6 +36,11 @@ class ParsedQuery(BaseModel):
 OPERATORS = ("OR", "AND", "NOT")
 
 
+def in_capitals(word: str) -> bool:
+    """A word typed in capitals: an abbreviation the user meant ("KL", "ADHD"), no typo."""
+    return len(word) > 1 and word.isupper()
+
+
 def parse_query(text: str) -> ParsedQuery:
     # (term, excluded, the operator an unquoted "OR", "AND" or "NOT" is; a quoted one is a word)
     terms: list[tuple[Term, bool, str]] = []

@@ -4,8 +4,8 @@ cache of what is known of each word."""
 import pytest
 
 from search_api.query import search
-from search_api.query.builder import Expansion, Unit
-from search_api.query.expansion import WordAnalysis
+from search_api.query.builder import Expansion, QueryOptions, Unit
+from search_api.query.expansion import WordAnalysis, expand
 from search_api.query.parser import parse_query
 from search_api.query.search import (
     DENSE_WEIGHT,
@@ -44,11 +44,23 @@ def test_did_you_mean_replaces_misspelt_words_but_not_in_english() -> None:
 
 
 def test_did_you_mean_leaves_words_known_by_their_stem_and_abbreviations() -> None:
-    """ "værktøj" (the texts say "værktøjet") was offered "værktøjet"; "ADHD" "aged"."""
+    """ "værktøj" (the texts say "værktøjet") was offered "værktøjet"; "ADHD" "aged", and
+    was searched by it too (a document with "aged" was its one result)."""
     stem_known = Unit(text="værktøj", corrections=["værktøjet"], known=False)
     assert _did_you_mean(Expansion(units=[stem_known]), "værktøj") is None
-    assert _did_you_mean(Expansion(units=[typo("ADHD", "aged")]), "ADHD") is None
-    assert _did_you_mean(Expansion(units=[typo("adhd", "aged")]), "adhd") == "aged"
+
+    def lookup(words: list[str]) -> dict[str, WordAnalysis]:
+        return {
+            w: WordAnalysis(
+                parts=[], stop=False, corrections=["aged"], known=False, spelt_right=False
+            )
+            for w in words
+        }
+
+    for typed, corrections, offered in (("ADHD", [], None), ("adhd", ["aged"], "aged")):
+        expansion = expand(parse_query(typed), QueryOptions(), lookup)
+        assert [unit.corrections for unit in expansion.units] == [corrections]
+        assert _did_you_mean(expansion, typed) == offered
 
 
 def test_did_you_mean_replaces_the_word_not_its_letters_inside_another() -> None:
@@ -205,3 +217,21 @@ def test_a_snippet_of_the_english_chain_is_told_english() -> None:
         (2, "a", "en"),
         (5, "b", None),
     ]
+
+
+def test_numbers_and_signs_are_no_words_for_meaning() -> None:
+    """ "§ 50" found 23 documents by meaning without "50" in them, "barnets lov § 47" 28
+    without the paragraph: a paragraph is a number, and a name with one is a name alone."""
+    hits = {"hits": {"hits": [{"_id": f"d{i}", "_score": 0.95} for i in range(5)]}}
+    law = Unit(text="barnets lov", kb_id="law.barnets-lov")
+    for typed, units in (
+        ("§ 50", [Unit(text="§"), Unit(text="50")]),
+        ("barnets lov § 47", [law, Unit(text="47")]),
+        (
+            "serviceloven § 52",
+            [Unit(text="serviceloven", kb_id="law.serviceloven"), Unit(text="52")],
+        ),
+    ):
+        assert _found_by_meaning([hits], parse_query(typed), Expansion(units=units)) == []
+    asked = Expansion(units=[law, Unit(text="samvær")])
+    assert len(_found_by_meaning([hits], parse_query("barnets lov samvær"), asked)) == 5
