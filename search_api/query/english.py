@@ -37,7 +37,8 @@ _WORD = re.compile(r"[^\W_]+(?:[-'][^\W_]+)*")
 def is_english(text: str) -> bool:
     """Whether a query is English rather than Danish. One word is too little to tell ("SOU
     218", "kommisorium"), so it takes two words of letters."""
-    words = [w for w in _WORD.findall(text) if w.isalpha()]
+    # "out-of-home" and "children's" are words of letters too.
+    words = [w for w in _WORD.findall(text) if re.sub(r"[-']", "", w).isalpha()]
     if len(words) < 2:
         return False
     confidence = detector(short_texts=True).compute_language_confidence(text, Language.ENGLISH)
@@ -80,9 +81,9 @@ def load() -> None:
 @lru_cache(maxsize=1)
 def glossary() -> dict[str, list[str]]:
     entries = yaml.safe_load(GLOSSARY_PATH.read_text(encoding="utf-8"))
-    return {
-        " ".join(str(k).lower().split()): [str(v) for v in values] for k, values in entries.items()
-    }
+    # Keyed as queries are read: "children's rights" is "children rights" (with the possessive
+    # in the key, it was never found).
+    return {" ".join(normalise(str(k))): [str(v) for v in values] for k, values in entries.items()}
 
 
 def _singular(word: str) -> list[str]:
