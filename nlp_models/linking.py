@@ -14,6 +14,20 @@ from nlp_models.knowledge_base import KBRecord, KnowledgeBase
 # after it that is no word of the sentence ("§ 50 i praksis", "§ 50 f.eks.").
 _ONE_PARAGRAPH = r"\d{1,3}(?!\d)(?:\s?[a-hj-z](?!\w|\.\w))?(?:,\s?stk\.\s?\d+)?(?:,\s?nr\.\s?\d+)?"
 PARAGRAPHS = rf"§§?\s?{_ONE_PARAGRAPH}(?:(?:,\s?|\s(?:og|eller)\s){_ONE_PARAGRAPH})*"
+_PARAGRAPH_NUMBER = re.compile(r"(?<!stk\.)(?<!stk\. )(?<!nr\.)(?<!nr\. )\b\d{1,3}(?!\d)")
+
+
+def paragraph_numbers(text: str) -> list[str]:
+    """The numbers of the paragraphs ``text`` refers to, in order, each once: "§§ 52, 76 og
+    76 a, stk. 3" refers to 52 and 76 (its "stk." and "nr." are parts of them)."""
+    found = (
+        number.group()
+        for reference in re.finditer(PARAGRAPHS, text)
+        for number in _PARAGRAPH_NUMBER.finditer(reference.group())
+    )
+    return list(dict.fromkeys(found))
+
+
 # The words that tie references before a law to it ("§ 133 i barnets lov").
 PARAGRAPHS_OF = rf"{PARAGRAPHS},?\s(?:i|efter|jf\.)\s"
 _PARAGRAPH_AFTER = re.compile(rf"\s*{PARAGRAPHS}[\s.]*$")

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from ingest.language import DEFAULT_LANGUAGE, ENGLISH
 from ingest.metadata import normalise_professionals, stored_age_range
 from nlp_models.embeddings import Passage, passages_of
+from nlp_models.linking import paragraph_numbers
 from vidensbank.store.documents import Document
 from vidensbank.store.vectors import get_vectors
 
@@ -62,6 +63,9 @@ class IndexDocument(BaseModel):
     professional: list[str]
     entities: list[IndexedEntity]
     body: str
+    # The numbers of the paragraphs the text refers to ("§ 52" gives "52"): the tokenizer
+    # drops "§", so in the text "§ 52" is the number of any table.
+    paragraphs: list[str]
     suggest: Suggestions
     suggest_title: Suggestions
     pages: list[IndexedPage]
@@ -136,6 +140,9 @@ def to_index_document(
             for e in document.entities
         ],
         body="\n\n".join(page.text for page in document.pages),
+        paragraphs=list(
+            dict.fromkeys(n for page in document.pages for n in paragraph_numbers(page.text))
+        ),
         suggest=Suggestions(
             input=list(dict.fromkeys(e.canonical for e in document.entities if e.kb_id))
         ),

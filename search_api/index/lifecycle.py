@@ -47,6 +47,8 @@ def mapping(options: AnalysisOptions | None) -> dict[str, Any]:
             "id": keyword,
             "title": text,
             "body": text,
+            # The numbers of the paragraphs the text refers to: "§ 52" finds these.
+            "paragraphs": keyword,
             "authors": text,
             # English text also through the English chain: the title of an English document
             # and the text of its English pages (of a Danish document's too: an English
@@ -149,7 +151,7 @@ def index_settings(options: AnalysisOptions | None) -> dict[str, Any]:
 PRODUCTION = AnalysisOptions()
 
 # Raise when the mapping or analysis changes: `vidensbank init` then rebuilds the index.
-MAPPING_VERSION = 15
+MAPPING_VERSION = 16
 # Lucene refuses a term over 32,766 bytes; a character takes at most 4 in UTF-8.
 KEYWORD_MAX_CHARS = 8000
 # The key in an index's ``_meta`` of when a build last wrote to it (milliseconds since the

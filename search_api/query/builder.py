@@ -42,6 +42,7 @@ OR_PARTS_BOOST = 0.3
 FUZZY_BOOST = 0.2
 ENTITY_BOOST = 0.5
 PAGES_BOOST = 0.5
+PARAGRAPH_BOOST = 3.0
 # Enough of the query's words must match, but not every one of a long query.
 MINIMUM_SHOULD_MATCH = "1<75%"
 
@@ -191,6 +192,9 @@ class Expansion(BaseModel):
     # Words of the query that no document has, nor anything near them, left out of it: kept,
     # they decided which documents matched while matching none.
     missing: list[str] = Field(default_factory=list)
+    # The numbers of the paragraphs the query refers to ("§ 52", "§§ 41 og 42"): a document
+    # must refer to one of them.
+    paragraphs: list[str] = Field(default_factory=list)
 
     @classmethod
     def plain(cls, parsed: ParsedQuery) -> "Expansion":
@@ -206,7 +210,8 @@ class Expansion(BaseModel):
 
     @property
     def positive_text(self) -> str:
-        return " ".join(u.text for u in [*self.units, *(u for g in self.any_of for u in g)])
+        units = [u.text for u in [*self.units, *(u for g in self.any_of for u in g)]]
+        return " ".join([*units, *self.paragraphs])
 
     @property
     def has_known_word(self) -> bool:
@@ -216,7 +221,7 @@ class Expansion(BaseModel):
 
     @property
     def is_empty(self) -> bool:
-        return not (self.units or self.any_of)
+        return not (self.units or self.any_of or self.paragraphs)
 
 
 def _match(text: str, fields: list[str], phrase: bool, **extra: Any) -> dict[str, Any]:
@@ -384,7 +389,8 @@ def _pages_clause(
                         unit_clause(u, PAGE_FIELDS, options, parts_boost=OR_PARTS_BOOST)
                         for u in alternatives
                     ]
-                    + [_english_match(u, ENGLISH_PAGE_FIELDS) for u in expansion.english_units],
+                    + [_english_match(u, ENGLISH_PAGE_FIELDS) for u in expansion.english_units]
+                    + [_match(number, PAGE_FIELDS, False) for number in expansion.paragraphs],
                     "minimum_should_match": 1,
                 }
             },
@@ -472,12 +478,24 @@ def _lexical_query(expansion: Expansion, options: QueryOptions, highlight: bool)
                 }
             }
         )
-    words = _text_query(expansion, DOCUMENT_FIELDS, options)
-    if expansion.english_units:
-        # Or in English text through the English chain. Danish text has no English fields,
-        # so this leaves the scores of Danish documents as they were.
-        words = {"bool": {"should": [words, _english_query(expansion)], "minimum_should_match": 1}}
-    return {"bool": {"must": [words], "should": should}}
+    must: list[dict[str, Any]] = []
+    if expansion.units or expansion.any_of:
+        words = _text_query(expansion, DOCUMENT_FIELDS, options)
+        if expansion.english_units:
+            # Or in English text through the English chain. Danish text has no English fields,
+            # so this leaves the scores of Danish documents as they were.
+            words = {
+                "bool": {"should": [words, _english_query(expansion)], "minimum_should_match": 1}
+            }
+        must.append(words)
+    if expansion.paragraphs:
+        # The text has "§ 52" as the number 52, which any table may have too.
+        referring = {"terms": {"paragraphs": expansion.paragraphs}}
+        if must:
+            should.append({"constant_score": {"filter": referring, "boost": PARAGRAPH_BOOST}})
+        else:
+            must.append(referring)
+    return {"bool": {"must": must, "should": should}}
 
 
 def _excluded(expansion: Expansion) -> list[dict[str, Any]]:

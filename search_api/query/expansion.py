@@ -7,6 +7,7 @@ come from the index's own decompounder (``_analyze`` with ``da_parts``), so "bø
 also finds "inddragelse af børn" without a second word list in Python.
 """
 
+import re
 from collections.abc import Callable
 from functools import lru_cache
 
@@ -14,7 +15,7 @@ from pydantic import BaseModel
 
 from nlp_models.curated_kb import current_knowledge_base
 from nlp_models.knowledge_base import KBRecord, KnowledgeBase
-from nlp_models.linking import Linker, normalize
+from nlp_models.linking import PARAGRAPHS, Linker, normalize, paragraph_numbers
 from search_api.query.builder import Expansion, QueryOptions, Unit
 from search_api.query.english import (
     STOP_WORDS,
@@ -26,6 +27,10 @@ from search_api.query.english import (
 from search_api.query.parser import ParsedQuery, Term, in_capitals
 
 MAX_NAME_WORDS = 8
+# The most words of one paragraph reference ("§§ 52 , 76 og 76 a"), and a reference glued to
+# a word ("§ 50-undersøgelse").
+MAX_REFERENCE_WORDS = 10
+_PARAGRAPH_AND_WORD = re.compile(r"(\d{1,3})-([^\W\d_][\w-]*)")
 # The words that make a Danish question ("hvem kan være bisidder for et barn") and that the
 # Danish stop list keeps: they say what is asked, not what about, and would otherwise count
 # towards how many of the words a document must have.
@@ -129,9 +134,41 @@ def _english(parsed: ParsedQuery, lookup: WordLookup | None) -> bool:
     return analysis is not None and not analysis.known
 
 
+def _paragraph_references(words: list[str]) -> tuple[list[str], list[str]]:
+    """The numbers of the paragraphs the words refer to ("§ 52", "§§ 41 og 42", "§52"), and
+    the other words."""
+    # "§ 50-undersøgelse": the paragraph, and a word.
+    split: list[str] = []
+    for before, word in zip(["", *words], words, strict=False):
+        match = _PARAGRAPH_AND_WORD.fullmatch(word) if before.startswith("§") else None
+        split += match.groups() if match else [word]
+    numbers: list[str] = []
+    rest: list[str] = []
+    index = 0
+    while index < len(split):
+        size = next(
+            (
+                size
+                for size in range(min(MAX_REFERENCE_WORDS, len(split) - index), 0, -1)
+                if split[index].startswith("§")
+                and re.fullmatch(PARAGRAPHS, " ".join(split[index : index + size]))
+            ),
+            0,
+        )
+        if size:
+            numbers += paragraph_numbers(" ".join(split[index : index + size]))
+            index += size
+        else:
+            rest.append(split[index])
+            index += 1
+    return list(dict.fromkeys(numbers)), rest
+
+
 def expand(
     parsed: ParsedQuery, options: QueryOptions, lookup: WordLookup | None = None
 ) -> Expansion:
+    paragraphs, words = _paragraph_references(parsed.words)
+    parsed = parsed.model_copy(update={"words": words})
     if options.english and _english(parsed, lookup):
         expansion = Expansion(
             units=[
@@ -197,6 +234,7 @@ def expand(
         expansion.english_units = [
             Unit(text=u.text, phrase=u.phrase, kb_id=u.kb_id) for u in expansion.units
         ]
+    expansion.paragraphs = paragraphs
     return expansion
 
 

@@ -150,6 +150,15 @@ def test_totals_count_what_the_query_asks_for(api: TestClient) -> None:
     assert 0 < total("-plejefamilie") < everything
 
 
+def _text(api: TestClient, document_id: str) -> str:
+    document = api.get(f"/api/documents/{document_id}").json()
+    return " ".join([document["title"], *(page["text"] for page in document["pages"])])
+
+
+# "§ 52", "§§ 41, 52 og 76": 52 among the paragraphs of a reference.
+_REFERS_TO_52 = re.compile(r"§§?\s?(?:\d{1,3}(?:\s?[a-z])?(?:,\s?|\s(?:og|eller)\s))*52(?!\d)")
+
+
 def test_an_abbreviation_in_capitals_finds_the_name_not_the_same_letters(
     api: TestClient,
 ) -> None:
@@ -161,9 +170,30 @@ def test_an_abbreviation_in_capitals_finds_the_name_not_the_same_letters(
     results = api.get("/api/search", params={"q": "KL", "size": 100}).json()["results"]
     assert results and pool not in [r["title"] for r in results]
     for result in results:
-        document = api.get(f"/api/documents/{result['id']}").json()
-        text = " ".join([document["title"], *(page["text"] for page in document["pages"])])
+        text = _text(api, result["id"])
         assert re.search(r"\bKL\b|Kommunernes Landsforening", text), result["title"]
+
+
+def test_a_paragraph_is_found_where_the_text_refers_to_it(api: TestClient) -> None:
+    """The tokenizer drops "§": "§ 52" found every table with a 52, and documents by meaning
+    without the number; "serviceloven § 52" put two tables and two other documents above the
+    two that refer to the paragraph."""
+    numbers = api.get("/api/search", params={"q": "52", "size": 100}).json()["results"]
+    assert any(not _REFERS_TO_52.search(_text(api, r["id"])) for r in numbers)
+    # A reference alone: the documents that refer to it.
+    for query in ("§ 52", "§52", "§§ 52 og 76"):
+        body = api.get("/api/search", params={"q": query, "size": 100}).json()
+        assert body["results"], query
+        for result in body["results"]:
+            text = _text(api, result["id"])
+            assert _REFERS_TO_52.search(text) or (query == "§§ 52 og 76" and "76" in text), (
+                query,
+                result["title"],
+            )
+    # Beside other words: those that refer to it first.
+    results = api.get("/api/search", params={"q": "serviceloven § 52", "size": 100}).json()
+    refer = [bool(_REFERS_TO_52.search(_text(api, r["id"]))) for r in results["results"]]
+    assert refer[0] and refer == sorted(refer, reverse=True)
 
 
 def test_a_compound_no_document_has_is_searched_by_its_meaning(api: TestClient) -> None:

@@ -6,7 +6,7 @@ from pydantic import BaseModel
 
 from search_api.index.document import IndexDocument, to_index_document
 from search_api.index.lifecycle import PRODUCTION, mapping
-from vidensbank.store.documents import Document
+from vidensbank.store.documents import Document, Page
 
 
 def fields(model: type[BaseModel]) -> dict[str, Any]:
@@ -53,3 +53,21 @@ def test_professionals_are_indexed_one_way_and_filtered_without_regard_to_case()
     professional = mapping(PRODUCTION)["properties"]["professional"]
     assert professional["normalizer"] == "lowercase"
     assert professional["fields"]["as_written"]["type"] == "keyword"
+
+
+def test_the_paragraphs_a_text_refers_to_are_indexed_by_their_numbers() -> None:
+    """The tokenizer drops "§": in the text "§ 52" is the number 52 of any table."""
+    pages = [
+        "Efter servicelovens § 52, stk. 3, nr. 7 og §§ 76 og 76 a. Tabel 12: 52 sager i 2023.",
+        "Barnets lov § 47 og § 52 igen; § 50, 2023 og en § 50-undersøgelse.",
+    ]
+    stored = Document(
+        id="d1",
+        source_uri="file:///d1.pdf",
+        filename="d1.pdf",
+        title="Vejledning",
+        authors=[],
+        pages=[Page(number=n, text=text) for n, text in enumerate(pages, 1)],
+        entities=[],
+    )
+    assert to_index_document(stored).paragraphs == ["52", "76", "47", "50"]

@@ -15,6 +15,7 @@ from search_api.query.builder import (
     hit_id,
     snippets_query,
 )
+from search_api.query.expansion import expand
 from search_api.query.filters import FILTERS_BY_NAME
 from search_api.query.parser import parse_query
 
@@ -217,3 +218,32 @@ def test_a_typos_pages_are_those_of_its_nearest_word_only() -> None:
     nested = pages[pages.index('"nested"') :]
     assert '"query": "samvær", "fields": ["pages.text"], "boost": 0.0' in nested
     assert '"query": "sager", "fields": ["pages.text"]' not in nested
+
+
+def test_a_paragraph_reference_is_a_condition_on_the_paragraphs_referred_to() -> None:
+    """ "§ 52" was the number 52 (the tokenizer drops "§"), found in every table that had it."""
+    words = {
+        "§ 52": ([], ["52"]),
+        "§§ 41 og 42 efterværn": (["efterværn"], ["41", "42"]),
+        "serviceloven § 52, stk. 3": (["serviceloven"], ["52"]),
+        "§ 50-undersøgelse": (["undersøgelse"], ["50"]),
+        "§ alene": (["§", "alene"], []),
+    }
+    for query, (units, paragraphs) in words.items():
+        expansion = expand(parse_query(query), QueryOptions(synonyms=False))
+        assert ([u.text for u in expansion.units], expansion.paragraphs) == (units, paragraphs)
+    expansion = expand(parse_query("§ 52"), QueryOptions(synonyms=False))
+    body = build_query(SearchParams(q="§ 52"), expansion)
+    lexical = body["query"]["bool"]["should"][0]["bool"]
+    assert lexical["must"] == [{"terms": {"paragraphs": ["52"]}}]
+    # Its pages with the number are the ones shown.
+    assert '"query": "52"' in json.dumps(lexical["should"][1])
+    # Beside other words it ranks (a document on the law that does not cite the paragraph
+    # may answer too: required, out-of-domain recall@20 fell from 0.863 to 0.836).
+    expansion = expand(parse_query("efterværn § 76"), QueryOptions(synonyms=False))
+    lexical = build_query(SearchParams(q="efterværn § 76"), expansion)["query"]["bool"]
+    lexical = lexical["should"][0]["bool"]
+    assert "paragraphs" not in json.dumps(lexical["must"])
+    assert {"terms": {"paragraphs": ["76"]}} in [
+        clause.get("constant_score", {}).get("filter") for clause in lexical["should"]
+    ]
