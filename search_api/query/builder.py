@@ -275,7 +275,12 @@ def unit_clause(
 ) -> dict[str, Any]:
     """A query that matches the unit as typed or in any of the ways Danish may write it."""
     multiword = unit.phrase or unit.kb_id is not None
-    should: list[dict[str, Any]] = [_match(unit.text, fields, multiword and " " in unit.text)]
+    # A quoted phrase is "netop den sætning": its words as written, not their stems ("Barnets
+    # Lov" found "giv barnet lov til at stoppe"). Pages have no exact spelling: there the
+    # phrase chooses the pages shown.
+    quoted = unit.phrase and " " in unit.text and fields != PAGE_FIELDS
+    typed = [_exact(field) for field in fields] if quoted else fields
+    should: list[dict[str, Any]] = [_match(unit.text, typed, multiword and " " in unit.text)]
     if options.synonyms:
         should += [
             _match(alt, fields, " " in alt, boost=ALTERNATIVE_BOOST) for alt in unit.alternatives
