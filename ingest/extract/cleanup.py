@@ -3,7 +3,7 @@
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass
 from typing import TypeVar
 
@@ -128,7 +128,7 @@ def _line_keys(line: str, number: int) -> set[_LineKey]:
     return keys
 
 
-def remove_running_lines(pages: list[str]) -> list[str]:
+def remove_running_lines(pages: list[str], notes: Sequence[Collection[int]] = ()) -> list[str]:
     """Drop lines that repeat at the top or bottom of most pages, and page numbers there.
 
     A line counts as running when its shape (its numbers hidden) stands in the header or footer
@@ -144,10 +144,17 @@ def remove_running_lines(pages: list[str]) -> list[str]:
     that is the only text of most of the pages it stands on stays (a card deck, a card a page),
     and a page keeps its lines when it would have none left.
 
+    A header that alternates (the report's title on even pages, the chapter's on odd ones) or
+    names the chapter is the same line as on a page one or two before or after it, as it
+    stands there: it goes wherever its shape stands, not only on most pages (the title page
+    aside).
+
     The first page loses a running line only when the second has it too: a running header that
     starts after a title page repeats the title, which the title page keeps ("Børns stemmer i
     egen sag"). A shorter document loses its page numbers and, with two pages, the footer they
-    share (``_two_page_footer``).
+    share (``_two_page_footer``). A number alone on its line that is one of the page's footnote
+    markers (``notes``, by page) is the note's number, though the notes' numbers grow with the
+    pages as page numbers do.
     """
     split = [page.splitlines() for page in pages]
     zones = [[line for line in lines[:_ZONE] + lines[-_ZONE:] if line.strip()] for lines in split]
@@ -176,6 +183,9 @@ def remove_running_lines(pages: list[str]) -> list[str]:
         keys = [page_keys - content for page_keys in keys]
         running_keys -= content
     footer = _two_page_footer(split) if len(pages) == 2 else [set() for _ in split]
+    # Each page's zone lines as written, and those that are all the text of a page (a card).
+    written = [{_written(line) for line in zone} for zone in zones]
+    cards = {_written(only) for _number, only in _only_lines(split)}
 
     kept = []
     for number, lines in enumerate(split, 1):
@@ -186,9 +196,30 @@ def remove_running_lines(pages: list[str]) -> list[str]:
         same = running_keys.union(
             *keys[max(number - 2, 0) : number - 1], *keys[number : number + 1]
         )
-        page = _Page(lines, number, len(pages), page_shapes, same, zone_keys[number - 1])
+        # As written on a page one or two away, the title page aside: its title is often the
+        # colophon's first line too.
+        near = range(0) if number == 1 else range(max(number - 2, 2), number + 3)
+        repeated = (
+            set().union(*(written[n - 1] for n in near if n != number and n <= len(split))) - cards
+            if len(pages) >= 3
+            else set()
+        )
+        page = _Page(
+            lines,
+            number,
+            len(pages),
+            page_shapes,
+            same,
+            zone_keys[number - 1],
+            repeated,
+            frozenset(str(note) for note in (notes[number - 1] if notes else ())),
+        )
         kept.append("\n".join(page.kept_lines(footer[number - 1])))
     return kept
+
+
+def _written(line: str) -> str:
+    return " ".join(line.lower().split())
 
 
 _T = TypeVar("_T")
@@ -219,19 +250,23 @@ class _Page:
     running_shapes: set[str]
     same: set[_LineKey]
     zone_keys: dict[str, set[_LineKey]]
+    # Lines in the zones of pages one or two away, as written (``_written``).
+    repeated: set[str]
+    # The numbers of the page's footnote markers.
+    notes: frozenset[str]
 
     def _running(self, line: str) -> bool:
-        return (
-            self.total >= 3
-            and _line_shape(line) in self.running_shapes
-            and not self.same.isdisjoint(self.zone_keys[line])
-        )
+        if self.total < 3:
+            return False
+        if _line_shape(line) in self.running_shapes:
+            return not self.same.isdisjoint(self.zone_keys[line])
+        return not _is_page_number(line) and _written(line) in self.repeated
 
     def _page_number(self, index: int) -> bool:
         """Whether line ``index`` is the page's number: its own ("Side 3", a "3" at its top or
         foot), or one that follows the pages as the page numbers of the document do."""
         line = self.lines[index]
-        if not _is_page_number(line):
+        if not _is_page_number(line) or line.strip() in self.notes:
             return False
         edge = index in (0, len(self.lines) - 1)
         return _is_own_page_number(line, self.number, self.total, edge) or self._running(line)
@@ -274,7 +309,7 @@ def superscript(digits: str) -> str:
 # The first line of a footnote: its number, alone or before the note's text.
 _NOTE_START = re.compile(r"(?P<number>\d{1,3})(?:\s+(?P<text>\S.*))?")
 # A footnote marker in a page's text: its number right after a word or punctuation.
-_MARKER_IN_TEXT = r"(?:[^\W\d_]|[.,;:!?)\]»”’\"']){}(?![⁰¹²³⁴⁵⁶⁷⁸⁹])"
+_MARKER_IN_TEXT = r"(?:[^\W\d_]|[.,;:!?)\]»«”’\"']){}(?![⁰¹²³⁴⁵⁶⁷⁸⁹])"
 
 
 def set_apart_footnotes(text: str, markers: list[int]) -> str:
@@ -313,6 +348,30 @@ def set_apart_footnotes(text: str, markers: list[int]) -> str:
     if any(len(note) < 2 for note in notes):
         return text
     return "\n\n".join([body, *("\n".join(note) for note in notes)])
+
+
+# The end of a page whose last word a hyphen breaks, and the start of the next page.
+_BROKEN_AT_PAGE_END = re.compile(r"(?<![\w-])[^\W\d_][\w-]*-[ \t]*\Z")
+_PAGE_START = re.compile(r"\s*(\w[\w-]*+)([^\w\s]*)")
+
+
+def join_page_breaks(pages: list[str]) -> list[str]:
+    """A word a page break splits ("plejefami-" at a page's end, "lier." at the next one's
+    start) whole on the page it starts on, as ``join_hyphenation`` joins a word a line's end
+    splits: the parts were two words no search found. A page whose end is not a broken word
+    (its notes, a suspended compound before "og") is left as it is."""
+    joined = list(pages)
+    for index in range(len(joined) - 1):
+        end = _BROKEN_AT_PAGE_END.search(joined[index][-200:])
+        start = _PAGE_START.match(joined[index + 1])
+        if end is None or start is None or not start[1][0].islower():
+            continue
+        word = join_hyphenation(f"{end.group().rstrip()}\n{start[1]}")
+        if "\n" in word or " " in word:
+            continue
+        joined[index] = joined[index][: len(joined[index]) - len(end.group())] + word + start[2]
+        joined[index + 1] = joined[index + 1][start.end() :].lstrip(" \t")
+    return joined
 
 
 _LONE_SURROGATE = re.compile("[\ud800-\udfff]")

@@ -263,7 +263,7 @@ def nesting_depth(html: str, limit: int) -> int:
 class HTMLExtractor:
     name: ClassVar[str] = "html"
     label: ClassVar[str] = "HTML-siden"
-    version: ClassVar[str] = "html-10"
+    version: ClassVar[str] = "html-11"
     mime_types: ClassVar[frozenset[str]] = frozenset({"text/html", "application/xhtml+xml"})
     extensions: ClassVar[frozenset[str]] = frozenset({".html", ".htm", ".xhtml"})
 
@@ -298,6 +298,7 @@ class HTMLExtractor:
             main = _densest_container(tree.body)
         if main is not None:
             _superscript_markers(main)
+            _numbered_notes(main)
         text = _block_text(main) if main is not None else ""
         text = cleanup.join_hyphenation(cleanup.normalize_whitespace(text))
         if not text:
@@ -434,6 +435,39 @@ def _densest_container(body: LexborNode) -> LexborNode:
 
 # A footnote's marker or an exponent set as <sup> ("børn<sup>3</sup>", "km<sup>2</sup>").
 _SUPERSCRIPT_NUMBER = re.compile(r"\d{1,3}")
+
+
+# A list of notes: by its own or its section's name, or its items' ids ("fn1", "note-2").
+_NOTES_NAME = re.compile(r"foot|note|fodnote|noter", re.IGNORECASE)
+# A link back to the note's marker: the arrow, or its role.
+_BACK_ARROWS = frozenset(["↩", "↩︎", "↑", "^"])
+
+
+def _numbered_notes(main: LexborNode) -> None:
+    """A web page's footnotes as the PDF extractor writes them, each its number alone on a
+    line before its text, without the arrow back to the marker: an <ol> of notes lost its
+    numbers (the list's, not the text's), so no "³" in the text could be read."""
+    for link in main.css("a"):
+        if link.text().strip() in _BACK_ARROWS or link.attributes.get("role") == "doc-backlink":
+            link.decompose()
+    for notes in main.css("ol"):
+        names = " ".join(
+            value or ""
+            for node in (notes, notes.parent)
+            if node is not None
+            for value in (node.attributes.get("class"), node.attributes.get("id"))
+        )
+        items = [item for item in notes.iter() if item.tag == "li"]
+        ids = " ".join(item.attributes.get("id") or "" for item in items)
+        if not items or not (_NOTES_NAME.search(names) or _NOTES_NAME.search(ids)):
+            continue
+        start = notes.attributes.get("start") or "1"
+        first = int(start) if start.isdigit() and len(start) < 6 else 1
+        for number, item in enumerate(items, first):
+            if item.child is not None:
+                item.child.insert_before(f"\n{number}\n")
+            else:
+                item.insert_child(f"\n{number}\n")
 
 
 def _superscript_markers(main: LexborNode) -> None:

@@ -70,9 +70,11 @@ def _counting_repairs() -> Iterator[_Repairs]:
 # superscript digits over, as set apart (" [2]") the number was a word of the text, which lowered
 # the judged queries' inflection and synonym scores below their bars. Its number finds the
 # page's notes (``cleanup.set_apart_footnotes``).
-_MARKER = re.compile(r"\d{1,3}")
+# Several notes at one place are one marker ("indsatser3,4").
+_MARKER = re.compile(r"\d{1,3}(?:,\d{1,3})*")
 _MARKER_SIZE = 0.85  # at most this share of the size of the text before it
-_BEFORE_MARKER = re.compile(r"[^\W\d_]|[.,;:!?)\]»”’\"']")
+# (Danish quotes close with « as often as with »: "»… til en anden.«3".)
+_BEFORE_MARKER = re.compile(r"[^\W\d_]|[.,;:!?)\]»«”’\"']")
 
 
 def _drawn_size(font_size: float, tm: list[float], cm: list[float]) -> float:
@@ -152,7 +154,7 @@ def _page_text(page: PageObject, *, title_page: bool = False) -> _PageText:
             and 0 < size < _MARKER_SIZE * size_before
             and not following.isalnum()
         ):
-            markers.append(int(number))
+            markers += [int(one) for one in number.split(",")]
             piece = cleanup.superscript(number) + piece[len(number) :]
         elif piece.strip():
             size_before = size
@@ -298,7 +300,7 @@ def _active_content(reader: PdfReader) -> bool:
 class PDFExtractor:
     name: ClassVar[str] = "pdf"
     label: ClassVar[str] = "PDF-filen"
-    version: ClassVar[str] = "pdf-15"
+    version: ClassVar[str] = "pdf-16"
     mime_types: ClassVar[frozenset[str]] = frozenset({"application/pdf"})
     extensions: ClassVar[frozenset[str]] = frozenset({".pdf"})
 
@@ -358,8 +360,10 @@ class PDFExtractor:
                 if needs_ocr and _without_text_layer(text)
                 else cleanup.normalize_whitespace(text)
                 for text, needs_ocr in zip(raw_pages, scanned, strict=True)
-            ]
+            ],
+            notes=[page.markers for page in read],
         )
+        texts = cleanup.join_page_breaks(texts)
         texts = [
             cleanup.set_apart_footnotes(text, markers)
             for text, (_, markers, _) in zip(texts, read, strict=True)

@@ -2,6 +2,7 @@ import time
 
 from ingest.extract.cleanup import (
     join_hyphenation,
+    join_page_breaks,
     normalize_whitespace,
     remove_running_lines,
     set_apart_footnotes,
@@ -273,3 +274,45 @@ def test_a_line_of_a_very_long_number_is_no_page_number() -> None:
     assert remove_running_lines([long_number, "Tekst"]) == [long_number, "Tekst"]
     pages = [f"{long_number}\nOm {topic}.\nMere om {topic}." for topic in _TOPICS[:4]]
     assert remove_running_lines(pages)[1] == "Om efterværn.\nMere om efterværn."
+
+
+def test_a_footnotes_number_that_grows_with_the_pages_stays() -> None:
+    """A note a page, its number alone on its line two lower than the page's: the numbers
+    follow the pages as page numbers do, and went (note 3's text was then shown as note 2's)."""
+    pages = [
+        f"Om {topic}.{number - 2}\nMere om {topic}.\n{number - 2}\nKilde: Årsstatistik om {topic}."
+        f"\n{number}"
+        for number, topic in enumerate(_TOPICS[:8], start=3)
+    ]
+    notes = [[number - 2] for number in range(3, 11)]
+    cleaned = remove_running_lines(pages, notes=notes)
+    assert cleaned == [page.rsplit("\n", 1)[0] for page in pages]
+    assert "\n1\n" not in remove_running_lines(pages)[0]  # what the notes' numbers said
+
+
+def test_a_header_on_alternate_pages_or_a_chapters_pages_goes() -> None:
+    """The report's title on even pages and its chapter's on odd ones (VIVE's layout): neither
+    stood on most pages, so both stayed, the chapter's in front of a paragraph's end. The
+    title page keeps its title, and a chapter's one page its heading."""
+    chapters = ["1 Indledning"] * 3 + ["2 Metode"] * 4 + ["3 Børnenes perspektiver"] * 4
+    front = ["Børns stemmer i egen sag\nVIVE 2025", "Kolofon\nISBN 978-87-7582-214-0"]
+    pages = front + [
+        f"{'Børns stemmer i egen sag' if number % 2 == 0 else chapter}\n"
+        f"om {topic} fortsat.\nMere om {topic}.\n{number}"
+        for number, (chapter, topic) in enumerate(zip(chapters, _TOPICS, strict=False), start=3)
+    ]
+    cleaned = remove_running_lines(pages)
+    assert cleaned[:2] == front
+    assert cleaned[2:] == [
+        f"om {topic} fortsat.\nMere om {topic}." for topic in _TOPICS[: len(chapters)]
+    ]
+
+
+def test_a_word_a_page_break_splits_is_whole_on_its_first_page() -> None:
+    pages = ["Vi talte med plejefami-", "lier. De fortalte om børne-", "og ungeudvalget."]
+    assert join_page_breaks(pages) == [
+        "Vi talte med plejefamilier.",
+        "De fortalte om børne-",
+        "og ungeudvalget.",
+    ]
+    assert join_page_breaks(["Slut på siden", "ny side"]) == ["Slut på siden", "ny side"]

@@ -159,6 +159,22 @@ def test_a_web_pages_superscript_numbers_are_not_glued_to_their_word() -> None:
     assert text == "Anbragte børn¹ har ret til en bisidder.² Arealet er 40 m²; se note a."
 
 
+def test_a_web_pages_notes_keep_their_numbers_and_lose_their_arrows() -> None:
+    """An <ol> of notes came out as "Ankestyrelsen (2022): Børnesamtaler. ↩": the numbers were
+    the list's, so "¹" in the text pointed nowhere. Other lists are left as they are."""
+    page = (
+        "<html><body><main><p>Anbragte børn<sup><a href='#fn1'>1</a></sup> har ret til en "
+        "bisidder.<sup><a href='#fn2'>2</a></sup></p><ol><li>Første punkt</li></ol>"
+        "<section class='footnotes'><ol><li id='fn1'><p>Ankestyrelsen (2022). "
+        "<a href='#r1'>↩</a></p></li><li id='fn2'>VIVE (2023). "
+        "<a href='#r2' role='doc-backlink'>tilbage</a></li></ol></section></main></body></html>"
+    )
+    assert extract(page.encode(), "noter.html").pages[0].text == (
+        "Anbragte børn¹ har ret til en bisidder.²\nFørste punkt\n\n"
+        "1\nAnkestyrelsen (2022).\n\n2\nVIVE (2023)."
+    )
+
+
 def test_html_without_text_is_refused() -> None:
     with pytest.raises(ExtractionError) as error:
         extract(b"<html><body><nav>Menu</nav><script>x()</script></body></html>", "tom.html")
@@ -324,6 +340,42 @@ def test_the_footnotes_end_the_page_as_the_reader_shows_them() -> None:
         "barnet får skriftlig og\n\n1\nBarnets Lov trådte i kraft den 1. januar 2024.\n\n"
         "2\nSpørgeskemaet blev udsendt til 98 kommuner.\n\n3\nTallene er afrundede."
     )
+
+
+def test_a_marker_of_several_notes_and_one_after_a_danish_quote_are_markers() -> None:
+    """ "indsatser3,4" stayed one word no search for "indsatser" found, and "en anden.«3" a
+    plain 3 (Danish quotes close with «)."""
+    buffer = io.BytesIO()
+    pdf = canvas.Canvas(buffer, pagesize=A4, invariant=1)
+    for y, (before, marker, after) in zip(
+        (800, 784),
+        [
+            ("Kommunerne iværksatte flere indsatser", "1,2", " end året før."),
+            ("»Jeg vil ikke flytte,« sagde hun til en anden.«", "3", " Sådan lød det."),
+        ],
+        strict=True,
+    ):
+        text = pdf.beginText(72, y)
+        text.setFont("Helvetica", 11)
+        text.textOut(before)
+        text.setFont("Helvetica", 7)
+        text.setRise(4)
+        text.textOut(marker)
+        text.setFont("Helvetica", 11)
+        text.setRise(0)
+        text.textOut(after)
+        pdf.drawText(text)
+    pdf.setFont("Helvetica", 7)
+    for y, note in zip(
+        (90, 80, 70), ("1 Ankestyrelsen 2024.", "2 VIVE 2023.", "3 Interview."), strict=True
+    ):
+        pdf.drawString(72, y, note)
+    pdf.showPage()
+    pdf.save()
+    text = extract(buffer.getvalue(), "noter.pdf").pages[0].text
+    assert "flere indsatser¹,² end året før." in text
+    assert "til en anden.«³ Sådan lød det." in text
+    assert text.endswith("\n\n1\nAnkestyrelsen 2024.\n\n2\nVIVE 2023.\n\n3\nInterview.")
 
 
 def _title_page(own_title: str | None, heading: str, font_size: int) -> bytes:

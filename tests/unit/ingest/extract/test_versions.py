@@ -64,6 +64,12 @@ HISTORY = [
     # a web page's <sup> numbers too (the fixtures have a page with footnotes).
     ("pdf-15", "8fce4aedcbee3cd2"),
     ("html-10", "94835de7a39a571d"),
+    # A footnote's number alone on its line kept where the notes' numbers grow with the pages;
+    # a header on alternate pages or a chapter's pages removed; a word a page break splits
+    # joined; a marker of several notes ("3,4") or after "«" found.
+    ("pdf-16", "745eadfcada19bc8"),
+    # A list of notes numbered as the PDF extractor writes notes, without its arrows back.
+    ("html-11", "ffc5f52cefe0ab4a"),
 ]
 
 HTML_FILES = {
@@ -81,7 +87,9 @@ HTML_FILES = {
     ).encode("cp1252"),
     "fodnoter.html": (
         "<html><body><main><p>Anbragte børn<sup><a href='#n1'>1</a></sup> har ret til en "
-        "bisidder.<sup>2</sup> Arealet er 40 m<sup>2</sup>.</p></main></body></html>"
+        "bisidder.<sup>2</sup> Arealet er 40 m<sup>2</sup>.</p><ol class='footnotes'>"
+        "<li id='n1'>Ankestyrelsen 2022. <a href='#r1'>↩</a></li><li id='n2'>VIVE 2023.</li>"
+        "</ol></main></body></html>"
     ).encode(),
     "tegnreferencer.html": (
         '<html><head><meta name="dcterms.creator" content="anonymous; Børns Vilkår"></head>'
