@@ -37,7 +37,7 @@ from vidensbank.settings import get_settings
 # The rules' version, part of a document's model stamp (``nlp_models.tasks``): raise it when a
 # change to the rules changes what they find, so ``vidensbank reenrich --stale`` reads again
 # the documents enriched before it.
-RULES_VERSION = 11
+RULES_VERSION = 12
 
 
 def pipeline_version(model_dir: Path | None = MODEL_DIR) -> str:
@@ -240,6 +240,11 @@ _PARAGRAPH_BEFORE = re.compile(rf"{PARAGRAPHS_OF}$")
 # footnote marker glued to a word ("sagen.3"), or a span across page chrome ("·", "|").
 _PART_LABEL = re.compile(
     r"^(?:boks|figur|tabel|kapitel|kap\.|bilag|afsnit|side|note|s\.)\s*\d", re.IGNORECASE
+)
+# A place or a person a report keeps anonymous ("Kommune A", "Skole B", "Informant 3").
+_ANONYMISED = re.compile(
+    r"^(?i:kommune|skole|institution|opholdssted|forvaltning|familie|barn|case|informant)"
+    r"\s+(?:[A-ZÆØÅ]|\d{1,2})$"
 )
 _WEB_ADDRESS = re.compile(r"https?:|www\.|@|\.(?:dk|com|org|eu)\b")
 _NOT_A_NAME = re.compile(rf"^§|[·|]|{_WEB_ADDRESS.pattern}|\bpct\.|[a-zæøå]\.\d")
@@ -849,7 +854,7 @@ class EntityFinder:
             return self.linker.link(text, span.label_) is not None
         if self._word_list(text, span.label_):
             return False
-        if _PART_LABEL.match(text) or _NOT_A_NAME.search(text):
+        if _PART_LABEL.match(text) or _NOT_A_NAME.search(text) or _ANONYMISED.match(text):
             return False
         if any(_TECHNICAL.match(token.text) for token in span):
             return False  # "Charset", "UTF7 rapport": a page's encoding, not a name

@@ -576,3 +576,17 @@ def test_the_model_does_not_read_a_page_in_english(finder: EntityFinder) -> None
         ("Jonas Ravn Olesen", "PER"),
         ("VIVE", "ORG"),
     }
+
+
+def test_a_municipality_or_school_a_report_keeps_anonymous_is_no_name(
+    finder: EntityFinder,
+) -> None:
+    """ "Kommune D" was an organisation and "Kommune E" a place (a tester's report: "Kommune
+    A" to "F" in a table's rows)."""
+    text = (
+        "Tabel 3.2. Antal sager\nKommune A\n12\nKommune B\n9\nI Kommune D talte vi med "
+        "Informant 3 og Skole B. Aarhus Kommune og Kommune E deltog."
+    )
+    assert [(t, kb) for t, _label, kb in found(finder, text)] == [
+        ("Aarhus Kommune", "loc.aarhus-kommune")
+    ]
