@@ -71,6 +71,9 @@ LEADER_LINE_MAX = 400
 _LEADER = r"(?:[.·_]\s?){4,}|(?:…\s?){2,}"
 _TOC_ENTRY = re.compile(rf"^(?P<title>.*?[^\s.·_…])\s*(?:{_LEADER})\s*(?P<page>\d+|[ivxlc]+)$")
 _LEADER_ONLY = re.compile(rf"^(?:{_LEADER})\s*(?:\d+|[ivxlc]+)?$")
+# An entry whose page number the extractor put on the next line ("Indledning ......" / "3").
+_TOC_TITLE = re.compile(rf"^(?P<title>.*?[^\s.·_…])\s*(?:{_LEADER})\s*$")
+_TOC_PAGE = re.compile(r"^\s*(?:\d{1,4}|[ivxlc]{1,7})\s*$")
 _BULLET = re.compile(r"^(?:[•◦▪▫●■□‣⁃*–-]|\d{1,2}\)|[a-z]\))\s+\S")
 # "1. Baggrund" starts a numbered item; "1. januar 2024" and "2. halvår" are dates.
 _NUMBERED = re.compile(r"^\d{1,2}\.\s+[A-ZÆØÅ]")
@@ -138,19 +141,26 @@ def _continues(previous: str, line: str, following: str | None, width: int) -> b
 
 def _toc_lines(lines: list[str]) -> list[Block | str]:
     """Table-of-contents entries as blocks, other lines as they are. An entry is "title
-    ....... 5" on one line; where the extractor put the leader on a line of its own, its page
+    ....... 5" on one line, or its number on the next; where the extractor put the leader on a
+    line of its own, its page
     number cannot be told apart from the neighbouring entry's, so that leader is dropped and
     the titles next to it are entries without a number."""
     leader_only = [
         len(line) <= LEADER_LINE_MAX and bool(_LEADER_ONLY.match(line)) for line in lines
     ]
     result: list[Block | str] = []
+    numbered: set[int] = set()  # the lines that are the page number of the entry above
     for index, line in enumerate(lines):
-        if leader_only[index]:
+        if leader_only[index] or index in numbered:
             continue
         entry = _TOC_ENTRY.match(line) if len(line) <= LEADER_LINE_MAX else None
         if entry:
             result.append(Block("toc", (entry["title"],), entry["page"]))
+            continue
+        title = _TOC_TITLE.match(line) if len(line) <= LEADER_LINE_MAX else None
+        if title and index + 1 < len(lines) and _TOC_PAGE.match(lines[index + 1]):
+            numbered.add(index + 1)
+            result.append(Block("toc", (title["title"],), lines[index + 1].strip()))
             continue
         beside_leader = (index > 0 and leader_only[index - 1]) or (
             index + 1 < len(lines) and leader_only[index + 1]

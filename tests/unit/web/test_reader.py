@@ -85,6 +85,18 @@ def test_reflow_drops_the_dot_leaders_of_a_table_of_contents() -> None:
     ]
 
 
+def test_an_entrys_page_number_on_the_next_line_is_its_number() -> None:
+    """A number set right-aligned as text of its own comes on the line after its entry: the
+    reader made each number a heading and kept the leaders."""
+    page = "Indhold\nSammenfatning ......\n1\n1 Indledning ......\n3\n2 Metode ......\n12"
+    assert [(b.kind, b.lines, b.page) for b in reflow(page)] == [
+        ("heading", ("Indhold",), None),
+        ("toc", ("Sammenfatning",), "1"),
+        ("toc", ("1 Indledning",), "3"),
+        ("toc", ("2 Metode",), "12"),
+    ]
+
+
 def test_reflow_drops_leaders_on_lines_of_their_own() -> None:
     # pypdf may put each leader with its number on a line between the titles; which title the
     # number belongs to cannot be told, so the titles stay, one entry each, without numbers.
