@@ -20,6 +20,7 @@ from pydantic import BaseModel, Field
 from ingest.extract.base import EmbeddedMetadata, ExtractedPage, plausible_title
 from ingest.extract.cleanup import visible_line
 from ingest.language import document_languages
+from vidensbank.danish import MONTHS
 
 # The three publishers, and the names each goes by (older ones, short and long ones).
 PUBLISHER_SIGNS = {
@@ -344,6 +345,40 @@ def plausible_published(date: dt.date | None) -> dt.date | None:
     return date
 
 
+# A colophon's date: "Udgivet 8. maj 2012", "© VIVE 2022", "3. udgave, marts 2025".
+_STATED_DATE = re.compile(
+    r"^[ \t]*(?:Udgivet|Udgivelsesår|Udgivelse|Publiceret|Published|\d\.[ \t]*udgave|©|\(c\)"
+    rf"|Copyright)[^\n]{{0,80}}?(?:\b(?P<day>\d{{1,2}})\.[ \t]*)?(?:\b(?P<month>{'|'.join(MONTHS)})"
+    r"[ \t]+)?\b(?P<year>(?:19|20)\d{2})\b",
+    re.MULTILINE | re.IGNORECASE,
+)
+
+
+def stated_published(pages: list[ExtractedPage]) -> dt.date | None:
+    """The date a document's colophon gives for it, the first stated (a year alone is its 1
+    January; "september 2025" the month's first day)."""
+    for page in _colophon_pages(pages):
+        for match in islice(_STATED_DATE.finditer(page.text), _MAX_STATEMENTS):
+            month = MONTHS.index(match["month"].lower()) + 1 if match["month"] else 1
+            day = int(match["day"]) if match["day"] and match["month"] else 1
+            try:
+                return plausible_published(dt.date(int(match["year"]), month, day))
+            except ValueError:  # "31. februar"
+                continue
+    return None
+
+
+def _published(embedded: EmbeddedMetadata, pages: list[ExtractedPage]) -> dt.date | None:
+    """When the document was published, as the file says, unless the file's date is the day
+    it was made and the colophon states another year (a tester's report of "september 2025",
+    exported in 2026, was dated and cited 2026)."""
+    date = plausible_published(embedded.published)
+    stated = stated_published(pages) if embedded.dated_by_file else None
+    if stated and (date is None or date.year != stated.year):
+        return stated
+    return date
+
+
 def resolve_metadata(
     *,
     source: dict[str, Any],
@@ -383,7 +418,7 @@ def resolve_metadata(
         or filename,
         publisher=publisher,
         kind=source.get("kind") or embedded.kind,
-        published=_date(source.get("published")) or plausible_published(embedded.published),
+        published=_date(source.get("published")) or _published(embedded, pages),
         authors=list(source.get("authors") or authors or stated_authors(pages)),
         extra=extra,
         page_languages=page_languages,

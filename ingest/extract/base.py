@@ -94,6 +94,9 @@ class EmbeddedMetadata(BaseModel):
     publisher: Annotated[str | None, _clip(200)] = None
     kind: Annotated[str | None, _clip(100)] = None
     published: dt.date | None = None
+    # The file's date is the day the file was made (a PDF's creation date), which a report
+    # exported again or made from a template gives years after it was published.
+    dated_by_file: bool = False
     authors: Annotated[list[str], BeforeValidator(_names)] = Field(default_factory=list)
     # A language other than Danish and English the file declares (see ``declared_language``).
     language: str | None = None

@@ -300,7 +300,7 @@ def _active_content(reader: PdfReader) -> bool:
 class PDFExtractor:
     name: ClassVar[str] = "pdf"
     label: ClassVar[str] = "PDF-filen"
-    version: ClassVar[str] = "pdf-16"
+    version: ClassVar[str] = "pdf-17"
     mime_types: ClassVar[frozenset[str]] = frozenset({"application/pdf"})
     extensions: ClassVar[frozenset[str]] = frozenset({".pdf"})
 
@@ -415,7 +415,7 @@ def _metadata(reader: PdfReader) -> EmbeddedMetadata:
     language = declared_language(_declared_lang(reader))
     info = reader.metadata
     if info is None:
-        return EmbeddedMetadata(language=language)
+        return EmbeddedMetadata(language=language, dated_by_file=True)
     created: dt.date | None = None
     try:
         if info.creation_date is not None:
@@ -426,6 +426,7 @@ def _metadata(reader: PdfReader) -> EmbeddedMetadata:
     return EmbeddedMetadata(
         title=str(info.title or "").strip() or None,
         published=created,
+        dated_by_file=True,
         authors=authors,
         language=language,
     )

@@ -309,3 +309,29 @@ def test_a_stamp_on_a_page_waiting_for_ocr_is_no_title() -> None:
         source={}, embedded=EmbeddedMetadata(), pages=pages, filename="scanning.pdf"
     )
     assert metadata.title == "scanning.pdf"
+
+
+def _published(embedded: EmbeddedMetadata, colophon: str) -> dt.date | None:
+    pages = [
+        ExtractedPage(number=1, text="Børn i egen sag"),
+        ExtractedPage(number=2, text=colophon),
+    ]
+    resolved = resolve_metadata(source={}, embedded=embedded, pages=pages, filename="r.pdf")
+    return resolved.published
+
+
+def test_a_pdf_made_after_its_colophons_year_is_dated_by_the_colophon() -> None:
+    """A report "Udgivet af VIVE, september 2025" in a file made in 2026 was dated, and cited,
+    2026. A file's date in the colophon's year is kept (it has the day), and a web page's date
+    is what the page states, not a file's."""
+    colophon = "Udgivet af VIVE, september 2025\n© VIVE 2025\nISBN 978-87-7582-214-0"
+    made = dt.date(2026, 12, 5)
+    pdf = EmbeddedMetadata(published=made, dated_by_file=True)
+    assert _published(pdf, colophon) == dt.date(2025, 9, 1)
+    assert _published(EmbeddedMetadata(dated_by_file=True), "Udgivet 8. maj 2012") == dt.date(
+        2012, 5, 8
+    )
+    same_year = EmbeddedMetadata(published=dt.date(2025, 9, 17), dated_by_file=True)
+    assert _published(same_year, colophon) == dt.date(2025, 9, 17)
+    assert _published(EmbeddedMetadata(published=made), colophon) == made
+    assert _published(pdf, "© Colourbox") == made

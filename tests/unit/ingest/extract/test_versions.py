@@ -70,6 +70,9 @@ HISTORY = [
     ("pdf-16", "745eadfcada19bc8"),
     # A list of notes numbered as the PDF extractor writes notes, without its arrows back.
     ("html-11", "ffc5f52cefe0ab4a"),
+    # Whether the file's date is the day the file was made (a PDF's), for the colophon's date.
+    ("pdf-17", "29c4d58bccbe641a"),
+    ("html-12", "aed56686888e28df"),
 ]
 
 HTML_FILES = {
