@@ -247,4 +247,9 @@ def _corrections(unit: Unit, analysis: WordAnalysis) -> list[str]:
 def _is_stop(unit: Unit, analysis: dict[str, WordAnalysis]) -> bool:
     if unit.text.lower() in QUESTION_WORDS:
         return True
-    return unit.text in analysis and analysis[unit.text].stop
+    if unit.text not in analysis:
+        return False
+    # An English function word no document has, in a Danish query ("efterværn not
+    # kontanthjælp"): it was searched by its nearest words, "noter" and "note".
+    english_only = unit.text.lower() in STOP_WORDS and not analysis[unit.text].found
+    return analysis[unit.text].stop or english_only

@@ -75,3 +75,23 @@ def test_a_name_of_seven_words_is_one_name() -> None:
     query = "Det Nationale Forsknings- og Analysecenter for Velfærd"
     [vive] = expand(parse_query(query), QueryOptions(), lookup).units
     assert vive.kb_id == "org.vive" and "VIVE" in vive.alternatives
+
+
+def test_an_english_function_word_no_document_has_is_left_out() -> None:
+    """ "efterværn not kontanthjælp" searched "not" by its nearest words, "noter" and "note";
+    one the documents have (an English summary's) is a word of the query like any other."""
+
+    def analysis(found: bool) -> dict[str, WordAnalysis]:
+        return {
+            "efterværn": WordAnalysis(parts=[], stop=False),
+            "not": WordAnalysis(
+                parts=[], stop=False, corrections=["noter"], known=found, found=found
+            ),
+            "kontanthjælp": WordAnalysis(parts=[], stop=False),
+        }
+
+    query = parse_query("efterværn not kontanthjælp")
+    lacked = expand(query, QueryOptions(), lambda words: analysis(False)).units
+    assert [u.text for u in lacked] == ["efterværn", "kontanthjælp"]
+    had = expand(query, QueryOptions(), lambda words: analysis(True)).units
+    assert [u.text for u in had] == ["efterværn", "not", "kontanthjælp"]
