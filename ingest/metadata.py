@@ -345,11 +345,14 @@ def plausible_published(date: dt.date | None) -> dt.date | None:
     return date
 
 
-# A colophon's date: "Udgivet 8. maj 2012", "© VIVE 2022", "3. udgave, marts 2025".
+# A colophon's date: "Udgivet 8. maj 2012", "© VIVE 2022", "12. udgave, marts 2025", "© 2008-2022"
+# (its last year). A year after a comma and before a place's name is a postcode ("Smallegade 1,
+# 2000 Frederiksberg").
 _STATED_DATE = re.compile(
-    r"^[ \t]*(?:Udgivet|Udgivelsesår|Udgivelse|Publiceret|Published|\d\.[ \t]*udgave|©|\(c\)"
+    r"^[ \t]*(?:Udgivet|Udgivelsesår|Udgivelse|Publiceret|Published|\d{1,2}\.[ \t]*udgave|©|\(c\)"
     rf"|Copyright)[^\n]{{0,80}}?(?:\b(?P<day>\d{{1,2}})\.[ \t]*)?(?:\b(?P<month>{'|'.join(MONTHS)})"
-    r"[ \t]+)?\b(?P<year>(?:19|20)\d{2})\b",
+    r"[ \t]+)?\b(?:(?:19|20)\d{2}[ \t]*[-–][ \t]*(?P<until>(?:19|20)\d{2})\b"
+    r"|(?P<year>(?:19|20)\d{2})\b(?![ \t]*[-–])(?!(?<=, \d{4})[ \t]+[A-ZÆØÅ][a-zæøå]))",
     re.MULTILINE | re.IGNORECASE,
 )
 
@@ -359,12 +362,13 @@ def stated_published(pages: list[ExtractedPage]) -> dt.date | None:
     January; "september 2025" the month's first day)."""
     for page in _colophon_pages(pages):
         for match in islice(_STATED_DATE.finditer(page.text), _MAX_STATEMENTS):
+            year = int(match["until"] or match["year"])
             month = MONTHS.index(match["month"].lower()) + 1 if match["month"] else 1
             day = int(match["day"]) if match["day"] and match["month"] else 1
             try:
-                return plausible_published(dt.date(int(match["year"]), month, day))
-            except ValueError:  # "31. februar"
-                continue
+                return plausible_published(dt.date(year, month, day))
+            except ValueError:  # "31. februar": the year and month stand
+                return plausible_published(dt.date(year, month, 1))
     return None
 
 

@@ -14,17 +14,20 @@ from nlp_models.knowledge_base import KBRecord, KnowledgeBase
 # after it that is no word of the sentence ("§ 50 i praksis", "§ 50 f.eks.").
 _ONE_PARAGRAPH = r"\d{1,3}(?!\d)(?:\s?[a-hj-z](?!\w|\.\w))?(?:,\s?stk\.\s?\d+)?(?:,\s?nr\.\s?\d+)?"
 PARAGRAPHS = rf"§§?\s?{_ONE_PARAGRAPH}(?:(?:,\s?|\s(?:og|eller)\s){_ONE_PARAGRAPH})*"
-_PARAGRAPH_NUMBER = re.compile(r"(?<!stk\.)(?<!stk\. )(?<!nr\.)(?<!nr\. )\b\d{1,3}(?!\d)")
+# Where a reference goes on to a part of its paragraph: "stk. 3 og 4", "nr. 2", "2. pkt.".
+_PARAGRAPH_PART = re.compile(r",?\s?(?:stk\.|nr\.|\d+\.\s?pkt)")
+_NUMBER = re.compile(r"\d{1,3}(?!\d)")
 
 
 def paragraph_numbers(text: str) -> list[str]:
     """The numbers of the paragraphs ``text`` refers to, in order, each once: "§§ 52, 76 og
-    76 a, stk. 3" refers to 52 and 76 (its "stk." and "nr." are parts of them)."""
-    found = (
-        number.group()
-        for reference in re.finditer(PARAGRAPHS, text)
-        for number in _PARAGRAPH_NUMBER.finditer(reference.group())
-    )
+    76 a" refers to 52 and 76, "§ 52, stk. 3 og 4" to 52 alone (the rest are its parts), and
+    "§ 52, 100 børn" to 52 (several paragraphs take "§§")."""
+    found: list[str] = []
+    for reference in re.finditer(PARAGRAPHS, text):
+        paragraphs = _PARAGRAPH_PART.split(reference.group(), maxsplit=1)[0]
+        numbers = _NUMBER.findall(paragraphs)
+        found += numbers if paragraphs.startswith("§§") else numbers[:1]
     return list(dict.fromkeys(found))
 
 

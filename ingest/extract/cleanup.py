@@ -145,9 +145,8 @@ def remove_running_lines(pages: list[str], notes: Sequence[Collection[int]] = ()
     and a page keeps its lines when it would have none left.
 
     A header that alternates (the report's title on even pages, the chapter's on odd ones) or
-    names the chapter is the same line as on a page one or two before or after it, as it
-    stands there: it goes wherever its shape stands, not only on most pages (the title page
-    aside).
+    names the chapter stands as written at the top of pages near it (``_repeated_heads``): it
+    goes from the top of the pages after its first, though it is on few pages.
 
     The first page loses a running line only when the second has it too: a running header that
     starts after a title page repeats the title, which the title page keeps ("Børns stemmer i
@@ -183,8 +182,8 @@ def remove_running_lines(pages: list[str], notes: Sequence[Collection[int]] = ()
         keys = [page_keys - content for page_keys in keys]
         running_keys -= content
     footer = _two_page_footer(split) if len(pages) == 2 else [set() for _ in split]
-    # Each page's zone lines as written, and those that are all the text of a page (a card).
-    written = [{_written(line) for line in zone} for zone in zones]
+    # Each page's header lines as written, and the lines that are all the text of a page.
+    heads = [{_written(line) for line in lines[:_ZONE] if line.strip()} for lines in split]
     cards = {_written(only) for _number, only in _only_lines(split)}
 
     kept = []
@@ -196,14 +195,7 @@ def remove_running_lines(pages: list[str], notes: Sequence[Collection[int]] = ()
         same = running_keys.union(
             *keys[max(number - 2, 0) : number - 1], *keys[number : number + 1]
         )
-        # As written on a page one or two away, the title page aside: its title is often the
-        # colophon's first line too.
-        near = range(0) if number == 1 else range(max(number - 2, 2), number + 3)
-        repeated = (
-            set().union(*(written[n - 1] for n in near if n != number and n <= len(split))) - cards
-            if len(pages) >= 3
-            else set()
-        )
+        repeated = _repeated_heads(heads, number) - cards if len(pages) >= 3 else set()
         page = _Page(
             lines,
             number,
@@ -220,6 +212,19 @@ def remove_running_lines(pages: list[str], notes: Sequence[Collection[int]] = ()
 
 def _written(line: str) -> str:
     return " ".join(line.lower().split())
+
+
+# How far apart the pages of a header that alternates or names a chapter may be.
+_HEAD_REACH = 4
+
+
+def _repeated_heads(heads: list[set[str]], number: int) -> set[str]:
+    """The header lines of page ``number`` that stood as written among the header lines of a
+    page at most ``_HEAD_REACH`` before it: the report's title on every other page, a chapter's
+    name on its pages. Not on the first page it stands on, where it may be the chapter's
+    heading, nor from the title page, whose title is often the colophon's first line too."""
+    earlier = range(max(number - _HEAD_REACH, 2), number)
+    return {line for line in heads[number - 1] if any(line in heads[n - 1] for n in earlier)}
 
 
 _T = TypeVar("_T")
@@ -250,17 +255,17 @@ class _Page:
     running_shapes: set[str]
     same: set[_LineKey]
     zone_keys: dict[str, set[_LineKey]]
-    # Lines in the zones of pages one or two away, as written (``_written``).
+    # Its header lines that repeat on pages near it (``_repeated_heads``).
     repeated: set[str]
     # The numbers of the page's footnote markers.
     notes: frozenset[str]
 
-    def _running(self, line: str) -> bool:
+    def _running(self, line: str, top: bool = False) -> bool:
         if self.total < 3:
             return False
         if _line_shape(line) in self.running_shapes:
             return not self.same.isdisjoint(self.zone_keys[line])
-        return not _is_page_number(line) and _written(line) in self.repeated
+        return top and not _is_page_number(line) and _written(line) in self.repeated
 
     def _page_number(self, index: int) -> bool:
         """Whether line ``index`` is the page's number: its own ("Side 3", a "3" at its top or
@@ -284,13 +289,13 @@ class _Page:
         removed = set(footer) | {
             index for index in (*ends[0], *ends[1]) if self._page_number(index)
         }
-        for end in ends:
+        for end, top in zip(ends, (True, False), strict=True):
             for index in end:
                 line = lines[index]
                 if not line.strip() or index in removed or _ROMAN_PAGE_NUMBER.fullmatch(line):
                     continue
                 # A figure that is no page number is the top or the foot of a table.
-                if _is_page_number(line) or not self._running(line):
+                if _is_page_number(line) or not self._running(line, top):
                     break
                 removed.add(index)
         kept = [line for index, line in enumerate(lines) if index not in removed]
@@ -367,10 +372,12 @@ def join_page_breaks(pages: list[str]) -> list[str]:
         if end is None or start is None or not start[1][0].islower():
             continue
         word = join_hyphenation(f"{end.group().rstrip()}\n{start[1]}")
-        if "\n" in word or " " in word:
+        rest = joined[index + 1][start.end() :].lstrip()
+        # (Not a page's only word: the page would be left without text.)
+        if "\n" in word or " " in word or word.endswith("-") or not rest:
             continue
         joined[index] = joined[index][: len(joined[index]) - len(end.group())] + word + start[2]
-        joined[index + 1] = joined[index + 1][start.end() :].lstrip(" \t")
+        joined[index + 1] = rest
     return joined
 
 

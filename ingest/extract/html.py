@@ -263,7 +263,7 @@ def nesting_depth(html: str, limit: int) -> int:
 class HTMLExtractor:
     name: ClassVar[str] = "html"
     label: ClassVar[str] = "HTML-siden"
-    version: ClassVar[str] = "html-12"
+    version: ClassVar[str] = "html-13"
     mime_types: ClassVar[frozenset[str]] = frozenset({"text/html", "application/xhtml+xml"})
     extensions: ClassVar[frozenset[str]] = frozenset({".html", ".htm", ".xhtml"})
 
@@ -438,7 +438,9 @@ _SUPERSCRIPT_NUMBER = re.compile(r"\d{1,3}")
 
 
 # A list of notes: by its own or its section's name, or its items' ids ("fn1", "note-2").
-_NOTES_NAME = re.compile(r"foot|note|fodnote|noter", re.IGNORECASE)
+_NOTES_NAME = re.compile(r"foot|note|fodnote|noter|(?<![a-z])fn[-_:]?\d", re.IGNORECASE)
+# An item's id that ends with its note's number ("fn3", "note-3").
+_ID_NUMBER = re.compile(r"(\d{1,3})$")
 # A link back to the note's marker: the arrow, or its role.
 _BACK_ARROWS = frozenset(["↩", "↩︎", "↑", "^"])
 
@@ -463,7 +465,10 @@ def _numbered_notes(main: LexborNode) -> None:
             continue
         start = notes.attributes.get("start") or "1"
         first = int(start) if start.isdigit() and len(start) < 6 else 1
-        for number, item in enumerate(items, first):
+        for position, item in enumerate(items, first):
+            # The item's own number where its id gives one: a list may leave notes out.
+            own = _ID_NUMBER.search(item.attributes.get("id") or "")
+            number = int(own.group(1)) if own else position
             if item.child is not None:
                 item.child.insert_before(f"\n{number}\n")
             else:

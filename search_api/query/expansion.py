@@ -151,12 +151,13 @@ def _paragraph_references(words: list[str]) -> tuple[list[str], list[str]]:
                 size
                 for size in range(min(MAX_REFERENCE_WORDS, len(split) - index), 0, -1)
                 if split[index].startswith("§")
-                and re.fullmatch(PARAGRAPHS, " ".join(split[index : index + size]))
+                # "hvad siger § 52?": the sentence's sign is no part of the reference.
+                and re.fullmatch(PARAGRAPHS, " ".join(split[index : index + size]).rstrip(".,;:!?"))
             ),
             0,
         )
         if size:
-            numbers += paragraph_numbers(" ".join(split[index : index + size]))
+            numbers += paragraph_numbers(" ".join(split[index : index + size]).rstrip(".,;:!?"))
             index += size
         else:
             rest.append(split[index])

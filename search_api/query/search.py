@@ -327,7 +327,8 @@ def _without_missing_words(expansion: Expansion) -> Expansion:
     kept, such a word decided which documents matched ("børn qzxwv" found 17 of the 87 of
     "børn") while matching none. Not for an English query, whose words are searched in
     Danish."""
-    if expansion.english or len(expansion.units) + len(expansion.any_of) < 2:
+    others = len(expansion.any_of) + (1 if expansion.paragraphs else 0)
+    if expansion.english or len(expansion.units) + others < 2:
         return expansion
     missing = [
         unit.text
@@ -341,7 +342,7 @@ def _without_missing_words(expansion: Expansion) -> Expansion:
     kept = [u for u in expansion.units if u.text not in missing]
     # Only beside a word some document has: left beside typos alone, a word of nonsense
     # ("qwxz plmk vbnq") found what the typos' nearest words found.
-    if not missing or not (any(u.found for u in kept) or expansion.any_of):
+    if not missing or not (any(u.found for u in kept) or expansion.any_of or expansion.paragraphs):
         return expansion
     return expansion.model_copy(
         update={

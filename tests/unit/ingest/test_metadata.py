@@ -335,3 +335,17 @@ def test_a_pdf_made_after_its_colophons_year_is_dated_by_the_colophon() -> None:
     assert _published(same_year, colophon) == dt.date(2025, 9, 17)
     assert _published(EmbeddedMetadata(published=made), colophon) == made
     assert _published(pdf, "© Colourbox") == made
+
+
+def test_a_colophons_postcode_range_or_edition_is_read_as_it_is_meant() -> None:
+    """A postcode was a year ("2000 Frederiksberg"), a range gave its first year, an edition
+    of two digits and an impossible day gave nothing."""
+    made = EmbeddedMetadata(published=dt.date(2022, 3, 1), dated_by_file=True)
+    for colophon, published in (
+        ("Udgivet af Frederiksberg Kommune, Smallegade 1, 2000 Frederiksberg", dt.date(2022, 3, 1)),
+        ("Copyright 2008-2021 Socialstyrelsen", dt.date(2021, 1, 1)),
+        ("© 2019 Socialstyrelsen", dt.date(2019, 1, 1)),
+        ("12. udgave, marts 2020", dt.date(2020, 3, 1)),
+        ("Udgivet: 31. februar 2020", dt.date(2020, 2, 1)),
+    ):
+        assert _published(made, colophon) == published, colophon

@@ -292,20 +292,40 @@ def test_a_footnotes_number_that_grows_with_the_pages_stays() -> None:
 
 def test_a_header_on_alternate_pages_or_a_chapters_pages_goes() -> None:
     """The report's title on even pages and its chapter's on odd ones (VIVE's layout): neither
-    stood on most pages, so both stayed, the chapter's in front of a paragraph's end. The
-    title page keeps its title, and a chapter's one page its heading."""
+    stood on most pages, so both stayed, the chapter's in front of a paragraph's end. Each
+    goes from the pages after the first it stands on, where it may be the chapter's heading;
+    the title page keeps its title."""
     chapters = ["1 Indledning"] * 3 + ["2 Metode"] * 4 + ["3 Børnenes perspektiver"] * 4
     front = ["Børns stemmer i egen sag\nVIVE 2025", "Kolofon\nISBN 978-87-7582-214-0"]
+    heads = [
+        "Børns stemmer i egen sag" if number % 2 == 0 else chapter
+        for number, chapter in enumerate(chapters, start=3)
+    ]
     pages = front + [
-        f"{'Børns stemmer i egen sag' if number % 2 == 0 else chapter}\n"
-        f"om {topic} fortsat.\nMere om {topic}.\n{number}"
-        for number, (chapter, topic) in enumerate(zip(chapters, _TOPICS, strict=False), start=3)
+        f"{head}\nom {topic} fortsat.\nMere om {topic}.\n{number}"
+        for number, (head, topic) in enumerate(zip(heads, _TOPICS, strict=False), start=3)
     ]
-    cleaned = remove_running_lines(pages)
-    assert cleaned[:2] == front
-    assert cleaned[2:] == [
-        f"om {topic} fortsat.\nMere om {topic}." for topic in _TOPICS[: len(chapters)]
+    first = {3, 4, 7, 11}  # where each header stands first
+    assert remove_running_lines(pages) == front + [
+        (f"{head}\n" if number in first else "") + f"om {topic} fortsat.\nMere om {topic}."
+        for number, (head, topic) in enumerate(zip(heads, _TOPICS, strict=False), start=3)
     ]
+
+
+def test_a_line_that_repeats_near_its_page_is_content_but_at_the_top() -> None:
+    """A source line or a footnote at the foot of the next page, alike, is content; so is a
+    heading that stands at the top of two pages the first time."""
+    body = [
+        "\n".join(f"Tekst {number}.{line} om sagen." for line in range(6)) for number in range(6)
+    ]
+    pages = [
+        "Titel",
+        f"Tabel 2.1 Antal sager\n{body[2]}\nKilde: Danmarks Statistik.\n1\nIbid.",
+        f"Tabel 2.2 Udgifter\n{body[3]}\nKilde: Danmarks Statistik.\n2\nIbid.",
+        body[4],
+        body[5],
+    ]
+    assert remove_running_lines(pages, notes=[[], [1], [2], [], []]) == pages
 
 
 def test_a_word_a_page_break_splits_is_whole_on_its_first_page() -> None:
@@ -316,3 +336,7 @@ def test_a_word_a_page_break_splits_is_whole_on_its_first_page() -> None:
         "og ungeudvalget.",
     ]
     assert join_page_breaks(["Slut på siden", "ny side"]) == ["Slut på siden", "ny side"]
+    # A page is not left without text, and a line break after the rest of the word goes too.
+    assert join_page_breaks(["ab-", "b"]) == ["ab-", "b"]
+    assert join_page_breaks(["ab-", "cd-", "ef"]) == ["ab-", "cd-", "ef"]
+    assert join_page_breaks(["x fami-", "lier\n\nmere"]) == ["x familier", "mere"]

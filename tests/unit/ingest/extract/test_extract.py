@@ -173,6 +173,11 @@ def test_a_web_pages_notes_keep_their_numbers_and_lose_their_arrows() -> None:
         "Anbragte børn¹ har ret til en bisidder.²\nFørste punkt\n\n"
         "1\nAnkestyrelsen (2022).\n\n2\nVIVE (2023)."
     )
+    # Known by its items' ids alone, and numbered by them: a page may list one note.
+    page = "<main><p>Reglerne<sup>3</sup> gælder.</p><ol><li id='fn3'>Barnets lov.</li></ol></main>"
+    assert extract(page.encode(), "note.html").pages[0].text == (
+        "Reglerne³ gælder.\n\n3\nBarnets lov."
+    )
 
 
 def test_html_without_text_is_refused() -> None:

@@ -73,6 +73,11 @@ HISTORY = [
     # Whether the file's date is the day the file was made (a PDF's), for the colophon's date.
     ("pdf-17", "29c4d58bccbe641a"),
     ("html-12", "aed56686888e28df"),
+    # A line repeated a few pages apart goes only from the top of the pages after its first,
+    # a word a page break splits is joined only where the next page keeps text; a note list
+    # known by its items' ids and numbered by them.
+    ("pdf-18", "cbed7359eb881ac7"),
+    ("html-13", "2a0a0711e3322cc6"),
 ]
 
 HTML_FILES = {

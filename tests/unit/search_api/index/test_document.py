@@ -4,6 +4,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from nlp_models.linking import paragraph_numbers
 from search_api.index.document import IndexDocument, to_index_document
 from search_api.index.lifecycle import PRODUCTION, mapping
 from vidensbank.store.documents import Document, Page
@@ -71,3 +72,12 @@ def test_the_paragraphs_a_text_refers_to_are_indexed_by_their_numbers() -> None:
         entities=[],
     )
     assert to_index_document(stored).paragraphs == ["52", "76", "47", "50"]
+
+
+def test_a_paragraphs_parts_and_a_number_after_it_are_no_paragraphs() -> None:
+    """ "§ 52, stk. 3 og 4" gave 52 and 4, so a search for "§ 4" found it; several paragraphs
+    take "§§"."""
+    assert paragraph_numbers("§ 52, stk. 3 og 4") == ["52"]
+    assert paragraph_numbers("§ 68, stk. 1, nr. 2 og 3; jf. § 5, 2. pkt.") == ["68", "5"]
+    assert paragraph_numbers("efter § 52, 100 børn blev anbragt") == ["52"]
+    assert paragraph_numbers("§§ 52, 76 og 76 a, stk. 3") == ["52", "76"]

@@ -228,6 +228,7 @@ def test_a_paragraph_reference_is_a_condition_on_the_paragraphs_referred_to() ->
         "serviceloven § 52, stk. 3": (["serviceloven"], ["52"]),
         "§ 50-undersøgelse": (["undersøgelse"], ["50"]),
         "§ alene": (["§", "alene"], []),
+        "hvad siger § 52?": (["hvad", "siger"], ["52"]),
     }
     for query, (units, paragraphs) in words.items():
         expansion = expand(parse_query(query), QueryOptions(synonyms=False))
@@ -247,3 +248,29 @@ def test_a_paragraph_reference_is_a_condition_on_the_paragraphs_referred_to() ->
     assert {"terms": {"paragraphs": ["76"]}} in [
         clause.get("constant_score", {}).get("filter") for clause in lexical["should"]
     ]
+
+
+def test_an_abbreviation_in_capitals_requires_its_record_or_another_name() -> None:
+    """ "KL" matched "kl. 14" in the lower-cased index; "kl" as typed still does."""
+
+    def filters(text: str) -> list[Any]:
+        unit = Unit(text=text, kb_id="org.kl", alternatives=["Kommunernes Landsforening"])
+        body = build_query(SearchParams(q=text), Expansion(units=[unit], english_units=[unit]))
+        found: list[Any] = []
+
+        def walk(node: Any) -> None:
+            if isinstance(node, dict):
+                found.extend(node.get("filter", []) if "must" in node else [])
+                for value in node.values():
+                    walk(value)
+            elif isinstance(node, list):
+                for value in node:
+                    walk(value)
+
+        walk(body["query"])
+        return found
+
+    named = filters("KL")
+    assert named and all('"entities.kb_id": "org.kl"' in json.dumps(f) for f in named)
+    assert all("Kommunernes Landsforening" in json.dumps(f) for f in named)
+    assert filters("kl") == []

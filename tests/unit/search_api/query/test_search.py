@@ -235,3 +235,10 @@ def test_numbers_and_signs_are_no_words_for_meaning() -> None:
         assert _found_by_meaning([hits], parse_query(typed), Expansion(units=units)) == []
     asked = Expansion(units=[law, Unit(text="samvær")])
     assert len(_found_by_meaning([hits], parse_query("barnets lov samvær"), asked)) == 5
+
+
+def test_a_word_no_document_has_beside_a_paragraph_is_left_out() -> None:
+    """ "§ 52 qzxwv" found nothing: the one unit beside the reference was kept, and required."""
+    expansion = Expansion(units=[typo("qzxwv")], paragraphs=["52"])
+    assert _without_missing_words(expansion).units == []
+    assert _without_missing_words(expansion).missing == ["qzxwv"]
