@@ -146,18 +146,18 @@ def _paragraph_references(words: list[str]) -> tuple[list[str], list[str]]:
     rest: list[str] = []
     index = 0
     while index < len(split):
-        size = next(
-            (
-                size
-                for size in range(min(MAX_REFERENCE_WORDS, len(split) - index), 0, -1)
-                if split[index].startswith("§")
-                # "hvad siger § 52?": the sentence's sign is no part of the reference.
-                and re.fullmatch(PARAGRAPHS, " ".join(split[index : index + size]).rstrip(".,;:!?"))
-            ),
-            0,
-        )
+        # The longest run of words from a "§" that is a reference ("hvad siger § 52?": the
+        # sentence's sign is no part of it).
+        size, reference = 0, ""
+        if split[index].startswith("§"):
+            for size in range(min(MAX_REFERENCE_WORDS, len(split) - index), 0, -1):
+                reference = " ".join(split[index : index + size]).rstrip(".,;:!?")
+                if re.fullmatch(PARAGRAPHS, reference):
+                    break
+            else:
+                size = 0
         if size:
-            numbers += paragraph_numbers(" ".join(split[index : index + size]).rstrip(".,;:!?"))
+            numbers += paragraph_numbers(reference)
             index += size
         else:
             rest.append(split[index])

@@ -302,22 +302,12 @@ def test_running_text_is_kept_whatever_its_box_is_named() -> None:
     assert "Forside" not in text
 
 
-def test_the_footnotes_end_the_page_as_the_reader_shows_them() -> None:
-    """The notes at a page's foot stood mid-sentence where a sentence went on on the next
-    page ("barnet får skriftlig og 1 Barnets Lov trådte i kraft …"). The markers are found
-    by their smaller size: a number of the text's own size is none. A marker is written in
-    superscript digits: glued to its word as plain digits ("myndighedsafdelinger2") it made
-    one token of both, and the word was not found."""
+def _page_with_notes(body: list[tuple[str, str, str]], notes: list[str]) -> bytes:
+    """One page of lines, each its text, a footnote marker drawn smaller and raised (none where
+    empty) and the text after it, with the notes at the page's foot."""
     buffer = io.BytesIO()
     pdf = canvas.Canvas(buffer, pagesize=A4, invariant=1)
-    body = [
-        ("barnets perspektiv skal fremgå af sagen.", "1", " Denne rapport undersøger"),
-        ("blandt ledere af myndighedsafdelinger", "2", " en gennemgang af 240"),
-        ("Kilde: Egen sagsgennemgang, n = 240.", "3", ""),
-        ("I gennemsnit 2,5 samtaler pr. sag og 240 sager i alt, barnet får skriftlig og", "", ""),
-    ]
-    y = 800.0
-    for before, marker, after in body:
+    for y, (before, marker, after) in zip(range(800, 0, -16), body, strict=False):
         text = pdf.beginText(72, y)
         text.setFont("Helvetica", 11)
         text.textOut(before)
@@ -329,14 +319,38 @@ def test_the_footnotes_end_the_page_as_the_reader_shows_them() -> None:
             text.setRise(0)
         text.textOut(after)
         pdf.drawText(text)
-        y -= 16
     pdf.setFont("Helvetica", 7)
-    pdf.drawString(72, 90, "1 Barnets Lov trådte i kraft den 1. januar 2024.")
-    pdf.drawString(72, 80, "2 Spørgeskemaet blev udsendt til 98 kommuner.")
-    pdf.drawString(72, 70, "3 Tallene er afrundede.")
+    for y, note in zip(range(90, 0, -10), notes, strict=False):
+        pdf.drawString(72, y, note)
     pdf.showPage()
     pdf.save()
-    text = extract(buffer.getvalue(), "rapport.pdf").pages[0].text
+    return buffer.getvalue()
+
+
+def test_the_footnotes_end_the_page_as_the_reader_shows_them() -> None:
+    """The notes at a page's foot stood mid-sentence where a sentence went on on the next
+    page ("barnet får skriftlig og 1 Barnets Lov trådte i kraft …"). The markers are found
+    by their smaller size: a number of the text's own size is none. A marker is written in
+    superscript digits: glued to its word as plain digits ("myndighedsafdelinger2") it made
+    one token of both, and the word was not found."""
+    page = _page_with_notes(
+        [
+            ("barnets perspektiv skal fremgå af sagen.", "1", " Denne rapport undersøger"),
+            ("blandt ledere af myndighedsafdelinger", "2", " en gennemgang af 240"),
+            ("Kilde: Egen sagsgennemgang, n = 240.", "3", ""),
+            (
+                "I gennemsnit 2,5 samtaler pr. sag og 240 sager i alt, barnet får skriftlig og",
+                "",
+                "",
+            ),
+        ],
+        [
+            "1 Barnets Lov trådte i kraft den 1. januar 2024.",
+            "2 Spørgeskemaet blev udsendt til 98 kommuner.",
+            "3 Tallene er afrundede.",
+        ],
+    )
+    text = extract(page, "rapport.pdf").pages[0].text
     assert "fremgå af sagen.¹ Denne rapport" in text
     assert "myndighedsafdelinger² en gennemgang af 240" in text
     assert "n = 240.³" in text
@@ -350,34 +364,14 @@ def test_the_footnotes_end_the_page_as_the_reader_shows_them() -> None:
 def test_a_marker_of_several_notes_and_one_after_a_danish_quote_are_markers() -> None:
     """ "indsatser3,4" stayed one word no search for "indsatser" found, and "en anden.«3" a
     plain 3 (Danish quotes close with «)."""
-    buffer = io.BytesIO()
-    pdf = canvas.Canvas(buffer, pagesize=A4, invariant=1)
-    for y, (before, marker, after) in zip(
-        (800, 784),
+    page = _page_with_notes(
         [
             ("Kommunerne iværksatte flere indsatser", "1,2", " end året før."),
             ("»Jeg vil ikke flytte,« sagde hun til en anden.«", "3", " Sådan lød det."),
         ],
-        strict=True,
-    ):
-        text = pdf.beginText(72, y)
-        text.setFont("Helvetica", 11)
-        text.textOut(before)
-        text.setFont("Helvetica", 7)
-        text.setRise(4)
-        text.textOut(marker)
-        text.setFont("Helvetica", 11)
-        text.setRise(0)
-        text.textOut(after)
-        pdf.drawText(text)
-    pdf.setFont("Helvetica", 7)
-    for y, note in zip(
-        (90, 80, 70), ("1 Ankestyrelsen 2024.", "2 VIVE 2023.", "3 Interview."), strict=True
-    ):
-        pdf.drawString(72, y, note)
-    pdf.showPage()
-    pdf.save()
-    text = extract(buffer.getvalue(), "noter.pdf").pages[0].text
+        ["1 Ankestyrelsen 2024.", "2 VIVE 2023.", "3 Interview."],
+    )
+    text = extract(page, "noter.pdf").pages[0].text
     assert "flere indsatser¹,² end året før." in text
     assert "til en anden.«³ Sådan lød det." in text
     assert text.endswith("\n\n1\nAnkestyrelsen 2024.\n\n2\nVIVE 2023.\n\n3\nInterview.")
