@@ -7,6 +7,10 @@ from collections.abc import Iterator
 
 import pytest
 from fastapi.testclient import TestClient
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import PlainTextResponse
+from starlette.routing import Route
 from starlette.types import Message
 
 from search_api.query import search
@@ -16,7 +20,7 @@ from search_api.query.results import Autocomplete, SearchResponse
 from vidensbank.settings import get_settings
 from web.app import app
 from web.query_string import nfc_query_string
-from web.security import BODY_LIMIT_BYTES, TOO_LARGE
+from web.security import BODY_LIMIT_BYTES, TOO_LARGE, SecurityMiddleware
 
 client = TestClient(app)
 
@@ -152,6 +156,24 @@ def test_an_upload_from_nobody_is_refused_before_its_body_is_read() -> None:
     }
     asyncio.run(app(scope, receive, send))
     assert messages[0]["status"] == 401 and not read
+
+
+def test_a_url_encoded_form_with_its_letters_unencoded_is_read_as_utf8() -> None:
+    """``curl -d "reason=Ændret år"`` sends the letters as raw UTF-8 bytes, which the framework
+    read as Latin-1: a withdrawal's public reason and the audit trail said "Ã\x86ndret Ã¥r"."""
+
+    async def echo(request: Request) -> PlainTextResponse:
+        form = await request.form()
+        return PlainTextResponse(f"{form['reason']}|{form['other']}")
+
+    echoing = TestClient(SecurityMiddleware(Starlette(routes=[Route("/", echo, methods=["POST"])])))
+    for body in ("reason=Ændret+år&other=%C3%A6+50%25", "reason=%C3%86ndret år&other=æ 50%25"):
+        answer = echoing.post(
+            "/",
+            content=body.encode(),
+            headers={"content-type": "application/x-www-form-urlencoded; charset=utf-8"},
+        )
+        assert answer.text == "Ændret år|æ 50%"
 
 
 def test_a_form_in_another_character_set_than_utf8_is_refused() -> None:
