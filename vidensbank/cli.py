@@ -826,6 +826,11 @@ def main(argv: list[str] | None = None) -> int:
     except VidensbankError as exc:
         print(f"Fejl: {exc.message}", file=sys.stderr)
         return 1
+    except BrokenPipeError:
+        # The reader stopped reading (``| head``): the rest is not wanted, nor a traceback.
+        # Python flushes standard output once more on exit, so it is pointed elsewhere.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
     except Exception as exc:
         # A database that does not answer (a server down, a wrong host or password), or whose
         # schema is not the code's: what the driver said goes to the log, not a screen of
