@@ -23,6 +23,7 @@ from web.account_pages import router as account_router
 from web.audit_pages import router as audit_router
 from web.batch_pages import router as batch_router
 from web.collection_pages import router as collection_router
+from web.compression import Compression
 from web.correction_pages import router as correction_router
 from web.errors import install_error_handlers
 from web.http_protocol import HeadAsGet
@@ -102,6 +103,7 @@ def create_app() -> FastAPI:
     app.add_middleware(NFCQueryString)
     app.add_middleware(HeadAsGet)
     app.add_middleware(SecurityMiddleware)
+    app.add_middleware(Compression)
     # Outermost, so it logs the requests the security middleware refuses too.
     app.add_middleware(AccessLogMiddleware)
     install_error_handlers(app)

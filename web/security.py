@@ -161,6 +161,15 @@ def _valid_range(value: str) -> bool:
     return True
 
 
+def is_personal(scope: Scope) -> bool:
+    """Whether a request is answered for someone logged in (a session or a personal token):
+    with their private data and their CSRF token. The static files are the same for everyone."""
+    headers = Headers(scope=scope)
+    return not scope["path"].startswith("/static") and (
+        "authorization" in headers or f"{SESSION_COOKIE}=" in headers.get("cookie", "")
+    )
+
+
 class SecurityMiddleware:
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -177,10 +186,8 @@ class SecurityMiddleware:
             return
 
         # What a logged-in user is shown (a new token, private collections, held documents) is
-        # kept by no cache; the static files are the same for everyone.
-        personal = not scope["path"].startswith("/static") and (
-            "authorization" in headers or f"{SESSION_COOKIE}=" in headers.get("cookie", "")
-        )
+        # kept by no cache.
+        personal = is_personal(scope)
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
