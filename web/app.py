@@ -6,13 +6,11 @@ import logging
 import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from pathlib import Path
 from typing import Any
 
 from fastapi import FastAPI
 from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import HTMLResponse
-from fastapi.staticfiles import StaticFiles
 from fastapi_offline import FastAPIOffline
 from starlette.concurrency import run_in_threadpool
 
@@ -32,6 +30,7 @@ from web.personal_data_pages import router as personal_data_router
 from web.query_string import NFCQueryString
 from web.search_engines import router as search_engines_router
 from web.security import SecurityMiddleware
+from web.static_files import STATIC_DIR, VersionedStaticFiles
 from web.upload_pages import router as upload_router
 from web.usage_pages import router as usage_router
 from web.user_pages import router as user_router
@@ -123,7 +122,7 @@ def create_app() -> FastAPI:
     app.add_api_route(
         "/docs", lambda: _docs_page(app), include_in_schema=False, response_class=HTMLResponse
     )
-    app.mount("/static", StaticFiles(directory=Path(__file__).parent / "static"), name="static")
+    app.mount("/static", VersionedStaticFiles(directory=STATIC_DIR), name="static")
     app.openapi = lambda: _openapi_without_422(app)  # type: ignore[method-assign]
     return app
 

@@ -18,6 +18,7 @@ from vidensbank.danish import MONTHS, date_and_time
 from vidensbank.errors import ReasonCode, VidensbankError
 from vidensbank.store.runs import ItemStatus
 from web import charts
+from web.static_files import static_url
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
 
@@ -90,6 +91,7 @@ def login_url(request: Request | None, back: str | None = None) -> str:
 SORT_LABELS = {"relevance": "Mest relevante", "newest": "Nyeste først"}
 
 templates.env.globals["login_url"] = login_url
+templates.env.globals["static_url"] = static_url
 templates.env.globals["SORT_LABELS"] = SORT_LABELS
 templates.env.globals["LABELS"] = LABELS
 templates.env.globals["LABELS_WITH_ARTICLE"] = WITH_ARTICLE

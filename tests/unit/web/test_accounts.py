@@ -26,6 +26,7 @@ from vidensbank.store.db import migrate, session_scope
 from vidensbank.store.users import LoginSession, Role
 from web.app import app, create_app
 from web.errors import install_error_handlers
+from web.static_files import UNVERSIONED
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -167,7 +168,8 @@ def test_what_a_logged_in_user_is_shown_is_kept_by_no_cache() -> None:
     token = client.post("/konto/token", data={"csrf_token": csrf_of(client)})
     assert token.headers["cache-control"] == "private, no-store"
     assert client.get("/samlinger").headers["cache-control"] == "private, no-store"
-    assert "cache-control" not in client.get("/static/style.css").headers
+    # The static files are everyone's.
+    assert client.get("/static/style.css").headers["cache-control"] == UNVERSIONED
     assert "cache-control" not in TestClient(app).get("/om").headers
 
 
