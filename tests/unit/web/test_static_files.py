@@ -15,7 +15,8 @@ def test_a_page_links_its_static_files_by_version_and_browsers_may_keep_them() -
     browser asked again for each on every page, or kept an old stylesheet after an update."""
     page = client.get("/om").text
     links = re.findall(r'(?:href|src)="(/static/[^"#]+)', page)
-    assert "/static/style.css" in {link.split("?")[0] for link in links}
+    # The icon too: without one, every browser asked for /favicon.ico, a 404.
+    assert {"/static/style.css", "/static/favicon.svg"} <= {link.split("?")[0] for link in links}
     for link in links:
         assert re.search(r"\?v=[0-9a-f]{10}$", link), link
         answer = client.get(link)
