@@ -211,12 +211,34 @@ def error_response(
             {"error": message, "status": status}, status_code=status, headers=headers
         )
     back = _came_from(request) if request.method == "POST" and status < 500 else None
+    # A form about something gone (a name taken back in another tab) is no mistyped address.
+    page_missing = status == 404 and request.method != "POST"
     return templates.TemplateResponse(
         request,
         "error.html",
-        {"message": message, "status": status, "back": back},
+        {
+            "message": message,
+            "status": status,
+            "back": back,
+            "page_missing": page_missing,
+            "heading": _heading(status, page_missing),
+        },
         status_code=status,
         headers=headers,
+    )
+
+
+def _heading(status: int, page_missing: bool) -> str:
+    """An error page's heading, also its title (which was "Fejl 404" alone)."""
+    if page_missing:
+        return "Siden blev ikke fundet"
+    headings = {
+        401: "Du er ikke logget ind",
+        503: "Vidensbank svarer ikke lige nu",
+        410: "Dokumentet er trukket tilbage",
+    }
+    return headings.get(status) or (
+        "Det kunne ikke lade sig gøre" if status < 500 else "Der skete en fejl"
     )
 
 

@@ -187,3 +187,10 @@ def test_a_database_that_does_not_answer_is_still_said_to_be_down() -> None:
     response = _failing_app(down).get("/api/noget")
     assert response.status_code == 503
     assert response.json()["error"] == "Databasen svarer ikke lige nu. Prøv igen om lidt."
+
+
+def test_an_error_pages_title_says_what_went_wrong() -> None:
+    """It said "Fejl 404" alone: the reason was only in the page."""
+    page = TestClient(app).get("/ingen-side")
+    assert "<title>Siden blev ikke fundet (fejl 404) · Vidensbank</title>" in page.text
+    assert "<h1>Siden blev ikke fundet</h1>" in page.text

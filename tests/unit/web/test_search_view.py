@@ -343,3 +343,19 @@ def test_english_titles_and_snippets_are_marked_english_and_page_links_name_thei
     assert snippets == ["en", "en"]
     links = [a.text() for a in page.css(".hit > a:first-child")]
     assert links == ["Side 1 af »Leaving care«", "Side 4 af »Anbragte børn«"]
+
+
+def test_the_title_says_what_the_page_lists() -> None:
+    """A filtered page and every page after the first were titled as the front page ("Søg")
+    or as the first page: the tab, the history and a screen reader could not tell them apart."""
+
+    def title(search: SearchParams) -> str:
+        return first(rendered(search, response(total=300)), "title").text()
+
+    assert title(params()) == "Søg · Vidensbank"
+    assert title(params(q="samvær")) == "Søgning: samvær · Vidensbank"
+    assert (
+        title(params(q="samvær", publisher=["VIVE"], language=["en"], page=2))
+        == "Søgning: samvær – Udgiver: VIVE, Sprog: Engelsk – side 2 · Vidensbank"
+    )
+    assert title(params(publisher=["VIVE"])) == "Søgeresultater – Udgiver: VIVE · Vidensbank"
