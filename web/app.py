@@ -50,7 +50,8 @@ def _docs_page(app: FastAPI) -> HTMLResponse:
         swagger_css_url=f"{DOCS_ASSETS}/swagger-ui.css",
         swagger_favicon_url=f"{DOCS_ASSETS}/favicon.png",
     )
-    html = bytes(page.body).decode()
+    # Swagger UI's own text is English: a screen reader reads it so.
+    html = bytes(page.body).decode().replace("<html>", '<html lang="en">', 1)
     hashes = " ".join(
         "'sha256-" + base64.b64encode(hashlib.sha256(script.encode()).digest()).decode() + "'"
         for script in re.findall(r"<script>(.*?)</script>", html, re.S)

@@ -59,6 +59,8 @@ def test_api_docs_load_from_the_app_itself() -> None:
     page = client.get("/docs").text
     assert "cdn.jsdelivr.net" not in page and "/static-offline-docs/swagger-ui-bundle.js" in page
     assert client.get("/static-offline-docs/swagger-ui-bundle.js").status_code == 200
+    # Its text is Swagger UI's English, said so for a screen reader (it had no language).
+    assert '<html lang="en">' in page
 
 
 def test_an_unknown_host_is_refused_not_reflected() -> None:
