@@ -16,6 +16,7 @@ compares them (MinHash estimate and exact Jaccard of the word shingles) in four 
 Prints one JSON object with each kind's distribution; the figures go into bench/RESULTS.md.
 """
 
+import argparse
 import copy
 import json
 import random
@@ -129,6 +130,10 @@ def summary(pairs: list[tuple[float, float]]) -> dict[str, Any]:
 
 
 def main() -> None:
+    # No options: --help says what it does rather than running it.
+    argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    ).parse_args()
     rng = random.Random(17)
     specs = load_documents()
     by_slug = {s.slug: s for s in specs}

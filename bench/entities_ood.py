@@ -11,6 +11,7 @@ text). Prints a JSON object (all sets together, and each set's document-level F1
 table per label; the CI bars are in `tests/unit/nlp_models/test_entity_quality.py`.
 """
 
+import argparse
 import datetime
 import json
 import platform
@@ -28,6 +29,10 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def main() -> None:
+    # No options: --help says what it does rather than running it.
+    argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    ).parse_args()
     finder = get_finder(get_settings().kb_dir)
     with tempfile.TemporaryDirectory() as tmp:
         render_ood(Path(tmp))

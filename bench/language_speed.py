@@ -11,6 +11,7 @@ pages. Pages too short to tell (``ingest.language.MIN_LETTERS``) are counted apa
 JSON line per configuration; the figures go into bench/RESULTS.md with the machine and date.
 """
 
+import argparse
 import json
 import subprocess
 import sys
@@ -141,6 +142,10 @@ def report(
 
 
 def main() -> None:
+    # No options: --help says what it does rather than running it.
+    argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    ).parse_args()
     pages = corpus_pages() + prose_pages()
     measure_shipped(pages)
     for name in CANDIDATES:

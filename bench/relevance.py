@@ -9,6 +9,7 @@ judged query of tests/relevance/queries.yaml on each, and prints a Markdown tabl
 bench/RESULTS.md.
 """
 
+import argparse
 import os
 import subprocess
 import sys
@@ -70,6 +71,10 @@ def ingest_corpus() -> None:
 
 
 def main() -> None:
+    # No options: --help says what it does rather than running it.
+    argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    ).parse_args()
     ingest_corpus()
     client = get_client()
     queries = load_queries(
