@@ -1,10 +1,12 @@
 """The pages' Danish filters."""
 
 import datetime as dt
+import os
 
 import pytest
+from jinja2 import TemplateNotFound
 
-from web.templating import danish_date
+from web.templating import danish_date, templates
 
 
 @pytest.mark.parametrize(
@@ -26,3 +28,20 @@ def test_moments_are_shown_in_danish_time(value: dt.date | None, shown: str) -> 
 def test_a_moment_may_be_shown_to_the_second() -> None:
     moment = dt.datetime(2026, 12, 4, 20, 18, 7, tzinfo=dt.UTC)
     assert danish_date(moment, seconds=True) == "4. december 2026 kl. 21:18:07"
+
+
+def test_a_running_server_keeps_the_templates_it_started_with(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A checkout updated under a running server gave its old code the new templates (read
+    when first used, and again when changed on disk): 776 of 19,496 requests a 500."""
+
+    def not_read(*args: object) -> None:
+        raise TemplateNotFound("read again from disk")
+
+    monkeypatch.setattr(os.path, "getmtime", lambda path: 0.0)  # every file changed
+    monkeypatch.setattr(templates.env.loader, "get_source", not_read)
+    names = templates.env.list_templates()
+    assert len(names) > 30
+    for name in names:
+        templates.env.get_template(name)
