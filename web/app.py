@@ -89,6 +89,9 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
 
 def create_app() -> FastAPI:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    # The Elasticsearch client logs every request it sends at INFO: two thirds of the log,
+    # beside the access log's line for the request itself. Its warnings and errors stay.
+    logging.getLogger("elastic_transport").setLevel(logging.WARNING)
     app = FastAPIOffline(
         title="Vidensbank",
         description="Søgning i forskning, værktøjer og publikationer om børneinddragelse og "

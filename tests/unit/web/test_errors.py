@@ -1,3 +1,4 @@
+import logging
 import sqlite3
 
 import psycopg.errors
@@ -194,3 +195,25 @@ def test_an_error_pages_title_says_what_went_wrong() -> None:
     page = TestClient(app).get("/ingen-side")
     assert "<title>Siden blev ikke fundet (fejl 404) · Vidensbank</title>" in page.text
     assert "<h1>Siden blev ikke fundet</h1>" in page.text
+
+
+def test_an_unexpected_error_is_logged_once_with_its_traceback(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """The handler logged the traceback, and the server again the error the framework raises
+    after the answer: 15 KB a 500. The handler now logs one line; the traceback is the
+    server's."""
+    with caplog.at_level(logging.INFO):
+        answer = _failing_app(RuntimeError("uventet")).get("/api/noget")
+    assert answer.status_code == 500
+    [record] = [r for r in caplog.records if r.name == "web.errors"]
+    assert record.exc_info is None and "RuntimeError('uventet')" in record.getMessage()
+
+
+def test_the_search_engines_client_does_not_log_every_request(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """Its INFO line for every request it sent was two thirds of the server's log."""
+    with caplog.at_level(logging.INFO):
+        assert TestClient(app).get("/api/search", params={"q": "samvær"}).status_code == 200
+    assert not [r for r in caplog.records if r.name.startswith("elastic_transport")]
