@@ -286,6 +286,23 @@ def unembedded_document_ids(session: Session, *, embedding_version: str) -> list
     )
 
 
+def waiting_for_embedding_ids(session: Session) -> list[str]:
+    """Indexed documents whose passages are to be embedded: new ones, and those whose text or
+    title changed since (what the embedding queue holds for them, unless it was lost)."""
+    return list(
+        session.scalars(
+            select(Document.id)
+            .where(
+                Document.status == DocumentStatus.INDEXED,
+                Document.withdrawn_at.is_(None),
+                Document.held_at.is_(None),
+                Document.embedding_version.is_(None),
+            )
+            .order_by(Document.id)
+        )
+    )
+
+
 def forget_embeddings(session: Session, *, document_ids: Sequence[str]) -> None:
     """The documents' passages are to be embedded again: their text or title changed, or the
     index holds them without their passages."""

@@ -1,16 +1,22 @@
 """How files are queued in batches, and what a user reads when a step of the pipeline gives up."""
 
+from pathlib import Path
 from typing import Any
 
 import pytest
+import redis
 from celery.exceptions import SoftTimeLimitExceeded, TimeLimitExceeded
 
 # Imported here, not in the test that patches ``celery_app.enqueue``: imported there, the
 # module kept the patch as its ``enqueue`` for every later test.
 from ingest.tasks import fetch_items
+from tests.documents import store_document
 from vidensbank import celery_app
 from vidensbank.celery_app import _failure
 from vidensbank.settings import get_settings
+from vidensbank.store import documents as document_store
+from vidensbank.store.db import migrate, session_scope
+from vidensbank.store.documents import DocumentStatus
 
 
 def test_a_system_failure_is_told_in_plain_danish_without_technical_names() -> None:
@@ -201,3 +207,36 @@ def test_documents_waiting_for_meaning_name_the_queue_no_worker_takes() -> None:
     assert said.startswith(
         f"Ingen baggrundsproces (Celery-worker) henter fra køen »{get_settings().embed_queue}«"
     )
+
+
+def test_a_lost_queue_is_refilled_with_the_documents_waiting_to_be_embedded(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """After a restart of Redis the unfinished files were queued again, but not the documents
+    waiting to be embedded: 63 stayed unsearchable by meaning for good."""
+    monkeypatch.setenv("VB_DATABASE_URL", f"sqlite:///{tmp_path / 'vidensbank.db'}")
+    monkeypatch.setenv("VB_QUEUE", f"vbtest-lost-{tmp_path.name[-12:].lower()}")
+    get_settings.cache_clear()
+    migrate()
+    with session_scope() as session:
+        for document_id in ("ny", "indlejret", "trukket"):
+            store_document(session, document_id, title="Om samvær", pages=["Tekst om samvær."])
+        document_store.set_document_status(
+            session, document_ids=["ny", "indlejret", "trukket"], status=DocumentStatus.INDEXED
+        )
+        document_store.mark_embedded(session, document_ids=["indlejret"], embedding_version="e5")
+        document_store.withdraw_document(session, document_id="trukket", reason="Forkert fil.")
+    sent: list[tuple[str, Any, str]] = []
+    monkeypatch.setattr(
+        celery_app.app,
+        "send_task",
+        lambda name, args, queue, **_: sent.append((name, args, queue)),
+    )
+    try:
+        assert celery_app.recover_lost_queue() == 0
+        assert sent == [(celery_app.EMBED_STEP, [["ny"]], get_settings().embed_queue)]
+        # The queue's marker is back: nothing is queued again until the broker loses it.
+        assert celery_app.recover_lost_queue() == 0 and len(sent) == 1
+    finally:
+        redis.Redis.from_url(get_settings().broker_url).delete(celery_app._marker_key())
+        get_settings.cache_clear()
