@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from ingest.crawl import crawl
 from ingest.extract.base import ExtractedDocument
-from ingest.extract.ocr import PageReading, read_page
+from ingest.extract.ocr import PageReading, read_page, remove_stale_temp_files
 from ingest.extract.registry import EXTRACTORS, choose_extractor, extract, with_extension
 from ingest.fetch import fetch
 from ingest.language import declared_language, document_languages
@@ -372,6 +372,7 @@ def ocr_documents(self: DocumentTask, document_ids: list[str]) -> None:
     _, soft = self.request.timelimit or (None, None)
     budget = soft or time_limits(OCR_PAGES_PER_TASK, OCR_STEP)[0]
     deadline = time.monotonic() + budget * _OCR_TIME_SHARE
+    remove_stale_temp_files()
     for document_id in document_ids:
         _ocr_document(document_id, deadline)
 

@@ -14,8 +14,10 @@ Measured on a 200 dpi scan of Danish text with salt-and-pepper and Gaussian nois
 
 import math
 import os
+import tempfile
 import time
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 import pypdfium2 as pdfium
@@ -40,6 +42,11 @@ _DARK = 128
 _DOUBTFUL = 60.0
 # OSD's confidence in an orientation before the page is turned for it.
 _OSD_SURE = 2.0
+# pytesseract hands Tesseract a page through files in the temp folder ("tess_…", about 1 MB a
+# page) and removes them after, which a killed process (a task's hard time limit, the
+# out-of-memory killer) never does. Files of its older than any page may take are left over.
+_TEMP_PREFIX = "tess_"
+_STALE_TEMP_SECONDS = 3600
 
 
 @dataclass(frozen=True)
@@ -165,6 +172,20 @@ def read_image(image: Image.Image, *, language: str, dpi: int, timeout: float) -
     except pytesseract.TesseractError:
         return PageReading(text="", confidence=None, status=OCRStatus.FAILED)
     return reading
+
+
+def remove_stale_temp_files() -> int:
+    """Remove what Tesseract's killed readings left in the temp folder; return how many."""
+    cutoff = time.time() - _STALE_TEMP_SECONDS
+    removed = 0
+    for path in Path(tempfile.gettempdir()).glob(f"{_TEMP_PREFIX}*"):
+        try:
+            if path.is_file() and path.stat().st_mtime < cutoff:
+                path.unlink()
+                removed += 1
+        except OSError:  # gone already, or another user's
+            continue
+    return removed
 
 
 def read_page(

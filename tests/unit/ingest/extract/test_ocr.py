@@ -2,6 +2,10 @@
 back by the real Tesseract with its Danish data."""
 
 import io
+import os
+import tempfile
+import time
+from pathlib import Path
 
 import pypdfium2 as pdfium
 import pytest
@@ -10,7 +14,13 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.utils import ImageReader
 from reportlab.pdfgen import canvas
 
-from ingest.extract.ocr import read_image, read_page, render_page, skew_angle
+from ingest.extract.ocr import (
+    read_image,
+    read_page,
+    remove_stale_temp_files,
+    render_page,
+    skew_angle,
+)
 from ingest.extract.registry import extract
 from tests.scans import SCAN_TEXT, character_accuracy, render_scan, scan_pdf
 from vidensbank.settings import get_settings
@@ -118,3 +128,23 @@ def test_a_stamped_scan_is_left_to_ocr_and_a_page_of_text_with_a_figure_is_not(
     pages = extract(buffer.getvalue(), "stemplet.pdf").pages
     assert [page.needs_ocr for page in pages] == [True, False]
     assert "inddraget i egen sag" in pages[1].text
+
+
+def test_what_a_killed_reading_left_in_the_temp_folder_is_removed(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """pytesseract removes its page files after a reading, which a killed process never does:
+    a page image of about 1 MB was left for good at every kill."""
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    left = tmp_path / "tess_gdw0yxs7_input.PNG"
+    reading = tmp_path / "tess_k2j4h1aa_input.PNG"
+    other = tmp_path / "noget-andet.png"
+    for path in (left, reading, other):
+        path.write_bytes(b"x")
+    hours_ago = time.time() - 2 * 3600
+    for path in (left, other):
+        os.utime(path, (hours_ago, hours_ago))
+    assert remove_stale_temp_files() == 1
+    assert not left.exists() and reading.exists() and other.exists()
+    # A page being read takes far less than an hour: its files stay.
+    assert remove_stale_temp_files() == 0
