@@ -598,8 +598,9 @@ def _fused(
     found = _found_by_meaning(by_meaning_answers, parsed, expansion) if options.lexical else meaning
     # Meaning ranks what the words found too, but adds only what it found itself.
     admitted = set(words) | set(standing_for(found))
-    fused = fuse([(words, 1.0), ([i for i in meaning if i in admitted], DENSE_WEIGHT)], k=RRF_K)
-    fused = _with_words_rank_for_meaning(fused, response, expansion, words, meaning)
+    fused = _fuse_rankings(
+        words, [i for i in meaning if i in admitted], _unranked_by_meaning(response, expansion)
+    )
     # Past the fused documents the words' ranking goes on alone.
     order = [*fused, *(i for i in ranked[FUSION_WINDOW:] if i not in fused)]
     page = order[params.offset : params.offset + params.size]
@@ -751,30 +752,30 @@ def _words(texts: list[str]) -> list[str]:
     return [text for text in texts if any(char.isalpha() for char in text)]
 
 
-def _with_words_rank_for_meaning(
-    fused: dict[str, float],
-    response: dict[str, Any],
-    expansion: Expansion,
-    words: list[str],
-    meaning: list[str],
-) -> dict[str, float]:
-    """A document meaning cannot rank stands in meaning's ranking where the words put it.
+def _unranked_by_meaning(response: dict[str, Any], expansion: Expansion) -> set[str]:
+    """The documents the words found that meaning cannot rank.
 
     One whose passages are not embedded yet: searchable by its words at once, it ranked
     behind every document both rankings found until they were (its exact title 7th). And for
     an English query, which is searched by meaning through the glossary's Danish words, one
-    written in English: the words found it, meaning could not ("conversation guide your
-    rights": the English guide of that title 11th)."""
-    unranked = {
+    written in English: the words found it, meaning could not, and where it placed the English
+    passages among the Danish ones it put them low ("conversation guide your rights": the
+    English guide of that title 11th; by its whole title, 8th)."""
+    return {
         hit_id(hit)
         for hit in response["hits"]["hits"]
         if not hit_embedded(hit) or (expansion.english and hit_language(hit) == "en")
     }
-    scores = dict(fused)
+
+
+def _fuse_rankings(words: list[str], meaning: list[str], unranked: set[str]) -> dict[str, float]:
+    """The words' ranking fused with meaning's, in which a document meaning cannot rank
+    stands where the words put it."""
+    fused = fuse([(words, 1.0), ([i for i in meaning if i not in unranked], DENSE_WEIGHT)], RRF_K)
     for rank, document_id in enumerate(words, start=1):
-        if document_id in unranked and document_id not in meaning:
-            scores[document_id] += DENSE_WEIGHT / (RRF_K + rank)
-    return dict(sorted(scores.items(), key=lambda item: item[1], reverse=True))
+        if document_id in unranked:
+            fused[document_id] += DENSE_WEIGHT / (RRF_K + rank)
+    return dict(sorted(fused.items(), key=lambda item: item[1], reverse=True))
 
 
 def fuse(rankings: list[tuple[list[str], float]], k: int) -> dict[str, float]:

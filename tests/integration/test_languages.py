@@ -92,6 +92,18 @@ def test_an_english_document_is_found_by_another_inflection_of_its_words(
     assert next(iter(by_slug(question["results"]))) == SUMMARY
 
 
+def test_an_english_document_comes_first_for_its_own_title(api: TestClient) -> None:
+    """An English document's English fields score on the statistics of the few English
+    documents, so the Danish documents the query's translation found ranked above it, and
+    meaning placed it among them: the guide was 8th for its own title."""
+    for query in (
+        "Conversation guide: Your rights when you live in care",
+        "your rights when you live in care",
+    ):
+        results = api.get("/api/search", params={"q": query}).json()["results"]
+        assert next(iter(by_slug(results))) == GUIDE, query
+
+
 def test_the_language_facet_counts_the_languages(api: TestClient) -> None:
     body = api.get("/api/search").json()
     facet = {v["value"]: (v["label"], v["count"]) for v in body["facets"]["language"]}

@@ -5,6 +5,7 @@ import pytest
 from pydantic import ValidationError
 
 from search_api.query.builder import (
+    ENGLISH_TITLE_BOOST,
     MAX_PAGE_SIZE,
     Expansion,
     QueryOptions,
@@ -199,6 +200,14 @@ def test_english_words_search_english_text_through_the_english_chain() -> None:
     # English pages are matched and highlighted on their English field.
     pages = json.dumps(body["query"]["bool"]["should"][0]["bool"]["should"][1])
     assert '"pages.text_en"' in pages and '"placements"' in pages
+    # An English document whose English title has every word is the one asked for: its
+    # English fields score on the few English documents' statistics, far below the Danish.
+    should = body["query"]["bool"]["should"][0]["bool"]["should"]
+    title = {"match": {"title_en": {"query": "placements foster care", "operator": "and"}}}
+    assert {"constant_score": {"filter": title, "boost": ENGLISH_TITLE_BOOST}} in should
+    # Not for a Danish query whose words are also looked for in English text.
+    danish = expansion.model_copy(update={"english": False})
+    assert "constant_score" not in json.dumps(build_query(SearchParams(q="anbringelse"), danish))
     # Without English words, the words' query is the Danish chain's alone.
     danish_only = Expansion(units=[Unit(text="anbringelse")])
     plain = build_query(SearchParams(q="anbringelse"), danish_only)
