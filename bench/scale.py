@@ -54,7 +54,7 @@ import numpy as np
 from search_latency import WARM_UP, percentiles, plain_body, texts
 from synthetic_corpus import SyntheticDocument, documents
 
-from nlp_models.embeddings import DIMENSIONS, embed_passages, embed_query
+from nlp_models.embeddings import DIMENSIONS, clear_query_cache, embed_passages
 from search_api.index.document import IndexDocument, document_passages, to_index_document
 from search_api.index.elastic import get_client
 from search_api.index.indexer import reindex
@@ -302,7 +302,7 @@ def searches(queries: list[str], hybrid: bool) -> dict[str, dict[int, dict[str, 
     for clients in CONCURRENCY:
         for name, request in requests.items():
             # Every query embedded anew, as a search of a text not asked before.
-            embed_query.cache_clear()
+            clear_query_cache()
             results[name][clients] = run_pass(request, queries, clients)
     return results
 
