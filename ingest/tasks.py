@@ -29,6 +29,7 @@ from vidensbank.celery_app import (
     CRAWL_TASK,
     OCR_STEP,
     PIPELINE_RETRY,
+    PRUNE_ORIGINALS_TASK,
     DocumentTask,
     ItemTask,
     PipelineTask,
@@ -43,7 +44,7 @@ from vidensbank.settings import get_settings
 from vidensbank.store import corrections as correction_store
 from vidensbank.store import documents as document_store
 from vidensbank.store import runs as run_store
-from vidensbank.store.blobs import BLOB_SCHEME, BlobStore
+from vidensbank.store.blobs import BLOB_SCHEME, BlobStore, referenced_keys
 from vidensbank.store.db import session_scope
 from vidensbank.store.documents import Document, DocumentStatus, Extraction, OCRStatus, Page
 from vidensbank.store.runs import ItemStatus
@@ -508,3 +509,21 @@ def crawl_source(self: PipelineTask, source: str, base_url: str | None = None) -
         log.info("crawl of %s not started: %s", source, error.message)
         return
     log.info("crawl of %s: run %s, %s", source, result.run_id, result.figures.as_dict())
+
+
+# An original nothing refers to is kept this long after it was last stored: far longer than
+# any task takes from storing a file to recording its reference.
+ORIGINALS_KEPT_SECONDS = 24 * 3600
+
+
+@app.task(name=PRUNE_ORIGINALS_TASK)
+def prune_originals() -> None:
+    """Remove the originals nothing refers to any more: each replaced file (a corrected upload,
+    a publisher's revised PDF) left its earlier version in the blob store for good."""
+    with session_scope() as session:
+        referenced = referenced_keys(session.connection())
+    removed, freed = BlobStore(get_settings().blob_dir).prune(
+        referenced, unstored_for=ORIGINALS_KEPT_SECONDS
+    )
+    if removed:
+        log.info("removed %d originals nothing refers to (%d bytes)", removed, freed)

@@ -48,6 +48,7 @@ log = logging.getLogger(__name__)
 TASK_MODULES = ["ingest.tasks", "nlp_models.tasks", "search_api.index.tasks"]
 FIRST_STEP = "ingest.fetch_items"
 CRAWL_TASK = "crawl.source"
+PRUNE_ORIGINALS_TASK = "ingest.prune_originals"
 # Files go through the pipeline a few at a time: the entity pipeline, the database and the index
 # all work faster on several documents at once than on each alone. A small run still spreads
 # over the workers: it is cut into at least MIN_BATCHES tasks when it has that many files.
@@ -100,8 +101,14 @@ def _configuration() -> dict[str, Any]:
         "broker_transport": "vidensbank.broker:Transport",
         "broker_transport_options": {"visibility_timeout": settings.broker_visibility_timeout},
         "worker_hijack_root_logger": False,
-        "beat_schedule": crawl_schedule(),
+        "beat_schedule": {**crawl_schedule(), **MAINTENANCE_SCHEDULE},
     }
+
+
+# Every night: the originals nothing refers to any more (ingest/tasks.py).
+MAINTENANCE_SCHEDULE: dict[str, dict[str, Any]] = {
+    "prune-originals": {"task": PRUNE_ORIGINALS_TASK, "schedule": crontab(minute=17, hour=3)}
+}
 
 
 def crawl_schedule() -> dict[str, dict[str, Any]]:

@@ -41,7 +41,7 @@ from sqlalchemy.engine import URL, make_url
 from vidensbank.danish import DOCUMENTS, FILES, ORIGINALS
 from vidensbank.errors import BackupError
 from vidensbank.settings import get_settings
-from vidensbank.store.blobs import BLOB_SCHEME, BlobStore
+from vidensbank.store.blobs import BlobStore, referenced_keys
 from vidensbank.store.db import code_revisions, migrate
 
 FORMAT = 1
@@ -123,17 +123,7 @@ def _read_snapshot(connection: Connection) -> _Snapshot:
         table: int(connection.scalar(text(f"SELECT count(*) FROM {table}")) or 0)
         for table in COUNTED_TABLES
     }
-    keys = set(connection.scalars(text("SELECT content_hash FROM documents")))
-    keys |= set(
-        connection.scalars(
-            text("SELECT content_hash FROM crawl_addresses WHERE content_hash IS NOT NULL")
-        )
-    )
-    locations = connection.scalars(
-        text("SELECT location FROM ingest_items WHERE location LIKE :blob"),
-        {"blob": f"{BLOB_SCHEME}%"},
-    )
-    keys |= {location.removeprefix(BLOB_SCHEME) for location in locations}
+    keys = referenced_keys(connection)
     counts["blobs"] = len(keys)
     return _Snapshot(revision=revision, counts=counts, blob_keys=frozenset(keys))
 
