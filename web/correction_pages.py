@@ -8,7 +8,7 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from search_api.api import corrections, kb_edits
-from search_api.api.auth import CuratorAccount
+from search_api.api.auth import CuratorAccount, bearer_token
 from search_api.api.schemas import RowId
 from vidensbank.errors import (
     BadRequestError,
@@ -71,6 +71,8 @@ def correct_metadata(
             account, document_id, version=version or None, form=form
         )
     except (BadRequestError, DependencyUnavailableError) as error:
+        if bearer_token(request) is not None:
+            raise  # a script gets the reason alone, as below
         # The form again, as the curator filled it in, with what to put right (or, when the
         # queue does not answer, to send again in a moment: nothing was stored).
         return document_response(
@@ -134,6 +136,10 @@ def correct_entity(
             text=text,
         )
     except (BadRequestError, DependencyUnavailableError) as error:
+        if bearer_token(request) is not None:
+            # A script posting with its personal token is shown no form: the document's page
+            # came back with the status alone, and the reason nowhere in it.
+            raise
         # The form again, open, as the curator filled it in, with why it was refused: on a
         # page of its own the way back found the form closed and empty.
         form = {"action": action, "entity_label": entity_label, "entity": entity}

@@ -1,6 +1,7 @@
 """A curator corrects a document while the queue (Redis) does not answer, or loses the task
 (on the real app and a real SQLite database): never a 500, and no correction is lost."""
 
+import re
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -21,6 +22,7 @@ from vidensbank.store.audit import AuditEvent
 from vidensbank.store.corrections import EntityCorrection, MetadataCorrection
 from vidensbank.store.db import migrate, session_scope
 from vidensbank.store.documents import Document, EntityRow
+from web.app import app
 
 DOCUMENT = "rettelse-koe-nede"
 CURATOR = "rettelse-koe@eksempel.dk"
@@ -181,3 +183,23 @@ def test_an_entity_correction_the_broker_fails_to_queue_is_kept_for_reenrich_sta
     with session_scope() as session:
         document = session.get(Document, DOCUMENT)
         assert document is not None and document.model_version is None
+
+
+@pytest.mark.usefixtures("queue_down")
+def test_a_script_refused_a_correction_is_told_why(curator: TestClient) -> None:
+    """A script posting the form with its personal token got the 503 with the document's page,
+    which shows a script no form: the reason was nowhere in it."""
+    made = curator.post("/konto/token", data={"csrf_token": csrf(curator.get("/konto").text)})
+    found = re.search(r"(vb_[\w-]{40,})", made.text)
+    assert found is not None
+    script = TestClient(app, headers={"Authorization": f"Bearer {found.group(1)}"})
+    before = stored()
+    answer = script.post(f"/dokument/{DOCUMENT}/metadata", data={"title": "Rettet af et script"})
+    assert answer.status_code == 503
+    assert "Rettelsen er ikke gemt. Køen (Redis) svarer ikke lige nu." in answer.text
+    refused = script.post(
+        f"/dokument/{DOCUMENT}/navne",
+        data={"action": "reject", "entity_label": "ORG", "entity": "børnekontoret"},
+    )
+    assert refused.status_code == 503 and "Køen (Redis) svarer ikke" in refused.text
+    assert stored() == before
