@@ -305,6 +305,17 @@ def _day(value: str) -> dt.date:
         raise argparse.ArgumentTypeError("skal være en dato som 2024-01-31") from None
 
 
+def _seconds(value: str) -> float:
+    """A positive number of seconds: ``--timeout -1`` waited not at all, and said nothing."""
+    try:
+        seconds = float(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError("skal være et antal sekunder, fx 600") from None
+    if not seconds > 0:
+        raise argparse.ArgumentTypeError("skal være et positivt antal sekunder, fx 600")
+    return seconds
+
+
 def _named_documents(ids: list[str]) -> dict[str, "Document"] | None:
     """The documents named, each once, by id; None, after naming each id that names no
     document, when there is one."""
@@ -641,7 +652,7 @@ def build_parser() -> argparse.ArgumentParser:
     ingest.add_argument("--wait", action="store_true", help="vent, til alle filer er færdige")
     ingest.add_argument("--json", action="store_true", help="skriv resultatet som JSON")
     ingest.add_argument(
-        "--timeout", type=float, default=3600, metavar="SEKUNDER", help="sekunder at vente højst"
+        "--timeout", type=_seconds, default=3600, metavar="SEKUNDER", help="sekunder at vente højst"
     )
     ingest.set_defaults(func=cmd_ingest)
 
@@ -666,7 +677,7 @@ def build_parser() -> argparse.ArgumentParser:
     crawl.add_argument("--wait", action="store_true", help="vent, til alle filer er færdige")
     crawl.add_argument("--json", action="store_true", help="skriv resultatet som JSON")
     crawl.add_argument(
-        "--timeout", type=float, default=3600, metavar="SEKUNDER", help="sekunder at vente højst"
+        "--timeout", type=_seconds, default=3600, metavar="SEKUNDER", help="sekunder at vente højst"
     )
     crawl.set_defaults(func=cmd_crawl)
 
@@ -713,7 +724,7 @@ def build_parser() -> argparse.ArgumentParser:
     embed.add_argument("ids", nargs="*", metavar="ID", help="kun disse dokumenter")
     embed.add_argument("--wait", action="store_true", help="vent, til alle er færdige")
     embed.add_argument(
-        "--timeout", type=float, default=3600, metavar="SEKUNDER", help="sekunder at vente højst"
+        "--timeout", type=_seconds, default=3600, metavar="SEKUNDER", help="sekunder at vente højst"
     )
     embed.set_defaults(func=cmd_embed)
 

@@ -8,7 +8,7 @@ import pytest
 from ingest.runs import record_run
 from search_api.index import indexer
 from vidensbank import celery_app
-from vidensbank.cli import _follow
+from vidensbank.cli import _follow, main
 from vidensbank.store import runs as run_store
 from vidensbank.store.db import migrate, session_scope
 from vidensbank.store.runs import ItemStatus, NewItem
@@ -97,3 +97,15 @@ def test_a_timeout_is_told_in_whole_seconds_and_in_the_singular(
     assert capsys.readouterr().err == (
         f"Tidsgrænsen på 0 s blev nået; 1 fil venter stadig. Se /indlaesninger/{run_id}.\n"
     )
+
+
+@pytest.mark.parametrize("command", [["ingest", "--wait", "mappe"], ["embed", "--wait"]])
+@pytest.mark.parametrize("timeout", ["-1", "0", "nan", "ti"])
+def test_a_time_limit_that_is_no_positive_number_is_refused(
+    command: list[str], timeout: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``--timeout -1`` was taken, and the command waited not at all and said nothing of it."""
+    with pytest.raises(SystemExit) as exit_:
+        main([*command, "--timeout", timeout])
+    assert exit_.value.code == 2
+    assert "argumentet --timeout: skal være et" in capsys.readouterr().err
