@@ -272,23 +272,17 @@ def outdated_extraction_ids(session: Session, *, extractor_versions: Sequence[st
 
 def unembedded_document_ids(session: Session, *, embedding_version: str) -> list[str]:
     """Indexed documents not yet searchable by meaning with this embedding."""
-    return list(
-        session.scalars(
-            select(Document.id)
-            .where(
-                Document.status == DocumentStatus.INDEXED,
-                Document.withdrawn_at.is_(None),
-                Document.held_at.is_(None),
-                Document.embedding_version.is_distinct_from(embedding_version),
-            )
-            .order_by(Document.id)
-        )
-    )
+    return _published_ids(session, Document.embedding_version.is_distinct_from(embedding_version))
 
 
 def waiting_for_embedding_ids(session: Session) -> list[str]:
     """Indexed documents whose passages are to be embedded: new ones, and those whose text or
     title changed since (what the embedding queue holds for them, unless it was lost)."""
+    return _published_ids(session, Document.embedding_version.is_(None))
+
+
+def _published_ids(session: Session, condition: ColumnElement[bool]) -> list[str]:
+    """The indexed documents, neither withdrawn nor held, that meet ``condition``."""
     return list(
         session.scalars(
             select(Document.id)
@@ -296,7 +290,7 @@ def waiting_for_embedding_ids(session: Session) -> list[str]:
                 Document.status == DocumentStatus.INDEXED,
                 Document.withdrawn_at.is_(None),
                 Document.held_at.is_(None),
-                Document.embedding_version.is_(None),
+                condition,
             )
             .order_by(Document.id)
         )
