@@ -10,7 +10,7 @@ from typing import Any
 
 from fastapi import FastAPI
 from fastapi.openapi.docs import get_swagger_ui_html
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi_offline import FastAPIOffline
 from starlette.concurrency import run_in_threadpool
 
@@ -30,7 +30,7 @@ from web.personal_data_pages import router as personal_data_router
 from web.query_string import NFCQueryString
 from web.search_engines import router as search_engines_router
 from web.security import SecurityMiddleware
-from web.static_files import STATIC_DIR, VersionedStaticFiles
+from web.static_files import STATIC_DIR, VersionedStaticFiles, static_url
 from web.upload_pages import router as upload_router
 from web.usage_pages import router as usage_router
 from web.user_pages import router as user_router
@@ -125,6 +125,12 @@ def create_app() -> FastAPI:
     app.include_router(search_engines_router)
     app.add_api_route(
         "/docs", lambda: _docs_page(app), include_in_schema=False, response_class=HTMLResponse
+    )
+    # Asked for by browsers and tools that do not read the pages' icon link.
+    app.add_api_route(
+        "/favicon.ico",
+        lambda: RedirectResponse(static_url("favicon.svg"), status_code=301),
+        include_in_schema=False,
     )
     app.mount("/static", VersionedStaticFiles(directory=STATIC_DIR), name="static")
     app.openapi = lambda: _openapi_without_422(app)  # type: ignore[method-assign]

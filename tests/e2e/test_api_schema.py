@@ -228,7 +228,7 @@ def assert_danish_error_page(response: httpx.Response) -> None:
     assert 400 <= response.status_code < 500, (response.status_code, response.text[:300])
     assert response.headers["content-type"].startswith("text/html"), response.headers
     assert '<html lang="da">' in response.text
-    assert f"Fejl {response.status_code}" in response.text
+    assert f"(fejl {response.status_code})" in response.text
 
 
 @dataclass
