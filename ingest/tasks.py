@@ -511,8 +511,9 @@ def crawl_source(self: PipelineTask, source: str, base_url: str | None = None) -
     log.info("crawl of %s: run %s, %s", source, result.run_id, result.figures.as_dict())
 
 
-# An original nothing refers to is kept this long after it was last stored: far longer than
-# any task takes from storing a file to recording its reference.
+# An original nothing refers to is kept a day after it was last stored, or twice a crawl's time
+# limit if that is longer: far longer than any task takes from storing a file to recording its
+# reference (a crawl records its pages as it goes, within its limit).
 ORIGINALS_KEPT_SECONDS = 24 * 3600
 
 
@@ -520,10 +521,16 @@ ORIGINALS_KEPT_SECONDS = 24 * 3600
 def prune_originals() -> None:
     """Remove the originals nothing refers to any more: each replaced file (a corrected upload,
     a publisher's revised PDF) left its earlier version in the blob store for good."""
-    with session_scope() as session:
-        referenced = referenced_keys(session.connection())
-    removed, freed = BlobStore(get_settings().blob_dir).prune(
-        referenced, unstored_for=ORIGINALS_KEPT_SECONDS
-    )
+    settings = get_settings()
+    store = BlobStore(settings.blob_dir)
+    with store.lock(exclusive=True) as held:
+        if not held:
+            log.info("originals not pruned: a backup is reading the blob store")
+            return
+        with session_scope() as session:
+            referenced = referenced_keys(session.connection())
+        removed, freed = store.prune(
+            referenced, unstored_for=max(ORIGINALS_KEPT_SECONDS, 2 * settings.crawl_time_limit)
+        )
     if removed:
         log.info("removed %d originals nothing refers to (%d bytes)", removed, freed)

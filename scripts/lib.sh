@@ -250,7 +250,8 @@ start_api() {
     log "API and web UI started on port $3 (log: $2)"
 }
 
-# start_beat RUN LOGS: a detached Celery beat (it starts the crawls VB_CRAWL_SCHEDULE names).
+# start_beat RUN LOGS: a detached Celery beat (it starts the crawls VB_CRAWL_SCHEDULE names and
+# the nightly pruning of originals).
 start_beat() {
     running_current "$1/beat.pid" && return 0
     rm -f "$1/beat.pid"

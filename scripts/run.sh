@@ -48,7 +48,8 @@ read -r queue ocr_queue embed_queue < <("$bin/python" -c \
 start_worker "$run" "$VB_VAR/log" worker "$queue" "$VB_WORKER_CONCURRENCY"
 start_worker "$run" "$VB_VAR/log" ocr-worker "$ocr_queue" 1
 start_worker "$run" "$VB_VAR/log" embed-worker "$embed_queue" "$VB_WORKER_CONCURRENCY"
-# Celery beat starts the crawls VB_CRAWL_SCHEDULE names (none by default: it then sleeps).
+# Celery beat starts the crawls VB_CRAWL_SCHEDULE names (none by default) and, every night, the
+# pruning of the originals nothing refers to (ingest.prune_originals).
 start_beat "$run" "$VB_VAR/log"
 
 start_api "$run/api.pid" "$VB_VAR/log/api.log" "$VB_API_PORT"

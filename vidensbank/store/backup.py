@@ -295,7 +295,10 @@ def write_backup(destination: Path) -> tuple[Path, Manifest]:
     # is told as well.
     with _disk_refusals(path.parent):
         try:
-            with tempfile.TemporaryDirectory(dir=path.parent, prefix=".vidensbank-backup-") as work:
+            with (
+                tempfile.TemporaryDirectory(dir=path.parent, prefix=".vidensbank-backup-") as work,
+                store.lock(exclusive=False),
+            ):
                 database_file = Path(work) / "database"
                 if kind == "sqlite":
                     snapshot = _snapshot_sqlite(settings.database_url, database_file)

@@ -13,10 +13,11 @@ from ingest.tasks import _fetch_items, prune_originals
 from search_api.query.results import file_format
 from vidensbank.identity import document_id, file_uri
 from vidensbank.settings import get_settings
-from vidensbank.store.blobs import BlobStore, blob_location
+from vidensbank.store import runs as run_store
+from vidensbank.store.blobs import BlobStore, blob_location, referenced_keys
 from vidensbank.store.db import migrate, session_scope
 from vidensbank.store.documents import Document
-from vidensbank.store.runs import NewItem
+from vidensbank.store.runs import ItemStatus, NewItem
 
 PAGE = (
     b"<!DOCTYPE html><html lang='da'><head><title>Skolev\xc3\xa6gring</title></head>"
@@ -106,3 +107,72 @@ def test_a_replaced_files_earlier_original_is_removed_once_nothing_refers_to_it(
         assert blobs.exists(second) and blobs.exists(stored_again)
     finally:
         get_settings.cache_clear()
+
+
+def test_an_original_stored_again_while_it_is_pruned_stays(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """Between the prune's look at a file and its removal, a worker stored the same file again
+    for a new reference (``put`` touches it and records it as kept): it was removed all the
+    same, and the new reference had no original."""
+    blobs = BlobStore(tmp_path)
+    key = blobs.put(PDF)
+    two_days_ago = time.time() - 2 * 24 * 3600
+    os.utime(blobs.path_for(key), (two_days_ago, two_days_ago))
+    move = os.rename
+
+    def stored_again_first(source: Path, target: Path) -> None:
+        assert blobs.put(PDF) == key
+        move(source, target)
+
+    monkeypatch.setattr("vidensbank.store.blobs.os.rename", stored_again_first)
+    assert blobs.prune(set(), unstored_for=24 * 3600) == (0, 0)
+    assert blobs.get(key) == PDF
+
+
+def test_no_original_is_pruned_while_a_backup_reads_the_store(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """A backup reads its references first and copies the originals after; pruned meanwhile,
+    one of them failed the backup."""
+    monkeypatch.setenv("VB_BLOB_DIR", str(tmp_path / "blobs"))
+    get_settings.cache_clear()
+    try:
+        blobs = BlobStore(get_settings().blob_dir)
+        key = blobs.put(b"%PDF-1.4 en fil, som intet henviser til")
+        two_days_ago = time.time() - 2 * 24 * 3600
+        os.utime(blobs.path_for(key), (two_days_ago, two_days_ago))
+        with blobs.lock(exclusive=False):
+            prune_originals()
+            assert blobs.exists(key)
+        prune_originals()
+        assert not blobs.exists(key)
+    finally:
+        get_settings.cache_clear()
+
+
+def test_an_items_copy_is_kept_while_the_item_may_be_read_again(tmp_path: Path) -> None:
+    """Every ingest item's copy counted as referenced for good, so no crawled version was ever
+    pruned: only one not yet read, or failed or quarantined (run again with one click), is."""
+    migrate()
+    blobs = BlobStore(tmp_path)
+    keys = {status: blobs.put(f"{status}".encode()) for status in ItemStatus}
+    with session_scope() as session:
+        _run, item_ids = record_run(
+            session,
+            items=[
+                NewItem(
+                    filename=f"{status}.pdf",
+                    location=blob_location(key),
+                    source_uri=f"https://eksempel.dk/{status}.pdf",
+                    source_metadata={},
+                )
+                for status, key in keys.items()
+            ],
+        )
+        for item_id, status in zip(item_ids, keys, strict=True):
+            run_store.finish_item(session, item_id=item_id, status=status)
+    with session_scope() as session:
+        referenced = referenced_keys(session.connection())
+    kept = {ItemStatus.PENDING, ItemStatus.FAILED, ItemStatus.QUARANTINED}
+    assert {status for status, key in keys.items() if key in referenced} == kept
