@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any, Literal, Self
 from pydantic import BaseModel, Field, create_model, field_validator, model_validator
 
 from ingest.extract.cleanup import visible_line
+from search_api.query import english
 from search_api.query.filters import FILTERS, YEAR_FROM, YEAR_TO, Filter
 from search_api.query.parser import ParsedQuery, in_capitals
 from vidensbank.danish import danish_number
@@ -43,12 +44,15 @@ FUZZY_BOOST = 0.2
 ENTITY_BOOST = 0.5
 PAGES_BOOST = 0.5
 PARAGRAPH_BOOST = 3.0
-# An English document whose English title has every word of an English query is the one asked
-# for: its English fields score on the few English documents' statistics (a word in one of two
-# has an idf of 0.69, in one of sixty Danish ones 3.6), so the Danish documents the query's
-# translation found ranked above it ("Conversation guide: Your rights when you live in care",
-# the guide of that title 8th).
+# An English document whose English title has every word of an English query of at least
+# three words beside function words is the one asked for: its English fields score on the few
+# English documents' statistics (a word in one of two has an idf of 0.69, in one of sixty Danish
+# ones 3.6), so the Danish documents the query's translation found ranked above it
+# ("Conversation guide: Your rights when you live in care", the guide of that title 8th). Two
+# words ("foster care") are a subject, not a title: they would put every English document
+# named by them above the Danish ones on it.
 ENGLISH_TITLE_BOOST = 100.0
+ENGLISH_TITLE_WORDS = 3
 # Enough of the query's words must match, but not every one of a long query.
 MINIMUM_SHOULD_MATCH = "1<75%"
 
@@ -499,8 +503,8 @@ def _lexical_query(expansion: Expansion, options: QueryOptions, highlight: bool)
                 "bool": {"should": [words, _english_query(expansion)], "minimum_should_match": 1}
             }
         must.append(words)
-    if expansion.english and expansion.english_units:
-        title = " ".join(u.text for u in expansion.english_units)
+    title = " ".join(u.text for u in expansion.english_units)
+    if expansion.english and len(english.content_words(title)) >= ENGLISH_TITLE_WORDS:
         should.append(
             {
                 "constant_score": {

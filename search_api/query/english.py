@@ -117,6 +117,11 @@ def normalise(text: str) -> list[str]:
     return [re.sub(r"'s?$", "", w) for w in words]
 
 
+def content_words(text: str) -> list[str]:
+    """The words of an English text that carry its subject (not "your", "when", "in")."""
+    return [word for word in normalise(text) if word not in STOP_WORDS]
+
+
 def danish_terms(text: str) -> list[list[str]]:
     """For each subject of an English query, the Danish words to search it by (the first is
     the main one). Longest glossary phrases first; a word the glossary does not know stands

@@ -205,9 +205,15 @@ def test_english_words_search_english_text_through_the_english_chain() -> None:
     should = body["query"]["bool"]["should"][0]["bool"]["should"]
     title = {"match": {"title_en": {"query": "placements foster care", "operator": "and"}}}
     assert {"constant_score": {"filter": title, "boost": ENGLISH_TITLE_BOOST}} in should
-    # Not for a Danish query whose words are also looked for in English text.
+    # Not for a Danish query whose words are also looked for in English text, nor for two
+    # words beside function words: a subject ("the foster care"), which would put every
+    # English document named by it above the Danish ones on it.
     danish = expansion.model_copy(update={"english": False})
     assert "constant_score" not in json.dumps(build_query(SearchParams(q="anbringelse"), danish))
+    subject = expansion.model_copy(
+        update={"english_units": [Unit(text="the"), Unit(text="foster care", phrase=True)]}
+    )
+    assert "constant_score" not in json.dumps(build_query(SearchParams(q="x"), subject))
     # Without English words, the words' query is the Danish chain's alone.
     danish_only = Expansion(units=[Unit(text="anbringelse")])
     plain = build_query(SearchParams(q="anbringelse"), danish_only)
