@@ -25,7 +25,7 @@ from vidensbank.cli import ARGPARSE_DANISH, build_parser, main
         (
             ["ingest", "--timeout", "abc", "x"],
             "brug: vidensbank ingest",
-            "fejl: argumentet --timeout: ugyldig værdi: 'abc'",
+            "fejl: argumentet --timeout: skal være et antal sekunder, fx 600",
         ),
         (["ingest", "x", "--timeout"], "brug:", "fejl: argumentet --timeout: mangler en værdi"),
         (["users", "list", "--alle"], "brug: vidensbank", "fejl: ukendte argumenter: --alle"),
