@@ -114,11 +114,10 @@ FORMS = (b"multipart/form-data", b"application/x-www-form-urlencoded")
 _BYTE_RANGES = re.compile(r"\s*bytes\s*=\s*(?:\d+-\d*|-\d+)(?:\s*,\s*(?:\d+-\d*|-\d+))*\s*")
 
 
-def _form_refusal(headers: Headers) -> tuple[int, str] | None:
+def _form_refusal(content_type: bytes, options: dict[bytes, bytes]) -> tuple[int, str] | None:
     """A form in another character set than UTF-8 (a browser never names one): the framework
     would decode it by that name, and UTF-7 can spell half a surrogate pair, which no text
     of ours can hold."""
-    content_type, options = parse_options_header(headers.get("content-type", ""))
     charset = options.get(b"charset", b"utf-8").lower()
     if content_type in FORMS and charset not in (b"utf-8", b"utf8"):
         return 415, NOT_UTF8
@@ -200,8 +199,11 @@ class SecurityMiddleware:
                     response_headers["Cache-Control"] = "private, no-store"
             await send(message)
 
+        content_type, options = parse_options_header(headers.get("content-type", ""))
         refusal = (
-            _body_refusal(scope, headers) or _form_refusal(headers) or await _account_refusal(scope)
+            _body_refusal(scope, headers)
+            or _form_refusal(content_type, options)
+            or await _account_refusal(scope)
         )
         if refusal is not None:
             response = error_response(
@@ -213,7 +215,6 @@ class SecurityMiddleware:
             return
         if "range" in headers and not _valid_range(headers["range"]):
             scope = dict(scope, headers=[(k, v) for k, v in scope["headers"] if k != b"range"])
-        content_type, _ = parse_options_header(headers.get("content-type", ""))
         if content_type == b"application/x-www-form-urlencoded":
             receive = _url_encoded_utf8(receive)
         await self.app(scope, receive, send_with_headers)

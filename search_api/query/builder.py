@@ -503,8 +503,7 @@ def _lexical_query(expansion: Expansion, options: QueryOptions, highlight: bool)
                 "bool": {"should": [words, _english_query(expansion)], "minimum_should_match": 1}
             }
         must.append(words)
-    title = " ".join(u.text for u in expansion.english_units)
-    if expansion.english and len(english.content_words(title)) >= ENGLISH_TITLE_WORDS:
+    if expansion.english and (title := _english_title(expansion)):
         should.append(
             {
                 "constant_score": {
@@ -521,6 +520,12 @@ def _lexical_query(expansion: Expansion, options: QueryOptions, highlight: bool)
         else:
             must.append(referring)
     return {"bool": {"must": must, "should": should}}
+
+
+def _english_title(expansion: Expansion) -> str | None:
+    """An English query's words, when they are enough to be a title (``ENGLISH_TITLE_WORDS``)."""
+    title = " ".join(u.text for u in expansion.english_units)
+    return title if len(english.content_words(title)) >= ENGLISH_TITLE_WORDS else None
 
 
 def _excluded(expansion: Expansion) -> list[dict[str, Any]]:
