@@ -723,16 +723,20 @@ def _found_by_meaning(
     not count, so a facet's count was not what choosing it gave. One word is matched by its
     words: its vector alone is too vague to add documents. Nor do words no document has: the
     nearest passages to nonsense are still near each other, so "xqzvw plmkr" found a dozen
-    documents. Nor does a name alone: "Radikale Venstre" found 33 documents by meaning where 2
-    name the party, nor a name with a paragraph ("barnets lov § 47": 28 documents, none with
-    the paragraph): numbers and signs are no words ("§ 50" found 23 documents without "50").
+    documents; nor does one left out of the query beside a word some document has ("børn
+    qzxwv" found more documents than "børn"), though its meaning still ranks them (a real word
+    the corpus lacks, "handicappede", says what the query is about). Nor does a name alone:
+    "Radikale Venstre" found 33 documents by meaning where 2 name the party, nor a name with a
+    paragraph ("barnets lov § 47": 28 documents, none with the paragraph): numbers and signs
+    are no words ("§ 50" found 23 documents without "50").
     A compound counts as its parts: "tvangsanbringelse", which no document has, found nothing
     at all, though documents on "anbringelse uden samtykke" answer it. (Only a compound no
     document has, and the out-of-domain synonyms, "efterværn" or "handleplan" for what the
     documents call "ungestøtte" or "barnets plan", fell from 0.864 to 0.736 nDCG@10.)"""
     hits = answers[0]["hits"]["hits"]
     compounds = [u for u in expansion.units if len(_words(u.parts)) > 1]
-    asked = _words(" ".join([*parsed.words, *parsed.phrases]).split())
+    typed = [word for word in parsed.words if word not in expansion.missing]
+    asked = _words(" ".join([*typed, *parsed.phrases]).split())
     words = len(asked) + sum(len(_words(u.parts)) - 1 for u in compounds)
     if not hits or words < MIN_WORDS_FOR_MEANING or not (expansion.has_known_word or compounds):
         return []

@@ -202,6 +202,17 @@ def test_a_name_alone_is_not_searched_by_meaning() -> None:
     assert len(found) == 5
 
 
+def test_a_word_left_out_of_the_query_counts_for_nothing_found_by_meaning() -> None:
+    """ "børn qzxwv" found a document without "børn" by the meaning of both words (67 results
+    against 66 for "børn"): the one word left is matched by its words alone."""
+    hits = {"hits": {"hits": [{"_id": f"d{i}", "_score": 0.95} for i in range(5)]}}
+    parsed = parse_query("børn qzxwv")
+    left_out = Expansion(units=[Unit(text="børn")], missing=["qzxwv"])
+    assert _found_by_meaning([hits], parsed, left_out) == []
+    both = Expansion(units=[Unit(text="børn"), Unit(text="samvær")])
+    assert len(_found_by_meaning([hits], parse_query("børn samvær"), both)) == 5
+
+
 def test_a_snippet_of_the_english_chain_is_told_english() -> None:
     """The page showed an English page's snippet without ``lang="en"``."""
     hit = {
