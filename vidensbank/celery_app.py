@@ -49,6 +49,7 @@ TASK_MODULES = ["ingest.tasks", "nlp_models.tasks", "search_api.index.tasks"]
 FIRST_STEP = "ingest.fetch_items"
 CRAWL_TASK = "crawl.source"
 PRUNE_ORIGINALS_TASK = "ingest.prune_originals"
+PRUNE_VECTORS_TASK = "embed.prune_vectors"
 # Files go through the pipeline a few at a time: the entity pipeline, the database and the index
 # all work faster on several documents at once than on each alone. A small run still spreads
 # over the workers: it is cut into at least MIN_BATCHES tasks when it has that many files.
@@ -105,9 +106,11 @@ def _configuration() -> dict[str, Any]:
     }
 
 
-# Every night: the originals nothing refers to any more (ingest/tasks.py).
+# Every night: the originals and the passage vectors nothing refers to any more
+# (ingest/tasks.py, search_api/index/tasks.py).
 MAINTENANCE_SCHEDULE: dict[str, dict[str, Any]] = {
-    "prune-originals": {"task": PRUNE_ORIGINALS_TASK, "schedule": crontab(minute=17, hour=3)}
+    "prune-originals": {"task": PRUNE_ORIGINALS_TASK, "schedule": crontab(minute=17, hour=3)},
+    "prune-vectors": {"task": PRUNE_VECTORS_TASK, "schedule": crontab(minute=47, hour=3)},
 }
 
 

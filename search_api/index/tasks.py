@@ -10,8 +10,10 @@ wait to be embedded, a new file never waits behind them.
 """
 
 import contextlib
+import datetime as dt
+import logging
 import os
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +21,7 @@ from celery.signals import worker_init
 from elasticsearch import Elasticsearch
 from sqlalchemy.orm import Session
 
-from nlp_models.embeddings import EMBEDDING_VERSION, embed_passages
+from nlp_models.embeddings import EMBEDDING_VERSION, embed_passages, passages_of
 from search_api.index import indexer
 from search_api.index.document import (
     IndexDocument,
@@ -31,6 +33,7 @@ from search_api.index.elastic import get_client
 from vidensbank.celery_app import (
     EMBED_STEP,
     PIPELINE_RETRY,
+    PRUNE_VECTORS_TASK,
     DocumentTask,
     PipelineTask,
     app,
@@ -40,10 +43,14 @@ from vidensbank.celery_app import (
 from vidensbank.store import documents as document_store
 from vidensbank.store import editions as edition_store
 from vidensbank.store import runs as run_store
+from vidensbank.store import vectors as vector_store
+from vidensbank.store.base import utcnow
 from vidensbank.store.db import session_scope
 from vidensbank.store.documents import Document, DocumentStatus
 from vidensbank.store.runs import ItemStatus
 from vidensbank.store.vectors import get_vectors, put_vectors
+
+log = logging.getLogger(__name__)
 
 
 @app.task(name="index.documents", bind=True, base=DocumentTask, **PIPELINE_RETRY)
@@ -187,3 +194,46 @@ def pending_embeddings() -> int:
         return len(
             document_store.unembedded_document_ids(session, embedding_version=EMBEDDING_VERSION)
         )
+
+
+# Documents written from this long before the scan began are read again after it: a worker's
+# clock and the database's may differ by a little.
+CLOCK_SLACK = dt.timedelta(minutes=5)
+SCAN_DOCUMENTS = 200
+
+
+@app.task(name=PRUNE_VECTORS_TASK)
+def prune_vectors() -> None:
+    """Remove the passage vectors no document's text has any more: vectors are shared by their
+    text's hash, so a changed text (a corrected title, a new version of a file, an extractor
+    that reads pages anew) left its old ones for good (43 of 693 after three title corrections).
+
+    Only vectors stored before the scan are removed, and the documents written during it are
+    read again: a passage embedded or taken into use meanwhile stays."""
+    started = utcnow()
+    with session_scope() as session:
+        stored = vector_store.vector_keys(session)
+        titles = document_store.titles_of(session)
+    unused = stored - _passage_keys(titles)
+    with session_scope() as session:
+        written = document_store.titles_of(session, updated_since=started - CLOCK_SLACK)
+    unused -= _passage_keys(written)
+    with session_scope() as session:
+        vector_store.delete_vectors(session, unused)
+    if unused:
+        log.info("removed %d passage vectors no document has any more", len(unused))
+
+
+def _passage_keys(titles: Mapping[str, str]) -> set[str]:
+    """The keys of the passages of these documents (by id, with their titles), read a few
+    hundred documents at a time."""
+    ids = sorted(titles)
+    keys: set[str] = set()
+    for start in range(0, len(ids), SCAN_DOCUMENTS):
+        with session_scope() as session:
+            pages = document_store.pages_of(
+                session, document_ids=ids[start : start + SCAN_DOCUMENTS]
+            )
+        for document_id, document_pages in pages.items():
+            keys.update(p.key for p in passages_of(titles[document_id], document_pages))
+    return keys

@@ -347,6 +347,14 @@ def english_pages_of(session: Session, *, document_ids: Sequence[str]) -> dict[s
     return found
 
 
+def titles_of(session: Session, *, updated_since: dt.datetime | None = None) -> dict[str, str]:
+    """Every document's title by its id, or those of the documents written since a moment."""
+    query = select(Document.id, Document.title)
+    if updated_since is not None:
+        query = query.where(Document.updated_at >= updated_since)
+    return {str(document_id): str(title) for document_id, title in session.execute(query)}
+
+
 def get_document(session: Session, *, document_id: str) -> Document | None:
     return next(iter(get_documents(session, document_ids=[document_id])), None)
 

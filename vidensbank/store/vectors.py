@@ -3,7 +3,7 @@
 from collections.abc import Collection, Mapping
 
 import numpy as np
-from sqlalchemy import LargeBinary, String, select
+from sqlalchemy import LargeBinary, String, delete, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Mapped, Session, mapped_column
@@ -38,3 +38,15 @@ def put_vectors(session: Session, vectors: Mapping[str, np.ndarray]) -> None:
     dialect = session.get_bind().dialect.name
     insert = pg_insert if dialect == "postgresql" else sqlite_insert
     session.execute(insert(PassageVector).values(rows).on_conflict_do_nothing())
+
+
+def vector_keys(session: Session) -> set[str]:
+    return set(session.scalars(select(PassageVector.key)))
+
+
+def delete_vectors(session: Session, keys: Collection[str]) -> None:
+    ordered = sorted(keys)
+    # A few hundred at a time: SQLite takes a limited number of parameters in one statement.
+    for start in range(0, len(ordered), 500):
+        chunk = ordered[start : start + 500]
+        session.execute(delete(PassageVector).where(PassageVector.key.in_(chunk)))
