@@ -405,12 +405,21 @@ def visible_line(text: str) -> str:
 
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+# The typesetter's ligatures ("ﬁnansiering" from a PDF was no "finansiering"), as their letters.
+LIGATURES = str.maketrans(
+    {"ﬀ": "ff", "ﬁ": "fi", "ﬂ": "fl", "ﬃ": "ffi", "ﬄ": "ffl", "ﬅ": "st", "ﬆ": "st"}
+)
+# Soft hyphens, zero-width spaces, word joiners and byte-order marks: invisible, they cut a
+# word in two for the index ("skole\u200bbørn" was "skole" and "børn").
+INVISIBLE = str.maketrans(dict.fromkeys("\u00ad\u200b\u2060\ufeff"))
 
 
 def normalize_whitespace(text: str) -> str:
     """Collapse runs of spaces, trim lines and keep at most one blank line between paragraphs,
-    in text a database takes (``storable``)."""
-    text = storable(text).replace("\u00ad", "").replace("\r\n", "\n").replace("\r", "\n")
+    in text a database takes (``storable``), with ligatures as their letters and no invisible
+    characters that cut words."""
+    text = storable(text).translate(INVISIBLE).translate(LIGATURES)
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
     # Other control characters (a BEL, an ESC) are no text a reader can see: as spaces.
     text = _CONTROL.sub(" ", text)
     lines = [" ".join(line.split()) for line in text.split("\n")]

@@ -263,7 +263,7 @@ def nesting_depth(html: str, limit: int) -> int:
 class HTMLExtractor:
     name: ClassVar[str] = "html"
     label: ClassVar[str] = "HTML-siden"
-    version: ClassVar[str] = "html-13"
+    version: ClassVar[str] = "html-14"
     mime_types: ClassVar[frozenset[str]] = frozenset({"text/html", "application/xhtml+xml"})
     extensions: ClassVar[frozenset[str]] = frozenset({".html", ".htm", ".xhtml"})
 

@@ -33,7 +33,7 @@ class AnalysisOptions(BaseModel):
 
 
 def _chain(options: AnalysisOptions, *, decompound: bool) -> list[str]:
-    filters = ["lowercase"]
+    filters = ["da_possessive", "lowercase"]
     if decompound and options.decompounding:
         filters.append("da_decompound")
     if options.folding:
@@ -54,6 +54,9 @@ def analysis_settings(options: AnalysisOptions) -> dict[str, Any]:
             },
             "da_normalize": {"type": "vb_scandinavian_normalization"},
             "da_stem": {"type": "vb_danish_stemmer"},
+            # The genitive of an abbreviation ("FN's", "KL’s"): the name itself. Kept, it was a
+            # word of its own that neither "FN" nor "FN’s" with the other apostrophe found.
+            "da_possessive": {"type": "vb_english_possessive"},
             "en_possessive": {"type": "vb_english_possessive"},
             "en_stop": {"type": "stop", "stopwords": "_english_"},
             "en_stem": {"type": "vb_english_stemmer"},
@@ -77,13 +80,17 @@ def analysis_settings(options: AnalysisOptions) -> dict[str, Any]:
             "da_parts": {
                 "type": "custom",
                 "tokenizer": "standard",
-                "filter": ["lowercase", "da_decompound"]
+                "filter": ["da_possessive", "lowercase", "da_decompound"]
                 if options.decompounding
-                else ["lowercase"],
+                else ["da_possessive", "lowercase"],
             },
             # Exact spelling, lower-cased: ranks the user's own spelling first and feeds the
             # "Mente du …?" suggestions from the corpus' own words.
-            "da_exact": {"type": "custom", "tokenizer": "standard", "filter": ["lowercase"]},
+            "da_exact": {
+                "type": "custom",
+                "tokenizer": "standard",
+                "filter": ["da_possessive", "lowercase"],
+            },
             # English text, at index and query time alike (English has no compounds to split).
             "en": {
                 "type": "custom",

@@ -12,9 +12,17 @@ import re
 
 from pydantic import BaseModel, Field
 
+from ingest.extract.cleanup import INVISIBLE, LIGATURES
+
 # A phrase (excluded with "-"), a bracket (a "-" before one is NOT), or a word (brackets are
 # not part of words).
 _TOKEN = re.compile(r'(-?)"([^"]*)"|(-(?=\()|[()])|([^\s()]+)')
+# The quotation marks Danish text and keyboards write („…“, «…», “…”): quotes like '"'. Copied
+# from a report, „Tryg i skolen“ found 45 documents of its words against 1 of the phrase.
+_QUOTES = str.maketrans(dict.fromkeys("„“”«»", '"'))
+# The genitive of an abbreviation or a name ("KL's", "FN’s"): the index reads it as the name,
+# and "KL's" in capitals is the abbreviation, not "kl. 14".
+_GENITIVE = re.compile(r"(?<=\w)['’]s$")
 
 
 class Term(BaseModel):
@@ -44,6 +52,7 @@ def in_capitals(word: str) -> bool:
 def parse_query(text: str) -> ParsedQuery:
     # (term, excluded, the operator an unquoted "OR", "AND" or "NOT" is; a quoted one is a word)
     terms: list[tuple[Term, bool, str]] = []
+    text = text.translate(_QUOTES).translate(LIGATURES).translate(INVISIBLE)
     # An odd number of quotes: the last one is a typo, not the start of a phrase.
     if text.count('"') % 2:
         index = text.rfind('"')
@@ -56,7 +65,7 @@ def parse_query(text: str) -> ParsedQuery:
             word = match.group(4)
             excluded = word.startswith("-") and len(word) > 1
             # A trailing hyphen stays: "social- og boligstyrelsen" is a suspended compound.
-            word = word.lstrip("-")
+            word = _GENITIVE.sub("", word.lstrip("-"))
             if word:
                 operator = word if word in OPERATORS and not excluded else ""
                 terms.append((Term(text=word), excluded, operator))

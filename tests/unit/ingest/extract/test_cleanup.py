@@ -65,6 +65,13 @@ def test_normalize_whitespace_drops_soft_hyphens_and_blank_runs() -> None:
     assert normalize_whitespace("a\u00adb   c\r\n\n\n\nd ") == "ab c\n\nd"
 
 
+def test_ligatures_are_letters_and_no_invisible_character_cuts_a_word() -> None:
+    """ "ﬁnansiering" from a typeset PDF was no "finansiering", and "skole\u200bbørn" two
+    words."""
+    text = "\ufb01nansiering, \ufb02ytning, o\ufb00entlig og skole\u200bbørn\u2060\ufeff"
+    assert normalize_whitespace(text) == "finansiering, flytning, offentlig og skolebørn"
+
+
 def test_decomposed_letters_are_composed() -> None:
     """A PDF or a Mac's web page may write "å" as "a" and a combining ring: the text then had
     no "år", and "Århus Kommune" matched no record of the knowledge base."""

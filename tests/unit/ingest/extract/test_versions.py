@@ -17,11 +17,14 @@ from pypdf.constants import PageLabelStyle
 from pypdf.generic import NameObject, TextStringObject
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.utils import ImageReader
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 
 from ingest.extract.html import HTMLExtractor
 from ingest.extract.pdf import PDFExtractor
 from ingest.extract.registry import extract
+from sample_corpus.broken import VERA_TTF
 
 # Each version with the digest of what it makes. A new output is a new line with a new
 # version; a line is never edited (the same version with two digests fails below).
@@ -78,12 +81,17 @@ HISTORY = [
     # known by its items' ids and numbered by them.
     ("pdf-18", "cbed7359eb881ac7"),
     ("html-13", "2a0a0711e3322cc6"),
+    # A typesetter's ligatures as their letters ("ﬁnansiering" was no "finansiering"), and no
+    # zero-width space or word joiner inside a word (the fixtures have both now).
+    ("pdf-19", "43e9eaa52874a665"),
+    ("html-14", "2dc9c3faea53f58b"),
 ]
 
 HTML_FILES = {
     "usynlig-titel.html": (
         "<html><head><title>\u200b\u2060\u202e</title></head><body><main><h1>Samvær</h1>"
         "<p>Barnet har ret til samvær med sine forældre.\u00ad Tekst\x07 med styretegn.</p>"
+        "<p>Skole\u200bbørn og \ufb01nansiering af \ufb02ytning\u2060.</p>"
         "</main></body></html>"
     ).encode(),
     "tegnsaet.html": (
@@ -187,6 +195,18 @@ def _appendix_pdf() -> bytes:
     return out.getvalue()
 
 
+def _ligature_pdf() -> bytes:
+    """A page set in a font with ligatures ("ﬁ", "ﬂ"), as typesetters' PDFs give them."""
+    pdfmetrics.registerFont(TTFont("Vera", str(VERA_TTF)))
+    out = io.BytesIO()
+    canvas = Canvas(out, pagesize=A4, invariant=True)
+    canvas.setFont("Vera", 11)
+    canvas.drawString(72, 770, "Offentlig \ufb01nansiering af \ufb02ytning mellem skoler")
+    canvas.showPage()
+    canvas.save()
+    return out.getvalue()
+
+
 def _digest(files: dict[str, bytes]) -> str:
     made = [extract(data, name).model_dump_json() for name, data in sorted(files.items())]
     return hashlib.sha256("\n".join(made).encode()).hexdigest()[:16]
@@ -203,6 +223,7 @@ def test_what_the_extractors_make_is_what_their_versions_recorded() -> None:
                     "uden-titel.pdf": _untitled_pdf(),
                     "norsk.pdf": _norwegian_pdf(),
                     "bilag.pdf": _appendix_pdf(),
+                    "ligaturer.pdf": _ligature_pdf(),
                 }
             ),
         ),

@@ -4,6 +4,7 @@ from typing import Any
 import pytest
 from pydantic import ValidationError
 
+from search_api.query import builder
 from search_api.query.builder import (
     ENGLISH_TITLE_BOOST,
     MAX_PAGE_SIZE,
@@ -188,7 +189,13 @@ def test_english_words_search_english_text_through_the_english_chain() -> None:
     danish, english = body["query"]["bool"]["should"][0]["bool"]["must"][0]["bool"]["should"]
     assert "placements" not in json.dumps(danish)
     assert english["bool"]["should"] == [
-        {"multi_match": {"query": "placements", "fields": ["title_en^3", "body_en"]}},
+        {
+            "multi_match": {
+                "query": "placements",
+                "fields": ["title_en^3", "body_en"],
+                "operator": "and",
+            }
+        },
         {
             "multi_match": {
                 "query": "foster care",
@@ -289,3 +296,17 @@ def test_an_abbreviation_in_capitals_requires_its_record_or_another_name() -> No
     assert named and all('"entities.kb_id": "org.kl"' in json.dumps(f) for f in named)
     assert all("Kommunernes Landsforening" in json.dumps(f) for f in named)
     assert filters("kl") == []
+
+
+def test_a_word_the_analyzer_cuts_in_several_needs_all_of_them() -> None:
+    """One typed word matched either of its analyzed parts: "Høje-Taastrup" found 22 documents
+    by "høje" where none has "Taastrup", "e-mail" every "e-bog", "forældre/værge" every
+    "forældre"."""
+    assert builder._match("Høje-Taastrup", ["body"], False) == {
+        "multi_match": {"query": "Høje-Taastrup", "fields": ["body"], "type": "phrase"}
+    }
+    assert builder._match("forældre/værge", ["body"], False) == {
+        "multi_match": {"query": "forældre/værge", "fields": ["body"], "operator": "and"}
+    }
+    # A coordination's first part ("børne- og") is no hyphenated word.
+    assert builder._match("børne-", ["body"], False)["multi_match"]["operator"] == "and"

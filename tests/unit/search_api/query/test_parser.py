@@ -102,3 +102,17 @@ def test_brackets_of_words_beside_or_must_match_together() -> None:
     # NOT before them excludes each word, an OR after or not.
     assert parse_query("x NOT (a b) OR c").excluded == [Term(text="a"), Term(text="b")]
     assert parse_query("x -(a b) OR c").excluded == [Term(text="a"), Term(text="b")]
+
+
+def test_a_genitive_is_the_name_and_danish_quotation_marks_quote() -> None:
+    """ "KL's" was no abbreviation in capitals ("kl. 14" matched, and "Mente du kl's?"), and
+    „Tryg i skolen“ copied from a report was three words."""
+    assert parse_query("KL's anbefalinger").words == ["KL", "anbefalinger"]
+    assert parse_query("FN’s børnekonvention -EU's").words == ["FN", "børnekonvention"]
+    assert parse_query("FN’s børnekonvention -EU's").excluded == [Term(text="EU")]
+    # Only the genitive: "sms'en", "Jens'" and a quoted phrase are as typed.
+    assert parse_query("sms'en Jens'").words == ["sms'en", "Jens'"]
+    for quoted in ("„Tryg i skolen“", "«Tryg i skolen»", "“Tryg i skolen”"):
+        assert parse_query(quoted).phrases == ["Tryg i skolen"]
+    # Copied from a typeset PDF: ligatures and invisible characters.
+    assert parse_query("\ufb01nansiering skole\u200bbørn").words == ["finansiering", "skolebørn"]
