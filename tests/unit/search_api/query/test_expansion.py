@@ -34,6 +34,17 @@ def test_successor_searches_predecessors_but_not_the_other_way() -> None:
     assert "VIVE" not in sfi.alternatives + sfi.related
 
 
+def test_an_older_name_finds_the_body_as_it_was_and_its_later_names_less() -> None:
+    """ "Servicestyrelsen" (until 2011) ranked every document of Socialstyrelsen and Social- og
+    Boligstyrelsen above the reports it commissioned; "Socialstyrelsen" (until 2023) is still
+    what people call Social- og Boligstyrelsen."""
+    [older] = expand(parse_query("Servicestyrelsen"), QueryOptions(), lookup).units
+    assert older.kb_id == "org.social-og-boligstyrelsen" and not older.alternatives
+    assert {"Socialstyrelsen", "Social- og Boligstyrelsen"} <= set(older.related)
+    [latest] = expand(parse_query("Socialstyrelsen"), QueryOptions(), lookup).units
+    assert {"Servicestyrelsen", "Social- og Boligstyrelsen"} <= set(latest.alternatives)
+
+
 def test_compound_parts_and_stop_words() -> None:
     units = expand(parse_query("børneinddragelse af"), QueryOptions(), lookup).units
     assert [(u.text, u.parts) for u in units] == [("børneinddragelse", ["børn", "inddragelse"])]
