@@ -237,6 +237,8 @@ def expand(
             unit.found = analysis[unit.text].found
             if options.decompounding:
                 unit.parts = analysis[unit.text].parts
+    if options.decompounding:
+        _complete_suspended(expansion.units)
     # Stop words ("af", "til") would count towards how many of the words must match while
     # matching every document, so they are left out (quoted phrases keep them).
     content = [u for u in expansion.units if not (u in singles and _is_stop(u, analysis))]
@@ -250,6 +252,28 @@ def expand(
         ]
     expansion.paragraphs = paragraphs
     return expansion
+
+
+def _complete_suspended(units: list[Unit]) -> None:
+    """A compound's first part left hanging before "og" or "eller" ("børne- og
+    ungeudvalget") is the compound it makes with the last word's last part ("børneudvalget"),
+    matched as that word or by both its parts. As typed, "børne-" was "børn", in every
+    document: the query found the whole corpus (70 of 70)."""
+    for first, joint, last in zip(units, units[1:], units[2:], strict=False):
+        prefix = first.text[:-1]
+        if not (
+            first.text.endswith("-")
+            and prefix.isalpha()
+            and not first.phrase
+            and joint.text.lower() in ("og", "eller")
+        ):
+            continue
+        word = last.text.lower()
+        heads = [part for part in last.parts if word.endswith(part) and len(part) < len(word)]
+        if heads:
+            first.text = prefix + heads[0]
+            first.parts = [prefix.lower(), heads[0]]
+            first.corrections = []
 
 
 def _corrections(unit: Unit, analysis: WordAnalysis) -> list[str]:

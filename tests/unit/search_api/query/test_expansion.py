@@ -8,7 +8,9 @@ from search_api.query.parser import parse_query
 def lookup(words: list[str]) -> dict[str, WordAnalysis]:
     known = {
         "af": WordAnalysis(parts=[], stop=True),
+        "og": WordAnalysis(parts=[], stop=True),
         "børneinddragelse": WordAnalysis(parts=["børn", "inddragelse"], stop=False),
+        "ungeudvalget": WordAnalysis(parts=["udvalget", "unge"], stop=False),
     }
     return {w: known.get(w, WordAnalysis(parts=[], stop=False)) for w in words}
 
@@ -43,6 +45,17 @@ def test_an_older_name_finds_the_body_as_it_was_and_its_later_names_less() -> No
     assert {"Socialstyrelsen", "Social- og Boligstyrelsen"} <= set(older.related)
     [latest] = expand(parse_query("Socialstyrelsen"), QueryOptions(), lookup).units
     assert {"Servicestyrelsen", "Social- og Boligstyrelsen"} <= set(latest.alternatives)
+
+
+def test_a_compounds_first_part_before_og_is_the_compound_it_makes() -> None:
+    """ "børne- og ungeudvalget" found every document: "børne-" was "børn"."""
+    units = expand(parse_query("børne- og ungeudvalget"), QueryOptions(), lookup).units
+    assert [(u.text, u.parts) for u in units] == [
+        ("børneudvalget", ["børne", "udvalget"]),
+        ("ungeudvalget", ["udvalget", "unge"]),
+    ]
+    # Nothing to complete it with: as typed.
+    assert expand(parse_query("børne- og unge"), QueryOptions(), lookup).units[0].text == ("børne-")
 
 
 def test_compound_parts_and_stop_words() -> None:
