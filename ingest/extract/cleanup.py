@@ -398,7 +398,7 @@ def visible_line(text: str) -> str:
     a title of nothing but those counts as no title."""
     kept = (
         " " if unicodedata.category(char) == "Cc" else char
-        for char in storable(text)
+        for char in storable(text).translate(LIGATURES)
         if unicodedata.category(char) != "Cf"
     )
     return " ".join("".join(kept).split())

@@ -199,7 +199,9 @@ def pending_embeddings() -> int:
 # Documents written from this long before the scan began are read again after it: a worker's
 # clock and the database's may differ by a little.
 CLOCK_SLACK = dt.timedelta(minutes=5)
-SCAN_DOCUMENTS = 200
+# Documents read at a time: every page of a few long reports (passages are taken from the
+# first pages, but which they are depends on their words).
+SCAN_DOCUMENTS = 20
 
 
 @app.task(name=PRUNE_VECTORS_TASK)
@@ -209,7 +211,10 @@ def prune_vectors() -> None:
     that reads pages anew) left its old ones for good (43 of 693 after three title corrections).
 
     Only vectors stored before the scan are removed, and the documents written during it are
-    read again: a passage embedded or taken into use meanwhile stays."""
+    read again: a passage embedded or taken into use meanwhile stays. One taken into use in
+    the moments between that second reading and the removal (a title corrected back to what
+    it was, exactly then) goes; the document keeps its passages in the index, and its next
+    index step, finding its vectors missing, has it embedded again."""
     started = utcnow()
     with session_scope() as session:
         stored = vector_store.vector_keys(session)

@@ -314,7 +314,9 @@ def unit_clause(
             should.append(
                 {"term": {"entities.kb_id": {"value": unit.kb_id, "boost": ENTITY_BOOST}}}
             )
-    if options.decompounding and len(unit.parts) > 1:
+    # A hyphenated word's parts are its pieces, matched as a phrase; the index gives only its
+    # last piece's parts ("Corona-hjælpepakke": "hjælpe" and "pakke", with no "corona").
+    if options.decompounding and len(unit.parts) > 1 and not _HYPHENATED.search(unit.text):
         should.append(
             {"bool": {"must": [_match(p, fields, False) for p in unit.parts], "boost": parts_boost}}
         )

@@ -22,7 +22,7 @@ _TOKEN = re.compile(r'(-?)"([^"]*)"|(-(?=\()|[()])|([^\s()]+)')
 _QUOTES = str.maketrans(dict.fromkeys("„“”«»", '"'))
 # The genitive of an abbreviation or a name ("KL's", "FN’s"): the index reads it as the name,
 # and "KL's" in capitals is the abbreviation, not "kl. 14".
-_GENITIVE = re.compile(r"(?<=\w)['’]s$")
+_GENITIVE = re.compile(r"(?<=\w)['’][sS](?=[^\w'’]*$)")
 
 
 class Term(BaseModel):
@@ -49,6 +49,11 @@ def in_capitals(word: str) -> bool:
     return len(word) > 1 and word.isupper()
 
 
+def _term_begins(text: str, match: re.Match[str]) -> bool:
+    """Whether a token starts the query or follows a space or an opening bracket."""
+    return match.start() == 0 or text[match.start() - 1].isspace() or text[match.start() - 1] == "("
+
+
 def parse_query(text: str) -> ParsedQuery:
     # (term, excluded, the operator an unquoted "OR", "AND" or "NOT" is; a quoted one is a word)
     terms: list[tuple[Term, bool, str]] = []
@@ -63,12 +68,14 @@ def parse_query(text: str) -> ParsedQuery:
             terms.append((Term(text=sign), False, "NOT" if sign == "-" else sign))
         elif match.group(4) is not None:
             word = match.group(4)
-            excluded = word.startswith("-") and len(word) > 1
+            # A minus excludes only where a term begins: glued to a closing quote it joins a
+            # compound ("„Tryg i skolen“-projektet"), which it excluded.
+            excluded = word.startswith("-") and len(word) > 1 and _term_begins(text, match)
             # A trailing hyphen stays: "social- og boligstyrelsen" is a suspended compound.
-            word = _GENITIVE.sub("", word.lstrip("-"))
+            word = word.lstrip("-")
             if word:
                 operator = word if word in OPERATORS and not excluded else ""
-                terms.append((Term(text=word), excluded, operator))
+                terms.append((Term(text=_GENITIVE.sub("", word)), excluded, operator))
         elif phrase := " ".join(match.group(2).split()):
             terms.append((Term(text=phrase, phrase=" " in phrase), match.group(1) == "-", ""))
     terms = _boolean_words(_conjunctions(terms))

@@ -6,6 +6,7 @@ from ingest.extract.cleanup import (
     normalize_whitespace,
     remove_running_lines,
     set_apart_footnotes,
+    visible_line,
 )
 
 
@@ -70,6 +71,7 @@ def test_ligatures_are_letters_and_no_invisible_character_cuts_a_word() -> None:
     words."""
     text = "\ufb01nansiering, \ufb02ytning, o\ufb00entlig og skole\u200bbørn\u2060\ufeff"
     assert normalize_whitespace(text) == "finansiering, flytning, offentlig og skolebørn"
+    assert visible_line("O\ufb00entlig \ufb01nansiering") == "Offentlig finansiering"
 
 
 def test_decomposed_letters_are_composed() -> None:

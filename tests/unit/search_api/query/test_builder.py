@@ -308,5 +308,10 @@ def test_a_word_the_analyzer_cuts_in_several_needs_all_of_them() -> None:
     assert builder._match("forældre/værge", ["body"], False) == {
         "multi_match": {"query": "forældre/værge", "fields": ["body"], "operator": "and"}
     }
+    # Its parts are its last piece's: matched by them, "corona" was not needed.
+    unit = Unit(text="Corona-hjælpepakke", parts=["hjælpe", "pakke"])
+    assert builder.unit_clause(unit, ["body"], QueryOptions(fuzzy=False)) == {
+        "multi_match": {"query": "Corona-hjælpepakke", "fields": ["body"], "type": "phrase"}
+    }
     # A coordination's first part ("børne- og") is no hyphenated word.
     assert builder._match("børne-", ["body"], False)["multi_match"]["operator"] == "and"

@@ -45,6 +45,10 @@ def test_an_older_name_finds_the_body_as_it_was_and_its_later_names_less() -> No
     assert {"Socialstyrelsen", "Social- og Boligstyrelsen"} <= set(older.related)
     [latest] = expand(parse_query("Socialstyrelsen"), QueryOptions(), lookup).units
     assert {"Servicestyrelsen", "Social- og Boligstyrelsen"} <= set(latest.alternatives)
+    # A name the body had twice, last lately, and a name it has now besides an older one.
+    for name in ("Undervisningsministeriet", "Socialministeriet"):
+        [unit] = expand(parse_query(name), QueryOptions(), lookup).units
+        assert unit.alternatives and not unit.related, name
 
 
 def test_a_compounds_first_part_before_og_is_the_compound_it_makes() -> None:
@@ -54,6 +58,14 @@ def test_a_compounds_first_part_before_og_is_the_compound_it_makes() -> None:
         ("børneudvalget", ["børne", "udvalget"]),
         ("ungeudvalget", ["udvalget", "unge"]),
     ]
+    # "børne" is in most documents; the compound is not: it must match.
+    common = WordAnalysis(parts=[], stop=False, common=True)
+    [compound, _] = expand(
+        parse_query("børne- og ungeudvalget"),
+        QueryOptions(),
+        lambda words: lookup(words) | {"børne-": common},
+    ).units
+    assert not compound.common
     # Nothing to complete it with: as typed.
     assert expand(parse_query("børne- og unge"), QueryOptions(), lookup).units[0].text == ("børne-")
 

@@ -114,5 +114,11 @@ def test_a_genitive_is_the_name_and_danish_quotation_marks_quote() -> None:
     assert parse_query("sms'en Jens'").words == ["sms'en", "Jens'"]
     for quoted in ("„Tryg i skolen“", "«Tryg i skolen»", "“Tryg i skolen”"):
         assert parse_query(quoted).phrases == ["Tryg i skolen"]
+    # The genitive before punctuation, in capitals; an operator's is no operator.
+    assert parse_query("hvad mener KL's? KL'S").words == ["hvad", "mener", "KL?", "KL"]
+    assert parse_query("børn OR's unge").words == ["børn", "OR", "unge"]
+    # A minus glued to a closing quote joins a compound; it excluded the compound's head.
+    for compound in ("„Tryg i skolen“-projektet", '"Barnets Lov"-reformen'):
+        assert not parse_query(compound).excluded and len(parse_query(compound).words) == 1
     # Copied from a typeset PDF: ligatures and invisible characters.
     assert parse_query("\ufb01nansiering skole\u200bbørn").words == ["finansiering", "skolebørn"]
