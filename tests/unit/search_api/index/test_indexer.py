@@ -4,7 +4,6 @@ a database that has documents, and what a build that died left behind is deleted
 index of a build going on."""
 
 import datetime as dt
-import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -15,7 +14,6 @@ from elasticsearch.helpers import BulkIndexError
 
 from search_api.index import indexer
 from search_api.index.document import IndexDocument, to_index_document
-from search_api.index.elastic import get_client
 from search_api.index.lifecycle import (
     BUILT_AT,
     MAPPING_VERSION,
@@ -27,6 +25,7 @@ from search_api.index.lifecycle import (
     indices_behind_alias,
 )
 from tests.documents import store_document
+from tests.index_names import own_index_names
 from vidensbank.settings import get_settings
 from vidensbank.store import documents as document_store
 from vidensbank.store.db import migrate, session_scope
@@ -35,18 +34,8 @@ from vidensbank.store.documents import Document, DocumentStatus
 
 @pytest.fixture
 def client(monkeypatch: pytest.MonkeyPatch) -> Iterator[Elasticsearch]:
-    """A client on index names of this test's own, with no index behind them yet (and the
-    database a write asks which documents were withdrawn meanwhile)."""
-    monkeypatch.setenv("VB_INDEX_PREFIX", f"vbtest-indexer-{uuid.uuid4().hex[:8]}")
-    get_settings.cache_clear()
-    migrate()
-    client = get_client()
-    try:
+    with own_index_names(monkeypatch, "indexer") as client:
         yield client
-    finally:
-        for index in indices(client):
-            client.indices.delete(index=index)
-        get_settings.cache_clear()
 
 
 @pytest.fixture

@@ -2,7 +2,6 @@
 genitive after an abbreviation, a word joined by hyphens, and the quotation marks of Danish
 keyboards."""
 
-import uuid
 from collections.abc import Iterator
 
 import pytest
@@ -10,12 +9,9 @@ from elasticsearch import Elasticsearch
 
 from search_api.index import indexer
 from search_api.index.document import to_index_document
-from search_api.index.elastic import get_client
-from search_api.index.lifecycle import alias_name
 from search_api.query.builder import QueryOptions, SearchParams
 from search_api.query.search import search
-from vidensbank.settings import get_settings
-from vidensbank.store.db import migrate
+from tests.index_names import own_index_names
 from vidensbank.store.documents import Document, Page
 
 TEXTS = {
@@ -31,11 +27,7 @@ TEXTS = {
 
 @pytest.fixture(scope="module")
 def client() -> Iterator[Elasticsearch]:
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("VB_INDEX_PREFIX", f"vbtest-stav-{uuid.uuid4().hex[:8]}")
-        get_settings.cache_clear()
-        migrate()  # a write asks the database which documents were withdrawn meanwhile
-        client = get_client()
+    with pytest.MonkeyPatch.context() as patch, own_index_names(patch, "stav") as client:
         documents = [
             Document(
                 id=slug,
@@ -51,12 +43,7 @@ def client() -> Iterator[Elasticsearch]:
         ]
         indexer.put_documents(client, [to_index_document(d) for d in documents])
         indexer.refresh(client)
-        try:
-            yield client
-        finally:
-            for index in client.indices.get(index=f"{alias_name()}-*"):
-                client.indices.delete(index=index)
-            get_settings.cache_clear()
+        yield client
 
 
 def found(query: str) -> set[str]:
