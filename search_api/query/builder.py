@@ -674,6 +674,7 @@ def closest_pages_query(vector: Sequence[float], ids: list[str]) -> dict[str, An
             "query_vector": list(vector),
             "k": len(ids),
             "num_candidates": max(DENSE_CANDIDATES, len(ids)),
+            "rescore_vector": {"oversample": DENSE_OVERSAMPLE},
             "filter": {"ids": {"values": ids}},
             "inner_hits": {"size": 1, "_source": False, "docvalue_fields": ["passages.page"]},
         },
