@@ -244,8 +244,10 @@ def expand(
         _complete_suspended(expansion.units)
     # Stop words ("af", "til") would count towards how many of the words must match while
     # matching every document, so they are left out (quoted phrases keep them).
+    # Only stop words kept: "og" beside "§ 52 og § 53" or an OR group was a word every
+    # document lacks (the index drops it), and required.
     content = [u for u in expansion.units if not (u in singles and _is_stop(u, analysis))]
-    if content:
+    if content or paragraphs or expansion.any_of:
         expansion.units = content
     if not expansion.english:
         # A Danish query's words, as typed, in English text too (what it is, few words cannot
@@ -262,15 +264,17 @@ def _complete_suspended(units: list[Unit]) -> None:
     ungeudvalget") is the compound it makes with the last word's last part ("børneudvalget"),
     matched as that word or by both its parts. As typed, "børne-" was "børn", in every
     document: the query found the whole corpus (70 of 70)."""
-    for first, joint, last in zip(units, units[1:], units[2:], strict=False):
-        prefix = first.text[:-1]
-        if not (
-            first.text.endswith("-")
-            and prefix.isalpha()
-            and not first.phrase
-            and joint.text.lower() in ("og", "eller")
-        ):
+    for index, first in enumerate(units):
+        prefix = first.text.rstrip(",")[:-1]
+        if first.phrase or not (_hanging(first) and prefix.isalpha()):
             continue
+        # Over the other hanging parts and the joints ("børne-, unge- og familieudvalget").
+        end = index + 1
+        while end < len(units) and (_hanging(units[end]) or _joint(units[end])):
+            end += 1
+        if end == len(units) or not any(_joint(u) for u in units[index + 1 : end]):
+            continue
+        last = units[end]
         word = last.text.lower()
         heads = [part for part in last.parts if word.endswith(part) and len(part) < len(word)]
         if heads:
@@ -280,6 +284,14 @@ def _complete_suspended(units: list[Unit]) -> None:
             first.corrections = []
             first.common = False
             first.known = first.spelt_right = first.found = True
+
+
+def _hanging(unit: Unit) -> bool:
+    return unit.text.rstrip(",").endswith("-")
+
+
+def _joint(unit: Unit) -> bool:
+    return unit.text.lower() in ("og", "eller")
 
 
 def _corrections(unit: Unit, analysis: WordAnalysis) -> list[str]:

@@ -14,9 +14,9 @@ from pydantic import BaseModel, Field
 
 from ingest.extract.cleanup import INVISIBLE, LIGATURES
 
-# A phrase (excluded with "-"), a bracket (a "-" before one is NOT), or a word (brackets are
-# not part of words).
-_TOKEN = re.compile(r'(-?)"([^"]*)"|(-(?=\()|[()])|([^\s()]+)')
+# A phrase (excluded with "-"), a bracket (a "-" before one is NOT), or a word (brackets and
+# quotes are not part of words: 'rapporten:"Tryg i skolen"' is a word and a phrase).
+_TOKEN = re.compile(r'(-?)"([^"]*)"|(-(?=\()|[()])|([^\s()"]+)')
 # The quotation marks Danish text and keyboards write („…“, «…», “…”): quotes like '"'. Copied
 # from a report, „Tryg i skolen“ found 45 documents of its words against 1 of the phrase.
 _QUOTES = str.maketrans(dict.fromkeys("„“”«»", '"'))
@@ -63,21 +63,24 @@ def parse_query(text: str) -> ParsedQuery:
         index = text.rfind('"')
         text = text[:index] + " " + text[index + 1 :]
     for match in _TOKEN.finditer(text):
+        # A minus excludes only where a term begins: glued to a closing quote or bracket it
+        # joins a compound ("„Tryg i skolen“-projektet"), which it excluded.
+        begins = _term_begins(text, match)
         if match.group(3) is not None:
             sign = match.group(3)
-            terms.append((Term(text=sign), False, "NOT" if sign == "-" else sign))
+            if sign != "-" or begins:
+                terms.append((Term(text=sign), False, "NOT" if sign == "-" else sign))
         elif match.group(4) is not None:
             word = match.group(4)
-            # A minus excludes only where a term begins: glued to a closing quote it joins a
-            # compound ("„Tryg i skolen“-projektet"), which it excluded.
-            excluded = word.startswith("-") and len(word) > 1 and _term_begins(text, match)
+            excluded = word.startswith("-") and len(word) > 1 and begins
             # A trailing hyphen stays: "social- og boligstyrelsen" is a suspended compound.
             word = word.lstrip("-")
             if word:
                 operator = word if word in OPERATORS and not excluded else ""
                 terms.append((Term(text=_GENITIVE.sub("", word)), excluded, operator))
         elif phrase := " ".join(match.group(2).split()):
-            terms.append((Term(text=phrase, phrase=" " in phrase), match.group(1) == "-", ""))
+            excluded = match.group(1) == "-" and begins
+            terms.append((Term(text=phrase, phrase=" " in phrase), excluded, ""))
     terms = _boolean_words(_conjunctions(terms))
 
     parsed = ParsedQuery()

@@ -9,6 +9,7 @@ def lookup(words: list[str]) -> dict[str, WordAnalysis]:
     known = {
         "af": WordAnalysis(parts=[], stop=True),
         "og": WordAnalysis(parts=[], stop=True),
+        "i": WordAnalysis(parts=[], stop=True),
         "børneinddragelse": WordAnalysis(parts=["børn", "inddragelse"], stop=False),
         "ungeudvalget": WordAnalysis(parts=["udvalget", "unge"], stop=False),
     }
@@ -66,8 +67,24 @@ def test_a_compounds_first_part_before_og_is_the_compound_it_makes() -> None:
         lambda words: lookup(words) | {"børne-": common},
     ).units
     assert not compound.common
+    # Several hanging parts, with a comma too.
+    for chained in ("børne- og unge- og ungeudvalget", "børne-, unge- og ungeudvalget"):
+        units = expand(parse_query(chained), QueryOptions(), lookup).units
+        assert [u.text for u in units[:2]] == ["børneudvalget", "ungeudvalget"], chained
     # Nothing to complete it with: as typed.
     assert expand(parse_query("børne- og unge"), QueryOptions(), lookup).units[0].text == ("børne-")
+
+
+def test_stop_words_beside_paragraphs_or_an_or_group_are_left_out() -> None:
+    """Kept when nothing else was left of the words, "og" of "§ 52 og § 53" (or "i § 52",
+    "børn OR unge og") was a word the index drops, and required: nothing was found."""
+    for text in ("§ 52 og § 53", "i § 52"):
+        expansion = expand(parse_query(text), QueryOptions(), lookup)
+        assert expansion.units == [] and expansion.paragraphs, text
+    expansion = expand(parse_query("børn OR unge og"), QueryOptions(), lookup)
+    assert expansion.units == [] and len(expansion.any_of) == 1
+    # Alone, stop words are what was asked for.
+    assert [u.text for u in expand(parse_query("af"), QueryOptions(), lookup).units] == ["af"]
 
 
 def test_compound_parts_and_stop_words() -> None:

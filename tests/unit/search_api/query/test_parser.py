@@ -32,7 +32,7 @@ def test_stray_syntax_is_plain_text() -> None:
     assert parse_query("OR").words == ["OR"]
     assert parse_query('"uafsluttet citat').words == ["uafsluttet", "citat"]
     assert parse_query("- -- børne-inddragelse").words == ["børne-inddragelse"]
-    assert parse_query('{"query": 1}').words == ['{"query":', "1}"]
+    assert parse_query('{"query": 1}').words == ["{", "query", ":", "1}"]
 
 
 def test_lower_case_or_is_a_word() -> None:
@@ -120,5 +120,18 @@ def test_a_genitive_is_the_name_and_danish_quotation_marks_quote() -> None:
     # A minus glued to a closing quote joins a compound; it excluded the compound's head.
     for compound in ("„Tryg i skolen“-projektet", '"Barnets Lov"-reformen'):
         assert not parse_query(compound).excluded and len(parse_query(compound).words) == 1
+    # ... nor a phrase or a bracket after one.
+    for glued in ('"a"-"b"', "«a»-«b»", "(a)-(b)", '"a b"-(c OR d)'):
+        assert not parse_query(glued).excluded, glued
+    assert parse_query('-"x y" -(a b) z').excluded == [
+        Term(text="x y", phrase=True),
+        Term(text="a"),
+        Term(text="b"),
+    ]
+    # A quote is no part of a word: 'rapporten:"Tryg i skolen"' has a phrase.
+    assert parse_query('rapporten:"Tryg i skolen"').phrases == ["Tryg i skolen"]
+    assert parse_query('a OR"b c"').alternatives == [
+        [Term(text="a"), Term(text="b c", phrase=True)]
+    ]
     # Copied from a typeset PDF: ligatures and invisible characters.
     assert parse_query("\ufb01nansiering skole\u200bbørn").words == ["finansiering", "skolebørn"]
