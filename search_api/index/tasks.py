@@ -43,12 +43,11 @@ from vidensbank.celery_app import (
 from vidensbank.store import documents as document_store
 from vidensbank.store import editions as edition_store
 from vidensbank.store import runs as run_store
-from vidensbank.store import vectors as vector_store
 from vidensbank.store.base import utcnow
 from vidensbank.store.db import session_scope
 from vidensbank.store.documents import Document, DocumentStatus
 from vidensbank.store.runs import ItemStatus
-from vidensbank.store.vectors import get_vectors, put_vectors
+from vidensbank.store.vectors import delete_vectors, get_vectors, put_vectors, vector_keys
 
 log = logging.getLogger(__name__)
 
@@ -217,21 +216,21 @@ def prune_vectors() -> None:
     index step, finding its vectors missing, has it embedded again."""
     started = utcnow()
     with session_scope() as session:
-        stored = vector_store.vector_keys(session)
+        stored = vector_keys(session)
         titles = document_store.titles_of(session)
     unused = stored - _passage_keys(titles)
     with session_scope() as session:
         written = document_store.titles_of(session, updated_since=started - CLOCK_SLACK)
     unused -= _passage_keys(written)
     with session_scope() as session:
-        vector_store.delete_vectors(session, unused)
+        delete_vectors(session, unused)
     if unused:
         log.info("removed %d passage vectors no document has any more", len(unused))
 
 
 def _passage_keys(titles: Mapping[str, str]) -> set[str]:
-    """The keys of the passages of these documents (by id, with their titles), read a few
-    hundred documents at a time."""
+    """The keys of the passages of these documents (by id, with their titles), read
+    ``SCAN_DOCUMENTS`` documents at a time."""
     ids = sorted(titles)
     keys: set[str] = set()
     for start in range(0, len(ids), SCAN_DOCUMENTS):

@@ -243,9 +243,9 @@ def expand(
     if options.decompounding:
         _complete_suspended(expansion.units)
     # Stop words ("af", "til") would count towards how many of the words must match while
-    # matching every document, so they are left out (quoted phrases keep them).
-    # Only stop words kept: "og" beside "§ 52 og § 53" or an OR group was a word every
-    # document lacks (the index drops it), and required.
+    # matching every document, so they are left out (quoted phrases keep them). They stay only
+    # when nothing else was asked: beside "§ 52 og § 53" or an OR group, "og" was required, a
+    # word the index drops, and nothing was found.
     content = [u for u in expansion.units if not (u in singles and _is_stop(u, analysis))]
     if content or paragraphs or expansion.any_of:
         expansion.units = content
